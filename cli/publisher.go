@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gongkai/atomicfile"
+	"gongkai/feed"
+	"gongkai/publish"
+)
+
+func init() {
+	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h]", runPublish)
+}
+
+func runKeygen(env *Env, args []string) error {
+	fs := newFlags(env, "keygen")
+	out := fs.String("out", "", "folder for publisher.key and publisher.pub")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "out"); err != nil {
+		return err
+	}
+	keyPath, pubPath := filepath.Join(*out, "publisher.key"), filepath.Join(*out, "publisher.pub")
+	for _, p := range []string{keyPath, pubPath} {
+		if _, err := os.Stat(p); err == nil {
+			return fmt.Errorf("%s already exists; refusing to overwrite a key", p)
+		}
+	}
+	pub, priv, err := feed.GenerateKey()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*out, 0o700); err != nil {
+		return err
+	}
+	if err := atomicfile.WriteFrom(keyPath, bytesReader(feed.EncodePrivateKey(priv)), 0o600); err != nil {
+		return err
+	}
+	if err := atomicfile.Write(pubPath, feed.EncodePublicKey(pub)); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "key %s\nprivate: %s (keep it offline)\npublic:  %s (give it to every screen at init)\n",
+		feed.Fingerprint(pub), keyPath, pubPath)
+	return nil
+}
+
+func runPublish(env *Env, args []string) error {
+	fs := newFlags(env, "publish")
+	keyPath := fs.String("key", "", "publisher private key file")
+	srcDir := fs.String("src", "", "source folder (feed.yaml and *.md items)")
+	outDir := fs.String("out", "", "feed folder to create or update")
+	expires := fs.Duration("expires", publish.DefaultExpiry, "how long the feed stays valid")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "key", "src", "out"); err != nil {
+		return err
+	}
+	priv, err := readPrivateKey(*keyPath)
+	if err != nil {
+		return err
+	}
+	src, err := publish.ParseSource(*srcDir)
+	if err != nil {
+		return err
+	}
+	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
+		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
+	return nil
+}
+
+func readPrivateKey(path string) (ed25519.PrivateKey, error) {
+	data, err := readSmall(path)
+	if err != nil {
+		return nil, err
+	}
+	return feed.ParsePrivateKey(data)
+}

@@ -1,0 +1,153 @@
+// Package feed is Gongkai's wire format: the signed manifest, the item and
+// attachment objects it lists, the publisher keys, and the one function that
+// decides whether a fetched feed may be trusted. It is shared by the
+// publisher and the screens and does no I/O of its own beyond the readers it
+// is handed: where bytes come from (HTTP, a folder, a USB stick) is sync's
+// business. The format is described in FORMAT.md.
+package feed
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Format identifiers. A screen refuses anything else, so a future format can
+// never be mistaken for this one.
+const (
+	ManifestFormat = "gongkai-feed/1"
+	ItemFormat     = "gongkai-item/1"
+)
+
+// File names inside a feed directory.
+const (
+	ManifestFile = "manifest.json"
+	SigDir       = "signatures" // SigDir/<sha256 of manifest bytes>.sig
+	ObjectDir    = "objects"    // ObjectDir/<first 2 hex>/<sha256 hex>
+)
+
+// Limits. Every read of outside bytes goes through one of these before any
+// parsing, so a hostile server cannot make a screen allocate without bound.
+const (
+	MaxManifestSize   = 32 << 20 // about 150,000 items
+	MaxSignatureSize  = 1 << 10
+	MaxItemSize       = 4 << 20 // one item object: metadata and Markdown body
+	MaxAttachmentSize = 50 << 20
+	MaxItems          = 150_000
+	MaxAttachments    = 200_000
+)
+
+// Manifest is the signed description of one version of a feed.
+type Manifest struct {
+	Format      string     `json:"format"`
+	FeedID      string     `json:"feed_id"`
+	Title       string     `json:"title"`
+	Version     int64      `json:"version"`
+	IssuedAt    time.Time  `json:"issued_at"`
+	Expires     time.Time  `json:"expires"`
+	Timezone    string     `json:"timezone"`
+	Categories  []Category `json:"categories"`
+	Locations   []Place    `json:"locations,omitempty"`
+	Items       []ItemRef  `json:"items"`
+	Attachments []Object   `json:"attachments"`
+}
+
+// Category is a topic declared by the feed.
+type Category struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Place names an administrative-division code, so a screen can show
+// "东湾村" rather than "310118901201".
+type Place struct {
+	Code string `json:"code"`
+	Name string `json:"name"`
+}
+
+// Object is a content-addressed file: its SHA-256 (lower-case hex) and size.
+type Object struct {
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// ItemRef lists one item of the feed and the object that holds it.
+type ItemRef struct {
+	ID string `json:"id"`
+	Object
+}
+
+// Path is the object's location relative to the feed root, with '/' separators.
+func (o Object) Path() string { return ObjectPath(o.SHA256) }
+
+// ObjectPath is where the object with this hex digest lives in a feed.
+func ObjectPath(sum string) string { return ObjectDir + "/" + sum[:2] + "/" + sum }
+
+// SignaturePath is where the signature of manifest bytes with this digest lives.
+func SignaturePath(manifestSum string) string { return SigDir + "/" + manifestSum + ".sig" }
+
+// Sum is the lower-case hex SHA-256 of b.
+func Sum(b []byte) string {
+	s := sha256.Sum256(b)
+	return hex.EncodeToString(s[:])
+}
+
+// Location returns the loaded time zone of the feed.
+func (m *Manifest) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(m.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("%w: timezone %q: %v", ErrFormat, m.Timezone, err)
+	}
+	return loc, nil
+}
+
+// Objects lists every object of the manifest, items first.
+func (m *Manifest) Objects() []Object {
+	out := make([]Object, 0, len(m.Items)+len(m.Attachments))
+	for _, it := range m.Items {
+		out = append(out, it.Object)
+	}
+	return append(out, m.Attachments...)
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^[a-z0-9._-]{1,128}$`)
+	sumPattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	codePattern = regexp.MustCompile(`^[0-9]{2,12}$`)
+)
+
+// ValidID reports whether s may be an item, category or feed id.
+func ValidID(s string) bool { return idPattern.MatchString(s) }
+
+// ValidCode reports whether s is an administrative-division code or prefix.
+func ValidCode(s string) bool { return codePattern.MatchString(s) }
+
+// EncodeManifest gives the bytes to sign. Items are sorted by id and
+// attachments by hash, so the same content always gives the same bytes.
+func EncodeManifest(m *Manifest) ([]byte, error) {
+	c := *m
+	c.Format = ManifestFormat
+	c.Items = slices.Clone(m.Items)
+	c.Attachments = slices.Clone(m.Attachments)
+	slices.SortFunc(c.Items, func(a, b ItemRef) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(c.Attachments, func(a, b Object) int { return strings.Compare(a.SHA256, b.SHA256) })
+	c.Attachments = slices.Compact(c.Attachments)
+	c.IssuedAt = c.IssuedAt.UTC().Truncate(time.Second)
+	c.Expires = c.Expires.UTC().Truncate(time.Second)
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFormat, err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

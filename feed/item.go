@@ -1,0 +1,180 @@
+package feed
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Priorities of an item.
+const (
+	PriorityNormal = "normal"
+	PriorityUrgent = "urgent"
+	PriorityPinned = "pinned"
+)
+
+// AllLocations in an item's locations targets every screen of the feed.
+const AllLocations = "all"
+
+// Item is one notice as carried in its object.
+type Item struct {
+	Format      string       `json:"format"`
+	ID          string       `json:"id"`
+	Title       string       `json:"title"`
+	Category    string       `json:"category"`
+	Agency      string       `json:"agency"`
+	Published   Date         `json:"published"`
+	Locations   []string     `json:"locations"`
+	DocNo       string       `json:"doc_no,omitempty"`
+	ValidFrom   Date         `json:"valid_from,omitempty"`
+	ValidUntil  Date         `json:"valid_until,omitempty"`
+	PostingDays int          `json:"posting_days,omitempty"`
+	Priority    string       `json:"priority,omitempty"`
+	Normative   bool         `json:"normative,omitempty"`
+	URL         string       `json:"url,omitempty"`
+	Contact     string       `json:"contact,omitempty"`
+	Withdrawn   string       `json:"withdrawn,omitempty"`
+	Body        string       `json:"body"`
+	Attachments []Attachment `json:"attachments,omitempty"`
+}
+
+// Attachment is a file that belongs to an item. Name is the path the author
+// used (and the Markdown body refers to); the bytes are the object.
+type Attachment struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // MIME type, e.g. image/png, text/csv, application/pdf
+	Object
+}
+
+// Date is a calendar day, YYYY-MM-DD, in the feed's time zone.
+type Date string
+
+// Time is the start of the day in loc.
+func (d Date) Time(loc *time.Location) (time.Time, error) {
+	return time.ParseInLocation(time.DateOnly, string(d), loc)
+}
+
+// Valid reports whether d is a real calendar day in the canonical form.
+func (d Date) Valid() bool {
+	t, err := time.Parse(time.DateOnly, string(d))
+	return err == nil && t.Format(time.DateOnly) == string(d)
+}
+
+// EncodeItem gives the canonical bytes of an item object: the same item
+// always encodes to the same bytes, so an unchanged notice keeps its hash
+// and no screen downloads it again.
+func EncodeItem(it *Item) ([]byte, error) {
+	c := *it
+	c.Format = ItemFormat
+	if c.Priority == "" {
+		c.Priority = PriorityNormal
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&c); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeItem parses and checks an item object that was already verified
+// against the manifest (ref) by hash. It refuses items whose id differs from
+// the manifest's, whose categories are undeclared, or whose attachments are
+// not objects of this manifest.
+func DecodeItem(data []byte, ref ItemRef, m *Manifest) (*Item, error) {
+	if len(data) > MaxItemSize {
+		return nil, fmt.Errorf("%w: item %s is %d bytes, over %d", ErrTooLarge, ref.ID, len(data), MaxItemSize)
+	}
+	var it Item
+	if err := strictUnmarshal(data, &it); err != nil {
+		return nil, fmt.Errorf("%w: item %s: %v", ErrFormat, ref.ID, err)
+	}
+	if it.ID != ref.ID {
+		return nil, fmt.Errorf("%w: item object for %q says its id is %q", ErrFormat, ref.ID, it.ID)
+	}
+	if err := it.Check(m); err != nil {
+		return nil, fmt.Errorf("%w: item %s: %v", ErrFormat, ref.ID, err)
+	}
+	return &it, nil
+}
+
+// Check validates the fields of an item against its manifest (m may be nil
+// when only the item's own consistency is wanted, as the publisher does
+// before a manifest exists).
+func (it *Item) Check(m *Manifest) error {
+	switch {
+	case it.Format != "" && it.Format != ItemFormat:
+		return fmt.Errorf("unknown item format %q", it.Format)
+	case !ValidID(it.ID):
+		return fmt.Errorf("id %q: only a-z, 0-9, '.', '_' and '-' are allowed", it.ID)
+	case strings.TrimSpace(it.Title) == "":
+		return fmt.Errorf("title is empty")
+	case strings.TrimSpace(it.Agency) == "":
+		return fmt.Errorf("agency is empty")
+	case !it.Published.Valid():
+		return fmt.Errorf("published %q is not a date YYYY-MM-DD", it.Published)
+	case it.ValidFrom != "" && !it.ValidFrom.Valid():
+		return fmt.Errorf("valid_from %q is not a date YYYY-MM-DD", it.ValidFrom)
+	case it.ValidUntil != "" && !it.ValidUntil.Valid():
+		return fmt.Errorf("valid_until %q is not a date YYYY-MM-DD", it.ValidUntil)
+	case it.ValidFrom != "" && it.ValidUntil != "" && it.ValidUntil < it.ValidFrom:
+		return fmt.Errorf("valid_until %s is before valid_from %s", it.ValidUntil, it.ValidFrom)
+	case it.PostingDays < 0 || it.PostingDays > 3650:
+		return fmt.Errorf("posting_days %d is out of range 0..3650", it.PostingDays)
+	case len(it.Locations) == 0:
+		return fmt.Errorf("locations is empty (use a code prefix or %q)", AllLocations)
+	}
+	switch it.Priority {
+	case "", PriorityNormal, PriorityUrgent, PriorityPinned:
+	default:
+		return fmt.Errorf("priority %q: use normal, urgent or pinned", it.Priority)
+	}
+	for _, l := range it.Locations {
+		if l != AllLocations && !ValidCode(l) {
+			return fmt.Errorf("location %q is not a division code prefix (2-12 digits) or %q", l, AllLocations)
+		}
+	}
+	for _, s := range []string{it.Title, it.Agency, it.DocNo, it.URL, it.Contact, it.Withdrawn, it.Body} {
+		if !utf8.ValidString(s) {
+			return fmt.Errorf("text is not valid UTF-8")
+		}
+	}
+	for _, a := range it.Attachments {
+		if a.Name == "" || !sumPattern.MatchString(a.SHA256) || a.Size < 0 || a.Size > MaxAttachmentSize {
+			return fmt.Errorf("attachment %q is malformed", a.Name)
+		}
+	}
+	if m == nil {
+		return nil
+	}
+	if !slices.ContainsFunc(m.Categories, func(c Category) bool { return c.ID == it.Category }) {
+		return fmt.Errorf("category %q is not declared by the feed", it.Category)
+	}
+	for _, a := range it.Attachments {
+		if !slices.Contains(m.Attachments, a.Object) {
+			return fmt.Errorf("attachment %q (%s) is not listed in the manifest", a.Name, a.SHA256)
+		}
+	}
+	return nil
+}
+
+// strictUnmarshal decodes one JSON value, refusing unknown fields and
+// trailing data, so that two different byte strings cannot mean the same
+// thing to a screen.
+func strictUnmarshal(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("trailing data after the JSON value")
+	}
+	return nil
+}

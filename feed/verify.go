@@ -1,0 +1,254 @@
+package feed
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"time"
+)
+
+// Errors of verification, one for each rule, so callers (and status screens)
+// can say which rule a feed broke. Every error Verify returns wraps one.
+var (
+	ErrTooLarge   = errors.New("feed: over the size limit")
+	ErrSignature  = errors.New("feed: bad signature")
+	ErrWrongKey   = errors.New("feed: signed by a key this screen does not trust")
+	ErrFormat     = errors.New("feed: malformed")
+	ErrExpired    = errors.New("feed: manifest expired")
+	ErrRollback   = errors.New("feed: version older than the stored one")
+	ErrFork       = errors.New("feed: same version as stored but different content")
+	ErrObjectSize = errors.New("feed: object size differs from the manifest")
+	ErrObjectHash = errors.New("feed: object hash differs from the manifest")
+	ErrWrongFeed  = errors.New("feed: a different feed id than this screen follows")
+)
+
+// Trust is what a screen already knows when it checks a new manifest.
+type Trust struct {
+	Key     ed25519.PublicKey // pinned at provisioning
+	Now     time.Time         // trusted time: max(clock, newest issued_at seen)
+	FeedID  string            // the feed id seen before, "" on a fresh screen
+	Version int64             // stored version, 0 on a fresh screen
+	Sum     string            // SHA-256 hex of the stored manifest bytes
+}
+
+// Verified is a manifest that passed every step of Verify.
+type Verified struct {
+	*Manifest
+	Sum       string // SHA-256 hex of the manifest bytes
+	Unchanged bool   // same version and same bytes as the stored one
+}
+
+// Verify runs the checks of a new manifest in a fixed order and stops at the
+// first that fails. Objects are checked afterwards, as they are read, with
+// NewObjectReader. Nothing should be stored before Verify returns nil.
+func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
+	steps := []struct {
+		name string
+		run  func(*verification) error
+	}{
+		{"size", (*verification).size},
+		{"signature", (*verification).signature},
+		{"format", (*verification).format},
+		{"expiry", (*verification).expiry},
+		{"version", (*verification).version},
+	}
+	v := &verification{raw: manifest, sig: sig, trust: t}
+	for _, s := range steps {
+		if err := s.run(v); err != nil {
+			return nil, err
+		}
+	}
+	return &Verified{Manifest: v.m, Sum: Sum(manifest), Unchanged: v.unchanged}, nil
+}
+
+type verification struct {
+	raw, sig  []byte
+	trust     Trust
+	m         *Manifest
+	unchanged bool
+}
+
+func (v *verification) size() error {
+	if len(v.raw) > MaxManifestSize {
+		return fmt.Errorf("%w: manifest is %d bytes, over %d", ErrTooLarge, len(v.raw), MaxManifestSize)
+	}
+	if len(v.sig) > MaxSignatureSize {
+		return fmt.Errorf("%w: signature is %d bytes, over %d", ErrTooLarge, len(v.sig), MaxSignatureSize)
+	}
+	return nil
+}
+
+func (v *verification) signature() error {
+	if len(v.trust.Key) != ed25519.PublicKeySize {
+		return fmt.Errorf("%w: no publisher key is pinned", ErrWrongKey)
+	}
+	return checkSignature(v.raw, v.sig, v.trust.Key)
+}
+
+func (v *verification) format() error {
+	m, err := ParseManifest(v.raw)
+	if err != nil {
+		return err
+	}
+	if v.trust.FeedID != "" && m.FeedID != v.trust.FeedID {
+		return fmt.Errorf("%w: manifest is for %q, this screen follows %q", ErrWrongFeed, m.FeedID, v.trust.FeedID)
+	}
+	v.m = m
+	return nil
+}
+
+func (v *verification) expiry() error {
+	if !v.trust.Now.Before(v.m.Expires) {
+		return fmt.Errorf("%w: version %d expired at %s (trusted time %s)", ErrExpired,
+			v.m.Version, v.m.Expires.Format(time.RFC3339), v.trust.Now.Format(time.RFC3339))
+	}
+	return nil
+}
+
+func (v *verification) version() error {
+	switch {
+	case v.m.Version < v.trust.Version:
+		return fmt.Errorf("%w: manifest version %d is older than stored %d", ErrRollback, v.m.Version, v.trust.Version)
+	case v.m.Version == v.trust.Version && Sum(v.raw) != v.trust.Sum:
+		return fmt.Errorf("%w: version %d", ErrFork, v.m.Version)
+	case v.m.Version == v.trust.Version:
+		v.unchanged = true
+	}
+	return nil
+}
+
+// ParseManifest decodes and checks the structure of manifest bytes. It does
+// not check the signature: call Verify for anything received from outside.
+func ParseManifest(raw []byte) (*Manifest, error) {
+	if len(raw) > MaxManifestSize {
+		return nil, fmt.Errorf("%w: manifest is %d bytes, over %d", ErrTooLarge, len(raw), MaxManifestSize)
+	}
+	var m Manifest
+	if err := strictUnmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("%w: manifest: %v", ErrFormat, err)
+	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("%w: manifest: %v", ErrFormat, err)
+	}
+	return &m, nil
+}
+
+func (m *Manifest) check() error {
+	switch {
+	case m.Format != ManifestFormat:
+		return fmt.Errorf("format %q, want %q", m.Format, ManifestFormat)
+	case !ValidID(m.FeedID):
+		return fmt.Errorf("feed_id %q is not a valid id", m.FeedID)
+	case m.Version < 1:
+		return fmt.Errorf("version %d is not positive", m.Version)
+	case m.IssuedAt.IsZero() || !m.Expires.After(m.IssuedAt):
+		return fmt.Errorf("expires %s is not after issued_at %s", m.Expires, m.IssuedAt)
+	case len(m.Items) > MaxItems:
+		return fmt.Errorf("%d items, over %d", len(m.Items), MaxItems)
+	case len(m.Attachments) > MaxAttachments:
+		return fmt.Errorf("%d attachments, over %d", len(m.Attachments), MaxAttachments)
+	}
+	if _, err := time.LoadLocation(m.Timezone); err != nil || m.Timezone == "" {
+		return fmt.Errorf("timezone %q is unknown", m.Timezone)
+	}
+	cats := map[string]bool{}
+	for _, c := range m.Categories {
+		if !ValidID(c.ID) || c.Name == "" || cats[c.ID] {
+			return fmt.Errorf("category %q is invalid or repeated", c.ID)
+		}
+		cats[c.ID] = true
+	}
+	for _, p := range m.Locations {
+		if !ValidCode(p.Code) || p.Name == "" {
+			return fmt.Errorf("location %q is invalid", p.Code)
+		}
+	}
+	ids := make(map[string]bool, len(m.Items))
+	for _, it := range m.Items {
+		if !ValidID(it.ID) || ids[it.ID] {
+			return fmt.Errorf("item id %q is invalid or repeated", it.ID)
+		}
+		ids[it.ID] = true
+		if err := it.Object.check(MaxItemSize); err != nil {
+			return fmt.Errorf("item %s: %v", it.ID, err)
+		}
+	}
+	for _, a := range m.Attachments {
+		if err := a.check(MaxAttachmentSize); err != nil {
+			return fmt.Errorf("attachment: %v", err)
+		}
+	}
+	return nil
+}
+
+func (o Object) check(limit int64) error {
+	if !sumPattern.MatchString(o.SHA256) {
+		return fmt.Errorf("sha256 %.70q is not 64 lower-case hex digits", o.SHA256)
+	}
+	if o.Size < 0 || o.Size > limit {
+		return fmt.Errorf("size %d is outside 0..%d", o.Size, limit)
+	}
+	return nil
+}
+
+// NewObjectReader wraps r so that reading it yields at most o.Size bytes and
+// ends with an error wrapping ErrObjectSize or ErrObjectHash if the bytes are
+// not exactly the object. A reader that returns io.EOF has delivered the
+// verified object. Offset lets a resumed download feed the hash with the
+// bytes already held (prefix), then continue with r.
+func NewObjectReader(r io.Reader, o Object) io.Reader {
+	return &objectReader{r: io.LimitReader(r, o.Size+1), want: o, h: sha256.New()}
+}
+
+// ResumeObjectReader is NewObjectReader for a download that already holds
+// prefix (the first bytes of the object): it hashes prefix, then reads the
+// rest from r.
+func ResumeObjectReader(prefix []byte, r io.Reader, o Object) io.Reader {
+	or := &objectReader{r: io.LimitReader(r, o.Size-int64(len(prefix))+1), want: o, h: sha256.New(), n: int64(len(prefix))}
+	or.h.Write(prefix)
+	return or
+}
+
+type objectReader struct {
+	r    io.Reader
+	want Object
+	h    hash.Hash
+	n    int64
+	err  error
+}
+
+func (o *objectReader) Read(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.r.Read(p)
+	o.n += int64(n)
+	o.h.Write(p[:n])
+	if o.n > o.want.Size {
+		o.err = fmt.Errorf("%w: object %s is longer than %d bytes", ErrObjectSize, o.want.SHA256[:12], o.want.Size)
+		return 0, o.err
+	}
+	if err == io.EOF {
+		switch {
+		case o.n != o.want.Size:
+			o.err = fmt.Errorf("%w: object %s is %d bytes, manifest says %d", ErrObjectSize, o.want.SHA256[:12], o.n, o.want.Size)
+		case hex.EncodeToString(o.h.Sum(nil)) != o.want.SHA256:
+			o.err = fmt.Errorf("%w: object %s", ErrObjectHash, o.want.SHA256[:12])
+		default:
+			o.err = io.EOF
+		}
+		return n, o.err
+	}
+	return n, err
+}
+
+// CheckObject verifies a whole object held in memory.
+func CheckObject(data []byte, o Object) error {
+	_, err := io.Copy(io.Discard, NewObjectReader(bytes.NewReader(data), o))
+	return err
+}

@@ -1,0 +1,395 @@
+// Package publish turns a township's folder of notices (feed.yaml plus one
+// Markdown file with YAML front matter per item) into a signed static feed.
+// It validates the whole source before writing anything, and writes the feed
+// so that a web server never serves a half-written version.
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"mime"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml"
+
+	"gongkai/feed"
+)
+
+// Source limits: generous for a clerk, small enough that a mistake (a video
+// dropped into the folder) is caught before it reaches thousands of screens.
+const (
+	MaxSourceFile = 2 << 20
+	MaxAttachment = feed.MaxAttachmentSize
+)
+
+// Source is a parsed and validated source folder.
+type Source struct {
+	Dir        string
+	Feed       FeedConfig
+	Items      []*SourceItem
+	timezone   *time.Location
+	categories map[string]bool
+}
+
+// FeedConfig is feed.yaml.
+type FeedConfig struct {
+	ID         string          `yaml:"id"`
+	Title      string          `yaml:"title"`
+	Timezone   string          `yaml:"timezone"`
+	Categories []feed.Category `yaml:"categories"`
+	Locations  []feed.Place    `yaml:"locations"`
+}
+
+// SourceItem is one item file with its attachments resolved to real files.
+type SourceItem struct {
+	Path  string // file the item came from, relative to the source folder
+	Item  feed.Item
+	Files []string // absolute paths of attachments, in the order of Item.Attachments
+}
+
+// frontMatter is the YAML an author writes; it becomes a feed.Item.
+type frontMatter struct {
+	ID          string   `yaml:"id"`
+	Title       string   `yaml:"title"`
+	Category    string   `yaml:"category"`
+	Agency      string   `yaml:"agency"`
+	Published   string   `yaml:"published"`
+	Locations   any      `yaml:"locations"`
+	DocNo       string   `yaml:"doc_no"`
+	ValidFrom   string   `yaml:"valid_from"`
+	ValidUntil  string   `yaml:"valid_until"`
+	PostingDays int      `yaml:"posting_days"`
+	Priority    string   `yaml:"priority"`
+	Normative   bool     `yaml:"normative"`
+	Attachments []string `yaml:"attachments"`
+	URL         string   `yaml:"url"`
+	Contact     string   `yaml:"contact"`
+	Withdrawn   string   `yaml:"withdrawn"`
+}
+
+// SourceError names the file and line of a problem in the source.
+type SourceError struct {
+	File string
+	Line int // 0 when the problem has no single line
+	Msg  string
+}
+
+func (e *SourceError) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+}
+
+// ParseSource reads and validates a whole source folder. Every problem is
+// found before anything is written; the first is returned.
+func ParseSource(dir string) (*Source, error) {
+	root, err := filepath.Abs(dir)
+	if err != nil {
+		return nil, err
+	}
+	if root, err = filepath.EvalSymlinks(root); err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	src := &Source{Dir: root}
+	if err := src.readFeedConfig(); err != nil {
+		return nil, err
+	}
+	var files []string
+	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".md") && !strings.EqualFold(d.Name(), "README.md") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("source folder: %w", err)
+	}
+	slices.Sort(files)
+	seen := map[string]string{}
+	for _, path := range files {
+		rel, _ := filepath.Rel(root, path)
+		data, err := readCapped(path, MaxSourceFile)
+		if err != nil {
+			return nil, &SourceError{File: rel, Msg: err.Error()}
+		}
+		si, err := ParseItemFile(rel, data)
+		if err != nil {
+			return nil, err
+		}
+		if err := src.resolve(si); err != nil {
+			return nil, err
+		}
+		if prev, dup := seen[si.Item.ID]; dup {
+			return nil, &SourceError{File: rel, Line: lineOf(data, "id"), Msg: fmt.Sprintf("id %q is already used by %s", si.Item.ID, prev)}
+		}
+		seen[si.Item.ID] = rel
+		src.Items = append(src.Items, si)
+	}
+	if len(src.Items) == 0 {
+		return nil, &SourceError{File: filepath.Base(root), Msg: "no item files (*.md) found"}
+	}
+	return src, nil
+}
+
+func (src *Source) readFeedConfig() error {
+	const name = "feed.yaml"
+	data, err := readCapped(filepath.Join(src.Dir, name), MaxSourceFile)
+	if err != nil {
+		return &SourceError{File: name, Msg: err.Error()}
+	}
+	if !utf8.Valid(data) {
+		return &SourceError{File: name, Msg: "not UTF-8 text"}
+	}
+	fc := &src.Feed
+	if err := yaml.UnmarshalWithOptions(data, fc, yaml.Strict()); err != nil {
+		return yamlError(name, 0, err)
+	}
+	if fc.Timezone == "" {
+		fc.Timezone = "Asia/Shanghai"
+	}
+	fail := func(key, msg string) error { return &SourceError{File: name, Line: lineOf(data, key), Msg: msg} }
+	switch {
+	case !feed.ValidID(fc.ID):
+		return fail("id", fmt.Sprintf("id %q: required, only a-z, 0-9, '.', '_' and '-'", fc.ID))
+	case strings.TrimSpace(fc.Title) == "":
+		return fail("title", "title is required")
+	case len(fc.Categories) == 0:
+		return fail("categories", "categories: declare at least one {id, name}")
+	}
+	if src.timezone, err = time.LoadLocation(fc.Timezone); err != nil {
+		return fail("timezone", fmt.Sprintf("timezone %q is unknown", fc.Timezone))
+	}
+	src.categories = map[string]bool{}
+	for _, c := range fc.Categories {
+		if !feed.ValidID(c.ID) || strings.TrimSpace(c.Name) == "" || src.categories[c.ID] {
+			return fail("categories", fmt.Sprintf("category %q: needs a unique valid id and a name", c.ID))
+		}
+		src.categories[c.ID] = true
+	}
+	for _, p := range fc.Locations {
+		if !feed.ValidCode(p.Code) || strings.TrimSpace(p.Name) == "" {
+			return fail("locations", fmt.Sprintf("location %q: needs a division code (2-12 digits) and a name", p.Code))
+		}
+	}
+	return nil
+}
+
+var frontMatterEnd = regexp.MustCompile(`(?m)^---[ \t]*\r?$`)
+
+// ParseItemFile parses one item file: front matter between '---' lines,
+// then the Markdown body. It checks the item on its own; ParseSource checks
+// what needs the rest of the folder (categories, attachments, duplicates).
+func ParseItemFile(name string, data []byte) (*SourceItem, error) {
+	fail := func(line int, format string, args ...any) error {
+		return &SourceError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	}
+	if !utf8.Valid(data) {
+		return nil, fail(firstBadLine(data), "not UTF-8 text (save the file as UTF-8)")
+	}
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(data[:bytes.IndexByte(append(data, '\n'), '\n')]) {
+		return nil, fail(1, "must start with a '---' line opening the front matter")
+	}
+	first := bytes.IndexByte(data, '\n') + 1
+	loc := frontMatterEnd.FindIndex(data[first:])
+	if first == 0 || loc == nil {
+		return nil, fail(1, "front matter is not closed by a '---' line")
+	}
+	fmBytes := data[first : first+loc[0]]
+	body := string(data[first+loc[1]:])
+	body = strings.TrimLeft(body, "\r\n")
+
+	var fm frontMatter
+	if err := yaml.UnmarshalWithOptions(fmBytes, &fm, yaml.Strict()); err != nil {
+		return nil, yamlError(name, 1, err)
+	}
+	line := func(key string) int { return 1 + lineOf(fmBytes, key) }
+	for _, req := range []struct{ key, val string }{
+		{"id", fm.ID}, {"title", fm.Title}, {"category", fm.Category}, {"agency", fm.Agency}, {"published", fm.Published},
+	} {
+		if strings.TrimSpace(req.val) == "" {
+			return nil, fail(line(req.key), "required field %q is missing or empty", req.key)
+		}
+	}
+	locs, err := locationsOf(fm.Locations)
+	if err != nil {
+		return nil, fail(line("locations"), "%v", err)
+	}
+	it := feed.Item{
+		ID: fm.ID, Title: strings.TrimSpace(fm.Title), Category: fm.Category, Agency: strings.TrimSpace(fm.Agency),
+		Published: feed.Date(fm.Published), Locations: locs, DocNo: fm.DocNo,
+		ValidFrom: feed.Date(fm.ValidFrom), ValidUntil: feed.Date(fm.ValidUntil), PostingDays: fm.PostingDays,
+		Priority: fm.Priority, Normative: fm.Normative, URL: fm.URL, Contact: fm.Contact,
+		Withdrawn: fm.Withdrawn, Body: body,
+	}
+	if it.Priority == "" {
+		it.Priority = feed.PriorityNormal
+	}
+	for key, d := range map[string]feed.Date{"published": it.Published, "valid_from": it.ValidFrom, "valid_until": it.ValidUntil} {
+		if d != "" && !d.Valid() {
+			return nil, fail(line(key), "%s %q is not a date (YYYY-MM-DD)", key, d)
+		}
+	}
+	if it.URL != "" && !strings.HasPrefix(it.URL, "https://") && !strings.HasPrefix(it.URL, "http://") {
+		return nil, fail(line("url"), "url %q must start with https:// or http://", it.URL)
+	}
+	if it.Normative && it.ValidFrom == "" {
+		return nil, fail(line("normative"), "a normative document (normative: true) needs valid_from")
+	}
+	if err := it.Check(nil); err != nil {
+		key, _, _ := strings.Cut(err.Error(), " ")
+		return nil, fail(line(key), "%v", err)
+	}
+	// Attachments get their hashes when they are read, after the whole folder is checked.
+	for _, a := range fm.Attachments {
+		if strings.TrimSpace(a) == "" {
+			return nil, fail(line("attachments"), "an attachment path is empty")
+		}
+		it.Attachments = append(it.Attachments, feed.Attachment{Name: a})
+	}
+	return &SourceItem{Path: name, Item: it}, nil
+}
+
+func locationsOf(v any) ([]string, error) {
+	switch v := v.(type) {
+	case nil:
+		return nil, fmt.Errorf("required field \"locations\" is missing (a list of division codes, or all)")
+	case string:
+		if v == feed.AllLocations {
+			return []string{feed.AllLocations}, nil
+		}
+		return nil, fmt.Errorf("locations must be a list of division codes like [\"310118901\"], or all")
+	case []any:
+		var out []string
+		for _, e := range v {
+			var s string
+			switch e := e.(type) {
+			case string:
+				s = e
+			case uint64, int64, int:
+				s = fmt.Sprint(e)
+			default:
+				return nil, fmt.Errorf("location %v is not a division code", e)
+			}
+			if s != feed.AllLocations && !feed.ValidCode(s) {
+				return nil, fmt.Errorf("location %q is not a division code prefix (2-12 digits) or all", s)
+			}
+			out = append(out, s)
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("locations is empty")
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("locations must be a list of division codes, or all")
+}
+
+// resolve checks the item against the feed and turns its attachment names
+// into files inside the source folder.
+func (src *Source) resolve(si *SourceItem) error {
+	fail := func(msg string) error { return &SourceError{File: si.Path, Msg: msg} }
+	if !src.categories[si.Item.Category] {
+		return fail(fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category))
+	}
+	base := filepath.Dir(filepath.Join(src.Dir, si.Path))
+	for i := range si.Item.Attachments {
+		a := &si.Item.Attachments[i]
+		path := filepath.Join(base, filepath.FromSlash(a.Name))
+		real, err := filepath.EvalSymlinks(path)
+		if err != nil {
+			return fail(fmt.Sprintf("attachment %q: not found", a.Name))
+		}
+		if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return fail(fmt.Sprintf("attachment %q is outside the source folder", a.Name))
+		}
+		st, err := os.Stat(real)
+		switch {
+		case err != nil:
+			return fail(fmt.Sprintf("attachment %q: %v", a.Name, err))
+		case !st.Mode().IsRegular():
+			return fail(fmt.Sprintf("attachment %q is not a regular file", a.Name))
+		case st.Size() > MaxAttachment:
+			return fail(fmt.Sprintf("attachment %q is %d MiB, over the %d MiB limit", a.Name, st.Size()>>20, MaxAttachment>>20))
+		}
+		a.Type = mimeType(a.Name)
+		si.Files = append(si.Files, real)
+	}
+	return nil
+}
+
+func mimeType(name string) string {
+	ext := strings.ToLower(filepath.Ext(name))
+	switch ext {
+	case ".csv":
+		return "text/csv"
+	case ".md":
+		return "text/markdown"
+	}
+	if t := mime.TypeByExtension(ext); t != "" {
+		t, _, _ = strings.Cut(t, ";")
+		return t
+	}
+	return "application/octet-stream"
+}
+
+func readCapped(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("not found")
+		}
+		return nil, err
+	}
+	defer f.Close()
+	data, err := feed.ReadLimited(f, limit, "file")
+	if errors.Is(err, feed.ErrTooLarge) {
+		return nil, fmt.Errorf("file is over %d KiB", limit>>10)
+	}
+	return data, err
+}
+
+// lineOf finds the 1-based line where a top-level YAML key starts, or 0.
+func lineOf(data []byte, key string) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if bytes.HasPrefix(l, []byte(key+":")) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func firstBadLine(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if !utf8.Valid(l) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// yamlError turns a YAML library error into one line naming file and line.
+// offset is the file line where the YAML starts, minus one.
+func yamlError(file string, offset int, err error) error {
+	var ye yaml.Error
+	if errors.As(err, &ye) && ye.GetToken() != nil {
+		return &SourceError{File: file, Line: offset + ye.GetToken().Position.Line, Msg: "YAML: " + oneLine(ye.GetMessage())}
+	}
+	return &SourceError{File: file, Line: offset + 1, Msg: "YAML: " + oneLine(err.Error())}
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
