@@ -1,0 +1,39 @@
+// Package assets holds what the program carries inside its binary: the CJK
+// font, the demo feed source and the demo key pair.
+package assets
+
+import (
+	"bytes"
+	"embed"
+	"io/fs"
+)
+
+// Font is Droid Sans Fallback (Apache-2.0, see fonts/NOTICE): one TTF that
+// covers Chinese. Fyne cannot load .ttc collections, so it must be a single face.
+//
+//go:embed fonts/DroidSansFallbackFull.ttf
+var Font []byte
+
+//go:embed all:demo
+var demo embed.FS
+
+// Demo is the source folder of the fictional demo feed (feed.yaml and items).
+func Demo() fs.FS {
+	sub, err := fs.Sub(demo, "demo")
+	if err != nil {
+		panic(err) // the embed above guarantees the folder
+	}
+	return sub
+}
+
+// The demo key pair. Its private half is public: anything signed with it is
+// demo content, and screens that trust it say so on screen.
+var (
+	//go:embed demokey/publisher.key
+	DemoPrivateKey []byte
+	//go:embed demokey/publisher.pub
+	DemoPublicKey []byte
+)
+
+// IsDemoKey reports whether a pinned public key file is the demo key.
+func IsDemoKey(pub []byte) bool { return bytes.Equal(bytes.TrimSpace(pub), bytes.TrimSpace(DemoPublicKey)) }
