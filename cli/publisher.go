@@ -39,7 +39,8 @@ func runKeygen(env *Env, args []string) error {
 	if err := os.MkdirAll(*out, 0o700); err != nil {
 		return err
 	}
-	if err := atomicfile.WriteFrom(keyPath, bytesReader(feed.EncodePrivateKey(priv)), 0o600); err != nil {
+	// O_EXCL: two keygens racing on one folder must not replace a key.
+	if err := writeNew(keyPath, feed.EncodePrivateKey(priv), 0o600); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(pubPath, feed.EncodePublicKey(pub)); err != nil {

@@ -1,13 +1,28 @@
 package cli
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
 )
 
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+// writeNew creates path, failing if it exists, and makes its content durable.
+func writeNew(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		os.Remove(path)
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
 
 // readSmall reads a small file (a key, a config), refusing anything large.
 func readSmall(path string) ([]byte, error) {

@@ -56,6 +56,16 @@ type Manifest struct {
 	Locations   []Place    `json:"locations,omitempty"`
 	Items       []ItemRef  `json:"items"`
 	Attachments []Object   `json:"attachments"`
+
+	attSet map[Object]bool // built by ParseManifest, so checking items stays linear
+}
+
+// hasAttachment reports whether o is one of the manifest's attachments.
+func (m *Manifest) hasAttachment(o Object) bool {
+	if m.attSet != nil {
+		return m.attSet[o]
+	}
+	return slices.Contains(m.Attachments, o)
 }
 
 // Category is a topic declared by the feed.

@@ -95,6 +95,9 @@ func DecodeItem(data []byte, ref ItemRef, m *Manifest) (*Item, error) {
 	if err := strictUnmarshal(data, &it); err != nil {
 		return nil, fmt.Errorf("%w: item %s: %v", ErrFormat, ref.ID, err)
 	}
+	if it.Format != ItemFormat {
+		return nil, fmt.Errorf("%w: item %s: format %q, want %q", ErrFormat, ref.ID, it.Format, ItemFormat)
+	}
 	if it.ID != ref.ID {
 		return nil, fmt.Errorf("%w: item object for %q says its id is %q", ErrFormat, ref.ID, it.ID)
 	}
@@ -157,7 +160,7 @@ func (it *Item) Check(m *Manifest) error {
 		return fmt.Errorf("category %q is not declared by the feed", it.Category)
 	}
 	for _, a := range it.Attachments {
-		if !slices.Contains(m.Attachments, a.Object) {
+		if !m.hasAttachment(a.Object) {
 			return fmt.Errorf("attachment %q (%s) is not listed in the manifest", a.Name, a.SHA256)
 		}
 	}

@@ -103,6 +103,11 @@ func (v *verification) format() error {
 }
 
 func (v *verification) expiry() error {
+	if v.trust.Now.IsZero() {
+		// A caller that forgot the trusted time must not make every
+		// manifest, however old, look fresh: fall back to the clock.
+		v.trust.Now = time.Now()
+	}
 	if !v.trust.Now.Before(v.m.Expires) {
 		return fmt.Errorf("%w: version %d expired at %s (trusted time %s)", ErrExpired,
 			v.m.Version, v.m.Expires.Format(time.RFC3339), v.trust.Now.Format(time.RFC3339))
@@ -153,7 +158,7 @@ func (m *Manifest) check() error {
 	case len(m.Attachments) > MaxAttachments:
 		return fmt.Errorf("%d attachments, over %d", len(m.Attachments), MaxAttachments)
 	}
-	if _, err := time.LoadLocation(m.Timezone); err != nil || m.Timezone == "" {
+	if !ValidTimezone(m.Timezone) {
 		return fmt.Errorf("timezone %q is unknown", m.Timezone)
 	}
 	cats := map[string]bool{}
@@ -178,10 +183,12 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("item %s: %v", it.ID, err)
 		}
 	}
+	m.attSet = make(map[Object]bool, len(m.Attachments))
 	for _, a := range m.Attachments {
 		if err := a.check(MaxAttachmentSize); err != nil {
 			return fmt.Errorf("attachment: %v", err)
 		}
+		m.attSet[a] = true
 	}
 	return nil
 }
@@ -194,6 +201,17 @@ func (o Object) check(limit int64) error {
 		return fmt.Errorf("size %d is outside 0..%d", o.Size, limit)
 	}
 	return nil
+}
+
+// ValidTimezone reports whether tz names a zone a screen can load. "" and
+// "Local" are refused: they would make each screen (and the publisher) read
+// the feed's dates in its own zone.
+func ValidTimezone(tz string) bool {
+	if tz == "" || tz == "Local" {
+		return false
+	}
+	_, err := time.LoadLocation(tz)
+	return err == nil
 }
 
 // NewObjectReader wraps r so that reading it yields at most o.Size bytes and
@@ -230,21 +248,30 @@ func (o *objectReader) Read(p []byte) (int, error) {
 	o.n += int64(n)
 	o.h.Write(p[:n])
 	if o.n > o.want.Size {
-		o.err = fmt.Errorf("%w: object %s is longer than %d bytes", ErrObjectSize, o.want.SHA256[:12], o.want.Size)
+		o.err = fmt.Errorf("%w: object %s is longer than %d bytes", ErrObjectSize, shortSum(o.want.SHA256), o.want.Size)
 		return 0, o.err
 	}
 	if err == io.EOF {
 		switch {
 		case o.n != o.want.Size:
-			o.err = fmt.Errorf("%w: object %s is %d bytes, manifest says %d", ErrObjectSize, o.want.SHA256[:12], o.n, o.want.Size)
+			o.err = fmt.Errorf("%w: object %s is %d bytes, manifest says %d", ErrObjectSize, shortSum(o.want.SHA256), o.n, o.want.Size)
 		case hex.EncodeToString(o.h.Sum(nil)) != o.want.SHA256:
-			o.err = fmt.Errorf("%w: object %s", ErrObjectHash, o.want.SHA256[:12])
+			o.err = fmt.Errorf("%w: object %s", ErrObjectHash, shortSum(o.want.SHA256))
 		default:
 			o.err = io.EOF
 		}
 		return n, o.err
 	}
 	return n, err
+}
+
+// shortSum abbreviates a digest for messages; it never panics on a short or
+// malformed one.
+func shortSum(sum string) string {
+	if len(sum) > 12 {
+		return sum[:12]
+	}
+	return fmt.Sprintf("%q", sum)
 }
 
 // CheckObject verifies a whole object held in memory.

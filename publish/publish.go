@@ -45,9 +45,15 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 	if opt.Expiry < time.Hour {
 		return nil, fmt.Errorf("publish: expiry %s is shorter than an hour", opt.Expiry)
 	}
+	if len(opt.Key) != ed25519.PrivateKeySize {
+		return nil, fmt.Errorf("publish: no valid private key")
+	}
 	if opt.Now.IsZero() {
 		opt.Now = time.Now()
 	}
+	// The manifest carries whole seconds: compare in whole seconds, or a
+	// clock a fraction of a second past the last issue would repeat it.
+	opt.Now = opt.Now.UTC().Truncate(time.Second)
 	prev, err := previousManifest(out)
 	if err != nil {
 		return nil, err

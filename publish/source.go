@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml"
@@ -53,6 +54,16 @@ type SourceItem struct {
 	Path  string // file the item came from, relative to the source folder
 	Item  feed.Item
 	Files []string // absolute paths of attachments, in the order of Item.Attachments
+
+	keyLine func(key string) int // file line of a front matter key, 0 if unknown
+}
+
+// line is the file line of a front matter key of the item, or 0.
+func (si *SourceItem) line(key string) int {
+	if si.keyLine == nil {
+		return 0
+	}
+	return si.keyLine(key)
 }
 
 // frontMatter is the YAML an author writes; it becomes a feed.Item.
@@ -152,8 +163,11 @@ func (src *Source) readFeedConfig() error {
 	if !utf8.Valid(data) {
 		return &SourceError{File: name, Msg: "not UTF-8 text"}
 	}
+	if n := loneCR(data); n > 0 {
+		return &SourceError{File: name, Line: n, Msg: "a carriage return inside the line (save the file with ordinary line ends)"}
+	}
 	fc := &src.Feed
-	if err := yaml.UnmarshalWithOptions(data, fc, yaml.Strict()); err != nil {
+	if err := unmarshalYAML(data, fc); err != nil {
 		return yamlError(name, 0, err)
 	}
 	if fc.Timezone == "" {
@@ -167,6 +181,9 @@ func (src *Source) readFeedConfig() error {
 		return fail("title", "title is required")
 	case len(fc.Categories) == 0:
 		return fail("categories", "categories: declare at least one {id, name}")
+	}
+	if !feed.ValidTimezone(fc.Timezone) {
+		return fail("timezone", fmt.Sprintf("timezone %q is unknown (use a name like Asia/Shanghai)", fc.Timezone))
 	}
 	if src.timezone, err = time.LoadLocation(fc.Timezone); err != nil {
 		return fail("timezone", fmt.Sprintf("timezone %q is unknown", fc.Timezone))
@@ -199,7 +216,8 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, fail(firstBadLine(data), "not UTF-8 text (save the file as UTF-8)")
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(data[:bytes.IndexByte(append(data, '\n'), '\n')]) {
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(firstLine) {
 		return nil, fail(1, "must start with a '---' line opening the front matter")
 	}
 	first := bytes.IndexByte(data, '\n') + 1
@@ -211,8 +229,11 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 	body := string(data[first+loc[1]:])
 	body = strings.TrimLeft(body, "\r\n")
 
+	if n := loneCR(fmBytes); n > 0 {
+		return nil, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
+	}
 	var fm frontMatter
-	if err := yaml.UnmarshalWithOptions(fmBytes, &fm, yaml.Strict()); err != nil {
+	if err := unmarshalYAML(fmBytes, &fm); err != nil {
 		return nil, yamlError(name, 1, err)
 	}
 	line := func(key string) int { return 1 + lineOf(fmBytes, key) }
@@ -237,9 +258,12 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 	if it.Priority == "" {
 		it.Priority = feed.PriorityNormal
 	}
-	for key, d := range map[string]feed.Date{"published": it.Published, "valid_from": it.ValidFrom, "valid_until": it.ValidUntil} {
-		if d != "" && !d.Valid() {
-			return nil, fail(line(key), "%s %q is not a date (YYYY-MM-DD)", key, d)
+	for _, d := range []struct {
+		key string
+		val feed.Date
+	}{{"published", it.Published}, {"valid_from", it.ValidFrom}, {"valid_until", it.ValidUntil}} {
+		if d.val != "" && !d.val.Valid() {
+			return nil, fail(line(d.key), "%s %q is not a date (YYYY-MM-DD)", d.key, d.val)
 		}
 	}
 	if it.URL != "" && !strings.HasPrefix(it.URL, "https://") && !strings.HasPrefix(it.URL, "http://") {
@@ -259,7 +283,7 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		}
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: a})
 	}
-	return &SourceItem{Path: name, Item: it}, nil
+	return &SourceItem{Path: name, Item: it, keyLine: line}, nil
 }
 
 func locationsOf(v any) ([]string, error) {
@@ -281,7 +305,8 @@ func locationsOf(v any) ([]string, error) {
 			case uint64, int64, int:
 				s = fmt.Sprint(e)
 			default:
-				return nil, fmt.Errorf("location %v is not a division code", e)
+				// Not %v: an aliased YAML list can be huge when printed.
+				return nil, fmt.Errorf("a location is %s, not a division code", yamlKind(e))
 			}
 			if s != feed.AllLocations && !feed.ValidCode(s) {
 				return nil, fmt.Errorf("location %q is not a division code prefix (2-12 digits) or all", s)
@@ -296,12 +321,31 @@ func locationsOf(v any) ([]string, error) {
 	return nil, fmt.Errorf("locations must be a list of division codes, or all")
 }
 
+// yamlKind names the kind of a decoded YAML value for a message, without
+// printing it.
+func yamlKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "empty"
+	case []any:
+		return "a list"
+	case map[string]any, map[any]any:
+		return "a mapping"
+	case bool:
+		return "true/false"
+	case float64, float32:
+		return "a decimal number"
+	default:
+		return fmt.Sprintf("a %T", v)
+	}
+}
+
 // resolve checks the item against the feed and turns its attachment names
 // into files inside the source folder.
 func (src *Source) resolve(si *SourceItem) error {
-	fail := func(msg string) error { return &SourceError{File: si.Path, Msg: msg} }
+	fail := func(msg string) error { return &SourceError{File: si.Path, Line: si.line("attachments"), Msg: msg} }
 	if !src.categories[si.Item.Category] {
-		return fail(fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category))
+		return &SourceError{File: si.Path, Line: si.line("category"), Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
 	}
 	base := filepath.Dir(filepath.Join(src.Dir, si.Path))
 	for i := range si.Item.Attachments {
@@ -379,6 +423,18 @@ func firstBadLine(data []byte) int {
 	return 0
 }
 
+// unmarshalYAML decodes strictly (unknown keys are errors). The YAML
+// library panics on some odd input (a bare tag where a list is expected:
+// "attachments: !0"); that becomes an error like any other bad YAML.
+func unmarshalYAML(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot be read (the YAML reader failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, v, yaml.Strict())
+}
+
 // yamlError turns a YAML library error into one line naming file and line.
 // offset is the file line where the YAML starts, minus one.
 func yamlError(file string, offset int, err error) error {
@@ -389,7 +445,27 @@ func yamlError(file string, offset int, err error) error {
 	return &SourceError{File: file, Line: offset + 1, Msg: "YAML: " + oneLine(err.Error())}
 }
 
+// oneLine keeps the first line of s, with any other control character (a
+// carriage return from a quoted YAML key, say) made a space, so a message
+// cannot break or overwrite the "file:line:" it follows on a terminal.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return s
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// loneCR finds the first line (1-based) with a carriage return that does
+// not end it, or 0. YAML counts such a CR as a line break, editors and this
+// package's line numbers do not, so it is refused rather than misreported.
+func loneCR(data []byte) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		if j := bytes.IndexByte(l, '\r'); j >= 0 && j != len(l)-1 {
+			return i + 1
+		}
+	}
+	return 0
 }
