@@ -1,0 +1,193 @@
+package store
+
+import (
+	"bytes"
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gongkai/feed"
+)
+
+// IsVisible is the one definition of "shown on this screen": one of the
+// locations prefixes location (or is "all"), not withdrawn, and at falls
+// within valid_from..valid_until inclusive in the feed's time zone (nil:
+// UTC). A date D as valid_until means shown until the end of D there.
+func IsVisible(s *Summary, location string, at time.Time, tz *time.Location) bool {
+	if s == nil || s.Withdrawn != "" || !targets(s.Locations, location) {
+		return false
+	}
+	from, until, ok := validity(s, tz)
+	t := at.Unix() // bounds are whole seconds, so flooring at changes no answer
+	return ok && from <= t && t < until
+}
+
+// targets reports whether an item for these locations reaches the screen
+// at location.
+func targets(locations []string, location string) bool {
+	for _, l := range locations {
+		if l == feed.AllLocations || (l != "" && strings.HasPrefix(location, l)) {
+			return true
+		}
+	}
+	return false
+}
+
+// validity gives the visible window of an item as Unix seconds, from
+// inclusive and until exclusive; ok is false for dates that do not parse
+// (never shown rather than always shown).
+func validity(s *Summary, tz *time.Location) (from, until int64, ok bool) {
+	if tz == nil {
+		tz = time.UTC
+	}
+	from, until = math.MinInt64, math.MaxInt64
+	if s.ValidFrom != "" {
+		t, err := s.ValidFrom.Time(tz)
+		if err != nil {
+			return 0, 0, false
+		}
+		from = t.Unix()
+	}
+	if s.ValidUntil != "" {
+		t, err := s.ValidUntil.Time(tz)
+		if err != nil {
+			return 0, 0, false
+		}
+		until = t.AddDate(0, 0, 1).Unix()
+	}
+	return from, until, true
+}
+
+// prefixes lists the keys of by_location that reach a screen at location:
+// every prefix of its code that could be a division code, and "all".
+func prefixes(location string) []string {
+	out := []string{feed.AllLocations}
+	for n := 2; n <= len(location) && n <= 12; n++ {
+		out = append(out, location[:n])
+	}
+	return out
+}
+
+// visible reads the records of the items targeting location and keeps the
+// visible ones.
+func (s *Store) visible(location, category string, at time.Time) ([]Summary, error) {
+	tz := s.Location()
+	var out []Summary
+	err := s.view(func(tx *bolt.Tx) error {
+		byLoc, recs := tx.Bucket(bucketByLocation), tx.Bucket(bucketRecords)
+		if byLoc == nil || recs == nil {
+			return nil
+		}
+		seen := map[string]bool{}
+		c := byLoc.Cursor()
+		for _, p := range prefixes(location) {
+			pre := indexKey(p, "")
+			for k, _ := c.Seek(pre); k != nil && bytes.HasPrefix(k, pre); k, _ = c.Next() {
+				id := string(k[len(pre):])
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
+				v := recs.Get([]byte(id))
+				if v == nil {
+					continue // a stale index entry; Check reports it
+				}
+				rec, err := decodeRecord(v)
+				if err != nil {
+					return fmt.Errorf("item %s: %w", id, err)
+				}
+				if (category == "" || rec.Category == category) && IsVisible(&rec.Summary, location, at, tz) {
+					out = append(out, rec.Summary)
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Visible lists the items shown on a screen at location at time at (trusted
+// time), pinned first, then urgent, then newest published, then by id.
+// category "" means all.
+func (s *Store) Visible(location, category string, at time.Time) ([]Summary, error) {
+	out, err := s.visible(location, category, at)
+	if err != nil {
+		return nil, fmt.Errorf("store: visible at %s: %w", location, err)
+	}
+	slices.SortFunc(out, func(a, b Summary) int {
+		if c := cmp.Compare(rank(a.Priority), rank(b.Priority)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Published, a.Published); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
+func rank(priority string) int {
+	switch priority {
+	case feed.PriorityPinned:
+		return 0
+	case feed.PriorityUrgent:
+		return 1
+	}
+	return 2
+}
+
+// Counts gives the number of visible items per category.
+func (s *Store) Counts(location string, at time.Time) (map[string]int, error) {
+	out, err := s.visible(location, "", at)
+	if err != nil {
+		return nil, fmt.Errorf("store: counts at %s: %w", location, err)
+	}
+	counts := map[string]int{}
+	for _, sum := range out {
+		counts[sum.Category]++
+	}
+	return counts, nil
+}
+
+// Item returns a stored item in full, if it is visible at location and at.
+// ErrNotFound otherwise (another village's notice is never reachable);
+// ErrDamaged when its stored bytes no longer match their hash.
+func (s *Store) Item(id, location string, at time.Time) (*feed.Item, error) {
+	tz := s.Location()
+	var raw []byte
+	err := s.view(func(tx *bolt.Tx) error {
+		recs := tx.Bucket(bucketRecords)
+		if recs == nil {
+			return ErrNotFound
+		}
+		v := recs.Get([]byte(id))
+		if v == nil {
+			return ErrNotFound
+		}
+		rec, err := decodeRecord(v)
+		if err != nil {
+			return err
+		}
+		if !IsVisible(&rec.Summary, location, at, tz) {
+			return ErrNotFound
+		}
+		raw = bytes.Clone(tx.Bucket(bucketItems).Get([]byte(id)))
+		if raw == nil || feed.Sum(raw) != string(tx.Bucket(bucketSums).Get([]byte(id))) {
+			return fmt.Errorf("%w: bytes do not match their hash", ErrDamaged)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: item %s: %w", id, err)
+	}
+	it, err := feed.DecodeItem(raw, feed.ItemRef{ID: id}, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store: item %s: %w: %v", id, ErrDamaged, err)
+	}
+	return it, nil
+}

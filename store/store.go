@@ -1,0 +1,387 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"gongkai/feed"
+)
+
+// Store is an open store. Safe for concurrent use: bbolt serialises
+// writers and isolates readers; the cached state and the search index are
+// guarded by mu.
+type Store struct {
+	dir string
+	db  *bolt.DB
+
+	writeMu sync.Mutex // one writer at a time, so caches follow commit order
+
+	mu    sync.RWMutex
+	state State
+	tz    *time.Location
+	idx   *index // nil until a search needs it, and again after each Apply
+	gen   uint64 // bumped by every commit, so a stale index build is not cached
+	subs  []chan struct{}
+	build sync.Mutex // one index build at a time
+	bg    sync.WaitGroup
+}
+
+// Open opens (creating if needed) the store in data directory dir: the
+// database at dir/store.db, attachments under dir/blobs/. A file that is not
+// a sound database gives an error wrapping ErrDamaged (see OpenOrReset).
+func Open(dir string, opt Options) (*Store, error) {
+	if opt.Timeout <= 0 {
+		opt.Timeout = 5 * time.Second
+	}
+	path := filepath.Join(dir, dbFile)
+	if !opt.ReadOnly {
+		if err := os.MkdirAll(filepath.Join(dir, blobDir), 0o755); err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", dir, err)
+		}
+	}
+	if !opt.ReadOnly {
+		if err := probe(path, opt); err != nil {
+			return nil, fmt.Errorf("store: open %s: %w", path, err)
+		}
+	}
+	db, err := openBolt(path, opt)
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	s := &Store{dir: dir, db: db}
+	if err := s.init(opt.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// probe reads every page of an existing database, read-only, in this
+// goroutine, before the read-write open. A read-write open rebuilds the
+// freelist by walking the file on a goroutine of bbolt's own, where a
+// damaged page (a truncated file, scrambled pages) faults or panics beyond
+// any recover and kills the program. Here the same walk runs where a fault
+// becomes an error (debug.SetPanicOnFault), so damage turns into ErrDamaged
+// and OpenOrReset can move the file aside.
+func probe(path string, opt Options) (err error) {
+	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+		return nil // nothing there yet: bbolt creates it
+	}
+	ro := opt
+	ro.ReadOnly = true
+	db, err := openBolt(path, ro)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: %v", ErrDamaged, r)
+		}
+	}()
+	err = db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walkBucket(b) })
+	})
+	if err != nil && !errors.Is(err, ErrDamaged) {
+		err = fmt.Errorf("%w: %v", ErrDamaged, err)
+	}
+	return err
+}
+
+// walkBucket touches every key and value of b and its nested buckets.
+func walkBucket(b *bolt.Bucket) error {
+	var sink byte
+	return b.ForEach(func(k, v []byte) error {
+		if v == nil {
+			if nb := b.Bucket(k); nb != nil {
+				return walkBucket(nb)
+			}
+			return nil
+		}
+		for i := 0; i < len(v); i += 512 {
+			sink ^= v[i] // reading is the point: a page past the file's end faults here
+		}
+		_ = sink
+		return nil
+	})
+}
+
+// openBolt opens the file, sorting its failures into the ones a caller can
+// act on: locked, damaged, or anything else (permissions, disk).
+func openBolt(path string, opt Options) (db *bolt.DB, err error) {
+	defer func() {
+		// A file with sound meta pages but garbage behind them can make
+		// bbolt panic; to us that is a damaged cache.
+		if r := recover(); r != nil {
+			db, err = nil, fmt.Errorf("%w: %v", ErrDamaged, r)
+		}
+	}()
+	db, err = bolt.Open(path, 0o600, &bolt.Options{
+		Timeout:        opt.Timeout,
+		NoFreelistSync: true, // the freelist is rebuilt on open: fewer writes per commit
+		FreelistType:   bolt.FreelistMapType,
+		ReadOnly:       opt.ReadOnly,
+	})
+	switch {
+	case err == nil:
+		return db, nil
+	case errors.Is(err, berrors.ErrTimeout):
+		return nil, fmt.Errorf("%w: %v", ErrLocked, err)
+	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
+		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
+		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	default:
+		// Other failures of a file we could open and lock come from its
+		// content (a truncated file fails mmap or page-size detection).
+		if _, statErr := os.Stat(path); statErr == nil {
+			return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
+		}
+		return nil, err
+	}
+}
+
+// init creates the buckets of a new database, checks the schema of an
+// existing one and loads the state, touching every bucket's root so a
+// damaged file is found now rather than in the middle of showing a screen.
+func (s *Store) init(readOnly bool) error {
+	if !readOnly {
+		err := s.update(func(tx *bolt.Tx) error {
+			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			switch v := meta.Get(keySchema); {
+			case v == nil && meta.Get(keyState) == nil:
+				if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
+					return err
+				}
+			case string(v) != schemaVersion:
+				return fmt.Errorf("%w: schema %q, want %q", ErrDamaged, v, schemaVersion)
+			}
+			for _, b := range allBuckets {
+				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	var st State
+	err := s.view(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if b := tx.Bucket(name); b != nil {
+				b.Cursor().First()
+			}
+		}
+		var err error
+		st, err = readState(tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.setState(st)
+	return nil
+}
+
+// OpenOrReset opens the store; if its database is damaged it moves the file
+// aside (store.db.damaged-<UTC time>) and starts empty, so the next verified
+// sync rebuilds it. reset tells whether that happened, for the status screen.
+// Attachments stay: they are checked by hash and collected by the next Apply.
+func OpenOrReset(dir string, opt Options) (s *Store, reset bool, err error) {
+	s, err = Open(dir, opt)
+	if err == nil || !errors.Is(err, ErrDamaged) || opt.ReadOnly {
+		return s, false, err
+	}
+	if err := MoveAside(dir, time.Now()); err != nil {
+		return nil, false, err
+	}
+	s, err = Open(dir, opt)
+	return s, err == nil, err
+}
+
+// MoveAside renames dir/store.db to store.db.damaged-<time>, keeping it for
+// a person to look at; the next Open starts an empty database.
+func MoveAside(dir string, now time.Time) error {
+	path := filepath.Join(dir, dbFile)
+	aside := path + ".damaged-" + now.UTC().Format("20060102T150405.000Z")
+	if err := os.Rename(path, aside); err != nil {
+		return fmt.Errorf("store: move damaged database aside: %w", err)
+	}
+	return nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error {
+	s.bg.Wait()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
+
+// view and update run a transaction, turning a bbolt panic (which a damaged
+// page can cause) into an error wrapping ErrDamaged.
+func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	return s.db.View(fn)
+}
+
+func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
+	defer recoverDamage(&err)
+	return s.db.Update(fn)
+}
+
+func recoverDamage(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("%w: %v", ErrDamaged, r)
+	}
+}
+
+func readState(tx *bolt.Tx) (State, error) {
+	meta := tx.Bucket(bucketMeta) // nil in a read-only store never initialised
+	if meta == nil {
+		return State{}, nil
+	}
+	return decodeState(meta.Get(keyState))
+}
+
+func writeState(tx *bolt.Tx, st State) error {
+	b, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	return tx.Bucket(bucketMeta).Put(keyState, b)
+}
+
+// decodeState reads the state record; nil is a fresh store.
+func decodeState(b []byte) (State, error) {
+	var st State
+	if b == nil {
+		return st, nil
+	}
+	if err := json.Unmarshal(b, &st); err != nil {
+		return State{}, fmt.Errorf("%w: state record: %v", ErrDamaged, err)
+	}
+	return st, nil
+}
+
+func (s *Store) setState(st State) {
+	tz := time.UTC
+	if st.Timezone != "" {
+		if l, err := time.LoadLocation(st.Timezone); err == nil {
+			tz = l
+		}
+	}
+	s.mu.Lock()
+	s.state, s.tz = st, tz
+	s.mu.Unlock()
+}
+
+// State returns the feed state.
+func (s *Store) State() (State, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	st := s.state
+	st.Categories = append([]feed.Category(nil), st.Categories...)
+	st.Locations = append([]feed.Place(nil), st.Locations...)
+	return st, nil
+}
+
+// Location is the feed's time zone (UTC before the first Apply).
+func (s *Store) Location() *time.Location {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.tz
+}
+
+// Now is the trusted time: the later of clock and the newest issued_at applied.
+func (s *Store) Now(clock time.Time) time.Time {
+	s.mu.RLock()
+	trusted := s.state.TrustedTime
+	s.mu.RUnlock()
+	if trusted.After(clock) {
+		return trusted
+	}
+	return clock
+}
+
+// PlaceName is the name of the longest declared location prefixing code
+// ("东湾村" for 310118901201), or code itself.
+func (s *Store) PlaceName(code string) string {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	name, best := code, 0
+	for _, p := range s.state.Locations {
+		if len(p.Code) > best && strings.HasPrefix(code, p.Code) {
+			name, best = p.Name, len(p.Code)
+		}
+	}
+	return name
+}
+
+// RecordAttempt notes a sync attempt that changed nothing: err nil means
+// "unchanged" (a success), otherwise the reason it failed. Items are not
+// touched.
+func (s *Store) RecordAttempt(source string, at time.Time, fetched int64, err error) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	var st State
+	txErr := s.update(func(tx *bolt.Tx) error {
+		var rerr error
+		if st, rerr = readState(tx); rerr != nil {
+			return rerr
+		}
+		st.LastAttempt, st.Source, st.BytesFetched = at, source, fetched
+		if err != nil {
+			st.LastError = err.Error()
+		} else {
+			st.LastSuccess, st.LastError = at, ""
+		}
+		return writeState(tx, st)
+	})
+	if txErr != nil {
+		return fmt.Errorf("store: record attempt: %w", txErr)
+	}
+	s.setState(st)
+	return nil
+}
+
+// Changed returns a channel that receives a value after every Apply, so
+// screens refresh in place. Each call returns a new subscription; a
+// subscriber that is slow sees one pending value, never a blocked Apply.
+func (s *Store) Changed() <-chan struct{} {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	s.subs = append(s.subs, ch)
+	s.mu.Unlock()
+	return ch
+}
+
+func (s *Store) notify() {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, ch := range s.subs {
+		select {
+		case ch <- struct{}{}:
+		default:
+		}
+	}
+}

@@ -1,0 +1,198 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-pinyin"
+)
+
+// Text handling shared by indexing and querying: case and width folding,
+// character classes, and the pinyin of Han characters.
+
+// fold maps a rune to its search form, one rune for one rune so that
+// positions in folded text are positions in the original: full-width ASCII
+// to ASCII, then lower case.
+func fold(r rune) rune {
+	switch {
+	case r >= 'A' && r <= 'Z':
+		return r + 'a' - 'A'
+	case r < utf8.RuneSelf:
+		return r
+	case r >= 0xFF01 && r <= 0xFF5E:
+		r -= 0xFEE0
+	case r == 0x3000:
+		return ' '
+	}
+	return unicode.ToLower(r)
+}
+
+// foldString folds s, returning s itself (no copy) when nothing changes,
+// which is the usual case for Chinese text.
+func foldString(s string) string {
+	for _, r := range s {
+		if fold(r) != r {
+			return strings.Map(fold, s)
+		}
+	}
+	return s
+}
+
+func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
+
+// isWord is a rune of a Latin-script (or other non-Han) token.
+func isWord(r rune) bool { return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+
+// Pinyin table of the CJK Unified Ideographs and Extension A, the characters
+// notices use. Built once from go-pinyin, taking the first (most common)
+// reading of a heteronym: the other readings would make every query match
+// far more than a reader expects.
+const (
+	pyFirst = 0x3400
+	pyLast  = 0x9FFF
+)
+
+var (
+	pyOnce      sync.Once
+	pySyl       []uint16 // rune-pyFirst → index in pySyllables, 0 for none
+	pyIni       []byte   // rune-pyFirst → initial letter, 0 for none
+	pySyllables []string // index → syllable; [0] is ""
+	pyIndex     map[string]uint16
+	pyInitials  [26]bool // letters that begin some syllable
+)
+
+func loadPinyin() {
+	pyOnce.Do(func() {
+		normal := pinyin.NewArgs()
+		normal.Style = pinyin.Normal
+		first := pinyin.NewArgs()
+		first.Style = pinyin.FirstLetter
+		n := pyLast - pyFirst + 1
+		pySyl, pyIni = make([]uint16, n), make([]byte, n)
+		pySyllables, pyIndex = []string{""}, map[string]uint16{}
+		for r := rune(pyFirst); r <= pyLast; r++ {
+			syl := pinyin.SinglePinyin(r, normal)
+			if len(syl) == 0 || !isLowerASCII(syl[0]) {
+				continue
+			}
+			id, ok := pyIndex[syl[0]]
+			if !ok {
+				id = uint16(len(pySyllables))
+				pySyllables = append(pySyllables, syl[0])
+				pyIndex[syl[0]] = id
+			}
+			ini := syl[0][0]
+			if f := pinyin.SinglePinyin(r, first); len(f) > 0 && isLowerASCII(f[0]) {
+				ini = f[0][0]
+			}
+			pySyl[r-pyFirst], pyIni[r-pyFirst] = id, ini
+			pyInitials[ini-'a'] = true
+		}
+	})
+}
+
+func isLowerASCII(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < 'a' || s[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+// syllableOf is the pinyin syllable id of r (0 when r has none).
+func syllableOf(r rune) uint16 {
+	if r < pyFirst || r > pyLast {
+		return 0
+	}
+	return pySyl[r-pyFirst]
+}
+
+func initialOf(r rune) byte {
+	if r < pyFirst || r > pyLast {
+		return 0
+	}
+	return pyIni[r-pyFirst]
+}
+
+// initials gives one byte per rune of s: the pinyin initial of a Han
+// character, 0 for anything else.
+func initials(s string) []byte {
+	loadPinyin()
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		out = append(out, initialOf(r))
+	}
+	return out
+}
+
+// searchDoc is what the search index knows of an item: the text it covers
+// (title; agency, doc number and body) and the pinyin initials of each
+// character of it, worked out once at Apply.
+type searchDoc struct {
+	Title, Rest       string
+	TitleIni, RestIni []byte
+}
+
+const searchDocFormat = 1
+
+func newSearchDoc(title, agency, docNo, body string) searchDoc {
+	rest := agency + "\n" + docNo + "\n" + body
+	return searchDoc{Title: title, Rest: rest, TitleIni: initials(title), RestIni: initials(rest)}
+}
+
+// encodeSearchDoc: format byte, then four uvarint-length-prefixed fields.
+func encodeSearchDoc(d searchDoc) []byte {
+	n := 1 + 4*binary.MaxVarintLen64 + len(d.Title) + len(d.Rest) + len(d.TitleIni) + len(d.RestIni)
+	b := make([]byte, 0, n)
+	b = append(b, searchDocFormat)
+	for _, f := range [][]byte{[]byte(d.Title), d.TitleIni, []byte(d.Rest), d.RestIni} {
+		b = binary.AppendUvarint(b, uint64(len(f)))
+		b = append(b, f...)
+	}
+	return b
+}
+
+var errSearchDoc = errors.New("malformed search document")
+
+// decodeSearchDoc reads what encodeSearchDoc wrote, refusing anything whose
+// initials do not line up with its text (the index relies on that).
+func decodeSearchDoc(b []byte) (searchDoc, error) {
+	if len(b) == 0 || b[0] != searchDocFormat {
+		return searchDoc{}, errSearchDoc
+	}
+	b = b[1:]
+	var f [4][]byte
+	for i := range f {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return searchDoc{}, errSearchDoc
+		}
+		f[i] = b[k : k+int(n)]
+		b = b[k+int(n):]
+	}
+	if len(b) != 0 {
+		return searchDoc{}, errSearchDoc
+	}
+	// Copies: b may be bbolt memory, valid only inside its transaction.
+	d := searchDoc{Title: string(f[0]), TitleIni: bytes.Clone(f[1]), Rest: string(f[2]), RestIni: bytes.Clone(f[3])}
+	if utf8.RuneCountInString(d.Title) != len(d.TitleIni) || utf8.RuneCountInString(d.Rest) != len(d.RestIni) {
+		return searchDoc{}, errSearchDoc
+	}
+	for _, ini := range [][]byte{d.TitleIni, d.RestIni} {
+		for _, c := range ini {
+			if c != 0 && (c < 'a' || c > 'z') {
+				return searchDoc{}, errSearchDoc
+			}
+		}
+	}
+	return d, nil
+}
