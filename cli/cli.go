@@ -41,6 +41,12 @@ func register(name, summary string, run func(*Env, []string) error) {
 // errUsage means the flags were wrong; the flag package already said why.
 var errUsage = errors.New("usage")
 
+// exitCode ends a command with that code and no further message: the
+// command has already said everything on stdout and stderr.
+type exitCode int
+
+func (c exitCode) Error() string { return fmt.Sprintf("exit status %d", int(c)) }
+
 // Main runs one command line (without the program name) and returns the exit code.
 func Main(args []string, env *Env) int {
 	if len(args) == 0 {
@@ -59,6 +65,10 @@ func Main(args []string, env *Env) int {
 	if err := cmd.run(env, rest); err != nil {
 		if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
 			return 2
+		}
+		var code exitCode
+		if errors.As(err, &code) {
+			return int(code)
 		}
 		fmt.Fprintf(env.Stderr, "gongkai %s: %s\n", name, oneLine(err.Error()))
 		return 1

@@ -1,0 +1,234 @@
+package config
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/assets"
+	"gongkai/feed"
+)
+
+func initDir(t *testing.T, c Config) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "data")
+	if err := Init(dir, c, assets.DemoPublicKey); err != nil {
+		t.Fatalf("Init: %v", err)
+	}
+	return dir
+}
+
+func TestInitLoadRoundTrip(t *testing.T) {
+	src := t.TempDir()
+	dir := initDir(t, Config{Location: "310118901201", Sources: []string{"https://feed.example/qinghe/", src}})
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Location != "310118901201" || c.Mode != ModeTouch ||
+		c.SyncInterval.Duration != DefaultSyncInterval || c.IdleTimeout.Duration != DefaultIdleTimeout {
+		t.Errorf("loaded %+v", c)
+	}
+	if len(c.Sources) != 2 || c.Sources[0] != "https://feed.example/qinghe/" || c.Sources[1] != src {
+		t.Errorf("sources %q", c.Sources)
+	}
+	want, _ := feed.ParsePublicKey(assets.DemoPublicKey)
+	if !c.PublicKey().Equal(want) {
+		t.Error("pinned key differs from the one given")
+	}
+	if !assets.IsDemoKey(c.KeyFile()) {
+		t.Error("KeyFile is not the demo key file as given")
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, File))
+	for _, s := range []string{`sync_interval = "15m"`, `idle_timeout = "1m30s"`, `mode = "touch"`} {
+		if !strings.Contains(string(raw), s) {
+			t.Errorf("config.toml lacks %s:\n%s", s, raw)
+		}
+	}
+}
+
+func TestInitMakesRelativeSourcesAbsolute(t *testing.T) {
+	t.Chdir(t.TempDir())
+	dir := initDir(t, Config{Location: "310118901", Sources: []string{"usb/feed"}})
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(c.Sources[0]) || !strings.HasSuffix(c.Sources[0], filepath.Join("usb", "feed")) {
+		t.Errorf("source %q is not the absolute form of usb/feed", c.Sources[0])
+	}
+}
+
+func TestInitRefusesInitialised(t *testing.T) {
+	dir := initDir(t, Config{Location: "310118901201"})
+	before, _ := os.ReadFile(filepath.Join(dir, File))
+	err := Init(dir, Config{Location: "310118901202"}, assets.DemoPublicKey)
+	if err == nil || !strings.Contains(err.Error(), "already initialised") {
+		t.Fatalf("second Init: %v, want already initialised", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, File))
+	if !bytes.Equal(before, after) {
+		t.Error("refused Init changed config.toml")
+	}
+}
+
+func TestInitRejects(t *testing.T) {
+	_, priv, _ := feed.GenerateKey()
+	for _, tc := range []struct {
+		name string
+		c    Config
+		key  []byte
+		want string
+	}{
+		{"short location", Config{Location: "31011"}, assets.DemoPublicKey, "location"},
+		{"letters", Config{Location: "31011890120x"}, assets.DemoPublicKey, "location"},
+		{"too long", Config{Location: "3101189012011"}, assets.DemoPublicKey, "location"},
+		{"private key given", Config{Location: "310118901201"}, feed.EncodePrivateKey(priv), "public key"},
+		{"garbage key", Config{Location: "310118901201"}, []byte("hello"), "public key"},
+		{"ftp source", Config{Location: "310118901201", Sources: []string{"ftp://x/y"}}, assets.DemoPublicKey, "only http"},
+		{"hostless url", Config{Location: "310118901201", Sources: []string{"https:///feed"}}, assets.DemoPublicKey, "no host"},
+		{"control char", Config{Location: "310118901201", Sources: []string{"/media/usb\x00"}}, assets.DemoPublicKey, "control"},
+		{"bad mode", Config{Location: "310118901201", Mode: "tv"}, assets.DemoPublicKey, "mode"},
+		{"tiny interval", Config{Location: "310118901201", SyncInterval: Duration{time.Second}}, assets.DemoPublicKey, "sync_interval"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "data")
+			err := Init(dir, tc.c, tc.key)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Init: %v, want an error about %s", err, tc.want)
+			}
+			if _, err := os.Stat(filepath.Join(dir, File)); err == nil {
+				t.Error("a refused Init wrote config.toml")
+			}
+		})
+	}
+}
+
+func TestLoadNotInitialised(t *testing.T) {
+	dir := t.TempDir()
+	_, err := Load(dir)
+	if !errors.Is(err, ErrNotInitialised) || !strings.Contains(err.Error(), "gongkai init --data "+dir) {
+		t.Fatalf("Load of an empty dir: %v", err)
+	}
+}
+
+func TestLoadBrokenFiles(t *testing.T) {
+	good := "location = \"310118901201\"\nsources = []\nsync_interval = \"15m\"\nmode = \"touch\"\nidle_timeout = \"90s\"\n"
+	for _, tc := range []struct {
+		name, toml, want string
+	}{
+		{"unknown key", good + "colour = \"red\"\n", `unknown setting "colour"`},
+		{"unknown table", good + "[network]\nproxy = \"x\"\n", `unknown setting "network"`},
+		{"misspelt key", strings.Replace(good, "sync_interval", "sync_intervall", 1), `"sync_intervall"`},
+		{"syntax", "location = \n", "line 1"},
+		{"wrong type", strings.Replace(good, `"310118901201"`, "310118901201", 1), "location"},
+		{"bad duration", strings.Replace(good, `"15m"`, `"soon"`, 1), "duration"},
+		{"missing location", strings.Replace(good, `location = "310118901201"`, "", 1), "location"},
+		{"relative source", strings.Replace(good, "[]", `["usb"]`, 1), "absolute"},
+		{"oversized", good + "# " + strings.Repeat("x", MaxFileSize) + "\n", "over"},
+		{"not utf8", good + "# \xff\xfe\n", "UTF-8"},
+		{"duplicate key", good + "location = \"310118901202\"\n", "location"},
+		{"nested bomb", "location = " + strings.Repeat("[", 5000) + strings.Repeat("]", 5000) + "\n", "location"},
+		{"empty", "", "location"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := initDir(t, Config{Location: "310118901201"})
+			if err := os.WriteFile(filepath.Join(dir, File), []byte(tc.toml), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err := Load(dir)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("Load: %v, want an error mentioning %s", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestLoadBrokenKey(t *testing.T) {
+	dir := initDir(t, Config{Location: "310118901201"})
+	os.WriteFile(filepath.Join(dir, KeyFile), []byte("gongkai-ed25519-public AAAA\n"), 0o644)
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "pinned key") {
+		t.Fatalf("Load with a broken key: %v", err)
+	}
+	os.Remove(filepath.Join(dir, KeyFile))
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "pinned key") {
+		t.Fatalf("Load with no key: %v", err)
+	}
+}
+
+func TestLoadRefusesDirectoryAsFile(t *testing.T) {
+	dir := t.TempDir()
+	os.Mkdir(filepath.Join(dir, File), 0o755)
+	if _, err := Load(dir); err == nil || errors.Is(err, ErrNotInitialised) {
+		t.Fatalf("Load with config.toml a directory: %v", err)
+	}
+}
+
+func TestSaveKeepsKeyAndValidates(t *testing.T) {
+	dir := initDir(t, Config{Location: "310118901201"})
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Mode = ModeDisplay
+	c.SyncInterval = Duration{2 * time.Hour}
+	if err := Save(dir, c); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c2.Mode != ModeDisplay || c2.SyncInterval.Duration != 2*time.Hour || !c2.PublicKey().Equal(c.PublicKey()) {
+		t.Errorf("after Save: %+v", c2)
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, File))
+	c2.Location = "x"
+	if err := Save(dir, c2); err == nil {
+		t.Fatal("Save accepted an invalid location")
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, File))
+	if !bytes.Equal(before, after) {
+		t.Error("a refused Save changed the file")
+	}
+}
+
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte("location = \"310118901201\"\nsources = [\"https://a.example/feed/\"]\nsync_interval = \"15m\"\nmode = \"display\"\nidle_timeout = \"90s\"\n"))
+	f.Add([]byte("location = \"310118901\"\n[x]\ny = 1\n"))
+	f.Add([]byte("location = [[[[1]]]]\n"))
+	f.Add([]byte("a.b.c = 1\nlocation = '''\n1'''\n"))
+	dir := f.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, KeyFile), assets.DemoPublicKey, 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, File), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(dir)
+		if err != nil {
+			return
+		}
+		// Whatever loads must be valid and survive encoding and parsing unchanged.
+		if err := c.Validate(); err != nil {
+			t.Fatalf("Load returned an invalid config: %v", err)
+		}
+		out, err := c.encode()
+		if err != nil {
+			t.Fatalf("encoding a loaded config: %v", err)
+		}
+		c2, err := Parse(out)
+		if err != nil {
+			t.Fatalf("reparsing %q: %v", out, err)
+		}
+		if c2.Location != c.Location || c2.Mode != c.Mode || c2.SyncInterval != c.SyncInterval ||
+			c2.IdleTimeout != c.IdleTimeout || strings.Join(c2.Sources, "\n") != strings.Join(c.Sources, "\n") {
+			t.Fatalf("round trip changed the config: %+v -> %+v", c, c2)
+		}
+	})
+}

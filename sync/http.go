@@ -1,0 +1,471 @@
+package sync
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"gongkai/atomicfile"
+	"gongkai/feed"
+)
+
+// Retry bounds the attempts of one request. Delays grow exponentially with
+// full jitter (a random delay between 0 and the cap), so a thousand screens
+// that lost the server at the same moment do not come back in step.
+type Retry struct {
+	Attempts int           // tries per request, including the first
+	Base     time.Duration // cap of the first delay
+	Max      time.Duration // cap of any delay
+	Budget   time.Duration // total time a request may spend retrying
+}
+
+// DefaultRetry gives up on an unreachable server well within a minute.
+var DefaultRetry = Retry{Attempts: 4, Base: 500 * time.Millisecond, Max: 8 * time.Second, Budget: 40 * time.Second}
+
+// Timeouts of one HTTP request.
+type Timeouts struct {
+	Dial, TLS, Header, Idle time.Duration
+}
+
+// DefaultTimeouts suit a weak village link: generous, but never endless.
+var DefaultTimeouts = Timeouts{Dial: 10 * time.Second, TLS: 10 * time.Second, Header: 15 * time.Second, Idle: 20 * time.Second}
+
+// HTTP is a feed served by a web server. It remembers the manifest's ETag
+// and Last-Modified so an unchanged feed costs one small request, and keeps
+// partly downloaded objects so a dropped connection resumes where it was.
+type HTTP struct {
+	base    *url.URL
+	dir     string // private state: cached manifest, validators, partial objects
+	client  *http.Client
+	retry   Retry
+	idle    time.Duration
+	fetched atomic.Int64
+}
+
+// NewHTTP makes a source for the feed at rawURL (the folder holding
+// manifest.json). stateDir is a private folder of the screen's data
+// directory where the source keeps its cache.
+func NewHTTP(rawURL, stateDir string, t Timeouts, r Retry) (*HTTP, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("source %q is not an http(s) URL", rawURL)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	sum := sha256.Sum256([]byte(u.String()))
+	tr := &http.Transport{
+		Proxy:                 http.ProxyFromEnvironment,
+		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
+		TLSHandshakeTimeout:   t.TLS,
+		ResponseHeaderTimeout: t.Header,
+		MaxIdleConnsPerHost:   8,
+		IdleConnTimeout:       90 * time.Second,
+		// Objects are already compressed or small; transparent gzip would
+		// break Range offsets.
+		DisableCompression: true,
+	}
+	return &HTTP{
+		base:   u,
+		dir:    filepath.Join(stateDir, hex.EncodeToString(sum[:8])),
+		client: &http.Client{Transport: tr},
+		retry:  r,
+		idle:   t.Idle,
+	}, nil
+}
+
+func (h *HTTP) String() string { return h.base.String() }
+
+// Fetched is the number of bytes received from the server so far.
+func (h *HTTP) Fetched() int64 { return h.fetched.Load() }
+
+type validators struct {
+	ETag         string `json:"etag"`
+	LastModified string `json:"last_modified"`
+}
+
+// ErrNotModified is returned by Manifest when the server answered 304.
+var ErrNotModified = errors.New("not modified")
+
+// Manifest fetches manifest.json conditionally, then its signature. On a 304
+// it returns the cached bytes of the previous fetch together with
+// ErrNotModified wrapped, so the caller can end the sync as unchanged.
+func (h *HTTP) Manifest(ctx context.Context) (raw, sig []byte, err error) {
+	var v validators
+	cachedRaw, errRaw := os.ReadFile(filepath.Join(h.dir, "manifest.json"))
+	cachedSig, errSig := os.ReadFile(filepath.Join(h.dir, "manifest.sig"))
+	if meta, err := os.ReadFile(filepath.Join(h.dir, "validators.json")); err == nil && errRaw == nil && errSig == nil {
+		_ = json.Unmarshal(meta, &v) // a broken cache only costs a full fetch
+	}
+	var got validators
+	status, raw, err := h.get(ctx, feed.ManifestFile, feed.MaxManifestSize, func(req *http.Request) {
+		if v.ETag != "" {
+			req.Header.Set("If-None-Match", v.ETag)
+		}
+		if v.LastModified != "" {
+			req.Header.Set("If-Modified-Since", v.LastModified)
+		}
+	}, func(resp *http.Response) {
+		got = validators{ETag: resp.Header.Get("ETag"), LastModified: resp.Header.Get("Last-Modified")}
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if status == http.StatusNotModified {
+		return cachedRaw, cachedSig, ErrNotModified
+	}
+	_, sig, err = h.get(ctx, feed.SignaturePath(feed.Sum(raw)), feed.MaxSignatureSize, nil, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	// Cache for the next conditional request. Failing to cache is not a
+	// sync failure; the next sync simply fetches in full.
+	if got.ETag != "" || got.LastModified != "" {
+		meta, _ := json.Marshal(got)
+		_ = os.MkdirAll(h.dir, 0o700)
+		if atomicfile.Write(filepath.Join(h.dir, "manifest.json"), raw) == nil &&
+			atomicfile.Write(filepath.Join(h.dir, "manifest.sig"), sig) == nil {
+			_ = atomicfile.Write(filepath.Join(h.dir, "validators.json"), meta)
+		}
+	}
+	return raw, sig, nil
+}
+
+// get fetches a small file whole, with retries, capped at limit bytes.
+func (h *HTTP) get(ctx context.Context, path string, limit int64, prepare func(*http.Request), inspect func(*http.Response)) (int, []byte, error) {
+	var data []byte
+	var status int
+	err := h.withRetry(ctx, path, func(ctx context.Context) error {
+		ctx, watched, stop := h.watch(ctx)
+		defer stop()
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.resolve(path), nil)
+		if err != nil {
+			return permanent(err)
+		}
+		if prepare != nil {
+			prepare(req)
+		}
+		resp, err := h.client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		status = resp.StatusCode
+		if err := statusError(resp); err != nil {
+			return err
+		}
+		if inspect != nil {
+			inspect(resp)
+		}
+		if status == http.StatusNotModified {
+			return nil
+		}
+		if resp.ContentLength > limit {
+			return permanent(fmt.Errorf("%w: %s is %d bytes, over %d", feed.ErrTooLarge, path, resp.ContentLength, limit))
+		}
+		data, err = feed.ReadLimited(watched(countingReader{resp.Body, &h.fetched}), limit, path)
+		if errors.Is(err, feed.ErrTooLarge) {
+			return permanent(err)
+		}
+		return err
+	})
+	return status, data, err
+}
+
+// Object returns the verified bytes of one object, resuming a partial
+// download left by an earlier, interrupted sync.
+func (h *HTTP) Object(ctx context.Context, o feed.Object) (io.ReadCloser, error) {
+	part := filepath.Join(h.dir, "partial", o.SHA256)
+	if err := os.MkdirAll(filepath.Dir(part), 0o700); err != nil {
+		return nil, err
+	}
+	err := h.withRetry(ctx, o.Path(), func(ctx context.Context) error { return h.download(ctx, o, part) })
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(part)
+	if err != nil {
+		return nil, err
+	}
+	return &removeOnClose{File: f}, nil
+}
+
+// download appends the missing bytes of o to the partial file part.
+func (h *HTTP) download(ctx context.Context, o feed.Object, part string) error {
+	f, err := os.OpenFile(part, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return permanent(err)
+	}
+	defer f.Close()
+	have, err := f.Seek(0, io.SeekEnd)
+	if err != nil {
+		return permanent(err)
+	}
+	if have > o.Size { // cannot be ours: start again
+		if err := f.Truncate(0); err != nil {
+			return permanent(err)
+		}
+		have, _ = f.Seek(0, io.SeekStart)
+	}
+	if have == o.Size && o.Size > 0 {
+		return nil
+	}
+	resumed := have > 0
+	validator, _ := os.ReadFile(part + ".etag")
+	ctx, watched, stop := h.watch(ctx)
+	defer stop()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, h.resolve(o.Path()), nil)
+	if err != nil {
+		return permanent(err)
+	}
+	if have > 0 {
+		req.Header.Set("Range", fmt.Sprintf("bytes=%d-", have))
+		if len(validator) > 0 {
+			req.Header.Set("If-Range", string(validator))
+		}
+	}
+	resp, err := h.client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if err := statusError(resp); err != nil {
+		return err
+	}
+	switch resp.StatusCode {
+	case http.StatusPartialContent:
+		if start := rangeStart(resp.Header.Get("Content-Range")); start != have {
+			return fmt.Errorf("%s: server sent a range from %d, asked for %d", o.Path(), start, have)
+		}
+	case http.StatusOK:
+		// The server ignored or refused the range (or the object changed
+		// under the same name): the body is the whole object, start over.
+		if have > 0 {
+			if err := f.Truncate(0); err != nil {
+				return permanent(err)
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return permanent(err)
+			}
+			have = 0
+		}
+	default:
+		return fmt.Errorf("%s: unexpected status %s", o.Path(), resp.Status)
+	}
+	// Remember what identifies this copy (ETag, else Last-Modified), so a
+	// resume asks for "the rest, if it is still the same file".
+	if e := cmp.Or(resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")); e != "" {
+		_ = os.WriteFile(part+".etag", []byte(e), 0o600)
+	}
+	want := o.Size - have
+	if resp.ContentLength > want {
+		return permanent(fmt.Errorf("%w: %s: server offers %d bytes, manifest leaves %d", feed.ErrObjectSize, o.Path(), resp.ContentLength, want))
+	}
+	// Read at most one byte more than the manifest allows: an endless or
+	// oversized body fails here instead of filling the disk.
+	n, err := io.Copy(f, io.LimitReader(watched(countingReader{resp.Body, &h.fetched}), want+1))
+	if n > want {
+		_ = f.Truncate(0)
+		return permanent(fmt.Errorf("%w: %s is longer than the %d bytes the manifest declares", feed.ErrObjectSize, o.Path(), o.Size))
+	}
+	if err != nil {
+		return err // keep what arrived; the retry resumes after it
+	}
+	if n < want {
+		return fmt.Errorf("%s: connection ended after %d of %d bytes", o.Path(), have+n, o.Size)
+	}
+	if err := f.Sync(); err != nil {
+		return permanent(err)
+	}
+	// The whole object is here: check it now, so a corrupt partial file is
+	// dropped instead of resumed for ever.
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return permanent(err)
+	}
+	if _, err := io.Copy(io.Discard, feed.NewObjectReader(f, o)); err != nil {
+		_ = f.Truncate(0)
+		if resumed {
+			// The kept part may have been wrong (a server that sent junk
+			// before it stalled): worth one more try from the start.
+			return fmt.Errorf("%s: resumed download did not verify, starting over: %w", o.Path(), err)
+		}
+		return permanent(err)
+	}
+	return nil
+}
+
+func (h *HTTP) resolve(path string) string {
+	return h.base.ResolveReference(&url.URL{Path: path}).String()
+}
+
+// removeOnClose deletes a fully downloaded partial file once its bytes were
+// handed over to the store.
+type removeOnClose struct{ *os.File }
+
+func (r *removeOnClose) Close() error {
+	err := r.File.Close()
+	if err == nil {
+		os.Remove(r.File.Name())
+		os.Remove(r.File.Name() + ".etag")
+	}
+	return err
+}
+
+func rangeStart(cr string) int64 {
+	// "bytes 100-199/200"
+	s, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return -1
+	}
+	s, _, _ = strings.Cut(s, "-")
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// httpStatusError is a response that is not what we asked for.
+type httpStatusError struct {
+	status     int
+	text       string
+	retryAfter time.Duration
+}
+
+func (e *httpStatusError) Error() string { return "server answered " + e.text }
+
+func statusError(resp *http.Response) error {
+	switch {
+	case resp.StatusCode == http.StatusOK, resp.StatusCode == http.StatusPartialContent, resp.StatusCode == http.StatusNotModified:
+		return nil
+	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
+		return &httpStatusError{resp.StatusCode, resp.Status, retryAfter(resp.Header.Get("Retry-After"))}
+	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
+		return &httpStatusError{resp.StatusCode, resp.Status, 0}
+	default:
+		return permanent(&httpStatusError{resp.StatusCode, resp.Status, 0})
+	}
+}
+
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+		return time.Duration(s) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return time.Until(t)
+	}
+	return 0
+}
+
+// permanentError is not worth retrying (a 404, a size violation).
+type permanentError struct{ error }
+
+func (p permanentError) Unwrap() error { return p.error }
+
+func permanent(err error) error { return permanentError{err} }
+
+// withRetry runs try until it succeeds, fails permanently, or the attempts
+// or time budget are spent.
+func (h *HTTP) withRetry(ctx context.Context, what string, try func(context.Context) error) error {
+	deadline := time.Now().Add(h.retry.Budget)
+	var err error
+	for attempt := 0; attempt < max(1, h.retry.Attempts); attempt++ {
+		if err = try(ctx); err == nil {
+			return nil
+		}
+		var p permanentError
+		if errors.As(err, &p) || ctx.Err() != nil {
+			break
+		}
+		delay := backoff(h.retry, attempt)
+		var se *httpStatusError
+		if errors.As(err, &se) && se.retryAfter > delay {
+			delay = se.retryAfter
+		}
+		if attempt+1 >= h.retry.Attempts || time.Now().Add(delay).After(deadline) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w", what, ctx.Err())
+		case <-time.After(delay):
+		}
+	}
+	var p permanentError
+	if errors.As(err, &p) {
+		err = p.error
+	}
+	return fmt.Errorf("%s from %s: %w", what, h.base.Host, err)
+}
+
+// backoff is "full jitter": uniform in [0, min(Max, Base·2^attempt)].
+func backoff(r Retry, attempt int) time.Duration {
+	c := r.Base << min(attempt, 20)
+	if c > r.Max || c <= 0 {
+		c = r.Max
+	}
+	return time.Duration(rand.Int64N(int64(c) + 1))
+}
+
+// watch cancels a transfer that makes no progress for the idle timeout:
+// every read that brings bytes pushes the deadline back.
+func (h *HTTP) watch(ctx context.Context) (context.Context, func(io.Reader) io.Reader, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if h.idle <= 0 {
+		return ctx, func(r io.Reader) io.Reader { return r }, func() { cancel(nil) }
+	}
+	t := time.AfterFunc(h.idle, func() { cancel(fmt.Errorf("no data for %s", h.idle)) })
+	wrap := func(r io.Reader) io.Reader {
+		t.Reset(h.idle) // the headers arrived
+		return progressReader{r, func() { t.Reset(h.idle) }, ctx}
+	}
+	return ctx, wrap, func() { t.Stop(); cancel(nil) }
+}
+
+type progressReader struct {
+	r   io.Reader
+	on  func()
+	ctx context.Context
+}
+
+func (p progressReader) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	if n > 0 {
+		p.on()
+	}
+	if err != nil && err != io.EOF {
+		if cause := context.Cause(p.ctx); cause != nil {
+			err = cause
+		}
+	}
+	return n, err
+}
+
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}

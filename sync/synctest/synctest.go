@@ -1,0 +1,199 @@
+// Package synctest builds real signed feeds and provisioned screens for the
+// tests of sync and of the commands, as net/http/httptest does for servers.
+// Feeds are written as a clerk would (feed.yaml and Markdown files) and
+// published with the real publisher, so tests exercise the real format.
+package synctest
+
+import (
+	"crypto/ed25519"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/config"
+	"gongkai/feed"
+	"gongkai/publish"
+)
+
+// Locations of the test town. A screen at Village sees items for Village,
+// Town and "all", never those for OtherVillage.
+const (
+	Town         = "310118901"
+	Village      = "310118901201"
+	OtherVillage = "310118901202"
+	FeedID       = "test-town"
+)
+
+// Item is one notice of a test source.
+type Item struct {
+	ID, Title, Category string
+	Locations           []string
+	ValidFrom           string // YYYY-MM-DD or ""
+	ValidUntil          string
+	Priority            string
+	Body                string
+	Attachments         map[string][]byte // file name -> content, beside the item
+}
+
+// WriteSource writes a source folder (feed.yaml and one .md per item) to dir,
+// replacing whatever items were there before.
+func WriteSource(t testing.TB, dir string, items []Item) {
+	t.Helper()
+	if err := os.RemoveAll(filepath.Join(dir, "items")); err != nil {
+		t.Fatal(err)
+	}
+	yaml := "id: " + FeedID + "\ntitle: 测试镇政务公开\ntimezone: Asia/Shanghai\ncategories:\n" +
+		"  - {id: land, name: 土地征收}\n  - {id: village, name: 村务居务}\n  - {id: policy, name: 政策文件}\n" +
+		"locations:\n  - {code: \"" + Town + "\", name: 测试镇}\n  - {code: \"" + Village + "\", name: 东湾村}\n" +
+		"  - {code: \"" + OtherVillage + "\", name: 柳塘村}\n"
+	write(t, filepath.Join(dir, "feed.yaml"), []byte(yaml))
+	for _, it := range items {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\nid: %s\ntitle: %q\ncategory: %s\nagency: 测试镇人民政府\npublished: 2026-11-01\n", it.ID, it.Title, it.Category)
+		fmt.Fprintf(&b, "locations: [%s]\n", quoteAll(it.Locations))
+		if it.ValidFrom != "" {
+			fmt.Fprintf(&b, "valid_from: %s\n", it.ValidFrom)
+		}
+		if it.ValidUntil != "" {
+			fmt.Fprintf(&b, "valid_until: %s\n", it.ValidUntil)
+		}
+		if it.Priority != "" {
+			fmt.Fprintf(&b, "priority: %s\n", it.Priority)
+		}
+		var names []string
+		for name, data := range it.Attachments {
+			names = append(names, name)
+			write(t, filepath.Join(dir, "items", name), data)
+		}
+		if len(names) > 0 {
+			fmt.Fprintf(&b, "attachments: [%s]\n", quoteAll(names))
+		}
+		fmt.Fprintf(&b, "---\n%s\n", it.Body)
+		write(t, filepath.Join(dir, "items", it.ID+".md"), []byte(b.String()))
+	}
+}
+
+func quoteAll(ss []string) string {
+	q := make([]string, len(ss))
+	for i, s := range ss {
+		q[i] = fmt.Sprintf("%q", s)
+	}
+	return strings.Join(q, ", ")
+}
+
+func write(t testing.TB, path string, data []byte) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Publish publishes src into out (the next version of the feed there) with
+// the key, issued at now (time.Now when zero).
+func Publish(t testing.TB, src, out string, key ed25519.PrivateKey, now time.Time) *publish.Result {
+	t.Helper()
+	s, err := publish.ParseSource(src)
+	if err != nil {
+		t.Fatalf("parsing test source: %v", err)
+	}
+	res, err := publish.Publish(s, out, publish.Options{Key: key, Now: now})
+	if err != nil {
+		t.Fatalf("publishing test feed: %v", err)
+	}
+	return res
+}
+
+// NewKey makes a publisher key pair and returns the private key and the
+// text of its publisher.pub.
+func NewKey(t testing.TB) (ed25519.PrivateKey, []byte) {
+	t.Helper()
+	pub, priv, err := feed.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return priv, feed.EncodePublicKey(pub)
+}
+
+// InitScreen provisions a data directory at Village pinned to pubFile.
+func InitScreen(t testing.TB, pubFile []byte, sources ...string) (dir string, cfg *config.Config) {
+	t.Helper()
+	dir = filepath.Join(t.TempDir(), "screen")
+	if err := config.Init(dir, config.Config{Location: Village, Sources: sources}, pubFile); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir, cfg
+}
+
+// CopyDir copies a feed folder, so a test can keep a version or tamper with one.
+func CopyDir(t testing.TB, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(target, 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(target, data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// ReadManifest parses the manifest of a published feed folder (trusted:
+// the test wrote it).
+func ReadManifest(t testing.TB, dir string) *feed.Manifest {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(dir, feed.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := feed.ParseManifest(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// Sums maps each item id of a manifest to its object hash: what the store's
+// ItemSums must equal once that version is applied.
+func Sums(m *feed.Manifest) map[string]string {
+	out := make(map[string]string, len(m.Items))
+	for _, it := range m.Items {
+		out[it.ID] = it.SHA256
+	}
+	return out
+}
+
+// VisibleIDs is the set of item ids of items a screen at location should
+// show, by the test's own simple rule (test items carry no validity unless
+// a test sets it).
+func VisibleIDs(items []Item, location string) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range items {
+		for _, l := range it.Locations {
+			if l == feed.AllLocations || strings.HasPrefix(location, l) {
+				out[it.ID] = true
+			}
+		}
+	}
+	return out
+}
