@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// topBar is on every screen: 返回 and 首页 on the left (hidden at home,
+// where there is nowhere to go back to), the place, and the 字号 control.
+type topBar struct {
+	box        *fyne.Container
+	left       *fyne.Container
+	back, home *bigButton
+	place      *widget.Label
+	demo       fyne.CanvasObject
+	steps      []*bigButton
+}
+
+func (k *Kiosk) newTopBar() *topBar {
+	b := &topBar{}
+	b.back = k.btn("‹ 返回", widget.MediumImportance, k.back)
+	b.home = k.btn("首页", widget.MediumImportance, k.goHome)
+	b.place = widget.NewLabel("")
+	b.place.TextStyle.Bold = true
+	b.place.SizeName = theme.SizeNameSubHeadingText
+	b.place.Truncation = fyne.TextTruncateEllipsis
+	// the demo badge sits in the bar so it is on every screen without
+	// costing a row
+	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据")
+	size := label("字号", theme.SizeNameText, false)
+	size.Wrapping = fyne.TextWrapOff
+	right := container.NewHBox(b.demo, layout.NewSpacer(), size)
+	for i, s := range textSteps {
+		btn := k.btn(s.Name, widget.MediumImportance, func() { k.setStep(i) })
+		b.steps = append(b.steps, btn)
+		right.Add(btn)
+	}
+	b.left = container.NewHBox(b.back, b.home)
+	b.box = container.NewBorder(nil, nil, b.left, right, b.place)
+	return b
+}
+
+func (b *topBar) update(k *Kiosk, atHome bool) {
+	show(b.back, !atHome)
+	show(b.home, !atHome)
+	show(b.demo, k.deps.Demo)
+	if atHome {
+		b.place.SetText("") // the home screen names the place in large type
+	} else {
+		b.place.SetText(k.deps.Store.PlaceName(k.deps.Location))
+	}
+	for i, s := range b.steps {
+		imp := widget.MediumImportance
+		if i == k.st.step {
+			imp = widget.HighImportance
+		}
+		if s.Importance != imp {
+			s.Importance = imp
+			s.Refresh()
+		}
+	}
+	// containers do not re-lay out when a child is shown or hidden
+	b.left.Refresh()
+	b.box.Refresh()
+}
+
+// statusRow carries what a villager must not miss about the content
+// itself: that it is demo data, that it is out of date, or that the notice
+// they were reading has gone.
+type statusRow struct {
+	box     *fyne.Container
+	stale   fyne.CanvasObject
+	message *widget.RichText
+	msgBox  fyne.CanvasObject
+}
+
+func chip(bg, fg fyne.ThemeColorName, text string) fyne.CanvasObject {
+	t := widget.NewRichText(seg(text, theme.SizeNameText, fg, true))
+	return panel(bg, t)
+}
+
+func newStatusRow() *statusRow {
+	r := &statusRow{}
+	r.stale = chip(theme.ColorNameError, theme.ColorNameForegroundOnError, "内容已过期，请联系管理员更新")
+	r.message = rich()
+	r.msgBox = panel(colorNotice, r.message)
+	r.box = container.NewVBox(r.stale, r.msgBox)
+	return r
+}
+
+func (r *statusRow) update(k *Kiosk) {
+	stale := !k.feed.Expires.IsZero() && !k.now().Before(k.feed.Expires)
+	show(r.stale, stale)
+	if k.st.message != "" {
+		setRich(r.message, seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground, true))
+	}
+	show(r.msgBox, k.st.message != "")
+	show(r.box, stale || k.st.message != "")
+	r.box.Refresh()
+}
+
+func show(o fyne.CanvasObject, visible bool) {
+	if visible && !o.Visible() {
+		o.Show()
+	} else if !visible && o.Visible() {
+		o.Hide()
+	}
+}
+
+// idlePrompt covers the screen after the idle timeout. Any tap on it, not
+// only on 继续阅读, keeps the page: the villager is clearly still there.
+type idlePrompt struct {
+	box       *fyne.Container
+	countdown *widget.Label
+	cont      *bigButton
+}
+
+func (k *Kiosk) newIdlePrompt() *idlePrompt {
+	p := &idlePrompt{}
+	dim := newTapCard(layout.NewSpacer(), k.touch)
+	dim.bg, dim.border = "", ""
+	shade := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99})
+	title := label("还在阅读吗？", sizeTitle, true)
+	title.Alignment = fyne.TextAlignCenter
+	p.countdown = label("", theme.SizeNameSubHeadingText, false)
+	p.countdown.Alignment = fyne.TextAlignCenter
+	p.cont = newBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
+	card := panel(colorCard, container.NewVBox(
+		title, p.countdown, container.NewCenter(p.cont)))
+	p.box = container.NewStack(shade, dim, container.NewCenter(
+		container.New(fixedWidth{w: 720}, card)))
+	p.box.Hide()
+	return p
+}
+
+func (p *idlePrompt) update(left time.Duration) {
+	secs := int(math.Ceil(left.Seconds()))
+	p.countdown.SetText(fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
+}

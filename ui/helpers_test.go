@@ -1,0 +1,116 @@
+package ui
+
+import (
+	"crypto/ed25519"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"gongkai/feed"
+	"gongkai/publish"
+	"gongkai/store"
+)
+
+// demoNow is the "today" the demo content is written for.
+var demoNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+const (
+	dongwan = "310118901201" // 东湾村, the screen under test
+	liutang = "310118901202" // 柳塘村, the other village
+)
+
+// demoStore publishes the demo feed and applies it to a fresh store the
+// way a screen does: verify the signed manifest, check every object, put
+// the attachments, apply.
+func demoStore(t testing.TB) *store.Store {
+	t.Helper()
+	dir := t.TempDir()
+	feedDir, dataDir := filepath.Join(dir, "feed"), filepath.Join(dir, "data")
+	keyFile, err := os.ReadFile("../assets/demokey/publisher.key")
+	if err != nil {
+		t.Fatal(err)
+	}
+	priv, err := feed.ParsePrivateKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := publish.ParseSource("../assets/demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := publish.Publish(src, feedDir, publish.Options{Key: priv, Now: demoNow.Add(-time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	raw := readFile(t, filepath.Join(feedDir, feed.ManifestFile))
+	sig := readFile(t, filepath.Join(feedDir, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))))
+	v, err := feed.Verify(raw, sig, feed.Trust{Key: priv.Public().(ed25519.PublicKey), Now: demoNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(dataDir, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	items := map[string][]byte{}
+	for _, ref := range v.Items {
+		data := readFile(t, filepath.Join(feedDir, filepath.FromSlash(ref.Path())))
+		if err := feed.CheckObject(data, ref.Object); err != nil {
+			t.Fatal(err)
+		}
+		items[ref.SHA256] = data
+	}
+	for _, a := range v.Attachments {
+		f, err := os.Open(filepath.Join(feedDir, filepath.FromSlash(a.Path())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = st.PutBlob(a.SHA256, feed.NewObjectReader(f, a))
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Source: feedDir, At: demoNow}); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func readFile(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// clock is a settable clock for the idle tests.
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t }
+
+// newTestKiosk runs the kiosk on the demo store in a test window.
+func newTestKiosk(t *testing.T, size fyne.Size) (*Kiosk, fyne.Window, *clock) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	st := demoStore(t)
+	c := &clock{t: demoNow}
+	w := test.NewWindow(nil)
+	w.SetPadded(false)
+	t.Cleanup(w.Close)
+	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true, Ticks: make(chan time.Time)})
+	t.Cleanup(k.Close)
+	w.Resize(size)
+	return k, w, c
+}
+
+var (
+	portrait  = fyne.NewSize(1080, 1920)
+	landscape = fyne.NewSize(1920, 1080)
+)

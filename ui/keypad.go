@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// keypad is our own on-screen keyboard: the touch driver has none, and a
+// full keyboard is too small for elderly fingers. Letters are lower case
+// because pinyin is taught that way.
+type keypad struct {
+	box  fyne.CanvasObject
+	keys map[string]*bigButton // by label, for tests
+}
+
+var keyRows = []string{"1234567890", "abcdefghij", "klmnopqrst", "uvwxyz"}
+
+const (
+	keyDelete = "删除"
+	keyClear  = "清空"
+)
+
+func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
+	p := &keypad{keys: map[string]*bigButton{}}
+	var objs []fyne.CanvasObject
+	for _, row := range keyRows {
+		for _, r := range row {
+			s := string(r)
+			b := k.btn(s, widget.MediumImportance, func() { typed(s) })
+			b.min = fyne.NewSquareSize(keyMin)
+			p.keys[s] = b
+			objs = append(objs, b)
+		}
+	}
+	p.keys[keyDelete] = k.btn("⌫ "+keyDelete, widget.MediumImportance, del)
+	p.keys[keyClear] = k.btn(keyClear, widget.DangerImportance, clear)
+	objs = append(objs, p.keys[keyDelete], p.keys[keyClear])
+	// the keys do not grow with the text step, so their labels need not
+	p.box = container.NewThemeOverride(newKeyGrid(objs), fixedText{newTheme(0), 40})
+	return p
+}
+
+// fixedText is our theme with a text size that ignores the 字号 step, for
+// chrome that is already large and must not overflow when text grows.
+type fixedText struct {
+	*kioskTheme
+	text float32
+}
+
+func (t fixedText) Size(n fyne.ThemeSizeName) float32 {
+	switch n {
+	case theme.SizeNameText:
+		return t.text
+	case theme.SizeNameSubHeadingText:
+		return round(t.text * 1.15)
+	}
+	return t.kioskTheme.Size(n)
+}
+
+// keyGrid puts ten keys in a row; the last row holds the six remaining
+// letters and two double-width keys, 删除 and 清空.
+type keyGrid struct{}
+
+func newKeyGrid(objs []fyne.CanvasObject) fyne.CanvasObject {
+	return &fyne.Container{Layout: keyGrid{}, Objects: objs}
+}
+
+const keyGap float32 = 10
+
+func (keyGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var key fyne.Size
+	for _, o := range objs[:len(objs)-2] {
+		key = key.Max(o.MinSize())
+	}
+	rows := float32(len(keyRows))
+	return fyne.NewSize(10*key.Width+9*keyGap, rows*key.Height+(rows-1)*keyGap)
+}
+
+func (g keyGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	rows := len(keyRows)
+	w := (s.Width - 9*keyGap) / 10
+	h := (s.Height - float32(rows-1)*keyGap) / float32(rows)
+	i := 0
+	for r, row := range keyRows {
+		for c := range len(row) {
+			objs[i].Move(fyne.NewPos(float32(c)*(w+keyGap), float32(r)*(h+keyGap)))
+			objs[i].Resize(fyne.NewSize(w, h))
+			i++
+		}
+	}
+	// 删除 and 清空 share the rest of the last row
+	last := len(keyRows[rows-1])
+	x := float32(last) * (w + keyGap)
+	rest := (s.Width - x - keyGap) / 2
+	y := float32(rows-1) * (h + keyGap)
+	objs[i].Move(fyne.NewPos(x, y))
+	objs[i].Resize(fyne.NewSize(rest, h))
+	objs[i+1].Move(fyne.NewPos(x+rest+keyGap, y))
+	objs[i+1].Resize(fyne.NewSize(rest, h))
+}

@@ -1,0 +1,345 @@
+// Package ui is the touch kiosk: theme, screens and widgets in Fyne. It
+// reads the store through its exported methods only, always with the
+// screen's own location, so another village's notice is never reachable.
+// State (screen stack, pages, query, text size) lives in plain structs;
+// widgets are built once per screen and updated with SetText/Refresh.
+package ui
+
+import (
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/feed"
+	"gongkai/store"
+)
+
+// Deps is what the kiosk needs from outside.
+type Deps struct {
+	Store    *store.Store
+	Location string           // this screen's division code
+	Clock    func() time.Time // time.Now when nil; "now" is Store.Now(Clock())
+	Demo     bool             // the content is signed with the demo key: show 演示数据
+
+	IdleTimeout   time.Duration // quiet time before "还在阅读吗？"; 90 s when zero
+	IdleCountdown time.Duration // the prompt's countdown; 15 s when zero
+
+	// Ticks drives the idle check. Nil starts a one-second ticker; tests
+	// hand in a channel that never fires and call CheckIdle themselves.
+	Ticks <-chan time.Time
+}
+
+type screenKind int
+
+const (
+	screenHome screenKind = iota
+	screenList
+	screenReader
+	screenSearch
+	screenImage
+	screenTable
+)
+
+// screen is one entry of the navigation stack, with everything needed to
+// show it again exactly as it was (page, zoom).
+type screen struct {
+	kind     screenKind
+	category string // list
+	itemID   string // reader, image, table
+	attach   int    // image, table: index into the item's attachments
+	page     int
+	zoom     int     // image: 0 fits the screen, each step doubles
+	panX     float64 // image: centre of the view, 0..1 of the picture
+	panY     float64
+}
+
+// state is the whole of what the villager has done; widgets only show it.
+type state struct {
+	stack   []screen // stack[0] is always home
+	query   string   // search keypad input, lower case
+	step    int      // text size step
+	message string   // a short note shown above the screen until the next move
+}
+
+func (s *state) cur() *screen { return &s.stack[len(s.stack)-1] }
+
+// view is a screen's widgets. show reads the store for s and updates the
+// widgets in place; it keeps s.page unless the content got shorter.
+type view interface {
+	object() fyne.CanvasObject
+	show(s *screen)
+}
+
+// Kiosk is the running touch screen.
+type Kiosk struct {
+	app  fyne.App
+	win  fyne.Window
+	deps Deps
+	st   state
+	idle Idle
+
+	views map[screenKind]view
+	home  *homeView
+
+	bar      *topBar
+	status   *statusRow
+	stage    *fyne.Container
+	prompt   *idlePrompt
+	feed     store.State
+	feedLoc  *time.Location
+	stopOnce chan struct{}
+}
+
+// New builds the kiosk and sets it as w's content.
+func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.IdleTimeout <= 0 {
+		d.IdleTimeout = 90 * time.Second
+	}
+	if d.IdleCountdown <= 0 {
+		d.IdleCountdown = 15 * time.Second
+	}
+	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{})}
+	k.st.stack = []screen{{kind: screenHome}}
+	k.idle = Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
+	k.idle.Touch(d.Clock())
+	a.Settings().SetTheme(newTheme(0))
+	k.loadState()
+
+	k.bar = k.newTopBar()
+	k.status = newStatusRow()
+	k.home = k.newHomeView()
+	k.views = map[screenKind]view{
+		screenHome:   k.home,
+		screenList:   k.newListView(),
+		screenReader: k.newReaderView(),
+		screenSearch: k.newSearchView(),
+		screenImage:  k.newImageView(),
+		screenTable:  k.newTableView(),
+	}
+	objs := []fyne.CanvasObject{}
+	for _, kind := range []screenKind{screenHome, screenList, screenReader, screenSearch, screenImage, screenTable} {
+		o := k.views[kind].object()
+		o.Hide()
+		objs = append(objs, o)
+	}
+	k.stage = container.NewStack(objs...)
+	k.prompt = k.newIdlePrompt()
+	top := container.NewVBox(container.NewThemeOverride(k.bar.box, fixedText{newTheme(0), textSteps[0].Body}), k.status.box)
+	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
+		container.NewBorder(top, nil, nil, nil, k.stage))
+	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box))
+	k.render()
+
+	go k.watch(d.Store.Changed())
+	ticks := d.Ticks
+	if ticks == nil {
+		t := time.NewTicker(time.Second)
+		ticks = t.C
+		go func() { <-k.stopOnce; t.Stop() }()
+	}
+	go k.tickLoop(ticks)
+	return k
+}
+
+// Close stops the kiosk's goroutines.
+func (k *Kiosk) Close() {
+	select {
+	case <-k.stopOnce:
+	default:
+		close(k.stopOnce)
+	}
+}
+
+// now is the trusted time: a screen whose clock fell back cannot show
+// notices that already expired.
+func (k *Kiosk) now() time.Time { return k.deps.Store.Now(k.deps.Clock()) }
+
+func (k *Kiosk) loadState() {
+	st, err := k.deps.Store.State()
+	if err != nil {
+		st = store.State{}
+	}
+	k.feed = st
+	k.feedLoc = time.Local
+	if st.Timezone != "" {
+		if loc, err := time.LoadLocation(st.Timezone); err == nil {
+			k.feedLoc = loc
+		}
+	}
+}
+
+func (k *Kiosk) categoryName(id string) string {
+	for _, c := range k.feed.Categories {
+		if c.ID == id {
+			return c.Name
+		}
+	}
+	return id
+}
+
+// touch is called by every control: a tap is what keeps a page open.
+func (k *Kiosk) touch() {
+	k.idle.Touch(k.deps.Clock())
+	if k.prompt.box.Visible() {
+		k.prompt.box.Hide()
+	}
+}
+
+// btn makes a big button whose tap also counts as activity.
+func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *bigButton {
+	return newBigButton(label, imp, fyne.NewSize(touchMin, touchMin), func() {
+		k.touch()
+		tapped()
+	})
+}
+
+// card makes a tappable card whose tap also counts as activity.
+func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *tapCard {
+	return newTapCard(content, func() {
+		k.touch()
+		tapped()
+	})
+}
+
+// Navigation. Every move clears the transient message.
+
+func (k *Kiosk) push(s screen) {
+	k.st.message = ""
+	k.st.stack = append(k.st.stack, s)
+	k.render()
+}
+
+func (k *Kiosk) back() {
+	k.st.message = ""
+	if len(k.st.stack) > 1 {
+		k.st.stack = k.st.stack[:len(k.st.stack)-1]
+	}
+	k.render()
+}
+
+func (k *Kiosk) goHome() {
+	k.st.message = ""
+	k.st.stack = k.st.stack[:1]
+	k.st.stack[0].page = 0
+	k.st.query = ""
+	k.render()
+}
+
+// setPage moves the current screen to page n; the pager clamps it.
+func (k *Kiosk) setPage(n int) {
+	k.st.cur().page = max(0, n)
+	k.render()
+}
+
+func (k *Kiosk) setStep(n int) {
+	n = clampStep(n)
+	if n == k.st.step {
+		return
+	}
+	k.st.step = n
+	k.app.Settings().SetTheme(newTheme(n))
+	k.render()
+}
+
+// render shows the current screen from the state.
+func (k *Kiosk) render() {
+	s := k.st.cur()
+	for kind, v := range k.views {
+		if kind != s.kind {
+			v.object().Hide()
+		}
+	}
+	v := k.views[s.kind]
+	v.show(s)
+	v.object().Show()
+	k.bar.update(k, s.kind == screenHome)
+	k.status.update(k)
+	k.stage.Refresh()
+}
+
+// reload re-reads the store after an Apply, in place: same screen, same
+// page. A notice that disappeared sends the reader back to its list.
+func (k *Kiosk) reload() {
+	k.loadState()
+	for i := len(k.st.stack) - 1; i > 0; i-- {
+		s := k.st.stack[i]
+		if s.itemID == "" {
+			continue
+		}
+		if _, err := k.deps.Store.Item(s.itemID, k.deps.Location, k.now()); errors.Is(err, store.ErrNotFound) {
+			k.st.stack = k.st.stack[:i]
+			k.st.message = "您查看的公告已撤下或已到期，已返回列表。"
+		}
+	}
+	k.home.invalidate()
+	k.render()
+}
+
+func (k *Kiosk) watch(ch <-chan struct{}) {
+	for {
+		select {
+		case <-k.stopOnce:
+			return
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+			fyne.Do(k.reload)
+		}
+	}
+}
+
+func (k *Kiosk) tickLoop(ticks <-chan time.Time) {
+	for {
+		select {
+		case <-k.stopOnce:
+			return
+		case <-ticks:
+			fyne.Do(k.CheckIdle)
+		}
+	}
+}
+
+// CheckIdle asks "还在阅读吗？" after the idle timeout and returns home
+// (text size reset) when nobody answers. The ticker calls it every second.
+func (k *Kiosk) CheckIdle() {
+	now := k.deps.Clock()
+	phase, left := k.idle.At(now)
+	switch phase {
+	case idleActive:
+		k.prompt.box.Hide()
+	case idleAsking:
+		if k.atRest() {
+			return // nothing to lose: no need to ask
+		}
+		k.prompt.update(left)
+		k.prompt.box.Show()
+	case idleExpired:
+		k.prompt.box.Hide()
+		k.idle.Touch(now)
+		if !k.atRest() {
+			k.goHome()
+			k.setStep(0)
+		}
+	}
+}
+
+// atRest is the state a new villager should find.
+func (k *Kiosk) atRest() bool {
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == 0 && k.st.query == ""
+}
+
+// item reads a notice for this screen only.
+func (k *Kiosk) item(id string) (*feed.Item, error) {
+	return k.deps.Store.Item(id, k.deps.Location, k.now())
+}

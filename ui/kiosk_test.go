@@ -1,0 +1,465 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/store"
+)
+
+// textOf collects the text shown by an object tree (labels, rich text,
+// buttons, containers, cards, table rows).
+func textOf(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.Label:
+			b.WriteString(o.Text + "\n")
+		case *widget.RichText:
+			b.WriteString(o.String() + "\n")
+		case *bigButton:
+			b.WriteString(o.Text + "\n")
+		case *tapCard:
+			walk(o.content)
+		case *tableRow:
+			for _, c := range o.cells {
+				b.WriteString(c.String() + " | ")
+			}
+			b.WriteString("\n")
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		case *container.ThemeOverride:
+			walk(o.Content)
+		}
+	}
+	walk(o)
+	return b.String()
+}
+
+// segments lists the text runs of every RichText in a tree.
+func segments(o fyne.CanvasObject) []*widget.TextSegment {
+	var out []*widget.TextSegment
+	switch o := o.(type) {
+	case *widget.RichText:
+		for _, s := range o.Segments {
+			if ts, ok := s.(*widget.TextSegment); ok {
+				out = append(out, ts)
+			}
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			out = append(out, segments(c)...)
+		}
+	}
+	return out
+}
+
+// pageContent is the text of the blocks on the pager's current page.
+func pageContent(p *pager) string {
+	if len(p.pages) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	for _, i := range p.pages[p.page] {
+		b.WriteString(textOf(p.blocks[i].obj))
+	}
+	return b.String()
+}
+
+// cardFor finds the card of a notice among a pager's blocks by title text.
+func cardFor(t *testing.T, p *pager, title string) *tapCard {
+	t.Helper()
+	for _, b := range p.blocks {
+		if c, ok := b.obj.(*tapCard); ok && strings.Contains(textOf(c), title) {
+			return c
+		}
+	}
+	t.Fatalf("no card %q among %d blocks", title, len(p.blocks))
+	return nil
+}
+
+func hasCard(p *pager, title string) bool {
+	for _, b := range p.blocks {
+		if c, ok := b.obj.(*tapCard); ok && strings.Contains(textOf(c), title) {
+			return true
+		}
+	}
+	return false
+}
+
+func (k *Kiosk) tile(t *testing.T, name string) *tapCard {
+	t.Helper()
+	for _, o := range k.home.tiles.Objects {
+		if c := o.(*tapCard); strings.Contains(textOf(c), name) {
+			return c
+		}
+	}
+	t.Fatalf("no tile %q", name)
+	return nil
+}
+
+const (
+	landTitle  = "东湾村三组集体土地征收补偿安置方案公告" // land-2026-017, 东湾村
+	otherTitle = "柳塘村四组拟征收土地预公告"       // land-2026-021, 柳塘村 only
+	otherID    = "land-2026-021"
+)
+
+func TestTopicTileListsItsNotices(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		k, _, _ := newTestKiosk(t, size)
+		land := k.tile(t, "土地征收")
+		if !strings.Contains(textOf(land), "2 条") {
+			t.Errorf("land tile says %q, want 2 条", textOf(land))
+		}
+		test.Tap(land)
+		if got := k.st.cur(); got.kind != screenList || got.category != "land" {
+			t.Fatalf("after tapping the tile the screen is %+v", got)
+		}
+		list := k.views[screenList].(*listView)
+		if !hasCard(list.pager, landTitle) || !hasCard(list.pager, "东湾村二组征地补偿费用发放情况公示") {
+			t.Errorf("land list lacks 东湾村's notices:\n%s", pageContent(list.pager))
+		}
+		if hasCard(list.pager, otherTitle) {
+			t.Errorf("land list shows 柳塘村's notice")
+		}
+		// pinned first
+		if first := textOf(list.pager.blocks[0].obj); !strings.Contains(first, landTitle) {
+			t.Errorf("first card is %q, want the pinned notice", first)
+		}
+	}
+}
+
+func TestTappingNoticeOpensReader(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	test.Tap(k.tile(t, "土地征收"))
+	test.Tap(cardFor(t, k.views[screenList].(*listView).pager, landTitle))
+	r := k.views[screenReader].(*readerView)
+	if got := k.st.cur(); got.kind != screenReader || got.itemID != "land-2026-017" {
+		t.Fatalf("screen is %+v", got)
+	}
+	page := pageContent(r.pager)
+	for _, want := range []string{"青禾镇人民政府", "青禾府〔2026〕17号", "2026-11-10", "公示期 30 天：11月10日至12月9日，剩余 14 天"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page 1 lacks %q:\n%s", want, page)
+		}
+	}
+	if !strings.Contains(r.title.String(), landTitle) {
+		t.Errorf("title is %q", r.title.String())
+	}
+	side := textOf(r.side)
+	for _, want := range []string{"手机扫码查看原文", "咨询与异议", "镇征收办 王老师", "land-2026-017-map.png"} {
+		if !strings.Contains(side, want) {
+			t.Errorf("side panel lacks %q:\n%s", want, side)
+		}
+	}
+	// 返回 goes back to the list, 首页 home
+	test.Tap(k.bar.back)
+	if k.st.cur().kind != screenList {
+		t.Errorf("返回 went to %v", k.st.cur().kind)
+	}
+	test.Tap(k.bar.home)
+	if k.st.cur().kind != screenHome || len(k.st.stack) != 1 {
+		t.Errorf("首页 left the stack at %+v", k.st.stack)
+	}
+}
+
+func TestReaderPagesThroughLongBody(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		k, _, _ := newTestKiosk(t, size)
+		k.push(screen{kind: screenReader, itemID: "land-2026-017"})
+		r := k.views[screenReader].(*readerView)
+		if r.pager.Pages() < 2 {
+			t.Fatalf("%v: the long land notice fits on %d page(s)", size, r.pager.Pages())
+		}
+		first := pageContent(r.pager)
+		if r.bar.label.Text != pageText(0, r.pager.Pages()) || !r.bar.prev.Disabled() {
+			t.Errorf("page bar says %q, prev disabled %v", r.bar.label.Text, r.bar.prev.Disabled())
+		}
+		test.Tap(r.bar.next)
+		second := pageContent(r.pager)
+		if k.st.cur().page != 1 || second == first || second == "" {
+			t.Fatalf("下一页 did not move: page %d\n%s", k.st.cur().page, second)
+		}
+		if r.bar.label.Text != pageText(1, r.pager.Pages()) {
+			t.Errorf("page bar says %q", r.bar.label.Text)
+		}
+		// the last page has the end of the body; 下一页 stops there
+		for range 20 {
+			test.Tap(r.bar.next)
+		}
+		if last := pageContent(r.pager); !strings.Contains(last, "附件：征收范围示意图") {
+			t.Errorf("last page lacks the end of the body:\n%s", last)
+		}
+		if !r.bar.next.Disabled() {
+			t.Errorf("下一页 still enabled on the last page")
+		}
+		test.Tap(r.bar.prev)
+		if k.st.cur().page != r.pager.Pages()-2 {
+			t.Errorf("上一页 went to page %d", k.st.cur().page)
+		}
+	}
+}
+
+func TestReaderRendersTables(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	k.push(screen{kind: screenReader, itemID: "village-dw-2026q3-finance"})
+	r := k.views[screenReader].(*readerView)
+	var headers, rows int
+	var all strings.Builder
+	for _, b := range r.pager.blocks {
+		if tr, ok := b.obj.(*tableRow); ok {
+			if tr.header {
+				headers++
+			} else {
+				rows++
+				if b.header == nil {
+					t.Errorf("row %q does not know its header", textOf(tr))
+				}
+			}
+			all.WriteString(textOf(tr))
+		}
+	}
+	if headers != 3 || rows != 5+1+8+1+5 {
+		t.Errorf("got %d tables and %d rows", headers, rows)
+	}
+	for _, want := range []string{"序号 | 收入项目 | 金额（元） |", "收入合计 | 589,114.56 |", "期末余额（2026 年 9 月 30 日） | 1,299,788.06 |"} {
+		if !strings.Contains(all.String(), want) {
+			t.Errorf("tables lack %q:\n%s", want, all.String())
+		}
+	}
+	// every page that starts inside a table shows the header row
+	for p := range r.pager.Pages() {
+		k.setPage(p)
+		idx := r.pager.pages[r.pager.page]
+		first := r.pager.blocks[idx[0]]
+		if first.header != nil && !first.header.Visible() {
+			t.Errorf("page %d starts inside a table without its header", p+1)
+		}
+	}
+}
+
+func TestKeypadSearchFindsLandNotice(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	test.Tap(k.home.search)
+	s := k.views[screenSearch].(*searchView)
+	for _, key := range []string{"t", "d", "z", "x", keyDelete, "s"} {
+		test.Tap(s.keys.keys[key])
+	}
+	if k.st.query != "tdzs" {
+		t.Fatalf("query is %q", k.st.query)
+	}
+	if !strings.Contains(s.query.String(), "tdzs") {
+		t.Errorf("query shows %q", s.query.String())
+	}
+	c := cardFor(t, s.pager, landTitle)
+	// the match is highlighted: bold, in the accent colour
+	var found bool
+	for _, ts := range segments(c.content) {
+		if ts.Text == "土地征收" && ts.Style.TextStyle.Bold && ts.Style.ColorName == "primary" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("土地征收 is not highlighted in %q", textOf(c))
+	}
+	test.Tap(c)
+	if got := k.st.cur(); got.kind != screenReader || got.itemID != "land-2026-017" {
+		t.Fatalf("tapping the hit opened %+v", got)
+	}
+	test.Tap(k.bar.back)
+	if k.st.query != "tdzs" || k.st.cur().kind != screenSearch {
+		t.Errorf("返回 from a hit lost the search: %q %+v", k.st.query, k.st.cur())
+	}
+	test.Tap(s.keys.keys[keyClear])
+	if k.st.query != "" {
+		t.Errorf("清空 left %q", k.st.query)
+	}
+}
+
+func TestOtherVillageIsNeverReachable(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	// not listed: not in its topic, not on the home screen
+	k.push(screen{kind: screenList, category: "land"})
+	if hasCard(k.views[screenList].(*listView).pager, otherTitle) {
+		t.Error("listed in 土地征收")
+	}
+	k.goHome()
+	if hasCard(k.home.imp, otherTitle) {
+		t.Error("on the home screen")
+	}
+	// not found by search, by title words or pinyin
+	for _, q := range []string{"ltc", "liutang", "ysz", "2026021"} {
+		hits, err := k.deps.Store.Search(q, k.deps.Location, k.now(), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range hits {
+			if h.ID == otherID {
+				t.Errorf("search %q finds %s", q, otherID)
+			}
+		}
+	}
+	k.push(screen{kind: screenSearch})
+	k.st.query = "ltc"
+	k.render()
+	if hasCard(k.views[screenSearch].(*searchView).pager, otherTitle) {
+		t.Error("search screen shows it")
+	}
+	// Item refuses, and a reader pointed at it shows nothing of it
+	if _, err := k.item(otherID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Item(%s) = %v, want ErrNotFound", otherID, err)
+	}
+	k.push(screen{kind: screenReader, itemID: otherID})
+	r := k.views[screenReader].(*readerView)
+	if strings.Contains(pageContent(r.pager)+r.title.String(), "柳塘村四组") || r.side.Visible() {
+		t.Error("the reader shows the other village's notice")
+	}
+	if _, err := Screenshot(k.deps, "item:"+otherID, portrait); err == nil {
+		t.Error("Screenshot renders the other village's notice")
+	}
+	// while 柳塘村's own screen does show it
+	if _, err := k.deps.Store.Item(otherID, liutang, k.now()); err != nil {
+		t.Errorf("柳塘村 cannot see its own notice: %v", err)
+	}
+}
+
+func TestIdleReturnsHome(t *testing.T) {
+	k, _, c := newTestKiosk(t, portrait)
+	test.Tap(k.tile(t, "土地征收"))
+	test.Tap(cardFor(t, k.views[screenList].(*listView).pager, landTitle))
+	test.Tap(k.bar.steps[2])
+	if k.st.step != 2 {
+		t.Fatalf("text step %d", k.st.step)
+	}
+	r := k.views[screenReader].(*readerView)
+	test.Tap(r.bar.next)
+
+	c.t = c.t.Add(89 * time.Second)
+	k.CheckIdle()
+	if k.prompt.box.Visible() {
+		t.Fatal("prompt before the timeout")
+	}
+	c.t = c.t.Add(2 * time.Second)
+	k.CheckIdle()
+	if !k.prompt.box.Visible() || !strings.Contains(k.prompt.countdown.Text, "14 秒") {
+		t.Fatalf("no prompt after 91 s: %v %q", k.prompt.box.Visible(), k.prompt.countdown.Text)
+	}
+	// 继续阅读 keeps the page
+	test.Tap(k.prompt.cont)
+	k.CheckIdle()
+	if k.prompt.box.Visible() || k.st.cur().kind != screenReader || k.st.cur().page != 1 || k.st.step != 2 {
+		t.Fatalf("继续阅读 lost the page: %+v step %d", k.st.cur(), k.st.step)
+	}
+	// nobody answers: home, text size reset
+	c.t = c.t.Add(95 * time.Second)
+	k.CheckIdle()
+	if !k.prompt.box.Visible() {
+		t.Fatal("no prompt the second time")
+	}
+	c.t = c.t.Add(15 * time.Second)
+	k.CheckIdle()
+	if k.prompt.box.Visible() || len(k.st.stack) != 1 || k.st.cur().kind != screenHome || k.st.step != 0 {
+		t.Fatalf("after the countdown: prompt %v stack %+v step %d", k.prompt.box.Visible(), k.st.stack, k.st.step)
+	}
+	if size := fyne.CurrentApp().Settings().Theme().Size("text"); size != textSteps[0].Body {
+		t.Errorf("text size %g after reset", size)
+	}
+	// at rest, no prompt nags the empty lobby
+	c.t = c.t.Add(100 * time.Second)
+	k.CheckIdle()
+	if k.prompt.box.Visible() {
+		t.Error("prompt on an untouched home screen")
+	}
+}
+
+func TestIdle(t *testing.T) {
+	t0 := demoNow
+	i := Idle{Timeout: 90 * time.Second, Countdown: 15 * time.Second}
+	i.Touch(t0)
+	for _, c := range []struct {
+		after time.Duration
+		phase idlePhase
+		left  time.Duration
+	}{
+		{0, idleActive, 0},
+		{89 * time.Second, idleActive, 0},
+		{90 * time.Second, idleAsking, 15 * time.Second},
+		{100 * time.Second, idleAsking, 5 * time.Second},
+		{105 * time.Second, idleExpired, 0},
+		{-time.Hour, idleActive, 0}, // clock set back: never a false alarm
+	} {
+		p, left := i.At(t0.Add(c.after))
+		if p != c.phase || left != c.left {
+			t.Errorf("after %v: %v %v, want %v %v", c.after, p, left, c.phase, c.left)
+		}
+	}
+}
+
+func TestTextSizeStepsGrowText(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	k.push(screen{kind: screenReader, itemID: "land-2026-017"})
+	r := k.views[screenReader].(*readerView)
+	pages := r.pager.Pages()
+	test.Tap(k.bar.steps[2])
+	if got := fyne.CurrentApp().Settings().Theme().Size("text"); got != textSteps[2].Body {
+		t.Fatalf("特大 gives text size %g", got)
+	}
+	if r.pager.Pages() <= pages {
+		t.Errorf("特大 text still fits on %d pages (标准: %d)", r.pager.Pages(), pages)
+	}
+}
+
+func TestPostingAndValidityText(t *testing.T) {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	p, ok := postingOf("2026-11-10", "2026-11-10", 30, demoNow, loc)
+	if !ok || p.Text() != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
+		t.Errorf("got %q", p.Text())
+	}
+	// days left follow the feed's day, not UTC's: 23:30 in Shanghai is already the 10th
+	late := time.Date(2026, 12, 8, 16, 30, 0, 0, time.UTC)
+	if p, _ := postingOf("2026-11-10", "", 30, late, loc); p.Status() != "今天是最后一天" {
+		t.Errorf("at %v: %q", late.In(loc), p.Status())
+	}
+	if p, _ := postingOf("2026-11-10", "", 30, late.Add(24*time.Hour), loc); p.Status() != "公示期已满" {
+		t.Errorf("after the end: %q", p.Status())
+	}
+	if got := validityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
+		t.Errorf("got %q", got)
+	}
+	if got := validityText("2026-10-20", "", ""); got != "现行有效" {
+		t.Errorf("got %q", got)
+	}
+	if got := updatedText(time.Date(2026, 11, 25, 6, 30, 0, 0, time.UTC), loc); got != "更新于 11月25日 14:30" {
+		t.Errorf("got %q", got)
+	}
+}
+
+func TestScreenshotNames(t *testing.T) {
+	st := demoStore(t)
+	deps := Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }}
+	for _, s := range []string{"display", "admin"} {
+		if _, err := Screenshot(deps, s, portrait); err == nil || !strings.Contains(err.Error(), "not built yet") {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	if _, err := Screenshot(deps, "bogus", portrait); err == nil {
+		t.Error("bogus screen accepted")
+	}
+	img, err := Screenshot(deps, "home", landscape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() != 1920 || b.Dy() != 1080 {
+		t.Errorf("image is %v", b)
+	}
+}

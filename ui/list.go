@@ -1,0 +1,243 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/store"
+)
+
+// newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
+func (k *Kiosk) newPageBar() *pageBar {
+	b := &pageBar{}
+	b.prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
+	b.next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
+	b.prev.min = fyne.NewSize(260, touchMin+8)
+	b.next.min = b.prev.min
+	b.label = widget.NewLabel(pageText(0, 1))
+	b.label.SizeName = theme.SizeNameSubHeadingText
+	b.label.Alignment = fyne.TextAlignCenter
+	b.box = container.NewBorder(nil, nil, b.prev, b.next, b.label)
+	return b
+}
+
+func (b *pageBar) update(page, total int) {
+	b.label.SetText(pageText(page, total))
+	enable(b.prev, page > 0)
+	enable(b.next, page < total-1)
+	show(b.box, total > 1)
+}
+
+func enable(b *bigButton, on bool) {
+	if on && b.Disabled() {
+		b.Enable()
+	} else if !on && !b.Disabled() {
+		b.Disable()
+	}
+}
+
+// pagedFor wires a pager to a page bar and writes the clamped page back to
+// the state, but only while kind is the screen on show.
+func (k *Kiosk) pagedFor(kind screenKind, bar *pageBar) *pager {
+	return newPager(func(page, total int) {
+		bar.update(page, total)
+		if c := k.st.cur(); c.kind == kind {
+			c.page = page
+		}
+	})
+}
+
+// summaryCard is one notice in a list, on the home screen and in search
+// results: its tag, title (with the search match picked out), and one line
+// of what matters most for its kind (days left, validity).
+// cardOpts says how much a summary card shows.
+type cardOpts struct {
+	match        []string // search matches to pick out in the title
+	withCategory bool     // mixed lists (home, search) name the topic
+	compact      bool     // home: no validity line
+}
+
+func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
+	title := fyne.CanvasObject(rich(highlight(s.Title, o.match, theme.SizeNameSubHeadingText)...))
+	// the tag is a badge beside the title, not a run inside it: a run
+	// would push a long title onto the next line
+	if tag := priorityTag(s.Priority, theme.SizeNameText); tag != nil {
+		title = container.NewBorder(nil, nil, container.NewVBox(tag), nil, title)
+	}
+
+	var meta []string
+	if o.withCategory {
+		meta = append(meta, k.categoryName(s.Category))
+	}
+	if !o.compact {
+		meta = append(meta, string(s.Published)+" 发布", s.Agency)
+	}
+	status := fyne.ThemeColorName(colorMuted)
+	if p, ok := postingOf(s.Published, s.ValidFrom, s.PostingDays, k.now(), k.feedLoc); ok {
+		meta = append(meta, fmt.Sprintf("公示期 %d 天，%s", p.Days, p.Status()))
+		if p.Left >= 0 && p.Left <= 3 && !p.NotYet {
+			status = colorUrgent
+		}
+	}
+	lines := []fyne.CanvasObject{title}
+	if len(meta) > 0 {
+		lines = append(lines, rich(seg(strings.Join(meta, " · "), sizeSmall, status, false)))
+	}
+	if !o.compact && (s.Category == "policy" || s.Normative) {
+		lines = append(lines, rich(seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary, true)))
+	}
+	id := s.ID
+	return k.card(container.New(tightVBox{}, lines...), func() {
+		k.push(screen{kind: screenReader, itemID: id})
+	})
+}
+
+// priorityTag is the 紧急 / 置顶 badge, nil for ordinary notices.
+func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
+	switch priority {
+	case "urgent":
+		return panel(theme.ColorNameError, widget.NewRichText(seg("紧急", size, theme.ColorNameForegroundOnError, true)))
+	case "pinned":
+		return panel(theme.ColorNamePrimary, widget.NewRichText(seg("置顶", size, theme.ColorNameForegroundOnPrimary, true)))
+	}
+	return nil
+}
+
+// highlight splits a title into runs, the matched words bold and in the
+// accent colour.
+func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.RichTextSegment {
+	var out []widget.RichTextSegment
+	for text != "" {
+		at, n := -1, 0
+		for _, m := range match {
+			if m == "" {
+				continue
+			}
+			if i := strings.Index(text, m); i >= 0 && (at < 0 || i < at || (i == at && len(m) > n)) {
+				at, n = i, len(m)
+			}
+		}
+		if at < 0 {
+			out = append(out, seg(text, size, theme.ColorNameForeground, false))
+			break
+		}
+		if at > 0 {
+			out = append(out, seg(text[:at], size, theme.ColorNameForeground, false))
+		}
+		out = append(out, seg(text[at:at+n], size, theme.ColorNamePrimary, true))
+		text = text[at+n:]
+	}
+	return out
+}
+
+// tightVBox stacks rows without padding: RichText already pads itself.
+type tightVBox struct{}
+
+func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+	}
+	return s
+}
+
+func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	var y float32
+	for _, o := range objs {
+		if !o.Visible() {
+			continue
+		}
+		h := height(o, size.Width)
+		o.Move(fyne.NewPos(0, y))
+		y += h
+	}
+}
+
+// listView is a topic's notices, paged, pinned and newest first.
+type listView struct {
+	k     *Kiosk
+	box   fyne.CanvasObject
+	title *widget.Label
+	count *widget.Label
+	pager *pager
+	bar   *pageBar
+}
+
+func (k *Kiosk) newListView() *listView {
+	v := &listView{k: k}
+	v.title = label("", sizeTitle, true)
+	v.count = label("", theme.SizeNameSubHeadingText, false)
+	v.count.Wrapping = fyne.TextWrapOff
+	v.bar = k.newPageBar()
+	v.pager = k.pagedFor(screenList, v.bar)
+	head := container.NewBorder(nil, nil, nil, v.count, v.title)
+	v.box = container.NewBorder(head, v.bar.box, nil, nil, v.pager)
+	return v
+}
+
+func (v *listView) object() fyne.CanvasObject { return v.box }
+
+func (v *listView) show(s *screen) {
+	k := v.k
+	v.title.SetText(k.categoryName(s.category))
+	items, err := k.deps.Store.Visible(k.deps.Location, s.category, k.now())
+	if err != nil {
+		v.count.SetText("")
+		v.pager.SetBlocks(messageBlocks("暂时无法读取公告，请联系管理员。"))
+		return
+	}
+	v.count.SetText(fmt.Sprintf("共 %d 条", len(items)))
+	var blocks []block
+	if len(items) == 0 {
+		blocks = messageBlocks("本栏目暂无公告。")
+	} else if s.category == "policy" {
+		blocks = k.policyBlocks(items)
+	} else {
+		for _, it := range items {
+			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{}), gap: 12})
+		}
+	}
+	v.pager.page = s.page
+	v.pager.SetBlocks(blocks)
+}
+
+// policyBlocks separates normative documents (行政规范性文件), whose
+// validity decides what applies, from other documents.
+func (k *Kiosk) policyBlocks(items []store.Summary) []block {
+	var norm, other []store.Summary
+	for _, it := range items {
+		if it.Normative {
+			norm = append(norm, it)
+		} else {
+			other = append(other, it)
+		}
+	}
+	var blocks []block
+	for _, g := range []struct {
+		name  string
+		items []store.Summary
+	}{{"行政规范性文件", norm}, {"其他文件", other}} {
+		if len(g.items) == 0 {
+			continue
+		}
+		blocks = append(blocks, block{obj: label(g.name, theme.SizeNameHeadingText, true), gap: 20, keepWithNext: true})
+		for _, it := range g.items {
+			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{}), gap: 12})
+		}
+	}
+	return blocks
+}
+
+func messageBlocks(text string) []block {
+	return []block{{obj: label(text, theme.SizeNameSubHeadingText, false)}}
+}

@@ -1,0 +1,341 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
+)
+
+// Fyne's own Markdown has no tables, and notices are full of them
+// (accounts, compensation rates), so bodies are parsed with goldmark + GFM
+// tables and turned into our own blocks: headings, paragraphs (split by
+// sentence so a page can break inside a long one), list items, table rows.
+
+// run is a piece of inline text with one style.
+type run struct {
+	text string
+	bold bool
+	mono bool
+}
+
+// paraLimit is the length, in characters, after which a paragraph is cut
+// at the next sentence end: small enough to fill pages well, large
+// enough to keep a sentence together.
+const paraLimit = 150
+
+// Vertical gaps between blocks. RichText pads itself by the inner padding
+// above and below, so a piece continuing a split paragraph pulls up to
+// ordinary line spacing, and list items sit closer than paragraphs.
+const (
+	gapParagraph    float32 = 0
+	gapContinuation float32 = -24
+	gapListItem     float32 = -16
+	gapHeading      float32 = 16
+)
+
+var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
+
+// markdownBlocks renders a Markdown body into pageable blocks.
+func markdownBlocks(body string) []block {
+	src := []byte(body)
+	doc := mdParser.Parse(text.NewReader(src))
+	r := &mdRender{src: src}
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		r.node(n, 0)
+	}
+	return r.blocks
+}
+
+type mdRender struct {
+	src    []byte
+	blocks []block
+}
+
+func (r *mdRender) add(b block) { r.blocks = append(r.blocks, b) }
+
+func (r *mdRender) node(n ast.Node, depth int) {
+	switch n := n.(type) {
+	case *ast.Heading:
+		size := theme.SizeNameHeadingText
+		if n.Level >= 3 {
+			size = theme.SizeNameSubHeadingText
+		}
+		rt := rich(runSegs(r.inlines(n), size, true)...)
+		r.add(block{obj: rt, gap: gapHeading, keepWithNext: true})
+	case *ast.Paragraph, *ast.TextBlock:
+		r.paragraph(r.inlines(n), "", depth)
+	case *ast.List:
+		i := n.Start
+		for li := n.FirstChild(); li != nil; li = li.NextSibling() {
+			marker := "•"
+			if n.IsOrdered() {
+				marker = itoa(i) + "."
+				i++
+			}
+			first := true
+			for c := li.FirstChild(); c != nil; c = c.NextSibling() {
+				switch c.(type) {
+				case *ast.Paragraph, *ast.TextBlock:
+					m := ""
+					if first {
+						m = marker
+					}
+					r.paragraph(r.inlines(c), m, depth+1)
+				default:
+					r.node(c, depth+1)
+				}
+				first = false
+			}
+		}
+	case *ast.Blockquote:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			r.node(c, depth+1)
+		}
+	case *ast.FencedCodeBlock, *ast.CodeBlock:
+		var b strings.Builder
+		lines := n.Lines()
+		for i := 0; i < lines.Len(); i++ {
+			seg := lines.At(i)
+			b.Write(seg.Value(r.src))
+		}
+		r.paragraph([]run{{text: strings.TrimRight(b.String(), "\n"), mono: true}}, "", depth)
+	case *ast.ThematicBreak:
+		r.add(block{obj: separator(), gap: 16})
+	case *extast.Table:
+		r.table(n)
+	case *ast.HTMLBlock:
+		// raw HTML is not shown: notices are Markdown
+	default:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			r.node(c, depth)
+		}
+	}
+}
+
+// paragraph adds a paragraph in sentence-sized pieces; the pieces after the
+// first join the one before (gap 0), so on one page it reads as one.
+func (r *mdRender) paragraph(runs []run, marker string, depth int) {
+	for i, chunk := range splitRuns(runs, paraLimit) {
+		rt := rich(runSegs(chunk, theme.SizeNameText, false)...)
+		var obj fyne.CanvasObject = rt
+		if depth > 0 {
+			m := ""
+			if i == 0 {
+				m = marker
+			}
+			mk := widget.NewRichText(seg(m, theme.SizeNameText, theme.ColorNameForeground, true))
+			indent := float32(depth-1) * 40
+			obj = container.NewBorder(nil, nil,
+				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(fixedWidth{w: 52}, mk)), nil, rt)
+		}
+		gap := gapParagraph
+		if i > 0 {
+			gap = gapContinuation
+		} else if depth > 0 {
+			gap = gapListItem
+		}
+		r.add(block{obj: obj, gap: gap})
+	}
+}
+
+func (r *mdRender) inlines(n ast.Node) []run {
+	var out []run
+	r.inline(n, false, &out)
+	return out
+}
+
+func (r *mdRender) inline(n ast.Node, bold bool, out *[]run) {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Text:
+			t := string(c.Segment.Value(r.src))
+			switch {
+			case c.HardLineBreak():
+				t += "\n"
+			case c.SoftLineBreak():
+				t += softBreak(t, c.NextSibling(), r.src)
+			}
+			appendRun(out, run{text: t, bold: bold})
+		case *ast.String:
+			appendRun(out, run{text: string(c.Value), bold: bold})
+		case *ast.Emphasis:
+			// the one bundled face has no italic, so all emphasis is bold
+			r.inline(c, true, out)
+		case *ast.CodeSpan:
+			var b strings.Builder
+			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
+				if tx, ok := t.(*ast.Text); ok {
+					b.Write(tx.Segment.Value(r.src))
+				}
+			}
+			appendRun(out, run{text: b.String(), bold: bold, mono: true})
+		case *ast.Image:
+			appendRun(out, run{text: "［图］", bold: bold})
+		case *ast.AutoLink:
+			appendRun(out, run{text: string(c.Label(r.src)), bold: bold})
+		case *ast.RawHTML:
+		default:
+			r.inline(c, bold, out)
+		}
+	}
+}
+
+// softBreak joins source lines: nothing between Chinese characters, a
+// space between Latin words.
+func softBreak(before string, next ast.Node, src []byte) string {
+	last, _ := utf8.DecodeLastRuneInString(before)
+	if unicode.Is(unicode.Han, last) || unicode.IsPunct(last) && last > 0x2000 {
+		return ""
+	}
+	if t, ok := next.(*ast.Text); ok {
+		first, _ := utf8.DecodeRune(t.Segment.Value(src))
+		if unicode.Is(unicode.Han, first) {
+			return ""
+		}
+	}
+	return " "
+}
+
+func appendRun(out *[]run, r run) {
+	if r.text == "" {
+		return
+	}
+	if n := len(*out); n > 0 && (*out)[n-1].bold == r.bold && (*out)[n-1].mono == r.mono {
+		(*out)[n-1].text += r.text
+		return
+	}
+	*out = append(*out, r)
+}
+
+func runSegs(runs []run, size fyne.ThemeSizeName, bold bool) []widget.RichTextSegment {
+	segs := make([]widget.RichTextSegment, 0, len(runs))
+	for _, r := range runs {
+		s := seg(r.text, size, theme.ColorNameForeground, bold || r.bold)
+		s.Style.TextStyle.Monospace = r.mono
+		segs = append(segs, s)
+	}
+	if len(segs) == 0 {
+		segs = append(segs, seg("", size, theme.ColorNameForeground, bold))
+	}
+	return segs
+}
+
+// sentenceEnd reports whether a paragraph may be cut after r.
+func sentenceEnd(r rune) bool { return strings.ContainsRune("。！？；!?;", r) }
+
+// closer is punctuation that stays with the sentence before it.
+func closer(r rune) bool { return strings.ContainsRune("”’」』）)】", r) }
+
+// splitRuns cuts runs into pieces of about limit characters, at sentence
+// ends (or, failing those, at commas once a piece is twice the limit).
+func splitRuns(runs []run, limit int) [][]run {
+	var out [][]run
+	var cur []run
+	count := 0
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, cur)
+		}
+		cur, count = nil, 0
+	}
+	for _, rn := range runs {
+		text := []rune(rn.text)
+		start := 0
+		for i, c := range text {
+			count++
+			cut := count >= limit && sentenceEnd(c) || count >= 2*limit && strings.ContainsRune("，、,", c)
+			if cut && i+1 < len(text) && closer(text[i+1]) {
+				continue
+			}
+			if !cut && closer(c) && i > 0 && count >= limit && sentenceEnd(text[i-1]) {
+				cut = true
+			}
+			if cut {
+				appendRunTo(&cur, run{text: string(text[start : i+1]), bold: rn.bold, mono: rn.mono})
+				start = i + 1
+				flush()
+			}
+		}
+		if start < len(text) {
+			appendRunTo(&cur, run{text: string(text[start:]), bold: rn.bold, mono: rn.mono})
+		}
+	}
+	flush()
+	// a short tail reads better with the piece before it
+	if n := len(out); n > 1 && runeCount(out[n-1]) < limit/4 {
+		out[n-2] = append(out[n-2], out[n-1]...)
+		out = out[:n-1]
+	}
+	return out
+}
+
+func appendRunTo(cur *[]run, r run) {
+	r.text = strings.TrimLeft(r.text, " ")
+	if r.text != "" {
+		*cur = append(*cur, r)
+	}
+}
+
+func runeCount(rs []run) int {
+	n := 0
+	for _, r := range rs {
+		n += utf8.RuneCountInString(r.text)
+	}
+	return n
+}
+
+func itoa(i int) string {
+	if i < 0 {
+		return "-" + itoa(-i)
+	}
+	if i < 10 {
+		return string(rune('0' + i))
+	}
+	return itoa(i/10) + string(rune('0'+i%10))
+}
+
+// table turns a GFM table into rows that share column widths; every data
+// row names the header so a page that starts inside the table repeats it.
+func (r *mdRender) table(t *extast.Table) {
+	m := &tableModel{}
+	for _, a := range t.Alignments {
+		switch a {
+		case extast.AlignRight:
+			m.align = append(m.align, fyne.TextAlignTrailing)
+		case extast.AlignCenter:
+			m.align = append(m.align, fyne.TextAlignCenter)
+		default:
+			m.align = append(m.align, fyne.TextAlignLeading)
+		}
+	}
+	var header *tableRow
+	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
+		var cells [][]run
+		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, r.inlines(c))
+		}
+		_, isHeader := row.(*extast.TableHeader)
+		tr := m.addRow(cells, isHeader)
+		if isHeader {
+			header = tr
+			r.add(block{obj: tr, gap: 16, keepWithNext: true})
+			continue
+		}
+		b := block{obj: tr}
+		if header != nil {
+			b.header = header
+		}
+		r.add(b)
+	}
+}

@@ -1,0 +1,268 @@
+package ui
+
+import (
+	"fmt"
+	"path"
+	"reflect"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"gongkai/feed"
+)
+
+// readerView shows one notice: title; facts (agency, number, dates,
+// posting period) and the body, paged; attachments, the QR code of the
+// official copy and the contact beside or below.
+type readerView struct {
+	k     *Kiosk
+	box   *fyne.Container
+	title *widget.RichText
+	tag   *fyne.Container // 紧急 / 置顶 badge
+	head  *fyne.Container
+	pager *pager
+	bar   *pageBar
+
+	side    *fyne.Container
+	qr      *canvas.Image
+	qrCol   fyne.CanvasObject
+	contact *widget.RichText
+	attach  *fyne.Container
+
+	shown *feed.Item // what the widgets show now
+}
+
+func (k *Kiosk) newReaderView() *readerView {
+	v := &readerView{k: k}
+	v.title = rich()
+	v.bar = k.newPageBar()
+	v.pager = k.pagedFor(screenReader, v.bar)
+	v.qr = canvas.NewImageFromImage(nil)
+	v.qr.FillMode = canvas.ImageFillContain
+	v.qr.ScaleMode = canvas.ImageScalePixels
+	v.qr.SetMinSize(fyne.NewSquareSize(220))
+	qrLabel := label("手机扫码查看原文", sizeSmall, false)
+	qrLabel.Alignment = fyne.TextAlignCenter
+	v.qrCol = container.New(tightVBox{}, container.NewCenter(v.qr), qrLabel)
+	v.contact = rich()
+	v.attach = container.New(tightVBox{})
+	info := container.New(tightVBox{}, v.attach, v.contact)
+	v.side = container.New(&sideLayout{}, v.qrCol, info)
+	v.tag = container.NewVBox()
+	v.head = container.NewBorder(nil, nil, v.tag, nil, v.title)
+	v.box = container.New(&readerLayout{}, v.head, v.pager, v.bar.box, v.side)
+	return v
+}
+
+func (v *readerView) object() fyne.CanvasObject { return v.box }
+
+func (v *readerView) show(s *screen) {
+	k := v.k
+	it, err := k.item(s.itemID)
+	if err != nil {
+		v.shown = nil
+		v.tag.Objects = nil
+		v.tag.Refresh()
+		setRich(v.title, seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground, true))
+		v.pager.SetBlocks(messageBlocks("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。"))
+		v.side.Hide()
+		return
+	}
+	v.side.Show()
+	v.pager.page = s.page
+	if v.shown != nil && reflect.DeepEqual(*v.shown, *it) {
+		v.pager.SetPage(s.page)
+		return
+	}
+	v.shown = it
+
+	setRich(v.title, seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground, true))
+	v.tag.Objects = nil
+	if tag := priorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
+		v.tag.Objects = []fyne.CanvasObject{tag}
+	}
+	v.tag.Refresh()
+	v.head.Refresh()
+
+	blocks := []block{{obj: v.facts(it)}}
+	blocks = append(blocks, markdownBlocks(it.Body)...)
+	v.pager.SetBlocks(blocks)
+
+	v.qrCol.Hide()
+	if it.URL != "" {
+		if q, err := qrcode.New(it.URL, qrcode.Medium); err == nil {
+			q.DisableBorder = false
+			v.qr.Image = q.Image(440)
+			v.qr.Refresh()
+			v.qrCol.Show()
+		}
+	}
+	if it.Contact != "" {
+		setRich(v.contact,
+			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground, false))
+		v.contact.Show()
+	} else {
+		v.contact.Hide()
+	}
+	v.attach.Objects = nil
+	for i, a := range it.Attachments {
+		v.attach.Add(k.attachmentCard(it, i, a))
+	}
+	v.attach.Refresh()
+	v.side.Refresh()
+}
+
+// facts is the first block of page 1: who issued it, when, how long it
+// applies, and for a posting notice the days left to object.
+func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
+	k := v.k
+	// one RichText of several paragraphs: a label per line would pad
+	// every line and push the body off page 1
+	var segs []widget.RichTextSegment
+	line := func(name, value string) {
+		end := seg(value, theme.SizeNameText, theme.ColorNameForeground, false)
+		end.Style.Inline = false
+		segs = append(segs, seg(name+"：", theme.SizeNameText, colorMuted, false), end)
+	}
+	line("发布机构", it.Agency)
+	if it.DocNo != "" {
+		line("文　　号", it.DocNo)
+	}
+	line("发布日期", string(it.Published))
+	valid := validityText(it.Published, it.ValidFrom, it.ValidUntil)
+	if it.Normative {
+		end := seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true)
+		end.Style.Inline = false
+		segs = append(segs, seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true), end)
+	} else if it.ValidUntil != "" {
+		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
+	}
+	if p, ok := postingOf(it.Published, it.ValidFrom, it.PostingDays, k.now(), k.feedLoc); ok {
+		c := fyne.ThemeColorName(theme.ColorNamePrimary)
+		if p.Left <= 3 {
+			c = colorUrgent
+		}
+		end := seg(p.Text(), theme.SizeNameSubHeadingText, c, true)
+		end.Style.Inline = false
+		segs = append(segs, end)
+	}
+	return panel(colorNotice, rich(segs...))
+}
+
+// attachmentCard opens a picture full-screen or a CSV as a paged table.
+// Other types cannot be shown here: the card says to scan the QR code.
+func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
+	name := path.Base(a.Name)
+	var kind screenKind
+	var verb string
+	switch {
+	case strings.HasPrefix(a.Type, "image/"):
+		kind, verb = screenImage, "查看图片"
+	case a.Type == "text/csv" || strings.HasSuffix(strings.ToLower(a.Name), ".csv"):
+		kind, verb = screenTable, "查看数据表"
+	default:
+		return rich(seg(fmt.Sprintf("附件 %s 无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted, false))
+	}
+	id := it.ID
+	c := k.card(container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
+		rich(seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary, true), seg(name, theme.SizeNameText, theme.ColorNameForeground, false))),
+		func() { k.push(screen{kind: kind, itemID: id, attach: i}) })
+	c.bg = theme.ColorNameButton
+	return container.New(&padBottom{8}, c)
+}
+
+func attachIcon(kind screenKind) fyne.Resource {
+	if kind == screenImage {
+		return theme.FileImageIcon()
+	}
+	return theme.GridIcon()
+}
+
+// padBottom adds space under its child.
+type padBottom struct{ h float32 }
+
+func (p *padBottom) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return objs[0].MinSize().AddWidthHeight(0, p.h)
+}
+
+func (p *padBottom) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	objs[0].Move(fyne.NewPos(0, 0))
+	objs[0].Resize(fyne.NewSize(s.Width, s.Height-p.h))
+}
+
+// readerLayout: in portrait the side panel goes under the page bar; in
+// landscape it is a column on the right.
+type readerLayout struct{}
+
+func (l *readerLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(touchMin*4, touchMin*6)
+}
+
+func (l *readerLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	title, pg, bar, side := objs[0], objs[1], objs[2], objs[3]
+	const gap float32 = 12
+	th := height(title, s.Width)
+	title.Move(fyne.NewPos(0, 0))
+	top := th + gap
+	bh := float32(0)
+	if bar.Visible() {
+		bh = bar.MinSize().Height
+	}
+	if s.Width > s.Height {
+		sw := min(s.Width*0.3, 560)
+		if !side.Visible() {
+			sw = 0
+		}
+		side.Move(fyne.NewPos(s.Width-sw, top))
+		side.Resize(fyne.NewSize(sw, s.Height-top))
+		mw := s.Width - sw - gap*2
+		pg.Move(fyne.NewPos(0, top))
+		pg.Resize(fyne.NewSize(mw, s.Height-top-bh-gap))
+		bar.Move(fyne.NewPos(0, s.Height-bh))
+		bar.Resize(fyne.NewSize(mw, bh))
+		return
+	}
+	sh := float32(0)
+	if side.Visible() {
+		sh = height(side, s.Width)
+	}
+	side.Move(fyne.NewPos(0, s.Height-sh))
+	bar.Move(fyne.NewPos(0, s.Height-sh-bh-gap))
+	bar.Resize(fyne.NewSize(s.Width, bh))
+	pg.Move(fyne.NewPos(0, top))
+	pg.Resize(fyne.NewSize(s.Width, s.Height-sh-bh-2*gap-top))
+}
+
+// sideLayout: QR code left of the contact and attachments when wide,
+// above them when narrow (the landscape column).
+type sideLayout struct{}
+
+func (l *sideLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	qr, info := objs[0], objs[1]
+	return fyne.NewSize(qr.MinSize().Width+info.MinSize().Width, max(qr.MinSize().Height, info.MinSize().Height))
+}
+
+func (l *sideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	qr, info := objs[0], objs[1]
+	qw := float32(0)
+	if qr.Visible() {
+		qw = 280
+	}
+	if s.Width >= 700 { // beside
+		qr.Move(fyne.NewPos(0, 0))
+		qr.Resize(fyne.NewSize(qw, qr.MinSize().Height))
+		info.Move(fyne.NewPos(qw+16, 0))
+		info.Resize(fyne.NewSize(s.Width-qw-16, height(info, s.Width-qw-16)))
+		return
+	}
+	ih := height(info, s.Width)
+	info.Move(fyne.NewPos(0, 0))
+	qr.Move(fyne.NewPos(0, ih+16))
+	qr.Resize(fyne.NewSize(s.Width, qr.MinSize().Height))
+}

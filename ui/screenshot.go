@@ -1,0 +1,82 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"gongkai/store"
+)
+
+// shotMu serialises screenshots: the test app is process-global.
+var shotMu sync.Mutex
+
+// Screenshot renders one screen off-screen with Fyne's software renderer
+// (no display server, no cgo): home, list:CATEGORY, item:ID or
+// search:QUERY, at size in Fyne units (= pixels at scale 1).
+func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
+	kind, arg, _ := strings.Cut(screenName, ":")
+	switch kind {
+	case "home", "list", "item", "search":
+	case "display", "admin":
+		return nil, fmt.Errorf("ui: screen %q is not built yet", kind)
+	default:
+		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID or search:QUERY)", screenName)
+	}
+	if size.Width < 320 || size.Height < 320 {
+		return nil, fmt.Errorf("ui: size %gx%g is too small", size.Width, size.Height)
+	}
+	shotMu.Lock()
+	defer shotMu.Unlock()
+	// Fyne treats the main goroutine as its UI thread and would hand our
+	// calls to another goroutine; rendering on one of our own keeps it
+	// synchronous when called from a command's main.
+	type result struct {
+		img image.Image
+		err error
+	}
+	done := make(chan result)
+	go func() {
+		img, err := render(deps, kind, arg, size)
+		done <- result{img, err}
+	}()
+	r := <-done
+	return r.img, r.err
+}
+
+func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
+	a := test.NewApp()
+	defer a.Quit()
+	w := test.NewWindow(nil)
+	defer w.Close()
+	w.SetPadded(false)
+	if deps.Ticks == nil {
+		deps.Ticks = make(chan time.Time) // no idle prompt in a still picture
+	}
+	k := New(a, w, deps)
+	defer k.Close()
+	w.Resize(size)
+
+	switch kind {
+	case "list":
+		k.push(screen{kind: screenList, category: arg})
+	case "item":
+		if _, err := k.item(arg); errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
+		} else if err != nil {
+			return nil, err
+		}
+		k.push(screen{kind: screenReader, itemID: arg})
+	case "search":
+		k.push(screen{kind: screenSearch})
+		k.st.query = strings.ToLower(arg)
+		k.render()
+	}
+	return w.Canvas().Capture(), nil
+}

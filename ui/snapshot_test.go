@@ -1,0 +1,63 @@
+package ui
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// TestScreenSnapshots compares every screen, portrait and landscape, with
+// the markup in testdata/. After an intended change, regenerate with
+//
+//	go test ./ui -run TestScreenSnapshots; cp ui/testdata/failed/*.xml ui/testdata/
+//
+// and look at the PNGs from TestWriteShots before committing.
+func TestScreenSnapshots(t *testing.T) {
+	for name, size := range map[string]struct{ w, h float32 }{"portrait": {1080, 1920}, "landscape": {1920, 1080}} {
+		t.Run(name, func(t *testing.T) {
+			k, w, c := newTestKiosk(t, portrait)
+			w.Resize(fyne.NewSize(size.w, size.h))
+			shot := func(file string) {
+				t.Helper()
+				test.AssertRendersToMarkup(t, file+"_"+name+".xml", w.Canvas())
+				if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" {
+					writePNG(t, filepath.Join(dir, "snap-"+file+"-"+name+".png"), w.Canvas().Capture())
+				}
+			}
+			shot("home")
+			k.push(screen{kind: screenList, category: "land"})
+			shot("list_land")
+			k.goHome()
+			k.push(screen{kind: screenList, category: "policy"})
+			shot("list_policy")
+			k.goHome()
+			k.push(screen{kind: screenReader, itemID: "land-2026-017"})
+			shot("reader_land")
+			k.setPage(1)
+			shot("reader_land_page2")
+			k.setStep(2)
+			shot("reader_land_xl")
+			k.setStep(0)
+			k.push(screen{kind: screenImage, itemID: "land-2026-017"})
+			shot("image")
+			k.goHome()
+			k.push(screen{kind: screenReader, itemID: "village-dw-2026q3-finance"})
+			shot("reader_tables")
+			k.goHome()
+			k.push(screen{kind: screenTable, itemID: "env-2026-10-monthly"})
+			shot("csv")
+			k.goHome()
+			k.push(screen{kind: screenSearch})
+			k.st.query = "tdzs"
+			k.render()
+			shot("search")
+			c.t = c.t.Add(95 * time.Second)
+			k.CheckIdle()
+			shot("idle_prompt")
+		})
+	}
+}

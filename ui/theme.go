@@ -1,0 +1,200 @@
+package ui
+
+import (
+	"image/color"
+	"math"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
+
+	"gongkai/assets"
+)
+
+// Text size steps of the 字号 control. Step 0 is the default and what an
+// idle screen returns to, so the next villager starts from the same place.
+var textSteps = []struct {
+	Name string
+	Body float32 // body text in Fyne units (= px at scale 1)
+}{
+	{"标准", 30},
+	{"大", 36},
+	{"特大", 44},
+}
+
+// Sizes that do not follow the text step: a finger is the same size
+// whatever the text.
+const (
+	touchMin   float32 = 80 // every tappable thing is at least this tall and wide (brief: ≥72)
+	keyMin     float32 = 88 // keypad keys
+	barPadding float32 = 12
+)
+
+// Custom colour names, resolved by kioskTheme.Color, so RichText segments
+// and widgets can ask for them by name.
+const (
+	colorUrgent      fyne.ThemeColorName = "gk-urgent"       // dark red text on the background
+	colorMuted       fyne.ThemeColorName = "gk-muted"        // secondary text, still ≥7:1
+	colorCard        fyne.ThemeColorName = "gk-card"         // list rows and tiles
+	colorCardBorder  fyne.ThemeColorName = "gk-card-border"  // outline of cards and table cells
+	colorTableHeader fyne.ThemeColorName = "gk-table-header" // header row of tables
+	colorNotice      fyne.ThemeColorName = "gk-notice"       // tinted box: posting period, messages
+)
+
+// The palette: calm, light, one accent (government blue) and one alarm
+// colour (dark red). Every text/background pair is checked in
+// theme_test.go against WCAG 7:1.
+var palette = map[fyne.ThemeColorName]color.NRGBA{
+	theme.ColorNameBackground:          rgb(0xF7, 0xF5, 0xEF), // off-white, warm
+	theme.ColorNameForeground:          rgb(0x1B, 0x1B, 0x1B),
+	theme.ColorNamePrimary:             rgb(0x0B, 0x3D, 0x91), // deep government blue
+	theme.ColorNameForegroundOnPrimary: rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameError:               rgb(0x8B, 0x0A, 0x0A),
+	theme.ColorNameForegroundOnError:   rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameButton:              rgb(0xDD, 0xE4, 0xEE),
+	theme.ColorNameDisabledButton:      rgb(0xE9, 0xE7, 0xE1),
+	theme.ColorNameDisabled:            rgb(0x8A, 0x88, 0x82), // only on inactive controls
+	theme.ColorNameHover:               rgb(0xCF, 0xD8, 0xE6),
+	theme.ColorNamePressed:             rgb(0xB8, 0xC6, 0xDB),
+	theme.ColorNameFocus:               rgb(0xB8, 0xC6, 0xDB),
+	theme.ColorNameSelection:           rgb(0xB8, 0xC6, 0xDB),
+	theme.ColorNameSeparator:           rgb(0xC9, 0xC6, 0xBD),
+	theme.ColorNameShadow:              {0, 0, 0, 0x30},
+	theme.ColorNameOverlayBackground:   rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameInputBackground:     rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameInputBorder:         rgb(0x9A, 0x97, 0x8F),
+	theme.ColorNameMenuBackground:      rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameHeaderBackground:    rgb(0xEC, 0xEF, 0xF4),
+	theme.ColorNameHyperlink:           rgb(0x0B, 0x3D, 0x91),
+	theme.ColorNamePlaceHolder:         rgb(0x4A, 0x48, 0x44),
+	theme.ColorNameScrollBar:           rgb(0x9A, 0x97, 0x8F),
+	theme.ColorNameSuccess:             rgb(0x1E, 0x5E, 0x2E),
+	theme.ColorNameForegroundOnSuccess: rgb(0xFF, 0xFF, 0xFF),
+	theme.ColorNameWarning:             rgb(0x7A, 0x4A, 0x00),
+	theme.ColorNameForegroundOnWarning: rgb(0xFF, 0xFF, 0xFF),
+	colorUrgent:                        rgb(0x8B, 0x0A, 0x0A),
+	colorMuted:                         rgb(0x3D, 0x3B, 0x37),
+	colorCard:                          rgb(0xFF, 0xFF, 0xFF),
+	colorCardBorder:                    rgb(0xB5, 0xB1, 0xA6),
+	colorTableHeader:                   rgb(0xE3, 0xE9, 0xF2),
+	colorNotice:                        rgb(0xFB, 0xEF, 0xD5),
+}
+
+// textPairs are the (text, background) pairs the screens use. theme_test
+// computes each contrast ratio; add a pair here when a screen adds one.
+var textPairs = [][2]fyne.ThemeColorName{
+	{theme.ColorNameForeground, theme.ColorNameBackground},
+	{theme.ColorNameForeground, theme.ColorNameButton},
+	{theme.ColorNameForeground, theme.ColorNameHover},
+	{theme.ColorNameForeground, colorCard},
+	{theme.ColorNameForeground, colorTableHeader},
+	{theme.ColorNameForeground, colorNotice},
+	{theme.ColorNameForeground, theme.ColorNameHeaderBackground},
+	{theme.ColorNamePrimary, theme.ColorNameBackground},
+	{theme.ColorNamePrimary, colorCard},
+	{theme.ColorNamePrimary, colorNotice},
+	{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary},
+	{theme.ColorNameForegroundOnError, theme.ColorNameError},
+	{colorUrgent, theme.ColorNameBackground},
+	{colorUrgent, colorCard},
+	{colorUrgent, colorNotice},
+	{colorMuted, theme.ColorNameBackground},
+	{colorMuted, colorCard},
+	{colorMuted, colorNotice},
+}
+
+func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
+
+// kioskTheme is the whole look: one bundled CJK font for every style (Fyne
+// cannot load .ttc collections and a kiosk must not depend on system fonts),
+// the palette above, and sizes derived from the current text step.
+type kioskTheme struct {
+	step int
+}
+
+var fontResource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
+
+func newTheme(step int) *kioskTheme {
+	return &kioskTheme{step: clampStep(step)}
+}
+
+func clampStep(step int) int { return max(0, min(step, len(textSteps)-1)) }
+
+func (t *kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+	if c, ok := palette[n]; ok {
+		return c
+	}
+	return theme.DefaultTheme().Color(n, theme.VariantLight)
+}
+
+func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource {
+	if s.Symbol {
+		return theme.DefaultTheme().Font(s)
+	}
+	return fontResource
+}
+
+func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+	return theme.DefaultTheme().Icon(n)
+}
+
+// Custom size names, for text that must stand out more than a heading.
+const (
+	sizeTitle fyne.ThemeSizeName = "gk-title" // screen titles, the search query
+	sizeSmall fyne.ThemeSizeName = "gk-small" // secondary lines; never below 28
+)
+
+func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
+	body := textSteps[t.step].Body
+	switch n {
+	case theme.SizeNameText:
+		return body
+	case sizeSmall, theme.SizeNameCaptionText:
+		return max(28, body-2)
+	case theme.SizeNameSubHeadingText:
+		return round(body * 1.15)
+	case theme.SizeNameHeadingText:
+		return round(body * 1.3)
+	case sizeTitle:
+		return round(body * 1.5)
+	case theme.SizeNamePadding:
+		return 8
+	case theme.SizeNameInnerPadding:
+		return 16
+	case theme.SizeNameLineSpacing:
+		return round(body * 0.25)
+	case theme.SizeNameInlineIcon:
+		return round(body * 1.1)
+	case theme.SizeNameSeparatorThickness:
+		return 2
+	case theme.SizeNameInputRadius, theme.SizeNameSelectionRadius:
+		return 10
+	case theme.SizeNameScrollBar:
+		return 16
+	case theme.SizeNameScrollBarSmall:
+		return 8
+	}
+	return theme.DefaultTheme().Size(n)
+}
+
+func round(f float32) float32 { return float32(math.Round(float64(f))) }
+
+// contrast is the WCAG 2 contrast ratio of two opaque colours.
+func contrast(a, b color.Color) float64 {
+	la, lb := luminance(a), luminance(b)
+	if la < lb {
+		la, lb = lb, la
+	}
+	return (la + 0.05) / (lb + 0.05)
+}
+
+func luminance(c color.Color) float64 {
+	r, g, b, _ := c.RGBA()
+	lin := func(v uint32) float64 {
+		s := float64(v) / 0xFFFF
+		if s <= 0.04045 {
+			return s / 12.92
+		}
+		return math.Pow((s+0.055)/1.055, 2.4)
+	}
+	return 0.2126*lin(r) + 0.7152*lin(g) + 0.0722*lin(b)
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"image/color"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+)
+
+// Every text colour on every background it is used on reaches WCAG AAA
+// (7:1), for readers with poor eyesight in a bright lobby.
+func TestTextContrast(t *testing.T) {
+	th := newTheme(0)
+	for _, p := range textPairs {
+		fg, bg := th.Color(p[0], theme.VariantLight), th.Color(p[1], theme.VariantLight)
+		if r := contrast(fg, bg); r < 7 {
+			t.Errorf("%s on %s: contrast %.2f:1, want ≥ 7:1", p[0], p[1], r)
+		}
+	}
+	// the formula itself: black on white is 21:1
+	if r := contrast(color.Black, color.White); r < 20.99 || r > 21.01 {
+		t.Errorf("black on white: %.3f", r)
+	}
+}
+
+func TestTextSizes(t *testing.T) {
+	for step := range textSteps {
+		th := newTheme(step)
+		body := th.Size(theme.SizeNameText)
+		if body < 28 {
+			t.Errorf("step %d: body text %g px, want ≥ 28", step, body)
+		}
+		if th.Size(sizeSmall) < 28 {
+			t.Errorf("step %d: small text %g px, want ≥ 28", step, th.Size(sizeSmall))
+		}
+		if !(th.Size(theme.SizeNameSubHeadingText) > body && th.Size(theme.SizeNameHeadingText) > th.Size(theme.SizeNameSubHeadingText)) {
+			t.Errorf("step %d: headings are not larger than body text", step)
+		}
+		if step > 0 && body <= newTheme(step-1).Size(theme.SizeNameText) {
+			t.Errorf("step %d does not enlarge text", step)
+		}
+	}
+	if th := newTheme(0); th.Font(fyne.TextStyle{}) != fontResource || th.Font(fyne.TextStyle{Bold: true}) != fontResource {
+		t.Error("text styles do not use the bundled font")
+	}
+}
+
+// Every control on every screen, in both orientations and at every text
+// step, is at least 72 px each way.
+func TestTouchTargets(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		k, w, _ := newTestKiosk(t, size)
+		for step := range textSteps {
+			k.setStep(step)
+			for _, s := range []screen{
+				{kind: screenHome},
+				{kind: screenList, category: "policy"},
+				{kind: screenReader, itemID: "land-2026-017"},
+				{kind: screenSearch},
+				{kind: screenImage, itemID: "land-2026-017"},
+				{kind: screenTable, itemID: "env-2026-10-monthly"},
+			} {
+				k.goHome()
+				if s.kind != screenHome {
+					k.push(s)
+				}
+				checkTargets(t, w.Content(), s.kind, step)
+			}
+		}
+	}
+}
+
+func checkTargets(t *testing.T, o fyne.CanvasObject, kind screenKind, step int) {
+	t.Helper()
+	if !o.Visible() {
+		return
+	}
+	switch o := o.(type) {
+	case *bigButton, *tapCard:
+		if s := o.Size(); s.Width < 72 || s.Height < 72 {
+			if c, ok := o.(*tapCard); ok && c.bg == "" {
+				return // the idle prompt's full-screen backdrop
+			}
+			t.Errorf("screen %d step %d: %q is %gx%g", kind, step, textOf(o), s.Width, s.Height)
+		}
+	case *fyne.Container:
+		for _, c := range o.Objects {
+			checkTargets(t, c, kind, step)
+		}
+	case *container.ThemeOverride:
+		checkTargets(t, o.Content, kind, step)
+	case *pager:
+		for _, b := range o.blocks {
+			checkTargets(t, b.obj, kind, step)
+		}
+	}
+}

@@ -1,0 +1,157 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+)
+
+// bigButton is a Button that is never smaller than a fingertip, whatever
+// the text size: elderly hands need ≥72 px targets.
+type bigButton struct {
+	widget.Button
+	min fyne.Size
+}
+
+func newBigButton(label string, imp widget.Importance, min fyne.Size, tapped func()) *bigButton {
+	b := &bigButton{min: min}
+	b.Text = label
+	b.Importance = imp
+	b.OnTapped = tapped
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+func (b *bigButton) MinSize() fyne.Size { return b.Button.MinSize().Max(b.min) }
+
+// tapCard is a tappable rectangle holding any content: list rows, topic
+// tiles, search hits. The whole card is the target, not a small link in it.
+type tapCard struct {
+	widget.BaseWidget
+	content  fyne.CanvasObject
+	bg       fyne.ThemeColorName
+	border   fyne.ThemeColorName
+	OnTapped func()
+}
+
+func newTapCard(content fyne.CanvasObject, tapped func()) *tapCard {
+	c := &tapCard{content: content, bg: colorCard, border: colorCardBorder, OnTapped: tapped}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *tapCard) Tapped(*fyne.PointEvent) {
+	if c.OnTapped != nil {
+		c.OnTapped()
+	}
+}
+
+func (c *tapCard) CreateRenderer() fyne.WidgetRenderer {
+	rect := canvas.NewRectangle(nil)
+	rect.StrokeWidth = 2
+	rect.CornerRadius = 12
+	r := &cardRenderer{c: c, rect: rect}
+	r.Refresh()
+	return r
+}
+
+type cardRenderer struct {
+	c    *tapCard
+	rect *canvas.Rectangle
+}
+
+const cardPad float32 = 16
+
+func (r *cardRenderer) Layout(s fyne.Size) {
+	r.rect.Resize(s)
+	r.c.content.Move(fyne.NewPos(cardPad, cardPad))
+	r.c.content.Resize(s.Subtract(fyne.NewSize(2*cardPad, 2*cardPad)))
+}
+
+func (r *cardRenderer) MinSize() fyne.Size {
+	m := r.c.content.MinSize().Add(fyne.NewSize(2*cardPad, 2*cardPad))
+	return m.Max(fyne.NewSize(touchMin, touchMin))
+}
+
+func (r *cardRenderer) Refresh() {
+	th := r.c.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	r.rect.FillColor, r.rect.StrokeColor = color.Transparent, color.Transparent
+	if r.c.bg != "" {
+		r.rect.FillColor = th.Color(r.c.bg, v)
+	}
+	if r.c.border != "" {
+		r.rect.StrokeColor = th.Color(r.c.border, v)
+	}
+	r.rect.Refresh()
+	r.c.content.Refresh()
+}
+
+func (r *cardRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect, r.c.content} }
+func (r *cardRenderer) Destroy()                     {}
+
+// panel is a non-tappable box with a theme-coloured background: badges,
+// the posting-period box, the idle prompt.
+func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
+	rect := canvas.NewRectangle(themeColor(bg))
+	rect.CornerRadius = 10
+	return container.NewStack(rect, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), content))
+}
+
+// themeColor is a palette colour for canvas primitives that do not follow
+// theme changes themselves (the palette never changes, only sizes do).
+func themeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
+
+// label makes a wrapping label in a theme size.
+func label(text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
+	l := widget.NewLabel(text)
+	l.SizeName = size
+	l.TextStyle.Bold = bold
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// seg is an inline run of rich text.
+func seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold bool) *widget.TextSegment {
+	return &widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		Inline: true, SizeName: size, ColorName: color, TextStyle: fyne.TextStyle{Bold: bold},
+	}}
+}
+
+// rich makes a word-wrapped rich text from runs.
+func rich(segs ...widget.RichTextSegment) *widget.RichText {
+	rt := widget.NewRichText(segs...)
+	rt.Wrapping = fyne.TextWrapWord
+	return rt
+}
+
+// setRich replaces the runs of a rich text in place.
+func setRich(rt *widget.RichText, segs ...widget.RichTextSegment) {
+	rt.Segments = segs
+	rt.Refresh()
+}
+
+// fixedWidth gives its single child a fixed width in a horizontal row.
+type fixedWidth struct{ w float32 }
+
+func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objs {
+		h = max(h, o.MinSize().Height)
+	}
+	return fyne.NewSize(f.w, h)
+}
+
+func (f fixedWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(s)
+	}
+}
+
+// separator is a horizontal rule in the separator colour.
+func separator() fyne.CanvasObject { return widget.NewSeparator() }
