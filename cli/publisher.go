@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h]", runPublish)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar]", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
@@ -57,6 +57,7 @@ func runPublish(env *Env, args []string) error {
 	srcDir := fs.String("src", "", "source folder (feed.yaml and *.md items)")
 	outDir := fs.String("out", "", "feed folder to create or update")
 	expires := fs.Duration("expires", publish.DefaultExpiry, "how long the feed stays valid")
+	bundle := fs.String("bundle", "", "also write the feed as one .zip or .tar file, for a USB stick")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -71,12 +72,22 @@ func runPublish(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *bundle != "" && !publish.IsBundleName(*bundle) {
+		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
+	}
 	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
 		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
+	if *bundle != "" {
+		b, err := publish.WriteBundle(*outDir, *bundle)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "bundle %s: version %d, %d objects, %.1f MiB\n", *bundle, b.Version, b.Objects, float64(b.Bytes)/(1<<20))
+	}
 	return nil
 }
 

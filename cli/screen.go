@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -19,6 +20,7 @@ import (
 	"gongkai/assets"
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/sync"
 )
@@ -73,8 +75,14 @@ func runInit(env *Env, args []string) error {
 	if err := st.Close(); err != nil {
 		return err
 	}
+	// The device key signs this screen's display log (proof of display).
+	deviceKey, err := proof.EnsureDeviceKey(*data)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "initialised %s: screen at %s, publisher key %s, %d source(s)\n",
 		*data, cfg.Location, feed.Fingerprint(cfg.PublicKey()), len(cfg.Sources))
+	fmt.Fprintf(env.Stdout, "device key %s (signs the display log)\n", feed.Fingerprint(deviceKey.Public().(ed25519.PublicKey)))
 	if isDemo(cfg) {
 		fmt.Fprintln(env.Stdout, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
 	}
@@ -138,35 +146,15 @@ func runSync(env *Env, args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	var failed []string
-	for _, s := range sources {
-		res, err := syncFrom(ctx, st, cfg, *data, s)
-		if err == nil {
-			fmt.Fprintln(env.Stdout, summary(res))
-			return nil
-		}
-		// "gongkai sync: sync: ..." says sync twice; the status keeps the full text.
-		failed = append(failed, strings.TrimPrefix(err.Error(), "sync: "))
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	if len(failed) == 1 {
-		return errors.New(failed[0])
-	}
-	return fmt.Errorf("all %d sources failed: %s", len(failed), strings.Join(failed, "; "))
-}
-
-func syncFrom(ctx context.Context, st *store.Store, cfg *config.Config, data, s string) (sync.Result, error) {
-	src, err := sync.ParseSource(s, data)
+	p := newProgressLine(env.Stderr)
+	res, err := sync.RunSources(ctx, st, cfg, *data, sources, sync.Options{Progress: p.show})
+	p.clear()
 	if err != nil {
-		// Recorded too, so the status screen says why nothing arrives.
-		if rerr := st.RecordAttempt(s, st.Now(time.Now()), 0, err); rerr != nil {
-			err = errors.Join(err, rerr)
-		}
-		return sync.Result{}, err
+		// "gongkai sync: sync: ..." says sync twice; the status keeps the full text.
+		return errors.New(strings.TrimPrefix(err.Error(), "sync: "))
 	}
-	return sync.Run(ctx, st, cfg, src, sync.Options{})
+	fmt.Fprintln(env.Stdout, summary(res))
+	return nil
 }
 
 func summary(r sync.Result) string {
@@ -355,6 +343,7 @@ type statusJSON struct {
 	Version        int64    `json:"version"`
 	Items          int      `json:"items"`
 	LastSync       *string  `json:"last_sync"`
+	LastSuccess    *string  `json:"last_success"` // = last_sync, under the name the sync issue uses
 	LastError      *string  `json:"last_error"`
 	FeedID         string   `json:"feed_id"`
 	Title          string   `json:"title"`
@@ -404,7 +393,7 @@ func runStatus(env *Env, args []string) error {
 	tz := st.Location()
 	out := statusJSON{
 		Version: s.Version, Items: len(visible),
-		LastSync: timeOrNull(s.LastSuccess, tz), FeedID: s.FeedID, Title: s.Title,
+		LastSync: timeOrNull(s.LastSuccess, tz), LastSuccess: timeOrNull(s.LastSuccess, tz), FeedID: s.FeedID, Title: s.Title,
 		Location: cfg.Location, LocationName: st.PlaceName(cfg.Location),
 		Source: s.Source, LastAttempt: timeOrNull(s.LastAttempt, tz), BytesFetched: s.BytesFetched,
 		Expires: timeOrNull(s.Expires, tz), Stale: !s.Expires.IsZero() && !now.Before(s.Expires),
@@ -434,6 +423,12 @@ func runStatus(env *Env, args []string) error {
 	fmt.Fprintf(w, "last sync:     %s\n", or(out.LastSync, "never"))
 	fmt.Fprintf(w, "last attempt:  %s from %s\n", or(out.LastAttempt, "never"), or(&out.Source, "-"))
 	fmt.Fprintf(w, "last error:    %s\n", or(out.LastError, "none"))
+	if out.BytesFetched > 0 {
+		fmt.Fprintf(w, "fetched:       %s by the last attempt\n", sizeText(out.BytesFetched))
+	}
+	if len(out.Sources) > 0 {
+		fmt.Fprintf(w, "sources:       %s\n", strings.Join(out.Sources, ", "))
+	}
 	stale := ""
 	if out.Stale {
 		stale = " (STALE: the feed has expired; the publisher must re-publish)"

@@ -1,5 +1,5 @@
 // Package sync brings a screen's store up to date from a source of its
-// feed: a folder or USB stick now, HTTP later. One run reads the manifest,
+// feed: a web server, a folder, a USB stick or a bundle file on it. One run reads the manifest,
 // verifies it against the pinned key and the stored state, fetches only the
 // objects the store lacks (each read once, through a verifying reader), and
 // applies the whole version in one store transaction. A run that fails at
@@ -40,7 +40,7 @@ type Source interface {
 var ErrUnsupported = errors.New("sync: unsupported source")
 
 // ParseSource turns a --source argument or a configured source into a
-// Source: an http(s) URL, or a folder path. dataDir is the screen's data
+// Source: an http(s) URL, a bundle file (.zip or .tar), or a folder path. dataDir is the screen's data
 // directory, where the HTTP source keeps its cache and partial downloads.
 func ParseSource(s, dataDir string) (Source, error) {
 	lower := strings.ToLower(s)
@@ -49,6 +49,8 @@ func ParseSource(s, dataDir string) (Source, error) {
 		return NewHTTP(s, filepath.Join(dataDir, "http"), DefaultTimeouts, DefaultRetry)
 	case strings.Contains(s, "://"):
 		return nil, fmt.Errorf("%w: %s: use an http(s) URL or a folder path", ErrUnsupported, s)
+	case IsBundle(s):
+		return NewBundle(s, DefaultBundleLimits)
 	}
 	return NewFolder(s)
 }

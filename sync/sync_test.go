@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	gosync "sync"
 	"testing"
 	"time"
 
@@ -157,6 +158,7 @@ func TestSyncShowsTheVillagesItems(t *testing.T) {
 // countingSource records what a run reads from the source.
 type countingSource struct {
 	Source
+	mu        gosync.Mutex // Run fetches objects in parallel
 	manifests int
 	objects   map[string]int
 }
@@ -167,7 +169,9 @@ func (c *countingSource) Manifest(ctx context.Context) ([]byte, []byte, error) {
 }
 
 func (c *countingSource) Object(ctx context.Context, o feed.Object) (io.ReadCloser, error) {
+	c.mu.Lock()
 	c.objects[o.SHA256]++
+	c.mu.Unlock()
 	return c.Source.Object(ctx, o)
 }
 

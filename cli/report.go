@@ -1,0 +1,240 @@
+package cli
+
+import (
+	"cmp"
+	"crypto/ed25519"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"gongkai/atomicfile"
+	"gongkai/feed"
+	"gongkai/proof"
+	"gongkai/store"
+)
+
+// Proof of display: the report of what this screen showed, its signed
+// export, and the check of an export someone hands back.
+func init() {
+	register("report", "proof of display: --data DIR [--item ID] [--json] [--out FILE.json] | --verify FILE.json [--device FILE]", runReport)
+}
+
+func runReport(env *Env, args []string) error {
+	fs := newFlags(env, "report")
+	data := dataFlag(fs)
+	item := fs.String("item", "", "only this notice")
+	asJSON := fs.Bool("json", false, "print JSON")
+	out := fs.String("out", "", "write a signed export: FILE.json")
+	verify := fs.String("verify", "", "check a signed export FILE.json and exit non-zero if it was changed")
+	device := fs.String("device", "", "with --verify: the screen's device.pub the export must be signed by")
+	// Until the screen's configuration carries its on-hours, they are given
+	// here; time outside them never counts against a notice.
+	hoursFlag := fs.String("hours", "", "the screen's daily on-hours HH:MM-HH:MM in the feed's time zone (default: always on)")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if *verify != "" {
+		return verifyExport(env, fs, *verify, *device, *data)
+	}
+	hours, err := proof.ParseHours(*hoursFlag)
+	if err != nil {
+		return err
+	}
+	if *out != "" {
+		switch strings.ToLower(filepath.Ext(*out)) {
+		case ".json":
+		case ".pdf":
+			return errors.New("PDF export not built yet (issue 7): use --out FILE.json")
+		default:
+			return fmt.Errorf("--out %s: want a .json file", *out)
+		}
+	}
+
+	cfg, st, err := openScreen(env, *data)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	key, err := proof.EnsureDeviceKey(*data)
+	if err != nil {
+		return err
+	}
+	log, err := proof.Open(*data, key, time.Now)
+	if err != nil {
+		if errors.Is(err, proof.ErrLocked) {
+			return fmt.Errorf("%w (is the kiosk running on %s?)", err, *data)
+		}
+		return err
+	}
+	defer log.Close()
+	items, err := st.Targeting(cfg.Location)
+	if err != nil {
+		return storeError(*data, err)
+	}
+	now, tz := st.Now(time.Now()), st.Location()
+	build := func(recs proof.Records) (proof.Report, error) {
+		ev := proof.NewEvidence(recs)
+		notices, err := reportNotices(items, ev, *item, tz)
+		if err != nil {
+			return proof.Report{}, err
+		}
+		covs := make([]proof.Coverage, 0, len(notices))
+		for _, n := range notices {
+			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
+		}
+		return proof.NewReport(log.PublicKey(), covs, tz, hours, now), nil
+	}
+
+	if *out != "" {
+		export, err := log.Export(build)
+		if err != nil {
+			return err
+		}
+		if err := atomicfile.Write(*out, export); err != nil {
+			return fmt.Errorf("writing %s: %w", *out, err)
+		}
+		head := log.Head()
+		fmt.Fprintf(env.Stdout, "wrote %s: signed by device %s, chain head entry %d\n", *out, feed.Fingerprint(log.PublicKey()), head.Seq)
+		return nil
+	}
+	recs, err := log.Records()
+	if err != nil {
+		return err
+	}
+	rep, err := build(recs)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(env.Stdout, rep.Notices)
+	}
+	printReport(env.Stdout, rep)
+	return nil
+}
+
+// reportNotices picks the notices of a report: those with a posting period
+// and those the log has seen, or only id. A withdrawn notice counts as
+// withdrawn from the end of its last interval on screen (the store keeps
+// the reason, not the moment), or from the start of its period if it never
+// appeared.
+func reportNotices(items []store.Summary, ev proof.Evidence, id string, tz *time.Location) ([]proof.Notice, error) {
+	var out []proof.Notice
+	known := map[string]bool{}
+	for _, s := range items {
+		known[s.ID] = true
+		if id != "" && s.ID != id {
+			continue
+		}
+		if id == "" && s.PostingDays == 0 && ev.Items[s.ID] == nil {
+			continue
+		}
+		start := s.ValidFrom
+		if start == "" {
+			start = s.Published
+		}
+		n := proof.Notice{ID: s.ID, Title: s.Title, PostingDays: s.PostingDays, Start: string(start)}
+		if s.Withdrawn != "" {
+			if it := ev.Items[s.ID]; it != nil && len(it.Spans) > 0 {
+				n.Withdrawn = time.Unix(it.Spans[len(it.Spans)-1].End, 0)
+			} else if t, err := start.Time(tz); err == nil {
+				n.Withdrawn = t
+			}
+		}
+		out = append(out, n)
+	}
+	// Notices the feed no longer holds still have their seconds on record.
+	for lid := range ev.Items {
+		if !known[lid] && (id == "" || lid == id) {
+			out = append(out, proof.Notice{ID: lid, Title: "(no longer in the feed)"})
+		}
+	}
+	if id != "" && len(out) == 0 {
+		return nil, fmt.Errorf("no notice %q for this screen in the feed or the display log", id)
+	}
+	slices.SortFunc(out, func(a, b proof.Notice) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+func printReport(w io.Writer, rep proof.Report) {
+	hours := rep.OnHours
+	if hours == "" {
+		hours = "always on"
+	}
+	fmt.Fprintf(w, "proof of display, device %s, %s (%s; on-hours %s)\n", rep.Device, rep.Generated, rep.Timezone, hours)
+	if len(rep.Notices) == 0 {
+		fmt.Fprintln(w, "(no notices with a posting period or on record)")
+		return
+	}
+	for _, n := range rep.Notices {
+		fmt.Fprintf(w, "\n%s  %s\n", n.ID, n.Title)
+		fmt.Fprintf(w, "  displayed %s (%d s)", (time.Duration(n.DisplayedSeconds) * time.Second).String(), n.DisplayedSeconds)
+		if n.PostingDays > 0 && n.PeriodStart != nil {
+			fmt.Fprintf(w, "; posting %d days %s..%s; covered %s days, %d with gaps; %s",
+				n.PostingDays, *n.PeriodStart, *n.PeriodEnd, n.Coverage, n.DaysWithGaps, strings.ToUpper(n.Status))
+		}
+		fmt.Fprintln(w)
+		for _, g := range n.Gaps {
+			if !g.Counted {
+				continue // off-hours: excused, in --json only
+			}
+			fmt.Fprintf(w, "  gap %s .. %s  %s (%s)\n", g.Start, g.End, g.Cause, time.Duration(g.Seconds)*time.Second)
+		}
+		if n.GapsOmitted > 0 {
+			fmt.Fprintf(w, "  ... %d more gaps\n", n.GapsOmitted)
+		}
+	}
+}
+
+// verifyExport checks an export file: the device pinned by --device, or by
+// the device.pub of --data when that is given, else whichever key signed it
+// (and says so).
+func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string) error {
+	raw, err := readLimited(path, proof.MaxExportSize)
+	if err != nil {
+		return err
+	}
+	var pinned ed25519.PublicKey
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	switch {
+	case device != "":
+		b, err := readSmall(device)
+		if err != nil {
+			return fmt.Errorf("device key: %w", err)
+		}
+		if pinned, err = feed.ParsePublicKey(b); err != nil {
+			return fmt.Errorf("device key %s: %w", device, err)
+		}
+	case dataSet:
+		if pinned, err = proof.DevicePublicKey(data); err != nil {
+			return err
+		}
+	}
+	v, err := proof.VerifyExport(raw, pinned)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "ok: %s is intact: device %s, %d daily summaries and %d entries up to signed head entry %d, report of %d notices\n",
+		path, feed.Fingerprint(v.Device), v.Summaries, v.Entries, v.Head.Seq, len(v.Report.Notices))
+	if pinned == nil {
+		fmt.Fprintln(env.Stdout, "note: no --device given; compare the device fingerprint with the screen's admin status")
+	}
+	return nil
+}
+
+// readLimited reads a file from outside (a USB stick), refusing anything
+// over limit before reading it all.
+func readLimited(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return feed.ReadLimited(f, limit, path)
+}

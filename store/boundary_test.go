@@ -1,0 +1,81 @@
+package store
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/feed"
+)
+
+func TestNextChange(t *testing.T) {
+	s, _ := openTemp(t)
+	if _, ok, err := s.NextChange(at(2026, 3, 1, 0, 0)); ok || err != nil {
+		t.Fatalf("empty store: %v %v", ok, err)
+	}
+	p := newPublisher(t)
+	mustApply(t, s, p.next(t, []feed.Item{
+		item("open", nil),
+		item("from", func(it *feed.Item) { it.ValidFrom = "2026-03-10" }),
+		item("until", func(it *feed.Item) { it.ValidUntil = "2026-03-05" }),
+		item("gone", func(it *feed.Item) { it.ValidFrom = "2026-03-02"; it.Withdrawn = "撤回" }),
+	}))
+	cases := []struct {
+		after time.Time
+		want  time.Time
+		ok    bool
+	}{
+		// valid_until 03-05 ends at midnight Shanghai time starting 03-06.
+		{at(2026, 3, 1, 12, 0), at(2026, 3, 6, 0, 0), true},
+		{at(2026, 3, 5, 23, 59), at(2026, 3, 6, 0, 0), true},
+		// Strictly after: at the boundary itself, the next one.
+		{at(2026, 3, 6, 0, 0), at(2026, 3, 10, 0, 0), true},
+		{at(2026, 3, 10, 0, 0), time.Time{}, false},
+	}
+	for _, c := range cases {
+		got, ok, err := s.NextChange(c.after)
+		if err != nil || ok != c.ok || !got.Equal(c.want) {
+			t.Errorf("NextChange(%s) = %s %v %v, want %s %v", c.after, got, ok, err, c.want, c.ok)
+		}
+	}
+	sums, err := s.Summaries()
+	if err != nil || len(sums) != 4 || sums["from"].ValidFrom != "2026-03-10" {
+		t.Errorf("Summaries: %v %v", sums, err)
+	}
+}
+
+func TestGCRemovesUnreferencedAttachments(t *testing.T) {
+	s, dir := openTemp(t)
+	data := []byte("附件")
+	sum := feed.Sum(data)
+	if err := s.PutBlob(sum, strings.NewReader(string(data))); err != nil {
+		t.Fatal(err)
+	}
+	o := feed.Object{SHA256: sum, Size: int64(len(data))}
+	p := newPublisher(t)
+	mustApply(t, s, p.next(t, []feed.Item{item("a", func(it *feed.Item) {
+		it.Attachments = []feed.Attachment{{Name: "a.txt", Object: o}}
+	})}, o))
+	// A blob left by a sync that failed before its Apply.
+	orphan := []byte("orphan")
+	if err := s.PutBlob(feed.Sum(orphan), strings.NewReader(string(orphan))); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "blobs", sum[:2], ".tmp-123")
+	os.WriteFile(tmp, []byte("in progress"), 0o644)
+	if err := s.GC(); err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasBlob(sum) || s.HasBlob(feed.Sum(orphan)) {
+		t.Errorf("after GC: kept %v, orphan %v", s.HasBlob(sum), s.HasBlob(feed.Sum(orphan)))
+	}
+	if _, err := os.Stat(tmp); err != nil {
+		t.Errorf("GC removed a write in progress: %v", err)
+	}
+	sp, err := s.Space()
+	if err != nil || sp.FileSize == 0 || sp.CompactionDue() {
+		t.Errorf("Space: %+v %v", sp, err)
+	}
+}

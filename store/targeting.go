@@ -1,0 +1,38 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Targeting lists every stored item meant for a screen at location —
+// withdrawn, not yet valid and expired ones included — by id. Proof of
+// display reports on a notice's whole posting period, not only while it
+// is visible.
+func (s *Store) Targeting(location string) ([]Summary, error) {
+	var out []Summary
+	err := s.view(func(tx *bolt.Tx) error {
+		recs := tx.Bucket(bucketRecords)
+		if recs == nil {
+			return nil
+		}
+		return recs.ForEach(func(k, v []byte) error {
+			rec, err := decodeRecord(v)
+			if err != nil {
+				return fmt.Errorf("item %s: %w", k, err)
+			}
+			if targets(rec.Locations, location) {
+				out = append(out, rec.Summary)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: items for %s: %w", location, err)
+	}
+	slices.SortFunc(out, func(a, b Summary) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
