@@ -2,10 +2,16 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"image/png"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,12 +19,17 @@ import (
 
 	"gongkai/atomicfile"
 	"gongkai/config"
+	"gongkai/feed"
+	"gongkai/logs"
+	"gongkai/proof"
+	"gongkai/store"
+	"gongkai/sync"
 	"gongkai/ui"
 )
 
 func init() {
 	register("kiosk", "run the screen: --data DIR [--mode touch|display] [--fullscreen]", runKiosk)
-	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|search:QUERY|list:CAT] [--size WxH] [--at TIME]", runScreenshot)
+	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|search:QUERY|list:CAT|display[:ID]|admin[:PAGE]] [--size WxH] [--at TIME]", runScreenshot)
 }
 
 // appID names the kiosk to the OS (preferences, single instance).
@@ -41,12 +52,20 @@ func runKiosk(env *Env, args []string) error {
 		*mode = cfg.Mode
 	}
 	switch *mode {
-	case "", config.ModeTouch:
-	case config.ModeDisplay:
-		return fmt.Errorf("--mode display is not built yet (unattended bulletin screen)")
+	case config.ModeTouch, config.ModeDisplay:
 	default:
 		return fmt.Errorf("--mode %q: want touch or display", *mode)
 	}
+
+	lg, err := logs.Open(*data, slog.LevelInfo)
+	if err != nil {
+		// the screen must still come up: log to stderr and memory
+		fmt.Fprintf(env.Stderr, "gongkai: warning: cannot open the log in %s: %v\n", *data, err)
+		lg = logs.Memory(env.Stderr)
+	}
+	defer lg.Close()
+	slog.SetDefault(lg.Logger)
+	lg.Info("kiosk starting", "version", Version, "build", Build, "commit", Commit, "mode", *mode, "data", *data)
 
 	// we update widgets from goroutines only through fyne.Do, so Fyne's
 	// thread-transition checks (and their log noise) are not needed
@@ -54,28 +73,178 @@ func runKiosk(env *Env, args []string) error {
 	a := app.NewWithID(appID)
 	w := a.NewWindow("公开 · 政务公开")
 	w.SetPadded(false)
+	// no main menu, no file dialogs: nothing in the window leads to the
+	// desktop; closing it asks for the admin PIN (ui.New intercepts it)
 	if *full {
 		w.SetFullScreen(true)
+	} else if *mode == config.ModeDisplay {
+		w.Resize(fyne.NewSize(1920, 1080))
 	} else {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
-	k := ui.New(a, w, ui.Deps{
+	live := &liveConfig{cfg: cfg}
+	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}}
+	deps := screenDeps(cfg, st, *data)
+	deps.Mode = *mode
+	deps.Clock = time.Now
+	deps.Logger = lg.Logger
+	deps.Admin.Started = time.Now()
+	deps.Admin.LogLines = lg.Recent.Lines
+	deps.Admin.Quit = a.Quit
+	deps.Admin.SaveConfig = func(c *config.Config) error {
+		if err := config.Save(*data, c); err != nil {
+			return err
+		}
+		live.set(c)
+		if err := bg.start(c); err != nil {
+			lg.Error("restarting the sync schedule", "err", err)
+		}
+		return nil
+	}
+	deps.Admin.SyncNow = func(ctx context.Context, progress func(sync.Event)) (sync.Result, error) {
+		c := live.get()
+		return sync.RunSources(ctx, st, c, *data, c.Sources, sync.Options{Progress: progress})
+	}
+	// USB: a found feed is previewed, then imported through the ordinary
+	// verified sync only when the clerk confirms.
+	openSource := func(path string) (sync.Source, func(), error) {
+		src, err := sync.ParseSource(path, *data)
+		if err != nil {
+			return nil, nil, err
+		}
+		done := func() {}
+		if c, ok := src.(interface{ Close() error }); ok {
+			done = func() { c.Close() }
+		}
+		return src, done, nil
+	}
+	deps.Admin.Preview = func(ctx context.Context, path string) (ui.ImportDiff, error) {
+		src, done, err := openSource(path)
+		if err != nil {
+			return ui.ImportDiff{}, err
+		}
+		defer done()
+		d, err := sync.Preview(ctx, st, live.get(), src)
+		return ui.ImportDiff{Version: d.Version, Added: d.Added, Changed: d.Changed, Withdrawn: d.Withdrawn, Removed: d.Removed}, err
+	}
+	deps.Admin.Import = func(ctx context.Context, path string, progress func(sync.Event)) (sync.Result, error) {
+		src, done, err := openSource(path)
+		if err != nil {
+			return sync.Result{}, err
+		}
+		defer done()
+		return sync.Run(ctx, st, live.get(), src, sync.Options{Progress: progress})
+	}
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	deps.Admin.Volumes = volumeSets(ctx, lg.Logger, sync.WatchVolumes(ctx, nil, 3*time.Second))
+	k := ui.New(a, w, deps)
+	defer k.Close()
+	bg.onTick = k.Refresh
+	if err := bg.start(live.get()); err != nil {
+		lg.Error("sync schedule not running", "err", err)
+	}
+	defer bg.close()
+	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger); err != nil {
+		lg.Error("display log unavailable: the screen runs without proof of display", "err", err)
+	} else {
+		defer stopWitness()
+	}
+	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
+	w.ShowAndRun()
+	lg.Info("kiosk stopped")
+	return nil
+}
+
+// volumeSets turns WatchVolumes' "feeds that appeared" into the set of
+// feeds present now, which the admin panel lists. A pulled stick leaves the
+// list at the next change; importing from it meanwhile fails cleanly.
+func volumeSets(ctx context.Context, lg *slog.Logger, appeared <-chan []string) <-chan []string {
+	out := make(chan []string)
+	go func() {
+		defer close(out)
+		defer func() {
+			if r := recover(); r != nil {
+				lg.Error("recovered panic", "job", "volume watch", "panic", fmt.Sprint(r))
+			}
+		}()
+		var cur []string
+		for feeds := range appeared {
+			var next []string
+			for _, f := range append(cur, feeds...) {
+				if _, err := os.Stat(f); err == nil && !slices.Contains(next, f) {
+					next = append(next, f)
+				}
+			}
+			slices.Sort(next)
+			cur = next
+			select {
+			case out <- slices.Clone(cur):
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	return out
+}
+
+// liveConfig is the configuration as the admin panel last saved it, read
+// by syncs started from other goroutines.
+type liveConfig struct {
+	mu  gosync.Mutex
+	cfg *config.Config
+}
+
+func (l *liveConfig) get() *config.Config { l.mu.Lock(); defer l.mu.Unlock(); return l.cfg }
+func (l *liveConfig) set(c *config.Config) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.cfg = c
+}
+
+// screenDeps is what the kiosk and its screenshots share from the config.
+func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
+	return ui.Deps{
 		Store:       st,
 		Location:    cfg.Location,
-		Clock:       time.Now,
 		Demo:        isDemo(cfg),
 		IdleTimeout: cfg.IdleTimeout.Duration,
-	})
-	defer k.Close()
-	w.ShowAndRun()
-	return nil
+		Mode:        cfg.Mode,
+		Dwell:       cfg.Dwell.Duration,
+		Hours:       ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
+		StaleAfter:  cfg.StaleAfter.Duration,
+		TextStep:    cfg.TextStep(),
+		DataDir:     data,
+		Admin: ui.AdminDeps{
+			Version:      Version,
+			Build:        Build,
+			Commit:       Commit,
+			PublisherKey: feed.Fingerprint(cfg.PublicKey()),
+			DeviceKey:    deviceFingerprint(data),
+			Config:       cfg,
+		},
+	}
+}
+
+// deviceFingerprint reads the screen's device.pub without creating one:
+// "" when the screen has no device key yet.
+func deviceFingerprint(data string) string {
+	b, err := os.ReadFile(filepath.Join(data, proof.DevicePubFile))
+	if err != nil {
+		return ""
+	}
+	pub, err := feed.ParsePublicKey(b)
+	if err != nil {
+		return ""
+	}
+	return feed.Fingerprint(pub)
 }
 
 func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID or search:QUERY")
+	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
 	if err := parse(fs, args, 0); err != nil {
@@ -101,7 +270,10 @@ func runScreenshot(env *Env, args []string) error {
 		}
 		clock = func() time.Time { return at }
 	}
-	img, err := ui.Screenshot(ui.Deps{Store: st, Location: cfg.Location, Clock: clock, Demo: isDemo(cfg)}, *screen, size)
+	deps := screenDeps(cfg, st, *data)
+	deps.Clock = clock
+	deps.Mode = config.ModeTouch // --screen display asks for the display
+	img, err := ui.Screenshot(deps, *screen, size)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,5 +21,65 @@ func TestScreenshotNeedsOut(t *testing.T) {
 	var out, errs bytes.Buffer
 	if code := Main([]string{"screenshot", "--data", t.TempDir()}, &Env{Stdout: &out, Stderr: &errs}); code == 0 || !strings.Contains(errs.String(), "--out is required") {
 		t.Errorf("exit %d, stderr %q", code, errs.String())
+	}
+}
+
+func TestKioskScreenshotDisplayAndAdmin(t *testing.T) {
+	data, _ := demoScreen(t)
+	mustRun(t, "sync", "--data", data)
+	for _, c := range []struct{ screen, size string }{
+		{"display", "1920x1080"}, {"admin", "1080x1920"}, {"admin:settings", "1920x1080"},
+	} {
+		out := filepath.Join(t.TempDir(), "shot.png")
+		stdout := mustRun(t, "screenshot", "--data", data, "--out", out, "--screen", c.screen, "--size", c.size)
+		if !strings.Contains(stdout, "wrote") {
+			t.Errorf("%s: %q", c.screen, stdout)
+		}
+		if fi, err := os.Stat(out); err != nil || fi.Size() < 10000 {
+			t.Errorf("%s: %v %v", c.screen, fi, err)
+		}
+	}
+	// a screenshot of the admin panel never creates the PIN file
+	if _, err := os.Stat(filepath.Join(data, "admin.pin")); !os.IsNotExist(err) {
+		t.Errorf("admin.pin after a screenshot: %v", err)
+	}
+	if _, _, code := run(t, "screenshot", "--data", data, "--out", filepath.Join(t.TempDir(), "x.png"), "--screen", "admin:nope"); code == 0 {
+		t.Error("unknown admin page accepted")
+	}
+}
+
+func TestKioskRefusesUnknownMode(t *testing.T) {
+	data, _ := demoScreen(t)
+	if _, errOut, code := run(t, "kiosk", "--data", data, "--mode", "banner"); code == 0 || !strings.Contains(errOut, "want touch or display") {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}
+
+func TestKioskDeviceFingerprint(t *testing.T) {
+	dir := t.TempDir()
+	if got := deviceFingerprint(dir); got != "" {
+		t.Errorf("no device key: %q", got)
+	}
+}
+
+func TestKioskVolumeSets(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	os.Mkdir(a, 0o755)
+	os.Mkdir(b, 0o755)
+	in := make(chan []string)
+	out := volumeSets(t.Context(), slog.Default(), in)
+	in <- []string{b}
+	if got := <-out; len(got) != 1 || got[0] != b {
+		t.Fatalf("first: %v", got)
+	}
+	os.Remove(b) // the stick with b was pulled
+	in <- []string{a}
+	if got := <-out; len(got) != 1 || got[0] != a {
+		t.Fatalf("second: %v", got)
+	}
+	close(in)
+	if _, ok := <-out; ok {
+		t.Error("not closed")
 	}
 }

@@ -53,13 +53,28 @@ const (
 const (
 	DefaultSyncInterval = 15 * time.Minute
 	DefaultIdleTimeout  = 90 * time.Second
+	DefaultDwell        = 15 * time.Second
+	DefaultStaleAfter   = 72 * time.Hour
 )
+
+// Text sizes of the touch screen's 字号 control, as written in the file.
+const (
+	TextNormal = "normal"
+	TextLarge  = "large"
+	TextXLarge = "xlarge"
+)
+
+// TextSizes in the order of the 字号 control's steps.
+var TextSizes = []string{TextNormal, TextLarge, TextXLarge}
 
 // Ranges of the durations: outside them a typo ("15s" for "15m") would
 // hammer the server or leave a screen stale for weeks.
 var (
 	syncIntervalRange = [2]time.Duration{time.Minute, 7 * 24 * time.Hour}
 	idleTimeoutRange  = [2]time.Duration{10 * time.Second, time.Hour}
+	// dwell goes down to 0.1 s only so the soak test can rotate fast
+	dwellRange      = [2]time.Duration{100 * time.Millisecond, time.Hour}
+	staleAfterRange = [2]time.Duration{time.Hour, 365 * 24 * time.Hour}
 )
 
 // ErrNotInitialised is returned by Load for a directory that init has not provisioned.
@@ -72,6 +87,13 @@ type Config struct {
 	SyncInterval Duration `toml:"sync_interval"` // between automatic syncs
 	Mode         string   `toml:"mode"`          // ModeTouch or ModeDisplay
 	IdleTimeout  Duration `toml:"idle_timeout"`  // touch mode returns home after this
+	Dwell        Duration `toml:"dwell"`         // display mode: time per slide (urgent and pinned get twice)
+	// DisplayOn and DisplayOff ("07:00", "21:00", the feed's local time)
+	// darken the screen outside those hours; both empty means always on.
+	DisplayOn  string   `toml:"display_on,omitempty"`
+	DisplayOff string   `toml:"display_off,omitempty"`
+	StaleAfter Duration `toml:"stale_after"` // warn when the last good sync is older
+	TextSize   string   `toml:"text_size"`   // default text size: normal, large or xlarge
 
 	key     ed25519.PublicKey
 	keyFile []byte
@@ -119,6 +141,30 @@ func (c *Config) withDefaults() {
 	if c.Mode == "" {
 		c.Mode = ModeTouch
 	}
+	if c.Dwell.Duration == 0 {
+		c.Dwell.Duration = DefaultDwell
+	}
+	if c.StaleAfter.Duration == 0 {
+		c.StaleAfter.Duration = DefaultStaleAfter
+	}
+	if c.TextSize == "" {
+		c.TextSize = TextNormal
+	}
+}
+
+// TextStep is the index of TextSize in TextSizes (0 when unknown).
+func (c *Config) TextStep() int { return max(0, slices.Index(TextSizes, c.TextSize)) }
+
+// ParseClock reads a time of day "HH:MM" (24-hour) as minutes after midnight.
+func ParseClock(s string) (int, error) {
+	var h, m int
+	if len(s) != 5 || s[2] != ':' {
+		return 0, fmt.Errorf("%.20q: want a time of day like \"07:00\"", s)
+	}
+	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h > 23 || m > 59 || h < 0 || m < 0 {
+		return 0, fmt.Errorf("%.20q: want a time of day like \"07:00\"", s)
+	}
+	return h*60 + m, nil
 }
 
 var locationPattern = regexp.MustCompile(`^[0-9]{6,12}$`)
@@ -146,6 +192,43 @@ func (c *Config) Validate() error {
 	case ModeTouch, ModeDisplay:
 	default:
 		return fmt.Errorf("mode %.40q: want %q or %q", c.Mode, ModeTouch, ModeDisplay)
+	}
+	if err := inRange("dwell", c.Dwell.Duration, dwellRange); err != nil {
+		return err
+	}
+	if err := inRange("stale_after", c.StaleAfter.Duration, staleAfterRange); err != nil {
+		return err
+	}
+	if !slices.Contains(TextSizes, c.TextSize) {
+		return fmt.Errorf("text_size %.40q: want one of %s", c.TextSize, strings.Join(TextSizes, ", "))
+	}
+	return c.checkHours()
+}
+
+// checkHours: on and off hours come as a pair, and differ (equal hours
+// would leave a screen dark all day or never, whichever was not meant).
+func (c *Config) checkHours() error {
+	if c.DisplayOn == "" && c.DisplayOff == "" {
+		return nil
+	}
+	var on, off int
+	var err error
+	// each time's format first, so the message names the bad one
+	if c.DisplayOn != "" {
+		if on, err = ParseClock(c.DisplayOn); err != nil {
+			return fmt.Errorf("display_on %w", err)
+		}
+	}
+	if c.DisplayOff != "" {
+		if off, err = ParseClock(c.DisplayOff); err != nil {
+			return fmt.Errorf("display_off %w", err)
+		}
+	}
+	if c.DisplayOn == "" || c.DisplayOff == "" {
+		return errors.New("display_on and display_off: set both or neither")
+	}
+	if on == off {
+		return fmt.Errorf("display_on and display_off are both %s", c.DisplayOn)
 	}
 	return nil
 }

@@ -232,3 +232,64 @@ func FuzzLoad(f *testing.F) {
 		}
 	})
 }
+
+func TestDisplaySettings(t *testing.T) {
+	base := func() Config {
+		c := Config{Location: "310118901201"}
+		c.withDefaults()
+		return c
+	}
+	c := base()
+	if c.Dwell.Duration != DefaultDwell || c.StaleAfter.Duration != DefaultStaleAfter || c.TextSize != TextNormal {
+		t.Fatalf("defaults: %+v", c)
+	}
+	for _, tc := range []struct {
+		name string
+		edit func(*Config)
+		want string // "" for valid
+	}{
+		{"hours", func(c *Config) { c.DisplayOn, c.DisplayOff = "07:00", "21:00" }, ""},
+		{"overnight hours", func(c *Config) { c.DisplayOn, c.DisplayOff = "18:00", "02:00" }, ""},
+		{"only on", func(c *Config) { c.DisplayOn = "07:00" }, "both or neither"},
+		{"bad clock", func(c *Config) { c.DisplayOn, c.DisplayOff = "7:00", "21:00" }, "display_on"},
+		{"hour 24", func(c *Config) { c.DisplayOn, c.DisplayOff = "07:00", "24:00" }, "display_off"},
+		{"equal", func(c *Config) { c.DisplayOn, c.DisplayOff = "07:00", "07:00" }, "both 07:00"},
+		{"fast dwell", func(c *Config) { c.Dwell.Duration = 200 * time.Millisecond }, ""},
+		{"zero-ish dwell", func(c *Config) { c.Dwell.Duration = time.Millisecond }, "dwell"},
+		{"stale short", func(c *Config) { c.StaleAfter.Duration = time.Minute }, "stale_after"},
+		{"text size", func(c *Config) { c.TextSize = "huge" }, "text_size"},
+		{"text large", func(c *Config) { c.TextSize = TextLarge }, ""},
+	} {
+		c := base()
+		tc.edit(&c)
+		err := c.Validate()
+		if (tc.want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("%s: Validate = %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestDisplaySettingsRoundTrip(t *testing.T) {
+	c := Config{Location: "310118901201", DisplayOn: "07:00", DisplayOff: "21:30", TextSize: TextXLarge}
+	c.Dwell.Duration = 20 * time.Second
+	c.withDefaults()
+	out, err := c.encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := Parse(out)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if c2.DisplayOn != "07:00" || c2.DisplayOff != "21:30" || c2.Dwell != c.Dwell || c2.TextStep() != 2 || c2.StaleAfter.Duration != DefaultStaleAfter {
+		t.Errorf("round trip: %+v\n%s", c2, out)
+	}
+	// a file written before these settings existed still loads, with defaults
+	old, err := Parse([]byte("location = \"310118901201\"\n"))
+	if err != nil || old.Dwell.Duration != DefaultDwell || old.DisplayOn != "" {
+		t.Errorf("old file: %+v %v", old, err)
+	}
+	if m, err := ParseClock("21:30"); err != nil || m != 21*60+30 {
+		t.Errorf("ParseClock = %d %v", m, err)
+	}
+}

@@ -7,6 +7,11 @@ package ui
 
 import (
 	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
 )
@@ -30,9 +36,20 @@ type Deps struct {
 	IdleTimeout   time.Duration // quiet time before "还在阅读吗？"; 90 s when zero
 	IdleCountdown time.Duration // the prompt's countdown; 15 s when zero
 
-	// Ticks drives the idle check. Nil starts a one-second ticker; tests
-	// hand in a channel that never fires and call CheckIdle themselves.
+	// Ticks drives the idle check and the display. Nil runs our own
+	// timer; tests hand in a channel that never fires and call CheckIdle
+	// or Tick themselves.
 	Ticks <-chan time.Time
+
+	Mode       string        // config.ModeTouch (default) or config.ModeDisplay
+	Dwell      time.Duration // display: time per slide; 15 s when zero
+	Hours      Hours         // display: lit hours; the zero value is always on
+	StaleAfter time.Duration // stale warning when the last good sync is older; 72 h when zero
+	TextStep   int           // the 字号 step a new villager finds
+	DataDir    string        // admin.pin, disk and store size; "" keeps the PIN in memory
+	Logger     *slog.Logger  // slog.Default() when nil
+
+	Admin AdminDeps
 }
 
 type screenKind int
@@ -94,6 +111,16 @@ type Kiosk struct {
 	feed     store.State
 	feedLoc  *time.Location
 	stopOnce chan struct{}
+
+	touchObjs   []fyne.CanvasObject // background and screens of touch mode
+	disp        *displayView
+	corner      *cornerTap
+	cornerLayer *fyne.Container
+	admin       *adminView
+	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
+	faultMu     gosync.Mutex
+	faults      []string // recovered panics, for the status page
+	started     time.Time
 }
 
 // New builds the kiosk and sets it as w's content.
@@ -107,11 +134,23 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	if d.IdleCountdown <= 0 {
 		d.IdleCountdown = 15 * time.Second
 	}
-	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{})}
+	if d.StaleAfter <= 0 {
+		d.StaleAfter = config.DefaultStaleAfter
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	d.TextStep = clampStep(d.TextStep)
+	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1)}
+	k.started = d.Admin.Started
+	if k.started.IsZero() {
+		k.started = d.Clock()
+	}
 	k.st.stack = []screen{{kind: screenHome}}
+	k.st.step = d.TextStep
 	k.idle = Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
-	a.Settings().SetTheme(newTheme(0))
+	a.Settings().SetTheme(newTheme(k.st.step))
 	k.loadState()
 
 	k.bar = k.newTopBar()
@@ -137,18 +176,149 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
-	w.SetContent(container.NewStack(bg, main, k.prompt.box))
-	k.render()
+	k.touchObjs = []fyne.CanvasObject{bg, main}
+	k.disp = k.newDisplayView()
+	k.corner = k.newCornerTap()
+	k.cornerLayer = container.NewWithoutLayout(k.corner)
+	k.admin = k.newAdminView()
+	// one flat stack: the touch screens, the display, the corner gesture and
+	// the admin overlay; hidden layers are neither drawn nor tappable
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.cornerLayer, k.admin.box))
+	// closing the window asks for the PIN: a villager must not end up on
+	// the desktop by tapping a stray close button
+	w.SetCloseIntercept(k.RequestLeave)
+	k.applyMode()
 
-	go k.watch(d.Store.Changed())
-	ticks := d.Ticks
-	if ticks == nil {
-		t := time.NewTicker(time.Second)
-		ticks = t.C
-		go func() { <-k.stopOnce; t.Stop() }()
+	k.goSafe("watch store", func() { k.watch(d.Store.Changed()) })
+	if d.Admin.Volumes != nil {
+		k.goSafe("watch volumes", func() { k.watchVolumes(d.Admin.Volumes) })
 	}
-	go k.tickLoop(ticks)
+	if d.Ticks != nil {
+		k.goSafe("ticks", func() { k.tickLoop(d.Ticks) })
+	} else {
+		k.goSafe("timer", k.timerLoop)
+	}
 	return k
+}
+
+// display reports whether the screen runs as an unattended bulletin.
+func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
+
+// applyMode shows the touch screens or the display slides.
+func (k *Kiosk) applyMode() {
+	for _, o := range k.touchObjs {
+		show(o, !k.display())
+	}
+	if k.display() {
+		k.prompt.box.Hide()
+	}
+	show(k.disp.box, k.display())
+	if k.display() {
+		show(k.cornerLayer, true)
+		k.disp.reload()
+	} else {
+		k.render()
+	}
+	k.wake()
+}
+
+// wake makes the timer loop recompute its next wake-up now.
+func (k *Kiosk) wake() {
+	select {
+	case k.poke <- struct{}{}:
+	default:
+	}
+}
+
+// goSafe runs a background job whose panic is logged and shown on the
+// status page instead of taking the screen down. The job is not
+// restarted: the screen keeps what it shows, and the clerk sees why.
+func (k *Kiosk) goSafe(name string, fn func()) {
+	go func() {
+		defer k.recovered(name)
+		fn()
+	}()
+}
+
+// Refresh re-reads the store as after a sync. The sync scheduler calls it
+// when a notice becomes valid or expires, so the screen changes at
+// midnight rather than at the next sync. Safe from any goroutine.
+func (k *Kiosk) Refresh() { k.do("refresh", k.reload) }
+
+// do runs fn on the UI thread, with the same protection as goSafe.
+func (k *Kiosk) do(name string, fn func()) {
+	fyne.Do(func() {
+		defer k.recovered(name)
+		fn()
+	})
+}
+
+func (k *Kiosk) recovered(name string) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	k.deps.Logger.Error("recovered panic", "job", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	k.faultMu.Lock()
+	defer k.faultMu.Unlock()
+	k.faults = append(k.faults, fmt.Sprintf("%s 出错：%v", name, r))
+	if len(k.faults) > 10 {
+		k.faults = k.faults[len(k.faults)-10:]
+	}
+}
+
+// faultList is a copy of the recovered panics, newest last.
+func (k *Kiosk) faultList() []string {
+	k.faultMu.Lock()
+	defer k.faultMu.Unlock()
+	return slices.Clone(k.faults)
+}
+
+// timerLoop sleeps until the screen next has something to do: each second
+// in touch mode (idle prompt) and while the admin panel is open; in display
+// mode only at the next slide, minute or on/off time. The sleep is capped
+// so a clock corrected by NTP is noticed within minutes.
+func (k *Kiosk) timerLoop() {
+	t := time.NewTimer(time.Hour)
+	defer t.Stop()
+	for {
+		wake := make(chan time.Time, 1)
+		k.do("tick", func() { wake <- k.Tick() })
+		var next time.Time
+		select {
+		case <-k.stopOnce:
+			return
+		case next = <-wake:
+		}
+		d := min(max(next.Sub(k.deps.Clock()), 50*time.Millisecond), 10*time.Minute)
+		t.Reset(d)
+		select {
+		case <-k.stopOnce:
+			return
+		case <-t.C:
+		case <-k.poke:
+			if !t.Stop() {
+				<-t.C
+			}
+		}
+	}
+}
+
+// Tick does what is due now and says when to call it next.
+func (k *Kiosk) Tick() time.Time {
+	now := k.deps.Clock()
+	k.admin.checkIdle(now)
+	var next time.Time
+	if k.display() {
+		next = k.disp.tick(now)
+	} else {
+		k.CheckIdle()
+		next = now.Add(time.Second)
+	}
+	if k.admin.box.Visible() && next.After(now.Add(time.Second)) {
+		next = now.Add(time.Second) // the PIN lock countdown and idle logout
+	}
+	return next
 }
 
 // Close stops the kiosk's goroutines.
@@ -265,6 +435,11 @@ func (k *Kiosk) render() {
 	k.bar.update(k, s.kind == screenHome)
 	k.status.update(k)
 	k.stage.Refresh()
+	if k.corner != nil {
+		// the gesture lives where nothing else can be tapped: at home the
+		// top-left is empty, elsewhere 返回 is there and must keep working
+		show(k.cornerLayer, k.display() || s.kind == screenHome)
+	}
 }
 
 // reload re-reads the store after an Apply, in place: same screen, same
@@ -282,6 +457,11 @@ func (k *Kiosk) reload() {
 		}
 	}
 	k.home.invalidate()
+	if k.display() {
+		k.disp.reload()
+		k.wake()
+		return
+	}
 	k.render()
 }
 
@@ -294,7 +474,7 @@ func (k *Kiosk) watch(ch <-chan struct{}) {
 			if !ok {
 				return
 			}
-			fyne.Do(k.reload)
+			k.do("reload", k.reload)
 		}
 	}
 }
@@ -305,7 +485,7 @@ func (k *Kiosk) tickLoop(ticks <-chan time.Time) {
 		case <-k.stopOnce:
 			return
 		case <-ticks:
-			fyne.Do(k.CheckIdle)
+			k.do("tick", func() { k.Tick() })
 		}
 	}
 }
@@ -329,14 +509,14 @@ func (k *Kiosk) CheckIdle() {
 		k.idle.Touch(now)
 		if !k.atRest() {
 			k.goHome()
-			k.setStep(0)
+			k.setStep(k.deps.TextStep)
 		}
 	}
 }
 
 // atRest is the state a new villager should find.
 func (k *Kiosk) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == 0 && k.st.query == ""
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == ""
 }
 
 // item reads a notice for this screen only.

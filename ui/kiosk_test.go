@@ -447,10 +447,13 @@ func TestPostingAndValidityText(t *testing.T) {
 func TestScreenshotNames(t *testing.T) {
 	st := demoStore(t)
 	deps := Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }}
-	for _, s := range []string{"display", "admin"} {
-		if _, err := Screenshot(deps, s, portrait); err == nil || !strings.Contains(err.Error(), "not built yet") {
+	for _, s := range []string{"display", "admin", "admin:pin", "admin:usb"} {
+		if _, err := Screenshot(deps, s, portrait); err != nil {
 			t.Errorf("%s: %v", s, err)
 		}
+	}
+	if _, err := Screenshot(deps, "admin:bogus", portrait); err == nil {
+		t.Error("bogus admin page accepted")
 	}
 	if _, err := Screenshot(deps, "bogus", portrait); err == nil {
 		t.Error("bogus screen accepted")

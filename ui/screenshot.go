@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"gongkai/config"
 	"gongkai/store"
 )
 
@@ -19,15 +20,16 @@ var shotMu sync.Mutex
 
 // Screenshot renders one screen off-screen with Fyne's software renderer
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
-// search:QUERY, at size in Fyne units (= pixels at scale 1).
+// search:QUERY, display[:ID] (the bulletin slide at the given clock, or
+// that notice's slide), or
+// admin[:pin|status|sync|usb|settings|log|leave] (the panel as if
+// unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
 	kind, arg, _ := strings.Cut(screenName, ":")
 	switch kind {
-	case "home", "list", "item", "search":
-	case "display", "admin":
-		return nil, fmt.Errorf("ui: screen %q is not built yet", kind)
+	case "home", "list", "item", "search", "display", "admin":
 	default:
-		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID or search:QUERY)", screenName)
+		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID, search:QUERY, display or admin[:PAGE])", screenName)
 	}
 	if size.Width < 320 || size.Height < 320 {
 		return nil, fmt.Errorf("ui: size %gx%g is too small", size.Width, size.Height)
@@ -59,6 +61,12 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	if deps.Ticks == nil {
 		deps.Ticks = make(chan time.Time) // no idle prompt in a still picture
 	}
+	switch kind {
+	case "display":
+		deps.Mode = config.ModeDisplay
+	case "admin":
+		deps.Admin.Unlocked = true // also for "pin": the real PIN file stays untouched
+	}
 	k := New(a, w, deps)
 	defer k.Close()
 	w.Resize(size)
@@ -77,6 +85,18 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		k.push(screen{kind: screenSearch})
 		k.st.query = strings.ToLower(arg)
 		k.render()
+	case "display":
+		k.Tick()
+		if arg != "" {
+			if !k.disp.rot.Show(arg, k.disp.clockNow()) {
+				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
+			}
+			k.disp.showSlide(k.disp.clockNow())
+		}
+	case "admin":
+		if err := k.admin.openForShot(arg); err != nil {
+			return nil, err
+		}
 	}
 	return w.Canvas().Capture(), nil
 }

@@ -109,6 +109,7 @@ func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
 // the palette above, and sizes derived from the current text step.
 type kioskTheme struct {
 	step int
+	body float32 // overrides the step's body size when > 0 (display mode)
 }
 
 var fontResource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
@@ -145,6 +146,9 @@ const (
 
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	body := textSteps[t.step].Body
+	if t.body > 0 {
+		body = t.body
+	}
 	switch n {
 	case theme.SizeNameText:
 		return body

@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"gongkai/config"
+	"gongkai/proof"
+	"gongkai/store"
+	"gongkai/ui"
+)
+
+// witnessEvery is the display log's heartbeat: a crash loses at most this
+// much evidence, and proof.Log wants one at least every 60 s.
+const witnessEvery = 30 * time.Second
+
+// startWitness keeps the display log of a running kiosk: program up, the
+// screen lit or dark (display mode's on/off hours), and the notices shown
+// (display) or available (touch) on it. Each heartbeat first goes through
+// the UI loop, so a hung window stops the evidence instead of recording a
+// screen nobody can see. The returned stop closes the log.
+func startWitness(ctx context.Context, data string, live *liveConfig, st *store.Store, lg *slog.Logger) (stop func(), err error) {
+	key, err := proof.EnsureDeviceKey(data)
+	if err != nil {
+		return nil, err
+	}
+	plog, err := proof.Open(data, key, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	if err := plog.ProgramUp(); err != nil {
+		plog.Close()
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if r := recover(); r != nil {
+				lg.Error("recovered panic", "job", "display log", "panic", r)
+			}
+		}()
+		// The first record is made at once: the window is only being
+		// opened, so there is no UI loop to ask yet.
+		if err := witness(plog, live.get(), st); err != nil {
+			lg.Error("display log", "err", err)
+		}
+		t := time.NewTicker(witnessEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			if !uiAlive(ctx) {
+				if ctx.Err() == nil {
+					lg.Error("display log paused: the window did not answer")
+				}
+				continue
+			}
+			if err := witness(plog, live.get(), st); err != nil {
+				lg.Error("display log", "err", err)
+			}
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+		if err := plog.Close(); err != nil {
+			lg.Error("display log close", "err", err)
+		}
+	}, nil
+}
+
+// uiAlive asks the UI loop to run a no-op and waits a bounded time for it.
+func uiAlive(ctx context.Context) bool {
+	answered := make(chan struct{})
+	fyne.Do(func() { close(answered) })
+	select {
+	case <-answered:
+		return true
+	case <-ctx.Done():
+	case <-time.After(20 * time.Second):
+	}
+	return false
+}
+
+// witness records what the screen shows now.
+func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
+	wall := time.Now().In(st.Location())
+	lit := cfg.Mode != config.ModeDisplay || ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff).IsOn(wall)
+	if err := plog.ScreenOn(lit); err != nil {
+		return err
+	}
+	var ids []string
+	if lit {
+		items, err := st.Visible(cfg.Location, "", st.Now(time.Now()))
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			ids = append(ids, it.ID)
+		}
+	}
+	if err := plog.Showing(cfg.Mode, ids); err != nil {
+		return err
+	}
+	return plog.Tick()
+}

@@ -1,0 +1,631 @@
+package ui
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/config"
+	"gongkai/feed"
+	gksync "gongkai/sync"
+)
+
+// plainError says in words a clerk understands why a sync failed. The
+// full reason stays in the log and on the status page below it.
+func plainError(msg string) string {
+	m := strings.ToLower(msg)
+	has := func(words ...string) bool {
+		for _, w := range words {
+			if strings.Contains(m, w) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case msg == "":
+		return ""
+	case has("context canceled"):
+		return "已取消"
+	case has("bad signature", "does not trust", "signature"):
+		return "签名不符：数据不是本屏信任的发布方签发的"
+	case has("manifest expired", "expired"):
+		return "内容已过期：发布方的数据已超过有效期"
+	case has("older than the stored", "same version as stored"):
+		return "版本不对：数据比本机现有的旧或被改动过"
+	case has("different feed id"):
+		return "不是本屏订阅的数据"
+	case has("hash differs", "size differs", "malformed", "bad bundle"):
+		return "数据损坏：文件不完整或被改动"
+	case has("no space left", "disk full"):
+		return "磁盘已满"
+	case has("no such host", "connection refused", "network is unreachable", "dial tcp", "i/o timeout", "timeout", "connection reset", "tls"):
+		return "无法连接服务器"
+	case has("server answered"):
+		return "服务器出错"
+	case has("no such file", "not exist", "no source"):
+		return "找不到数据源"
+	case has("over the size limit"):
+		return "数据超出大小限制"
+	}
+	return "同步失败"
+}
+
+// resultText is a finished sync in words.
+func resultText(r gksync.Result, err error) string {
+	if err != nil {
+		return plainError(err.Error())
+	}
+	if r.Unchanged {
+		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
+	}
+	return fmt.Sprintf("已更新到第 %d 版：新增 %d 条，更新 %d 条，撤下 %d 条。", r.Version, r.Changes.Added, r.Changes.Changed, r.Changes.Removed)
+}
+
+// progressOf maps a sync event onto a progress bar: the stages before and
+// after the downloads are quick, the downloads take the middle.
+func progressOf(e gksync.Event) (float64, string) {
+	switch e.Stage {
+	case gksync.StageChecking:
+		return 0.05, "正在读取目录……"
+	case gksync.StageVerifying:
+		return 0.15, "正在核对签名……"
+	case gksync.StageDownloading:
+		f := 0.0
+		switch {
+		case e.TotalBytes > 0:
+			f = float64(e.Bytes) / float64(e.TotalBytes)
+		case e.TotalObjects > 0:
+			f = float64(e.Objects) / float64(e.TotalObjects)
+		}
+		return 0.2 + 0.7*min(1, f), fmt.Sprintf("正在下载：%d/%d 个文件", e.Objects, e.TotalObjects)
+	case gksync.StageApplying:
+		return 0.95, "正在写入……"
+	case gksync.StageDone, gksync.StageUnchanged:
+		return 1, "完成"
+	case gksync.StageFailed:
+		return 1, "失败"
+	}
+	return 0, ""
+}
+
+func bytesText(n uint64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", n>>10)
+}
+
+func durationText(d time.Duration) string {
+	d = d.Round(time.Minute)
+	days, h, m := int(d.Hours())/24, int(d.Hours())%24, int(d.Minutes())%60
+	if days > 0 {
+		return fmt.Sprintf("%d 天 %d 小时", days, h)
+	}
+	return fmt.Sprintf("%d 小时 %d 分", h, m)
+}
+
+// dirSize adds up the files under dir (database, attachments, logs).
+func dirSize(dir string) uint64 {
+	var n uint64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			if fi, err := d.Info(); err == nil {
+				n += uint64(fi.Size())
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// pagedBox is a pager with its own 上一页/下一页, for admin pages.
+type pagedBox struct {
+	p          *pager
+	prev, next *bigButton
+	label      *widget.Label
+	bar        *fyne.Container
+	box        fyne.CanvasObject
+}
+
+func (a *adminView) newPaged() *pagedBox {
+	b := &pagedBox{}
+	b.label = widget.NewLabel("")
+	b.label.Alignment = fyne.TextAlignCenter
+	b.p = newPager(func(page, total int) {
+		b.label.SetText(pageText(page, total))
+		enable(b.prev, page > 0)
+		enable(b.next, page < total-1)
+		show(b.bar, total > 1)
+	})
+	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.p.SetPage(b.p.page - 1) })
+	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.p.SetPage(b.p.page + 1) })
+	b.prev.min = fyne.NewSize(240, touchMin)
+	b.next.min = b.prev.min
+	b.bar = container.NewBorder(nil, nil, b.prev, b.next, b.label)
+	b.box = container.NewBorder(nil, b.bar, nil, nil, b.p)
+	return b
+}
+
+func (b *pagedBox) set(blocks []block) {
+	b.p.page = 0
+	b.p.SetBlocks(blocks)
+}
+
+// Status page.
+
+type statusPage struct {
+	a     *adminView
+	paged *pagedBox
+}
+
+func (a *adminView) newStatusPage() *statusPage {
+	return &statusPage{a: a, paged: a.newPaged()}
+}
+
+func (p *statusPage) object() fyne.CanvasObject { return p.paged.box }
+
+func (p *statusPage) show() {
+	var blocks []block
+	for _, l := range p.a.statusLines() {
+		c := fyne.ThemeColorName(theme.ColorNameForeground)
+		if l.bad {
+			c = colorUrgent
+		}
+		blocks = append(blocks, block{obj: rich(
+			seg(l.name+"：", theme.SizeNameText, colorMuted, false),
+			seg(l.value, theme.SizeNameText, c, l.bad)), gap: 4})
+	}
+	p.paged.set(blocks)
+}
+
+type statusLine struct {
+	name, value string
+	bad         bool
+}
+
+// statusLines is everything a clerk needs to judge the screen, in words.
+func (a *adminView) statusLines() []statusLine {
+	k := a.k
+	k.loadState()
+	st, d, now := k.feed, k.deps, k.now()
+	at := func(t time.Time) string {
+		if t.IsZero() {
+			return "从未"
+		}
+		t = t.In(k.feedLoc)
+		return fmt.Sprintf("%s %02d:%02d", t.Format("2006-01-02"), t.Hour(), t.Minute())
+	}
+	var out []statusLine
+	add := func(name, value string, bad bool) { out = append(out, statusLine{name, value, bad}) }
+	add("位置", fmt.Sprintf("%s（%s）", d.Store.PlaceName(d.Location), d.Location), false)
+	mode := "触摸查询屏"
+	if k.display() {
+		mode = "电子信息屏（轮播）"
+	}
+	add("模式", mode, false)
+	if st.Version == 0 {
+		add("内容版本", "尚无内容", true)
+	} else {
+		add("内容版本", fmt.Sprintf("第 %d 版 · %s", st.Version, st.Title), false)
+	}
+	src := st.Source
+	if src == "" && d.Admin.Config != nil {
+		src = strings.Join(d.Admin.Config.Sources, "，")
+	}
+	add("数据来源", or(src, "—"), false)
+	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
+	if st.LastError != "" {
+		add("上次同步结果", plainError(st.LastError)+"（"+at(st.LastAttempt)+"）", true)
+		add("错误详情", st.LastError, true)
+	} else if !st.LastAttempt.IsZero() {
+		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
+	}
+	items, err := d.Store.Visible(d.Location, "", now)
+	if err != nil {
+		add("公告数量", "无法读取："+err.Error(), true)
+	} else {
+		var urgent, pinned int
+		for _, it := range items {
+			switch it.Priority {
+			case feed.PriorityUrgent:
+				urgent++
+			case feed.PriorityPinned:
+				pinned++
+			}
+		}
+		add("公告数量", fmt.Sprintf("本屏显示 %d 条（紧急 %d，置顶 %d）", len(items), urgent, pinned), false)
+	}
+	if stale, why := k.stale(now); stale {
+		add("内容状态", why, true)
+	} else {
+		add("内容状态", "正常，有效期至 "+at(st.Expires), false)
+	}
+	if d.DataDir != "" {
+		if free, total, ok := diskFree(d.DataDir); ok {
+			add("磁盘剩余", fmt.Sprintf("%s（共 %s）", bytesText(free), bytesText(total)), free < 200<<20)
+		} else {
+			add("磁盘剩余", "—", false)
+		}
+		add("数据大小", bytesText(dirSize(d.DataDir)), false)
+	}
+	add("已运行", durationText(d.Clock().Sub(k.started)), false)
+	add("发布方公钥", or(d.Admin.PublisherKey, "—"), false)
+	add("本机密钥", or(d.Admin.DeviceKey, "—"), false)
+	add("程序版本", fmt.Sprintf("%s（build %s，commit %s）", or(d.Admin.Version, "—"), or(d.Admin.Build, "—"), or(d.Admin.Commit, "—")), false)
+	if faults := k.faultList(); len(faults) > 0 {
+		for _, f := range faults {
+			add("后台错误", f, true)
+		}
+	} else {
+		add("后台错误", "无", false)
+	}
+	return out
+}
+
+func or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// Sync page.
+
+type syncPage struct {
+	a       *adminView
+	box     fyne.CanvasObject
+	run     *bigButton
+	bar     *widget.ProgressBar
+	stage   *widget.Label
+	result  *widget.RichText
+	running bool
+}
+
+func (a *adminView) newSyncPage() *syncPage {
+	p := &syncPage{a: a}
+	p.run = a.btn("立即同步", widget.HighImportance, p.start)
+	p.run.min = fyne.NewSize(400, 120)
+	p.bar = widget.NewProgressBar()
+	p.stage = label("", theme.SizeNameText, false)
+	p.result = rich()
+	p.box = container.NewVBox(
+		label("从已设置的数据源取回最新公告。", theme.SizeNameText, false),
+		container.NewCenter(p.run), p.bar, p.stage, p.result)
+	return p
+}
+
+func (p *syncPage) object() fyne.CanvasObject { return p.box }
+
+func (p *syncPage) show() {
+	enable(p.run, !p.running && p.a.k.deps.Admin.SyncNow != nil)
+	if p.a.k.deps.Admin.SyncNow == nil {
+		setRich(p.result, seg("本机未设置同步功能。", theme.SizeNameText, colorMuted, false))
+	}
+}
+
+func (p *syncPage) progress(e gksync.Event) {
+	v, text := progressOf(e)
+	p.bar.SetValue(v)
+	p.stage.SetText(text)
+}
+
+func (p *syncPage) start() {
+	syncNow := p.a.k.deps.Admin.SyncNow
+	if p.running || syncNow == nil {
+		return
+	}
+	p.running = true
+	enable(p.run, false)
+	p.bar.SetValue(0)
+	p.stage.SetText("正在连接……")
+	setRich(p.result)
+	k := p.a.k
+	p.a.async("sync now", func() {
+		// the sync itself may panic: report it like any failure
+		res, err := func() (res gksync.Result, err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = fmt.Errorf("panic: %v", r)
+					k.deps.Logger.Error("sync now panicked", "panic", fmt.Sprint(r))
+				}
+			}()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+			defer cancel()
+			return syncNow(ctx, func(e gksync.Event) { k.do("sync progress", func() { p.progress(e) }) })
+		}()
+		if err != nil {
+			k.deps.Logger.Warn("sync now failed", "err", err)
+		} else {
+			k.deps.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
+		}
+		k.do("sync result", func() {
+			p.running = false
+			enable(p.run, true)
+			p.bar.SetValue(1)
+			c := fyne.ThemeColorName(theme.ColorNameSuccess)
+			if err != nil {
+				c = colorUrgent
+			}
+			setRich(p.result, seg(resultText(res, err), theme.SizeNameSubHeadingText, c, true))
+		})
+	})
+}
+
+// USB import page.
+
+type usbPage struct {
+	a       *adminView
+	box     fyne.CanvasObject
+	paths   []string
+	list    *fyne.Container
+	paged   *pagedBox
+	head    *widget.RichText
+	actions *fyne.Container
+	confirm *bigButton
+	cancel  *bigButton
+	bar     *widget.ProgressBar
+	chosen  string
+	diff    *ImportDiff
+	busy    bool
+}
+
+func (a *adminView) newUSBPage() *usbPage {
+	p := &usbPage{a: a}
+	p.list = container.NewVBox()
+	p.head = rich()
+	p.paged = a.newPaged()
+	p.confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
+	p.cancel = a.btn("取消", widget.MediumImportance, p.reset)
+	p.confirm.min = fyne.NewSize(300, 100)
+	p.cancel.min = p.confirm.min
+	p.bar = widget.NewProgressBar()
+	p.bar.Hide()
+	p.actions = container.NewHBox(p.confirm, p.cancel)
+	p.box = container.NewBorder(container.NewVBox(p.head, p.list), container.NewVBox(p.bar, p.actions), nil, nil, p.paged.box)
+	return p
+}
+
+func (p *usbPage) object() fyne.CanvasObject { return p.box }
+
+// setPaths is called when removable media come or go.
+func (p *usbPage) setPaths(paths []string) {
+	p.paths = slices.Clone(paths)
+	if p.chosen != "" && !slices.Contains(p.paths, p.chosen) && !p.busy {
+		p.chosen, p.diff = "", nil // the stick was pulled before confirming
+	}
+	p.show()
+}
+
+func (p *usbPage) reset() {
+	p.chosen, p.diff = "", nil
+	p.show()
+}
+
+func (p *usbPage) show() {
+	a := p.a
+	p.list.Objects = nil
+	show(p.actions, p.diff != nil && !p.busy)
+	switch {
+	case a.k.deps.Admin.Preview == nil || a.k.deps.Admin.Import == nil:
+		setRich(p.head, seg("本机未设置 U 盘导入功能。", theme.SizeNameText, colorMuted, false))
+	case p.chosen == "" && len(p.paths) == 0:
+		setRich(p.head, seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+	case p.chosen == "":
+		setRich(p.head, seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+		for _, path := range p.paths {
+			p.list.Add(a.k.card(rich(seg(path, theme.SizeNameText, theme.ColorNamePrimary, true)), func() {
+				a.touch()
+				p.preview(path)
+			}))
+		}
+	}
+	if p.chosen == "" {
+		p.paged.set(nil)
+	}
+	p.list.Refresh()
+	p.box.Refresh()
+}
+
+func (p *usbPage) preview(path string) {
+	k := p.a.k
+	p.chosen, p.diff, p.busy = path, nil, true
+	setRich(p.head, seg("正在检查 "+path+" ……", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+	p.list.Objects = nil
+	p.list.Refresh()
+	show(p.actions, false)
+	p.a.async("usb preview", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+		defer cancel()
+		d, err := k.deps.Admin.Preview(ctx, path)
+		k.do("usb preview result", func() {
+			p.busy = false
+			if err != nil {
+				k.deps.Logger.Warn("usb preview", "path", path, "err", err)
+				p.chosen = ""
+				p.show()
+				setRich(p.head, seg("这份数据不能导入："+plainError(err.Error()), theme.SizeNameSubHeadingText, colorUrgent, true),
+					seg("\n"+err.Error(), theme.SizeNameText, colorMuted, false))
+				return
+			}
+			p.diff = &d
+			p.showDiff()
+		})
+	})
+}
+
+// showDiff lists what would change, so nothing is imported unseen.
+func (p *usbPage) showDiff() {
+	d := p.diff
+	setRich(p.head, seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
+		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	var blocks []block
+	group := func(name string, titles []string, c fyne.ThemeColorName) {
+		if len(titles) == 0 {
+			return
+		}
+		blocks = append(blocks, block{obj: label(name, theme.SizeNameSubHeadingText, true), gap: 12, keepWithNext: true})
+		for _, t := range titles {
+			blocks = append(blocks, block{obj: rich(seg("· "+t, theme.SizeNameText, c, false)), gap: 2})
+		}
+	}
+	group("新增", d.Added, theme.ColorNameForeground)
+	group("更新", d.Changed, theme.ColorNameForeground)
+	group("撤下", d.Withdrawn, colorUrgent)
+	group("删除", d.Removed, colorUrgent)
+	if len(blocks) == 0 {
+		blocks = messageBlocks("与本机现有内容相同，无需导入。")
+	}
+	p.paged.set(blocks)
+	show(p.actions, true)
+	p.box.Refresh()
+}
+
+func (p *usbPage) doImport() {
+	k := p.a.k
+	if p.diff == nil || p.busy {
+		return
+	}
+	path := p.chosen
+	p.busy = true
+	show(p.actions, false)
+	p.bar.SetValue(0)
+	p.bar.Show()
+	p.a.async("usb import", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		res, err := k.deps.Admin.Import(ctx, path, func(e gksync.Event) {
+			k.do("usb progress", func() { v, _ := progressOf(e); p.bar.SetValue(v) })
+		})
+		if err != nil {
+			k.deps.Logger.Warn("usb import", "path", path, "err", err)
+		} else {
+			k.deps.Logger.Info("usb import", "path", path, "version", res.Version)
+		}
+		k.do("usb import result", func() {
+			p.busy, p.chosen, p.diff = false, "", nil
+			p.bar.Hide()
+			p.show()
+			c := fyne.ThemeColorName(theme.ColorNameSuccess)
+			if err != nil {
+				c = colorUrgent
+			}
+			setRich(p.head, seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c, true))
+		})
+	})
+}
+
+// volumesChanged: a stick came or went. An open panel jumps to the USB page.
+func (a *adminView) volumesChanged(paths []string) {
+	usb := a.pages[pageUSB].(*usbPage)
+	usb.setPaths(paths)
+	if len(paths) > 0 && a.unlocked && a.box.Visible() && a.panel.Visible() {
+		a.showPage(pageUSB)
+	}
+}
+
+func (k *Kiosk) watchVolumes(ch <-chan []string) {
+	for {
+		select {
+		case <-k.stopOnce:
+			return
+		case paths, ok := <-ch:
+			if !ok {
+				return
+			}
+			k.deps.Logger.Info("removable media", "feeds", paths)
+			k.do("volumes", func() { k.admin.volumesChanged(paths) })
+		}
+	}
+}
+
+// Log page.
+
+type logPage struct {
+	a     *adminView
+	paged *pagedBox
+}
+
+func (a *adminView) newLogPage() *logPage { return &logPage{a: a, paged: a.newPaged()} }
+
+func (p *logPage) object() fyne.CanvasObject { return p.paged.box }
+
+func (p *logPage) show() {
+	var lines []string
+	if f := p.a.k.deps.Admin.LogLines; f != nil {
+		lines = f()
+	}
+	var blocks []block
+	for i := len(lines) - 1; i >= 0; i-- { // newest first
+		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i]), sizeSmall, theme.ColorNameForeground, false)), gap: 2})
+	}
+	if len(blocks) == 0 {
+		blocks = messageBlocks("暂无日志。")
+	}
+	p.paged.set(blocks)
+}
+
+// logLine turns a JSON log record into "10:02:11 WARN msg key=value".
+func logLine(s string) string {
+	var rec map[string]any
+	if json.Unmarshal([]byte(s), &rec) != nil {
+		return s
+	}
+	var b strings.Builder
+	if t, ok := rec["time"].(string); ok {
+		if tt, err := time.Parse(time.RFC3339Nano, t); err == nil {
+			b.WriteString(tt.Format("01-02 15:04:05 "))
+		}
+	}
+	fmt.Fprintf(&b, "%v %v", rec["level"], rec["msg"])
+	keys := make([]string, 0, len(rec))
+	for k := range rec {
+		if k != "time" && k != "level" && k != "msg" && k != "stack" {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s=%v", k, rec[k])
+	}
+	return b.String()
+}
+
+// Leave page.
+
+type leavePage struct{ box fyne.CanvasObject }
+
+func (a *adminView) newLeavePage() *leavePage {
+	b := a.btn("退出信息屏", widget.DangerImportance, func() { a.open(purposeLeave) })
+	b.min = fyne.NewSize(420, 120)
+	return &leavePage{box: container.NewVBox(
+		label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText, false),
+		container.NewCenter(b))}
+}
+
+func (p *leavePage) object() fyne.CanvasObject { return p.box }
+func (p *leavePage) show()                     {}
+
+// HoursOf turns config's on/off times into Hours; empty or invalid is always on.
+func HoursOf(on, off string) Hours {
+	a, err1 := config.ParseClock(on)
+	b, err2 := config.ParseClock(off)
+	if err1 != nil || err2 != nil {
+		return Hours{}
+	}
+	return Hours{On: a, Off: b}
+}

@@ -1,0 +1,358 @@
+package ui
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/config"
+)
+
+// Key sets of the settings keypad: digits for codes and numbers, a colon
+// for times of day, a small letter/symbol pad for URLs and paths.
+var (
+	keysDigits = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", "0"}
+	keysClock  = append(slices.Clone(keysDigits), ":")
+	keysURL    = strings.Split("1234567890abcdefghijklmnopqrstuvwxyz.:/-_~?=&%", "")
+)
+
+// setting is one editable field of the configuration.
+type setting struct {
+	name   string
+	keys   []string
+	secret bool
+	get    func(c *config.Config) string
+	set    func(c *config.Config, v string) error // parse v into c
+}
+
+func minutes(d time.Duration) string { return strconv.Itoa(int(d / time.Minute)) }
+func seconds(d time.Duration) string { return strconv.Itoa(int(d / time.Second)) }
+
+// number parses a whole number of units for a duration field.
+func number(v string, unit time.Duration, into *config.Duration) error {
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("请输入大于 0 的整数")
+	}
+	into.Duration = time.Duration(n) * unit
+	return nil
+}
+
+// configErrText says what config.Validate refused, in Chinese.
+func configErrText(err error) string {
+	m := err.Error()
+	for _, r := range []struct{ prefix, text string }{
+		{"location", "位置代码不正确：应为本屏的 6 到 12 位区划代码，例如 310118901201。"},
+		{"sources", "数据源不正确：应为 http:// 或 https:// 开头的网址，或以 / 开头的文件夹路径。"},
+		{"sync_interval", "同步间隔应在 1 分钟到 7 天之间。"},
+		{"idle_timeout", "空闲超时应在 10 秒到 3600 秒之间。"},
+		{"dwell", "轮播时长应在 1 秒到 3600 秒之间。"},
+		{"stale_after", "过期提醒应在 1 天到 365 天之间。"},
+		{"display_o", "开屏、关屏时间须成对填写，格式如 07:00，且不能相同；都留空表示全天显示。"},
+		{"text_size", "字号不正确。"},
+		{"mode", "模式不正确。"},
+	} {
+		if strings.HasPrefix(m, r.prefix) {
+			return r.text
+		}
+	}
+	return m
+}
+
+type settingsPage struct {
+	a      *adminView
+	box    *fyne.Container
+	list   fyne.CanvasObject
+	paged  *pagedBox
+	msg    *widget.RichText
+	draft  config.Config
+	newPIN string
+
+	editor  fyne.CanvasObject
+	edName  *widget.Label
+	edValue *widget.Label
+	edMsg   *widget.RichText
+	edKeys  *fyne.Container
+	editing *setting
+	value   string
+	keys    map[string]*bigButton // the editor's keys by label, for tests
+	save    *bigButton
+}
+
+func (a *adminView) newSettingsPage() *settingsPage {
+	p := &settingsPage{a: a, keys: map[string]*bigButton{}}
+	p.paged = a.newPaged()
+	p.msg = rich()
+	p.save = a.btn("保存设置", widget.HighImportance, p.saveDraft)
+	p.save.min = fyne.NewSize(360, 100)
+	p.list = container.NewBorder(nil, container.NewVBox(p.msg, container.NewCenter(p.save)), nil, nil, p.paged.box)
+
+	p.edName = label("", theme.SizeNameHeadingText, true)
+	p.edValue = label("", sizeTitle, true)
+	p.edValue.Wrapping = fyne.TextWrapBreak
+	p.edMsg = rich()
+	p.edKeys = container.NewGridWithColumns(10)
+	ok := a.btn("确定", widget.HighImportance, p.confirm)
+	cancel := a.btn("取消", widget.MediumImportance, p.closeEditor)
+	del := a.btn("⌫ 删除", widget.MediumImportance, func() {
+		if p.value != "" {
+			p.value = p.value[:len(p.value)-1]
+		}
+		p.updateEditor()
+	})
+	clr := a.btn("清空", widget.DangerImportance, func() { p.value = ""; p.updateEditor() })
+	for _, b := range []*bigButton{ok, cancel, del, clr} {
+		b.min = fyne.NewSize(220, 100)
+	}
+	p.keys["确定"], p.keys["取消"], p.keys[keyDelete], p.keys[keyClear] = ok, cancel, del, clr
+	p.editor = container.NewVBox(p.edName, panel(colorCard, p.edValue), p.edMsg,
+		container.NewThemeOverride(p.edKeys, fixedText{newTheme(0), 36}),
+		container.NewGridWithColumns(4, del, clr, cancel, ok))
+	p.editor.Hide()
+	p.box = container.NewStack(p.list, p.editor)
+	return p
+}
+
+func (p *settingsPage) object() fyne.CanvasObject { return p.box }
+
+// show starts from the running configuration.
+func (p *settingsPage) show() {
+	if c := p.a.k.deps.Admin.Config; c != nil {
+		p.draft = *c
+		p.draft.Sources = slices.Clone(c.Sources)
+	}
+	p.newPIN = ""
+	setRich(p.msg)
+	p.closeEditor()
+}
+
+func (p *settingsPage) settings() []*setting {
+	var out []*setting
+	out = append(out, &setting{name: "位置代码", keys: keysDigits,
+		get: func(c *config.Config) string { return c.Location },
+		set: func(c *config.Config, v string) error { c.Location = v; return nil }})
+	for i := range p.draft.Sources {
+		out = append(out, &setting{name: fmt.Sprintf("数据源 %d（清空即删除）", i+1), keys: keysURL,
+			get: func(c *config.Config) string { return c.Sources[i] },
+			set: func(c *config.Config, v string) error {
+				if v == "" {
+					c.Sources = slices.Delete(c.Sources, i, i+1)
+				} else {
+					c.Sources[i] = v
+				}
+				return nil
+			}})
+	}
+	out = append(out, &setting{name: "添加数据源", keys: keysURL,
+		get: func(*config.Config) string { return "" },
+		set: func(c *config.Config, v string) error {
+			if v != "" {
+				c.Sources = append(c.Sources, v)
+			}
+			return nil
+		}},
+		&setting{name: "同步间隔（分钟）", keys: keysDigits,
+			get: func(c *config.Config) string { return minutes(c.SyncInterval.Duration) },
+			set: func(c *config.Config, v string) error { return number(v, time.Minute, &c.SyncInterval) }},
+		&setting{name: "轮播时长（秒）", keys: keysDigits,
+			get: func(c *config.Config) string { return seconds(c.Dwell.Duration) },
+			set: func(c *config.Config, v string) error { return number(v, time.Second, &c.Dwell) }},
+		&setting{name: "开屏时间（如 07:00，留空为全天）", keys: keysClock,
+			get: func(c *config.Config) string { return c.DisplayOn },
+			set: func(c *config.Config, v string) error { c.DisplayOn = v; return nil }},
+		&setting{name: "关屏时间（如 21:00，留空为全天）", keys: keysClock,
+			get: func(c *config.Config) string { return c.DisplayOff },
+			set: func(c *config.Config, v string) error { c.DisplayOff = v; return nil }},
+		&setting{name: "空闲返回首页（秒）", keys: keysDigits,
+			get: func(c *config.Config) string { return seconds(c.IdleTimeout.Duration) },
+			set: func(c *config.Config, v string) error { return number(v, time.Second, &c.IdleTimeout) }},
+		&setting{name: "过期提醒（超过几天未更新）", keys: keysDigits,
+			get: func(c *config.Config) string { return strconv.Itoa(int(c.StaleAfter.Hours() / 24)) },
+			set: func(c *config.Config, v string) error { return number(v, 24*time.Hour, &c.StaleAfter) }},
+		&setting{name: "新管理密码（4–12 位数字）", keys: keysDigits, secret: true,
+			get: func(*config.Config) string { return "" },
+			set: func(_ *config.Config, v string) error {
+				if v == "" {
+					p.newPIN = ""
+					return nil
+				}
+				if err := validPIN(v); err != nil {
+					return err
+				}
+				p.newPIN = v
+				return nil
+			}},
+	)
+	return out
+}
+
+// rows rebuilds the list of fields from the draft.
+func (p *settingsPage) rows() {
+	a := p.a
+	var blocks []block
+	for _, s := range p.settings() {
+		v := s.get(&p.draft)
+		switch {
+		case s.secret && p.newPIN != "":
+			v = "●●●●（保存后生效）"
+		case s.secret || (v == "" && strings.HasPrefix(s.name, "添加")):
+			v = "点此输入"
+		case v == "":
+			v = "—"
+		}
+		blocks = append(blocks, block{obj: a.k.card(rich(
+			seg(s.name+"：", theme.SizeNameText, colorMuted, false),
+			seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary, true)), func() {
+			a.touch()
+			p.edit(s)
+		}), gap: 8})
+	}
+	blocks = append(blocks,
+		block{obj: p.choice("模式", []string{"触摸查询屏", "电子信息屏"}, []string{config.ModeTouch, config.ModeDisplay}, &p.draft.Mode), gap: 8},
+		block{obj: p.choice("默认字号", []string{"标准", "大", "特大"}, config.TextSizes, &p.draft.TextSize), gap: 8})
+	page := p.paged.p.page
+	p.paged.p.page = page
+	p.paged.p.SetBlocks(blocks)
+}
+
+// choice is a row of buttons for a field with few values.
+func (p *settingsPage) choice(name string, labels, values []string, field *string) fyne.CanvasObject {
+	name0 := label(name+"：", theme.SizeNameText, false)
+	name0.Wrapping = fyne.TextWrapOff // a wrapping label in a row shrinks to one character a line
+	row := container.NewHBox(name0)
+	for i, l := range labels {
+		imp := widget.MediumImportance
+		if *field == values[i] {
+			imp = widget.HighImportance
+		}
+		b := p.a.btn(l, imp, func() { *field = values[i]; p.rows() })
+		b.min = fyne.NewSize(200, touchMin)
+		p.keys[name+":"+l] = b
+		row.Add(b)
+	}
+	return row
+}
+
+func (p *settingsPage) edit(s *setting) {
+	p.editing = s
+	p.value = s.get(&p.draft)
+	p.edName.SetText(s.name)
+	setRich(p.edMsg)
+	p.edKeys.Objects = nil
+	for _, key := range s.keys {
+		b := p.a.btn(key, widget.MediumImportance, func() {
+			if len(p.value) < config.MaxFileSize/64 {
+				p.value += key
+			}
+			p.updateEditor()
+		})
+		b.min = fyne.NewSquareSize(keyMin)
+		p.keys[key] = b
+		p.edKeys.Add(b)
+	}
+	p.edKeys.Refresh()
+	p.updateEditor()
+	show(p.list, false)
+	show(p.editor, true)
+	p.box.Refresh()
+}
+
+func (p *settingsPage) updateEditor() {
+	v := p.value
+	if p.editing != nil && p.editing.secret {
+		v = strings.Repeat("●", len(v))
+	}
+	p.edValue.SetText(v + "▏")
+}
+
+// confirm applies the edited value to the draft, refusing what config
+// would refuse: the clerk learns it now, not at 保存.
+func (p *settingsPage) confirm() {
+	s := p.editing
+	if s == nil {
+		return
+	}
+	c := p.draft
+	c.Sources = slices.Clone(p.draft.Sources)
+	if err := s.set(&c, strings.TrimSpace(p.value)); err != nil {
+		setRich(p.edMsg, seg(err.Error(), theme.SizeNameText, colorUrgent, true))
+		return
+	}
+	note := "已修改，点“保存设置”后生效。"
+	if err := c.Validate(); err != nil {
+		// on and off times come in pairs: the first of the two is
+		// accepted now, and 保存 refuses the pair if left half done
+		if !strings.Contains(err.Error(), "both or neither") {
+			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent, true))
+			return
+		}
+		note = "请同时设置开屏和关屏时间，或都留空。"
+	}
+	p.draft = c
+	setRich(p.msg, seg(note, theme.SizeNameText, colorMuted, false))
+	p.closeEditor()
+}
+
+func (p *settingsPage) closeEditor() {
+	p.editing = nil
+	show(p.editor, false)
+	show(p.list, true)
+	p.rows()
+	p.box.Refresh()
+}
+
+// saveDraft validates, writes config.toml through Deps, and applies it.
+func (p *settingsPage) saveDraft() {
+	k := p.a.k
+	fail := func(text string) { setRich(p.msg, seg(text, theme.SizeNameText, colorUrgent, true)) }
+	c := p.draft
+	if err := c.Validate(); err != nil {
+		fail("未保存：" + configErrText(err))
+		return
+	}
+	save := k.deps.Admin.SaveConfig
+	if save == nil {
+		fail("本机未设置保存功能。")
+		return
+	}
+	if err := save(&c); err != nil {
+		k.deps.Logger.Error("saving settings", "err", err)
+		fail("保存失败：" + err.Error())
+		return
+	}
+	if p.newPIN != "" {
+		if err := p.a.gate.Set(p.newPIN); err != nil {
+			fail("设置已保存，但新密码保存失败：" + err.Error())
+			return
+		}
+		p.newPIN = ""
+	}
+	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
+	k.applyConfig(&c)
+	setRich(p.msg, seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess, true))
+	p.rows()
+}
+
+// applyConfig makes saved settings take effect without a restart.
+func (k *Kiosk) applyConfig(c *config.Config) {
+	k.deps.Admin.Config = c
+	k.deps.Location = c.Location
+	k.deps.Mode = c.Mode
+	k.deps.Dwell = c.Dwell.Duration
+	k.deps.Hours = HoursOf(c.DisplayOn, c.DisplayOff)
+	k.deps.StaleAfter = c.StaleAfter.Duration
+	k.deps.IdleTimeout = c.IdleTimeout.Duration
+	k.deps.TextStep = c.TextStep()
+	k.idle.Timeout = c.IdleTimeout.Duration
+	k.disp.rot.Dwell, k.disp.rot.Hours = k.deps.Dwell, k.deps.Hours
+	k.setStep(k.deps.TextStep)
+	k.home.invalidate()
+	k.applyMode()
+}

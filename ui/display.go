@@ -1,0 +1,404 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"gongkai/feed"
+)
+
+// displayBody is the display's body text size: read from the road, a few
+// metres away, so larger than the touch screen's largest step but one.
+const displayBody float32 = 42
+
+// displayView is the unattended bulletin: one notice at a time, full
+// screen, in the order and for the time the Rotation decides. Widgets are
+// built once; each slide change only sets their content.
+type displayView struct {
+	k   *Kiosk
+	rot Rotation
+
+	box     *fyne.Container // the whole display, under its theme override
+	themed  *container.ThemeOverride
+	main    *fyne.Container
+	content *fyne.Container // everything but the night-time black
+	dark    *canvas.Rectangle
+
+	place  *widget.RichText
+	clock  *widget.RichText
+	stale  *fyne.Container
+	staleT *widget.RichText
+	ticker *fyne.Container
+	tickT  *widget.RichText
+
+	slide                *fyne.Container
+	topic                *fyne.Container
+	catT                 *widget.RichText
+	urgentTag, pinnedTag fyne.CanvasObject
+	title                *widget.RichText
+	facts                *widget.RichText
+	body                 *pager
+	qr                   *canvas.Image
+	qrCol                *fyne.Container
+	empty                *fyne.Container
+	emptyT               *widget.RichText
+	counter              *widget.RichText
+	footer               *widget.RichText
+
+	shownID  string    // notice on screen, "" for the empty slide
+	shownSum string    // its content, to skip rebuilding an unchanged slide
+	minute   time.Time // the minute the clock shows
+	lit      bool
+}
+
+func (k *Kiosk) newDisplayView() *displayView {
+	v := &displayView{k: k, lit: true}
+	v.rot = Rotation{Dwell: k.deps.Dwell, Hours: k.deps.Hours}
+
+	v.place = widget.NewRichText()
+	v.place.Truncation = fyne.TextTruncateEllipsis
+	v.clock = widget.NewRichText()
+	header := panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.clock, v.place))
+
+	v.staleT = rich()
+	v.stale = panel(theme.ColorNameError, v.staleT)
+	// one line: the urgent titles, cut off rather than pushing the slide down
+	v.tickT = widget.NewRichText()
+	v.tickT.Truncation = fyne.TextTruncateEllipsis
+	v.ticker = panel(colorNotice, v.tickT)
+	// built once, under the display theme from the start: chips made
+	// later would be measured at the touch screen's smaller size
+	v.catT = widget.NewRichText()
+	v.urgentTag = priorityTag(feed.PriorityUrgent, theme.SizeNameText)
+	v.pinnedTag = priorityTag(feed.PriorityPinned, theme.SizeNameText)
+	v.topic = container.NewHBox(panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
+	v.title = rich()
+	v.facts = rich()
+	v.body = newPager(nil)
+	v.qr = canvas.NewImageFromImage(nil)
+	v.qr.FillMode = canvas.ImageFillContain
+	v.qr.ScaleMode = canvas.ImageScalePixels
+	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
+	qrLabel := rich(seg("手机扫码\n查看全文", theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
+	head := container.New(tightVBox{}, v.topic, v.title, panel(colorNotice, v.facts))
+	v.slide = container.New(&slideLayout{}, head, v.body, v.qrCol)
+
+	v.emptyT = rich()
+	v.empty = container.NewCenter(container.New(fixedWidth{w: 900}, v.emptyT))
+
+	v.counter = widget.NewRichText()
+	v.footer = widget.NewRichText()
+	v.footer.Truncation = fyne.TextTruncateEllipsis
+	bottom := container.NewBorder(separator(), nil, nil, v.counter, v.footer)
+
+	v.main = container.New(&displayLayout{}, header, v.stale, v.ticker, container.NewStack(v.slide, v.empty), bottom)
+	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	v.content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
+	// night: pure black and nothing else in the tree, so nothing redraws
+	v.dark = canvas.NewRectangle(color.Black)
+	v.dark.Hide()
+	v.themed = container.NewThemeOverride(v.content, &kioskTheme{body: displayBody})
+	v.box = container.NewStack(v.themed, v.dark)
+	v.box.Hide()
+	return v
+}
+
+// reload re-reads the visible notices into the rotation (after a sync, at
+// each slide change, at start) and shows the current slide.
+func (v *displayView) reload() {
+	now := v.clockNow()
+	items, err := v.k.deps.Store.Visible(v.k.deps.Location, "", v.k.now())
+	if err != nil {
+		v.k.deps.Logger.Error("display: reading notices", "err", err)
+		items = nil
+	}
+	v.rot.Set(items, now)
+	v.showSlide(now)
+}
+
+// clockNow is the wall clock in the feed's time zone, where on/off hours
+// are meant. Rotation runs on this clock, not on trusted time: trusted time
+// stands still while the clock lags behind the newest feed.
+func (v *displayView) clockNow() time.Time { return v.k.deps.Clock().In(v.k.feedLoc) }
+
+// tick advances the rotation and returns when to come back.
+func (v *displayView) tick(now time.Time) time.Time {
+	now = now.In(v.k.feedLoc)
+	lit := v.rot.Hours.IsOn(now)
+	if lit != v.lit {
+		v.setLit(lit)
+	}
+	if !lit {
+		return v.rot.NextWake(now)
+	}
+	if v.rot.Step(now) || v.rot.Len() <= 1 {
+		// re-read at each change so a notice whose period ended today
+		// leaves the rotation without waiting for a sync
+		items, err := v.k.deps.Store.Visible(v.k.deps.Location, "", v.k.now())
+		if err == nil {
+			v.rot.Set(items, now)
+		}
+		v.showSlide(now)
+	} else if now.Truncate(time.Minute) != v.minute {
+		v.showChrome(now)
+	}
+	return v.rot.NextWake(now)
+}
+
+func (v *displayView) setLit(lit bool) {
+	v.lit = lit
+	show(v.content, lit)
+	show(v.dark, !lit)
+	v.box.Refresh()
+}
+
+// Len is the number of notices in rotation.
+func (r *Rotation) Len() int { return len(r.slides) }
+
+// stale says whether the content may be out of date, and why, in words.
+func (k *Kiosk) stale(now time.Time) (bool, string) {
+	st := k.feed
+	switch {
+	case !st.Expires.IsZero() && !now.Before(st.Expires):
+		return true, "公告内容已过有效期，请联系管理员更新"
+	case st.LastSuccess.IsZero():
+		return true, "尚未从发布方取得公告，请联系管理员"
+	case now.Sub(st.LastSuccess) > k.deps.StaleAfter:
+		days := int(now.Sub(st.LastSuccess).Hours() / 24)
+		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, monthDay(st.LastSuccess.In(k.feedLoc)))
+	}
+	return false, ""
+}
+
+var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+// showChrome updates what changes with time but not with the slide: the
+// clock, the stale banner, the urgent ticker.
+func (v *displayView) showChrome(now time.Time) {
+	k := v.k
+	v.minute = now.Truncate(time.Minute)
+	t := k.now().In(k.feedLoc)
+	setRich(v.place, seg(k.deps.Store.PlaceName(k.deps.Location), sizeTitle, theme.ColorNameForegroundOnPrimary, true))
+	setRich(v.clock, seg(fmt.Sprintf("%s %s %02d:%02d", monthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary, true))
+	stale, why := k.stale(k.now())
+	if stale {
+		setRich(v.staleT, seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError, true))
+	}
+	show(v.stale, stale)
+
+	// The ticker is a still line, not a scrolling one: scrolling would
+	// redraw sixty times a second, all day, on a screen nobody touches.
+	var urgent []string
+	for _, s := range v.rot.Slides() {
+		if s.Priority == feed.PriorityUrgent {
+			if it, err := k.item(s.ID); err == nil {
+				urgent = append(urgent, it.Title)
+			}
+		}
+	}
+	if len(urgent) > 0 {
+		setRich(v.tickT,
+			seg("紧急　", theme.SizeNameSubHeadingText, colorUrgent, true),
+			seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	}
+	show(v.ticker, len(urgent) > 0)
+	v.main.Refresh()
+	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc)+"　"+k.feed.Title, theme.SizeNameText, colorMuted, false))
+}
+
+// showSlide shows the rotation's current notice, or the empty slide.
+func (v *displayView) showSlide(now time.Time) {
+	k := v.k
+	if lit := v.rot.Hours.IsOn(now); lit != v.lit {
+		v.setLit(lit)
+	}
+	v.showChrome(now)
+	cur, ok := v.rot.Current()
+	var it *feed.Item
+	if ok {
+		var err error
+		if it, err = k.item(cur.ID); err != nil {
+			ok = false
+		}
+	}
+	if !ok {
+		v.showEmpty()
+		return
+	}
+	show(v.empty, false)
+	show(v.slide, true)
+	setRich(v.counter, seg(fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len()), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.now().In(k.feedLoc).YearDay())
+	if it.ID == v.shownID && sum == v.shownSum {
+		return
+	}
+	v.shownID, v.shownSum = it.ID, sum
+
+	setRich(v.catT, seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary, true))
+	show(v.urgentTag, it.Priority == feed.PriorityUrgent)
+	show(v.pinnedTag, it.Priority == feed.PriorityPinned)
+	setRich(v.title, seg(it.Title, sizeTitle, theme.ColorNameForeground, true))
+	setRich(v.facts, v.factSegs(it)...)
+	v.body.page = 0
+	v.body.SetBlocks(markdownBlocks(it.Body))
+
+	v.qr.Image = nil
+	if it.URL != "" {
+		if q, err := qrcode.New(it.URL, qrcode.Medium); err == nil {
+			v.qr.Image = q.Image(680)
+		}
+	}
+	v.qr.Refresh()
+	show(v.qrCol, v.qr.Image != nil)
+	// the body's new blocks take the display's larger sizes only when the
+	// override is refreshed; then the slide is laid out again at those sizes
+	v.themed.Refresh()
+	v.slide.Refresh()
+}
+
+// factSegs: who issued it and when, and for a posting notice, the period
+// and the days left to object — the line a passer-by most needs.
+func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
+	k := v.k
+	meta := []string{it.Agency, string(it.Published) + " 发布"}
+	if it.DocNo != "" {
+		meta = append(meta, it.DocNo)
+	}
+	segs := []widget.RichTextSegment{seg(strings.Join(meta, "　·　"), theme.SizeNameText, colorMuted, false)}
+	line := func(text string, c fyne.ThemeColorName) {
+		s := seg(text, theme.SizeNameSubHeadingText, c, true)
+		s.Style.Inline = false
+		segs = append(segs, s)
+	}
+	segs[0].(*widget.TextSegment).Style.Inline = false
+	if p, ok := postingOf(it.Published, it.ValidFrom, it.PostingDays, k.now(), k.feedLoc); ok {
+		c := fyne.ThemeColorName(theme.ColorNamePrimary)
+		if p.Left <= 3 {
+			c = colorUrgent
+		}
+		line(p.Text(), c)
+	} else if it.Normative || it.ValidUntil != "" {
+		line(validityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
+	}
+	return segs
+}
+
+func (v *displayView) showEmpty() {
+	k := v.k
+	v.shownID, v.shownSum = "", ""
+	show(v.slide, false)
+	show(v.empty, true)
+	setRich(v.counter)
+	title := seg("目前没有需要公示的公告", sizeTitle, theme.ColorNameForeground, true)
+	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
+	line := func(text string) *widget.TextSegment {
+		s := seg(text, theme.SizeNameSubHeadingText, colorMuted, false)
+		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
+		return s
+	}
+	setRich(v.emptyT, title,
+		line(k.deps.Store.PlaceName(k.deps.Location)+"的政务公开信息会在发布后自动显示在这里。"),
+		line("如有疑问，请咨询村（居）民委员会。"))
+	v.themed.Refresh()
+}
+
+// displayLayout: header, stale banner and ticker on top (each measured at
+// the full width, so a wrapped banner gets its real height), the footer at
+// the bottom, the slide in between.
+type displayLayout struct{}
+
+const displayGap float32 = 16
+
+func (displayLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
+
+func (displayLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	n := len(objs)
+	slide, footer := objs[n-2], objs[n-1]
+	var y float32
+	for _, o := range objs[:n-2] {
+		if !o.Visible() {
+			continue
+		}
+		h := height(o, s.Width)
+		o.Move(fyne.NewPos(0, y))
+		y += h + displayGap
+	}
+	fh := height(footer, s.Width)
+	footer.Move(fyne.NewPos(0, s.Height-fh))
+	slide.Move(fyne.NewPos(0, y))
+	slide.Resize(fyne.NewSize(s.Width, max(0, s.Height-fh-displayGap-y)))
+}
+
+const qrSize float32 = 340
+
+// qrLayout: the code above its caption in the narrow landscape column,
+// beside it across the bottom of a portrait screen.
+type qrLayout struct{}
+
+func (qrLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(qrSize, qrSize+objs[1].MinSize().Height)
+}
+
+func (qrLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	img, caption := objs[0], objs[1]
+	img.Resize(fyne.NewSquareSize(qrSize))
+	if s.Width >= 2*qrSize {
+		img.Move(fyne.NewPos(0, 0))
+		ch := height(caption, s.Width-qrSize-24)
+		caption.Move(fyne.NewPos(qrSize+24, (qrSize-ch)/2))
+		return
+	}
+	img.Move(fyne.NewPos((s.Width-qrSize)/2, 0))
+	height(caption, s.Width)
+	caption.Move(fyne.NewPos(0, qrSize))
+}
+
+// slideLayout: heading block on top; the body's first page fills the
+// rest; the QR code on the right in landscape, bottom right in portrait.
+type slideLayout struct{}
+
+func (l *slideLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
+
+func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	head, body, qr := objs[0], objs[1], objs[2]
+	const gap float32 = 20
+	qw := float32(0)
+	if qr.Visible() {
+		qw = 380
+	}
+	if s.Width > s.Height {
+		mw := s.Width - qw - gap
+		if qw == 0 {
+			mw = s.Width
+		}
+		hh := height(head, mw)
+		head.Move(fyne.NewPos(0, 0))
+		body.Move(fyne.NewPos(0, hh+gap))
+		body.Resize(fyne.NewSize(mw, s.Height-hh-gap))
+		qr.Move(fyne.NewPos(s.Width-qw, 0))
+		qr.Resize(fyne.NewSize(qw, qr.MinSize().Height))
+		return
+	}
+	hh := height(head, s.Width)
+	head.Move(fyne.NewPos(0, 0))
+	qh := float32(0)
+	if qw > 0 {
+		qh = qrSize
+		qr.Move(fyne.NewPos(0, s.Height-qh))
+		qr.Resize(fyne.NewSize(s.Width, qh))
+	}
+	body.Move(fyne.NewPos(0, hh+gap))
+	body.Resize(fyne.NewSize(s.Width, s.Height-hh-gap-qh-gap))
+}

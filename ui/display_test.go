@@ -1,0 +1,285 @@
+package ui
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"gongkai/config"
+	"gongkai/store"
+)
+
+func sums(specs ...string) []store.Summary {
+	var out []store.Summary
+	for _, s := range specs {
+		id, prio, _ := strings.Cut(s, ":")
+		out = append(out, store.Summary{ID: id, Priority: prio})
+	}
+	return out
+}
+
+func ids(r *Rotation) []string {
+	var out []string
+	for _, s := range r.Slides() {
+		out = append(out, s.ID)
+	}
+	return out
+}
+
+func TestRotationOrderAndDwell(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	r := Rotation{Dwell: 10 * time.Second}
+	// the store gives pinned first; an emergency still goes before it
+	r.Set(sums("p:pinned", "a", "u:urgent", "b"), t0)
+	if got := ids(&r); !slices.Equal(got, []string{"u", "p", "a", "b"}) {
+		t.Fatalf("order = %v, want urgent, pinned, then the rest", got)
+	}
+	var seen []string
+	now := t0
+	for range 6 {
+		s, _ := r.Current()
+		seen = append(seen, s.ID)
+		wake := r.NextWake(now)
+		if want := now.Add(r.DwellOf(s)); !wake.Equal(want) {
+			t.Fatalf("%s: next wake %v, want %v", s.ID, wake.Sub(now), want.Sub(now))
+		}
+		if r.Step(wake.Add(-time.Millisecond)) {
+			t.Fatalf("%s left before its dwell", s.ID)
+		}
+		if !r.Step(wake) {
+			t.Fatalf("%s did not leave after its dwell", s.ID)
+		}
+		now = wake
+	}
+	if !slices.Equal(seen, []string{"u", "p", "a", "b", "u", "p"}) {
+		t.Errorf("shown %v", seen)
+	}
+	if d := r.DwellOf(Slide{Priority: "urgent"}); d != 20*time.Second {
+		t.Errorf("urgent dwell %v, want 2×", d)
+	}
+	if d := (&Rotation{}).DwellOf(Slide{}); d != 15*time.Second {
+		t.Errorf("default dwell %v", d)
+	}
+}
+
+func TestRotationKeepsSlideAcrossSync(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	r := Rotation{Dwell: 10 * time.Second}
+	r.Set(sums("a", "b", "c"), t0)
+	r.Step(t0.Add(10 * time.Second)) // b is up
+	r.Set(sums("new:urgent", "a", "b", "c"), t0.Add(12*time.Second))
+	if s, _ := r.Current(); s.ID != "b" {
+		t.Fatalf("after a sync the screen shows %s, want b still", s.ID)
+	}
+	if !r.Step(t0.Add(20 * time.Second)) {
+		t.Fatal("b overstayed: its time so far was lost")
+	}
+	r.Set(sums("a"), t0.Add(21*time.Second)) // c was withdrawn
+	if s, _ := r.Current(); s.ID != "a" {
+		t.Errorf("current %s after withdrawal", s.ID)
+	}
+	r.Set(nil, t0.Add(22*time.Second))
+	if _, ok := r.Current(); ok || r.Step(t0.Add(time.Hour)) {
+		t.Error("empty rotation has a slide")
+	}
+}
+
+func TestHoursAndNextWake(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	day := func(h, m int) time.Time { return time.Date(2026, 11, 25, h, m, 0, 0, cst) }
+	r := Rotation{Dwell: 15 * time.Second, Hours: Hours{On: 7 * 60, Off: 21 * 60}}
+	r.Set(sums("a", "b"), day(20, 59))
+	for _, c := range []struct {
+		at   time.Time
+		on   bool
+		wake time.Time
+	}{
+		{day(6, 59), false, day(7, 0)},
+		{day(7, 0), true, day(7, 0).Add(time.Minute)},          // the clock's next minute
+		{day(20, 59), true, day(20, 59).Add(15 * time.Second)}, // the next slide
+		{day(21, 0), false, day(7, 0).AddDate(0, 0, 1)},        // asleep until morning
+		{day(23, 30), false, day(7, 0).AddDate(0, 0, 1)},
+	} {
+		if got := r.Hours.IsOn(c.at); got != c.on {
+			t.Errorf("%s: on = %v", c.at.Format("15:04"), got)
+		}
+		if got := r.NextWake(c.at); !got.Equal(c.wake) {
+			t.Errorf("%s: next wake %s, want %s", c.at.Format("15:04"), got.Format("Jan 2 15:04:05"), c.wake.Format("Jan 2 15:04:05"))
+		}
+	}
+	// the minute before the off time wakes exactly at it
+	r2 := Rotation{Dwell: time.Hour, Hours: Hours{On: 7 * 60, Off: 21 * 60}}
+	r2.Set(sums("a"), day(20, 59))
+	if got := r2.NextWake(day(20, 59).Add(30 * time.Second)); !got.Equal(day(21, 0)) {
+		t.Errorf("wake before off = %s", got.Format("15:04:05"))
+	}
+	overnight := Hours{On: 18 * 60, Off: 2 * 60}
+	if !overnight.IsOn(day(1, 0)) || overnight.IsOn(day(12, 0)) || !overnight.IsOn(day(19, 0)) {
+		t.Error("overnight hours")
+	}
+	if !(Hours{}).IsOn(day(3, 0)) {
+		t.Error("no hours means always on")
+	}
+	if h := HoursOf("07:00", "21:00"); h != (Hours{420, 1260}) {
+		t.Errorf("HoursOf = %v", h)
+	}
+}
+
+// newTestDisplay runs the display on the demo store.
+func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, *clock) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	c := &clock{t: demoNow}
+	if d.Store == nil {
+		d.Store = demoStore(t)
+	}
+	d.Location, d.Clock, d.Mode, d.Ticks = dongwan, c.Now, config.ModeDisplay, make(chan time.Time)
+	w := test.NewWindow(nil)
+	w.SetPadded(false)
+	t.Cleanup(w.Close)
+	k := New(a, w, d)
+	t.Cleanup(k.Close)
+	w.Resize(size)
+	return k, w, c
+}
+
+func TestDisplayShowsUrgentFirstAndRotates(t *testing.T) {
+	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second}, landscape)
+	v := k.disp
+	first := textOf(v.title)
+	if !strings.Contains(first, "停水") || !strings.Contains(textOf(v.topic), "紧急") {
+		t.Fatalf("first slide %q, want the urgent water outage", first)
+	}
+	if !strings.Contains(textOf(v.tickT), "停水") || !v.ticker.Visible() {
+		t.Error("urgent ticker missing")
+	}
+	if !strings.Contains(textOf(v.place), "东湾村") || !strings.Contains(textOf(v.clock), "11月25日") {
+		t.Errorf("header: %q %q", textOf(v.place), textOf(v.clock))
+	}
+	if v.stale.Visible() {
+		t.Error("fresh content marked stale")
+	}
+	// urgent: twice the dwell
+	c.t = c.t.Add(19 * time.Second)
+	k.Tick()
+	if textOf(v.title) != first {
+		t.Fatal("urgent notice left before 2× dwell")
+	}
+	c.t = c.t.Add(time.Second)
+	next := k.Tick()
+	if textOf(v.title) == first {
+		t.Fatal("rotation did not move on")
+	}
+	if !strings.Contains(textOf(v.counter), "第 2 /") {
+		t.Errorf("counter %q", textOf(v.counter))
+	}
+	if d := next.Sub(c.t); d <= 0 || d > 20*time.Second {
+		t.Errorf("next wake in %v", d)
+	}
+	if v.qr.Image == nil && strings.Contains(textOf(v.title), "2027") {
+		t.Error("notice with a URL has no QR code")
+	}
+}
+
+func TestDisplayEmptySlide(t *testing.T) {
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	k, _, _ := newTestDisplay(t, Deps{Store: st}, portrait)
+	v := k.disp
+	if !v.empty.Visible() || v.slide.Visible() {
+		t.Fatal("empty store: the empty slide is not up")
+	}
+	if !strings.Contains(textOf(v.emptyT), "目前没有需要公示的公告") {
+		t.Errorf("empty slide: %q", textOf(v.emptyT))
+	}
+	if !v.stale.Visible() {
+		t.Error("a screen that never synced must say so")
+	}
+}
+
+func TestDisplayStaleBanner(t *testing.T) {
+	k, _, c := newTestDisplay(t, Deps{StaleAfter: 72 * time.Hour}, landscape)
+	v := k.disp
+	c.t = demoNow.Add(71 * time.Hour)
+	k.Tick()
+	if v.stale.Visible() {
+		t.Fatal("stale before the configured age")
+	}
+	c.t = demoNow.Add(73 * time.Hour)
+	k.Tick()
+	if !v.stale.Visible() || !strings.Contains(textOf(v.staleT), "3 天未能更新") {
+		t.Fatalf("stale banner: %v %q", v.stale.Visible(), textOf(v.staleT))
+	}
+	// an expired feed is stale whatever the sync age
+	c.t = k.feed.Expires.Add(time.Minute)
+	k.Tick()
+	if !strings.Contains(textOf(v.staleT), "已过有效期") {
+		t.Errorf("expired: %q", textOf(v.staleT))
+	}
+}
+
+func TestDisplayOffHours(t *testing.T) {
+	// demoNow is 10:00 in the feed's zone: lit from 07:00 to 21:00
+	k, _, c := newTestDisplay(t, Deps{Hours: Hours{On: 7 * 60, Off: 21 * 60}}, landscape)
+	v := k.disp
+	k.Tick()
+	if !v.content.Visible() || v.dark.Visible() {
+		t.Fatal("dark during the day")
+	}
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	wake := k.Tick()
+	if v.content.Visible() || !v.dark.Visible() {
+		t.Fatal("still lit after the off time")
+	}
+	morning := time.Date(2026, 11, 26, 7, 0, 0, 0, k.feedLoc)
+	if !wake.Equal(morning) {
+		t.Fatalf("asleep until %v, want %v: no timer may fire during the night", wake, morning)
+	}
+	c.t = c.t.Add(3 * time.Hour) // a stray wake in the night changes nothing
+	if wake := k.Tick(); !wake.Equal(morning) || v.content.Visible() {
+		t.Fatalf("night tick: wake %v lit %v", wake, v.content.Visible())
+	}
+	c.t = morning
+	k.Tick()
+	if !v.content.Visible() || v.dark.Visible() {
+		t.Fatal("not back on in the morning")
+	}
+}
+
+func TestDisplayTakesNewContentFromSync(t *testing.T) {
+	k, _, _ := newTestDisplay(t, Deps{}, landscape)
+	n := k.disp.rot.Len()
+	k.disp.rot.Set(nil, demoNow) // pretend the rotation was empty before a sync
+	k.reload()                   // what Store.Changed triggers
+	if k.disp.rot.Len() != n || !k.disp.slide.Visible() {
+		t.Errorf("after reload: %d slides, want %d", k.disp.rot.Len(), n)
+	}
+}
+
+func TestSwitchModeWithoutRestart(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	if k.disp.box.Visible() {
+		t.Fatal("touch kiosk shows the display")
+	}
+	c := *mustParse(t, "location = \"310118901201\"\nmode = \"display\"\n")
+	k.applyConfig(&c)
+	if !k.disp.box.Visible() || k.touchObjs[1].Visible() {
+		t.Fatal("display mode not applied")
+	}
+}
+
+func mustParse(t *testing.T, toml string) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"slices"
+	"time"
+
+	"gongkai/feed"
+	"gongkai/store"
+)
+
+// Hours are a display's on and off times of day, in minutes after
+// midnight of the clock's location. On == Off means always on.
+type Hours struct{ On, Off int }
+
+// IsOn reports whether the screen should be lit at t. Off before On is an
+// overnight schedule (on 18:00, off 02:00).
+func (h Hours) IsOn(t time.Time) bool {
+	if h.On == h.Off {
+		return true
+	}
+	m := t.Hour()*60 + t.Minute()
+	if h.On < h.Off {
+		return m >= h.On && m < h.Off
+	}
+	return m >= h.On || m < h.Off
+}
+
+// next is the first moment after t at minute-of-day m.
+func next(t time.Time, m int) time.Time {
+	c := time.Date(t.Year(), t.Month(), t.Day(), m/60, m%60, 0, 0, t.Location())
+	if !c.After(t) {
+		c = time.Date(t.Year(), t.Month(), t.Day()+1, m/60, m%60, 0, 0, t.Location())
+	}
+	return c
+}
+
+// Slide is one notice in the rotation.
+type Slide struct {
+	ID       string
+	Priority string
+}
+
+// Rotation decides which notice a display shows and when it next has to
+// wake up. It holds no timer and reads no clock: the display calls Step
+// and NextWake with the time, so tests step time by hand.
+type Rotation struct {
+	Dwell time.Duration // per ordinary slide; urgent and pinned get 2×
+	Hours Hours
+
+	slides []Slide
+	cur    int
+	since  time.Time // when the current slide went up
+}
+
+// Set replaces the notices, urgent first, then pinned, then the rest in
+// the store's order (newest first). The slide on screen stays on screen
+// with its time so far, so a sync does not restart or skip it.
+func (r *Rotation) Set(items []store.Summary, now time.Time) {
+	var curID string
+	if s, ok := r.Current(); ok {
+		curID = s.ID
+	}
+	slides := make([]Slide, 0, len(items))
+	for _, it := range items {
+		slides = append(slides, Slide{ID: it.ID, Priority: it.Priority})
+	}
+	// an emergency (water cut tonight) before what is merely pinned
+	slices.SortStableFunc(slides, func(a, b Slide) int { return rank(a.Priority) - rank(b.Priority) })
+	r.slides = slides
+	r.cur = 0
+	if i := slices.IndexFunc(slides, func(s Slide) bool { return s.ID == curID }); i >= 0 {
+		r.cur = i
+	} else {
+		r.since = now
+	}
+	if r.since.IsZero() {
+		r.since = now
+	}
+}
+
+// Slides is the rotation order.
+func (r *Rotation) Slides() []Slide { return r.slides }
+
+// Index is the position of the current slide.
+func (r *Rotation) Index() int { return r.cur }
+
+// Current is the slide on screen; false when there are no notices.
+func (r *Rotation) Current() (Slide, bool) {
+	if len(r.slides) == 0 {
+		return Slide{}, false
+	}
+	return r.slides[r.cur], true
+}
+
+// DwellOf is how long s stays up.
+func (r *Rotation) DwellOf(s Slide) time.Duration {
+	d := r.Dwell
+	if d <= 0 {
+		d = 15 * time.Second
+	}
+	if s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned {
+		return 2 * d
+	}
+	return d
+}
+
+// due is when the current slide has been up long enough.
+func (r *Rotation) due() time.Time {
+	s, _ := r.Current()
+	return r.since.Add(r.DwellOf(s))
+}
+
+// Step moves to the next slide when the current one's time is up and
+// reports whether it moved. A clock that jumped backwards (an NTP fix)
+// restarts the slide instead of freezing it.
+func (r *Rotation) Step(now time.Time) bool {
+	if now.Before(r.since) {
+		r.since = now
+	}
+	if len(r.slides) < 2 || now.Before(r.due()) {
+		return false
+	}
+	r.cur = (r.cur + 1) % len(r.slides)
+	r.since = now
+	return true
+}
+
+// NextWake is when the display must next do something: while off, only
+// the on time (nothing redraws at night); while on, the sooner of the next
+// slide, the next minute of the clock on screen, and the off time.
+func (r *Rotation) NextWake(now time.Time) time.Time {
+	if !r.Hours.IsOn(now) {
+		return next(now, r.Hours.On)
+	}
+	wake := now.Truncate(time.Minute).Add(time.Minute)
+	if len(r.slides) > 0 {
+		// also with one slide: the list is re-read then, so notices that
+		// start or end today come and go without a sync
+		if d := r.due(); d.Before(wake) {
+			wake = d
+		}
+	}
+	if r.Hours.On != r.Hours.Off {
+		if off := next(now, r.Hours.Off); off.Before(wake) {
+			wake = off
+		}
+	}
+	if !wake.After(now) {
+		wake = now.Add(time.Second)
+	}
+	return wake
+}
+
+// Show puts the notice id up now, if it is in the rotation (screenshots,
+// a publisher's preview of one notice as the road will see it).
+func (r *Rotation) Show(id string, now time.Time) bool {
+	i := slices.IndexFunc(r.slides, func(s Slide) bool { return s.ID == id })
+	if i < 0 {
+		return false
+	}
+	r.cur, r.since = i, now
+	return true
+}

@@ -1,0 +1,99 @@
+package ui
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"gongkai/config"
+	"gongkai/store"
+)
+
+// TestWriteDisplayAdminShots renders the display and admin screens into
+// $GONGKAI_SHOTS for a person to look at; skipped otherwise.
+func TestWriteDisplayAdminShots(t *testing.T) {
+	out := os.Getenv("GONGKAI_SHOTS")
+	if out == "" {
+		t.Skip("set GONGKAI_SHOTS=DIR to write screenshots")
+	}
+	st := demoStore(t)
+	at := func(d time.Duration) func() time.Time { return func() time.Time { return demoNow.Add(d) } }
+	cfg, err := config.Parse([]byte("location = \"" + dongwan + "\"\nsources = [\"https://example.gov.cn/qinghe/feed/\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := Deps{Store: st, Location: dongwan, Clock: at(0), Demo: true,
+		Admin: AdminDeps{Version: "0.1.0", Build: "test", Commit: "abc1234", PublisherKey: "3f2a 91c0 77de 0b12", Config: cfg,
+			LogLines: func() []string {
+				return []string{`{"time":"2026-11-25T09:58:01+08:00","level":"INFO","msg":"sync done","version":7}`,
+					`{"time":"2026-11-25T09:59:11+08:00","level":"WARN","msg":"sync failed","err":"dial tcp: no route"}`}
+			}}}
+	for _, size := range []fyne.Size{portrait, landscape} {
+		o := orient(size)
+		shot := func(name string, d Deps, screenName string) {
+			t.Helper()
+			img, err := Screenshot(d, screenName, size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writePNG(t, filepath.Join(out, name+"-"+o+".png"), img)
+		}
+		shot("display", base, "display")
+		empty := base
+		empty.Store = emptyStore(t) // a new screen before its first sync
+		shot("display-empty", empty, "display")
+		stale := base
+		stale.Clock = at(5 * 24 * time.Hour)
+		shot("display-stale", stale, "display")
+		off := base
+		off.Hours = Hours{On: 7 * 60, Off: 21 * 60}
+		off.Clock = at(13 * time.Hour) // 23:00
+		shot("display-off", off, "display")
+		for _, p := range []string{"pin", "status", "settings", "log", "sync"} {
+			shot("admin-"+p, base, "admin:"+p)
+		}
+
+		// the USB preview needs fake media and a fake diff
+		a := test.NewTempApp(t)
+		w := test.NewWindow(nil)
+		w.SetPadded(false)
+		d := base
+		d.Ticks = make(chan time.Time)
+		d.Admin.Unlocked = true
+		d.Admin.Preview = func(context.Context, string) (ImportDiff, error) {
+			return ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
+		}
+		d.Admin.Import = nil
+		k := New(a, w, d)
+		w.Resize(size)
+		k.admin.async = func(_ string, fn func()) { fn() }
+		k.admin.open(purposeOpen)
+		k.admin.showPage(pageUSB)
+		k.admin.volumesChanged([]string{"/media/usb0/gongkai-feed"})
+		writePNG(t, filepath.Join(out, "admin-usblist-"+o+".png"), w.Canvas().Capture())
+		k.admin.pages[pageUSB].(*usbPage).preview("/media/usb0/gongkai-feed")
+		writePNG(t, filepath.Join(out, "admin-usb-"+o+".png"), w.Canvas().Capture())
+		k.admin.showPage(pageSettings)
+		s := k.admin.pages[pageSettings].(*settingsPage)
+		s.edit(s.settings()[0])
+		s.value = "31011890"
+		s.updateEditor()
+		writePNG(t, filepath.Join(out, "admin-edit-"+o+".png"), w.Canvas().Capture())
+		k.Close()
+		w.Close()
+	}
+}
+
+func emptyStore(t *testing.T) *store.Store {
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
