@@ -434,6 +434,8 @@ func TestAttacksLeaveTheStoreUnchanged(t *testing.T) {
 			}},
 		{name: "screen clock past expiry", base: "v1", clock: 31 * 24 * time.Hour, is: feed.ErrExpired, says: "expired",
 			feed: func(t *testing.T, f *fixture) string { return f.v2 }},
+		{name: "stored version re-served after it expired", base: "v1", clock: 31 * 24 * time.Hour, is: feed.ErrExpired, says: "expired",
+			feed: func(t *testing.T, f *fixture) string { return f.v1 }},
 		{name: "older version replayed", base: "v2", is: feed.ErrRollback, says: "older than stored 2",
 			feed: func(t *testing.T, f *fixture) string { return f.v1 }},
 		{name: "same version, different content", base: "v2", is: feed.ErrFork, says: "same version",
