@@ -151,6 +151,8 @@ func runKiosk(env *Env, args []string) error {
 		defer stopWitness()
 	}
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
+	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
+	defer startWatchdog()()
 	w.ShowAndRun()
 	lg.Info("kiosk stopped")
 	return nil

@@ -6,8 +6,10 @@ set -euo pipefail
 
 # gcc + pkg-config + GL/X headers: the cgo build of Fyne's window driver.
 # xvfb: the real-window smoke tests. nginx-light: network sync tests.
+# x11-utils (xwininfo), imagemagick (import), xdotool: the smoke test and
+# the screen benchmark find, photograph and tap the real window.
 # fonts-droid-fallback is not needed: the font ships inside the binary.
-want=(gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth nginx-light "$@")
+want=(gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth nginx-light x11-utils imagemagick xdotool "$@")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
