@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/ed25519"
 	"errors"
@@ -15,6 +16,7 @@ import (
 
 	"gongkai/atomicfile"
 	"gongkai/feed"
+	"gongkai/paper"
 	"gongkai/proof"
 	"gongkai/store"
 )
@@ -22,7 +24,7 @@ import (
 // Proof of display: the report of what this screen showed, its signed
 // export, and the check of an export someone hands back.
 func init() {
-	register("report", "proof of display: --data DIR [--item ID] [--json] [--out FILE.json] | --verify FILE.json [--device FILE]", runReport)
+	register("report", "proof of display: --data DIR [--item ID] [--json] [--out FILE.json|FILE.pdf] | --verify FILE.json [--device FILE]", runReport)
 }
 
 func runReport(env *Env, args []string) error {
@@ -30,7 +32,7 @@ func runReport(env *Env, args []string) error {
 	data := dataFlag(fs)
 	item := fs.String("item", "", "only this notice")
 	asJSON := fs.Bool("json", false, "print JSON")
-	out := fs.String("out", "", "write a signed export: FILE.json")
+	out := fs.String("out", "", "write a signed export FILE.json, or a printable certificate FILE.pdf")
 	verify := fs.String("verify", "", "check a signed export FILE.json and exit non-zero if it was changed")
 	device := fs.String("device", "", "with --verify: the screen's device.pub the export must be signed by")
 	// Until the screen's configuration carries its on-hours, they are given
@@ -50,9 +52,8 @@ func runReport(env *Env, args []string) error {
 		switch strings.ToLower(filepath.Ext(*out)) {
 		case ".json":
 		case ".pdf":
-			return errors.New("PDF export not built yet (issue 7): use --out FILE.json")
 		default:
-			return fmt.Errorf("--out %s: want a .json file", *out)
+			return fmt.Errorf("--out %s: want a .json or .pdf file", *out)
 		}
 	}
 
@@ -91,6 +92,27 @@ func runReport(env *Env, args []string) error {
 		return proof.NewReport(log.PublicKey(), covs, tz, hours, now), nil
 	}
 
+	if *out != "" && strings.EqualFold(filepath.Ext(*out), ".pdf") {
+		// The certificate is for paper; the evidence stays in the JSON
+		// export, which the certificate tells its reader to verify.
+		recs, err := log.Records()
+		if err != nil {
+			return err
+		}
+		rep, err := build(recs)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := paper.Certificate(&buf, rep, feed.Fingerprint(log.PublicKey())); err != nil {
+			return err
+		}
+		if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
+			return fmt.Errorf("writing %s: %w", *out, err)
+		}
+		fmt.Fprintf(env.Stdout, "wrote %s: certificate of %d notices, device %s\n", *out, len(rep.Notices), rep.Device)
+		return nil
+	}
 	if *out != "" {
 		export, err := log.Export(build)
 		if err != nil {
