@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -77,5 +78,46 @@ func TestGCRemovesUnreferencedAttachments(t *testing.T) {
 	sp, err := s.Space()
 	if err != nil || sp.FileSize == 0 || sp.CompactionDue() {
 		t.Errorf("Space: %+v %v", sp, err)
+	}
+}
+
+// A big feed replaced by a small one leaves the file mostly free space;
+// Compact shrinks it and the store keeps working on the new file.
+func TestCompactShrinksAndKeepsContent(t *testing.T) {
+	s, dir := openTemp(t)
+	p := newPublisher(t)
+	body := strings.Repeat("村务公开内容。", 400)
+	var big []feed.Item
+	for i := range 3000 {
+		big = append(big, item(fmt.Sprintf("n-%04d", i), func(it *feed.Item) { it.Body = body }))
+	}
+	mustApply(t, s, p.next(t, big))
+	mustApply(t, s, p.next(t, big[:10]))
+	before, err := s.Space()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !before.CompactionDue() {
+		t.Fatalf("space %+v: expected a compaction to be due", before)
+	}
+	if err := s.Compact(); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Space()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.FileSize*4 > before.FileSize {
+		t.Errorf("file %d bytes after compaction, %d before", after.FileSize, before.FileSize)
+	}
+	if sums, err := s.ItemSums(); err != nil || len(sums) != 10 {
+		t.Fatalf("after compaction: %d items, %v", len(sums), err)
+	}
+	if problems, err := s.Check(); err != nil || len(problems) != 0 {
+		t.Errorf("check after compaction: %v %v", problems, err)
+	}
+	mustApply(t, s, p.next(t, big[:20])) // still writable
+	if _, err := os.Stat(filepath.Join(dir, dbFile+".compact")); !os.IsNotExist(err) {
+		t.Errorf("temporary file left behind: %v", err)
 	}
 }

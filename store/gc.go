@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
+
+	"gongkai/atomicfile"
 )
 
 // GC removes attachment files no stored item references: those an Apply
@@ -54,16 +56,63 @@ func (sp Space) CompactionDue() bool {
 }
 
 // Space measures the database file. bbolt never shrinks its file: after a
-// big feed is replaced by a small one the space stays reserved. Compacting
-// means copying into a new file and swapping it in while nothing has the
-// database open, which the running kiosk cannot promise; so this only
-// measures, and a restart-time compaction can act on it.
+// big feed is replaced by a small one the space stays reserved until
+// Compact.
 func (s *Store) Space() (Space, error) {
 	fi, err := os.Stat(filepath.Join(s.dir, dbFile))
 	if err != nil {
 		return Space{}, fmt.Errorf("store: space: %w", err)
 	}
+	s.dbMu.RLock()
 	st := s.db.Stats()
 	page := int64(s.db.Info().PageSize)
+	s.dbMu.RUnlock()
 	return Space{FileSize: fi.Size(), Free: int64(st.FreePageN+st.PendingPageN) * page}, nil
+}
+
+// Compact copies the database into a new, dense file and swaps it in. It
+// waits for running transactions and holds new ones off while it works
+// (seconds at kiosk sizes), so call it from housekeeping, not on a hot path.
+// The old file stays in place until the new one is complete and synced: a
+// crash at any moment leaves one whole database.
+func (s *Store) Compact() error {
+	s.writeMu.Lock() // no Apply may commit into the file being copied
+	defer s.writeMu.Unlock()
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
+	path := filepath.Join(s.dir, dbFile)
+	tmp := path + ".compact"
+	os.Remove(tmp)
+	dst, err := bolt.Open(tmp, 0o600, &bolt.Options{Timeout: s.opt.Timeout, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	err = bolt.Compact(dst, s.db, 16<<20)
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	if err := s.db.Close(); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store: compact: %w", err)
+	}
+	renameErr := os.Rename(tmp, path)
+	if renameErr == nil {
+		renameErr = atomicfile.SyncDir(s.dir)
+	}
+	// Reopen whichever file is in place now: the compacted one, or the old
+	// one if the rename failed.
+	db, err := openBolt(path, s.opt)
+	if err != nil {
+		return fmt.Errorf("store: compact: reopening: %w", err)
+	}
+	s.db = db
+	if renameErr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("store: compact: %w", renameErr)
+	}
+	return nil
 }

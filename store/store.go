@@ -22,8 +22,10 @@ import (
 // writers and isolates readers; the cached state and the search index are
 // guarded by mu.
 type Store struct {
-	dir string
-	db  *bolt.DB
+	dir  string
+	opt  Options
+	dbMu sync.RWMutex // held for reading by every transaction, for writing only by Compact's swap
+	db   *bolt.DB
 
 	writeMu sync.Mutex // one writer at a time, so caches follow commit order
 
@@ -59,7 +61,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{dir: dir, db: db}
+	s := &Store{dir: dir, opt: opt, db: db}
 	if err := s.init(opt.ReadOnly); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -231,6 +233,8 @@ func MoveAside(dir string, now time.Time) error {
 // Close closes the database.
 func (s *Store) Close() error {
 	s.bg.Wait()
+	s.dbMu.Lock()
+	defer s.dbMu.Unlock()
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)
 	}
@@ -241,11 +245,15 @@ func (s *Store) Close() error {
 // page can cause) into an error wrapping ErrDamaged.
 func (s *Store) view(fn func(*bolt.Tx) error) (err error) {
 	defer recoverDamage(&err)
+	s.dbMu.RLock()
+	defer s.dbMu.RUnlock()
 	return s.db.View(fn)
 }
 
 func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 	defer recoverDamage(&err)
+	s.dbMu.RLock()
+	defer s.dbMu.RUnlock()
 	return s.db.Update(fn)
 }
 

@@ -290,9 +290,11 @@ func (s *Scheduler) housekeeping() {
 	if sp, err := s.st.Space(); err != nil {
 		s.opt.Log("housekeeping: %v", err)
 	} else if sp.CompactionDue() {
-		// See store.Space: compacting needs the database closed, which
-		// only a restart can promise.
-		s.opt.Log("housekeeping: database compaction due: %d of %d MiB free", sp.Free>>20, sp.FileSize>>20)
+		if err := s.st.Compact(); err != nil {
+			s.opt.Log("housekeeping: %v", err)
+		} else {
+			s.opt.Log("housekeeping: compacted the database: %d of %d MiB were free", sp.Free>>20, sp.FileSize>>20)
+		}
 	}
 	n, err := PruneCache(filepath.Join(s.dataDir, "http"), s.clock.Now().Add(-PartialMaxAge))
 	if err != nil {
