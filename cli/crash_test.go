@@ -19,15 +19,16 @@ import (
 )
 
 // crashItems is one of two contents of a feed big enough for a sync to
-// take a while: ~500 items for four kinds of location, some with
-// attachments. Content B changes half of A's items and attachments,
-// removes some and adds others, so each switch rewrites much of the store.
-func crashItems(b bool) []synctest.Item {
+// take a while: n items (500 unless GONGKAI_TORTURE_ITEMS says otherwise)
+// for four kinds of location, some with attachments. Content B changes half
+// of A's items and attachments, removes some and adds others, so each
+// switch rewrites much of the store.
+func crashItems(b bool, n int) []synctest.Item {
 	locs := [][]string{{synctest.Village}, {synctest.OtherVillage}, {synctest.Town}, {"all"}}
 	var items []synctest.Item
-	lo, hi := 0, 500
+	lo, hi := 0, n
 	if b {
-		lo, hi = 40, 560
+		lo, hi = n*2/25, n+n*3/25
 	}
 	for i := lo; i < hi; i++ {
 		edition := "A"
@@ -58,7 +59,8 @@ func crashItems(b bool) []synctest.Item {
 // TestSyncSurvivesKill kills real sync processes with SIGKILL at random
 // moments. After each kill the store must be sound (Check finds nothing)
 // and hold exactly the old version or the new one, whole; and the next
-// sync must complete. GONGKAI_TORTURE=N runs N rounds instead of 40.
+// sync must complete. GONGKAI_TORTURE=N runs N rounds instead of 40, on a
+// feed of GONGKAI_TORTURE_ITEMS items (500); make torture runs 500 on 3,000.
 func TestSyncSurvivesKill(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("needs SIGKILL")
@@ -70,13 +72,21 @@ func TestSyncSurvivesKill(t *testing.T) {
 	if n, err := strconv.Atoi(os.Getenv("GONGKAI_TORTURE")); err == nil && n > 0 {
 		rounds = n
 	}
+	var deadline time.Time // GONGKAI_TORTURE_MINUTES caps the run; the summary says how many rounds fit
+	if m, err := strconv.Atoi(os.Getenv("GONGKAI_TORTURE_MINUTES")); err == nil && m > 0 {
+		deadline = time.Now().Add(time.Duration(m) * time.Minute)
+	}
+	items := 500
+	if n, err := strconv.Atoi(os.Getenv("GONGKAI_TORTURE_ITEMS")); err == nil && n > 0 {
+		items = n
+	}
 	priv, pub := synctest.NewKey(t)
 	keyPath := filepath.Join(t.TempDir(), "publisher.pub")
 	if err := os.WriteFile(keyPath, pub, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	src, feedDir, data := t.TempDir(), t.TempDir(), filepath.Join(t.TempDir(), "screen")
-	contents := [2][]synctest.Item{crashItems(false), crashItems(true)}
+	contents := [2][]synctest.Item{crashItems(false, items), crashItems(true, items)}
 	want := map[int64]expectation{}
 	publishNext := func(b int) int64 {
 		synctest.WriteSource(t, src, contents[b])
@@ -103,7 +113,13 @@ func TestSyncSurvivesKill(t *testing.T) {
 
 	var old, new, unfinished int
 	rnd := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7))
+	done := 0
 	for round := range rounds {
+		if !deadline.IsZero() && time.Now().After(deadline) {
+			t.Logf("GONGKAI_TORTURE_MINUTES reached after %d of %d rounds", round, rounds)
+			break
+		}
+		done++
 		prev := int64(round + 2)
 		next := publishNext(round % 2)
 		cmd := exec.Command(os.Args[0], "sync", "--data", data)
@@ -133,7 +149,10 @@ func TestSyncSurvivesKill(t *testing.T) {
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(data, "blobs", "*", ".tmp-*"))
 	t.Logf("%d rounds: %d killed mid-run; store held the old version %d times, the new %d times (span %s); %d temporary files left by kills",
-		rounds, unfinished, old, new, span, len(leftovers))
+		done, unfinished, old, new, span, len(leftovers))
+	// one line for scripts/torture.sh; reached only when every round was sound
+	t.Logf("kill-summary: rounds=%d items=%d killed=%d old=%d new=%d span=%s leftovers=%d unsound=0",
+		done, len(contents[0]), unfinished, old, new, span.Round(time.Millisecond), len(leftovers))
 }
 
 type expectation struct {
