@@ -106,6 +106,13 @@ func openScreen(env *Env, data string) (*config.Config, *store.Store, error) {
 		return nil, nil, err
 	}
 	st, reset, err := store.OpenOrReset(data, store.Options{})
+	if errors.Is(err, syscall.EROFS) {
+		// A data directory that became read-only (a failing SD card
+		// remounted by the kernel) still holds the last good content:
+		// keep showing it; syncs will fail and say why.
+		fmt.Fprintf(env.Stderr, "gongkai: warning: %s is read-only; showing the stored content without syncing\n", data)
+		st, err = store.Open(data, store.Options{ReadOnly: true})
+	}
 	if err != nil {
 		return nil, nil, storeError(data, err)
 	}

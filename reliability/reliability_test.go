@@ -206,6 +206,9 @@ func TestReadOnlyDataDir(t *testing.T) {
 	if msg := err.Error(); strings.Contains(msg, "\n") || !strings.Contains(msg, "read-only") {
 		t.Errorf("error is not one clear line naming the cause: %q", msg)
 	}
+	if errors.Is(err, store.ErrDamaged) {
+		t.Errorf("a read-only data directory is reported as damage: %v", err)
+	}
 	t.Logf("read-only: %v", err)
 	after, st2 := s.shown(t, time.Now())
 	if st2.Version != st1.Version || !slices.Equal(before, after) {
