@@ -3,6 +3,7 @@ package paper
 import (
 	"bytes"
 	"fmt"
+	"gongkai/markdown"
 	"image"
 	"image/color"
 	"image/draw"
@@ -405,70 +406,15 @@ func firstLineIndent(rs []run, depth int) []run {
 
 func (r *mdRender) inlines(n ast.Node) []run {
 	var out []run
-	r.inline(n, false, &out)
+	for _, m := range markdown.Inlines(n, r.src) {
+		// paper sets code in the body face: a code span is just text
+		if k := len(out); k > 0 && out[k-1].bold == m.Bold {
+			out[k-1].text += m.Text
+			continue
+		}
+		out = append(out, run{text: m.Text, bold: m.Bold})
+	}
 	return out
-}
-
-func (r *mdRender) inline(n ast.Node, bold bool, out *[]run) {
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c := c.(type) {
-		case *ast.Text:
-			t := string(c.Segment.Value(r.src))
-			switch {
-			case c.HardLineBreak():
-				t += "\n"
-			case c.SoftLineBreak():
-				t += softBreak(t, c.NextSibling(), r.src)
-			}
-			appendRun(out, run{text: t, bold: bold})
-		case *ast.String:
-			appendRun(out, run{text: string(c.Value), bold: bold})
-		case *ast.Emphasis:
-			r.inline(c, true, out)
-		case *ast.CodeSpan:
-			var b strings.Builder
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if tx, ok := t.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(r.src))
-				}
-			}
-			appendRun(out, run{text: b.String(), bold: bold})
-		case *ast.Image:
-			appendRun(out, run{text: "［图］", bold: bold})
-		case *ast.AutoLink:
-			appendRun(out, run{text: string(c.Label(r.src)), bold: bold})
-		case *ast.RawHTML:
-		default:
-			r.inline(c, bold, out)
-		}
-	}
-}
-
-// softBreak joins source lines: nothing between Chinese characters, a
-// space between Latin words.
-func softBreak(before string, next ast.Node, src []byte) string {
-	last, _ := utf8.DecodeLastRuneInString(before)
-	if unicode.Is(unicode.Han, last) || unicode.IsPunct(last) && last > 0x2000 {
-		return ""
-	}
-	if t, ok := next.(*ast.Text); ok {
-		first, _ := utf8.DecodeRune(t.Segment.Value(src))
-		if unicode.Is(unicode.Han, first) {
-			return ""
-		}
-	}
-	return " "
-}
-
-func appendRun(out *[]run, r run) {
-	if r.text == "" {
-		return
-	}
-	if n := len(*out); n > 0 && (*out)[n-1].bold == r.bold {
-		(*out)[n-1].text += r.text
-		return
-	}
-	*out = append(*out, r)
 }
 
 // images places the image attachments after the body, each scaled to the

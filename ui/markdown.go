@@ -1,8 +1,8 @@
 package ui
 
 import (
+	"gongkai/markdown"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -151,71 +151,10 @@ func (r *mdRender) paragraph(runs []run, marker string, depth int) {
 
 func (r *mdRender) inlines(n ast.Node) []run {
 	var out []run
-	r.inline(n, false, &out)
+	for _, m := range markdown.Inlines(n, r.src) {
+		out = append(out, run{text: m.Text, bold: m.Bold, mono: m.Mono})
+	}
 	return out
-}
-
-func (r *mdRender) inline(n ast.Node, bold bool, out *[]run) {
-	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
-		switch c := c.(type) {
-		case *ast.Text:
-			t := string(c.Segment.Value(r.src))
-			switch {
-			case c.HardLineBreak():
-				t += "\n"
-			case c.SoftLineBreak():
-				t += softBreak(t, c.NextSibling(), r.src)
-			}
-			appendRun(out, run{text: t, bold: bold})
-		case *ast.String:
-			appendRun(out, run{text: string(c.Value), bold: bold})
-		case *ast.Emphasis:
-			// the one bundled face has no italic, so all emphasis is bold
-			r.inline(c, true, out)
-		case *ast.CodeSpan:
-			var b strings.Builder
-			for t := c.FirstChild(); t != nil; t = t.NextSibling() {
-				if tx, ok := t.(*ast.Text); ok {
-					b.Write(tx.Segment.Value(r.src))
-				}
-			}
-			appendRun(out, run{text: b.String(), bold: bold, mono: true})
-		case *ast.Image:
-			appendRun(out, run{text: "［图］", bold: bold})
-		case *ast.AutoLink:
-			appendRun(out, run{text: string(c.Label(r.src)), bold: bold})
-		case *ast.RawHTML:
-		default:
-			r.inline(c, bold, out)
-		}
-	}
-}
-
-// softBreak joins source lines: nothing between Chinese characters, a
-// space between Latin words.
-func softBreak(before string, next ast.Node, src []byte) string {
-	last, _ := utf8.DecodeLastRuneInString(before)
-	if unicode.Is(unicode.Han, last) || unicode.IsPunct(last) && last > 0x2000 {
-		return ""
-	}
-	if t, ok := next.(*ast.Text); ok {
-		first, _ := utf8.DecodeRune(t.Segment.Value(src))
-		if unicode.Is(unicode.Han, first) {
-			return ""
-		}
-	}
-	return " "
-}
-
-func appendRun(out *[]run, r run) {
-	if r.text == "" {
-		return
-	}
-	if n := len(*out); n > 0 && (*out)[n-1].bold == r.bold && (*out)[n-1].mono == r.mono {
-		(*out)[n-1].text += r.text
-		return
-	}
-	*out = append(*out, r)
 }
 
 func runSegs(runs []run, size fyne.ThemeSizeName, bold bool) []widget.RichTextSegment {
