@@ -27,27 +27,17 @@ const (
 // way a screen does: verify the signed manifest, check every object, put
 // the attachments, apply.
 func demoStore(t testing.TB) *store.Store {
+	st, _ := demoFeed(t)
+	return st
+}
+
+// demoFeed is demoStore that also returns a function publishing a later
+// version of the feed from another source folder and applying it.
+func demoFeed(t testing.TB) (*store.Store, func(srcDir string)) {
 	t.Helper()
 	dir := t.TempDir()
 	feedDir, dataDir := filepath.Join(dir, "feed"), filepath.Join(dir, "data")
-	keyFile, err := os.ReadFile("../assets/demokey/publisher.key")
-	if err != nil {
-		t.Fatal(err)
-	}
-	priv, err := feed.ParsePrivateKey(keyFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := publish.ParseSource("../assets/demo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := publish.Publish(src, feedDir, publish.Options{Key: priv, Now: demoNow.Add(-time.Hour)}); err != nil {
-		t.Fatal(err)
-	}
-	raw := readFile(t, filepath.Join(feedDir, feed.ManifestFile))
-	sig := readFile(t, filepath.Join(feedDir, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))))
-	v, err := feed.Verify(raw, sig, feed.Trust{Key: priv.Public().(ed25519.PublicKey), Now: demoNow})
+	priv, err := feed.ParsePrivateKey(readFile(t, "../assets/demokey/publisher.key"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,6 +46,35 @@ func demoStore(t testing.TB) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
+	next := func(srcDir string) {
+		t.Helper()
+		src, err := publish.ParseSource(srcDir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := publish.Publish(src, feedDir, publish.Options{Key: priv, Now: demoNow.Add(-time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		applyFeed(t, st, feedDir, priv.Public().(ed25519.PublicKey))
+	}
+	next("../assets/demo")
+	return st, next
+}
+
+// applyFeed verifies the feed in feedDir against the store's state and
+// applies it.
+func applyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.PublicKey) {
+	t.Helper()
+	state, err := st.State()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := readFile(t, filepath.Join(feedDir, feed.ManifestFile))
+	sig := readFile(t, filepath.Join(feedDir, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))))
+	v, err := feed.Verify(raw, sig, feed.Trust{Key: pub, Now: demoNow, FeedID: state.FeedID, Version: state.Version, Sum: state.ManifestSum})
+	if err != nil {
+		t.Fatal(err)
+	}
 	items := map[string][]byte{}
 	for _, ref := range v.Items {
 		data := readFile(t, filepath.Join(feedDir, filepath.FromSlash(ref.Path())))
@@ -78,7 +97,6 @@ func demoStore(t testing.TB) *store.Store {
 	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Source: feedDir, At: demoNow}); err != nil {
 		t.Fatal(err)
 	}
-	return st
 }
 
 func readFile(t testing.TB, path string) []byte {

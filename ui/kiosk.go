@@ -36,6 +36,10 @@ type Deps struct {
 	IdleTimeout   time.Duration // quiet time before "还在阅读吗？"; 90 s when zero
 	IdleCountdown time.Duration // the prompt's countdown; 15 s when zero
 
+	// Changes says the store was updated (Store.Changed() when nil). Tests
+	// hand in a channel they never send on and call Refresh themselves.
+	Changes <-chan struct{}
+
 	// Ticks drives the idle check and the display. Nil runs our own
 	// timer; tests hand in a channel that never fires and call CheckIdle
 	// or Tick themselves.
@@ -189,7 +193,11 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	w.SetCloseIntercept(k.RequestLeave)
 	k.applyMode()
 
-	k.goSafe("watch store", func() { k.watch(d.Store.Changed()) })
+	changes := d.Changes
+	if changes == nil {
+		changes = d.Store.Changed()
+	}
+	k.goSafe("watch store", func() { k.watch(changes) })
 	if d.Admin.Volumes != nil {
 		k.goSafe("watch volumes", func() { k.watchVolumes(d.Admin.Volumes) })
 	}
