@@ -18,21 +18,10 @@ func (s *Store) GC() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	keep := map[string]bool{}
-	err := s.view(func(tx *bolt.Tx) error {
-		recs := tx.Bucket(bucketRecords)
-		if recs == nil {
-			return nil
+	err := s.eachRecord(func(rec record) {
+		for _, a := range rec.Attachments {
+			keep[a.SHA256] = true
 		}
-		return recs.ForEach(func(k, v []byte) error {
-			rec, err := decodeRecord(v)
-			if err != nil {
-				return fmt.Errorf("item %s: %w", k, err)
-			}
-			for _, a := range rec.Attachments {
-				keep[a.SHA256] = true
-			}
-			return nil
-		})
 	})
 	if err != nil {
 		return fmt.Errorf("store: gc: %w", err)

@@ -4,8 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-
-	bolt "go.etcd.io/bbolt"
 )
 
 // Targeting lists every stored item meant for a screen at location —
@@ -14,21 +12,10 @@ import (
 // is visible.
 func (s *Store) Targeting(location string) ([]Summary, error) {
 	var out []Summary
-	err := s.view(func(tx *bolt.Tx) error {
-		recs := tx.Bucket(bucketRecords)
-		if recs == nil {
-			return nil
+	err := s.eachRecord(func(rec record) {
+		if targets(rec.Locations, location) {
+			out = append(out, rec.Summary)
 		}
-		return recs.ForEach(func(k, v []byte) error {
-			rec, err := decodeRecord(v)
-			if err != nil {
-				return fmt.Errorf("item %s: %w", k, err)
-			}
-			if targets(rec.Locations, location) {
-				out = append(out, rec.Summary)
-			}
-			return nil
-		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: items for %s: %w", location, err)
