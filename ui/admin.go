@@ -205,9 +205,9 @@ func (k *Kiosk) newAdminView() *adminView {
 
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
 	body := container.NewBorder(container.NewVBox(head, separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
-	// the panel keeps its own size whatever the villagers' 字号 step
-	a.box = container.NewStack(bg, container.NewThemeOverride(
-		container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body), newTheme(0)))
+	// the panel keeps its own size whatever the villagers' 字号 step: the
+	// kiosk sets the step-0 theme while it is open (applyTheme)
+	a.box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
 	a.box.Hide()
 	if k.deps.Admin.Unlocked {
 		a.unlocked = true
@@ -234,6 +234,7 @@ func (a *adminView) open(p purpose) {
 		a.mode = pinNew // first use: the panel requires a PIN of the clerk's own
 	}
 	a.box.Show()
+	a.k.applyTheme()
 	if a.unlocked && p == purposeOpen {
 		a.showPanel()
 	} else {
@@ -247,6 +248,7 @@ func (a *adminView) close() {
 	a.unlocked = a.k.deps.Admin.Unlocked
 	a.entry, a.first, a.msg = "", "", ""
 	a.box.Hide()
+	a.k.applyTheme()
 	a.k.wake()
 }
 
@@ -290,13 +292,14 @@ func (a *adminView) buildPad() {
 	for _, s := range padKeys {
 		b := a.btn(s, widget.MediumImportance, func() { a.key(s) })
 		b.min = fyne.NewSize(180, 110)
+		b.SizeName = sizePINKey
 		a.keys[s] = b
 		keys = append(keys, b)
 	}
 	ok := a.btn("确定", widget.HighImportance, a.submit)
 	ok.min = fyne.NewSize(180, 110)
 	a.keys["确定"] = ok
-	grid := container.NewThemeOverride(container.NewGridWithColumns(3, keys...), fixedText{newTheme(0), 48})
+	grid := container.NewGridWithColumns(3, keys...)
 	a.pad = container.NewCenter(container.New(fixedWidth{w: 640}, container.NewVBox(
 		a.padTitle, a.padDots, a.padMsg, grid, ok)))
 }

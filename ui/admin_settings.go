@@ -113,7 +113,7 @@ func (a *adminView) newSettingsPage() *settingsPage {
 	}
 	p.keys["确定"], p.keys["取消"], p.keys[keyDelete], p.keys[keyClear] = ok, cancel, del, clr
 	p.editor = container.NewVBox(p.edName, panel(colorCard, p.edValue), p.edMsg,
-		container.NewThemeOverride(p.edKeys, fixedText{newTheme(0), 36}),
+		p.edKeys,
 		container.NewGridWithColumns(4, del, clr, cancel, ok))
 	p.editor.Hide()
 	p.box = container.NewStack(p.list, p.editor)
@@ -254,6 +254,7 @@ func (p *settingsPage) edit(s *setting) {
 			p.updateEditor()
 		})
 		b.min = fyne.NewSquareSize(keyMin)
+		b.SizeName = sizeEditKey
 		p.keys[key] = b
 		p.edKeys.Add(b)
 	}

@@ -29,18 +29,19 @@ func (k *Kiosk) newTopBar() *topBar {
 	b := &topBar{}
 	b.back = k.btn("‹ 返回", widget.MediumImportance, k.back)
 	b.home = k.btn("首页", widget.MediumImportance, k.goHome)
+	b.back.SizeName, b.home.SizeName = sizeChrome, sizeChrome
 	b.place = widget.NewLabel("")
-	b.place.TextStyle.Bold = true
-	b.place.SizeName = theme.SizeNameSubHeadingText
+	b.place.SizeName = sizeChromeHead
 	b.place.Truncation = fyne.TextTruncateEllipsis
 	// the demo badge sits in the bar so it is on every screen without
 	// costing a row
-	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据")
-	size := label("字号", theme.SizeNameText, false)
+	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据", sizeChrome)
+	size := label("字号", sizeChrome, false)
 	size.Wrapping = fyne.TextWrapOff
 	right := container.NewHBox(b.demo, layout.NewSpacer(), size)
 	for i, s := range textSteps {
 		btn := k.btn(s.Name, widget.MediumImportance, func() { k.setStep(i) })
+		btn.SizeName = sizeChrome
 		b.steps = append(b.steps, btn)
 		right.Add(btn)
 	}
@@ -83,14 +84,14 @@ type statusRow struct {
 	msgBox  fyne.CanvasObject
 }
 
-func chip(bg, fg fyne.ThemeColorName, text string) fyne.CanvasObject {
-	t := widget.NewRichText(seg(text, theme.SizeNameText, fg, true))
+func chip(bg, fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
+	t := widget.NewRichText(seg(text, size, fg, true))
 	return panel(bg, t)
 }
 
 func newStatusRow() *statusRow {
 	r := &statusRow{}
-	r.stale = chip(theme.ColorNameError, theme.ColorNameForegroundOnError, "内容已过期，请联系管理员更新")
+	r.stale = chip(theme.ColorNameError, theme.ColorNameForegroundOnError, "内容已过期，请联系管理员更新", theme.SizeNameText)
 	r.message = rich()
 	r.msgBox = panel(colorNotice, r.message)
 	r.box = container.NewVBox(r.stale, r.msgBox)

@@ -29,7 +29,6 @@ type displayView struct {
 	rot Rotation
 
 	box     *fyne.Container // the whole display, under its theme override
-	themed  *container.ThemeOverride
 	main    *fyne.Container
 	content *fyne.Container // everything but the night-time black
 	dark    *canvas.Rectangle
@@ -108,8 +107,9 @@ func (k *Kiosk) newDisplayView() *displayView {
 	// night: pure black and nothing else in the tree, so nothing redraws
 	v.dark = canvas.NewRectangle(color.Black)
 	v.dark.Hide()
-	v.themed = container.NewThemeOverride(v.content, &kioskTheme{body: displayBody})
-	v.box = container.NewStack(v.themed, v.dark)
+	// the display's larger sizes come from the window's theme, which the
+	// kiosk sets in display mode (applyTheme)
+	v.box = container.NewStack(v.content, v.dark)
 	v.box.Hide()
 	return v
 }
@@ -262,9 +262,6 @@ func (v *displayView) showSlide(now time.Time) {
 	}
 	v.qr.Refresh()
 	show(v.qrCol, v.qr.Image != nil)
-	// the body's new blocks take the display's larger sizes only when the
-	// override is refreshed; then the slide is laid out again at those sizes
-	v.themed.Refresh()
 	v.slide.Refresh()
 }
 
@@ -311,7 +308,7 @@ func (v *displayView) showEmpty() {
 	setRich(v.emptyT, title,
 		line(k.deps.Store.PlaceName(k.deps.Location)+"的政务公开信息会在发布后自动显示在这里。"),
 		line("如有疑问，请咨询村（居）民委员会。"))
-	v.themed.Refresh()
+	v.empty.Refresh()
 }
 
 // displayLayout: header, stale banner and ticker on top (each measured at

@@ -2,8 +2,6 @@ package ui
 
 import (
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -38,25 +36,11 @@ func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
 	p.keys[keyClear] = k.btn(keyClear, widget.DangerImportance, clear)
 	objs = append(objs, p.keys[keyDelete], p.keys[keyClear])
 	// the keys do not grow with the text step, so their labels need not
-	p.box = container.NewThemeOverride(newKeyGrid(objs), fixedText{newTheme(0), 40})
-	return p
-}
-
-// fixedText is our theme with a text size that ignores the 字号 step, for
-// chrome that is already large and must not overflow when text grows.
-type fixedText struct {
-	*kioskTheme
-	text float32
-}
-
-func (t fixedText) Size(n fyne.ThemeSizeName) float32 {
-	switch n {
-	case theme.SizeNameText:
-		return t.text
-	case theme.SizeNameSubHeadingText:
-		return round(t.text * 1.15)
+	for _, b := range p.keys {
+		b.SizeName = sizeKey
 	}
-	return t.kioskTheme.Size(n)
+	p.box = newKeyGrid(objs)
+	return p
 }
 
 // keyGrid puts ten keys in a row; the last row holds the six remaining

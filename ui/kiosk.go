@@ -99,11 +99,12 @@ type view interface {
 
 // Kiosk is the running touch screen.
 type Kiosk struct {
-	app  fyne.App
-	win  fyne.Window
-	deps Deps
-	st   state
-	idle Idle
+	app   fyne.App
+	win   fyne.Window
+	deps  Deps
+	st    state
+	theme *kioskTheme // the window's theme, set by applyTheme
+	idle  Idle
 
 	views map[screenKind]view
 	home  *homeView
@@ -154,7 +155,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.st.step = d.TextStep
 	k.idle = Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
-	a.Settings().SetTheme(newTheme(k.st.step))
+	k.applyTheme()
 	k.loadState()
 
 	k.bar = k.newTopBar()
@@ -176,7 +177,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	}
 	k.stage = container.NewStack(objs...)
 	k.prompt = k.newIdlePrompt()
-	top := container.NewVBox(container.NewThemeOverride(k.bar.box, fixedText{newTheme(0), textSteps[0].Body}), k.status.box)
+	top := container.NewVBox(k.bar.box, k.status.box)
 	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
@@ -212,8 +213,29 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 // display reports whether the screen runs as an unattended bulletin.
 func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
 
+// applyTheme sets the window's theme for what is on show: the admin panel
+// at step 0, the display's road-side sizes, or the villager's 字号 step.
+// One theme for the whole window, never a theme override per area: Fyne
+// parses the font again for each override scope (see bigButton). Setting a
+// theme parses it once more, so it is set only when it changes.
+func (k *Kiosk) applyTheme() {
+	t := newTheme(k.st.step)
+	switch {
+	case k.admin != nil && k.admin.box.Visible():
+		t = newTheme(0)
+	case k.display():
+		t = &kioskTheme{body: displayBody}
+	}
+	if k.theme != nil && *k.theme == *t {
+		return
+	}
+	k.theme = t
+	k.app.Settings().SetTheme(t)
+}
+
 // applyMode shows the touch screens or the display slides.
 func (k *Kiosk) applyMode() {
+	k.applyTheme()
 	for _, o := range k.touchObjs {
 		show(o, !k.display())
 	}
@@ -425,7 +447,7 @@ func (k *Kiosk) setStep(n int) {
 		return
 	}
 	k.st.step = n
-	k.app.Settings().SetTheme(newTheme(n))
+	k.applyTheme()
 	k.render()
 }
 

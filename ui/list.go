@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"gongkai/feed"
 	"gongkai/store"
 )
 
@@ -52,9 +53,6 @@ func (k *Kiosk) pagedFor(kind screenKind, bar *pageBar) *pager {
 	})
 }
 
-// summaryCard is one notice in a list, on the home screen and in search
-// results: its tag, title (with the search match picked out), and one line
-// of what matters most for its kind (days left, validity).
 // cardOpts says how much a summary card shows.
 type cardOpts struct {
 	match        []string // search matches to pick out in the title
@@ -62,13 +60,45 @@ type cardOpts struct {
 	compact      bool     // home: no validity line
 }
 
-func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
-	title := fyne.CanvasObject(rich(highlight(s.Title, o.match, theme.SizeNameSubHeadingText)...))
+// cardView is one notice in a list, on the home screen and in search
+// results: its tag, title (with the search match picked out), and one line
+// of what matters most for its kind (days left, validity). Its content can
+// be replaced, so a long list measures every notice with one cardView and
+// builds cards only for the page on show.
+type cardView struct {
+	card           *tapCard
+	lines          *fyne.Container
+	title          *widget.RichText
+	tags           *fyne.Container // urgent, pinned: one shown at most
+	meta, validity *widget.RichText
+	id             string
+}
+
+func (k *Kiosk) newCardView() *cardView {
+	c := &cardView{title: rich(), meta: rich(), validity: rich()}
 	// the tag is a badge beside the title, not a run inside it: a run
 	// would push a long title onto the next line
-	if tag := priorityTag(s.Priority, theme.SizeNameText); tag != nil {
-		title = container.NewBorder(nil, nil, container.NewVBox(tag), nil, title)
-	}
+	c.tags = container.NewVBox(priorityTag(feed.PriorityUrgent, theme.SizeNameText), priorityTag(feed.PriorityPinned, theme.SizeNameText))
+	title := container.NewBorder(nil, nil, c.tags, nil, c.title)
+	c.lines = container.New(tightVBox{}, title, c.meta, c.validity)
+	c.card = k.card(c.lines, func() { k.push(screen{kind: screenReader, itemID: c.id}) })
+	return c
+}
+
+// summaryCard is a card for one notice.
+func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
+	c := k.newCardView()
+	k.setCard(c, s, o)
+	return c.card
+}
+
+// setCard shows notice s on c.
+func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
+	c.id = s.ID
+	setRich(c.title, highlight(s.Title, o.match, theme.SizeNameSubHeadingText)...)
+	show(c.tags, s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned)
+	show(c.tags.Objects[0], s.Priority == feed.PriorityUrgent)
+	show(c.tags.Objects[1], s.Priority == feed.PriorityPinned)
 
 	var meta []string
 	if o.withCategory {
@@ -84,17 +114,29 @@ func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
 			status = colorUrgent
 		}
 	}
-	lines := []fyne.CanvasObject{title}
-	if len(meta) > 0 {
-		lines = append(lines, rich(seg(strings.Join(meta, " · "), sizeSmall, status, false)))
+	setRich(c.meta, seg(strings.Join(meta, " · "), sizeSmall, status, false))
+	show(c.meta, len(meta) > 0)
+	setRich(c.validity, seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary, true))
+	show(c.validity, !o.compact && (s.Category == "policy" || s.Normative))
+	// the whole tree lays itself out again: a tag shown or hidden changes
+	// the width the title wraps in
+	c.lines.Refresh()
+}
+
+// cardBlocks are the lazy blocks of a long list of notices: one cardView
+// measures them all, and a card is built only for a notice on show.
+func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []block {
+	probe := k.newCardView()
+	blocks := make([]block, len(items))
+	for i, it := range items {
+		blocks[i] = lazyBlock(
+			func() fyne.CanvasObject { return k.summaryCard(it, o) },
+			func(w float32) float32 {
+				k.setCard(probe, it, o)
+				return height(probe.card, w)
+			}, 12)
 	}
-	if !o.compact && (s.Category == "policy" || s.Normative) {
-		lines = append(lines, rich(seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary, true)))
-	}
-	id := s.ID
-	return k.card(container.New(tightVBox{}, lines...), func() {
-		k.push(screen{kind: screenReader, itemID: id})
-	})
+	return blocks
 }
 
 // priorityTag is the 紧急 / 置顶 badge, nil for ordinary notices.
@@ -203,9 +245,7 @@ func (v *listView) show(s *screen) {
 	} else if s.category == "policy" {
 		blocks = k.policyBlocks(items)
 	} else {
-		for _, it := range items {
-			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{}), gap: 12})
-		}
+		blocks = k.cardBlocks(items, cardOpts{})
 	}
 	v.pager.page = s.page
 	v.pager.SetBlocks(blocks)
@@ -231,9 +271,7 @@ func (k *Kiosk) policyBlocks(items []store.Summary) []block {
 			continue
 		}
 		blocks = append(blocks, block{obj: label(g.name, theme.SizeNameHeadingText, true), gap: 20, keepWithNext: true})
-		for _, it := range g.items {
-			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{}), gap: 12})
-		}
+		blocks = append(blocks, k.cardBlocks(g.items, cardOpts{})...)
 	}
 	return blocks
 }

@@ -19,6 +19,18 @@ type block struct {
 	gap float32
 	// keepWithNext keeps headings off the bottom of a page.
 	keepWithNext bool
+
+	// A lazy block has no obj: build makes it only while it is on the page
+	// on show, and measure gives its height meanwhile. A topic of 4,000
+	// notices built as cards held some 200 MB; built a page at a time it
+	// holds a page.
+	build   func() fyne.CanvasObject
+	measure func(width float32) float32
+}
+
+// lazyBlock is a block built only while on show.
+func lazyBlock(build func() fyne.CanvasObject, measure func(float32) float32, gap float32) block {
+	return block{build: build, measure: measure, gap: gap}
 }
 
 // pager lays out as many blocks as fit its height and hides the rest:
@@ -34,6 +46,10 @@ type pager struct {
 	pages    [][]int // block indexes per page, from the last layout
 	laidOut  fyne.Size
 	reported [2]int
+
+	built map[int]fyne.CanvasObject // lazy blocks on the page on show
+	lazyW float32                   // the width lazyH was measured at
+	lazyH []float32                 // heights of lazy blocks, by index
 }
 
 func newPager(onPages func(page, total int)) *pager {
@@ -46,6 +62,7 @@ func newPager(onPages func(page, total int)) *pager {
 // next layout) so a refresh from the store does not lose the reader's place.
 func (p *pager) SetBlocks(b []block) {
 	p.blocks = b
+	p.built, p.lazyH = nil, nil
 	p.laidOut = fyne.Size{}
 	p.Refresh()
 }
@@ -63,6 +80,14 @@ func (p *pager) Pages() int { return max(1, len(p.pages)) }
 // Page is the current page, clamped.
 func (p *pager) Page() int { return p.page }
 
+// object is block i's object, nil for a lazy block not on show.
+func (p *pager) object(i int) fyne.CanvasObject {
+	if o := p.blocks[i].obj; o != nil {
+		return o
+	}
+	return p.built[i]
+}
+
 func (p *pager) CreateRenderer() fyne.WidgetRenderer { return &pagerRenderer{p: p} }
 
 type pagerRenderer struct{ p *pager }
@@ -70,8 +95,10 @@ type pagerRenderer struct{ p *pager }
 func (r *pagerRenderer) Objects() []fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, 0, len(r.p.blocks)+1)
 	seen := map[fyne.CanvasObject]bool{}
-	for _, b := range r.p.blocks {
-		objs = append(objs, b.obj)
+	for i, b := range r.p.blocks {
+		if o := r.p.object(i); o != nil {
+			objs = append(objs, o)
+		}
 		if b.header != nil && !seen[b.header] {
 			seen[b.header] = true
 			objs = append(objs, b.header)
@@ -104,8 +131,22 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	}
 	w := size.Width
 	hs := make([]float32, len(p.blocks))
+	// lazy heights are kept until the width or the content changes: a
+	// page turn must not measure 4,000 cards again
+	remeasure := p.lazyW != w || len(p.lazyH) != len(p.blocks)
+	if remeasure {
+		p.lazyW, p.lazyH = w, make([]float32, len(p.blocks))
+	}
 	for i, b := range p.blocks {
-		hs[i] = height(b.obj, w)
+		switch {
+		case b.build == nil:
+			hs[i] = height(b.obj, w)
+		case remeasure:
+			hs[i] = b.measure(w)
+			p.lazyH[i] = hs[i]
+		default:
+			hs[i] = p.lazyH[i]
+		}
 		if b.header != nil {
 			height(b.header, w)
 		}
@@ -116,9 +157,13 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	for _, o := range r.Objects() {
 		o.Hide()
 	}
+	var idx []int
 	if len(p.pages) > 0 {
+		idx = p.pages[p.page]
+	}
+	r.buildPage(idx, w)
+	if len(idx) > 0 {
 		var y float32
-		idx := p.pages[p.page]
 		first := p.blocks[idx[0]]
 		if h := first.header; h != nil && !pageHas(p.blocks, idx, h) {
 			h.Move(fyne.NewPos(0, 0))
@@ -126,12 +171,12 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 			y = h.Size().Height
 		}
 		for n, i := range idx {
-			b := p.blocks[i]
+			b, o := p.blocks[i], p.object(i)
 			if n > 0 || y > 0 {
 				y += b.gap
 			}
-			b.obj.Move(fyne.NewPos(0, y))
-			b.obj.Show()
+			o.Move(fyne.NewPos(0, y))
+			o.Show()
 			y += hs[i]
 		}
 	}
@@ -141,6 +186,26 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		p.reported = [2]int{p.page, total}
 		p.onPages(p.page, total)
 	}
+}
+
+// buildPage builds the lazy blocks of the page on show and lets go of
+// those of other pages.
+func (r *pagerRenderer) buildPage(idx []int, w float32) {
+	p := r.p
+	keep := make(map[int]fyne.CanvasObject, len(idx))
+	for _, i := range idx {
+		b := p.blocks[i]
+		if b.build == nil {
+			continue
+		}
+		o := p.built[i]
+		if o == nil {
+			o = b.build()
+			height(o, w)
+		}
+		keep[i] = o
+	}
+	p.built = keep
 }
 
 func pageHas(blocks []block, idx []int, o fyne.CanvasObject) bool {

@@ -144,10 +144,33 @@ const (
 	sizeSmall fyne.ThemeSizeName = "gk-small" // secondary lines; never below 28
 )
 
+// Sizes of chrome that keeps its size whatever the 字号 step: a bar or a
+// keypad that grew with the text would push the content off the screen.
+// They are names the theme resolves, not a theme override per area (see
+// bigButton for why).
+const (
+	sizeChrome     fyne.ThemeSizeName = "gk-chrome"      // top bar: buttons, 字号
+	sizeChromeHead fyne.ThemeSizeName = "gk-chrome-head" // top bar: the place
+	sizeKey        fyne.ThemeSizeName = "gk-key"         // search keypad
+	sizePINKey     fyne.ThemeSizeName = "gk-pin-key"     // admin PIN pad
+	sizeEditKey    fyne.ThemeSizeName = "gk-edit-key"    // settings editor keys
+)
+
+var fixedSizes = map[fyne.ThemeSizeName]float32{
+	sizeChrome:     textSteps[0].Body,
+	sizeChromeHead: round(textSteps[0].Body * 1.15),
+	sizeKey:        40,
+	sizePINKey:     48,
+	sizeEditKey:    36,
+}
+
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	body := textSteps[t.step].Body
 	if t.body > 0 {
 		body = t.body
+	}
+	if f, ok := fixedSizes[n]; ok {
+		return f
 	}
 	switch n {
 	case theme.SizeNameText:

@@ -7,26 +7,130 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
-// bigButton is a Button that is never smaller than a fingertip, whatever
-// the text size: elderly hands need ≥72 px targets.
+// bigButton is a button that is never smaller than a fingertip, whatever
+// the text size: elderly hands need ≥72 px targets. It is our own rather
+// than widget.Button because Button draws its text in the theme's body
+// size and in bold. Chrome whose text must not grow with the 字号 step
+// (the top bar, the keypads) then needed a container.ThemeOverride, and in
+// Fyne 2.7 every override scope, and every Refresh of one, parses the 4 MB
+// CJK font again (17 MB each, never freed: the display leaked a parse per
+// slide); bold is a second parse of a font that has no bold glyphs.
 type bigButton struct {
-	widget.Button
-	min fyne.Size
+	widget.DisableableWidget
+	Text       string
+	Icon       fyne.Resource // optional, left of the text
+	Importance widget.Importance
+	SizeName   fyne.ThemeSizeName // theme.SizeNameText when empty
+	OnTapped   func()
+	min        fyne.Size
 }
 
 func newBigButton(label string, imp widget.Importance, min fyne.Size, tapped func()) *bigButton {
-	b := &bigButton{min: min}
-	b.Text = label
-	b.Importance = imp
-	b.OnTapped = tapped
+	b := &bigButton{Text: label, Importance: imp, OnTapped: tapped, min: min}
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-func (b *bigButton) MinSize() fyne.Size { return b.Button.MinSize().Max(b.min) }
+func (b *bigButton) Tapped(*fyne.PointEvent) {
+	if !b.Disabled() && b.OnTapped != nil {
+		b.OnTapped()
+	}
+}
+
+func (b *bigButton) CreateRenderer() fyne.WidgetRenderer {
+	r := &buttonRenderer{b: b, bg: canvas.NewRectangle(nil), text: canvas.NewText("", nil), icon: canvas.NewImageFromResource(nil)}
+	r.bg.CornerRadius = 10
+	r.text.Alignment = fyne.TextAlignCenter
+	r.icon.FillMode = canvas.ImageFillContain
+	r.Refresh()
+	return r
+}
+
+type buttonRenderer struct {
+	b    *bigButton
+	bg   *canvas.Rectangle
+	text *canvas.Text
+	icon *canvas.Image
+}
+
+// colors are the button's background and text for its importance.
+func (r *buttonRenderer) colors() (bg, fg fyne.ThemeColorName) {
+	switch {
+	case r.b.Disabled():
+		return theme.ColorNameDisabledButton, theme.ColorNameDisabled
+	case r.b.Importance == widget.HighImportance:
+		return theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary
+	case r.b.Importance == widget.DangerImportance:
+		return theme.ColorNameError, theme.ColorNameForegroundOnError
+	}
+	return theme.ColorNameButton, theme.ColorNameForeground
+}
+
+func (r *buttonRenderer) Refresh() {
+	th := r.b.Theme()
+	v := fyne.CurrentApp().Settings().ThemeVariant()
+	bg, fg := r.colors()
+	r.bg.FillColor = th.Color(bg, v)
+	r.text.Text = r.b.Text
+	r.text.Color = th.Color(fg, v)
+	size := r.b.SizeName
+	if size == "" {
+		size = theme.SizeNameText
+	}
+	r.text.TextSize = th.Size(size)
+	r.icon.Resource = nil
+	if r.b.Icon != nil {
+		r.icon.Resource = theme.NewColoredResource(r.b.Icon, fg)
+	}
+	r.icon.Hidden = r.b.Icon == nil
+	r.bg.Refresh()
+	r.text.Refresh()
+	r.icon.Refresh()
+	r.Layout(r.b.Size())
+}
+
+func (r *buttonRenderer) iconSize() float32 {
+	if r.b.Icon == nil {
+		return 0
+	}
+	return r.text.TextSize * 1.1
+}
+
+func (r *buttonRenderer) MinSize() fyne.Size {
+	pad := r.b.Theme().Size(theme.SizeNameInnerPadding)
+	t := r.text.MinSize()
+	w, h := t.Width, t.Height
+	if is := r.iconSize(); is > 0 {
+		w += is + pad/2
+		h = max(h, is)
+	}
+	return fyne.NewSize(w+2*pad, h+2*pad).Max(r.b.min)
+}
+
+func (r *buttonRenderer) Layout(s fyne.Size) {
+	r.bg.Resize(s)
+	t := r.text.MinSize()
+	is := r.iconSize()
+	gap := float32(0)
+	if is > 0 {
+		gap = r.b.Theme().Size(theme.SizeNameInnerPadding) / 2
+	}
+	// icon and text centred together
+	x := (s.Width - (is + gap + t.Width)) / 2
+	r.icon.Move(fyne.NewPos(x, (s.Height-is)/2))
+	r.icon.Resize(fyne.NewSquareSize(is))
+	r.text.Move(fyne.NewPos(x+is+gap, (s.Height-t.Height)/2))
+	r.text.Resize(t)
+}
+
+func (r *buttonRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.bg, r.icon, r.text}
+}
+func (r *buttonRenderer) Destroy() {}
 
 // tapCard is a tappable rectangle holding any content: list rows, topic
 // tiles, search hits. The whole card is the target, not a small link in it.

@@ -1,0 +1,79 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+)
+
+// A long topic is paged a page of cards at a time: paging reaches every
+// notice exactly once, only the page on show is built, and the heights
+// measured with the reused probe card are those of the cards built.
+func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
+	a := test.NewTempApp(t)
+	st, next := demoFeed(t)
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS("../assets/demo")); err != nil {
+		t.Fatal(err)
+	}
+	const n = 90
+	for i := range n {
+		// titles of one to three lines, some with a badge: the probe must
+		// measure each shape as a fresh card would
+		title := fmt.Sprintf("东湾村第%d号测试公告", i)
+		title += strings.Repeat("关于集体土地征收补偿安置", i%4)
+		priority := map[int]string{0: "urgent", 1: "pinned"}[i%7]
+		body := fmt.Sprintf("---\nid: gen-%03d\ntitle: %s\ncategory: land\nagency: 青禾镇人民政府\npublished: 2026-11-%02d\nlocations: [\"310118901201\"]\nposting_days: %d\npriority: %s\n---\n正文。\n",
+			i, title, 1+i%20, i%3*10, priority)
+		if err := os.WriteFile(filepath.Join(src, "items/land", fmt.Sprintf("gen-%03d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next(src)
+
+	for _, size := range []fyne.Size{portrait, landscape} {
+		w := test.NewWindow(nil)
+		w.SetPadded(false)
+		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: (&clock{t: demoNow}).Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
+		w.Resize(size)
+		test.Tap(k.tile(t, "土地征收"))
+		list := k.views[screenList].(*listView)
+		p := list.pager
+		if len(p.blocks) != n+2 {
+			t.Fatalf("%v: %d blocks, want %d", size, len(p.blocks), n+2)
+		}
+		seen := map[string]int{}
+		for page := range p.Pages() {
+			k.setPage(page)
+			if got, want := len(p.built), len(p.pages[p.page]); got != want {
+				t.Errorf("%v page %d: %d cards built, want the %d on show", size, page+1, got, want)
+			}
+			for _, i := range p.pages[p.page] {
+				c := p.object(i).(*tapCard)
+				if !c.Visible() {
+					t.Errorf("%v page %d: card %d hidden", size, page+1, i)
+				}
+				if got, want := c.MinSize().Height, p.lazyH[i]; got != want {
+					t.Errorf("%v: card %q is %g high, measured %g", size, textOf(c), got, want)
+				}
+				seen[strings.SplitN(textOf(c), "\n", 2)[0]]++
+			}
+		}
+		if len(seen) != n+2 {
+			t.Errorf("%v: paging showed %d distinct notices, want %d", size, len(seen), n+2)
+		}
+		for title, times := range seen {
+			if times != 1 {
+				t.Errorf("%v: %q shown %d times", size, title, times)
+			}
+		}
+		k.Close()
+		w.Close()
+	}
+}
