@@ -39,43 +39,69 @@ func runExportPDF(env *Env, args []string) error {
 	}
 	defer st.Close()
 
-	// Only a notice meant for this screen is printed: another village's
-	// notice is never reachable from here, as on the screen itself. One
-	// not valid today (to be posted soon, or just expired) still prints,
-	// read as on a day it is shown; a withdrawn one does not.
-	targeting, err := st.Targeting(cfg.Location)
-	if err != nil {
+	pdf, sum, today, err := posterPDF(st, cfg.Location, *id, st.Now(time.Now()))
+	var notHere notHereError
+	switch {
+	case errors.As(err, &notHere):
+		return fmt.Errorf("%w; gongkai list --data %s shows the notices here", err, *data)
+	case err != nil:
 		return storeError(*data, err)
 	}
-	var sum *store.Summary
+	if !today {
+		fmt.Fprintf(env.Stderr, "gongkai: note: %s is not shown on this screen today (valid %s..%s)\n", *id, sum.ValidFrom, sum.ValidUntil)
+	}
+	if err := atomicfile.Write(*out, pdf); err != nil {
+		return fmt.Errorf("writing %s: %w", *out, err)
+	}
+	fmt.Fprintf(env.Stdout, "wrote %s: %s (%s)\n", *out, sum.Title, sizeText(int64(len(pdf))))
+	return nil
+}
+
+// notHereError: the notice is not one of this screen's.
+type notHereError struct{ id, location string }
+
+func (e notHereError) Error() string {
+	return fmt.Sprintf("no notice %q for this screen (%s)", e.id, e.location)
+}
+
+// posterPDF prints notice id of the screen at location as an A4 poster,
+// at trusted time now. The export-pdf command and the admin panel share
+// it. Only a notice meant for this screen is printed: another village's
+// notice is never reachable from here, as on the screen itself. One not
+// valid today (to be posted soon, or just expired) still prints, read as
+// on a day it is shown (today is then false); a withdrawn one does not.
+func posterPDF(st *store.Store, location, id string, now time.Time) (pdf []byte, sum *store.Summary, today bool, err error) {
+	targeting, err := st.Targeting(location)
+	if err != nil {
+		return nil, nil, false, err
+	}
 	for i := range targeting {
-		if targeting[i].ID == *id {
+		if targeting[i].ID == id {
 			sum = &targeting[i]
 		}
 	}
 	tz := st.Location()
 	switch {
 	case sum == nil:
-		return fmt.Errorf("no notice %q for this screen (%s); gongkai list --data %s shows the notices here", *id, cfg.Location, *data)
+		return nil, nil, false, notHereError{id, location}
 	case sum.Withdrawn != "":
-		return fmt.Errorf("notice %s was withdrawn (%s): it is not printed", *id, oneLine(sum.Withdrawn))
+		return nil, sum, false, fmt.Errorf("notice %s was withdrawn (%s): it is not printed", id, oneLine(sum.Withdrawn))
 	}
-	at := st.Now(time.Now())
-	if !store.IsVisible(sum, cfg.Location, at, tz) {
+	at := now
+	today = store.IsVisible(sum, location, at, tz)
+	if !today {
 		if t, err := sum.ValidFrom.Time(tz); err == nil && at.Before(t) {
 			at = t
 		}
 		if t, err := sum.ValidUntil.Time(tz); err == nil && !at.Before(t.AddDate(0, 0, 1)) {
 			at = t
 		}
-		fmt.Fprintf(env.Stderr, "gongkai: note: %s is not shown on this screen today (valid %s..%s)\n", *id, sum.ValidFrom, sum.ValidUntil)
 	}
-	it, err := st.Item(*id, cfg.Location, at)
-	if err != nil {
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no notice %q for this screen (%s)", *id, cfg.Location)
-		}
-		return storeError(*data, err)
+	it, err := st.Item(id, location, at)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, sum, false, notHereError{id, location}
+	} else if err != nil {
+		return nil, sum, false, err
 	}
 	var buf bytes.Buffer
 	blob := func(sha string) (string, error) {
@@ -84,12 +110,8 @@ func runExportPDF(env *Env, args []string) error {
 		}
 		return st.BlobPath(sha), nil
 	}
-	if err := paper.Poster(&buf, it, st.PlaceName(cfg.Location), blob); err != nil {
-		return err
+	if err := paper.Poster(&buf, it, st.PlaceName(location), blob); err != nil {
+		return nil, sum, false, err
 	}
-	if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
-		return fmt.Errorf("writing %s: %w", *out, err)
-	}
-	fmt.Fprintf(env.Stdout, "wrote %s: %s (%s)\n", *out, it.Title, sizeText(int64(buf.Len())))
-	return nil
+	return buf.Bytes(), sum, today, nil
 }

@@ -135,6 +135,7 @@ func runKiosk(env *Env, args []string) error {
 		defer done()
 		return sync.Run(ctx, st, live.get(), src, sync.Options{Progress: progress})
 	}
+	wirePaper(&deps.Admin, *data, st, live.get, time.Now)
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	deps.Admin.Volumes = volumeSets(ctx, lg.Logger, sync.WatchVolumes(ctx, nil, 3*time.Second))
@@ -246,7 +247,7 @@ func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|settings|log|leave]")
+	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
 	if err := parse(fs, args, 0); err != nil {
@@ -275,6 +276,16 @@ func runScreenshot(env *Env, args []string) error {
 	deps := screenDeps(cfg, st, *data)
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
+	wirePaper(&deps.Admin, *data, st, func() *config.Config { return cfg }, clock)
+	if *screen == "admin:compliance" {
+		// The page reads the display log, which the kiosk keeps open
+		// while it runs; then the page shows that it cannot read it.
+		if key, err := proof.EnsureDeviceKey(*data); err == nil {
+			if log, err := proof.Open(*data, key, clock); err == nil {
+				defer log.Close()
+			}
+		}
+	}
 	img, err := ui.Screenshot(deps, *screen, size)
 	if err != nil {
 		return err

@@ -29,6 +29,7 @@ func TestKioskScreenshotDisplayAndAdmin(t *testing.T) {
 	mustRun(t, "sync", "--data", data)
 	for _, c := range []struct{ screen, size string }{
 		{"display", "1920x1080"}, {"admin", "1080x1920"}, {"admin:settings", "1920x1080"},
+		{"admin:compliance", "1080x1920"}, {"admin:poster", "1920x1080"},
 	} {
 		out := filepath.Join(t.TempDir(), "shot.png")
 		stdout := mustRun(t, "screenshot", "--data", data, "--out", out, "--screen", c.screen, "--size", c.size)

@@ -74,22 +74,9 @@ func runReport(env *Env, args []string) error {
 		return err
 	}
 	defer log.Close()
-	items, err := st.Targeting(cfg.Location)
+	build, err := reportBuild(st, cfg.Location, *item, log.PublicKey(), hours, st.Now(time.Now()))
 	if err != nil {
 		return storeError(*data, err)
-	}
-	now, tz := st.Now(time.Now()), st.Location()
-	build := func(recs proof.Records) (proof.Report, error) {
-		ev := proof.NewEvidence(recs)
-		notices, err := reportNotices(items, ev, *item, tz)
-		if err != nil {
-			return proof.Report{}, err
-		}
-		covs := make([]proof.Coverage, 0, len(notices))
-		for _, n := range notices {
-			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
-		}
-		return proof.NewReport(log.PublicKey(), covs, tz, hours, now), nil
 	}
 
 	if *out != "" && strings.EqualFold(filepath.Ext(*out), ".pdf") {
@@ -138,6 +125,29 @@ func runReport(env *Env, args []string) error {
 	}
 	printReport(env.Stdout, rep)
 	return nil
+}
+
+// reportBuild is how a report of the screen at location is computed from
+// the display log's records: its notices (reportNotices) each evaluated up
+// to now. The report command and the admin panel's 公示期 page share it.
+func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey, hours proof.Hours, now time.Time) (func(proof.Records) (proof.Report, error), error) {
+	items, err := st.Targeting(location)
+	if err != nil {
+		return nil, err
+	}
+	tz := st.Location()
+	return func(recs proof.Records) (proof.Report, error) {
+		ev := proof.NewEvidence(recs)
+		notices, err := reportNotices(items, ev, id, tz)
+		if err != nil {
+			return proof.Report{}, err
+		}
+		covs := make([]proof.Coverage, 0, len(notices))
+		for _, n := range notices {
+			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
+		}
+		return proof.NewReport(device, covs, tz, hours, now), nil
+	}, nil
 }
 
 // reportNotices picks the notices of a report: those with a posting period

@@ -1,12 +1,13 @@
 package paper
 
 import (
+	"bytes"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
+	"gongkai/feed"
 	"gongkai/proof"
 )
 
@@ -109,6 +110,26 @@ func Certificate(w io.Writer, r proof.Report, fingerprint string) error {
 	return d.finish(w)
 }
 
+// ExportAndCertificate is log's signed JSON export (proof.Log.Export)
+// and the certificate of the very report the export carries, so the paper
+// and the file a reader verifies never disagree.
+func ExportAndCertificate(log *proof.Log, build func(proof.Records) (proof.Report, error)) (export, certificate []byte, err error) {
+	var rep proof.Report
+	export, err = log.Export(func(r proof.Records) (proof.Report, error) {
+		var err error
+		rep, err = build(r)
+		return rep, err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	var buf bytes.Buffer
+	if err := Certificate(&buf, rep, feed.Fingerprint(log.PublicKey())); err != nil {
+		return nil, nil, err
+	}
+	return export, buf.Bytes(), nil
+}
+
 // periodOf is the span of the notices' posting periods.
 func periodOf(r proof.Report) string {
 	var first, last string
@@ -162,52 +183,23 @@ func statusText(n proof.NoticeReport) string {
 	return s
 }
 
-// causeNames are the gap causes of proof.Evaluate in Chinese.
-var causeNames = map[string]string{
-	"off-hours":      "非开屏时段",
-	"withdrawn":      "公告已撤回",
-	"program down":   "程序未运行",
-	"screen off":     "屏幕关闭",
-	"not yet synced": "尚未同步",
-	"not shown":      "未展示",
-}
-
 // gapsText sums the counted gaps by cause: a certificate says what
 // happened, the JSON export lists each gap.
 func gapsText(n proof.NoticeReport) string {
-	type sum struct {
-		count   int
-		seconds int64
-	}
-	by := map[string]*sum{}
-	var causes []string
-	for _, g := range n.Gaps {
-		if !g.Counted {
-			continue
-		}
-		s := by[g.Cause]
-		if s == nil {
-			s = &sum{}
-			by[g.Cause] = s
-			causes = append(causes, g.Cause)
-		}
-		s.count++
-		s.seconds += g.Seconds
-	}
-	if len(causes) == 0 {
+	totals := n.GapsByCause()
+	if len(totals) == 0 {
 		if n.GapsOmitted > 0 {
 			return fmt.Sprintf("另有 %d 处缺口见 JSON", n.GapsOmitted)
 		}
 		return "无"
 	}
-	slices.Sort(causes)
 	var lines []string
-	for _, c := range causes {
-		name := causeNames[c]
+	for _, t := range totals {
+		name := proof.CauseNames[t.Cause]
 		if name == "" {
-			name = clip(c, 20)
+			name = clip(t.Cause, 20)
 		}
-		lines = append(lines, fmt.Sprintf("%s %d 次，共 %s", name, by[c].count, durationText(by[c].seconds)))
+		lines = append(lines, fmt.Sprintf("%s %d 次，共 %s", name, t.Count, durationText(t.Seconds)))
 	}
 	if n.GapsOmitted > 0 {
 		lines = append(lines, fmt.Sprintf("另有 %d 处见 JSON", n.GapsOmitted))

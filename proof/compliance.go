@@ -33,6 +33,20 @@ const (
 	CauseNotShown    = "not shown"      // up, on, synced, yet not among the notices on screen
 )
 
+// CauseNames are the causes in Chinese, as the admin panel and the
+// printed certificate both say them.
+var CauseNames = map[string]string{
+	CauseOffHours:    "非开屏时段",
+	CauseWithdrawn:   "已撤回",
+	CauseProgramDown: "程序未运行",
+	CauseScreenOff:   "熄屏时段",
+	CauseNotSynced:   "尚未同步",
+	CauseNotShown:    "未展示",
+}
+
+// causeOrder is the order causes are assigned in, for listing them.
+var causeOrder = []string{CauseOffHours, CauseWithdrawn, CauseProgramDown, CauseScreenOff, CauseNotSynced, CauseNotShown}
+
 // Hours are the screen's daily on-hours in the feed's time zone, as offsets
 // from midnight. On == Off means always on (the zero value). On > Off runs
 // across midnight (on at 06:00, off at 01:00).

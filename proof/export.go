@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"gongkai/feed"
@@ -58,6 +59,39 @@ type GapJSON struct {
 	Seconds int64  `json:"seconds"`
 	Cause   string `json:"cause"`
 	Counted bool   `json:"counted"` // false: off-hours, excused
+}
+
+// CauseTotal is a notice's counted gaps of one cause.
+type CauseTotal struct {
+	Cause   string
+	Count   int
+	Seconds int64
+}
+
+// GapsByCause sums the counted gaps (off-hours are excused) by cause, in
+// the order causes are assigned: what a person reads first of the gaps.
+func (n NoticeReport) GapsByCause() []CauseTotal {
+	var out []CauseTotal
+	for _, g := range n.Gaps {
+		if !g.Counted {
+			continue
+		}
+		i := slices.IndexFunc(out, func(t CauseTotal) bool { return t.Cause == g.Cause })
+		if i < 0 {
+			i = len(out)
+			out = append(out, CauseTotal{Cause: g.Cause})
+		}
+		out[i].Count++
+		out[i].Seconds += g.Seconds
+	}
+	rank := func(c string) int {
+		if i := slices.Index(causeOrder, c); i >= 0 {
+			return i
+		}
+		return len(causeOrder) // a cause from a newer program: last
+	}
+	slices.SortStableFunc(out, func(a, b CauseTotal) int { return rank(a.Cause) - rank(b.Cause) })
+	return out
 }
 
 // NewReport puts coverages into a report.

@@ -2,6 +2,7 @@ package proof
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,4 +113,23 @@ func FuzzVerifyExport(f *testing.F) {
 			t.Errorf("error is not one line: %q", err)
 		}
 	})
+}
+
+func TestGapsByCause(t *testing.T) {
+	n := NoticeReport{Gaps: []GapJSON{
+		{Cause: CauseScreenOff, Seconds: 60, Counted: true},
+		{Cause: CauseOffHours, Seconds: 3600},
+		{Cause: CauseProgramDown, Seconds: 30, Counted: true},
+		{Cause: CauseScreenOff, Seconds: 40, Counted: true},
+	}}
+	got := n.GapsByCause()
+	want := []CauseTotal{{CauseProgramDown, 1, 30}, {CauseScreenOff, 2, 100}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("GapsByCause = %v, want %v (off-hours excused, in the order causes are assigned)", got, want)
+	}
+	for _, c := range causeOrder {
+		if CauseNames[c] == "" {
+			t.Errorf("cause %q has no Chinese name", c)
+		}
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/proof"
 	gksync "gongkai/sync"
 )
 
@@ -43,6 +44,19 @@ type AdminDeps struct {
 	Volumes <-chan []string
 	Preview func(ctx context.Context, path string) (ImportDiff, error)
 	Import  func(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
+
+	// Compliance is the proof-of-display report of this screen now, from
+	// the display log the kiosk keeps (gongkai report), for the 公示期 page.
+	Compliance func() (proof.Report, error)
+	// ExportReport is that report as the signed JSON export and the PDF
+	// certificate of the same report (gongkai report --out FILE.json,
+	// FILE.pdf), for the page to write to a stick.
+	ExportReport func() (export, certificate []byte, err error)
+	// Poster is notice id as an A4 poster PDF (gongkai export-pdf).
+	Poster func(id string) ([]byte, error)
+	// Sticks lists the removable volumes mounted now, feed or no feed:
+	// where exports are written.
+	Sticks func() []string
 
 	LogLines func() []string
 	Quit     func() // leaves the kiosk; nil quits the Fyne app
@@ -161,12 +175,14 @@ type adminPage interface {
 	show() // refresh from the current state
 }
 
-var pageNames = []string{"状态", "立即同步", "U盘导入", "设置", "日志", "退出信息屏"}
+var pageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "打印海报", "设置", "日志", "退出信息屏"}
 
 const (
 	pageStatus = iota
 	pageSync
 	pageUSB
+	pageCompliance
+	pagePoster
 	pageSettings
 	pageLog
 	pageLeave
@@ -189,7 +205,8 @@ func (k *Kiosk) newAdminView() *adminView {
 	head := container.NewBorder(nil, nil, nil, close, label("管理　公开 Gongkai", theme.SizeNameHeadingText, true))
 
 	a.buildPad()
-	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newSettingsPage(), a.newLogPage(), a.newLeavePage()}
+	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
+		a.newSettingsPage(), a.newLogPage(), a.newLeavePage()}
 	var tabs []fyne.CanvasObject
 	for i, name := range pageNames {
 		b := a.btn(name, widget.MediumImportance, func() { a.showPage(i) })
@@ -440,11 +457,12 @@ func (a *adminView) showPage(i int) {
 	a.stage.Refresh()
 }
 
-// tabGrid puts the six page buttons in two rows of three: wide enough
-// for 退出信息屏 at a finger's height in portrait and landscape alike.
+// tabGrid puts the eight page buttons in two rows of four: wide enough
+// for 退出信息屏 at a finger's height in portrait, and only two rows of the
+// landscape screen's height.
 type tabGrid struct{}
 
-const tabCols = 3
+const tabCols = 4
 
 func (g tabGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var m fyne.Size
@@ -474,7 +492,7 @@ func (a *adminView) openForShot(page string) error {
 		a.showPad()
 		return nil
 	}
-	names := []string{"status", "sync", "usb", "settings", "log", "leave"}
+	names := []string{"status", "sync", "usb", "compliance", "poster", "settings", "log", "leave"}
 	i := slices.Index(names, or(page, "status"))
 	if i < 0 {
 		return fmt.Errorf("ui: admin page %q: want pin or one of %s", page, strings.Join(names, ", "))

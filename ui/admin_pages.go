@@ -529,11 +529,17 @@ func (p *usbPage) doImport() {
 	})
 }
 
-// volumesChanged: a stick came or went. An open panel jumps to the USB page.
+// volumesChanged: a stick came or went. An open panel jumps to the USB
+// page, unless the clerk asked for a stick to write to: then this is the
+// stick asked for, feed on it or not.
 func (a *adminView) volumesChanged(paths []string) {
 	usb := a.pages[pageUSB].(*usbPage)
 	usb.setPaths(paths)
-	if len(paths) > 0 && a.unlocked && a.box.Visible() && a.panel.Visible() {
+	report, poster := a.pages[pageCompliance].(*compliancePage).sticks, a.pages[pagePoster].(*posterPage).sticks
+	report.sticksChanged()
+	poster.sticksChanged()
+	asked := a.page == pageCompliance && report.asking() || a.page == pagePoster && poster.asking()
+	if len(paths) > 0 && !asked && a.unlocked && a.box.Visible() && a.panel.Visible() {
 		a.showPage(pageUSB)
 	}
 }

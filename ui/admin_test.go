@@ -1,11 +1,15 @@
 package ui
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -14,6 +18,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"gongkai/config"
+	"gongkai/paper"
+	"gongkai/proof"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
@@ -414,5 +420,216 @@ func TestPlainErrors(t *testing.T) {
 		if got := plainError(msg); !strings.Contains(got, want) {
 			t.Errorf("%q → %q, want %q", msg, got, want)
 		}
+	}
+}
+
+// landLog keeps a display log of the land notice (30 days from 11-10) on
+// this touch screen up to demoNow, with the program down three hours on
+// 11-12 and the screen off an hour on 11-15; build computes its report
+// the way gongkai report does.
+func landLog(t *testing.T) (*proof.Log, func(proof.Records) (proof.Report, error)) {
+	t.Helper()
+	dir := t.TempDir()
+	key, err := proof.EnsureDeviceKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Date(2026, 11, 9, 23, 0, 0, 0, demoNow.Location())}
+	const land = "land-2026-017"
+	up := func() *proof.Log {
+		l, err := proof.Open(dir, key, c.Now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.ProgramUp()
+		l.Showing(config.ModeTouch, []string{land})
+		return l
+	}
+	at := func(l *proof.Log, day, hour int) {
+		c.t = time.Date(2026, 11, day, hour, 0, 0, 0, demoNow.Location())
+		l.Tick()
+	}
+	l := up()
+	at(l, 12, 9)
+	l.Close()
+	c.t = c.t.Add(3 * time.Hour)
+	l = up()
+	at(l, 15, 20)
+	l.ScreenOn(false)
+	at(l, 15, 21)
+	l.ScreenOn(true)
+	c.t = demoNow
+	l.Tick()
+	t.Cleanup(func() { l.Close() })
+	tz := demoNow.Location()
+	return l, func(r proof.Records) (proof.Report, error) {
+		ev := proof.NewEvidence(r)
+		n := proof.Notice{ID: land, Title: "东湾村三组集体土地征收补偿安置方案公告", PostingDays: 30, Start: "2026-11-10"}
+		return proof.NewReport(l.PublicKey(), []proof.Coverage{proof.Evaluate(ev, n, tz, proof.Hours{}, demoNow)}, tz, proof.Hours{}, demoNow), nil
+	}
+}
+
+func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
+	log, build := landLog(t)
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
+		Compliance: func() (proof.Report, error) {
+			r, err := log.Records()
+			if err != nil {
+				return proof.Report{}, err
+			}
+			rep, err := build(r)
+			// a notice on record without a posting period is no row
+			rep.Notices = append(rep.Notices, proof.NoticeReport{ID: "x", Title: "没有公示期的公告", DisplayedSeconds: 60})
+			return rep, err
+		}}})
+	k.admin.open(purposeOpen)
+	tapTab(t, k, "公示期")
+	p := k.admin.pages[pageCompliance].(*compliancePage)
+	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：有缺口 1 条") {
+		t.Fatalf("head %q", textOf(p.head))
+	}
+	list := pageContent(p.paged.p)
+	for _, want := range []string{"东湾村三组集体土地征收补偿安置方案公告", "2026年11月10日 至 12月9日，共 30 天",
+		"有缺口 2 天", "已覆盖 13 / 30 天", "程序未运行 1 次，共 3 小时 0 分", "熄屏时段 1 次"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("row lacks %q:\n%s", want, list)
+		}
+	}
+	if strings.Contains(list, "没有公示期") {
+		t.Error("a notice without a posting period is listed")
+	}
+	test.Tap(cardFor(t, p.paged.p, "东湾村三组"))
+	gaps := pageContent(p.paged.p)
+	for _, want := range []string{"11月12日 09:00 至 12:00", "程序未运行", "11月15日 20:00 至 21:00", "熄屏时段"} {
+		if !strings.Contains(gaps, want) {
+			t.Errorf("gaps lack %q:\n%s", want, gaps)
+		}
+	}
+	if !p.back.Visible() {
+		t.Fatal("no way back to the list")
+	}
+	test.Tap(p.back)
+	if p.detail != -1 || !strings.Contains(pageContent(p.paged.p), "已覆盖") {
+		t.Error("返回列表 did not return")
+	}
+}
+
+// tapTab taps the panel's page button named name.
+func tapTab(t *testing.T, k *Kiosk, name string) {
+	t.Helper()
+	for _, b := range k.admin.tabs {
+		if b.Text == name {
+			test.Tap(b)
+			return
+		}
+	}
+	t.Fatalf("no tab %s", name)
+}
+
+func TestComplianceExportToStick(t *testing.T) {
+	log, build := landLog(t)
+	var sticks []string
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
+		Compliance:   func() (proof.Report, error) { return proof.Report{}, nil },
+		ExportReport: func() ([]byte, []byte, error) { return paper.ExportAndCertificate(log, build) },
+		Sticks:       func() []string { return sticks }}})
+	k.admin.open(purposeOpen)
+	k.admin.showPage(pageCompliance)
+	p := k.admin.pages[pageCompliance].(*compliancePage)
+
+	test.Tap(p.export)
+	if !strings.Contains(textOf(p.sticks.msg), "请插入U盘") || len(p.sticks.list.Objects) != 0 {
+		t.Fatalf("no stick: %q", textOf(p.sticks.msg))
+	}
+	// the stick comes (with a feed on it, as sticks often have): the
+	// question is asked again and the panel stays on this page
+	stick := t.TempDir()
+	sticks = []string{stick}
+	k.admin.volumesChanged([]string{filepath.Join(stick, "feed")})
+	if k.admin.page != pageCompliance || len(p.sticks.list.Objects) != 1 {
+		t.Fatalf("page %d, %d sticks offered", k.admin.page, len(p.sticks.list.Objects))
+	}
+	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+
+	base := filepath.Join(stick, "gongkai-report-"+dongwan+"-20261125-1000")
+	raw, err := os.ReadFile(base + ".json")
+	if err != nil {
+		t.Fatalf("%v; says %q", err, textOf(p.sticks.msg))
+	}
+	v, err := proof.VerifyExport(raw, log.PublicKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := v.Report.Notices; len(n) != 1 || n[0].Status != proof.StatusFailed || n[0].DaysWithGaps != 2 {
+		t.Errorf("exported report %+v", n)
+	}
+	if pdf, err := os.ReadFile(base + ".pdf"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Errorf("certificate: %v", err)
+	}
+	if msg := textOf(p.sticks.msg); !strings.Contains(msg, "可以拔出U盘") || !strings.Contains(msg, filepath.Base(base)+".pdf") {
+		t.Errorf("result %q", msg)
+	}
+
+	// a stick that cannot be written says so, with nothing left behind
+	notDir := filepath.Join(t.TempDir(), "file")
+	os.WriteFile(notDir, nil, 0o644)
+	sticks = []string{notDir}
+	test.Tap(p.export)
+	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	if msg := textOf(p.sticks.msg); !strings.Contains(msg, "没有写成") {
+		t.Errorf("failed write says %q", msg)
+	}
+}
+
+func TestStickErrorsInWords(t *testing.T) {
+	for err, want := range map[error]string{
+		&fs.PathError{Op: "open", Path: "/media/u/x", Err: syscall.EROFS}:  "只读",
+		fmt.Errorf("writing: %w", syscall.ENOSPC):                          "U盘已满",
+		&fs.PathError{Op: "open", Path: "/media/u/x", Err: syscall.EACCES}: "权限",
+		&fs.PathError{Op: "open", Path: "/media/u/x", Err: syscall.ENOENT}: "已被拔出",
+		errors.New("write /media/u/x: input/output error"):                 "写入失败",
+	} {
+		if got := stickError(err); !strings.Contains(got, want) {
+			t.Errorf("%v → %q, want %q", err, got, want)
+		}
+	}
+}
+
+func TestPosterToStick(t *testing.T) {
+	st := demoStore(t)
+	stick := t.TempDir()
+	var sticks []string
+	k, _, _ := newAdminKiosk(t, Deps{Store: st, Admin: AdminDeps{Unlocked: true,
+		Poster: func(id string) ([]byte, error) {
+			it, err := st.Item(id, dongwan, demoNow)
+			if err != nil {
+				return nil, err
+			}
+			var buf bytes.Buffer
+			err = paper.Poster(&buf, it, st.PlaceName(dongwan), func(string) (string, error) { return "", errors.New("not here") })
+			return buf.Bytes(), err
+		},
+		Sticks: func() []string { return sticks }}})
+	k.admin.open(purposeOpen)
+	tapTab(t, k, "打印海报")
+	p := k.admin.pages[pagePoster].(*posterPage)
+	for i := range p.paged.p.blocks {
+		if strings.Contains(textOf(blockObj(p.paged.p, i)), "柳塘村四组拟征收土地预公告") {
+			t.Error("another village's notice is offered")
+		}
+	}
+	test.Tap(cardFor(t, p.paged.p, "东湾村三组集体土地征收补偿安置方案公告"))
+	if !strings.Contains(textOf(p.sticks.msg), "请插入U盘") {
+		t.Fatalf("no stick: %q", textOf(p.sticks.msg))
+	}
+	sticks = []string{stick}
+	test.Tap(cardFor(t, p.paged.p, "东湾村三组集体土地征收补偿安置方案公告"))
+	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	pdf, err := os.ReadFile(filepath.Join(stick, "gongkai-poster-land-2026-017.pdf"))
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
+		t.Fatalf("poster: %v; says %q", err, textOf(p.sticks.msg))
+	}
+	if !strings.Contains(textOf(p.sticks.msg), "已把海报写到U盘") {
+		t.Errorf("result %q", textOf(p.sticks.msg))
 	}
 }

@@ -22,7 +22,7 @@ var shotMu sync.Mutex
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
 // search:QUERY, display[:ID] (the bulletin slide at the given clock, or
 // that notice's slide), or
-// admin[:pin|status|sync|usb|settings|log|leave] (the panel as if
+// admin[:pin|status|sync|usb|compliance|poster|settings|log|leave] (the panel as if
 // unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
 	kind, arg, _ := strings.Cut(screenName, ":")

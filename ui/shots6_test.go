@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"gongkai/config"
+	"gongkai/paper"
+	"gongkai/proof"
 	"gongkai/store"
 )
 
@@ -69,6 +71,21 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 			return ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
 		}
 		d.Admin.Import = nil
+		// the 公示期 page on a log with gaps, and sticks that come later
+		log, build := landLog(t)
+		stick := filepath.Join(t.TempDir(), "KINGSTON")
+		os.Mkdir(stick, 0o755)
+		var sticks []string
+		d.Admin.Compliance = func() (proof.Report, error) {
+			r, err := log.Records()
+			if err != nil {
+				return proof.Report{}, err
+			}
+			return build(r)
+		}
+		d.Admin.ExportReport = func() ([]byte, []byte, error) { return paper.ExportAndCertificate(log, build) }
+		d.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
+		d.Admin.Sticks = func() []string { return sticks }
 		k := New(a, w, d)
 		w.Resize(size)
 		k.admin.async = func(_ string, fn func()) { fn() }
@@ -84,6 +101,24 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		s.value = "31011890"
 		s.updateEditor()
 		writePNG(t, filepath.Join(out, "admin-edit-"+o+".png"), w.Canvas().Capture())
+
+		k.admin.showPage(pageCompliance)
+		c := k.admin.pages[pageCompliance].(*compliancePage)
+		writePNG(t, filepath.Join(out, "admin-compliance-"+o+".png"), w.Canvas().Capture())
+		test.Tap(c.paged.p.object(0).(*tapCard))
+		writePNG(t, filepath.Join(out, "admin-compliance-gaps-"+o+".png"), w.Canvas().Capture())
+		test.Tap(c.back)
+		test.Tap(c.export)
+		writePNG(t, filepath.Join(out, "admin-compliance-nostick-"+o+".png"), w.Canvas().Capture())
+		sticks = []string{stick}
+		k.admin.volumesChanged(nil)
+		writePNG(t, filepath.Join(out, "admin-compliance-sticks-"+o+".png"), w.Canvas().Capture())
+		test.Tap(c.sticks.list.Objects[0].(*tapCard))
+		writePNG(t, filepath.Join(out, "admin-compliance-written-"+o+".png"), w.Canvas().Capture())
+		k.admin.showPage(pagePoster)
+		writePNG(t, filepath.Join(out, "admin-poster-"+o+".png"), w.Canvas().Capture())
+		test.Tap(k.admin.pages[pagePoster].(*posterPage).paged.p.object(0).(*tapCard))
+		writePNG(t, filepath.Join(out, "admin-poster-sticks-"+o+".png"), w.Canvas().Capture())
 		k.Close()
 		w.Close()
 	}

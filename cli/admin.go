@@ -1,0 +1,94 @@
+package cli
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+
+	"gongkai/config"
+	"gongkai/paper"
+	"gongkai/proof"
+	"gongkai/store"
+	"gongkai/sync"
+	"gongkai/ui"
+)
+
+// errNoDisplayLog: this process keeps no display log (startWitness failed
+// or, for a screenshot, the log could not be opened).
+var errNoDisplayLog = errors.New("the display log is not open")
+
+// wirePaper gives the admin panel its 公示期 and 打印海报 pages: the
+// report of the display log this process keeps, its signed export with the
+// certificate, and a notice's poster — the same as gongkai report and
+// export-pdf make — plus the sticks to write them to. cfg is the live
+// configuration (the location may change in the settings), clock the wall
+// clock.
+func wirePaper(a *ui.AdminDeps, data string, st *store.Store, cfg func() *config.Config, clock func() time.Time) {
+	// The kiosk holds display.db's lock: the admin uses the log its
+	// witness opened rather than opening it again.
+	build := func() (*proof.Log, func(proof.Records) (proof.Report, error), error) {
+		log := proof.Opened(data)
+		if log == nil {
+			return nil, nil, errNoDisplayLog
+		}
+		c := cfg()
+		b, err := reportBuild(st, c.Location, "", log.PublicKey(), screenHours(c), st.Now(clock()))
+		return log, b, err
+	}
+	a.Compliance = func() (proof.Report, error) {
+		log, b, err := build()
+		if err != nil {
+			return proof.Report{}, err
+		}
+		recs, err := log.Records()
+		if err != nil {
+			return proof.Report{}, err
+		}
+		return b(recs)
+	}
+	a.ExportReport = func() ([]byte, []byte, error) {
+		log, b, err := build()
+		if err != nil {
+			return nil, nil, err
+		}
+		return paper.ExportAndCertificate(log, b)
+	}
+	a.Poster = func(id string) ([]byte, error) {
+		pdf, _, _, err := posterPDF(st, cfg().Location, id, st.Now(clock()))
+		return pdf, err
+	}
+	a.Sticks = mountedVolumes
+}
+
+// screenHours are the screen's on-hours for proof of display: a display
+// screen is dark outside its configured hours, and that time is excused,
+// as FORMAT.md foresees ("the screen config later"). A touch screen is
+// always on. The witness decides lit or dark from the same configuration.
+func screenHours(c *config.Config) proof.Hours {
+	if c.Mode != config.ModeDisplay {
+		return proof.Hours{}
+	}
+	h := ui.HoursOf(c.DisplayOn, c.DisplayOff)
+	return proof.Hours{On: time.Duration(h.On) * time.Minute, Off: time.Duration(h.Off) * time.Minute}
+}
+
+// mountedVolumes lists the removable volumes mounted now, where exports
+// go: the folders matching sync.DefaultVolumeRoots that are mount points.
+// Unlike sync.WatchVolumes it wants no feed on them, since an export
+// usually goes to an empty stick; and a folder that is no mount point
+// (/media/USER that holds the sticks, an empty /mnt/usb) is no stick.
+func mountedVolumes() []string {
+	var out []string
+	for _, pat := range sync.DefaultVolumeRoots() {
+		matches, _ := filepath.Glob(pat)
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() && isMountPoint(m, fi) {
+				out = append(out, m)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,590 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/atomicfile"
+	"gongkai/proof"
+	"gongkai/store"
+)
+
+// The admin pages that put paper in the clerk's hand: the 公示期 page
+// (proof of display per notice, exported to a stick) and 打印海报 (a
+// notice as an A4 poster on a stick). The kiosk has no printer: the stick
+// goes to the office PC.
+
+// stickFile is one file to write onto a stick.
+type stickFile struct {
+	name string
+	data []byte
+}
+
+// para is a run of rich text that ends its line. Fyne wraps a run that
+// holds "\n" at the wrong places, so lines are paragraphs instead.
+func para(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold bool) *widget.TextSegment {
+	s := seg(text, size, color, bold)
+	s.Style.Inline = false
+	return s
+}
+
+// stickPicker asks which stick to write to and says how it went. It lists
+// the sticks when asked rather than watching them: an export stick
+// usually holds no feed, so the USB import's watcher never reports it.
+type stickPicker struct {
+	a        *adminView
+	msg      *widget.RichText
+	list     *fyne.Container
+	cancel   *bigButton
+	box      *fyne.Container
+	what     string                      // what is written, for the messages: "海报"
+	again    string                      // what to tap again once a stick is in
+	files    func() ([]stickFile, error) // what to write, made once a stick is chosen
+	waiting  bool                        // asked, and no stick was in
+	busy     bool
+	relayout func() // of the page: the picker grows and shrinks in it
+}
+
+func (a *adminView) newStickPicker(relayout func()) *stickPicker {
+	s := &stickPicker{a: a, msg: rich(), list: container.NewVBox(), relayout: relayout}
+	s.cancel = a.btn("取消", widget.MediumImportance, s.clear)
+	s.cancel.min = fyne.NewSize(240, touchMin)
+	s.box = container.NewVBox(s.msg, s.list, container.NewHBox(s.cancel))
+	s.reset()
+	s.box.Hide()
+	return s
+}
+
+// reset forgets the question; a result on show stays readable.
+func (s *stickPicker) reset() {
+	s.files, s.waiting = nil, false
+	s.list.Objects = nil
+	s.list.Refresh()
+	show(s.cancel, false)
+}
+
+// clear resets and hides the picker, leaving the room to the page.
+func (s *stickPicker) clear() {
+	s.reset()
+	setRich(s.msg)
+	show(s.box, false)
+	s.relayout()
+}
+
+// say shows lines of text, and a detail (the error itself) below them.
+func (s *stickPicker) say(lines []string, c fyne.ThemeColorName, detail string) {
+	var segs []widget.RichTextSegment
+	for _, l := range lines {
+		segs = append(segs, para(l, theme.SizeNameSubHeadingText, c, true))
+	}
+	if detail != "" {
+		segs = append(segs, para(detail, sizeSmall, colorMuted, false))
+	}
+	setRich(s.msg, segs...)
+	show(s.box, true)
+	s.relayout()
+}
+
+// offer lists the sticks mounted now for writing what files makes, or
+// asks for one. The list is made off the UI thread: a dead mount can
+// hang whoever looks at it.
+func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error)) {
+	if s.busy {
+		return
+	}
+	s.what, s.again, s.files = what, again, files
+	sticks := s.a.k.deps.Admin.Sticks
+	if sticks == nil {
+		s.reset()
+		s.say([]string{"本机未设置写U盘功能。"}, colorMuted, "")
+		return
+	}
+	s.busy = true
+	k := s.a.k
+	s.a.async("list sticks", func() {
+		var found [][2]string // path, and what to say of it
+		for _, dir := range sticks() {
+			about := dir
+			if free, _, ok := diskFree(dir); ok {
+				about += "　剩余 " + bytesText(free)
+			}
+			found = append(found, [2]string{dir, about})
+		}
+		k.do("sticks", func() {
+			s.busy = false
+			if s.files != nil { // not cancelled meanwhile
+				s.showSticks(found)
+			}
+		})
+	})
+}
+
+// showSticks offers the sticks found, or asks for one when there is none.
+func (s *stickPicker) showSticks(found [][2]string) {
+	s.list.Objects = nil
+	s.waiting = len(found) == 0
+	show(s.cancel, true)
+	if s.waiting {
+		s.say([]string{"请插入U盘。插好后再点一次" + s.again + "。"}, colorUrgent, "")
+		s.list.Refresh()
+		return
+	}
+	s.say([]string{"写到哪个U盘？点一下："}, theme.ColorNameForeground, "")
+	for _, f := range found {
+		view := container.New(tightVBox{}, rich(seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true)),
+			rich(seg(f[1], sizeSmall, colorMuted, false)))
+		s.list.Add(s.a.k.card(view, func() {
+			s.a.touch()
+			s.write(f[0])
+		}))
+	}
+	s.list.Refresh()
+	s.relayout()
+}
+
+// asking: the picker waits for a stick to be chosen or plugged in, or
+// is writing to one.
+func (s *stickPicker) asking() bool { return s.files != nil || s.busy }
+
+// sticksChanged: media came or went; a question waiting for a stick is
+// asked again, so the clerk need not tap twice.
+func (s *stickPicker) sticksChanged() {
+	if s.waiting && !s.busy && s.files != nil {
+		s.offer(s.what, s.again, s.files)
+	}
+}
+
+// write makes the files and writes them into dir, off the UI thread: a
+// report signs the log and renders a PDF, and a stick is slow.
+func (s *stickPicker) write(dir string) {
+	if s.busy || s.files == nil {
+		return
+	}
+	k, files := s.a.k, s.files
+	s.reset()
+	s.busy = true
+	s.say([]string{"正在写入U盘，请不要拔出……"}, theme.ColorNameForeground, "")
+	s.a.async("write to stick", func() {
+		var written []string
+		out, err := files()
+		made := err == nil
+		if made {
+			written, err = writeFiles(dir, out)
+		}
+		if err != nil {
+			k.deps.Logger.Warn("write to stick", "dir", dir, "written", written, "err", err)
+		} else {
+			k.deps.Logger.Info("wrote to stick", "dir", dir, "files", written)
+		}
+		k.do("stick result", func() {
+			s.busy = false
+			s.result(dir, made, written, err)
+		})
+	})
+}
+
+// result says in plain words what is on the stick now. made is false
+// when the files could not even be made: no fault of the stick.
+func (s *stickPicker) result(dir string, made bool, written []string, err error) {
+	var names []string
+	for _, w := range written {
+		names = append(names, "· "+w)
+	}
+	switch {
+	case err == nil:
+		s.say(append([]string{fmt.Sprintf("已把%s写到U盘“%s”，可以拔出U盘了：", s.what, filepath.Base(dir))}, names...), theme.ColorNameSuccess, "")
+		return
+	case !made:
+		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, colorUrgent, err.Error())
+		return
+	}
+	lines := []string{"没有写成：" + stickError(err)}
+	if len(written) > 0 {
+		lines = append(append(lines, "已写入的文件："), names...)
+	}
+	s.say(lines, colorUrgent, err.Error())
+}
+
+// writeFiles writes each file whole or not at all (atomicfile) into dir,
+// and returns the names written before any error.
+func writeFiles(dir string, files []stickFile) ([]string, error) {
+	var written []string
+	for _, f := range files {
+		if err := atomicfile.Write(filepath.Join(dir, f.name), f.data); err != nil {
+			return written, err
+		}
+		written = append(written, f.name)
+	}
+	return written, nil
+}
+
+// stickError is why a write to a stick failed, in words a clerk can act on.
+func stickError(err error) string {
+	msg := strings.ToLower(err.Error())
+	switch {
+	case errors.Is(err, syscall.EROFS) || strings.Contains(msg, "read-only file system"):
+		return "U盘是只读的。请拨开U盘上的写保护开关，或换一个U盘。"
+	case errors.Is(err, syscall.ENOSPC) || strings.Contains(msg, "no space left") || strings.Contains(msg, "disk full"):
+		return "U盘已满。请删掉一些文件，或换一个U盘。"
+	case errors.Is(err, fs.ErrPermission):
+		return "没有写入这个U盘的权限。请换一个U盘。"
+	case errors.Is(err, fs.ErrNotExist):
+		return "找不到U盘，可能已被拔出。请重新插入。"
+	}
+	return "写入失败。"
+}
+
+// fileStamp is the trusted time in the feed's time zone for file names:
+// sortable, and unlike a colon allowed on every stick's file system.
+func (a *adminView) fileStamp() string {
+	return a.k.now().In(a.k.feedLoc).Format("20060102-1504")
+}
+
+// Compliance page (公示期).
+
+type compliancePage struct {
+	a      *adminView
+	box    fyne.CanvasObject
+	head   *widget.RichText
+	sub    *widget.RichText // on-hours, time of the report
+	export *bigButton
+	back   *bigButton
+	sticks *stickPicker
+	paged  *pagedBox
+	rows   []proof.NoticeReport // the notices with a posting period, worst first
+	asOf   string               // the report's time, RFC 3339
+	detail int                  // the row on show with its gaps; -1 for the list
+}
+
+func (a *adminView) newCompliancePage() *compliancePage {
+	p := &compliancePage{a: a, head: rich(), sub: rich(), paged: a.newPaged(), detail: -1}
+	p.sticks = a.newStickPicker(func() { p.box.Refresh() })
+	p.export = a.btn("导出到U盘", widget.HighImportance, p.offerExport)
+	p.export.min = fyne.NewSize(320, 100)
+	p.back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.detail = -1; p.render() })
+	p.back.min = fyne.NewSize(280, 100)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.export, p.back), container.New(tightVBox{}, p.head, p.sub))
+	p.box = container.NewBorder(container.NewVBox(top, p.sticks.box, separator()), nil, nil, nil, p.paged.box)
+	return p
+}
+
+func (p *compliancePage) object() fyne.CanvasObject { return p.box }
+
+// show reads the report afresh: the log grows while the page is away.
+func (p *compliancePage) show() {
+	p.rows, p.asOf, p.detail = nil, "", -1
+	p.sticks.clear()
+	setRich(p.sub)
+	get := p.a.k.deps.Admin.Compliance
+	enable(p.export, get != nil && p.a.k.deps.Admin.ExportReport != nil)
+	if get == nil {
+		setRich(p.head, seg("本机未设置公示期核查功能。", theme.SizeNameText, colorMuted, false))
+		p.paged.set(nil)
+		show(p.back, false)
+		return
+	}
+	rep, err := get()
+	if err != nil {
+		p.a.k.deps.Logger.Warn("compliance report", "err", err)
+		setRich(p.head, seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, colorUrgent, true))
+		setRich(p.sub, seg(err.Error(), sizeSmall, colorMuted, false))
+		p.paged.set(nil)
+		show(p.back, false)
+		return
+	}
+	p.asOf = rep.Generated
+	for _, n := range rep.Notices {
+		if n.PostingDays > 0 {
+			p.rows = append(p.rows, n)
+		}
+	}
+	// The clerk looks for trouble first: gaps, then running periods,
+	// then those met; the newest period first within each.
+	rank := func(n proof.NoticeReport) int {
+		return map[string]int{proof.StatusFailed: 0, proof.StatusOnTrack: 1, proof.StatusMet: 2}[n.Status]
+	}
+	slices.SortStableFunc(p.rows, func(a, b proof.NoticeReport) int {
+		if r := rank(a) - rank(b); r != 0 {
+			return r
+		}
+		return strings.Compare(deref(b.PeriodStart), deref(a.PeriodStart))
+	})
+	var gaps, running, met int
+	for _, n := range p.rows {
+		switch n.Status {
+		case proof.StatusFailed:
+			gaps++
+		case proof.StatusOnTrack:
+			running++
+		case proof.StatusMet:
+			met++
+		}
+	}
+	hours := "全天开屏"
+	if rep.OnHours != "" {
+		hours = "开屏时段 " + rep.OnHours + "，其余时间不计入缺口"
+	}
+	c := fyne.ThemeColorName(theme.ColorNameForeground)
+	if gaps > 0 {
+		c = colorUrgent
+	}
+	setRich(p.head, seg(fmt.Sprintf("有公示期的公告 %d 条：有缺口 %d 条，进行中 %d 条，已满足 %d 条", len(p.rows), gaps, running, met), theme.SizeNameSubHeadingText, c, true))
+	setRich(p.sub, seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), sizeSmall, colorMuted, false))
+	p.render()
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// render shows the list, or one notice's gaps.
+func (p *compliancePage) render() {
+	show(p.back, p.detail >= 0)
+	p.box.Refresh() // 返回列表 came or went: the top is laid out again
+	if p.detail >= 0 {
+		p.paged.set(p.gapBlocks(p.rows[p.detail]))
+		return
+	}
+	var blocks []block
+	for i, n := range p.rows {
+		blocks = append(blocks, block{obj: p.a.k.card(p.rowView(n), func() {
+			p.a.touch()
+			p.detail = i
+			p.render()
+		}), gap: 12})
+	}
+	if len(blocks) == 0 {
+		blocks = messageBlocks("本屏没有设公示期的公告。")
+	}
+	p.paged.set(blocks)
+}
+
+// rowView is one notice: title, period, status, days covered, and its
+// gaps summed by cause. One rich text: its lines sit closer than widgets.
+func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
+	runs := []widget.RichTextSegment{
+		para(n.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para("公示期："+periodText(n), theme.SizeNameText, colorMuted, false)}
+	runs = append(runs, p.statusRuns(n)...)
+	return rich(append(runs, para("缺口："+causesText(n), theme.SizeNameText, colorMuted, false))...)
+}
+
+// statusRuns are a period's status and its days covered, one line.
+func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
+	status, c := complianceStatus(n, p.asOf)
+	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c, true),
+		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.PostingDays), theme.SizeNameText, theme.ColorNameForeground, false)}
+}
+
+// gapBlocks list one notice's counted gaps, each with its cause.
+func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
+	line := func(segs ...widget.RichTextSegment) block { return block{obj: rich(segs...), gap: 4} }
+	blocks := []block{
+		{obj: label(n.Title, theme.SizeNameHeadingText, true), gap: 4},
+		line(seg("公示期："+periodText(n), theme.SizeNameText, colorMuted, false)),
+		line(p.statusRuns(n)...),
+		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText, true), gap: 16, keepWithNext: true},
+	}
+	listed := 0
+	for _, g := range n.Gaps {
+		if !g.Counted {
+			continue // off-hours: excused
+		}
+		listed++
+		blocks = append(blocks, line(
+			seg(spanText(g.Start, g.End)+"　", theme.SizeNameText, theme.ColorNameForeground, false),
+			seg(causeName(g.Cause), theme.SizeNameText, colorUrgent, true),
+			seg("　"+gapDuration(g.Seconds), theme.SizeNameText, colorMuted, false)))
+	}
+	if n.GapsOmitted > 0 {
+		blocks = append(blocks, line(seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, colorMuted, false)))
+	} else if listed == 0 {
+		blocks = append(blocks, line(seg("无缺口。", theme.SizeNameText, theme.ColorNameSuccess, true)))
+	}
+	return blocks
+}
+
+// complianceStatus is a posting period's status in plain words, and its
+// colour.
+func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColorName) {
+	over := n.DaysElapsed >= n.PostingDays
+	var s string
+	c := fyne.ThemeColorName(theme.ColorNameForeground)
+	switch {
+	case n.Status == proof.StatusMet:
+		s, c = "已满足", theme.ColorNameSuccess
+	case n.Status == proof.StatusFailed && over:
+		s, c = fmt.Sprintf("未满足（有缺口 %d 天）", n.DaysWithGaps), colorUrgent
+	case n.Status == proof.StatusFailed:
+		s, c = fmt.Sprintf("有缺口 %d 天", n.DaysWithGaps), colorUrgent
+	case n.PeriodStart != nil && len(asOf) >= 10 && *n.PeriodStart > asOf[:10]:
+		s = "尚未开始"
+	default:
+		s = "进行中·无缺口"
+	}
+	if n.Withdrawn {
+		s += "（已撤回）"
+	}
+	return s, c
+}
+
+// periodText is "2026年11月1日 至 11月30日，共 30 天".
+func periodText(n proof.NoticeReport) string {
+	if n.PeriodStart == nil || n.PeriodEnd == nil {
+		return fmt.Sprintf("%d 天（起始日期不明）", n.PostingDays)
+	}
+	a, err1 := time.Parse(time.DateOnly, *n.PeriodStart)
+	b, err2 := time.Parse(time.DateOnly, *n.PeriodEnd)
+	if err1 != nil || err2 != nil {
+		return fmt.Sprintf("%s 至 %s，共 %d 天", *n.PeriodStart, *n.PeriodEnd, n.PostingDays)
+	}
+	end := monthDay(b)
+	if b.Year() != a.Year() {
+		end = fmt.Sprintf("%d年%s", b.Year(), end)
+	}
+	return fmt.Sprintf("%d年%s 至 %s，共 %d 天", a.Year(), monthDay(a), end, n.PostingDays)
+}
+
+// causesText sums the counted gaps by cause: "熄屏时段 2 次，共 3 小时 0 分".
+func causesText(n proof.NoticeReport) string {
+	var parts []string
+	for _, t := range n.GapsByCause() {
+		parts = append(parts, fmt.Sprintf("%s %d 次，共 %s", causeName(t.Cause), t.Count, gapDuration(t.Seconds)))
+	}
+	if n.GapsOmitted > 0 {
+		parts = append(parts, fmt.Sprintf("另有 %d 处", n.GapsOmitted))
+	}
+	if len(parts) == 0 {
+		return "无"
+	}
+	return strings.Join(parts, "；")
+}
+
+// gapDuration is a gap's length; a restart's few seconds are not "0 分".
+func gapDuration(seconds int64) string {
+	if seconds < 60 {
+		return "不到 1 分钟"
+	}
+	return durationText(time.Duration(seconds) * time.Second)
+}
+
+func causeName(c string) string { return or(proof.CauseNames[c], c) }
+
+// clockText is an RFC 3339 time as "11月25日 10:00", in its own zone.
+func clockText(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		return s
+	}
+	return fmt.Sprintf("%s %02d:%02d", monthDay(t), t.Hour(), t.Minute())
+}
+
+// spanText is a gap's start and end: "11月20日 22:00 至 11月21日 06:00",
+// the day said once when both fall on it.
+func spanText(start, end string) string {
+	a, b := clockText(start), clockText(end)
+	if d, rest, ok := strings.Cut(b, " "); ok && strings.HasPrefix(a, d+" ") {
+		b = rest
+	}
+	return a + " 至 " + b
+}
+
+func (p *compliancePage) offerExport() {
+	a := p.a
+	p.sticks.offer("公示报告（JSON 与 PDF）", "“导出到U盘”", func() ([]stickFile, error) {
+		j, pdf, err := a.k.deps.Admin.ExportReport()
+		if err != nil {
+			return nil, err
+		}
+		base := fmt.Sprintf("gongkai-report-%s-%s", a.k.deps.Location, a.fileStamp())
+		return []stickFile{{base + ".json", j}, {base + ".pdf", pdf}}, nil
+	})
+}
+
+// Poster page (打印海报).
+
+type posterPage struct {
+	a      *adminView
+	box    fyne.CanvasObject
+	head   *widget.RichText
+	sticks *stickPicker
+	paged  *pagedBox
+}
+
+func (a *adminView) newPosterPage() *posterPage {
+	p := &posterPage{a: a, head: rich(), paged: a.newPaged()}
+	p.sticks = a.newStickPicker(func() { p.box.Refresh() })
+	p.box = container.NewBorder(container.NewVBox(p.head, p.sticks.box, separator()), nil, nil, nil, p.paged.box)
+	return p
+}
+
+func (p *posterPage) object() fyne.CanvasObject { return p.box }
+
+func (p *posterPage) show() {
+	k := p.a.k
+	p.sticks.clear()
+	if k.deps.Admin.Poster == nil {
+		setRich(p.head, seg("本机未设置打印海报功能。", theme.SizeNameText, colorMuted, false))
+		p.paged.set(nil)
+		return
+	}
+	setRich(p.head, seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+	items, err := k.deps.Store.Visible(k.deps.Location, "", k.now())
+	if err != nil {
+		p.paged.set(messageBlocks("无法读取公告：" + err.Error()))
+		return
+	}
+	if len(items) == 0 {
+		p.paged.set(messageBlocks("本屏现在没有公告。"))
+		return
+	}
+	// A screen may hold thousands of notices: one probe card measures
+	// them all and a card is built only for the page on show.
+	probe := rich()
+	probeCard := newTapCard(probe, nil)
+	blocks := make([]block, len(items))
+	for i, it := range items {
+		blocks[i] = lazyBlock(
+			func() fyne.CanvasObject {
+				return k.card(rich(p.noticeSegs(it)...), func() { p.a.touch(); p.choose(it) })
+			},
+			func(w float32) float32 {
+				setRich(probe, p.noticeSegs(it)...)
+				return height(probeCard, w)
+			}, 12)
+	}
+	p.paged.set(blocks)
+}
+
+func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
+	return []widget.RichTextSegment{
+		para(s.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para(p.a.k.categoryName(s.Category)+" · "+string(s.Published)+" 发布", sizeSmall, colorMuted, false),
+	}
+}
+
+// choose asks for a stick to print notice s to.
+func (p *posterPage) choose(s store.Summary) {
+	setRich(p.head, seg("打印："+s.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true))
+	p.sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
+		pdf, err := p.a.k.deps.Admin.Poster(s.ID)
+		if err != nil {
+			return nil, err
+		}
+		return []stickFile{{"gongkai-poster-" + s.ID + ".pdf", pdf}}, nil
+	})
+}
