@@ -202,7 +202,7 @@ func (k *Kiosk) newAdminView() *adminView {
 
 	close := a.btn("关闭", widget.DangerImportance, a.close)
 	close.min = fyne.NewSize(200, touchMin)
-	head := container.NewBorder(nil, nil, nil, close, label("管理　公开 Gongkai", theme.SizeNameHeadingText, true))
+	head := container.NewBorder(nil, nil, nil, close, label("管理　公开 Gongkai", theme.SizeNameHeadingText))
 
 	a.buildPad()
 	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
@@ -300,9 +300,9 @@ func (a *adminView) quit() {
 var padKeys = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", keyClear, "0", keyDelete}
 
 func (a *adminView) buildPad() {
-	a.padTitle = label("", theme.SizeNameHeadingText, true)
+	a.padTitle = label("", theme.SizeNameHeadingText)
 	a.padTitle.Alignment = fyne.TextAlignCenter
-	a.padDots = label("", sizeTitle, true)
+	a.padDots = label("", sizeTitle)
 	a.padDots.Alignment = fyne.TextAlignCenter
 	a.padMsg = rich()
 	var keys []fyne.CanvasObject
@@ -369,7 +369,7 @@ func (a *adminView) updatePad() {
 			msg = "点右上角“关闭”返回。"
 		}
 	}
-	setRich(a.padMsg, seg(msg, theme.SizeNameText, c, true))
+	setRich(a.padMsg, seg(msg, theme.SizeNameText, c))
 	for _, b := range a.keys {
 		enable(b, locked == 0)
 	}

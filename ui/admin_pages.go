@@ -187,8 +187,8 @@ func (p *statusPage) show() {
 			c = colorUrgent
 		}
 		blocks = append(blocks, block{obj: rich(
-			seg(l.name+"：", theme.SizeNameText, colorMuted, false),
-			seg(l.value, theme.SizeNameText, c, l.bad)), gap: 4})
+			seg(l.name+"：", theme.SizeNameText, colorMuted),
+			seg(l.value, theme.SizeNameText, c)), gap: 4})
 	}
 	p.paged.set(blocks)
 }
@@ -301,10 +301,10 @@ func (a *adminView) newSyncPage() *syncPage {
 	p.run = a.btn("立即同步", widget.HighImportance, p.start)
 	p.run.min = fyne.NewSize(400, 120)
 	p.bar = widget.NewProgressBar()
-	p.stage = label("", theme.SizeNameText, false)
+	p.stage = label("", theme.SizeNameText)
 	p.result = rich()
 	p.box = container.NewVBox(
-		label("从已设置的数据源取回最新公告。", theme.SizeNameText, false),
+		label("从已设置的数据源取回最新公告。", theme.SizeNameText),
 		container.NewCenter(p.run), p.bar, p.stage, p.result)
 	return p
 }
@@ -314,7 +314,7 @@ func (p *syncPage) object() fyne.CanvasObject { return p.box }
 func (p *syncPage) show() {
 	enable(p.run, !p.running && p.a.k.deps.Admin.SyncNow != nil)
 	if p.a.k.deps.Admin.SyncNow == nil {
-		setRich(p.result, seg("本机未设置同步功能。", theme.SizeNameText, colorMuted, false))
+		setRich(p.result, seg("本机未设置同步功能。", theme.SizeNameText, colorMuted))
 	}
 }
 
@@ -361,7 +361,7 @@ func (p *syncPage) start() {
 			if err != nil {
 				c = colorUrgent
 			}
-			setRich(p.result, seg(resultText(res, err), theme.SizeNameSubHeadingText, c, true))
+			setRich(p.result, seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
@@ -422,13 +422,13 @@ func (p *usbPage) show() {
 	show(p.actions, p.diff != nil && !p.busy)
 	switch {
 	case a.k.deps.Admin.Preview == nil || a.k.deps.Admin.Import == nil:
-		setRich(p.head, seg("本机未设置 U 盘导入功能。", theme.SizeNameText, colorMuted, false))
+		setRich(p.head, seg("本机未设置 U 盘导入功能。", theme.SizeNameText, colorMuted))
 	case p.chosen == "" && len(p.paths) == 0:
-		setRich(p.head, seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+		setRich(p.head, seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	case p.chosen == "":
-		setRich(p.head, seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+		setRich(p.head, seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.list.Add(a.k.card(rich(seg(path, theme.SizeNameText, theme.ColorNamePrimary, true)), func() {
+			p.list.Add(a.k.card(rich(seg(path, theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
 				p.preview(path)
 			}))
@@ -444,7 +444,7 @@ func (p *usbPage) show() {
 func (p *usbPage) preview(path string) {
 	k := p.a.k
 	p.chosen, p.diff, p.busy = path, nil, true
-	setRich(p.head, seg("正在检查 "+path+" ……", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+	setRich(p.head, seg("正在检查 "+path+" ……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	p.list.Objects = nil
 	p.list.Refresh()
 	show(p.actions, false)
@@ -458,8 +458,8 @@ func (p *usbPage) preview(path string) {
 				k.deps.Logger.Warn("usb preview", "path", path, "err", err)
 				p.chosen = ""
 				p.show()
-				setRich(p.head, seg("这份数据不能导入："+plainError(err.Error()), theme.SizeNameSubHeadingText, colorUrgent, true),
-					seg("\n"+err.Error(), theme.SizeNameText, colorMuted, false))
+				setRich(p.head, seg("这份数据不能导入："+plainError(err.Error()), theme.SizeNameSubHeadingText, colorUrgent),
+					seg("\n"+err.Error(), theme.SizeNameText, colorMuted))
 				return
 			}
 			p.diff = &d
@@ -472,15 +472,15 @@ func (p *usbPage) preview(path string) {
 func (p *usbPage) showDiff() {
 	d := p.diff
 	setRich(p.head, seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
-		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	var blocks []block
 	group := func(name string, titles []string, c fyne.ThemeColorName) {
 		if len(titles) == 0 {
 			return
 		}
-		blocks = append(blocks, block{obj: label(name, theme.SizeNameSubHeadingText, true), gap: 12, keepWithNext: true})
+		blocks = append(blocks, block{obj: label(name, theme.SizeNameSubHeadingText), gap: 12, keepWithNext: true})
 		for _, t := range titles {
-			blocks = append(blocks, block{obj: rich(seg("· "+t, theme.SizeNameText, c, false)), gap: 2})
+			blocks = append(blocks, block{obj: rich(seg("· "+t, theme.SizeNameText, c)), gap: 2})
 		}
 	}
 	group("新增", d.Added, theme.ColorNameForeground)
@@ -524,7 +524,7 @@ func (p *usbPage) doImport() {
 			if err != nil {
 				c = colorUrgent
 			}
-			setRich(p.head, seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c, true))
+			setRich(p.head, seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
@@ -577,7 +577,7 @@ func (p *logPage) show() {
 	}
 	var blocks []block
 	for i := len(lines) - 1; i >= 0; i-- { // newest first
-		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i]), sizeSmall, theme.ColorNameForeground, false)), gap: 2})
+		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i]), sizeSmall, theme.ColorNameForeground)), gap: 2})
 	}
 	if len(blocks) == 0 {
 		blocks = messageBlocks("暂无日志。")
@@ -619,7 +619,7 @@ func (a *adminView) newLeavePage() *leavePage {
 	b := a.btn("退出信息屏", widget.DangerImportance, func() { a.open(purposeLeave) })
 	b.min = fyne.NewSize(420, 120)
 	return &leavePage{box: container.NewVBox(
-		label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText, false),
+		label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText),
 		container.NewCenter(b))}
 }
 

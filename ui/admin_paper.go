@@ -34,7 +34,7 @@ type stickFile struct {
 // para is a run of rich text that ends its line. Fyne wraps a run that
 // holds "\n" at the wrong places, so lines are paragraphs instead.
 func para(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold bool) *widget.TextSegment {
-	s := seg(text, size, color, bold)
+	s := seg(text, size, color)
 	s.Style.Inline = false
 	return s
 }
@@ -142,8 +142,8 @@ func (s *stickPicker) showSticks(found [][2]string) {
 	}
 	s.say([]string{"写到哪个U盘？点一下："}, theme.ColorNameForeground, "")
 	for _, f := range found {
-		view := container.New(tightVBox{}, rich(seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true)),
-			rich(seg(f[1], sizeSmall, colorMuted, false)))
+		view := container.New(tightVBox{}, rich(seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
+			rich(seg(f[1], sizeSmall, colorMuted)))
 		s.list.Add(s.a.k.card(view, func() {
 			s.a.touch()
 			s.write(f[0])
@@ -289,7 +289,7 @@ func (p *compliancePage) show() {
 	get := p.a.k.deps.Admin.Compliance
 	enable(p.export, get != nil && p.a.k.deps.Admin.ExportReport != nil)
 	if get == nil {
-		setRich(p.head, seg("本机未设置公示期核查功能。", theme.SizeNameText, colorMuted, false))
+		setRich(p.head, seg("本机未设置公示期核查功能。", theme.SizeNameText, colorMuted))
 		p.paged.set(nil)
 		show(p.back, false)
 		return
@@ -297,8 +297,8 @@ func (p *compliancePage) show() {
 	rep, err := get()
 	if err != nil {
 		p.a.k.deps.Logger.Warn("compliance report", "err", err)
-		setRich(p.head, seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, colorUrgent, true))
-		setRich(p.sub, seg(err.Error(), sizeSmall, colorMuted, false))
+		setRich(p.head, seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, colorUrgent))
+		setRich(p.sub, seg(err.Error(), sizeSmall, colorMuted))
 		p.paged.set(nil)
 		show(p.back, false)
 		return
@@ -339,8 +339,8 @@ func (p *compliancePage) show() {
 	if gaps > 0 {
 		c = colorUrgent
 	}
-	setRich(p.head, seg(fmt.Sprintf("有公示期的公告 %d 条：有缺口 %d 条，进行中 %d 条，已满足 %d 条", len(p.rows), gaps, running, met), theme.SizeNameSubHeadingText, c, true))
-	setRich(p.sub, seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), sizeSmall, colorMuted, false))
+	setRich(p.head, seg(fmt.Sprintf("有公示期的公告 %d 条：有缺口 %d 条，进行中 %d 条，已满足 %d 条", len(p.rows), gaps, running, met), theme.SizeNameSubHeadingText, c))
+	setRich(p.sub, seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), sizeSmall, colorMuted))
 	p.render()
 }
 
@@ -386,7 +386,7 @@ func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 // statusRuns are a period's status and its days covered, one line.
 func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
 	status, c := complianceStatus(n, p.asOf)
-	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c, true),
+	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c),
 		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.PostingDays), theme.SizeNameText, theme.ColorNameForeground, false)}
 }
 
@@ -394,10 +394,10 @@ func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegme
 func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 	line := func(segs ...widget.RichTextSegment) block { return block{obj: rich(segs...), gap: 4} }
 	blocks := []block{
-		{obj: label(n.Title, theme.SizeNameHeadingText, true), gap: 4},
-		line(seg("公示期："+periodText(n), theme.SizeNameText, colorMuted, false)),
+		{obj: label(n.Title, theme.SizeNameHeadingText), gap: 4},
+		line(seg("公示期："+periodText(n), theme.SizeNameText, colorMuted)),
 		line(p.statusRuns(n)...),
-		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText, true), gap: 16, keepWithNext: true},
+		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), gap: 16, keepWithNext: true},
 	}
 	listed := 0
 	for _, g := range n.Gaps {
@@ -406,14 +406,14 @@ func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 		}
 		listed++
 		blocks = append(blocks, line(
-			seg(spanText(g.Start, g.End)+"　", theme.SizeNameText, theme.ColorNameForeground, false),
-			seg(causeName(g.Cause), theme.SizeNameText, colorUrgent, true),
-			seg("　"+gapDuration(g.Seconds), theme.SizeNameText, colorMuted, false)))
+			seg(spanText(g.Start, g.End)+"　", theme.SizeNameText, theme.ColorNameForeground),
+			seg(causeName(g.Cause), theme.SizeNameText, colorUrgent),
+			seg("　"+gapDuration(g.Seconds), theme.SizeNameText, colorMuted)))
 	}
 	if n.GapsOmitted > 0 {
-		blocks = append(blocks, line(seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, colorMuted, false)))
+		blocks = append(blocks, line(seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, colorMuted)))
 	} else if listed == 0 {
-		blocks = append(blocks, line(seg("无缺口。", theme.SizeNameText, theme.ColorNameSuccess, true)))
+		blocks = append(blocks, line(seg("无缺口。", theme.SizeNameText, theme.ColorNameSuccess)))
 	}
 	return blocks
 }
@@ -538,11 +538,11 @@ func (p *posterPage) show() {
 	k := p.a.k
 	p.sticks.clear()
 	if k.deps.Admin.Poster == nil {
-		setRich(p.head, seg("本机未设置打印海报功能。", theme.SizeNameText, colorMuted, false))
+		setRich(p.head, seg("本机未设置打印海报功能。", theme.SizeNameText, colorMuted))
 		p.paged.set(nil)
 		return
 	}
-	setRich(p.head, seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground, false))
+	setRich(p.head, seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	items, err := k.deps.Store.Visible(k.deps.Location, "", k.now())
 	if err != nil {
 		p.paged.set(messageBlocks("无法读取公告：" + err.Error()))
@@ -579,7 +579,7 @@ func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
 
 // choose asks for a stick to print notice s to.
 func (p *posterPage) choose(s store.Summary) {
-	setRich(p.head, seg("打印："+s.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true))
+	setRich(p.head, seg("打印："+s.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
 	p.sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
 		pdf, err := p.a.k.deps.Admin.Poster(s.ID)
 		if err != nil {

@@ -94,8 +94,8 @@ func (a *adminView) newSettingsPage() *settingsPage {
 	p.save.min = fyne.NewSize(360, 100)
 	p.list = container.NewBorder(nil, container.NewVBox(p.msg, container.NewCenter(p.save)), nil, nil, p.paged.box)
 
-	p.edName = label("", theme.SizeNameHeadingText, true)
-	p.edValue = label("", sizeTitle, true)
+	p.edName = label("", theme.SizeNameHeadingText)
+	p.edValue = label("", sizeTitle)
 	p.edValue.Wrapping = fyne.TextWrapBreak
 	p.edMsg = rich()
 	p.edKeys = container.NewGridWithColumns(10)
@@ -208,8 +208,8 @@ func (p *settingsPage) rows() {
 			v = "—"
 		}
 		blocks = append(blocks, block{obj: a.k.card(rich(
-			seg(s.name+"：", theme.SizeNameText, colorMuted, false),
-			seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary, true)), func() {
+			seg(s.name+"：", theme.SizeNameText, colorMuted),
+			seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
 			a.touch()
 			p.edit(s)
 		}), gap: 8})
@@ -224,7 +224,7 @@ func (p *settingsPage) rows() {
 
 // choice is a row of buttons for a field with few values.
 func (p *settingsPage) choice(name string, labels, values []string, field *string) fyne.CanvasObject {
-	name0 := label(name+"：", theme.SizeNameText, false)
+	name0 := label(name+"：", theme.SizeNameText)
 	name0.Wrapping = fyne.TextWrapOff // a wrapping label in a row shrinks to one character a line
 	row := container.NewHBox(name0)
 	for i, l := range labels {
@@ -283,7 +283,7 @@ func (p *settingsPage) confirm() {
 	c := p.draft
 	c.Sources = slices.Clone(p.draft.Sources)
 	if err := s.set(&c, strings.TrimSpace(p.value)); err != nil {
-		setRich(p.edMsg, seg(err.Error(), theme.SizeNameText, colorUrgent, true))
+		setRich(p.edMsg, seg(err.Error(), theme.SizeNameText, colorUrgent))
 		return
 	}
 	note := "已修改，点“保存设置”后生效。"
@@ -291,13 +291,13 @@ func (p *settingsPage) confirm() {
 		// on and off times come in pairs: the first of the two is
 		// accepted now, and 保存 refuses the pair if left half done
 		if !strings.Contains(err.Error(), "both or neither") {
-			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent, true))
+			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent))
 			return
 		}
 		note = "请同时设置开屏和关屏时间，或都留空。"
 	}
 	p.draft = c
-	setRich(p.msg, seg(note, theme.SizeNameText, colorMuted, false))
+	setRich(p.msg, seg(note, theme.SizeNameText, colorMuted))
 	p.closeEditor()
 }
 
@@ -312,7 +312,7 @@ func (p *settingsPage) closeEditor() {
 // saveDraft validates, writes config.toml through Deps, and applies it.
 func (p *settingsPage) saveDraft() {
 	k := p.a.k
-	fail := func(text string) { setRich(p.msg, seg(text, theme.SizeNameText, colorUrgent, true)) }
+	fail := func(text string) { setRich(p.msg, seg(text, theme.SizeNameText, colorUrgent)) }
 	c := p.draft
 	if err := c.Validate(); err != nil {
 		fail("未保存：" + configErrText(err))
@@ -337,7 +337,7 @@ func (p *settingsPage) saveDraft() {
 	}
 	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
 	k.applyConfig(&c)
-	setRich(p.msg, seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess, true))
+	setRich(p.msg, seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
 	p.rows()
 }
 

@@ -63,7 +63,7 @@ type imageView struct {
 
 func (k *Kiosk) newImageView() *imageView {
 	v := &imageView{k: k}
-	v.title = label("", theme.SizeNameHeadingText, true)
+	v.title = label("", theme.SizeNameHeadingText)
 	v.img = canvas.NewImageFromImage(nil)
 	v.img.FillMode = canvas.ImageFillContain
 	v.img.ScaleMode = canvas.ImageScaleSmooth
@@ -178,7 +178,7 @@ type tableView struct {
 
 func (k *Kiosk) newTableView() *tableView {
 	v := &tableView{k: k}
-	v.title = label("", theme.SizeNameHeadingText, true)
+	v.title = label("", theme.SizeNameHeadingText)
 	v.bar = k.newPageBar()
 	v.pager = k.pagedFor(screenTable, v.bar)
 	v.box = container.NewBorder(v.title, v.bar.box, nil, nil, v.pager)

@@ -36,7 +36,7 @@ func (k *Kiosk) newTopBar() *topBar {
 	// the demo badge sits in the bar so it is on every screen without
 	// costing a row
 	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据", sizeChrome)
-	size := label("字号", sizeChrome, false)
+	size := label("字号", sizeChrome)
 	size.Wrapping = fyne.TextWrapOff
 	right := container.NewHBox(b.demo, layout.NewSpacer(), size)
 	for i, s := range textSteps {
@@ -85,7 +85,7 @@ type statusRow struct {
 }
 
 func chip(bg, fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
-	t := widget.NewRichText(seg(text, size, fg, true))
+	t := widget.NewRichText(seg(text, size, fg))
 	return panel(bg, t)
 }
 
@@ -102,7 +102,7 @@ func (r *statusRow) update(k *Kiosk) {
 	stale := !k.feed.Expires.IsZero() && !k.now().Before(k.feed.Expires)
 	show(r.stale, stale)
 	if k.st.message != "" {
-		setRich(r.message, seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground, true))
+		setRich(r.message, seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))
 	}
 	show(r.msgBox, k.st.message != "")
 	show(r.box, stale || k.st.message != "")
@@ -130,9 +130,9 @@ func (k *Kiosk) newIdlePrompt() *idlePrompt {
 	dim := newTapCard(layout.NewSpacer(), k.touch)
 	dim.bg, dim.border = "", ""
 	shade := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99})
-	title := label("还在阅读吗？", sizeTitle, true)
+	title := label("还在阅读吗？", sizeTitle)
 	title.Alignment = fyne.TextAlignCenter
-	p.countdown = label("", theme.SizeNameSubHeadingText, false)
+	p.countdown = label("", theme.SizeNameSubHeadingText)
 	p.countdown.Alignment = fyne.TextAlignCenter
 	p.cont = newBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
 	card := panel(colorCard, container.NewVBox(

@@ -88,7 +88,7 @@ func (k *Kiosk) newDisplayView() *displayView {
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
-	qrLabel := rich(seg("手机扫码\n查看全文", theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	qrLabel := rich(seg("手机扫码\n查看全文", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
 	head := container.New(tightVBox{}, v.topic, v.title, panel(colorNotice, v.facts))
 	v.slide = container.New(&slideLayout{}, head, v.body, v.qrCol)
@@ -189,12 +189,12 @@ func (v *displayView) showChrome(now time.Time) {
 	k := v.k
 	v.minute = now.Truncate(time.Minute)
 	t := k.now().In(k.feedLoc)
-	setRich(v.place, seg(k.deps.Store.PlaceName(k.deps.Location), sizeTitle, theme.ColorNameForegroundOnPrimary, true))
+	setRich(v.place, seg(k.deps.Store.PlaceName(k.deps.Location), sizeTitle, theme.ColorNameForegroundOnPrimary))
 	setRich(v.clock, seg(fmt.Sprintf("%s %s %02d:%02d", monthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
-		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary, true))
+		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
 	stale, why := k.stale(k.now())
 	if stale {
-		setRich(v.staleT, seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError, true))
+		setRich(v.staleT, seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	}
 	show(v.stale, stale)
 
@@ -210,12 +210,12 @@ func (v *displayView) showChrome(now time.Time) {
 	}
 	if len(urgent) > 0 {
 		setRich(v.tickT,
-			seg("紧急　", theme.SizeNameSubHeadingText, colorUrgent, true),
-			seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+			seg("紧急　", theme.SizeNameSubHeadingText, colorUrgent),
+			seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
 	show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
-	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc)+"　"+k.feed.Title, theme.SizeNameText, colorMuted, false))
+	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc)+"　"+k.feed.Title, theme.SizeNameText, colorMuted))
 }
 
 // showSlide shows the rotation's current notice, or the empty slide.
@@ -239,17 +239,17 @@ func (v *displayView) showSlide(now time.Time) {
 	}
 	show(v.empty, false)
 	show(v.slide, true)
-	setRich(v.counter, seg(fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len()), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true))
+	setRich(v.counter, seg(fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len()), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.now().In(k.feedLoc).YearDay())
 	if it.ID == v.shownID && sum == v.shownSum {
 		return
 	}
 	v.shownID, v.shownSum = it.ID, sum
 
-	setRich(v.catT, seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary, true))
+	setRich(v.catT, seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
 	show(v.urgentTag, it.Priority == feed.PriorityUrgent)
 	show(v.pinnedTag, it.Priority == feed.PriorityPinned)
-	setRich(v.title, seg(it.Title, sizeTitle, theme.ColorNameForeground, true))
+	setRich(v.title, seg(it.Title, sizeTitle, theme.ColorNameForeground))
 	setRich(v.facts, v.factSegs(it)...)
 	v.body.page = 0
 	v.body.SetBlocks(markdownBlocks(it.Body))
@@ -273,9 +273,9 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 	if it.DocNo != "" {
 		meta = append(meta, it.DocNo)
 	}
-	segs := []widget.RichTextSegment{seg(strings.Join(meta, "　·　"), theme.SizeNameText, colorMuted, false)}
+	segs := []widget.RichTextSegment{seg(strings.Join(meta, "　·　"), theme.SizeNameText, colorMuted)}
 	line := func(text string, c fyne.ThemeColorName) {
-		s := seg(text, theme.SizeNameSubHeadingText, c, true)
+		s := seg(text, theme.SizeNameSubHeadingText, c)
 		s.Style.Inline = false
 		segs = append(segs, s)
 	}
@@ -298,10 +298,10 @@ func (v *displayView) showEmpty() {
 	show(v.slide, false)
 	show(v.empty, true)
 	setRich(v.counter)
-	title := seg("目前没有需要公示的公告", sizeTitle, theme.ColorNameForeground, true)
+	title := seg("目前没有需要公示的公告", sizeTitle, theme.ColorNameForeground)
 	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
 	line := func(text string) *widget.TextSegment {
-		s := seg(text, theme.SizeNameSubHeadingText, colorMuted, false)
+		s := seg(text, theme.SizeNameSubHeadingText, colorMuted)
 		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
 		return s
 	}

@@ -33,9 +33,9 @@ type homeView struct {
 
 func (k *Kiosk) newHomeView() *homeView {
 	v := &homeView{k: k, counts: map[string]*widget.RichText{}, names: map[string]string{}}
-	v.place = label("", sizeTitle, true)
+	v.place = label("", sizeTitle)
 	v.sub = rich()
-	v.impHead = label("重要通知", theme.SizeNameHeadingText, true)
+	v.impHead = label("重要通知", theme.SizeNameHeadingText)
 	v.impBar = k.newPageBar()
 	v.imp = k.pagedFor(screenHome, v.impBar)
 	v.tiles = container.New(&tileGrid{})
@@ -55,8 +55,8 @@ func (v *homeView) show(s *screen) {
 	now := k.now()
 	v.place.SetText(k.deps.Store.PlaceName(k.deps.Location))
 	setRich(v.sub,
-		seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground, false),
-		seg("　"+updatedText(k.feed.LastSuccess, k.feedLoc), sizeSmall, colorMuted, false))
+		seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+		seg("　"+updatedText(k.feed.LastSuccess, k.feedLoc), sizeSmall, colorMuted))
 
 	if !slices.Equal(v.cats, k.feed.Categories) {
 		v.buildTiles()
@@ -71,9 +71,9 @@ func (v *homeView) show(s *screen) {
 		case n == 0:
 			text = "暂无"
 		}
-		name := seg(c.Name, theme.SizeNameHeadingText, theme.ColorNameForeground, true)
+		name := seg(c.Name, theme.SizeNameHeadingText, theme.ColorNameForeground)
 		name.Style.Inline, name.Style.Alignment = false, fyne.TextAlignCenter
-		count := seg(text, theme.SizeNameSubHeadingText, theme.ColorNamePrimary, false)
+		count := seg(text, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
 		count.Style.Inline, count.Style.Alignment = false, fyne.TextAlignCenter
 		setRich(v.counts[c.ID], name, count)
 	}

@@ -114,9 +114,9 @@ func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 			status = colorUrgent
 		}
 	}
-	setRich(c.meta, seg(strings.Join(meta, " · "), sizeSmall, status, false))
+	setRich(c.meta, seg(strings.Join(meta, " · "), sizeSmall, status))
 	show(c.meta, len(meta) > 0)
-	setRich(c.validity, seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary, true))
+	setRich(c.validity, seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary))
 	show(c.validity, !o.compact && (s.Category == "policy" || s.Normative))
 	// the whole tree lays itself out again: a tag shown or hidden changes
 	// the width the title wraps in
@@ -143,9 +143,9 @@ func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []block {
 func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
 	switch priority {
 	case "urgent":
-		return panel(theme.ColorNameError, widget.NewRichText(seg("紧急", size, theme.ColorNameForegroundOnError, true)))
+		return panel(theme.ColorNameError, widget.NewRichText(seg("紧急", size, theme.ColorNameForegroundOnError)))
 	case "pinned":
-		return panel(theme.ColorNamePrimary, widget.NewRichText(seg("置顶", size, theme.ColorNameForegroundOnPrimary, true)))
+		return panel(theme.ColorNamePrimary, widget.NewRichText(seg("置顶", size, theme.ColorNameForegroundOnPrimary)))
 	}
 	return nil
 }
@@ -165,13 +165,13 @@ func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.Ri
 			}
 		}
 		if at < 0 {
-			out = append(out, seg(text, size, theme.ColorNameForeground, false))
+			out = append(out, seg(text, size, theme.ColorNameForeground))
 			break
 		}
 		if at > 0 {
-			out = append(out, seg(text[:at], size, theme.ColorNameForeground, false))
+			out = append(out, seg(text[:at], size, theme.ColorNameForeground))
 		}
-		out = append(out, seg(text[at:at+n], size, theme.ColorNamePrimary, true))
+		out = append(out, seg(text[at:at+n], size, theme.ColorNamePrimary))
 		text = text[at+n:]
 	}
 	return out
@@ -217,8 +217,8 @@ type listView struct {
 
 func (k *Kiosk) newListView() *listView {
 	v := &listView{k: k}
-	v.title = label("", sizeTitle, true)
-	v.count = label("", theme.SizeNameSubHeadingText, false)
+	v.title = label("", sizeTitle)
+	v.count = label("", theme.SizeNameSubHeadingText)
 	v.count.Wrapping = fyne.TextWrapOff
 	v.bar = k.newPageBar()
 	v.pager = k.pagedFor(screenList, v.bar)
@@ -270,12 +270,12 @@ func (k *Kiosk) policyBlocks(items []store.Summary) []block {
 		if len(g.items) == 0 {
 			continue
 		}
-		blocks = append(blocks, block{obj: label(g.name, theme.SizeNameHeadingText, true), gap: 20, keepWithNext: true})
+		blocks = append(blocks, block{obj: label(g.name, theme.SizeNameHeadingText), gap: 20, keepWithNext: true})
 		blocks = append(blocks, k.cardBlocks(g.items, cardOpts{})...)
 	}
 	return blocks
 }
 
 func messageBlocks(text string) []block {
-	return []block{{obj: label(text, theme.SizeNameSubHeadingText, false)}}
+	return []block{{obj: label(text, theme.SizeNameSubHeadingText)}}
 }

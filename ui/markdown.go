@@ -23,10 +23,11 @@ import (
 // sentence so a page can break inside a long one), list items, table rows.
 
 // run is a piece of inline text with one style.
+// run is a piece of inline text. Strong (any Markdown emphasis) is shown
+// in the accent colour, not bold (see label); code is plain text.
 type run struct {
-	text string
-	bold bool
-	mono bool
+	text   string
+	strong bool
 }
 
 // paraLimit is the length, in characters, after which a paragraph is cut
@@ -71,7 +72,7 @@ func (r *mdRender) node(n ast.Node, depth int) {
 		if n.Level >= 3 {
 			size = theme.SizeNameSubHeadingText
 		}
-		rt := rich(runSegs(r.inlines(n), size, true)...)
+		rt := rich(runSegs(r.inlines(n), size)...)
 		r.add(block{obj: rt, gap: gapHeading, keepWithNext: true})
 	case *ast.Paragraph, *ast.TextBlock:
 		r.paragraph(r.inlines(n), "", depth)
@@ -109,7 +110,7 @@ func (r *mdRender) node(n ast.Node, depth int) {
 			seg := lines.At(i)
 			b.Write(seg.Value(r.src))
 		}
-		r.paragraph([]run{{text: strings.TrimRight(b.String(), "\n"), mono: true}}, "", depth)
+		r.paragraph([]run{{text: strings.TrimRight(b.String(), "\n")}}, "", depth)
 	case *ast.ThematicBreak:
 		r.add(block{obj: separator(), gap: 16})
 	case *extast.Table:
@@ -127,14 +128,14 @@ func (r *mdRender) node(n ast.Node, depth int) {
 // first join the one before (gap 0), so on one page it reads as one.
 func (r *mdRender) paragraph(runs []run, marker string, depth int) {
 	for i, chunk := range splitRuns(runs, paraLimit) {
-		rt := rich(runSegs(chunk, theme.SizeNameText, false)...)
+		rt := rich(runSegs(chunk, theme.SizeNameText)...)
 		var obj fyne.CanvasObject = rt
 		if depth > 0 {
 			m := ""
 			if i == 0 {
 				m = marker
 			}
-			mk := widget.NewRichText(seg(m, theme.SizeNameText, theme.ColorNameForeground, true))
+			mk := widget.NewRichText(seg(m, theme.SizeNameText, theme.ColorNameForeground))
 			indent := float32(depth-1) * 40
 			obj = container.NewBorder(nil, nil,
 				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(fixedWidth{w: 52}, mk)), nil, rt)
@@ -152,20 +153,22 @@ func (r *mdRender) paragraph(runs []run, marker string, depth int) {
 func (r *mdRender) inlines(n ast.Node) []run {
 	var out []run
 	for _, m := range markdown.Inlines(n, r.src) {
-		out = append(out, run{text: m.Text, bold: m.Bold, mono: m.Mono})
+		out = append(out, run{text: m.Text, strong: m.Bold})
 	}
 	return out
 }
 
-func runSegs(runs []run, size fyne.ThemeSizeName, bold bool) []widget.RichTextSegment {
+func runSegs(runs []run, size fyne.ThemeSizeName) []widget.RichTextSegment {
 	segs := make([]widget.RichTextSegment, 0, len(runs))
 	for _, r := range runs {
-		s := seg(r.text, size, theme.ColorNameForeground, bold || r.bold)
-		s.Style.TextStyle.Monospace = r.mono
-		segs = append(segs, s)
+		c := fyne.ThemeColorName(theme.ColorNameForeground)
+		if r.strong {
+			c = theme.ColorNamePrimary
+		}
+		segs = append(segs, seg(r.text, size, c))
 	}
 	if len(segs) == 0 {
-		segs = append(segs, seg("", size, theme.ColorNameForeground, bold))
+		segs = append(segs, seg("", size, theme.ColorNameForeground))
 	}
 	return segs
 }
@@ -201,13 +204,13 @@ func splitRuns(runs []run, limit int) [][]run {
 				cut = true
 			}
 			if cut {
-				appendRunTo(&cur, run{text: string(text[start : i+1]), bold: rn.bold, mono: rn.mono})
+				appendRunTo(&cur, run{text: string(text[start : i+1]), strong: rn.strong})
 				start = i + 1
 				flush()
 			}
 		}
 		if start < len(text) {
-			appendRunTo(&cur, run{text: string(text[start:]), bold: rn.bold, mono: rn.mono})
+			appendRunTo(&cur, run{text: string(text[start:]), strong: rn.strong})
 		}
 	}
 	flush()

@@ -46,7 +46,7 @@ func (k *Kiosk) newReaderView() *readerView {
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(220))
-	qrLabel := label("手机扫码查看原文", sizeSmall, false)
+	qrLabel := label("手机扫码查看原文", sizeSmall)
 	qrLabel.Alignment = fyne.TextAlignCenter
 	v.qrCol = container.New(tightVBox{}, container.NewCenter(v.qr), qrLabel)
 	v.contact = rich()
@@ -68,7 +68,7 @@ func (v *readerView) show(s *screen) {
 		v.shown = nil
 		v.tag.Objects = nil
 		v.tag.Refresh()
-		setRich(v.title, seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground, true))
+		setRich(v.title, seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground))
 		v.pager.SetBlocks(messageBlocks("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。"))
 		v.side.Hide()
 		return
@@ -81,7 +81,7 @@ func (v *readerView) show(s *screen) {
 	}
 	v.shown = it
 
-	setRich(v.title, seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground, true))
+	setRich(v.title, seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground))
 	v.tag.Objects = nil
 	if tag := priorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
 		v.tag.Objects = []fyne.CanvasObject{tag}
@@ -104,8 +104,8 @@ func (v *readerView) show(s *screen) {
 	}
 	if it.Contact != "" {
 		setRich(v.contact,
-			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
-			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground, false))
+			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
 		v.contact.Show()
 	} else {
 		v.contact.Hide()
@@ -126,9 +126,9 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	// every line and push the body off page 1
 	var segs []widget.RichTextSegment
 	line := func(name, value string) {
-		end := seg(value, theme.SizeNameText, theme.ColorNameForeground, false)
+		end := seg(value, theme.SizeNameText, theme.ColorNameForeground)
 		end.Style.Inline = false
-		segs = append(segs, seg(name+"：", theme.SizeNameText, colorMuted, false), end)
+		segs = append(segs, seg(name+"：", theme.SizeNameText, colorMuted), end)
 	}
 	line("发布机构", it.Agency)
 	if it.DocNo != "" {
@@ -137,9 +137,9 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	line("发布日期", string(it.Published))
 	valid := validityText(it.Published, it.ValidFrom, it.ValidUntil)
 	if it.Normative {
-		end := seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true)
+		end := seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
 		end.Style.Inline = false
-		segs = append(segs, seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary, true), end)
+		segs = append(segs, seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary), end)
 	} else if it.ValidUntil != "" {
 		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
 	}
@@ -148,7 +148,7 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 		if p.Left <= 3 {
 			c = colorUrgent
 		}
-		end := seg(p.Text(), theme.SizeNameSubHeadingText, c, true)
+		end := seg(p.Text(), theme.SizeNameSubHeadingText, c)
 		end.Style.Inline = false
 		segs = append(segs, end)
 	}
@@ -167,11 +167,11 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 	case a.Type == "text/csv" || strings.HasSuffix(strings.ToLower(a.Name), ".csv"):
 		kind, verb = screenTable, "查看数据表"
 	default:
-		return rich(seg(fmt.Sprintf("附件 %s 无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted, false))
+		return rich(seg(fmt.Sprintf("附件 %s 无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted))
 	}
 	id := it.ID
 	c := k.card(container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
-		rich(seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary, true), seg(name, theme.SizeNameText, theme.ColorNameForeground, false))),
+		rich(seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary), seg(name, theme.SizeNameText, theme.ColorNameForeground))),
 		func() { k.push(screen{kind: kind, itemID: id, attach: i}) })
 	c.bg = theme.ColorNameButton
 	return container.New(&padBottom{8}, c)

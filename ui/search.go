@@ -30,9 +30,9 @@ type searchView struct {
 func (k *Kiosk) newSearchView() *searchView {
 	v := &searchView{k: k}
 	v.query = widget.NewRichText()
-	v.count = label("", theme.SizeNameText, false)
+	v.count = label("", theme.SizeNameText)
 	v.count.Wrapping = fyne.TextWrapOff
-	hint := rich(seg("输入拼音首字母，例如 tdzs = 土地征收", theme.SizeNameText, colorMuted, false))
+	hint := rich(seg("输入拼音首字母，例如 tdzs = 土地征收", theme.SizeNameText, colorMuted))
 	qbox := panel(theme.ColorNameInputBackground, container.NewBorder(nil, nil, nil, v.count, v.query))
 	head := container.New(tightVBox{}, qbox, hint)
 	v.bar = k.newPageBar()
@@ -68,12 +68,12 @@ func (v *searchView) show(s *screen) {
 	k := v.k
 	q := k.st.query
 	if q == "" {
-		setRich(v.query, seg("请按下方按键输入", sizeTitle, colorMuted, false))
+		setRich(v.query, seg("请按下方按键输入", sizeTitle, colorMuted))
 		v.count.SetText("")
 		v.pager.SetBlocks(messageBlocks("例如想找“土地征收”，就依次按 t、d、z、s。"))
 		return
 	}
-	setRich(v.query, seg(q, sizeTitle, theme.ColorNameForeground, true), seg("▏", sizeTitle, theme.ColorNamePrimary, false))
+	setRich(v.query, seg(q, sizeTitle, theme.ColorNameForeground), seg("▏", sizeTitle, theme.ColorNamePrimary))
 	hits, err := k.deps.Store.Search(q, k.deps.Location, k.now(), searchLimit)
 	if err != nil {
 		v.count.SetText("")
@@ -85,7 +85,7 @@ func (v *searchView) show(s *screen) {
 	for _, h := range hits {
 		c := k.summaryCard(h.Summary, cardOpts{match: h.Match, withCategory: true})
 		if !h.InTitle && len(h.Match) > 0 {
-			addLine(c, rich(seg("正文含有：", sizeSmall, colorMuted, false), seg(strings.Join(h.Match, "、"), sizeSmall, theme.ColorNamePrimary, true)))
+			addLine(c, rich(seg("正文含有：", sizeSmall, colorMuted), seg(strings.Join(h.Match, "、"), sizeSmall, theme.ColorNamePrimary)))
 		}
 		blocks = append(blocks, block{obj: c, gap: 12})
 	}

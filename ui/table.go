@@ -26,7 +26,7 @@ func (m *tableModel) addRow(cells [][]run, header bool) *tableRow {
 		if i < len(m.align) {
 			a = m.align[i]
 		}
-		segs := runSegs(c, m.textSize(), header)
+		segs := runSegs(c, m.textSize())
 		for _, s := range segs {
 			s.(*widget.TextSegment).Style.Alignment = a
 		}
@@ -71,7 +71,7 @@ func (m *tableModel) columnWidths(total float32) []float32 {
 		for i, c := range r.text {
 			var w float32
 			for _, rn := range c {
-				w += fyne.MeasureText(rn.text, ts, fyne.TextStyle{Bold: rn.bold || r.header}).Width
+				w += fyne.MeasureText(rn.text, ts, fyne.TextStyle{}).Width
 			}
 			natural[i] = max(natural[i], w+pad)
 		}

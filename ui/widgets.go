@@ -210,19 +210,23 @@ func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
 // theme changes themselves (the palette never changes, only sizes do).
 func themeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
 
+// Text is never bold or italic: the bundled CJK font has neither face, so
+// Chinese looks the same either way, while Latin digits beside it would
+// come out bold from Fyne's fallback font — and each style makes Fyne parse
+// the 4 MB font once more (17 MB). Emphasis is size and colour.
+
 // label makes a wrapping label in a theme size.
-func label(text string, size fyne.ThemeSizeName, bold bool) *widget.Label {
+func label(text string, size fyne.ThemeSizeName) *widget.Label {
 	l := widget.NewLabel(text)
 	l.SizeName = size
-	l.TextStyle.Bold = bold
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
 // seg is an inline run of rich text.
-func seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold bool) *widget.TextSegment {
+func seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName) *widget.TextSegment {
 	return &widget.TextSegment{Text: text, Style: widget.RichTextStyle{
-		Inline: true, SizeName: size, ColorName: color, TextStyle: fyne.TextStyle{Bold: bold},
+		Inline: true, SizeName: size, ColorName: color,
 	}}
 }
 
