@@ -82,8 +82,9 @@ func runKiosk(env *Env, args []string) error {
 	} else {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
-	live := &liveConfig{cfg: cfg}
-	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}}
+	live := &liveConfig{cfg: inMode(cfg, *mode)}
+	uploads := newReportUploads(*data, st, live.get, lg.Logger)
+	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick}
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
@@ -103,7 +104,11 @@ func runKiosk(env *Env, args []string) error {
 	}
 	deps.Admin.SyncNow = func(ctx context.Context, progress func(sync.Event)) (sync.Result, error) {
 		c := live.get()
-		return sync.RunSources(ctx, st, c, *data, c.Sources, sync.Options{Progress: progress})
+		res, err := sync.RunSources(ctx, st, c, *data, c.Sources, sync.Options{Progress: progress})
+		if err == nil {
+			uploads.kick()
+		}
+		return res, err
 	}
 	// USB: a found feed is previewed, then imported through the ordinary
 	// verified sync only when the clerk confirms.
@@ -151,6 +156,8 @@ func runKiosk(env *Env, args []string) error {
 	} else {
 		defer stopWitness()
 	}
+	// before stopWitness: an upload reads the display log it closes
+	defer uploads.close()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
 	defer startWatchdog()()

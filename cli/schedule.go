@@ -19,6 +19,9 @@ type background struct {
 	data   string
 	lg     *slog.Logger
 	onTick func() // a notice became valid or expired: redraw
+	// onSynced, when set, follows each scheduled sync that ended updated
+	// or unchanged (the report upload); it must not block.
+	onSynced func()
 
 	mu    gosync.Mutex
 	sched *sync.Scheduler
@@ -57,11 +60,20 @@ func (b *background) start(cfg *config.Config) error {
 				b.lg.Warn("scheduled sync failed", "err", e.Err)
 			case sync.StageDone:
 				b.lg.Info("scheduled sync updated the screen", "version", e.Version)
+				b.synced()
+			case sync.StageUnchanged:
+				b.synced()
 			}
 		}
 	}()
 	b.sched, b.cfg = s, cfg
 	return nil
+}
+
+func (b *background) synced() {
+	if b.onSynced != nil {
+		b.onSynced()
+	}
 }
 
 func (b *background) close() {

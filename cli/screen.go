@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
@@ -366,6 +367,11 @@ type statusJSON struct {
 	Demo           bool     `json:"demo"`
 	Mode           string   `json:"mode"`
 	Sources        []string `json:"sources"`
+	// The upload of the proof of display to report_url (cli/upload.go).
+	ReportURL         string  `json:"report_url"` // password hidden; "" when uploads are off
+	LastUpload        *string `json:"last_upload"`
+	LastUploadAttempt *string `json:"last_upload_attempt"`
+	LastUploadError   *string `json:"last_upload_error"` // one line; null after a success
 }
 
 func timeOrNull(t time.Time, tz *time.Location) *string {
@@ -410,6 +416,17 @@ func runStatus(env *Env, args []string) error {
 	if s.LastError != "" {
 		out.LastError = &s.LastError
 	}
+	up, err := sync.LoadUploadStatus(*data)
+	if err != nil {
+		up.LastError = err.Error()
+	}
+	if cfg.ReportURL != "" {
+		out.ReportURL = sync.RedactURL(cfg.ReportURL)
+	}
+	out.LastUpload, out.LastUploadAttempt = timeOrNull(up.LastSuccess, tz), timeOrNull(up.LastAttempt, tz)
+	if up.LastError != "" {
+		out.LastUploadError = &up.LastError
+	}
 	if *asJSON {
 		return writeJSON(env.Stdout, out)
 	}
@@ -447,6 +464,15 @@ func runStatus(env *Env, args []string) error {
 		demo = " (DEMO KEY: demonstration content only)"
 	}
 	fmt.Fprintf(w, "publisher key: %s%s\n", out.KeyFingerprint, demo)
+	if out.ReportURL != "" || out.LastUploadAttempt != nil || out.LastUploadError != nil {
+		fmt.Fprintf(w, "report upload: %s\n", cmp.Or(out.ReportURL, "off (no report_url)"))
+		fmt.Fprintf(w, "last upload:   %s\n", or(out.LastUpload, "never"))
+		if out.LastUploadError != nil {
+			fmt.Fprintf(w, "upload error:  %s, at %s\n", *out.LastUploadError, or(out.LastUploadAttempt, "-"))
+		} else {
+			fmt.Fprintf(w, "upload error:  none\n")
+		}
+	}
 	return nil
 }
 

@@ -77,6 +77,18 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 	}, nil
 }
 
+// inMode is cfg as this run of the kiosk uses it: --mode overrides the
+// file, and the display log records what the screen runs as (shown in
+// display mode, available in touch mode).
+func inMode(cfg *config.Config, mode string) *config.Config {
+	if cfg.Mode == mode {
+		return cfg
+	}
+	c := *cfg
+	c.Mode = mode
+	return &c
+}
+
 // uiAlive asks the UI loop to run a no-op and waits a bounded time for it.
 func uiAlive(ctx context.Context) bool {
 	answered := make(chan struct{})

@@ -94,6 +94,10 @@ type Config struct {
 	DisplayOff string   `toml:"display_off,omitempty"`
 	StaleAfter Duration `toml:"stale_after"` // warn when the last good sync is older
 	TextSize   string   `toml:"text_size"`   // default text size: normal, large or xlarge
+	// ReportURL, when set, is an http(s) address the kiosk POSTs its
+	// signed proof-of-display export to after each successful sync (the
+	// JSON of `gongkai report --out FILE.json`). Empty: nothing is sent.
+	ReportURL string `toml:"report_url,omitempty"`
 
 	key     ed25519.PublicKey
 	keyFile []byte
@@ -202,6 +206,11 @@ func (c *Config) Validate() error {
 	if !slices.Contains(TextSizes, c.TextSize) {
 		return fmt.Errorf("text_size %.40q: want one of %s", c.TextSize, strings.Join(TextSizes, ", "))
 	}
+	if c.ReportURL != "" {
+		if err := checkURL("report_url", c.ReportURL); err != nil {
+			return err
+		}
+	}
 	return c.checkHours()
 }
 
@@ -246,29 +255,53 @@ func (d Duration) text() string { b, _ := d.MarshalText(); return string(b) }
 // path. Relative paths are refused because the screen's working directory
 // is not the operator's: init makes them absolute before checking.
 func CheckSource(s string) error {
-	switch {
-	case s == "":
+	if s == "" {
 		return errors.New("empty source")
-	case len(s) > maxSource:
-		return fmt.Errorf("source %.40q... is over %d bytes", s, maxSource)
-	case !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl):
-		return fmt.Errorf("source %.40q contains control characters or invalid UTF-8", s)
 	}
 	if scheme, _, ok := strings.Cut(s, "://"); ok && !strings.ContainsAny(scheme, `/\`) {
-		u, err := url.Parse(s)
-		if err != nil {
-			return fmt.Errorf("source %.80q: %v", s, err)
-		}
-		if u.Scheme != "http" && u.Scheme != "https" {
+		err := checkURL("source", s)
+		if errors.Is(err, errNotHTTP) {
 			return fmt.Errorf("source %.80q: only http://, https:// or a folder path", s)
 		}
-		if u.Host == "" {
-			return fmt.Errorf("source %.80q: URL has no host", s)
-		}
-		return nil
+		return err
+	}
+	if err := checkText("source", s); err != nil {
+		return err
 	}
 	if !filepath.IsAbs(s) {
 		return fmt.Errorf("source %.80q: a folder must be an absolute path", s)
+	}
+	return nil
+}
+
+var errNotHTTP = errors.New("want an http:// or https:// URL")
+
+// checkURL accepts an http(s) URL with a host; the error names the
+// setting and the rule.
+func checkURL(name, s string) error {
+	if err := checkText(name, s); err != nil {
+		return err
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("%s %.80q: %v", name, s, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("%s %.80q: %w", name, s, errNotHTTP)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("%s %.80q: URL has no host", name, s)
+	}
+	return nil
+}
+
+// checkText refuses an overlong value or one with control characters.
+func checkText(name, s string) error {
+	switch {
+	case len(s) > maxSource:
+		return fmt.Errorf("%s %.40q... is over %d bytes", name, s, maxSource)
+	case !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl):
+		return fmt.Errorf("%s %.40q contains control characters or invalid UTF-8", name, s)
 	}
 	return nil
 }

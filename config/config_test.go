@@ -94,6 +94,8 @@ func TestInitRejects(t *testing.T) {
 		{"control char", Config{Location: "310118901201", Sources: []string{"/media/usb\x00"}}, assets.DemoPublicKey, "control"},
 		{"bad mode", Config{Location: "310118901201", Mode: "tv"}, assets.DemoPublicKey, "mode"},
 		{"tiny interval", Config{Location: "310118901201", SyncInterval: Duration{time.Second}}, assets.DemoPublicKey, "sync_interval"},
+		{"report_url not http", Config{Location: "310118901201", ReportURL: "ftp://x/report"}, assets.DemoPublicKey, `report_url "ftp://x/report": want an http:// or https:// URL`},
+		{"report_url a path", Config{Location: "310118901201", ReportURL: "/var/report"}, assets.DemoPublicKey, "report_url"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := filepath.Join(t.TempDir(), "data")
@@ -105,6 +107,29 @@ func TestInitRejects(t *testing.T) {
 				t.Error("a refused Init wrote config.toml")
 			}
 		})
+	}
+}
+
+func TestReportURL(t *testing.T) {
+	dir := initDir(t, Config{Location: "310118901201"})
+	raw, _ := os.ReadFile(filepath.Join(dir, File))
+	if strings.Contains(string(raw), "report_url") {
+		t.Errorf("an unset report_url is written:\n%s", raw)
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.ReportURL = "https://proof.example.gov.cn/screens/310118901201"
+	if err := Save(dir, c); err != nil {
+		t.Fatal(err)
+	}
+	if c2, err := Load(dir); err != nil || c2.ReportURL != c.ReportURL {
+		t.Fatalf("report_url after Save and Load: %v %+v", err, c2)
+	}
+	c.ReportURL = "file:///etc/passwd"
+	if err := Save(dir, c); err == nil || !strings.Contains(err.Error(), "report_url") {
+		t.Fatalf("Save with a file: report_url: %v", err)
 	}
 }
 
@@ -129,6 +154,10 @@ func TestLoadBrokenFiles(t *testing.T) {
 		{"bad duration", strings.Replace(good, `"15m"`, `"soon"`, 1), "duration"},
 		{"missing location", strings.Replace(good, `location = "310118901201"`, "", 1), "location"},
 		{"relative source", strings.Replace(good, "[]", `["usb"]`, 1), "absolute"},
+		{"report_url scheme", good + "report_url = \"mailto:clerk@example.gov.cn\"\n", `report_url "mailto:clerk@example.gov.cn": want an http:// or https:// URL`},
+		{"report_url no host", good + "report_url = \"https:///proof\"\n", `report_url "https:///proof": URL has no host`},
+		{"report_url control", good + "report_url = \"https://x/\\u0007\"\n", "report_url"},
+		{"report_url not a string", good + "report_url = 8080\n", "report_url"},
 		{"oversized", good + "# " + strings.Repeat("x", MaxFileSize) + "\n", "over"},
 		{"not utf8", good + "# \xff\xfe\n", "UTF-8"},
 		{"duplicate key", good + "location = \"310118901202\"\n", "location"},

@@ -70,7 +70,19 @@ func NewHTTP(rawURL, stateDir string, t Timeouts, r Retry) (*HTTP, error) {
 		u.Path += "/"
 	}
 	sum := sha256.Sum256([]byte(u.String()))
-	tr := &http.Transport{
+	return &HTTP{
+		base:   u,
+		dir:    filepath.Join(stateDir, hex.EncodeToString(sum[:8])),
+		client: &http.Client{Transport: newTransport(t)},
+		retry:  r,
+		idle:   t.Idle,
+	}, nil
+}
+
+// newTransport is the HTTP transport of a source or an upload, with the
+// timeouts t.
+func newTransport(t Timeouts) *http.Transport {
+	return &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: t.Dial, KeepAlive: 30 * time.Second}).DialContext,
 		TLSHandshakeTimeout:   t.TLS,
@@ -81,13 +93,6 @@ func NewHTTP(rawURL, stateDir string, t Timeouts, r Retry) (*HTTP, error) {
 		// break Range offsets.
 		DisableCompression: true,
 	}
-	return &HTTP{
-		base:   u,
-		dir:    filepath.Join(stateDir, hex.EncodeToString(sum[:8])),
-		client: &http.Client{Transport: tr},
-		retry:  r,
-		idle:   t.Idle,
-	}, nil
 }
 
 func (h *HTTP) String() string { return h.base.String() }
@@ -439,27 +444,37 @@ func permanent(err error) error { return permanentError{err} }
 // withRetry runs try until it succeeds, fails permanently, or the attempts
 // or time budget are spent.
 func (h *HTTP) withRetry(ctx context.Context, what string, try func(context.Context) error) error {
-	deadline := time.Now().Add(h.retry.Budget)
-	var err error
-	for attempt := 0; attempt < max(1, h.retry.Attempts); attempt++ {
+	if _, err := retrying(ctx, h.retry, try); err != nil {
+		return fmt.Errorf("%s from %s: %w", what, h.base.Host, err)
+	}
+	return nil
+}
+
+// retrying runs try until it succeeds, fails permanently, or r's attempts
+// or time budget are spent. It returns how many tries it made and the last
+// error, no longer marked permanent.
+func retrying(ctx context.Context, r Retry, try func(context.Context) error) (tries int, err error) {
+	deadline := time.Now().Add(r.Budget)
+	for attempt := 0; attempt < max(1, r.Attempts); attempt++ {
+		tries++
 		if err = try(ctx); err == nil {
-			return nil
+			return tries, nil
 		}
 		var p permanentError
 		if errors.As(err, &p) || ctx.Err() != nil {
 			break
 		}
-		delay := backoff(h.retry, attempt)
+		delay := backoff(r, attempt)
 		var se *httpStatusError
 		if errors.As(err, &se) && se.retryAfter > delay {
 			delay = se.retryAfter
 		}
-		if attempt+1 >= h.retry.Attempts || time.Now().Add(delay).After(deadline) {
+		if attempt+1 >= r.Attempts || time.Now().Add(delay).After(deadline) {
 			break
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("%s: %w", what, ctx.Err())
+			return tries, ctx.Err()
 		case <-time.After(delay):
 		}
 	}
@@ -467,7 +482,7 @@ func (h *HTTP) withRetry(ctx context.Context, what string, try func(context.Cont
 	if errors.As(err, &p) {
 		err = p.error
 	}
-	return fmt.Errorf("%s from %s: %w", what, h.base.Host, err)
+	return tries, err
 }
 
 // backoff is "full jitter": uniform in [0, min(Max, Base·2^attempt)].

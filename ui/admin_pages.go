@@ -262,6 +262,16 @@ func (a *adminView) statusLines() []statusLine {
 			add("磁盘剩余", "—", false)
 		}
 		add("数据大小", bytesText(dirSize(d.DataDir)), false)
+		// report_url: the signed proof of display sent to the township
+		if up, err := gksync.LoadUploadStatus(d.DataDir); err != nil {
+			add("证明上报", "无法读取："+err.Error(), true)
+		} else if !up.LastAttempt.IsZero() {
+			if up.LastError != "" {
+				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+up.LastError, true)
+			} else {
+				add("证明上报", "正常（"+at(up.LastSuccess)+"）", false)
+			}
+		}
 	}
 	add("已运行", durationText(d.Clock().Sub(k.started)), false)
 	add("发布方公钥", or(d.Admin.PublisherKey, "—"), false)

@@ -633,3 +633,31 @@ func TestPosterToStick(t *testing.T) {
 		t.Errorf("result %q", textOf(p.sticks.msg))
 	}
 }
+
+// The status page says how the last report upload went, in one line.
+func TestStatusShowsReportUpload(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, Deps{})
+	line := func() (statusLine, bool) {
+		for _, l := range k.admin.statusLines() {
+			if l.name == "证明上报" {
+				return l, true
+			}
+		}
+		return statusLine{}, false
+	}
+	if l, ok := line(); ok {
+		t.Errorf("no upload yet, but the status says %+v", l)
+	}
+	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "503") {
+		t.Errorf("after a failed upload the status says %+v", l)
+	}
+	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
+		t.Fatal(err)
+	}
+	if l, ok := line(); !ok || l.bad || !strings.Contains(l.value, "正常") {
+		t.Errorf("after an upload arrived the status says %+v", l)
+	}
+}
