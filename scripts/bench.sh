@@ -46,22 +46,12 @@ the tables below (scripts/bench.sh); each table says how it was made.
 <!-- /bench:screen -->
 MD
 
+# shellcheck source=scripts/lib-screen.sh
+. scripts/lib-screen.sh # md_section (shared with scripts/soak.sh), median
+
 # section NAME FILE: put FILE between NAME's markers in OUT (appending
 # the markers under a heading when missing).
-section() {
-	local name=$1 body=$2
-	if ! grep -q "<!-- bench:$name -->" "$OUT"; then
-		printf '\n## %s\n\n<!-- bench:%s -->\n<!-- /bench:%s -->\n' "${name^}" "$name" "$name" >>"$OUT"
-	fi
-	{ echo; echo "_Run $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg) at its end._"; } >>"$body"
-	awk -v name="$name" -v body="$body" '
-		$0 == "<!-- bench:" name " -->" { print; while ((getline l < body) > 0) print l; skip = 1; next }
-		$0 == "<!-- /bench:" name " -->" { skip = 0 }
-		!skip { print }' "$OUT" >"$tmp/out.md"
-	cp "$tmp/out.md" "$OUT"
-}
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "?"; else print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2 }'; }
+section() { md_section "$OUT" "$1" "$2"; }
 
 # metric UNIT: from Go benchmark lines on stdin, "name value" per line
 metric() { awk -v u="$1" '/^Benchmark/ { n = $1; sub(/-[0-9]+$/, "", n); for (i = 3; i < NF; i++) if ($(i+1) == u) print n, $i }'; }
@@ -163,8 +153,9 @@ sync)
 screen)
 	say "screen: scripts/bench-screen.sh (Xvfb)"
 	{
-		echo "Under Xvfb 1080x1920x24 (software GL, llvmpipe), gongkai \`kiosk\` (touch mode) on a screen provisioned with 10,000 generated notices"
-		echo "through publish/init/sync, beside \`bench/barewindow\` (one label, same font) in the same run: \`scripts/bench-screen.sh\`."
+		echo "Under Xvfb (software GL, llvmpipe), gongkai \`kiosk\` on a screen provisioned with 10,000 generated notices through publish/init/sync:"
+		echo "touch mode in a 1080x1920x24 screen beside \`bench/barewindow\` (one label, same font), then display mode (default 15 s dwell) and"
+		echo "display mode outside its on-hours in a 1920x1080x24 one, in the same run: \`scripts/bench-screen.sh\`."
 		echo
 		scripts/bench-screen.sh
 	} >"$tmp/screen.md"
