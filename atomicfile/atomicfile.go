@@ -9,7 +9,55 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
+
+// tempPrefix begins the name of every temporary file WriteFrom makes;
+// os.CreateTemp follows it with a random decimal number.
+const tempPrefix = ".tmp-"
+
+// IsTemp reports whether name (a base name) has the shape of the temporary
+// files WriteFrom makes, which a crash between create and rename leaves
+// behind.
+func IsTemp(name string) bool {
+	digits, ok := strings.CutPrefix(name, tempPrefix)
+	if !ok || digits == "" {
+		return false
+	}
+	for i := 0; i < len(digits); i++ {
+		if digits[i] < '0' || digits[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// RemoveTemps removes from dir the regular files whose names IsTemp
+// accepts, and nothing else; it does not descend into subfolders. Only the
+// caller can know that no WriteFrom into dir is running, in this process
+// or another one: call it only when that is certain (the store holds an
+// exclusive lock on its database when it does), or a write in progress
+// would fail at its rename.
+func RemoveTemps(dir string) (removed int, err error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return 0, err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !IsTemp(e.Name()) {
+			continue
+		}
+		if rerr := os.Remove(filepath.Join(dir, e.Name())); rerr != nil {
+			if err == nil && !errors.Is(rerr, os.ErrNotExist) {
+				err = rerr
+			}
+			continue
+		}
+		removed++
+	}
+	// Not synced: a removal a power cut undoes is done again next time.
+	return removed, err
+}
 
 // Write writes data to path through a temporary file in the same
 // folder, synced before and after the rename, so path holds either its old
@@ -38,7 +86,7 @@ func WriteFrom(path string, r io.Reader, perm os.FileMode) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".tmp-*")
+	tmp, err := os.CreateTemp(dir, tempPrefix+"*")
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -38,6 +42,11 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		at = time.Now()
 	}
 
+	pre, err := prepare(m, u.Items)
+	if err != nil {
+		return Changes{}, fmt.Errorf("store: apply version %d: %w", m.Version, err)
+	}
+
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var (
@@ -56,7 +65,7 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		case m.Version == st.Version && sum != st.ManifestSum:
 			return fmt.Errorf("%w: stored manifest %.12s differs", feed.ErrFork, st.ManifestSum)
 		}
-		a := applier{tx: tx, s: s, m: m, u: &u, keep: keep}
+		a := applier{tx: tx, s: s, m: m, pre: pre, keep: keep}
 		if ch, err = a.items(); err != nil {
 			return err
 		}
@@ -106,14 +115,93 @@ type applier struct {
 	tx   *bolt.Tx
 	s    *Store
 	m    *feed.Manifest
-	u    *Update
+	pre  []prepared // by position in m.Items
 	keep map[string]bool
+}
+
+// prepared is one item of the manifest checked against its reference and
+// decoded against the manifest; for a fetched item also its record, search
+// document and index keys, ready to write.
+type prepared struct {
+	fetched bool
+	raw     []byte
+	it      *feed.Item
+	rec     []byte
+	search  []byte
+	index   [][2][]byte // bucket and key
+	err     error
+}
+
+// decode checks and decodes p.raw.
+func (p *prepared) decode(ref feed.ItemRef, m *feed.Manifest) {
+	if err := feed.CheckObject(p.raw, ref.Object); err != nil {
+		p.err = fmt.Errorf("item %s: %w", ref.ID, err)
+		return
+	}
+	p.it, p.err = feed.DecodeItem(p.raw, ref, m)
+}
+
+// encode works out what put writes for the decoded item.
+func (p *prepared) encode() {
+	rec := record{Summary: summaryOf(p.it)}
+	for _, att := range p.it.Attachments {
+		rec.Attachments = append(rec.Attachments, objectRef{att.SHA256, att.Size})
+	}
+	if p.rec, p.err = encodeRecord(rec); p.err != nil {
+		p.err = fmt.Errorf("write item %s: %w", p.it.ID, p.err)
+		return
+	}
+	p.search = encodeSearchDoc(newSearchDoc(p.it.Title, p.it.Agency, p.it.DocNo, p.it.Body))
+	p.index = indexKeys(&rec.Summary)
+}
+
+// prepare checks, decodes and encodes every fetched item of the manifest,
+// on all cores and before Apply takes the write lock: most of the work of
+// an Apply, none of which needs the database.
+func prepare(m *feed.Manifest, fetched map[string][]byte) (pre []prepared, err error) {
+	defer recoverDamage(&err) // as a panic inside the transaction would be
+	pre = make([]prepared, len(m.Items))
+	parallel(len(pre), func(i int) {
+		ref, p := m.Items[i], &pre[i]
+		if p.raw, p.fetched = fetched[ref.SHA256]; !p.fetched {
+			return
+		}
+		if p.decode(ref, m); p.err == nil {
+			p.encode()
+		}
+	})
+	return pre, nil
+}
+
+// parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines. A panic in fn
+// panics again in the caller, where Store.update recovers it.
+func parallel(n int, fn func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var once sync.Once
+	var panicked any
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked = r })
+					next.Store(int64(n)) // the others stop too
+				}
+			}()
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
 }
 
 type pending struct {
 	ref feed.ItemRef
-	raw []byte
-	it  *feed.Item
+	p   *prepared
 }
 
 // items checks every item of the manifest before writing any, then writes
@@ -121,41 +209,47 @@ type pending struct {
 func (a *applier) items() (Changes, error) {
 	items, sums := a.tx.Bucket(bucketItems), a.tx.Bucket(bucketSums)
 	var ch Changes
-	var writes []pending
 	listed := make(map[string]bool, len(a.m.Items))
-	for _, ref := range a.m.Items {
+	olds := make([][]byte, len(a.m.Items))
+	var stored []int // unchanged items not fetched, to be checked as they are stored
+	for i, ref := range a.m.Items {
 		listed[ref.ID] = true
-		old := sums.Get([]byte(ref.ID))
-		unchanged := string(old) == ref.SHA256
-		raw, fetched := a.u.Items[ref.SHA256]
-		if !fetched {
-			if !unchanged {
-				return ch, fmt.Errorf("item %s (%.12s) was neither fetched nor stored", ref.ID, ref.SHA256)
-			}
-			raw = items.Get([]byte(ref.ID))
+		olds[i] = sums.Get([]byte(ref.ID))
+		switch p := &a.pre[i]; {
+		case p.fetched:
+		case string(olds[i]) != ref.SHA256:
+			p.err = fmt.Errorf("item %s (%.12s) was neither fetched nor stored", ref.ID, ref.SHA256)
+		default:
+			// bbolt memory, valid while the transaction writes nothing
+			p.raw = items.Get([]byte(ref.ID))
+			stored = append(stored, i)
 		}
-		if err := feed.CheckObject(raw, ref.Object); err != nil {
-			return ch, fmt.Errorf("item %s: %w", ref.ID, err)
+	}
+	parallel(len(stored), func(j int) {
+		i := stored[j]
+		a.pre[i].decode(a.m.Items[i], a.m)
+	})
+	var writes []pending
+	for i, ref := range a.m.Items {
+		p := &a.pre[i]
+		if p.err != nil {
+			return ch, p.err
 		}
-		it, err := feed.DecodeItem(raw, ref, a.m)
-		if err != nil {
-			return ch, err
-		}
-		for _, att := range it.Attachments {
+		for _, att := range p.it.Attachments {
 			if !a.s.HasBlob(att.SHA256) {
 				return ch, fmt.Errorf("item %s: attachment %q (%.12s) is not stored", ref.ID, att.Name, att.SHA256)
 			}
 			a.keep[att.SHA256] = true
 		}
-		switch {
+		switch old := olds[i]; {
 		case old == nil:
 			ch.Added++
-		case !unchanged:
+		case string(old) != ref.SHA256:
 			ch.Changed++
 		default:
 			continue
 		}
-		writes = append(writes, pending{ref, raw, it})
+		writes = append(writes, pending{ref, p})
 	}
 	var gone []string
 	err := sums.ForEach(func(k, _ []byte) error {
@@ -174,14 +268,11 @@ func (a *applier) items() (Changes, error) {
 		}
 	}
 	for _, w := range writes {
-		if err := a.remove(w.ref.ID); err != nil {
+		if err := a.removeIndex(w.ref.ID); err != nil {
 			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
-		if err := a.put(w); err != nil {
-			return ch, fmt.Errorf("write item %s: %w", w.ref.ID, err)
-		}
 	}
-	return ch, nil
+	return ch, a.put(writes)
 }
 
 // indexKeys lists the index entries of an item: bucket and key.
@@ -190,63 +281,92 @@ func indexKeys(sum *Summary) [][2][]byte {
 	if until == "" {
 		until = openEnd
 	}
-	keys := [][2][]byte{
-		{bucketByCategory, indexKey(sum.Category, sum.ID)},
-		{bucketByUntil, indexKey(until, sum.ID)},
-	}
+	keys := make([][2][]byte, 0, 2+len(sum.Locations))
+	keys = append(keys,
+		[2][]byte{bucketByCategory, indexKey(sum.Category, sum.ID)},
+		[2][]byte{bucketByUntil, indexKey(until, sum.ID)},
+	)
 	for _, l := range sum.Locations {
 		keys = append(keys, [2][]byte{bucketByLocation, indexKey(l, sum.ID)})
 	}
 	return keys
 }
 
-// remove deletes an item and its index entries, found through its old
-// record (a missing or unreadable record leaves stale index entries, which
-// queries skip because the record is gone).
-func (a *applier) remove(id string) error {
-	key := []byte(id)
-	if v := a.tx.Bucket(bucketRecords).Get(key); v != nil {
-		if rec, err := decodeRecord(v); err == nil && rec.ID == id {
-			for _, k := range indexKeys(&rec.Summary) {
-				if err := a.tx.Bucket(k[0]).Delete(k[1]); err != nil {
-					return err
-				}
-			}
-		}
+// removeIndex deletes the index entries of a stored item, found through its
+// old record (a missing or unreadable record leaves stale index entries,
+// which queries skip because the record is gone or no longer matches).
+func (a *applier) removeIndex(id string) error {
+	v := a.tx.Bucket(bucketRecords).Get([]byte(id))
+	if v == nil {
+		return nil
 	}
-	for _, b := range [][]byte{bucketItems, bucketSums, bucketRecords, bucketSearch} {
-		if err := a.tx.Bucket(b).Delete(key); err != nil {
+	rec, err := decodeRecord(v)
+	if err != nil || rec.ID != id {
+		return nil
+	}
+	for _, k := range indexKeys(&rec.Summary) {
+		if err := a.tx.Bucket(k[0]).Delete(k[1]); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (a *applier) put(w pending) error {
-	key := []byte(w.ref.ID)
-	rec := record{Summary: summaryOf(w.it)}
-	for _, att := range w.it.Attachments {
-		rec.Attachments = append(rec.Attachments, objectRef{att.SHA256, att.Size})
-	}
-	recBytes, err := encodeRecord(rec)
-	if err != nil {
+// remove deletes an item and its index entries.
+func (a *applier) remove(id string) error {
+	if err := a.removeIndex(id); err != nil {
 		return err
 	}
-	sd := encodeSearchDoc(newSearchDoc(w.it.Title, w.it.Agency, w.it.DocNo, w.it.Body))
-	// bbolt keeps the value slices until commit; raw may be a slice of
-	// the items bucket itself, so copy it.
-	puts := [][3][]byte{
-		{bucketItems, key, bytes.Clone(w.raw)},
-		{bucketSums, key, []byte(w.ref.SHA256)},
-		{bucketRecords, key, recBytes},
-		{bucketSearch, key, sd},
-	}
-	for _, k := range indexKeys(&rec.Summary) {
-		puts = append(puts, [3][]byte{k[0], k[1], {}})
-	}
-	for _, p := range puts {
-		if err := a.tx.Bucket(p[0]).Put(p[1], p[2]); err != nil {
+	for _, b := range [][]byte{bucketItems, bucketSums, bucketRecords, bucketSearch} {
+		if err := a.tx.Bucket(b).Delete([]byte(id)); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// put writes the new and changed items (whose old index entries are gone),
+// bucket by bucket in key order: until the commit bbolt keeps a bucket's
+// new entries in memory nodes and shifts every entry after an insertion
+// point, so ascending keys make each Put an append.
+func (a *applier) put(writes []pending) error {
+	puts := map[string][][2][]byte{} // bucket → key, value
+	add := func(bucket, key, value []byte) {
+		kvs, ok := puts[string(bucket)]
+		if !ok {
+			kvs = make([][2][]byte, 0, len(writes)) // about one entry per item in each bucket
+		}
+		puts[string(bucket)] = append(kvs, [2][]byte{key, value})
+	}
+	for _, w := range writes {
+		// raw was fetched, never bbolt memory (a stored item is unchanged
+		// and not written), so bbolt may keep it until the commit.
+		key := []byte(w.ref.ID)
+		add(bucketItems, key, w.p.raw)
+		add(bucketSums, key, []byte(w.ref.SHA256))
+		add(bucketRecords, key, w.p.rec)
+		add(bucketSearch, key, w.p.search)
+		for _, k := range w.p.index {
+			add(k[0], k[1], []byte{})
+		}
+	}
+	for _, name := range allBuckets {
+		kvs := puts[string(name)]
+		if len(kvs) == 0 {
+			continue
+		}
+		slices.SortFunc(kvs, func(x, y [2][]byte) int { return bytes.Compare(x[0], y[0]) })
+		b := a.tx.Bucket(name)
+		if k, _ := b.Cursor().First(); k == nil {
+			// Filled from empty in key order: pack its pages full, not
+			// half full (bbolt's default, meant for random inserts); a
+			// later change splits only the pages it lands in.
+			b.FillPercent = 1
+		}
+		for _, kv := range kvs {
+			if err := b.Put(kv[0], kv[1]); err != nil {
+				return fmt.Errorf("write %s %q: %w", name, kv[0], err)
+			}
 		}
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"gongkai/atomicfile"
 )
@@ -100,19 +99,14 @@ func (s *Store) OpenBlob(sum string) (io.ReadCloser, error) {
 }
 
 // collectBlobs removes every attachment file not in keep. Temporary files
-// of writes in progress (".tmp-*") are left alone.
+// of writes in progress (atomicfile.IsTemp) are left alone.
 func (s *Store) collectBlobs(keep map[string]bool) error {
-	root := filepath.Join(s.dir, blobDir)
-	dirs, err := os.ReadDir(root)
+	subs, err := s.blobDirs()
 	if err != nil {
 		return err
 	}
 	var first error
-	for _, d := range dirs {
-		if !d.IsDir() || len(d.Name()) != 2 {
-			continue
-		}
-		sub := filepath.Join(root, d.Name())
+	for _, sub := range subs {
 		files, err := os.ReadDir(sub)
 		if err != nil {
 			continue
@@ -120,7 +114,7 @@ func (s *Store) collectBlobs(keep map[string]bool) error {
 		removed := false
 		for _, f := range files {
 			name := f.Name()
-			if strings.HasPrefix(name, ".tmp-") || !validSum(name) || keep[name] {
+			if atomicfile.IsTemp(name) || !validSum(name) || keep[name] {
 				continue
 			}
 			if err := os.Remove(filepath.Join(sub, name)); err != nil && first == nil {
@@ -133,4 +127,35 @@ func (s *Store) collectBlobs(keep map[string]bool) error {
 		}
 	}
 	return first
+}
+
+// removeTemps removes the temporary files that attachment writes killed
+// between create and rename (kill -9, power cut) left in blobs/<2 hex>/.
+// Open calls it once it holds the database's lock, before it returns the
+// Store: only PutBlob writes there, only on an open store, and a
+// read-write open locks the file exclusively (a read-only one shares the
+// lock, so it is excluded too), so no other process and no Store of this
+// one can be writing a file there. Best effort: what cannot be removed
+// now is tried again at the next open.
+func (s *Store) removeTemps() {
+	subs, _ := s.blobDirs()
+	for _, sub := range subs {
+		_, _ = atomicfile.RemoveTemps(sub)
+	}
+}
+
+// blobDirs lists the folders of blobs/ that hold attachments.
+func (s *Store) blobDirs() ([]string, error) {
+	root := filepath.Join(s.dir, blobDir)
+	dirs, err := os.ReadDir(root)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, d := range dirs {
+		if d.IsDir() && len(d.Name()) == 2 {
+			out = append(out, filepath.Join(root, d.Name()))
+		}
+	}
+	return out, nil
 }

@@ -70,8 +70,6 @@ func loadPinyin() {
 	pyOnce.Do(func() {
 		normal := pinyin.NewArgs()
 		normal.Style = pinyin.Normal
-		first := pinyin.NewArgs()
-		first.Style = pinyin.FirstLetter
 		n := pyLast - pyFirst + 1
 		pySyl, pyIni = make([]uint16, n), make([]byte, n)
 		pySyllables, pyIndex = []string{""}, map[string]uint16{}
@@ -86,10 +84,10 @@ func loadPinyin() {
 				pySyllables = append(pySyllables, syl[0])
 				pyIndex[syl[0]] = id
 			}
+			// go-pinyin's FirstLetter style is the first rune of this
+			// Normal reading, so asking for it again would only halve the
+			// speed of this table.
 			ini := syl[0][0]
-			if f := pinyin.SinglePinyin(r, first); len(f) > 0 && isLowerASCII(f[0]) {
-				ini = f[0][0]
-			}
 			pySyl[r-pyFirst], pyIni[r-pyFirst] = id, ini
 			pyInitials[ini-'a'] = true
 		}
@@ -154,11 +152,17 @@ func encodeSearchDoc(d searchDoc) []byte {
 	n := 1 + 4*binary.MaxVarintLen64 + len(d.Title) + len(d.Rest) + len(d.TitleIni) + len(d.RestIni)
 	b := make([]byte, 0, n)
 	b = append(b, searchDocFormat)
-	for _, f := range [][]byte{[]byte(d.Title), d.TitleIni, []byte(d.Rest), d.RestIni} {
-		b = binary.AppendUvarint(b, uint64(len(f)))
-		b = append(b, f...)
-	}
-	return b
+	b = appendField(b, d.Title)
+	b = appendField(b, d.TitleIni)
+	b = appendField(b, d.Rest)
+	return appendField(b, d.RestIni)
+}
+
+// appendField appends f with its length before it; a string is appended
+// as it is, without a copy as []byte first.
+func appendField[T string | []byte](b []byte, f T) []byte {
+	b = binary.AppendUvarint(b, uint64(len(f)))
+	return append(b, f...)
 }
 
 var errSearchDoc = errors.New("malformed search document")
