@@ -65,6 +65,7 @@ func runKiosk(env *Env, args []string) error {
 	}
 	defer lg.Close()
 	slog.SetDefault(lg.Logger)
+	tuneGC()
 	lg.Info("kiosk starting", "version", Version, "build", Build, "commit", Commit, "mode", *mode, "data", *data)
 
 	// we update widgets from goroutines only through fyne.Do, so Fyne's

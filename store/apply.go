@@ -94,6 +94,7 @@ func (s *Store) Apply(u Update) (Changes, error) {
 	s.gen++
 	s.mu.Unlock()
 	s.setState(st)
+	s.releasePages()
 	if warm {
 		// Someone searches on this screen: have the index ready before
 		// they type again.

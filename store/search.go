@@ -82,6 +82,7 @@ func (s *Store) index() (*index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: search index: %w", err)
 	}
+	s.releasePages() // the index holds its own copies of the text
 	s.mu.Lock()
 	if s.gen == gen { // no Apply committed meanwhile
 		s.idx = ix

@@ -70,6 +70,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	if !opt.ReadOnly {
 		s.removeTemps()
 	}
+	s.releasePages() // the freelist walk of the open touched every page
 	return s, nil
 }
 

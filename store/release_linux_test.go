@@ -1,0 +1,75 @@
+package store
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// mappedKB is how much of dir's store.db this process has resident, from
+// /proc/self/smaps.
+func mappedKB(t *testing.T, path string) int {
+	t.Helper()
+	f, err := os.Open("/proc/self/smaps")
+	if err != nil {
+		t.Skip("no /proc/self/smaps:", err)
+	}
+	defer f.Close()
+	kb, in := 0, false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		// a mapping's header: address range, perms, offset, dev, inode[, path]
+		if fields := strings.Fields(line); len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
+			in = len(fields) >= 6 && fields[len(fields)-1] == path
+			continue
+		}
+		if in && strings.HasPrefix(line, "Rss:") {
+			n, _ := strconv.Atoi(strings.Fields(line)[1])
+			kb += n
+		}
+	}
+	return kb
+}
+
+// After Open (whose freelist walk reads every page) and after Apply, the
+// database's pages are no longer resident in this process; a read brings
+// back only what it reads.
+func TestOpenAndApplyLeaveFewPagesResident(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPublisher(t)
+	if _, err := s.Apply(p.next(t, genItems(2000, 7))); err != nil {
+		t.Fatal(err)
+	}
+	path := dir + "/" + dbFile
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kb := mappedKB(t, path); kb > 64 {
+		t.Errorf("after Apply %d KB of the %d KB file resident", kb, fi.Size()/1024)
+	}
+	s.Close()
+
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if kb := mappedKB(t, path); kb > 64 {
+		t.Errorf("after Open %d KB of the %d KB file resident", kb, fi.Size()/1024)
+	}
+	// the pages come back when read: nothing is lost
+	if _, err := s.Check(); err != nil {
+		t.Fatal(err)
+	}
+	if kb := mappedKB(t, path); kb < 64 {
+		t.Errorf("after a Check reading every item only %d KB resident: is smaps read right?", kb)
+	}
+}
