@@ -142,6 +142,8 @@ func runKiosk(env *Env, args []string) error {
 		return sync.Run(ctx, st, live.get(), src, sync.Options{Progress: progress})
 	}
 	wirePaper(&deps.Admin, *data, st, live.get, time.Now)
+	slides := &slideRelay{} // display mode: the slide on show, to the display log
+	deps.OnSlide = slides.show
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	deps.Admin.Volumes = volumeSets(ctx, lg.Logger, sync.WatchVolumes(ctx, nil, 3*time.Second))
@@ -152,7 +154,7 @@ func runKiosk(env *Env, args []string) error {
 		lg.Error("sync schedule not running", "err", err)
 	}
 	defer bg.close()
-	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger); err != nil {
+	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger, slides); err != nil {
 		lg.Error("display log unavailable: the screen runs without proof of display", "err", err)
 	} else {
 		defer stopWitness()

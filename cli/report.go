@@ -206,6 +206,9 @@ func printReport(w io.Writer, rep proof.Report) {
 	for _, n := range rep.Notices {
 		fmt.Fprintf(w, "\n%s  %s\n", n.ID, n.Title)
 		fmt.Fprintf(w, "  displayed %s (%d s)", (time.Duration(n.DisplayedSeconds) * time.Second).String(), n.DisplayedSeconds)
+		if n.ShownSeconds > 0 { // display mode: posted all along, on show in turn
+			fmt.Fprintf(w, ", in the rotation %s", time.Duration(n.ShownSeconds)*time.Second)
+		}
 		if n.PostingDays > 0 && n.PeriodStart != nil {
 			fmt.Fprintf(w, "; posting %d days %s..%s; covered %s days, %d with gaps; %s",
 				n.PostingDays, *n.PeriodStart, *n.PeriodEnd, n.Coverage, n.DaysWithGaps, strings.ToUpper(n.Status))

@@ -20,18 +20,9 @@ func TestReportCommand(t *testing.T) {
 	mustRun(t, "sync", "--data", data)
 
 	// Two hours of the land notice in touch mode, on an injected clock.
-	key, err := proof.EnsureDeviceKey(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := time.Date(2026, 11, 10, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
-	log, err := proof.Open(data, key, func() time.Time { return clock })
-	if err != nil {
-		t.Fatal(err)
-	}
-	log.ProgramUp()
+	log, clock := openTestLog(t, data)
 	log.Showing("touch", []string{"land-2026-017"})
-	clock = clock.Add(2 * time.Hour)
+	*clock = clock.Add(2 * time.Hour)
 	if err := log.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -74,4 +65,60 @@ func TestReportCommand(t *testing.T) {
 	if code != 1 || strings.Count(errOut, "\n") != 1 {
 		t.Errorf("report --out x.txt: exit %d %q", code, errOut)
 	}
+}
+
+// In display mode a notice is displayed while it is the slide on show, not
+// all the time it is in the rotation; a screen that also ran in touch mode
+// adds its available time.
+func TestReportDisplayModeSeconds(t *testing.T) {
+	data, _ := demoScreen(t)
+	mustRun(t, "sync", "--data", data)
+	log, clock := openTestLog(t, data)
+	log.Showing("touch", []string{"land-2026-017"})
+	*clock = clock.Add(time.Hour)
+	log.Showing("display", []string{"land-2026-017", "school-2026-014"})
+	for range 20 { // 20 cycles: land 15 s, school 15 s
+		log.OnScreen("land-2026-017")
+		*clock = clock.Add(15 * time.Second)
+		log.OnScreen("school-2026-014")
+		*clock = clock.Add(15 * time.Second)
+	}
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var rep []proof.NoticeReport
+	if err := json.Unmarshal([]byte(mustRun(t, "report", "--data", data, "--json")), &rep); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]proof.NoticeReport{}
+	for _, n := range rep {
+		got[n.ID] = n
+	}
+	land, school := got["land-2026-017"], got["school-2026-014"]
+	if land.DisplayedSeconds != 3600+300 || land.OnScreenSeconds != 300 || land.ShownSeconds != 600 || land.AvailableSeconds != 3600 {
+		t.Errorf("land: %+v, want 3600 s available + 300 s on screen, 600 s in the rotation", land)
+	}
+	if school.DisplayedSeconds != 300 || school.ShownSeconds != 600 {
+		t.Errorf("school: %+v, want 300 s on screen of 600 s in the rotation", school)
+	}
+	if out := mustRun(t, "report", "--data", data, "--item", "school-2026-014"); !strings.Contains(out, "(300 s), in the rotation 10m0s") {
+		t.Errorf("text report: %q", out)
+	}
+}
+
+// openTestLog opens data's display log on a clock the test moves, at 09:00
+// on 10 November 2026, with the program up.
+func openTestLog(t *testing.T, data string) (*proof.Log, *time.Time) {
+	t.Helper()
+	key, err := proof.EnsureDeviceKey(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := time.Date(2026, 11, 10, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+	log, err := proof.Open(data, key, func() time.Time { return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	log.ProgramUp()
+	return log, &clock
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"log/slog"
+	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -18,11 +19,12 @@ import (
 const witnessEvery = 30 * time.Second
 
 // startWitness keeps the display log of a running kiosk: program up, the
-// screen lit or dark (display mode's on/off hours), and the notices shown
-// (display) or available (touch) on it. Each heartbeat first goes through
-// the UI loop, so a hung window stops the evidence instead of recording a
-// screen nobody can see. The returned stop closes the log.
-func startWitness(ctx context.Context, data string, live *liveConfig, st *store.Store, lg *slog.Logger) (stop func(), err error) {
+// screen lit or dark (display mode's on/off hours), the notices in the
+// rotation (display) or available (touch), and, through slides, the one
+// on show (display). Each heartbeat first goes through the UI loop, so a
+// hung window stops the evidence instead of recording a screen nobody can
+// see. The returned stop closes the log.
+func startWitness(ctx context.Context, data string, live *liveConfig, st *store.Store, lg *slog.Logger, slides *slideRelay) (stop func(), err error) {
 	key, err := proof.EnsureDeviceKey(data)
 	if err != nil {
 		return nil, err
@@ -35,6 +37,7 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 		plog.Close()
 		return nil, err
 	}
+	slides.attach(plog)
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -71,6 +74,7 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 	return func() {
 		cancel()
 		<-done
+		slides.attach(nil)
 		if err := plog.Close(); err != nil {
 			lg.Error("display log close", "err", err)
 		}
@@ -123,4 +127,38 @@ func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
 		return err
 	}
 	return plog.Tick()
+}
+
+// slideRelay carries the display's slide changes (ui.Deps.OnSlide, called
+// on the UI goroutine) to the display log. The window is built, and shows
+// its first slide, before the log opens, so the relay keeps the last slide
+// until the log is attached. OnScreen only counts in memory: the UI never
+// waits for the disk.
+type slideRelay struct {
+	mu  gosync.Mutex
+	id  string
+	log *proof.Log
+}
+
+func (r *slideRelay) show(id string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.id = id
+	if r.log != nil {
+		r.log.OnScreen(id)
+	}
+}
+
+// attach sends the slide changes to log from now, starting with the slide
+// on show; nil stops them, and the count of the log attached till then.
+func (r *slideRelay) attach(log *proof.Log) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.log != nil && log == nil {
+		r.log.OnScreen("")
+	}
+	r.log = log
+	if log != nil {
+		log.OnScreen(r.id)
+	}
 }

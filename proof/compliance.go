@@ -104,7 +104,8 @@ type Notice struct {
 }
 
 // Evidence is the log read as spans: program up, screen on, and per notice
-// the merged spans it was shown or available, with the seconds of each.
+// the merged spans it was shown or available, with the seconds of each,
+// and the seconds it was the slide on show.
 type Evidence struct {
 	Program, Screen []Span
 	Items           map[string]*ItemEvidence
@@ -113,8 +114,9 @@ type Evidence struct {
 // ItemEvidence is one notice's share of the log.
 type ItemEvidence struct {
 	Spans            []Span // shown ∪ available, merged
-	ShownSeconds     int64
-	AvailableSeconds int64
+	ShownSeconds     int64  // in the rotation (display mode)
+	AvailableSeconds int64  // reachable (touch mode)
+	OnScreenSeconds  int64  // the slide on show (display mode); no spans
 }
 
 // NewEvidence reads records (summaries, entries, and intervals still open)
@@ -143,6 +145,10 @@ func NewEvidence(r Records) Evidence {
 			it := item(id)
 			it.AvailableSeconds += seconds
 			it.Spans = append(it.Spans, spans...)
+		case KindOnScreen:
+			// a count, not time on the board: coverage stays with the
+			// rotation's shown intervals
+			item(id).OnScreenSeconds += seconds
 		}
 	}
 	for _, s := range r.Summaries {
@@ -152,6 +158,10 @@ func NewEvidence(r Records) Evidence {
 	}
 	for _, list := range [][]Entry{r.Entries, r.Open} {
 		for _, e := range list {
+			if e.Kind == KindOnScreen {
+				add(e.Kind, e.Item, e.Seconds)
+				continue
+			}
 			add(e.Kind, e.Item, e.End-e.Start, Span{e.Start, e.End})
 		}
 	}
@@ -174,9 +184,10 @@ type Gap struct {
 // Coverage is the compliance of one notice's posting period.
 type Coverage struct {
 	Notice
-	DisplayedSeconds int64 // shown + available
-	ShownSeconds     int64
+	DisplayedSeconds int64 // on screen + available
+	ShownSeconds     int64 // in the rotation
 	AvailableSeconds int64
+	OnScreenSeconds  int64
 	PeriodStart      time.Time // midnight in the feed's time zone
 	PeriodEnd        time.Time // exclusive
 	DaysElapsed      int       // days of the period that are over
@@ -199,8 +210,12 @@ func Evaluate(ev Evidence, n Notice, tz *time.Location, hours Hours, now time.Ti
 	if it == nil {
 		it = &ItemEvidence{}
 	}
-	c.ShownSeconds, c.AvailableSeconds = it.ShownSeconds, it.AvailableSeconds
-	c.DisplayedSeconds = c.ShownSeconds + c.AvailableSeconds
+	c.ShownSeconds, c.AvailableSeconds, c.OnScreenSeconds = it.ShownSeconds, it.AvailableSeconds, it.OnScreenSeconds
+	// Displayed is the time a passer-by could read it: the slide on show
+	// in display mode, reachable in touch mode; a screen that ran in both
+	// modes adds the two. Time in the rotation (shown) is posting time, not
+	// reading time: with 17 notices a minute is 17 minutes of it.
+	c.DisplayedSeconds = c.OnScreenSeconds + c.AvailableSeconds
 	if n.PostingDays <= 0 {
 		return c
 	}

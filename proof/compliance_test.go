@@ -106,13 +106,22 @@ func TestCoverage(t *testing.T) {
 	}
 }
 
-func TestDisplayedSecondsAddShownAndAvailable(t *testing.T) {
+// Displayed is on screen (display mode) plus available (touch mode); time
+// in the rotation (shown) is reported apart and only it makes spans.
+func TestDisplayedSecondsAddOnScreenAndAvailable(t *testing.T) {
 	ev := NewEvidence(Records{Entries: []Entry{
 		{Kind: KindShown, Item: "n", Start: 100, End: 160},
+		{Kind: KindOnScreen, Item: "n", Start: 100, End: 160, Seconds: 6},
 		{Kind: KindAvailable, Item: "n", Start: 200, End: 230},
-	}, Summaries: []Summary{{Totals: []Total{{Kind: KindShown, Item: "n", Seconds: 40, Spans: []Span{{10, 50}}}}}}})
+	}, Summaries: []Summary{{Totals: []Total{
+		{Kind: KindShown, Item: "n", Seconds: 40, Spans: []Span{{10, 50}}},
+		{Kind: KindOnScreen, Item: "n", Seconds: 4},
+	}}}, Open: []Entry{{Kind: KindOnScreen, Item: "n", Start: 160, End: 170, Seconds: 2}}})
 	c := Evaluate(ev, Notice{ID: "n"}, time.UTC, Hours{}, time.Unix(1000, 0))
-	if c.DisplayedSeconds != 130 || c.ShownSeconds != 100 || c.AvailableSeconds != 30 || c.Status != "" {
+	if c.DisplayedSeconds != 42 || c.OnScreenSeconds != 12 || c.ShownSeconds != 100 || c.AvailableSeconds != 30 || c.Status != "" {
 		t.Errorf("%+v", c)
+	}
+	if got := ev.Items["n"].Spans; len(got) != 3 || got[1] != (Span{100, 160}) {
+		t.Errorf("spans %v: on_screen entries must not add to coverage", got)
 	}
 }

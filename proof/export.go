@@ -31,14 +31,17 @@ type Report struct {
 }
 
 // NoticeReport is one notice of a report. displayed_seconds is
-// shown_seconds (display mode: in the rotation on screen) plus
+// on_screen_seconds (display mode: the slide on show) plus
 // available_seconds (touch mode: reachable while the screen was on).
+// shown_seconds is display mode's time in the rotation, which coverage
+// counts: every notice of the rotation is posted on the screen all along.
 type NoticeReport struct {
 	ID               string    `json:"id"`
 	Title            string    `json:"title"`
 	DisplayedSeconds int64     `json:"displayed_seconds"`
 	ShownSeconds     int64     `json:"shown_seconds"`
 	AvailableSeconds int64     `json:"available_seconds"`
+	OnScreenSeconds  int64     `json:"on_screen_seconds"`
 	PostingDays      int       `json:"posting_days"`
 	PeriodStart      *string   `json:"period_start"` // first day, YYYY-MM-DD
 	PeriodEnd        *string   `json:"period_end"`   // last day, inclusive
@@ -100,7 +103,7 @@ func NewReport(device ed25519.PublicKey, covs []Coverage, tz *time.Location, hou
 		Timezone: tz.String(), OnHours: hours.String(), Notices: []NoticeReport{}}
 	for _, c := range covs {
 		n := NoticeReport{ID: c.ID, Title: c.Title, DisplayedSeconds: c.DisplayedSeconds,
-			ShownSeconds: c.ShownSeconds, AvailableSeconds: c.AvailableSeconds, PostingDays: c.PostingDays,
+			ShownSeconds: c.ShownSeconds, AvailableSeconds: c.AvailableSeconds, OnScreenSeconds: c.OnScreenSeconds, PostingDays: c.PostingDays,
 			DaysElapsed: c.DaysElapsed, DaysCovered: c.DaysCovered, DaysWithGaps: c.DaysWithGaps,
 			Withdrawn: !c.Withdrawn.IsZero(), Gaps: []GapJSON{}, GapsOmitted: c.GapsOmitted, Status: c.Status}
 		if c.PostingDays > 0 {
@@ -144,6 +147,8 @@ type EntryJSON struct {
 	End   string `json:"end"`
 	Prev  string `json:"prev"`
 	Hash  string `json:"hash"`
+	// Seconds: on_screen entries only, the seconds on show in [start, end).
+	Seconds int64 `json:"seconds,omitempty"`
 }
 
 // SummaryJSON is a daily summary; spans are [start, end) Unix seconds.
@@ -207,7 +212,7 @@ func encodeExport(recs Records, rep Report, key ed25519.PrivateKey) ([]byte, err
 	}
 	for _, e := range recs.Entries {
 		x.Entries = append(x.Entries, EntryJSON{Seq: e.Seq, Kind: e.Kind, Item: e.Item,
-			Start: unixText(e.Start), End: unixText(e.End), Prev: e.Prev.String(), Hash: e.Hash().String()})
+			Start: unixText(e.Start), End: unixText(e.End), Prev: e.Prev.String(), Hash: e.Hash().String(), Seconds: e.Seconds})
 	}
 	x.Head = HeadJSON{Seq: recs.Head.Seq, Hash: recs.Head.Hash.String(), Sig: base64.StdEncoding.EncodeToString(recs.Head.Sig)}
 	raw, err := json.Marshal(rep)
@@ -379,7 +384,7 @@ func (sj SummaryJSON) decode() (Summary, error) {
 }
 
 func (ej EntryJSON) decode() (Entry, Hash, error) {
-	e := Entry{Seq: ej.Seq, Kind: ej.Kind, Item: ej.Item}
+	e := Entry{Seq: ej.Seq, Kind: ej.Kind, Item: ej.Item, Seconds: ej.Seconds}
 	start, err := time.Parse(time.RFC3339, ej.Start)
 	if err != nil {
 		return e, Hash{}, fmt.Errorf("start %.40q is not an RFC 3339 time", ej.Start)

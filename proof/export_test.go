@@ -9,7 +9,7 @@ import (
 )
 
 // sampleExport logs a few days with a short retention, so the export holds
-// summaries and entries.
+// summaries and entries, on-screen seconds among them.
 func sampleExport(t testing.TB) ([]byte, *Log) {
 	dir, key := t.TempDir(), seedKey(1)
 	c := newClock("2026-11-10T00:00:00+08:00")
@@ -21,6 +21,7 @@ func sampleExport(t testing.TB) ([]byte, *Log) {
 	l.ProgramUp()
 	for i := range 12 {
 		l.Showing("touch", []string{"a", []string{"b", "c"}[i%2]})
+		l.OnScreen([]string{"a", "b", ""}[i%3])
 		c.add(6 * time.Hour)
 		l.Tick()
 	}
@@ -51,6 +52,20 @@ func TestExportVerifiesAndCatchesChanges(t *testing.T) {
 		return b
 	}
 	other := seedKey(9)
+	onScreen, interval := -1, -1 // an on_screen entry (not the last), an interval
+	var sample Export
+	mustDo(t, json.Unmarshal(data, &sample))
+	for i, e := range sample.Entries[:len(sample.Entries)-1] {
+		switch {
+		case e.Kind == KindOnScreen && onScreen < 0:
+			onScreen = i
+		case e.Kind != KindOnScreen && interval < 0:
+			interval = i
+		}
+	}
+	if onScreen < 0 || interval < 0 {
+		t.Fatal("the sample export has no on_screen entry or no interval")
+	}
 	for _, tc := range []struct {
 		name, says string
 		data       []byte
@@ -61,6 +76,13 @@ func TestExportVerifiesAndCatchesChanges(t *testing.T) {
 			e, _, _ := x.Entries[1].decode()
 			x.Entries[1].Hash = e.Hash().String()
 		})},
+		{"edited on-screen seconds", "hash does not match", edit(func(x *Export) { x.Entries[onScreen].Seconds-- })},
+		{"edited on-screen seconds and its hash", "does not chain from entry", edit(func(x *Export) {
+			x.Entries[onScreen].Seconds--
+			e, _, _ := x.Entries[onScreen].decode()
+			x.Entries[onScreen].Hash = e.Hash().String()
+		})},
+		{"seconds on a shown entry", "with seconds", edit(func(x *Export) { x.Entries[interval].Seconds = 1 })},
 		{"deleted entry", "follows entry", edit(func(x *Export) { x.Entries = append(x.Entries[:1], x.Entries[2:]...) })},
 		{"reordered entries", "follows entry", edit(func(x *Export) { x.Entries[1], x.Entries[2] = x.Entries[2], x.Entries[1] })},
 		{"inserted entry", "follows entry", edit(func(x *Export) {

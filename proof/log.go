@@ -9,14 +9,17 @@
 // key (device.key, see EnsureDeviceKey). Intervals still open are kept
 // outside the chain, extended by a heartbeat, and sealed into it when they
 // close — or, after a crash, at the next Open, ending at the last
-// heartbeat. Old entries are rolled up into signed daily summaries so the
-// file stays small. FORMAT.md describes the format and the compliance rule.
+// heartbeat. In display mode the log also counts the seconds each notice
+// is the slide on show (onscreen.go). Old entries are rolled up into signed
+// daily summaries so the file stays small. FORMAT.md describes the format
+// and the compliance rule.
 //
 // Use from the kiosk:
 //
 //	log, err := proof.Open(data, key, time.Now)
 //	log.ProgramUp()                    // once, at start
 //	log.Showing(config.ModeTouch, ids) // whenever the set on screen changes
+//	log.OnScreen(id)                   // display mode: whenever the slide changes ("" for none)
 //	log.ScreenOn(false)                // off-hours start; ScreenOn(true) when back
 //	log.Tick()                         // every ≤ 60 s
 //	log.Close()                        // at exit
@@ -48,6 +51,7 @@ import (
 //	entries   seq (u64 big-endian) → Entry.encode()
 //	summaries first seq (u64 big-endian) → Summary.encode() (body | sig)
 //	open      kind 0x00 item → start i64 | last heartbeat i64
+//	          "on_screen" 0x00 item → from i64 | last heartbeat i64 | seconds i64
 const (
 	dbFile        = "display.db"
 	schemaVersion = "gongkai-display/1"
@@ -96,6 +100,7 @@ type Log struct {
 	kind       string // KindShown or KindAvailable: of the notices in want
 	up, screen bool
 	lastRollup int64
+	st         screenTime // on-screen seconds not yet sealed
 
 	retention, summaryDays int
 	path                   string // of display.db; its key in opened
@@ -320,7 +325,8 @@ func (l *Log) ScreenOn(on bool) error {
 
 // Showing sets the notices on the screen now. mode is "display" (they are
 // shown: pass the notices of the rotation, each on the glass once a
-// cycle) or "touch" (they are available: reachable from the home screen).
+// cycle; OnScreen counts which one is) or "touch" (they are available:
+// reachable from the home screen).
 // Intervals close for ids no longer in the set and open for new ones.
 func (l *Log) Showing(mode string, ids []string) error {
 	l.mu.Lock()
@@ -345,6 +351,9 @@ func (l *Log) Tick() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	// Periods the counter ended at a UTC midnight are sealed; the running
+	// one is written down.
+	sealing, running := l.st.take(now, false)
 	err := l.update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketOpen)
 		for s, start := range l.open {
@@ -352,12 +361,16 @@ func (l *Log) Tick() error {
 				return err
 			}
 		}
+		if err := l.persistOnScreen(tx, sealing, running); err != nil {
+			return err
+		}
 		if now-l.lastRollup >= rollupEvery || now < l.lastRollup {
 			return l.rollup(tx, now)
 		}
 		return nil
 	})
 	if err != nil {
+		l.st.putBack(sealing)
 		return fmt.Errorf("proof: heartbeat: %w", err)
 	}
 	if now-l.lastRollup >= rollupEvery || now < l.lastRollup {
@@ -367,12 +380,17 @@ func (l *Log) Tick() error {
 }
 
 // Checkpoint seals every open interval into the chain at now and reopens
-// it, so an export made while the kiosk runs holds everything up to now.
+// it, and seals the on-screen seconds counted so far, so an export made
+// while the kiosk runs holds everything up to now.
 func (l *Log) Checkpoint() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
+	sealing, running := l.st.take(now, true)
 	err := l.update(func(tx *bolt.Tx) error {
+		if err := l.persistOnScreen(tx, sealing, running); err != nil {
+			return err
+		}
 		var closing []slot
 		for s := range l.open {
 			closing = append(closing, s)
@@ -388,20 +406,27 @@ func (l *Log) Checkpoint() error {
 		return nil
 	})
 	if err != nil {
+		l.st.putBack(sealing)
 		return fmt.Errorf("proof: checkpoint: %w", err)
 	}
 	return nil
 }
 
-// Close seals the open intervals at now and closes the file.
+// Close seals the open intervals and the on-screen seconds at now and
+// closes the file.
 func (l *Log) Close() error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.db == nil {
 		return nil
 	}
+	now := l.now()
+	err := l.sealOnScreen(now, true)
+	l.st.show("", now) // OnScreen after Close counts nothing
 	l.up, l.screen = false, false
-	err := l.sync("close")
+	if serr := l.sync("close"); err == nil {
+		err = serr
+	}
 	if cerr := l.db.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("proof: close: %w", cerr)
 	}
@@ -516,24 +541,33 @@ func (l *Log) seal(tx *bolt.Tx, slots []slot, end int64) error {
 }
 
 func kindOrder(k string) int {
-	return slices.Index([]string{KindProgram, KindScreen, KindShown, KindAvailable}, k)
+	return slices.Index([]string{KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen}, k)
 }
 
 // sealLeftovers seals what the open bucket holds at Open: the intervals a
-// crashed (or killed) run left, each ending at its last heartbeat.
+// crashed (or killed) run left, each ending at its last heartbeat, and the
+// on-screen seconds it counted up to that heartbeat.
 func (l *Log) sealLeftovers(tx *bolt.Tx) error {
 	type left struct {
-		s          slot
-		start, end int64
+		s                 slot
+		start, end, count int64
 	}
 	var found []left
 	c := tx.Bucket(bucketOpen).Cursor()
 	for k, v := c.First(); k != nil; k, v = c.Next() {
 		kind, item, _ := cut0(k)
-		if len(v) != 16 || !validKind(kind) {
+		want := 16
+		if kind == KindOnScreen {
+			want = 24
+		}
+		if len(v) != want || !validKind(kind) {
 			continue // not ours to interpret; deleted below
 		}
-		found = append(found, left{slot{kind, item}, int64(binary.BigEndian.Uint64(v[:8])), int64(binary.BigEndian.Uint64(v[8:]))})
+		f := left{s: slot{kind, item}, start: int64(binary.BigEndian.Uint64(v[:8])), end: int64(binary.BigEndian.Uint64(v[8:16]))}
+		if kind == KindOnScreen {
+			f.count = min(int64(binary.BigEndian.Uint64(v[16:])), f.end-f.start)
+		}
+		found = append(found, f)
 	}
 	if err := tx.DeleteBucket(bucketOpen); err != nil {
 		return err
@@ -553,7 +587,12 @@ func (l *Log) sealLeftovers(tx *bolt.Tx) error {
 	})
 	var entries []Entry
 	for _, f := range found {
-		if f.end > f.start {
+		switch {
+		case f.s.kind == KindOnScreen:
+			if f.count > 0 && f.s.item != "" {
+				entries = append(entries, Entry{Kind: f.s.kind, Item: f.s.item, Start: f.start, End: f.end, Seconds: f.count})
+			}
+		case f.end > f.start:
 			entries = append(entries, Entry{Kind: f.s.kind, Item: f.s.item, Start: f.start, End: f.end})
 		}
 	}
@@ -591,10 +630,12 @@ func (l *Log) append(tx *bolt.Tx, entries []Entry) error {
 
 func seqKey(seq uint64) []byte { return binary.BigEndian.AppendUint64(nil, seq) }
 
-// rollup replaces the oldest entries, those that ended before the UTC day
-// retention days ago began, by one signed summary per UTC day of their
-// ends. Only a prefix of the chain is rolled, so what remains still chains
-// from the last summary. Summaries past summaryDays are dropped.
+// rollup replaces the oldest entries, those that ended by the start of the
+// UTC day retention days ago, by one signed summary per UTC day of their
+// ends (entryDay: an entry ending at midnight belongs to the day before,
+// as the on_screen entries sealed at midnight do). Only a prefix of the
+// chain is rolled, so what remains still chains from the last summary.
+// Summaries past summaryDays are dropped.
 func (l *Log) rollup(tx *bolt.Tx, now int64) error {
 	day := int64(24 * 3600)
 	cutoff := (now/day - int64(l.retention)) * day
@@ -607,14 +648,14 @@ func (l *Log) rollup(tx *bolt.Tx, now int64) error {
 		if err != nil {
 			return fmt.Errorf("entry %d: %w", binary.BigEndian.Uint64(k), err)
 		}
-		if e.End >= cutoff {
+		if e.End > cutoff {
 			break
 		}
 		old = append(old, e)
 	}
 	for len(old) > 0 {
 		n := 1
-		for n < len(old) && utcDay(old[n].End) == utcDay(old[0].End) {
+		for n < len(old) && entryDay(old[n]) == entryDay(old[0]) {
 			n++
 		}
 		s := summarize(old[:n])
@@ -647,10 +688,15 @@ func (l *Log) rollup(tx *bolt.Tx, now int64) error {
 
 func utcDay(t int64) string { return time.Unix(t, 0).UTC().Format(time.DateOnly) }
 
+// entryDay is the UTC day of an entry's last second: [Start, End) is
+// half-open, so one that ends at 00:00 ended the day before. Entries are
+// never zero-length.
+func entryDay(e Entry) string { return utcDay(max(e.End-1, e.Start)) }
+
 // summarize rolls consecutive entries into one unsigned summary.
 func summarize(group []Entry) Summary {
 	last := group[len(group)-1]
-	s := Summary{Day: utcDay(last.End), FirstSeq: group[0].Seq, LastSeq: last.Seq,
+	s := Summary{Day: entryDay(last), FirstSeq: group[0].Seq, LastSeq: last.Seq,
 		Prev: group[0].Prev, LastHash: last.Hash()}
 	totals := map[slot]*Total{}
 	for _, e := range group {
@@ -660,8 +706,10 @@ func summarize(group []Entry) Summary {
 			t = &Total{Kind: e.Kind, Item: e.Item}
 			totals[k] = t
 		}
-		t.Seconds += e.End - e.Start
-		t.Spans = append(t.Spans, Span{e.Start, e.End})
+		t.Seconds += e.seconds()
+		if e.Kind != KindOnScreen {
+			t.Spans = append(t.Spans, Span{e.Start, e.End})
+		}
 	}
 	for _, t := range totals {
 		t.Spans = mergeSpans(t.Spans, spanJoin)
@@ -709,7 +757,8 @@ func mergeSpans(spans []Span, join int64) []Span {
 }
 
 // Records are the chain as stored: summaries (oldest first), then entries,
-// then the signed head; Open holds intervals still open, ending now.
+// then the signed head; Open holds intervals still open, ending now, and
+// the on-screen seconds not yet sealed.
 type Records struct {
 	Summaries []Summary
 	Entries   []Entry
@@ -757,5 +806,6 @@ func (l *Log) Records() (Records, error) {
 			r.Open = append(r.Open, Entry{Kind: s.kind, Item: s.item, Start: start, End: now})
 		}
 	}
+	r.Open = append(r.Open, l.st.open(now)...)
 	return r, nil
 }

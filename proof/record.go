@@ -16,6 +16,11 @@ const (
 	KindScreen    = "screen"    // the screen was on
 	KindShown     = "shown"     // a notice was on screen in display mode
 	KindAvailable = "available" // a notice was reachable in touch mode while the screen was on
+	// KindOnScreen is not an interval on screen but a count: the seconds a
+	// notice was the slide on show (display mode) during [Start, End). One
+	// entry per notice per sealing (Checkpoint, Close, UTC midnight), not
+	// one per slide change: a 15 s dwell would make ~6,000 entries a day.
+	KindOnScreen = "on_screen"
 )
 
 // Domain tags keep a signature or hash of one record type from ever being
@@ -55,23 +60,42 @@ func parseHash(s string) (Hash, error) {
 type Entry struct {
 	Seq   uint64
 	Kind  string
-	Item  string // notice id for KindShown and KindAvailable, else ""
+	Item  string // notice id for KindShown, KindAvailable and KindOnScreen, else ""
 	Start int64
 	End   int64
 	Prev  Hash // hash of the entry before (zero before the first)
+	// Seconds: KindOnScreen only, the seconds on show within [Start, End).
+	Seconds int64
 }
 
 // encode is the canonical form: what is stored and what is hashed.
 //
 //	seq u64 | len u16 kind | len u16 item | start i64 | end i64 | prev [32]
+//	[| seconds i64, KindOnScreen only]
+//
+// The kind says whether seconds follows, so the form stays unambiguous and
+// entries of the other kinds hash as they always did.
 func (e *Entry) encode() []byte {
-	b := make([]byte, 0, 8+2+len(e.Kind)+2+len(e.Item)+16+32)
+	b := make([]byte, 0, 8+2+len(e.Kind)+2+len(e.Item)+16+32+8)
 	b = binary.BigEndian.AppendUint64(b, e.Seq)
 	b = appendString(b, e.Kind)
 	b = appendString(b, e.Item)
 	b = binary.BigEndian.AppendUint64(b, uint64(e.Start))
 	b = binary.BigEndian.AppendUint64(b, uint64(e.End))
-	return append(b, e.Prev[:]...)
+	b = append(b, e.Prev[:]...)
+	if e.Kind == KindOnScreen {
+		b = binary.BigEndian.AppendUint64(b, uint64(e.Seconds))
+	}
+	return b
+}
+
+// seconds is the time the entry accounts for: the count of an on_screen
+// entry, the length of any other interval.
+func (e *Entry) seconds() int64 {
+	if e.Kind == KindOnScreen {
+		return e.Seconds
+	}
+	return e.End - e.Start
 }
 
 // Hash is SHA-256 over the tag and the canonical form, prev hash included,
@@ -89,19 +113,24 @@ func (e *Entry) check() error {
 	switch {
 	case !validKind(e.Kind):
 		return fmt.Errorf("kind %.20q is unknown", e.Kind)
-	case (e.Kind == KindShown || e.Kind == KindAvailable) != (e.Item != ""):
+	case (e.Kind == KindShown || e.Kind == KindAvailable || e.Kind == KindOnScreen) != (e.Item != ""):
 		return fmt.Errorf("kind %s with item %.20q", e.Kind, e.Item)
 	case len(e.Item) > maxItemLen:
 		return fmt.Errorf("item id is %d bytes", len(e.Item))
 	case e.End < e.Start:
 		return fmt.Errorf("ends before it starts")
+	case e.Kind != KindOnScreen && e.Seconds != 0:
+		return fmt.Errorf("kind %s with seconds", e.Kind)
+	case e.Seconds < 0 || e.Seconds > e.End-e.Start:
+		// on screen longer than the period it was counted in
+		return fmt.Errorf("%d s on screen in %d s", e.Seconds, e.End-e.Start)
 	}
 	return nil
 }
 
 func validKind(k string) bool {
 	switch k {
-	case KindProgram, KindScreen, KindShown, KindAvailable:
+	case KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen:
 		return true
 	}
 	return false
@@ -116,6 +145,9 @@ func decodeEntry(b []byte) (Entry, error) {
 	e.Start = int64(r.u64())
 	e.End = int64(r.u64())
 	copy(e.Prev[:], r.bytes(32))
+	if e.Kind == KindOnScreen {
+		e.Seconds = int64(r.u64())
+	}
 	if r.err != nil || len(r.b) != 0 {
 		return e, errors.New("entry record is malformed")
 	}
@@ -139,7 +171,9 @@ type Summary struct {
 
 // Total is the time one kind (and notice) accounted for in a summary.
 // Seconds sums the rolled intervals; Spans merges them, closing gaps under
-// spanJoin, so a day of churn stays a handful of spans.
+// spanJoin, so a day of churn stays a handful of spans. An on_screen total
+// sums the entries' counted seconds and has no spans: its entries' periods
+// say when it was counted, not when the notice was on show.
 type Total struct {
 	Kind    string
 	Item    string

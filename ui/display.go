@@ -58,6 +58,27 @@ type displayView struct {
 	shownSum string    // its content, to skip rebuilding an unchanged slide
 	minute   time.Time // the minute the clock shows
 	lit      bool
+
+	reported   string // what OnSlide was last told
+	reportedOK bool   // whether it was told anything yet
+}
+
+// reportSlide tells Deps.OnSlide the notice on show, when that changed:
+// the slide's, unless the display is not what the window shows (touch
+// mode, the admin panel over it) or is dark.
+func (v *displayView) reportSlide() {
+	k := v.k
+	id := v.shownID
+	if !k.display() || !v.lit || (k.admin != nil && k.admin.box.Visible()) {
+		id = ""
+	}
+	if v.reportedOK && id == v.reported {
+		return
+	}
+	v.reported, v.reportedOK = id, true
+	if k.deps.OnSlide != nil {
+		k.deps.OnSlide(id)
+	}
 }
 
 func (k *Kiosk) newDisplayView() *displayView {
@@ -161,6 +182,7 @@ func (v *displayView) setLit(lit bool) {
 	show(v.content, lit)
 	show(v.dark, !lit)
 	v.box.Refresh()
+	v.reportSlide()
 }
 
 // Len is the number of notices in rotation.
@@ -245,6 +267,7 @@ func (v *displayView) showSlide(now time.Time) {
 		return
 	}
 	v.shownID, v.shownSum = it.ID, sum
+	v.reportSlide()
 
 	setRich(v.catT, seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
 	show(v.urgentTag, it.Priority == feed.PriorityUrgent)
@@ -295,6 +318,7 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 func (v *displayView) showEmpty() {
 	k := v.k
 	v.shownID, v.shownSum = "", ""
+	v.reportSlide()
 	show(v.slide, false)
 	show(v.empty, true)
 	setRich(v.counter)

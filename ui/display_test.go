@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -282,4 +283,64 @@ func mustParse(t *testing.T, toml string) *config.Config {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// The display tells OnSlide each notice as it comes on show, in the
+// rotation's order and at its dwell, and "" when nothing is on show: dark
+// off-hours, the admin panel over the display, touch mode.
+func TestDisplayTellsTheSlideOnShow(t *testing.T) {
+	type told struct {
+		id string
+		at int // seconds since demoNow, on the injected clock
+	}
+	var got []told
+	var c *clock
+	onSlide := func(id string) {
+		at := 0
+		if c != nil { // nil while New builds the kiosk, at demoNow
+			at = int(c.t.Sub(demoNow) / time.Second)
+		}
+		got = append(got, told{id, at})
+	}
+	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second, Hours: Hours{On: 7 * 60, Off: 21 * 60}, OnSlide: onSlide}, landscape)
+	v := k.disp
+	slides := v.rot.Slides()
+	if len(slides) < 3 {
+		t.Fatalf("%d slides; the test wants a rotation", len(slides))
+	}
+	if n := len(got); n == 0 || got[n-1] != (told{slides[0].ID, 0}) {
+		t.Fatalf("at start OnSlide was told %v, want %s last", got, slides[0].ID)
+	}
+	got = nil
+	// A cycle and a bit, waking when the kiosk asks to.
+	var want []told
+	at := time.Duration(0)
+	for i := 1; i <= len(slides); i++ {
+		at += v.rot.DwellOf(slides[i-1])
+		want = append(want, told{slides[i%len(slides)].ID, int(at / time.Second)})
+	}
+	for c.t.Sub(demoNow) < at {
+		c.t = k.Tick()
+	}
+	k.Tick()
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("OnSlide was told\n%v\nwant\n%v", got, want)
+	}
+
+	got = nil
+	cur := slides[0].ID // a whole cycle later
+	k.admin.open(purposeOpen)
+	k.admin.close()
+	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"touch\"\n"))
+	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"display\"\ndwell = \"10s\"\ndisplay_on = \"07:00\"\ndisplay_off = \"21:00\"\n"))
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	k.Tick()
+	k.Tick() // nothing new: not told again
+	var ids []string
+	for _, g := range got {
+		ids = append(ids, g.id)
+	}
+	if want := []string{"", cur, "", cur, ""}; !slices.Equal(ids, want) {
+		t.Errorf("admin panel open and closed, touch mode, display mode, night: told %q, want %q", ids, want)
+	}
 }

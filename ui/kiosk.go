@@ -53,6 +53,12 @@ type Deps struct {
 	DataDir    string        // admin.pin, disk and store size; "" keeps the PIN in memory
 	Logger     *slog.Logger  // slog.Default() when nil
 
+	// OnSlide (may be nil) is told the notice on show whenever it changes:
+	// display mode's slide, "" for none (the empty slide, dark off-hours,
+	// the admin panel over the display, touch mode). It runs on the UI
+	// goroutine, so it must be quick: the display log only counts in memory.
+	OnSlide func(id string)
+
 	Admin AdminDeps
 }
 
@@ -225,6 +231,11 @@ func (k *Kiosk) applyTheme() {
 		t = newTheme(0)
 	case k.display():
 		t = &kioskTheme{body: displayBody}
+	}
+	// what is on show changes with the theme (mode, admin panel), so the
+	// slide on show is told from here
+	if k.disp != nil {
+		k.disp.reportSlide()
 	}
 	if k.theme != nil && *k.theme == *t {
 		return
