@@ -20,16 +20,17 @@ import (
 var errNoDisplayLog = errors.New("the display log is not open")
 
 // wirePaper gives the admin panel its 公示期 and 打印海报 pages: the
-// report of the display log this process keeps, its signed export with the
+// report of the display log this process keeps (logOf, nil while it is
+// not open), its signed export with the
 // certificate, and a notice's poster — the same as gongkai report and
 // export-pdf make — plus the sticks to write them to. cfg is the live
 // configuration (the location may change in the settings), clock the wall
 // clock.
-func wirePaper(a *ui.AdminDeps, data string, st *store.Store, cfg func() *config.Config, clock func() time.Time) {
+func wirePaper(a *ui.AdminDeps, logOf func() *proof.Log, st *store.Store, cfg func() *config.Config, clock func() time.Time) {
 	// The kiosk holds display.db's lock: the admin uses the log its
-	// witness opened rather than opening it again.
+	// witness opened (logOf) rather than opening it again.
 	build := func() (*proof.Log, func(proof.Records) (proof.Report, error), error) {
-		log := proof.Opened(data)
+		log := logOf()
 		if log == nil {
 			return nil, nil, errNoDisplayLog
 		}

@@ -28,7 +28,8 @@ func TestWirePaper(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { return now }
 	var a ui.AdminDeps
-	wirePaper(&a, data, st, func() *config.Config { return cfg }, clock)
+	var log *proof.Log // nil until the log is open, as in the kiosk
+	wirePaper(&a, func() *proof.Log { return log }, st, func() *config.Config { return cfg }, clock)
 
 	if _, err := a.Compliance(); !errors.Is(err, errNoDisplayLog) {
 		t.Fatalf("no log open: %v", err)
@@ -37,7 +38,7 @@ func TestWirePaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err := proof.Open(data, key, clock) // as startWitness does
+	log, err = proof.Open(data, key, clock) // as startWitness does
 	if err != nil {
 		t.Fatal(err)
 	}

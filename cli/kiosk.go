@@ -84,7 +84,10 @@ func runKiosk(env *Env, args []string) error {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
 	live := &liveConfig{cfg: inMode(cfg, *mode)}
-	uploads := newReportUploads(*data, st, live.get, lg.Logger)
+	// the display log, once startWitness opens it: the slide on show goes
+	// to it, and the admin panel and the uploads read it
+	witnessLog := &slideRelay{}
+	uploads := newReportUploads(witnessLog.current, *data, st, live.get, lg.Logger)
 	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick}
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
@@ -141,9 +144,8 @@ func runKiosk(env *Env, args []string) error {
 		defer done()
 		return sync.Run(ctx, st, live.get(), src, sync.Options{Progress: progress})
 	}
-	wirePaper(&deps.Admin, *data, st, live.get, time.Now)
-	slides := &slideRelay{} // display mode: the slide on show, to the display log
-	deps.OnSlide = slides.show
+	wirePaper(&deps.Admin, witnessLog.current, st, live.get, time.Now)
+	deps.OnSlide = witnessLog.show
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	deps.Admin.Volumes = volumeSets(ctx, lg.Logger, sync.WatchVolumes(ctx, nil, 3*time.Second))
@@ -154,7 +156,7 @@ func runKiosk(env *Env, args []string) error {
 		lg.Error("sync schedule not running", "err", err)
 	}
 	defer bg.close()
-	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger, slides); err != nil {
+	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger, witnessLog); err != nil {
 		lg.Error("display log unavailable: the screen runs without proof of display", "err", err)
 	} else {
 		defer stopWitness()
@@ -286,16 +288,17 @@ func runScreenshot(env *Env, args []string) error {
 	deps := screenDeps(cfg, st, *data)
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
-	wirePaper(&deps.Admin, *data, st, func() *config.Config { return cfg }, clock)
+	var plog *proof.Log
 	if *screen == "admin:compliance" {
 		// The page reads the display log, which the kiosk keeps open
 		// while it runs; then the page shows that it cannot read it.
 		if key, err := proof.EnsureDeviceKey(*data); err == nil {
-			if log, err := proof.Open(*data, key, clock); err == nil {
-				defer log.Close()
+			if plog, err = proof.Open(*data, key, clock); err == nil {
+				defer plog.Close()
 			}
 		}
 	}
+	wirePaper(&deps.Admin, func() *proof.Log { return plog }, st, func() *config.Config { return cfg }, clock)
 	img, err := ui.Screenshot(deps, *screen, size)
 	if err != nil {
 		return err

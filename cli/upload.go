@@ -20,11 +20,12 @@ import (
 // holds up a sync or the window; the outcome goes to DATA/upload.json for
 // the status, and to the log once per upload.
 type reportUploads struct {
-	data string
-	st   *store.Store
-	cfg  func() *config.Config // the live configuration
-	lg   *slog.Logger
-	opt  sync.UploadOptions // zero: the defaults; tests shorten the retries
+	logOf func() *proof.Log // the display log while it is open
+	data  string
+	st    *store.Store
+	cfg   func() *config.Config // the live configuration
+	lg    *slog.Logger
+	opt   sync.UploadOptions // zero: the defaults; tests shorten the retries
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -45,9 +46,9 @@ type reportUploads struct {
 // failed upload does not count: the next successful sync tries again.
 const uploadEvery = 6 * time.Hour
 
-func newReportUploads(data string, st *store.Store, cfg func() *config.Config, lg *slog.Logger) *reportUploads {
+func newReportUploads(logOf func() *proof.Log, data string, st *store.Store, cfg func() *config.Config, lg *slog.Logger) *reportUploads {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &reportUploads{data: data, st: st, cfg: cfg, lg: lg, ctx: ctx, cancel: cancel, every: uploadEvery}
+	return &reportUploads{logOf: logOf, data: data, st: st, cfg: cfg, lg: lg, ctx: ctx, cancel: cancel, every: uploadEvery}
 }
 
 // kick asks for an upload after a successful sync. It returns at once: a
@@ -127,7 +128,7 @@ func (u *reportUploads) upload() {
 
 // export is the signed export of the display log this process keeps.
 func (u *reportUploads) export(c *config.Config) ([]byte, error) {
-	log := proof.Opened(u.data)
+	log := u.logOf()
 	if log == nil {
 		return nil, errNoDisplayLog
 	}

@@ -63,7 +63,7 @@ func newUploadFixture(t *testing.T) *uploadFixture {
 	f := &uploadFixture{data: data, st: st, plog: plog, live: &liveConfig{cfg: cfg}, logBuf: &bytes.Buffer{}, logMu: &gosync.Mutex{}}
 	t.Cleanup(func() { f.st.Close() })
 	lg := slog.New(slog.NewTextHandler(lockedWriter{f.logBuf, f.logMu}, nil))
-	f.up = newReportUploads(data, st, f.live.get, lg)
+	f.up = newReportUploads(func() *proof.Log { return plog }, data, st, f.live.get, lg)
 	f.up.every = 0 // every kick uploads; TestReportUploadsAreSpaced sets it
 	f.up.opt = sync.UploadOptions{Retry: sync.Retry{Attempts: 3, Base: 5 * time.Millisecond, Max: 20 * time.Millisecond, Budget: 5 * time.Second}, Timeout: 5 * time.Second}
 	t.Cleanup(f.up.close)

@@ -129,11 +129,13 @@ func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
 	return plog.Tick()
 }
 
-// slideRelay carries the display's slide changes (ui.Deps.OnSlide, called
-// on the UI goroutine) to the display log. The window is built, and shows
-// its first slide, before the log opens, so the relay keeps the last slide
-// until the log is attached. OnScreen only counts in memory: the UI never
-// waits for the disk.
+// slideRelay is the kiosk's handle on its open display log. It carries the
+// display's slide changes (ui.Deps.OnSlide, called on the UI goroutine) to
+// the log: the window is built, and shows its first slide, before the log
+// opens, so the relay keeps the last slide until the log is attached.
+// OnScreen only counts in memory: the UI never waits for the disk. The
+// admin panel and the report upload read the log through current: bbolt's
+// file lock admits one open of display.db per process.
 type slideRelay struct {
 	mu  gosync.Mutex
 	id  string
@@ -147,6 +149,13 @@ func (r *slideRelay) show(id string) {
 	if r.log != nil {
 		r.log.OnScreen(id)
 	}
+}
+
+// current is the display log while it is open, else nil.
+func (r *slideRelay) current() *proof.Log {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.log
 }
 
 // attach sends the slide changes to log from now, starting with the slide

@@ -103,33 +103,6 @@ type Log struct {
 	st         screenTime // on-screen seconds not yet sealed
 
 	retention, summaryDays int
-	path                   string // of display.db; its key in opened
-}
-
-// opened are the logs this process has open, by display.db path. bbolt's
-// file lock admits one Open of a file per process, so the kiosk's admin
-// panel reaches the log its witness keeps through Opened, not a second
-// Open (which would wait for the lock and fail).
-var (
-	openedMu sync.Mutex
-	opened   = map[string]*Log{}
-)
-
-// Opened returns the log this process has open in dataDir, or nil.
-func Opened(dataDir string) *Log {
-	openedMu.Lock()
-	defer openedMu.Unlock()
-	return opened[dbPath(dataDir)]
-}
-
-// dbPath is dataDir's display.db, absolute so that two spellings of one
-// folder are one key.
-func dbPath(dataDir string) string {
-	p := filepath.Join(dataDir, dbFile)
-	if abs, err := filepath.Abs(p); err == nil {
-		return abs
-	}
-	return p
 }
 
 type slot struct{ kind, item string }
@@ -148,9 +121,9 @@ func Open(dataDir string, key ed25519.PrivateKey, clock func() time.Time) (*Log,
 	if clock == nil {
 		clock = time.Now
 	}
-	path := dbPath(dataDir)
+	path := filepath.Join(dataDir, dbFile)
 	l := &Log{key: key, clock: clock, open: map[slot]int64{}, want: map[string]bool{},
-		kind: KindAvailable, retention: RetentionDays, summaryDays: SummaryDays, path: path}
+		kind: KindAvailable, retention: RetentionDays, summaryDays: SummaryDays}
 	for attempt := 0; ; attempt++ {
 		err := l.openFile(path)
 		if err == nil {
@@ -177,9 +150,6 @@ func Open(dataDir string, key ed25519.PrivateKey, clock func() time.Time) (*Log,
 		return nil, fmt.Errorf("proof: open %s: %w", path, err)
 	}
 	l.lastRollup = now
-	openedMu.Lock()
-	opened[path] = l
-	openedMu.Unlock()
 	return l, nil
 }
 
@@ -431,11 +401,6 @@ func (l *Log) Close() error {
 		err = fmt.Errorf("proof: close: %w", cerr)
 	}
 	l.db = nil
-	openedMu.Lock()
-	if opened[l.path] == l {
-		delete(opened, l.path)
-	}
-	openedMu.Unlock()
 	return err
 }
 

@@ -236,19 +236,3 @@ func TestYearStaysBounded(t *testing.T) {
 	}
 }
 
-// Opened finds the log this process has open, by any spelling of its
-// folder, until it is closed.
-func TestOpenedIsTheLogThisProcessHasOpen(t *testing.T) {
-	dir, key := t.TempDir(), seedKey(1)
-	if Opened(dir) != nil {
-		t.Fatal("a log before Open")
-	}
-	l := openLog(t, dir, key, newClock("2026-11-10T08:00:00Z"))
-	if Opened(dir) != l || Opened(dir+"/.") != l {
-		t.Fatal("Opened does not return the open log")
-	}
-	mustDo(t, l.Close())
-	if Opened(dir) != nil {
-		t.Fatal("a closed log is still Opened")
-	}
-}
