@@ -225,8 +225,8 @@ report() {
 		echo "pinned twice that), an unchanged sync from the folder feed every $SYNC. RSS, open fds and threads from /proc every ${interval} s"
 		echo "($samples samples, CSV kept in the work dir); growth = median RSS of $(mins "$last0")–$(mins "$last1") ÷ median of $(mins "$warm0")–$(mins "$warm1") (the last 10"
 		echo "minutes against minutes 5–10, scaled down for runs under an hour). Rotation: the slide area photographed every $(mins "$shot_every");"
-		echo "display log: \`gongkai report --json\` afterwards, notices with seconds shown and their sum (it records the rotation's notices as"
-		echo "shown while the screen is lit, not each slide: the photographs are what show the slides change). Run started ${started:-?}."
+		echo "display log: \`gongkai report --json\` afterwards, notices with seconds in the rotation (shown_seconds) and their sum"
+		echo "(time in the rotation while lit; the photographs are what show the slides change). Run started ${started:-?}."
 		echo
 		echo "| Duration | RSS $(mins "$warm0")–$(mins "$warm1") | RSS $(mins "$last0")–$(mins "$last1") | growth (goal < 5 %) | RSS peak | open fds start → end (max) | threads | CPU | rotation | display log | verdict |"
 		echo "|---|---:|---:|---:|---:|---|---|---:|---|---|---|"
