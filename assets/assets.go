@@ -36,4 +36,6 @@ var (
 )
 
 // IsDemoKey reports whether a pinned public key file is the demo key.
-func IsDemoKey(pub []byte) bool { return bytes.Equal(bytes.TrimSpace(pub), bytes.TrimSpace(DemoPublicKey)) }
+func IsDemoKey(pub []byte) bool {
+	return bytes.Equal(bytes.TrimSpace(pub), bytes.TrimSpace(DemoPublicKey))
+}

@@ -235,4 +235,3 @@ func TestYearStaysBounded(t *testing.T) {
 		t.Errorf("%d daily summaries", len(r.Summaries))
 	}
 }
-
