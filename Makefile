@@ -22,6 +22,8 @@ run: build
 	else echo "No display found: running under Xvfb (xvfb-run)."; xvfb-run -a -s "-screen 0 1080x1920x24" ./$(BIN); fi
 
 test: deps
+	@unformatted=$$(gofmt -l $$(find . -name '*.go' -not -path './third_party/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt wants these changed:" $$unformatted >&2; exit 1; fi
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
