@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	gosync "sync"
@@ -148,7 +147,17 @@ func runKiosk(env *Env, args []string) error {
 	deps.OnSlide = witnessLog.show
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
-	deps.Admin.Volumes = volumeSets(ctx, lg.Logger, sync.WatchVolumes(ctx, nil, 3*time.Second))
+	// sticks are looked for only while the admin panel is open (the UI
+	// goroutine is the one sender, so draining first never blocks)
+	usbOn := make(chan bool, 1)
+	deps.Admin.Volumes = sync.WatchVolumes(ctx, nil, 3*time.Second, usbOn)
+	deps.Admin.WatchVolumes = func(on bool) {
+		select {
+		case <-usbOn:
+		default:
+		}
+		usbOn <- on
+	}
 	k := ui.New(a, w, deps)
 	defer k.Close()
 	bg.onTick = k.Refresh
@@ -169,38 +178,6 @@ func runKiosk(env *Env, args []string) error {
 	w.ShowAndRun()
 	lg.Info("kiosk stopped")
 	return nil
-}
-
-// volumeSets turns WatchVolumes' "feeds that appeared" into the set of
-// feeds present now, which the admin panel lists. A pulled stick leaves the
-// list at the next change; importing from it meanwhile fails cleanly.
-func volumeSets(ctx context.Context, lg *slog.Logger, appeared <-chan []string) <-chan []string {
-	out := make(chan []string)
-	go func() {
-		defer close(out)
-		defer func() {
-			if r := recover(); r != nil {
-				lg.Error("recovered panic", "job", "volume watch", "panic", fmt.Sprint(r))
-			}
-		}()
-		var cur []string
-		for feeds := range appeared {
-			var next []string
-			for _, f := range append(cur, feeds...) {
-				if _, err := os.Stat(f); err == nil && !slices.Contains(next, f) {
-					next = append(next, f)
-				}
-			}
-			slices.Sort(next)
-			cur = next
-			select {
-			case out <- slices.Clone(cur):
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	return out
 }
 
 // liveConfig is the configuration as the admin panel last saved it, read

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -60,27 +59,5 @@ func TestKioskDeviceFingerprint(t *testing.T) {
 	dir := t.TempDir()
 	if got := deviceFingerprint(dir); got != "" {
 		t.Errorf("no device key: %q", got)
-	}
-}
-
-func TestKioskVolumeSets(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	os.Mkdir(a, 0o755)
-	os.Mkdir(b, 0o755)
-	in := make(chan []string)
-	out := volumeSets(t.Context(), slog.Default(), in)
-	in <- []string{b}
-	if got := <-out; len(got) != 1 || got[0] != b {
-		t.Fatalf("first: %v", got)
-	}
-	os.Remove(b) // the stick with b was pulled
-	in <- []string{a}
-	if got := <-out; len(got) != 1 || got[0] != a {
-		t.Fatalf("second: %v", got)
-	}
-	close(in)
-	if _, ok := <-out; ok {
-		t.Error("not closed")
 	}
 }

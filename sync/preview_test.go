@@ -103,43 +103,89 @@ func TestFindFeeds(t *testing.T) {
 	}
 }
 
-func TestWatchVolumesReportsNewFeeds(t *testing.T) {
+func TestWatchVolumesReportsTheFeedsPresent(t *testing.T) {
 	media := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	// A stick already mounted at start is reported by the first poll.
-	writeFile(t, filepath.Join(media, "alice", "OLD", "feed.zip"), []byte("x"))
-	ch := WatchVolumes(ctx, []string{filepath.Join(media, "*", "*")}, 10*time.Millisecond)
-	if got := <-ch; !slices.Equal(got, []string{filepath.Join(media, "alice", "OLD", "feed.zip")}) {
+	old := filepath.Join(media, "alice", "OLD", "feed.zip")
+	writeFile(t, old, []byte("x"))
+	ch := WatchVolumes(ctx, []string{filepath.Join(media, "*", "*")}, time.Millisecond, nil)
+	if got := <-ch; !slices.Equal(got, []string{old}) {
 		t.Errorf("first report %q", got)
 	}
-	// A new stick: only it is reported.
-	writeFile(t, filepath.Join(media, "alice", "USB", "gongkai", "manifest.json"), []byte("x"))
-	if got := <-ch; !slices.Equal(got, []string{filepath.Join(media, "alice", "USB", "gongkai")}) {
+	// A new stick: both are reported.
+	usb := filepath.Join(media, "alice", "USB", "gongkai")
+	writeFile(t, filepath.Join(usb, "manifest.json"), []byte("x"))
+	if got := <-ch; !slices.Equal(got, []string{old, usb}) {
 		t.Errorf("second report %q", got)
+	}
+	// The old one pulled out, then the other: the list shrinks to nothing.
+	os.RemoveAll(filepath.Join(media, "alice", "OLD"))
+	if got := <-ch; !slices.Equal(got, []string{usb}) {
+		t.Errorf("after pulling one %q", got)
+	}
+	os.RemoveAll(filepath.Join(media, "alice", "USB"))
+	if got := <-ch; len(got) != 0 {
+		t.Errorf("after pulling both %q", got)
 	}
 	cancel()
 	for range ch {
 	}
 }
 
-func TestVolumePollForgetsPulledSticks(t *testing.T) {
+// The kiosk switches the watch on only while its admin panel is open: off,
+// it looks at nothing, and switched on it reports at once what is there.
+func TestWatchVolumesPollsOnlyWhileSwitchedOn(t *testing.T) {
+	media := t.TempDir()
+	on := make(chan bool) // unbuffered: a send returns once the watch took it
+	ch := WatchVolumes(t.Context(), []string{filepath.Join(media, "*")}, time.Millisecond, on)
+	quiet := func(when string) {
+		t.Helper()
+		time.Sleep(30 * time.Millisecond) // thirty polls, were it polling
+		on <- false
+		select {
+		case got := <-ch:
+			t.Fatalf("%s: reported %q while switched off", when, got)
+		default:
+		}
+	}
+	a, b := filepath.Join(media, "A", "feed.zip"), filepath.Join(media, "B", "feed.zip")
+	writeFile(t, a, []byte("x"))
+	quiet("off from the start")
+	on <- true
+	if got := <-ch; !slices.Equal(got, []string{a}) {
+		t.Fatalf("switched on: %q", got)
+	}
+	on <- false
+	writeFile(t, b, []byte("x"))
+	quiet("switched off again")
+	on <- true
+	if got := <-ch; !slices.Equal(got, []string{a, b}) {
+		t.Fatalf("switched on again: %q", got)
+	}
+	// pulled while off: the next switch-on says so
+	on <- false
+	os.RemoveAll(filepath.Join(media, "A"))
+	on <- true
+	if got := <-ch; !slices.Equal(got, []string{b}) {
+		t.Fatalf("after a pull while off: %q", got)
+	}
+}
+
+func TestVolumePollSaysWhenTheListChanged(t *testing.T) {
 	media := t.TempDir()
 	stick := filepath.Join(media, "OLD", "feed.zip")
 	writeFile(t, stick, []byte("x"))
 	w := &volumeWatch{roots: []string{filepath.Join(media, "*")}}
-	if got := w.poll(); !slices.Equal(got, []string{stick}) {
-		t.Errorf("first poll %q", got)
+	if got, changed := w.poll(); !changed || !slices.Equal(got, []string{stick}) {
+		t.Errorf("first poll %q %v", got, changed)
 	}
-	if got := w.poll(); got != nil {
-		t.Errorf("nothing new: %q", got)
+	if got, changed := w.poll(); changed || got != nil {
+		t.Errorf("nothing new: %q %v", got, changed)
 	}
 	os.RemoveAll(filepath.Join(media, "OLD"))
-	if got := w.poll(); got != nil {
-		t.Errorf("pulled out: %q", got)
-	}
-	writeFile(t, stick, []byte("x"))
-	if got := w.poll(); !slices.Equal(got, []string{stick}) {
-		t.Errorf("plugged in again: %q", got)
+	if got, changed := w.poll(); !changed || len(got) != 0 {
+		t.Errorf("pulled out: %q %v", got, changed)
 	}
 }

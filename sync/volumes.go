@@ -98,61 +98,88 @@ func scanVolumes(roots []string) map[string]bool {
 }
 
 // WatchVolumes polls roots (glob patterns of mount points; nil for
-// DefaultVolumeRoots) every interval and sends the feeds that appeared
-// since the last poll, sorted. The first poll reports what is already
-// mounted, since a clerk may plug the stick in before the kiosk starts. A
-// feed that disappears (the stick pulled out) is forgotten, so plugging it
-// in again reports it again. It never imports anything: the receiver
-// offers the feed to the admin, who previews and confirms. Polling, not
-// fsnotify: mount points come and go, and a poll every few seconds costs
-// nothing. The channel closes when ctx ends.
-func WatchVolumes(ctx context.Context, roots []string, every time.Duration) <-chan []string {
+// DefaultVolumeRoots) every interval while it is switched on, and sends the
+// feeds present on them, sorted, each time that list changes: a stick
+// plugged in, or pulled out (then the list is shorter, or empty). It never
+// imports anything: the receiver offers the feeds to the admin, who
+// previews and confirms. Polling, not fsnotify: mount points come and go.
+//
+// on switches the polling: true starts it (the first poll at once, so a
+// stick plugged in beforehand is seen), false stops it, and nothing then
+// wakes the watch but on and ctx. The kiosk polls only while its admin
+// panel is open, so a dark screen at night, or a rotation nobody is
+// administering, spends nothing looking at sticks. A nil on polls always.
+// The channel closes when ctx ends.
+func WatchVolumes(ctx context.Context, roots []string, every time.Duration, on <-chan bool) <-chan []string {
 	if roots == nil {
 		roots = DefaultVolumeRoots()
 	}
 	if every <= 0 {
 		every = 3 * time.Second
 	}
-	ch := make(chan []string, 1)
-	go func() {
-		defer close(ch)
-		w := &volumeWatch{roots: roots}
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			if fresh := w.poll(); len(fresh) > 0 {
+	out := make(chan []string, 1)
+	w := &volumeWatch{roots: roots}
+	go w.run(ctx, every, on, out)
+	return out
+}
+
+// volumeWatch remembers what it last sent.
+type volumeWatch struct {
+	roots []string
+	sent  []string
+}
+
+func (w *volumeWatch) run(ctx context.Context, every time.Duration, on <-chan bool, out chan<- []string) {
+	defer close(out)
+	active := on == nil
+	var t *time.Ticker
+	defer func() {
+		if t != nil {
+			t.Stop()
+		}
+	}()
+	for {
+		var tick <-chan time.Time
+		if active {
+			if feeds, changed := w.poll(); changed {
 				select {
-				case ch <- fresh:
+				case out <- feeds:
 				case <-ctx.Done():
 					return
 				}
 			}
-			select {
-			case <-t.C:
-			case <-ctx.Done():
-				return
+			if t == nil {
+				t = time.NewTicker(every)
 			}
+			tick = t.C
+		} else if t != nil {
+			t.Stop() // switched off: no timer left to wake the process
+			t = nil
 		}
-	}()
-	return ch
-}
-
-// volumeWatch remembers what the last poll saw.
-type volumeWatch struct {
-	roots []string
-	known map[string]bool
-}
-
-// poll returns the feeds present now that were not at the last poll.
-func (w *volumeWatch) poll() []string {
-	now := scanVolumes(w.roots)
-	var fresh []string
-	for f := range now {
-		if !w.known[f] {
-			fresh = append(fresh, f)
+		select {
+		case <-tick:
+		case a, ok := <-on:
+			if !ok {
+				on, a = nil, true
+			}
+			active = a
+		case <-ctx.Done():
+			return
 		}
 	}
-	w.known = now
-	slices.Sort(fresh)
-	return fresh
+}
+
+// poll returns the feeds present now, and whether they differ from what
+// was last sent (which they then become).
+func (w *volumeWatch) poll() ([]string, bool) {
+	var now []string
+	for f := range scanVolumes(w.roots) {
+		now = append(now, f)
+	}
+	slices.Sort(now)
+	if slices.Equal(now, w.sent) {
+		return nil, false
+	}
+	w.sent = now
+	return slices.Clone(now), true
 }

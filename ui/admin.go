@@ -41,9 +41,12 @@ type AdminDeps struct {
 
 	// Volumes delivers the feed folders found on removable media, each
 	// time the set changes (empty when the stick is pulled).
-	Volumes <-chan []string
-	Preview func(ctx context.Context, path string) (ImportDiff, error)
-	Import  func(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
+	// WatchVolumes switches that search on while the panel is open and
+	// off when it closes (sync.WatchVolumes): nobody else imports.
+	Volumes      <-chan []string
+	WatchVolumes func(on bool)
+	Preview      func(ctx context.Context, path string) (ImportDiff, error)
+	Import       func(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
 
 	// Compliance is the proof-of-display report of this screen now, from
 	// the display log the kiosk keeps (gongkai report), for the 公示期 page.
@@ -251,6 +254,7 @@ func (a *adminView) open(p purpose) {
 		a.mode = pinNew // first use: the panel requires a PIN of the clerk's own
 	}
 	a.box.Show()
+	a.watchVolumes(true)
 	a.k.applyTheme()
 	if a.unlocked && p == purposeOpen {
 		a.showPanel()
@@ -260,11 +264,19 @@ func (a *adminView) open(p purpose) {
 	a.k.wake()
 }
 
+// watchVolumes switches the search for sticks (Deps.Admin.WatchVolumes).
+func (a *adminView) watchVolumes(on bool) {
+	if f := a.k.deps.Admin.WatchVolumes; f != nil {
+		f(on)
+	}
+}
+
 // close logs out and hides the overlay.
 func (a *adminView) close() {
 	a.unlocked = a.k.deps.Admin.Unlocked
 	a.entry, a.first, a.msg = "", "", ""
 	a.box.Hide()
+	a.watchVolumes(false)
 	a.k.applyTheme()
 	a.k.wake()
 }

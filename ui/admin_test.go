@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -296,6 +297,32 @@ func TestSettingsValidateSaveApply(t *testing.T) {
 	}
 	if !strings.Contains(textOf(p.msg), "已保存") {
 		t.Errorf("message %q", textOf(p.msg))
+	}
+}
+
+// Sticks are looked for only while the panel is open: from the gesture,
+// through the PIN pad, to closing or the idle logout.
+func TestPanelWatchesVolumesOnlyWhileOpen(t *testing.T) {
+	var switched []bool
+	k, _, c := newAdminKiosk(t, Deps{Admin: AdminDeps{WatchVolumes: func(on bool) { switched = append(switched, on) }}})
+	if len(switched) != 0 {
+		t.Fatalf("watching before the panel opened: %v", switched)
+	}
+	tapCorner(k, c, 5, 100*time.Millisecond)
+	if !k.admin.box.Visible() || !slices.Equal(switched, []bool{true}) {
+		t.Fatalf("gesture: open %v, watch %v", k.admin.box.Visible(), switched)
+	}
+	typePIN(k, "2468")
+	typePIN(k, "2468")
+	k.admin.close() // the 关闭 button
+	if k.admin.box.Visible() || !slices.Equal(switched, []bool{true, false}) {
+		t.Fatalf("closed: open %v, watch %v", k.admin.box.Visible(), switched)
+	}
+	k.admin.open(purposeOpen)
+	c.t = c.t.Add(61 * time.Second)
+	k.Tick()
+	if k.admin.box.Visible() || !slices.Equal(switched, []bool{true, false, true, false}) {
+		t.Fatalf("idle logout: open %v, watch %v", k.admin.box.Visible(), switched)
 	}
 }
 
