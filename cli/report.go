@@ -35,9 +35,11 @@ func runReport(env *Env, args []string) error {
 	out := fs.String("out", "", "write a signed export FILE.json, or a printable certificate FILE.pdf")
 	verify := fs.String("verify", "", "check a signed export FILE.json and exit non-zero if it was changed")
 	device := fs.String("device", "", "with --verify: the screen's device.pub the export must be signed by")
-	// Until the screen's configuration carries its on-hours, they are given
-	// here; time outside them never counts against a notice.
-	hoursFlag := fs.String("hours", "", "the screen's daily on-hours HH:MM-HH:MM in the feed's time zone (default: always on)")
+	// Time outside the on-hours never counts against a notice. They are the
+	// screen's own (display_on/display_off in display mode), as the admin
+	// panel and the upload use them; --hours is for a screen whose
+	// configuration changed since, or a copy of its data elsewhere.
+	hoursFlag := fs.String("hours", "", "daily on-hours HH:MM-HH:MM in the feed's time zone, 00:00-00:00 for always on (default: the screen's configured display hours; always on in touch mode)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -62,6 +64,9 @@ func runReport(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
+	if *hoursFlag == "" {
+		hours = screenHours(cfg)
+	}
 	key, err := proof.EnsureDeviceKey(*data)
 	if err != nil {
 		return err

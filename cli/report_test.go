@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/config"
 	"gongkai/proof"
 )
 
@@ -66,6 +67,39 @@ func TestReportCommand(t *testing.T) {
 		t.Errorf("report --out x.txt: exit %d %q", code, errOut)
 	}
 }
+
+// A display screen is dark outside its configured hours, and that time is
+// excused: the report takes those hours from the screen's configuration, as
+// the admin panel does, unless --hours says otherwise.
+func TestReportUsesTheScreensOnHours(t *testing.T) {
+	data, _ := demoScreen(t)
+	mustRun(t, "sync", "--data", data)
+	if out := mustRun(t, "report", "--data", data); !strings.Contains(out, "on-hours always on") {
+		t.Errorf("touch screen: %q", firstLine(out))
+	}
+	c, err := config.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Mode, c.DisplayOn, c.DisplayOff = config.ModeDisplay, "07:00", "22:00"
+	if err := config.Save(data, c); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		flags []string
+		want  string
+	}{
+		{nil, "on-hours 07:00-22:00"},
+		{[]string{"--hours", "08:00-20:00"}, "on-hours 08:00-20:00"},
+		{[]string{"--hours", "00:00-00:00"}, "on-hours always on"},
+	} {
+		if out := mustRun(t, append([]string{"report", "--data", data}, tc.flags...)...); !strings.Contains(out, tc.want) {
+			t.Errorf("report %v: %q, want %q", tc.flags, firstLine(out), tc.want)
+		}
+	}
+}
+
+func firstLine(s string) string { l, _, _ := strings.Cut(s, "\n"); return l }
 
 // In display mode a notice is displayed while it is the slide on show, not
 // all the time it is in the rotation; a screen that also ran in touch mode
