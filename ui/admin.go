@@ -359,15 +359,15 @@ func (a *adminView) updatePad() {
 	now := a.k.deps.Clock()
 	switch {
 	case a.mode == pinNew:
-		a.padTitle.SetText("首次使用：请设置管理密码")
+		setText(a.padTitle, "首次使用：请设置管理密码")
 	case a.mode == pinConfirm:
-		a.padTitle.SetText("请再输入一次新密码")
+		setText(a.padTitle, "请再输入一次新密码")
 	case a.purpose == purposeLeave:
-		a.padTitle.SetText("退出信息屏：请输入管理密码")
+		setText(a.padTitle, "退出信息屏：请输入管理密码")
 	default:
-		a.padTitle.SetText("请输入管理密码")
+		setText(a.padTitle, "请输入管理密码")
 	}
-	a.padDots.SetText(strings.Repeat("● ", len(a.entry)) + strings.Repeat("○ ", max(0, minPINDigits-len(a.entry))))
+	setText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, minPINDigits-len(a.entry))))
 	msg, c := a.msg, fyne.ThemeColorName(colorUrgent)
 	locked := a.gate.LockedFor(now)
 	if locked > 0 {

@@ -147,7 +147,7 @@ func (a *adminView) newPaged() *pagedBox {
 	b.label = widget.NewLabel("")
 	b.label.Alignment = fyne.TextAlignCenter
 	b.p = newPager(func(page, total int) {
-		b.label.SetText(pageText(page, total))
+		setText(b.label, pageText(page, total))
 		enable(b.prev, page > 0)
 		enable(b.next, page < total-1)
 		show(b.bar, total > 1)
@@ -331,7 +331,7 @@ func (p *syncPage) show() {
 func (p *syncPage) progress(e gksync.Event) {
 	v, text := progressOf(e)
 	p.bar.SetValue(v)
-	p.stage.SetText(text)
+	setText(p.stage, text)
 }
 
 func (p *syncPage) start() {
@@ -342,7 +342,7 @@ func (p *syncPage) start() {
 	p.running = true
 	enable(p.run, false)
 	p.bar.SetValue(0)
-	p.stage.SetText("正在连接……")
+	setText(p.stage, "正在连接……")
 	setRich(p.result)
 	k := p.a.k
 	p.a.async("sync now", func() {

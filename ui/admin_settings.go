@@ -243,7 +243,7 @@ func (p *settingsPage) choice(name string, labels, values []string, field *strin
 func (p *settingsPage) edit(s *setting) {
 	p.editing = s
 	p.value = s.get(&p.draft)
-	p.edName.SetText(s.name)
+	setText(p.edName, s.name)
 	setRich(p.edMsg)
 	p.edKeys.Objects = nil
 	for _, key := range s.keys {
@@ -270,7 +270,7 @@ func (p *settingsPage) updateEditor() {
 	if p.editing != nil && p.editing.secret {
 		v = strings.Repeat("●", len(v))
 	}
-	p.edValue.SetText(v + "▏")
+	setText(p.edValue, v+"▏")
 }
 
 // confirm applies the edited value to the draft, refusing what config

@@ -121,12 +121,12 @@ func (v *imageView) show(s *screen) {
 	}
 	if err != nil {
 		v.sum, v.pic = "", nil
-		v.title.SetText("无法显示这张图片，请扫码查看原文。")
+		setText(v.title, "无法显示这张图片，请扫码查看原文。")
 		v.img.Image = nil
 		v.img.Refresh()
 		return
 	}
-	v.title.SetText(path.Base(a.Name))
+	setText(v.title, path.Base(a.Name))
 	f := 1 / float64(int(1)<<s.zoom)
 	s.panX = clampPan(s.panX, f)
 	s.panY = clampPan(s.panY, f)
@@ -203,12 +203,12 @@ func (v *tableView) show(s *screen) {
 	}
 	if err != nil || len(rows) == 0 {
 		v.sum = ""
-		v.title.SetText("无法显示这个表格，请扫码查看原文。")
+		setText(v.title, "无法显示这个表格，请扫码查看原文。")
 		v.pager.SetBlocks(nil)
 		return
 	}
 	v.sum = a.SHA256
-	v.title.SetText(path.Base(a.Name))
+	setText(v.title, path.Base(a.Name))
 	v.pager.SetBlocks(csvBlocks(rows))
 }
 

@@ -55,9 +55,9 @@ func (b *topBar) update(k *Kiosk, atHome bool) {
 	show(b.home, !atHome)
 	show(b.demo, k.deps.Demo)
 	if atHome {
-		b.place.SetText("") // the home screen names the place in large type
+		setText(b.place, "") // the home screen names the place in large type
 	} else {
-		b.place.SetText(k.deps.Store.PlaceName(k.deps.Location))
+		setText(b.place, k.deps.Store.PlaceName(k.deps.Location))
 	}
 	for i, s := range b.steps {
 		imp := widget.MediumImportance
@@ -145,5 +145,5 @@ func (k *Kiosk) newIdlePrompt() *idlePrompt {
 
 func (p *idlePrompt) update(left time.Duration) {
 	secs := int(math.Ceil(left.Seconds()))
-	p.countdown.SetText(fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
+	setText(p.countdown, fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
 }

@@ -53,7 +53,7 @@ func (v *homeView) object() fyne.CanvasObject { return v.box }
 func (v *homeView) show(s *screen) {
 	k := v.k
 	now := k.now()
-	v.place.SetText(k.deps.Store.PlaceName(k.deps.Location))
+	setText(v.place, k.deps.Store.PlaceName(k.deps.Location))
 	setRich(v.sub,
 		seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
 		seg("　"+updatedText(k.feed.LastSuccess, k.feedLoc), sizeSmall, colorMuted))

@@ -22,16 +22,16 @@ func textOf(o fyne.CanvasObject) string {
 	walk = func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *widget.Label:
-			b.WriteString(o.Text + "\n")
+			b.WriteString(unbreakable(o.Text) + "\n")
 		case *widget.RichText:
-			b.WriteString(o.String() + "\n")
+			b.WriteString(unbreakable(o.String()) + "\n")
 		case *bigButton:
 			b.WriteString(o.Text + "\n")
 		case *tapCard:
 			walk(o.content)
 		case *tableRow:
 			for _, c := range o.cells {
-				b.WriteString(c.String() + " | ")
+				b.WriteString(unbreakable(c.String()) + " | ")
 			}
 			b.WriteString("\n")
 		case *fyne.Container:
@@ -162,8 +162,8 @@ func TestTappingNoticeOpensReader(t *testing.T) {
 			t.Errorf("page 1 lacks %q:\n%s", want, page)
 		}
 	}
-	if !strings.Contains(r.title.String(), landTitle) {
-		t.Errorf("title is %q", r.title.String())
+	if !strings.Contains(unbreakable(r.title.String()), landTitle) {
+		t.Errorf("title is %q", unbreakable(r.title.String()))
 	}
 	side := textOf(r.side)
 	for _, want := range []string{"手机扫码查看原文", "咨询与异议", "镇征收办 王老师", "land-2026-017-map.png"} {
@@ -191,16 +191,16 @@ func TestReaderPagesThroughLongBody(t *testing.T) {
 			t.Fatalf("%v: the long land notice fits on %d page(s)", size, r.pager.Pages())
 		}
 		first := pageContent(r.pager)
-		if r.bar.label.Text != pageText(0, r.pager.Pages()) || !r.bar.prev.Disabled() {
-			t.Errorf("page bar says %q, prev disabled %v", r.bar.label.Text, r.bar.prev.Disabled())
+		if unbreakable(r.bar.label.Text) != pageText(0, r.pager.Pages()) || !r.bar.prev.Disabled() {
+			t.Errorf("page bar says %q, prev disabled %v", unbreakable(r.bar.label.Text), r.bar.prev.Disabled())
 		}
 		test.Tap(r.bar.next)
 		second := pageContent(r.pager)
 		if k.st.cur().page != 1 || second == first || second == "" {
 			t.Fatalf("下一页 did not move: page %d\n%s", k.st.cur().page, second)
 		}
-		if r.bar.label.Text != pageText(1, r.pager.Pages()) {
-			t.Errorf("page bar says %q", r.bar.label.Text)
+		if unbreakable(r.bar.label.Text) != pageText(1, r.pager.Pages()) {
+			t.Errorf("page bar says %q", unbreakable(r.bar.label.Text))
 		}
 		// the last page has the end of the body; 下一页 stops there
 		for range 20 {
@@ -274,7 +274,7 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	// the match is highlighted: bold, in the accent colour
 	var found bool
 	for _, ts := range segments(c.content) {
-		if ts.Text == "土地征收" && ts.Style.ColorName == "primary" {
+		if unbreakable(ts.Text) == "土地征收" && ts.Style.ColorName == "primary" {
 			found = true
 		}
 	}
@@ -330,7 +330,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 	}
 	k.push(screen{kind: screenReader, itemID: otherID})
 	r := k.views[screenReader].(*readerView)
-	if strings.Contains(pageContent(r.pager)+r.title.String(), "柳塘村四组") || r.side.Visible() {
+	if strings.Contains(pageContent(r.pager)+unbreakable(r.title.String()), "柳塘村四组") || r.side.Visible() {
 		t.Error("the reader shows the other village's notice")
 	}
 	if _, err := Screenshot(k.deps, "item:"+otherID, portrait); err == nil {
@@ -360,8 +360,8 @@ func TestIdleReturnsHome(t *testing.T) {
 	}
 	c.t = c.t.Add(2 * time.Second)
 	k.CheckIdle()
-	if !k.prompt.box.Visible() || !strings.Contains(k.prompt.countdown.Text, "14 秒") {
-		t.Fatalf("no prompt after 91 s: %v %q", k.prompt.box.Visible(), k.prompt.countdown.Text)
+	if !k.prompt.box.Visible() || !strings.Contains(unbreakable(k.prompt.countdown.Text), "14 秒") {
+		t.Fatalf("no prompt after 91 s: %v %q", k.prompt.box.Visible(), unbreakable(k.prompt.countdown.Text))
 	}
 	// 继续阅读 keeps the page
 	test.Tap(k.prompt.cont)

@@ -28,7 +28,7 @@ func (k *Kiosk) newPageBar() *pageBar {
 }
 
 func (b *pageBar) update(page, total int) {
-	b.label.SetText(pageText(page, total))
+	setText(b.label, pageText(page, total))
 	enable(b.prev, page > 0)
 	enable(b.next, page < total-1)
 	show(b.box, total > 1)
@@ -231,14 +231,14 @@ func (v *listView) object() fyne.CanvasObject { return v.box }
 
 func (v *listView) show(s *screen) {
 	k := v.k
-	v.title.SetText(k.categoryName(s.category))
+	setText(v.title, k.categoryName(s.category))
 	items, err := k.deps.Store.Visible(k.deps.Location, s.category, k.now())
 	if err != nil {
-		v.count.SetText("")
+		setText(v.count, "")
 		v.pager.SetBlocks(messageBlocks("暂时无法读取公告，请联系管理员。"))
 		return
 	}
-	v.count.SetText(fmt.Sprintf("共 %d 条", len(items)))
+	setText(v.count, fmt.Sprintf("共 %d 条", len(items)))
 	var blocks []block
 	if len(items) == 0 {
 		blocks = messageBlocks("本栏目暂无公告。")

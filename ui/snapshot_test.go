@@ -23,7 +23,7 @@ func TestScreenSnapshots(t *testing.T) {
 			w.Resize(fyne.NewSize(size.w, size.h))
 			shot := func(file string) {
 				t.Helper()
-				test.AssertRendersToMarkup(t, file+"_"+name+".xml", w.Canvas())
+				assertMarkup(t, file+"_"+name+".xml", w.Canvas())
 				if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" {
 					writePNG(t, filepath.Join(dir, "snap-"+file+"-"+name+".png"), w.Canvas().Capture())
 				}
@@ -60,4 +60,24 @@ func TestScreenSnapshots(t *testing.T) {
 			shot("idle_prompt")
 		})
 	}
+}
+
+// assertMarkup is test.AssertRendersToMarkup without the line-break marks
+// (breakable): Fyne drops carriage returns from the master it reads back,
+// and the marks say nothing the positions and sizes of the rows do not.
+func assertMarkup(t *testing.T, file string, c fyne.Canvas) {
+	t.Helper()
+	got := unbreakable(test.RenderToMarkup(c))
+	master, err := os.ReadFile(filepath.Join("testdata", file))
+	if err == nil && string(master) == got {
+		return
+	}
+	failed := filepath.Join("testdata", "failed", file)
+	if err := os.MkdirAll(filepath.Dir(failed), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(failed, []byte(got), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Errorf("%s: markup differs from the master (%v); actual markup in %s", file, err, failed)
 }

@@ -215,17 +215,35 @@ func themeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
 // come out bold from Fyne's fallback font — and each style makes Fyne parse
 // the 4 MB font once more (17 MB). Emphasis is size and colour.
 
-// label makes a wrapping label in a theme size.
+// label makes a wrapping label in a theme size, breaking as Chinese does
+// (breakable).
 func label(text string, size fyne.ThemeSizeName) *widget.Label {
-	l := widget.NewLabel(text)
+	l := widget.NewLabel(breakable(text))
 	l.SizeName = size
 	l.Wrapping = fyne.TextWrapWord
 	return l
 }
 
-// seg is an inline run of rich text.
+// setText changes a label's text, marked as label marks it when it wraps.
+func setText(l *widget.Label, text string) {
+	if oneLine(l.Wrapping, l.Truncation) {
+		l.SetText(text)
+		return
+	}
+	l.SetText(breakable(text))
+}
+
+// oneLine: text that does not wrap gets no line-break marks. Fyne cuts a
+// truncated line with go-text's line wrapper, which shapes a carriage
+// return as a glyph with width and would cut it short.
+func oneLine(w fyne.TextWrap, t fyne.TextTruncation) bool {
+	return w == fyne.TextWrapOff || t != fyne.TextTruncateOff
+}
+
+// seg is an inline run of rich text, marked to break as Chinese does
+// (breakable).
 func seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName) *widget.TextSegment {
-	return &widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+	return &widget.TextSegment{Text: breakable(text), Style: widget.RichTextStyle{
 		Inline: true, SizeName: size, ColorName: color,
 	}}
 }
@@ -237,8 +255,16 @@ func rich(segs ...widget.RichTextSegment) *widget.RichText {
 	return rt
 }
 
-// setRich replaces the runs of a rich text in place.
+// setRich replaces the runs of a rich text in place (without the
+// line-break marks seg put in, when it does not wrap: oneLine).
 func setRich(rt *widget.RichText, segs ...widget.RichTextSegment) {
+	if oneLine(rt.Wrapping, rt.Truncation) {
+		for _, s := range segs {
+			if ts, ok := s.(*widget.TextSegment); ok {
+				ts.Text = unbreakable(ts.Text)
+			}
+		}
+	}
 	rt.Segments = segs
 	rt.Refresh()
 }

@@ -1,0 +1,100 @@
+package ui
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Fyne's word wrap breaks a line only at a space (unicode.IsSpace) and,
+// when a line holds none, anywhere. Chinese has no spaces, and notices mix
+// it with numbers set off by spaces ("至 9 月 30 日"), so Fyne broke at the
+// last of those spaces and left a short line ("…至 9 月 30" / "日）…"), or,
+// breaking anywhere, started a line with "；" or "）", which Chinese
+// typesetting never does.
+//
+// breakable marks where Chinese may break with wrapMark, a space Fyne
+// breaks at that is drawn with no width and no ink: between two
+// characters when either is Chinese, except before closing punctuation and
+// after opening punctuation (禁则). Fyne then fills each line as far as
+// it goes and breaks at the last mark or space that fits. Latin words and
+// numbers ("2026-03-01", "12.5%") stay whole, as before.
+
+// wrapMark is a carriage return: unicode.IsSpace, so Fyne's wrap breaks
+// at it, and the only such rune the bundled font draws with no width and
+// no ink (TestWrapMarkIsInvisible; U+2028 and the Unicode spaces all have
+// width). Fyne splits lines only at '\n', so the mark never breaks a line
+// by itself.
+const wrapMark = '\r'
+
+// breakable returns s with wrapMark at each place Chinese may break a line
+// and Fyne would not. Text without Chinese comes back unchanged.
+func breakable(s string) string {
+	if !hasCJK(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len(s)/3*3)
+	var prev rune
+	for i, r := range s {
+		if i > 0 && breakBetween(prev, r) {
+			b.WriteRune(wrapMark)
+		}
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+// unbreakable removes the marks again: text as the reader wrote it.
+func unbreakable(s string) string { return strings.ReplaceAll(s, string(wrapMark), "") }
+
+func hasCJK(s string) bool {
+	for _, r := range s {
+		if isCJK(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// breakBetween says whether a line may break between a and b that Fyne
+// would otherwise keep together.
+func breakBetween(a, b rune) bool {
+	switch {
+	case unicode.IsSpace(a) || unicode.IsSpace(b):
+		return false // Fyne breaks at spaces already
+	case noLineStart(b) || noLineEnd(a):
+		return false
+	case a == b && (a == '—' || a == '…' || a == '⋯'):
+		return false // "——", "……" are one mark
+	}
+	return isCJK(a) || isCJK(b)
+}
+
+// isCJK: Chinese (and Japanese) characters and their full-width
+// punctuation, which break freely between themselves and Latin text.
+func isCJK(r rune) bool {
+	switch {
+	case unicode.Is(unicode.Han, r), unicode.Is(unicode.Hiragana, r), unicode.Is(unicode.Katakana, r):
+		return true
+	case r >= 0x3000 && r <= 0x303F: // CJK symbols and punctuation: 、。「」《》【】
+		return true
+	case r >= 0xFF00 && r <= 0xFFEF: // full-width forms: （），；：！？％
+		return true
+	case r == '—' || r == '…' || r == '⋯' || r == '“' || r == '”' || r == '‘' || r == '’' || r == '·':
+		return true
+	}
+	return false
+}
+
+// noLineStart: closing punctuation, which stays at the end of the line
+// before it (GB/T 15834: 句号、逗号、顿号、分号、冒号、问号、叹号、
+// 后引号、后括号、省略号、间隔号、连接号 never begin a line).
+func noLineStart(r rune) bool {
+	return strings.ContainsRune("，。、；：？！）」』》〉】〕〗〙〛”’…⋯·％～,.;:?!)]}%", r)
+}
+
+// noLineEnd: opening punctuation, which stays with what follows it.
+func noLineEnd(r rune) bool {
+	return strings.ContainsRune("（「『《〈【〔〖〘〚“‘([{", r)
+}
