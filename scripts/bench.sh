@@ -154,8 +154,9 @@ screen)
 	say "screen: scripts/bench-screen.sh (Xvfb)"
 	{
 		echo "Under Xvfb (software GL, llvmpipe), gongkai \`kiosk\` on a screen provisioned with 10,000 generated notices through publish/init/sync:"
-		echo "touch mode in a 1080x1920x24 screen beside \`bench/barewindow\` (one label, same font), then display mode (default 15 s dwell) and"
-		echo "display mode outside its on-hours in a 1920x1080x24 one, in the same run: \`scripts/bench-screen.sh\`."
+		echo "touch mode in a 1080x1920x24 screen beside \`bench/barewindow\` (one label, same font), then display mode (default 15 s dwell), and"
+		echo "display mode outside its on-hours in a 1920x1080x24 one, beside the bare window in a second one, in the same run:"
+		echo "\`RUNS=${RUNS:-3} scripts/bench-screen.sh\`."
 		echo
 		scripts/bench-screen.sh
 	} >"$tmp/screen.md"
