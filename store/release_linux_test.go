@@ -38,15 +38,8 @@ func mappedKB(t *testing.T, path string) int {
 // database's pages are no longer resident in this process; a read brings
 // back only what it reads.
 func TestOpenAndApplyLeaveFewPagesResident(t *testing.T) {
-	dir := t.TempDir()
-	s, err := Open(dir, Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := newPublisher(t)
-	if _, err := s.Apply(p.next(t, genItems(2000, 7))); err != nil {
-		t.Fatal(err)
-	}
+	s, dir := openTemp(t)
+	mustApply(t, s, newPublisher(t).next(t, genItems(2000, 7)))
 	path := dir + "/" + dbFile
 	fi, err := os.Stat(path)
 	if err != nil {
