@@ -21,6 +21,7 @@ import (
 	"golang.org/x/image/font/sfnt"
 
 	"gongkai/assets"
+	"gongkai/cjk"
 )
 
 // MaxPages bounds one PDF. A real notice fills a few pages; what is past
@@ -275,11 +276,6 @@ func (d *doc) paragraph(runs []run, x, width float64, marker string) bool {
 	return true
 }
 
-// noBreakBefore is punctuation a Chinese line must not start with.
-func noBreakBefore(r rune) bool {
-	return strings.ContainsRune("，。、；：？！）」』》”’】〕,.;:?!)%", r)
-}
-
 // token is a unit of line breaking: a Latin word, a space, or one CJK
 // character (Chinese breaks between any two characters).
 type token struct {
@@ -350,7 +346,7 @@ func (d *doc) wrap(runs []run, width float64) [][]run {
 		}
 		if w+t.w > width && len(cur) > 0 {
 			c, _ := utf8.DecodeRuneInString(t.text)
-			if noBreakBefore(c) && len(cur) > 1 && cur[len(cur)-1].text != " " {
+			if cjk.NoLineStart(c) && len(cur) > 1 && cur[len(cur)-1].text != " " {
 				last := cur[len(cur)-1]
 				cur = cur[:len(cur)-1]
 				flush()

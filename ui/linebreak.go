@@ -3,6 +3,8 @@ package ui
 import (
 	"strings"
 	"unicode"
+
+	"gongkai/cjk"
 )
 
 // Fyne's word wrap breaks a line only at a space (unicode.IsSpace) and,
@@ -33,7 +35,7 @@ func breakable(s string) string {
 		return s
 	}
 	var b strings.Builder
-	b.Grow(len(s) + len(s)/3*3)
+	b.Grow(len(s) + len(s)/3) // a one-byte mark per three-byte character
 	var prev rune
 	for i, r := range s {
 		if i > 0 && breakBetween(prev, r) {
@@ -63,7 +65,7 @@ func breakBetween(a, b rune) bool {
 	switch {
 	case unicode.IsSpace(a) || unicode.IsSpace(b):
 		return false // Fyne breaks at spaces already
-	case noLineStart(b) || noLineEnd(a):
+	case cjk.NoLineStart(b) || cjk.NoLineEnd(a):
 		return false
 	case a == b && (a == '—' || a == '…' || a == '⋯'):
 		return false // "——", "……" are one mark
@@ -85,16 +87,4 @@ func isCJK(r rune) bool {
 		return true
 	}
 	return false
-}
-
-// noLineStart: closing punctuation, which stays at the end of the line
-// before it (GB/T 15834: 句号、逗号、顿号、分号、冒号、问号、叹号、
-// 后引号、后括号、省略号、间隔号、连接号 never begin a line).
-func noLineStart(r rune) bool {
-	return strings.ContainsRune("，。、；：？！）」』》〉】〕〗〙〛”’…⋯·％～,.;:?!)]}%", r)
-}
-
-// noLineEnd: opening punctuation, which stays with what follows it.
-func noLineEnd(r rune) bool {
-	return strings.ContainsRune("（「『《〈【〔〖〘〚“‘([{", r)
 }

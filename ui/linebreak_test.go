@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/cjk"
 )
 
 func TestBreakableMarksWhereChineseMayBreak(t *testing.T) {
@@ -98,10 +100,10 @@ func TestChineseWrapsFullLinesAndKeepsPunctuation(t *testing.T) {
 		for i, row := range rows {
 			first, _ := utf8.DecodeRuneInString(row)
 			last, _ := utf8.DecodeLastRuneInString(row)
-			if i > 0 && noLineStart(first) {
+			if i > 0 && cjk.NoLineStart(first) {
 				t.Errorf("width %v: row %d starts with %q: %q", w, i, first, rows)
 			}
-			if i < len(rows)-1 && noLineEnd(last) {
+			if i < len(rows)-1 && cjk.NoLineEnd(last) {
 				t.Errorf("width %v: row %d ends with %q: %q", w, i, last, rows)
 			}
 			if wide(row) > avail+1 {
