@@ -81,3 +81,13 @@ package: deps
 package-test: package
 	@scripts/deps.sh $(PACKAGE_TEST_DEPS)
 	@VERSION=$(VERSION) COMMIT=$(COMMIT) BUILD=$(BUILD) GO=$(GO) scripts/package-test.sh
+
+# The README's two commands on a bare Debian 12 root built by mmdebstrap,
+# as root and as an ordinary user (scripts/fresh-check.sh), each step
+# timed; rewrites the Fresh machine section of RELIABILITY.md (FRESH_WRITE=0:
+# print only). Needs root. The bare root is cached; a run still takes most of
+# an hour (deps, cgo build and make test twice). Not in CI: too slow. Run it
+# after every change to dependencies.
+.PHONY: fresh-check
+fresh-check:
+	@FRESH_WRITE=$${FRESH_WRITE:-1} scripts/fresh-check.sh
