@@ -131,7 +131,7 @@ if [ -f "$bare" ]; then
 	record "bare root: cached $(basename "$bare")" ok $((SECONDS - t0))
 else
 	say "bootstrapping $SUITE ($VARIANT + $INCLUDE) into $bare"
-	if mmdebstrap --variant="$VARIANT" --include="$INCLUDE" "$SUITE" "$bare.tmp" "$sources" >"$logs/mmdebstrap.log" 2>&1; then
+	if mmdebstrap --format=tar --variant="$VARIANT" --include="$INCLUDE" "$SUITE" "$bare.tmp" "$sources" >"$logs/mmdebstrap.log" 2>&1; then
 		mv "$bare.tmp" "$bare"
 		record "bare root: mmdebstrap $SUITE $VARIANT + $INCLUDE" ok $((SECONDS - t0))
 	else
