@@ -46,7 +46,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "Missing packages: ${missing[*]}" >&2
 	echo "Install them as root, then run make again:" >&2
 	echo "  sudo sh -c '$cmd'" >&2
-	echo "(without sudo: su -c '$cmd')" >&2
+	echo "(no sudo: run the quoted command as root, e.g. su -c '…')" >&2
 	exit 1
 fi
 echo "Installing: ${missing[*]}" >&2

@@ -82,6 +82,8 @@ read -r ap af < <(count "$logs/attacks.log")
 read -r vp vf < <(count "$logs/verify.log")
 read -r sp sf < <(count "$logs/faults.log")
 verdict() { [ "$1" = 0 ] && echo "met" || echo "**missed**"; }
+# make fresh-check owns the last section: carried over as it is.
+fresh=$(sed -n '/^## Fresh machine/,$p' "$OUT" 2>/dev/null || true)
 {
 	echo "# Reliability"
 	echo
@@ -133,6 +135,10 @@ verdict() { [ "$1" = 0 ] && echo "met" || echo "**missed**"; }
 	echo "  damaged stores would try to move the database aside. Next step (store owner): tell EROFS/EACCES"
 	echo "  apart from damage and open read-only to keep showing content."
 	echo "- Logs of this run: \`$logs\`."
+	if [ -n "$fresh" ]; then
+		echo
+		echo "$fresh"
+	fi
 } >"$OUT"
 say "wrote $OUT (logs in $logs)"
 exit $failed
