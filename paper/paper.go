@@ -86,10 +86,12 @@ func addFonts(f *fpdf.Fpdf) {
 // segment is a piece of text in one font family.
 type segment struct{ text, family string }
 
-// segments splits s by the face that has its glyphs.
+// segments splits s by the face that has its glyphs. Segments are slices
+// of s: growing one rune at a time was quadratic in a long word.
 func segments(s string, bold bool) []segment {
 	var out []segment
-	for _, r := range s {
+	start, cur := 0, ""
+	for i, r := range s {
 		fam := famCJK
 		if !inCJKFont(r) {
 			fam = famLatin
@@ -97,11 +99,14 @@ func segments(s string, bold bool) []segment {
 				fam = famLatinBold
 			}
 		}
-		if n := len(out); n > 0 && out[n-1].family == fam {
-			out[n-1].text += string(r)
-		} else {
-			out = append(out, segment{string(r), fam})
+		if fam != cur && i > 0 {
+			out = append(out, segment{s[start:i], cur})
+			start = i
 		}
+		cur = fam
+	}
+	if start < len(s) {
+		out = append(out, segment{s[start:], cur})
 	}
 	return out
 }
