@@ -236,11 +236,16 @@ make_fails_early() {
 # start within RUN_LIMIT) and keep it running RUN_SECONDS, then it is
 # stopped as timeout would stop it. Fatal output fails it.
 make_run() {
-	local r=$1 u=$2 dir=$3 log=$logs/$(basename "$1")-$2-run.log t0=$SECONDS pid up="" p why=""
+	local r=$1 u=$2 dir=$3 log=$logs/$(basename "$1")-$2-run.log t0=$SECONDS pid up="" p why="" before=""
 	in_root "$r" "$u" "$dir" make run
 	start "$RUN_LIMIT" "$log"
 	pid=$bg
+	local depsat=- builtat=-
 	while kill -0 "$pid" 2>/dev/null; do
+		# The phases of make run: deps.sh done when make echoes go build,
+		# the build done when the binary is there.
+		[ "$depsat" = - ] && grep -q '^go build' "$log" && depsat=$((SECONDS - t0))
+		[ "$builtat" = - ] && [ -e "$r$dir/bin/gongkai" ] && builtat=$((SECONDS - t0))
 		for p in /proc/[0-9]*; do
 			[ "$(readlink "$p/exe" 2>/dev/null)" = "$r$dir/bin/gongkai" ] && up=${p#/proc/} && break
 		done
@@ -255,14 +260,15 @@ make_run() {
 		local t1=$SECONDS
 		while [ $((SECONDS - t1)) -lt "$RUN_SECONDS" ] && kill -0 "$up" 2>/dev/null; do sleep 1; done
 		kill -0 "$up" 2>/dev/null || why="the kiosk exited after $((SECONDS - t1)) s"
+		before=$(stat -c %s "$log") # what X clients print as they are killed is no fault
 		kill -TERM -- "-$pid" 2>/dev/null || true
 		finish || true
 	fi
-	if grep -qiE 'panic:|fatal error|SIGSEGV|segmentation fault|cannot open display|Fyne error' "$log"; then
+	if head -c "${before:-$(stat -c %s "$log")}" "$log" | grep -qiE 'panic:|fatal|SIGSEGV|segmentation fault|cannot open display|Fyne error'; then
 		why="${why:+$why; }fatal output"
 	fi
 	sed 's/^/    | /' "$log" | tail -40 >&2
-	record "$u: make run (deps, build, kiosk up after ${upafter} s, ran ${RUN_SECONDS} s)${why:+ ($why)}" \
+	record "$u: make run (deps done at $depsat s, built at $builtat s, kiosk up at $upafter s, kept running $RUN_SECONDS s)${why:+ ($why)}" \
 		"$([ -z "$why" ] && echo ok || echo FAIL)" $((SECONDS - t0))
 }
 
