@@ -197,3 +197,92 @@ func VisibleIDs(items []Item, location string) map[string]bool {
 	}
 	return out
 }
+
+// Raw is a feed made by hand, not by the publisher: what an older
+// publisher, a mistaken clerk or a stolen key could sign. Tests use it for
+// content publish refuses (a 20,000-character title, a picture bomb) and
+// manifests it would never write (an issue from 2036, the largest version).
+type Raw struct {
+	Items       []feed.Item
+	Attachments map[string][]byte // name → bytes, for the items' Attachments (matched by name)
+	Version     int64             // 0: the version in out plus one (or 1)
+	Epoch       int64
+	IssuedAt    time.Time // zero: now
+}
+
+// PublishRaw signs r into the feed folder out with key, as the publisher
+// lays a feed out (objects, signature, manifest), without its checks.
+func PublishRaw(t testing.TB, out string, key ed25519.PrivateKey, r Raw) *feed.Manifest {
+	t.Helper()
+	issued := r.IssuedAt
+	if issued.IsZero() {
+		issued = time.Now()
+	}
+	m := &feed.Manifest{
+		FeedID: FeedID, Title: "测试镇政务公开", Version: r.Version, Epoch: r.Epoch, Timezone: "Asia/Shanghai",
+		IssuedAt: issued, Expires: issued.Add(30 * 24 * time.Hour),
+		Categories: []feed.Category{{ID: "land", Name: "土地征收"}, {ID: "village", Name: "村务居务"}, {ID: "policy", Name: "政策文件"}},
+		Locations:  []feed.Place{{Code: Town, Name: "测试镇"}, {Code: Village, Name: "东湾村"}},
+	}
+	if m.Version == 0 {
+		m.Version = 1
+		if raw, err := os.ReadFile(filepath.Join(out, feed.ManifestFile)); err == nil {
+			if prev, err := feed.ParseManifest(raw); err == nil {
+				m.Version = prev.Version + 1
+			}
+		}
+	}
+	put := func(data []byte) feed.Object {
+		o := feed.Object{SHA256: feed.Sum(data), Size: int64(len(data))}
+		write(t, filepath.Join(out, filepath.FromSlash(o.Path())), data)
+		return o
+	}
+	for _, it := range r.Items {
+		it.Attachments = append([]feed.Attachment(nil), it.Attachments...)
+		for i := range it.Attachments {
+			data, ok := r.Attachments[it.Attachments[i].Name]
+			if !ok {
+				t.Fatalf("PublishRaw: no bytes for attachment %q", it.Attachments[i].Name)
+			}
+			it.Attachments[i].Object = put(data)
+			m.Attachments = append(m.Attachments, it.Attachments[i].Object)
+		}
+		data, err := feed.EncodeItem(&it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: put(data)})
+	}
+	raw, err := feed.EncodeManifest(m)
+	if err != nil {
+		t.Fatalf("PublishRaw: %v", err)
+	}
+	write(t, filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), feed.Sign(raw, key))
+	write(t, filepath.Join(out, feed.ManifestFile), raw)
+	return m
+}
+
+// RawItem is a valid item for PublishRaw at Village; edit changes it.
+func RawItem(id, title string, edit func(*feed.Item)) feed.Item {
+	it := feed.Item{ID: id, Title: title, Category: "village", Agency: "测试镇人民政府",
+		Published: "2026-11-01", Locations: []string{Village}, Body: "依据有关规定现予公告。"}
+	if edit != nil {
+		edit(&it)
+	}
+	return it
+}
+
+// Resign replaces the manifest in out by edit(manifest) and signs the
+// result with key: for manifests no encoder writes (a version beyond the
+// range, say), as someone holding the key could.
+func Resign(t testing.TB, out string, key ed25519.PrivateKey, edit func([]byte) []byte) {
+	t.Helper()
+	path := filepath.Join(out, feed.ManifestFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = edit(raw)
+	write(t, filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), feed.Sign(raw, key))
+	write(t, path, raw)
+}
