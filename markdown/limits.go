@@ -19,10 +19,10 @@ import (
 // line; a screen that receives it anyway (an older publisher, a feed made
 // by hand) cuts it where these limits say and shows a word why.
 const (
-	MaxTitle        = 200    // characters of a title
+	MaxTitle        = 100    // characters of a title: a slide shows it in four lines
 	MaxBody         = 30_000 // characters of a Markdown body; longer documents go in an attachment
 	MaxParagraph    = 5_000  // characters of one paragraph, list item, quote or code block
-	MaxTableColumns = 20     // more cannot be read on a screen
+	MaxTableColumns = 12     // more do not fit the width of a portrait screen
 	MaxTableRows    = 1_000
 	MaxCell         = 500 // characters of one table cell
 	MaxDepth        = 8   // lists and quotes inside each other
