@@ -1,12 +1,9 @@
 package sync
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"math/rand/v2"
-	"net"
 
 	"path/filepath"
 	"slices"
@@ -124,44 +121,13 @@ func TestHTTP304WithNothingCached(t *testing.T) {
 	}
 }
 
-// rawServer answers every request with status line status (which net/http
-// and nginx would never send as given) and an empty body.
-func rawServer(t *testing.T, status string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { l.Close() })
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil || line == "\r\n" {
-						break
-					}
-				}
-				fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status)
-			}()
-		}
-	}()
-	return "http://" + l.Addr().String() + "/"
-}
-
 // A hostile server's status line (escape sequences that clear the screen
 // or retitle the terminal, 5 KB of text) reaches the error and last_error
 // as one printable, bounded line.
 func TestHTTPHostileStatusLine(t *testing.T) {
 	f := newFixture(t)
 	status := "404 \x1b[2J\x1b]0;owned\x07" + strings.Repeat("Not Found ", 500)
-	url := rawServer(t, status)
+	url := synctest.RawHTTPServer(t, status)
 	_, err := f.syncHTTP(t, url, fastRetry)
 	if err == nil {
 		t.Fatal("sync against a 404 succeeded")

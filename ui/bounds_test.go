@@ -10,23 +10,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/markdown"
+	"gongkai/sync/synctest"
 )
-
-// hostileBodies are the bodies that froze screens (issue 22), as a feed
-// made without publish's checks carries them, by an id for each.
-var hostileBodies = []struct{ id, name, body string }{
-	{"han-50k", "50,000 characters without punctuation", strings.Repeat("公", 50_000)},
-	{"english-30k", "30,000 characters of English", strings.Repeat("word ", 6_000)},
-	{"brackets", "50,000 [ then 50,000 ]", strings.Repeat("[", 50_000) + strings.Repeat("]", 50_000)},
-	{"columns-10k", "a table of 10,000 columns", wideTable(10_000)},
-	{"columns-4k", "a table of 4,000 columns (under the length limit)", wideTable(4_000)},
-	{"heading-20k", "a heading of 20,000 characters", "# " + strings.Repeat("标", 20_000)},
-	{"nested", "lists nested 500 deep", strings.Repeat("- ", 500) + "深"},
-}
-
-func wideTable(cols int) string {
-	return "|" + strings.Repeat("a|", cols) + "\n|" + strings.Repeat("-|", cols) + "\n|" + strings.Repeat("1|", cols) + "\n"
-}
 
 // The work of laying out one notice is bounded whatever its body: no
 // block holds more than hardLimit characters, a table at most
@@ -34,9 +19,9 @@ func wideTable(cols int) string {
 // notice says so on the screen.
 func TestMarkdownBlocksAreBounded(t *testing.T) {
 	test.NewTempApp(t)
-	for _, h := range hostileBodies {
-		body := h.body
-		t.Run(h.name, func(t *testing.T) {
+	for _, it := range synctest.Hostile() {
+		body := it.Body
+		t.Run(it.ID, func(t *testing.T) {
 			blocks := markdownBlocks(body)
 			if len(blocks) == 0 || len(blocks) > maxBlocks+1 {
 				t.Fatalf("%d blocks", len(blocks))

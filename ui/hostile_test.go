@@ -18,9 +18,8 @@ import (
 	"gongkai/sync/synctest"
 )
 
-// hostileStore holds the notices that froze screens (issue 22), signed as
-// a feed made without publish's checks: a 20,000-character urgent title, a
-// 100,000-character pinned title, and each of hostileBodies.
+// hostileStore holds the notices that froze screens (synctest.Hostile),
+// signed as a feed made without publish's checks, and an ordinary one.
 func hostileStore(t *testing.T) (*store.Store, []string) {
 	t.Helper()
 	priv, pubFile := synctest.NewKey(t)
@@ -28,15 +27,10 @@ func hostileStore(t *testing.T) (*store.Store, []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	items := []feed.Item{
-		synctest.RawItem("title-20k", strings.Repeat("标", 20_000), func(it *feed.Item) { it.Priority = feed.PriorityUrgent }),
-		synctest.RawItem("title-100k", strings.Repeat("题", 100_000), func(it *feed.Item) { it.Priority = feed.PriorityPinned }),
-		synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil),
-	}
-	ids := []string{"title-20k", "title-100k", "ordinary"}
-	for _, h := range hostileBodies {
-		items = append(items, synctest.RawItem(h.id, "正文异常的公告 "+h.id, func(it *feed.Item) { it.Body = h.body }))
-		ids = append(ids, h.id)
+	items := append(synctest.Hostile(), synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil))
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.ID)
 	}
 	dir := t.TempDir()
 	synctest.PublishRaw(t, dir, priv, synctest.Raw{Items: items, IssuedAt: demoNow.Add(-time.Hour)})

@@ -5,9 +5,11 @@
 package synctest
 
 import (
+	"bufio"
 	"crypto/ed25519"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -285,4 +287,62 @@ func Resign(t testing.TB, out string, key ed25519.PrivateKey, edit func([]byte) 
 	raw = edit(raw)
 	write(t, filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), feed.Sign(raw, key))
 	write(t, path, raw)
+}
+
+// Hostile are the notices that froze screens (issue 22), for PublishRaw:
+// a 20,000-character urgent title, a 100,000-character pinned title, and
+// bodies of 50,000 characters without punctuation, 30,000 of English,
+// 50,000 '[' then 50,000 ']', tables of 10,000 and 4,000 columns, a
+// heading of 20,000 characters and lists nested 500 deep. Publish refuses
+// every one of them; a screen must still draw them, cut.
+func Hostile() []feed.Item {
+	table := func(cols int) string {
+		return "|" + strings.Repeat("a|", cols) + "\n|" + strings.Repeat("-|", cols) + "\n|" + strings.Repeat("1|", cols) + "\n"
+	}
+	body := func(id, b string) feed.Item {
+		return RawItem(id, "正文异常的公告 "+id, func(it *feed.Item) { it.Body = b })
+	}
+	return []feed.Item{
+		RawItem("title-20k", strings.Repeat("标", 20_000), func(it *feed.Item) { it.Priority = feed.PriorityUrgent }),
+		RawItem("title-100k", strings.Repeat("题", 100_000), func(it *feed.Item) { it.Priority = feed.PriorityPinned }),
+		body("han-50k", strings.Repeat("公", 50_000)),
+		body("english-30k", strings.Repeat("word ", 6_000)),
+		body("brackets", strings.Repeat("[", 50_000)+strings.Repeat("]", 50_000)),
+		body("columns-10k", table(10_000)),
+		body("columns-4k", table(4_000)),
+		body("heading-20k", "# "+strings.Repeat("标", 20_000)),
+		body("nested", strings.Repeat("- ", 500)+"深"),
+	}
+}
+
+// RawHTTPServer answers every request with the status line status (which
+// net/http and nginx would never send as given: escape sequences, pages
+// of text) and an empty body, and returns its URL.
+func RawHTTPServer(t testing.TB, status string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status)
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/"
 }
