@@ -1,13 +1,22 @@
 package cli
 
 import (
+	"bytes"
+	"cmp"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"gongkai/feed"
+	"gongkai/proof"
 	"gongkai/sync/synctest"
 )
 
@@ -131,4 +140,118 @@ func TestSyncSaysItRepaired(t *testing.T) {
 	if out := mustRun(t, "status", "--data", data); !strings.Contains(out, "repaired:      1 damaged attachment(s) fetched again") {
 		t.Errorf("status does not say so:\n%s", out)
 	}
+}
+
+// The forger of issue 22, with the screen's files: reads device.key,
+// lengthens a display interval by 30 days in an export, chains and signs
+// it again as proof/FORMAT.md describes. `report --verify --device` says
+// ok (the device key alone cannot tell); with the chain head the report
+// printed before (as on the certificate) as --anchor, it says altered.
+func TestForgedProofNeedsTheAnchor(t *testing.T) {
+	data, _ := demoScreen(t)
+	mustRun(t, "sync", "--data", data)
+	log, clock := openTestLog(t, data)
+	log.Showing("touch", []string{"land-2026-017"})
+	*clock = clock.Add(2 * time.Hour)
+	if err := log.Close(); err != nil {
+		t.Fatal(err)
+	}
+	text := mustRun(t, "report", "--data", data)
+	m := regexp.MustCompile(`chain head: entry ([0-9]+), code ([0-9a-f-]+)`).FindStringSubmatch(text)
+	if m == nil {
+		t.Fatalf("the report prints no chain head:\n%s", text)
+	}
+	anchor := m[1] + ":" + m[2]
+	export := filepath.Join(t.TempDir(), "proof.json")
+	if out := mustRun(t, "report", "--data", data, "--out", export); !strings.Contains(out, "code "+m[2]) {
+		t.Errorf("the export does not name the head the report printed: %q", out)
+	}
+	pdf := filepath.Join(cmp.Or(os.Getenv("GONGKAI_SHOTS"), t.TempDir()), "certificate.pdf")
+	mustRun(t, "report", "--data", data, "--out", pdf)
+	if txt, err := exec.Command("pdftotext", "-layout", pdf, "-").Output(); err == nil {
+		if !strings.Contains(string(txt), "第 "+m[1]+" 条") || !strings.Contains(string(txt), m[2]) {
+			t.Errorf("the certificate does not print the chain head %s:\n%.600s", anchor, txt)
+		}
+	}
+
+	raw, err := os.ReadFile(export)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keyFile, err := os.ReadFile(filepath.Join(data, proof.DeviceKeyFile)) // what the kiosk's user can read
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := feed.ParsePrivateKey(keyFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := forgeExport(t, raw, key, func(e *proof.Entry) bool {
+		if e.Kind == proof.KindAvailable && e.Item == "land-2026-017" {
+			e.End += 30 * 24 * 3600
+			return true
+		}
+		return false
+	})
+	path := filepath.Join(t.TempDir(), "forged.json")
+	if err := os.WriteFile(path, forged, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	devicePub := filepath.Join(data, proof.DevicePubFile)
+	if out, errOut, code := runProcess(t, "report", "--verify", path, "--device", devicePub); code != 0 {
+		t.Fatalf("the forgery does not even pass the device key (exit %d %s): FORMAT.md overstates the forger", code, errOut)
+	} else if !strings.Contains(out, "--anchor") {
+		t.Errorf("verify without an anchor does not say what it cannot tell: %q", out)
+	}
+	_, errOut, code := runProcess(t, "report", "--verify", path, "--device", devicePub, "--anchor", anchor)
+	if code != 1 || !strings.Contains(errOut, "export altered") || !strings.Contains(errOut, "rewritten") {
+		t.Errorf("verify --anchor %s of the forgery: exit %d %q", anchor, code, errOut)
+	}
+	if out, _, code := runProcess(t, "report", "--verify", export, "--device", devicePub, "--anchor", anchor); code != 0 || !strings.Contains(out, "anchored head") {
+		t.Errorf("verify --anchor of the genuine export: exit %d %q", code, out)
+	}
+}
+
+// forgeExport changes the first entry edit accepts and chains and signs
+// the export again with key, following proof/FORMAT.md as a forger would
+// (no summaries: the chain is young).
+func forgeExport(t *testing.T, raw []byte, key ed25519.PrivateKey, edit func(*proof.Entry) bool) []byte {
+	t.Helper()
+	var x proof.Export
+	if err := json.Unmarshal(raw, &x); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := proof.RecordsOf(raw)
+	if err != nil || len(recs.Summaries) > 0 {
+		t.Fatalf("records: %v, %d summaries", err, len(recs.Summaries))
+	}
+	edited := false
+	var prev proof.Hash
+	for i := range recs.Entries {
+		e := &recs.Entries[i]
+		if !edited {
+			edited = edit(e)
+		}
+		e.Prev = prev
+		prev = e.Hash()
+		x.Entries[i].End = time.Unix(e.End, 0).UTC().Format(time.RFC3339)
+		x.Entries[i].Prev, x.Entries[i].Hash = e.Prev.String(), prev.String()
+	}
+	if !edited {
+		t.Fatal("nothing to forge")
+	}
+	body := binary.BigEndian.AppendUint64([]byte("gongkai-display-head/1\x00"), x.Head.Seq)
+	x.Head.Hash = prev.String()
+	x.Head.Sig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, append(body, prev[:]...)))
+	var compact bytes.Buffer
+	if err := json.Compact(&compact, x.Report); err != nil {
+		t.Fatal(err)
+	}
+	msg := append(append([]byte("gongkai-display-report/1\x00"), prev[:]...), compact.Bytes()...)
+	x.ReportSig = base64.StdEncoding.EncodeToString(ed25519.Sign(key, msg))
+	out, err := json.Marshal(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
