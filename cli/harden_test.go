@@ -56,7 +56,7 @@ func TestImageBombUnderMemoryLimit(t *testing.T) {
 				it.Attachments = []feed.Attachment{{Name: "map." + ext, Type: typ}}
 			})
 			data, _ := rawScreen(t, synctest.Raw{Items: []feed.Item{it}, Attachments: map[string][]byte{"map." + ext: bomb}})
-			out := filepath.Join(t.TempDir(), "view.png")
+			out := filepath.Join(cmp.Or(os.Getenv("GONGKAI_SHOTS"), t.TempDir()), "bomb-"+ext+".png")
 			cmd := exec.Command("prlimit", "--as=4294967296", "--", os.Args[0],
 				"screenshot", "--data", data, "--screen", "attachment:bomb:0", "--out", out)
 			cmd.Env = append(os.Environ(), "GONGKAI_CLI_MAIN=1")

@@ -133,6 +133,7 @@ func (v *imageView) show(s *screen) {
 		setText(v.title, msg)
 		v.img.Image = nil
 		v.img.Refresh()
+		v.controls(false, false) // nothing to zoom into or move over
 		return
 	}
 	setText(v.title, path.Base(a.Name))
@@ -141,10 +142,15 @@ func (v *imageView) show(s *screen) {
 	s.panY = clampPan(s.panY, f)
 	v.img.Image = crop(v.pic, s.panX, s.panY, f)
 	v.img.Refresh()
-	enable(v.zoomIn, s.zoom < maxZoom)
-	enable(v.zoomOu, s.zoom > 0)
+	v.controls(s.zoom < maxZoom, s.zoom > 0)
+}
+
+// controls enables zooming in, and zooming out with the arrows.
+func (v *imageView) controls(in, out bool) {
+	enable(v.zoomIn, in)
+	enable(v.zoomOu, out)
 	for _, b := range v.arrows {
-		enable(b, s.zoom > 0)
+		enable(b, out)
 	}
 }
 
