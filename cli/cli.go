@@ -11,7 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
+
+	"gongkai/feed"
 )
 
 // Version is set at build time (-ldflags "-X gongkai/cli.Version=...").
@@ -134,9 +135,9 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", defaultDataDir(), "data directory of this screen")
 }
 
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.ReplaceAll(s, "\n", " ")), " ")
-}
+// oneLine makes a message one printable line: errors quote outside text
+// (a server's status line, a title), and a terminal obeys escape codes.
+func oneLine(s string) string { return feed.Printable(s, feed.MaxErrorText) }
 
 func notYet(issue string) func(*Env, []string) error {
 	return func(*Env, []string) error {

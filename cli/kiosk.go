@@ -28,7 +28,7 @@ import (
 
 func init() {
 	register("kiosk", "run the screen: --data DIR [--mode touch|display] [--fullscreen]", runKiosk)
-	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|search:QUERY|list:CAT|display[:ID]|admin[:PAGE]] [--size WxH] [--at TIME]", runScreenshot)
+	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|attachment:ID:N|search:QUERY|list:CAT|display[:ID]|admin[:PAGE]] [--size WxH] [--at TIME]", runScreenshot)
 }
 
 // appID names the kiosk to the OS (preferences, single instance).
@@ -236,7 +236,7 @@ func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
+	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
 	if err := parse(fs, args, 0); err != nil {

@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar]", runPublish)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset]", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
@@ -58,6 +58,7 @@ func runPublish(env *Env, args []string) error {
 	outDir := fs.String("out", "", "feed folder to create or update")
 	expires := fs.Duration("expires", publish.DefaultExpiry, "how long the feed stays valid")
 	bundle := fs.String("bundle", "", "also write the feed as one .zip or .tar file, for a USB stick")
+	reset := fs.Bool("reset", false, "start a new epoch at version 1: the way back from a publication with a wrong date or version (see feed/FORMAT.md)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -75,12 +76,15 @@ func runPublish(env *Env, args []string) error {
 	if *bundle != "" && !publish.IsBundleName(*bundle) {
 		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
 	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires})
+	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
 		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
+	if *reset {
+		fmt.Fprintf(env.Stdout, "reset: epoch %d starts at version 1; screens accept it whatever they held before\n", res.Epoch)
+	}
 	if *bundle != "" {
 		b, err := publish.WriteBundle(*outDir, *bundle)
 		if err != nil {

@@ -24,7 +24,7 @@ import (
 // Proof of display: the report of what this screen showed, its signed
 // export, and the check of an export someone hands back.
 func init() {
-	register("report", "proof of display: --data DIR [--item ID] [--json] [--out FILE.json|FILE.pdf] | --verify FILE.json [--device FILE]", runReport)
+	register("report", "proof of display: --data DIR [--item ID] [--json] [--out FILE.json|FILE.pdf] | --verify FILE.json [--device FILE] [--anchor ENTRY:CODE]...", runReport)
 }
 
 func runReport(env *Env, args []string) error {
@@ -35,6 +35,8 @@ func runReport(env *Env, args []string) error {
 	out := fs.String("out", "", "write a signed export FILE.json, or a printable certificate FILE.pdf")
 	verify := fs.String("verify", "", "check a signed export FILE.json and exit non-zero if it was changed")
 	device := fs.String("device", "", "with --verify: the screen's device.pub the export must be signed by")
+	var anchors stringList
+	fs.Var(&anchors, "anchor", "with --verify: a chain head ENTRY:CODE seen outside the screen (a certificate, the monitor's receipt) the export must pass through (repeatable)")
 	// Time outside the on-hours never counts against a notice. They are the
 	// screen's own (display_on/display_off in display mode), as the admin
 	// panel and the upload use them; --hours is for a screen whose
@@ -44,7 +46,7 @@ func runReport(env *Env, args []string) error {
 		return err
 	}
 	if *verify != "" {
-		return verifyExport(env, fs, *verify, *device, *data)
+		return verifyExport(env, fs, *verify, *device, *data, anchors)
 	}
 	hours, err := proof.ParseHours(*hoursFlag)
 	if err != nil {
@@ -113,8 +115,8 @@ func runReport(env *Env, args []string) error {
 		if err := atomicfile.Write(*out, export); err != nil {
 			return fmt.Errorf("writing %s: %w", *out, err)
 		}
-		head := log.Head()
-		fmt.Fprintf(env.Stdout, "wrote %s: signed by device %s, chain head entry %d\n", *out, feed.Fingerprint(log.PublicKey()), head.Seq)
+		head := proof.Records{Head: log.Head()}.HeadRef()
+		fmt.Fprintf(env.Stdout, "wrote %s: signed by device %s, chain head entry %d, code %s\n", *out, feed.Fingerprint(log.PublicKey()), head.Seq, head.Code)
 		return nil
 	}
 	recs, err := log.Records()
@@ -151,7 +153,10 @@ func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey,
 		for _, n := range notices {
 			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
 		}
-		return proof.NewReport(device, covs, tz, hours, now), nil
+		rep := proof.NewReport(device, covs, tz, hours, now)
+		head := recs.HeadRef() // printed, so it can be compared with the monitor's receipt
+		rep.Head = &head
+		return rep, nil
 	}, nil
 }
 
@@ -204,6 +209,9 @@ func printReport(w io.Writer, rep proof.Report) {
 		hours = "always on"
 	}
 	fmt.Fprintf(w, "proof of display, device %s, %s (%s; on-hours %s)\n", rep.Device, rep.Generated, rep.Timezone, hours)
+	if rep.Head != nil {
+		fmt.Fprintf(w, "chain head: entry %d, code %s (compare with the township monitor's receipt)\n", rep.Head.Seq, rep.Head.Code)
+	}
 	if len(rep.Notices) == 0 {
 		fmt.Fprintln(w, "(no notices with a posting period or on record)")
 		return
@@ -234,7 +242,15 @@ func printReport(w io.Writer, rep proof.Report) {
 // verifyExport checks an export file: the device pinned by --device, or by
 // the device.pub of --data when that is given, else whichever key signed it
 // (and says so).
-func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string) error {
+func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string, anchors []string) error {
+	var heads []proof.HeadRef
+	for _, a := range anchors {
+		h, err := proof.ParseAnchor(a)
+		if err != nil {
+			return err
+		}
+		heads = append(heads, h)
+	}
 	raw, err := readLimited(path, proof.MaxExportSize)
 	if err != nil {
 		return err
@@ -260,8 +276,18 @@ func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "ok: %s is intact: device %s, %d daily summaries and %d entries up to signed head entry %d, report of %d notices\n",
-		path, feed.Fingerprint(v.Device), v.Summaries, v.Entries, v.Head.Seq, len(v.Report.Notices))
+	for _, h := range heads {
+		if err := v.CheckAnchor(h); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(env.Stdout, "ok: %s is intact: device %s, %d daily summaries and %d entries up to signed head entry %d (code %s), report of %d notices\n",
+		path, feed.Fingerprint(v.Device), v.Summaries, v.Entries, v.Head.Seq, proof.HeadCode(v.Head.Hash), len(v.Report.Notices))
+	if len(heads) > 0 {
+		fmt.Fprintf(env.Stdout, "ok: it passes through %d anchored head(s) seen outside the screen\n", len(heads))
+	} else {
+		fmt.Fprintln(env.Stdout, "note: the device key alone cannot tell a chain rewritten on the screen; check it against a head seen outside it with --anchor ENTRY:CODE (certificate, monitor receipt)")
+	}
 	if pinned == nil {
 		fmt.Fprintln(env.Stdout, "note: no --device given; compare the device fingerprint with the screen's admin status")
 	}

@@ -166,11 +166,15 @@ func runSync(env *Env, args []string) error {
 }
 
 func summary(r sync.Result) string {
-	if r.Unchanged {
-		return fmt.Sprintf("unchanged (version %d)", r.Version)
+	repaired := ""
+	if r.Repaired > 0 {
+		repaired = fmt.Sprintf("; %d damaged attachment(s) fetched again", r.Repaired)
 	}
-	return fmt.Sprintf("updated to version %d: %d added, %d changed, %d removed, %s fetched in %.1fs",
-		r.Version, r.Changes.Added, r.Changes.Changed, r.Changes.Removed, sizeText(r.BytesFetched), r.Duration.Seconds())
+	if r.Unchanged {
+		return fmt.Sprintf("unchanged (version %d)%s", r.Version, repaired)
+	}
+	return fmt.Sprintf("updated to version %d: %d added, %d changed, %d removed, %s fetched in %.1fs%s",
+		r.Version, r.Changes.Added, r.Changes.Changed, r.Changes.Removed, sizeText(r.BytesFetched), r.Duration.Seconds(), repaired)
 }
 
 func sizeText(n int64) string {
@@ -214,7 +218,7 @@ func categoryNames(st *store.Store) map[string]string {
 	names := map[string]string{}
 	if s, err := st.State(); err == nil {
 		for _, c := range s.Categories {
-			names[c.ID] = c.Name
+			names[c.ID] = feed.Printable(c.Name, feed.MaxLineText)
 		}
 	}
 	return names
@@ -249,8 +253,10 @@ func printItems(w io.Writer, st *store.Store, items []store.Summary, asJSON bool
 		if s.ValidFrom != "" || s.ValidUntil != "" {
 			valid = string(s.ValidFrom) + ".." + string(s.ValidUntil)
 		}
+		// Titles and names are the feed's text: one printable line each,
+		// so no escape code in a title reaches the terminal.
 		fmt.Fprintf(w, "%s  %s  %-6s  %-22s  %s\n", pad(s.ID, idW), pad(names[s.Category], catW),
-			s.Priority, valid, s.Title)
+			s.Priority, valid, feed.Printable(s.Title, feed.MaxLineText))
 	}
 	return nil
 }
@@ -348,25 +354,30 @@ func runSearch(env *Env, args []string) error {
 // statusJSON is the status of a screen. Times are RFC 3339; never-happened
 // times and an absent error are null.
 type statusJSON struct {
-	Version        int64    `json:"version"`
-	Items          int      `json:"items"`
-	LastSync       *string  `json:"last_sync"`
-	LastSuccess    *string  `json:"last_success"` // = last_sync, under the name the sync issue uses
-	LastError      *string  `json:"last_error"`
-	FeedID         string   `json:"feed_id"`
-	Title          string   `json:"title"`
-	Location       string   `json:"location"`
-	LocationName   string   `json:"location_name"`
-	Source         string   `json:"source"`
-	LastAttempt    *string  `json:"last_attempt"`
-	BytesFetched   int64    `json:"bytes_fetched"`
-	Expires        *string  `json:"expires"`
-	Stale          bool     `json:"stale"`
-	TrustedTime    string   `json:"trusted_time"`
-	KeyFingerprint string   `json:"key_fingerprint"`
-	Demo           bool     `json:"demo"`
-	Mode           string   `json:"mode"`
-	Sources        []string `json:"sources"`
+	Version        int64   `json:"version"`
+	Epoch          int64   `json:"epoch"` // key-holder resets of the feed so far
+	Items          int     `json:"items"`
+	LastSync       *string `json:"last_sync"`
+	LastSuccess    *string `json:"last_success"` // = last_sync, under the name the sync issue uses
+	LastError      *string `json:"last_error"`
+	FeedID         string  `json:"feed_id"`
+	Title          string  `json:"title"`
+	Location       string  `json:"location"`
+	LocationName   string  `json:"location_name"`
+	Source         string  `json:"source"`
+	LastAttempt    *string `json:"last_attempt"`
+	BytesFetched   int64   `json:"bytes_fetched"`
+	Expires        *string `json:"expires"`
+	Stale          bool    `json:"stale"`
+	TrustedTime    string  `json:"trusted_time"`
+	KeyFingerprint string  `json:"key_fingerprint"`
+	Demo           bool    `json:"demo"`
+	// The last sync that found attachments damaged (deleted, cut short,
+	// altered) and fetched them again; null and 0 when none ever did.
+	LastRepair          *string  `json:"last_repair"`
+	RepairedAttachments int      `json:"repaired_attachments"`
+	Mode                string   `json:"mode"`
+	Sources             []string `json:"sources"`
 	// The upload of the proof of display to report_url (cli/upload.go).
 	ReportURL         string  `json:"report_url"` // password hidden; "" when uploads are off
 	LastUpload        *string `json:"last_upload"`
@@ -405,7 +416,8 @@ func runStatus(env *Env, args []string) error {
 	}
 	tz := st.Location()
 	out := statusJSON{
-		Version: s.Version, Items: len(visible),
+		Version: s.Version, Epoch: s.Epoch, Items: len(visible),
+		LastRepair: timeOrNull(s.LastRepair, tz), RepairedAttachments: s.Repaired,
 		LastSync: timeOrNull(s.LastSuccess, tz), LastSuccess: timeOrNull(s.LastSuccess, tz), FeedID: s.FeedID, Title: s.Title,
 		Location: cfg.Location, LocationName: st.PlaceName(cfg.Location),
 		Source: s.Source, LastAttempt: timeOrNull(s.LastAttempt, tz), BytesFetched: s.BytesFetched,
@@ -437,16 +449,24 @@ func runStatus(env *Env, args []string) error {
 		}
 		return *p
 	}
+	line := func(s string) string { return feed.Printable(s, feed.MaxLineText) }
 	if s.Version == 0 {
 		fmt.Fprintf(w, "feed:          none yet (run gongkai sync)\n")
 	} else {
-		fmt.Fprintf(w, "feed:          %s (%s), version %d\n", s.Title, s.FeedID, s.Version)
+		epoch := ""
+		if s.Epoch > 0 {
+			epoch = fmt.Sprintf(" of epoch %d (reset %d times by the publisher)", s.Epoch, s.Epoch)
+		}
+		fmt.Fprintf(w, "feed:          %s (%s), version %d%s\n", line(s.Title), s.FeedID, s.Version, epoch)
 	}
-	fmt.Fprintf(w, "location:      %s (%s)\n", out.LocationName, out.Location)
+	fmt.Fprintf(w, "location:      %s (%s)\n", line(out.LocationName), out.Location)
 	fmt.Fprintf(w, "notices:       %d shown now\n", out.Items)
 	fmt.Fprintf(w, "last sync:     %s\n", or(out.LastSync, "never"))
 	fmt.Fprintf(w, "last attempt:  %s from %s\n", or(out.LastAttempt, "never"), or(&out.Source, "-"))
-	fmt.Fprintf(w, "last error:    %s\n", or(out.LastError, "none"))
+	fmt.Fprintf(w, "last error:    %s\n", oneLine(or(out.LastError, "none")))
+	if out.LastRepair != nil {
+		fmt.Fprintf(w, "repaired:      %d damaged attachment(s) fetched again, at %s\n", out.RepairedAttachments, *out.LastRepair)
+	}
 	if out.BytesFetched > 0 {
 		fmt.Fprintf(w, "fetched:       %s by the last attempt\n", sizeText(out.BytesFetched))
 	}

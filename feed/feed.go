@@ -43,12 +43,41 @@ const (
 	MaxAttachments    = 200_000
 )
 
+// Bounds of a manifest's numbers and times. A signed but wrong publication
+// (a publisher PC whose clock ran ten years ahead, a version near the top
+// of int64) must not leave a screen refusing every correct publication
+// after it; see "Time and versions" in FORMAT.md.
+const (
+	// MaxVersion bounds version and epoch: the largest integer every JSON
+	// reader holds exactly. A publisher at it must reset (epoch + 1).
+	MaxVersion = 1<<53 - 1
+	// MaxClockSkew is how far issued_at may be ahead of a screen's
+	// plausible clock: publisher and screen clocks both drift, and a
+	// wrongly set time zone alone is eight hours.
+	MaxClockSkew = 48 * time.Hour
+	// MaxIssueStep is how far issued_at may be ahead of the previous
+	// version's when the screen's clock cannot tell (it is before
+	// ClockFloor). Feeds expire after 30 days, so a live feed publishes
+	// far more often; a longer pause needs a reset.
+	MaxIssueStep = 400 * 24 * time.Hour
+)
+
+// ClockFloor is the earliest time a clock can plausibly read: before it,
+// this program did not exist, so the clock is wrong (a flat RTC battery
+// resets to 1970 or 2000). A screen with such a clock bounds new issues by
+// the previous one instead; publish refuses to sign.
+var ClockFloor = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// PlausibleClock reports whether a clock reading can be believed at all.
+func PlausibleClock(t time.Time) bool { return !t.Before(ClockFloor) }
+
 // Manifest is the signed description of one version of a feed.
 type Manifest struct {
 	Format      string     `json:"format"`
 	FeedID      string     `json:"feed_id"`
 	Title       string     `json:"title"`
 	Version     int64      `json:"version"`
+	Epoch       int64      `json:"epoch,omitempty"` // bumped by each key-holder reset (publish --reset); 0 until the first
 	IssuedAt    time.Time  `json:"issued_at"`
 	Expires     time.Time  `json:"expires"`
 	Timezone    string     `json:"timezone"`

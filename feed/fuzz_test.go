@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzVerify feeds Verify arbitrary manifest and signature bytes. It must
@@ -33,6 +34,9 @@ func FuzzVerify(f *testing.F) {
 		bytes.Replace(raw, []byte(`"size":`), []byte(`"size":-`), 1),
 		append(bytes.Clone(raw), " \n\t"...),
 		[]byte(`{"format":"gongkai-feed/1","feed_id":"a","title":"","version":1,"issued_at":"2026-01-01T00:00:00Z","expires":"2099-01-01T00:00:00Z","timezone":"UTC","categories":null,"items":null,"attachments":null}`),
+		bytes.Replace(raw, []byte(`"version":7`), []byte(`"version":1,"epoch":2`), 1),
+		bytes.Replace(raw, []byte(`"version":7`), []byte(`"version":9223372036854775807`), 1),
+		bytes.Replace(raw, []byte(`"issued_at":"2026`), []byte(`"issued_at":"2036`), 1),
 	} {
 		f.Add(m, Sign(m, fx.priv))
 	}
@@ -54,6 +58,7 @@ func FuzzVerify(f *testing.F) {
 		for _, tr := range []Trust{
 			{Key: pub, Now: testNow},
 			{Key: pub, Now: testNow, FeedID: "qinghe-town", Version: 7, Sum: Sum(raw)},
+			{Key: pub, Now: testExpires.Add(3650 * 24 * time.Hour), Clock: testNow, FeedID: "qinghe-town", Epoch: 1, Version: 9, Sum: Sum(raw)},
 		} {
 			v, err := Verify(manifest, sigFile, tr)
 			if err != nil {
@@ -80,6 +85,22 @@ func FuzzVerify(f *testing.F) {
 			}
 			if !reflect.DeepEqual(m, v.Manifest) {
 				t.Fatalf("verified manifest differs from the parsed one")
+			}
+			clock := tr.Clock
+			if clock.IsZero() {
+				clock = tr.Now
+			}
+			if m.Epoch < tr.Epoch || m.IssuedAt.After(clock.Add(MaxClockSkew)) || m.Version > MaxVersion {
+				t.Fatalf("accepted: epoch %d, issued %v, version %d (trust %+v)", m.Epoch, m.IssuedAt, m.Version, tr)
+			}
+			if v.Reset != (m.Epoch > tr.Epoch && tr.Version > 0) {
+				t.Fatalf("Reset = %v for epoch %d (stored %d)", v.Reset, m.Epoch, tr.Epoch)
+			}
+			if v.Reset {
+				if !clock.Before(m.Expires) {
+					t.Fatalf("accepted a reset expired at %v by the clock %v", m.Expires, clock)
+				}
+				continue
 			}
 			if v.Sum != Sum(manifest) || !tr.Now.Before(m.Expires) || m.Version < tr.Version {
 				t.Fatalf("accepted: sum %s, expires %v, version %d (trust %+v)", v.Sum, m.Expires, m.Version, tr)

@@ -99,7 +99,7 @@ func rawJSON(t testing.TB, v any) []byte {
 
 var allErrors = []error{
 	ErrTooLarge, ErrSignature, ErrWrongKey, ErrFormat, ErrExpired, ErrRollback,
-	ErrFork, ErrObjectSize, ErrObjectHash, ErrWrongFeed,
+	ErrFork, ErrObjectSize, ErrObjectHash, ErrWrongFeed, ErrFuture,
 }
 
 // wantOnly checks that err wraps want and none of the other sentinel errors.

@@ -25,13 +25,16 @@ var (
 	ErrObjectSize = errors.New("feed: object size differs from the manifest")
 	ErrObjectHash = errors.New("feed: object hash differs from the manifest")
 	ErrWrongFeed  = errors.New("feed: a different feed id than this screen follows")
+	ErrFuture     = errors.New("feed: issued in the future")
 )
 
 // Trust is what a screen already knows when it checks a new manifest.
 type Trust struct {
 	Key     ed25519.PublicKey // pinned at provisioning
 	Now     time.Time         // trusted time: max(clock, newest issued_at seen)
+	Clock   time.Time         // the screen's own clock; Now when zero
 	FeedID  string            // the feed id seen before, "" on a fresh screen
+	Epoch   int64             // stored epoch
 	Version int64             // stored version, 0 on a fresh screen
 	Sum     string            // SHA-256 hex of the stored manifest bytes
 }
@@ -41,6 +44,10 @@ type Verified struct {
 	*Manifest
 	Sum       string // SHA-256 hex of the manifest bytes
 	Unchanged bool   // same version and same bytes as the stored one
+	// Reset: a later epoch than the stored one, a key-holder's new start.
+	// The stored version and trusted time no longer bound it, and applying
+	// it sets trusted time to its issued_at.
+	Reset bool
 }
 
 // Verify runs the checks of a new manifest in a fixed order and stops at the
@@ -54,6 +61,7 @@ func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
 		{"size", (*verification).size},
 		{"signature", (*verification).signature},
 		{"format", (*verification).format},
+		{"time", (*verification).time},
 		{"expiry", (*verification).expiry},
 		{"version", (*verification).version},
 	}
@@ -63,7 +71,7 @@ func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
 			return nil, err
 		}
 	}
-	return &Verified{Manifest: v.m, Sum: Sum(manifest), Unchanged: v.unchanged}, nil
+	return &Verified{Manifest: v.m, Sum: Sum(manifest), Unchanged: v.unchanged, Reset: v.reset}, nil
 }
 
 type verification struct {
@@ -71,6 +79,7 @@ type verification struct {
 	trust     Trust
 	m         *Manifest
 	unchanged bool
+	reset     bool
 }
 
 func (v *verification) size() error {
@@ -102,20 +111,69 @@ func (v *verification) format() error {
 	return nil
 }
 
-func (v *verification) expiry() error {
-	if v.trust.Now.IsZero() {
+// time bounds how far the manifest may move the screen's trusted time:
+// against the screen's clock when that is plausible, else against the
+// previous version's issue. A reset (a later epoch) is bounded by a
+// plausible clock only: it is the way back from a bad issue.
+func (v *verification) time() error {
+	t := &v.trust
+	if t.Now.IsZero() {
 		// A caller that forgot the trusted time must not make every
 		// manifest, however old, look fresh: fall back to the clock.
-		v.trust.Now = time.Now()
+		t.Now = time.Now()
 	}
-	if !v.trust.Now.Before(v.m.Expires) {
+	if t.Clock.IsZero() {
+		t.Clock = t.Now
+	}
+	v.reset = t.Version > 0 && v.m.Epoch > t.Epoch
+	issued := v.m.IssuedAt
+	switch {
+	case PlausibleClock(t.Clock):
+		if ahead := issued.Sub(t.Clock); ahead > MaxClockSkew {
+			return fmt.Errorf("%w: version %d was issued at %s, %s ahead of this screen's clock %s (the publisher's clock is wrong, or this screen's)",
+				ErrFuture, v.m.Version, issued.Format(time.RFC3339), days(ahead), t.Clock.UTC().Format(time.RFC3339))
+		}
+	case t.Version > 0 && !v.reset:
+		if ahead := issued.Sub(t.Now); ahead > MaxIssueStep {
+			return fmt.Errorf("%w: version %d was issued at %s, %s after the last applied issue %s, and this screen's clock (%s) is too wrong to tell; set the clock",
+				ErrFuture, v.m.Version, issued.Format(time.RFC3339), days(ahead), t.Now.UTC().Format(time.RFC3339), t.Clock.UTC().Format(time.RFC3339))
+		}
+	}
+	return nil
+}
+
+// days words a long duration for an error message.
+func days(d time.Duration) string {
+	if d < 72*time.Hour {
+		return d.Round(time.Minute).String()
+	}
+	return fmt.Sprintf("%d days", int(d.Hours()/24))
+}
+
+func (v *verification) expiry() error {
+	now := v.trust.Now
+	if v.reset {
+		// The stored trusted time may be the very mistake the reset
+		// undoes (an issue from 2036): only the clock can judge it.
+		now = v.trust.Clock
+		if !PlausibleClock(now) {
+			now = v.m.IssuedAt
+		}
+	}
+	if !now.Before(v.m.Expires) {
 		return fmt.Errorf("%w: version %d expired at %s (trusted time %s)", ErrExpired,
-			v.m.Version, v.m.Expires.Format(time.RFC3339), v.trust.Now.Format(time.RFC3339))
+			v.m.Version, v.m.Expires.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
 }
 
 func (v *verification) version() error {
+	switch {
+	case v.m.Epoch < v.trust.Epoch:
+		return fmt.Errorf("%w: manifest epoch %d is older than stored %d", ErrRollback, v.m.Epoch, v.trust.Epoch)
+	case v.reset:
+		return nil // a new epoch starts its versions again
+	}
 	switch {
 	case v.m.Version < v.trust.Version:
 		return fmt.Errorf("%w: manifest version %d is older than stored %d", ErrRollback, v.m.Version, v.trust.Version)
@@ -149,8 +207,10 @@ func (m *Manifest) check() error {
 		return fmt.Errorf("format %q, want %q", m.Format, ManifestFormat)
 	case !ValidID(m.FeedID):
 		return fmt.Errorf("feed_id %q is not a valid id", m.FeedID)
-	case m.Version < 1:
-		return fmt.Errorf("version %d is not positive", m.Version)
+	case m.Version < 1 || m.Version > MaxVersion:
+		return fmt.Errorf("version %d is outside 1..%d", m.Version, MaxVersion)
+	case m.Epoch < 0 || m.Epoch > MaxVersion:
+		return fmt.Errorf("epoch %d is outside 0..%d", m.Epoch, MaxVersion)
 	case m.IssuedAt.IsZero() || !m.Expires.After(m.IssuedAt):
 		return fmt.Errorf("expires %s is not after issued_at %s", m.Expires, m.IssuedAt)
 	case len(m.Items) > MaxItems:

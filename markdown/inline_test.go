@@ -29,3 +29,12 @@ func TestInlines(t *testing.T) {
 		}
 	}
 }
+
+// A backslash escape shows the character it escapes, as Markdown means.
+func TestInlinesUnescape(t *testing.T) {
+	src := []byte(`a \[b\] \*c\* d`)
+	doc := goldmark.New().Parser().Parse(text.NewReader(src))
+	if got := Inlines(doc.FirstChild(), src); len(got) != 1 || got[0].Text != "a [b] *c* d" {
+		t.Errorf("Inlines = %+v, want the text without the escapes", got)
+	}
+}

@@ -57,6 +57,7 @@ func Certificate(w io.Writer, r proof.Report, fingerprint string) error {
 		{"开屏时段", clip(hours, 40) + "（此时段以外不计入缺口）"},
 		{"统计范围", periodOf(r)},
 		{"公告数量", fmt.Sprintf("%d 条", len(r.Notices))},
+		{"记录链头", headText(r.Head)},
 	} {
 		d.paragraph([]run{{text: m[0] + "：", bold: true}, {text: m[1]}}, marginX, contentW, "")
 	}
@@ -98,7 +99,7 @@ func Certificate(w io.Writer, r proof.Report, fingerprint string) error {
 		d.y += 2
 		for _, p := range []string{
 			"说明：覆盖天数指公示期内已结束、且计入的缺口合计少于 5 分钟的天数；展示时长为公告在屏上轮播或可供查阅（屏幕开启时）的累计时间。结论“达标”表示公示期已满且每天均覆盖，“进行中”表示尚未发现缺口、公示期未满，“未达标”表示已有一天以上存在缺口。",
-			"本证明由屏幕根据其展示日志生成，日志逐条以哈希链相连，并由本屏设备密钥签名。纸质证明本身不含签名，可验证的证据以同时导出的 JSON 文件为准：gongkai report --verify 文件.json --device device.pub，并核对上列设备密钥指纹。",
+			"本证明由屏幕根据其展示日志生成，日志逐条以哈希链相连，并由本屏设备密钥签名。纸质证明本身不含签名，可验证的证据以同时导出的 JSON 文件为准：gongkai report --verify 文件.json --device device.pub --anchor 条号:校验码；记录链头应与镇监控平台收到的一致。",
 		} {
 			d.paragraph([]run{{text: p}}, marginX, contentW, "")
 			d.y += 1.5
@@ -108,6 +109,15 @@ func Certificate(w io.Writer, r proof.Report, fingerprint string) error {
 		d.paragraph([]run{{text: "经办人（签字）：____________　　单位（盖章）：____________　　日期：____________"}}, marginX, contentW, "")
 	}
 	return d.finish(w)
+}
+
+// headText is the chain head a certificate prints, for comparing with the
+// monitor's receipt (proof/FORMAT.md).
+func headText(h *proof.HeadRef) string {
+	if h == nil || h.Seq == 0 {
+		return "（无记录）"
+	}
+	return fmt.Sprintf("第 %d 条　校验码 %s", h.Seq, h.Code)
 }
 
 // ExportAndCertificate is log's signed JSON export (proof.Log.Export)

@@ -23,10 +23,11 @@ const MaxExportSize = 64 << 20
 // Report is the computed proof of display, as `gongkai report --json`
 // prints it and an export carries it.
 type Report struct {
-	Device    string         `json:"device"`    // fingerprint of the device key
-	Generated string         `json:"generated"` // RFC 3339
-	Timezone  string         `json:"timezone"`  // of the feed: days are its days
-	OnHours   string         `json:"on_hours"`  // "HH:MM-HH:MM", "" for always on
+	Device    string         `json:"device"`         // fingerprint of the device key
+	Generated string         `json:"generated"`      // RFC 3339
+	Timezone  string         `json:"timezone"`       // of the feed: days are its days
+	OnHours   string         `json:"on_hours"`       // "HH:MM-HH:MM", "" for always on
+	Head      *HeadRef       `json:"head,omitempty"` // the chain head the report was made from (anchor.go)
 	Notices   []NoticeReport `json:"notices"`
 }
 
@@ -247,6 +248,7 @@ type Verified struct {
 	Summaries int
 	Entries   int
 	Head      Head
+	chain     Records // for CheckAnchor and Extends (anchor.go)
 }
 
 // ErrAltered: the export does not verify. Its message says where.
@@ -288,6 +290,7 @@ func VerifyExport(data []byte, pinned ed25519.PublicKey) (*Verified, error) {
 		lastSeq  uint64
 		lastHash Hash
 		started  bool
+		chain    = Records{Head: head}
 	)
 	for i, sj := range x.Summaries {
 		s, err := sj.decode()
@@ -306,6 +309,7 @@ func VerifyExport(data []byte, pinned ed25519.PublicKey) (*Verified, error) {
 			return nil, fmt.Errorf("%w: summary of %s starts the chain with a prev hash", ErrAltered, s.Day)
 		}
 		started, lastSeq, lastHash = true, s.LastSeq, s.LastHash
+		chain.Summaries = append(chain.Summaries, s)
 	}
 	for _, ej := range x.Entries {
 		e, stated, err := ej.decode()
@@ -323,6 +327,7 @@ func VerifyExport(data []byte, pinned ed25519.PublicKey) (*Verified, error) {
 			return nil, fmt.Errorf("%w: entry %d hash does not match", ErrAltered, e.Seq)
 		}
 		started, lastSeq, lastHash = true, e.Seq, stated
+		chain.Entries = append(chain.Entries, e)
 	}
 	if lastSeq != head.Seq || lastHash != head.Hash {
 		return nil, fmt.Errorf("%w: chain ends at entry %d, the signed head is entry %d", ErrAltered, lastSeq, head.Seq)
@@ -336,7 +341,7 @@ func VerifyExport(data []byte, pinned ed25519.PublicKey) (*Verified, error) {
 	if err != nil || len(sig) != ed25519.SignatureSize || !ed25519.Verify(pub, reportMessage(head.Hash, compact.Bytes()), sig) {
 		return nil, fmt.Errorf("%w: report signature does not verify", ErrAltered)
 	}
-	v := &Verified{Device: pub, Summaries: len(x.Summaries), Entries: len(x.Entries), Head: head}
+	v := &Verified{Device: pub, Summaries: len(x.Summaries), Entries: len(x.Entries), Head: head, chain: chain}
 	if err := json.Unmarshal(compact.Bytes(), &v.Report); err != nil {
 		return nil, fmt.Errorf("export unreadable: report: %v", err)
 	}

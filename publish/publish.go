@@ -1,7 +1,9 @@
 package publish
 
 import (
+	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -23,11 +25,26 @@ type Options struct {
 	Key    ed25519.PrivateKey
 	Expiry time.Duration // DefaultExpiry when zero
 	Now    time.Time     // time.Now() when zero
+	// Reset starts a new epoch at version 1, whatever the last
+	// publication's version and issue time: the key-holder's way back from
+	// a publication issued by a wrong clock or at the top of the version
+	// range (see "Time and versions" in feed/FORMAT.md).
+	Reset bool
 }
+
+// clockSlack is how far a clock may step back (an NTP correction, two
+// publications in one second) before it counts as earlier than the last
+// publication: the new issue is then placed a second after the last.
+const clockSlack = time.Minute
+
+// ErrClock is the error of a publication refused because this computer's
+// clock cannot be right.
+var ErrClock = errors.New("publish: this computer's clock is wrong")
 
 // Result says what a publication wrote.
 type Result struct {
 	Version     int64
+	Epoch       int64
 	Items       int
 	Attachments int
 	NewObjects  int
@@ -54,28 +71,19 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 	// The manifest carries whole seconds: compare in whole seconds, or a
 	// clock a fraction of a second past the last issue would repeat it.
 	opt.Now = opt.Now.UTC().Truncate(time.Second)
-	prev, err := previousManifest(out)
-	if err != nil {
-		return nil, err
+	if !feed.PlausibleClock(opt.Now) {
+		return nil, fmt.Errorf("%w: it says %s, before %s; set the date and time, then publish again",
+			ErrClock, opt.Now.Format(time.RFC3339), feed.ClockFloor.Format(time.DateOnly))
 	}
-	if prev != nil && prev.FeedID != src.Feed.ID {
-		return nil, fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, prev.FeedID, src.Feed.ID)
-	}
-	objects := map[string][]byte{} // sha256 -> bytes still to be written
 	m := &feed.Manifest{
 		FeedID: src.Feed.ID, Title: src.Feed.Title, Version: 1, Timezone: src.Feed.Timezone,
 		Categories: src.Feed.Categories, Locations: src.Feed.Locations,
 		IssuedAt: opt.Now, Expires: opt.Now.Add(opt.Expiry),
 	}
-	if prev != nil {
-		m.Version = prev.Version + 1
-		// A publisher clock behind the last issue must not make time run
-		// backwards for screens that already saw the later issued_at.
-		if !m.IssuedAt.After(prev.IssuedAt) {
-			m.IssuedAt = prev.IssuedAt.Add(time.Second)
-			m.Expires = m.IssuedAt.Add(opt.Expiry)
-		}
+	if err := sequence(m, out, opt); err != nil {
+		return nil, err
 	}
+	objects := map[string][]byte{} // sha256 -> bytes still to be written
 	for _, si := range src.Items {
 		it := si.Item
 		it.Attachments = append([]feed.Attachment(nil), si.Item.Attachments...)
@@ -83,6 +91,15 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 			data, err := readCapped(path, MaxAttachment)
 			if err != nil {
 				return nil, &SourceError{File: si.Path, Msg: fmt.Sprintf("attachment %q: %v", it.Attachments[i].Name, err)}
+			}
+			if feed.ImageTypes[it.Attachments[i].Type] {
+				// Every screen reads the size a picture declares before
+				// decoding it; one it would refuse is refused here, where
+				// the clerk can scale it down.
+				if _, err := feed.CheckImage(bytes.NewReader(data)); errors.Is(err, feed.ErrImageTooLarge) {
+					return nil, &SourceError{File: si.Path, Line: si.line("attachments"),
+						Msg: fmt.Sprintf("attachment %q: %v; scale it down (8000×5000 is plenty for a map)", it.Attachments[i].Name, err)}
+				}
 			}
 			sum := feed.Sum(data)
 			it.Attachments[i].Object = feed.Object{SHA256: sum, Size: int64(len(data))}
@@ -111,7 +128,7 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("publish: built feed fails verification: %w", err)
 	}
 
-	res := &Result{Version: m.Version, Items: len(m.Items), Attachments: len(m.Attachments), Manifest: feed.Sum(raw)}
+	res := &Result{Version: m.Version, Epoch: m.Epoch, Items: len(m.Items), Attachments: len(m.Attachments), Manifest: feed.Sum(raw)}
 	for sum, data := range objects {
 		wrote, err := writeObject(out, sum, data)
 		if err != nil {
@@ -130,7 +147,64 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 	return res, nil
 }
 
-func previousManifest(out string) (*feed.Manifest, error) {
+// sequence sets m's epoch, version and issue time from the last
+// publication in out. It refuses to sign when this computer's clock is
+// earlier than that publication, or further after it than a screen with a
+// wrong clock accepts (feed.MaxIssueStep), and at the end of the version
+// range: each of those needs a person to decide, and --reset is theirs.
+func sequence(m *feed.Manifest, out string, opt Options) error {
+	raw, err := previousManifest(out)
+	if err != nil || raw == nil {
+		return err
+	}
+	prev, perr := feed.ParseManifest(raw)
+	if opt.Reset {
+		// A reset must get past what it resets (a version above the
+		// range is exactly what it is for), so only the feed id and the
+		// epoch are read, leniently.
+		var last struct {
+			FeedID string `json:"feed_id"`
+			Epoch  int64  `json:"epoch"`
+		}
+		if err := json.Unmarshal(raw, &last); err != nil {
+			return fmt.Errorf("publish: previous manifest in %s is unreadable (%v); move it away to start a new feed", out, err)
+		}
+		if last.FeedID != m.FeedID {
+			return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, last.FeedID, m.FeedID)
+		}
+		if last.Epoch < 0 || last.Epoch >= feed.MaxVersion {
+			return fmt.Errorf("publish: previous manifest in %s has epoch %d, outside the range; move it away to start a new feed", out, last.Epoch)
+		}
+		m.Epoch, m.Version = last.Epoch+1, 1
+		return nil
+	}
+	if perr != nil {
+		return fmt.Errorf("publish: previous manifest in %s is unreadable (%w); if it is a mistake of an earlier publication, publish with --reset", out, perr)
+	}
+	if prev.FeedID != m.FeedID {
+		return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, prev.FeedID, m.FeedID)
+	}
+	switch now := m.IssuedAt; {
+	case now.Before(prev.IssuedAt.Add(-clockSlack)):
+		return fmt.Errorf("%w: it says %s, earlier than the last publication (version %d, %s); set the clock right and publish again, or, if the last publication's date was the mistake, publish with --reset",
+			ErrClock, now.Format(time.RFC3339), prev.Version, prev.IssuedAt.Format(time.RFC3339))
+	case now.Sub(prev.IssuedAt) > feed.MaxIssueStep:
+		return fmt.Errorf("%w: it says %s, %d days after the last publication (version %d, %s), more than screens with a wrong clock accept; if the clock is right, publish with --reset",
+			ErrClock, now.Format(time.RFC3339), int(now.Sub(prev.IssuedAt).Hours()/24), prev.Version, prev.IssuedAt.Format(time.RFC3339))
+	case prev.Version >= feed.MaxVersion:
+		return fmt.Errorf("publish: the last publication has version %d, the largest there is; publish with --reset to start again at 1", prev.Version)
+	}
+	m.Epoch, m.Version = prev.Epoch, prev.Version+1
+	if !m.IssuedAt.After(prev.IssuedAt) {
+		// Two publications in one second: the second must still be later.
+		m.IssuedAt = prev.IssuedAt.Add(time.Second)
+		m.Expires = m.IssuedAt.Add(opt.Expiry)
+	}
+	return nil
+}
+
+// previousManifest reads the bytes of the manifest in out, nil if none.
+func previousManifest(out string) ([]byte, error) {
 	f, err := os.Open(filepath.Join(out, feed.ManifestFile))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -143,11 +217,7 @@ func previousManifest(out string) (*feed.Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
-	m, err := feed.ParseManifest(raw)
-	if err != nil {
-		return nil, fmt.Errorf("publish: previous manifest in %s is unreadable (%w); move it away to start a new feed", out, err)
-	}
-	return m, nil
+	return raw, nil
 }
 
 // writeObject stores an object unless an intact copy is already there.

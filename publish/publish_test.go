@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"crypto/ed25519"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -196,18 +197,27 @@ func TestPublishExpiry(t *testing.T) {
 	}
 }
 
-func TestPublishClockBehind(t *testing.T) {
+// A second publication takes its time from this computer's clock. A clock
+// earlier than the last publication, far after it, or before this program
+// existed is refused, and nothing is written: a wrong clock must not reach
+// the screens. A step back of seconds (an NTP correction) is absorbed.
+func TestPublishClock(t *testing.T) {
 	priv := testKey(1)
 	pub := priv.Public().(ed25519.PublicKey)
 	for _, tc := range []struct {
 		name   string
 		second time.Time
+		says   string // "": accepted
 	}{
-		{"a year behind", testNow.Add(-365 * 24 * time.Hour)},
-		{"1970", time.Unix(0, 0)},
-		{"same instant", testNow},
-		{"same second, later fraction", testNow.Add(500 * time.Millisecond)},
-		{"a fraction behind", testNow.Add(-time.Millisecond)},
+		{"same instant", testNow, ""},
+		{"same second, later fraction", testNow.Add(500 * time.Millisecond), ""},
+		{"a fraction behind", testNow.Add(-time.Millisecond), ""},
+		{"ten seconds behind", testNow.Add(-10 * time.Second), ""},
+		{"a month later", testNow.AddDate(0, 1, 0), ""},
+		{"an hour behind", testNow.Add(-time.Hour), "earlier than the last publication"},
+		{"a year behind", testNow.AddDate(-1, 0, 0), "before 2026-01-01"},
+		{"1970", time.Unix(0, 0), "before 2026-01-01"},
+		{"ten years ahead", testNow.AddDate(10, 0, 0), "days after the last publication"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			src, out := t.TempDir(), t.TempDir()
@@ -216,12 +226,21 @@ func TestPublishClockBehind(t *testing.T) {
 				t.Fatal(err)
 			}
 			v1, _, _ := screenRead(t, out, pub, feed.Trust{Now: testNow})
-			if _, err := build(src, out, Options{Key: priv, Now: tc.second}); err != nil {
+			before := snapshot(t, out)
+			_, err := build(src, out, Options{Key: priv, Now: tc.second})
+			if tc.says != "" {
+				if !errors.Is(err, ErrClock) || !strings.Contains(err.Error(), tc.says) {
+					t.Fatalf("publish with the clock at %s: %v, want ErrClock saying %q", tc.second, err, tc.says)
+				}
+				sameSnapshot(t, before, snapshot(t, out))
+				return
+			}
+			if err != nil {
 				t.Fatal(err)
 			}
 			// The screen's trusted time is the first issue; the new
 			// version must be later and valid at that time.
-			v2, _, _ := screenRead(t, out, pub, feed.Trust{Now: v1.IssuedAt, FeedID: v1.FeedID, Version: v1.Version, Sum: v1.Sum})
+			v2, _, _ := screenRead(t, out, pub, feed.Trust{Now: v1.IssuedAt, Clock: tc.second, FeedID: v1.FeedID, Version: v1.Version, Sum: v1.Sum})
 			if !v2.IssuedAt.After(v1.IssuedAt) {
 				t.Errorf("second issued_at %v is not after the first %v", v2.IssuedAt, v1.IssuedAt)
 			}
@@ -229,6 +248,72 @@ func TestPublishClockBehind(t *testing.T) {
 				t.Errorf("expires - issued_at = %v", got)
 			}
 		})
+	}
+}
+
+// The key-holder's way back: a publication issued by a clock ten years
+// ahead (or at the top of the version range) blocks the next ordinary one;
+// --reset starts a new epoch at version 1 with the right time, which a
+// screen that took the bad one accepts.
+func TestPublishReset(t *testing.T) {
+	priv := testKey(1)
+	pub := priv.Public().(ed25519.PublicKey)
+	src, out := t.TempDir(), t.TempDir()
+	writeSource(t, src, landLines)
+	future := testNow.AddDate(10, 0, 0)
+	if _, err := build(src, out, Options{Key: priv, Now: future}); err != nil {
+		t.Fatal(err)
+	}
+	bad, _, _ := screenRead(t, out, pub, feed.Trust{Now: future})
+	if _, err := build(src, out, Options{Key: priv, Now: testNow}); !errors.Is(err, ErrClock) || !strings.Contains(err.Error(), "--reset") {
+		t.Fatalf("publish after a publication from the future: %v, want ErrClock pointing to --reset", err)
+	}
+	res, err := build(src, out, Options{Key: priv, Now: testNow, Reset: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A screen that took the bad publication: trusted time ten years ahead.
+	v, _, _ := screenRead(t, out, pub, feed.Trust{Now: future, Clock: testNow, FeedID: bad.FeedID, Version: bad.Version, Sum: bad.Sum})
+	if res.Version != 1 || v.Epoch != 1 || !v.Reset || !v.IssuedAt.Equal(testNow) {
+		t.Errorf("reset: version %d, epoch %d, reset %v, issued %s", res.Version, v.Epoch, v.Reset, v.IssuedAt)
+	}
+	// Ordinary publications follow in the new epoch.
+	if res, err := build(src, out, Options{Key: priv, Now: testNow.Add(time.Hour)}); err != nil || res.Version != 2 {
+		t.Fatalf("after the reset: %+v, %v", res, err)
+	}
+	if v2, _, _ := screenRead(t, out, pub, feed.Trust{Now: testNow, FeedID: v.FeedID, Epoch: 1, Version: 1, Sum: v.Sum}); v2.Epoch != 1 || v2.Version != 2 {
+		t.Errorf("after the reset: epoch %d version %d", v2.Epoch, v2.Version)
+	}
+}
+
+// A version at the top of the range (signed by hand, or by an older
+// publisher) cannot be followed by version + 1: publish says so instead of
+// overflowing, and --reset gets past it.
+func TestPublishVersionOverflow(t *testing.T) {
+	priv := testKey(1)
+	src, out := t.TempDir(), t.TempDir()
+	writeSource(t, src, landLines)
+	if _, err := build(src, out, Options{Key: priv, Now: testNow}); err != nil {
+		t.Fatal(err)
+	}
+	for _, version := range []string{"9007199254740991", "9223372036854775807"} {
+		path := filepath.Join(out, feed.ManifestFile)
+		raw, _ := os.ReadFile(path)
+		raw = regexp.MustCompile(`"version":[0-9]+`).ReplaceAll(raw, []byte(`"version":`+version))
+		if err := os.WriteFile(path, raw, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := build(src, out, Options{Key: priv, Now: testNow.Add(time.Hour)})
+		if err == nil || !strings.Contains(err.Error(), "--reset") {
+			t.Errorf("publish after version %s: %v, want a refusal pointing to --reset", version, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "-9223372036854775808") {
+			t.Errorf("version overflowed: %v", err)
+		}
+		res, err := build(src, out, Options{Key: priv, Now: testNow.Add(time.Hour), Reset: true})
+		if err != nil || res.Version != 1 {
+			t.Errorf("reset after version %s: %+v, %v", version, res, err)
+		}
 	}
 }
 

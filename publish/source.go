@@ -22,6 +22,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"gongkai/feed"
+	"gongkai/markdown"
 )
 
 // Source limits: generous for a clerk, small enough that a mistake (a video
@@ -188,6 +189,21 @@ func (src *Source) readFeedConfig() error {
 	if src.timezone, err = time.LoadLocation(fc.Timezone); err != nil {
 		return fail("timezone", fmt.Sprintf("timezone %q is unknown", fc.Timezone))
 	}
+	for _, f := range []struct{ key, val string }{{"title", fc.Title}} {
+		if strings.IndexFunc(f.val, feed.Unprintable) >= 0 {
+			return fail(f.key, f.key+" holds a control character; remove it")
+		}
+	}
+	for _, c := range fc.Categories {
+		if strings.IndexFunc(c.Name, feed.Unprintable) >= 0 {
+			return fail("categories", fmt.Sprintf("category %q: the name holds a control character; remove it", c.ID))
+		}
+	}
+	for _, p := range fc.Locations {
+		if strings.IndexFunc(p.Name, feed.Unprintable) >= 0 {
+			return fail("locations", fmt.Sprintf("location %q: the name holds a control character; remove it", p.Code))
+		}
+	}
 	src.categories = map[string]bool{}
 	for _, c := range fc.Categories {
 		if !feed.ValidID(c.ID) || strings.TrimSpace(c.Name) == "" || src.categories[c.ID] {
@@ -226,8 +242,9 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, fail(1, "front matter is not closed by a '---' line")
 	}
 	fmBytes := data[first : first+loc[0]]
-	body := string(data[first+loc[1]:])
-	body = strings.TrimLeft(body, "\r\n")
+	rest := bytes.TrimLeft(data[first+loc[1]:], "\r\n")
+	body := string(rest)
+	bodyLine := 1 + bytes.Count(data[:len(data)-len(rest)], []byte("\n")) // file line of the body's first line
 
 	if n := loneCR(fmBytes); n > 0 {
 		return nil, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
@@ -276,6 +293,12 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		key, _, _ := strings.Cut(err.Error(), " ")
 		return nil, fail(line(key), "%v", err)
 	}
+	if err := checkText(&it, func(key, format string, args ...any) error { return fail(line(key), format, args...) }); err != nil {
+		return nil, err
+	}
+	if p := markdown.Check(it.Body, 1); len(p) > 0 {
+		return nil, fail(bodyLine+p[0].Line-1, "%s", p[0].Msg)
+	}
 	// Attachments get their hashes when they are read, after the whole folder is checked.
 	for _, a := range fm.Attachments {
 		if strings.TrimSpace(a) == "" {
@@ -284,6 +307,25 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: a})
 	}
 	return &SourceItem{Path: name, Item: it, keyLine: line}, nil
+}
+
+// checkText refuses what a screen could not show as the clerk meant it:
+// a title over markdown.MaxTitle characters, and control characters in
+// any one-line field (they reach terminals through `gongkai list`, and an
+// escape sequence there moves the cursor or retitles the window).
+func checkText(it *feed.Item, fail func(key, format string, args ...any) error) error {
+	if n := utf8.RuneCountInString(it.Title); n > markdown.MaxTitle {
+		return fail("title", "title is %d characters, over the %d a screen shows; shorten it (the details go in the text)", n, markdown.MaxTitle)
+	}
+	for _, f := range []struct{ key, val string }{
+		{"title", it.Title}, {"agency", it.Agency}, {"doc_no", it.DocNo}, {"url", it.URL}, {"contact", it.Contact}, {"withdrawn", it.Withdrawn},
+	} {
+		if i := strings.IndexFunc(f.val, feed.Unprintable); i >= 0 {
+			r, _ := utf8.DecodeRuneInString(f.val[i:])
+			return fail(f.key, "%s holds the control character %U; remove it (it often comes from copying text out of another program)", f.key, r)
+		}
+	}
+	return nil
 }
 
 func locationsOf(v any) ([]string, error) {

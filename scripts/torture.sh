@@ -57,7 +57,27 @@ run faults "$logs/faults.log" -run 'TestHTTP' ./sync/
 # 4. disk full, read-only, clock jumps
 run faults2 "$logs/reliability.log" ./reliability/
 
-# 5. fuzzing
+# 5. signed but wrong, content, images, slow servers, outside text,
+# damaged stores and attachments, forged proof (issue 22)
+hardening_rows=(
+	"signed but wrong: an issue years ahead of the clock (good or 1970), a version beyond the range, publish refusing a wrong clock, the key-holder's reset|reliability feed publish|TestClockFromTheFuture|TestVersionOverflow|TestVerifyBoundsTimeAndVersion|TestEncodeManifestRefusesOverflow|TestPublishClock|TestPublishReset|TestPublishVersionOverflow|TestApplyResetEpoch"
+	"content that took the UI down: 20,000- and 100,000-character titles, 50,000 characters without punctuation, 30,000 of English, 50,000 [ then ], 10,000 columns: refused at publish, drawn cut on the screen, the watchdog fed (real window under Xvfb)|smoke ui publish markdown|TestHostileNoticesKeepTheWatchdogFed|TestHostileNoticesAreDrawnCut|TestMarkdownBlocksAreBounded|TestShownTitle|TestPublishRefusesWhatScreensCannotShow|TestCheck|TestInlinesUnescape"
+	"picture bombs (PNG 60000², JPEG 65000², GIF 65535²): refused at publish, refused by the picture view in a real process under a 4 GiB address-space limit|cli feed|TestImageBombUnderMemoryLimit|TestCheckImageRefusesBombs|TestCheckImageAcceptsPictures"
+	"slow retrieval: nginx at 1 byte a second, a run past its deadline (content kept, resumed)|sync|TestHTTPSlowRetrievalIsCut|TestRunDeadlineKeepsWhatArrived"
+	"outside text: escape sequences and 5 KB in a server's status line, control characters in titles, in real sync/status/list output|sync cli store feed|TestHTTPHostileStatusLine|TestOutsideTextIsPrintedInert|TestRecordAttemptKeepsOnePrintableLine|TestPrintable"
+	"wrong words: 304 with nothing cached, an empty store.db|sync store cli|TestHTTP304WithNothingCached|TestEmptyDatabaseIsDamaged|TestEmptyDatabaseIsReported"
+	"damaged attachments (deleted, cut short, altered) repaired by an unchanged sync and by a new version, status says so|sync store cli|TestSyncRepairsDamagedAttachments|TestSyncRepairFromASourceWithoutTheObject|TestBlobSound|TestSyncSaysItRepaired"
+	"forged proof: a chain re-signed with device.key caught by an anchor and by the monitor's rule; what a forger can and cannot do|proof cli|TestForgerCanResignTheChain|TestAnchorCatchesARewrittenChain|TestExtendsCatchesARewrittenChain|TestDeviceKeyIsPrivateToItsUser|TestParseAnchor|TestForgedProofNeedsTheAnchor"
+)
+for i in "${!hardening_rows[@]}"; do
+	IFS='|' read -r -a f <<<"${hardening_rows[$i]}"
+	re="^($(IFS='|'; echo "${f[*]:2}"))\$"
+	pkgs=()
+	for p in ${f[1]}; do pkgs+=("./$p/"); done
+	run "hardening-$i" "$logs/hardening-$i.log" -timeout 30m -run "$re" "${pkgs[@]}"
+done
+
+# 6. fuzzing
 : >"$logs/fuzz.tsv"
 for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
@@ -107,6 +127,12 @@ fresh=$(sed -n '/^## Fresh machine/,$p' "$OUT" 2>/dev/null || true)
 	echo "| attack corpus: tampered objects and manifests, wrong key, other feed, expired, rollback, fork (freeze/mix-and-match), oversized metadata, endless data, missing objects, symlinks/FIFOs/directories, hostile bundles, cancelled runs | $((ap + af)) | $ap refused, store unchanged | all refused | $(verdict "$af") | sync TestAttacksLeaveTheStoreUnchanged, TestHostileBundlesAreRefused, TestBundleObjectContentVerified, TestCancelledRunChangesNothing, TestFolder… |"
 	echo "| malformed and hostile metadata at the verifier: every byte altered, signed-but-malformed manifests, oversized manifest, malformed keys, endless and malformed objects | $((vp + vf)) | $vp refused | all refused | $(verdict "$vf") | feed TestVerifyRejects, TestVerifyEveryByteAltered, TestVerifySignedButMalformed, TestParseManifestTooLarge, TestParseKeyMalformed, TestObjectReader… |"
 	echo "| server faults: resets mid-object, stalls, 500s, wrong lengths, 200 for a range, Retry-After, unreachable; nginx | $((sp + sf)) | $sp converged or gave up cleanly; extra bytes re-fetched | all converge | $(verdict "$sf") | sync TestHTTP… |"
+	for i in "${!hardening_rows[@]}"; do
+		IFS='|' read -r -a f <<<"${hardening_rows[$i]}"
+		read -r hp hf < <(count "$logs/hardening-$i.log")
+		tests=$(printf '%s, ' "${f[@]:2}")
+		echo "| ${f[0]} | $((hp + hf)) | $hp passed | all refused or survived, content still shown | $(verdict "$hf") | ${f[1]}: ${tests%, } |"
+	done
 	for tst in TestDiskFull TestReadOnlyDataDir TestClockJumps; do
 		res=$(grep -E "^--- (PASS|FAIL|SKIP): $tst " "$logs/reliability.log" | awk '{ print $2 }' | tr -d :)
 		note=$(grep -A1 -E "^=== RUN   $tst\$" "$logs/reliability.log" | grep -o 'reliability_test.go:[0-9]*: .*' | head -1 | cut -d' ' -f2- | sed -E 's#/tmp/Test[^ :]*/##g' | cut -c1-140 | sed 's/|/\\|/g')

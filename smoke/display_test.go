@@ -54,16 +54,9 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 	if _, err := demo.Install(context.Background(), data, nil); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(data)
-	if err != nil {
-		t.Fatal(err)
-	}
 	// The file keeps mode = "touch": --mode display below must be what the
 	// log records (shown, not available).
-	cfg.Dwell = config.Duration{Duration: 2 * time.Second}
-	if err := config.Save(data, cfg); err != nil {
-		t.Fatal(err)
-	}
+	setDwell(t, data, 2*time.Second)
 	var listed []struct {
 		ID string `json:"id"`
 	}
@@ -73,15 +66,8 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 	}
 
 	var out lockedBuffer
-	kiosk := exec.Command(bin, "kiosk", "--data", data, "--mode", "display")
-	kiosk.Env = append(os.Environ(), "DISPLAY="+display, "LANG=zh_CN.UTF-8")
-	kiosk.Stdout, kiosk.Stderr = &out, &out
 	start := time.Now()
-	if err := kiosk.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- kiosk.Wait() }()
+	kiosk, exited := startKiosk(t, bin, []string{"DISPLAY=" + display}, &out, "kiosk", "--data", data, "--mode", "display")
 	select {
 	case err := <-exited:
 		t.Fatalf("the kiosk exited after %s: %v\n%s", time.Since(start).Round(time.Second), err, out.String())
@@ -197,5 +183,18 @@ func gongkaiJSON(t *testing.T, bin string, v any, args ...string) {
 	t.Helper()
 	if err := json.Unmarshal(gongkai(t, bin, args...), v); err != nil {
 		t.Fatalf("gongkai %v: %v", args, err)
+	}
+}
+
+// setDwell sets the display's time per slide in the screen's config.
+func setDwell(t *testing.T, data string, d time.Duration) {
+	t.Helper()
+	cfg, err := config.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Dwell = config.Duration{Duration: d}
+	if err := config.Save(data, cfg); err != nil {
+		t.Fatal(err)
 	}
 }

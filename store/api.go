@@ -31,18 +31,21 @@ type State struct {
 	FeedID       string
 	Title        string
 	Version      int64
+	Epoch        int64  // of the applied manifest: key-holder resets so far
 	ManifestSum  string // SHA-256 hex of the applied manifest bytes
 	IssuedAt     time.Time
 	Expires      time.Time
 	Timezone     string
 	Categories   []feed.Category
 	Locations    []feed.Place
-	TrustedTime  time.Time // newest issued_at ever applied
+	TrustedTime  time.Time // newest issued_at applied since the last reset
 	LastSuccess  time.Time // last sync that ended updated or unchanged
 	LastAttempt  time.Time
-	LastError    string // "" after a success
-	Source       string // source of the last attempt
-	BytesFetched int64  // by the last attempt
+	LastError    string    // "" after a success
+	Source       string    // source of the last attempt
+	BytesFetched int64     // by the last attempt
+	LastRepair   time.Time `json:",omitzero"` // last sync that re-fetched damaged attachments
+	Repaired     int       `json:",omitzero"` // how many it re-fetched
 }
 
 // Summary is what a list shows of an item (no body).

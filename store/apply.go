@@ -59,10 +59,15 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		if st, err = readState(tx); err != nil {
 			return err
 		}
+		// A later epoch is a key-holder's reset (feed.Verified.Reset):
+		// its versions start again, and so does trusted time.
+		reset := st.Version > 0 && m.Epoch > st.Epoch
 		switch {
-		case m.Version < st.Version:
+		case m.Epoch < st.Epoch:
+			return fmt.Errorf("%w: stored epoch is %d", feed.ErrRollback, st.Epoch)
+		case !reset && m.Version < st.Version:
 			return fmt.Errorf("%w: stored version is %d", feed.ErrRollback, st.Version)
-		case m.Version == st.Version && sum != st.ManifestSum:
+		case !reset && m.Version == st.Version && sum != st.ManifestSum:
 			return fmt.Errorf("%w: stored manifest %.12s differs", feed.ErrFork, st.ManifestSum)
 		}
 		a := applier{tx: tx, s: s, m: m, pre: pre, keep: keep}
@@ -71,10 +76,11 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		}
 		old := st
 		st.FeedID, st.Title, st.Version, st.ManifestSum = m.FeedID, m.Title, m.Version, sum
+		st.Epoch = m.Epoch
 		st.IssuedAt, st.Expires, st.Timezone = m.IssuedAt, m.Expires, m.Timezone
 		st.Categories, st.Locations = m.Categories, m.Locations
 		st.TrustedTime = old.TrustedTime
-		if m.IssuedAt.After(st.TrustedTime) {
+		if reset || m.IssuedAt.After(st.TrustedTime) {
 			st.TrustedTime = m.IssuedAt
 		}
 		st.LastSuccess, st.LastAttempt, st.LastError = at, at, ""

@@ -3,13 +3,17 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
 	"os"
 	"path/filepath"
 
+	bolt "go.etcd.io/bbolt"
+
 	"gongkai/atomicfile"
+	"gongkai/feed"
 )
 
 // Attachments are content-addressed files: dir/blobs/<2 hex>/<sha256 hex>.
@@ -60,7 +64,81 @@ func (s *Store) PutBlob(sum string, r io.Reader) error {
 	if err := atomicfile.WriteFrom(p, hr, 0o644); err != nil {
 		return fmt.Errorf("store: put attachment %.12s: %w", sum, err)
 	}
+	if fi, err := os.Stat(p); err == nil {
+		s.blobVerified(sum, fi) // its bytes were hashed on the way in
+	}
 	return nil
+}
+
+// BlobSound reports whether attachment o is stored whole: the file is
+// there, has o's size and hashes to o's digest — what Check asks of it.
+// Hashing every attachment at every sync would read hundreds of megabytes
+// every few minutes, so a file this Store has hashed (or written) is
+// hashed again only when it is no longer the same file with the same size
+// and modification time: deleted, replaced, truncated or edited. Sync
+// re-fetches an attachment that is not sound.
+func (s *Store) BlobSound(o feed.Object) bool {
+	p := s.BlobPath(o.SHA256)
+	if p == "" {
+		return false
+	}
+	fi, err := os.Stat(p)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != o.Size {
+		return false
+	}
+	s.blobMu.Lock()
+	seen, ok := s.blobOK[o.SHA256]
+	s.blobMu.Unlock()
+	if ok && os.SameFile(seen, fi) && seen.ModTime().Equal(fi.ModTime()) && seen.Size() == fi.Size() {
+		return true
+	}
+	if s.checkBlob(o.SHA256, o.Size) != "" {
+		return false
+	}
+	s.blobVerified(o.SHA256, fi)
+	return true
+}
+
+// blobVerified remembers that the file fi holds the attachment sum.
+func (s *Store) blobVerified(sum string, fi os.FileInfo) {
+	s.blobMu.Lock()
+	defer s.blobMu.Unlock()
+	if s.blobOK == nil {
+		s.blobOK = map[string]os.FileInfo{}
+	}
+	s.blobOK[sum] = fi
+}
+
+// Attachments lists the attachment objects of the applied manifest (none
+// before the first Apply): what BlobSound should find whole.
+func (s *Store) Attachments() ([]feed.Object, error) {
+	s.mu.RLock()
+	sum := s.state.ManifestSum
+	s.mu.RUnlock()
+	s.blobMu.Lock()
+	if s.attsOf == sum {
+		defer s.blobMu.Unlock()
+		return s.atts, nil
+	}
+	s.blobMu.Unlock()
+	var atts struct {
+		Attachments []feed.Object `json:"attachments"`
+	}
+	err := s.view(func(tx *bolt.Tx) error {
+		raw := tx.Bucket(bucketMeta).Get(keyManifest)
+		if raw == nil {
+			return nil
+		}
+		// The bytes were verified when applied; only their list is wanted.
+		return json.Unmarshal(raw, &atts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: attachments of the applied manifest: %w", err)
+	}
+	s.blobMu.Lock()
+	s.atts, s.attsOf = atts.Attachments, sum
+	s.blobMu.Unlock()
+	return atts.Attachments, nil
 }
 
 // hashReader turns a clean end of r into an error when the bytes read were

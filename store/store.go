@@ -38,6 +38,11 @@ type Store struct {
 	subs  []chan struct{}
 	build sync.Mutex // one index build at a time
 	bg    sync.WaitGroup
+
+	blobMu sync.Mutex             // guards what follows
+	blobOK map[string]os.FileInfo // attachment files hashed sound, as they were then (BlobSound)
+	atts   []feed.Object          // attachments of the manifest with hash attsOf
+	attsOf string
 }
 
 // Open opens (creating if needed) the store in data directory dir: the
@@ -48,6 +53,13 @@ func Open(dir string, opt Options) (*Store, error) {
 		opt.Timeout = 5 * time.Second
 	}
 	path := filepath.Join(dir, dbFile)
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		// bbolt would quietly make a new database of an empty file, and the
+		// screen would go blank without a word. An empty store.db is a
+		// cut-off write (a power cut during creation, a full disk, a copy
+		// gone wrong): damage like any other, moved aside and rebuilt.
+		return nil, fmt.Errorf("store: open %s: %w: the file is empty", path, ErrDamaged)
+	}
 	if !opt.ReadOnly {
 		if err := os.MkdirAll(filepath.Join(dir, blobDir), 0o755); err != nil {
 			return nil, fmt.Errorf("store: open %s: %w", dir, err)
@@ -82,7 +94,7 @@ func Open(dir string, opt Options) (*Store, error) {
 // becomes an error (debug.SetPanicOnFault), so damage turns into ErrDamaged
 // and OpenOrReset can move the file aside.
 func probe(path string, opt Options) (err error) {
-	if st, err := os.Stat(path); err != nil || st.Size() == 0 {
+	if _, err := os.Stat(path); err != nil {
 		return nil // nothing there yet: bbolt creates it
 	}
 	ro := opt
@@ -362,24 +374,40 @@ func (s *Store) PlaceName(code string) string {
 // "unchanged" (a success), otherwise the reason it failed. Items are not
 // touched.
 func (s *Store) RecordAttempt(source string, at time.Time, fetched int64, err error) error {
+	return s.editState("record attempt", func(st *State) {
+		st.LastAttempt, st.Source, st.BytesFetched = at, source, fetched
+		if err != nil {
+			// The message may quote a server (its status line): one
+			// printable line, capped, before it is kept and shown.
+			st.LastError = feed.Printable(err.Error(), feed.MaxErrorText)
+		} else {
+			st.LastSuccess, st.LastError = at, ""
+		}
+	})
+}
+
+// RecordRepair notes that a sync re-fetched n attachments found damaged
+// (missing, cut short or altered), for status: a screen that mended
+// itself says so rather than "unchanged".
+func (s *Store) RecordRepair(at time.Time, n int) error {
+	return s.editState("record repair", func(st *State) { st.LastRepair, st.Repaired = at, n })
+}
+
+// editState changes the state record, and nothing else, in one transaction.
+func (s *Store) editState(what string, edit func(*State)) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	var st State
-	txErr := s.update(func(tx *bolt.Tx) error {
+	err := s.update(func(tx *bolt.Tx) error {
 		var rerr error
 		if st, rerr = readState(tx); rerr != nil {
 			return rerr
 		}
-		st.LastAttempt, st.Source, st.BytesFetched = at, source, fetched
-		if err != nil {
-			st.LastError = err.Error()
-		} else {
-			st.LastSuccess, st.LastError = at, ""
-		}
+		edit(&st)
 		return writeState(tx, st)
 	})
-	if txErr != nil {
-		return fmt.Errorf("store: record attempt: %w", txErr)
+	if err != nil {
+		return fmt.Errorf("store: %s: %w", what, err)
 	}
 	s.setState(st)
 	return nil

@@ -18,6 +18,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"sync/atomic"
 	"time"
 
@@ -41,10 +42,22 @@ var DefaultRetry = Retry{Attempts: 4, Base: 500 * time.Millisecond, Max: 8 * tim
 // Timeouts of one HTTP request.
 type Timeouts struct {
 	Dial, TLS, Header, Idle time.Duration
+	// MinRate is the slowest transfer accepted (TUF's slow retrieval): a
+	// body still arriving after a RateWindow must have brought MinRate
+	// bytes a second in every window so far. The idle timeout alone is
+	// beaten by a server that sends one byte every few seconds. 0: no
+	// minimum.
+	MinRate    int64 // bytes a second
+	RateWindow time.Duration
 }
 
 // DefaultTimeouts suit a weak village link: generous, but never endless.
-var DefaultTimeouts = Timeouts{Dial: 10 * time.Second, TLS: 10 * time.Second, Header: 15 * time.Second, Idle: 20 * time.Second}
+// 512 bytes a second is a tenth of a poor GPRS link.
+var DefaultTimeouts = Timeouts{Dial: 10 * time.Second, TLS: 10 * time.Second, Header: 15 * time.Second, Idle: 20 * time.Second,
+	MinRate: 512, RateWindow: 30 * time.Second}
+
+// ErrTooSlow is the error of a transfer under Timeouts.MinRate.
+var ErrTooSlow = errors.New("transfer too slow")
 
 // HTTP is a feed served by a web server. It remembers the manifest's ETag
 // and Last-Modified so an unchanged feed costs one small request, and keeps
@@ -55,6 +68,8 @@ type HTTP struct {
 	client  *http.Client
 	retry   Retry
 	idle    time.Duration
+	rate    int64         // Timeouts.MinRate
+	window  time.Duration // Timeouts.RateWindow
 	fetched atomic.Int64
 }
 
@@ -76,6 +91,8 @@ func NewHTTP(rawURL, stateDir string, t Timeouts, r Retry) (*HTTP, error) {
 		client: &http.Client{Transport: newTransport(t)},
 		retry:  r,
 		idle:   t.Idle,
+		rate:   t.MinRate,
+		window: t.RateWindow,
 	}, nil
 }
 
@@ -133,6 +150,11 @@ func (h *HTTP) Manifest(ctx context.Context) (raw, sig []byte, err error) {
 		return nil, nil, err
 	}
 	if status == http.StatusNotModified {
+		if v == (validators{}) {
+			// We asked for the whole file: "not modified" answers a
+			// question we did not ask, and there is no copy to reuse.
+			return nil, nil, fmt.Errorf("%s from %s: server answered 304 Not Modified to a request for the whole file, and this screen holds no copy of it", feed.ManifestFile, h.base.Host)
+		}
 		return cachedRaw, cachedSig, ErrNotModified
 	}
 	_, sig, err = h.get(ctx, feed.SignaturePath(feed.Sum(raw)), feed.MaxSignatureSize, nil, nil)
@@ -247,7 +269,7 @@ func (h *HTTP) small(ctx context.Context, o feed.Object) ([]byte, error) {
 		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("%s: unexpected status %s", o.Path(), resp.Status)
+		return nil, fmt.Errorf("%s: unexpected status %s", o.Path(), feed.Printable(resp.Status, feed.MaxLineText))
 	}
 	if resp.ContentLength > o.Size {
 		return nil, permanent(fmt.Errorf("%w: %s: server offers %d bytes, manifest declares %d", feed.ErrObjectSize, o.Path(), resp.ContentLength, o.Size))
@@ -324,7 +346,7 @@ func (h *HTTP) download(ctx context.Context, o feed.Object, part string) error {
 			have = 0
 		}
 	default:
-		return fmt.Errorf("%s: unexpected status %s", o.Path(), resp.Status)
+		return fmt.Errorf("%s: unexpected status %s", o.Path(), feed.Printable(resp.Status, feed.MaxLineText))
 	}
 	// Remember what identifies this copy (ETag, else Last-Modified), so a
 	// resume asks for "the rest, if it is still the same file".
@@ -409,15 +431,18 @@ type httpStatusError struct {
 func (e *httpStatusError) Error() string { return "server answered " + e.text }
 
 func statusError(resp *http.Response) error {
+	// The status line is the server's own text: it reaches stderr and the
+	// status record, so it is made one printable line first.
+	text := feed.Printable(resp.Status, feed.MaxLineText)
 	switch {
 	case resp.StatusCode == http.StatusOK, resp.StatusCode == http.StatusPartialContent, resp.StatusCode == http.StatusNotModified:
 		return nil
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode >= 500:
-		return &httpStatusError{resp.StatusCode, resp.Status, retryAfter(resp.Header.Get("Retry-After"))}
+		return &httpStatusError{resp.StatusCode, text, retryAfter(resp.Header.Get("Retry-After"))}
 	case resp.StatusCode == http.StatusRequestedRangeNotSatisfiable:
-		return &httpStatusError{resp.StatusCode, resp.Status, 0}
+		return &httpStatusError{resp.StatusCode, text, 0}
 	default:
-		return permanent(&httpStatusError{resp.StatusCode, resp.Status, 0})
+		return permanent(&httpStatusError{resp.StatusCode, text, 0})
 	}
 }
 
@@ -461,7 +486,9 @@ func retrying(ctx context.Context, r Retry, try func(context.Context) error) (tr
 			return tries, nil
 		}
 		var p permanentError
-		if errors.As(err, &p) || ctx.Err() != nil {
+		// A server too slow now is not faster in a second: what arrived
+		// is kept for the next run.
+		if errors.As(err, &p) || errors.Is(err, ErrTooSlow) || ctx.Err() != nil {
 			break
 		}
 		delay := backoff(r, attempt)
@@ -494,31 +521,78 @@ func backoff(r Retry, attempt int) time.Duration {
 	return time.Duration(rand.Int64N(int64(c) + 1))
 }
 
-// watch cancels a transfer that makes no progress for the idle timeout:
-// every read that brings bytes pushes the deadline back.
+// watch cancels a transfer that makes no progress for the idle timeout
+// (every read that brings bytes pushes that deadline back) or that, once
+// the body flows, brings fewer than MinRate bytes a second in a
+// RateWindow: a trickle of a byte every few seconds beats the idle
+// timeout, not the rate.
 func (h *HTTP) watch(ctx context.Context) (context.Context, func(io.Reader) io.Reader, context.CancelFunc) {
 	ctx, cancel := context.WithCancelCause(ctx)
-	if h.idle <= 0 {
+	if h.idle <= 0 && h.rate <= 0 {
 		return ctx, func(r io.Reader) io.Reader { return r }, func() { cancel(nil) }
 	}
-	t := time.AfterFunc(h.idle, func() { cancel(fmt.Errorf("no data for %s", h.idle)) })
-	wrap := func(r io.Reader) io.Reader {
-		t.Reset(h.idle) // the headers arrived
-		return progressReader{r, func() { t.Reset(h.idle) }, ctx}
+	var got atomic.Int64 // bytes of the current rate window
+	var idle *time.Timer
+	if h.idle > 0 {
+		idle = time.AfterFunc(h.idle, func() { cancel(fmt.Errorf("no data for %s", h.idle)) })
 	}
-	return ctx, wrap, func() { t.Stop(); cancel(nil) }
+	flowing := make(chan struct{}) // closed when the headers arrived
+	if h.rate > 0 && h.window > 0 {
+		least := int64(float64(h.rate) * h.window.Seconds())
+		go func() {
+			select {
+			case <-flowing:
+			case <-ctx.Done():
+				return
+			}
+			tick := time.NewTicker(h.window)
+			defer tick.Stop()
+			for {
+				select {
+				case <-ctx.Done():
+					return
+				case <-tick.C:
+					if n := got.Swap(0); n < least {
+						cancel(fmt.Errorf("%w: %d bytes in %s, under the %d bytes a second this screen accepts", ErrTooSlow, n, h.window, h.rate))
+						return
+					}
+				}
+			}
+		}()
+	}
+	var once gosync.Once
+	wrap := func(r io.Reader) io.Reader {
+		once.Do(func() {
+			if idle != nil {
+				idle.Reset(h.idle) // the headers arrived
+			}
+			close(flowing)
+		})
+		return progressReader{r, func(n int) {
+			got.Add(int64(n))
+			if idle != nil {
+				idle.Reset(h.idle)
+			}
+		}, ctx}
+	}
+	return ctx, wrap, func() {
+		if idle != nil {
+			idle.Stop()
+		}
+		cancel(nil)
+	}
 }
 
 type progressReader struct {
 	r   io.Reader
-	on  func()
+	on  func(n int)
 	ctx context.Context
 }
 
 func (p progressReader) Read(b []byte) (int, error) {
 	n, err := p.r.Read(b)
 	if n > 0 {
-		p.on()
+		p.on(n)
 	}
 	if err != nil && err != io.EOF {
 		if cause := context.Cause(p.ctx); cause != nil {

@@ -17,6 +17,13 @@ import (
 // installed (make test installs it), and skips only under -short.
 func startNginx(t testing.TB, root string) (url string, accessLog func() []string) {
 	t.Helper()
+	return startNginxWith(t, root, "")
+}
+
+// startNginxWith is startNginx with more directives in the server block
+// (limit_rate, a location that answers 304).
+func startNginxWith(t testing.TB, root, server string) (url string, accessLog func() []string) {
+	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
 		for _, p := range []string{"/usr/sbin/nginx", "/sbin/nginx"} {
@@ -64,9 +71,10 @@ http {
 	server {
 		listen %[3]s;
 		root %[4]s;
+		%[5]s
 	}
 }
-`, user, dir, addr, root)
+`, user, dir, addr, root, server)
 	cf := filepath.Join(dir, "nginx.conf")
 	if err := os.WriteFile(cf, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)

@@ -47,10 +47,13 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 	if err != nil && !errors.Is(err, ErrNotModified) {
 		return d, fmt.Errorf("sync: preview: reading the manifest from %s: %w", src, err)
 	}
+	clock := time.Now()
 	v, err := feed.Verify(raw, sig, feed.Trust{
 		Key:     cfg.PublicKey(),
-		Now:     st.Now(time.Now()),
+		Now:     st.Now(clock),
+		Clock:   clock,
 		FeedID:  state.FeedID,
+		Epoch:   state.Epoch,
 		Version: state.Version,
 		Sum:     state.ManifestSum,
 	})

@@ -88,7 +88,17 @@ type Options struct {
 	Clock    func() time.Time // time.Now when nil; the store turns it into trusted time
 	Progress func(Event)      // called synchronously (from several goroutines, one at a time); nil for none
 	Parallel int              // objects fetched at a time; 4 when zero
+	Deadline time.Duration    // for the whole run; DefaultDeadline when zero, none when negative
 }
+
+// DefaultDeadline bounds one run, whatever its source does: a server (or a
+// failing USB stick) can stay just above every per-request limit, object
+// after object. What arrived is kept: attachments already stored and
+// partial downloads are where the next run resumes.
+const DefaultDeadline = time.Hour
+
+// ErrDeadline is the error of a run stopped by its deadline.
+var ErrDeadline = errors.New("the run took too long")
 
 func (o Options) parallel() int {
 	if o.Parallel > 0 {
@@ -103,6 +113,7 @@ type Result struct {
 	Version      int64 // now held by the store
 	Changes      store.Changes
 	Unchanged    bool
+	Repaired     int // damaged attachments (missing, cut short, altered) fetched again
 	BytesFetched int64
 	Duration     time.Duration
 }
@@ -123,13 +134,27 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, src Source, o
 		opt.Clock = time.Now
 	}
 	start := opt.Clock()
-	r := &run{st: st, cfg: cfg, src: src, opt: opt, now: st.Now(start)}
+	r := &run{st: st, cfg: cfg, src: src, opt: opt, now: st.Now(start), clock: start}
 	if c, ok := src.(byteCounter); ok {
 		r.counter, r.base = c, c.Fetched()
 	}
-	res, err := r.do(ctx)
+	if opt.Deadline == 0 {
+		opt.Deadline = DefaultDeadline
+	}
+	runCtx := ctx
+	if opt.Deadline > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeoutCause(ctx, opt.Deadline,
+			fmt.Errorf("%w: stopped after %s; what arrived is kept for the next run", ErrDeadline, opt.Deadline))
+		defer cancel()
+	}
+	res, err := r.do(runCtx)
 	res.Source, res.BytesFetched = src.String(), r.bytes()
 	res.Duration = opt.Clock().Sub(start)
+	if err != nil && ctx.Err() == nil && errors.Is(context.Cause(runCtx), ErrDeadline) && !errors.Is(err, ErrDeadline) {
+		// A step that saw only "context deadline exceeded": say which.
+		err = fmt.Errorf("%w (%v)", context.Cause(runCtx), err)
+	}
 	if err != nil {
 		err = fmt.Errorf("sync: %w", err)
 		if rerr := st.RecordAttempt(src.String(), r.now, r.bytes(), err); rerr != nil {
@@ -137,6 +162,11 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, src Source, o
 		}
 		r.emit(Event{Stage: StageFailed, Err: err})
 		return res, err
+	}
+	if res.Repaired > 0 {
+		if err := st.RecordRepair(r.now, res.Repaired); err != nil {
+			return res, fmt.Errorf("sync: recording the repair: %w", err)
+		}
 	}
 	if res.Unchanged {
 		if err := st.RecordAttempt(src.String(), r.now, r.bytes(), nil); err != nil {
@@ -155,6 +185,7 @@ type run struct {
 	src     Source
 	opt     Options
 	now     time.Time // trusted time of this run
+	clock   time.Time // the clock's own reading at the start
 	version int64
 	mu      gosync.Mutex // guards fetched and ev: objects arrive in parallel
 	fetched int64
@@ -201,12 +232,14 @@ func (r *run) do(ctx context.Context) (Result, error) {
 				state.Version, state.Expires.Format(time.RFC3339), r.now.Format(time.RFC3339))
 		}
 		r.version = state.Version
-		return Result{Version: state.Version, Unchanged: true}, nil
+		return r.unchanged(ctx, state.Version)
 	}
 	v, err := feed.Verify(raw, sig, feed.Trust{
 		Key:     r.cfg.PublicKey(),
 		Now:     r.now,
+		Clock:   r.clock,
 		FeedID:  state.FeedID,
+		Epoch:   state.Epoch,
 		Version: state.Version,
 		Sum:     state.ManifestSum,
 	})
@@ -215,12 +248,30 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	}
 	r.version = v.Version
 	if v.Unchanged {
-		return Result{Version: v.Version, Unchanged: true}, nil
+		return r.unchanged(ctx, v.Version)
 	}
 
 	items, attachments, err := r.plan(v)
 	if err != nil {
 		return Result{}, err
+	}
+	// An attachment the stored version lists too should have been here
+	// whole: fetching it again is a repair, which status reports.
+	repaired := 0
+	if len(attachments) > 0 {
+		held, err := r.st.Attachments()
+		if err != nil {
+			return Result{}, err
+		}
+		listed := make(map[feed.Object]bool, len(held))
+		for _, o := range held {
+			listed[o] = true
+		}
+		for _, o := range attachments {
+			if listed[o] {
+				repaired++
+			}
+		}
 	}
 	r.ev = Event{Stage: StageDownloading, TotalObjects: len(items) + len(attachments)}
 	for _, o := range items {
@@ -271,7 +322,44 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("applying version %d: %w", v.Version, err)
 	}
-	return Result{Version: v.Version, Changes: changes}, nil
+	return Result{Version: v.Version, Changes: changes, Repaired: repaired}, nil
+}
+
+// unchanged ends a run whose manifest is the stored one. Nothing is
+// applied, but what Check would report of the attachments (deleted, cut
+// short, altered) is fetched again and replaced: an unchanged feed must
+// not mean a broken copy for ever.
+func (r *run) unchanged(ctx context.Context, version int64) (Result, error) {
+	res := Result{Version: version, Unchanged: true}
+	atts, err := r.st.Attachments()
+	if err != nil {
+		return res, err
+	}
+	var damaged []feed.Object
+	for _, o := range atts {
+		if !r.st.BlobSound(o) {
+			damaged = append(damaged, o)
+		}
+	}
+	if len(damaged) == 0 {
+		return res, nil
+	}
+	r.ev = Event{Stage: StageDownloading, TotalObjects: len(damaged)}
+	for _, o := range damaged {
+		r.ev.TotalBytes += o.Size
+	}
+	r.emit(r.ev)
+	err = parallel(ctx, r.opt.parallel(), len(damaged), func(ctx context.Context, i int) error {
+		if err := r.fetchBlob(ctx, damaged[i]); err != nil {
+			return fmt.Errorf("repairing a damaged attachment: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	res.Repaired = len(damaged)
+	return res, nil
 }
 
 // plan lists the item objects whose id the store holds with another hash
@@ -290,7 +378,9 @@ func (r *run) plan(v *feed.Verified) ([]feed.ItemRef, []feed.Object, error) {
 	var blobs []feed.Object
 	seen := map[string]bool{}
 	for _, o := range v.Attachments {
-		if !seen[o.SHA256] && !r.st.HasBlob(o.SHA256) {
+		// BlobSound, not HasBlob: a stored copy that is damaged (what
+		// Check reports) is fetched again and replaced.
+		if !seen[o.SHA256] && !r.st.BlobSound(o) {
 			blobs = append(blobs, o)
 		}
 		seen[o.SHA256] = true

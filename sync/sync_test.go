@@ -498,6 +498,38 @@ func TestAttacksLeaveTheStoreUnchanged(t *testing.T) {
 				}
 				return dir
 			}},
+		// Signed by the right key, but wrong (issue 22): these must not
+		// move the screen's time or versions either.
+		{name: "issued ten years ahead", base: "v1", is: feed.ErrFuture, says: "ahead of this screen's clock",
+			feed: func(t *testing.T, f *fixture) string {
+				dir := f.copyOf(t, f.v1)
+				synctest.PublishRaw(t, dir, f.priv, synctest.Raw{Items: []feed.Item{synctest.RawItem("future-001", "十年后的公告", nil)},
+					IssuedAt: time.Now().AddDate(10, 0, 0)})
+				return dir
+			}},
+		{name: "issued three days ahead", base: "v1", is: feed.ErrFuture, says: "ahead of this screen's clock",
+			feed: func(t *testing.T, f *fixture) string {
+				dir := f.copyOf(t, f.v1)
+				synctest.PublishRaw(t, dir, f.priv, synctest.Raw{Items: []feed.Item{synctest.RawItem("future-001", "三天后的公告", nil)},
+					IssuedAt: time.Now().Add(3 * 24 * time.Hour)})
+				return dir
+			}},
+		{name: "version at the top of int64", base: "v1", is: feed.ErrFormat, says: "outside 1..",
+			feed: func(t *testing.T, f *fixture) string {
+				dir := f.copyOf(t, f.v2)
+				synctest.Resign(t, dir, f.priv, func(raw []byte) []byte {
+					return bytes.Replace(raw, []byte(`"version":2`), []byte(`"version":9223372036854775807`), 1)
+				})
+				return dir
+			}},
+		{name: "epoch beyond the range", base: "v1", is: feed.ErrFormat, says: "epoch",
+			feed: func(t *testing.T, f *fixture) string {
+				dir := f.copyOf(t, f.v2)
+				synctest.Resign(t, dir, f.priv, func(raw []byte) []byte {
+					return bytes.Replace(raw, []byte(`"version":2`), []byte(`"version":2,"epoch":9007199254740992`), 1)
+				})
+				return dir
+			}},
 		{name: "object is a directory", base: "v1", says: "not a regular file",
 			feed: func(t *testing.T, f *fixture) string {
 				dir := f.copyOf(t, f.v2)

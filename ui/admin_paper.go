@@ -377,7 +377,7 @@ func (p *compliancePage) render() {
 // gaps summed by cause. One rich text: its lines sit closer than widgets.
 func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 	runs := []widget.RichTextSegment{
-		para(n.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para(shownTitle(n.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
 		para("公示期："+periodText(n), theme.SizeNameText, colorMuted, false)}
 	runs = append(runs, p.statusRuns(n)...)
 	return rich(append(runs, para("缺口："+causesText(n), theme.SizeNameText, colorMuted, false))...)
@@ -394,7 +394,7 @@ func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegme
 func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 	line := func(segs ...widget.RichTextSegment) block { return block{obj: rich(segs...), gap: 4} }
 	blocks := []block{
-		{obj: label(n.Title, theme.SizeNameHeadingText), gap: 4},
+		{obj: label(shownTitle(n.Title), theme.SizeNameHeadingText), gap: 4},
 		line(seg("公示期："+periodText(n), theme.SizeNameText, colorMuted)),
 		line(p.statusRuns(n)...),
 		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), gap: 16, keepWithNext: true},
@@ -572,14 +572,14 @@ func (p *posterPage) show() {
 
 func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
 	return []widget.RichTextSegment{
-		para(s.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para(shownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
 		para(p.a.k.categoryName(s.Category)+" · "+string(s.Published)+" 发布", sizeSmall, colorMuted, false),
 	}
 }
 
 // choose asks for a stick to print notice s to.
 func (p *posterPage) choose(s store.Summary) {
-	setRich(p.head, seg("打印："+s.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	setRich(p.head, seg("打印："+shownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
 	p.sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
 		pdf, err := p.a.k.deps.Admin.Poster(s.ID)
 		if err != nil {

@@ -3,13 +3,12 @@ package ui
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
-	_ "image/gif" // attachments may be any of these
-	_ "image/jpeg"
-	_ "image/png"
 	"io"
+	"log/slog"
 	"path"
 
 	"fyne.io/fyne/v2"
@@ -113,7 +112,12 @@ func (v *imageView) show(s *screen) {
 	if err == nil && a.SHA256 != v.sum {
 		var data []byte
 		if data, err = v.k.readBlob(a); err == nil {
-			v.pic, _, err = image.Decode(bytes.NewReader(data))
+			// The size a picture declares is read before its pixels: a
+			// 3.5 MB PNG of 60000×60000 pixels decodes to 14 GB, and the
+			// kiosk died of "out of memory" (issue 22).
+			if _, err = feed.CheckImage(bytes.NewReader(data)); err == nil {
+				v.pic, _, err = image.Decode(bytes.NewReader(data))
+			}
 		}
 		if err == nil {
 			v.sum = a.SHA256
@@ -121,9 +125,15 @@ func (v *imageView) show(s *screen) {
 	}
 	if err != nil {
 		v.sum, v.pic = "", nil
-		setText(v.title, "无法显示这张图片，请扫码查看原文。")
+		msg := "无法显示这张图片，请扫码查看原文。"
+		if errors.Is(err, feed.ErrImageTooLarge) {
+			msg = "这张图片太大，屏幕无法显示，请扫码查看原文。"
+			slog.Default().Warn("a picture is too large to show", "attachment", a.Name, "error", err.Error())
+		}
+		setText(v.title, msg)
 		v.img.Image = nil
 		v.img.Refresh()
+		v.controls(false, false) // nothing to zoom into or move over
 		return
 	}
 	setText(v.title, path.Base(a.Name))
@@ -132,10 +142,15 @@ func (v *imageView) show(s *screen) {
 	s.panY = clampPan(s.panY, f)
 	v.img.Image = crop(v.pic, s.panX, s.panY, f)
 	v.img.Refresh()
-	enable(v.zoomIn, s.zoom < maxZoom)
-	enable(v.zoomOu, s.zoom > 0)
+	v.controls(s.zoom < maxZoom, s.zoom > 0)
+}
+
+// controls enables zooming in, and zooming out with the arrows.
+func (v *imageView) controls(in, out bool) {
+	enable(v.zoomIn, in)
+	enable(v.zoomOu, out)
 	for _, b := range v.arrows {
-		enable(b, s.zoom > 0)
+		enable(b, out)
 	}
 }
 

@@ -562,5 +562,9 @@ func (k *Kiosk) atRest() bool {
 
 // item reads a notice for this screen only.
 func (k *Kiosk) item(id string) (*feed.Item, error) {
-	return k.deps.Store.Item(id, k.deps.Location, k.now())
+	it, err := k.deps.Store.Item(id, k.deps.Location, k.now())
+	if it != nil {
+		it.Title = shownTitle(it.Title) // bounds.go: every screen draws this one
+	}
+	return it, err
 }

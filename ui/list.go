@@ -95,7 +95,7 @@ func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
 // setCard shows notice s on c.
 func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 	c.id = s.ID
-	setRich(c.title, highlight(s.Title, o.match, theme.SizeNameSubHeadingText)...)
+	setRich(c.title, highlight(shownTitle(s.Title), o.match, theme.SizeNameSubHeadingText)...)
 	show(c.tags, s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned)
 	show(c.tags.Objects[0], s.Priority == feed.PriorityUrgent)
 	show(c.tags.Objects[1], s.Priority == feed.PriorityPinned)

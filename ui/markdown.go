@@ -47,8 +47,9 @@ const (
 
 var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 
-// markdownBlocks renders a Markdown body into pageable blocks.
-func markdownBlocks(body string) []block {
+// parseBlocks renders a Markdown body into pageable blocks; call it
+// through markdownBlocks (bounds.go), which bounds the work first.
+func parseBlocks(body string) []block {
 	src := []byte(body)
 	doc := mdParser.Parse(text.NewReader(src))
 	r := &mdRender{src: src}
@@ -72,7 +73,7 @@ func (r *mdRender) node(n ast.Node, depth int) {
 		if n.Level >= 3 {
 			size = theme.SizeNameSubHeadingText
 		}
-		rt := rich(runSegs(r.inlines(n), size)...)
+		rt := rich(runSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
 		r.add(block{obj: rt, gap: gapHeading, keepWithNext: true})
 	case *ast.Paragraph, *ast.TextBlock:
 		r.paragraph(r.inlines(n), "", depth)
@@ -196,7 +197,8 @@ func splitRuns(runs []run, limit int) [][]run {
 		start := 0
 		for i, c := range text {
 			count++
-			cut := count >= limit && sentenceEnd(c) || count >= 2*limit && strings.ContainsRune("，、,", c)
+			cut := count >= limit && sentenceEnd(c) || count >= 2*limit && (strings.ContainsRune("，、,", c) || c == ' ') ||
+				count >= hardLimit(limit) // text without a place to cut (bounds.go)
 			if cut && i+1 < len(text) && closer(text[i+1]) {
 				continue
 			}
@@ -262,10 +264,11 @@ func (r *mdRender) table(t *extast.Table) {
 		}
 	}
 	var header *tableRow
+	cols := len(t.Alignments)
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
 		var cells [][]run
-		for c := row.FirstChild(); c != nil; c = c.NextSibling() {
-			cells = append(cells, r.inlines(c))
+		for c := row.FirstChild(); c != nil && len(cells) < markdown.MaxTableColumns; c = c.NextSibling() {
+			cells = append(cells, cutRuns(r.inlines(c), markdown.MaxCell)) // bounds.go
 		}
 		_, isHeader := row.(*extast.TableHeader)
 		tr := m.addRow(cells, isHeader)
@@ -279,5 +282,8 @@ func (r *mdRender) table(t *extast.Table) {
 			b.header = header
 		}
 		r.add(b)
+	}
+	if cols > markdown.MaxTableColumns {
+		r.blocks = append(r.blocks, messageBlocks(columnsNote(cols))...) // bounds.go
 	}
 }

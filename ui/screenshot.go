@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,16 +21,17 @@ var shotMu sync.Mutex
 
 // Screenshot renders one screen off-screen with Fyne's software renderer
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
-// search:QUERY, display[:ID] (the bulletin slide at the given clock, or
+// search:QUERY, attachment:ID:N (the picture or table view of a notice's
+// attachment N, from 0), display[:ID] (the bulletin slide at the given clock, or
 // that notice's slide), or
 // admin[:pin|status|sync|usb|compliance|poster|settings|log|leave] (the panel as if
 // unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
 	kind, arg, _ := strings.Cut(screenName, ":")
 	switch kind {
-	case "home", "list", "item", "search", "display", "admin":
+	case "home", "list", "item", "attachment", "search", "display", "admin":
 	default:
-		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID, search:QUERY, display or admin[:PAGE])", screenName)
+		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display or admin[:PAGE])", screenName)
 	}
 	if size.Width < 320 || size.Height < 320 {
 		return nil, fmt.Errorf("ui: size %gx%g is too small", size.Width, size.Height)
@@ -81,6 +83,23 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 			return nil, err
 		}
 		k.push(screen{kind: screenReader, itemID: arg})
+	case "attachment":
+		// The picture or table view of attachment N of a notice, as
+		// 查看图片 / 查看数据表 opens it.
+		id, n, _ := strings.Cut(arg, ":")
+		it, err := k.item(id)
+		if err != nil {
+			return nil, fmt.Errorf("ui: item %q: %w", id, err)
+		}
+		i, err := strconv.Atoi(n)
+		if err != nil || i < 0 || i >= len(it.Attachments) {
+			return nil, fmt.Errorf("ui: item %q has no attachment %q", id, n)
+		}
+		kind := screenImage
+		if !strings.HasPrefix(it.Attachments[i].Type, "image/") {
+			kind = screenTable
+		}
+		k.push(screen{kind: kind, itemID: id, attach: i})
 	case "search":
 		k.push(screen{kind: screenSearch})
 		k.st.query = strings.ToLower(arg)

@@ -5,9 +5,11 @@
 package synctest
 
 import (
+	"bufio"
 	"crypto/ed25519"
 	"fmt"
 	"io/fs"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -196,4 +198,151 @@ func VisibleIDs(items []Item, location string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// Raw is a feed made by hand, not by the publisher: what an older
+// publisher, a mistaken clerk or a stolen key could sign. Tests use it for
+// content publish refuses (a 20,000-character title, a picture bomb) and
+// manifests it would never write (an issue from 2036, the largest version).
+type Raw struct {
+	Items       []feed.Item
+	Attachments map[string][]byte // name → bytes, for the items' Attachments (matched by name)
+	Version     int64             // 0: the version in out plus one (or 1)
+	Epoch       int64
+	IssuedAt    time.Time // zero: now
+}
+
+// PublishRaw signs r into the feed folder out with key, as the publisher
+// lays a feed out (objects, signature, manifest), without its checks.
+func PublishRaw(t testing.TB, out string, key ed25519.PrivateKey, r Raw) *feed.Manifest {
+	t.Helper()
+	issued := r.IssuedAt
+	if issued.IsZero() {
+		issued = time.Now()
+	}
+	m := &feed.Manifest{
+		FeedID: FeedID, Title: "测试镇政务公开", Version: r.Version, Epoch: r.Epoch, Timezone: "Asia/Shanghai",
+		IssuedAt: issued, Expires: issued.Add(30 * 24 * time.Hour),
+		Categories: []feed.Category{{ID: "land", Name: "土地征收"}, {ID: "village", Name: "村务居务"}, {ID: "policy", Name: "政策文件"}},
+		Locations:  []feed.Place{{Code: Town, Name: "测试镇"}, {Code: Village, Name: "东湾村"}},
+	}
+	if m.Version == 0 {
+		m.Version = 1
+		if raw, err := os.ReadFile(filepath.Join(out, feed.ManifestFile)); err == nil {
+			if prev, err := feed.ParseManifest(raw); err == nil {
+				m.Version = prev.Version + 1
+			}
+		}
+	}
+	put := func(data []byte) feed.Object {
+		o := feed.Object{SHA256: feed.Sum(data), Size: int64(len(data))}
+		write(t, filepath.Join(out, filepath.FromSlash(o.Path())), data)
+		return o
+	}
+	for _, it := range r.Items {
+		it.Attachments = append([]feed.Attachment(nil), it.Attachments...)
+		for i := range it.Attachments {
+			data, ok := r.Attachments[it.Attachments[i].Name]
+			if !ok {
+				t.Fatalf("PublishRaw: no bytes for attachment %q", it.Attachments[i].Name)
+			}
+			it.Attachments[i].Object = put(data)
+			m.Attachments = append(m.Attachments, it.Attachments[i].Object)
+		}
+		data, err := feed.EncodeItem(&it)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: put(data)})
+	}
+	raw, err := feed.EncodeManifest(m)
+	if err != nil {
+		t.Fatalf("PublishRaw: %v", err)
+	}
+	write(t, filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), feed.Sign(raw, key))
+	write(t, filepath.Join(out, feed.ManifestFile), raw)
+	return m
+}
+
+// RawItem is a valid item for PublishRaw at Village; edit changes it.
+func RawItem(id, title string, edit func(*feed.Item)) feed.Item {
+	it := feed.Item{ID: id, Title: title, Category: "village", Agency: "测试镇人民政府",
+		Published: "2026-11-01", Locations: []string{Village}, Body: "依据有关规定现予公告。"}
+	if edit != nil {
+		edit(&it)
+	}
+	return it
+}
+
+// Resign replaces the manifest in out by edit(manifest) and signs the
+// result with key: for manifests no encoder writes (a version beyond the
+// range, say), as someone holding the key could.
+func Resign(t testing.TB, out string, key ed25519.PrivateKey, edit func([]byte) []byte) {
+	t.Helper()
+	path := filepath.Join(out, feed.ManifestFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw = edit(raw)
+	write(t, filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), feed.Sign(raw, key))
+	write(t, path, raw)
+}
+
+// Hostile are the notices that froze screens (issue 22), for PublishRaw:
+// a 20,000-character urgent title, a 100,000-character pinned title, and
+// bodies of 50,000 characters without punctuation, 30,000 of English,
+// 50,000 '[' then 50,000 ']', tables of 10,000 and 4,000 columns, a
+// heading of 20,000 characters and lists nested 500 deep. Publish refuses
+// every one of them; a screen must still draw them, cut.
+func Hostile() []feed.Item {
+	table := func(cols int) string {
+		return "|" + strings.Repeat("a|", cols) + "\n|" + strings.Repeat("-|", cols) + "\n|" + strings.Repeat("1|", cols) + "\n"
+	}
+	body := func(id, b string) feed.Item {
+		return RawItem(id, "正文异常的公告 "+id, func(it *feed.Item) { it.Body = b })
+	}
+	return []feed.Item{
+		RawItem("title-20k", strings.Repeat("标", 20_000), func(it *feed.Item) { it.Priority = feed.PriorityUrgent }),
+		RawItem("title-100k", strings.Repeat("题", 100_000), func(it *feed.Item) { it.Priority = feed.PriorityPinned }),
+		body("han-50k", strings.Repeat("公", 50_000)),
+		body("english-30k", strings.Repeat("word ", 6_000)),
+		body("brackets", strings.Repeat("[", 50_000)+strings.Repeat("]", 50_000)),
+		body("columns-10k", table(10_000)),
+		body("columns-4k", table(4_000)),
+		body("heading-20k", "# "+strings.Repeat("标", 20_000)),
+		body("nested", strings.Repeat("- ", 500)+"深"),
+	}
+}
+
+// RawHTTPServer answers every request with the status line status (which
+// net/http and nginx would never send as given: escape sequences, pages
+// of text) and an empty body, and returns its URL.
+func RawHTTPServer(t testing.TB, status string) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				br := bufio.NewReader(c)
+				for {
+					line, err := br.ReadString('\n')
+					if err != nil || line == "\r\n" {
+						break
+					}
+				}
+				fmt.Fprintf(c, "HTTP/1.1 %s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status)
+			}()
+		}
+	}()
+	return "http://" + l.Addr().String() + "/"
 }

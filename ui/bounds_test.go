@@ -1,0 +1,102 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/markdown"
+	"gongkai/sync/synctest"
+)
+
+// The work of laying out one notice is bounded whatever its body: no
+// block holds more than hardLimit characters, a table at most
+// MaxTableColumns cells, a notice at most maxBlocks blocks, and a cut
+// notice says so on the screen.
+func TestMarkdownBlocksAreBounded(t *testing.T) {
+	test.NewTempApp(t)
+	for _, it := range synctest.Hostile() {
+		body := it.Body
+		t.Run(it.ID, func(t *testing.T) {
+			blocks := markdownBlocks(body)
+			if len(blocks) == 0 || len(blocks) > maxBlocks+1 {
+				t.Fatalf("%d blocks", len(blocks))
+			}
+			total := 0
+			for i, b := range blocks {
+				n := blockRunes(b)
+				total += n
+				if n > hardLimit(paraLimit)+2 { // a marker or an ellipsis
+					t.Errorf("block %d holds %d characters, over %d", i, n, hardLimit(paraLimit))
+				}
+				if tr, ok := b.obj.(*tableRow); ok && len(tr.cells) > markdown.MaxTableColumns {
+					t.Errorf("a table row of %d cells", len(tr.cells))
+				}
+			}
+			if total > markdown.MaxBody+utf8.RuneCountInString(cutNote)+markdown.MaxTableColumns*markdown.MaxCell {
+				t.Errorf("%d characters laid out, over the %d a notice may have", total, markdown.MaxBody)
+			}
+			if utf8.RuneCountInString(body) > markdown.MaxBody && !strings.Contains(blockText(blocks[len(blocks)-1]), "正文过长") {
+				t.Errorf("a cut notice does not say so: last block %q", blockText(blocks[len(blocks)-1]))
+			}
+		})
+	}
+	// An ordinary body is not touched.
+	blocks := markdownBlocks("第一段。\n\n| 科目 | 金额 |\n|---|---|\n| 道路 | 1 |\n")
+	for _, b := range blocks {
+		if strings.Contains(blockText(b), "正文过长") {
+			t.Errorf("an ordinary body was cut")
+		}
+	}
+}
+
+func TestShownTitle(t *testing.T) {
+	long := strings.Repeat("题", 100_000)
+	got := shownTitle(long)
+	if n := utf8.RuneCountInString(got); n != markdown.MaxTitle+1 || !strings.HasSuffix(got, "…") {
+		t.Errorf("a 100,000-character title is shown as %d characters", n)
+	}
+	if got := shownTitle("东湾村\x1b[2J公告\n第二行"); got != "东湾村 [2J公告 第二行" {
+		t.Errorf("shownTitle kept control characters: %q", got)
+	}
+	if got := shownTitle("东湾村三组土地征收公告"); got != "东湾村三组土地征收公告" {
+		t.Errorf("an ordinary title changed: %q", got)
+	}
+}
+
+// blockText is the text a block shows (its rich text, inside containers
+// too, or a table row's cells).
+func blockText(b block) string {
+	var sb strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.RichText:
+			for _, s := range o.Segments {
+				if ts, ok := s.(*widget.TextSegment); ok {
+					sb.WriteString(unbreakable(ts.Text))
+				}
+			}
+		case *widget.Label:
+			sb.WriteString(unbreakable(o.Text))
+		case *tableRow:
+			for _, c := range o.text {
+				for _, r := range c {
+					sb.WriteString(r.text)
+				}
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(b.obj)
+	return sb.String()
+}
+
+func blockRunes(b block) int { return utf8.RuneCountInString(blockText(b)) }
