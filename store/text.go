@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"strings"
@@ -10,6 +9,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
+
+	"gongkai/feed"
 )
 
 // Text handling shared by indexing and querying: case and width folding,
@@ -132,30 +133,31 @@ func initials(s string) []byte {
 	return out
 }
 
-// searchDoc is what the search index knows of an item: the text it covers
-// (title; agency, doc number and body) and the pinyin initials of each
-// character of it, worked out once at Apply.
-type searchDoc struct {
-	Title, Rest       string
-	TitleIni, RestIni []byte
+// docText is what the docs bucket holds of a searchable item: its id and
+// category, and the text search reads — the title, and the rest (agency,
+// document number and body). Candidates of a query the posting lists
+// cannot answer exactly are checked against it, and the matched words of
+// the hits on show are taken from it.
+type docText struct {
+	ID, Category string
+	Title, Rest  string
 }
 
-const searchDocFormat = 1
+const docFormat = 2
 
-func newSearchDoc(title, agency, docNo, body string) searchDoc {
-	rest := agency + "\n" + docNo + "\n" + body
-	return searchDoc{Title: title, Rest: rest, TitleIni: initials(title), RestIni: initials(rest)}
+func newDocText(it *feed.Item) docText {
+	return docText{ID: it.ID, Category: it.Category, Title: it.Title, Rest: it.Agency + "\n" + it.DocNo + "\n" + it.Body}
 }
 
-// encodeSearchDoc: format byte, then four uvarint-length-prefixed fields.
-func encodeSearchDoc(d searchDoc) []byte {
-	n := 1 + 4*binary.MaxVarintLen64 + len(d.Title) + len(d.Rest) + len(d.TitleIni) + len(d.RestIni)
+// encodeDoc: format byte, then four uvarint-length-prefixed fields.
+func encodeDoc(d docText) []byte {
+	n := 1 + 4*binary.MaxVarintLen64 + len(d.ID) + len(d.Category) + len(d.Title) + len(d.Rest)
 	b := make([]byte, 0, n)
-	b = append(b, searchDocFormat)
+	b = append(b, docFormat)
+	b = appendField(b, d.ID)
+	b = appendField(b, d.Category)
 	b = appendField(b, d.Title)
-	b = appendField(b, d.TitleIni)
-	b = appendField(b, d.Rest)
-	return appendField(b, d.RestIni)
+	return appendField(b, d.Rest)
 }
 
 // appendField appends f with its length before it; a string is appended
@@ -165,38 +167,42 @@ func appendField[T string | []byte](b []byte, f T) []byte {
 	return append(b, f...)
 }
 
-var errSearchDoc = errors.New("malformed search document")
+var errDoc = errors.New("malformed search document")
 
-// decodeSearchDoc reads what encodeSearchDoc wrote, refusing anything whose
-// initials do not line up with its text (the index relies on that).
-func decodeSearchDoc(b []byte) (searchDoc, error) {
-	if len(b) == 0 || b[0] != searchDocFormat {
-		return searchDoc{}, errSearchDoc
+// decodeDoc reads what encodeDoc wrote. The strings are copies: b may be
+// bbolt memory, valid only inside its transaction.
+func decodeDoc(b []byte) (docText, error) {
+	var f [4][]byte
+	if err := splitDoc(b, &f); err != nil {
+		return docText{}, err
+	}
+	return docText{ID: string(f[0]), Category: string(f[1]), Title: string(f[2]), Rest: string(f[3])}, nil
+}
+
+// docID reads only the id of a stored doc.
+func docID(b []byte) (string, error) {
+	var f [4][]byte
+	if err := splitDoc(b, &f); err != nil {
+		return "", err
+	}
+	return string(f[0]), nil
+}
+
+func splitDoc(b []byte, f *[4][]byte) error {
+	if len(b) == 0 || b[0] != docFormat {
+		return errDoc
 	}
 	b = b[1:]
-	var f [4][]byte
 	for i := range f {
 		n, k := binary.Uvarint(b)
 		if k <= 0 || n > uint64(len(b)-k) {
-			return searchDoc{}, errSearchDoc
+			return errDoc
 		}
 		f[i] = b[k : k+int(n)]
 		b = b[k+int(n):]
 	}
-	if len(b) != 0 {
-		return searchDoc{}, errSearchDoc
+	if len(b) != 0 || len(f[0]) == 0 {
+		return errDoc
 	}
-	// Copies: b may be bbolt memory, valid only inside its transaction.
-	d := searchDoc{Title: string(f[0]), TitleIni: bytes.Clone(f[1]), Rest: string(f[2]), RestIni: bytes.Clone(f[3])}
-	if utf8.RuneCountInString(d.Title) != len(d.TitleIni) || utf8.RuneCountInString(d.Rest) != len(d.RestIni) {
-		return searchDoc{}, errSearchDoc
-	}
-	for _, ini := range [][]byte{d.TitleIni, d.RestIni} {
-		for _, c := range ini {
-			if c != 0 && (c < 'a' || c > 'z') {
-				return searchDoc{}, errSearchDoc
-			}
-		}
-	}
-	return d, nil
+	return nil
 }
