@@ -146,47 +146,72 @@ type docTerms struct {
 // attributes. Duplicates are kept: adding an ordinal twice is harmless,
 // and sorting them out costs more than the second add.
 func termsOf(d *docText, sum *Summary) docTerms {
-	var t docTerms
-	t.han = make([]uint64, 0, 4*utf8.RuneCountInString(d.Title)+4*utf8.RuneCountInString(d.Rest)/2)
-	t.addText(fieldTitle, foldString(d.Title))
-	t.addText(fieldRest, foldString(d.Rest))
-	t.strs = append(t.strs, string(setKey(setPublished, string(sum.Published))), string(setKey(setCategory, sum.Category)))
+	title, rest := foldString(d.Title), foldString(d.Rest)
+	b := termBuilder{han: make([]uint64, 0, 4*(len(title)+len(rest))/3)}
+	b.addText(fieldTitle, title)
+	b.addText(fieldRest, rest)
+	b.addStr(setPublished, string(sum.Published))
+	b.addStr(setCategory, sum.Category)
 	if sum.ValidFrom != "" {
-		t.strs = append(t.strs, string(setKey(setFrom, string(sum.ValidFrom))))
+		b.addStr(setFrom, string(sum.ValidFrom))
 	}
 	if sum.ValidUntil != "" {
-		t.strs = append(t.strs, string(setKey(setUntil, string(sum.ValidUntil))))
+		b.addStr(setUntil, string(sum.ValidUntil))
 	}
 	if _, _, ok := validity(sum, nil); ok {
 		// Dates that do not parse are never shown: such an item reaches
 		// no screen.
 		for _, l := range sum.Locations {
 			if l != "" && !strings.ContainsRune(l, 0) {
-				t.strs = append(t.strs, string(setKey(setLocation, l)))
+				b.addStr(setLocation, l)
 			}
 		}
+	}
+	return b.terms()
+}
+
+// termBuilder collects the terms of one item with few allocations: Han
+// terms packed, the others (term keys) in one buffer.
+type termBuilder struct {
+	han  []uint64
+	buf  []byte
+	ends []int
+}
+
+func (b *termBuilder) addStr(kind byte, v string) {
+	b.buf = append(b.buf, fieldSet, kind)
+	b.buf = append(b.buf, v...)
+	b.ends = append(b.ends, len(b.buf))
+}
+
+func (b *termBuilder) terms() docTerms {
+	all := string(b.buf)
+	t := docTerms{han: b.han, strs: make([]string, len(b.ends))}
+	start := 0
+	for i, end := range b.ends {
+		t.strs[i], start = all[start:end], end
 	}
 	return t
 }
 
-func (t *docTerms) addText(field byte, text string) {
+func (b *termBuilder) addText(field byte, text string) {
 	loadPinyin()
 	var prev rune = -1
 	var prevIni byte
 	word := -1
 	for off, r := range text {
 		ini := byte(0)
-		if isHan(r) {
+		if r >= 0x2E80 && isHan(r) {
 			ini = initialOf(r)
-			t.han = append(t.han, hanTerm(field, hanChar, uint64(r)))
+			b.han = append(b.han, hanTerm(field, hanChar, uint64(r)))
 			if prev >= 0 {
-				t.han = append(t.han, hanTerm(field, hanBigram, uint64(prev)<<21|uint64(r)))
+				b.han = append(b.han, hanTerm(field, hanBigram, uint64(prev)<<21|uint64(r)))
 			}
 			prev = r
 			if ini != 0 {
-				t.han = append(t.han, hanTerm(field, hanInitial, uint64(ini)))
+				b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))
 				if prevIni != 0 {
-					t.han = append(t.han, hanTerm(field, hanPair, uint64(prevIni)<<8|uint64(ini)))
+					b.han = append(b.han, hanTerm(field, hanPair, uint64(prevIni)<<8|uint64(ini)))
 				}
 			}
 		} else {
@@ -197,27 +222,32 @@ func (t *docTerms) addText(field byte, text string) {
 		case w && word < 0:
 			word = off
 		case !w && word >= 0:
-			t.addWord(field, text[word:off])
+			b.addWord(field, text[word:off])
 			word = -1
 		}
 	}
 	if word >= 0 {
-		t.addWord(field, text[word:])
+		b.addWord(field, text[word:])
 	}
 }
 
 // addWord adds the prefixes of a token, up to maxPrefix runes.
-func (t *docTerms) addWord(field byte, w string) {
+func (b *termBuilder) addWord(field byte, w string) {
 	n := 0
+	add := func(p string) {
+		b.buf = append(b.buf, field, kindWord)
+		b.buf = append(b.buf, p...)
+		b.ends = append(b.ends, len(b.buf))
+	}
 	for off := range w {
 		if n > 0 {
-			t.strs = append(t.strs, string(wordKey(field, w[:off])))
+			add(w[:off])
 		}
 		if n++; n > maxPrefix {
 			return
 		}
 	}
-	t.strs = append(t.strs, string(wordKey(field, w)))
+	add(w)
 }
 
 // postingEdits collects the changes an Apply makes to posting lists, by

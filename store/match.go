@@ -363,10 +363,10 @@ const (
 )
 
 // matchAll checks every term against an item's title, its topic (the
-// category name) and the rest of its text, and gives its rank and the
-// distinct matched substrings for highlighting. rest is nil to look at
-// the title alone.
-func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary) (matches []string, tier int, ok bool) {
+// category name) and the rest of its text, and gives its rank and (with
+// collect) the distinct matched substrings for highlighting. rest is nil
+// to look at the title alone.
+func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary, collect bool) (matches []string, tier int, ok bool) {
 	type found struct {
 		f     *field
 		spans []span
@@ -398,6 +398,9 @@ func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary) (
 		} else {
 			tier = tierOther
 		}
+	}
+	if !collect {
+		return nil, tier, true
 	}
 	for _, fd := range all {
 		for _, sp := range fd.spans {

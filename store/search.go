@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"cmp"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
@@ -32,33 +34,45 @@ import (
 // longer than the indexed prefix), the candidates they give are checked
 // against their text.
 
-// Results is one page of a search and the number of all its hits.
-type Results struct {
-	Hits  []Hit
-	Total int // every visible hit, not only the page
-}
-
 // Search finds visible items: Chinese by characters and pairs of them,
 // Latin and digits by token prefix, pinyin by syllables and initials,
 // topics by category name. Every term of the query must match. Title hits
 // first, then whole-word hits, then the rest; newest first within each.
 // At most limit hits (0: no limit).
 func (s *Store) Search(query, location string, at time.Time, limit int) ([]Hit, error) {
-	r, err := s.SearchPage(query, location, at, 0, limit)
-	return r.Hits, err
+	return s.SearchPage(query, location, at, 0, limit)
 }
 
-// SearchPage is Search for the hits from offset on (at most limit; 0: all
-// of them), with the total count of hits.
-func (s *Store) SearchPage(query, location string, at time.Time, offset, limit int) (Results, error) {
+// SearchPage is Search for the hits from offset on, at most limit (0: all
+// of them). It reads only as far as the page needs: the hits after it are
+// counted by SearchCount.
+func (s *Store) SearchPage(query, location string, at time.Time, offset, limit int) ([]Hit, error) {
+	var hits []Hit
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		hits, err = r.page(max(0, offset), limit)
+		return err
+	})
+	return hits, err
+}
+
+// SearchCount is the number of all hits of Search: "找到 3,412 条".
+func (s *Store) SearchCount(query, location string, at time.Time) (int, error) {
+	var n int
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		n, err = r.count()
+		return err
+	})
+	return n, err
+}
+
+// search runs fn on the ranking of query's hits, in one read transaction.
+func (s *Store) search(query, location string, at time.Time, fn func(*ranking) error) error {
 	terms := parseQuery(query)
 	if len(terms) == 0 {
-		return Results{}, nil
+		return nil
 	}
 	st, _ := s.State()
-	tz := s.Location()
-	day := at.In(tz).Format(time.DateOnly)
-	var res Results
+	day := at.In(s.Location()).Format(time.DateOnly)
 	err := s.view(func(tx *bolt.Tx) error {
 		q, err := s.newSearcher(tx, terms, st.Categories)
 		if err != nil {
@@ -68,20 +82,16 @@ func (s *Store) SearchPage(query, location string, at time.Time, offset, limit i
 		if err != nil {
 			return err
 		}
-		ranks, err := q.rank(vis)
+		r, err := q.rank(vis)
 		if err != nil {
 			return err
 		}
-		for _, r := range ranks {
-			res.Total += int(r.GetCardinality())
-		}
-		res.Hits, err = q.page(ranks, max(0, offset), limit)
-		return err
+		return fn(r)
 	})
 	if err != nil {
-		return Results{}, fmt.Errorf("store: search %q: %w", query, err)
+		return fmt.Errorf("store: search %q: %w", query, err)
 	}
-	return res, nil
+	return nil
 }
 
 // searcher is one query in its read transaction.
@@ -94,6 +104,7 @@ type searcher struct {
 	topics []field // the category names, as searchable fields
 	byCat  map[string]*roaring.Bitmap
 	vocabs map[uint64]bool
+	pinyin bool // some term has pinyin readings: fields need their initials
 }
 
 func (s *Store) newSearcher(tx *bolt.Tx, terms []term, cats []feed.Category) (*searcher, error) {
@@ -103,6 +114,9 @@ func (s *Store) newSearcher(tx *bolt.Tx, terms []term, cats []feed.Category) (*s
 	}
 	q := &searcher{tx: tx, post: post.Cursor(), docs: docs, terms: terms, cats: cats,
 		byCat: map[string]*roaring.Bitmap{}, vocabs: map[uint64]bool{}}
+	for _, t := range terms {
+		q.pinyin = q.pinyin || len(t.segs) > 0
+	}
 	for _, c := range cats {
 		f := newField(c.Name)
 		f.topic = true
@@ -218,11 +232,21 @@ type visCache struct {
 }
 
 // termSets are what the lists say of one term: the items it matches in the
-// title, as a whole word anywhere, anywhere; and candidates (maybe) it may
-// match, to be checked against their text.
+// title, as a whole word anywhere, anywhere; and candidates it may match
+// in the title and anywhere (nil when the lists are exact), to be checked
+// against their text.
 type termSets struct {
-	title, word, any *roaring.Bitmap
-	maybe            *roaring.Bitmap
+	title, word, any      *roaring.Bitmap
+	maybeTitle, maybeAny *roaring.Bitmap
+}
+
+// maybe adds candidates: in the title, and anywhere.
+func (ts *termSets) maybe(title, any *roaring.Bitmap) {
+	if ts.maybeAny == nil {
+		ts.maybeTitle, ts.maybeAny = roaring.New(), roaring.New()
+	}
+	ts.maybeTitle.Or(title)
+	ts.maybeAny.Or(any)
 }
 
 func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
@@ -236,12 +260,6 @@ func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
 
 func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 	ts = termSets{title: roaring.New(), word: roaring.New(), any: roaring.New()}
-	maybe := func(bm *roaring.Bitmap) {
-		if ts.maybe == nil {
-			ts.maybe = roaring.New()
-		}
-		ts.maybe.Or(bm)
-	}
 	// Topics: the items of every category whose name matches.
 	for i, c := range q.cats {
 		if _, ok, _ := t.match(q.topics[i], nil); ok {
@@ -272,15 +290,11 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			ts.word.Or(title)
 			ts.word.Or(rest)
 		default:
-			lists := make([]*roaring.Bitmap, 0, len(rs)-1)
-			for i := 1; i < len(rs); i++ {
-				bm, err := q.either(func(f byte) []byte { return bigramKey(f, rs[i-1], rs[i]) })
-				if err != nil {
-					return ts, err
-				}
-				lists = append(lists, bm)
+			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
+			if err != nil {
+				return ts, err
 			}
-			maybe(roaring.FastAnd(lists...))
+			ts.maybe(title, any)
 		}
 		ts.any.Or(ts.word)
 		return ts, nil
@@ -309,18 +323,12 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 		ts.word.Or(inField[0])
 		ts.word.Or(inField[1])
 	} else {
-		maybe(roaring.Or(inField[0], inField[1]))
+		ts.maybe(inField[0], roaring.Or(inField[0], inField[1]))
 	}
 
 	// Pinyin readings.
-	seen := map[string]bool{}
-	for _, seg := range t.segs {
-		k := fmt.Sprint(seg)
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
-		if err := q.evalReading(seg, &ts, maybe); err != nil {
+	for _, seg := range readings(t.segs) {
+		if err := q.evalReading(seg, &ts); err != nil {
 			return ts, err
 		}
 	}
@@ -330,7 +338,7 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 }
 
 // evalReading adds what the lists say of one pinyin reading.
-func (q *searcher) evalReading(seg []unit, ts *termSets, maybe func(*roaring.Bitmap)) error {
+func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 	switch len(seg) {
 	case 1:
 		u := seg[0]
@@ -406,73 +414,267 @@ func (q *searcher) evalReading(seg []unit, ts *termSets, maybe func(*roaring.Bit
 			return nil
 		})
 	default:
-		lists := make([]*roaring.Bitmap, 0, len(seg)-1)
-		for i := 1; i < len(seg); i++ {
-			bm, err := q.either(func(f byte) []byte { return pairKey(f, seg[i-1].ini, seg[i].ini) })
-			if err != nil {
-				return err
-			}
-			lists = append(lists, bm)
+		title, any, err := q.chain(len(seg)-1, func(f byte, i int) []byte { return pairKey(f, seg[i].ini, seg[i+1].ini) })
+		if err == nil {
+			ts.maybe(title, any)
 		}
-		maybe(roaring.FastAnd(lists...))
-		return nil
+		return err
 	}
 }
 
-// rank gives the visible hits of the query by rank: every term in the
-// title, every term a whole word, the rest.
-func (q *searcher) rank(vis *roaring.Bitmap) ([tiers]*roaring.Bitmap, error) {
-	var out [tiers]*roaring.Bitmap
+// chain gives the candidates of a run of n links (pairs of characters or
+// of initials, keyed by key): the items with every link in the title, and
+// with every link somewhere.
+func (q *searcher) chain(n int, key func(field byte, i int) []byte) (title, any *roaring.Bitmap, err error) {
+	titles, anys := make([]*roaring.Bitmap, n), make([]*roaring.Bitmap, n)
+	for i := range n {
+		if titles[i], err = q.read(key(fieldTitle, i)); err != nil {
+			return nil, nil, err
+		}
+		rest, err := q.read(key(fieldRest, i))
+		if err != nil {
+			return nil, nil, err
+		}
+		anys[i] = roaring.Or(titles[i], rest)
+	}
+	return roaring.FastAnd(titles...), roaring.FastAnd(anys...), nil
+}
+
+// readings leaves out the readings another one covers: a unit read as a
+// syllable (an) matches a subset of what its initial alone (a) matches.
+func readings(segs [][]unit) [][]unit {
+	covers := func(b, a []unit) bool {
+		for i := range a {
+			if b[i] != a[i] && (b[i].syl != 0 || b[i].ini != a[i].ini) {
+				return false
+			}
+		}
+		return true
+	}
+	var out [][]unit
+	for i, a := range segs {
+		keep := true
+		for j, b := range segs {
+			if i != j && len(a) == len(b) && covers(b, a) && (!covers(a, b) || j < i) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// ranking is the visible hits of a query by rank: every term in the title,
+// every term a whole word, the rest. When the lists are exact the ranks
+// are sets; otherwise they are candidates, checked against their text as
+// far as a page or the count needs.
+type ranking struct {
+	q     *searcher
+	exact bool
+	ranks [tiers]*roaring.Bitmap // exact
+	title *roaring.Bitmap        // otherwise: candidates for the first rank
+	any   *roaring.Bitmap        // and for any rank
+	sure  *roaring.Bitmap        // of which these match for certain
+
+	tb, rb []byte // buffers for the initials of checked fields
+	docs   *bolt.Cursor
+}
+
+func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
+	r := &ranking{q: q, exact: true, docs: q.docs.Cursor()}
 	sets := make([]termSets, len(q.terms))
-	exact := true
 	for i, t := range q.terms {
 		ts, err := q.evalTerm(t)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		sets[i] = ts
-		exact = exact && ts.maybe == nil
+		r.exact = r.exact && ts.maybeAny == nil
 	}
-	if exact {
-		pick := func(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
-			bm := vis.Clone()
-			for _, ts := range sets {
-				bm.And(f(ts))
-			}
-			return bm
+	pick := func(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
+		bm := vis.Clone()
+		for _, ts := range sets {
+			bm.And(f(ts))
 		}
-		out[tierTitle] = pick(func(ts termSets) *roaring.Bitmap { return ts.title })
-		out[tierWord] = pick(func(ts termSets) *roaring.Bitmap { return ts.word })
-		out[tierOther] = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
-		out[tierWord].AndNot(out[tierTitle])
-		out[tierOther].AndNot(out[tierTitle])
-		out[tierOther].AndNot(out[tierWord])
-		return out, nil
+		return bm
 	}
-	// Check every visible candidate against its text.
-	cand := vis.Clone()
-	for _, ts := range sets {
-		c := ts.any
-		if ts.maybe != nil {
-			c = roaring.Or(ts.any, ts.maybe)
+	if r.exact {
+		r.ranks[tierTitle] = pick(func(ts termSets) *roaring.Bitmap { return ts.title })
+		r.ranks[tierWord] = pick(func(ts termSets) *roaring.Bitmap { return ts.word })
+		r.ranks[tierOther] = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
+		r.ranks[tierWord].AndNot(r.ranks[tierTitle])
+		r.ranks[tierOther].AndNot(r.ranks[tierTitle])
+		r.ranks[tierOther].AndNot(r.ranks[tierWord])
+		return r, nil
+	}
+	r.title = pick(func(ts termSets) *roaring.Bitmap {
+		if ts.maybeTitle == nil {
+			return ts.title
 		}
-		cand.And(c)
+		return roaring.Or(ts.title, ts.maybeTitle)
+	})
+	r.any = pick(func(ts termSets) *roaring.Bitmap {
+		if ts.maybeAny == nil {
+			return ts.any
+		}
+		return roaring.Or(ts.any, ts.maybeAny)
+	})
+	r.sure = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
+	return r, nil
+}
+
+// count is the number of all hits.
+func (r *ranking) count() (int, error) {
+	if r.exact {
+		n := 0
+		for _, set := range r.ranks {
+			n += int(set.GetCardinality())
+		}
+		return n, nil
 	}
-	for i := range out {
-		out[i] = roaring.New()
-	}
-	it := cand.Iterator()
+	// The candidates the exact lists already match need no check.
+	n := int(r.sure.GetCardinality())
+	it := roaring.AndNot(r.any, r.sure).Iterator()
 	for it.HasNext() {
 		o := it.Next()
-		d, err := q.doc(o)
+		tier, err := r.check(o, true)
 		if err != nil {
-			return out, err
+			return 0, err
 		}
-		if _, tier, ok := q.matchDoc(d); ok {
-			out[tier].Add(o)
+		if tier >= 0 {
+			n++
 		}
 	}
-	return out, nil
+	return n, nil
+}
+
+// page gives the hits from offset on, at most limit (0: all): by rank,
+// then newest published, then id. Candidates are checked in that order,
+// and only until the page is full.
+func (r *ranking) page(offset, limit int) ([]Hit, error) {
+	recs := r.q.tx.Bucket(bucketRecords)
+	var hits []Hit
+	var err error
+	full := func() bool { return limit > 0 && len(hits) >= limit }
+	emit := func(o ordinal, tier int) bool {
+		if offset > 0 {
+			offset--
+			return true
+		}
+		var h Hit
+		if h, err = r.q.hit(recs, o, tier); err != nil {
+			return false
+		}
+		hits = append(hits, h)
+		return !full()
+	}
+	if r.exact {
+		for tier, set := range r.ranks {
+			n := int(set.GetCardinality())
+			if offset >= n {
+				offset -= n
+				continue
+			}
+			if e := r.q.byDate(set, &offset, func(o ordinal) bool { return emit(o, tier) }); e != nil {
+				return nil, e
+			}
+			if err != nil || full() {
+				break
+			}
+		}
+		return hits, err
+	}
+	// First rank: the title candidates, title alone checked. Reaching the
+	// end of them means the first rank is complete.
+	first := roaring.New()
+	var none int
+	e := r.q.byDate(r.title, &none, func(o ordinal) bool {
+		tier, cerr := r.check(o, false)
+		if err = cerr; err != nil {
+			return false
+		}
+		if tier != tierTitle {
+			return true
+		}
+		first.Add(o)
+		return emit(o, tierTitle)
+	})
+	if e != nil || err != nil || full() {
+		return hits, cmp.Or(e, err)
+	}
+	// Then whole-word hits, keeping the others for the last rank: reaching
+	// the end of the candidates means the second rank is complete.
+	rest, other := roaring.AndNot(r.any, first), roaring.New()
+	e = r.q.byDate(rest, &none, func(o ordinal) bool {
+		tier, cerr := r.check(o, true)
+		if err = cerr; err != nil {
+			return false
+		}
+		switch tier {
+		case tierWord:
+			return emit(o, tierWord)
+		case tierOther:
+			other.Add(o)
+		}
+		return true
+	})
+	if e != nil || err != nil || full() {
+		return hits, cmp.Or(e, err)
+	}
+	e = r.q.byDate(other, &offset, func(o ordinal) bool { return emit(o, tierOther) })
+	return hits, cmp.Or(e, err)
+}
+
+// check reads candidate o's search document and gives its rank, -1 when it
+// does not match. Without whole, only the title is looked at (ranks 0 or
+// -1). It reads in place: nothing is copied.
+func (r *ranking) check(o ordinal, whole bool) (int, error) {
+	k, v := r.docs.Seek(ordinalKey(o))
+	if k == nil || len(k) != 4 || binary.BigEndian.Uint32(k) != o {
+		return 0, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
+	}
+	var f [4][]byte
+	if err := splitDoc(v, &f); err != nil {
+		return 0, fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
+	}
+	q := r.q
+	title := q.viewField(f[2], &r.tb)
+	if _, _, ok := matchAll(q.terms, title, nil, nil, nil, false); ok {
+		return tierTitle, nil
+	}
+	if !whole {
+		return -1, nil
+	}
+	rest := q.viewField(f[3], &r.rb)
+	if _, tier, ok := matchAll(q.terms, title, q.topic(string(f[1])), &rest, q.vocab, false); ok {
+		return tier, nil
+	}
+	return -1, nil
+}
+
+// viewField makes a field of bytes that stay valid for the transaction,
+// without copying them; the initials go to buf.
+func (q *searcher) viewField(b []byte, buf *[]byte) field {
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	n := foldString(s)
+	f := field{orig: s, norm: n}
+	if q.pinyin {
+		*buf = appendInitials((*buf)[:0], n)
+		f.ini = *buf
+	}
+	return f
+}
+
+func (q *searcher) topic(category string) *field {
+	for i, c := range q.cats {
+		if c.ID == category {
+			return &q.topics[i]
+		}
+	}
+	return nil
 }
 
 func (q *searcher) doc(o ordinal) (docText, error) {
@@ -488,89 +690,67 @@ func (q *searcher) doc(o ordinal) (docText, error) {
 }
 
 func (q *searcher) matchDoc(d docText) ([]string, int, bool) {
-	var topic *field
-	for i, c := range q.cats {
-		if c.ID == d.Category {
-			topic = &q.topics[i]
-		}
-	}
 	title, rest := newField(d.Title), newField(d.Rest)
-	return matchAll(q.terms, title, topic, &rest, q.vocab)
+	return matchAll(q.terms, title, q.topic(d.Category), &rest, q.vocab, true)
 }
 
-// page reads the hits from offset on, at most limit (0: all): by rank,
-// then newest published, then id.
-func (q *searcher) page(ranks [tiers]*roaring.Bitmap, offset, limit int) ([]Hit, error) {
-	recs := q.tx.Bucket(bucketRecords)
-	var hits []Hit
-	full := func() bool { return limit > 0 && len(hits) >= limit }
-	for tier, set := range ranks {
-		n := int(set.GetCardinality())
-		if offset >= n {
-			offset -= n
+// byDate calls fn with the members of set, newest published first, then
+// by id, until fn returns false. While *skip is positive, whole days are
+// passed over by their counts and *skip lessened by them.
+func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool) error {
+	left := int(set.GetCardinality())
+	c := q.tx.Bucket(bucketPostings).Cursor()
+	pre := setKey(setPublished, "")
+	k, v := c.Seek(append(slices.Clone(pre), 0xff))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	type ref struct {
+		o  ordinal
+		id string
+	}
+	var refs []ref
+	for k != nil && bytes.HasPrefix(k, pre) && left > 0 {
+		term, _, ok := splitChunkKey(k)
+		if !ok {
+			return fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		}
+		term = slices.Clone(term)
+		day := roaring.New()
+		for ; isChunkOf(k, term); k, v = c.Prev() {
+			bm, err := decodeChunk(v, k)
+			if err != nil {
+				return err
+			}
+			day.Or(bm)
+		}
+		day.And(set)
+		n := int(day.GetCardinality())
+		left -= n
+		if *skip >= n {
+			*skip -= n
 			continue
 		}
-		left := n
-		// published dates, newest first: walk the date sets backwards
-		c := q.tx.Bucket(bucketPostings).Cursor()
-		pre := setKey(setPublished, "")
-		k, v := c.Seek(append(slices.Clone(pre), 0xff))
-		if k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
+		refs = refs[:0]
+		it := day.Iterator()
+		for it.HasNext() {
+			o := it.Next()
+			id, err := docID(q.docs.Get(ordinalKey(o)))
+			if err != nil {
+				return fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
+			}
+			refs = append(refs, ref{o, id})
 		}
-		for k != nil && bytes.HasPrefix(k, pre) && left > 0 && !full() {
-			term, _, ok := splitChunkKey(k)
-			if !ok {
-				return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
+		for _, r := range refs {
+			if !fn(r.o) {
+				return nil
 			}
-			term = slices.Clone(term)
-			day := roaring.New()
-			for ; isChunkOf(k, term); k, v = c.Prev() {
-				bm, err := decodeChunk(v, k)
-				if err != nil {
-					return nil, err
-				}
-				day.Or(bm)
-			}
-			day.And(set)
-			m := int(day.GetCardinality())
-			left -= m
-			if offset >= m {
-				offset -= m
-				continue
-			}
-			type ref struct {
-				o  ordinal
-				id string
-			}
-			refs := make([]ref, 0, m)
-			for _, o := range day.ToArray() {
-				id, err := docID(q.docs.Get(ordinalKey(o)))
-				if err != nil {
-					return nil, fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
-				}
-				refs = append(refs, ref{o, id})
-			}
-			slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
-			for _, r := range refs[offset:] {
-				if full() {
-					break
-				}
-				h, err := q.hit(recs, r.o, tier)
-				if err != nil {
-					return nil, err
-				}
-				hits = append(hits, h)
-			}
-			offset = 0
-		}
-		if full() {
-			break
 		}
 	}
-	return hits, nil
+	return nil
 }
 
 // hit reads one hit on the page: its record, and what matched.

@@ -1,14 +1,13 @@
 package store
 
 import (
+	_ "embed"
 	"encoding/binary"
 	"errors"
 	"strings"
 	"sync"
 	"unicode"
 	"unicode/utf8"
-
-	"github.com/mozillazg/go-pinyin"
 
 	"gongkai/feed"
 )
@@ -17,18 +16,22 @@ import (
 // character classes, and the pinyin of Han characters.
 
 // fold maps a rune to its search form, one rune for one rune so that
-// positions in folded text are positions in the original: full-width ASCII
-// to ASCII, then lower case.
+// positions in folded text are positions in the original: full-width
+// letters and digits to ASCII, then lower case. Chinese text, punctuation
+// included (a separator either way), is left as it is, so folding a notice
+// usually costs one pass and no copy.
 func fold(r rune) rune {
 	switch {
 	case r >= 'A' && r <= 'Z':
 		return r + 'a' - 'A'
 	case r < utf8.RuneSelf:
 		return r
-	case r >= 0xFF01 && r <= 0xFF5E:
+	case r >= 0x3000 && r <= 0x9FFF:
+		return r // CJK symbols, kana, ideographs: no case
+	case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
 		r -= 0xFEE0
-	case r == 0x3000:
-		return ' '
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r
 	}
 	return unicode.ToLower(r)
 }
@@ -44,19 +47,31 @@ func foldString(s string) string {
 	return s
 }
 
-func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x2E80 && unicode.Is(unicode.Han, r)
+}
 
 // isWord is a rune of a Latin-script (or other non-Han) token.
-func isWord(r rune) bool { return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
+	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
-// Pinyin table of the CJK Unified Ideographs and Extension A, the characters
-// notices use. Built once from go-pinyin, taking the first (most common)
-// reading of a heteronym: the other readings would make every query match
-// far more than a reader expects.
+// Pinyin of the CJK Unified Ideographs and Extension A, the characters
+// notices use: go-pinyin's first (most common) reading of each, as
+// generated into pinyin.bin (internal/genpinyin). The other readings of a
+// heteronym would make every query match far more than a reader expects.
 const (
 	pyFirst = 0x3400
 	pyLast  = 0x9FFF
 )
+
+//go:generate go run ./internal/genpinyin
+
+//go:embed pinyin.bin
+var pinyinBin string
 
 var (
 	pyOnce      sync.Once
@@ -69,28 +84,27 @@ var (
 
 func loadPinyin() {
 	pyOnce.Do(func() {
-		normal := pinyin.NewArgs()
-		normal.Style = pinyin.Normal
+		names, ids, ok := strings.Cut(pinyinBin, "\n")
 		n := pyLast - pyFirst + 1
+		if !ok || len(ids) != 2*n {
+			panic("store: pinyin.bin is malformed")
+		}
+		pySyllables = append([]string{""}, strings.Fields(names)...)
+		pyIndex = make(map[string]uint16, len(pySyllables))
+		for i, syl := range pySyllables[1:] {
+			pyIndex[syl] = uint16(i + 1)
+			pyInitials[syl[0]-'a'] = true
+		}
 		pySyl, pyIni = make([]uint16, n), make([]byte, n)
-		pySyllables, pyIndex = []string{""}, map[string]uint16{}
-		for r := rune(pyFirst); r <= pyLast; r++ {
-			syl := pinyin.SinglePinyin(r, normal)
-			if len(syl) == 0 || !isLowerASCII(syl[0]) {
-				continue
+		for i := range n {
+			id := uint16(ids[2*i])<<8 | uint16(ids[2*i+1])
+			if int(id) >= len(pySyllables) {
+				panic("store: pinyin.bin is malformed")
 			}
-			id, ok := pyIndex[syl[0]]
-			if !ok {
-				id = uint16(len(pySyllables))
-				pySyllables = append(pySyllables, syl[0])
-				pyIndex[syl[0]] = id
+			pySyl[i] = id
+			if id != 0 {
+				pyIni[i] = pySyllables[id][0]
 			}
-			// go-pinyin's FirstLetter style is the first rune of this
-			// Normal reading, so asking for it again would only halve the
-			// speed of this table.
-			ini := syl[0][0]
-			pySyl[r-pyFirst], pyIni[r-pyFirst] = id, ini
-			pyInitials[ini-'a'] = true
 		}
 	})
 }
@@ -124,9 +138,10 @@ func initialOf(r rune) byte {
 
 // initials gives one byte per rune of s: the pinyin initial of a Han
 // character, 0 for anything else.
-func initials(s string) []byte {
+func initials(s string) []byte { return appendInitials(make([]byte, 0, len(s)), s) }
+
+func appendInitials(out []byte, s string) []byte {
 	loadPinyin()
-	out := make([]byte, 0, len(s))
 	for _, r := range s {
 		out = append(out, initialOf(r))
 	}
