@@ -112,8 +112,8 @@ func charKey(field byte, r rune) []byte { return termKeyOf(hanTerm(field, hanCha
 func bigramKey(field byte, a, b rune) []byte {
 	return termKeyOf(hanTerm(field, hanBigram, uint64(a)<<21|uint64(b)))
 }
-func initialKey(field, c byte) []byte  { return []byte{field, kindInitial, c} }
-func pairKey(field, a, b byte) []byte  { return []byte{field, kindPair, a, b} }
+func initialKey(field, c byte) []byte { return []byte{field, kindInitial, c} }
+func pairKey(field, a, b byte) []byte { return []byte{field, kindPair, a, b} }
 func wordKey(field byte, w string) []byte {
 	return append([]byte{field, kindWord}, w...)
 }

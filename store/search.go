@@ -236,7 +236,7 @@ type visCache struct {
 // in the title and anywhere (nil when the lists are exact), to be checked
 // against their text.
 type termSets struct {
-	title, word, any      *roaring.Bitmap
+	title, word, any     *roaring.Bitmap
 	maybeTitle, maybeAny *roaring.Bitmap
 }
 
