@@ -50,6 +50,7 @@ func (s *Store) Check() ([]string, error) {
 		}
 		if len(derived) > 0 {
 			problems = append(problems, derived...)
+			problems = append(problems, "lists and search are derived from the signed notices: the next sync rebuilds them")
 			s.markRepair()
 		}
 		return nil

@@ -15,7 +15,12 @@ import (
 func FuzzDecodeStored(f *testing.F) {
 	f.Add(encodeDoc(docText{ID: "a", Category: "land", Title: "关于土地征收的公告 ABC", Rest: "金泽镇\n〔2026〕17号\n正文 text"}))
 	f.Add(encodeDoc(docText{ID: "x"}))
-	f.Add([]byte(`{"ID":"a","Locations":["all"],"Attachments":[{"SHA256":"x","Size":1}]}`))
+	rec, err := encodeRecord(record{Summary: Summary{ID: "a", Title: "公告", Published: "2026-03-01", PostingDays: 7, Normative: true,
+		Locations: []string{"all", "310118"}}, Attachments: []objectRef{{"x", 1}}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(rec)
 	f.Add([]byte(`{"Version":3,"TrustedTime":"2026-03-01T00:00:00Z"}`))
 	f.Add([]byte{docFormat, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
 	for _, bm := range []*roaring.Bitmap{roaring.BitmapOf(1, 2, 3, 65535), roaring.BitmapOf(65536, 70000), dense(0, 5000, 3), dense(0, 65536, 1)} {
@@ -26,7 +31,12 @@ func FuzzDecodeStored(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = decodeRecord(b)
+		if rec, err := decodeRecord(b); err == nil {
+			enc, err := encodeRecord(rec)
+			if err != nil || string(enc) != string(b) {
+				t.Fatalf("record round trip: %q, %v", enc, err)
+			}
+		}
 		_, _ = decodeState(b)
 		if d, err := decodeDoc(b); err == nil {
 			again, err := decodeDoc(encodeDoc(d))

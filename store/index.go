@@ -405,6 +405,14 @@ const maxChunkBytes = 8192 + 64
 
 var errChunk = errors.New("malformed posting list")
 
+// The cookies of the roaring format (RoaringFormatSpec): with run
+// containers (the container count - 1 in the high 16 bits), and without
+// (the count in the next 4 bytes).
+const (
+	roaringCookieRuns = 12347
+	roaringCookie     = 12346
+)
+
 func encodeChunk(bm *roaring.Bitmap) ([]byte, error) {
 	bm.RunOptimize()
 	return bm.ToBytes()
@@ -428,6 +436,17 @@ func decodeChunk(v, key []byte) (bm *roaring.Bitmap, err error) {
 func decodeChunkValue(v []byte, c uint16) (bm *roaring.Bitmap, err error) {
 	if len(v) == 0 || len(v) > maxChunkBytes {
 		return nil, fmt.Errorf("%d bytes", len(v))
+	}
+	// One container, as encodeChunk writes: refused before the decoder
+	// reads a count that could make it allocate gigabytes.
+	if len(v) < 8 {
+		return nil, fmt.Errorf("%d bytes", len(v))
+	}
+	switch cookie := binary.LittleEndian.Uint32(v); {
+	case cookie&0xFFFF == roaringCookieRuns && cookie>>16 == 0:
+	case cookie == roaringCookie && binary.LittleEndian.Uint32(v[4:]) == 1:
+	default:
+		return nil, errors.New("not one container")
 	}
 	defer func() {
 		if r := recover(); r != nil {

@@ -11,7 +11,7 @@ package store
 //	            "next_ordinal" → 4 bytes, big-endian (see ordinals)
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
-//	records     id → JSON of record: the item's Summary and its attachments
+//	records     id → record (see encodeRecord): the item's Summary and its attachments
 //	by_category category 0x00 id → empty
 //	by_location code-prefix-or-"all" 0x00 id → empty
 //	by_until    valid_until-or-"9999-12-31" 0x00 id → empty (validity order, for

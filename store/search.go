@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"cmp"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -767,26 +766,3 @@ func (q *searcher) hit(recs *bolt.Bucket, o ordinal, tier int) (Hit, error) {
 	return Hit{Summary: rec.Summary, InTitle: tier == tierTitle, Match: m}, nil
 }
 
-// record is what the records bucket holds of an item.
-type record struct {
-	Summary
-	Attachments []objectRef `json:",omitempty"`
-}
-
-type objectRef struct {
-	SHA256 string
-	Size   int64
-}
-
-func encodeRecord(r record) ([]byte, error) { return json.Marshal(r) }
-
-func decodeRecord(b []byte) (record, error) {
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return record{}, fmt.Errorf("%w: item record: %v", ErrDamaged, err)
-	}
-	if r.ID == "" {
-		return record{}, fmt.Errorf("%w: item record without id", ErrDamaged)
-	}
-	return r, nil
-}
