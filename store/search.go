@@ -765,4 +765,3 @@ func (q *searcher) hit(recs *bolt.Bucket, o ordinal, tier int) (Hit, error) {
 	m, _, _ := q.matchDoc(d)
 	return Hit{Summary: rec.Summary, InTitle: tier == tierTitle, Match: m}, nil
 }
-
