@@ -123,6 +123,27 @@ func openScreen(env *Env, data string) (*config.Config, *store.Store, error) {
 	return cfg, st, nil
 }
 
+// openToRead opens a screen's store read-only, for a command that only
+// reads: it maps the file and reads what it asks for, where opening for
+// writing reads every page of the database first (a sound store is walked
+// for damage, and bbolt rebuilds its free list). A store that cannot be
+// read as it is — missing, damaged, of an older schema — is opened as
+// openScreen does, which recovers it.
+func openToRead(env *Env, data string) (*config.Config, *store.Store, error) {
+	cfg, err := config.Load(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(data, store.Options{ReadOnly: true})
+	switch {
+	case err == nil:
+		return cfg, st, nil
+	case errors.Is(err, store.ErrLocked):
+		return nil, nil, storeError(data, err)
+	}
+	return openScreen(env, data)
+}
+
 func storeError(data string, err error) error {
 	switch {
 	case errors.Is(err, store.ErrLocked):
@@ -329,7 +350,7 @@ func runSearch(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "%s: QUERY is required\n", fs.Name())
 		return errUsage
 	}
-	cfg, st, err := openScreen(env, *data)
+	cfg, st, err := openToRead(env, *data)
 	if err != nil {
 		return err
 	}
