@@ -49,7 +49,7 @@ func FuzzDecodeStored(f *testing.F) {
 				q = string([]rune(q)[:8])
 			}
 			title, rest := newField(d.Title), newField(d.Rest)
-			matchAll(parseQuery(q), title, nil, &rest, func(a, b rune) bool { return a < b }, true)
+			_, _, _, _ = matchAll(parseQuery(q), title, nil, &rest, func(a, b rune) bool { return a < b }, true)
 		}
 		for _, c := range []uint16{0, 1} {
 			bm, err := decodeChunkValue(b, c)

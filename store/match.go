@@ -207,9 +207,11 @@ func newField(s string) field {
 }
 
 // vocabulary says whether two adjacent characters are a word: they occur
-// together in some title or category name. A two-letter pinyin query
-// ("zs") reads as many pairs of characters; those that are words (征收)
-// rank before chance neighbours (镇社, as in 金泽镇社区…). nil: every pair is.
+// together in a topic's name, the feed's own words for what villagers look
+// for (土地征收, 养老服务). A two-letter pinyin query ("zs") reads as many
+// pairs of characters; those that are words (征收) rank before chance
+// neighbours (镇社 in 青禾镇社区, 者食 in 长者食堂), even in a title. nil:
+// every pair is.
 type vocabulary func(a, b rune) bool
 
 // match finds t in f: the spans for highlighting and whether some
@@ -266,8 +268,21 @@ func matchWord(s, w string) (span, bool) {
 	return span{}, false
 }
 
+// guessed reports whether a reading has a unit typed as its initial alone:
+// only such readings ("zs", "zhengs") can land on chance neighbours; one
+// spelled out in syllables ("xian" as 西安) is what was meant.
+func guessed(seg []unit) bool {
+	for _, u := range seg {
+		if u.syl == 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // matchPinyin finds a run of characters reading as seg. word: for a
-// two-character reading, some occurrence is in the vocabulary.
+// two-character reading with a guessed unit, some occurrence is in the
+// vocabulary.
 func matchPinyin(f field, seg []unit, vocab vocabulary) (first span, ok, word bool) {
 	pat := make([]byte, len(seg))
 	full := false
@@ -275,7 +290,7 @@ func matchPinyin(f field, seg []unit, vocab vocabulary) (first span, ok, word bo
 		pat[i] = u.ini
 		full = full || u.syl != 0
 	}
-	judge := len(seg) == 2 && vocab != nil && !f.topic
+	judge := len(seg) == 2 && vocab != nil && !f.topic && guessed(seg)
 	// The cursor only moves forward, so a long body is walked once however
 	// many places its initials match.
 	idx, off := 0, 0 // rune index and byte offset of the cursor
@@ -353,54 +368,80 @@ func (f field) original(sp span) string {
 	return f.orig[start:end]
 }
 
-// Ranks of a hit: every term in the title; every term a whole word
-// somewhere (title, topic, body); any other match.
+// Ranks of a hit: every term a whole word in the title; every term a
+// whole word somewhere (title, topic, body); every term in the title, one
+// at least by chance; any other match.
 const (
 	tierTitle = iota
 	tierWord
+	tierTitleChance
 	tierOther
 	tiers
 )
 
 // matchAll checks every term against an item's title, its topic (the
-// category name) and the rest of its text, and gives its rank and (with
-// collect) the distinct matched substrings for highlighting. rest is nil
-// to look at the title alone.
-func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary, collect bool) (matches []string, tier int, ok bool) {
+// category name) and the rest of its text, and gives its rank, whether
+// every term is in the title, and (with collect) the distinct matched
+// substrings for highlighting. rest is nil to look at the title alone.
+func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary, collect bool) (matches []string, tier int, inTitle, ok bool) {
 	type found struct {
 		f     *field
 		spans []span
 	}
 	all := make([]found, len(terms))
-	tier = tierTitle
+	inTitle, titleWords, words := true, true, true
 	for i, t := range terms {
-		if spans, ok, _ := t.match(title, vocab); ok {
+		spans, ok, word := t.match(title, vocab)
+		if ok {
 			all[i] = found{&title, spans}
-			continue
+			titleWords = titleWords && word
+			if word {
+				continue
+			}
+		} else {
+			inTitle, titleWords = false, false
 		}
 		if rest == nil {
-			return nil, 0, false
+			if !ok {
+				return nil, 0, false, false
+			}
+			words = false
+			continue
 		}
 		if topic != nil {
-			if spans, ok, _ := t.match(*topic, vocab); ok {
-				all[i] = found{topic, spans}
-				tier = max(tier, tierWord)
+			if spans, ok := t.matchIn(*topic, vocab); ok {
+				if all[i].f == nil {
+					all[i] = found{topic, spans}
+				}
 				continue
 			}
 		}
-		spans, ok, word := t.match(*rest, vocab)
-		if !ok {
-			return nil, 0, false
+		spans, found2, word := t.match(*rest, vocab)
+		switch {
+		case found2 && word:
+			if all[i].f == nil {
+				all[i] = found{rest, spans}
+			}
+			continue
+		case found2 && all[i].f == nil:
+			all[i] = found{rest, spans}
+		case !found2 && all[i].f == nil:
+			return nil, 0, false, false
 		}
-		all[i] = found{rest, spans}
-		if word {
-			tier = max(tier, tierWord)
-		} else {
-			tier = tierOther
-		}
+		words = false
+	}
+	switch {
+	case titleWords:
+		tier = tierTitle
+	case words && rest != nil:
+		tier = tierWord
+	case inTitle:
+		tier = tierTitleChance
+	default:
+		tier = tierOther
 	}
 	if !collect {
-		return nil, tier, true
+		return nil, tier, inTitle, true
 	}
 	for _, fd := range all {
 		for _, sp := range fd.spans {
@@ -409,5 +450,11 @@ func matchAll(terms []term, title field, topic, rest *field, vocab vocabulary, c
 			}
 		}
 	}
-	return matches, tier, true
+	return matches, tier, inTitle, true
+}
+
+// matchIn is match for a topic's name, where every match is a word.
+func (t term) matchIn(topic field, vocab vocabulary) ([]span, bool) {
+	spans, ok, _ := t.match(topic, vocab)
+	return spans, ok
 }

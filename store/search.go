@@ -144,14 +144,13 @@ func (q *searcher) either(key func(field byte) []byte) (*roaring.Bitmap, error) 
 	return t, err
 }
 
-// vocab: see vocabulary. A pair is a word when some title holds it
-// (its title list exists) or a category name does.
+// vocab: see vocabulary.
 func (q *searcher) vocab(a, b rune) bool {
 	k := uint64(a)<<21 | uint64(b)
 	if v, ok := q.vocabs[k]; ok {
 		return v
 	}
-	v := hasTerm(q.post, bigramKey(fieldTitle, a, b))
+	v := false
 	pair := string([]rune{a, b})
 	for _, t := range q.topics {
 		v = v || strings.Contains(t.norm, pair)
@@ -230,13 +229,13 @@ type visCache struct {
 	set *roaring.Bitmap // read-only once cached
 }
 
-// termSets are what the lists say of one term: the items it matches in the
-// title, as a whole word anywhere, anywhere; and candidates it may match
-// in the title and anywhere (nil when the lists are exact), to be checked
-// against their text.
+// termSets are what the lists say of one term: the items it matches as a
+// whole word in the title, as a whole word anywhere, in the title, and
+// anywhere; and candidates it may match in the title and anywhere (nil
+// when the lists are exact), to be checked against their text.
 type termSets struct {
-	title, word, any     *roaring.Bitmap
-	maybeTitle, maybeAny *roaring.Bitmap
+	title, word, titleAny, any *roaring.Bitmap
+	maybeTitle, maybeAny       *roaring.Bitmap
 }
 
 // maybe adds candidates: in the title, and anywhere.
@@ -258,7 +257,13 @@ func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
 }
 
 func (q *searcher) evalTerm(t term) (ts termSets, err error) {
-	ts = termSets{title: roaring.New(), word: roaring.New(), any: roaring.New()}
+	ts = termSets{title: roaring.New(), word: roaring.New(), titleAny: roaring.New(), any: roaring.New()}
+	defer func() {
+		ts.word.Or(ts.title)
+		ts.titleAny.Or(ts.title)
+		ts.any.Or(ts.word)
+		ts.any.Or(ts.titleAny)
+	}()
 	// Topics: the items of every category whose name matches.
 	for i, c := range q.cats {
 		if _, ok, _ := t.match(q.topics[i], nil); ok {
@@ -286,7 +291,6 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 				return ts, err
 			}
 			ts.title.Or(title)
-			ts.word.Or(title)
 			ts.word.Or(rest)
 		default:
 			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
@@ -295,7 +299,6 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			}
 			ts.maybe(title, any)
 		}
-		ts.any.Or(ts.word)
 		return ts, nil
 	}
 
@@ -319,7 +322,6 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 	}
 	if exact {
 		ts.title.Or(inField[0])
-		ts.word.Or(inField[0])
 		ts.word.Or(inField[1])
 	} else {
 		ts.maybe(inField[0], roaring.Or(inField[0], inField[1]))
@@ -331,8 +333,6 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			return ts, err
 		}
 	}
-	ts.word.Or(ts.title)
-	ts.any.Or(ts.word)
 	return ts, nil
 }
 
@@ -376,17 +376,20 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			rs := []rune(string(term[4:]))
 			return len(rs) == 2 && unitsMatch(rs, seg)
 		}
-		// Title pairs: hits in the title, and the words of the reading.
-		var words [][2]rune
+		// In the title: every pair read so, and those that are words.
 		err := eachTerm(q.post, []byte{fieldTitle, kindBigram, a.ini, b.ini}, match, func(term []byte, bm *roaring.Bitmap) error {
 			rs := []rune(string(term[4:]))
-			words = append(words, [2]rune{rs[0], rs[1]})
-			ts.title.Or(bm)
+			ts.titleAny.Or(bm)
+			if !guessed(seg) || q.vocab(rs[0], rs[1]) {
+				ts.title.Or(bm)
+			}
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		// Elsewhere, those that are words: the pairs of the topics' names.
+		var words [][2]rune
 		for _, t := range q.topics {
 			rs := []rune(t.norm)
 			for i := 1; i < len(rs); i++ {
@@ -402,7 +405,13 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			}
 			ts.word.Or(bm)
 		}
-		// Every match in the rest.
+		// Every match in the rest; all words when spelled out.
+		if !guessed(seg) {
+			return eachTerm(q.post, []byte{fieldRest, kindBigram, a.ini, b.ini}, match, func(_ []byte, bm *roaring.Bitmap) error {
+				ts.word.Or(bm)
+				return nil
+			})
+		}
 		if initialsOnly {
 			bm, err := q.read(pairKey(fieldRest, a.ini, b.ini))
 			ts.any.Or(bm)
@@ -501,19 +510,28 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		return bm
 	}
 	if r.exact {
-		r.ranks[tierTitle] = pick(func(ts termSets) *roaring.Bitmap { return ts.title })
-		r.ranks[tierWord] = pick(func(ts termSets) *roaring.Bitmap { return ts.word })
-		r.ranks[tierOther] = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
-		r.ranks[tierWord].AndNot(r.ranks[tierTitle])
-		r.ranks[tierOther].AndNot(r.ranks[tierTitle])
-		r.ranks[tierOther].AndNot(r.ranks[tierWord])
+		var seen *roaring.Bitmap
+		for tier, f := range []func(termSets) *roaring.Bitmap{
+			func(ts termSets) *roaring.Bitmap { return ts.title },
+			func(ts termSets) *roaring.Bitmap { return ts.word },
+			func(ts termSets) *roaring.Bitmap { return ts.titleAny },
+			func(ts termSets) *roaring.Bitmap { return ts.any },
+		} {
+			r.ranks[tier] = pick(f)
+			if seen == nil {
+				seen = r.ranks[tier].Clone()
+			} else {
+				r.ranks[tier].AndNot(seen)
+				seen.Or(r.ranks[tier])
+			}
+		}
 		return r, nil
 	}
 	r.title = pick(func(ts termSets) *roaring.Bitmap {
 		if ts.maybeTitle == nil {
-			return ts.title
+			return ts.titleAny
 		}
-		return roaring.Or(ts.title, ts.maybeTitle)
+		return roaring.Or(ts.titleAny, ts.maybeTitle)
 	})
 	r.any = pick(func(ts termSets) *roaring.Bitmap {
 		if ts.maybeAny == nil {
@@ -604,9 +622,10 @@ func (r *ranking) page(offset, limit int) ([]Hit, error) {
 	if e != nil || err != nil || full() {
 		return hits, cmp.Or(e, err)
 	}
-	// Then whole-word hits, keeping the others for the last rank: reaching
-	// the end of the candidates means the second rank is complete.
-	rest, other := roaring.AndNot(r.any, first), roaring.New()
+	// Then whole-word hits, keeping the others for the last ranks: reaching
+	// the end of the candidates means every rank is complete.
+	rest := roaring.AndNot(r.any, first)
+	later := [tiers]*roaring.Bitmap{tierTitleChance: roaring.New(), tierOther: roaring.New()}
 	e = r.q.byDate(rest, &none, func(o ordinal) bool {
 		tier, cerr := r.check(o, true)
 		if err = cerr; err != nil {
@@ -615,15 +634,17 @@ func (r *ranking) page(offset, limit int) ([]Hit, error) {
 		switch tier {
 		case tierWord:
 			return emit(o, tierWord)
-		case tierOther:
-			other.Add(o)
+		case tierTitleChance, tierOther:
+			later[tier].Add(o)
 		}
 		return true
 	})
-	if e != nil || err != nil || full() {
-		return hits, cmp.Or(e, err)
+	for _, tier := range []int{tierTitleChance, tierOther} {
+		if e != nil || err != nil || full() {
+			break
+		}
+		e = r.q.byDate(later[tier], &offset, func(o ordinal) bool { return emit(o, tier) })
 	}
-	e = r.q.byDate(other, &offset, func(o ordinal) bool { return emit(o, tierOther) })
 	return hits, cmp.Or(e, err)
 }
 
@@ -641,14 +662,14 @@ func (r *ranking) check(o ordinal, whole bool) (int, error) {
 	}
 	q := r.q
 	title := q.viewField(f[2], &r.tb)
-	if _, _, ok := matchAll(q.terms, title, nil, nil, nil, false); ok {
+	if _, tier, _, ok := matchAll(q.terms, title, nil, nil, q.vocab, false); ok && tier == tierTitle {
 		return tierTitle, nil
 	}
 	if !whole {
 		return -1, nil
 	}
 	rest := q.viewField(f[3], &r.rb)
-	if _, tier, ok := matchAll(q.terms, title, q.topic(string(f[1])), &rest, q.vocab, false); ok {
+	if _, tier, _, ok := matchAll(q.terms, title, q.topic(string(f[1])), &rest, q.vocab, false); ok {
 		return tier, nil
 	}
 	return -1, nil
@@ -688,9 +709,10 @@ func (q *searcher) doc(o ordinal) (docText, error) {
 	return d, nil
 }
 
-func (q *searcher) matchDoc(d docText) ([]string, int, bool) {
+func (q *searcher) matchDoc(d docText) (matches []string, inTitle bool) {
 	title, rest := newField(d.Title), newField(d.Rest)
-	return matchAll(q.terms, title, q.topic(d.Category), &rest, q.vocab, true)
+	matches, _, inTitle, _ = matchAll(q.terms, title, q.topic(d.Category), &rest, q.vocab, true)
+	return matches, inTitle
 }
 
 // byDate calls fn with the members of set, newest published first, then
@@ -762,6 +784,6 @@ func (q *searcher) hit(recs *bolt.Bucket, o ordinal, tier int) (Hit, error) {
 	if err != nil {
 		return Hit{}, fmt.Errorf("item %s: %w", d.ID, err)
 	}
-	m, _, _ := q.matchDoc(d)
-	return Hit{Summary: rec.Summary, InTitle: tier == tierTitle, Match: m}, nil
+	m, inTitle := q.matchDoc(d)
+	return Hit{Summary: rec.Summary, InTitle: inTitle, Match: m}, nil
 }

@@ -225,11 +225,6 @@ func bruteForce(q string, items []feed.Item, location string, now time.Time) []H
 			}
 		}
 	}
-	for _, it := range items {
-		if it.Withdrawn == "" {
-			pairs(it.Title)
-		}
-	}
 	topics := map[string]field{}
 	for _, c := range testCategories {
 		pairs(c.Name)
@@ -254,8 +249,8 @@ func bruteForce(q string, items []feed.Item, location string, now time.Time) []H
 		if f, ok := topics[it.Category]; ok {
 			topic = &f
 		}
-		if m, tier, ok := matchAll(terms, title, topic, &rest, vocab, true); ok {
-			out = append(out, ranked{Hit{Summary: sum, InTitle: tier == tierTitle, Match: m}, tier})
+		if m, tier, inTitle, ok := matchAll(terms, title, topic, &rest, vocab, true); ok {
+			out = append(out, ranked{Hit{Summary: sum, InTitle: inTitle, Match: m}, tier})
 		}
 	}
 	slices.SortFunc(out, func(a, b ranked) int {
