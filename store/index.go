@@ -45,11 +45,13 @@ const (
 	kindPair    = 'p' // letter, letter: two adjacent characters with these initials
 	kindWord    = 'w' // a prefix (up to maxPrefix runes) of a Latin or digit token
 
-	setLocation  = 'L' // location code prefix or "all": items targeting it
-	setFrom      = 'F' // valid_from date
-	setUntil     = 'U' // valid_until date
-	setPublished = 'P' // published date
-	setCategory  = 'C' // category id
+	setLocation   = 'L' // location code prefix or "all": items targeting it
+	setFrom       = 'F' // valid_from date
+	setUntil      = 'U' // valid_until date
+	setFromMonth  = 'f' // valid_from's month (YYYY-MM): whole months at once
+	setUntilMonth = 'u' // valid_until's month
+	setPublished  = 'P' // published date
+	setCategory   = 'C' // category id
 
 	noInitial = '_' // in keys, for a character without a pinyin reading
 )
@@ -152,11 +154,13 @@ func termsOf(d *docText, sum *Summary) docTerms {
 	b.addText(fieldRest, rest)
 	b.addStr(setPublished, string(sum.Published))
 	b.addStr(setCategory, sum.Category)
-	if sum.ValidFrom != "" {
-		b.addStr(setFrom, string(sum.ValidFrom))
+	if d := string(sum.ValidFrom); d != "" {
+		b.addStr(setFrom, d)
+		b.addStr(setFromMonth, d[:min(7, len(d))])
 	}
-	if sum.ValidUntil != "" {
-		b.addStr(setUntil, string(sum.ValidUntil))
+	if d := string(sum.ValidUntil); d != "" {
+		b.addStr(setUntil, d)
+		b.addStr(setUntilMonth, d[:min(7, len(d))])
 	}
 	if _, _, ok := validity(sum, nil); ok {
 		// Dates that do not parse are never shown: such an item reaches
@@ -198,6 +202,9 @@ func (b *termBuilder) addText(field byte, text string) {
 	loadPinyin()
 	var prev rune = -1
 	var prevIni byte
+	// initials and pairs of them repeat in any text: each is added once
+	var inis uint32
+	var pairs [(26*26 + 63) / 64]uint64
 	word := -1
 	for off, r := range text {
 		ini := byte(0)
@@ -209,8 +216,12 @@ func (b *termBuilder) addText(field byte, text string) {
 			}
 			prev = r
 			if ini != 0 {
-				b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))
-				if prevIni != 0 {
+				if bit := uint32(1) << (ini - 'a'); inis&bit == 0 {
+					inis |= bit
+					b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))
+				}
+				if p := int(prevIni-'a')*26 + int(ini-'a'); prevIni != 0 && pairs[p/64]&(1<<(p%64)) == 0 {
+					pairs[p/64] |= 1 << (p % 64)
 					b.han = append(b.han, hanTerm(field, hanPair, uint64(prevIni)<<8|uint64(ini)))
 				}
 			}
@@ -262,7 +273,13 @@ type strChunk struct {
 	chunk uint16
 }
 
-type edit struct{ add, del *roaring.Bitmap }
+// edit is what one Apply does to one chunk of a list: ordinals added (in
+// the order marked, which is ascending for new items) and removed. An
+// ordinal is never both: an item is either kept, replaced or removed.
+type edit struct {
+	adds []uint32
+	del  *roaring.Bitmap
+}
 
 func newPostingEdits() *postingEdits {
 	return &postingEdits{han: map[uint64]*edit{}, strs: map[strChunk]*edit{}}
@@ -270,12 +287,8 @@ func newPostingEdits() *postingEdits {
 
 func (e *edit) mark(o ordinal, add bool) {
 	if add {
-		if e.add == nil {
-			e.add = roaring.New()
-		}
-		e.add.Add(o)
-		if e.del != nil {
-			e.del.Remove(o)
+		if n := len(e.adds); n == 0 || e.adds[n-1] != o {
+			e.adds = append(e.adds, o)
 		}
 		return
 	}
@@ -283,9 +296,16 @@ func (e *edit) mark(o ordinal, add bool) {
 		e.del = roaring.New()
 	}
 	e.del.Add(o)
-	if e.add != nil {
-		e.add.Remove(o)
+}
+
+// added is the set of ordinals added.
+func (e *edit) added() *roaring.Bitmap {
+	if len(e.adds) == 0 {
+		return nil
 	}
+	bm := roaring.New()
+	bm.AddMany(e.adds)
+	return bm
 }
 
 // mark records that o gains (add) or loses the terms t.
@@ -365,7 +385,7 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}
 	for _, x := range all {
-		bm := x.e.add
+		bm := x.e.added()
 		if v := b.Get(x.key); v != nil {
 			old, err := decodeChunk(v, x.key)
 			if err != nil {
@@ -561,13 +581,13 @@ func decodeOrdinal(v []byte) (ordinal, error) {
 func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
 	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.strs))
 	for k, e := range pe.han {
-		if e.add != nil {
-			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = e.add
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = bm
 		}
 	}
 	for k, e := range pe.strs {
-		if e.add != nil {
-			out[string(chunkKey([]byte(k.term), k.chunk))] = e.add
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey([]byte(k.term), k.chunk))] = bm
 		}
 	}
 	return out

@@ -32,6 +32,7 @@ package store
 //	              s   L  code or "all"         items targeting it (dates that parse only)
 //	              s   F  date                  valid_from
 //	              s   U  date                  valid_until
+//	              s   f|u  month (YYYY-MM)     valid_from | valid_until in that month
 //	              s   P  date                  published (the order of results)
 //	              s   C  category id
 //	            Withdrawn items have no ordinal and are in no list.

@@ -181,38 +181,23 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 			vis.Or(bm)
 		}
 	}
-	// Not yet valid: valid_from after day.
-	after := setKey(setFrom, day+"\x01")
-	for k, _ := q.post.Seek(after); k != nil && len(k) > 2 && string(k[:2]) == string(after[:2]); {
-		term, _, ok := splitChunkKey(k)
-		if !ok {
-			return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
-		}
-		term = slices.Clone(term)
-		bm, err := readTerm(q.post, term)
+	// Not yet valid, valid_from after day; expired, valid_until before it:
+	// whole months by their sets, the days of day's month by theirs.
+	month := day[:min(7, len(day))]
+	for _, r := range []struct {
+		kind   byte
+		lo, hi string
+	}{
+		{setFromMonth, month + "\x01", ""},
+		{setFrom, day + "\x01", month + "\xff"},
+		{setUntilMonth, "", month},
+		{setUntil, month, day},
+	} {
+		bm, err := unionRange(q.post, r.kind, r.lo, r.hi)
 		if err != nil {
 			return nil, err
 		}
 		vis.AndNot(bm)
-		k, _ = q.post.Seek(append(term, 1))
-	}
-	// Expired: valid_until before day.
-	pre := setKey(setUntil, "")
-	for k, _ := q.post.Seek(pre); k != nil && len(k) > 2 && string(k[:2]) == string(pre); {
-		term, _, ok := splitChunkKey(k)
-		if !ok {
-			return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
-		}
-		if string(term[2:]) >= day {
-			break
-		}
-		term = slices.Clone(term)
-		bm, err := readTerm(q.post, term)
-		if err != nil {
-			return nil, err
-		}
-		vis.AndNot(bm)
-		k, _ = q.post.Seek(append(term, 1))
 	}
 	s.mu.Lock()
 	if s.gen == gen {
@@ -220,6 +205,30 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 	}
 	s.mu.Unlock()
 	return vis, nil
+}
+
+// unionRange is the union of the sets of a kind whose value v has
+// lo <= v < hi (hi "" for no bound).
+func unionRange(c *bolt.Cursor, kind byte, lo, hi string) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	pre := setKey(kind, "")
+	for k, _ := c.Seek(setKey(kind, lo)); k != nil && bytes.HasPrefix(k, pre); {
+		term, _, ok := splitChunkKey(k)
+		if !ok {
+			return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		}
+		if hi != "" && string(term[len(pre):]) >= hi {
+			break
+		}
+		term = slices.Clone(term)
+		bm, err := readTerm(c, term)
+		if err != nil {
+			return nil, err
+		}
+		out.Or(bm)
+		k, _ = c.Seek(append(term, 1))
+	}
+	return out, nil
 }
 
 // visCache keeps the visible set of the last query's screen and day.
