@@ -355,13 +355,9 @@ func runSearch(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	hits, err := st.Search(query, cfg.Location, st.Now(time.Now()), 0)
+	items, err := st.Find(query, cfg.Location, st.Now(time.Now()))
 	if err != nil {
 		return err
-	}
-	items := make([]store.Summary, len(hits))
-	for i, h := range hits {
-		items[i] = h.Summary
 	}
 	return printItems(env.Stdout, st, items, *asJSON)
 }

@@ -367,6 +367,7 @@ func (a *applier) put(writes []pending, items bool) error {
 		}
 		if w.p.doc != nil {
 			add(bucketOrdinals, key, ordinalKey(w.p.ord))
+			add(bucketIDs, ordinalKey(w.p.ord), key)
 			add(bucketDocs, ordinalKey(w.p.ord), w.p.doc)
 		}
 	}
@@ -472,6 +473,9 @@ func (ix *indexer) drop(id string) error {
 	}
 	ix.old[id] = old
 	if err := ords.Delete([]byte(id)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIDs).Delete(ordinalKey(old.ord)); err != nil {
 		return err
 	}
 	return docs.Delete(ordinalKey(old.ord))

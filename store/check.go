@@ -258,6 +258,18 @@ func checkDerived(tx *bolt.Tx) ([]string, error) {
 		}
 		return nil
 	})
+	idsB := tx.Bucket(bucketIDs)
+	for o, id := range byOrd {
+		if got := idsB.Get(ordinalKey(o)); string(got) != id {
+			add("ordinal", id, "its search number leads to %q", got)
+		}
+	}
+	_ = idsB.ForEach(func(k, v []byte) error {
+		if o, err := decodeOrdinal(k); err != nil || (byOrd[o] == "" && !unsoundOrds.Contains(o)) {
+			add("ordinal", string(v), "a search number nobody owns (%x)", k)
+		}
+		return nil
+	})
 	_ = docs.ForEach(func(k, v []byte) error {
 		if o, err := decodeOrdinal(k); err != nil || (byOrd[o] == "" && !unsoundOrds.Contains(o)) {
 			id, _ := docID(v)

@@ -18,6 +18,8 @@ package store
 //	            expiry sweeps and "ends soon" lists)
 //	ordinals    id → ordinal (4 bytes, big-endian) of a searchable (not
 //	            withdrawn) item: its number in the posting lists
+//	ids         ordinal → id (the reverse of ordinals: hits are listed and
+//	            ordered by id without reading their documents)
 //	docs        ordinal → search document (see encodeDoc): id, category,
 //	            title, and agency + document number + body, the text search
 //	            checks candidates against and takes highlights from
@@ -61,19 +63,20 @@ var (
 	bucketByLocation = []byte("by_location")
 	bucketByUntil    = []byte("by_until")
 	bucketOrdinals   = []byte("ordinals")
+	bucketIDs        = []byte("ids")
 	bucketDocs       = []byte("docs")
 	bucketPostings   = []byte("postings")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketItems, bucketSums, bucketRecords,
 		bucketByCategory, bucketByLocation, bucketByUntil,
-		bucketOrdinals, bucketDocs, bucketPostings,
+		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
 	}
 
 	// derivedBuckets hold what rebuild makes again from the items.
 	derivedBuckets = [][]byte{
 		bucketRecords, bucketByCategory, bucketByLocation, bucketByUntil,
-		bucketOrdinals, bucketDocs, bucketPostings,
+		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
 	}
 
 	// olderSchemas are rebuilt on open; their buckets that this schema

@@ -48,10 +48,22 @@ func (s *Store) Search(query, location string, at time.Time, limit int) ([]Hit, 
 func (s *Store) SearchPage(query, location string, at time.Time, offset, limit int) ([]Hit, error) {
 	var hits []Hit
 	err := s.search(query, location, at, func(r *ranking) (err error) {
-		hits, err = r.page(max(0, offset), limit)
+		hits, err = r.page(max(0, offset), limit, true)
 		return err
 	})
 	return hits, err
+}
+
+// Find lists every hit of Search, best first, without what Search works out
+// for highlighting (so without reading the hits' text): what a command
+// printing thousands of hits needs.
+func (s *Store) Find(query, location string, at time.Time) ([]Summary, error) {
+	var out []Summary
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		out, err = r.all()
+		return err
+	})
+	return out, err
 }
 
 // SearchCount is the number of all hits of Search: "找到 3,412 条".
@@ -98,6 +110,7 @@ type searcher struct {
 	tx     *bolt.Tx
 	post   *bolt.Cursor
 	docs   *bolt.Bucket
+	ids    *bolt.Bucket
 	terms  []term
 	cats   []feed.Category
 	topics []field // the category names, as searchable fields
@@ -107,11 +120,11 @@ type searcher struct {
 }
 
 func (s *Store) newSearcher(tx *bolt.Tx, terms []term, cats []feed.Category) (*searcher, error) {
-	post, docs := tx.Bucket(bucketPostings), tx.Bucket(bucketDocs)
-	if post == nil || docs == nil {
+	post, docs, ids := tx.Bucket(bucketPostings), tx.Bucket(bucketDocs), tx.Bucket(bucketIDs)
+	if post == nil || docs == nil || ids == nil {
 		return nil, fmt.Errorf("%w: search index is missing", ErrDamaged)
 	}
-	q := &searcher{tx: tx, post: post.Cursor(), docs: docs, terms: terms, cats: cats,
+	q := &searcher{tx: tx, post: post.Cursor(), docs: docs, ids: ids, terms: terms, cats: cats,
 		byCat: map[string]*roaring.Bitmap{}, vocabs: map[uint64]bool{}}
 	for _, t := range terms {
 		q.pinyin = q.pinyin || len(t.segs) > 0
@@ -564,7 +577,7 @@ func (r *ranking) count() (int, error) {
 	// The candidates the exact lists already match need no check.
 	n := int(r.sure.GetCardinality())
 	it := roaring.AndNot(r.any, r.sure).Iterator()
-	for it.HasNext() {
+	for i := 1; it.HasNext(); i++ {
 		o := it.Next()
 		tier, err := r.check(o, true)
 		if err != nil {
@@ -573,6 +586,9 @@ func (r *ranking) count() (int, error) {
 		if tier >= 0 {
 			n++
 		}
+		if i%256 == 0 {
+			releaseMapped(r.q.tx) // check copies nothing it keeps
+		}
 	}
 	return n, nil
 }
@@ -580,7 +596,7 @@ func (r *ranking) count() (int, error) {
 // page gives the hits from offset on, at most limit (0: all): by rank,
 // then newest published, then id. Candidates are checked in that order,
 // and only until the page is full.
-func (r *ranking) page(offset, limit int) ([]Hit, error) {
+func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	recs := r.q.tx.Bucket(bucketRecords)
 	var hits []Hit
 	var err error
@@ -591,7 +607,7 @@ func (r *ranking) page(offset, limit int) ([]Hit, error) {
 			return true
 		}
 		var h Hit
-		if h, err = r.q.hit(recs, o, tier); err != nil {
+		if h, err = r.q.hit(recs, o, match); err != nil {
 			return false
 		}
 		hits = append(hits, h)
@@ -655,6 +671,57 @@ func (r *ranking) page(offset, limit int) ([]Hit, error) {
 		e = r.q.byDate(later[tier], &offset, func(o ordinal) bool { return emit(o, tier) })
 	}
 	return hits, cmp.Or(e, err)
+}
+
+// all lists the summaries of every hit in order. Unlike page it reads each
+// rank in ordinal order — ids and records nearly in file order — and sorts
+// in memory, since it reads every hit anyway.
+func (r *ranking) all() ([]Summary, error) {
+	ranks := r.ranks
+	if !r.exact {
+		for i := range ranks {
+			ranks[i] = roaring.New()
+		}
+		it := r.any.Iterator()
+		for n := 1; it.HasNext(); n++ {
+			o := it.Next()
+			tier, err := r.check(o, true)
+			if err != nil {
+				return nil, err
+			}
+			if tier >= 0 {
+				ranks[tier].Add(o)
+			}
+			if n%256 == 0 {
+				releaseMapped(r.q.tx) // check copies nothing it keeps
+			}
+		}
+	}
+	recs, ids := r.q.tx.Bucket(bucketRecords), r.q.ids.Cursor()
+	var out []Summary
+	for _, set := range ranks {
+		from := len(out)
+		it := set.Iterator()
+		for it.HasNext() {
+			o := it.Next()
+			k, id := ids.Seek(ordinalKey(o))
+			if k == nil || binary.BigEndian.Uint32(k) != o || len(id) == 0 {
+				return nil, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			}
+			rec, err := decodeRecord(recs.Get(id))
+			if err != nil {
+				return nil, fmt.Errorf("item %s: %w", id, err)
+			}
+			out = append(out, rec.Summary)
+			if len(out)%256 == 0 {
+				releaseMapped(r.q.tx) // decoded records are copies
+			}
+		}
+		slices.SortFunc(out[from:], func(a, b Summary) int {
+			return cmp.Or(cmp.Compare(b.Published, a.Published), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	return out, nil
 }
 
 // check reads candidate o's search document and gives its rank, -1 when it
@@ -767,11 +834,11 @@ func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool)
 		it := day.Iterator()
 		for it.HasNext() {
 			o := it.Next()
-			id, err := docID(q.docs.Get(ordinalKey(o)))
-			if err != nil {
-				return fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
+			id := q.ids.Get(ordinalKey(o))
+			if len(id) == 0 {
+				return fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
 			}
-			refs = append(refs, ref{o, id})
+			refs = append(refs, ref{o, string(id)})
 		}
 		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
 		for _, r := range refs {
@@ -783,16 +850,24 @@ func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool)
 	return nil
 }
 
-// hit reads one hit on the page: its record, and what matched.
-func (q *searcher) hit(recs *bolt.Bucket, o ordinal, tier int) (Hit, error) {
-	d, err := q.doc(o)
-	if err != nil {
-		return Hit{}, err
+// hit reads one hit on the page: its record, and (match) what matched,
+// from its search document.
+func (q *searcher) hit(recs *bolt.Bucket, o ordinal, match bool) (Hit, error) {
+	id := q.ids.Get(ordinalKey(o))
+	if len(id) == 0 {
+		return Hit{}, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
 	}
-	rec, err := decodeRecord(recs.Get([]byte(d.ID)))
+	rec, err := decodeRecord(recs.Get(id))
 	if err != nil {
-		return Hit{}, fmt.Errorf("item %s: %w", d.ID, err)
+		return Hit{}, fmt.Errorf("item %s: %w", id, err)
 	}
-	m, inTitle := q.matchDoc(d)
-	return Hit{Summary: rec.Summary, InTitle: inTitle, Match: m}, nil
+	h := Hit{Summary: rec.Summary}
+	if match {
+		d, err := q.doc(o)
+		if err != nil {
+			return Hit{}, err
+		}
+		h.Match, h.InTitle = q.matchDoc(d)
+	}
+	return h, nil
 }

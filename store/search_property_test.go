@@ -187,6 +187,9 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			if n != len(want) || !slices.Equal(hitIDs(got), hitIDs(want)) {
 				t.Fatalf("step %d, %q at %s: index %d %v, brute force %d %v", step, q, loc, n, hitIDs(got), len(want), hitIDs(want))
 			}
+			if found, err := s.Find(q, loc, now); err != nil || !slices.Equal(summaryIDs(found), hitIDs(want)) {
+				t.Fatalf("step %d, %q: Find = %v (%v), want %v", step, q, summaryIDs(found), err, hitIDs(want))
+			}
 			for i, h := range got {
 				if h.InTitle != want[i].InTitle || !slices.Equal(h.Match, want[i].Match) {
 					t.Fatalf("step %d, %q: hit %s: InTitle %v Match %q, want %v %q", step, q, h.ID, h.InTitle, h.Match, want[i].InTitle, want[i].Match)

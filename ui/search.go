@@ -35,14 +35,15 @@ type searchView struct {
 	bar   *pageBar
 	keys  *keypad
 
-	jobs   latest
-	gen    atomic.Uint64 // of the query on show: results of another are dropped
-	q      string        // the query starts and fits belong to
-	starts []int         // offset of each page's first hit
-	fits   map[int]int   // hits page p shows, once laid out
-	total  int           // of all hits; -1 until counted
-	shown  int           // the page in the pager (-1: none yet)
-	more   bool          // the window of the page on show was full
+	jobs       latest
+	gen        atomic.Uint64 // of the query on show: results of another are dropped
+	q          string        // the query starts and fits belong to
+	starts     []int         // offset of each page's first hit
+	fits       map[int]int   // hits page p shows, once laid out
+	total      int           // of all hits; -1 until counted
+	countedFor string        // the manifest the total was counted on
+	shown      int           // the page in the pager (-1: none yet)
+	more       bool          // the window of the page on show was full
 }
 
 func (k *Kiosk) newSearchView() *searchView {
@@ -108,10 +109,13 @@ func (v *searchView) show(s *screen) {
 	s.page = max(0, min(s.page, len(v.starts)-1))
 	page, offset, gen := s.page, v.starts[s.page], v.gen.Load()
 	st, loc, now := k.deps.Store, k.deps.Location, k.now()
+	// counted once per query and content: a page turn does not count again
+	count := v.total < 0 || v.countedFor != k.feed.ManifestSum
+	v.countedFor = k.feed.ManifestSum
 	v.jobs.run(k, "search", func() {
 		hits, err := st.SearchPage(q, loc, now, offset, searchWindow)
 		fyne.Do(func() { v.showHits(gen, page, hits, err) })
-		if err != nil || v.gen.Load() != gen {
+		if err != nil || !count || v.gen.Load() != gen {
 			return
 		}
 		n, err := st.SearchCount(q, loc, now)

@@ -13,9 +13,16 @@
 //	searchbench cold -data DIR QUERY    in this new process: open, then the
 //	                                    first page of 20 and the count;
 //	                                    prints "cold QUERY OPEN-MS PAGE-MS COUNT-MS HITS"
+//	searchbench queries                 the query classes: "CLASS QUERY" lines
+//	searchbench run -runs R -- CMD...   runs a command R times; prints
+//	                                    "run MEDIAN-MS MAX-MS PEAK-RSS-MB MEDIAN-CPU-MS"
+//	                                    (the whole command, as a user meets
+//	                                    it; peak resident set of the worst)
 //	searchbench warm -data DIR          every query class, page of 20, count
 //	                                    and all hits, repeated; prints
 //	                                    "warm CLASS KIND P50-MS P99-MS HITS"
+//	                                    and each query's count,
+//	                                    "hits CLASS QUERY N"
 //
 // A screen at 1,000,000 notices cannot go through publish and sync in a
 // benchmark's time (a million files, each fsynced); build applies the same
@@ -25,10 +32,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -49,6 +59,7 @@ func main() {
 	data := fs.String("data", "", "screen data directory")
 	db := fs.String("db", "", "bbolt file (rawput)")
 	rounds := fs.Int("rounds", 25, "warm: rounds of each query")
+	runs := fs.Int("runs", 10, "run: times to run the command")
 	_ = fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
@@ -60,6 +71,14 @@ func main() {
 		err = cold(*data, fs.Args())
 	case "warm":
 		err = warm(*data, *rounds)
+	case "queries":
+		for _, c := range corpus.Queries {
+			for _, q := range c.Queries {
+				fmt.Printf("%s\t%s\n", c.Name, q)
+			}
+		}
+	case "run":
+		err = run(*runs, fs.Args())
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -78,18 +97,37 @@ func shift(d string, days int) feed.Date {
 	return feed.Date(t.AddDate(0, 0, days).Format(time.DateOnly))
 }
 
+// daysToToday is how far the corpus's dates move.
+func daysToToday() int {
+	return int(time.Now().UTC().Truncate(24*time.Hour).Sub(corpus.Now.Truncate(24*time.Hour)).Hours() / 24)
+}
+
+// atFile keeps, beside the store, the moment searches are run at: the
+// corpus's own (corpus.Now), moved as the dates were, so every peer sees
+// the same notices as visible.
+const atFile = "searchbench.at"
+
+func searchAt(dir string) (time.Time, error) {
+	b, err := os.ReadFile(filepath.Join(dir, atFile))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(b))
+}
+
 // update signs one manifest of n notices with a new key.
 func update(n int) (store.Update, []byte, error) {
 	pub, priv, err := feed.GenerateKey()
 	if err != nil {
 		return store.Update{}, nil, err
 	}
-	days := int(time.Now().UTC().Truncate(24*time.Hour).Sub(corpus.Now.Truncate(24*time.Hour)).Hours() / 24)
+	days := daysToToday()
 	issued := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
 	m := &feed.Manifest{
 		FeedID: "bench-town", Title: "金泽镇政务公开", Version: 1, IssuedAt: issued,
 		Expires: issued.AddDate(1, 0, 0), Timezone: "Asia/Shanghai",
-		Categories: []feed.Category{{ID: "land", Name: "土地征收"}, {ID: "school", Name: "义务入学"}, {ID: "village", Name: "村务居务"}},
+		Categories: []feed.Category{{ID: "land", Name: corpus.CategoryNames["land"]}, {ID: "school", Name: corpus.CategoryNames["school"]},
+			{ID: "village", Name: corpus.CategoryNames["village"]}},
 		Locations:  []feed.Place{{Code: corpus.Town, Name: "金泽镇"}},
 	}
 	for i := range 15 {
@@ -144,6 +182,10 @@ func build(dir string, n int) error {
 	}
 	fi, err := os.Stat(filepath.Join(dir, "store.db"))
 	if err != nil {
+		return err
+	}
+	at := corpus.Now.AddDate(0, 0, daysToToday()).Format(time.RFC3339)
+	if err := os.WriteFile(filepath.Join(dir, atFile), []byte(at), 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("build\t%d\t%.0f\t%d\n", n, ms(took), fi.Size())
@@ -203,7 +245,10 @@ func cold(dir string, queries []string) error {
 	}
 	defer st.Close()
 	t1 := time.Now()
-	now := st.Now(time.Now())
+	now, err := searchAt(dir)
+	if err != nil {
+		return err
+	}
 	hits, err := st.SearchPage(q, cfg.Location, now, 0, 20)
 	if err != nil {
 		return err
@@ -227,37 +272,76 @@ func warm(dir string, rounds int) error {
 		return err
 	}
 	defer st.Close()
-	now := st.Now(time.Now())
+	now, err := searchAt(dir)
+	if err != nil {
+		return err
+	}
 	for _, class := range corpus.Queries {
 		for _, kind := range []string{"page", "count", "all"} {
 			var wall []time.Duration
 			hits := 0
-			for r := range rounds {
+			n := rounds
+			if kind == "all" {
+				n = max(3, rounds/5) // thousands of records a query
+			}
+			for r := range n {
 				for _, q := range class.Queries {
 					t0 := time.Now()
-					var n int
+					var got int
 					switch kind {
 					case "page":
 						h, e := st.SearchPage(q, cfg.Location, now, 0, 20)
-						n, err = len(h), e
+						got, err = len(h), e
 					case "count":
-						n, err = st.SearchCount(q, cfg.Location, now)
+						got, err = st.SearchCount(q, cfg.Location, now)
 					case "all":
-						h, e := st.Search(q, cfg.Location, now, 0)
-						n, err = len(h), e
+						h, e := st.Find(q, cfg.Location, now)
+						got, err = len(h), e
 					}
 					if err != nil {
 						return err
 					}
 					if r > 0 { // the first round warms the pages of the file
 						wall = append(wall, time.Since(t0))
-						hits += n
+						hits += got
 					}
 				}
 			}
 			fmt.Printf("warm\t%s\t%s\t%.3f\t%.3f\t%.0f\n", class.Name, kind, pct(wall, 0.5), pct(wall, 0.99), float64(hits)/float64(len(wall)))
+			if kind == "count" {
+				for _, q := range class.Queries {
+					n, err := st.SearchCount(q, cfg.Location, now)
+					if err != nil {
+						return err
+					}
+					fmt.Printf("hits\t%s\t%s\t%d\n", class.Name, q, n)
+				}
+			}
 		}
 	}
+	return nil
+}
+
+func run(runs int, argv []string) error {
+	if len(argv) == 0 {
+		return fmt.Errorf("run: no command")
+	}
+	var wall, cpu []time.Duration
+	var peak int64
+	for range runs {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		t0 := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", argv, err)
+		}
+		wall = append(wall, time.Since(t0))
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, ru.Maxrss) // KiB on Linux
+		}
+		cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	}
+	fmt.Printf("run\t%.1f\t%.1f\t%.1f\t%.1f\n", pct(wall, 0.5), pct(wall, 1), float64(peak)/1024, pct(cpu, 0.5))
 	return nil
 }
 
