@@ -4,14 +4,15 @@
 # re-run replaces exactly the tables it produced; the rest of the file is
 # left alone. Variables:
 #   COUNT=5       runs of each Go benchmark (medians are reported)
-#   SECTIONS="search sync screen"   which to run (search also writes Apply)
+#   SECTIONS="search sync screen searchscreen"   which to run (search also
+#                 writes Apply)
 #   SEARCH_1M=1   search and Apply at 1,000,000 notices too (slow)
 #   OUT=BENCHMARKS.md
 # The Sync section is produced only when sync/ has BenchmarkSync… benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-5}
-SECTIONS=${SECTIONS:-search sync screen}
+SECTIONS=${SECTIONS:-search sync screen searchscreen}
 OUT=${OUT:-BENCHMARKS.md}
 tmp=$(mktemp -d /tmp/gongkai-bench.XXXXXX)
 say() { echo "bench: $*" >&2; }
@@ -65,7 +66,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 	echo "- Command: \`make bench\` (scripts/bench.sh; COUNT=$COUNT runs of each Go benchmark); each table names its own command and run date"
 	echo "- The machine is shared with other work: load average when this ran $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 } >"$tmp/machine.md"
-[ "$SECTIONS" != "search sync screen" ] || section machine "$tmp/machine.md"
+[ "$SECTIONS" != "search sync screen searchscreen" ] || section machine "$tmp/machine.md"
 
 for s in $SECTIONS; do
 case $s in
@@ -196,6 +197,20 @@ sync)
 	else
 		say "sync: no BenchmarkSync… in sync/ yet; section left as it is"
 	fi
+	;;
+searchscreen)
+	say "searchscreen: scripts/bench-search-screen.sh (Xvfb)"
+	sizes="10000 100000"
+	[ "${SEARCH_1M:-0}" = 1 ] && sizes="10000 100000 1000000"
+	{
+		echo "The kiosk in a real window under Xvfb (touch mode, 1080x1920, software GL), on screens of generated notices, beside"
+		echo "\`bench/barewindow\` in the same server: from just before xdotool clicks a key of the search keypad to the page of hits on"
+		echo "the glass (the kiosk reports the frame), for t, d, z, s in turn; and VmRSS after browsing (two page turns, a topic, a notice,"
+		echo "home) and searching. \`SIZES='$sizes' RUNS=${RUNS:-3} scripts/bench-search-screen.sh\`."
+		echo
+		SIZES="$sizes" scripts/bench-search-screen.sh
+	} >"$tmp/searchscreen.md"
+	section searchscreen "$tmp/searchscreen.md"
 	;;
 screen)
 	say "screen: scripts/bench-screen.sh (Xvfb)"
