@@ -128,7 +128,7 @@ func update(n int) (store.Update, []byte, error) {
 		Expires: issued.AddDate(1, 0, 0), Timezone: "Asia/Shanghai",
 		Categories: []feed.Category{{ID: "land", Name: corpus.CategoryNames["land"]}, {ID: "school", Name: corpus.CategoryNames["school"]},
 			{ID: "village", Name: corpus.CategoryNames["village"]}},
-		Locations:  []feed.Place{{Code: corpus.Town, Name: "金泽镇"}},
+		Locations: []feed.Place{{Code: corpus.Town, Name: "金泽镇"}},
 	}
 	for i := range 15 {
 		m.Locations = append(m.Locations, feed.Place{Code: corpus.Village(i), Name: fmt.Sprintf("第%d村", i+1)})
