@@ -44,7 +44,7 @@ var (
 
 func corpusStore(b *testing.B) *Store {
 	benchOnce.Do(func() {
-		benchDir = filepath.Join(os.TempDir(), "gongkai-store-bench-v1")
+		benchDir = filepath.Join(os.TempDir(), "gongkai-store-bench-v2")
 		if _, err := os.Stat(filepath.Join(benchDir, "complete")); err == nil {
 			return
 		}

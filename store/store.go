@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -161,21 +160,12 @@ func openBolt(path string, opt Options) (db *bolt.DB, err error) {
 // boltOptions are the options of the store's database (and of
 // the raw-put baseline its Apply benchmark is measured against).
 func boltOptions(opt Options) *bolt.Options {
-	o := &bolt.Options{
+	return &bolt.Options{
 		Timeout:        opt.Timeout,
 		NoFreelistSync: true, // the freelist is rebuilt on open: fewer writes per commit
 		FreelistType:   bolt.FreelistMapType,
 		ReadOnly:       opt.ReadOnly,
 	}
-	if !opt.ReadOnly && strconv.IntSize == 64 {
-		// Map a gigabyte of address space from the start: each time a
-		// write outgrows the map, bbolt maps the file again and first
-		// copies every key and value the transaction has changed, which
-		// took a quarter of a large Apply. Address space is not memory:
-		// only the pages read count.
-		o.InitialMmapSize = 1 << 30
-	}
-	return o
 }
 
 // init creates the buckets of a new database, checks the schema of an
