@@ -402,6 +402,9 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 		if x.e.del != nil {
 			bm.AndNot(x.e.del)
 		}
+		if onPostingWrite != nil {
+			onPostingWrite(x.key)
+		}
 		if bm.IsEmpty() {
 			if err := b.Delete(x.key); err != nil {
 				return err
@@ -418,6 +421,10 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 	}
 	return nil
 }
+
+// onPostingWrite, when set (by tests), is told every chunk written or
+// deleted.
+var onPostingWrite func(key []byte)
 
 // maxChunkBytes bounds a stored chunk: 65,536 ordinals take at most an
 // 8 KiB bitmap container, or a run container no larger, plus headers.
