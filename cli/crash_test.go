@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -37,7 +38,7 @@ func crashItems(b bool, n int) []synctest.Item {
 		}
 		it := synctest.Item{
 			ID:        fmt.Sprintf("n-%04d", i),
-			Title:     fmt.Sprintf("第%d号公告（%s版）东湾村土地征收补偿", i, edition),
+			Title:     fmt.Sprintf("第%d号公告（%s版）东湾村土地征收补偿", i, map[string]string{"A": "甲", "B": "乙"}[edition]),
 			Category:  []string{"land", "village", "policy"}[i%3],
 			Locations: locs[i%4],
 			Body:      fmt.Sprintf("正文 %d %s。", i, edition) + string(bytes.Repeat([]byte("依据有关规定现予公告。"), 40)),
@@ -92,7 +93,11 @@ func TestSyncSurvivesKill(t *testing.T) {
 		synctest.WriteSource(t, src, contents[b])
 		res := synctest.Publish(t, src, feedDir, priv, time.Time{})
 		m := synctest.ReadManifest(t, feedDir)
-		want[res.Version] = expectation{sums: synctest.Sums(m), visible: synctest.VisibleIDs(contents[b], synctest.Village)}
+		exp := expectation{sums: synctest.Sums(m), visible: synctest.VisibleIDs(contents[b], synctest.Village), titles: map[string]string{}}
+		for _, it := range contents[b] {
+			exp.titles[it.ID] = it.Title
+		}
+		want[res.Version] = exp
 		return res.Version
 	}
 
@@ -158,6 +163,7 @@ func TestSyncSurvivesKill(t *testing.T) {
 type expectation struct {
 	sums    map[string]string
 	visible map[string]bool
+	titles  map[string]string // by id
 }
 
 // verifyScreen opens the store as the next start of the screen would and
@@ -198,6 +204,30 @@ func verifyScreen(t *testing.T, data string, want map[int64]expectation, lo, hi 
 	slices.Sort(exp)
 	if !slices.Equal(got, exp) {
 		t.Errorf("version %d: %d items visible, want %d", s.Version, len(got), len(exp))
+	}
+	// Search answers from the surviving version's index: each edition's
+	// notices, and all of them by a pinyin query, with true counts.
+	for _, q := range []struct{ query, in string }{{"甲版", "（甲版）"}, {"乙版", "（乙版）"}, {"tdzs", "土地征收"}} {
+		var want []string
+		for id := range w.visible {
+			if strings.Contains(w.titles[id], q.in) {
+				want = append(want, id)
+			}
+		}
+		hits, err := st.Search(q.query, synctest.Village, st.Now(time.Now()), 0)
+		if err != nil {
+			t.Errorf("search %q: %v", q.query, err)
+		}
+		var found []string
+		for _, h := range hits {
+			found = append(found, h.ID)
+		}
+		slices.Sort(want)
+		slices.Sort(found)
+		n, err := st.SearchCount(q.query, synctest.Village, st.Now(time.Now()))
+		if !slices.Equal(found, want) || n != len(want) || err != nil {
+			t.Errorf("version %d: search %q finds %d (count %d, %v), want %d", s.Version, q.query, len(found), n, err, len(want))
+		}
 	}
 	// Every attachment a visible item names is there and readable.
 	for _, v := range vis {

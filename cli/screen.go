@@ -123,6 +123,27 @@ func openScreen(env *Env, data string) (*config.Config, *store.Store, error) {
 	return cfg, st, nil
 }
 
+// openToRead opens a screen's store read-only, for a command that only
+// reads: it maps the file and reads what it asks for, where opening for
+// writing reads every page of the database first (a sound store is walked
+// for damage, and bbolt rebuilds its free list). A store that cannot be
+// read as it is — missing, damaged, of an older schema — is opened as
+// openScreen does, which recovers it.
+func openToRead(env *Env, data string) (*config.Config, *store.Store, error) {
+	cfg, err := config.Load(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(data, store.Options{ReadOnly: true})
+	switch {
+	case err == nil:
+		return cfg, st, nil
+	case errors.Is(err, store.ErrLocked):
+		return nil, nil, storeError(data, err)
+	}
+	return openScreen(env, data)
+}
+
 func storeError(data string, err error) error {
 	switch {
 	case errors.Is(err, store.ErrLocked):
@@ -335,18 +356,14 @@ func runSearch(env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "%s: QUERY is required\n", fs.Name())
 		return errUsage
 	}
-	cfg, st, err := openScreen(env, *data)
+	cfg, st, err := openToRead(env, *data)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	hits, err := st.Search(query, cfg.Location, st.Now(time.Now()), 0)
+	items, err := st.Find(query, cfg.Location, st.Now(time.Now()))
 	if err != nil {
 		return err
-	}
-	items := make([]store.Summary, len(hits))
-	for i, h := range hits {
-		items[i] = h.Summary
 	}
 	return printItems(env.Stdout, st, items, *asJSON)
 }

@@ -2,8 +2,10 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 	"sync"
@@ -16,7 +18,9 @@ import (
 )
 
 // Apply replaces the stored feed by a verified update in one transaction:
-// items, their hashes, records and indexes, the search documents, state.
+// items, their hashes, records and indexes, the search index, state. Only
+// what changed is written: an unchanged item costs no write at all, a
+// changed or removed one rewrites its own entries and posting lists.
 // Nothing the caller passes is taken on trust: the manifest is parsed again
 // from Raw, every item is checked against its reference and decoded against
 // the manifest, and every attachment must already be stored (PutBlob). Any
@@ -95,21 +99,10 @@ func (s *Store) Apply(u Update) (Changes, error) {
 	}
 
 	s.mu.Lock()
-	warm := s.idx != nil
-	s.idx = nil
-	s.gen++
+	s.gen++ // cached visible sets are stale
 	s.mu.Unlock()
 	s.setState(st)
 	s.releasePages()
-	if warm {
-		// Someone searches on this screen: have the index ready before
-		// they type again.
-		s.bg.Add(1)
-		go func() {
-			defer s.bg.Done()
-			_, _ = s.index()
-		}()
-	}
 	// The items are committed; a failed removal only leaves an unused file,
 	// which the next Apply tries again.
 	_ = s.collectBlobs(keep)
@@ -127,15 +120,17 @@ type applier struct {
 }
 
 // prepared is one item of the manifest checked against its reference and
-// decoded against the manifest; for a fetched item also its record, search
-// document and index keys, ready to write.
+// decoded against the manifest; for a fetched item also its record, index
+// keys, search document and terms, ready to write.
 type prepared struct {
 	fetched bool
 	raw     []byte
 	it      *feed.Item
 	rec     []byte
-	search  []byte
 	index   [][2][]byte // bucket and key
+	doc     []byte      // nil for a withdrawn item, which is not searchable
+	terms   docTerms
+	ord     ordinal // given in the transaction
 	err     error
 }
 
@@ -158,8 +153,12 @@ func (p *prepared) encode() {
 		p.err = fmt.Errorf("write item %s: %w", p.it.ID, p.err)
 		return
 	}
-	p.search = encodeSearchDoc(newSearchDoc(p.it.Title, p.it.Agency, p.it.DocNo, p.it.Body))
 	p.index = indexKeys(&rec.Summary)
+	if p.it.Withdrawn == "" {
+		d := newDocText(p.it)
+		p.doc = encodeDoc(d)
+		p.terms = termsOf(&d, &rec.Summary)
+	}
 }
 
 // prepare checks, decodes and encodes every fetched item of the manifest,
@@ -269,17 +268,31 @@ func (a *applier) items() (Changes, error) {
 		return ch, err
 	}
 	ch.Removed = len(gone)
+	ix, err := a.newIndexer()
+	if err != nil {
+		return ch, err
+	}
 	for _, id := range gone {
+		if err := ix.drop(id); err != nil {
+			return ch, fmt.Errorf("remove item %s: %w", id, err)
+		}
 		if err := a.remove(id); err != nil {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
 	for _, w := range writes {
+		if err := ix.drop(w.ref.ID); err != nil {
+			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
+		}
 		if err := a.removeIndex(w.ref.ID); err != nil {
 			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
+		ix.add(w.ref.ID, w.p)
 	}
-	return ch, a.put(writes)
+	if err := a.put(writes, true); err != nil {
+		return ch, err
+	}
+	return ch, ix.finish()
 }
 
 // indexKeys lists the index entries of an item: bucket and key.
@@ -324,7 +337,7 @@ func (a *applier) remove(id string) error {
 	if err := a.removeIndex(id); err != nil {
 		return err
 	}
-	for _, b := range [][]byte{bucketItems, bucketSums, bucketRecords, bucketSearch} {
+	for _, b := range [][]byte{bucketItems, bucketSums, bucketRecords} {
 		if err := a.tx.Bucket(b).Delete([]byte(id)); err != nil {
 			return err
 		}
@@ -332,11 +345,12 @@ func (a *applier) remove(id string) error {
 	return nil
 }
 
-// put writes the new and changed items (whose old index entries are gone),
-// bucket by bucket in key order: until the commit bbolt keeps a bucket's
-// new entries in memory nodes and shifts every entry after an insertion
-// point, so ascending keys make each Put an append.
-func (a *applier) put(writes []pending) error {
+// put writes the new and changed items (whose old index entries are gone)
+// and what is derived from them (without items: only that), bucket by
+// bucket in key order: until the commit bbolt keeps a bucket's new entries
+// in memory nodes and shifts every entry after an insertion point, so
+// ascending keys make each Put an append.
+func (a *applier) put(writes []pending, items bool) error {
 	puts := map[string][][2][]byte{} // bucket → key, value
 	add := func(bucket, key, value []byte) {
 		kvs, ok := puts[string(bucket)]
@@ -349,12 +363,18 @@ func (a *applier) put(writes []pending) error {
 		// raw was fetched, never bbolt memory (a stored item is unchanged
 		// and not written), so bbolt may keep it until the commit.
 		key := []byte(w.ref.ID)
-		add(bucketItems, key, w.p.raw)
-		add(bucketSums, key, []byte(w.ref.SHA256))
+		if items {
+			add(bucketItems, key, w.p.raw)
+			add(bucketSums, key, []byte(w.ref.SHA256))
+		}
 		add(bucketRecords, key, w.p.rec)
-		add(bucketSearch, key, w.p.search)
 		for _, k := range w.p.index {
 			add(k[0], k[1], []byte{})
+		}
+		if w.p.doc != nil {
+			add(bucketOrdinals, key, ordinalKey(w.p.ord))
+			add(bucketIDs, ordinalKey(w.p.ord), key)
+			add(bucketDocs, ordinalKey(w.p.ord), w.p.doc)
 		}
 	}
 	for _, name := range allBuckets {
@@ -413,4 +433,111 @@ func (s *Store) ItemSums() (map[string]string, error) {
 		return nil, fmt.Errorf("store: item sums: %w", err)
 	}
 	return out, nil
+}
+
+// indexer keeps the search index in step within one Apply: ordinals,
+// search documents and posting lists of the items that change.
+type indexer struct {
+	a      *applier
+	next   uint64 // the next new ordinal
+	edits  *postingEdits
+	old    map[string]indexed // dropped and not (yet) added again
+	broken bool               // some derived entry could not be read: rebuild all
+}
+
+// indexed is what the index holds of a stored item.
+type indexed struct {
+	ord   ordinal
+	terms docTerms
+}
+
+func (a *applier) newIndexer() (*indexer, error) {
+	ix := &indexer{a: a, edits: newPostingEdits(), old: map[string]indexed{}}
+	switch v := a.tx.Bucket(bucketMeta).Get(keyOrdinal); {
+	case v == nil:
+	case len(v) == 4:
+		ix.next = uint64(binary.BigEndian.Uint32(v))
+	default:
+		ix.broken = true
+	}
+	return ix, nil
+}
+
+// drop takes a stored item out of the index, keeping what it held so that
+// adding it again (a changed item) touches only the terms that differ.
+func (ix *indexer) drop(id string) error {
+	tx := ix.a.tx
+	ords, docs := tx.Bucket(bucketOrdinals), tx.Bucket(bucketDocs)
+	v := ords.Get([]byte(id))
+	if v == nil {
+		return nil // withdrawn, so not searchable
+	}
+	old, ok := readIndexed(tx, id, v)
+	if !ok {
+		ix.broken = true
+		return nil
+	}
+	ix.old[id] = old
+	if err := ords.Delete([]byte(id)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketIDs).Delete(ordinalKey(old.ord)); err != nil {
+		return err
+	}
+	return docs.Delete(ordinalKey(old.ord))
+}
+
+// readIndexed reads the ordinal, search document and record of a stored
+// item; ok is false when any of them is damaged.
+func readIndexed(tx *bolt.Tx, id string, ordValue []byte) (indexed, bool) {
+	o, err := decodeOrdinal(ordValue)
+	if err != nil {
+		return indexed{}, false
+	}
+	d, err := decodeDoc(tx.Bucket(bucketDocs).Get(ordinalKey(o)))
+	if err != nil || d.ID != id {
+		return indexed{}, false
+	}
+	rec, err := decodeRecord(tx.Bucket(bucketRecords).Get([]byte(id)))
+	if err != nil || rec.ID != id {
+		return indexed{}, false
+	}
+	return indexed{o, termsOf(&d, &rec.Summary)}, true
+}
+
+// add puts a new or changed item (after drop) into the index; it gives
+// p its ordinal.
+func (ix *indexer) add(id string, p *prepared) {
+	if p.doc == nil {
+		return // withdrawn: whatever it held goes at finish
+	}
+	if old, ok := ix.old[id]; ok {
+		p.ord = old.ord
+		ix.edits.replace(old.terms, p.terms, old.ord)
+		delete(ix.old, id)
+		return
+	}
+	p.ord = ordinal(ix.next) // wraps only when finish rebuilds anyway
+	ix.next++
+	ix.edits.mark(p.terms, p.ord, true)
+}
+
+// finish writes the posting lists; when some derived entry was damaged,
+// or the ordinals ran out, it rebuilds the whole index from the items
+// instead.
+func (ix *indexer) finish() error {
+	for _, old := range ix.old {
+		ix.edits.mark(old.terms, old.ord, false)
+	}
+	tx := ix.a.tx
+	if !ix.broken && ix.next <= math.MaxUint32 {
+		err := ix.edits.write(tx.Bucket(bucketPostings))
+		if err == nil {
+			return tx.Bucket(bucketMeta).Put(keyOrdinal, binary.BigEndian.AppendUint32(nil, uint32(ix.next)))
+		}
+		if !errors.Is(err, errChunk) {
+			return err
+		}
+	}
+	return rebuild(tx)
 }

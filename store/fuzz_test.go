@@ -1,63 +1,107 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
 )
 
 // FuzzDecodeStored feeds arbitrary bytes to every decoder of stored
-// records: they must refuse or accept without panicking, and whatever the
-// search-document decoder accepts must index and search safely.
+// records: they must refuse or accept without panicking; a search document
+// or posting list they accept must index, match and encode again safely.
 func FuzzDecodeStored(f *testing.F) {
-	f.Add(encodeSearchDoc(newSearchDoc("关于土地征收的公告 ABC", "金泽镇", "〔2026〕17号", "正文 text")))
-	f.Add(encodeSearchDoc(searchDoc{}))
-	f.Add([]byte(`{"ID":"a","Locations":["all"],"Attachments":[{"SHA256":"x","Size":1}]}`))
+	f.Add(encodeDoc(docText{ID: "a", Category: "land", Title: "关于土地征收的公告 ABC", Rest: "金泽镇\n〔2026〕17号\n正文 text"}))
+	f.Add(encodeDoc(docText{ID: "x"}))
+	rec, err := encodeRecord(record{Summary: Summary{ID: "a", Title: "公告", Published: "2026-03-01", PostingDays: 7, Normative: true,
+		Locations: []string{"all", "310118"}}, Attachments: []objectRef{{"x", 1}}})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(rec)
 	f.Add([]byte(`{"Version":3,"TrustedTime":"2026-03-01T00:00:00Z"}`))
-	f.Add([]byte{1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		_, _ = decodeRecord(b)
-		_, _ = decodeState(b)
-		d, err := decodeSearchDoc(b)
+	f.Add([]byte{docFormat, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
+	for _, bm := range []*roaring.Bitmap{roaring.BitmapOf(1, 2, 3, 65535), roaring.BitmapOf(65536, 70000), dense(0, 5000, 3), dense(0, 65536, 1)} {
+		b, err := encodeChunk(bm)
 		if err != nil {
-			return
+			f.Fatal(err)
 		}
-		again, err := decodeSearchDoc(encodeSearchDoc(d))
-		if err != nil || again.Title != d.Title || again.Rest != d.Rest || string(again.TitleIni) != string(d.TitleIni) || string(again.RestIni) != string(d.RestIni) {
-			t.Fatalf("round trip: %+v, %v", again, err)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if rec, err := decodeRecord(b); err == nil {
+			enc, err := encodeRecord(rec)
+			if err != nil || string(enc) != string(b) {
+				t.Fatalf("record round trip: %q, %v", enc, err)
+			}
 		}
-		ix := newIndex([]doc{{sum: Summary{ID: "x", Locations: []string{"all"}}, from: -1 << 62, until: 1 << 62,
-			title: d.Title, titleN: foldString(d.Title), rest: d.Rest, restN: foldString(d.Rest), titleIni: d.TitleIni, restIni: d.RestIni}})
-		q := d.Title
-		if utf8.RuneCountInString(q) > 8 {
-			q = string([]rune(q)[:8])
+		_, _ = decodeState(b)
+		if d, err := decodeDoc(b); err == nil {
+			again, err := decodeDoc(encodeDoc(d))
+			if err != nil || again != d {
+				t.Fatalf("round trip: %+v, %v", again, err)
+			}
+			_ = termsOf(&d, &Summary{ID: d.ID, Locations: []string{"all"}})
+			q := d.Title
+			if utf8.RuneCountInString(q) > 8 {
+				q = string([]rune(q)[:8])
+			}
+			title, rest := newField(d.Title), newField(d.Rest)
+			_, _, _, _ = matchAll(parseQuery(q), title, nil, &rest, func(a, b rune) bool { return a < b }, true)
 		}
-		ix.search(parseQuery(q), village, 0, 0)
+		for _, c := range []uint16{0, 1} {
+			bm, err := decodeChunkValue(b, c)
+			if err != nil {
+				continue
+			}
+			if bm.Minimum()>>chunkShift != uint32(c) || bm.Maximum()>>chunkShift != uint32(c) {
+				t.Fatalf("chunk %d accepted ordinals %d..%d", c, bm.Minimum(), bm.Maximum())
+			}
+			enc, err := encodeChunk(bm.Clone())
+			if err != nil {
+				t.Fatal(err)
+			}
+			again, err := decodeChunkValue(enc, c)
+			if err != nil || !again.Equals(bm) {
+				t.Fatalf("chunk round trip: %v", err)
+			}
+		}
 	})
 }
 
-// FuzzSearchQuery: any query string gives an answer, never a panic, and
-// every hit is visible with matches taken from its text.
+func dense(from, to, step uint32) *roaring.Bitmap {
+	bm := roaring.New()
+	for o := from; o < to; o += step {
+		bm.Add(o)
+	}
+	return bm
+}
+
+// FuzzSearchQuery: any query string gives an answer, never a panic; every
+// hit is visible with matches taken from its text, and the count is the
+// number of hits.
 func FuzzSearchQuery(f *testing.F) {
-	for _, q := range []string{"土地征收", "tdzs", "tu di", "2026", "〔2026〕17号", "ＰＤＦ", "xian", "", " \x00\xff", strings.Repeat("a", 300)} {
+	for _, q := range []string{"土地征收", "tdzs", "tu di", "2026", "〔2026〕17号", "ＰＤＦ", "xian", "t", "zs", "", " \x00\xff", strings.Repeat("a", 300)} {
 		f.Add(q)
 	}
 	s := searchStore(f)
 	now := at(2026, 3, 2, 10, 0)
-	ix, err := s.index()
-	if err != nil {
-		f.Fatal(err)
-	}
 	f.Fuzz(func(t *testing.T, q string) {
-		hits := ix.search(parseQuery(q), village, now.Unix(), 0)
+		hits, err := s.Search(q, village, now, 0)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		if n, err := s.SearchCount(q, village, now); err != nil || n != len(hits) {
+			t.Fatalf("%q: count %d (%v), %d hits", q, n, err, len(hits))
+		}
 		for _, h := range hits {
 			if !IsVisible(&h.Summary, village, now, s.Location()) {
 				t.Fatalf("%q: invisible hit %s", q, h.ID)
 			}
-			for _, m := range h.Match {
-				if m == "" {
-					t.Fatalf("%q: empty match in %s", q, h.ID)
-				}
+			if slices.Contains(h.Match, "") {
+				t.Fatalf("%q: empty match in %s", q, h.ID)
 			}
 		}
 	})

@@ -27,6 +27,7 @@ func newPublisher(t testing.TB) *publisher {
 
 var testCategories = []feed.Category{
 	{ID: "land", Name: "土地征收"}, {ID: "school", Name: "义务入学"}, {ID: "village", Name: "村务居务"},
+	{ID: "elderly", Name: "养老服务"},
 }
 
 var testPlaces = []feed.Place{

@@ -5,26 +5,53 @@ package store
 // ([a-z0-9._-], never containing 0x00), so 0x00 can separate the parts of
 // an index key.
 //
-//	meta        "schema"   → schemaVersion
-//	            "state"    → JSON of State
-//	            "manifest" → exact bytes of the applied manifest
+//	meta        "schema"       → schemaVersion
+//	            "state"        → JSON of State
+//	            "manifest"     → exact bytes of the applied manifest
+//	            "next_ordinal" → 4 bytes, big-endian (see ordinals)
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
-//	records     id → JSON of record: the item's Summary and its attachments
+//	records     id → record (see encodeRecord): the item's Summary and its attachments
 //	by_category category 0x00 id → empty
 //	by_location code-prefix-or-"all" 0x00 id → empty
 //	by_until    valid_until-or-"9999-12-31" 0x00 id → empty (validity order, for
 //	            expiry sweeps and "ends soon" lists)
-//	search      id → search document (see encodeSearchDoc): the indexed text
-//	            of the item with the pinyin initials of every character,
-//	            from which the in-memory inverted index is built
+//	ordinals    id → ordinal (4 bytes, big-endian) of a searchable (not
+//	            withdrawn) item: its number in the posting lists
+//	ids         ordinal → id (the reverse of ordinals: hits are listed and
+//	            ordered by id without reading their documents)
+//	docs        ordinal → search document (see encodeDoc): id, category,
+//	            title, and agency + document number + body, the text search
+//	            checks candidates against and takes highlights from
+//	postings    term 0x00 chunk → roaring bitmap of the ordinals in chunk
+//	            (ordinal >> 16, 2 bytes big-endian) that have the term; see
+//	            index.go. Terms are field, kind, payload:
+//	              t|r c  initial, rune         a Han character in the title | the rest
+//	              t|r g  ini, ini, rune, rune  two adjacent Han characters
+//	              t|r i  letter                some character with this pinyin initial
+//	              t|r p  letter, letter        two adjacent characters with these initials
+//	              t|r w  token prefix          a Latin or digit token's first 1..8 runes
+//	              s   L  code or "all"         items targeting it (dates that parse only)
+//	              s   F  date                  valid_from
+//	              s   U  date                  valid_until
+//	              s   f|u  month (YYYY-MM)     valid_from | valid_until in that month
+//	              s   P  date                  published (the order of results)
+//	              s   C  category id
+//	            Withdrawn items have no ordinal and are in no list.
+//
+// Everything but meta, items and sums is derived from the items and can be
+// rebuilt from them (rebuild.go): an older schema is rebuilt on open, and
+// damage Check finds in derived records is rebuilt by the next sync.
 //
 // Attachments are not in the database: dir/blobs/<first 2 hex>/<sha256 hex>.
 const (
 	dbFile  = "store.db"
 	blobDir = "blobs"
 
-	schemaVersion = "gongkai-store/1"
+	// schemaVersion names this layout. A store of an older one that is
+	// opened for writing rebuilds its derived buckets from its items;
+	// olderSchemas lists those it knows how to.
+	schemaVersion = "gongkai-store/2"
 )
 
 var (
@@ -35,16 +62,31 @@ var (
 	bucketByCategory = []byte("by_category")
 	bucketByLocation = []byte("by_location")
 	bucketByUntil    = []byte("by_until")
-	bucketSearch     = []byte("search")
+	bucketOrdinals   = []byte("ordinals")
+	bucketIDs        = []byte("ids")
+	bucketDocs       = []byte("docs")
+	bucketPostings   = []byte("postings")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketItems, bucketSums, bucketRecords,
-		bucketByCategory, bucketByLocation, bucketByUntil, bucketSearch,
+		bucketByCategory, bucketByLocation, bucketByUntil,
+		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
 	}
+
+	// derivedBuckets hold what rebuild makes again from the items.
+	derivedBuckets = [][]byte{
+		bucketRecords, bucketByCategory, bucketByLocation, bucketByUntil,
+		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
+	}
+
+	// olderSchemas are rebuilt on open; their buckets that this schema
+	// has no more are dropped.
+	olderSchemas = map[string][][]byte{"gongkai-store/1": {[]byte("search")}}
 
 	keySchema   = []byte("schema")
 	keyState    = []byte("state")
 	keyManifest = []byte("manifest")
+	keyOrdinal  = []byte("next_ordinal") // the ordinal the next new searchable item gets
 )
 
 // openEnd stands for "no valid_until" in by_until, sorting after every date.

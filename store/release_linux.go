@@ -19,11 +19,19 @@ import (
 // mapping cannot be replaced (by a growing write) under the madvise.
 func (s *Store) releasePages() {
 	_ = s.view(func(tx *bolt.Tx) error {
-		data, size := tx.DB().Info().Data, tx.Size()
-		if data == 0 || size <= 0 {
-			return nil
-		}
-		_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(size), syscall.MADV_DONTNEED)
+		releaseMapped(tx)
 		return nil
 	})
+}
+
+// releaseMapped is releasePages inside a transaction the caller holds: a
+// read of thousands of scattered records (a search listing every hit)
+// calls it as it goes, since each page fault maps a run of pages around
+// the one read.
+func releaseMapped(tx *bolt.Tx) {
+	data, size := tx.DB().Info().Data, tx.Size()
+	if data == 0 || size <= 0 {
+		return
+	}
+	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, data, uintptr(size), syscall.MADV_DONTNEED)
 }

@@ -3,726 +3,871 @@ package store
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
+	"encoding/binary"
 	"fmt"
-	"math/bits"
 	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
+	"unsafe"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
+
+	"gongkai/feed"
 )
 
-// Search runs on an in-memory inverted index built from the records and
-// search documents of the database (written by Apply in its transaction).
-// It is built on the first search after Open or Apply (and rebuilt in the
-// background after an Apply when one existed), then shared read-only.
+// Search answers from the posting lists in the database (index.go), in
+// one read transaction, with nothing built at start: the first query of
+// a new process costs what any other does.
 //
-// Postings hold document numbers, and documents are numbered newest
-// published first, so every posting list is already in the order results
-// are shown and a search with a limit can stop early. Postings only find
-// candidates; each candidate is then checked against its text, which makes
-// phrases exact and gives the matched substrings for highlighting.
+// A query is answered in sets: each term gives the items it matches in
+// the title, as a whole word anywhere, and anywhere (match.go says what
+// each means); the visible items of the screen are a set too (locations,
+// validity dates), so nothing is read of an item that is not shown. The
+// three ranks — every term in the title, every term a whole word, the
+// rest — are intersections, and their sizes are the true total. Only
+// the hits on the page asked for are read, newest first within a rank
+// (the published-date sets give the order). Where the lists cannot tell
+// exactly (phrases of three or more characters or pinyin syllables, words
+// longer than the indexed prefix), the candidates they give are checked
+// against their text.
 
-// maxPrefix is the longest token prefix indexed; longer queries use their
-// first maxPrefix runes for candidates and the whole word for checking.
-const (
-	maxPrefix     = 8
-	maxQueryRunes = 256
-	maxTerms      = 16
-	maxSegments   = 32
-)
-
-type doc struct {
-	sum               Summary
-	from, until       int64 // Unix seconds: visible when from <= at < until
-	title, rest       string
-	titleN, restN     string // folded; the same strings when folding changes nothing
-	titleIni, restIni []byte
+// Search finds visible items: Chinese by characters and pairs of them,
+// Latin and digits by token prefix, pinyin by syllables and initials,
+// topics by category name. Every term of the query must match. Title hits
+// first, then whole-word hits, then the rest; newest first within each.
+// At most limit hits (0: no limit).
+func (s *Store) Search(query, location string, at time.Time, limit int) ([]Hit, error) {
+	return s.SearchPage(query, location, at, 0, limit)
 }
 
-// index holds postings twice: for titles alone, so title hits (ranked
-// first) are found without looking at bodies, and for all the text.
-type index struct {
-	docs     []doc
-	title    *postings
-	all      *postings
-	sylChars map[uint16][]rune // Han characters of the corpus by syllable
-}
-
-type postings struct {
-	chars   map[rune][]uint32
-	bigrams map[uint64][]uint32
-	inis    [26 * 26][]uint32 // pairs of adjacent pinyin initials
-	words   map[string][]uint32
-}
-
-func newPostings() *postings {
-	return &postings{chars: map[rune][]uint32{}, bigrams: map[uint64][]uint32{}, words: map[string][]uint32{}}
-}
-
-// index returns the current search index, building it if needed.
-func (s *Store) index() (*index, error) {
-	s.mu.RLock()
-	ix := s.idx
-	s.mu.RUnlock()
-	if ix != nil {
-		return ix, nil
-	}
-	s.build.Lock()
-	defer s.build.Unlock()
-	s.mu.RLock()
-	ix, gen, tz := s.idx, s.gen, s.tz
-	s.mu.RUnlock()
-	if ix != nil {
-		return ix, nil
-	}
-	ix, err := buildIndex(s, tz)
-	if err != nil {
-		return nil, fmt.Errorf("store: search index: %w", err)
-	}
-	s.releasePages() // the index holds its own copies of the text
-	s.mu.Lock()
-	if s.gen == gen { // no Apply committed meanwhile
-		s.idx = ix
-	}
-	s.mu.Unlock()
-	return ix, nil
-}
-
-func buildIndex(s *Store, tz *time.Location) (*index, error) {
-	var docs []doc
-	err := s.view(func(tx *bolt.Tx) error {
-		recs, sdocs := tx.Bucket(bucketRecords), tx.Bucket(bucketSearch)
-		if recs == nil || sdocs == nil {
-			return nil
-		}
-		return recs.ForEach(func(k, v []byte) error {
-			rec, err := decodeRecord(v)
-			if err != nil {
-				return nil // Check reports it; search skips it
-			}
-			sd, err := decodeSearchDoc(sdocs.Get(k))
-			if err != nil {
-				return nil
-			}
-			from, until, ok := validity(&rec.Summary, tz)
-			if !ok {
-				return nil
-			}
-			docs = append(docs, doc{
-				sum: rec.Summary, from: from, until: until,
-				title: sd.Title, rest: sd.Rest, titleN: foldString(sd.Title), restN: foldString(sd.Rest),
-				titleIni: sd.TitleIni, restIni: sd.RestIni,
-			})
-			return nil
-		})
+// SearchPage is Search for the hits from offset on, at most limit (0: all
+// of them). It reads only as far as the page needs: the hits after it are
+// counted by SearchCount.
+func (s *Store) SearchPage(query, location string, at time.Time, offset, limit int) ([]Hit, error) {
+	var hits []Hit
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		hits, err = r.page(max(0, offset), limit, true)
+		return err
 	})
+	return hits, err
+}
+
+// Find lists every hit of Search, best first, without what Search works out
+// for highlighting (so without reading the hits' text): what a command
+// printing thousands of hits needs.
+func (s *Store) Find(query, location string, at time.Time) ([]Summary, error) {
+	var out []Summary
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		out, err = r.all()
+		return err
+	})
+	return out, err
+}
+
+// SearchCount is the number of all hits of Search: "找到 3,412 条".
+func (s *Store) SearchCount(query, location string, at time.Time) (int, error) {
+	var n int
+	err := s.search(query, location, at, func(r *ranking) (err error) {
+		n, err = r.count()
+		return err
+	})
+	return n, err
+}
+
+// search runs fn on the ranking of query's hits, in one read transaction.
+func (s *Store) search(query, location string, at time.Time, fn func(*ranking) error) error {
+	terms := parseQuery(query)
+	if len(terms) == 0 {
+		return nil
+	}
+	st, _ := s.State()
+	day := at.In(s.Location()).Format(time.DateOnly)
+	err := s.view(func(tx *bolt.Tx) error {
+		q, err := s.newSearcher(tx, terms, st.Categories)
+		if err != nil {
+			return err
+		}
+		vis, err := s.visibleSet(q, location, day)
+		if err != nil {
+			return err
+		}
+		r, err := q.rank(vis)
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	})
+	if err != nil {
+		return fmt.Errorf("store: search %q: %w", query, err)
+	}
+	return nil
+}
+
+// searcher is one query in its read transaction.
+type searcher struct {
+	tx     *bolt.Tx
+	post   *bolt.Cursor
+	docs   *bolt.Bucket
+	ids    *bolt.Bucket
+	terms  []term
+	cats   []feed.Category
+	topics []field // the category names, as searchable fields
+	byCat  map[string]*roaring.Bitmap
+	vocabs map[uint64]bool
+	pinyin bool // some term has pinyin readings: fields need their initials
+}
+
+func (s *Store) newSearcher(tx *bolt.Tx, terms []term, cats []feed.Category) (*searcher, error) {
+	post, docs, ids := tx.Bucket(bucketPostings), tx.Bucket(bucketDocs), tx.Bucket(bucketIDs)
+	if post == nil || docs == nil || ids == nil {
+		return nil, fmt.Errorf("%w: search index is missing", ErrDamaged)
+	}
+	q := &searcher{tx: tx, post: post.Cursor(), docs: docs, ids: ids, terms: terms, cats: cats,
+		byCat: map[string]*roaring.Bitmap{}, vocabs: map[uint64]bool{}}
+	for _, t := range terms {
+		q.pinyin = q.pinyin || len(t.segs) > 0
+	}
+	for _, c := range cats {
+		f := newField(c.Name)
+		f.topic = true
+		q.topics = append(q.topics, f)
+	}
+	return q, nil
+}
+
+// read is a term's posting list, empty when it has none.
+func (q *searcher) read(term []byte) (*roaring.Bitmap, error) {
+	bm, err := readTerm(q.post, term)
+	if bm == nil {
+		bm = roaring.New()
+	}
+	return bm, err
+}
+
+// either is the union of a term's lists in the title and in the rest.
+func (q *searcher) either(key func(field byte) []byte) (*roaring.Bitmap, error) {
+	t, err := q.read(key(fieldTitle))
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(docs, func(a, b doc) int {
-		if c := cmp.Compare(b.sum.Published, a.sum.Published); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.sum.ID, b.sum.ID)
-	})
-	return newIndex(docs), nil
+	r, err := q.read(key(fieldRest))
+	t.Or(r)
+	return t, err
 }
 
-func newIndex(docs []doc) *index {
-	ix := &index{docs: docs, title: newPostings(), all: newPostings(), sylChars: map[uint16][]rune{}}
-	loadPinyin()
-	for i := range docs {
-		ix.title.add(uint32(i), docs[i].titleN, docs[i].titleIni)
-		ix.all.add(uint32(i), docs[i].titleN, docs[i].titleIni)
-		ix.all.add(uint32(i), docs[i].restN, docs[i].restIni)
+// vocab: see vocabulary.
+func (q *searcher) vocab(a, b rune) bool {
+	k := uint64(a)<<21 | uint64(b)
+	if v, ok := q.vocabs[k]; ok {
+		return v
 	}
-	for r := range ix.all.chars {
-		if syl := syllableOf(r); syl != 0 {
-			ix.sylChars[syl] = append(ix.sylChars[syl], r)
-		}
+	v := false
+	pair := string([]rune{a, b})
+	for _, t := range q.topics {
+		v = v || strings.Contains(t.norm, pair)
 	}
-	return ix
+	q.vocabs[k] = v
+	return v
 }
 
-// appendDoc adds d to a posting list unless it is already the last entry
-// (documents are added in order, so that is the only place it can be).
-func appendDoc(p []uint32, d uint32) []uint32 {
-	if n := len(p); n > 0 && p[n-1] == d {
-		return p
+// visibleSet is the set of items shown at location on day (YYYY-MM-DD in
+// the feed's time zone): those targeting one of its code prefixes or
+// "all", less those that start after day or ended before it. Withdrawn
+// items are in no set. It is kept until the next Apply.
+func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, error) {
+	key := location + "\x00" + day
+	s.mu.RLock()
+	vc, gen := s.vis, s.gen
+	s.mu.RUnlock()
+	if vc.key == key && vc.gen == gen && vc.set != nil {
+		return vc.set, nil
 	}
-	return append(p, d)
-}
-
-func (ix *postings) add(d uint32, text string, ini []byte) {
-	var prev rune = -1
-	var prevIni byte
-	word := -1 // byte offset where the current word began
-	i := 0     // rune index
-	for off, r := range text {
-		han := isHan(r)
-		if han {
-			ix.chars[r] = appendDoc(ix.chars[r], d)
-			if prev >= 0 {
-				k := uint64(prev)<<32 | uint64(r)
-				ix.bigrams[k] = appendDoc(ix.bigrams[k], d)
-			}
-			prev = r
-		} else {
-			prev = -1
+	vis := roaring.New()
+	for _, p := range prefixes(location) {
+		bm, err := readTerm(q.post, setKey(setLocation, p))
+		if err != nil {
+			return nil, err
 		}
-		c := ini[i]
-		if c != 0 && prevIni != 0 {
-			k := int(prevIni-'a')*26 + int(c-'a')
-			ix.inis[k] = appendDoc(ix.inis[k], d)
-		}
-		prevIni = c
-		switch w := isWord(r); {
-		case w && word < 0:
-			word = off
-		case !w && word >= 0:
-			ix.addWord(d, text[word:off])
-			word = -1
-		}
-		i++
-	}
-	if word >= 0 {
-		ix.addWord(d, text[word:])
-	}
-}
-
-func (ix *postings) addWord(d uint32, w string) {
-	n := 0
-	for off := range w {
-		if n > 0 {
-			ix.addPrefix(d, w[:off])
-		}
-		if n++; n > maxPrefix {
-			return
+		if bm != nil {
+			vis.Or(bm)
 		}
 	}
-	ix.addPrefix(d, w)
-}
-
-func (ix *postings) addPrefix(d uint32, p string) {
-	if list, ok := ix.words[p]; ok {
-		ix.words[p] = appendDoc(list, d)
-		return
-	}
-	ix.words[strings.Clone(p)] = []uint32{d}
-}
-
-// A query is a list of terms that must all match.
-type term struct {
-	han   string   // a folded run of Han characters, or
-	words []string // folded word tokens; several for a spaced pinyin phrase ("tu di")
-	segs  [][]unit // readings of the words as pinyin
-}
-
-// unit is one character of a pinyin reading: a full syllable, or (syl 0)
-// just its initial letter.
-type unit struct {
-	syl uint16
-	ini byte
-}
-
-func parseQuery(q string) []term {
-	loadPinyin()
-	type piece struct {
-		han  bool
-		text string
-	}
-	var pieces []piece
-	var cur []rune
-	curHan := false
-	flush := func() {
-		if len(cur) > 0 {
-			pieces = append(pieces, piece{curHan, string(cur)})
-			cur = cur[:0]
+	// Not yet valid, valid_from after day; expired, valid_until before it:
+	// whole months by their sets, the days of day's month by theirs.
+	month := day[:min(7, len(day))]
+	for _, r := range []struct {
+		kind   byte
+		lo, hi string
+	}{
+		{setFromMonth, month + "\x01", ""},
+		{setFrom, day + "\x01", month + "\xff"},
+		{setUntilMonth, "", month},
+		{setUntil, month, day},
+	} {
+		bm, err := unionRange(q.post, r.kind, r.lo, r.hi)
+		if err != nil {
+			return nil, err
 		}
+		vis.AndNot(bm)
 	}
-	n := 0
-	for _, r := range q {
-		if n++; n > maxQueryRunes {
+	s.mu.Lock()
+	if s.gen == gen {
+		s.vis = visCache{key: key, gen: gen, set: vis}
+	}
+	s.mu.Unlock()
+	return vis, nil
+}
+
+// unionRange is the union of the sets of a kind whose value v has
+// lo <= v < hi (hi "" for no bound).
+func unionRange(c *bolt.Cursor, kind byte, lo, hi string) (*roaring.Bitmap, error) {
+	out := roaring.New()
+	pre := setKey(kind, "")
+	for k, _ := c.Seek(setKey(kind, lo)); k != nil && bytes.HasPrefix(k, pre); {
+		term, _, ok := splitChunkKey(k)
+		if !ok {
+			return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		}
+		if hi != "" && string(term[len(pre):]) >= hi {
 			break
 		}
-		r = fold(r)
-		switch {
-		case isHan(r):
-			if !curHan {
-				flush()
+		term = slices.Clone(term)
+		bm, err := readTerm(c, term)
+		if err != nil {
+			return nil, err
+		}
+		out.Or(bm)
+		k, _ = c.Seek(append(term, 1))
+	}
+	return out, nil
+}
+
+// visCache keeps the visible set of the last query's screen and day.
+type visCache struct {
+	key string
+	gen uint64
+	set *roaring.Bitmap // read-only once cached
+}
+
+// termSets are what the lists say of one term: the items it matches as a
+// whole word in the title, as a whole word anywhere, in the title, and
+// anywhere; and candidates it may match in the title and anywhere (nil
+// when the lists are exact), to be checked against their text.
+type termSets struct {
+	title, word, titleAny, any *roaring.Bitmap
+	maybeTitle, maybeAny       *roaring.Bitmap
+}
+
+// maybe adds candidates: in the title, and anywhere.
+func (ts *termSets) maybe(title, any *roaring.Bitmap) {
+	if ts.maybeAny == nil {
+		ts.maybeTitle, ts.maybeAny = roaring.New(), roaring.New()
+	}
+	ts.maybeTitle.Or(title)
+	ts.maybeAny.Or(any)
+}
+
+func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
+	if bm, ok := q.byCat[id]; ok {
+		return bm, nil
+	}
+	bm, err := q.read(setKey(setCategory, id))
+	q.byCat[id] = bm
+	return bm, err
+}
+
+func (q *searcher) evalTerm(t term) (ts termSets, err error) {
+	ts = termSets{title: roaring.New(), word: roaring.New(), titleAny: roaring.New(), any: roaring.New()}
+	defer func() {
+		ts.word.Or(ts.title)
+		ts.titleAny.Or(ts.title)
+		ts.any.Or(ts.word)
+		ts.any.Or(ts.titleAny)
+	}()
+	// Topics: the items of every category whose name matches.
+	for i, c := range q.cats {
+		if _, ok, _ := t.match(q.topics[i], nil); ok {
+			bm, err := q.topicDocs(c.ID)
+			if err != nil {
+				return ts, err
 			}
-			curHan = true
-			cur = append(cur, r)
-		case isWord(r):
-			if curHan {
-				flush()
+			ts.word.Or(bm)
+		}
+	}
+	if t.han != "" {
+		rs := []rune(t.han)
+		switch len(rs) {
+		case 1, 2:
+			key := func(f byte) []byte { return charKey(f, rs[0]) }
+			if len(rs) == 2 {
+				key = func(f byte) []byte { return bigramKey(f, rs[0], rs[1]) }
 			}
-			curHan = false
-			cur = append(cur, r)
+			title, err := q.read(key(fieldTitle))
+			if err != nil {
+				return ts, err
+			}
+			rest, err := q.read(key(fieldRest))
+			if err != nil {
+				return ts, err
+			}
+			ts.title.Or(title)
+			ts.word.Or(rest)
 		default:
-			flush()
-		}
-	}
-	flush()
-
-	var terms []term
-	for i := 0; i < len(pieces) && len(terms) < maxTerms; i++ {
-		if pieces[i].han {
-			terms = append(terms, term{han: pieces[i].text})
-			continue
-		}
-		// Words that are each whole pinyin syllables, typed with spaces,
-		// read as one phrase: "tu di" is 土地.
-		j := i
-		for j < len(pieces) && !pieces[j].han && segment(pieces[j].text, false, 1) != nil {
-			j++
-		}
-		if j-i > 1 {
-			t := term{}
-			for _, p := range pieces[i:j] {
-				t.words = append(t.words, p.text)
+			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
+			if err != nil {
+				return ts, err
 			}
-			t.segs = segmentPhrase(t.words)
-			terms = append(terms, t)
-			i = j - 1
-			continue
+			ts.maybe(title, any)
 		}
-		w := pieces[i].text
-		terms = append(terms, term{words: []string{w}, segs: segment(w, true, maxSegments)})
+		return ts, nil
 	}
-	return terms
+
+	// Latin and digit tokens by prefix, every word of the term in one field.
+	exact := true
+	var inField [2]*roaring.Bitmap
+	for i, f := range []byte{fieldTitle, fieldRest} {
+		for _, w := range t.words {
+			p, whole := prefixKey(w)
+			exact = exact && whole
+			bm, err := q.read(wordKey(f, p))
+			if err != nil {
+				return ts, err
+			}
+			if inField[i] == nil {
+				inField[i] = bm
+			} else {
+				inField[i].And(bm)
+			}
+		}
+	}
+	if exact {
+		ts.title.Or(inField[0])
+		ts.word.Or(inField[1])
+	} else {
+		ts.maybe(inField[0], roaring.Or(inField[0], inField[1]))
+	}
+
+	// Pinyin readings.
+	for _, seg := range readings(t.segs) {
+		if err := q.evalReading(seg, &ts); err != nil {
+			return ts, err
+		}
+	}
+	return ts, nil
 }
 
-// segment lists readings of w as pinyin: syllables, and with mixed also
-// single initials ("tdzs", "tudzs"). At most limit readings.
-func segment(w string, mixed bool, limit int) [][]unit {
-	if len(w) > 64 || !isLowerASCII(w) {
-		return nil
-	}
-	step := func(i int, yield func(l int, u unit) bool) {
-		for l := min(6, len(w)-i); l >= 1; l-- { // "zhuang" is the longest syllable
-			if id, ok := pyIndex[w[i:i+l]]; ok && !yield(l, unit{syl: id, ini: w[i]}) {
-				return
+// evalReading adds what the lists say of one pinyin reading.
+func (q *searcher) evalReading(seg []unit, ts *termSets) error {
+	switch len(seg) {
+	case 1:
+		u := seg[0]
+		if u.syl == 0 {
+			bm, err := q.read(initialKey(fieldTitle, u.ini))
+			if err != nil {
+				return err
+			}
+			ts.title.Or(bm)
+			bm, err = q.read(initialKey(fieldRest, u.ini))
+			ts.word.Or(bm)
+			return err
+		}
+		// The characters of this syllable: all under the initial's keys.
+		for _, f := range []byte{fieldTitle, fieldRest} {
+			err := eachTerm(q.post, []byte{f, kindChar, u.ini}, func(term []byte) bool {
+				r, _ := utf8.DecodeRune(term[3:])
+				return syllableOf(r) == u.syl
+			}, func(_ []byte, bm *roaring.Bitmap) error {
+				if f == fieldTitle {
+					ts.title.Or(bm)
+				} else {
+					ts.word.Or(bm)
+				}
+				return nil
+			})
+			if err != nil {
+				return err
 			}
 		}
-		if mixed && pyInitials[w[i]-'a'] {
-			yield(1, unit{ini: w[i]})
-		}
-	}
-	// done[i]: the rest from i can be read, so the search below never
-	// walks into a dead end (which would be exponential).
-	done := make([]bool, len(w)+1)
-	done[len(w)] = true
-	for i := len(w) - 1; i >= 0; i-- {
-		step(i, func(l int, _ unit) bool {
-			done[i] = done[i+l]
-			return !done[i]
-		})
-	}
-	if !done[0] {
 		return nil
-	}
-	var out [][]unit
-	var cur []unit
-	var walk func(i int)
-	walk = func(i int) {
-		if i == len(w) {
-			out = append(out, slices.Clone(cur))
-			return
+	case 2:
+		a, b := seg[0], seg[1]
+		initialsOnly := a.syl == 0 && b.syl == 0
+		match := func(term []byte) bool {
+			rs := []rune(string(term[4:]))
+			return len(rs) == 2 && unitsMatch(rs, seg)
 		}
-		step(i, func(l int, u unit) bool {
-			if done[i+l] {
-				cur = append(cur, u)
-				walk(i + l)
-				cur = cur[:len(cur)-1]
+		// In the title: every pair read so, and those that are words.
+		err := eachTerm(q.post, []byte{fieldTitle, kindBigram, a.ini, b.ini}, match, func(term []byte, bm *roaring.Bitmap) error {
+			rs := []rune(string(term[4:]))
+			ts.titleAny.Or(bm)
+			if !guessed(seg) || q.vocab(rs[0], rs[1]) {
+				ts.title.Or(bm)
 			}
-			return len(out) < limit
+			return nil
 		})
-	}
-	walk(0)
-	return out
-}
-
-// segmentPhrase reads spaced words as one pinyin phrase, each word on its
-// own syllable boundaries.
-func segmentPhrase(words []string) [][]unit {
-	out := [][]unit{nil}
-	for _, w := range words {
-		var next [][]unit
-		for _, s := range segment(w, true, maxSegments) {
-			for _, o := range out {
-				if len(next) < maxSegments {
-					next = append(next, append(slices.Clone(o), s...))
+		if err != nil {
+			return err
+		}
+		// Elsewhere, those that are words: the pairs of the topics' names.
+		var words [][2]rune
+		for _, t := range q.topics {
+			rs := []rune(t.norm)
+			for i := 1; i < len(rs); i++ {
+				if p := [2]rune{rs[i-1], rs[i]}; unitsMatch(p[:], seg) && !slices.Contains(words, p) {
+					words = append(words, p)
 				}
 			}
 		}
-		out = next
-	}
-	return out
-}
-
-func prefixKey(w string) string {
-	n := 0
-	for off := range w {
-		if n == maxPrefix {
-			return w[:off]
-		}
-		n++
-	}
-	return w
-}
-
-// candidates lists the documents that may contain t in p, in document order.
-func (ix *index) candidates(p *postings, t term) []uint32 {
-	if t.han != "" {
-		rs := []rune(t.han)
-		if len(rs) == 1 {
-			return p.chars[rs[0]]
-		}
-		lists := make([][]uint32, 0, len(rs)-1)
-		for i := 1; i < len(rs); i++ {
-			lists = append(lists, p.bigrams[uint64(rs[i-1])<<32|uint64(rs[i])])
-		}
-		return intersect(lists)
-	}
-	var alts [][]uint32
-	lat := make([][]uint32, 0, len(t.words))
-	for _, w := range t.words {
-		lat = append(lat, p.words[prefixKey(w)])
-	}
-	alts = append(alts, intersect(lat))
-	seen := map[string]bool{}
-	for _, seg := range t.segs {
-		key := make([]byte, len(seg))
-		for i, u := range seg {
-			key[i] = u.ini
-		}
-		if seen[string(key)] {
-			continue
-		}
-		seen[string(key)] = true
-		switch {
-		case len(seg) >= 2:
-			lists := make([][]uint32, 0, len(seg)-1)
-			for i := 1; i < len(key); i++ {
-				lists = append(lists, p.inis[int(key[i-1]-'a')*26+int(key[i]-'a')])
+		for _, w := range words {
+			bm, err := q.read(bigramKey(fieldRest, w[0], w[1]))
+			if err != nil {
+				return err
 			}
-			alts = append(alts, intersect(lists))
-		case seg[0].syl != 0:
-			for _, r := range ix.sylChars[seg[0].syl] {
-				alts = append(alts, p.chars[r])
-			}
+			ts.word.Or(bm)
 		}
+		// Every match in the rest; all words when spelled out.
+		if !guessed(seg) {
+			return eachTerm(q.post, []byte{fieldRest, kindBigram, a.ini, b.ini}, match, func(_ []byte, bm *roaring.Bitmap) error {
+				ts.word.Or(bm)
+				return nil
+			})
+		}
+		if initialsOnly {
+			bm, err := q.read(pairKey(fieldRest, a.ini, b.ini))
+			ts.any.Or(bm)
+			return err
+		}
+		return eachTerm(q.post, []byte{fieldRest, kindBigram, a.ini, b.ini}, match, func(_ []byte, bm *roaring.Bitmap) error {
+			ts.any.Or(bm)
+			return nil
+		})
+	default:
+		title, any, err := q.chain(len(seg)-1, func(f byte, i int) []byte { return pairKey(f, seg[i].ini, seg[i+1].ini) })
+		if err == nil {
+			ts.maybe(title, any)
+		}
+		return err
 	}
-	return union(alts)
 }
 
-// intersect of sorted lists, shortest first so the work is bounded by it.
-func intersect(lists [][]uint32) []uint32 {
-	if len(lists) == 0 {
-		return nil
-	}
-	lists = slices.Clone(lists)
-	slices.SortFunc(lists, func(a, b []uint32) int { return cmp.Compare(len(a), len(b)) })
-	out := lists[0]
-	for _, l := range lists[1:] {
-		if len(out) == 0 {
-			break
+// chain gives the candidates of a run of n links (pairs of characters or
+// of initials, keyed by key): the items with every link in the title, and
+// with every link somewhere.
+func (q *searcher) chain(n int, key func(field byte, i int) []byte) (title, any *roaring.Bitmap, err error) {
+	titles, anys := make([]*roaring.Bitmap, n), make([]*roaring.Bitmap, n)
+	for i := range n {
+		if titles[i], err = q.read(key(fieldTitle, i)); err != nil {
+			return nil, nil, err
 		}
-		next := make([]uint32, 0, len(out))
-		j := 0
-		for _, d := range out {
-			// Gallop: l is usually much longer than out.
-			j += seek(l[j:], d)
-			if j < len(l) && l[j] == d {
-				next = append(next, d)
+		rest, err := q.read(key(fieldRest, i))
+		if err != nil {
+			return nil, nil, err
+		}
+		anys[i] = roaring.Or(titles[i], rest)
+	}
+	return roaring.FastAnd(titles...), roaring.FastAnd(anys...), nil
+}
+
+// readings leaves out the readings another one covers: a unit read as a
+// syllable (an) matches a subset of what its initial alone (a) matches.
+func readings(segs [][]unit) [][]unit {
+	covers := func(b, a []unit) bool {
+		for i := range a {
+			if b[i] != a[i] && (b[i].syl != 0 || b[i].ini != a[i].ini) {
+				return false
 			}
 		}
-		out = next
+		return true
 	}
-	return out
-}
-
-// seek is the position of the first element >= d in sorted l.
-func seek(l []uint32, d uint32) int {
-	step := 1
-	for step < len(l) && l[step-1] < d {
-		step *= 2
-	}
-	lo, hi := step/2, min(step, len(l))
-	i, _ := slices.BinarySearch(l[lo:hi], d)
-	return lo + i
-}
-
-// union of sorted lists. Pinyin readings give many long lists, so
-// they are merged through a bitmap rather than sorted.
-func union(lists [][]uint32) []uint32 {
-	lists = slices.DeleteFunc(slices.Clone(lists), func(l []uint32) bool { return len(l) == 0 })
-	switch len(lists) {
-	case 0:
-		return nil
-	case 1:
-		return lists[0]
-	}
-	var top uint32
-	total := 0
-	for _, l := range lists {
-		top = max(top, l[len(l)-1])
-		total += len(l)
-	}
-	set := make([]uint64, top/64+1)
-	for _, l := range lists {
-		for _, d := range l {
-			set[d/64] |= 1 << (d % 64)
-		}
-	}
-	out := make([]uint32, 0, min(total, int(top)+1))
-	for i, w := range set {
-		for w != 0 {
-			out = append(out, uint32(i*64+bits.TrailingZeros64(w)))
-			w &= w - 1
-		}
-	}
-	return out
-}
-
-type span struct{ start, end int } // byte offsets in the folded text
-
-// field is one searchable text of a document.
-type field struct {
-	orig, norm string
-	ini        []byte
-}
-
-func (t term) match(f field) ([]span, bool) {
-	if t.han != "" {
-		i := strings.Index(f.norm, t.han)
-		if i < 0 {
-			return nil, false
-		}
-		return []span{{i, i + len(t.han)}}, true
-	}
-	for _, seg := range t.segs {
-		if sp, ok := matchPinyin(f, seg); ok {
-			return []span{sp}, true
-		}
-	}
-	var spans []span
-	for _, w := range t.words {
-		sp, ok := matchWord(f.norm, w)
-		if !ok {
-			return nil, false
-		}
-		spans = append(spans, sp)
-	}
-	return spans, true
-}
-
-// matchWord finds w at the start of a token of s (prefix match).
-func matchWord(s, w string) (span, bool) {
-	for off := 0; off < len(s); {
-		i := strings.Index(s[off:], w)
-		if i < 0 {
-			return span{}, false
-		}
-		i += off
-		if r, _ := utf8.DecodeLastRuneInString(s[:i]); i == 0 || !isWord(r) {
-			return span{i, i + len(w)}, true
-		}
-		off = i + 1
-	}
-	return span{}, false
-}
-
-func matchPinyin(f field, seg []unit) (span, bool) {
-	pat := make([]byte, len(seg))
-	full := false
-	for i, u := range seg {
-		pat[i] = u.ini
-		full = full || u.syl != 0
-	}
-	// The cursor only moves forward, so a long body is walked once however
-	// many places its initials match.
-	idx, off := 0, 0 // rune index and byte offset of the cursor
-	for from := 0; from < len(f.ini); {
-		k := bytes.Index(f.ini[from:], pat)
-		if k < 0 {
-			return span{}, false
-		}
-		k += from
-		for idx < k {
-			_, n := utf8.DecodeRuneInString(f.norm[off:])
-			off += n
-			idx++
-		}
-		end := off
-		for range seg {
-			_, n := utf8.DecodeRuneInString(f.norm[end:])
-			end += n
-		}
-		if !full || syllablesMatch(f.norm[off:end], seg) {
-			return span{off, end}, true
-		}
-		from = k + 1
-	}
-	return span{}, false
-}
-
-func syllablesMatch(s string, seg []unit) bool {
-	i := 0
-	for _, r := range s {
-		if seg[i].syl != 0 && syllableOf(r) != seg[i].syl {
-			return false
-		}
-		i++
-	}
-	return true
-}
-
-// runeSpan gives the byte offsets of runes k..k+n of s.
-func runeSpan(s string, k, n int) (start, end int) {
-	i := 0
-	start, end = len(s), len(s)
-	for off := range s {
-		if i == k {
-			start = off
-		}
-		if i == k+n {
-			return start, off
-		}
-		i++
-	}
-	return start, end
-}
-
-// original maps a span of the folded text back to the original text
-// (folding keeps one rune for one rune, not byte lengths).
-func (f field) original(sp span) string {
-	if f.orig == f.norm {
-		return f.orig[sp.start:sp.end]
-	}
-	k := utf8.RuneCountInString(f.norm[:sp.start])
-	n := utf8.RuneCountInString(f.norm[sp.start:sp.end])
-	start, end := runeSpan(f.orig, k, n)
-	return f.orig[start:end]
-}
-
-func (ix *index) search(terms []term, location string, at int64, limit int) []Hit {
-	var inTitle, inAll [][]uint32
-	for _, t := range terms {
-		inTitle = append(inTitle, ix.candidates(ix.title, t))
-		inAll = append(inAll, ix.candidates(ix.all, t))
-	}
-	visible := func(d *doc) bool {
-		return d.from <= at && at < d.until && d.sum.Withdrawn == "" && targets(d.sum.Locations, location)
-	}
-	var hits []Hit
-	var titleDocs []uint32 // documents of the title hits, in order
-	for _, d := range intersect(inTitle) {
-		doc := &ix.docs[d]
-		if !visible(doc) {
-			continue
-		}
-		if m, ok := matchAll(terms, doc.titleField(), nil); ok {
-			hits = append(hits, Hit{Summary: doc.sum, InTitle: true, Match: m})
-			titleDocs = append(titleDocs, d)
-			if limit > 0 && len(hits) >= limit {
-				return cloneLocations(hits)
-			}
-		}
-	}
-	for _, d := range intersect(inAll) {
-		if _, found := slices.BinarySearch(titleDocs, d); found {
-			continue
-		}
-		doc := &ix.docs[d]
-		if !visible(doc) {
-			continue
-		}
-		rest := doc.restField()
-		if m, ok := matchAll(terms, doc.titleField(), &rest); ok {
-			hits = append(hits, Hit{Summary: doc.sum, Match: m})
-			if limit > 0 && len(hits) >= limit {
+	var out [][]unit
+	for i, a := range segs {
+		keep := true
+		for j, b := range segs {
+			if i != j && len(a) == len(b) && covers(b, a) && (!covers(a, b) || j < i) {
+				keep = false
 				break
 			}
 		}
+		if keep {
+			out = append(out, a)
+		}
 	}
-	return cloneLocations(hits)
+	return out
 }
 
-func (d *doc) titleField() field { return field{d.title, d.titleN, d.titleIni} }
-func (d *doc) restField() field  { return field{d.rest, d.restN, d.restIni} }
+// ranking is the visible hits of a query by rank: every term in the title,
+// every term a whole word, the rest. When the lists are exact the ranks
+// are sets; otherwise they are candidates, checked against their text as
+// far as a page or the count needs.
+type ranking struct {
+	q     *searcher
+	exact bool
+	ranks [tiers]*roaring.Bitmap // exact
+	title *roaring.Bitmap        // otherwise: candidates for the first rank
+	any   *roaring.Bitmap        // and for any rank
+	sure  *roaring.Bitmap        // of which these match for certain
 
-// cloneLocations keeps callers from sharing the index's slices.
-func cloneLocations(hits []Hit) []Hit {
-	for i := range hits {
-		hits[i].Locations = slices.Clone(hits[i].Locations)
-	}
-	return hits
+	tb, rb []byte // buffers for the initials of checked fields
+	docs   *bolt.Cursor
 }
 
-// matchAll checks every term in the title, or (rest given) in the title or
-// the rest, and gives the distinct matched substrings.
-func matchAll(terms []term, title field, rest *field) ([]string, bool) {
-	var out []string
-	for _, t := range terms {
-		f := title
-		spans, ok := t.match(title)
-		if !ok && rest != nil {
-			f = *rest
-			spans, ok = t.match(*rest)
+func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
+	r := &ranking{q: q, exact: true, docs: q.docs.Cursor()}
+	sets := make([]termSets, len(q.terms))
+	for i, t := range q.terms {
+		ts, err := q.evalTerm(t)
+		if err != nil {
+			return nil, err
 		}
-		if !ok {
-			return nil, false
+		sets[i] = ts
+		r.exact = r.exact && ts.maybeAny == nil
+	}
+	pick := func(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
+		bm := vis.Clone()
+		for _, ts := range sets {
+			bm.And(f(ts))
 		}
-		for _, sp := range spans {
-			if s := f.original(sp); !slices.Contains(out, s) {
-				out = append(out, s)
+		return bm
+	}
+	if r.exact {
+		var seen *roaring.Bitmap
+		for tier, f := range []func(termSets) *roaring.Bitmap{
+			func(ts termSets) *roaring.Bitmap { return ts.title },
+			func(ts termSets) *roaring.Bitmap { return ts.word },
+			func(ts termSets) *roaring.Bitmap { return ts.titleAny },
+			func(ts termSets) *roaring.Bitmap { return ts.any },
+		} {
+			r.ranks[tier] = pick(f)
+			if seen == nil {
+				seen = r.ranks[tier].Clone()
+			} else {
+				r.ranks[tier].AndNot(seen)
+				seen.Or(r.ranks[tier])
+			}
+		}
+		return r, nil
+	}
+	r.title = pick(func(ts termSets) *roaring.Bitmap {
+		if ts.maybeTitle == nil {
+			return ts.titleAny
+		}
+		return roaring.Or(ts.titleAny, ts.maybeTitle)
+	})
+	r.any = pick(func(ts termSets) *roaring.Bitmap {
+		if ts.maybeAny == nil {
+			return ts.any
+		}
+		return roaring.Or(ts.any, ts.maybeAny)
+	})
+	r.sure = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
+	return r, nil
+}
+
+// count is the number of all hits.
+func (r *ranking) count() (int, error) {
+	if r.exact {
+		n := 0
+		for _, set := range r.ranks {
+			n += int(set.GetCardinality())
+		}
+		return n, nil
+	}
+	// The candidates the exact lists already match need no check.
+	n := int(r.sure.GetCardinality())
+	it := roaring.AndNot(r.any, r.sure).Iterator()
+	for i := 1; it.HasNext(); i++ {
+		o := it.Next()
+		tier, err := r.check(o, true)
+		if err != nil {
+			return 0, err
+		}
+		if tier >= 0 {
+			n++
+		}
+		if i%256 == 0 {
+			releaseMapped(r.q.tx) // check copies nothing it keeps
+		}
+	}
+	return n, nil
+}
+
+// page gives the hits from offset on, at most limit (0: all): by rank,
+// then newest published, then id. Candidates are checked in that order,
+// and only until the page is full.
+func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
+	recs := r.q.tx.Bucket(bucketRecords)
+	var hits []Hit
+	var err error
+	full := func() bool { return limit > 0 && len(hits) >= limit }
+	emit := func(o ordinal, tier int) bool {
+		if offset > 0 {
+			offset--
+			return true
+		}
+		var h Hit
+		if h, err = r.q.hit(recs, o, match); err != nil {
+			return false
+		}
+		hits = append(hits, h)
+		return !full()
+	}
+	if r.exact {
+		for tier, set := range r.ranks {
+			n := int(set.GetCardinality())
+			if offset >= n {
+				offset -= n
+				continue
+			}
+			if e := r.q.byDate(set, &offset, func(o ordinal) bool { return emit(o, tier) }); e != nil {
+				return nil, e
+			}
+			if err != nil || full() {
+				break
+			}
+		}
+		return hits, err
+	}
+	// First rank: the title candidates, title alone checked. Reaching the
+	// end of them means the first rank is complete.
+	first := roaring.New()
+	var none int
+	e := r.q.byDate(r.title, &none, func(o ordinal) bool {
+		tier, cerr := r.check(o, false)
+		if err = cerr; err != nil {
+			return false
+		}
+		if tier != tierTitle {
+			return true
+		}
+		first.Add(o)
+		return emit(o, tierTitle)
+	})
+	if e != nil || err != nil || full() {
+		return hits, cmp.Or(e, err)
+	}
+	// Then whole-word hits, keeping the others for the last ranks: reaching
+	// the end of the candidates means every rank is complete.
+	rest := roaring.AndNot(r.any, first)
+	later := [tiers]*roaring.Bitmap{tierTitleChance: roaring.New(), tierOther: roaring.New()}
+	e = r.q.byDate(rest, &none, func(o ordinal) bool {
+		tier, cerr := r.check(o, true)
+		if err = cerr; err != nil {
+			return false
+		}
+		switch tier {
+		case tierWord:
+			return emit(o, tierWord)
+		case tierTitleChance, tierOther:
+			later[tier].Add(o)
+		}
+		return true
+	})
+	for _, tier := range []int{tierTitleChance, tierOther} {
+		if e != nil || err != nil || full() {
+			break
+		}
+		e = r.q.byDate(later[tier], &offset, func(o ordinal) bool { return emit(o, tier) })
+	}
+	return hits, cmp.Or(e, err)
+}
+
+// all lists the summaries of every hit in order. Unlike page it reads each
+// rank in ordinal order — ids and records nearly in file order — and sorts
+// in memory, since it reads every hit anyway.
+func (r *ranking) all() ([]Summary, error) {
+	ranks := r.ranks
+	if !r.exact {
+		for i := range ranks {
+			ranks[i] = roaring.New()
+		}
+		it := r.any.Iterator()
+		for n := 1; it.HasNext(); n++ {
+			o := it.Next()
+			tier, err := r.check(o, true)
+			if err != nil {
+				return nil, err
+			}
+			if tier >= 0 {
+				ranks[tier].Add(o)
+			}
+			if n%256 == 0 {
+				releaseMapped(r.q.tx) // check copies nothing it keeps
 			}
 		}
 	}
-	return out, true
+	recs, ids := r.q.tx.Bucket(bucketRecords), r.q.ids.Cursor()
+	var out []Summary
+	for _, set := range ranks {
+		from := len(out)
+		it := set.Iterator()
+		for it.HasNext() {
+			o := it.Next()
+			k, id := ids.Seek(ordinalKey(o))
+			if k == nil || binary.BigEndian.Uint32(k) != o || len(id) == 0 {
+				return nil, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			}
+			rec, err := decodeRecord(recs.Get(id))
+			if err != nil {
+				return nil, fmt.Errorf("item %s: %w", id, err)
+			}
+			out = append(out, rec.Summary)
+			if len(out)%256 == 0 {
+				releaseMapped(r.q.tx) // decoded records are copies
+			}
+		}
+		slices.SortFunc(out[from:], func(a, b Summary) int {
+			return cmp.Or(cmp.Compare(b.Published, a.Published), cmp.Compare(a.ID, b.ID))
+		})
+	}
+	return out, nil
 }
 
-// Search finds visible items: Chinese by bigrams and single characters,
-// Latin and digits by token prefix, pinyin by full syllables and initials.
-// Every term of the query must match. Title hits first, then newest. At most
-// limit hits (0: no limit).
-func (s *Store) Search(query, location string, at time.Time, limit int) ([]Hit, error) {
-	terms := parseQuery(query)
-	if len(terms) == 0 {
-		return nil, nil
+// check reads candidate o's search document and gives its rank, -1 when it
+// does not match. Without whole, only the title is looked at (ranks 0 or
+// -1). It reads in place: nothing is copied.
+func (r *ranking) check(o ordinal, whole bool) (int, error) {
+	k, v := r.docs.Seek(ordinalKey(o))
+	if k == nil || len(k) != 4 || binary.BigEndian.Uint32(k) != o {
+		return 0, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
 	}
-	ix, err := s.index()
+	var f [4][]byte
+	if err := splitDoc(v, &f); err != nil {
+		return 0, fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
+	}
+	q := r.q
+	title := q.viewField(f[2], &r.tb)
+	if _, tier, _, ok := matchAll(q.terms, title, nil, nil, q.vocab, false); ok && tier == tierTitle {
+		return tierTitle, nil
+	}
+	if !whole {
+		return -1, nil
+	}
+	rest := q.viewField(f[3], &r.rb)
+	if _, tier, _, ok := matchAll(q.terms, title, q.topic(string(f[1])), &rest, q.vocab, false); ok {
+		return tier, nil
+	}
+	return -1, nil
+}
+
+// viewField makes a field of bytes that stay valid for the transaction,
+// without copying them; the initials go to buf.
+func (q *searcher) viewField(b []byte, buf *[]byte) field {
+	s := unsafe.String(unsafe.SliceData(b), len(b))
+	n := foldString(s)
+	f := field{orig: s, norm: n}
+	if q.pinyin {
+		*buf = appendInitials((*buf)[:0], n)
+		f.ini = *buf
+	}
+	return f
+}
+
+func (q *searcher) topic(category string) *field {
+	for i, c := range q.cats {
+		if c.ID == category {
+			return &q.topics[i]
+		}
+	}
+	return nil
+}
+
+func (q *searcher) doc(o ordinal) (docText, error) {
+	v := q.docs.Get(ordinalKey(o))
+	if v == nil {
+		return docText{}, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
+	}
+	d, err := decodeDoc(v)
 	if err != nil {
-		return nil, err
+		return docText{}, fmt.Errorf("%w: item %d: %v", ErrDamaged, o, err)
 	}
-	return ix.search(terms, location, at.Unix(), limit), nil
+	return d, nil
 }
 
-// record is what the records bucket holds of an item.
-type record struct {
-	Summary
-	Attachments []objectRef `json:",omitempty"`
+func (q *searcher) matchDoc(d docText) (matches []string, inTitle bool) {
+	title, rest := newField(d.Title), newField(d.Rest)
+	matches, _, inTitle, _ = matchAll(q.terms, title, q.topic(d.Category), &rest, q.vocab, true)
+	return matches, inTitle
 }
 
-type objectRef struct {
-	SHA256 string
-	Size   int64
+// byDate calls fn with the members of set, newest published first, then
+// by id, until fn returns false. While *skip is positive, whole days are
+// passed over by their counts and *skip lessened by them.
+func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool) error {
+	left := int(set.GetCardinality())
+	c := q.tx.Bucket(bucketPostings).Cursor()
+	pre := setKey(setPublished, "")
+	k, v := c.Seek(append(slices.Clone(pre), 0xff))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	type ref struct {
+		o  ordinal
+		id string
+	}
+	var refs []ref
+	for k != nil && bytes.HasPrefix(k, pre) && left > 0 {
+		term, _, ok := splitChunkKey(k)
+		if !ok {
+			return fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		}
+		term = slices.Clone(term)
+		day := roaring.New()
+		for ; isChunkOf(k, term); k, v = c.Prev() {
+			bm, err := decodeChunk(v, k)
+			if err != nil {
+				return err
+			}
+			day.Or(bm)
+		}
+		day.And(set)
+		n := int(day.GetCardinality())
+		left -= n
+		if *skip >= n {
+			*skip -= n
+			continue
+		}
+		refs = refs[:0]
+		it := day.Iterator()
+		for it.HasNext() {
+			o := it.Next()
+			id := q.ids.Get(ordinalKey(o))
+			if len(id) == 0 {
+				return fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			}
+			refs = append(refs, ref{o, string(id)})
+		}
+		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
+		for _, r := range refs {
+			if !fn(r.o) {
+				return nil
+			}
+		}
+	}
+	return nil
 }
 
-func encodeRecord(r record) ([]byte, error) { return json.Marshal(r) }
-
-func decodeRecord(b []byte) (record, error) {
-	var r record
-	if err := json.Unmarshal(b, &r); err != nil {
-		return record{}, fmt.Errorf("%w: item record: %v", ErrDamaged, err)
+// hit reads one hit on the page: its record, and (match) what matched,
+// from its search document.
+func (q *searcher) hit(recs *bolt.Bucket, o ordinal, match bool) (Hit, error) {
+	id := q.ids.Get(ordinalKey(o))
+	if len(id) == 0 {
+		return Hit{}, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
 	}
-	if r.ID == "" {
-		return record{}, fmt.Errorf("%w: item record without id", ErrDamaged)
+	rec, err := decodeRecord(recs.Get(id))
+	if err != nil {
+		return Hit{}, fmt.Errorf("item %s: %w", id, err)
 	}
-	return r, nil
+	h := Hit{Summary: rec.Summary}
+	if match {
+		d, err := q.doc(o)
+		if err != nil {
+			return Hit{}, err
+		}
+		h.Match, h.InTitle = q.matchDoc(d)
+	}
+	return h, nil
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -112,6 +113,101 @@ func TestSearch(t *testing.T) {
 	}
 	if hits, _ := s.Search("公告", village, now, 1); len(hits) != 1 || hits[0].ID != "land-2026-017" {
 		t.Errorf("limit 1 = %v", hitIDs(hits))
+	}
+}
+
+// Topic names, agencies and document numbers are searchable, and a pinyin
+// query ranks whole words (征收, a word of titles and topics) before chance
+// neighbours (镇社 in 金泽镇社区…, 者食 in 老年者食堂), newest first within
+// each: what a villager typing "zs" or "ylfw" on the keypad expects.
+func TestSearchTopicsAndWholeWords(t *testing.T) {
+	s, _ := openTemp(t)
+	p := newPublisher(t)
+	mustApply(t, s, p.next(t, []feed.Item{
+		item("elderly", func(it *feed.Item) {
+			it.Title = "老年人助餐点开放通知"
+			it.Category = "elderly"
+			it.Published = "2026-02-01"
+			it.Body = "六十岁以上老年者食堂就餐享受优惠。"
+		}),
+		item("agency", func(it *feed.Item) {
+			it.Title = "入学登记办法"
+			it.Category = "school"
+			it.Agency = "金泽镇社区事务受理服务中心"
+			it.Published = "2026-02-27"
+		}),
+		item("land-title", func(it *feed.Item) {
+			it.Title = "集体土地征收补偿方案公告"
+			it.Category = "land"
+			it.Published = "2026-01-10"
+		}),
+		item("land-body", func(it *feed.Item) {
+			it.Title = "村民小组会议纪要"
+			it.Published = "2026-01-20"
+			it.Body = "会议讨论了征收范围。"
+			it.DocNo = "沪青金府〔2026〕21号"
+		}),
+	}))
+	now := at(2026, 3, 2, 10, 0)
+	tests := []struct {
+		query string
+		want  []string
+	}{
+		{"zs", []string{"land-title", "land-body", "agency", "elderly"}},
+		{"ylfw", []string{"elderly"}},
+		{"养老", []string{"elderly"}},
+		{"养老服务", []string{"elderly"}},
+		{"yanglao", []string{"elderly"}},
+		{"受理", []string{"agency"}},
+		{"沪青金府", []string{"land-body"}},
+		{"21号", []string{"land-body"}},
+	}
+	for _, tt := range tests {
+		hits, err := s.Search(tt.query, village, now, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hitIDs(hits); !slices.Equal(got, tt.want) {
+			t.Errorf("%q = %v, want %v", tt.query, got, tt.want)
+		}
+		if n, err := s.SearchCount(tt.query, village, now); err != nil || n != len(tt.want) {
+			t.Errorf("%q: count %d (%v), want %d", tt.query, n, err, len(tt.want))
+		}
+	}
+}
+
+// A single character or a single pinyin initial finds every notice that
+// has it, with the true count, and the pages go through all of them.
+func TestSearchSingleKeyCountsAll(t *testing.T) {
+	s, _ := openTemp(t)
+	p := newPublisher(t)
+	var items []feed.Item
+	for i := range 150 {
+		items = append(items, item(fmt.Sprintf("n-%03d", i), func(it *feed.Item) {
+			it.Title = "土地征收公告"
+			it.Published = feed.Date(fmt.Sprintf("2026-02-%02d", 1+i%28))
+		}))
+	}
+	mustApply(t, s, p.next(t, items))
+	now := at(2026, 3, 2, 10, 0)
+	for _, q := range []string{"t", "土", "d", "tdzs", "土地征收", "z s"} {
+		n, err := s.SearchCount(q, village, now)
+		if err != nil || n != 150 {
+			t.Errorf("%q: count %d (%v), want 150", q, n, err)
+		}
+		seen := map[string]bool{}
+		for off := 0; off < 150; off += 20 {
+			page, err := s.SearchPage(q, village, now, off, 20)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, h := range page {
+				seen[h.ID] = true
+			}
+		}
+		if len(seen) != 150 {
+			t.Errorf("%q: pages reach %d notices, want 150", q, len(seen))
+		}
 	}
 }
 

@@ -20,7 +20,7 @@ import (
 )
 
 // Store is an open store. Safe for concurrent use: bbolt serialises
-// writers and isolates readers; the cached state and the search index are
+// writers and isolates readers; the cached state and visible set are
 // guarded by mu.
 type Store struct {
 	dir  string
@@ -33,10 +33,9 @@ type Store struct {
 	mu    sync.RWMutex
 	state State
 	tz    *time.Location
-	idx   *index // nil until a search needs it, and again after each Apply
-	gen   uint64 // bumped by every commit, so a stale index build is not cached
+	gen   uint64   // bumped by every change of items, so a stale visible set is not used
+	vis   visCache // the visible set of the last search's screen and day
 	subs  []chan struct{}
-	build sync.Mutex // one index build at a time
 	bg    sync.WaitGroup
 
 	blobMu sync.Mutex             // guards what follows
@@ -186,27 +185,7 @@ func boltOptions(opt Options) *bolt.Options {
 // damaged file is found now rather than in the middle of showing a screen.
 func (s *Store) init(readOnly bool) error {
 	if !readOnly {
-		err := s.update(func(tx *bolt.Tx) error {
-			meta, err := tx.CreateBucketIfNotExists(bucketMeta)
-			if err != nil {
-				return err
-			}
-			switch v := meta.Get(keySchema); {
-			case v == nil && meta.Get(keyState) == nil:
-				if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
-					return err
-				}
-			case string(v) != schemaVersion:
-				return fmt.Errorf("%w: schema %q, want %q", ErrDamaged, v, schemaVersion)
-			}
-			for _, b := range allBuckets {
-				if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
+		if err := s.update(s.initBuckets); err != nil {
 			return err
 		}
 	}
@@ -215,6 +194,11 @@ func (s *Store) init(readOnly bool) error {
 		for _, name := range allBuckets {
 			if b := tx.Bucket(name); b != nil {
 				b.Cursor().First()
+			}
+		}
+		if meta := tx.Bucket(bucketMeta); meta != nil && readOnly {
+			if v := meta.Get(keySchema); string(v) != schemaVersion {
+				return fmt.Errorf("%w: schema %q, want %q: open it for writing (gongkai sync) to rebuild it", ErrDamaged, v, schemaVersion)
 			}
 		}
 		var err error
@@ -226,6 +210,46 @@ func (s *Store) init(readOnly bool) error {
 	}
 	s.setState(st)
 	return nil
+}
+
+// initBuckets creates the buckets of a new database and checks the schema
+// of an existing one. A store of an older schema has the items and sums
+// that every schema keeps, verified by their hashes: its derived buckets
+// are built again from them, so the screen keeps its content without a
+// download.
+func (s *Store) initBuckets(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	v := meta.Get(keySchema)
+	dropped, older := olderSchemas[string(v)]
+	switch {
+	case v == nil && meta.Get(keyState) == nil:
+		if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
+			return err
+		}
+	case older:
+	case string(v) != schemaVersion:
+		return fmt.Errorf("%w: schema %q, want %q", ErrDamaged, v, schemaVersion)
+	}
+	for _, b := range allBuckets {
+		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+			return err
+		}
+	}
+	if !older {
+		return nil
+	}
+	for _, b := range dropped {
+		if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return err
+		}
+	}
+	if err := rebuild(tx); err != nil {
+		return fmt.Errorf("rebuilding schema %q as %q: %w", v, schemaVersion, err)
+	}
+	return meta.Put(keySchema, []byte(schemaVersion))
 }
 
 // OpenOrReset opens the store; if its database is damaged it moves the file

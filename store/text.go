@@ -1,7 +1,7 @@
 package store
 
 import (
-	"bytes"
+	_ "embed"
 	"encoding/binary"
 	"errors"
 	"strings"
@@ -9,25 +9,29 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mozillazg/go-pinyin"
+	"gongkai/feed"
 )
 
 // Text handling shared by indexing and querying: case and width folding,
 // character classes, and the pinyin of Han characters.
 
 // fold maps a rune to its search form, one rune for one rune so that
-// positions in folded text are positions in the original: full-width ASCII
-// to ASCII, then lower case.
+// positions in folded text are positions in the original: full-width
+// letters and digits to ASCII, then lower case. Chinese text, punctuation
+// included (a separator either way), is left as it is, so folding a notice
+// usually costs one pass and no copy.
 func fold(r rune) rune {
 	switch {
 	case r >= 'A' && r <= 'Z':
 		return r + 'a' - 'A'
 	case r < utf8.RuneSelf:
 		return r
-	case r >= 0xFF01 && r <= 0xFF5E:
+	case r >= 0x3000 && r <= 0x9FFF:
+		return r // CJK symbols, kana, ideographs: no case
+	case r >= 0xFF10 && r <= 0xFF19, r >= 0xFF21 && r <= 0xFF3A, r >= 0xFF41 && r <= 0xFF5A:
 		r -= 0xFEE0
-	case r == 0x3000:
-		return ' '
+	case r >= 0xFF01 && r <= 0xFF5E:
+		return r
 	}
 	return unicode.ToLower(r)
 }
@@ -43,19 +47,31 @@ func foldString(s string) string {
 	return s
 }
 
-func isHan(r rune) bool { return r >= 0x2E80 && unicode.Is(unicode.Han, r) }
+func isHan(r rune) bool {
+	return r >= 0x4E00 && r <= 0x9FFF || r >= 0x2E80 && unicode.Is(unicode.Han, r)
+}
 
 // isWord is a rune of a Latin-script (or other non-Han) token.
-func isWord(r rune) bool { return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}
+	return !isHan(r) && (unicode.IsLetter(r) || unicode.IsDigit(r))
+}
 
-// Pinyin table of the CJK Unified Ideographs and Extension A, the characters
-// notices use. Built once from go-pinyin, taking the first (most common)
-// reading of a heteronym: the other readings would make every query match
-// far more than a reader expects.
+// Pinyin of the CJK Unified Ideographs and Extension A, the characters
+// notices use: go-pinyin's first (most common) reading of each, as
+// generated into pinyin.bin (internal/genpinyin). The other readings of a
+// heteronym would make every query match far more than a reader expects.
 const (
 	pyFirst = 0x3400
 	pyLast  = 0x9FFF
 )
+
+//go:generate go run ./internal/genpinyin
+
+//go:embed pinyin.bin
+var pinyinBin string
 
 var (
 	pyOnce      sync.Once
@@ -68,28 +84,27 @@ var (
 
 func loadPinyin() {
 	pyOnce.Do(func() {
-		normal := pinyin.NewArgs()
-		normal.Style = pinyin.Normal
+		names, ids, ok := strings.Cut(pinyinBin, "\n")
 		n := pyLast - pyFirst + 1
+		if !ok || len(ids) != 2*n {
+			panic("store: pinyin.bin is malformed")
+		}
+		pySyllables = append([]string{""}, strings.Fields(names)...)
+		pyIndex = make(map[string]uint16, len(pySyllables))
+		for i, syl := range pySyllables[1:] {
+			pyIndex[syl] = uint16(i + 1)
+			pyInitials[syl[0]-'a'] = true
+		}
 		pySyl, pyIni = make([]uint16, n), make([]byte, n)
-		pySyllables, pyIndex = []string{""}, map[string]uint16{}
-		for r := rune(pyFirst); r <= pyLast; r++ {
-			syl := pinyin.SinglePinyin(r, normal)
-			if len(syl) == 0 || !isLowerASCII(syl[0]) {
-				continue
+		for i := range n {
+			id := uint16(ids[2*i])<<8 | uint16(ids[2*i+1])
+			if int(id) >= len(pySyllables) {
+				panic("store: pinyin.bin is malformed")
 			}
-			id, ok := pyIndex[syl[0]]
-			if !ok {
-				id = uint16(len(pySyllables))
-				pySyllables = append(pySyllables, syl[0])
-				pyIndex[syl[0]] = id
+			pySyl[i] = id
+			if id != 0 {
+				pyIni[i] = pySyllables[id][0]
 			}
-			// go-pinyin's FirstLetter style is the first rune of this
-			// Normal reading, so asking for it again would only halve the
-			// speed of this table.
-			ini := syl[0][0]
-			pySyl[r-pyFirst], pyIni[r-pyFirst] = id, ini
-			pyInitials[ini-'a'] = true
 		}
 	})
 }
@@ -123,39 +138,41 @@ func initialOf(r rune) byte {
 
 // initials gives one byte per rune of s: the pinyin initial of a Han
 // character, 0 for anything else.
-func initials(s string) []byte {
+func initials(s string) []byte { return appendInitials(make([]byte, 0, len(s)), s) }
+
+func appendInitials(out []byte, s string) []byte {
 	loadPinyin()
-	out := make([]byte, 0, len(s))
 	for _, r := range s {
 		out = append(out, initialOf(r))
 	}
 	return out
 }
 
-// searchDoc is what the search index knows of an item: the text it covers
-// (title; agency, doc number and body) and the pinyin initials of each
-// character of it, worked out once at Apply.
-type searchDoc struct {
-	Title, Rest       string
-	TitleIni, RestIni []byte
+// docText is what the docs bucket holds of a searchable item: its id and
+// category, and the text search reads — the title, and the rest (agency,
+// document number and body). Candidates of a query the posting lists
+// cannot answer exactly are checked against it, and the matched words of
+// the hits on show are taken from it.
+type docText struct {
+	ID, Category string
+	Title, Rest  string
 }
 
-const searchDocFormat = 1
+const docFormat = 2
 
-func newSearchDoc(title, agency, docNo, body string) searchDoc {
-	rest := agency + "\n" + docNo + "\n" + body
-	return searchDoc{Title: title, Rest: rest, TitleIni: initials(title), RestIni: initials(rest)}
+func newDocText(it *feed.Item) docText {
+	return docText{ID: it.ID, Category: it.Category, Title: it.Title, Rest: it.Agency + "\n" + it.DocNo + "\n" + it.Body}
 }
 
-// encodeSearchDoc: format byte, then four uvarint-length-prefixed fields.
-func encodeSearchDoc(d searchDoc) []byte {
-	n := 1 + 4*binary.MaxVarintLen64 + len(d.Title) + len(d.Rest) + len(d.TitleIni) + len(d.RestIni)
+// encodeDoc: format byte, then four uvarint-length-prefixed fields.
+func encodeDoc(d docText) []byte {
+	n := 1 + 4*binary.MaxVarintLen64 + len(d.ID) + len(d.Category) + len(d.Title) + len(d.Rest)
 	b := make([]byte, 0, n)
-	b = append(b, searchDocFormat)
+	b = append(b, docFormat)
+	b = appendField(b, d.ID)
+	b = appendField(b, d.Category)
 	b = appendField(b, d.Title)
-	b = appendField(b, d.TitleIni)
-	b = appendField(b, d.Rest)
-	return appendField(b, d.RestIni)
+	return appendField(b, d.Rest)
 }
 
 // appendField appends f with its length before it; a string is appended
@@ -165,38 +182,42 @@ func appendField[T string | []byte](b []byte, f T) []byte {
 	return append(b, f...)
 }
 
-var errSearchDoc = errors.New("malformed search document")
+var errDoc = errors.New("malformed search document")
 
-// decodeSearchDoc reads what encodeSearchDoc wrote, refusing anything whose
-// initials do not line up with its text (the index relies on that).
-func decodeSearchDoc(b []byte) (searchDoc, error) {
-	if len(b) == 0 || b[0] != searchDocFormat {
-		return searchDoc{}, errSearchDoc
+// decodeDoc reads what encodeDoc wrote. The strings are copies: b may be
+// bbolt memory, valid only inside its transaction.
+func decodeDoc(b []byte) (docText, error) {
+	var f [4][]byte
+	if err := splitDoc(b, &f); err != nil {
+		return docText{}, err
+	}
+	return docText{ID: string(f[0]), Category: string(f[1]), Title: string(f[2]), Rest: string(f[3])}, nil
+}
+
+// docID reads only the id of a stored doc.
+func docID(b []byte) (string, error) {
+	var f [4][]byte
+	if err := splitDoc(b, &f); err != nil {
+		return "", err
+	}
+	return string(f[0]), nil
+}
+
+func splitDoc(b []byte, f *[4][]byte) error {
+	if len(b) == 0 || b[0] != docFormat {
+		return errDoc
 	}
 	b = b[1:]
-	var f [4][]byte
 	for i := range f {
 		n, k := binary.Uvarint(b)
 		if k <= 0 || n > uint64(len(b)-k) {
-			return searchDoc{}, errSearchDoc
+			return errDoc
 		}
 		f[i] = b[k : k+int(n)]
 		b = b[k+int(n):]
 	}
-	if len(b) != 0 {
-		return searchDoc{}, errSearchDoc
+	if len(b) != 0 || len(f[0]) == 0 {
+		return errDoc
 	}
-	// Copies: b may be bbolt memory, valid only inside its transaction.
-	d := searchDoc{Title: string(f[0]), TitleIni: bytes.Clone(f[1]), Rest: string(f[2]), RestIni: bytes.Clone(f[3])}
-	if utf8.RuneCountInString(d.Title) != len(d.TitleIni) || utf8.RuneCountInString(d.Rest) != len(d.RestIni) {
-		return searchDoc{}, errSearchDoc
-	}
-	for _, ini := range [][]byte{d.TitleIni, d.RestIni} {
-		for _, c := range ini {
-			if c != 0 && (c < 'a' || c > 'z') {
-				return searchDoc{}, errSearchDoc
-			}
-		}
-	}
-	return d, nil
+	return nil
 }

@@ -284,6 +284,19 @@ func (s *Scheduler) tick() {
 // the Apply it is about to make).
 func (s *Scheduler) housekeeping() {
 	running.Lock()
+	// Every record a screen shows, checked against the signed item it came
+	// from (bbolt keeps no checksums of its pages); Repair rebuilds what
+	// Check found damaged.
+	if problems, err := s.st.Check(); err != nil {
+		s.opt.Log("housekeeping: check: %v", err)
+	} else if len(problems) > 0 {
+		s.opt.Log("housekeeping: check found %d problems, the first: %s", len(problems), problems[0])
+		if ok, err := s.st.Repair(); err != nil {
+			s.opt.Log("housekeeping: repair: %v", err)
+		} else if ok {
+			s.opt.Log("housekeeping: rebuilt the lists and the search index from the stored notices")
+		}
+	}
 	if err := s.st.GC(); err != nil {
 		s.opt.Log("housekeeping: %v", err)
 	}

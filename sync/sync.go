@@ -134,6 +134,11 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, src Source, o
 		opt.Clock = time.Now
 	}
 	start := opt.Clock()
+	// What Check found damaged in the derived records (lists, search) is
+	// rebuilt from the stored, hash-checked items before anything else.
+	if _, err := st.Repair(); err != nil {
+		return Result{Source: src.String()}, fmt.Errorf("sync: %w", err)
+	}
 	r := &run{st: st, cfg: cfg, src: src, opt: opt, now: st.Now(start), clock: start}
 	if c, ok := src.(byteCounter); ok {
 		r.counter, r.base = c, c.Fetched()

@@ -18,6 +18,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/store"
 	gksync "gongkai/sync"
 )
 
@@ -179,9 +180,19 @@ func (a *adminView) newStatusPage() *statusPage {
 
 func (p *statusPage) object() fyne.CanvasObject { return p.paged.box }
 
+// show reads the status in the background (the notice count walks the
+// store, the data size the disk) and shows it when read.
 func (p *statusPage) show() {
+	facts := p.a.statusFacts()
+	p.a.async("status", func() {
+		lines := facts.lines()
+		fyne.Do(func() { p.showLines(lines) })
+	})
+}
+
+func (p *statusPage) showLines(lines []statusLine) {
 	var blocks []block
-	for _, l := range p.a.statusLines() {
+	for _, l := range lines {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
 		if l.bad {
 			c = colorUrgent
@@ -199,22 +210,43 @@ type statusLine struct {
 }
 
 // statusLines is everything a clerk needs to judge the screen, in words.
-func (a *adminView) statusLines() []statusLine {
+func (a *adminView) statusLines() []statusLine { return a.statusFacts().lines() }
+
+// statusFacts is what the status page takes from the kiosk, on the UI
+// goroutine; lines reads the rest (store, disk) anywhere.
+type statusFacts struct {
+	k       *Kiosk
+	st      store.State
+	loc     *time.Location
+	now     time.Time
+	stale   bool
+	why     string
+	display bool
+	faults  []string
+}
+
+func (a *adminView) statusFacts() statusFacts {
 	k := a.k
 	k.loadState()
-	st, d, now := k.feed, k.deps, k.now()
+	f := statusFacts{k: k, st: k.feed, loc: k.feedLoc, now: k.now(), display: k.display(), faults: k.faultList()}
+	f.stale, f.why = k.stale(f.now)
+	return f
+}
+
+func (f statusFacts) lines() []statusLine {
+	k, st, d, now := f.k, f.st, f.k.deps, f.now
 	at := func(t time.Time) string {
 		if t.IsZero() {
 			return "从未"
 		}
-		t = t.In(k.feedLoc)
+		t = t.In(f.loc)
 		return fmt.Sprintf("%s %02d:%02d", t.Format("2006-01-02"), t.Hour(), t.Minute())
 	}
 	var out []statusLine
 	add := func(name, value string, bad bool) { out = append(out, statusLine{name, value, bad}) }
 	add("位置", fmt.Sprintf("%s（%s）", d.Store.PlaceName(d.Location), d.Location), false)
 	mode := "触摸查询屏"
-	if k.display() {
+	if f.display {
 		mode = "电子信息屏（轮播）"
 	}
 	add("模式", mode, false)
@@ -250,8 +282,8 @@ func (a *adminView) statusLines() []statusLine {
 		}
 		add("公告数量", fmt.Sprintf("本屏显示 %d 条（紧急 %d，置顶 %d）", len(items), urgent, pinned), false)
 	}
-	if stale, why := k.stale(now); stale {
-		add("内容状态", why, true)
+	if f.stale {
+		add("内容状态", f.why, true)
 	} else {
 		add("内容状态", "正常，有效期至 "+at(st.Expires), false)
 	}
@@ -277,9 +309,9 @@ func (a *adminView) statusLines() []statusLine {
 	add("发布方公钥", or(d.Admin.PublisherKey, "—"), false)
 	add("本机密钥", or(d.Admin.DeviceKey, "—"), false)
 	add("程序版本", fmt.Sprintf("%s（build %s，commit %s）", or(d.Admin.Version, "—"), or(d.Admin.Build, "—"), or(d.Admin.Commit, "—")), false)
-	if faults := k.faultList(); len(faults) > 0 {
-		for _, f := range faults {
-			add("后台错误", f, true)
+	if len(f.faults) > 0 {
+		for _, fault := range f.faults {
+			add("后台错误", fault, true)
 		}
 	} else {
 		add("后台错误", "无", false)

@@ -46,6 +46,7 @@ func newAdminKiosk(t *testing.T, d Deps) (*Kiosk, fyne.Window, *clock) {
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
 	k.admin.async = func(_ string, fn func()) { fn() }
+	k.spawn = inline
 	w.Resize(portrait)
 	return k, w, c
 }

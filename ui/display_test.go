@@ -144,6 +144,7 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 	t.Cleanup(w.Close)
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
+	k.spawn = inline
 	w.Resize(size)
 	return k, w, c
 }

@@ -132,6 +132,7 @@ type Kiosk struct {
 	faultMu     gosync.Mutex
 	faults      []string // recovered panics, for the status page
 	started     time.Time
+	spawn       func(job func()) // nil: background reads run on goroutines; else handed here (see latest)
 }
 
 // New builds the kiosk and sets it as w's content.

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -473,5 +474,87 @@ func TestScreenshotNames(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() != 1920 || b.Dy() != 1080 {
 		t.Errorf("image is %v", b)
+	}
+}
+
+// The search screen reads the store only in the background: a key press
+// hands the query to a job and returns; the results and the true count
+// come back through fyne.Do; a later key supersedes an earlier query,
+// whose results are dropped even when they arrive last; and the pages go
+// through every hit, not a capped first few.
+func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	var jobs []func()
+	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	test.Tap(k.home.search)
+	s := k.views[screenSearch].(*searchView)
+	test.Tap(s.keys.keys["z"])
+	before := pageContent(s.pager)
+	test.Tap(s.keys.keys["s"])
+	if len(jobs) != 2 {
+		t.Fatalf("%d background jobs after two keys, want 2", len(jobs))
+	}
+	if got := pageContent(s.pager); got != before || s.count.Text != "正在查找…" {
+		t.Fatalf("the key press changed the results itself: %q, count %q", got, s.count.Text)
+	}
+	jobs[1]() // "zs" answers first
+	jobs[0]() // then the stale "z"
+	if got := s.count.Text; got != "找到 16 条" {
+		t.Errorf("count shows %q, want 找到 16 条 (the stale query's answer must be dropped)", got)
+	}
+	if !strings.Contains(pageContent(s.pager), "土地征收") {
+		t.Errorf("first page of zs: %q", pageContent(s.pager))
+	}
+	k.spawn = inline
+	seen := map[string]bool{}
+	for page := 1; ; page++ {
+		for _, i := range s.pager.pages[s.pager.page] {
+			id := textOf(blockObj(s.pager, i))
+			if seen[id] {
+				t.Fatalf("page %d repeats %q", page, id)
+			}
+			seen[id] = true
+		}
+		if s.bar.next.Disabled() {
+			break
+		}
+		if page > 20 {
+			t.Fatal("下一页 never ends")
+		}
+		test.Tap(s.bar.next)
+		if want := fmt.Sprintf("第 %d 页", page+1); s.bar.label.Text != want {
+			t.Errorf("page bar says %q, want %q", s.bar.label.Text, want)
+		}
+	}
+	if len(seen) != 16 {
+		t.Errorf("the pages show %d hits, want all 16", len(seen))
+	}
+}
+
+// A topic's list and the admin status page read the store in the
+// background too: opening them hands the reading to a job.
+func TestListAndStatusReadInTheBackground(t *testing.T) {
+	k, _, _ := newTestKiosk(t, portrait)
+	var jobs []func()
+	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	k.push(screen{kind: screenList, category: "land"})
+	v := k.views[screenList].(*listView)
+	if len(jobs) != 1 || hasCard(v.pager, landTitle) {
+		t.Fatalf("opening the list: %d jobs, cards already there: %v", len(jobs), hasCard(v.pager, landTitle))
+	}
+	jobs[0]()
+	if !hasCard(v.pager, landTitle) || v.count.Text == "" {
+		t.Errorf("after the job the list shows no %s (count %q)", landTitle, v.count.Text)
+	}
+	var status []func()
+	k.admin.async = func(_ string, fn func()) { status = append(status, fn) }
+	p := k.admin.pages[pageStatus].(*statusPage)
+	p.show()
+	if len(status) != 1 {
+		t.Fatalf("the status page started %d jobs, want 1", len(status))
+	}
+	status[0]()
+	if !strings.Contains(pageContent(p.paged.p), "本屏显示") {
+		t.Errorf("status after its job: %q", pageContent(p.paged.p))
 	}
 }

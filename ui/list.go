@@ -34,6 +34,15 @@ func (b *pageBar) update(page, total int) {
 	show(b.box, total > 1)
 }
 
+// updateOpen is update for a list whose page count is not known: "第 3 页",
+// 下一页 while more follow.
+func (b *pageBar) updateOpen(page int, more bool) {
+	setText(b.label, fmt.Sprintf("第 %d 页", page+1))
+	enable(b.prev, page > 0)
+	enable(b.next, more)
+	show(b.box, page > 0 || more)
+}
+
 func enable(b *bigButton, on bool) {
 	if on && b.Disabled() {
 		b.Enable()
@@ -213,6 +222,8 @@ type listView struct {
 	count *widget.Label
 	pager *pager
 	bar   *pageBar
+	jobs  latest
+	gen   int // of the last show: older reads are dropped
 }
 
 func (k *Kiosk) newListView() *listView {
@@ -229,10 +240,26 @@ func (k *Kiosk) newListView() *listView {
 
 func (v *listView) object() fyne.CanvasObject { return v.box }
 
+// show reads the topic's notices in the background (at 100,000 notices
+// that is a second of work); the list on show stays until they arrive.
 func (v *listView) show(s *screen) {
 	k := v.k
 	setText(v.title, k.categoryName(s.category))
-	items, err := k.deps.Store.Visible(k.deps.Location, s.category, k.now())
+	v.gen++
+	gen, cat := v.gen, s.category
+	st, loc, now := k.deps.Store, k.deps.Location, k.now()
+	v.jobs.run(k, "list", func() {
+		items, err := st.Visible(loc, cat, now)
+		fyne.Do(func() {
+			if c := k.st.cur(); gen == v.gen && c.kind == screenList && c.category == cat {
+				v.showItems(c, items, err)
+			}
+		})
+	})
+}
+
+func (v *listView) showItems(s *screen, items []store.Summary, err error) {
+	k := v.k
 	if err != nil {
 		setText(v.count, "")
 		v.pager.SetBlocks(messageBlocks("暂时无法读取公告，请联系管理员。"))

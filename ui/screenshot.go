@@ -71,6 +71,9 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	}
 	k := New(a, w, deps)
 	defer k.Close()
+	// a still picture shows what the store answers
+	k.spawn = inline
+	k.admin.async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 
 	switch kind {

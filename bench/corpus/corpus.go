@@ -43,6 +43,10 @@ var (
 // Categories are the category ids notices are spread over, in this order.
 var Categories = []string{"land", "school", "village"}
 
+// CategoryNames are the names feeds of this corpus declare for them: topic
+// names are searchable, so every peer searches them too.
+var CategoryNames = map[string]string{"land": "土地征收", "school": "义务入学", "village": "村务居务"}
+
 // Town is the town's division code; villages are Town + 201, 202, …
 const Town = "310118901"
 
@@ -52,8 +56,9 @@ func Village(i int) string { return fmt.Sprintf("%s%03d", Town, 201+i) }
 // Now is the moment searches are run at: validity windows are around it.
 var Now = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
 
-// Notices generates n notices from seed. The search benchmark uses
-// Notices(100_000, 7).
+// Notices generates n notices from seed. The search benchmarks use
+// Notices(100_000, 7) and Notices(1_000_000, 7) (whose first 100,000 are
+// the smaller corpus).
 func Notices(n int, seed uint64) []Notice {
 	r := rand.New(rand.NewPCG(seed, 1))
 	pick := func(l []string) string { return l[r.IntN(len(l))] }

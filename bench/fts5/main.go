@@ -16,6 +16,7 @@
 // Output: tab-separated lines, the reference count of every query, then
 // one line per class and limit:
 //
+//	size BYTES (of the database)
 //	ref CLASS QUERY HITS
 //	fts5 CLASS LIMIT P50-MS P99-MS HITS/OP REF-HITS/OP CORRECT
 package main
@@ -38,17 +39,24 @@ import (
 )
 
 func main() {
-	dbPath := flag.String("db", "/tmp/gongkai-fts5-bench-v1.db", "SQLite database, built on first use")
+	n := flag.Int("n", 100_000, "notices")
+	dbPath := flag.String("db", "", "SQLite database, built on first use (default /tmp/gongkai-fts5-bench-v2-N.db)")
 	minTime := flag.Duration("time", time.Second, "time per class and limit")
 	flag.Parse()
 	log.SetFlags(0)
+	if *dbPath == "" {
+		*dbPath = fmt.Sprintf("/tmp/gongkai-fts5-bench-v2-%d.db", *n)
+	}
 
-	notices := corpus.Notices(100_000, 7)
+	notices := corpus.Notices(*n, 7)
 	db, err := open(*dbPath, notices)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer db.Close()
+	if fi, err := os.Stat(*dbPath); err == nil {
+		fmt.Printf("size\t%d\n", fi.Size())
+	}
 
 	screen, day := corpus.Village(0), corpus.Now.Format(time.DateOnly)
 	refs := newReference(notices)
@@ -149,9 +157,11 @@ func open(path string, notices []corpus.Notice) (*sql.DB, error) {
 	return sql.Open("sqlite", "file:"+path+"?mode=ro")
 }
 
-// text is what the store indexes: title, agency, document number, body.
+// text is what the store searches: title, topic (the category's name, as
+// bench/feedgen and bench/searchbench declare them), agency, document
+// number, body.
 func text(n corpus.Notice) string {
-	return n.Title + "\n" + n.Agency + "\n" + n.DocNo + "\n" + n.Body
+	return n.Title + "\n" + corpus.CategoryNames[n.Category] + "\n" + n.Agency + "\n" + n.DocNo + "\n" + n.Body
 }
 
 var pyArgs = pinyin.NewArgs()

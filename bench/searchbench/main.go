@@ -1,0 +1,353 @@
+// Command searchbench measures search and Apply at 100,000 and 1,000,000
+// notices for scripts/bench.sh (the search section of BENCHMARKS.md). It
+// works on the store directly, with the corpus every peer uses
+// (bench/corpus, seed 7):
+//
+//	searchbench build -n N -data DIR    provision a screen (init, then one
+//	                                    Apply of N notices, dates moved so
+//	                                    validity lies around today); prints
+//	                                    "build N APPLY-MS DB-BYTES"
+//	searchbench rawput -n N -db FILE    the same item bytes put into a bare
+//	                                    bbolt file in one transaction;
+//	                                    prints "rawput N MS"
+//	searchbench cold -data DIR QUERY    in this new process: open, then the
+//	                                    first page of 20 and the count;
+//	                                    prints "cold QUERY OPEN-MS PAGE-MS COUNT-MS HITS"
+//	searchbench queries                 the query classes: "CLASS QUERY" lines
+//	searchbench run -runs R -- CMD...   runs a command R times; prints
+//	                                    "run MEDIAN-MS MAX-MS PEAK-RSS-MB MEDIAN-CPU-MS"
+//	                                    (the whole command, as a user meets
+//	                                    it; peak resident set of the worst)
+//	searchbench warm -data DIR          every query class, page of 20, count
+//	                                    and all hits, repeated; prints
+//	                                    "warm CLASS KIND P50-MS P99-MS HITS"
+//	                                    and each query's count,
+//	                                    "hits CLASS QUERY N"
+//
+// A screen at 1,000,000 notices cannot go through publish and sync in a
+// benchmark's time (a million files, each fsynced); build applies the same
+// signed update those would, without the files.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"gongkai/bench/corpus"
+	"gongkai/config"
+	"gongkai/feed"
+	"gongkai/store"
+)
+
+func main() {
+	log.SetFlags(0)
+	if len(os.Args) < 2 {
+		log.Fatal("usage: searchbench build|rawput|cold|warm ...")
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	n := fs.Int("n", 100_000, "notices")
+	data := fs.String("data", "", "screen data directory")
+	db := fs.String("db", "", "bbolt file (rawput)")
+	rounds := fs.Int("rounds", 25, "warm: rounds of each query")
+	runs := fs.Int("runs", 10, "run: times to run the command")
+	_ = fs.Parse(os.Args[2:])
+	var err error
+	switch os.Args[1] {
+	case "build":
+		err = build(*data, *n)
+	case "rawput":
+		err = rawput(*db, *n)
+	case "cold":
+		err = cold(*data, fs.Args())
+	case "warm":
+		err = warm(*data, *rounds)
+	case "queries":
+		for _, c := range corpus.Queries {
+			for _, q := range c.Queries {
+				fmt.Printf("%s\t%s\n", c.Name, q)
+			}
+		}
+	case "run":
+		err = run(*runs, fs.Args())
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		log.Fatal("searchbench: ", err)
+	}
+}
+
+// today moves the corpus's dates (around corpus.Now) to around today, as
+// bench/feedgen does, so a kiosk started on the screen shows them.
+func shift(d string, days int) feed.Date {
+	if d == "" {
+		return ""
+	}
+	t, _ := time.Parse(time.DateOnly, d)
+	return feed.Date(t.AddDate(0, 0, days).Format(time.DateOnly))
+}
+
+// daysToToday is how far the corpus's dates move.
+func daysToToday() int {
+	return int(time.Now().UTC().Truncate(24*time.Hour).Sub(corpus.Now.Truncate(24*time.Hour)).Hours() / 24)
+}
+
+// atFile keeps, beside the store, the moment searches are run at: the
+// corpus's own (corpus.Now), moved as the dates were, so every peer sees
+// the same notices as visible.
+const atFile = "searchbench.at"
+
+func searchAt(dir string) (time.Time, error) {
+	b, err := os.ReadFile(filepath.Join(dir, atFile))
+	if err != nil {
+		return time.Time{}, err
+	}
+	return time.Parse(time.RFC3339, string(b))
+}
+
+// update signs one manifest of n notices with a new key.
+func update(n int) (store.Update, []byte, error) {
+	pub, priv, err := feed.GenerateKey()
+	if err != nil {
+		return store.Update{}, nil, err
+	}
+	days := daysToToday()
+	issued := time.Now().UTC().Add(-time.Hour).Truncate(time.Second)
+	m := &feed.Manifest{
+		FeedID: "bench-town", Title: "金泽镇政务公开", Version: 1, IssuedAt: issued,
+		Expires: issued.AddDate(1, 0, 0), Timezone: "Asia/Shanghai",
+		Categories: []feed.Category{{ID: "land", Name: corpus.CategoryNames["land"]}, {ID: "school", Name: corpus.CategoryNames["school"]},
+			{ID: "village", Name: corpus.CategoryNames["village"]}},
+		Locations: []feed.Place{{Code: corpus.Town, Name: "金泽镇"}},
+	}
+	for i := range 15 {
+		m.Locations = append(m.Locations, feed.Place{Code: corpus.Village(i), Name: fmt.Sprintf("第%d村", i+1)})
+	}
+	objs := make(map[string][]byte, n)
+	for _, c := range corpus.Notices(n, 7) {
+		it := feed.Item{ID: c.ID, Title: c.Title, Category: c.Category, Agency: c.Agency, DocNo: c.DocNo,
+			Published: shift(c.Published, days), ValidFrom: shift(c.ValidFrom, days), ValidUntil: shift(c.ValidUntil, days),
+			Locations: c.Locations, Withdrawn: c.Withdrawn, Priority: c.Priority, Body: c.Body}
+		raw, err := feed.EncodeItem(&it)
+		if err != nil {
+			return store.Update{}, nil, err
+		}
+		sum := feed.Sum(raw)
+		objs[sum] = raw
+		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: feed.Object{SHA256: sum, Size: int64(len(raw))}})
+	}
+	raw, err := feed.EncodeManifest(m)
+	if err != nil {
+		return store.Update{}, nil, err
+	}
+	v, err := feed.Verify(raw, feed.Sign(raw, priv), feed.Trust{Key: pub, Now: issued})
+	if err != nil {
+		return store.Update{}, nil, err
+	}
+	return store.Update{Manifest: v, Raw: raw, Items: objs, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), nil
+}
+
+func build(dir string, n int) error {
+	u, pub, err := update(n)
+	if err != nil {
+		return err
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return err
+	}
+	if err := config.Init(dir, config.Config{Location: corpus.Village(0)}, pub); err != nil {
+		return err
+	}
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if _, err := st.Apply(u); err != nil {
+		return err
+	}
+	took := time.Since(start)
+	if err := st.Close(); err != nil {
+		return err
+	}
+	fi, err := os.Stat(filepath.Join(dir, "store.db"))
+	if err != nil {
+		return err
+	}
+	at := corpus.Now.AddDate(0, 0, daysToToday()).Format(time.RFC3339)
+	if err := os.WriteFile(filepath.Join(dir, atFile), []byte(at), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("build\t%d\t%.0f\t%d\n", n, ms(took), fi.Size())
+	return nil
+}
+
+// rawput is the floor Apply is measured against: the same item bytes put
+// into bbolt in one transaction, no checks and no indexes, with the store's
+// bbolt options (as store's BenchmarkRawPut10k).
+func rawput(path string, n int) error {
+	u, _, err := update(n)
+	if err != nil {
+		return err
+	}
+	os.Remove(path)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return err
+	}
+	defer os.Remove(path)
+	defer db.Close()
+	start := time.Now()
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucketIfNotExists([]byte("items"))
+		if err != nil {
+			return err
+		}
+		for _, ref := range u.Manifest.Items {
+			if err := b.Put([]byte(ref.ID), u.Items[ref.SHA256]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	fmt.Printf("rawput\t%d\t%.0f\n", n, ms(time.Since(start)))
+	return err
+}
+
+func openRO(dir string) (*store.Store, *config.Config, error) {
+	cfg, err := config.Load(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	return st, cfg, err
+}
+
+func cold(dir string, queries []string) error {
+	if len(queries) != 1 {
+		return fmt.Errorf("cold: one query per process")
+	}
+	q := queries[0]
+	t0 := time.Now()
+	st, cfg, err := openRO(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t1 := time.Now()
+	now, err := searchAt(dir)
+	if err != nil {
+		return err
+	}
+	hits, err := st.SearchPage(q, cfg.Location, now, 0, 20)
+	if err != nil {
+		return err
+	}
+	t2 := time.Now()
+	n, err := st.SearchCount(q, cfg.Location, now)
+	if err != nil {
+		return err
+	}
+	t3 := time.Now()
+	if len(hits) != min(n, 20) {
+		return fmt.Errorf("%q: page of %d but %d hits", q, len(hits), n)
+	}
+	fmt.Printf("cold\t%s\t%.3f\t%.3f\t%.3f\t%d\n", q, ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2)), n)
+	return nil
+}
+
+func warm(dir string, rounds int) error {
+	st, cfg, err := openRO(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now, err := searchAt(dir)
+	if err != nil {
+		return err
+	}
+	for _, class := range corpus.Queries {
+		for _, kind := range []string{"page", "count", "all"} {
+			var wall []time.Duration
+			hits := 0
+			n := rounds
+			if kind == "all" {
+				n = max(3, rounds/5) // thousands of records a query
+			}
+			for r := range n {
+				for _, q := range class.Queries {
+					t0 := time.Now()
+					var got int
+					switch kind {
+					case "page":
+						h, e := st.SearchPage(q, cfg.Location, now, 0, 20)
+						got, err = len(h), e
+					case "count":
+						got, err = st.SearchCount(q, cfg.Location, now)
+					case "all":
+						h, e := st.Find(q, cfg.Location, now)
+						got, err = len(h), e
+					}
+					if err != nil {
+						return err
+					}
+					if r > 0 { // the first round warms the pages of the file
+						wall = append(wall, time.Since(t0))
+						hits += got
+					}
+				}
+			}
+			fmt.Printf("warm\t%s\t%s\t%.3f\t%.3f\t%.0f\n", class.Name, kind, pct(wall, 0.5), pct(wall, 0.99), float64(hits)/float64(len(wall)))
+			if kind == "count" {
+				for _, q := range class.Queries {
+					n, err := st.SearchCount(q, cfg.Location, now)
+					if err != nil {
+						return err
+					}
+					fmt.Printf("hits\t%s\t%s\t%d\n", class.Name, q, n)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func run(runs int, argv []string) error {
+	if len(argv) == 0 {
+		return fmt.Errorf("run: no command")
+	}
+	var wall, cpu []time.Duration
+	var peak int64
+	for range runs {
+		cmd := exec.Command(argv[0], argv[1:]...)
+		cmd.Stdout, cmd.Stderr = io.Discard, os.Stderr
+		t0 := time.Now()
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("%s: %w", argv, err)
+		}
+		wall = append(wall, time.Since(t0))
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			peak = max(peak, ru.Maxrss) // KiB on Linux
+		}
+		cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
+	}
+	fmt.Printf("run\t%.1f\t%.1f\t%.1f\t%.1f\n", pct(wall, 0.5), pct(wall, 1), float64(peak)/1024, pct(cpu, 0.5))
+	return nil
+}
+
+func pct(d []time.Duration, p float64) float64 {
+	slices.Sort(d)
+	return ms(d[min(len(d)-1, int(p*float64(len(d))))])
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -1,0 +1,601 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bolt "go.etcd.io/bbolt"
+)
+
+// The search index: posting lists of item ordinals in the postings bucket,
+// written by Apply in its transaction (layout.go lists the keys). Each
+// searchable item has an ordinal, a number of its own for as long as it is
+// stored; a posting list is a set of ordinals, kept as roaring bitmaps
+// (compressed sets whose intersections, unions and counts are computed
+// without listing their members).
+//
+// A list is split by the high 16 bits of the ordinal into chunks of 65,536
+// items, one bbolt value each, so that adding or removing one item rewrites
+// a few kilobytes of each of its terms rather than whole lists of a million
+// items.
+
+// ordinal numbers the searchable items.
+type ordinal = uint32
+
+const chunkShift = 16
+
+// Fields and kinds of the terms. A term key is field, kind, payload; the
+// bbolt key appends 0x00 and the chunk number (2 bytes, big-endian). No
+// payload contains 0x00, so a term's chunks are exactly the keys with
+// prefix term+0x00.
+const (
+	fieldTitle = 't' // the title
+	fieldRest  = 'r' // agency, document number, body
+	fieldSet   = 's' // sets by attribute: location, validity, published, category
+
+	kindChar    = 'c' // initial, Han character
+	kindBigram  = 'g' // initial, initial, two adjacent Han characters
+	kindInitial = 'i' // letter: some character with this pinyin initial
+	kindPair    = 'p' // letter, letter: two adjacent characters with these initials
+	kindWord    = 'w' // a prefix (up to maxPrefix runes) of a Latin or digit token
+
+	setLocation   = 'L' // location code prefix or "all": items targeting it
+	setFrom       = 'F' // valid_from date
+	setUntil      = 'U' // valid_until date
+	setFromMonth  = 'f' // valid_from's month (YYYY-MM): whole months at once
+	setUntilMonth = 'u' // valid_until's month
+	setPublished  = 'P' // published date
+	setCategory   = 'C' // category id
+
+	noInitial = '_' // in keys, for a character without a pinyin reading
+)
+
+// Han terms are packed into a uint64 while an Apply collects them, since
+// a notice has hundreds: payload (a rune, two runes or letters) in the low
+// 42 bits, then kind (3 bits), field (1 bit) and chunk (16 bits).
+const (
+	hanChar    = 1
+	hanBigram  = 2
+	hanInitial = 3
+	hanPair    = 4
+
+	hanKindShift  = 42
+	hanFieldShift = 45
+	hanChunkShift = 46
+	hanTermMask   = 1<<hanChunkShift - 1
+)
+
+func hanTerm(field byte, kind uint64, payload uint64) uint64 {
+	f := uint64(0)
+	if field == fieldRest {
+		f = 1
+	}
+	return f<<hanFieldShift | kind<<hanKindShift | payload
+}
+
+// termKeyOf spells a packed Han term as a term key.
+func termKeyOf(t uint64) []byte {
+	field := byte(fieldTitle)
+	if t>>hanFieldShift&1 == 1 {
+		field = fieldRest
+	}
+	p := t & (1<<hanKindShift - 1)
+	k := make([]byte, 0, 12)
+	switch t >> hanKindShift & 7 {
+	case hanChar:
+		r := rune(p)
+		k = append(k, field, kindChar, keyInitial(r))
+		return utf8.AppendRune(k, r)
+	case hanBigram:
+		a, b := rune(p>>21), rune(p&(1<<21-1))
+		k = append(k, field, kindBigram, keyInitial(a), keyInitial(b))
+		return utf8.AppendRune(utf8.AppendRune(k, a), b)
+	case hanInitial:
+		return append(k, field, kindInitial, byte(p))
+	default:
+		return append(k, field, kindPair, byte(p>>8), byte(p))
+	}
+}
+
+func keyInitial(r rune) byte {
+	if c := initialOf(r); c != 0 {
+		return c
+	}
+	return noInitial
+}
+
+func charKey(field byte, r rune) []byte { return termKeyOf(hanTerm(field, hanChar, uint64(r))) }
+func bigramKey(field byte, a, b rune) []byte {
+	return termKeyOf(hanTerm(field, hanBigram, uint64(a)<<21|uint64(b)))
+}
+func initialKey(field, c byte) []byte { return []byte{field, kindInitial, c} }
+func pairKey(field, a, b byte) []byte { return []byte{field, kindPair, a, b} }
+func wordKey(field byte, w string) []byte {
+	return append([]byte{field, kindWord}, w...)
+}
+func setKey(kind byte, v string) []byte { return append([]byte{fieldSet, kind}, v...) }
+
+// chunkKey is the bbolt key of term's chunk c.
+func chunkKey(term []byte, c uint16) []byte {
+	k := make([]byte, 0, len(term)+3)
+	k = append(k, term...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint16(k, c)
+}
+
+// splitChunkKey gives the term and chunk of a postings key.
+func splitChunkKey(k []byte) (term []byte, c uint16, ok bool) {
+	if len(k) < 5 || k[len(k)-3] != 0 {
+		return nil, 0, false
+	}
+	return k[:len(k)-3], binary.BigEndian.Uint16(k[len(k)-2:]), true
+}
+
+// docTerms are the index terms of one item: Han terms packed (without a
+// chunk), and the rest (word prefixes and sets) as term keys.
+type docTerms struct {
+	han  []uint64
+	strs []string
+}
+
+// termsOf lists the terms of an item: its searchable text and its
+// attributes. Duplicates are kept: adding an ordinal twice is harmless,
+// and sorting them out costs more than the second add.
+func termsOf(d *docText, sum *Summary) docTerms {
+	title, rest := foldString(d.Title), foldString(d.Rest)
+	b := termBuilder{han: make([]uint64, 0, 4*(len(title)+len(rest))/3)}
+	b.addText(fieldTitle, title)
+	b.addText(fieldRest, rest)
+	b.addStr(setPublished, string(sum.Published))
+	b.addStr(setCategory, sum.Category)
+	if d := string(sum.ValidFrom); d != "" {
+		b.addStr(setFrom, d)
+		b.addStr(setFromMonth, d[:min(7, len(d))])
+	}
+	if d := string(sum.ValidUntil); d != "" {
+		b.addStr(setUntil, d)
+		b.addStr(setUntilMonth, d[:min(7, len(d))])
+	}
+	if _, _, ok := validity(sum, nil); ok {
+		// Dates that do not parse are never shown: such an item reaches
+		// no screen.
+		for _, l := range sum.Locations {
+			if l != "" && !strings.ContainsRune(l, 0) {
+				b.addStr(setLocation, l)
+			}
+		}
+	}
+	return b.terms()
+}
+
+// termBuilder collects the terms of one item with few allocations: Han
+// terms packed, the others (term keys) in one buffer.
+type termBuilder struct {
+	han  []uint64
+	buf  []byte
+	ends []int
+}
+
+func (b *termBuilder) addStr(kind byte, v string) {
+	b.buf = append(b.buf, fieldSet, kind)
+	b.buf = append(b.buf, v...)
+	b.ends = append(b.ends, len(b.buf))
+}
+
+func (b *termBuilder) terms() docTerms {
+	all := string(b.buf)
+	t := docTerms{han: b.han, strs: make([]string, len(b.ends))}
+	start := 0
+	for i, end := range b.ends {
+		t.strs[i], start = all[start:end], end
+	}
+	return t
+}
+
+func (b *termBuilder) addText(field byte, text string) {
+	loadPinyin()
+	var prev rune = -1
+	var prevIni byte
+	// initials and pairs of them repeat in any text: each is added once
+	var inis uint32
+	var pairs [(26*26 + 63) / 64]uint64
+	word := -1
+	for off, r := range text {
+		ini := byte(0)
+		if r >= 0x2E80 && isHan(r) {
+			ini = initialOf(r)
+			b.han = append(b.han, hanTerm(field, hanChar, uint64(r)))
+			if prev >= 0 {
+				b.han = append(b.han, hanTerm(field, hanBigram, uint64(prev)<<21|uint64(r)))
+			}
+			prev = r
+			if ini != 0 {
+				if bit := uint32(1) << (ini - 'a'); inis&bit == 0 {
+					inis |= bit
+					b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))
+				}
+				if p := int(prevIni-'a')*26 + int(ini-'a'); prevIni != 0 && pairs[p/64]&(1<<(p%64)) == 0 {
+					pairs[p/64] |= 1 << (p % 64)
+					b.han = append(b.han, hanTerm(field, hanPair, uint64(prevIni)<<8|uint64(ini)))
+				}
+			}
+		} else {
+			prev = -1
+		}
+		prevIni = ini
+		switch w := isWord(r); {
+		case w && word < 0:
+			word = off
+		case !w && word >= 0:
+			b.addWord(field, text[word:off])
+			word = -1
+		}
+	}
+	if word >= 0 {
+		b.addWord(field, text[word:])
+	}
+}
+
+// addWord adds the prefixes of a token, up to maxPrefix runes.
+func (b *termBuilder) addWord(field byte, w string) {
+	n := 0
+	add := func(p string) {
+		b.buf = append(b.buf, field, kindWord)
+		b.buf = append(b.buf, p...)
+		b.ends = append(b.ends, len(b.buf))
+	}
+	for off := range w {
+		if n > 0 {
+			add(w[:off])
+		}
+		if n++; n > maxPrefix {
+			return
+		}
+	}
+	add(w)
+}
+
+// postingEdits collects the changes an Apply makes to posting lists, by
+// chunk, before writing each touched chunk once.
+type postingEdits struct {
+	han  map[uint64]*edit
+	strs map[strChunk]*edit
+}
+
+type strChunk struct {
+	term  string
+	chunk uint16
+}
+
+// edit is what one Apply does to one chunk of a list: ordinals added (in
+// the order marked, which is ascending for new items) and removed. An
+// ordinal is never both: an item is either kept, replaced or removed.
+type edit struct {
+	adds []uint32
+	del  *roaring.Bitmap
+}
+
+func newPostingEdits() *postingEdits {
+	return &postingEdits{han: map[uint64]*edit{}, strs: map[strChunk]*edit{}}
+}
+
+func (e *edit) mark(o ordinal, add bool) {
+	if add {
+		if n := len(e.adds); n == 0 || e.adds[n-1] != o {
+			e.adds = append(e.adds, o)
+		}
+		return
+	}
+	if e.del == nil {
+		e.del = roaring.New()
+	}
+	e.del.Add(o)
+}
+
+// added is the set of ordinals added.
+func (e *edit) added() *roaring.Bitmap {
+	if len(e.adds) == 0 {
+		return nil
+	}
+	bm := roaring.New()
+	bm.AddMany(e.adds)
+	return bm
+}
+
+// mark records that o gains (add) or loses the terms t.
+func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
+	chunk := uint64(o >> chunkShift)
+	for _, h := range t.han {
+		k := h | chunk<<hanChunkShift
+		e := pe.han[k]
+		if e == nil {
+			e = &edit{}
+			pe.han[k] = e
+		}
+		e.mark(o, add)
+	}
+	for _, s := range t.strs {
+		k := strChunk{s, uint16(chunk)}
+		e := pe.strs[k]
+		if e == nil {
+			e = &edit{}
+			pe.strs[k] = e
+		}
+		e.mark(o, add)
+	}
+}
+
+// replace records the change of o's terms from old to new: only the terms
+// that differ are touched, so an edit of a notice rewrites only the lists
+// its edit changes.
+func (pe *postingEdits) replace(old, new docTerms, o ordinal) {
+	oh, nh := slices.Clone(old.han), slices.Clone(new.han)
+	slices.Sort(oh)
+	slices.Sort(nh)
+	oh, nh = slices.Compact(oh), slices.Compact(nh)
+	os, ns := slices.Clone(old.strs), slices.Clone(new.strs)
+	slices.Sort(os)
+	slices.Sort(ns)
+	os, ns = slices.Compact(os), slices.Compact(ns)
+	var gone, came docTerms
+	gone.han, came.han = diffSorted(oh, nh), diffSorted(nh, oh)
+	gone.strs, came.strs = diffSorted(os, ns), diffSorted(ns, os)
+	pe.mark(gone, o, false)
+	pe.mark(came, o, true)
+}
+
+// diffSorted lists the elements of a not in b (both sorted, no duplicates).
+func diffSorted[T uint64 | string](a, b []T) []T {
+	var out []T
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j == len(b) || b[j] != x {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// write applies the edits to the postings bucket in key order: each
+// touched chunk is read, changed and written once, and deleted when it
+// becomes empty.
+func (pe *postingEdits) write(b *bolt.Bucket) error {
+	type kv struct {
+		key []byte
+		e   *edit
+	}
+	all := make([]kv, 0, len(pe.han)+len(pe.strs))
+	for k, e := range pe.han {
+		all = append(all, kv{chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)), e})
+	}
+	for k, e := range pe.strs {
+		all = append(all, kv{chunkKey([]byte(k.term), k.chunk), e})
+	}
+	slices.SortFunc(all, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
+	if k, _ := b.Cursor().First(); k == nil {
+		b.FillPercent = 1 // filled in key order from empty: see applier.put
+	}
+	for _, x := range all {
+		bm := x.e.added()
+		if v := b.Get(x.key); v != nil {
+			old, err := decodeChunk(v, x.key)
+			if err != nil {
+				return err
+			}
+			if bm != nil {
+				old.Or(bm)
+			}
+			bm = old
+		}
+		if bm == nil {
+			continue
+		}
+		if x.e.del != nil {
+			bm.AndNot(x.e.del)
+		}
+		if onPostingWrite != nil {
+			onPostingWrite(x.key)
+		}
+		if bm.IsEmpty() {
+			if err := b.Delete(x.key); err != nil {
+				return err
+			}
+			continue
+		}
+		v, err := encodeChunk(bm)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(x.key, v); err != nil {
+			return fmt.Errorf("write postings %q: %w", x.key, err)
+		}
+	}
+	return nil
+}
+
+// onPostingWrite, when set (by tests), is told every chunk written or
+// deleted.
+var onPostingWrite func(key []byte)
+
+// maxChunkBytes bounds a stored chunk: 65,536 ordinals take at most an
+// 8 KiB bitmap container, or a run container no larger, plus headers.
+const maxChunkBytes = 8192 + 64
+
+var errChunk = errors.New("malformed posting list")
+
+// The cookies of the roaring format (RoaringFormatSpec): with run
+// containers (the container count - 1 in the high 16 bits), and without
+// (the count in the next 4 bytes).
+const (
+	roaringCookieRuns = 12347
+	roaringCookie     = 12346
+)
+
+func encodeChunk(bm *roaring.Bitmap) ([]byte, error) {
+	bm.RunOptimize()
+	return bm.ToBytes()
+}
+
+// decodeChunk reads a stored chunk, refusing anything that is not one
+// sound container of the chunk its key names: the value may be damaged
+// bytes (bbolt keeps no checksums of data pages).
+func decodeChunk(v, key []byte) (bm *roaring.Bitmap, err error) {
+	_, c, ok := splitChunkKey(key)
+	if !ok {
+		return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, key)
+	}
+	bm, err = decodeChunkValue(v, c)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w: key %q: %v", ErrDamaged, errChunk, key, err)
+	}
+	return bm, nil
+}
+
+func decodeChunkValue(v []byte, c uint16) (bm *roaring.Bitmap, err error) {
+	if len(v) == 0 || len(v) > maxChunkBytes {
+		return nil, fmt.Errorf("%d bytes", len(v))
+	}
+	// One container, as encodeChunk writes: refused before the decoder
+	// reads a count that could make it allocate gigabytes.
+	if len(v) < 8 {
+		return nil, fmt.Errorf("%d bytes", len(v))
+	}
+	switch cookie := binary.LittleEndian.Uint32(v); {
+	case cookie&0xFFFF == roaringCookieRuns && cookie>>16 == 0:
+	case cookie == roaringCookie && binary.LittleEndian.Uint32(v[4:]) == 1:
+	default:
+		return nil, errors.New("not one container")
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			bm, err = nil, fmt.Errorf("%v", r)
+		}
+	}()
+	bm = roaring.New()
+	if err := bm.UnmarshalBinary(v); err != nil {
+		return nil, err
+	}
+	if err := bm.Validate(); err != nil {
+		return nil, err
+	}
+	if bm.IsEmpty() || bm.Minimum()>>chunkShift != uint32(c) || bm.Maximum()>>chunkShift != uint32(c) {
+		return nil, errors.New("ordinals outside the chunk")
+	}
+	return bm, nil
+}
+
+// isChunkOf reports whether k is the key of one of term's chunks.
+func isChunkOf(k, term []byte) bool {
+	return len(k) == len(term)+3 && k[len(term)] == 0 && bytes.HasPrefix(k, term)
+}
+
+// readTerm reads a whole posting list; nil when the term has none.
+func readTerm(c *bolt.Cursor, term []byte) (*roaring.Bitmap, error) {
+	var out *roaring.Bitmap
+	err := eachChunk(c, term, func(bm *roaring.Bitmap) {
+		if out == nil {
+			out = bm
+		} else {
+			out.Or(bm)
+		}
+	})
+	return out, err
+}
+
+// eachChunk calls fn with every chunk of term.
+func eachChunk(c *bolt.Cursor, term []byte, fn func(*roaring.Bitmap)) error {
+	for k, v := c.Seek(append(slices.Clip(term), 0)); isChunkOf(k, term); k, v = c.Next() {
+		bm, err := decodeChunk(v, k)
+		if err != nil {
+			return err
+		}
+		fn(bm)
+	}
+	return nil
+}
+
+// eachTerm calls fn with every term that starts with prefix (and that
+// want accepts, when want is not nil) and its whole posting list, in key
+// order. Lists of terms not wanted are not decoded.
+func eachTerm(c *bolt.Cursor, prefix []byte, want func(term []byte) bool, fn func(term []byte, bm *roaring.Bitmap) error) error {
+	var cur []byte
+	var acc *roaring.Bitmap
+	skip := false
+	flush := func() error {
+		if acc == nil {
+			return nil
+		}
+		err := fn(cur, acc)
+		acc = nil
+		return err
+	}
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		term, _, ok := splitChunkKey(k)
+		if !ok {
+			return fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+		}
+		same := cur != nil && bytes.Equal(term, cur)
+		if !same {
+			if err := flush(); err != nil {
+				return err
+			}
+			cur = bytes.Clone(term)
+			skip = want != nil && !want(term)
+		}
+		if skip {
+			continue
+		}
+		bm, err := decodeChunk(v, k)
+		if err != nil {
+			return err
+		}
+		if acc == nil {
+			acc = bm
+		} else {
+			acc.Or(bm)
+		}
+	}
+	return flush()
+}
+
+// hasTerm reports whether term has a posting list.
+func hasTerm(c *bolt.Cursor, term []byte) bool {
+	k, _ := c.Seek(append(slices.Clip(term), 0))
+	return isChunkOf(k, term)
+}
+
+// ordinalKey is the key of an ordinal in the docs bucket.
+func ordinalKey(o ordinal) []byte { return binary.BigEndian.AppendUint32(nil, o) }
+
+func decodeOrdinal(v []byte) (ordinal, error) {
+	if len(v) != 4 {
+		return 0, fmt.Errorf("%w: ordinal of %d bytes", ErrDamaged, len(v))
+	}
+	return binary.BigEndian.Uint32(v), nil
+}
+
+// lists gives the posting lists the edits add, by bbolt key: what an
+// index made from scratch holds (Check compares the stored one with it).
+func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
+	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.strs))
+	for k, e := range pe.han {
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = bm
+		}
+	}
+	for k, e := range pe.strs {
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey([]byte(k.term), k.chunk))] = bm
+		}
+	}
+	return out
+}

@@ -1,0 +1,282 @@
+package store
+
+import (
+	"cmp"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/feed"
+)
+
+// TestSearchMatchesBruteForce applies random sequences of publications —
+// new notices, edits, withdrawals, removals, expiry, time moving on — and
+// after each compares every answer of the index with a brute-force scan of
+// the visible notices' text (matchAll, the definition of a match): the
+// same hits in the same order, the same total, the same pages.
+func TestSearchMatchesBruteForce(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	if testing.Short() {
+		seeds = seeds[:1]
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { bruteForceRun(t, seed) })
+	}
+}
+
+var (
+	propWords = []string{"土地征收", "补偿", "养老服务", "征兵", "镇社区", "事务", "老年人", "体检", "者食", "义务教育", "入学", "西安路", "现场", "村民", "委员会", "公告", "通知", "土地", "地征", "金泽镇", "东湾村"}
+	propLatin = []string{"PDF", "Village", "finance", "2026", "17号", "021-59290000", "abcdefghijk"}
+	propPlace = []string{"all", "310118901", village, otherVillage}
+)
+
+func propItem(r *rand.Rand, id string, now time.Time) feed.Item {
+	pick := func(l []string) string { return l[r.IntN(len(l))] }
+	text := func(n int) string {
+		var b strings.Builder
+		for range n {
+			if r.IntN(5) == 0 {
+				b.WriteString(" " + pick(propLatin) + " ")
+			} else {
+				b.WriteString(pick(propWords))
+			}
+			if r.IntN(4) == 0 {
+				b.WriteString("，")
+			}
+		}
+		return b.String()
+	}
+	day := func(d int) feed.Date { return feed.Date(now.AddDate(0, 0, d).Format(time.DateOnly)) }
+	it := item(id, func(it *feed.Item) {
+		it.Title = text(1 + r.IntN(3))
+		it.Body = text(r.IntN(12))
+		it.Category = testCategories[r.IntN(len(testCategories))].ID
+		it.Agency = pick([]string{"金泽镇人民政府", "金泽镇社区事务受理服务中心", "村民委员会"})
+		it.Published = day(-r.IntN(40))
+		it.Locations = []string{pick(propPlace)}
+		if r.IntN(3) == 0 {
+			it.DocNo = fmt.Sprintf("沪青金府〔2026〕%d号", r.IntN(30))
+		}
+		switch r.IntN(4) {
+		case 0:
+			it.ValidFrom = day(-r.IntN(10) + 3)
+		case 1:
+			it.ValidUntil = day(r.IntN(10) - 3)
+		}
+	})
+	return it
+}
+
+// propQuery is a query a villager might type for the given texts: a piece
+// of Chinese, its pinyin or initials, a Latin word, or two of those.
+func propQuery(r *rand.Rand, texts []string) string {
+	loadPinyin()
+	one := func() string {
+		txt := []rune(texts[r.IntN(len(texts))])
+		var han []rune
+		for _, c := range txt {
+			if isHan(c) {
+				han = append(han, c)
+			}
+		}
+		if len(han) == 0 || r.IntN(6) == 0 {
+			w := propLatin[r.IntN(len(propLatin))]
+			if r.IntN(2) == 0 && len(w) > 2 {
+				w = w[:1+r.IntN(len(w)-1)]
+			}
+			return w
+		}
+		i := r.IntN(len(han))
+		n := min(1+r.IntN(4), len(han)-i)
+		piece := han[i : i+n]
+		switch r.IntN(4) {
+		case 0:
+			var b strings.Builder
+			for _, c := range piece {
+				b.WriteByte(initialOf(c))
+			}
+			return b.String()
+		case 1:
+			var b []string
+			for _, c := range piece {
+				if s := syllableOf(c); s != 0 {
+					b = append(b, pySyllables[s])
+				}
+			}
+			sep := ""
+			if r.IntN(3) == 0 {
+				sep = " "
+			}
+			return strings.Join(b, sep)
+		default:
+			return string(piece)
+		}
+	}
+	q := one()
+	if r.IntN(4) == 0 {
+		q += " " + one()
+	}
+	return q
+}
+
+func bruteForceRun(t *testing.T, seed uint64) {
+	r := rand.New(rand.NewPCG(seed, 99))
+	s, _ := openTemp(t)
+	p := newPublisher(t)
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, shanghai)
+	items := map[string]feed.Item{}
+	next := 0
+	for step := range 25 {
+		now := base.AddDate(0, 0, step/3)
+		// change the feed
+		for range 1 + r.IntN(8) {
+			ids := sortedKeys(items)
+			switch op := r.IntN(10); {
+			case op < 4 || len(ids) == 0: // publish
+				id := fmt.Sprintf("n-%03d", next)
+				next++
+				items[id] = propItem(r, id, now)
+			case op < 6: // update
+				id := ids[r.IntN(len(ids))]
+				it := propItem(r, id, now)
+				if r.IntN(2) == 0 {
+					it.Title = items[id].Title // a body edit only
+				}
+				items[id] = it
+			case op < 7: // withdraw
+				id := ids[r.IntN(len(ids))]
+				it := items[id]
+				it.Withdrawn = "内容有误"
+				items[id] = it
+			case op < 8: // remove
+				delete(items, ids[r.IntN(len(ids))])
+			default: // expire
+				id := ids[r.IntN(len(ids))]
+				it := items[id]
+				it.ValidFrom, it.ValidUntil = "", feed.Date(now.AddDate(0, 0, -1).Format(time.DateOnly))
+				items[id] = it
+			}
+		}
+		list := make([]feed.Item, 0, len(items))
+		for _, id := range sortedKeys(items) {
+			list = append(list, items[id])
+		}
+		mustApply(t, s, p.next(t, list))
+		var texts []string
+		for _, it := range list {
+			texts = append(texts, it.Title, it.Body, it.Agency)
+		}
+		for _, c := range testCategories {
+			texts = append(texts, c.Name)
+		}
+		for range 30 {
+			q := propQuery(r, texts)
+			loc := propPlace[1+r.IntN(len(propPlace)-1)]
+			want := bruteForce(q, list, loc, now)
+			got, err := s.Search(q, loc, now, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := s.SearchCount(q, loc, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(want) || !slices.Equal(hitIDs(got), hitIDs(want)) {
+				t.Fatalf("step %d, %q at %s: index %d %v, brute force %d %v", step, q, loc, n, hitIDs(got), len(want), hitIDs(want))
+			}
+			if found, err := s.Find(q, loc, now); err != nil || !slices.Equal(summaryIDs(found), hitIDs(want)) {
+				t.Fatalf("step %d, %q: Find = %v (%v), want %v", step, q, summaryIDs(found), err, hitIDs(want))
+			}
+			for i, h := range got {
+				if h.InTitle != want[i].InTitle || !slices.Equal(h.Match, want[i].Match) {
+					t.Fatalf("step %d, %q: hit %s: InTitle %v Match %q, want %v %q", step, q, h.ID, h.InTitle, h.Match, want[i].InTitle, want[i].Match)
+				}
+			}
+			// pages of 3 are the same hits
+			if off := r.IntN(len(want) + 1); true {
+				page, err := s.SearchPage(q, loc, now, off, 3)
+				if err != nil {
+					t.Fatal(err)
+				}
+				end := min(off+3, len(want))
+				if !slices.Equal(hitIDs(page), hitIDs(want[off:end])) {
+					t.Fatalf("step %d, %q: page at %d = %v, want %v", step, q, off, hitIDs(page), hitIDs(want[off:end]))
+				}
+			}
+		}
+	}
+	if problems, err := s.Check(); err != nil || len(problems) > 0 {
+		t.Fatalf("Check after the run: %v %q", err, problems)
+	}
+}
+
+// bruteForce reads every notice: visible ones that match, ranked.
+func bruteForce(q string, items []feed.Item, location string, now time.Time) []Hit {
+	terms := parseQuery(q)
+	if len(terms) == 0 {
+		return nil
+	}
+	words := map[[2]rune]bool{}
+	pairs := func(s string) {
+		rs := []rune(foldString(s))
+		for i := 1; i < len(rs); i++ {
+			if isHan(rs[i-1]) && isHan(rs[i]) {
+				words[[2]rune{rs[i-1], rs[i]}] = true
+			}
+		}
+	}
+	topics := map[string]field{}
+	for _, c := range testCategories {
+		pairs(c.Name)
+		f := newField(c.Name)
+		f.topic = true
+		topics[c.ID] = f
+	}
+	vocab := func(a, b rune) bool { return words[[2]rune{a, b}] }
+	type ranked struct {
+		Hit
+		tier int
+	}
+	var out []ranked
+	for _, it := range items {
+		sum := summaryOf(&it)
+		if !IsVisible(&sum, location, now, shanghai) {
+			continue
+		}
+		d := newDocText(&it)
+		title, rest := newField(d.Title), newField(d.Rest)
+		var topic *field
+		if f, ok := topics[it.Category]; ok {
+			topic = &f
+		}
+		if m, tier, inTitle, ok := matchAll(terms, title, topic, &rest, vocab, true); ok {
+			out = append(out, ranked{Hit{Summary: sum, InTitle: inTitle, Match: m}, tier})
+		}
+	}
+	slices.SortFunc(out, func(a, b ranked) int {
+		if c := cmp.Compare(a.tier, b.tier); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Published, a.Published); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	hits := make([]Hit, len(out))
+	for i, r := range out {
+		hits[i] = r.Hit
+	}
+	return hits
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
