@@ -223,7 +223,8 @@ func (k *Kiosk) newAdminView() *adminView {
 	a.stage = container.NewStack(objs...)
 	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), separator()), nil, nil, nil, a.stage)
 
-	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	// the cover owns every tap on the overlay, and counts it as activity
+	bg := newCover(themeColor(theme.ColorNameBackground), a.touch)
 	body := container.NewBorder(container.NewVBox(head, separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
 	// the panel keeps its own size whatever the villagers' 字号 step: the
 	// kiosk sets the step-0 theme while it is open (applyTheme)
@@ -253,7 +254,7 @@ func (a *adminView) open(p purpose) {
 	if !a.gate.HasPIN() {
 		a.mode = pinNew // first use: the panel requires a PIN of the clerk's own
 	}
-	a.box.Show()
+	show(a.box, true)
 	a.watchVolumes(true)
 	a.k.applyTheme()
 	if a.unlocked && p == purposeOpen {
@@ -499,7 +500,7 @@ func (g tabGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // PIN pad, "" the status page.
 func (a *adminView) openForShot(page string) error {
 	if page == "pin" {
-		a.box.Show()
+		show(a.box, true)
 		a.purpose, a.mode, a.entry = purposeOpen, pinEnter, "12"
 		a.showPad()
 		return nil

@@ -514,7 +514,7 @@ func (p *usbPage) doImport() {
 	p.busy = true
 	show(p.actions, false)
 	p.bar.SetValue(0)
-	p.bar.Show()
+	show(p.bar, true)
 	p.a.async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()

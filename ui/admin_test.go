@@ -688,3 +688,21 @@ func TestStatusShowsReportUpload(t *testing.T) {
 		t.Errorf("after an upload arrived the status says %+v", l)
 	}
 }
+
+// TestOverlayTakesEveryTap: a tap on empty space of the admin overlay,
+// over a topic tile of the home screen beneath, stays with the overlay.
+func TestOverlayTakesEveryTap(t *testing.T) {
+	k, w, c := newAdminKiosk(t, Deps{})
+	k.admin.gate.Set("2468")
+	tapCorner(k, c, 5, 100*time.Millisecond)
+	if !k.admin.pad.Visible() {
+		t.Fatal("no PIN pad")
+	}
+	tile := k.tile(t, "土地征收")
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tile)
+	test.TapCanvas(w.Canvas(), pos.Add(fyne.NewPos(20, 20)))
+	test.Tap(k.admin.keys["1"]) // the pad itself still works
+	if len(k.st.stack) != 1 || k.admin.entry != "1" {
+		t.Fatalf("a tap on the overlay reached the screen beneath: stack %v", k.st.stack)
+	}
+}

@@ -472,7 +472,7 @@ func (k *Kiosk) render() {
 	}
 	v := k.views[s.kind]
 	v.show(s)
-	v.object().Show()
+	show(v.object(), true)
 	k.bar.update(k, s.kind == screenHome)
 	k.status.update(k)
 	k.stage.Refresh()
@@ -544,7 +544,7 @@ func (k *Kiosk) CheckIdle() {
 			return // nothing to lose: no need to ask
 		}
 		k.prompt.update(left)
-		k.prompt.box.Show()
+		show(k.prompt.box, true)
 	case idleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)

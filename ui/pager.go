@@ -61,6 +61,15 @@ func newPager(onPages func(page, total int)) *pager {
 // SetBlocks replaces the content, keeping the page number (clamped at the
 // next layout) so a refresh from the store does not lose the reader's place.
 func (p *pager) SetBlocks(b []block) {
+	// new content starts hidden: Layout shows what is on the page, and
+	// showing is what has it drawn (show)
+	for _, bl := range b {
+		for _, o := range []fyne.CanvasObject{bl.obj, bl.header} {
+			if o != nil {
+				o.Hide()
+			}
+		}
+	}
 	p.blocks = b
 	p.built, p.lazyH = nil, nil
 	p.laidOut = fyne.Size{}
@@ -154,30 +163,36 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	p.pages = paginate(p.blocks, hs, size.Height)
 	p.page = max(0, min(p.page, len(p.pages)-1))
 
-	for _, o := range r.Objects() {
-		o.Hide()
-	}
 	var idx []int
 	if len(p.pages) > 0 {
 		idx = p.pages[p.page]
 	}
 	r.buildPage(idx, w)
+	// what is on the page, where; the rest is hidden. Only what was
+	// hidden is shown (show), so a page that stays is not redrawn.
+	on := map[fyne.CanvasObject]fyne.Position{}
 	if len(idx) > 0 {
 		var y float32
 		first := p.blocks[idx[0]]
 		if h := first.header; h != nil && !pageHas(p.blocks, idx, h) {
-			h.Move(fyne.NewPos(0, 0))
-			h.Show()
+			on[h] = fyne.NewPos(0, 0)
 			y = h.Size().Height
 		}
 		for n, i := range idx {
-			b, o := p.blocks[i], p.object(i)
+			b := p.blocks[i]
 			if n > 0 || y > 0 {
 				y += b.gap
 			}
-			o.Move(fyne.NewPos(0, y))
-			o.Show()
+			on[p.object(i)] = fyne.NewPos(0, y)
 			y += hs[i]
+		}
+	}
+	for _, o := range r.Objects() {
+		if pos, ok := on[o]; ok {
+			o.Move(pos)
+			show(o, true)
+		} else {
+			show(o, false)
 		}
 	}
 	p.laidOut = size
@@ -201,6 +216,7 @@ func (r *pagerRenderer) buildPage(idx []int, w float32) {
 		o := p.built[i]
 		if o == nil {
 			o = b.build()
+			o.Hide() // shown, and so drawn, by Layout
 			height(o, w)
 		}
 		keep[i] = o

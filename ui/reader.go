@@ -73,7 +73,7 @@ func (v *readerView) show(s *screen) {
 		v.side.Hide()
 		return
 	}
-	v.side.Show()
+	show(v.side, true)
 	v.pager.page = s.page
 	if v.shown != nil && reflect.DeepEqual(*v.shown, *it) {
 		v.pager.SetPage(s.page)
@@ -99,14 +99,14 @@ func (v *readerView) show(s *screen) {
 			q.DisableBorder = false
 			v.qr.Image = q.Image(440)
 			v.qr.Refresh()
-			v.qrCol.Show()
+			show(v.qrCol, true)
 		}
 	}
 	if it.Contact != "" {
 		setRich(v.contact,
 			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
 			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
-		v.contact.Show()
+		show(v.contact, true)
 	} else {
 		v.contact.Hide()
 	}

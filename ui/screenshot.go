@@ -98,5 +98,32 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 			return nil, err
 		}
 	}
+	settle(w.Canvas().Content())
 	return w.Canvas().Capture(), nil
+}
+
+// settle lays out again, children before parents, everything visible under
+// o: what Fyne's GL driver does at the start of each frame for whatever
+// changed size (common.Canvas.EnsureMinSize), and its test canvas never
+// does. Without it a text that grew a line after its container was laid
+// out is cut off in a screenshot though the real window shows it whole.
+func settle(o fyne.CanvasObject) {
+	if !o.Visible() {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			settle(c)
+		}
+		if x.Layout != nil {
+			x.Layout.Layout(x.Objects, x.Size())
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(x)
+		for _, c := range r.Objects() {
+			settle(c)
+		}
+		r.Layout(x.Size())
+	}
 }

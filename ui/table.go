@@ -170,6 +170,9 @@ func (rr *tableRowRenderer) MinSize() fyne.Size {
 	for i, c := range rr.r.cells {
 		h = max(h, height(c, widths[i]))
 	}
+	// measuring sized each cell to its own text: give them the row's
+	// height again, or a row not resized afterwards keeps ragged cells
+	rr.Layout(rr.r.Size())
 	return fyne.NewSize(touchMin, h)
 }
 

@@ -198,6 +198,34 @@ func (r *cardRenderer) Refresh() {
 func (r *cardRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect, r.c.content} }
 func (r *cardRenderer) Destroy()                     {}
 
+// cover is the bottom layer of an overlay (the admin panel, the idle
+// prompt): it draws the overlay's background and takes every tap that no
+// control of the overlay takes. Without it a tap on empty panel space went
+// through to the screen beneath (Fyne gives a tap to the topmost tappable
+// object under it, and a rectangle is not one): a notice opened behind the
+// PIN pad.
+type cover struct {
+	widget.BaseWidget
+	fill     color.Color
+	OnTapped func() // may be nil: the tap is taken all the same
+}
+
+func newCover(fill color.Color, tapped func()) *cover {
+	c := &cover{fill: fill, OnTapped: tapped}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *cover) Tapped(*fyne.PointEvent) {
+	if c.OnTapped != nil {
+		c.OnTapped()
+	}
+}
+
+func (c *cover) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(c.fill))
+}
+
 // panel is a non-tappable box with a theme-coloured background: badges,
 // the posting-period box, the idle prompt.
 func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
@@ -275,7 +303,12 @@ type fixedWidth struct{ w float32 }
 func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var h float32
 	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+		// measured at the width it will get: wrapping text asked before
+		// it has a width answers one line, and the next line was cut off;
+		// then given back its size, as asking must not lay out
+		was := o.Size()
+		h = max(h, height(o, f.w))
+		o.Resize(was)
 	}
 	return fyne.NewSize(f.w, h)
 }
