@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/pin"
 )
 
 // Key sets of the settings keypad: digits for codes and numbers, a colon
@@ -183,8 +184,8 @@ func (p *settingsPage) settings() []*setting {
 					p.newPIN = ""
 					return nil
 				}
-				if err := validPIN(v); err != nil {
-					return err
+				if err := pin.Valid(v); err != nil {
+					return fmt.Errorf("密码须为 %d 到 %d 位数字", pin.MinDigits, pin.MaxDigits)
 				}
 				p.newPIN = v
 				return nil
@@ -334,6 +335,8 @@ func (p *settingsPage) saveDraft() {
 			return
 		}
 		p.newPIN = ""
+		p.a.demoPIN = false
+		k.deps.Logger.Info("admin PIN changed in the settings")
 	}
 	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
 	k.applyConfig(&c)

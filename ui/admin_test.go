@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,17 +16,19 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/bcrypt"
 
 	"gongkai/config"
 	"gongkai/paper"
+	"gongkai/pin"
 	"gongkai/proof"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
 
-func init() { pinCost = bcrypt.MinCost } // keep PIN tests fast
+func init() { pin.Cost = bcrypt.MinCost } // keep PIN tests fast
 
 // newAdminKiosk runs a touch kiosk with a data directory for admin.pin and
 // the admin work made synchronous.
@@ -57,32 +60,105 @@ func typePIN(k *Kiosk, pin string) {
 	test.Tap(k.admin.keys["确定"])
 }
 
+// tapCorner does the hidden gesture: a long press on the corner, then n
+// taps every so often.
 func tapCorner(k *Kiosk, c *clock, n int, every time.Duration) {
+	press(k.corner, c, gestureHold)
 	for range n {
-		test.Tap(k.corner)
 		c.t = c.t.Add(every)
+		press(k.corner, c, 100*time.Millisecond)
 	}
 }
 
-func TestGestureNeedsFiveQuickTaps(t *testing.T) {
-	var g gesture
+// press holds the corner for d.
+func press(o *cornerTap, c *clock, d time.Duration) {
+	o.MouseDown(&desktop.MouseEvent{})
+	c.t = c.t.Add(d)
+	o.MouseUp(&desktop.MouseEvent{})
+	test.Tap(o)
+}
+
+func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
+	tap := func(g *gesture, at time.Time, held time.Duration) bool {
+		g.Down(at)
+		return g.Up(at.Add(held))
+	}
 	t0 := demoNow
-	for i := range 4 {
-		if g.Tap(t0.Add(time.Duration(i) * time.Second)) {
-			t.Fatal("opened after fewer than five taps")
-		}
-	}
-	if g.Tap(t0.Add(4 * time.Second)) {
-		t.Fatal("five taps over four seconds opened the panel")
-	}
-	for i := range 5 {
-		if g.Tap(t0.Add(10*time.Second+time.Duration(i)*500*time.Millisecond)) != (i == 4) {
-			t.Fatalf("tap %d", i+1)
+	short := 150 * time.Millisecond
+	for _, tc := range []struct {
+		name string
+		run  func(g *gesture) bool // the last Up's answer
+		want bool
+	}{
+		{"five quick taps, no long press", func(g *gesture) bool {
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(time.Duration(i)*300*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"seven impatient taps on 返回", func(g *gesture) bool {
+			var got bool
+			for i := range 7 {
+				got = got || tap(g, t0.Add(time.Duration(i)*200*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"long press, then five taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, true},
+		{"long press, then four taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 4 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"press too short to arm", func(g *gesture) bool {
+			tap(g, t0, gestureHold-time.Millisecond)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"taps too late after the press", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+gestureWindow+time.Duration(i)*100*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"a second long press restarts the count", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			tap(g, t0.Add(4*time.Second), short)
+			tap(g, t0.Add(5*time.Second), gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(9*time.Second+time.Duration(i)*300*time.Millisecond), short)
+			}
+			return got
+		}, true},
+		{"a clock that jumps back", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			return tap(g, t0.Add(-time.Hour), short)
+		}, false},
+	} {
+		var g gesture
+		if got := tc.run(&g); got != tc.want {
+			t.Errorf("%s: opened %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
 
-func TestFirstOpenSetsPINThenLockout(t *testing.T) {
+func TestNoPINKeepsThePanelShut(t *testing.T) {
 	dir := t.TempDir()
 	k, _, c := newAdminKiosk(t, Deps{DataDir: dir})
 	if !k.cornerLayer.Visible() {
@@ -90,45 +166,42 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	}
 	tapCorner(k, c, 5, 400*time.Millisecond)
 	if !k.admin.box.Visible() || !k.admin.pad.Visible() {
-		t.Fatal("five taps did not open the PIN pad")
+		t.Fatal("the gesture did not open the overlay")
 	}
-	if k.admin.mode != pinNew || !strings.Contains(unbreakable(k.admin.padTitle.Text), "设置") {
-		t.Fatalf("first open asks %q, want to set a PIN", unbreakable(k.admin.padTitle.Text))
+	if k.admin.padKeys.Visible() || !strings.Contains(textOf(k.admin.padMsg), "gongkai pin") {
+		t.Fatalf("a screen without a PIN offers its keys: %q", textOf(k.admin.padMsg))
 	}
-	typePIN(k, "12") // too short
-	if k.admin.mode != pinNew || !strings.Contains(textOf(k.admin.padMsg), "4 到 12 位") {
-		t.Fatalf("short PIN accepted: %q", textOf(k.admin.padMsg))
+	for _, s := range []string{"设置", "新密码"} {
+		if strings.Contains(unbreakable(k.admin.padTitle.Text), s) {
+			t.Fatalf("a passer-by is offered to set the PIN: %q", k.admin.padTitle.Text)
+		}
 	}
-	typePIN(k, "2468")
-	typePIN(k, "2469")
-	if k.admin.mode != pinNew || !strings.Contains(textOf(k.admin.padMsg), "不一致") {
-		t.Fatal("mismatched confirmation accepted")
+	if _, err := os.Stat(filepath.Join(dir, pin.File)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("admin.pin written by opening the panel: %v", err)
 	}
-	typePIN(k, "2468")
+	// the technician sets it on the machine; the next opening asks for it
+	test.Tap(k.admin.closer)
+	if err := pin.Write(dir, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	tapCorner(k, c, 5, 400*time.Millisecond)
+	if !k.admin.padKeys.Visible() {
+		t.Fatal("PIN set on the machine, but the pad still says there is none")
+	}
 	typePIN(k, "2468")
 	if !k.admin.panel.Visible() {
-		t.Fatal("panel not open after setting the PIN")
+		t.Fatal("the PIN set on the machine does not open the panel")
 	}
-	fi, err := os.Stat(filepath.Join(dir, PINFile))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("admin.pin: %v %v", fi, err)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, PINFile)); strings.Contains(string(data), "2468") {
-		t.Fatal("PIN stored in clear")
-	}
+}
 
-	// logs out after a minute without a tap
-	c.t = c.t.Add(61 * time.Second)
-	k.Tick()
-	if k.admin.box.Visible() {
-		t.Fatal("panel stayed open while idle")
+func TestLockoutOnThePad(t *testing.T) {
+	dir := t.TempDir()
+	if err := pin.Write(dir, "2468"); err != nil {
+		t.Fatal(err)
 	}
-
-	// five wrong tries lock the pad; each lock is longer
+	var logged bytes.Buffer
+	k, _, c := newAdminKiosk(t, Deps{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	tapCorner(k, c, 5, 100*time.Millisecond)
-	if k.admin.mode != pinEnter {
-		t.Fatal("PIN not asked again after logout")
-	}
 	for i := range 5 {
 		typePIN(k, "0000")
 		if i < 4 && !strings.Contains(textOf(k.admin.padMsg), "还可再试") {
@@ -138,13 +211,11 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if k.admin.gate.LockedFor(c.t) != 30*time.Second || !k.admin.keys["1"].Disabled() {
 		t.Fatalf("locked for %v", k.admin.gate.LockedFor(c.t))
 	}
-	if err := k.admin.gate.Check("2468", c.t); !errors.Is(err, errLocked) {
-		t.Fatalf("right PIN during lock: %v", err)
+	if !strings.Contains(textOf(k.admin.padMsg), "30 秒") {
+		t.Fatalf("lock message %q", textOf(k.admin.padMsg))
 	}
-	// a restart must not reset the lock
-	g, err := openPINGate(dir)
-	if err != nil || g.LockedFor(c.t) != 30*time.Second {
-		t.Fatalf("reopened gate: locked %v, %v", g.LockedFor(c.t), err)
+	if n := strings.Count(logged.String(), "admin PIN locked"); n != 1 {
+		t.Fatalf("%d lockouts logged, want 1:\n%s", n, logged.String())
 	}
 	c.t = c.t.Add(30 * time.Second)
 	k.Tick()
@@ -157,6 +228,9 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if d := k.admin.gate.LockedFor(c.t); d != 60*time.Second {
 		t.Fatalf("second lock %v, want 60s", d)
 	}
+	if n := strings.Count(logged.String(), "admin PIN locked"); n != 2 || !strings.Contains(logged.String(), "locks_in_a_row=2") {
+		t.Fatalf("second lockout not logged with its count:\n%s", logged.String())
+	}
 	c.t = c.t.Add(60 * time.Second)
 	k.Tick() // also logs the idle pad out
 	tapCorner(k, c, 5, 100*time.Millisecond)
@@ -164,37 +238,25 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if !k.admin.panel.Visible() {
 		t.Fatal("correct PIN after the delay did not open the panel")
 	}
-	if k.admin.gate.rec.Locks != 0 || k.admin.gate.rec.Failures != 0 {
-		t.Error("success did not reset the lockout")
-	}
 }
 
-func TestLockDelaysGrow(t *testing.T) {
-	g := &PINGate{}
-	if err := g.Set("1357"); err != nil {
+func TestDemoPadTellsTheDemoPIN(t *testing.T) {
+	dir := t.TempDir()
+	if err := pin.Write(dir, pin.Demo); err != nil {
 		t.Fatal(err)
 	}
-	now := demoNow
-	for i, want := range []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute} {
-		for range maxTries {
-			g.Check("0000", now)
-		}
-		if got := g.LockedFor(now); got != want {
-			t.Fatalf("lock %d: %v, want %v", i+1, got, want)
-		}
-		now = now.Add(want)
+	k, _, c := newAdminKiosk(t, Deps{DataDir: dir, Demo: true})
+	tapCorner(k, c, 5, 100*time.Millisecond)
+	if !strings.Contains(textOf(k.admin.padMsg), pin.Demo) {
+		t.Fatalf("demo pad: %q", textOf(k.admin.padMsg))
 	}
-}
-
-func TestDamagedPINFileStaysShut(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, PINFile), []byte("{garbage"), 0o600)
-	g, err := openPINGate(dir)
-	if err == nil || !g.HasPIN() {
-		t.Fatal("a damaged PIN file lets anyone set a new PIN")
-	}
-	if err := g.Check("1234", demoNow); !errors.Is(err, errDamagedPIN) {
-		t.Errorf("Check = %v", err)
+	// a real screen never shows its PIN
+	dir2 := t.TempDir()
+	pin.Write(dir2, pin.Demo)
+	k2, _, c2 := newAdminKiosk(t, Deps{DataDir: dir2})
+	tapCorner(k2, c2, 5, 100*time.Millisecond)
+	if strings.Contains(textOf(k2.admin.padMsg), pin.Demo) {
+		t.Fatalf("a screen that is no demo shows its PIN: %q", textOf(k2.admin.padMsg))
 	}
 }
 
