@@ -28,7 +28,7 @@ import (
 
 func init() {
 	register("kiosk", "run the screen: --data DIR [--mode touch|display] [--fullscreen]", runKiosk)
-	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|search:QUERY|list:CAT|display[:ID]|admin[:PAGE]] [--size WxH] [--at TIME]", runScreenshot)
+	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|search:QUERY|list:CAT|display[:ID[:PAGE]]|admin[:PAGE]] [--size WxH] [--text-size 标准|大|特大] [--at TIME]", runScreenshot)
 }
 
 // appID names the kiosk to the OS (preferences, single instance).
@@ -236,9 +236,10 @@ func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
+	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, search:QUERY, display[:ID[:PAGE]], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
+	textSize := fs.String("text-size", "", "the touch screen's 字号 step: 标准, 大 or 特大 (also normal, large, xlarge or 0, 1, 2); default the screen's text_size")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -265,6 +266,11 @@ func runScreenshot(env *Env, args []string) error {
 	deps := screenDeps(cfg, st, *data)
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
+	if *textSize != "" {
+		if deps.TextStep, err = ui.TextStepOf(*textSize); err != nil {
+			return fmt.Errorf("--text-size: %w", err)
+		}
+	}
 	var plog *proof.Log
 	if *screen == "admin:compliance" {
 		// The page reads the display log, which the kiosk keeps open

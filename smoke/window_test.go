@@ -65,6 +65,12 @@ var (
 func gongkaiBinary(t *testing.T) string {
 	t.Helper()
 	builtOnce.Do(func() {
+		// GONGKAI_SMOKE_BIN runs the tests on another build, e.g. an older
+		// commit's, to see a test fail where the fault still is
+		if bin := os.Getenv("GONGKAI_SMOKE_BIN"); bin != "" {
+			builtBin = bin
+			return
+		}
 		dir, err := os.MkdirTemp("", "gongkai-smoke-")
 		if err != nil {
 			builtErr = err
@@ -117,7 +123,7 @@ func demoData(t *testing.T, clock func() time.Time, edit func(*config.Config)) s
 func startWindow(t *testing.T, w, h int, args ...string) *window {
 	t.Helper()
 	bin := gongkaiBinary(t)
-	win := &window{t: t, w: w, h: h, out: &lockedBuffer{}, exited: make(chan error, 1), shots: t.TempDir()}
+	win := &window{t: t, w: w, h: h, out: &lockedBuffer{}, exited: make(chan error, 1), shots: shotDir(t)}
 	win.display = startXvfbSized(t, w, h)
 	win.proc = exec.Command(bin, args...)
 	win.proc.Env = append(os.Environ(), "DISPLAY="+win.display, "LANG=zh_CN.UTF-8")
@@ -270,6 +276,23 @@ func sameColor(a, b color.Color) bool {
 func luma(img image.Image, x, y int) int {
 	r, g, b, _ := img.At(x, y).RGBA()
 	return int((299*r + 587*g + 114*b) / 1000 >> 8)
+}
+
+func encodePNG(w *os.File, img image.Image) error { return png.Encode(w, img) }
+
+// shotDir is where a test leaves its screenshots: $GONGKAI_SHOTS/TEST when
+// that is set (kept for a person to look at), else a temporary folder.
+func shotDir(t *testing.T) string {
+	t.Helper()
+	dir := os.Getenv("GONGKAI_SHOTS")
+	if dir == "" {
+		return t.TempDir()
+	}
+	dir = filepath.Join(dir, strings.ReplaceAll(t.Name(), "/", "-"))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // startXvfbSized is startXvfb at another size.

@@ -18,7 +18,7 @@ func (k *Kiosk) newPageBar() *pageBar {
 	b := &pageBar{}
 	b.prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
 	b.next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
-	b.prev.min = fyne.NewSize(260, touchMin+8)
+	b.prev.min = fyne.NewSize(220, touchMin+8)
 	b.next.min = b.prev.min
 	b.label = widget.NewLabel(pageText(0, 1))
 	b.label.SizeName = theme.SizeNameSubHeadingText

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -20,8 +21,8 @@ var shotMu sync.Mutex
 
 // Screenshot renders one screen off-screen with Fyne's software renderer
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
-// search:QUERY, display[:ID] (the bulletin slide at the given clock, or
-// that notice's slide), or
+// search:QUERY, display[:ID[:PAGE]] (the bulletin slide at the given
+// clock, or that notice's slide, or its page), or
 // admin[:pin|status|sync|usb|compliance|poster|settings|log|leave] (the panel as if
 // unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
@@ -88,10 +89,27 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	case "display":
 		k.Tick()
 		if arg != "" {
-			if !k.disp.rot.Show(arg, k.disp.clockNow()) {
-				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
+			id, pageArg, paged := strings.Cut(arg, ":")
+			if !k.disp.rot.Show(id, k.disp.clockNow()) {
+				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", id, deps.Location)
 			}
 			k.disp.showSlide(k.disp.clockNow())
+			if paged {
+				page, err := strconv.Atoi(pageArg)
+				if err != nil || page < 1 {
+					return nil, fmt.Errorf("ui: display:%s: want display:ID:PAGE with a page from 1", arg)
+				}
+				settle(w.Canvas().Content())
+				if page > k.disp.body.Pages() {
+					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.body.Pages())
+				}
+				// as the rotation does when the page's time comes
+				r := &k.disp.rot
+				pages := k.disp.body.Pages()
+				r.Show(id, k.disp.clockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
+				r.SetPages(pages)
+				k.disp.showPage(k.disp.clockNow())
+			}
 		}
 	case "admin":
 		if err := k.admin.openForShot(arg); err != nil {

@@ -304,11 +304,8 @@ func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var h float32
 	for _, o := range objs {
 		// measured at the width it will get: wrapping text asked before
-		// it has a width answers one line, and the next line was cut off;
-		// then given back its size, as asking must not lay out
-		was := o.Size()
-		h = max(h, height(o, f.w))
-		o.Resize(was)
+		// it has a width answers one line, and the next line was cut off
+		h = max(h, measure(o, f.w))
 	}
 	return fyne.NewSize(f.w, h)
 }
