@@ -133,7 +133,8 @@ func runKiosk(env *Env, args []string) error {
 		}
 		defer done()
 		d, err := sync.Preview(ctx, st, live.get(), src)
-		return ui.ImportDiff{Version: d.Version, Added: d.Added, Changed: d.Changed, Withdrawn: d.Withdrawn, Removed: d.Removed}, err
+		return ui.ImportDiff{Version: d.Version, Added: titles(d.Added), Changed: titles(d.Changed),
+			Withdrawn: titles(d.Withdrawn), Removed: titles(d.Removed)}, err
 	}
 	deps.Admin.Import = func(ctx context.Context, path string, progress func(sync.Event)) (sync.Result, error) {
 		src, done, err := openSource(path)
@@ -178,6 +179,20 @@ func runKiosk(env *Env, args []string) error {
 	w.ShowAndRun()
 	lg.Info("kiosk stopped")
 	return nil
+}
+
+// titles are the notices of a preview's lines ("ID TITLE") by title: the
+// clerk confirming an import reads titles, not ids.
+func titles(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		_, t, ok := strings.Cut(l, " ")
+		if !ok || strings.TrimSpace(t) == "" {
+			t = l
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // liveConfig is the configuration as the admin panel last saved it, read

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -432,6 +433,18 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	if !strings.Contains(textOf(p.head), "已更新到第 9 版") {
 		t.Errorf("result %q", textOf(p.head))
 	}
+	// item 10: a stick with the version the screen has offers no import
+	k.feed.Version = 9
+	test.Tap(p.list.Objects[0].(*tapCard))
+	if p.confirm.Visible() || !p.cancel.Visible() || !strings.Contains(textOf(p.head), "无需导入") {
+		t.Errorf("same version: confirm shown %v, head %q", p.confirm.Visible(), textOf(p.head))
+	}
+	test.Tap(p.cancel)
+	k.feed.Version = 8
+	test.Tap(p.list.Objects[0].(*tapCard))
+	if !p.confirm.Visible() {
+		t.Error("a newer version is not offered for import")
+	}
 }
 
 func TestSyncNowProgress(t *testing.T) {
@@ -465,12 +478,18 @@ func TestSyncNowProgress(t *testing.T) {
 	}
 
 	// a failure in plain words, a panic recovered
-	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+		progress(gksync.Event{Stage: gksync.StageChecking})
+		progress(gksync.Event{Stage: gksync.StageFailed})
 		return gksync.Result{}, errors.New(`sync: reading the manifest from https://x: Get "https://x": dial tcp: lookup x: no such host`)
 	}
 	test.Tap(p.run)
 	if !strings.Contains(textOf(p.result), "无法连接服务器") {
 		t.Errorf("failure %q", textOf(p.result))
+	}
+	// item 10: no full bar beside a failure
+	if p.bar.Visible() && p.bar.Value > 0.06 {
+		t.Errorf("a failed sync shows the bar at %.0f%%", 100*p.bar.Value)
 	}
 	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
 	test.Tap(p.run)
@@ -574,7 +593,7 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 	k.admin.open(purposeOpen)
 	tapTab(t, k, "公示期")
 	p := k.admin.pages[pageCompliance].(*compliancePage)
-	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：有缺口 1 条") {
+	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：公示中 1 条（其中有缺口 1 条）") {
 		t.Fatalf("head %q", textOf(p.head))
 	}
 	list := pageContent(p.paged.p)
@@ -740,7 +759,7 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
 		t.Fatal(err)
 	}
-	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "503") {
+	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "服务器出错") || strings.Contains(l.value, "Service") {
 		t.Errorf("after a failed upload the status says %+v", l)
 	}
 	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
@@ -766,5 +785,146 @@ func TestOverlayTakesEveryTap(t *testing.T) {
 	test.Tap(k.admin.keys["1"]) // the pad itself still works
 	if len(k.st.stack) != 1 || k.admin.entry != "1" {
 		t.Fatalf("a tap on the overlay reached the screen beneath: stack %v", k.st.stack)
+	}
+}
+
+// TestGapsAreMergedAcrossMidnight: the report splits a gap at each
+// midnight; the page lists one power cut of 27 days as one row, and counts
+// it once (item 10: 27 rows of "1 天 0 小时", "程序未运行 27 次").
+func TestGapsAreMergedAcrossMidnight(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, cst)
+	var gaps []proof.GapJSON
+	for i := range 27 {
+		a, b := day.AddDate(0, 0, i), day.AddDate(0, 0, i+1)
+		gaps = append(gaps, proof.GapJSON{Start: a.Format(time.RFC3339), End: b.Format(time.RFC3339),
+			Seconds: int64(b.Sub(a).Seconds()), Cause: proof.CauseProgramDown, Counted: true})
+	}
+	// and later a screen switched off for an hour, twice, apart
+	for _, h := range []int{20, 44} {
+		a := day.AddDate(0, 0, 28).Add(time.Duration(h) * time.Hour)
+		gaps = append(gaps, proof.GapJSON{Start: a.Format(time.RFC3339), End: a.Add(time.Hour).Format(time.RFC3339),
+			Seconds: 3600, Cause: proof.CauseScreenOff, Counted: true})
+	}
+	n := proof.NoticeReport{Gaps: gaps}
+	runs := mergedGaps(n)
+	if len(runs) != 3 || runs[0].seconds != 27*24*3600 {
+		t.Fatalf("runs = %+v", runs)
+	}
+	if got := causesText(n); got != "程序未运行 1 次，共 27 天 0 小时；熄屏时段 2 次，共 2 小时 0 分" {
+		t.Errorf("causes: %q", got)
+	}
+	blocks := (&compliancePage{}).gapBlocks(n)
+	rows := 0
+	for _, b := range blocks {
+		if strings.Contains(textOf(b.obj), "程序未运行") {
+			rows++
+		}
+	}
+	if rows != 1 {
+		t.Errorf("%d rows for one power cut", rows)
+	}
+}
+
+// englishWord finds a word of Latin letters a clerk would have to know
+// English to read; names the screen shows as they are (a web address, a
+// folder, a stick's name, the gongkai command) are left out before.
+var englishWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+func english(text string) []string {
+	var words []string
+	for _, f := range strings.Fields(strings.NewReplacer("：", " ", "，", " ", "（", " ", "）", " ", "“", " ", "”", " ", "。", " ").Replace(text)) {
+		if strings.ContainsAny(f, "/.:") {
+			continue // an address, a path, a file
+		}
+		for _, w := range englishWord.FindAllString(f, -1) {
+			switch w {
+			case "gongkai", "pin", "PDF", "JSON", "CSV", "usb", "feed", "KINGSTON":
+			default:
+				words = append(words, w)
+			}
+		}
+	}
+	return words
+}
+
+// TestClerkSeesNoEnglish (item 7): every page of the panel, with a sync
+// that failed, a stick that cannot be imported, a report upload that
+// failed and an English log, says it all in Chinese, with local times and
+// what to do next.
+func TestClerkSeesNoEnglish(t *testing.T) {
+	netErr := `sync: reading the manifest from https://x: Get "https://x": dial tcp 10.0.0.1:443: connect: connection refused`
+	var k *Kiosk
+	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
+		SyncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+			return gksync.Result{}, errors.New(netErr)
+		},
+		Preview: func(context.Context, string) (ImportDiff, error) {
+			return ImportDiff{}, errors.New("sync: preview: feed: bad signature over manifest.json")
+		},
+		Import: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
+		LogLines: func() []string {
+			return []string{
+				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr, `"`, `\"`) + `"}`,
+				`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"usb import","path":"/media/usb0/feed","version":9}`,
+				`{"time":"2026-11-25T02:01:00Z","level":"ERROR","msg":"something new in a later version","detail":"x"}`,
+				`not json at all`,
+			}
+		}}})
+	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
+		t.Fatal(err)
+	}
+	k.admin.open(purposeOpen)
+	k.admin.showPage(pageSync)
+	test.Tap(k.admin.pages[pageSync].(*syncPage).run)
+	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, errors.New(netErr)); err != nil {
+		t.Fatal(err)
+	}
+	usb := k.admin.pages[pageUSB].(*usbPage)
+	k.admin.volumesChanged([]string{"/media/KINGSTON/feed"})
+	test.Tap(usb.list.Objects[0].(*tapCard))
+	seen := map[string]string{}
+	for i, name := range pageNames {
+		if i != pageUSB { // the preview's answer stays on show
+			k.admin.showPage(i)
+		}
+		all := textOf(k.admin.pages[i].object())
+		switch pg := k.admin.pages[i].(type) {
+		case *statusPage:
+			all += pageContent(pg.paged.p)
+		case *logPage:
+			all += pageContent(pg.paged.p)
+		case *usbPage:
+			all += pageContent(pg.paged.p)
+		}
+		seen[name] = all
+		if w := english(all); len(w) > 0 {
+			t.Errorf("%s shows English %v:\n%s", name, w, all)
+		}
+	}
+	for page, want := range map[string][]string{
+		"立即同步": {"无法连接服务器", "请检查网络"},
+		"U盘导入": {"签名不符", "请确认数据来自本镇的发布方"},
+		"日志":   {"11-25 09:59 注意 定时同步失败：无法连接服务器", "U 盘导入（第 9 版）", "技术记录（详见日志文件）"},
+		"状态":   {"处理办法", "证明上报", "服务器出错", "0.1.0-dev（测试版）"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(seen[page], w) {
+				t.Errorf("%s lacks %q:\n%s", page, w, seen[page])
+			}
+		}
+	}
+}
+
+// TestPanelReopensOnStatus: the next clerk does not meet 退出信息屏 and
+// its red button because the last one looked at it.
+func TestPanelReopensOnStatus(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
+	k.admin.open(purposeOpen)
+	tapTab(t, k, "退出信息屏")
+	test.Tap(k.admin.closer)
+	k.admin.open(purposeOpen)
+	if k.admin.page != pageStatus || !k.admin.pages[pageStatus].object().Visible() {
+		t.Fatalf("the panel reopened on page %d", k.admin.page)
 	}
 }
