@@ -34,7 +34,7 @@ func (k *Kiosk) newTopBar() *topBar {
 	b.place.Truncation = fyne.TextTruncateEllipsis
 	// the demo badge sits in the bar so it is on every screen without
 	// costing a row
-	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据", sizeChrome)
+	b.demo = badge(theme.ColorNamePrimary, "演示数据", sizeChrome)
 	size := label("字号", sizeChrome)
 	size.Wrapping = fyne.TextWrapOff
 	right := container.NewHBox(b.demo, layout.NewSpacer(), size)

@@ -143,9 +143,9 @@ func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []block {
 func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
 	switch priority {
 	case "urgent":
-		return panel(theme.ColorNameError, widget.NewRichText(seg("紧急", size, theme.ColorNameForegroundOnError)))
+		return badge(colorUrgent, "紧急", size)
 	case "pinned":
-		return panel(theme.ColorNamePrimary, widget.NewRichText(seg("置顶", size, theme.ColorNameForegroundOnPrimary)))
+		return badge(theme.ColorNamePrimary, "置顶", size)
 	}
 	return nil
 }

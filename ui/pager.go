@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -87,6 +88,24 @@ func (p *pager) SetFirst(lead, foot float32) {
 		p.laidOut = fyne.Size{}
 		p.Refresh()
 	}
+}
+
+// TopBlock is the block at the top of the page on show, -1 for none.
+func (p *pager) TopBlock() int {
+	if p.page < len(p.pages) && len(p.pages[p.page]) > 0 {
+		return p.pages[p.page][0]
+	}
+	return -1
+}
+
+// PageOf is the page that holds block i in the last layout, -1 for none.
+func (p *pager) PageOf(i int) int {
+	for n, pg := range p.pages {
+		if slices.Contains(pg, i) {
+			return n
+		}
+	}
+	return -1
 }
 
 // SetPage shows page n (0-based).

@@ -55,7 +55,7 @@ var palette = map[fyne.ThemeColorName]color.NRGBA{
 	theme.ColorNameForegroundOnError:   rgb(0xFF, 0xFF, 0xFF),
 	theme.ColorNameButton:              rgb(0xDD, 0xE4, 0xEE),
 	theme.ColorNameDisabledButton:      rgb(0xE9, 0xE7, 0xE1),
-	theme.ColorNameDisabled:            rgb(0x8A, 0x88, 0x82), // only on inactive controls
+	theme.ColorNameDisabled:            rgb(0x62, 0x5F, 0x5A), // inactive controls: readable (≥4.5:1), told apart by their look
 	theme.ColorNameHover:               rgb(0xCF, 0xD8, 0xE6),
 	theme.ColorNamePressed:             rgb(0xB8, 0xC6, 0xDB),
 	theme.ColorNameFocus:               rgb(0xB8, 0xC6, 0xDB),
@@ -103,6 +103,14 @@ var textPairs = [][2]fyne.ThemeColorName{
 	{colorMuted, theme.ColorNameBackground},
 	{colorMuted, colorCard},
 	{colorMuted, colorNotice},
+}
+
+// disabledPairs are text on an inactive control: WCAG AA (4.5:1), for a
+// villager must still read what 上一页 says; a button is told to be
+// inactive by its look (no fill, an outline), not by fading its label.
+var disabledPairs = [][2]fyne.ThemeColorName{
+	{theme.ColorNameDisabled, theme.ColorNameBackground},
+	{theme.ColorNameDisabled, colorCard},
 }
 
 func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
