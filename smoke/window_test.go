@@ -36,6 +36,7 @@ type window struct {
 	out     *lockedBuffer
 	exited  chan error
 	shots   string // where failing tests leave their screenshots
+	data    string // its data directory, for its log
 }
 
 // needWindowTools skips outside Linux and with -short, and fails when a
@@ -124,6 +125,11 @@ func startWindow(t *testing.T, w, h int, args ...string) *window {
 	t.Helper()
 	bin := gongkaiBinary(t)
 	win := &window{t: t, w: w, h: h, out: &lockedBuffer{}, exited: make(chan error, 1), shots: shotDir(t)}
+	for i, a := range args {
+		if a == "--data" && i+1 < len(args) {
+			win.data = args[i+1]
+		}
+	}
 	win.display = startXvfbSized(t, w, h)
 	win.proc = exec.Command(bin, args...)
 	win.proc.Env = append(os.Environ(), "DISPLAY="+win.display, "LANG=zh_CN.UTF-8")
@@ -136,7 +142,7 @@ func startWindow(t *testing.T, w, h int, args ...string) *window {
 	for range 120 {
 		win.stillUp("before its window appeared")
 		if win.windowID() != "" {
-			time.Sleep(2 * time.Second) // the first frames, the theme
+			win.settled()
 			win.stillUp("after its window appeared")
 			return win
 		}
@@ -169,6 +175,35 @@ func (win *window) stillUp(when string) {
 		win.t.Fatalf("gongkai exited %s: %v\n%s", when, err, win.out.String())
 	default:
 	}
+}
+
+// settled waits until the window shows something and the same thing
+// twice in a row, half a second apart: the first frames and the theme are
+// in, even on a busy machine.
+func (win *window) settled() {
+	win.t.Helper()
+	var last image.Image
+	for range 120 {
+		img := win.shot("settling")
+		if last != nil && colours(img) >= 8 && differ(last, img) == 0 {
+			return
+		}
+		last = img
+		time.Sleep(500 * time.Millisecond)
+	}
+	win.t.Fatalf("the window did not settle within a minute\n%s", win.out.String())
+}
+
+// colours counts the colours of a sample of img, up to 64.
+func colours(img image.Image) int {
+	b := img.Bounds()
+	seen := map[color.Color]bool{}
+	for y := b.Min.Y; y < b.Max.Y && len(seen) < 64; y += 37 {
+		for x := b.Min.X; x < b.Max.X && len(seen) < 64; x += 23 {
+			seen[img.At(x, y)] = true
+		}
+	}
+	return len(seen)
 }
 
 // xdo runs xdotool on the window's display.
@@ -204,14 +239,31 @@ func (win *window) hold(x, y int, d time.Duration) {
 }
 
 // gesture is the hidden way into the admin panel (DEPLOY.md): hold the
-// top-left corner for three seconds, then tap it five times.
+// top-left corner for three seconds, then tap it five times. It returns
+// once the kiosk's log says the PIN pad opened: what is on the glass is
+// then judged from that moment, not from when xdotool was done, as a
+// machine busy with other tests can take seconds to take the taps in.
 func (win *window) gesture() {
 	win.t.Helper()
-	win.hold(40, 40, 3200*time.Millisecond)
+	before := win.logCount("admin PIN pad shown")
+	win.hold(40, 40, 4*time.Second) // 3 s asked
 	for range 5 {
 		time.Sleep(250 * time.Millisecond)
 		win.tap(40, 40)
 	}
+	for range 100 {
+		if win.logCount("admin PIN pad shown") > before {
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	win.t.Fatalf("the gesture did not open the PIN pad (not in the kiosk's log); shots in %s", win.shots)
+}
+
+// logCount counts the lines of the kiosk's log that hold s.
+func (win *window) logCount(s string) int {
+	b, _ := os.ReadFile(filepath.Join(win.data, "logs", "gongkai.log"))
+	return strings.Count(string(b), s)
 }
 
 // shot is what the display shows now.
@@ -240,10 +292,29 @@ func (win *window) redrawn(name string) image.Image {
 	win.t.Helper()
 	id := win.windowID()
 	win.xdo("windowsize", id, strconv.Itoa(win.w), strconv.Itoa(win.h-1))
-	time.Sleep(400 * time.Millisecond)
+	win.waitHeight(id, win.h-1)
 	win.xdo("windowsize", id, strconv.Itoa(win.w), strconv.Itoa(win.h))
-	time.Sleep(600 * time.Millisecond)
+	win.waitHeight(id, win.h)
+	time.Sleep(600 * time.Millisecond) // frames at the size again
 	return win.shot(name)
+}
+
+// waitHeight waits until the window is h pixels high: on a busy machine
+// the resize takes its time.
+func (win *window) waitHeight(id string, h int) {
+	win.t.Helper()
+	want := fmt.Sprintf("x%d", h)
+	for range 100 {
+		cmd := exec.Command("xdotool", "getwindowgeometry", id)
+		cmd.Env = append(os.Environ(), "DISPLAY="+win.display)
+		out, _ := cmd.Output()
+		if strings.Contains(string(out), want+"\n") {
+			time.Sleep(200 * time.Millisecond)
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	win.t.Fatalf("the window did not become %d pixels high", h)
 }
 
 // settle is how long a tap's frame may take to reach the glass: many

@@ -297,6 +297,8 @@ func (a *adminView) open(p purpose) {
 	if a.unlocked && p == purposeOpen {
 		a.showPanel()
 	} else {
+		// each opening is in the log: a row of them is someone trying
+		a.k.deps.Logger.Info("admin PIN pad shown")
 		a.showPad()
 	}
 	a.k.wake()
