@@ -928,3 +928,15 @@ func TestPanelReopensOnStatus(t *testing.T) {
 		t.Fatalf("the panel reopened on page %d", k.admin.page)
 	}
 }
+
+// TestLogPageKnowsTheAdminEvents: the events the admin panel logs are
+// said in words on the 日志 page, none as a bare technical record.
+func TestLogPageKnowsTheAdminEvents(t *testing.T) {
+	for _, msg := range []string{"admin PIN pad shown", "admin panel unlocked", "admin PIN: wrong try", "admin PIN locked",
+		"admin PIN changed in the settings", "admin PIN: saving the new PIN", "leaving the kiosk from the admin panel"} {
+		line := logLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
+		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
+			t.Errorf("%s: %q", msg, line)
+		}
+	}
+}
