@@ -26,6 +26,7 @@ import (
 const (
 	displayRun = 75 * time.Second
 	tolerance  = 5 // seconds
+	dwell      = 500 * time.Millisecond
 )
 
 // TestDisplayProofMatchesTheRun runs the real kiosk in display mode under
@@ -60,7 +61,9 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 	}
 	// The file keeps mode = "touch": --mode display below must be what the
 	// log records (shown, not available).
-	cfg.Dwell = config.Duration{Duration: 2 * time.Second}
+	// a notice stays a dwell per page it has (several for the demo's
+	// long ones), so the dwell is short for the run to see every notice
+	cfg.Dwell = config.Duration{Duration: dwell}
 	if err := config.Save(data, cfg); err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +167,7 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 		near(l.ID+" in the rotation", s)
 		// The run is two cycles or more: every notice came on show.
 		if displayed[l.ID] <= 0 {
-			t.Errorf("%s: no displayed seconds in %d s of a rotation at a 2 s dwell", l.ID, wall)
+			t.Errorf("%s: no displayed seconds in %d s of a rotation at a %v dwell per page", l.ID, wall, dwell)
 		}
 	}
 	if len(shown) != len(listed) {

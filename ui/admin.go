@@ -265,8 +265,6 @@ func (a *adminView) loadGate() {
 	gate, err := pin.Open(dir)
 	if err != nil {
 		k.deps.Logger.Error("admin PIN", "err", err)
-	} else if !gate.HasPIN() && !k.deps.Admin.Unlocked {
-		k.deps.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 	}
 	a.gate = gate
 	a.demoPIN = k.deps.Demo && gate.Matches(pin.Demo)
@@ -290,6 +288,9 @@ func (a *adminView) open(p purpose) {
 	a.purpose, a.entry, a.msg = p, "", ""
 	if !a.unlocked {
 		a.loadGate()
+		if !a.gate.HasPIN() && !a.k.deps.Admin.Unlocked {
+			a.k.deps.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
+		}
 	}
 	show(a.box, true)
 	a.watchVolumes(true)
