@@ -28,7 +28,7 @@ import (
 
 func init() {
 	register("kiosk", "run the screen: --data DIR [--mode touch|display] [--fullscreen]", runKiosk)
-	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|attachment:ID:N|search:QUERY|list:CAT|display[:ID]|admin[:PAGE]] [--size WxH] [--at TIME]", runScreenshot)
+	register("screenshot", "render a screen to PNG: --data DIR --out FILE.png [--screen home|item:ID|attachment:ID:N|search:QUERY|list:CAT|display[:ID[:PAGE]]|admin[:PAGE]] [--size WxH] [--text-size 标准|大|特大] [--at TIME]", runScreenshot)
 }
 
 // appID names the kiosk to the OS (preferences, single instance).
@@ -133,7 +133,8 @@ func runKiosk(env *Env, args []string) error {
 		}
 		defer done()
 		d, err := sync.Preview(ctx, st, live.get(), src)
-		return ui.ImportDiff{Version: d.Version, Added: d.Added, Changed: d.Changed, Withdrawn: d.Withdrawn, Removed: d.Removed}, err
+		return ui.ImportDiff{Version: d.Version, Added: titles(d.Added), Changed: titles(d.Changed),
+			Withdrawn: titles(d.Withdrawn), Removed: titles(d.Removed)}, err
 	}
 	deps.Admin.Import = func(ctx context.Context, path string, progress func(sync.Event)) (sync.Result, error) {
 		src, done, err := openSource(path)
@@ -178,6 +179,20 @@ func runKiosk(env *Env, args []string) error {
 	w.ShowAndRun()
 	lg.Info("kiosk stopped")
 	return nil
+}
+
+// titles are the notices of a preview's lines ("ID TITLE") by title: the
+// clerk confirming an import reads titles, not ids.
+func titles(lines []string) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		_, t, ok := strings.Cut(l, " ")
+		if !ok || strings.TrimSpace(t) == "" {
+			t = l
+		}
+		out[i] = t
+	}
+	return out
 }
 
 // liveConfig is the configuration as the admin panel last saved it, read
@@ -236,9 +251,10 @@ func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display[:ID], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
+	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display[:ID[:PAGE]], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
+	textSize := fs.String("text-size", "", "the touch screen's 字号 step: 标准, 大 or 特大 (also normal, large, xlarge or 0, 1, 2); default the screen's text_size")
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -265,6 +281,11 @@ func runScreenshot(env *Env, args []string) error {
 	deps := screenDeps(cfg, st, *data)
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
+	if *textSize != "" {
+		if deps.TextStep, err = ui.TextStepOf(*textSize); err != nil {
+			return fmt.Errorf("--text-size: %w", err)
+		}
+	}
 	var plog *proof.Log
 	if *screen == "admin:compliance" {
 		// The page reads the display log, which the kiosk keeps open

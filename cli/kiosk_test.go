@@ -61,3 +61,42 @@ func TestKioskDeviceFingerprint(t *testing.T) {
 		t.Errorf("no device key: %q", got)
 	}
 }
+
+// TestScreenshotTextSize: --text-size renders the touch screen at a 字号
+// step, named as the buttons, config.toml or a number name it.
+func TestScreenshotTextSize(t *testing.T) {
+	data, _ := demoScreen(t)
+	mustRun(t, "sync", "--data", data)
+	shot := func(args ...string) []byte {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "shot.png")
+		mustRun(t, append([]string{"screenshot", "--data", data, "--out", out, "--screen", "item:land-2026-017"}, args...)...)
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	normal, xl := shot(), shot("--text-size", "特大")
+	if bytes.Equal(normal, xl) {
+		t.Fatal("--text-size 特大 rendered the same as the default")
+	}
+	for _, same := range []string{"xlarge", "2"} {
+		if !bytes.Equal(xl, shot("--text-size", same)) {
+			t.Errorf("--text-size %s differs from 特大", same)
+		}
+	}
+	if !bytes.Equal(normal, shot("--text-size", "标准")) {
+		t.Error("--text-size 标准 differs from the default")
+	}
+	if _, errOut, code := run(t, "screenshot", "--data", data, "--out", filepath.Join(t.TempDir(), "x.png"), "--text-size", "huge"); code == 0 || !strings.Contains(errOut, "标准, 大 or 特大") {
+		t.Errorf("--text-size huge: exit %d %q", code, errOut)
+	}
+}
+
+func TestPreviewTitlesWithoutIDs(t *testing.T) {
+	got := titles([]string{"land-2026-017 东湾村三组集体土地征收补偿安置方案公告", "odd-id-only"})
+	if got[0] != "东湾村三组集体土地征收补偿安置方案公告" || got[1] != "odd-id-only" {
+		t.Errorf("titles = %q", got)
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"gongkai/assets"
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/pin"
 	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/sync"
@@ -29,7 +30,7 @@ import (
 // The commands of a screen: provisioning, sync, and what an administrator
 // asks of a screen from a terminal or a script.
 func init() {
-	register("init", "provision a screen: --data DIR --location CODE --pubkey FILE [--source URL|PATH]...", runInit)
+	register("init", "provision a screen: --data DIR --location CODE --pubkey FILE [--pin-file FILE] [--source URL|PATH]...", runInit)
 	register("sync", "sync once: --data DIR [--source URL|PATH]", runSync)
 	register("list", "what this screen shows: --data DIR [--json] [--at TIME]", runList)
 	register("search", "search notices: --data DIR [--json] QUERY", runSearch)
@@ -48,6 +49,7 @@ func runInit(env *Env, args []string) error {
 	data := dataFlag(fs)
 	location := fs.String("location", "", "division code of this screen, 6-12 digits (e.g. 310118901201)")
 	pubkey := fs.String("pubkey", "", "the publisher's publisher.pub to pin")
+	pinFile := fs.String("pin-file", "", pinFileUsage)
 	var sources stringList
 	fs.Var(&sources, "source", "feed URL or folder, tried in order (repeatable)")
 	if err := parse(fs, args, 0); err != nil {
@@ -59,6 +61,14 @@ func runInit(env *Env, args []string) error {
 	keyFile, err := readSmall(*pubkey)
 	if err != nil {
 		return fmt.Errorf("publisher key: %w", err)
+	}
+	// the PIN file is read before anything is written: a bad one leaves
+	// the directory uninitialised
+	var adminPIN string
+	if *pinFile != "" {
+		if adminPIN, err = pin.ReadFile(*pinFile); err != nil {
+			return err
+		}
 	}
 	if err := config.Init(*data, config.Config{Location: *location, Sources: sources}, keyFile); err != nil {
 		return err
@@ -81,9 +91,17 @@ func runInit(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if adminPIN != "" {
+		if err := pin.Write(*data, adminPIN); err != nil {
+			return err
+		}
+	}
 	fmt.Fprintf(env.Stdout, "initialised %s: screen at %s, publisher key %s, %d source(s)\n",
 		*data, cfg.Location, feed.Fingerprint(cfg.PublicKey()), len(cfg.Sources))
 	fmt.Fprintf(env.Stdout, "device key %s (signs the display log)\n", feed.Fingerprint(deviceKey.Public().(ed25519.PublicKey)))
+	if adminPIN == "" {
+		fmt.Fprintf(env.Stdout, "note: no admin PIN (--pin-file): the admin panel stays shut until gongkai pin --data %s --pin-file FILE sets one\n", *data)
+	}
 	if isDemo(cfg) {
 		fmt.Fprintln(env.Stdout, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
 	}

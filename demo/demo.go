@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"time"
@@ -28,6 +29,13 @@ const Location = "310118901201"
 // demo never goes stale however long ago it was installed (each run is a new
 // feed version; unchanged items keep their objects and are not copied again).
 func Install(ctx context.Context, dir string, clock func() time.Time) (sync.Result, error) {
+	return InstallFrom(ctx, dir, assets.Demo(), clock)
+}
+
+// InstallFrom is Install with another source folder than the embedded
+// demo, signed with the same demo key: tests shape the content they need
+// (an urgent notice valid today, a feed synced days ago).
+func InstallFrom(ctx context.Context, dir string, source fs.FS, clock func() time.Time) (sync.Result, error) {
 	if clock == nil {
 		clock = time.Now
 	}
@@ -36,7 +44,7 @@ func Install(ctx context.Context, dir string, clock func() time.Time) (sync.Resu
 	if err := os.RemoveAll(src); err != nil {
 		return sync.Result{}, fmt.Errorf("demo: %w", err)
 	}
-	if err := os.CopyFS(src, assets.Demo()); err != nil {
+	if err := os.CopyFS(src, source); err != nil {
 		return sync.Result{}, fmt.Errorf("demo: unpacking the demo source: %w", err)
 	}
 	parsed, err := publish.ParseSource(src)

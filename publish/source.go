@@ -57,6 +57,7 @@ type SourceItem struct {
 	Files []string // absolute paths of attachments, in the order of Item.Attachments
 
 	keyLine func(key string) int // file line of a front matter key, 0 if unknown
+	titles  []string             // the attachments' titles as written, "" for none
 }
 
 // line is the file line of a front matter key of the item, or 0.
@@ -69,22 +70,22 @@ func (si *SourceItem) line(key string) int {
 
 // frontMatter is the YAML an author writes; it becomes a feed.Item.
 type frontMatter struct {
-	ID          string   `yaml:"id"`
-	Title       string   `yaml:"title"`
-	Category    string   `yaml:"category"`
-	Agency      string   `yaml:"agency"`
-	Published   string   `yaml:"published"`
-	Locations   any      `yaml:"locations"`
-	DocNo       string   `yaml:"doc_no"`
-	ValidFrom   string   `yaml:"valid_from"`
-	ValidUntil  string   `yaml:"valid_until"`
-	PostingDays int      `yaml:"posting_days"`
-	Priority    string   `yaml:"priority"`
-	Normative   bool     `yaml:"normative"`
-	Attachments []string `yaml:"attachments"`
-	URL         string   `yaml:"url"`
-	Contact     string   `yaml:"contact"`
-	Withdrawn   string   `yaml:"withdrawn"`
+	ID          string `yaml:"id"`
+	Title       string `yaml:"title"`
+	Category    string `yaml:"category"`
+	Agency      string `yaml:"agency"`
+	Published   string `yaml:"published"`
+	Locations   any    `yaml:"locations"`
+	DocNo       string `yaml:"doc_no"`
+	ValidFrom   string `yaml:"valid_from"`
+	ValidUntil  string `yaml:"valid_until"`
+	PostingDays int    `yaml:"posting_days"`
+	Priority    string `yaml:"priority"`
+	Normative   bool   `yaml:"normative"`
+	Attachments []any  `yaml:"attachments"` // "file", or {file: …, title: …}
+	URL         string `yaml:"url"`
+	Contact     string `yaml:"contact"`
+	Withdrawn   string `yaml:"withdrawn"`
 }
 
 // SourceError names the file and line of a problem in the source.
@@ -300,13 +301,57 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, fail(bodyLine+p[0].Line-1, "%s", p[0].Msg)
 	}
 	// Attachments get their hashes when they are read, after the whole folder is checked.
+	var titles []string
 	for _, a := range fm.Attachments {
-		if strings.TrimSpace(a) == "" {
-			return nil, fail(line("attachments"), "an attachment path is empty")
+		file, title, err := attachmentOf(a)
+		if err != nil {
+			return nil, fail(line("attachments"), "%v", err)
 		}
-		it.Attachments = append(it.Attachments, feed.Attachment{Name: a})
+		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
+		titles = append(titles, title)
 	}
-	return &SourceItem{Path: name, Item: it, keyLine: line}, nil
+	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles}, nil
+}
+
+// maxAttachmentTitle bounds an attachment's title: a button's label.
+const maxAttachmentTitle = 40
+
+// attachmentOf reads one entry of attachments: a path, or {file: path,
+// title: what the screen calls it}.
+func attachmentOf(v any) (file, title string, err error) {
+	switch v := v.(type) {
+	case string:
+		file = v
+	case map[string]any:
+		for k, x := range v {
+			s, ok := x.(string)
+			switch {
+			case k != "file" && k != "title":
+				return "", "", fmt.Errorf("an attachment has %q: want file and title", k)
+			case !ok:
+				return "", "", fmt.Errorf("an attachment's %s must be text", k)
+			case k == "file":
+				file = s
+			default:
+				title = strings.TrimSpace(s)
+			}
+		}
+		if _, ok := v["title"]; ok && title == "" {
+			return "", "", fmt.Errorf("attachment %q: the title is empty", file)
+		}
+	default:
+		return "", "", fmt.Errorf("an attachment must be a path, or {file: path, title: 名称}")
+	}
+	if strings.TrimSpace(file) == "" {
+		return "", "", fmt.Errorf("an attachment path is empty")
+	}
+	if n := utf8.RuneCountInString(title); n > maxAttachmentTitle {
+		return "", "", fmt.Errorf("attachment %q: the title is %d characters, over %d", file, n, maxAttachmentTitle)
+	}
+	if strings.ContainsFunc(title, func(r rune) bool { return unicode.IsControl(r) || r == '/' || r == '\\' }) {
+		return "", "", fmt.Errorf("attachment %q: the title has a control character or a slash", file)
+	}
+	return file, title, nil
 }
 
 // checkText refuses what a screen could not show as the clerk meant it:
@@ -411,6 +456,12 @@ func (src *Source) resolve(si *SourceItem) error {
 		}
 		a.Type = mimeType(a.Name)
 		si.Files = append(si.Files, real)
+		// the feed names an attachment by what the screen shows on its
+		// button: the title the author gave, with the file's extension
+		// (which a screen reads the kind from), else the path
+		if i < len(si.titles) && si.titles[i] != "" {
+			a.Name = si.titles[i] + strings.ToLower(filepath.Ext(a.Name))
+		}
 	}
 	return nil
 }

@@ -58,6 +58,13 @@ func TestParseSourceRefusals(t *testing.T) {
 		{"id in Chinese", lines(withLine(2, "id: 土地-001")), landFile, 2, "土地-001"},
 		{"id with slash", lines(withLine(2, "id: ../land")), landFile, 2, "../land"},
 		{"attachment missing", lines(withLine(12, "attachments: [map.png, plan.pdf]")), landFile, 12, "plan.pdf"},
+		{"attachment title empty", lines(withLine(12, "attachments: [{file: map.png, title: \"  \"}]")), landFile, 12, "title is empty"},
+		{"attachment title too long", lines(withLine(12, "attachments: [{file: map.png, title: "+strings.Repeat("图", 41)+"}]")), landFile, 12, "over 40"},
+		{"attachment title with a slash", lines(withLine(12, "attachments: [{file: map.png, title: ../etc}]")), landFile, 12, "slash"},
+		{"attachment title with a control", lines(withLine(12, "attachments: [{file: map.png, title: \"图\\x1b[2J\"}]")), landFile, 12, "control"},
+		{"attachment unknown key", lines(withLine(12, "attachments: [{file: map.png, name: 图}]")), landFile, 12, `"name"`},
+		{"attachment title not text", lines(withLine(12, "attachments: [{file: map.png, title: [a, b]}]")), landFile, 12, "must be text"},
+		{"attachment neither path nor map", lines(withLine(12, "attachments: [[map.png]]")), landFile, 12, "must be a path"},
 		{"attachment outside via ../", func(t *testing.T, src string) {
 			outside := filepath.Join(filepath.Dir(src), filepath.Base(src)+"-secret.txt")
 			writeFiles(t, filepath.Dir(outside), map[string]string{filepath.Base(outside): "secret"})
@@ -213,6 +220,12 @@ func TestParseSourceAccepts(t *testing.T) {
 		{"withdrawn", withExtra("withdrawn: 征收范围调整，本公告撤回"), func(t *testing.T, it feed.Item) {
 			if it.Withdrawn != "征收范围调整，本公告撤回" {
 				t.Errorf("withdrawn = %q", it.Withdrawn)
+			}
+		}},
+		{"attachment with a title", withLine(12, "attachments: [{file: map.png, title: 征收范围示意图}]"), func(t *testing.T, it feed.Item) {
+			// the screen's button says the title; the kind comes from the extension
+			if len(it.Attachments) != 1 || it.Attachments[0].Name != "征收范围示意图.png" || it.Attachments[0].Type != "image/png" {
+				t.Errorf("attachments = %+v", it.Attachments)
 			}
 		}},
 		{"a '---' line in the body", append(append([]string(nil), landLines...), "---", "after a rule"), func(t *testing.T, it feed.Item) {

@@ -17,7 +17,8 @@ set -euo pipefail
 # x11-utils (xwininfo), imagemagick (import), xdotool: the smoke test and
 # the screen benchmark find, photograph and tap the real window.
 # poppler-utils (pdftoppm), tesseract-ocr + chi-sim: the paper tests render
-# posters and certificates and read their Chinese back.
+# posters and certificates and read their Chinese back; the display smoke
+# test reads its page mark.
 # chromium: headless browser tests (chromedp). pandoc: .docx in tests.
 # espeak-ng, sox, libasound2-dev, alsa-utils: speech and audio (cgo ALSA).
 # Not needed: fonts-droid-fallback (the font ships inside the binary); mount

@@ -57,7 +57,11 @@ run faults "$logs/faults.log" -run 'TestHTTP' ./sync/
 # 4. disk full, read-only, clock jumps
 run faults2 "$logs/reliability.log" ./reliability/
 
-# 5. signed but wrong, content, images, slow servers, outside text,
+# 5. a passer-by at the screen: the admin PIN, the PIN pad on the glass
+people_tests='TestLockDelaysDouble|TestDailyCap|TestLockSurvivesRestart|TestDamagedFileStaysShut|TestNoPIN|TestParse$|TestReadFileOversized|TestNoPINKeepsThePanelShut|TestLockoutOnThePad|TestOverlayTakesEveryTap|TestInitSetsThePIN|TestInitWithoutPINSaysThePanelIsShut|TestBadPINFileLeavesNothing|TestPINCommandResetsALockout|TestAdminPanelInARealWindow|TestImpatientTapsOnBackDoNotOpenThePanel'
+run people "$logs/people.log" -run "$people_tests" ./pin/ ./ui/ ./cli/ ./smoke/
+
+# 6. signed but wrong, content, images, slow servers, outside text,
 # damaged stores and attachments, forged proof (issue 22)
 hardening_rows=(
 	"signed but wrong: an issue years ahead of the clock (good or 1970), a version beyond the range, publish refusing a wrong clock, the key-holder's reset|reliability feed publish|TestClockFromTheFuture|TestVersionOverflow|TestVerifyBoundsTimeAndVersion|TestEncodeManifestRefusesOverflow|TestPublishClock|TestPublishReset|TestPublishVersionOverflow|TestApplyResetEpoch"
@@ -77,7 +81,7 @@ for i in "${!hardening_rows[@]}"; do
 	run "hardening-$i" "$logs/hardening-$i.log" -timeout 30m -run "$re" "${pkgs[@]}"
 done
 
-# 6. fuzzing
+# 7. fuzzing
 : >"$logs/fuzz.tsv"
 for pkg in $(go list ./...); do
 	dir=$(go list -f '{{.Dir}}' "$pkg")
@@ -101,6 +105,7 @@ done
 read -r ap af < <(count "$logs/attacks.log")
 read -r vp vf < <(count "$logs/verify.log")
 read -r sp sf < <(count "$logs/faults.log")
+read -r pp pf < <(count "$logs/people.log")
 verdict() { [ "$1" = 0 ] && echo "met" || echo "**missed**"; }
 # make fresh-check owns the last section: carried over as it is.
 fresh=$(sed -n '/^## Fresh machine/,$p' "$OUT" 2>/dev/null || true)
@@ -127,6 +132,7 @@ fresh=$(sed -n '/^## Fresh machine/,$p' "$OUT" 2>/dev/null || true)
 	echo "| attack corpus: tampered objects and manifests, wrong key, other feed, expired, rollback, fork (freeze/mix-and-match), oversized metadata, endless data, missing objects, symlinks/FIFOs/directories, hostile bundles, cancelled runs | $((ap + af)) | $ap refused, store unchanged | all refused | $(verdict "$af") | sync TestAttacksLeaveTheStoreUnchanged, TestHostileBundlesAreRefused, TestBundleObjectContentVerified, TestCancelledRunChangesNothing, TestFolder… |"
 	echo "| malformed and hostile metadata at the verifier: every byte altered, signed-but-malformed manifests, oversized manifest, malformed keys, endless and malformed objects | $((vp + vf)) | $vp refused | all refused | $(verdict "$vf") | feed TestVerifyRejects, TestVerifyEveryByteAltered, TestVerifySignedButMalformed, TestParseManifestTooLarge, TestParseKeyMalformed, TestObjectReader… |"
 	echo "| server faults: resets mid-object, stalls, 500s, wrong lengths, 200 for a range, Retry-After, unreachable; nginx | $((sp + sf)) | $sp converged or gave up cleanly; extra bytes re-fetched | all converge | $(verdict "$sf") | sync TestHTTP… |"
+	echo "| a passer-by at the screen: a provisioned screen without a PIN, wrong PINs all day, a damaged or oversized PIN file, impatient taps on 返回, taps on empty overlay space, the PIN pad under Xvfb at 标准 | $((pp + pf)) | $pp held: the panel stays shut without a PIN and never offers to set one; locks double and stop at 30 wrong tries a day, each logged; the pad is on the glass right after the gesture | all hold | $(verdict "$pf") | pin Test…, ui TestNoPINKeepsThePanelShut, TestLockoutOnThePad, TestOverlayTakesEveryTap, cli TestInitSetsThePIN, TestBadPINFileLeavesNothing, TestPINCommandResetsALockout, smoke TestAdminPanelInARealWindow, TestImpatientTapsOnBackDoNotOpenThePanel |"
 	for i in "${!hardening_rows[@]}"; do
 		IFS='|' read -r -a f <<<"${hardening_rows[$i]}"
 		read -r hp hf < <(count "$logs/hardening-$i.log")

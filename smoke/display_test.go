@@ -26,6 +26,7 @@ import (
 const (
 	displayRun = 75 * time.Second
 	tolerance  = 5 // seconds
+	dwell      = 500 * time.Millisecond
 )
 
 // TestDisplayProofMatchesTheRun runs the real kiosk in display mode under
@@ -56,7 +57,9 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 	}
 	// The file keeps mode = "touch": --mode display below must be what the
 	// log records (shown, not available).
-	setDwell(t, data, 2*time.Second)
+	// a notice stays a dwell per page it has (several for the demo's
+	// long ones), so the dwell is short for the run to see every notice
+	setDwell(t, data, dwell)
 	var listed []struct {
 		ID string `json:"id"`
 	}
@@ -150,7 +153,7 @@ func TestDisplayProofMatchesTheRun(t *testing.T) {
 		near(l.ID+" in the rotation", s)
 		// The run is two cycles or more: every notice came on show.
 		if displayed[l.ID] <= 0 {
-			t.Errorf("%s: no displayed seconds in %d s of a rotation at a 2 s dwell", l.ID, wall)
+			t.Errorf("%s: no displayed seconds in %d s of a rotation at a %v dwell per page", l.ID, wall, dwell)
 		}
 	}
 	if len(shown) != len(listed) {

@@ -135,11 +135,17 @@ func buildGongkai(t *testing.T, dir string) string {
 // reports it through -displayfd) and returns ":N".
 func startXvfb(t *testing.T) string {
 	t.Helper()
+	return startXvfbScreen(t, "1080x1920x24")
+}
+
+// startXvfbScreen starts Xvfb with a screen of spec (WxHxDEPTH).
+func startXvfbScreen(t *testing.T, spec string) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1080x1920x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", spec, "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)

@@ -13,11 +13,13 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/pin"
 	"gongkai/proof"
 	gksync "gongkai/sync"
 )
@@ -74,65 +76,85 @@ type ImportDiff struct {
 	Added, Changed, Withdrawn, Removed []string
 }
 
-// Hidden gesture: five taps in the top-left corner within three seconds.
+// Hidden gesture: press and hold the top-left corner for three seconds,
+// let go, then tap the same corner five times within five seconds. Taps
+// alone never open it: a villager tapping 返回 impatiently lands at home
+// with the corner under the finger, and five quick taps there opened the
+// PIN pad. A long press followed by taps is not something done by chance.
+// DEPLOY.md tells the clerk.
 const (
+	gestureHold   = 3 * time.Second
 	gestureTaps   = 5
-	gestureWindow = 3 * time.Second
+	gestureWindow = 5 * time.Second
 	cornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
 	adminIdle     = 60 * time.Second
 )
 
-// gesture counts corner taps; it reads no clock.
-type gesture struct{ taps []time.Time }
-
-// Tap records a tap at now and reports whether it completes the gesture.
-func (g *gesture) Tap(now time.Time) bool {
-	keep := g.taps[:0]
-	for _, t := range g.taps {
-		if now.Sub(t) < gestureWindow && !now.Before(t) {
-			keep = append(keep, t)
-		}
-	}
-	g.taps = append(keep, now)
-	if len(g.taps) >= gestureTaps {
-		g.taps = g.taps[:0]
-		return true
-	}
-	return false
+// gesture follows presses on the corner; it reads no clock.
+type gesture struct {
+	down  time.Time // the press under way; zero when none
+	armed time.Time // when a long press ended; zero when not armed
+	taps  int       // taps since armed
 }
 
-// cornerTap is the invisible tappable square in the top-left corner.
+// Down records a press at now.
+func (g *gesture) Down(now time.Time) { g.down = now }
+
+// Up records the end of a press at now and reports whether it completes
+// the gesture.
+func (g *gesture) Up(now time.Time) bool {
+	down := g.down
+	g.down = time.Time{}
+	if down.IsZero() || now.Before(down) {
+		return false
+	}
+	if now.Sub(down) >= gestureHold {
+		g.armed, g.taps = now, 0
+		return false
+	}
+	if g.armed.IsZero() || now.Before(g.armed) || now.Sub(g.armed) >= gestureWindow {
+		g.armed, g.taps = time.Time{}, 0 // taps without the long press first
+		return false
+	}
+	g.taps++
+	if g.taps < gestureTaps {
+		return false
+	}
+	g.armed, g.taps = time.Time{}, 0
+	return true
+}
+
+// cornerTap is the invisible square in the top-left corner. It takes
+// presses (desktop.Mouseable: a touch screen's touches arrive as mouse
+// presses) and the taps that end them, so nothing beneath gets them.
 type cornerTap struct {
 	widget.BaseWidget
-	onTap func()
+	down func()
+	up   func()
 }
 
 func (k *Kiosk) newCornerTap() *cornerTap {
 	var g gesture
-	c := &cornerTap{onTap: func() {
-		if g.Tap(k.deps.Clock()) {
-			k.admin.open(purposeOpen)
-		}
-	}}
+	c := &cornerTap{
+		down: func() { g.Down(k.deps.Clock()) },
+		up: func() {
+			if g.Up(k.deps.Clock()) {
+				k.admin.open(purposeOpen)
+			}
+		},
+	}
 	c.ExtendBaseWidget(c)
 	c.Resize(fyne.NewSquareSize(cornerSize))
 	return c
 }
 
-func (c *cornerTap) Tapped(*fyne.PointEvent) { c.onTap() }
-func (c *cornerTap) MinSize() fyne.Size      { return fyne.NewSquareSize(cornerSize) }
+func (c *cornerTap) MouseDown(*desktop.MouseEvent) { c.down() }
+func (c *cornerTap) MouseUp(*desktop.MouseEvent)   { c.up() }
+func (c *cornerTap) Tapped(*fyne.PointEvent)       {}
+func (c *cornerTap) MinSize() fyne.Size            { return fyne.NewSquareSize(cornerSize) }
 func (c *cornerTap) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
-
-// What the PIN pad is asking for.
-type pinMode int
-
-const (
-	pinEnter   pinMode = iota // the existing PIN
-	pinNew                    // first use: choose a PIN
-	pinConfirm                // first use: the same PIN again
-)
 
 type purpose int
 
@@ -144,7 +166,7 @@ const (
 // adminView is the administration overlay: the PIN pad, then the panel.
 type adminView struct {
 	k    *Kiosk
-	gate *PINGate
+	gate *pin.Gate
 	box  *fyne.Container
 
 	// async runs slow work (sync, import) off the UI thread; tests make it
@@ -152,17 +174,18 @@ type adminView struct {
 	async func(name string, fn func())
 
 	unlocked bool
+	demoPIN  bool      // a demo screen still on the public demo PIN: the pad says it
 	last     time.Time // last tap, for the idle logout
 	purpose  purpose
-	mode     pinMode
 	entry    string
-	first    string // pinNew's answer, awaiting pinConfirm
 	msg      string
 
+	closer   *bigButton // 关闭
 	pad      *fyne.Container
 	padTitle *widget.Label
 	padDots  *widget.Label
 	padMsg   *widget.RichText
+	padKeys  *fyne.Container // the keys and 确定: hidden while no PIN is set
 	keys     map[string]*bigButton
 
 	panel *fyne.Container
@@ -193,19 +216,11 @@ const (
 
 func (k *Kiosk) newAdminView() *adminView {
 	a := &adminView{k: k, keys: map[string]*bigButton{}, async: k.goSafe}
-	dir := k.deps.DataDir
-	if k.deps.Admin.Unlocked {
-		dir = "" // a screenshot neither reads nor writes the real PIN
-	}
-	gate, err := openPINGate(dir)
-	if err != nil {
-		k.deps.Logger.Error("admin PIN", "err", err)
-	}
-	a.gate = gate
+	a.loadGate()
 
-	close := a.btn("关闭", widget.DangerImportance, a.close)
-	close.min = fyne.NewSize(200, touchMin)
-	head := container.NewBorder(nil, nil, nil, close, label("管理　公开 Gongkai", theme.SizeNameHeadingText))
+	a.closer = a.btn("关闭", widget.DangerImportance, a.close)
+	a.closer.min = fyne.NewSize(200, touchMin)
+	head := container.NewBorder(nil, nil, nil, a.closer, label("管理", theme.SizeNameHeadingText))
 
 	a.buildPad()
 	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
@@ -223,7 +238,8 @@ func (k *Kiosk) newAdminView() *adminView {
 	a.stage = container.NewStack(objs...)
 	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), separator()), nil, nil, nil, a.stage)
 
-	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	// the cover owns every tap on the overlay, and counts it as activity
+	bg := newCover(themeColor(theme.ColorNameBackground), a.touch)
 	body := container.NewBorder(container.NewVBox(head, separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
 	// the panel keeps its own size whatever the villagers' 字号 step: the
 	// kiosk sets the step-0 theme while it is open (applyTheme)
@@ -233,6 +249,25 @@ func (k *Kiosk) newAdminView() *adminView {
 		a.unlocked = true
 	}
 	return a
+}
+
+// loadGate reads admin.pin afresh: at start and at each opening, so a PIN
+// set or reset on the machine (gongkai pin) counts without a restart.
+func (a *adminView) loadGate() {
+	k := a.k
+	dir := k.deps.DataDir
+	if k.deps.Admin.Unlocked {
+		dir = "" // a screenshot neither reads nor writes the real PIN
+	}
+	if a.gate != nil && dir == "" {
+		return // in memory: nothing to read again
+	}
+	gate, err := pin.Open(dir)
+	if err != nil {
+		k.deps.Logger.Error("admin PIN", "err", err)
+	}
+	a.gate = gate
+	a.demoPIN = k.deps.Demo && gate.Matches(pin.Demo)
 }
 
 // btn makes a big button whose tap counts as admin activity.
@@ -245,20 +280,26 @@ func (a *adminView) btn(text string, imp widget.Importance, tapped func()) *bigB
 
 func (a *adminView) touch() { a.last = a.k.deps.Clock() }
 
-// open shows the PIN pad (or, when already unlocked, the panel).
+// open shows the PIN pad (or, when already unlocked, the panel). A screen
+// without a PIN says so and stays shut: its PIN comes from provisioning
+// (gongkai init --pin-file, gongkai pin), never from whoever taps first.
 func (a *adminView) open(p purpose) {
 	a.touch()
 	a.purpose, a.entry, a.msg = p, "", ""
-	a.mode = pinEnter
-	if !a.gate.HasPIN() {
-		a.mode = pinNew // first use: the panel requires a PIN of the clerk's own
+	if !a.unlocked {
+		a.loadGate()
+		if !a.gate.HasPIN() && !a.k.deps.Admin.Unlocked {
+			a.k.deps.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
+		}
 	}
-	a.box.Show()
+	show(a.box, true)
 	a.watchVolumes(true)
 	a.k.applyTheme()
 	if a.unlocked && p == purposeOpen {
 		a.showPanel()
 	} else {
+		// each opening is in the log: a row of them is someone trying
+		a.k.deps.Logger.Info("admin PIN pad shown")
 		a.showPad()
 	}
 	a.k.wake()
@@ -274,7 +315,8 @@ func (a *adminView) watchVolumes(on bool) {
 // close logs out and hides the overlay.
 func (a *adminView) close() {
 	a.unlocked = a.k.deps.Admin.Unlocked
-	a.entry, a.first, a.msg = "", "", ""
+	a.entry, a.msg = "", ""
+	a.page = pageStatus // the next clerk starts from the status, not from 退出
 	a.box.Hide()
 	a.watchVolumes(false)
 	a.k.applyTheme()
@@ -327,10 +369,12 @@ func (a *adminView) buildPad() {
 	}
 	ok := a.btn("确定", widget.HighImportance, a.submit)
 	ok.min = fyne.NewSize(180, 110)
+	ok.SizeName = sizePINKey
 	a.keys["确定"] = ok
 	grid := container.NewGridWithColumns(3, keys...)
-	a.pad = container.NewCenter(container.New(fixedWidth{w: 640}, container.NewVBox(
-		a.padTitle, a.padDots, a.padMsg, grid, ok)))
+	a.padKeys = container.NewVBox(grid, ok)
+	a.pad = container.NewCenter(container.New(fixedWidth{w: 640}, container.New(tightVBox{},
+		a.padTitle, a.padDots, a.padMsg, a.padKeys)))
 }
 
 func (a *adminView) key(s string) {
@@ -342,7 +386,7 @@ func (a *adminView) key(s string) {
 			a.entry = a.entry[:len(a.entry)-1]
 		}
 	default:
-		if len(a.entry) < maxPINDigits {
+		if len(a.entry) < pin.MaxDigits {
 			a.entry += s
 		}
 	}
@@ -357,79 +401,79 @@ func (a *adminView) showPad() {
 
 func (a *adminView) updatePad() {
 	now := a.k.deps.Clock()
-	switch {
-	case a.mode == pinNew:
-		setText(a.padTitle, "首次使用：请设置管理密码")
-	case a.mode == pinConfirm:
-		setText(a.padTitle, "请再输入一次新密码")
-	case a.purpose == purposeLeave:
+	if !a.gate.HasPIN() {
+		setText(a.padTitle, "管理功能未启用")
+		setText(a.padDots, "")
+		setRich(a.padMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
+			theme.SizeNameText, theme.ColorNameForeground, false), para("点右上角“关闭”返回。", theme.SizeNameText, colorMuted, false))
+		show(a.padKeys, false)
+		return
+	}
+	show(a.padKeys, true)
+	if a.purpose == purposeLeave {
 		setText(a.padTitle, "退出信息屏：请输入管理密码")
-	default:
+	} else {
 		setText(a.padTitle, "请输入管理密码")
 	}
-	setText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, minPINDigits-len(a.entry))))
-	msg, c := a.msg, fyne.ThemeColorName(colorUrgent)
-	locked := a.gate.LockedFor(now)
-	if locked > 0 {
-		msg = fmt.Sprintf("密码错误次数过多，已锁定，请 %d 秒后再试。", int(math.Ceil(locked.Seconds())))
-	} else if msg == "" {
-		c = colorMuted
-		switch a.mode {
-		case pinNew:
-			msg = fmt.Sprintf("%d 到 %d 位数字，请牢记。", minPINDigits, maxPINDigits)
-		default:
-			msg = "点右上角“关闭”返回。"
-		}
+	setText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.entry))))
+	msg, c, hint := a.msg, fyne.ThemeColorName(colorUrgent), "点右上角“关闭”返回。"
+	lock := a.gate.Locked(now)
+	switch {
+	case lock != nil:
+		msg = a.lockText(lock, now)
+	case msg == "" && a.demoPIN:
+		c, msg = colorMuted, "这是演示屏，管理密码是 "+pin.Demo+"。"
 	}
-	setRich(a.padMsg, seg(msg, theme.SizeNameText, c))
+	var segs []widget.RichTextSegment
+	if msg != "" {
+		segs = append(segs, para(msg, theme.SizeNameText, c, false))
+	}
+	setRich(a.padMsg, append(segs, para(hint, theme.SizeNameText, colorMuted, false))...)
 	for _, b := range a.keys {
-		enable(b, locked == 0)
+		enable(b, lock == nil)
 	}
 }
 
-// submit checks or sets the PIN.
+// lockText says how long the pad stays locked and what to do meanwhile.
+func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
+	if l.Daily {
+		t := l.Until.In(a.k.feedLoc)
+		return fmt.Sprintf("24 小时内密码错误已达 %d 次，管理功能锁定到 %s %02d:%02d。如急需使用，请技术人员在本机用 gongkai pin 命令重设密码。",
+			pin.DailyTries, monthDay(t), t.Hour(), t.Minute())
+	}
+	left := l.Until.Sub(now)
+	wait := fmt.Sprintf("%d 秒", int(math.Ceil(left.Seconds())))
+	if left > time.Minute {
+		wait = fmt.Sprintf("%d 分钟", int(math.Ceil(left.Minutes())))
+	}
+	return "密码错误次数过多，已锁定，请 " + wait + "后再试。"
+}
+
+// submit checks the PIN.
 func (a *adminView) submit() {
 	now := a.k.deps.Clock()
 	entry := a.entry
 	a.entry, a.msg = "", ""
-	switch a.mode {
-	case pinNew:
-		if err := validPIN(entry); err != nil {
-			a.msg = err.Error()
-		} else {
-			a.first, a.mode = entry, pinConfirm
-		}
-	case pinConfirm:
-		if entry != a.first {
-			a.first, a.mode = "", pinNew
-			a.msg = "两次输入不一致，请重新设置。"
-			break
-		}
-		if err := a.gate.Set(entry); err != nil {
-			a.k.deps.Logger.Error("admin PIN: saving", "err", err)
-			a.msg = "无法保存密码：" + err.Error()
-			a.mode = pinNew
-			break
-		}
-		a.k.deps.Logger.Info("admin PIN set")
+	err := a.gate.Check(entry, now)
+	var lock *pin.Lock
+	switch {
+	case err == nil:
+		a.k.deps.Logger.Info("admin panel unlocked")
 		a.granted()
 		return
+	case errors.Is(err, pin.ErrWrong):
+		a.k.deps.Logger.Warn("admin PIN: wrong try", "tries_left", a.gate.TriesLeft())
+		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.gate.TriesLeft())
+	case errors.As(err, &lock):
+		// every lock is in the log, with how long and why: a row of them
+		// is someone guessing
+		a.k.deps.Logger.Warn("admin PIN locked", "until", lock.Until, "for", lock.Until.Sub(now).Round(time.Second).String(),
+			"locks_in_a_row", lock.Locks, "daily_cap", lock.Daily)
+	case errors.Is(err, pin.ErrDamaged):
+		a.msg = "密码文件已损坏，请技术人员在本机用 gongkai pin 命令重设密码。"
 	default:
-		err := a.gate.Check(entry, now)
-		switch {
-		case err == nil:
-			a.k.deps.Logger.Info("admin panel unlocked")
-			a.granted()
-			return
-		case errors.Is(err, errWrongPIN):
-			a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.gate.TriesLeft())
-		case errors.Is(err, errLocked):
-			a.k.deps.Logger.Warn("admin PIN locked after wrong tries")
-		case errors.Is(err, errDamagedPIN):
-			a.msg = "密码文件已损坏，请联系技术人员。"
-		default:
-			a.msg = "无法检查密码：" + err.Error()
-		}
+		a.k.deps.Logger.Error("admin PIN: checking", "err", err)
+		a.msg = "暂时无法核对密码，请稍后再试；如一直这样，请联系技术人员。"
 	}
 	a.updatePad()
 }
@@ -499,8 +543,12 @@ func (g tabGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // PIN pad, "" the status page.
 func (a *adminView) openForShot(page string) error {
 	if page == "pin" {
-		a.box.Show()
-		a.purpose, a.mode, a.entry = purposeOpen, pinEnter, "12"
+		if !a.gate.HasPIN() {
+			a.gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
+			a.demoPIN = a.k.deps.Demo
+		}
+		show(a.box, true)
+		a.purpose, a.entry = purposeOpen, "12"
 		a.showPad()
 		return nil
 	}

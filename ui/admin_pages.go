@@ -2,12 +2,10 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -22,51 +20,10 @@ import (
 	gksync "gongkai/sync"
 )
 
-// plainError says in words a clerk understands why a sync failed. The
-// full reason stays in the log and on the status page below it.
-func plainError(msg string) string {
-	m := strings.ToLower(msg)
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(m, w) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case msg == "":
-		return ""
-	case has("context canceled"):
-		return "已取消"
-	case has("bad signature", "does not trust", "signature"):
-		return "签名不符：数据不是本屏信任的发布方签发的"
-	case has("manifest expired", "expired"):
-		return "内容已过期：发布方的数据已超过有效期"
-	case has("older than the stored", "same version as stored"):
-		return "版本不对：数据比本机现有的旧或被改动过"
-	case has("different feed id"):
-		return "不是本屏订阅的数据"
-	case has("hash differs", "size differs", "malformed", "bad bundle"):
-		return "数据损坏：文件不完整或被改动"
-	case has("no space left", "disk full"):
-		return "磁盘已满"
-	case has("no such host", "connection refused", "network is unreachable", "dial tcp", "i/o timeout", "timeout", "connection reset", "tls"):
-		return "无法连接服务器"
-	case has("server answered"):
-		return "服务器出错"
-	case has("no such file", "not exist", "no source"):
-		return "找不到数据源"
-	case has("over the size limit"):
-		return "数据超出大小限制"
-	}
-	return "同步失败"
-}
-
 // resultText is a finished sync in words.
 func resultText(r gksync.Result, err error) string {
 	if err != nil {
-		return plainError(err.Error())
+		return problemText(err.Error())
 	}
 	if r.Unchanged {
 		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
@@ -96,7 +53,7 @@ func progressOf(e gksync.Event) (float64, string) {
 	case gksync.StageDone, gksync.StageUnchanged:
 		return 1, "完成"
 	case gksync.StageFailed:
-		return 1, "失败"
+		return -1, "失败" // the bar stays where the run stopped
 	}
 	return 0, ""
 }
@@ -262,14 +219,15 @@ func (f statusFacts) lines() []statusLine {
 	add("数据来源", or(src, "—"), false)
 	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
 	if st.LastError != "" {
+		// the English detail is in the log file, for engineers
 		add("上次同步结果", plainError(st.LastError)+"（"+at(st.LastAttempt)+"）", true)
-		add("错误详情", st.LastError, true)
+		add("处理办法", nextStep(st.LastError), true)
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
 	items, err := d.Store.Visible(d.Location, "", now)
 	if err != nil {
-		add("公告数量", "无法读取："+err.Error(), true)
+		add("公告数量", "暂时无法读取，请联系技术人员。", true)
 	} else {
 		var urgent, pinned int
 		for _, it := range items {
@@ -296,10 +254,10 @@ func (f statusFacts) lines() []statusLine {
 		add("数据大小", bytesText(dirSize(d.DataDir)), false)
 		// report_url: the signed proof of display sent to the township
 		if up, err := gksync.LoadUploadStatus(d.DataDir); err != nil {
-			add("证明上报", "无法读取："+err.Error(), true)
+			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {
-				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+up.LastError, true)
+				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+problemText(up.LastError), true)
 			} else {
 				add("证明上报", "正常（"+at(up.LastSuccess)+"）", false)
 			}
@@ -308,7 +266,7 @@ func (f statusFacts) lines() []statusLine {
 	add("已运行", durationText(d.Clock().Sub(k.started)), false)
 	add("发布方公钥", or(d.Admin.PublisherKey, "—"), false)
 	add("本机密钥", or(d.Admin.DeviceKey, "—"), false)
-	add("程序版本", fmt.Sprintf("%s（build %s，commit %s）", or(d.Admin.Version, "—"), or(d.Admin.Build, "—"), or(d.Admin.Commit, "—")), false)
+	add("程序版本", versionText(d.Admin.Version, d.Admin.Build), false)
 	if len(f.faults) > 0 {
 		for _, fault := range f.faults {
 			add("后台错误", fault, true)
@@ -362,7 +320,9 @@ func (p *syncPage) show() {
 
 func (p *syncPage) progress(e gksync.Event) {
 	v, text := progressOf(e)
-	p.bar.SetValue(v)
+	if v >= 0 {
+		p.bar.SetValue(v)
+	}
 	setText(p.stage, text)
 }
 
@@ -373,6 +333,7 @@ func (p *syncPage) start() {
 	}
 	p.running = true
 	enable(p.run, false)
+	show(p.bar, true)
 	p.bar.SetValue(0)
 	setText(p.stage, "正在连接……")
 	setRich(p.result)
@@ -398,10 +359,15 @@ func (p *syncPage) start() {
 		k.do("sync result", func() {
 			p.running = false
 			enable(p.run, true)
-			p.bar.SetValue(1)
+			// a full bar beside 失败 said the opposite of what happened:
+			// a failed run has no bar
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
 				c = colorUrgent
+				show(p.bar, false)
+				setText(p.stage, "")
+			} else {
+				p.bar.SetValue(1)
 			}
 			setRich(p.result, seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
@@ -470,7 +436,7 @@ func (p *usbPage) show() {
 	case p.chosen == "":
 		setRich(p.head, seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.list.Add(a.k.card(rich(seg(path, theme.SizeNameText, theme.ColorNamePrimary)), func() {
+			p.list.Add(a.k.card(rich(seg(feedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
 				p.preview(path)
 			}))
@@ -486,7 +452,7 @@ func (p *usbPage) show() {
 func (p *usbPage) preview(path string) {
 	k := p.a.k
 	p.chosen, p.diff, p.busy = path, nil, true
-	setRich(p.head, seg("正在检查 "+path+" ……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	setRich(p.head, seg("正在检查"+feedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	p.list.Objects = nil
 	p.list.Refresh()
 	show(p.actions, false)
@@ -500,8 +466,8 @@ func (p *usbPage) preview(path string) {
 				k.deps.Logger.Warn("usb preview", "path", path, "err", err)
 				p.chosen = ""
 				p.show()
-				setRich(p.head, seg("这份数据不能导入："+plainError(err.Error()), theme.SizeNameSubHeadingText, colorUrgent),
-					seg("\n"+err.Error(), theme.SizeNameText, colorMuted))
+				setRich(p.head, para("这份数据不能导入："+plainError(err.Error())+"。", theme.SizeNameSubHeadingText, colorUrgent, true),
+					para(nextStep(err.Error()), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
 			p.diff = &d
@@ -529,11 +495,19 @@ func (p *usbPage) showDiff() {
 	group("更新", d.Changed, theme.ColorNameForeground)
 	group("撤下", d.Withdrawn, colorUrgent)
 	group("删除", d.Removed, colorUrgent)
-	if len(blocks) == 0 {
-		blocks = messageBlocks("与本机现有内容相同，无需导入。")
+	// the same version as the screen's is nothing to import: only 取消
+	same := d.Version <= p.a.k.feed.Version
+	switch {
+	case same:
+		setRich(p.head, seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
+			theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		blocks = nil
+	case len(blocks) == 0:
+		blocks = messageBlocks("公告内容没有变化；导入后，内容的有效期会随新版本延长。")
 	}
 	p.paged.set(blocks)
 	show(p.actions, true)
+	show(p.confirm, !same)
 	p.box.Refresh()
 }
 
@@ -546,12 +520,16 @@ func (p *usbPage) doImport() {
 	p.busy = true
 	show(p.actions, false)
 	p.bar.SetValue(0)
-	p.bar.Show()
+	show(p.bar, true)
 	p.a.async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		res, err := k.deps.Admin.Import(ctx, path, func(e gksync.Event) {
-			k.do("usb progress", func() { v, _ := progressOf(e); p.bar.SetValue(v) })
+			k.do("usb progress", func() {
+				if v, _ := progressOf(e); v >= 0 {
+					p.bar.SetValue(v)
+				}
+			})
 		})
 		if err != nil {
 			k.deps.Logger.Warn("usb import", "path", path, "err", err)
@@ -619,38 +597,12 @@ func (p *logPage) show() {
 	}
 	var blocks []block
 	for i := len(lines) - 1; i >= 0; i-- { // newest first
-		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i]), sizeSmall, theme.ColorNameForeground)), gap: 2})
+		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i], p.a.k.feedLoc), sizeSmall, theme.ColorNameForeground)), gap: 2})
 	}
 	if len(blocks) == 0 {
 		blocks = messageBlocks("暂无日志。")
 	}
 	p.paged.set(blocks)
-}
-
-// logLine turns a JSON log record into "10:02:11 WARN msg key=value".
-func logLine(s string) string {
-	var rec map[string]any
-	if json.Unmarshal([]byte(s), &rec) != nil {
-		return s
-	}
-	var b strings.Builder
-	if t, ok := rec["time"].(string); ok {
-		if tt, err := time.Parse(time.RFC3339Nano, t); err == nil {
-			b.WriteString(tt.Format("01-02 15:04:05 "))
-		}
-	}
-	fmt.Fprintf(&b, "%v %v", rec["level"], rec["msg"])
-	keys := make([]string, 0, len(rec))
-	for k := range rec {
-		if k != "time" && k != "level" && k != "msg" && k != "stack" {
-			keys = append(keys, k)
-		}
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		fmt.Fprintf(&b, " %s=%v", k, rec[k])
-	}
-	return b.String()
 }
 
 // Leave page.

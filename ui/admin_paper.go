@@ -206,14 +206,14 @@ func (s *stickPicker) result(dir string, made bool, written []string, err error)
 		s.say(append([]string{fmt.Sprintf("已把%s写到U盘“%s”，可以拔出U盘了：", s.what, filepath.Base(dir))}, names...), theme.ColorNameSuccess, "")
 		return
 	case !made:
-		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, colorUrgent, err.Error())
+		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, colorUrgent, "")
 		return
 	}
 	lines := []string{"没有写成：" + stickError(err)}
 	if len(written) > 0 {
 		lines = append(append(lines, "已写入的文件："), names...)
 	}
-	s.say(lines, colorUrgent, err.Error())
+	s.say(lines, colorUrgent, "")
 }
 
 // writeFiles writes each file whole or not at all (atomicfile) into dir,
@@ -298,7 +298,7 @@ func (p *compliancePage) show() {
 	if err != nil {
 		p.a.k.deps.Logger.Warn("compliance report", "err", err)
 		setRich(p.head, seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, colorUrgent))
-		setRich(p.sub, seg(err.Error(), sizeSmall, colorMuted))
+		setRich(p.sub)
 		p.paged.set(nil)
 		show(p.back, false)
 		return
@@ -320,17 +320,27 @@ func (p *compliancePage) show() {
 		}
 		return strings.Compare(deref(b.PeriodStart), deref(a.PeriodStart))
 	})
-	var gaps, running, met int
+	// a period is under way, over, or not begun; gaps are counted within
+	// each, so a notice still on show is never left out of 公示中
+	var running, runningGaps, over, overFailed, notYet int
 	for _, n := range p.rows {
-		switch n.Status {
-		case proof.StatusFailed:
-			gaps++
-		case proof.StatusOnTrack:
+		gap := n.Status == proof.StatusFailed
+		switch {
+		case n.PeriodStart != nil && len(p.asOf) >= 10 && *n.PeriodStart > p.asOf[:10]:
+			notYet++
+		case n.DaysElapsed >= n.PostingDays:
+			over++
+			if gap {
+				overFailed++
+			}
+		default:
 			running++
-		case proof.StatusMet:
-			met++
+			if gap {
+				runningGaps++
+			}
 		}
 	}
+	gaps := runningGaps + overFailed
 	hours := "全天开屏"
 	if rep.OnHours != "" {
 		hours = "开屏时段 " + rep.OnHours + "，其余时间不计入缺口"
@@ -339,7 +349,11 @@ func (p *compliancePage) show() {
 	if gaps > 0 {
 		c = colorUrgent
 	}
-	setRich(p.head, seg(fmt.Sprintf("有公示期的公告 %d 条：有缺口 %d 条，进行中 %d 条，已满足 %d 条", len(p.rows), gaps, running, met), theme.SizeNameSubHeadingText, c))
+	summary := fmt.Sprintf("有公示期的公告 %d 条：公示中 %d 条（其中有缺口 %d 条），已结束 %d 条（未满足 %d 条）", len(p.rows), running, runningGaps, over, overFailed)
+	if notYet > 0 {
+		summary += fmt.Sprintf("，尚未开始 %d 条", notYet)
+	}
+	setRich(p.head, seg(summary, theme.SizeNameSubHeadingText, c))
 	setRich(p.sub, seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), sizeSmall, colorMuted))
 	p.render()
 }
@@ -400,15 +414,12 @@ func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), gap: 16, keepWithNext: true},
 	}
 	listed := 0
-	for _, g := range n.Gaps {
-		if !g.Counted {
-			continue // off-hours: excused
-		}
+	for _, g := range mergedGaps(n) {
 		listed++
 		blocks = append(blocks, line(
-			seg(spanText(g.Start, g.End)+"　", theme.SizeNameText, theme.ColorNameForeground),
-			seg(causeName(g.Cause), theme.SizeNameText, colorUrgent),
-			seg("　"+gapDuration(g.Seconds), theme.SizeNameText, colorMuted)))
+			seg(spanText(g.start, g.end)+"　", theme.SizeNameText, theme.ColorNameForeground),
+			seg(causeName(g.cause), theme.SizeNameText, colorUrgent),
+			seg("　"+gapDuration(g.seconds), theme.SizeNameText, colorMuted)))
 	}
 	if n.GapsOmitted > 0 {
 		blocks = append(blocks, line(seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, colorMuted)))
@@ -459,11 +470,66 @@ func periodText(n proof.NoticeReport) string {
 	return fmt.Sprintf("%d年%s 至 %s，共 %d 天", a.Year(), monthDay(a), end, n.PostingDays)
 }
 
-// causesText sums the counted gaps by cause: "熄屏时段 2 次，共 3 小时 0 分".
+// gapRun is one stretch of a cause: the report splits a gap at each
+// midnight (a day is covered or not), and one power cut of 27 days read as
+// 27 rows of "1 天 0 小时" and "程序未运行 27 次".
+type gapRun struct {
+	start, end, cause string
+	seconds           int64 // counted seconds: off-hours inside are excused
+}
+
+// mergedGaps joins the gaps that follow one another without a break and
+// have the same cause, and keeps the runs with counted time.
+func mergedGaps(n proof.NoticeReport) []gapRun {
+	var runs []gapRun
+	for _, g := range n.Gaps {
+		counted := int64(0)
+		if g.Counted {
+			counted = g.Seconds
+		}
+		if last := len(runs) - 1; last >= 0 && runs[last].cause == g.Cause && sameInstant(runs[last].end, g.Start) {
+			runs[last].end = g.End
+			runs[last].seconds += counted
+			continue
+		}
+		runs = append(runs, gapRun{start: g.Start, end: g.End, cause: g.Cause, seconds: counted})
+	}
+	kept := runs[:0]
+	for _, r := range runs {
+		if r.seconds > 0 {
+			kept = append(kept, r)
+		}
+	}
+	return kept
+}
+
+// sameInstant compares two RFC 3339 times, whatever their zones.
+func sameInstant(a, b string) bool {
+	ta, err1 := time.Parse(time.RFC3339, a)
+	tb, err2 := time.Parse(time.RFC3339, b)
+	return err1 == nil && err2 == nil && ta.Equal(tb)
+}
+
+// causesText sums the counted stretches by cause: "熄屏时段 2 次，共 3 小时 0 分".
 func causesText(n proof.NoticeReport) string {
 	var parts []string
-	for _, t := range n.GapsByCause() {
-		parts = append(parts, fmt.Sprintf("%s %d 次，共 %s", causeName(t.Cause), t.Count, gapDuration(t.Seconds)))
+	type total struct {
+		cause   string
+		count   int
+		seconds int64
+	}
+	var totals []total
+	for _, r := range mergedGaps(n) {
+		i := slices.IndexFunc(totals, func(t total) bool { return t.cause == r.cause })
+		if i < 0 {
+			i = len(totals)
+			totals = append(totals, total{cause: r.cause})
+		}
+		totals[i].count++
+		totals[i].seconds += r.seconds
+	}
+	for _, t := range totals {
+		parts = append(parts, fmt.Sprintf("%s %d 次，共 %s", causeName(t.cause), t.count, gapDuration(t.seconds)))
 	}
 	if n.GapsOmitted > 0 {
 		parts = append(parts, fmt.Sprintf("另有 %d 处", n.GapsOmitted))
@@ -545,7 +611,7 @@ func (p *posterPage) show() {
 	setRich(p.head, seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	items, err := k.deps.Store.Visible(k.deps.Location, "", k.now())
 	if err != nil {
-		p.paged.set(messageBlocks("无法读取公告：" + err.Error()))
+		p.paged.set(messageBlocks("暂时无法读取公告，请稍后再试；如一直这样，请联系技术人员。"))
 		return
 	}
 	if len(items) == 0 {

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/pin"
 )
 
 // Key sets of the settings keypad: digits for codes and numbers, a colon
@@ -63,7 +64,7 @@ func configErrText(err error) string {
 			return r.text
 		}
 	}
-	return m
+	return "设置不正确，请检查后再试；如不清楚哪里不对，请联系技术人员。"
 }
 
 type settingsPage struct {
@@ -183,8 +184,8 @@ func (p *settingsPage) settings() []*setting {
 					p.newPIN = ""
 					return nil
 				}
-				if err := validPIN(v); err != nil {
-					return err
+				if err := pin.Valid(v); err != nil {
+					return fmt.Errorf("密码须为 %d 到 %d 位数字", pin.MinDigits, pin.MaxDigits)
 				}
 				p.newPIN = v
 				return nil
@@ -325,15 +326,18 @@ func (p *settingsPage) saveDraft() {
 	}
 	if err := save(&c); err != nil {
 		k.deps.Logger.Error("saving settings", "err", err)
-		fail("保存失败：" + err.Error())
+		fail("保存失败：本机无法写入设置文件（磁盘已满或已损坏？）。请联系技术人员。")
 		return
 	}
 	if p.newPIN != "" {
 		if err := p.a.gate.Set(p.newPIN); err != nil {
-			fail("设置已保存，但新密码保存失败：" + err.Error())
+			k.deps.Logger.Error("admin PIN: saving the new PIN", "err", err)
+			fail("设置已保存，但新密码没有保存成功，请再试一次；如一直这样，请联系技术人员。")
 			return
 		}
 		p.newPIN = ""
+		p.a.demoPIN = false
+		k.deps.Logger.Info("admin PIN changed in the settings")
 	}
 	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
 	k.applyConfig(&c)

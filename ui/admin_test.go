@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"syscall"
@@ -15,17 +17,19 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/bcrypt"
 
 	"gongkai/config"
 	"gongkai/paper"
+	"gongkai/pin"
 	"gongkai/proof"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
 
-func init() { pinCost = bcrypt.MinCost } // keep PIN tests fast
+func init() { pin.Cost = bcrypt.MinCost } // keep PIN tests fast
 
 // newAdminKiosk runs a touch kiosk with a data directory for admin.pin and
 // the admin work made synchronous.
@@ -58,32 +62,105 @@ func typePIN(k *Kiosk, pin string) {
 	test.Tap(k.admin.keys["确定"])
 }
 
+// tapCorner does the hidden gesture: a long press on the corner, then n
+// taps every so often.
 func tapCorner(k *Kiosk, c *clock, n int, every time.Duration) {
+	press(k.corner, c, gestureHold)
 	for range n {
-		test.Tap(k.corner)
 		c.t = c.t.Add(every)
+		press(k.corner, c, 100*time.Millisecond)
 	}
 }
 
-func TestGestureNeedsFiveQuickTaps(t *testing.T) {
-	var g gesture
+// press holds the corner for d.
+func press(o *cornerTap, c *clock, d time.Duration) {
+	o.MouseDown(&desktop.MouseEvent{})
+	c.t = c.t.Add(d)
+	o.MouseUp(&desktop.MouseEvent{})
+	test.Tap(o)
+}
+
+func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
+	tap := func(g *gesture, at time.Time, held time.Duration) bool {
+		g.Down(at)
+		return g.Up(at.Add(held))
+	}
 	t0 := demoNow
-	for i := range 4 {
-		if g.Tap(t0.Add(time.Duration(i) * time.Second)) {
-			t.Fatal("opened after fewer than five taps")
-		}
-	}
-	if g.Tap(t0.Add(4 * time.Second)) {
-		t.Fatal("five taps over four seconds opened the panel")
-	}
-	for i := range 5 {
-		if g.Tap(t0.Add(10*time.Second+time.Duration(i)*500*time.Millisecond)) != (i == 4) {
-			t.Fatalf("tap %d", i+1)
+	short := 150 * time.Millisecond
+	for _, tc := range []struct {
+		name string
+		run  func(g *gesture) bool // the last Up's answer
+		want bool
+	}{
+		{"five quick taps, no long press", func(g *gesture) bool {
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(time.Duration(i)*300*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"seven impatient taps on 返回", func(g *gesture) bool {
+			var got bool
+			for i := range 7 {
+				got = got || tap(g, t0.Add(time.Duration(i)*200*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"long press, then five taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, true},
+		{"long press, then four taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 4 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"press too short to arm", func(g *gesture) bool {
+			tap(g, t0, gestureHold-time.Millisecond)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"taps too late after the press", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(gestureHold+gestureWindow+time.Duration(i)*100*time.Millisecond), short)
+			}
+			return got
+		}, false},
+		{"a second long press restarts the count", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			tap(g, t0.Add(4*time.Second), short)
+			tap(g, t0.Add(5*time.Second), gestureHold)
+			var got bool
+			for i := range 5 {
+				got = tap(g, t0.Add(9*time.Second+time.Duration(i)*300*time.Millisecond), short)
+			}
+			return got
+		}, true},
+		{"a clock that jumps back", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
+			return tap(g, t0.Add(-time.Hour), short)
+		}, false},
+	} {
+		var g gesture
+		if got := tc.run(&g); got != tc.want {
+			t.Errorf("%s: opened %v, want %v", tc.name, got, tc.want)
 		}
 	}
 }
 
-func TestFirstOpenSetsPINThenLockout(t *testing.T) {
+func TestNoPINKeepsThePanelShut(t *testing.T) {
 	dir := t.TempDir()
 	k, _, c := newAdminKiosk(t, Deps{DataDir: dir})
 	if !k.cornerLayer.Visible() {
@@ -91,45 +168,42 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	}
 	tapCorner(k, c, 5, 400*time.Millisecond)
 	if !k.admin.box.Visible() || !k.admin.pad.Visible() {
-		t.Fatal("five taps did not open the PIN pad")
+		t.Fatal("the gesture did not open the overlay")
 	}
-	if k.admin.mode != pinNew || !strings.Contains(unbreakable(k.admin.padTitle.Text), "设置") {
-		t.Fatalf("first open asks %q, want to set a PIN", unbreakable(k.admin.padTitle.Text))
+	if k.admin.padKeys.Visible() || !strings.Contains(textOf(k.admin.padMsg), "gongkai pin") {
+		t.Fatalf("a screen without a PIN offers its keys: %q", textOf(k.admin.padMsg))
 	}
-	typePIN(k, "12") // too short
-	if k.admin.mode != pinNew || !strings.Contains(textOf(k.admin.padMsg), "4 到 12 位") {
-		t.Fatalf("short PIN accepted: %q", textOf(k.admin.padMsg))
+	for _, s := range []string{"设置", "新密码"} {
+		if strings.Contains(unbreakable(k.admin.padTitle.Text), s) {
+			t.Fatalf("a passer-by is offered to set the PIN: %q", k.admin.padTitle.Text)
+		}
 	}
-	typePIN(k, "2468")
-	typePIN(k, "2469")
-	if k.admin.mode != pinNew || !strings.Contains(textOf(k.admin.padMsg), "不一致") {
-		t.Fatal("mismatched confirmation accepted")
+	if _, err := os.Stat(filepath.Join(dir, pin.File)); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("admin.pin written by opening the panel: %v", err)
 	}
-	typePIN(k, "2468")
+	// the technician sets it on the machine; the next opening asks for it
+	test.Tap(k.admin.closer)
+	if err := pin.Write(dir, "2468"); err != nil {
+		t.Fatal(err)
+	}
+	tapCorner(k, c, 5, 400*time.Millisecond)
+	if !k.admin.padKeys.Visible() {
+		t.Fatal("PIN set on the machine, but the pad still says there is none")
+	}
 	typePIN(k, "2468")
 	if !k.admin.panel.Visible() {
-		t.Fatal("panel not open after setting the PIN")
+		t.Fatal("the PIN set on the machine does not open the panel")
 	}
-	fi, err := os.Stat(filepath.Join(dir, PINFile))
-	if err != nil || fi.Mode().Perm() != 0o600 {
-		t.Fatalf("admin.pin: %v %v", fi, err)
-	}
-	if data, _ := os.ReadFile(filepath.Join(dir, PINFile)); strings.Contains(string(data), "2468") {
-		t.Fatal("PIN stored in clear")
-	}
+}
 
-	// logs out after a minute without a tap
-	c.t = c.t.Add(61 * time.Second)
-	k.Tick()
-	if k.admin.box.Visible() {
-		t.Fatal("panel stayed open while idle")
+func TestLockoutOnThePad(t *testing.T) {
+	dir := t.TempDir()
+	if err := pin.Write(dir, "2468"); err != nil {
+		t.Fatal(err)
 	}
-
-	// five wrong tries lock the pad; each lock is longer
+	var logged bytes.Buffer
+	k, _, c := newAdminKiosk(t, Deps{DataDir: dir, Logger: slog.New(slog.NewTextHandler(&logged, nil))})
 	tapCorner(k, c, 5, 100*time.Millisecond)
-	if k.admin.mode != pinEnter {
-		t.Fatal("PIN not asked again after logout")
-	}
 	for i := range 5 {
 		typePIN(k, "0000")
 		if i < 4 && !strings.Contains(textOf(k.admin.padMsg), "还可再试") {
@@ -139,13 +213,11 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if k.admin.gate.LockedFor(c.t) != 30*time.Second || !k.admin.keys["1"].Disabled() {
 		t.Fatalf("locked for %v", k.admin.gate.LockedFor(c.t))
 	}
-	if err := k.admin.gate.Check("2468", c.t); !errors.Is(err, errLocked) {
-		t.Fatalf("right PIN during lock: %v", err)
+	if !strings.Contains(textOf(k.admin.padMsg), "30 秒") {
+		t.Fatalf("lock message %q", textOf(k.admin.padMsg))
 	}
-	// a restart must not reset the lock
-	g, err := openPINGate(dir)
-	if err != nil || g.LockedFor(c.t) != 30*time.Second {
-		t.Fatalf("reopened gate: locked %v, %v", g.LockedFor(c.t), err)
+	if n := strings.Count(logged.String(), "admin PIN locked"); n != 1 {
+		t.Fatalf("%d lockouts logged, want 1:\n%s", n, logged.String())
 	}
 	c.t = c.t.Add(30 * time.Second)
 	k.Tick()
@@ -158,6 +230,9 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if d := k.admin.gate.LockedFor(c.t); d != 60*time.Second {
 		t.Fatalf("second lock %v, want 60s", d)
 	}
+	if n := strings.Count(logged.String(), "admin PIN locked"); n != 2 || !strings.Contains(logged.String(), "locks_in_a_row=2") {
+		t.Fatalf("second lockout not logged with its count:\n%s", logged.String())
+	}
 	c.t = c.t.Add(60 * time.Second)
 	k.Tick() // also logs the idle pad out
 	tapCorner(k, c, 5, 100*time.Millisecond)
@@ -165,37 +240,25 @@ func TestFirstOpenSetsPINThenLockout(t *testing.T) {
 	if !k.admin.panel.Visible() {
 		t.Fatal("correct PIN after the delay did not open the panel")
 	}
-	if k.admin.gate.rec.Locks != 0 || k.admin.gate.rec.Failures != 0 {
-		t.Error("success did not reset the lockout")
-	}
 }
 
-func TestLockDelaysGrow(t *testing.T) {
-	g := &PINGate{}
-	if err := g.Set("1357"); err != nil {
+func TestDemoPadTellsTheDemoPIN(t *testing.T) {
+	dir := t.TempDir()
+	if err := pin.Write(dir, pin.Demo); err != nil {
 		t.Fatal(err)
 	}
-	now := demoNow
-	for i, want := range []time.Duration{30 * time.Second, time.Minute, 2 * time.Minute, 4 * time.Minute} {
-		for range maxTries {
-			g.Check("0000", now)
-		}
-		if got := g.LockedFor(now); got != want {
-			t.Fatalf("lock %d: %v, want %v", i+1, got, want)
-		}
-		now = now.Add(want)
+	k, _, c := newAdminKiosk(t, Deps{DataDir: dir, Demo: true})
+	tapCorner(k, c, 5, 100*time.Millisecond)
+	if !strings.Contains(textOf(k.admin.padMsg), pin.Demo) {
+		t.Fatalf("demo pad: %q", textOf(k.admin.padMsg))
 	}
-}
-
-func TestDamagedPINFileStaysShut(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, PINFile), []byte("{garbage"), 0o600)
-	g, err := openPINGate(dir)
-	if err == nil || !g.HasPIN() {
-		t.Fatal("a damaged PIN file lets anyone set a new PIN")
-	}
-	if err := g.Check("1234", demoNow); !errors.Is(err, errDamagedPIN) {
-		t.Errorf("Check = %v", err)
+	// a real screen never shows its PIN
+	dir2 := t.TempDir()
+	pin.Write(dir2, pin.Demo)
+	k2, _, c2 := newAdminKiosk(t, Deps{DataDir: dir2})
+	tapCorner(k2, c2, 5, 100*time.Millisecond)
+	if strings.Contains(textOf(k2.admin.padMsg), pin.Demo) {
+		t.Fatalf("a screen that is no demo shows its PIN: %q", textOf(k2.admin.padMsg))
 	}
 }
 
@@ -371,6 +434,18 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	if !strings.Contains(textOf(p.head), "已更新到第 9 版") {
 		t.Errorf("result %q", textOf(p.head))
 	}
+	// item 10: a stick with the version the screen has offers no import
+	k.feed.Version = 9
+	test.Tap(p.list.Objects[0].(*tapCard))
+	if p.confirm.Visible() || !p.cancel.Visible() || !strings.Contains(textOf(p.head), "无需导入") {
+		t.Errorf("same version: confirm shown %v, head %q", p.confirm.Visible(), textOf(p.head))
+	}
+	test.Tap(p.cancel)
+	k.feed.Version = 8
+	test.Tap(p.list.Objects[0].(*tapCard))
+	if !p.confirm.Visible() {
+		t.Error("a newer version is not offered for import")
+	}
 }
 
 func TestSyncNowProgress(t *testing.T) {
@@ -404,12 +479,18 @@ func TestSyncNowProgress(t *testing.T) {
 	}
 
 	// a failure in plain words, a panic recovered
-	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+		progress(gksync.Event{Stage: gksync.StageChecking})
+		progress(gksync.Event{Stage: gksync.StageFailed})
 		return gksync.Result{}, errors.New(`sync: reading the manifest from https://x: Get "https://x": dial tcp: lookup x: no such host`)
 	}
 	test.Tap(p.run)
 	if !strings.Contains(textOf(p.result), "无法连接服务器") {
 		t.Errorf("failure %q", textOf(p.result))
+	}
+	// item 10: no full bar beside a failure
+	if p.bar.Visible() && p.bar.Value > 0.06 {
+		t.Errorf("a failed sync shows the bar at %.0f%%", 100*p.bar.Value)
 	}
 	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
 	test.Tap(p.run)
@@ -513,7 +594,7 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 	k.admin.open(purposeOpen)
 	tapTab(t, k, "公示期")
 	p := k.admin.pages[pageCompliance].(*compliancePage)
-	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：有缺口 1 条") {
+	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：公示中 1 条（其中有缺口 1 条）") {
 		t.Fatalf("head %q", textOf(p.head))
 	}
 	list := pageContent(p.paged.p)
@@ -679,7 +760,7 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
 		t.Fatal(err)
 	}
-	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "503") {
+	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "服务器出错") || strings.Contains(l.value, "Service") {
 		t.Errorf("after a failed upload the status says %+v", l)
 	}
 	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
@@ -687,5 +768,176 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	}
 	if l, ok := line(); !ok || l.bad || !strings.Contains(l.value, "正常") {
 		t.Errorf("after an upload arrived the status says %+v", l)
+	}
+}
+
+// TestOverlayTakesEveryTap: a tap on empty space of the admin overlay,
+// over a topic tile of the home screen beneath, stays with the overlay.
+func TestOverlayTakesEveryTap(t *testing.T) {
+	k, w, c := newAdminKiosk(t, Deps{})
+	k.admin.gate.Set("2468")
+	tapCorner(k, c, 5, 100*time.Millisecond)
+	if !k.admin.pad.Visible() {
+		t.Fatal("no PIN pad")
+	}
+	tile := k.tile(t, "土地征收")
+	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tile)
+	test.TapCanvas(w.Canvas(), pos.Add(fyne.NewPos(20, 20)))
+	test.Tap(k.admin.keys["1"]) // the pad itself still works
+	if len(k.st.stack) != 1 || k.admin.entry != "1" {
+		t.Fatalf("a tap on the overlay reached the screen beneath: stack %v", k.st.stack)
+	}
+}
+
+// TestGapsAreMergedAcrossMidnight: the report splits a gap at each
+// midnight; the page lists one power cut of 27 days as one row, and counts
+// it once (item 10: 27 rows of "1 天 0 小时", "程序未运行 27 次").
+func TestGapsAreMergedAcrossMidnight(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	day := time.Date(2026, 11, 1, 0, 0, 0, 0, cst)
+	var gaps []proof.GapJSON
+	for i := range 27 {
+		a, b := day.AddDate(0, 0, i), day.AddDate(0, 0, i+1)
+		gaps = append(gaps, proof.GapJSON{Start: a.Format(time.RFC3339), End: b.Format(time.RFC3339),
+			Seconds: int64(b.Sub(a).Seconds()), Cause: proof.CauseProgramDown, Counted: true})
+	}
+	// and later a screen switched off for an hour, twice, apart
+	for _, h := range []int{20, 44} {
+		a := day.AddDate(0, 0, 28).Add(time.Duration(h) * time.Hour)
+		gaps = append(gaps, proof.GapJSON{Start: a.Format(time.RFC3339), End: a.Add(time.Hour).Format(time.RFC3339),
+			Seconds: 3600, Cause: proof.CauseScreenOff, Counted: true})
+	}
+	n := proof.NoticeReport{Gaps: gaps}
+	runs := mergedGaps(n)
+	if len(runs) != 3 || runs[0].seconds != 27*24*3600 {
+		t.Fatalf("runs = %+v", runs)
+	}
+	if got := causesText(n); got != "程序未运行 1 次，共 27 天 0 小时；熄屏时段 2 次，共 2 小时 0 分" {
+		t.Errorf("causes: %q", got)
+	}
+	blocks := (&compliancePage{}).gapBlocks(n)
+	rows := 0
+	for _, b := range blocks {
+		if strings.Contains(textOf(b.obj), "程序未运行") {
+			rows++
+		}
+	}
+	if rows != 1 {
+		t.Errorf("%d rows for one power cut", rows)
+	}
+}
+
+// englishWord finds a word of Latin letters a clerk would have to know
+// English to read; names the screen shows as they are (a web address, a
+// folder, a stick's name, the gongkai command) are left out before.
+var englishWord = regexp.MustCompile(`[A-Za-z]{3,}`)
+
+func english(text string) []string {
+	var words []string
+	for _, f := range strings.Fields(strings.NewReplacer("：", " ", "，", " ", "（", " ", "）", " ", "“", " ", "”", " ", "。", " ").Replace(text)) {
+		if strings.ContainsAny(f, "/.:") {
+			continue // an address, a path, a file
+		}
+		for _, w := range englishWord.FindAllString(f, -1) {
+			switch w {
+			case "gongkai", "pin", "PDF", "JSON", "CSV", "usb", "feed", "KINGSTON":
+			default:
+				words = append(words, w)
+			}
+		}
+	}
+	return words
+}
+
+// TestClerkSeesNoEnglish (item 7): every page of the panel, with a sync
+// that failed, a stick that cannot be imported, a report upload that
+// failed and an English log, says it all in Chinese, with local times and
+// what to do next.
+func TestClerkSeesNoEnglish(t *testing.T) {
+	netErr := `sync: reading the manifest from https://x: Get "https://x": dial tcp 10.0.0.1:443: connect: connection refused`
+	var k *Kiosk
+	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
+		SyncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+			return gksync.Result{}, errors.New(netErr)
+		},
+		Preview: func(context.Context, string) (ImportDiff, error) {
+			return ImportDiff{}, errors.New("sync: preview: feed: bad signature over manifest.json")
+		},
+		Import: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
+		LogLines: func() []string {
+			return []string{
+				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr, `"`, `\"`) + `"}`,
+				`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"usb import","path":"/media/usb0/feed","version":9}`,
+				`{"time":"2026-11-25T02:01:00Z","level":"ERROR","msg":"something new in a later version","detail":"x"}`,
+				`not json at all`,
+			}
+		}}})
+	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
+		t.Fatal(err)
+	}
+	k.admin.open(purposeOpen)
+	k.admin.showPage(pageSync)
+	test.Tap(k.admin.pages[pageSync].(*syncPage).run)
+	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, errors.New(netErr)); err != nil {
+		t.Fatal(err)
+	}
+	usb := k.admin.pages[pageUSB].(*usbPage)
+	k.admin.volumesChanged([]string{"/media/KINGSTON/feed"})
+	test.Tap(usb.list.Objects[0].(*tapCard))
+	seen := map[string]string{}
+	for i, name := range pageNames {
+		if i != pageUSB { // the preview's answer stays on show
+			k.admin.showPage(i)
+		}
+		all := textOf(k.admin.pages[i].object())
+		switch pg := k.admin.pages[i].(type) {
+		case *statusPage:
+			all += pageContent(pg.paged.p)
+		case *logPage:
+			all += pageContent(pg.paged.p)
+		case *usbPage:
+			all += pageContent(pg.paged.p)
+		}
+		seen[name] = all
+		if w := english(all); len(w) > 0 {
+			t.Errorf("%s shows English %v:\n%s", name, w, all)
+		}
+	}
+	for page, want := range map[string][]string{
+		"立即同步": {"无法连接服务器", "请检查网络"},
+		"U盘导入": {"签名不符", "请确认数据来自本镇的发布方"},
+		"日志":   {"11-25 09:59 注意 定时同步失败：无法连接服务器", "U 盘导入（第 9 版）", "技术记录（详见日志文件）"},
+		"状态":   {"处理办法", "证明上报", "服务器出错", "0.1.0-dev（测试版）"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(seen[page], w) {
+				t.Errorf("%s lacks %q:\n%s", page, w, seen[page])
+			}
+		}
+	}
+}
+
+// TestPanelReopensOnStatus: the next clerk does not meet 退出信息屏 and
+// its red button because the last one looked at it.
+func TestPanelReopensOnStatus(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
+	k.admin.open(purposeOpen)
+	tapTab(t, k, "退出信息屏")
+	test.Tap(k.admin.closer)
+	k.admin.open(purposeOpen)
+	if k.admin.page != pageStatus || !k.admin.pages[pageStatus].object().Visible() {
+		t.Fatalf("the panel reopened on page %d", k.admin.page)
+	}
+}
+
+// TestLogPageKnowsTheAdminEvents: the events the admin panel logs are
+// said in words on the 日志 page, none as a bare technical record.
+func TestLogPageKnowsTheAdminEvents(t *testing.T) {
+	for _, msg := range []string{"admin PIN pad shown", "admin panel unlocked", "admin PIN: wrong try", "admin PIN locked",
+		"admin PIN changed in the settings", "admin PIN: saving the new PIN", "leaving the kiosk from the admin panel"} {
+		line := logLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
+		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
+			t.Errorf("%s: %q", msg, line)
+		}
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"image/draw"
 	"io"
 	"log/slog"
-	"path"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -108,7 +107,7 @@ func (k *Kiosk) newImageView() *imageView {
 func (v *imageView) object() fyne.CanvasObject { return v.box }
 
 func (v *imageView) show(s *screen) {
-	_, a, err := v.k.attachment(s)
+	it, a, err := v.k.attachment(s)
 	if err == nil && a.SHA256 != v.sum {
 		var data []byte
 		if data, err = v.k.readBlob(a); err == nil {
@@ -136,7 +135,7 @@ func (v *imageView) show(s *screen) {
 		v.controls(false, false) // nothing to zoom into or move over
 		return
 	}
-	setText(v.title, path.Base(a.Name))
+	setText(v.title, attachmentTitle(it, s.attach))
 	f := 1 / float64(int(1)<<s.zoom)
 	s.panX = clampPan(s.panX, f)
 	s.panY = clampPan(s.panY, f)
@@ -204,7 +203,7 @@ func (v *tableView) object() fyne.CanvasObject { return v.box }
 
 func (v *tableView) show(s *screen) {
 	v.pager.page = s.page
-	_, a, err := v.k.attachment(s)
+	it, a, err := v.k.attachment(s)
 	if err == nil && a.SHA256 == v.sum {
 		v.pager.SetPage(s.page)
 		return
@@ -223,7 +222,7 @@ func (v *tableView) show(s *screen) {
 		return
 	}
 	v.sum = a.SHA256
-	setText(v.title, path.Base(a.Name))
+	setText(v.title, attachmentTitle(it, s.attach))
 	v.pager.SetBlocks(csvBlocks(rows))
 }
 

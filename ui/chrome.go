@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -35,7 +34,7 @@ func (k *Kiosk) newTopBar() *topBar {
 	b.place.Truncation = fyne.TextTruncateEllipsis
 	// the demo badge sits in the bar so it is on every screen without
 	// costing a row
-	b.demo = chip(theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary, "演示数据", sizeChrome)
+	b.demo = badge(theme.ColorNamePrimary, "演示数据", sizeChrome)
 	size := label("字号", sizeChrome)
 	size.Wrapping = fyne.TextWrapOff
 	right := container.NewHBox(b.demo, layout.NewSpacer(), size)
@@ -109,14 +108,6 @@ func (r *statusRow) update(k *Kiosk) {
 	r.box.Refresh()
 }
 
-func show(o fyne.CanvasObject, visible bool) {
-	if visible && !o.Visible() {
-		o.Show()
-	} else if !visible && o.Visible() {
-		o.Hide()
-	}
-}
-
 // idlePrompt covers the screen after the idle timeout. Any tap on it, not
 // only on 继续阅读, keeps the page: the villager is clearly still there.
 type idlePrompt struct {
@@ -127,9 +118,7 @@ type idlePrompt struct {
 
 func (k *Kiosk) newIdlePrompt() *idlePrompt {
 	p := &idlePrompt{}
-	dim := newTapCard(layout.NewSpacer(), k.touch)
-	dim.bg, dim.border = "", ""
-	shade := canvas.NewRectangle(color.NRGBA{0, 0, 0, 0x99})
+	shade := newCover(color.NRGBA{0, 0, 0, 0x99}, k.touch)
 	title := label("还在阅读吗？", sizeTitle)
 	title.Alignment = fyne.TextAlignCenter
 	p.countdown = label("", theme.SizeNameSubHeadingText)
@@ -137,7 +126,7 @@ func (k *Kiosk) newIdlePrompt() *idlePrompt {
 	p.cont = newBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
 	card := panel(colorCard, container.NewVBox(
 		title, p.countdown, container.NewCenter(p.cont)))
-	p.box = container.NewStack(shade, dim, container.NewCenter(
+	p.box = container.NewStack(shade, container.NewCenter(
 		container.New(fixedWidth{w: 720}, card)))
 	p.box.Hide()
 	return p

@@ -47,6 +47,7 @@ type displayView struct {
 	title                *widget.RichText
 	facts                *widget.RichText
 	body                 *pager
+	runTitle             *widget.RichText // the title atop later pages
 	qr                   *canvas.Image
 	qrCol                *fyne.Container
 	empty                *fyne.Container
@@ -104,23 +105,33 @@ func (k *Kiosk) newDisplayView() *displayView {
 	v.topic = container.NewHBox(panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
 	v.title = rich()
 	v.facts = rich()
-	v.body = newPager(nil)
+	// the body pages through the whole notice, a dwell per page: the
+	// rotation learns the page count from each layout
+	v.body = newPager(func(page, total int) {
+		v.rot.SetPages(total)
+		v.showCounter()
+	})
 	v.qr = canvas.NewImageFromImage(nil)
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
-	qrLabel := rich(seg("手机扫码\n查看全文", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	qrLabel := rich(seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
 	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
 	head := container.New(tightVBox{}, v.topic, v.title, panel(colorNotice, v.facts))
-	v.slide = container.New(&slideLayout{}, head, v.body, v.qrCol)
+	// pages after the first carry the title on one line, and the body
+	// gets the rest of the screen
+	v.runTitle = widget.NewRichText()
+	v.runTitle.Truncation = fyne.TextTruncateEllipsis
+	v.slide = container.New(&slideLayout{v: v}, head, v.body, v.qrCol, v.runTitle)
 
 	v.emptyT = rich()
 	v.empty = container.NewCenter(container.New(fixedWidth{w: 900}, v.emptyT))
 
 	v.counter = widget.NewRichText()
+	// the time of the last update and the counts; the feed's name would
+	// have crowded out the time on a portrait screen
 	v.footer = widget.NewRichText()
-	v.footer.Truncation = fyne.TextTruncateEllipsis
-	bottom := container.NewBorder(separator(), nil, nil, v.counter, v.footer)
+	bottom := container.NewBorder(separator(), nil, v.footer, v.counter)
 
 	v.main = container.New(&displayLayout{}, header, v.stale, v.ticker, container.NewStack(v.slide, v.empty), bottom)
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
@@ -163,7 +174,7 @@ func (v *displayView) tick(now time.Time) time.Time {
 	if !lit {
 		return v.rot.NextWake(now)
 	}
-	if v.rot.Step(now) || v.rot.Len() <= 1 {
+	if v.rot.Step(now) {
 		// re-read at each change so a notice whose period ended today
 		// leaves the rotation without waiting for a sync
 		items, err := v.k.deps.Store.Visible(v.k.deps.Location, "", v.k.now())
@@ -171,8 +182,11 @@ func (v *displayView) tick(now time.Time) time.Time {
 			v.rot.Set(items, now)
 		}
 		v.showSlide(now)
-	} else if now.Truncate(time.Minute) != v.minute {
-		v.showChrome(now)
+	} else {
+		if now.Truncate(time.Minute) != v.minute {
+			v.showChrome(now)
+		}
+		v.showPage(now)
 	}
 	return v.rot.NextWake(now)
 }
@@ -237,7 +251,7 @@ func (v *displayView) showChrome(now time.Time) {
 	}
 	show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
-	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc)+"　"+k.feed.Title, theme.SizeNameText, colorMuted))
+	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc), theme.SizeNameText, colorMuted))
 }
 
 // showSlide shows the rotation's current notice, or the empty slide.
@@ -261,9 +275,9 @@ func (v *displayView) showSlide(now time.Time) {
 	}
 	show(v.empty, false)
 	show(v.slide, true)
-	setRich(v.counter, seg(fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len()), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.now().In(k.feedLoc).YearDay())
 	if it.ID == v.shownID && sum == v.shownSum {
+		v.showPage(now)
 		return
 	}
 	v.shownID, v.shownSum = it.ID, sum
@@ -273,9 +287,11 @@ func (v *displayView) showSlide(now time.Time) {
 	show(v.urgentTag, it.Priority == feed.PriorityUrgent)
 	show(v.pinnedTag, it.Priority == feed.PriorityPinned)
 	setRich(v.title, seg(it.Title, sizeTitle, theme.ColorNameForeground))
+	setRich(v.runTitle, seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
 	setRich(v.facts, v.factSegs(it)...)
-	v.body.page = 0
+	v.body.page = v.rot.Page(now)
 	v.body.SetBlocks(markdownBlocks(it.Body))
+	v.showCounter()
 
 	v.qr.Image = nil
 	if it.URL != "" {
@@ -286,6 +302,28 @@ func (v *displayView) showSlide(now time.Time) {
 	v.qr.Refresh()
 	show(v.qrCol, v.qr.Image != nil)
 	v.slide.Refresh()
+}
+
+// showPage turns the body to the page due at now.
+func (v *displayView) showPage(now time.Time) {
+	if p := v.rot.Page(now); p != v.body.Page() {
+		v.body.SetPage(p)
+		v.slide.Refresh() // the first page's heading, or the one-line title
+	}
+	v.showCounter()
+}
+
+// showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
+func (v *displayView) showCounter() {
+	if v.shownID == "" {
+		setRich(v.counter)
+		return
+	}
+	text := fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len())
+	if n := v.body.Pages(); n > 1 {
+		text += "　" + pageText(v.body.Page(), n)
+	}
+	setRich(v.counter, seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 }
 
 // factSegs: who issued it and when, and for a posting notice, the period
@@ -362,7 +400,9 @@ func (displayLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	slide.Resize(fyne.NewSize(s.Width, max(0, s.Height-fh-displayGap-y)))
 }
 
-const qrSize float32 = 340
+// qrSize: the code is scanned from a step or two away, not read from the
+// road, so it needs no more than this of a 1920-pixel screen.
+const qrSize float32 = 280
 
 // qrLayout: the code above its caption in the narrow landscape column,
 // beside it across the bottom of a portrait screen.
@@ -386,40 +426,49 @@ func (qrLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	caption.Move(fyne.NewPos(0, qrSize))
 }
 
-// slideLayout: heading block on top; the body's first page fills the
-// rest; the QR code on the right in landscape, bottom right in portrait.
-type slideLayout struct{}
+// slideLayout: on the first page the heading block on top, the QR code
+// beside it at the top right in landscape (the body below has the screen's
+// whole width: no column under the code stays empty) or across the bottom
+// in portrait; on later pages only the title, on one line, and the body
+// takes all the rest. The body pages through the whole notice, its first
+// page starting below the heading (pager.SetLead).
+type slideLayout struct{ v *displayView }
 
 func (l *slideLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
 
 func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	head, body, qr := objs[0], objs[1], objs[2]
+	head, body, qr, run := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 20
-	qw := float32(0)
-	if qr.Visible() {
-		qw = 380
-	}
-	if s.Width > s.Height {
-		mw := s.Width - qw - gap
-		if qw == 0 {
-			mw = s.Width
-		}
-		hh := height(head, mw)
-		head.Move(fyne.NewPos(0, 0))
-		body.Move(fyne.NewPos(0, hh+gap))
-		body.Resize(fyne.NewSize(mw, s.Height-hh-gap))
+	first := l.v.body.Page() == 0
+	hasQR := l.v.qr.Image != nil
+	show(head, first)
+	show(run, !first)
+	show(qr, first && hasQR)
+	rh := height(run, s.Width)
+	run.Move(fyne.NewPos(0, 0))
+	top := rh + gap
+	body.Move(fyne.NewPos(0, top))
+	landscape := s.Width > s.Height
+	var used, qh float32 // the first page's heading (and code), from the top
+	switch {
+	case landscape && hasQR:
+		qw := qrSize + 20
+		used = height(head, s.Width-qw-gap)
+		qh = qr.MinSize().Height
 		qr.Move(fyne.NewPos(s.Width-qw, 0))
-		qr.Resize(fyne.NewSize(qw, qr.MinSize().Height))
-		return
+		qr.Resize(fyne.NewSize(qw, qh))
+		used, qh = max(used, qh), 0
+	case hasQR:
+		used = height(head, s.Width)
+		qh = qrSize + gap
+		qr.Move(fyne.NewPos(0, s.Height-qrSize))
+		qr.Resize(fyne.NewSize(s.Width, qrSize))
+	default:
+		used = height(head, s.Width)
 	}
-	hh := height(head, s.Width)
 	head.Move(fyne.NewPos(0, 0))
-	qh := float32(0)
-	if qw > 0 {
-		qh = qrSize
-		qr.Move(fyne.NewPos(0, s.Height-qh))
-		qr.Resize(fyne.NewSize(s.Width, qh))
-	}
-	body.Move(fyne.NewPos(0, hh+gap))
-	body.Resize(fyne.NewSize(s.Width, s.Height-hh-gap-qh-gap))
+	// the code across the bottom of a portrait first page takes its room
+	// from that page only: later pages run to the bottom
+	body.Resize(fyne.NewSize(s.Width, max(0, s.Height-top)))
+	l.v.body.SetFirst(max(0, used+gap-top), qh)
 }

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -165,11 +164,12 @@ func TestDisplayShowsUrgentFirstAndRotates(t *testing.T) {
 	if v.stale.Visible() {
 		t.Error("fresh content marked stale")
 	}
-	// urgent: twice the dwell
-	c.t = c.t.Add(19 * time.Second)
+	// urgent: twice the dwell, for each of its pages
+	up := 20 * time.Second * time.Duration(v.body.Pages())
+	c.t = c.t.Add(up - time.Second)
 	k.Tick()
 	if textOf(v.title) != first {
-		t.Fatal("urgent notice left before 2× dwell")
+		t.Fatalf("urgent notice left before 2× dwell for each of its %d pages", v.body.Pages())
 	}
 	c.t = c.t.Add(time.Second)
 	next := k.Tick()
@@ -312,24 +312,32 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	if n := len(got); n == 0 || got[n-1] != (told{slides[0].ID, 0}) {
 		t.Fatalf("at start OnSlide was told %v, want %s last", got, slides[0].ID)
 	}
-	got = nil
-	// A cycle and a bit, waking when the kiosk asks to.
-	var want []told
-	at := time.Duration(0)
-	for i := 1; i <= len(slides); i++ {
-		at += v.rot.DwellOf(slides[i-1])
-		want = append(want, told{slides[i%len(slides)].ID, int(at / time.Second)})
-	}
-	for c.t.Sub(demoNow) < at {
+	got = []told{{slides[0].ID, 0}}
+	// Some minutes, waking when the kiosk asks to. Each notice stays a
+	// dwell per page it has at this size (read while it is on show).
+	pages := map[string]int{}
+	dwell := map[string]time.Duration{}
+	for c.t.Sub(demoNow) < 6*time.Minute {
+		pages[v.shownID] = v.body.Pages()
+		for _, s := range v.rot.Slides() {
+			dwell[s.ID] = v.rot.DwellOf(s)
+		}
 		c.t = k.Tick()
 	}
-	k.Tick()
-	if fmt.Sprint(got) != fmt.Sprint(want) {
-		t.Fatalf("OnSlide was told\n%v\nwant\n%v", got, want)
+	if len(got) < 4 {
+		t.Fatalf("OnSlide was told only %v in six minutes", got)
 	}
-
+	for i := 0; i+1 < len(got); i++ {
+		a, b := got[i], got[i+1]
+		if want := int(dwell[a.id] * time.Duration(pages[a.id]) / time.Second); b.at-a.at != want {
+			t.Errorf("%s was on show %d s (from %d s), want %d s: %d pages at %v", a.id, b.at-a.at, a.at, want, pages[a.id], dwell[a.id])
+		}
+	}
+	if paged := slices.ContainsFunc(got, func(x told) bool { return pages[x.id] > 1 }); !paged {
+		t.Errorf("no notice of the demo has more than one page on the display: %v", pages)
+	}
+	cur := v.shownID
 	got = nil
-	cur := slides[0].ID // a whole cycle later
 	k.admin.open(purposeOpen)
 	k.admin.close()
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"touch\"\n"))
@@ -343,5 +351,107 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	}
 	if want := []string{"", cur, "", cur, ""}; !slices.Equal(ids, want) {
 		t.Errorf("admin panel open and closed, touch mode, display mode, night: told %q, want %q", ids, want)
+	}
+}
+
+func TestRotationGivesEachPageItsDwell(t *testing.T) {
+	r := Rotation{Dwell: 10 * time.Second}
+	t0 := demoNow
+	r.Set(sums("a", "b"), t0)
+	r.SetPages(3)
+	for _, tc := range []struct {
+		after time.Duration
+		page  int
+		wake  time.Duration // NextWake, after t0
+	}{
+		{0, 0, 10 * time.Second},
+		{9 * time.Second, 0, 10 * time.Second},
+		{10 * time.Second, 1, 20 * time.Second},
+		{25 * time.Second, 2, 30 * time.Second},
+	} {
+		now := t0.Add(tc.after)
+		if r.Step(now) {
+			t.Fatalf("%v: moved to the next notice before its three pages were shown", tc.after)
+		}
+		if p := r.Page(now); p != tc.page {
+			t.Errorf("%v: page %d, want %d", tc.after, p, tc.page)
+		}
+		if w := r.NextWake(now).Sub(t0); w != tc.wake {
+			t.Errorf("%v: next wake %v, want %v", tc.after, w, tc.wake)
+		}
+	}
+	if !r.Step(t0.Add(30*time.Second)) || r.Page(t0.Add(30*time.Second)) != 0 || r.Pages() != 1 {
+		t.Fatalf("after three pages: notice %d, page %d of %d", r.Index(), r.Page(t0.Add(30*time.Second)), r.Pages())
+	}
+	// a lone notice of pages starts again from its first page
+	var one Rotation
+	one.Dwell = 10 * time.Second
+	one.Set(sums("a"), t0)
+	one.SetPages(2)
+	if one.Step(t0.Add(15*time.Second)) || one.Page(t0.Add(15*time.Second)) != 1 {
+		t.Fatal("a lone notice did not turn to its second page")
+	}
+	if !one.Step(t0.Add(20*time.Second)) || one.Page(t0.Add(20*time.Second)) != 0 {
+		t.Fatal("a lone notice did not come back to its first page")
+	}
+}
+
+// TestDisplayPagesThroughTheWholeNotice: the village finance notice, all
+// of it — every paragraph and every table row — comes on the display page
+// by page, each page for a dwell, with "第 n/m 页"; pages that start inside
+// a table repeat its header; pages after the first carry the title on one
+// line and give the body the whole width.
+func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
+	for _, size := range []fyne.Size{landscape, portrait} {
+		t.Run(orient(size), func(t *testing.T) {
+			k, w, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second}, size)
+			v := k.disp
+			const id = "village-dw-2026q3-finance"
+			if !v.rot.Show(id, v.clockNow()) {
+				t.Fatal("the finance notice is not in the rotation")
+			}
+			v.showSlide(v.clockNow())
+			settle(w.Canvas().Content())
+			pages := v.body.Pages()
+			if pages < 2 {
+				t.Fatalf("%d page(s): the notice's tables do not fit one slide", pages)
+			}
+			start := c.t
+			seen := map[string]bool{}
+			for p := range pages {
+				c.t = start.Add(time.Duration(p)*10*time.Second + time.Second)
+				k.Tick()
+				settle(w.Canvas().Content())
+				if v.shownID != id || v.body.Page() != p {
+					t.Fatalf("at %v: %s page %d, want %s page %d", c.t.Sub(start), v.shownID, v.body.Page(), id, p)
+				}
+				if want := pageText(p, pages); !strings.Contains(textOf(v.counter), want) {
+					t.Errorf("page %d: counter %q, want %q", p+1, textOf(v.counter), want)
+				}
+				if p > 0 {
+					if v.qrCol.Visible() || !v.runTitle.Visible() || v.body.Size().Width != v.slide.Size().Width {
+						t.Errorf("page %d: the QR code or the heading is still up, or the body is not full width", p+1)
+					}
+					first := v.body.pages[p][0]
+					if b := v.body.blocks[first]; b.header != nil && !b.header.Visible() {
+						t.Errorf("page %d starts inside a table without its header", p+1)
+					}
+				}
+				for _, i := range v.body.pages[p] {
+					seen[textOf(v.body.object(i))] = true
+				}
+			}
+			for i, b := range v.body.blocks {
+				if !seen[textOf(b.obj)] {
+					t.Errorf("block %d (%q) never came on the display", i, textOf(b.obj))
+				}
+			}
+			// the next notice after the last page's dwell
+			c.t = start.Add(time.Duration(pages)*10*time.Second + time.Second)
+			k.Tick()
+			if v.shownID == id {
+				t.Errorf("still on %s after %d pages", id, pages)
+			}
+		})
 	}
 }

@@ -25,14 +25,14 @@ type homeView struct {
 	imp     *pager
 	impBar  *pageBar
 	tiles   *fyne.Container
-	counts  map[string]*widget.RichText
+	faces   map[string]*tileText
 	names   map[string]string
 	cats    []feed.Category
 	search  *bigButton
 }
 
 func (k *Kiosk) newHomeView() *homeView {
-	v := &homeView{k: k, counts: map[string]*widget.RichText{}, names: map[string]string{}}
+	v := &homeView{k: k, faces: map[string]*tileText{}, names: map[string]string{}}
 	v.place = label("", sizeTitle)
 	v.sub = rich()
 	v.impHead = label("重要通知", theme.SizeNameHeadingText)
@@ -71,11 +71,7 @@ func (v *homeView) show(s *screen) {
 		case n == 0:
 			text = "暂无"
 		}
-		name := seg(c.Name, theme.SizeNameHeadingText, theme.ColorNameForeground)
-		name.Style.Inline, name.Style.Alignment = false, fyne.TextAlignCenter
-		count := seg(text, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
-		count.Style.Inline, count.Style.Alignment = false, fyne.TextAlignCenter
-		setRich(v.counts[c.ID], name, count)
+		v.faces[c.ID].set(c.Name, text)
 	}
 
 	var blocks []block
@@ -116,17 +112,83 @@ func (v *homeView) buildTiles() {
 	v.cats = slices.Clone(k.feed.Categories)
 	v.tiles.Objects = nil
 	for _, c := range v.cats {
-		// one RichText for name and count: one set of padding, so the
-		// tile stays compact at the largest text size
-		t := rich()
-		v.counts[c.ID] = t
+		t := newTileText()
+		v.faces[c.ID] = t
 		v.names[c.ID] = c.Name
 		id := c.ID
-		v.tiles.Objects = append(v.tiles.Objects, k.card(container.New(vcenter{}, t), func() {
+		v.tiles.Objects = append(v.tiles.Objects, k.card(t.box, func() {
 			k.push(screen{kind: screenList, category: id})
 		}))
 	}
 	v.tiles.Refresh()
+}
+
+// tileText is a topic tile's words: the name above its count when the
+// tile is tall enough, else the two side by side, the name wrapping if it
+// must and the count kept whole. A landscape screen or the largest 字号
+// leaves a tile about one line's height; two lines there pushed the count
+// out of the tile.
+type tileText struct {
+	box         *fyne.Container
+	name, count *widget.RichText
+	nameText    string
+}
+
+func newTileText() *tileText {
+	t := &tileText{name: rich(), count: widget.NewRichText()}
+	t.box = container.New(&tileTextLayout{t: t}, t.name, t.count)
+	return t
+}
+
+func (t *tileText) set(name, count string) {
+	t.nameText = name
+	n := seg(name, theme.SizeNameHeadingText, theme.ColorNameForeground)
+	n.Style.Inline, n.Style.Alignment = false, fyne.TextAlignCenter
+	c := seg(count, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
+	c.Style.Inline, c.Style.Alignment = false, fyne.TextAlignCenter
+	setRich(t.name, n)
+	setRich(t.count, c)
+}
+
+// stacked is the height of the two-line face at width w.
+func (t *tileText) stacked(w float32) float32 { return measure(t.name, w) + measure(t.count, w) }
+
+// beside is the height of the one-line face at width w, and the width
+// the name gets in it.
+func (t *tileText) beside(w float32) (h, nameW float32) {
+	cw := t.count.MinSize().Width
+	th := t.name.Theme()
+	natural := fyne.MeasureText(unbreakable(t.nameText), th.Size(theme.SizeNameHeadingText), fyne.TextStyle{}).Width +
+		2*th.Size(theme.SizeNameInnerPadding)
+	nameW = max(touchMin, min(natural, w-cw))
+	return max(measure(t.name, nameW), t.count.MinSize().Height), nameW
+}
+
+// tileTextLayout shows the face that fits, centred.
+type tileTextLayout struct{ t *tileText }
+
+func (l *tileTextLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	h, _ := l.t.beside(max(l.t.box.Size().Width, touchMin))
+	return fyne.NewSize(touchMin, h)
+}
+
+func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
+	t := l.t
+	cm := t.count.MinSize()
+	if sh := t.stacked(s.Width); sh <= s.Height {
+		nh := height(t.name, s.Width)
+		y := (s.Height - sh) / 2
+		t.name.Move(fyne.NewPos(0, y))
+		t.count.Move(fyne.NewPos(0, y+nh))
+		t.count.Resize(fyne.NewSize(s.Width, cm.Height))
+		return
+	}
+	_, nw := t.beside(s.Width)
+	nh := height(t.name, nw)
+	x := max(0, (s.Width-nw-cm.Width)/2)
+	t.name.Move(fyne.NewPos(x, (s.Height-nh)/2))
+	t.count.Resize(cm)
+	t.count.Move(fyne.NewPos(x+nw, (s.Height-cm.Height)/2))
 }
 
 // tileGrid lays topic tiles in 2 columns on a narrow (portrait) area and
@@ -134,7 +196,7 @@ func (v *homeView) buildTiles() {
 type tileGrid struct{}
 
 func tileCols(w float32) int {
-	if w >= 1100 {
+	if w >= 1500 {
 		return 4
 	}
 	return 2
@@ -163,6 +225,32 @@ func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		o.Move(fyne.NewPos(0, y))
 		y += o.Size().Height
 	}
+}
+
+// height is what rows of tiles need at width w: each row as tall as its
+// tallest tile, with two-line faces (stacked) or one-line ones.
+func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) float32 {
+	if len(objs) == 0 {
+		return 0
+	}
+	cols := tileCols(w)
+	cw := (w - float32(cols-1)*tileGap) / float32(cols)
+	inner := cw - 2*cardPad
+	var cell float32
+	minH := tileMinH
+	if !stacked {
+		minH = touchMin
+	}
+	for _, o := range objs {
+		t := o.(*tapCard).content.(*fyne.Container).Layout.(*tileTextLayout).t
+		h, _ := t.beside(inner)
+		if stacked {
+			h = t.stacked(inner)
+		}
+		cell = max(cell, h+2*cardPad, minH)
+	}
+	rows := float32((len(objs) + cols - 1) / cols)
+	return rows*cell + (rows-1)*tileGap
 }
 
 func (g *tileGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
@@ -209,17 +297,23 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	top, bottom := hh+gap, s.Height-sh-gap
 	mid := bottom - top
 	if s.Width > s.Height { // landscape
-		tw := s.Width * 0.56
+		tw := s.Width * 0.6
 		tiles.Move(fyne.NewPos(0, top))
 		tiles.Resize(fyne.NewSize(tw, mid))
 		important.Move(fyne.NewPos(tw+gap*1.5, top))
 		important.Resize(fyne.NewSize(s.Width-tw-gap*1.5, mid))
 		return
 	}
-	// the tiles get what they need (rows of at least tileMinH); the urgent
+	// the tiles get what their two-line faces need (or, when that would
+	// leave the important notices too little, their one-line faces); the
 	// notices the rest, paged if they do not fit
-	rows := float32((len(children(tiles)) + 1) / 2)
-	th := max(rows*tileMinH+(rows-1)*tileGap, mid*0.4)
+	g := tiles.(*fyne.Container).Layout.(*tileGrid)
+	th := g.height(children(tiles), s.Width, true)
+	if th > mid*0.6 {
+		th = g.height(children(tiles), s.Width, false)
+	}
+	// and the notices keep room for a card and their page bar
+	th = min(max(th, mid*0.4), mid*0.62)
 	important.Move(fyne.NewPos(0, top))
 	important.Resize(fyne.NewSize(s.Width, mid-th-gap))
 	tiles.Move(fyne.NewPos(0, bottom-th))

@@ -74,13 +74,16 @@ func (g keyGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 			i++
 		}
 	}
-	// 删除 and 清空 share the rest of the last row
+	// 删除 and 清空 share the rest of the last row, four gaps apart (half
+	// a fingertip, not one gap): a finger aiming at 删除 must not wipe the
+	// whole query
 	last := len(keyRows[rows-1])
 	x := float32(last) * (w + keyGap)
-	rest := (s.Width - x - keyGap) / 2
+	apart := 4 * keyGap
+	rest := (s.Width - x - apart) / 2
 	y := float32(rows-1) * (h + keyGap)
 	objs[i].Move(fyne.NewPos(x, y))
 	objs[i].Resize(fyne.NewSize(rest, h))
-	objs[i+1].Move(fyne.NewPos(x+rest+keyGap, y))
+	objs[i+1].Move(fyne.NewPos(x+rest+apart, y))
 	objs[i+1].Resize(fyne.NewSize(rest, h))
 }

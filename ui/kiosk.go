@@ -81,6 +81,7 @@ type screen struct {
 	itemID   string // reader, image, table
 	attach   int    // image, table: index into the item's attachments
 	page     int
+	top      int     // paged screens: the block at the top of the page turned to, kept in view when the text size changes
 	zoom     int     // image: 0 fits the screen, each step doubles
 	panX     float64 // image: centre of the view, 0..1 of the picture
 	panY     float64
@@ -449,8 +450,12 @@ func (k *Kiosk) goHome() {
 
 // setPage moves the current screen to page n; the pager clamps it.
 func (k *Kiosk) setPage(n int) {
-	k.st.cur().page = max(0, n)
+	s := k.st.cur()
+	s.page = max(0, n)
 	k.render()
+	if p := k.pagerOf(s.kind); p != nil {
+		s.top = max(0, p.TopBlock())
+	}
 }
 
 func (k *Kiosk) setStep(n int) {
@@ -458,9 +463,38 @@ func (k *Kiosk) setStep(n int) {
 	if n == k.st.step {
 		return
 	}
+	// the reader stays at the paragraph they turned to (screen.top), not
+	// at the page number
 	k.st.step = n
 	k.applyTheme()
 	k.render()
+	s := k.st.cur()
+	if p := k.pagerOf(s.kind); p != nil && s.top > 0 {
+		// paged again now that every text has its new size: the theme
+		// change laid the pager out before its texts were refreshed
+		p.Refresh()
+		if pg := p.PageOf(s.top); pg >= 0 && pg != s.page {
+			s.page = pg
+			k.render()
+		}
+	}
+}
+
+// pagerOf is the pager of a screen, nil for one without.
+func (k *Kiosk) pagerOf(kind screenKind) *pager {
+	switch v := k.views[kind].(type) {
+	case *homeView:
+		return v.imp
+	case *listView:
+		return v.pager
+	case *readerView:
+		return v.pager
+	case *searchView:
+		return v.pager
+	case *tableView:
+		return v.pager
+	}
+	return nil
 }
 
 // render shows the current screen from the state.
@@ -473,7 +507,7 @@ func (k *Kiosk) render() {
 	}
 	v := k.views[s.kind]
 	v.show(s)
-	v.object().Show()
+	show(v.object(), true)
 	k.bar.update(k, s.kind == screenHome)
 	k.status.update(k)
 	k.stage.Refresh()
@@ -545,7 +579,7 @@ func (k *Kiosk) CheckIdle() {
 			return // nothing to lose: no need to ask
 		}
 		k.prompt.update(left)
-		k.prompt.box.Show()
+		show(k.prompt.box, true)
 	case idleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)

@@ -3,15 +3,18 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"gongkai/feed"
 	"gongkai/store"
 )
 
@@ -167,7 +170,7 @@ func TestTappingNoticeOpensReader(t *testing.T) {
 		t.Errorf("title is %q", unbreakable(r.title.String()))
 	}
 	side := textOf(r.side)
-	for _, want := range []string{"手机扫码查看原文", "咨询与异议", "镇征收办 王老师", "land-2026-017-map.png"} {
+	for _, want := range []string{"手机扫码查看原文", "咨询与异议", "镇征收办 王老师", "查看图片：征收范围示意图"} {
 		if !strings.Contains(side, want) {
 			t.Errorf("side panel lacks %q:\n%s", want, side)
 		}
@@ -556,5 +559,75 @@ func TestListAndStatusReadInTheBackground(t *testing.T) {
 	status[0]()
 	if !strings.Contains(pageContent(p.paged.p), "本屏显示") {
 		t.Errorf("status after its job: %q", pageContent(p.paged.p))
+	}
+}
+
+// TestAttachmentTitles: the attachment's button says its title, or for a
+// bare file name what kind of attachment it is — never the file name.
+func TestAttachmentTitles(t *testing.T) {
+	it := &feed.Item{Attachments: []feed.Attachment{
+		{Name: "征收范围示意图.png", Type: "image/png"},
+		{Name: "land-2026-017-map.png", Type: "image/png"},
+		{Name: "readings.csv", Type: "text/csv"},
+		{Name: "plan.pdf", Type: "application/pdf"},
+	}}
+	for i, want := range []string{"征收范围示意图", "附图 2", "数据表 3", "附件 4"} {
+		if got := attachmentTitle(it, i); got != want {
+			t.Errorf("attachment %d (%s): %q, want %q", i, it.Attachments[i].Name, got, want)
+		}
+	}
+	one := &feed.Item{Attachments: it.Attachments[1:2]}
+	if got := attachmentTitle(one, 0); got != "附图" {
+		t.Errorf("a lone bare image: %q", got)
+	}
+}
+
+// TestTextSizeKeepsTheParagraph: at 特大 the land notice has more pages;
+// the reader on its last page at 标准 stays at the same paragraph, not at
+// the same page number (item 11: page 3/3 at §六 became 3/6 at §二).
+func TestTextSizeKeepsTheParagraph(t *testing.T) {
+	k, w, _ := newTestKiosk(t, portrait)
+	k.push(screen{kind: screenReader, itemID: "land-2026-017"})
+	p := k.views[screenReader].(*readerView).pager
+	settle(w.Canvas().Content())
+	last := p.Pages() - 1
+	k.setPage(last)
+	settle(w.Canvas().Content())
+	top := textOf(p.object(p.pages[p.Page()][0]))
+	for _, step := range []int{2, 1, 0} {
+		k.setStep(step)
+		settle(w.Canvas().Content())
+		var on []string
+		for _, i := range p.pages[p.Page()] {
+			on = append(on, textOf(p.object(i)))
+		}
+		if !slices.Contains(on, top) {
+			t.Errorf("at %s, page %d/%d no longer shows %q", textSteps[step].Name, p.Page()+1, p.Pages(), short(top))
+		}
+		if k.st.cur().page != p.Page() {
+			t.Errorf("the screen state says page %d, the pager shows %d", k.st.cur().page, p.Page())
+		}
+	}
+}
+
+// TestSmallThingsOfItem11: 清空 is well apart from 删除; the badges are
+// outlines, not filled like buttons; the panel opens on 状态 again.
+func TestSmallThingsOfItem11(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		k, w, _ := newTestKiosk(t, size)
+		k.push(screen{kind: screenSearch})
+		settle(w.Canvas().Content())
+		keys := k.views[screenSearch].(*searchView).keys.keys
+		del, clr := keys[keyDelete], keys[keyClear]
+		if gap := clr.Position().X - (del.Position().X + del.Size().Width); gap < 40 {
+			t.Errorf("%s: 清空 is %.0f px from 删除, want ≥ 40", orient(size), gap)
+		}
+	}
+	for _, p := range []string{"urgent", "pinned"} {
+		tag := priorityTag(p, "").(*fyne.Container)
+		r := tag.Objects[0].(*canvas.Rectangle)
+		if _, _, _, a := r.FillColor.RGBA(); a != 0 || r.StrokeWidth < 2 {
+			t.Errorf("%s badge: fill alpha %d, outline %.0f: it looks like a button", p, a, r.StrokeWidth)
+		}
 	}
 }

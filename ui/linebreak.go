@@ -3,6 +3,7 @@ package ui
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"gongkai/cjk"
 )
@@ -30,15 +31,30 @@ const wrapMark = '\r'
 
 // breakable returns s with wrapMark at each place Chinese may break a line
 // and Fyne would not. Text without Chinese comes back unchanged.
+//
+// No mark goes before the last character (and the closing punctuation
+// after it): a paragraph never ends in a line of one lone character
+// ("…请于本月底前办" / "理。"), which reads as a mistake.
+//
+// Fyne also breaks at every space, so "…自 2026 年 10 月 1 日。" could
+// still leave "日。" alone: in text long enough to wrap, a space before a
+// lone last character becomes glueMark ("1日。"), the one change
+// breakable makes to what is shown. Short labels ("共 3 条") keep theirs,
+// and unbreakable gives the space back.
 func breakable(s string) string {
 	if !hasCJK(s) {
 		return s
+	}
+	last := lastCharAt(s)
+	if last > 0 && s[last-1] == ' ' && isCJK([]rune(s[last:])[0]) && utf8.RuneCountInString(s) >= wrapLong {
+		s = s[:last-1] + string(glueMark) + s[last:]
+		last += utf8.RuneLen(glueMark) - 1
 	}
 	var b strings.Builder
 	b.Grow(len(s) + len(s)/3) // a one-byte mark per three-byte character
 	var prev rune
 	for i, r := range s {
-		if i > 0 && breakBetween(prev, r) {
+		if i > 0 && i != last && breakBetween(prev, r) {
 			b.WriteRune(wrapMark)
 		}
 		b.WriteRune(r)
@@ -47,8 +63,30 @@ func breakable(s string) string {
 	return b.String()
 }
 
+// lastCharAt is the byte index of the last character of s that is not
+// a space or closing punctuation; -1 when there is none.
+func lastCharAt(s string) int {
+	last := -1
+	for i, r := range s {
+		if !unicode.IsSpace(r) && !cjk.NoLineStart(r) {
+			last = i
+		}
+	}
+	return last
+}
+
+// wrapLong is the length from which a text is taken to wrap.
+const wrapLong = 16
+
+// glueMark is a word joiner: not a space, so Fyne keeps the characters
+// on either side together, and drawn with no width and no ink
+// (TestWrapMarkIsInvisible).
+const glueMark = '\u2060'
+
 // unbreakable removes the marks again: text as the reader wrote it.
-func unbreakable(s string) string { return strings.ReplaceAll(s, string(wrapMark), "") }
+func unbreakable(s string) string {
+	return strings.NewReplacer(string(wrapMark), "", string(glueMark), " ").Replace(s)
+}
 
 func hasCJK(s string) bool {
 	for _, r := range s {

@@ -17,16 +17,17 @@ import (
 
 func TestBreakableMarksWhereChineseMayBreak(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
-		{"公告内容", "公|告|内|容"},
-		{"（见附件）", "（见|附|件）"},         // no break after an opening or before a closing bracket
+		{"公告内容", "公|告|内容"},           // the last character never ends up alone
+		{"（见附件）", "（见|附件）"},          // no break after an opening or before a closing bracket
 		{"他说：“好。”", "他|说：|“好。”"},     // nor before ：。” or after “
-		{"第3条", "第|3|条"},             // Chinese beside a digit breaks
+		{"第3条", "第|3条"},              // Chinese beside a digit breaks
 		{"至 9 月 30 日", "至 9 月 30 日"}, // spaces are Fyne's own breaks
-		{"等待……再说——好", "等|待……|再|说|——|好"},
+		{"本办法自 2026 年 10 月 1 日起施行，至 12 月 31 日。", "本|办|法|自 2026 年 10 月 1 日|起|施|行，|至 12 月 31+日。"}, // but a long text's last character keeps company
+		{"等待……再说——好", "等|待……|再|说|——好"},
 		{"2026-03-01 12.5% Hello world", "2026-03-01 12.5% Hello world"}, // Latin text untouched
 		{"", ""},
 	} {
-		got := strings.ReplaceAll(breakable(c.in), string(wrapMark), "|")
+		got := strings.NewReplacer(string(wrapMark), "|", string(glueMark), "+").Replace(breakable(c.in))
 		if got != c.want {
 			t.Errorf("breakable(%q) = %q, want %q", c.in, got, c.want)
 		}
@@ -41,9 +42,11 @@ func TestWrapMarkIsInvisible(t *testing.T) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(newTheme(0))
 	size := theme.TextSize()
-	plain, marked := "公开栏：2026 年度村务公开", breakable("公开栏：2026 年度村务公开")
-	if plain == marked {
-		t.Fatal("nothing marked")
+	// both marks, the wrap mark and the glue replacing a space
+	plain := "公开栏：2026 年度村务公开，至 12 月 31日"
+	marked := breakable("公开栏：2026 年度村务公开，至 12 月 31 日")
+	if !strings.ContainsRune(marked, wrapMark) || !strings.ContainsRune(marked, glueMark) {
+		t.Fatalf("not marked: %q", marked)
 	}
 	wp := fyne.MeasureText(plain, size, fyne.TextStyle{}).Width
 	wm := fyne.MeasureText(marked, size, fyne.TextStyle{}).Width

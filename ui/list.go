@@ -18,7 +18,7 @@ func (k *Kiosk) newPageBar() *pageBar {
 	b := &pageBar{}
 	b.prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
 	b.next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
-	b.prev.min = fyne.NewSize(260, touchMin+8)
+	b.prev.min = fyne.NewSize(220, touchMin+8)
 	b.next.min = b.prev.min
 	b.label = widget.NewLabel(pageText(0, 1))
 	b.label.SizeName = theme.SizeNameSubHeadingText
@@ -152,9 +152,9 @@ func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []block {
 func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
 	switch priority {
 	case "urgent":
-		return panel(theme.ColorNameError, widget.NewRichText(seg("紧急", size, theme.ColorNameForegroundOnError)))
+		return badge(colorUrgent, "紧急", size)
 	case "pinned":
-		return panel(theme.ColorNamePrimary, widget.NewRichText(seg("置顶", size, theme.ColorNameForegroundOnPrimary)))
+		return badge(theme.ColorNamePrimary, "置顶", size)
 	}
 	return nil
 }

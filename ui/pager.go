@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
@@ -42,6 +43,8 @@ type pager struct {
 	blocks  []block
 	page    int
 	onPages func(page, total int) // after each layout
+	lead    float32               // room kept free at the top of the first page
+	foot    float32               // and at its bottom
 
 	pages    [][]int // block indexes per page, from the last layout
 	laidOut  fyne.Size
@@ -61,10 +64,48 @@ func newPager(onPages func(page, total int)) *pager {
 // SetBlocks replaces the content, keeping the page number (clamped at the
 // next layout) so a refresh from the store does not lose the reader's place.
 func (p *pager) SetBlocks(b []block) {
+	// new content starts hidden: Layout shows what is on the page, and
+	// showing is what has it drawn (show)
+	for _, bl := range b {
+		for _, o := range []fyne.CanvasObject{bl.obj, bl.header} {
+			if o != nil {
+				o.Hide()
+			}
+		}
+	}
 	p.blocks = b
 	p.built, p.lazyH = nil, nil
 	p.laidOut = fyne.Size{}
 	p.Refresh()
+}
+
+// SetFirst keeps lead free at the top of the first page and foot at its
+// bottom: the display's heading stands above it and its QR code may stand
+// below; later pages show a one-line heading and run to the bottom.
+func (p *pager) SetFirst(lead, foot float32) {
+	if lead != p.lead || foot != p.foot {
+		p.lead, p.foot = lead, foot
+		p.laidOut = fyne.Size{}
+		p.Refresh()
+	}
+}
+
+// TopBlock is the block at the top of the page on show, -1 for none.
+func (p *pager) TopBlock() int {
+	if p.page < len(p.pages) && len(p.pages[p.page]) > 0 {
+		return p.pages[p.page][0]
+	}
+	return -1
+}
+
+// PageOf is the page that holds block i in the last layout, -1 for none.
+func (p *pager) PageOf(i int) int {
+	for n, pg := range p.pages {
+		if slices.Contains(pg, i) {
+			return n
+		}
+	}
+	return -1
 }
 
 // SetPage shows page n (0-based).
@@ -94,14 +135,15 @@ type pagerRenderer struct{ p *pager }
 
 func (r *pagerRenderer) Objects() []fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, 0, len(r.p.blocks)+1)
+	// a table's header row is a block and the header of the rows after
+	// it: listed once
 	seen := map[fyne.CanvasObject]bool{}
 	for i, b := range r.p.blocks {
-		if o := r.p.object(i); o != nil {
-			objs = append(objs, o)
-		}
-		if b.header != nil && !seen[b.header] {
-			seen[b.header] = true
-			objs = append(objs, b.header)
+		for _, o := range []fyne.CanvasObject{r.p.object(i), b.header} {
+			if o != nil && !seen[o] {
+				seen[o] = true
+				objs = append(objs, o)
+			}
 		}
 	}
 	return objs
@@ -121,6 +163,17 @@ func height(o fyne.CanvasObject, w float32) float32 {
 	o.Resize(fyne.NewSize(w, o.MinSize().Height))
 	h := o.MinSize().Height
 	o.Resize(fyne.NewSize(w, h))
+	return h
+}
+
+// measure is height without its side effect: o keeps the size it had.
+// For asking what a layout would need, while the layout itself sizes.
+func measure(o fyne.CanvasObject, w float32) float32 {
+	was := o.Size()
+	h := height(o, w)
+	if o.Size() != was {
+		o.Resize(was)
+	}
 	return h
 }
 
@@ -151,33 +204,42 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 			height(b.header, w)
 		}
 	}
-	p.pages = paginate(p.blocks, hs, size.Height)
+	p.pages = paginate(p.blocks, hs, size.Height, p.lead, p.foot)
 	p.page = max(0, min(p.page, len(p.pages)-1))
 
-	for _, o := range r.Objects() {
-		o.Hide()
-	}
 	var idx []int
 	if len(p.pages) > 0 {
 		idx = p.pages[p.page]
 	}
 	r.buildPage(idx, w)
+	// what is on the page, where; the rest is hidden. Only what was
+	// hidden is shown (show), so a page that stays is not redrawn.
+	on := map[fyne.CanvasObject]fyne.Position{}
 	if len(idx) > 0 {
 		var y float32
+		if p.page == 0 {
+			y = p.lead
+		}
 		first := p.blocks[idx[0]]
 		if h := first.header; h != nil && !pageHas(p.blocks, idx, h) {
-			h.Move(fyne.NewPos(0, 0))
-			h.Show()
+			on[h] = fyne.NewPos(0, 0)
 			y = h.Size().Height
 		}
 		for n, i := range idx {
-			b, o := p.blocks[i], p.object(i)
+			b := p.blocks[i]
 			if n > 0 || y > 0 {
 				y += b.gap
 			}
-			o.Move(fyne.NewPos(0, y))
-			o.Show()
+			on[p.object(i)] = fyne.NewPos(0, y)
 			y += hs[i]
+		}
+	}
+	for _, o := range r.Objects() {
+		if pos, ok := on[o]; ok {
+			o.Move(pos)
+			show(o, true)
+		} else {
+			show(o, false)
 		}
 	}
 	p.laidOut = size
@@ -201,6 +263,7 @@ func (r *pagerRenderer) buildPage(idx []int, w float32) {
 		o := p.built[i]
 		if o == nil {
 			o = b.build()
+			o.Hide() // shown, and so drawn, by Layout
 			height(o, w)
 		}
 		keep[i] = o
@@ -217,13 +280,16 @@ func pageHas(blocks []block, idx []int, o fyne.CanvasObject) bool {
 	return false
 }
 
-// paginate splits blocks into pages of at most maxH. A block taller than a
-// page gets a page of its own (the Markdown renderer splits long
-// paragraphs and tables so that this is rare).
-func paginate(blocks []block, hs []float32, maxH float32) [][]int {
+// paginate splits blocks into pages of at most maxH, the first page
+// starting lead down and ending foot above the bottom. A block taller than a page gets a page of its own
+// (the Markdown renderer splits long paragraphs and tables so that this is
+// rare); the first page stays empty rather than hold a block that would
+// fit on a page of its own.
+func paginate(blocks []block, hs []float32, maxH, lead, foot float32) [][]int {
 	var pages [][]int
 	var cur []int
-	var y float32
+	y := lead
+	first := true
 	for i := 0; i < len(blocks); i++ {
 		b := blocks[i]
 		need := hs[i]
@@ -232,13 +298,18 @@ func paginate(blocks []block, hs []float32, maxH float32) [][]int {
 		} else if b.header != nil {
 			need += b.header.Size().Height
 		}
-		// a heading needs the block after it on the same page
-		if b.keepWithNext && i+1 < len(blocks) {
-			need += blocks[i+1].gap + hs[i+1]
+		// a heading needs what follows it on the same page: a table's
+		// header row after a heading needs its first row too
+		for j := i; j+1 < len(blocks) && blocks[j].keepWithNext; j++ {
+			need += blocks[j+1].gap + hs[j+1]
 		}
-		if len(cur) > 0 && y+need > maxH {
+		limit := maxH
+		if first {
+			limit -= foot
+		}
+		if (len(cur) > 0 || first && lead+foot > 0) && y+need > limit {
 			pages = append(pages, cur)
-			cur, y = nil, 0
+			cur, y, first = nil, 0, false
 			i--
 			continue
 		}
@@ -250,7 +321,7 @@ func paginate(blocks []block, hs []float32, maxH float32) [][]int {
 		}
 		y += hs[i]
 	}
-	if len(cur) > 0 {
+	if len(cur) > 0 || len(pages) == 0 {
 		pages = append(pages, cur)
 	}
 	return pages

@@ -73,7 +73,7 @@ func (v *readerView) show(s *screen) {
 		v.side.Hide()
 		return
 	}
-	v.side.Show()
+	show(v.side, true)
 	v.pager.page = s.page
 	if v.shown != nil && reflect.DeepEqual(*v.shown, *it) {
 		v.pager.SetPage(s.page)
@@ -99,14 +99,14 @@ func (v *readerView) show(s *screen) {
 			q.DisableBorder = false
 			v.qr.Image = q.Image(440)
 			v.qr.Refresh()
-			v.qrCol.Show()
+			show(v.qrCol, true)
 		}
 	}
 	if it.Contact != "" {
 		setRich(v.contact,
 			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
 			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
-		v.contact.Show()
+		show(v.contact, true)
 	} else {
 		v.contact.Hide()
 	}
@@ -158,7 +158,7 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 // attachmentCard opens a picture full-screen or a CSV as a paged table.
 // Other types cannot be shown here: the card says to scan the QR code.
 func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
-	name := path.Base(a.Name)
+	name := attachmentTitle(it, i)
 	var kind screenKind
 	var verb string
 	switch {
@@ -167,7 +167,7 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 	case a.Type == "text/csv" || strings.HasSuffix(strings.ToLower(a.Name), ".csv"):
 		kind, verb = screenTable, "查看数据表"
 	default:
-		return rich(seg(fmt.Sprintf("附件 %s 无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted))
+		return rich(seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted))
 	}
 	id := it.ID
 	c := k.card(container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
@@ -175,6 +175,29 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 		func() { k.push(screen{kind: kind, itemID: id, attach: i}) })
 	c.bg = theme.ColorNameButton
 	return container.New(&padBottom{8}, c)
+}
+
+// attachmentTitle is what a villager is told attachment i is: its title
+// (publish names an attachment by the title its author gave, with the
+// file's extension), or, for a bare file name like land-2026-017-map.png
+// that means nothing to a reader, what kind of attachment it is.
+func attachmentTitle(it *feed.Item, i int) string {
+	a := it.Attachments[i]
+	base := path.Base(a.Name)
+	if title := strings.TrimSuffix(base, path.Ext(base)); hasCJK(title) {
+		return title
+	}
+	kind := "附件"
+	switch {
+	case strings.HasPrefix(a.Type, "image/"):
+		kind = "附图"
+	case a.Type == "text/csv":
+		kind = "数据表"
+	}
+	if len(it.Attachments) > 1 {
+		kind += " " + itoa(i+1)
+	}
+	return kind
 }
 
 func attachIcon(kind screenKind) fyne.Resource {

@@ -44,12 +44,31 @@ type Slide struct {
 // wake up. It holds no timer and reads no clock: the display calls Step
 // and NextWake with the time, so tests step time by hand.
 type Rotation struct {
-	Dwell time.Duration // per ordinary slide; urgent and pinned get 2×
+	Dwell time.Duration // per page of an ordinary slide; urgent and pinned get 2×
 	Hours Hours
 
 	slides []Slide
 	cur    int
 	since  time.Time // when the current slide went up
+	pages  int       // pages of the current slide, as laid out (SetPages); 1 until told
+}
+
+// SetPages says how many pages the current slide has at the screen's size:
+// it stays up for that many dwells, each page for one. A sync or a resize
+// may change the count while the slide is up; the page on show then is
+// the one its time so far falls in.
+func (r *Rotation) SetPages(n int) { r.pages = max(1, n) }
+
+// Pages of the current slide.
+func (r *Rotation) Pages() int { return max(1, r.pages) }
+
+// Page is the page of the current slide due at now.
+func (r *Rotation) Page(now time.Time) int {
+	s, ok := r.Current()
+	if !ok || now.Before(r.since) {
+		return 0
+	}
+	return min(int(now.Sub(r.since)/r.DwellOf(s)), r.Pages()-1)
 }
 
 // Set replaces the notices, urgent first, then pinned, then the rest in
@@ -71,7 +90,7 @@ func (r *Rotation) Set(items []store.Summary, now time.Time) {
 	if i := slices.IndexFunc(slides, func(s Slide) bool { return s.ID == curID }); i >= 0 {
 		r.cur = i
 	} else {
-		r.since = now
+		r.since, r.pages = now, 1
 	}
 	if r.since.IsZero() {
 		r.since = now
@@ -104,24 +123,38 @@ func (r *Rotation) DwellOf(s Slide) time.Duration {
 	return d
 }
 
-// due is when the current slide has been up long enough.
+// due is when the current slide has been up long enough: a dwell for
+// each of its pages.
 func (r *Rotation) due() time.Time {
 	s, _ := r.Current()
-	return r.since.Add(r.DwellOf(s))
+	return r.since.Add(r.DwellOf(s) * time.Duration(r.Pages()))
 }
 
-// Step moves to the next slide when the current one's time is up and
-// reports whether it moved. A clock that jumped backwards (an NTP fix)
+// nextPage is when the current slide turns its next page; zero on the
+// last page.
+func (r *Rotation) nextPage(now time.Time) time.Time {
+	s, ok := r.Current()
+	p := r.Page(now)
+	if !ok || p+1 >= r.Pages() {
+		return time.Time{}
+	}
+	return r.since.Add(r.DwellOf(s) * time.Duration(p+1))
+}
+
+// Step moves to the next slide when the current one's time is up (all its
+// pages shown) and reports whether it moved; a lone slide moves to itself,
+// back to its first page. A clock that jumped backwards (an NTP fix)
 // restarts the slide instead of freezing it.
 func (r *Rotation) Step(now time.Time) bool {
 	if now.Before(r.since) {
 		r.since = now
 	}
-	if len(r.slides) < 2 || now.Before(r.due()) {
+	if len(r.slides) == 0 || now.Before(r.due()) {
 		return false
 	}
+	// one slide of several pages starts again from its first page
 	r.cur = (r.cur + 1) % len(r.slides)
-	r.since = now
+	r.since, r.pages = now, 1
 	return true
 }
 
@@ -138,6 +171,9 @@ func (r *Rotation) NextWake(now time.Time) time.Time {
 		// start or end today come and go without a sync
 		if d := r.due(); d.Before(wake) {
 			wake = d
+		}
+		if p := r.nextPage(now); !p.IsZero() && p.Before(wake) {
+			wake = p
 		}
 	}
 	if r.Hours.On != r.Hours.Off {
@@ -158,6 +194,6 @@ func (r *Rotation) Show(id string, now time.Time) bool {
 	if i < 0 {
 		return false
 	}
-	r.cur, r.since = i, now
+	r.cur, r.since, r.pages = i, now, 1
 	return true
 }

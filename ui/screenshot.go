@@ -22,8 +22,8 @@ var shotMu sync.Mutex
 // Screenshot renders one screen off-screen with Fyne's software renderer
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
 // search:QUERY, attachment:ID:N (the picture or table view of a notice's
-// attachment N, from 0), display[:ID] (the bulletin slide at the given clock, or
-// that notice's slide), or
+// attachment N, from 0), display[:ID[:PAGE]] (the bulletin slide at the
+// given clock, or that notice's slide, or its page), or
 // admin[:pin|status|sync|usb|compliance|poster|settings|log|leave] (the panel as if
 // unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
@@ -110,15 +110,59 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	case "display":
 		k.Tick()
 		if arg != "" {
-			if !k.disp.rot.Show(arg, k.disp.clockNow()) {
-				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
+			id, pageArg, paged := strings.Cut(arg, ":")
+			if !k.disp.rot.Show(id, k.disp.clockNow()) {
+				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", id, deps.Location)
 			}
 			k.disp.showSlide(k.disp.clockNow())
+			if paged {
+				page, err := strconv.Atoi(pageArg)
+				if err != nil || page < 1 {
+					return nil, fmt.Errorf("ui: display:%s: want display:ID:PAGE with a page from 1", arg)
+				}
+				settle(w.Canvas().Content())
+				if page > k.disp.body.Pages() {
+					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.body.Pages())
+				}
+				// as the rotation does when the page's time comes
+				r := &k.disp.rot
+				pages := k.disp.body.Pages()
+				r.Show(id, k.disp.clockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
+				r.SetPages(pages)
+				k.disp.showPage(k.disp.clockNow())
+			}
 		}
 	case "admin":
 		if err := k.admin.openForShot(arg); err != nil {
 			return nil, err
 		}
 	}
+	settle(w.Canvas().Content())
 	return w.Canvas().Capture(), nil
+}
+
+// settle lays out again, children before parents, everything visible under
+// o: what Fyne's GL driver does at the start of each frame for whatever
+// changed size (common.Canvas.EnsureMinSize), and its test canvas never
+// does. Without it a text that grew a line after its container was laid
+// out is cut off in a screenshot though the real window shows it whole.
+func settle(o fyne.CanvasObject) {
+	if !o.Visible() {
+		return
+	}
+	switch x := o.(type) {
+	case *fyne.Container:
+		for _, c := range x.Objects {
+			settle(c)
+		}
+		if x.Layout != nil {
+			x.Layout.Layout(x.Objects, x.Size())
+		}
+	case fyne.Widget:
+		r := test.WidgetRenderer(x)
+		for _, c := range r.Objects() {
+			settle(c)
+		}
+		r.Layout(x.Size())
+	}
 }

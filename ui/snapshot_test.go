@@ -67,6 +67,7 @@ func TestScreenSnapshots(t *testing.T) {
 // and the marks say nothing the positions and sizes of the rows do not.
 func assertMarkup(t *testing.T, file string, c fyne.Canvas) {
 	t.Helper()
+	settle(c.Content()) // as the real window lays out before a frame
 	got := unbreakable(test.RenderToMarkup(c))
 	master, err := os.ReadFile(filepath.Join("testdata", file))
 	if err == nil && string(master) == got {

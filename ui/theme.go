@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 
 	"gongkai/assets"
+	"gongkai/config"
 )
 
 // Text size steps of the 字号 control. Step 0 is the default and what an
@@ -52,7 +55,7 @@ var palette = map[fyne.ThemeColorName]color.NRGBA{
 	theme.ColorNameForegroundOnError:   rgb(0xFF, 0xFF, 0xFF),
 	theme.ColorNameButton:              rgb(0xDD, 0xE4, 0xEE),
 	theme.ColorNameDisabledButton:      rgb(0xE9, 0xE7, 0xE1),
-	theme.ColorNameDisabled:            rgb(0x8A, 0x88, 0x82), // only on inactive controls
+	theme.ColorNameDisabled:            rgb(0x62, 0x5F, 0x5A), // inactive controls: readable (≥4.5:1), told apart by their look
 	theme.ColorNameHover:               rgb(0xCF, 0xD8, 0xE6),
 	theme.ColorNamePressed:             rgb(0xB8, 0xC6, 0xDB),
 	theme.ColorNameFocus:               rgb(0xB8, 0xC6, 0xDB),
@@ -102,6 +105,14 @@ var textPairs = [][2]fyne.ThemeColorName{
 	{colorMuted, colorNotice},
 }
 
+// disabledPairs are text on an inactive control: WCAG AA (4.5:1), for a
+// villager must still read what 上一页 says; a button is told to be
+// inactive by its look (no fill, an outline), not by fading its label.
+var disabledPairs = [][2]fyne.ThemeColorName{
+	{theme.ColorNameDisabled, theme.ColorNameBackground},
+	{theme.ColorNameDisabled, colorCard},
+}
+
 func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
 
 // kioskTheme is the whole look: one bundled CJK font for every style (Fyne
@@ -119,6 +130,17 @@ func newTheme(step int) *kioskTheme {
 }
 
 func clampStep(step int) int { return max(0, min(step, len(textSteps)-1)) }
+
+// TextStepOf reads a 字号 step as people name it: 标准, 大, 特大 (the
+// buttons), normal, large, xlarge (config.toml's text_size), or 0, 1, 2.
+func TextStepOf(name string) (int, error) {
+	for i, s := range textSteps {
+		if name == s.Name || name == config.TextSizes[i] || name == strconv.Itoa(i) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("text size %q: want 标准, 大 or 特大 (or normal, large, xlarge; or 0, 1, 2)", name)
+}
 
 func (t *kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	if c, ok := palette[n]; ok {
@@ -156,12 +178,20 @@ const (
 	sizeEditKey    fyne.ThemeSizeName = "gk-edit-key"    // settings editor keys
 )
 
+// Sizes a table steps down through when its columns do not fit at the
+// text size on show (tableModel.columnWidths): 大's and 标准's body, then
+// the smallest text the kiosk shows at all.
+var tableSizes = []fyne.ThemeSizeName{"gk-table-36", "gk-table-30", "gk-table-28"}
+
 var fixedSizes = map[fyne.ThemeSizeName]float32{
 	sizeChrome:     textSteps[0].Body,
 	sizeChromeHead: round(textSteps[0].Body * 1.15),
 	sizeKey:        40,
 	sizePINKey:     48,
 	sizeEditKey:    36,
+	tableSizes[0]:  36,
+	tableSizes[1]:  30,
+	tableSizes[2]:  28,
 }
 
 func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {

@@ -19,6 +19,12 @@ func TestTextContrast(t *testing.T) {
 			t.Errorf("%s on %s: contrast %.2f:1, want ≥ 7:1", p[0], p[1], r)
 		}
 	}
+	for _, p := range disabledPairs {
+		fg, bg := th.Color(p[0], theme.VariantLight), th.Color(p[1], theme.VariantLight)
+		if r := contrast(fg, bg); r < 4.5 {
+			t.Errorf("disabled: %s on %s: contrast %.2f:1, want ≥ 4.5:1", p[0], p[1], r)
+		}
+	}
 	// the formula itself: black on white is 21:1
 	if r := contrast(color.Black, color.White); r < 20.99 || r > 21.01 {
 		t.Errorf("black on white: %.3f", r)

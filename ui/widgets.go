@@ -57,11 +57,13 @@ type buttonRenderer struct {
 	icon *canvas.Image
 }
 
-// colors are the button's background and text for its importance.
+// colors are the button's background and text for its importance. An
+// inactive button has no fill of its own and an outline (Refresh): its
+// label stays readable.
 func (r *buttonRenderer) colors() (bg, fg fyne.ThemeColorName) {
 	switch {
 	case r.b.Disabled():
-		return theme.ColorNameDisabledButton, theme.ColorNameDisabled
+		return theme.ColorNameBackground, theme.ColorNameDisabled
 	case r.b.Importance == widget.HighImportance:
 		return theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary
 	case r.b.Importance == widget.DangerImportance:
@@ -75,6 +77,10 @@ func (r *buttonRenderer) Refresh() {
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	bg, fg := r.colors()
 	r.bg.FillColor = th.Color(bg, v)
+	r.bg.StrokeColor, r.bg.StrokeWidth = nil, 0
+	if r.b.Disabled() {
+		r.bg.StrokeColor, r.bg.StrokeWidth = th.Color(theme.ColorNameInputBorder, v), 2
+	}
 	r.text.Text = r.b.Text
 	r.text.Color = th.Color(fg, v)
 	size := r.b.SizeName
@@ -198,6 +204,46 @@ func (r *cardRenderer) Refresh() {
 func (r *cardRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect, r.c.content} }
 func (r *cardRenderer) Destroy()                     {}
 
+// cover is the bottom layer of an overlay (the admin panel, the idle
+// prompt): it draws the overlay's background and takes every tap that no
+// control of the overlay takes. Without it a tap on empty panel space went
+// through to the screen beneath (Fyne gives a tap to the topmost tappable
+// object under it, and a rectangle is not one): a notice opened behind the
+// PIN pad.
+type cover struct {
+	widget.BaseWidget
+	fill     color.Color
+	OnTapped func() // may be nil: the tap is taken all the same
+}
+
+func newCover(fill color.Color, tapped func()) *cover {
+	c := &cover{fill: fill, OnTapped: tapped}
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+func (c *cover) Tapped(*fyne.PointEvent) {
+	if c.OnTapped != nil {
+		c.OnTapped()
+	}
+}
+
+func (c *cover) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(canvas.NewRectangle(c.fill))
+}
+
+// badge is a label that marks something (紧急, 置顶, 演示数据): its text
+// and a thin outline in one colour on no fill, with square-ish corners. A
+// filled, rounded badge looked like a button, and villagers tapped it.
+func badge(fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
+	rect := canvas.NewRectangle(color.Transparent)
+	rect.StrokeColor = themeColor(fg)
+	rect.StrokeWidth = 3
+	rect.CornerRadius = 3
+	t := widget.NewRichText(seg(text, size, fg))
+	return container.NewStack(rect, container.New(layout.NewCustomPaddedLayout(0, 0, 4, 4), t))
+}
+
 // panel is a non-tappable box with a theme-coloured background: badges,
 // the posting-period box, the idle prompt.
 func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
@@ -275,7 +321,9 @@ type fixedWidth struct{ w float32 }
 func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var h float32
 	for _, o := range objs {
-		h = max(h, o.MinSize().Height)
+		// measured at the width it will get: wrapping text asked before
+		// it has a width answers one line, and the next line was cut off
+		h = max(h, measure(o, f.w))
 	}
 	return fyne.NewSize(f.w, h)
 }

@@ -1,0 +1,43 @@
+package cli
+
+import (
+	"fmt"
+
+	"gongkai/config"
+	"gongkai/pin"
+)
+
+func init() {
+	register("pin", "set the admin panel's PIN (and clear a lockout): --data DIR --pin-file FILE", runPIN)
+}
+
+// pinFileUsage is the help of --pin-file, for init and pin.
+const pinFileUsage = "file holding the admin panel's PIN, 4-12 digits on a line (# comments allowed); a file, so the PIN is in no shell history or process list"
+
+// runPIN sets the admin PIN of a provisioned screen from the machine
+// itself: after init without --pin-file, for a forgotten PIN, a damaged
+// admin.pin or a lockout. The admin panel reads the file at each opening,
+// so a running kiosk needs no restart.
+func runPIN(env *Env, args []string) error {
+	fs := newFlags(env, "pin")
+	data := dataFlag(fs)
+	file := fs.String("pin-file", "", pinFileUsage)
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "pin-file"); err != nil {
+		return err
+	}
+	p, err := pin.ReadFile(*file)
+	if err != nil {
+		return err
+	}
+	if _, err := config.Load(*data); err != nil {
+		return err
+	}
+	if err := pin.Write(*data, p); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "admin PIN of %s set (%d digits); any lockout is cleared\n", *data, len(p))
+	return nil
+}

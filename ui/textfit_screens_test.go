@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"gongkai/feed"
+)
+
+// fitCheck lays the window out as a frame would and reports what the
+// text-fit checker finds under root. With GONGKAI_SHOTS set it also writes
+// the window there, for a person to look at.
+type fitCheck struct {
+	t    *testing.T
+	w    fyne.Window
+	size fyne.Size
+	tag  string // orientation and text size, for the names
+	seen map[string]bool
+}
+
+func (f *fitCheck) check(name string, root fyne.CanvasObject) {
+	f.t.Helper()
+	settle(f.w.Canvas().Content())
+	probs := textFitProblems(root, f.size)
+	for _, p := range probs {
+		f.t.Errorf("%s %s: %s", f.tag, name, p)
+	}
+	if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" && (len(probs) > 0 || os.Getenv("GONGKAI_FIT_ALL") != "") {
+		file := strings.NewReplacer(":", "-", "/", "-", " ", "-").Replace(f.tag + "-" + name)
+		writePNG(f.t, filepath.Join(dir, "fit-"+file+".png"), f.w.Canvas().Capture())
+	}
+}
+
+// pages checks every page of p as name.
+func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *pager) {
+	f.t.Helper()
+	f.check(name, root)
+	for i := 1; i < p.Pages(); i++ {
+		k.setPage(i)
+		f.check(fmt.Sprintf("%s p%d", name, i+1), root)
+	}
+}
+
+// TestTextFitsOnEveryTouchScreen runs the checker over every screen of the
+// touch kiosk on the demo feed — home, every topic list, every notice on
+// every page, its attachments, search, the idle prompt — at every 字号 step,
+// portrait and landscape.
+func TestTextFitsOnEveryTouchScreen(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		for step := range textSteps {
+			tag := orient(size) + "/" + textSteps[step].Name
+			t.Run(tag, func(t *testing.T) {
+				k, w, c := newTestKiosk(t, size)
+				k.deps.TextStep = step // what the idle reset returns to
+				k.setStep(step)
+				f := &fitCheck{t: t, w: w, size: size, tag: tag}
+				root := w.Content()
+				f.pages(k, "home", root, k.home.imp)
+				for _, cat := range k.feed.Categories {
+					k.push(screen{kind: screenList, category: cat.ID})
+					f.pages(k, "list:"+cat.ID, root, k.views[screenList].(*listView).pager)
+					k.goHome()
+				}
+				items, err := k.deps.Store.Visible(dongwan, "", k.now())
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range items {
+					k.push(screen{kind: screenReader, itemID: it.ID})
+					f.pages(k, "item:"+it.ID, root, k.views[screenReader].(*readerView).pager)
+					full, _ := k.item(it.ID)
+					for i, a := range full.Attachments {
+						if strings.HasPrefix(a.Type, "image/") {
+							k.push(screen{kind: screenImage, itemID: it.ID, attach: i})
+							f.check("image:"+it.ID, root)
+						} else {
+							k.push(screen{kind: screenTable, itemID: it.ID, attach: i})
+							f.pages(k, "table:"+it.ID, root, k.views[screenTable].(*tableView).pager)
+						}
+						k.back()
+					}
+					k.goHome()
+				}
+				k.push(screen{kind: screenSearch})
+				for _, q := range []string{"", "tdzs", "qzzzzzzzzzzzzzzz"} {
+					k.st.query = q
+					k.setPage(0)
+					f.pages(k, "search:"+q, root, k.views[screenSearch].(*searchView).pager)
+				}
+				k.goHome()
+				k.push(screen{kind: screenList, category: "land"})
+				c.t = c.t.Add(k.deps.IdleTimeout + time.Second)
+				k.CheckIdle()
+				if !k.prompt.box.Visible() {
+					t.Fatal("no idle prompt")
+				}
+				f.check("idle-prompt", k.prompt.box)
+			})
+		}
+	}
+}
+
+// TestTextFitsOnTheAdminPanel: every page of the panel, portrait and
+// landscape (it keeps its own text size).
+func TestTextFitsOnTheAdminPanel(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		t.Run(orient(size), func(t *testing.T) {
+			cfg := mustParse(t, "location = \"310118901201\"\nsources = [\"https://example.gov.cn/qinghe/feed/\"]\n")
+			k, w, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
+				LogLines: func() []string {
+					return []string{`{"time":"2026-11-25T01:58:01Z","level":"INFO","msg":"sync","version":7}`,
+						`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"sync failed","err":"sync: reading the manifest: dial tcp 10.0.0.1:443: connect: connection refused"}`}
+				}}})
+			w.Resize(size)
+			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
+			k.admin.gate.Set("2468")
+			k.admin.open(purposeOpen)
+			f.check("pin", k.admin.box)
+			typePIN(k, "2468")
+			for i, name := range pageNames {
+				k.admin.showPage(i)
+				f.check("admin:"+name, k.admin.box)
+			}
+		})
+	}
+}
+
+// TestTextFitsOnTheDisplay: every slide of the display, also with the
+// stale banner and the urgent ticker both up, and the empty slide.
+func TestTextFitsOnTheDisplay(t *testing.T) {
+	for _, size := range []fyne.Size{landscape, portrait} {
+		t.Run(orient(size), func(t *testing.T) {
+			k, w, c := newTestDisplay(t, Deps{StaleAfter: 72 * time.Hour}, size)
+			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
+			for _, stale := range []bool{false, true} {
+				if stale {
+					c.t = demoNow.Add(5 * 24 * time.Hour)
+					k.Tick()
+					if !k.disp.stale.Visible() {
+						t.Fatal("no stale banner")
+					}
+				}
+				for _, s := range k.disp.rot.Slides() {
+					k.disp.rot.Show(s.ID, k.disp.clockNow())
+					k.disp.showSlide(k.disp.clockNow())
+					name := "display:" + s.ID
+					if stale {
+						name += " stale"
+					}
+					f.check(name, k.disp.box)
+					if stale && s.Priority == feed.PriorityUrgent && !k.disp.ticker.Visible() {
+						t.Error("no urgent ticker")
+					}
+				}
+			}
+			e, we, _ := newTestDisplay(t, Deps{Store: emptyStore(t)}, size)
+			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.box)
+		})
+	}
+}
