@@ -8,8 +8,9 @@ set -euo pipefail
 # xvfb: the real-window smoke tests. nginx-light: network sync tests.
 # x11-utils (xwininfo), imagemagick (import), xdotool: the smoke test and
 # the screen benchmark find, photograph and tap the real window.
+# chromium: the monitor's web page is tested in headless Chromium (chromedp).
 # fonts-droid-fallback is not needed: the font ships inside the binary.
-want=(gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth nginx-light x11-utils imagemagick xdotool "$@")
+want=(gcc pkg-config libgl1-mesa-dev xorg-dev xvfb xauth nginx-light x11-utils imagemagick xdotool chromium "$@")
 missing=()
 for p in "${want[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -135,11 +135,17 @@ func buildGongkai(t *testing.T, dir string) string {
 // reports it through -displayfd) and returns ":N".
 func startXvfb(t *testing.T) string {
 	t.Helper()
+	return startXvfbSized(t, "1080x1920x24")
+}
+
+// startXvfbSized is startXvfb with a screen of size WxHxDEPTH.
+func startXvfbSized(t *testing.T, size string) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1080x1920x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", size, "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatal(err)
