@@ -68,6 +68,9 @@ const (
 	queueMax = 96
 	// backoffCap bounds the wait between tries while the monitor is out of reach.
 	backoffCap = time.Hour
+	// settle: the first screenshot and proof wait this long after the
+	// program's start, for a drawn window and a display log with something in it.
+	settle = 20 * time.Second
 )
 
 // Agent is the running screen side. Run it once.
@@ -246,13 +249,17 @@ func (a *Agent) flush(ctx context.Context, cfg *config.Config) error {
 		}
 	}
 	now := a.now()
-	if a.opt.Export != nil && (a.lastProof.IsZero() || now.Sub(a.lastProof) >= a.opt.ProofEvery) {
-		if err := a.sendProof(ctx, cfg); err != nil && !refused(err) {
+	// The monitor's answers to these (refusals, errors) are logged, not
+	// failures of the flush: only a monitor out of reach is.
+	settled := now.Sub(a.opt.Started) >= settle
+	if a.opt.Export != nil && settled && (a.lastProof.IsZero() || now.Sub(a.lastProof) >= a.opt.ProofEvery) {
+		if err := a.sendProof(ctx, cfg); err != nil {
 			return err
 		}
 	}
-	if a.opt.Capture != nil && cfg.MonitorScreenshots != "off" && (a.lastShot.IsZero() || now.Sub(a.lastShot) >= a.opt.ShotEvery) {
-		if err := a.sendShot(ctx, cfg); err != nil && !refused(err) {
+	if a.opt.Capture != nil && cfg.MonitorScreenshots != "off" && settled &&
+		(a.lastShot.IsZero() || now.Sub(a.lastShot) >= a.opt.ShotEvery) {
+		if err := a.sendShot(ctx, cfg); err != nil {
 			return err
 		}
 	}
@@ -291,19 +298,23 @@ func (a *Agent) sendProof(ctx context.Context, cfg *config.Config) error {
 	if ans.Chain != (wire.Chain{}) || err == nil {
 		a.chain = ans.Chain
 	}
+	var se *sendError
 	switch {
 	case err == nil:
 		a.lastProof, a.whole = a.now(), false
 		a.lg.Info("monitor proof uploaded", "bytes", len(body), "head", ans.Chain.Seq)
-		return nil
 	case ans.Whole:
-		a.whole = true // and try again at the next flush, whole
-		return nil
-	case refused(err):
+		a.whole = true // and again at the next flush, whole
+	case errors.As(err, &se) && se.code < 500:
+		// refused, or not yet (busy): the next proof time, whole
 		a.lastProof, a.whole = a.now(), true
 		a.lg.Warn("monitor refused the proof", "err", err)
+	case errors.As(err, &se):
+		a.lg.Warn("monitor proof failed: again at the next heartbeat", "err", err)
+	default:
+		return err // out of reach
 	}
-	return err
+	return nil
 }
 
 // sendShot uploads what the screen shows, when the kiosk lets it.
@@ -321,13 +332,19 @@ func (a *Agent) sendShot(ctx context.Context, cfg *config.Config) error {
 	h := http.Header{}
 	h.Set(wire.HeaderTaken, fmt.Sprint(a.now().Unix()))
 	_, err = a.post(ctx, cfg.MonitorURL, wire.UploadScreenshot, "image/jpeg", jpg, h)
-	if err == nil || refused(err) {
+	var se *sendError
+	switch {
+	case err == nil:
 		a.lastShot = a.now()
-	}
-	if refused(err) {
+	case errors.As(err, &se) && se.code < 500:
+		a.lastShot = a.now() // refused, or one came too soon (a restart): the next shot time
 		a.lg.Warn("monitor refused the screenshot", "err", err)
+	case errors.As(err, &se):
+		a.lg.Warn("monitor screenshot failed: again at the next heartbeat", "err", err)
+	default:
+		return err
 	}
-	return err
+	return nil
 }
 
 // Cut is the proof upload of a full export for a monitor holding chain:

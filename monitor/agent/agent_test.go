@@ -88,7 +88,7 @@ func newScreen(t *testing.T, monitorURL string) *screen {
 func (s *screen) agent(t *testing.T, capture func(context.Context) (image.Image, error)) *Agent {
 	t.Helper()
 	a, err := New(Options{Data: s.data, Key: s.key, Store: s.st, Config: func() *config.Config { return s.cfg },
-		Program: "test", Started: time.Now(), Capture: capture, Logger: slog.New(slog.DiscardHandler),
+		Program: "test", Started: time.Now().Add(-time.Minute), Capture: capture, Logger: slog.New(slog.DiscardHandler),
 		Export: func() ([]byte, error) {
 			return s.log.Export(func(proof.Records) (proof.Report, error) {
 				return proof.NewReport(s.log.PublicKey(), nil, time.UTC, proof.Hours{}, time.Now()), nil
@@ -357,5 +357,57 @@ func TestQueueDamage(t *testing.T) {
 	}
 	if m.Heartbeat(pub) == nil {
 		t.Fatal("the good heartbeat behind the damaged one did not arrive")
+	}
+}
+
+// TestAgentBeforeEnrolment: a screen not enrolled yet keeps its
+// heartbeats; once enrolled, they arrive, and its proof after them.
+func TestAgentBeforeEnrolment(t *testing.T) {
+	m, hs := newMonitor(t)
+	s := newScreen(t, hs.URL)
+	a := s.agent(t, nil)
+	for range 3 {
+		a.enqueue(s.cfg, time.Now())
+	}
+	if err := a.flush(context.Background(), s.cfg); err == nil || !strings.Contains(err.Error(), "not enrolled") {
+		t.Fatalf("flush before enrolment: %v", err)
+	}
+	if names, _ := a.queue.names(); len(names) != 3 || !a.lastProof.IsZero() {
+		t.Fatalf("before enrolment: %d queued, last proof %v", len(names), a.lastProof)
+	}
+	pub, _ := proof.DevicePublicKey(s.data)
+	m.Enroll(pub, "东湾村村委会", s.cfg.Location, "test")
+	if err := a.flush(context.Background(), s.cfg); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Export(pub); err != nil {
+		t.Fatalf("no proof after enrolment: %v", err)
+	}
+	if n := len(m.EventTexts(pub)); n < 2 {
+		t.Fatalf("events: %v", m.EventTexts(pub))
+	}
+}
+
+// TestAgentShotTooSoon: a screen restarted within ten minutes of its last
+// screenshot is refused one (429); its heartbeats go on, no back-off.
+func TestAgentShotTooSoon(t *testing.T) {
+	m, hs := newMonitor(t)
+	s := newScreen(t, hs.URL)
+	pub, _ := proof.DevicePublicKey(s.data)
+	m.Enroll(pub, "东湾村村委会", s.cfg.Location, "test")
+	shot := func(context.Context) (image.Image, error) { return picture(640, 360), nil }
+	for run := range 2 {
+		a := s.agent(t, shot)
+		a.opt.Export = nil
+		a.enqueue(s.cfg, time.Now())
+		if err := a.flush(context.Background(), s.cfg); err != nil {
+			t.Fatalf("run %d: %v", run, err)
+		}
+		if a.lastShot.IsZero() {
+			t.Fatalf("run %d: the screenshot is due again at once", run)
+		}
+	}
+	if hb := m.Heartbeat(pub); hb == nil {
+		t.Fatal("no heartbeat")
 	}
 }

@@ -65,10 +65,12 @@ type sendError struct {
 func (e *sendError) Error() string { return fmt.Sprintf("monitor answered %d: %s", e.code, e.msg) }
 
 // refused: the monitor read the upload and said no; the same upload will
-// be refused again (4xx but 408 and 429).
+// be refused again (4xx but 408 and 429). Not 403 either: the screen is
+// not enrolled yet, and its heartbeats wait in the queue until it is.
 func refused(err error) bool {
 	var se *sendError
-	return errors.As(err, &se) && se.code >= 400 && se.code < 500 && se.code != http.StatusRequestTimeout && se.code != http.StatusTooManyRequests
+	return errors.As(err, &se) && se.code >= 400 && se.code < 500 && se.code != http.StatusRequestTimeout &&
+		se.code != http.StatusTooManyRequests && se.code != http.StatusForbidden
 }
 
 // post signs and sends one upload, and reads the monitor's answer. A
