@@ -55,3 +55,17 @@ func (w *web) enrollSave(rw http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(rw, r, screenURL(feed.KeyID(pub))+"?enrolled=1", http.StatusSeeOther)
 }
+
+// screenRemove takes the screen off the monitor (Remove).
+func (w *web) screenRemove(rw http.ResponseWriter, r *http.Request) {
+	v, ok := w.s.fleet.byKeyID(r.PathValue("id"))
+	if !ok {
+		w.fail(rw, r, http.StatusNotFound, "没有这台屏幕")
+		return
+	}
+	if err := w.s.Remove(v.Pub, visitorOf(r).User); err != nil {
+		w.failErr(rw, r, err)
+		return
+	}
+	http.Redirect(rw, r, "/", http.StatusSeeOther)
+}

@@ -206,6 +206,11 @@ func (s *Server) Enroll(pub ed25519.PublicKey, name, village, by string) error {
 		return fmt.Errorf("%w (%s)", ErrKeyID, id)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		// a screen removed and enrolled again keeps what it had sent
+		if _, err := getJSON(tx.Bucket(bucketState), pub, &v.State); err != nil {
+			return err
+		}
+		v.State.Beat = lean(v.State.Beat)
 		return putJSON(tx.Bucket(bucketScreens), pub, v.Screen)
 	})
 	if err != nil {
@@ -252,4 +257,28 @@ func (s *Server) EventTexts(pub ed25519.PublicKey) []string {
 		out[i] = e.Text
 	}
 	return out
+}
+
+// Remove takes a screen off the monitor: its uploads are refused from now
+// on and it leaves the pages. What it sent is kept (its chain, reports,
+// screenshots), and enrolling the key again brings it back.
+func (s *Server) Remove(pub ed25519.PublicKey, by string) error {
+	s.fleet.mu.Lock()
+	defer s.fleet.mu.Unlock()
+	v, ok := s.fleet.byPub[string(pub)]
+	if !ok {
+		return errNotFound
+	}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := addEvent(tx, pub, s.now(), eventEnrolled, fmt.Sprintf("移出列表（%s）", by)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketScreens).Delete(pub)
+	})
+	if err != nil {
+		return fmt.Errorf("monitor: remove: %w", err)
+	}
+	delete(s.fleet.byPub, string(pub))
+	delete(s.fleet.byID, v.ID)
+	return nil
 }

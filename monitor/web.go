@@ -96,6 +96,7 @@ func (w *web) routes() http.Handler {
 	mux.Handle("GET /screens/{id}", w.private(w.screenShow))
 	mux.Handle("GET /screens/{id}/shots/{n}", w.private(w.shotShow))
 	mux.Handle("GET /screens/{id}/proof.json", w.private(w.screenProof))
+	mux.Handle("POST /screens/{id}/remove", w.private(w.screenRemove))
 	mux.Handle("GET /notices", w.private(w.noticesList))
 	mux.Handle("GET /notices/{id}", w.private(w.noticeShow))
 	mux.Handle("GET /notices/{id}/csv", w.private(w.noticeCSV))

@@ -216,8 +216,11 @@ func TestCSRF(t *testing.T) {
 	a.login("clerk", "correct horse battery")
 	b.login("other", "another good password")
 	// every POST form on every page has a csrf field
+	shown := newDevice(t)
+	m.enroll(t, shown, "村委会", "310118901201")
+	sv, _ := m.fleet.get(shown.pub)
 	formPattern := strings.NewReplacer("\n", " ")
-	for _, path := range []string{"/", "/enroll", "/notices"} {
+	for _, path := range []string{"/", "/enroll", "/notices", screenURL(sv.ID)} {
 		_, body := a.get(path)
 		body = formPattern.Replace(body)
 		for _, f := range strings.Split(body, "<form")[1:] {
@@ -248,7 +251,7 @@ func TestCSRF(t *testing.T) {
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("a cross-site POST with a good token: %d", resp.StatusCode)
 	}
-	if len(m.fleet.all()) != 0 {
+	if len(m.fleet.all()) != 1 {
 		t.Fatal("a refused form enrolled a screen")
 	}
 	if code, _, h := a.post("/enroll", form); code != http.StatusSeeOther || !strings.Contains(h.Get("Location"), "enrolled=1") {
@@ -496,5 +499,34 @@ func TestArchive(t *testing.T) {
 	}
 	if _, err := VerifyArchive(data, newDevice(t).pub); err == nil {
 		t.Error("the archive verifies under another monitor key")
+	}
+}
+
+// TestRemove: a screen taken off the monitor leaves the page, its uploads
+// are refused, and enrolling it again brings it back with its state.
+func TestRemove(t *testing.T) {
+	m := newTestMonitor(t)
+	d := newDevice(t)
+	m.enroll(t, d, "旧屏幕", "310118901201")
+	m.sendBeat(t, d, m.beat(3))
+	v, _ := m.fleet.get(d.pub)
+	b := m.browser(t)
+	b.login("clerk", "correct horse battery")
+	if code, _, _ := b.post(screenURL(v.ID)+"/remove", url.Values{}); code != http.StatusForbidden {
+		t.Fatalf("remove without a token: %d", code)
+	}
+	if code, _, _ := b.post(screenURL(v.ID)+"/remove", url.Values{"csrf": {b.csrf(screenURL(v.ID))}}); code != http.StatusSeeOther {
+		t.Fatalf("remove: %d", code)
+	}
+	if _, page := b.get("/"); strings.Contains(page, "旧屏幕") {
+		t.Error("a removed screen is still listed")
+	}
+	body, _ := json.Marshal(m.beat(3))
+	if code, _ := m.upload(t, d, wire.UploadHeartbeat, body); code != http.StatusForbidden {
+		t.Errorf("an upload from a removed screen: %d", code)
+	}
+	m.enroll(t, d, "旧屏幕", "310118901201")
+	if v, _ := m.fleet.get(d.pub); v.State.Beat == nil {
+		t.Error("enrolled again, the screen lost its state")
 	}
 }
