@@ -66,8 +66,10 @@ func (s *Server) loadMirror(pub ed25519.PublicKey, cs chainState, allSummaries b
 				m.summaries = append(m.summaries, sj)
 			}
 		} else if cs.Summarized > 0 {
+			// the summary before the one that would follow: Prev from
+			// wherever the seek lands (another screen's keys, or the end)
 			k, v := sc.Seek(segKey(pub, cs.Seg, cs.Summarized+1))
-			if k == nil || !hasPrefix(k, prefix) {
+			if k == nil {
 				k, v = sc.Last()
 			} else {
 				k, v = sc.Prev()

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"gongkai/monitor/wire"
 	"gongkai/proof"
 )
@@ -318,6 +320,18 @@ func TestSummariesChecked(t *testing.T) {
 			v, err := proof.VerifyExport(held, d.pub)
 			if err != nil || v.Summaries != len(x.Summaries) {
 				t.Fatalf("the copy after summaries: %v, %d summaries, want %d", err, v.Summaries, len(x.Summaries))
+			}
+			// another screen's summaries sort after this one's: the next cut
+			// upload still finds this screen's last summary
+			err = m.db.Update(func(tx *bolt.Tx) error {
+				return tx.Bucket(bucketSummaries).Put(segKey(bytes.Repeat([]byte{0xff}, 32), 0, 1), []byte("{}"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			pl.run(time.Hour, "a", "c")
+			if code, ans := m.sendProof(t, d, pl.export(), ans.Chain); code != http.StatusOK {
+				t.Fatalf("a cut upload after summaries: %d %s", code, ans.Error)
 			}
 		})
 	}
