@@ -156,10 +156,25 @@ http {
 		t.Error("over nginx's TLS the page does not know it is HTTPS")
 	}
 	token := csrfPattern.FindSubmatch(page)[1]
-	resp, err = client.PostForm(base+"login", url.Values{"csrf": {string(token)}, "name": {"clerk"}, "password": {"correct horse battery"}})
-	if err != nil {
-		t.Fatal(err)
+	// an older browser sends Origin without Sec-Fetch-Site: it must match
+	// the Host nginx passes on, port included
+	post := func(path, origin string, form url.Values) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodPost, base+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Origin", origin)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
 	}
+	login := url.Values{"csrf": {string(token)}, "name": {"clerk"}, "password": {"correct horse battery"}}
+	if resp := post("login", "https://evil.example", login); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a login posted from another origin: %d", resp.StatusCode)
+	}
+	resp = post("login", "https://"+tlsAddr, login)
 	resp.Body.Close()
 	var session *http.Cookie
 	for _, c := range resp.Cookies() {
