@@ -252,12 +252,22 @@ func (s *Server) receipt(device string, head proof.HeadJSON, at time.Time) wire.
 // proofUpload takes a proof upload: assembled, verified, checked against
 // the copy, then stored with its report and receipt in one transaction.
 func (s *Server) proofUpload(r *http.Request, v view, counter uint64, body []byte) (wire.Answer, error) {
+	// At most len(s.proofs) exports are unpacked and verified at once (each
+	// may take tens of MB); the slot is given back before the write, which
+	// waits for the disk with everyone else's.
 	select {
 	case s.proofs <- struct{}{}:
-		defer func() { <-s.proofs }()
 	case <-r.Context().Done():
 		return wire.Answer{}, refuse(http.StatusServiceUnavailable, "the monitor is busy")
 	}
+	held := true
+	release := func() {
+		if held {
+			<-s.proofs
+			held = false
+		}
+	}
+	defer release()
 	up, err := wire.ParseProof(body)
 	if err != nil {
 		return wire.Answer{}, refuse(http.StatusBadRequest, "%v", err)
@@ -310,6 +320,7 @@ func (s *Server) proofUpload(r *http.Request, v view, counter uint64, body []byt
 		return wire.Answer{}, err
 	}
 	rcpt := s.receipt(c.Device, c.Head, now)
+	release()
 	st, err := s.update(v.Pub, counter, func(tx *bolt.Tx, st *state) error {
 		if st.Chain != cur {
 			return refuse(http.StatusConflict, "another proof upload came first")

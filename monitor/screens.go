@@ -211,13 +211,15 @@ func (s *Server) Enroll(pub ed25519.PublicKey, name, village, by string) error {
 			return err
 		}
 		v.State.Beat = lean(v.State.Beat)
+		if err := addEvent(tx, pub, s.now(), eventEnrolled, fmt.Sprintf("登记：%s（%s）", name, village)); err != nil {
+			return err
+		}
 		return putJSON(tx.Bucket(bucketScreens), pub, v.Screen)
 	})
 	if err != nil {
 		return fmt.Errorf("monitor: enroll: %w", err)
 	}
 	s.fleet.put(v)
-	s.event(pub, eventEnrolled, fmt.Sprintf("登记：%s（%s）", name, village))
 	return nil
 }
 

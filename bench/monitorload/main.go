@@ -152,7 +152,7 @@ func run(bin, dir string, n, rounds int, round time.Duration, workers, burstWork
 	stats := map[string]*latencies{"heartbeat": {}, "screenshot": {}, "proof": {}}
 	var failures atomic.Int64
 	var firstErr atomic.Pointer[string]
-	runStart := time.Now()
+	var pacedCPU, paced time.Duration // the rounds' own time, bodies made before each
 	for r := range rounds {
 		var jobs []job
 		t0 := time.Now()
@@ -182,6 +182,7 @@ func run(bin, dir string, n, rounds int, round time.Duration, workers, burstWork
 			return err
 		}
 		t0 = time.Now()
+		cpu0 := cpuTime(cmd.Process.Pid)
 		for i := range jobs {
 			jobs[i].at = t0.Add(jobs[i].at.Sub(jobs[0].at))
 		}
@@ -217,15 +218,17 @@ func run(bin, dir string, n, rounds int, round time.Duration, workers, burstWork
 		}
 		close(ch)
 		wg.Wait()
+		pacedCPU += cpuTime(cmd.Process.Pid) - cpu0
+		paced += time.Since(t0)
 		log.Printf("round %d of %d: %d uploads in %s", r+1, rounds, len(jobs), time.Since(t0).Round(time.Millisecond))
 	}
-	paced := time.Since(runStart)
 
 	// The burst: every screen's heartbeat as fast as the monitor takes them.
 	burst := &latencies{}
 	ch := make(chan *device)
 	var wg gosync.WaitGroup
 	bt := time.Now()
+	burstCPU0 := cpuTime(cmd.Process.Pid)
 	for range burstWorkers {
 		wg.Add(1)
 		go func() {
@@ -248,6 +251,7 @@ func run(bin, dir string, n, rounds int, round time.Duration, workers, burstWork
 	close(ch)
 	wg.Wait()
 	burstTime := time.Since(bt)
+	burstCPU := cpuTime(cmd.Process.Pid) - burstCPU0
 
 	// The page.
 	page := &latencies{}
@@ -293,8 +297,13 @@ func run(bin, dir string, n, rounds int, round time.Duration, workers, burstWork
 		s := stats[k]
 		fmt.Printf("| %s latency p50 / p99 / max (%d) | %s / %s / %s |\n", k, s.n(), ms(s.q(0.5)), ms(s.q(0.99)), ms(s.q(1)))
 	}
+	fmt.Printf("| Monitor CPU in the paced rounds | %.1f s for %d uploads: %.2f ms an upload |\n", pacedCPU.Seconds(), total,
+		float64(pacedCPU)/float64(time.Millisecond)/float64(total))
 	fmt.Printf("| Burst: %d heartbeats, %d at a time | %s: **%.0f heartbeats/s**; p50 %s, p99 %s |\n", n, burstWorkers,
 		burstTime.Round(time.Millisecond), float64(n)/burstTime.Seconds(), ms(burst.q(0.5)), ms(burst.q(0.99)))
+	perBeat := float64(burstCPU) / float64(n)
+	fmt.Printf("| Monitor CPU a heartbeat (burst) | %.2f ms: one core takes %.0f heartbeats/s, %.0f× what 10,000 screens send |\n",
+		perBeat/float64(time.Millisecond), float64(time.Second)/perBeat, float64(time.Second)/perBeat/(10000.0/900))
 	fmt.Printf("| All-screens page, %d screens, 50 a page (%d loads, %d KB) | p50 %s, p99 %s |\n", n, page.n(), pageBytes/1024, ms(page.q(0.5)), ms(page.q(0.99)))
 	fmt.Printf("| Monitor RSS, peak / at the end | %s / %s |\n", mib(rss.peak.Load()), mib(rss.last.Load()))
 	fmt.Printf("| Disk after the run: monitor.db / screenshots | %s / %s |\n", mib(dbSize), mib(shotsSize))
@@ -520,3 +529,20 @@ func dirSize(p string) int64 {
 }
 
 func ptr(s string) *string { return &s }
+
+// cpuTime is the user and system time a process has used (/proc, in
+// clock ticks of 10 ms).
+func cpuTime(pid int) time.Duration {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// the fields after the command name, which is in parentheses
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
