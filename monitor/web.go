@@ -270,14 +270,10 @@ func (w *web) funcs() template.FuncMap {
 			if t.IsZero() {
 				return "从未"
 			}
-			d := w.s.now().Sub(t)
-			if d < 0 {
-				return "刚刚"
+			if d := w.s.now().Sub(t); d >= 5*time.Second {
+				return durationWords(d) + "前"
 			}
-			if d < time.Minute {
-				return "刚刚"
-			}
-			return durationWords(d) + "前"
+			return "刚刚"
 		},
 		"secs":   func(n int64) string { return durationWords(time.Duration(n) * time.Second) },
 		"since":  func(a, b time.Time) string { return durationWords(b.Sub(a)) },

@@ -76,7 +76,9 @@ func TestMonitorInChromium(t *testing.T) {
 	}
 	gongkai(t, bin, "keygen", "--out", filepath.Join(dir, "keys"))
 	newFeed, oldFeed := filepath.Join(dir, "feed-new"), filepath.Join(dir, "feed-old")
-	publish := func() { gongkai(t, bin, "publish", "--key", filepath.Join(dir, "keys", "publisher.key"), "--src", src, "--out", newFeed) }
+	publish := func() {
+		gongkai(t, bin, "publish", "--key", filepath.Join(dir, "keys", "publisher.key"), "--src", src, "--out", newFeed)
+	}
 	publish()
 	if err := os.CopyFS(oldFeed, os.DirFS(newFeed)); err != nil {
 		t.Fatal(err)
@@ -332,7 +334,7 @@ func screenshot(t *testing.T, ctx context.Context, dir, name, page string, phone
 		chromedp.Evaluate(`document.fonts.ready.then(() => true)`, &fonts, func(p *cdpruntime.EvaluateParams) *cdpruntime.EvaluateParams {
 			return p.WithAwaitPromise(true)
 		}),
-		chromedp.FullScreenshot(&buf, 90), chromedp.EmulateReset(), chromedp.EmulateViewport(1366, 900))
+		chromedp.FullScreenshot(&buf, 100), chromedp.EmulateReset(), chromedp.EmulateViewport(1366, 900))
 	if err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
