@@ -28,7 +28,9 @@ test: deps
 	$(GO) test -race -count=1 ./...
 
 # Every benchmark, side by side with its peer; rewrites BENCHMARKS.md
-# (COUNT=5 runs each; SECTIONS="search apply sync screen"). Takes minutes.
+# (COUNT=5 runs each; SECTIONS="search apply sync screen monitor"; the
+# monitor section: 10,000 screens against a real monitor, and a simulated
+# year of disk, MONITOR_SCREENS/ROUNDS/ROUND/DAYS). Takes minutes.
 .PHONY: bench bench-short torture torture-short soak
 bench: deps
 	@scripts/bench.sh
@@ -37,6 +39,7 @@ bench: deps
 bench-short:
 	$(GO) test -run '^$$' -bench '^(BenchmarkApply10k|BenchmarkRawPut10k)$$' -benchtime 1x ./store/
 	bash -n scripts/bench.sh scripts/bench-screen.sh scripts/torture.sh scripts/soak.sh scripts/lib-screen.sh
+	$(GO) vet ./bench/monitorload
 
 # The reliability harness: 500 kill -9s on a 3,000-item feed, attacks,
 # server faults, disk full, read-only, clock jumps, FUZZTIME (2m) of every

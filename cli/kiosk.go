@@ -87,7 +87,8 @@ func runKiosk(env *Env, args []string) error {
 	// to it, and the admin panel and the uploads read it
 	witnessLog := &slideRelay{}
 	uploads := newReportUploads(witnessLog.current, *data, st, live.get, lg.Logger)
-	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick}
+	mon := newAgent(*data, st, live.get, func() ([]byte, error) { return uploads.export(live.get()) }, lg.Logger)
+	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick, onResult: mon.SyncResult}
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
@@ -111,6 +112,7 @@ func runKiosk(env *Env, args []string) error {
 		if err == nil {
 			uploads.kick()
 		}
+		mon.SyncResult(err)
 		return res, err
 	}
 	// USB: a found feed is previewed, then imported through the ordinary
@@ -173,6 +175,7 @@ func runKiosk(env *Env, args []string) error {
 	}
 	// before stopWitness: an upload reads the display log it closes
 	defer uploads.close()
+	defer runAgent(mon, k.Capture)()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
 	defer startWatchdog()()

@@ -55,6 +55,7 @@ const (
 	DefaultIdleTimeout  = 90 * time.Second
 	DefaultDwell        = 15 * time.Second
 	DefaultStaleAfter   = 72 * time.Hour
+	DefaultHeartbeat    = 15 * time.Minute
 )
 
 // Text sizes of the touch screen's 字号 control, as written in the file.
@@ -75,6 +76,8 @@ var (
 	// dwell goes down to 0.1 s only so the soak test can rotate fast
 	dwellRange      = [2]time.Duration{100 * time.Millisecond, time.Hour}
 	staleAfterRange = [2]time.Duration{time.Hour, 365 * 24 * time.Hour}
+	// heartbeats go down to 5 s only so tests see a screen go silent soon
+	heartbeatRange = [2]time.Duration{5 * time.Second, 24 * time.Hour}
 )
 
 // ErrNotInitialised is returned by Load for a directory that init has not provisioned.
@@ -98,6 +101,17 @@ type Config struct {
 	// signed proof-of-display export to after each successful sync (the
 	// JSON of `gongkai report --out FILE.json`). Empty: nothing is sent.
 	ReportURL string `toml:"report_url,omitempty"`
+	// MonitorURL, when set, is the township's monitor (`gongkai monitor`):
+	// the kiosk sends it signed heartbeats, its proof of display and a
+	// small screenshot (monitor/agent). Empty: nothing is sent.
+	MonitorURL string `toml:"monitor_url,omitempty"`
+	// HeartbeatEvery is the time between heartbeats to the monitor;
+	// DefaultHeartbeat when unset.
+	HeartbeatEvery Duration `toml:"heartbeat_every,omitempty"`
+	// MonitorScreenshots "off" sends the monitor no screenshots; unset or
+	// "on" sends one at most hourly (touch mode: only while nobody is
+	// using the screen).
+	MonitorScreenshots string `toml:"monitor_screenshots,omitempty"`
 
 	key     ed25519.PublicKey
 	keyFile []byte
@@ -171,6 +185,22 @@ func ParseClock(s string) (int, error) {
 	return h*60 + m, nil
 }
 
+// Lit reports whether a display screen with these on and off times
+// ("HH:MM", either empty or unreadable: always on) is on at wall, its
+// local time. An on time after the off time runs across midnight.
+func Lit(on, off string, wall time.Time) bool {
+	a, err1 := ParseClock(on)
+	b, err2 := ParseClock(off)
+	if err1 != nil || err2 != nil || a == b {
+		return true
+	}
+	m := wall.Hour()*60 + wall.Minute()
+	if a < b {
+		return m >= a && m < b
+	}
+	return m >= a || m < b
+}
+
 var locationPattern = regexp.MustCompile(`^[0-9]{6,12}$`)
 
 // Validate checks every field; the error names the field and the rule.
@@ -211,7 +241,30 @@ func (c *Config) Validate() error {
 			return err
 		}
 	}
+	if c.MonitorURL != "" {
+		if err := checkURL("monitor_url", c.MonitorURL); err != nil {
+			return err
+		}
+	}
+	if c.HeartbeatEvery.Duration != 0 {
+		if err := inRange("heartbeat_every", c.HeartbeatEvery.Duration, heartbeatRange); err != nil {
+			return err
+		}
+	}
+	switch c.MonitorScreenshots {
+	case "", "on", "off":
+	default:
+		return fmt.Errorf("monitor_screenshots %.40q: want \"on\" or \"off\"", c.MonitorScreenshots)
+	}
 	return c.checkHours()
+}
+
+// Heartbeat is the time between heartbeats to the monitor.
+func (c *Config) Heartbeat() time.Duration {
+	if c.HeartbeatEvery.Duration == 0 {
+		return DefaultHeartbeat
+	}
+	return c.HeartbeatEvery.Duration
 }
 
 // checkHours: on and off hours come as a pair, and differ (equal hours

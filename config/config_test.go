@@ -322,3 +322,46 @@ func TestDisplaySettingsRoundTrip(t *testing.T) {
 		t.Errorf("ParseClock = %d %v", m, err)
 	}
 }
+
+func TestMonitorSettings(t *testing.T) {
+	dir := initDir(t, Config{Location: "310118901201"})
+	raw, _ := os.ReadFile(filepath.Join(dir, File))
+	for _, k := range []string{"monitor_url", "heartbeat_every", "monitor_screenshots"} {
+		if strings.Contains(string(raw), k) {
+			t.Errorf("an unset %s is written:\n%s", k, raw)
+		}
+	}
+	c, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Heartbeat() != DefaultHeartbeat {
+		t.Errorf("heartbeat %s without heartbeat_every, want %s", c.Heartbeat(), DefaultHeartbeat)
+	}
+	c.MonitorURL = "https://feed.example.gov.cn/monitor/"
+	c.HeartbeatEvery = Duration{5 * time.Minute}
+	c.MonitorScreenshots = "off"
+	if err := Save(dir, c); err != nil {
+		t.Fatal(err)
+	}
+	c2, err := Load(dir)
+	if err != nil || c2.MonitorURL != c.MonitorURL || c2.Heartbeat() != 5*time.Minute || c2.MonitorScreenshots != "off" {
+		t.Fatalf("monitor settings after Save and Load: %v %+v", err, c2)
+	}
+	for _, tc := range []struct {
+		edit func(*Config)
+		want string
+	}{
+		{func(c *Config) { c.MonitorURL = "ftp://monitor" }, "monitor_url"},
+		{func(c *Config) { c.MonitorURL = "https://" }, "monitor_url"},
+		{func(c *Config) { c.HeartbeatEvery = Duration{time.Second} }, "heartbeat_every"},
+		{func(c *Config) { c.HeartbeatEvery = Duration{48 * time.Hour} }, "heartbeat_every"},
+		{func(c *Config) { c.MonitorScreenshots = "sometimes" }, "monitor_screenshots"},
+	} {
+		c3 := *c2
+		tc.edit(&c3)
+		if err := Save(dir, &c3); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Save: %v, want an error about %s", err, tc.want)
+		}
+	}
+}

@@ -4,15 +4,16 @@
 # re-run replaces exactly the tables it produced; the rest of the file is
 # left alone. Variables:
 #   COUNT=5       runs of each Go benchmark (medians are reported)
-#   SECTIONS="search sync screen searchscreen"   which to run (search also
-#                 writes Apply)
+#   SECTIONS="search sync screen searchscreen monitor"   which to run (search
+#                 also writes Apply)
 #   SEARCH_1M=1   search and Apply at 1,000,000 notices too (slow)
+#   MONITOR_SCREENS=10000 MONITOR_ROUNDS=2 MONITOR_ROUND=60s MONITOR_DAYS=365 (the monitor section)
 #   OUT=BENCHMARKS.md
 # The Sync section is produced only when sync/ has BenchmarkSync… benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 COUNT=${COUNT:-5}
-SECTIONS=${SECTIONS:-search sync screen searchscreen}
+SECTIONS=${SECTIONS:-search sync screen searchscreen monitor}
 OUT=${OUT:-BENCHMARKS.md}
 tmp=$(mktemp -d /tmp/gongkai-bench.XXXXXX)
 say() { echo "bench: $*" >&2; }
@@ -66,7 +67,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')
 	echo "- Command: \`make bench\` (scripts/bench.sh; COUNT=$COUNT runs of each Go benchmark); each table names its own command and run date"
 	echo "- The machine is shared with other work: load average when this ran $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 } >"$tmp/machine.md"
-[ "$SECTIONS" != "search sync screen searchscreen" ] || section machine "$tmp/machine.md"
+[ "$SECTIONS" != "search sync screen searchscreen monitor" ] || section machine "$tmp/machine.md"
 
 for s in $SECTIONS; do
 case $s in
@@ -229,6 +230,27 @@ screen)
 		scripts/bench-screen.sh
 	} >"$tmp/screen.md"
 	section screen "$tmp/screen.md"
+	;;
+monitor)
+	n=${MONITOR_SCREENS:-10000}
+	rounds=${MONITOR_ROUNDS:-2}
+	round=${MONITOR_ROUND:-60s}
+	days=${MONITOR_DAYS:-365}
+	say "monitor: $n screens against a real gongkai monitor (bench/monitorload), then a simulated year of 2 screens"
+	go build -o "$tmp/gongkai" .
+	{
+		echo "A real \`gongkai monitor\` process on loopback, $n screens enrolled, reporting as the agent does (a heartbeat each, a quarter of"
+		echo "them a screenshot, a 24th a proof upload cut to what the monitor lacks), 15 minutes compressed into $round, $rounds rounds; then every"
+		echo "screen's heartbeat at once (64 in flight), the all-screens page, RSS sampled from /proc. The load generator runs on the same 2 cores."
+		echo "\`go run ./bench/monitorload -bin BIN -screens $n -rounds $rounds -round $round\`:"
+		echo
+		go run ./bench/monitorload -bin "$tmp/gongkai" -screens "$n" -rounds "$rounds" -round "$round"
+		echo
+		echo "Disk per screen per year: \`go run ./bench/monitorload -year $days -screens 2\` (the monitor in-process on a simulated clock):"
+		echo
+		go run ./bench/monitorload -year "$days" -screens 2
+	} >"$tmp/monitor.md"
+	section monitor "$tmp/monitor.md"
 	;;
 esac
 done

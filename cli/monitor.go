@@ -1,0 +1,224 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"gongkai/feed"
+	"gongkai/monitor"
+	"gongkai/watchdog"
+)
+
+// The township's monitor (巡检台): the server, and the commands an
+// administrator runs beside it.
+func init() {
+	register("monitor", "the township's monitor: --listen ADDR --data DIR | enroll --data DIR --device FILE --village CODE --name NAME | user --data DIR --name NAME | verify [--key monitor.pub] FILE.json", runMonitor)
+}
+
+func runMonitor(env *Env, args []string) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "enroll":
+			return runMonitorEnroll(env, args[1:])
+		case "user":
+			return runMonitorUser(env, args[1:])
+		case "verify":
+			return runMonitorVerify(env, args[1:])
+		}
+	}
+	fs := newFlags(env, "monitor")
+	listen := fs.String("listen", "127.0.0.1:8090", "address to serve on (behind nginx: a loopback address)")
+	data := fs.String("data", "", "the monitor's data directory (monitor.db, keys, screenshots)")
+	proxies := fs.String("trusted-proxy", "127.0.0.1/8,::1/128", "addresses (CIDR, comma-separated) whose X-Forwarded-Proto/-For are believed")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "data"); err != nil {
+		return err
+	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return err
+	}
+	lg := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	srv, err := monitor.Open(*data, monitor.Options{TrustedProxies: trusted, Logger: lg})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", *listen, err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 3 * time.Minute,
+		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
+		ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelWarn)}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+	// the address as bound (":0" picks a free port: tests read this line)
+	fmt.Fprintf(env.Stdout, "monitor listening on http://%s (data %s, key %s)\n", ln.Addr(), *data, feed.Fingerprint(srv.PublicKey()))
+	_, _ = watchdog.Notify("READY=1")
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	_, _ = watchdog.Notify("STOPPING=1")
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return hs.Shutdown(sctx)
+}
+
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: want addresses like 127.0.0.1/32", p)
+		}
+		out = append(out, pf)
+	}
+	return out, nil
+}
+
+// openMonitor opens a monitor's data directory for a command; a running
+// monitor holds it.
+func openMonitor(data string) (*monitor.Server, error) {
+	srv, err := monitor.Open(data, monitor.Options{Logger: slog.New(slog.DiscardHandler)})
+	if errors.Is(err, monitor.ErrLocked) {
+		return nil, fmt.Errorf("%w: stop it, or enrol on its web page (登记屏幕)", err)
+	}
+	return srv, err
+}
+
+func runMonitorEnroll(env *Env, args []string) error {
+	fs := newFlags(env, "monitor enroll")
+	data := fs.String("data", "", "the monitor's data directory")
+	device := fs.String("device", "", "the screen's device.pub (from its data directory)")
+	village := fs.String("village", "", "division code the screen stands at, 6 to 12 digits")
+	name := fs.String("name", "", "the screen's name, e.g. 东湾村村委会大厅")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "data", "device", "village", "name"); err != nil {
+		return err
+	}
+	raw, err := readSmall(*device)
+	if err != nil {
+		return fmt.Errorf("device key: %w", err)
+	}
+	pub, err := monitor.ParseDeviceKey(raw)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *device, err)
+	}
+	srv, err := openMonitor(*data)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.Enroll(pub, *name, *village, "cli"); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "enrolled %s: %s (%s)\n", feed.Fingerprint(pub), *name, *village)
+	return nil
+}
+
+// runMonitorUser sets an operator's password, read from the first line of
+// stdin (never a flag: it would show in the process list and the shell's
+// history).
+func runMonitorUser(env *Env, args []string) error {
+	fs := newFlags(env, "monitor user")
+	data := fs.String("data", "", "the monitor's data directory")
+	name := fs.String("name", "", "the operator's login name")
+	if err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if err := required(fs, "data", "name"); err != nil {
+		return err
+	}
+	if env.Stdin == nil {
+		return errors.New("the password is read from standard input")
+	}
+	fmt.Fprintf(env.Stderr, "password for %s (one line, at least 10 characters): ", *name)
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return fmt.Errorf("reading the password: %w", err)
+	}
+	fmt.Fprintln(env.Stderr)
+	password := strings.TrimRight(line, "\r\n")
+	srv, err := openMonitor(*data)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.SetPassword(*name, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "password set for %s\n", *name)
+	return nil
+}
+
+// runMonitorVerify checks a notice's archive (downloaded from the notice's page).
+func runMonitorVerify(env *Env, args []string) error {
+	fs := newFlags(env, "monitor verify")
+	key := fs.String("key", "", "the monitor's monitor.pub the archive must be signed by")
+	if err := parse(fs, args, 1); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(env.Stderr, "monitor verify: name the archive FILE.json")
+		return errUsage
+	}
+	raw, err := readLimited(fs.Arg(0), 64<<20)
+	if err != nil {
+		return err
+	}
+	var pinned []byte
+	if *key != "" {
+		if pinned, err = readSmall(*key); err != nil {
+			return fmt.Errorf("monitor key: %w", err)
+		}
+	}
+	var pub []byte
+	if pinned != nil {
+		p, err := feed.ParsePublicKey(pinned)
+		if err != nil {
+			return fmt.Errorf("monitor key %s: %w", *key, err)
+		}
+		pub = p
+	}
+	a, err := monitor.VerifyArchive(raw, pub)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "ok: %s is intact: notice %s, %d screens, each report signed by its device and countersigned by monitor %s\n",
+		fs.Arg(0), a.Notice.ID, len(a.Screens), monitorFingerprint(a.Monitor))
+	if pinned == nil {
+		fmt.Fprintln(env.Stdout, "note: no --key given; compare the monitor fingerprint with the monitor's monitor.pub")
+	}
+	return nil
+}
+
+func monitorFingerprint(line string) string {
+	pub, err := feed.ParsePublicKey([]byte(line))
+	if err != nil {
+		return "?"
+	}
+	return feed.Fingerprint(pub)
+}
