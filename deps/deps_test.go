@@ -48,6 +48,8 @@ var programs = map[string]string{
 	"curl":      "curl",
 	"pdftoppm":  "poppler-utils",
 	"tesseract": "tesseract-ocr tesseract-ocr-chi-sim", // -l chi_sim
+	"pdftotext": "poppler-utils",
+	"prlimit":   "util-linux",
 	"mount":     "mount",
 	"umount":    "mount",
 	"chromium":  "chromium",
@@ -77,7 +79,7 @@ var buildNeeds = []string{"gcc", "pkg-config", "libgl1-mesa-dev", "xorg-dev", "g
 
 // The Debian base system (Essential or Priority: required): on every
 // install, so deps.sh does not list them.
-var base = []string{"dash", "bash", "coreutils", "findutils", "grep", "sed", "mawk", "dpkg", "apt", "mount"}
+var base = []string{"dash", "bash", "coreutils", "findutils", "grep", "sed", "mawk", "dpkg", "apt", "mount", "util-linux"}
 
 // A call of an outside program, and where it is made.
 type call struct {

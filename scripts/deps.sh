@@ -22,7 +22,8 @@ set -euo pipefail
 # chromium: headless browser tests (chromedp). pandoc: .docx in tests.
 # espeak-ng, sox, libasound2-dev, alsa-utils: speech and audio (cgo ALSA).
 # Not needed: fonts-droid-fallback (the font ships inside the binary); mount
-# (the reliability tests' mount/umount) is in every Debian base system.
+# (the reliability tests' mount/umount) and util-linux (prlimit) are in
+# every Debian base system.
 want=(
 	gcc pkg-config libgl1-mesa-dev xorg-dev git ca-certificates
 	xvfb xauth nginx-light curl x11-utils imagemagick xdotool

@@ -55,11 +55,12 @@ func TestHostileNoticesKeepTheWatchdogFed(t *testing.T) {
 	}
 	gongkai(t, bin, "init", "--data", data, "--location", synctest.Village, "--pubkey", pubFile, "--source", feedDir)
 	gongkai(t, bin, "sync", "--data", data)
-	setDwell(t, data, 2*time.Second)
+	setDwell(t, data, time.Second)
 
-	// A rotation of 10 notices at 2 s (the urgent one 4 s) takes 22 s:
-	// a minute is two rotations and more.
-	pings := runWatched(t, bin, display, 60*time.Second, "kiosk", "--data", data, "--mode", "display")
+	// A rotation of 10 notices at 1 s a page (the urgent and the pinned
+	// one 2 s), each at most ui.TurnPages pages a turn, takes at most
+	// 2×2×10 + 8×10 = 120 s; the hostile bodies, cut, run to fewer pages.
+	pings := runWatched(t, bin, display, 90*time.Second, "kiosk", "--data", data, "--mode", "display")
 	checkPings(t, "display mode", pings)
 	var notices []proof.NoticeReport
 	gongkaiJSON(t, bin, &notices, "report", "--data", data, "--json")

@@ -109,7 +109,9 @@ func (k *Kiosk) newDisplayView() *displayView {
 	// rotation learns the page count from each layout
 	v.body = newPager(func(page, total int) {
 		v.rot.SetPages(total)
-		v.showCounter()
+		// a turn that goes on from an earlier one starts at its page,
+		// known only now that the count is
+		v.showPage(v.clockNow())
 	})
 	v.qr = canvas.NewImageFromImage(nil)
 	v.qr.FillMode = canvas.ImageFillContain

@@ -396,6 +396,77 @@ func TestRotationGivesEachPageItsDwell(t *testing.T) {
 	}
 }
 
+// TestRotationTurnsALongNoticeInParts: a notice of 24 pages holds the
+// screen for TurnPages dwells, lets the other notice have its turn, goes
+// on from where it stopped at the next turn and starts again at its
+// first once all 24 were shown. A notice withdrawn meanwhile is forgotten.
+func TestRotationTurnsALongNoticeInParts(t *testing.T) {
+	const dwell = 10 * time.Second
+	r := Rotation{Dwell: dwell}
+	now := demoNow
+	r.Set(sums("long", "short"), now)
+	var shown []int // the long notice's pages, in the order they came up
+	for range 80 {
+		s, _ := r.Current()
+		if s.ID == "long" {
+			r.SetPages(24)
+			shown = append(shown, r.Page(now))
+		} else {
+			r.SetPages(1)
+		}
+		now = r.NextWake(now)
+		r.Step(now)
+	}
+	var want []int
+	for range 2 {
+		for p := range 24 {
+			want = append(want, p)
+		}
+	}
+	if len(shown) < len(want) || !slices.Equal(shown[:len(want)], want) {
+		t.Fatalf("the long notice's pages came up as %v, want %v first", shown, want)
+	}
+	// between its turns the short notice had the screen: never more than
+	// TurnPages of the long one in a row
+	r = Rotation{Dwell: dwell}
+	now = demoNow
+	r.Set(sums("long", "short"), now)
+	run, longest := 0, 0
+	for range 80 {
+		s, _ := r.Current()
+		if s.ID == "long" {
+			r.SetPages(24)
+			run++
+		} else {
+			r.SetPages(1)
+			run = 0
+		}
+		longest = max(longest, run)
+		now = r.NextWake(now)
+		r.Step(now)
+	}
+	if longest != TurnPages {
+		t.Errorf("the long notice held the screen for %d pages in a row, want %d", longest, TurnPages)
+	}
+
+	// withdrawn in the middle and published again: it starts from its first page
+	r = Rotation{Dwell: dwell}
+	now = demoNow
+	r.Set(sums("long", "short"), now)
+	r.SetPages(24)
+	now = now.Add(TurnPages * dwell)
+	r.Step(now) // short on show, long to go on at page TurnPages
+	r.Set(sums("short"), now)
+	r.Set(sums("long", "short"), now)
+	now = now.Add(dwell)
+	r.SetPages(1)
+	r.Step(now)
+	r.SetPages(24)
+	if s, _ := r.Current(); s.ID != "long" || r.Page(now) != 0 {
+		t.Errorf("published again: %s on page %d, want long on page 0", s.ID, r.Page(now))
+	}
+}
+
 // TestDisplayPagesThroughTheWholeNotice: the village finance notice, all
 // of it — every paragraph and every table row — comes on the display page
 // by page, each page for a dwell, with "第 n/m 页"; pages that start inside

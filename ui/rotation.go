@@ -50,8 +50,17 @@ type Rotation struct {
 	slides []Slide
 	cur    int
 	since  time.Time // when the current slide went up
-	pages  int       // pages of the current slide, as laid out (SetPages); 1 until told
+	pages  int       // pages of the current slide, as laid out (SetPages); 0 until told
+	first  int       // the page the current slide started this turn at
+	resume map[string]int
 }
+
+// TurnPages caps the pages one slide shows in a turn. Without it a notice
+// of a hundred pages (a whole compensation plan, or a careless clerk's
+// paste) would hold the screen for an hour and take every other notice's
+// posting time; with it, such a notice goes on from where it stopped at
+// its next turn, so over the turns all of it is shown.
+const TurnPages = 10
 
 // SetPages says how many pages the current slide has at the screen's size:
 // it stays up for that many dwells, each page for one. A sync or a resize
@@ -62,13 +71,31 @@ func (r *Rotation) SetPages(n int) { r.pages = max(1, n) }
 // Pages of the current slide.
 func (r *Rotation) Pages() int { return max(1, r.pages) }
 
+// start is the page this turn began at; 0 when the slide has since
+// become shorter (a resize, a sync).
+func (r *Rotation) start() int {
+	if r.pages > 0 && r.first >= r.pages {
+		return 0
+	}
+	return r.first
+}
+
+// end is one past the last page this turn shows.
+func (r *Rotation) end() int { return max(r.start()+1, min(r.start()+TurnPages, r.pages)) }
+
 // Page is the page of the current slide due at now.
 func (r *Rotation) Page(now time.Time) int {
 	s, ok := r.Current()
 	if !ok || now.Before(r.since) {
-		return 0
+		return r.start()
 	}
-	return min(int(now.Sub(r.since)/r.DwellOf(s)), r.Pages()-1)
+	return min(r.start()+int(now.Sub(r.since)/r.DwellOf(s)), r.end()-1)
+}
+
+// begin puts slide i up at now, at the page its last turn stopped at.
+func (r *Rotation) begin(i int, now time.Time) {
+	r.cur, r.since, r.pages = i, now, 0
+	r.first = r.resume[r.slides[i].ID]
 }
 
 // Set replaces the notices, urgent first, then pinned, then the rest in
@@ -86,11 +113,16 @@ func (r *Rotation) Set(items []store.Summary, now time.Time) {
 	// an emergency (water cut tonight) before what is merely pinned
 	slices.SortStableFunc(slides, func(a, b Slide) int { return rank(a.Priority) - rank(b.Priority) })
 	r.slides = slides
+	for id := range r.resume {
+		if !slices.ContainsFunc(slides, func(s Slide) bool { return s.ID == id }) {
+			delete(r.resume, id) // withdrawn or ended: its place is forgotten
+		}
+	}
 	r.cur = 0
 	if i := slices.IndexFunc(slides, func(s Slide) bool { return s.ID == curID }); i >= 0 {
 		r.cur = i
-	} else {
-		r.since, r.pages = now, 1
+	} else if len(slides) > 0 {
+		r.begin(0, now)
 	}
 	if r.since.IsZero() {
 		r.since = now
@@ -124,10 +156,10 @@ func (r *Rotation) DwellOf(s Slide) time.Duration {
 }
 
 // due is when the current slide has been up long enough: a dwell for
-// each of its pages.
+// each of its pages this turn.
 func (r *Rotation) due() time.Time {
 	s, _ := r.Current()
-	return r.since.Add(r.DwellOf(s) * time.Duration(r.Pages()))
+	return r.since.Add(r.DwellOf(s) * time.Duration(r.end()-r.start()))
 }
 
 // nextPage is when the current slide turns its next page; zero on the
@@ -135,15 +167,15 @@ func (r *Rotation) due() time.Time {
 func (r *Rotation) nextPage(now time.Time) time.Time {
 	s, ok := r.Current()
 	p := r.Page(now)
-	if !ok || p+1 >= r.Pages() {
+	if !ok || p+1 >= r.end() {
 		return time.Time{}
 	}
-	return r.since.Add(r.DwellOf(s) * time.Duration(p+1))
+	return r.since.Add(r.DwellOf(s) * time.Duration(p+1-r.start()))
 }
 
-// Step moves to the next slide when the current one's time is up (all its
-// pages shown) and reports whether it moved; a lone slide moves to itself,
-// back to its first page. A clock that jumped backwards (an NTP fix)
+// Step moves to the next slide when the current one's time is up (its
+// pages of this turn shown) and reports whether it moved; a lone slide
+// moves to itself, to the page after the turn's last or back to its first. A clock that jumped backwards (an NTP fix)
 // restarts the slide instead of freezing it.
 func (r *Rotation) Step(now time.Time) bool {
 	if now.Before(r.since) {
@@ -152,9 +184,16 @@ func (r *Rotation) Step(now time.Time) bool {
 	if len(r.slides) == 0 || now.Before(r.due()) {
 		return false
 	}
-	// one slide of several pages starts again from its first page
-	r.cur = (r.cur + 1) % len(r.slides)
-	r.since, r.pages = now, 1
+	id := r.slides[r.cur].ID
+	if r.resume == nil {
+		r.resume = map[string]int{}
+	}
+	if e := r.end(); e < r.pages {
+		r.resume[id] = e
+	} else {
+		delete(r.resume, id)
+	}
+	r.begin((r.cur+1)%len(r.slides), now)
 	return true
 }
 
@@ -194,6 +233,6 @@ func (r *Rotation) Show(id string, now time.Time) bool {
 	if i < 0 {
 		return false
 	}
-	r.cur, r.since, r.pages = i, now, 1
+	r.cur, r.since, r.pages, r.first = i, now, 0, 0
 	return true
 }
