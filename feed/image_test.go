@@ -16,7 +16,7 @@ import (
 // Picture bombs in every format a screen shows: a few hundred bytes that
 // declare 60000×60000 (PNG), 65000×65000 (JPEG) or 65535×65535 (GIF)
 // pixels; decoding any of them dies with "out of memory" under a 4 GiB
-// address-space limit (cli TestImageBombUnderMemoryLimit).
+// address-space limit (smoke TestImageBombUnderMemoryLimit).
 func TestCheckImageRefusesBombs(t *testing.T) {
 	bombs, _ := filepath.Glob("testdata/bombs/*")
 	if len(bombs) != 3 {
