@@ -223,13 +223,16 @@ func TestHTTPServerFaults(t *testing.T) {
 		fault func(big feed.Object) func(w http.ResponseWriter, r *http.Request) bool
 		want  string // in the error
 		is    error
+		// idle, when set, replaces testTimeouts.Idle: reading 32 MB under
+		// -race on a loaded machine has pauses of seconds between reads
+		idle time.Duration
 	}{
 		{"500 on every request", func(feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				http.Error(w, "boom", http.StatusInternalServerError)
 				return true
 			}
-		}, "500", nil},
+		}, "500", nil, 0},
 		{"stall after headers", func(big feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if !strings.HasSuffix(r.URL.Path, big.SHA256) {
@@ -242,7 +245,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				<-r.Context().Done()
 				return true
 			}
-		}, "no data for", nil},
+		}, "no data for", nil, 0},
 		{"longer Content-Length than the manifest", func(big feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if !strings.HasSuffix(r.URL.Path, big.SHA256) {
@@ -253,7 +256,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				w.Write(make([]byte, big.Size+100))
 				return true
 			}
-		}, "", feed.ErrObjectSize},
+		}, "", feed.ErrObjectSize, 0},
 		{"endless stream", func(big feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if !strings.HasSuffix(r.URL.Path, big.SHA256) {
@@ -268,7 +271,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				}
 				return true
 			}
-		}, "", feed.ErrObjectSize},
+		}, "", feed.ErrObjectSize, 0},
 		{"endless manifest", func(feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if r.URL.Path != "/manifest.json" {
@@ -283,7 +286,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				}
 				return true
 			}
-		}, "", feed.ErrTooLarge},
+		}, "", feed.ErrTooLarge, time.Minute},
 		{"wrong object bytes", func(big feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if !strings.HasSuffix(r.URL.Path, big.SHA256) {
@@ -292,7 +295,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				w.Write(make([]byte, big.Size))
 				return true
 			}
-		}, "", feed.ErrObjectHash},
+		}, "", feed.ErrObjectHash, 0},
 		{"404 for an object", func(big feed.Object) func(http.ResponseWriter, *http.Request) bool {
 			return func(w http.ResponseWriter, r *http.Request) bool {
 				if !strings.HasSuffix(r.URL.Path, big.SHA256) {
@@ -301,7 +304,7 @@ func TestHTTPServerFaults(t *testing.T) {
 				http.NotFound(w, r)
 				return true
 			}
-		}, "404", nil},
+		}, "404", nil, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -310,7 +313,15 @@ func TestHTTPServerFaults(t *testing.T) {
 			srv, url := newFaultServer(t, out)
 			srv.setFault(c.fault(big))
 			before := f.snapshot(t)
-			_, err := f.syncHTTP(t, url, fastRetry)
+			timeouts := testTimeouts
+			if c.idle > 0 {
+				timeouts.Idle = c.idle
+			}
+			src, err := NewHTTP(url, filepath.Join(f.dir, "http"), timeouts, fastRetry)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = Run(context.Background(), f.st, f.cfg, src, Options{})
 			if err == nil {
 				t.Fatal("sync succeeded against a faulty server")
 			}
