@@ -322,6 +322,10 @@ func (win *window) waitHeight(id string, h int) {
 // later event would pass.
 const settle = 400 * time.Millisecond
 
+// drawWithin is how long a frame may take to reach the glass on a busy
+// machine (load 20 on 2 cores) before the test says it was not drawn.
+const drawWithin = 3 * time.Second
+
 // differ is the share of pixels of a and b that differ.
 func differ(a, b image.Image) float64 {
 	r := a.Bounds().Intersect(b.Bounds())
