@@ -18,7 +18,7 @@ func TestKindMinimums(t *testing.T) {
 	for _, c := range []struct {
 		name    string
 		lines   []string
-		line    int    // 0: accepted
+		line    int // 0: accepted
 		msg     []string
 		warning string // accepted with this warning
 	}{
