@@ -191,9 +191,15 @@ func (p Period) Status(now time.Time) string {
 	}
 }
 
+// Label names the period without its state: "公示期 10 个工作日：12月1日至12月14日"
+// (full: with years, as reports and certificates say it).
+func (p Period) Label(full bool) string {
+	return fmt.Sprintf("公示期 %s：%s", p.Length(), p.Span(full))
+}
+
 // Text is the full line: "公示期 10 个工作日：12月1日至12月14日，剩余 6 个工作日".
 func (p Period) Text(now time.Time) string {
-	return fmt.Sprintf("公示期 %s：%s，%s", p.Length(), p.Span(false), p.Status(now))
+	return p.Label(false) + "，" + p.Status(now)
 }
 
 // Note says how the working days were counted when the calendar did not
