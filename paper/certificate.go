@@ -161,21 +161,29 @@ func periodOf(r proof.Report) string {
 }
 
 func postingText(n proof.NoticeReport) string {
-	if n.PostingDays == 0 {
+	var s string
+	switch {
+	case n.PostingWorkdays > 0:
+		s = fmt.Sprintf("%d 个工作日", n.PostingWorkdays)
+	case n.PostingDays > 0:
+		s = fmt.Sprintf("%d 天", n.PostingDays)
+	default:
 		return "无公示期要求"
 	}
-	s := fmt.Sprintf("%d 日", n.PostingDays)
 	if n.PeriodStart != nil && n.PeriodEnd != nil {
 		s += "\n" + cnDay(*n.PeriodStart) + "\n至 " + cnDay(*n.PeriodEnd)
+	}
+	if n.CalendarNote != "" {
+		s += "\n（" + n.CalendarNote + "）"
 	}
 	return s
 }
 
 func coverageText(n proof.NoticeReport) string {
-	if n.PostingDays == 0 {
+	if n.PeriodDays == 0 {
 		return "—"
 	}
-	s := fmt.Sprintf("%d / %d", n.DaysCovered, n.PostingDays)
+	s := fmt.Sprintf("%d / %d 天", n.DaysCovered, n.PeriodDays)
 	if n.DaysWithGaps > 0 {
 		s += fmt.Sprintf("\n缺口 %d 天", n.DaysWithGaps)
 	}

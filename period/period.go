@@ -36,6 +36,14 @@ type Period struct {
 	cal *feed.Calendar
 }
 
+// StartOf is the first day of a notice's period: valid_from, else published.
+func StartOf(published, validFrom feed.Date) feed.Date {
+	if validFrom != "" {
+		return validFrom
+	}
+	return published
+}
+
 // Of is the period of a notice starting at start (its valid_from, else
 // published) with days calendar days or workdays working days (at most
 // one of them set). ok is false when the notice has no period or its start

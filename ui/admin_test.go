@@ -715,7 +715,7 @@ func TestPosterToStick(t *testing.T) {
 				return nil, err
 			}
 			var buf bytes.Buffer
-			err = paper.Poster(&buf, it, st.PlaceName(dongwan), func(string) (string, error) { return "", errors.New("not here") })
+			err = paper.Poster(&buf, it, nil, st.PlaceName(dongwan), func(string) (string, error) { return "", errors.New("not here") })
 			return buf.Bytes(), err
 		},
 		Sticks: func() []string { return sticks }}})
