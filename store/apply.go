@@ -105,6 +105,7 @@ func (s *Store) Apply(u Update) (Changes, error) {
 	s.gen++ // cached visible sets are stale
 	s.mu.Unlock()
 	s.setState(st)
+	s.loadCalendar()
 	s.releasePages()
 	// The items are committed; a failed removal only leaves an unused file,
 	// which the next Apply tries again.

@@ -51,29 +51,41 @@ func (s *Store) CalendarSum() (string, error) {
 
 // Calendar is the working-day calendar of the applied feed, nil when it
 // has none (periods in working days are then counted Monday–Friday, and
-// say so). It is decoded once per stored object.
+// say so). It is held in memory, read at Open and after each Apply, so a
+// screen's UI goroutine can ask for it without waiting on disk.
 func (s *Store) Calendar() (*feed.Calendar, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.cal, s.calErr
+}
+
+// loadCalendar reads the stored calendar into memory, decoding it only
+// when its object changed. A stored calendar that does not decode is
+// damage: Calendar reports it and Check names it.
+func (s *Store) loadCalendar() {
 	var data []byte
 	err := s.view(func(tx *bolt.Tx) error {
-		data = bytes.Clone(tx.Bucket(bucketMeta).Get(keyCalendar))
+		if meta := tx.Bucket(bucketMeta); meta != nil {
+			data = bytes.Clone(meta.Get(keyCalendar))
+		}
 		return nil
 	})
-	if err != nil || data == nil {
-		return nil, err
-	}
-	sum := feed.Sum(data)
-	s.mu.RLock()
-	cal, ok := s.cal, s.calSum == sum
-	s.mu.RUnlock()
-	if ok {
-		return cal, nil
-	}
-	cal, err = feed.DecodeCalendar(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w: calendar: %w", ErrDamaged, err)
+	var (
+		cal *feed.Calendar
+		sum string
+	)
+	if err == nil && data != nil {
+		sum = feed.Sum(data)
+		s.mu.RLock()
+		held, same := s.cal, s.calSum == sum
+		s.mu.RUnlock()
+		if same {
+			cal = held
+		} else if cal, err = feed.DecodeCalendar(data); err != nil {
+			err = fmt.Errorf("%w: calendar: %w", ErrDamaged, err)
+		}
 	}
 	s.mu.Lock()
-	s.cal, s.calSum = cal, sum
+	s.cal, s.calSum, s.calErr = cal, sum, err
 	s.mu.Unlock()
-	return cal, nil
 }

@@ -37,6 +37,7 @@ type Store struct {
 	vis    visCache       // the visible set of the last search's screen and day
 	cal    *feed.Calendar // decoded stored calendar, whose object has SHA-256 calSum
 	calSum string
+	calErr error
 	subs   []chan struct{}
 	bg     sync.WaitGroup
 
@@ -83,6 +84,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	if !opt.ReadOnly {
 		s.removeTemps()
 	}
+	s.loadCalendar()
 	s.releasePages() // the freelist walk of the open touched every page
 	return s, nil
 }

@@ -434,17 +434,22 @@ func TestTextSizeStepsGrowText(t *testing.T) {
 
 func TestPostingAndValidityText(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	p, ok := postingOf("2026-11-10", "2026-11-10", 30, demoNow, loc)
-	if !ok || p.Text() != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
-		t.Errorf("got %q", p.Text())
+	k := &Kiosk{feedLoc: loc}
+	p, ok := k.postingOf("2026-11-10", "2026-11-10", 30, 0)
+	if !ok || p.Text(demoNow) != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
+		t.Errorf("got %q", p.Text(demoNow))
 	}
 	// days left follow the feed's day, not UTC's: 23:30 in Shanghai is already the 10th
 	late := time.Date(2026, 12, 8, 16, 30, 0, 0, time.UTC)
-	if p, _ := postingOf("2026-11-10", "", 30, late, loc); p.Status() != "今天是最后一天" {
-		t.Errorf("at %v: %q", late.In(loc), p.Status())
+	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
+		t.Errorf("at %v: %q", late.In(loc), p.Status(late))
 	}
-	if p, _ := postingOf("2026-11-10", "", 30, late.Add(24*time.Hour), loc); p.Status() != "公示期已满" {
-		t.Errorf("after the end: %q", p.Status())
+	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
+		t.Errorf("after the end: %q", p.Status(late.Add(24*time.Hour)))
+	}
+	// Without a calendar, working days are Monday–Friday, and it says so.
+	if p, _ := k.postingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
+		t.Errorf("working days without a calendar: %s %q", p.End, p.Note())
 	}
 	if got := validityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
 		t.Errorf("got %q", got)
