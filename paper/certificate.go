@@ -161,15 +161,10 @@ func periodOf(r proof.Report) string {
 }
 
 func postingText(n proof.NoticeReport) string {
-	var s string
-	switch {
-	case n.PostingWorkdays > 0:
-		s = fmt.Sprintf("%d 个工作日", n.PostingWorkdays)
-	case n.PostingDays > 0:
-		s = fmt.Sprintf("%d 天", n.PostingDays)
-	default:
+	if n.PostingDays == 0 && n.PostingWorkdays == 0 {
 		return "无公示期要求"
 	}
+	s := n.Length()
 	if n.PeriodStart != nil && n.PeriodEnd != nil {
 		s += "\n" + cnDay(*n.PeriodStart) + "\n至 " + cnDay(*n.PeriodEnd)
 	}
@@ -180,10 +175,10 @@ func postingText(n proof.NoticeReport) string {
 }
 
 func coverageText(n proof.NoticeReport) string {
-	if n.PeriodDays == 0 {
+	if n.Days() == 0 {
 		return "—"
 	}
-	s := fmt.Sprintf("%d / %d 天", n.DaysCovered, n.PeriodDays)
+	s := fmt.Sprintf("%d / %d 天", n.DaysCovered, n.Days())
 	if n.DaysWithGaps > 0 {
 		s += fmt.Sprintf("\n缺口 %d 天", n.DaysWithGaps)
 	}

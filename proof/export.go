@@ -64,6 +64,23 @@ type NoticeReport struct {
 	Status       string    `json:"status"` // on track, met, failed; "" without posting_days
 }
 
+// Length is the statutory length as a report says it: "10 个工作日", "30 天".
+func (n NoticeReport) Length() string {
+	if n.PostingWorkdays > 0 {
+		return fmt.Sprintf("%d 个工作日", n.PostingWorkdays)
+	}
+	return fmt.Sprintf("%d 天", n.PostingDays)
+}
+
+// Days is the calendar days the period must be covered: period_days, or
+// posting_days in a report from a screen that predates period_days.
+func (n NoticeReport) Days() int {
+	if n.PeriodDays > 0 {
+		return n.PeriodDays
+	}
+	return n.PostingDays
+}
+
 // GapJSON is a gap with times in RFC 3339 in the feed's time zone.
 type GapJSON struct {
 	Start   string `json:"start"`

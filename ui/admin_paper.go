@@ -328,7 +328,7 @@ func (p *compliancePage) show() {
 		switch {
 		case n.PeriodStart != nil && len(p.asOf) >= 10 && *n.PeriodStart > p.asOf[:10]:
 			notYet++
-		case n.DaysElapsed >= n.PeriodDays:
+		case n.DaysElapsed >= n.Days():
 			over++
 			if gap {
 				overFailed++
@@ -401,7 +401,7 @@ func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
 	status, c := complianceStatus(n, p.asOf)
 	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c),
-		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.PeriodDays), theme.SizeNameText, theme.ColorNameForeground, false)}
+		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.Days()), theme.SizeNameText, theme.ColorNameForeground, false)}
 }
 
 // gapBlocks list one notice's counted gaps, each with its cause.
@@ -432,7 +432,7 @@ func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 // complianceStatus is a posting period's status in plain words, and its
 // colour.
 func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColorName) {
-	over := n.DaysElapsed >= n.PeriodDays
+	over := n.DaysElapsed >= n.Days()
 	var s string
 	c := fyne.ThemeColorName(theme.ColorNameForeground)
 	switch {
@@ -460,10 +460,7 @@ func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColo
 func periodText(n proof.NoticeReport) string {
 	s := n.Period
 	if s == "" {
-		if n.PostingWorkdays > 0 {
-			return fmt.Sprintf("公示期 %d 个工作日（起始日期不明）", n.PostingWorkdays)
-		}
-		return fmt.Sprintf("公示期 %d 天（起始日期不明）", n.PostingDays)
+		return "公示期 " + n.Length() + "（起始日期不明）"
 	}
 	if n.CalendarNote != "" {
 		s += "（" + n.CalendarNote + "）"
