@@ -106,4 +106,3 @@ func FuzzApplyCalendar(f *testing.F) {
 		}
 	})
 }
-
