@@ -3,6 +3,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,38 @@ func TestPeriodsAgree(t *testing.T) {
 	}
 	if got := text(filepath.Join(dir, "land-2026-016.pdf")); !strings.Contains(got, "10个工作日（2026年9月28日至2026年10月15日）") {
 		t.Errorf("poster of the pre-announcement: %.600s", got)
+	}
+}
+
+// publish refuses a period under the kind's legal minimum in one line
+// naming the file, the law and the minimum; it warns (and publishes) when
+// a kind that needs a period has none, and when working days have no
+// calendar to be counted with.
+func TestPublishLegalMinimums(t *testing.T) {
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS("../assets/demo")); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(src, "items", "land", "land-2026-016.md")
+	orig, _ := os.ReadFile(file)
+	out := filepath.Join(t.TempDir(), "feed")
+
+	os.WriteFile(file, []byte(strings.Replace(string(orig), "posting_workdays: 10", "posting_workdays: 7", 1)), 0o644)
+	_, errOut, code := run(t, "publish", "--key", "../assets/demokey/publisher.key", "--src", src, "--out", out)
+	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "items/land/land-2026-016.md:12:") ||
+		!strings.Contains(errOut, "at least 10 working days") || !strings.Contains(errOut, "第二十六条") {
+		t.Errorf("7 working days: exit %d %q", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "manifest.json")); err == nil {
+		t.Error("a refused source was published")
+	}
+
+	os.WriteFile(file, []byte(strings.Replace(string(orig), "posting_workdays: 10\n", "", 1)), 0o644)
+	os.Remove(filepath.Join(src, "calendar.yaml"))
+	stdout, errOut, code := run(t, "publish", "--key", "../assets/demokey/publisher.key", "--src", src, "--out", out)
+	if code != 0 || !strings.Contains(stdout, "published") ||
+		!strings.Contains(errOut, "warning: items/land/land-2026-016.md:11: a 征收土地预公告 (kind land-pre-announcement) has no posting period") ||
+		!strings.Contains(errOut, "has no calendar.yaml") {
+		t.Errorf("no period, no calendar: exit %d %q %q", code, stdout, errOut)
 	}
 }
