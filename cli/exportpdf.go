@@ -110,7 +110,11 @@ func posterPDF(st *store.Store, location, id string, now time.Time) (pdf []byte,
 		}
 		return st.BlobPath(sha), nil
 	}
-	if err := paper.Poster(&buf, it, st.PlaceName(location), blob); err != nil {
+	cal, err := st.Calendar()
+	if err != nil {
+		return nil, sum, false, err
+	}
+	if err := paper.Poster(&buf, it, cal, st.PlaceName(location), blob); err != nil {
 		return nil, sum, false, err
 	}
 	return buf.Bytes(), sum, today, nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"gongkai/atomicfile"
@@ -72,6 +73,12 @@ func runPublish(env *Env, args []string) error {
 	src, err := publish.ParseSource(*srcDir)
 	if err != nil {
 		return err
+	}
+	for _, w := range src.Warnings {
+		fmt.Fprintln(env.Stderr, "warning:", w)
+	}
+	if src.Calendar == nil && slices.ContainsFunc(src.Items, func(si *publish.SourceItem) bool { return si.Item.PostingWorkdays > 0 }) {
+		fmt.Fprintf(env.Stderr, "warning: %s has no %s: screens count posting_workdays Monday–Friday and say so\n", *srcDir, publish.CalendarFile)
 	}
 	if *bundle != "" && !publish.IsBundleName(*bundle) {
 		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)

@@ -17,6 +17,7 @@ import (
 	"gongkai/atomicfile"
 	"gongkai/feed"
 	"gongkai/paper"
+	"gongkai/period"
 	"gongkai/proof"
 	"gongkai/store"
 )
@@ -143,9 +144,13 @@ func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey,
 		return nil, err
 	}
 	tz := st.Location()
+	cal, err := st.Calendar()
+	if err != nil {
+		return nil, err
+	}
 	return func(recs proof.Records) (proof.Report, error) {
 		ev := proof.NewEvidence(recs)
-		notices, err := reportNotices(items, ev, id, tz)
+		notices, err := reportNotices(items, ev, id, tz, cal)
 		if err != nil {
 			return proof.Report{}, err
 		}
@@ -165,7 +170,7 @@ func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey,
 // withdrawn from the end of its last interval on screen (the store keeps
 // the reason, not the moment), or from the start of its period if it never
 // appeared.
-func reportNotices(items []store.Summary, ev proof.Evidence, id string, tz *time.Location) ([]proof.Notice, error) {
+func reportNotices(items []store.Summary, ev proof.Evidence, id string, tz *time.Location, cal *feed.Calendar) ([]proof.Notice, error) {
 	var out []proof.Notice
 	known := map[string]bool{}
 	for _, s := range items {
@@ -173,14 +178,12 @@ func reportNotices(items []store.Summary, ev proof.Evidence, id string, tz *time
 		if id != "" && s.ID != id {
 			continue
 		}
-		if id == "" && s.PostingDays == 0 && ev.Items[s.ID] == nil {
+		if id == "" && s.PostingDays == 0 && s.PostingWorkdays == 0 && ev.Items[s.ID] == nil {
 			continue
 		}
-		start := s.ValidFrom
-		if start == "" {
-			start = s.Published
-		}
-		n := proof.Notice{ID: s.ID, Title: s.Title, PostingDays: s.PostingDays, Start: string(start)}
+		start := period.StartOf(s.Published, s.ValidFrom)
+		n := proof.Notice{ID: s.ID, Title: s.Title, PostingDays: s.PostingDays, PostingWorkdays: s.PostingWorkdays,
+			Calendar: cal, Start: string(start)}
 		if s.Withdrawn != "" {
 			if it := ev.Items[s.ID]; it != nil && len(it.Spans) > 0 {
 				n.Withdrawn = time.Unix(it.Spans[len(it.Spans)-1].End, 0)
@@ -222,11 +225,18 @@ func printReport(w io.Writer, rep proof.Report) {
 		if n.ShownSeconds > 0 { // display mode: posted all along, on show in turn
 			fmt.Fprintf(w, ", in the rotation %s", time.Duration(n.ShownSeconds)*time.Second)
 		}
-		if n.PostingDays > 0 && n.PeriodStart != nil {
-			fmt.Fprintf(w, "; posting %d days %s..%s; covered %s days, %d with gaps; %s",
-				n.PostingDays, *n.PeriodStart, *n.PeriodEnd, n.Coverage, n.DaysWithGaps, strings.ToUpper(n.Status))
+		if n.PeriodStart != nil {
+			length := fmt.Sprintf("%d days", n.PostingDays)
+			if n.PostingWorkdays > 0 {
+				length = fmt.Sprintf("%d working days", n.PostingWorkdays)
+			}
+			fmt.Fprintf(w, "; posting %s %s..%s; covered %s days, %d with gaps; %s",
+				length, *n.PeriodStart, *n.PeriodEnd, n.Coverage, n.DaysWithGaps, strings.ToUpper(n.Status))
 		}
 		fmt.Fprintln(w)
+		if n.CalendarNote != "" {
+			fmt.Fprintf(w, "  %s\n", n.CalendarNote)
+		}
 		for _, g := range n.Gaps {
 			if !g.Counted {
 				continue // off-hours: excused, in --json only

@@ -21,6 +21,7 @@ import (
 	"gongkai/assets"
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/period"
 	"gongkai/pin"
 	"gongkai/proof"
 	"gongkai/store"
@@ -230,19 +231,23 @@ func sizeText(n int64) string {
 // itemJSON is one notice in list and search output. Dates are YYYY-MM-DD in
 // the feed's time zone; an open validity bound is null.
 type itemJSON struct {
-	ID           string   `json:"id"`
-	Title        string   `json:"title"`
-	Category     string   `json:"category"`
-	CategoryName string   `json:"category_name"`
-	Agency       string   `json:"agency"`
-	Published    string   `json:"published"`
-	ValidFrom    *string  `json:"valid_from"`
-	ValidUntil   *string  `json:"valid_until"`
-	Priority     string   `json:"priority"`
-	DocNo        string   `json:"doc_no"`
-	Normative    bool     `json:"normative"`
-	PostingDays  int      `json:"posting_days"`
-	Locations    []string `json:"locations"`
+	ID           string  `json:"id"`
+	Title        string  `json:"title"`
+	Category     string  `json:"category"`
+	CategoryName string  `json:"category_name"`
+	Agency       string  `json:"agency"`
+	Published    string  `json:"published"`
+	ValidFrom    *string `json:"valid_from"`
+	ValidUntil   *string `json:"valid_until"`
+	Priority     string  `json:"priority"`
+	DocNo        string  `json:"doc_no"`
+	Normative    bool    `json:"normative"`
+	PostingDays  int     `json:"posting_days"`
+	// PostingWorkdays and PeriodEnd: a period in working days, and the last
+	// day of any period as every screen and paper says it (package period).
+	PostingWorkdays int      `json:"posting_workdays,omitempty"`
+	PeriodEnd       *string  `json:"period_end,omitempty"`
+	Locations       []string `json:"locations"`
 }
 
 func dateOrNull(d feed.Date) *string {
@@ -266,9 +271,19 @@ func categoryNames(st *store.Store) map[string]string {
 func printItems(w io.Writer, st *store.Store, items []store.Summary, asJSON bool) error {
 	names := categoryNames(st)
 	if asJSON {
+		cal, err := st.Calendar()
+		if err != nil {
+			return err
+		}
 		out := make([]itemJSON, 0, len(items))
 		for _, s := range items {
+			var end *string
+			if p, ok := period.Of(period.StartOf(s.Published, s.ValidFrom), s.PostingDays, s.PostingWorkdays, cal, st.Location()); ok {
+				e := p.End.Format(time.DateOnly)
+				end = &e
+			}
 			out = append(out, itemJSON{
+				PostingWorkdays: s.PostingWorkdays, PeriodEnd: end,
 				ID: s.ID, Title: s.Title, Category: s.Category, CategoryName: names[s.Category],
 				Agency: s.Agency, Published: string(s.Published),
 				ValidFrom: dateOrNull(s.ValidFrom), ValidUntil: dateOrNull(s.ValidUntil),

@@ -91,7 +91,7 @@ func listJSON(t *testing.T, args ...string) []listed {
 func TestDemoFeedSyncAndList(t *testing.T) {
 	data, _ := demoScreen(t)
 	out := mustRun(t, "sync", "--data", data)
-	if !regexp.MustCompile(`^updated to version 1: 24 added, 0 changed, 0 removed, [0-9.]+ KiB fetched in [0-9.]+s\n$`).MatchString(out) {
+	if !regexp.MustCompile(`^updated to version 1: 25 added, 0 changed, 0 removed, [0-9.]+ KiB fetched in [0-9.]+s\n$`).MatchString(out) {
 		t.Errorf("sync summary %q", out)
 	}
 	if out := mustRun(t, "sync", "--data", data); out != "unchanged (version 1)\n" {
@@ -368,7 +368,7 @@ func TestCommandsOnAnUninitialisedDirectory(t *testing.T) {
 func TestCheckCommand(t *testing.T) {
 	data, _ := demoScreen(t)
 	mustRun(t, "sync", "--data", data)
-	if out := mustRun(t, "check", "--data", data); out != "ok: 24 items, 3 attachments\n" {
+	if out := mustRun(t, "check", "--data", data); out != "ok: 25 items, 3 attachments\n" {
 		t.Errorf("check: %q", out)
 	}
 	// A damaged attachment: named on stderr, exit 1.
@@ -432,7 +432,7 @@ func TestSyncRebuildsDamagedDatabase(t *testing.T) {
 			if code != 0 || !strings.HasPrefix(out, "updated to version 1") {
 				t.Fatalf("sync after damage: exit %d %q %.600q", code, out, errOut)
 			}
-			if out := mustRun(t, "check", "--data", data); !strings.HasPrefix(out, "ok: 24 items") {
+			if out := mustRun(t, "check", "--data", data); !strings.HasPrefix(out, "ok: 25 items") {
 				t.Errorf("check after rebuild: %q", out)
 			}
 		})

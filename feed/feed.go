@@ -85,6 +85,9 @@ type Manifest struct {
 	Locations   []Place    `json:"locations,omitempty"`
 	Items       []ItemRef  `json:"items"`
 	Attachments []Object   `json:"attachments"`
+	// Calendar is the working-day calendar object (calendar.go), when the
+	// publisher has one; posting_workdays are counted with it.
+	Calendar *Object `json:"calendar,omitempty"`
 
 	attSet map[Object]bool // built by ParseManifest, so checking items stays linear
 }
@@ -146,13 +149,18 @@ func (m *Manifest) Location() (*time.Location, error) {
 	return loc, nil
 }
 
-// Objects lists every object of the manifest, items first.
+// Objects lists every object of the manifest: items, attachments, the
+// calendar.
 func (m *Manifest) Objects() []Object {
 	out := make([]Object, 0, len(m.Items)+len(m.Attachments))
 	for _, it := range m.Items {
 		out = append(out, it.Object)
 	}
-	return append(out, m.Attachments...)
+	out = append(out, m.Attachments...)
+	if m.Calendar != nil {
+		out = append(out, *m.Calendar)
+	}
+	return out
 }
 
 var (

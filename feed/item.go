@@ -23,24 +23,27 @@ const AllLocations = "all"
 
 // Item is one notice as carried in its object.
 type Item struct {
-	Format      string       `json:"format"`
-	ID          string       `json:"id"`
-	Title       string       `json:"title"`
-	Category    string       `json:"category"`
-	Agency      string       `json:"agency"`
-	Published   Date         `json:"published"`
-	Locations   []string     `json:"locations"`
-	DocNo       string       `json:"doc_no,omitempty"`
-	ValidFrom   Date         `json:"valid_from,omitempty"`
-	ValidUntil  Date         `json:"valid_until,omitempty"`
-	PostingDays int          `json:"posting_days,omitempty"`
-	Priority    string       `json:"priority,omitempty"`
-	Normative   bool         `json:"normative,omitempty"`
-	URL         string       `json:"url,omitempty"`
-	Contact     string       `json:"contact,omitempty"`
-	Withdrawn   string       `json:"withdrawn,omitempty"`
-	Body        string       `json:"body"`
-	Attachments []Attachment `json:"attachments,omitempty"`
+	Format      string   `json:"format"`
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Category    string   `json:"category"`
+	Agency      string   `json:"agency"`
+	Published   Date     `json:"published"`
+	Locations   []string `json:"locations"`
+	DocNo       string   `json:"doc_no,omitempty"`
+	ValidFrom   Date     `json:"valid_from,omitempty"`
+	ValidUntil  Date     `json:"valid_until,omitempty"`
+	PostingDays int      `json:"posting_days,omitempty"`
+	// PostingWorkdays is a period in working days, counted with the
+	// feed's calendar (package period); at most one of the two is set.
+	PostingWorkdays int          `json:"posting_workdays,omitempty"`
+	Priority        string       `json:"priority,omitempty"`
+	Normative       bool         `json:"normative,omitempty"`
+	URL             string       `json:"url,omitempty"`
+	Contact         string       `json:"contact,omitempty"`
+	Withdrawn       string       `json:"withdrawn,omitempty"`
+	Body            string       `json:"body"`
+	Attachments     []Attachment `json:"attachments,omitempty"`
 }
 
 // Attachment is a file that belongs to an item. Name is the path the author
@@ -130,6 +133,10 @@ func (it *Item) Check(m *Manifest) error {
 		return fmt.Errorf("valid_until %s is before valid_from %s", it.ValidUntil, it.ValidFrom)
 	case it.PostingDays < 0 || it.PostingDays > 3650:
 		return fmt.Errorf("posting_days %d is out of range 0..3650", it.PostingDays)
+	case it.PostingWorkdays < 0 || it.PostingWorkdays > 2500:
+		return fmt.Errorf("posting_workdays %d is out of range 0..2500", it.PostingWorkdays)
+	case it.PostingDays > 0 && it.PostingWorkdays > 0:
+		return fmt.Errorf("posting_days and posting_workdays are both set: a period is one or the other")
 	case len(it.Locations) == 0:
 		return fmt.Errorf("locations is empty (use a code prefix or %q)", AllLocations)
 	}

@@ -250,6 +250,11 @@ func (m *Manifest) check() error {
 		}
 		m.attSet[a] = true
 	}
+	if m.Calendar != nil {
+		if err := m.Calendar.check(MaxCalendarSize); err != nil {
+			return fmt.Errorf("calendar: %v", err)
+		}
+	}
 	return nil
 }
 

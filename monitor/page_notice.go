@@ -114,7 +114,7 @@ func (w *web) noticeCSV(rw http.ResponseWriter, r *http.Request) {
 	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="notice-%s.csv"`, info.ID))
 	rw.Write([]byte("\ufeff")) // so spreadsheet programs read it as UTF-8
 	cw := csv.NewWriter(rw)
-	cw.Write([]string{"公告编号", "公告标题", "区划代码", "屏幕", "设备指纹", "公示期开始", "公示期结束", "公示天数",
+	cw.Write([]string{"公告编号", "公告标题", "区划代码", "屏幕", "设备指纹", "公示期开始", "公示期结束", "公示期限",
 		"已覆盖天数", "有缺口天数", "状态", "展示秒数", "在轮播秒数", "可浏览秒数", "缺口（原因：次数，秒数）", "报告收到时间"})
 	tz := w.s.opt.Timezone
 	for _, l := range lines {
@@ -123,7 +123,7 @@ func (w *web) noticeCSV(rw http.ResponseWriter, r *http.Request) {
 			causes = append(causes, fmt.Sprintf("%s：%d 次，%d 秒", causeWords(c.Cause), c.Count, c.Seconds))
 		}
 		cw.Write(cells(info.ID, l.N.Title, l.View.Screen.Village, l.View.Screen.Name, l.View.Fingerprint(),
-			deref(l.N.PeriodStart), deref(l.N.PeriodEnd), strconv.Itoa(l.N.PostingDays),
+			deref(l.N.PeriodStart), deref(l.N.PeriodEnd), l.N.Length(),
 			strconv.Itoa(l.N.DaysCovered), strconv.Itoa(l.N.DaysWithGaps), periodWords(l.N.Status),
 			strconv.FormatInt(l.N.DisplayedSeconds, 10), strconv.FormatInt(l.N.ShownSeconds, 10), strconv.FormatInt(l.N.AvailableSeconds, 10),
 			strings.Join(causes, "；"), l.Received.In(tz).Format(time.RFC3339)))

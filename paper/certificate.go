@@ -161,21 +161,24 @@ func periodOf(r proof.Report) string {
 }
 
 func postingText(n proof.NoticeReport) string {
-	if n.PostingDays == 0 {
+	if n.PostingDays == 0 && n.PostingWorkdays == 0 {
 		return "无公示期要求"
 	}
-	s := fmt.Sprintf("%d 日", n.PostingDays)
+	s := n.Length()
 	if n.PeriodStart != nil && n.PeriodEnd != nil {
 		s += "\n" + cnDay(*n.PeriodStart) + "\n至 " + cnDay(*n.PeriodEnd)
+	}
+	if n.CalendarNote != "" {
+		s += "\n（" + n.CalendarNote + "）"
 	}
 	return s
 }
 
 func coverageText(n proof.NoticeReport) string {
-	if n.PostingDays == 0 {
+	if n.Days() == 0 {
 		return "—"
 	}
-	s := fmt.Sprintf("%d / %d", n.DaysCovered, n.PostingDays)
+	s := fmt.Sprintf("%d / %d 天", n.DaysCovered, n.Days())
 	if n.DaysWithGaps > 0 {
 		s += fmt.Sprintf("\n缺口 %d 天", n.DaysWithGaps)
 	}

@@ -156,7 +156,7 @@ func TestPosterDemo(t *testing.T) {
 				t.Fatalf("demo has no %s", id)
 			}
 			var buf bytes.Buffer
-			if err := Poster(&buf, it, "东湾村", att); err != nil {
+			if err := Poster(&buf, it, demoCalendar(t), "东湾村", att); err != nil {
 				t.Fatal(err)
 			}
 			pdf := buf.Bytes()
@@ -194,7 +194,7 @@ func TestPosterOCR(t *testing.T) {
 	}
 	items, att := demoFeed(t)
 	var buf bytes.Buffer
-	if err := Poster(&buf, items["village-dw-2026q3-finance"], "东湾村", att); err != nil {
+	if err := Poster(&buf, items["village-dw-2026q3-finance"], nil, "东湾村", att); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -239,7 +239,7 @@ func TestPosterHostile(t *testing.T) {
 	for name, body := range hostileBodies() {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := Poster(&buf, hostile(body), "东湾村", nil); err != nil {
+			if err := Poster(&buf, hostile(body), nil, "东湾村", nil); err != nil {
 				t.Fatalf("error: %v", err)
 			}
 			if n := bytes.Count(buf.Bytes(), []byte("/Type /Page\n")); n > MaxPages {
@@ -256,7 +256,7 @@ func BenchmarkPosterHostile(b *testing.B) {
 	for name, body := range hostileBodies() {
 		b.Run(name, func(b *testing.B) {
 			for b.Loop() {
-				if err := Poster(io.Discard, hostile(body), "东湾村", nil); err != nil {
+				if err := Poster(io.Discard, hostile(body), nil, "东湾村", nil); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -325,4 +325,18 @@ func TestSegments(t *testing.T) {
 			t.Errorf("segments(%q, %v) = %q, want %q", tc.in, tc.bold, got, tc.want)
 		}
 	}
+}
+
+// demoCalendar is the demo feed's calendar.yaml as a screen holds it.
+func demoCalendar(t testing.TB) *feed.Calendar {
+	t.Helper()
+	data, err := os.ReadFile("../assets/demo/" + publish.CalendarFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := publish.ParseCalendar(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"gongkai/feed"
+	"gongkai/period"
 )
 
 // maxBody bounds the Markdown parsed for paper: about MaxPages pages of
@@ -48,8 +49,9 @@ var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 // (headings, paragraphs, lists, tables), image attachments, a QR code of
 // the official online copy, the contact for questions and objections,
 // and page numbers with the place name in every footer. attachments gives
-// the file of an attachment by SHA-256 (nil: none are placed).
-func Poster(w io.Writer, it *feed.Item, placeName string, attachments func(sha string) (string, error)) error {
+// the file of an attachment by SHA-256 (nil: none are placed). cal counts a
+// period in working days (nil: Monday–Friday, and the poster says so).
+func Poster(w io.Writer, it *feed.Item, cal *feed.Calendar, placeName string, attachments func(sha string) (string, error)) error {
 	if it == nil {
 		return fmt.Errorf("paper: no notice")
 	}
@@ -85,7 +87,7 @@ func Poster(w io.Writer, it *feed.Item, placeName string, attachments func(sha s
 	if qrW == 0 {
 		metaW = contentW
 	}
-	for _, m := range meta(it) {
+	for _, m := range meta(it, cal) {
 		d.paragraph([]run{{text: m[0] + "：", bold: true}, {text: m[1]}}, marginX, metaW, "")
 	}
 	d.y = max(d.y, top+qrBlockH(qrW)) + 3
@@ -132,7 +134,7 @@ func Poster(w io.Writer, it *feed.Item, placeName string, attachments func(sha s
 }
 
 // meta lists the labelled facts printed under the title.
-func meta(it *feed.Item) [][2]string {
+func meta(it *feed.Item, cal *feed.Calendar) [][2]string {
 	var out [][2]string
 	add := func(k, v string) {
 		if v = oneLineText(v, 200); v != "" {
@@ -150,19 +152,11 @@ func meta(it *feed.Item) [][2]string {
 	case it.ValidUntil != "":
 		add("有 效 期", "至 "+cnDate(it.ValidUntil))
 	}
-	if it.PostingDays > 0 {
-		// The same period as the compliance rule of proof/: posting_days
-		// days from valid_from, else from published.
-		start := it.ValidFrom
-		if start == "" {
-			start = it.Published
-		}
-		p := fmt.Sprintf("%d 日", it.PostingDays)
-		if t, err := time.Parse(time.DateOnly, string(start)); err == nil {
-			last := t.AddDate(0, 0, it.PostingDays-1).Format(time.DateOnly)
-			p += "（" + cnDate(start) + " 至 " + cnDate(feed.Date(last)) + "）"
-		}
-		add("公 示 期", p)
+	// The same period, end date and note as every screen and the
+	// compliance report: package period. Dates only, so the zone is moot.
+	if p, ok := period.Of(period.StartOf(it.Published, it.ValidFrom), it.PostingDays, it.PostingWorkdays, cal, time.UTC); ok {
+		add("公 示 期", p.Length()+"（"+p.Span(true)+"）")
+		add("工作日说明", p.Note())
 	}
 	if it.Withdrawn != "" {
 		add("已 撤 回", it.Withdrawn)

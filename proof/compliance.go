@@ -5,6 +5,9 @@ import (
 	"slices"
 	"sort"
 	"time"
+
+	"gongkai/feed"
+	posting "gongkai/period"
 )
 
 // Tolerance is the time a notice may be missing from a day's on-hours and
@@ -93,9 +96,12 @@ func (h Hours) spans(day time.Time) []Span {
 
 // Notice is what compliance needs of one notice.
 type Notice struct {
-	ID          string
-	Title       string
-	PostingDays int
+	ID              string
+	Title           string
+	PostingDays     int
+	PostingWorkdays int
+	// Calendar counts PostingWorkdays (package period); nil: Monday–Friday.
+	Calendar *feed.Calendar
 	// Start is the first day of the posting period: valid_from, else
 	// published (YYYY-MM-DD in the feed's time zone).
 	Start string
@@ -190,13 +196,29 @@ type Coverage struct {
 	OnScreenSeconds  int64
 	PeriodStart      time.Time // midnight in the feed's time zone
 	PeriodEnd        time.Time // exclusive
-	DaysElapsed      int       // days of the period that are over
-	DaysCovered      int
-	DaysWithGaps     int // includes today when today already has too much gap
-	Gaps             []Gap
-	GapsOmitted      int    // beyond MaxGapsListed
-	Status           string // "" when the notice has no posting_days
+	// Period is the posting period as package period computes it for
+	// every screen and paper: its words, its note on the calendar.
+	Period       posting.Period
+	DaysElapsed  int // days of the period that are over
+	DaysCovered  int
+	DaysWithGaps int // includes today when today already has too much gap
+	Gaps         []Gap
+	GapsOmitted  int    // beyond MaxGapsListed
+	Status       string // "" when the notice has no posting period
 }
+
+// PeriodDays is the number of calendar days the notice must be on screen:
+// every day from the first to the last of its period, weekends and
+// holidays inside it included. 0 without a period.
+func (c Coverage) PeriodDays() int {
+	if c.PeriodStart.IsZero() {
+		return 0
+	}
+	return c.Period.Days()
+}
+
+// HasPeriod reports whether the notice has a posting period at all.
+func (c Coverage) HasPeriod() bool { return c.PostingDays > 0 || c.PostingWorkdays > 0 }
 
 // Evaluate computes the coverage of n's posting period up to now. The
 // rule (FORMAT.md): a day of the period counts as covered when it is over
@@ -216,17 +238,17 @@ func Evaluate(ev Evidence, n Notice, tz *time.Location, hours Hours, now time.Ti
 	// modes adds the two. Time in the rotation (shown) is posting time, not
 	// reading time: with 17 notices a minute is 17 minutes of it.
 	c.DisplayedSeconds = c.OnScreenSeconds + c.AvailableSeconds
-	if n.PostingDays <= 0 {
+	if !c.HasPeriod() {
 		return c
 	}
-	start, err := time.ParseInLocation(time.DateOnly, n.Start, tz)
-	if err != nil {
+	p, ok := posting.Of(feed.Date(n.Start), n.PostingDays, n.PostingWorkdays, n.Calendar, tz)
+	if !ok {
 		c.Status = StatusFailed
 		return c
 	}
-	y, m, d := start.Date()
-	c.PeriodStart = start
-	c.PeriodEnd = time.Date(y, m, d+n.PostingDays, 0, 0, 0, 0, tz)
+	y, m, d := p.Start.Date()
+	c.Period, c.PeriodStart, c.PeriodEnd = p, p.Start, p.Next()
+	days := p.Days()
 	firstAvail := int64(1<<63 - 1)
 	if len(it.Spans) > 0 {
 		firstAvail = it.Spans[0].Start
@@ -237,7 +259,7 @@ func Evaluate(ev Evidence, n Notice, tz *time.Location, hours Hours, now time.Ti
 	}
 	nowU := now.Unix()
 	failed := false
-	for i := range n.PostingDays {
+	for i := range days {
 		day := time.Date(y, m, d+i, 0, 0, 0, 0, tz)
 		dayEnd := time.Date(y, m, d+i+1, 0, 0, 0, 0, tz).Unix()
 		if day.Unix() >= nowU {
@@ -274,7 +296,7 @@ func Evaluate(ev Evidence, n Notice, tz *time.Location, hours Hours, now time.Ti
 	switch {
 	case failed:
 		c.Status = StatusFailed
-	case c.DaysElapsed == n.PostingDays:
+	case c.DaysElapsed == days:
 		c.Status = StatusMet
 	default:
 		c.Status = StatusOnTrack

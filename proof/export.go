@@ -37,23 +37,48 @@ type Report struct {
 // shown_seconds is display mode's time in the rotation, which coverage
 // counts: every notice of the rotation is posted on the screen all along.
 type NoticeReport struct {
-	ID               string    `json:"id"`
-	Title            string    `json:"title"`
-	DisplayedSeconds int64     `json:"displayed_seconds"`
-	ShownSeconds     int64     `json:"shown_seconds"`
-	AvailableSeconds int64     `json:"available_seconds"`
-	OnScreenSeconds  int64     `json:"on_screen_seconds"`
-	PostingDays      int       `json:"posting_days"`
-	PeriodStart      *string   `json:"period_start"` // first day, YYYY-MM-DD
-	PeriodEnd        *string   `json:"period_end"`   // last day, inclusive
-	DaysElapsed      int       `json:"days_elapsed"`
-	DaysCovered      int       `json:"days_covered"`
-	DaysWithGaps     int       `json:"days_with_gaps"`
-	Coverage         string    `json:"coverage"` // "days covered/posting days"
-	Withdrawn        bool      `json:"withdrawn"`
-	Gaps             []GapJSON `json:"gaps"`
-	GapsOmitted      int       `json:"gaps_omitted,omitempty"`
-	Status           string    `json:"status"` // on track, met, failed; "" without posting_days
+	ID               string  `json:"id"`
+	Title            string  `json:"title"`
+	DisplayedSeconds int64   `json:"displayed_seconds"`
+	ShownSeconds     int64   `json:"shown_seconds"`
+	AvailableSeconds int64   `json:"available_seconds"`
+	OnScreenSeconds  int64   `json:"on_screen_seconds"`
+	PostingDays      int     `json:"posting_days"`
+	PostingWorkdays  int     `json:"posting_workdays,omitempty"`
+	PeriodStart      *string `json:"period_start"` // first day, YYYY-MM-DD
+	PeriodEnd        *string `json:"period_end"`   // last day, inclusive
+	// PeriodDays is the calendar days from start to end: each must be covered.
+	PeriodDays int `json:"period_days,omitempty"`
+	// Period is the period as the screen says it, "公示期 10 个工作日：12月1日至12月14日".
+	Period string `json:"period,omitempty"`
+	// CalendarNote says how working days were counted when the calendar
+	// lacked a year or held an example: "未载入2027年节假日安排，按周一至周五计算".
+	CalendarNote string    `json:"calendar_note,omitempty"`
+	DaysElapsed  int       `json:"days_elapsed"`
+	DaysCovered  int       `json:"days_covered"`
+	DaysWithGaps int       `json:"days_with_gaps"`
+	Coverage     string    `json:"coverage"` // "days covered/period days"
+	Withdrawn    bool      `json:"withdrawn"`
+	Gaps         []GapJSON `json:"gaps"`
+	GapsOmitted  int       `json:"gaps_omitted,omitempty"`
+	Status       string    `json:"status"` // on track, met, failed; "" without posting_days
+}
+
+// Length is the statutory length as a report says it: "10 个工作日", "30 天".
+func (n NoticeReport) Length() string {
+	if n.PostingWorkdays > 0 {
+		return fmt.Sprintf("%d 个工作日", n.PostingWorkdays)
+	}
+	return fmt.Sprintf("%d 天", n.PostingDays)
+}
+
+// Days is the calendar days the period must be covered: period_days, or
+// posting_days in a report from a screen that predates period_days.
+func (n NoticeReport) Days() int {
+	if n.PeriodDays > 0 {
+		return n.PeriodDays
+	}
+	return n.PostingDays
 }
 
 // GapJSON is a gap with times in RFC 3339 in the feed's time zone.
@@ -107,13 +132,15 @@ func NewReport(device ed25519.PublicKey, covs []Coverage, tz *time.Location, hou
 			ShownSeconds: c.ShownSeconds, AvailableSeconds: c.AvailableSeconds, OnScreenSeconds: c.OnScreenSeconds, PostingDays: c.PostingDays,
 			DaysElapsed: c.DaysElapsed, DaysCovered: c.DaysCovered, DaysWithGaps: c.DaysWithGaps,
 			Withdrawn: !c.Withdrawn.IsZero(), Gaps: []GapJSON{}, GapsOmitted: c.GapsOmitted, Status: c.Status}
-		if c.PostingDays > 0 {
-			n.Coverage = fmt.Sprintf("%d/%d", c.DaysCovered, c.PostingDays)
-			if !c.PeriodStart.IsZero() {
-				first := c.PeriodStart.Format(time.DateOnly)
-				last := c.PeriodEnd.AddDate(0, 0, -1).Format(time.DateOnly)
-				n.PeriodStart, n.PeriodEnd = &first, &last
-			}
+		n.PostingWorkdays = c.PostingWorkdays
+		if c.HasPeriod() && !c.PeriodStart.IsZero() {
+			n.PeriodDays = c.PeriodDays()
+			n.Coverage = fmt.Sprintf("%d/%d", c.DaysCovered, n.PeriodDays)
+			first := c.Period.Start.Format(time.DateOnly)
+			last := c.Period.End.Format(time.DateOnly)
+			n.PeriodStart, n.PeriodEnd = &first, &last
+			n.Period = c.Period.Label(true)
+			n.CalendarNote = c.Period.Note()
 		}
 		for _, g := range c.Gaps {
 			n.Gaps = append(n.Gaps, GapJSON{Start: g.Start.Format(time.RFC3339), End: g.End.Format(time.RFC3339),

@@ -117,6 +117,15 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 		objects[sum] = data
 		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: feed.Object{SHA256: sum, Size: int64(len(data))}})
 	}
+	if src.Calendar != nil {
+		data, err := feed.EncodeCalendar(src.Calendar)
+		if err != nil {
+			return nil, &SourceError{File: CalendarFile, Msg: err.Error()}
+		}
+		sum := feed.Sum(data)
+		objects[sum] = data
+		m.Calendar = &feed.Object{SHA256: sum, Size: int64(len(data))}
+	}
 	raw, err := feed.EncodeManifest(m)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)

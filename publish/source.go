@@ -34,9 +34,15 @@ const (
 
 // Source is a parsed and validated source folder.
 type Source struct {
-	Dir        string
-	Feed       FeedConfig
-	Items      []*SourceItem
+	Dir   string
+	Feed  FeedConfig
+	Items []*SourceItem
+	// Calendar is calendar.yaml, nil when the folder has none (working
+	// days are then counted Monday–Friday, and screens say so).
+	Calendar *feed.Calendar
+	// Warnings are problems that do not stop a publication, each
+	// "file:line: message".
+	Warnings   []string
 	timezone   *time.Location
 	categories map[string]bool
 }
@@ -58,6 +64,7 @@ type SourceItem struct {
 
 	keyLine func(key string) int // file line of a front matter key, 0 if unknown
 	titles  []string             // the attachments' titles as written, "" for none
+	warning string               // from checkKind, "" for none
 }
 
 // line is the file line of a front matter key of the item, or 0.
@@ -70,22 +77,24 @@ func (si *SourceItem) line(key string) int {
 
 // frontMatter is the YAML an author writes; it becomes a feed.Item.
 type frontMatter struct {
-	ID          string `yaml:"id"`
-	Title       string `yaml:"title"`
-	Category    string `yaml:"category"`
-	Agency      string `yaml:"agency"`
-	Published   string `yaml:"published"`
-	Locations   any    `yaml:"locations"`
-	DocNo       string `yaml:"doc_no"`
-	ValidFrom   string `yaml:"valid_from"`
-	ValidUntil  string `yaml:"valid_until"`
-	PostingDays int    `yaml:"posting_days"`
-	Priority    string `yaml:"priority"`
-	Normative   bool   `yaml:"normative"`
-	Attachments []any  `yaml:"attachments"` // "file", or {file: …, title: …}
-	URL         string `yaml:"url"`
-	Contact     string `yaml:"contact"`
-	Withdrawn   string `yaml:"withdrawn"`
+	ID              string `yaml:"id"`
+	Title           string `yaml:"title"`
+	Category        string `yaml:"category"`
+	Agency          string `yaml:"agency"`
+	Published       string `yaml:"published"`
+	Locations       any    `yaml:"locations"`
+	DocNo           string `yaml:"doc_no"`
+	ValidFrom       string `yaml:"valid_from"`
+	ValidUntil      string `yaml:"valid_until"`
+	PostingDays     int    `yaml:"posting_days"`
+	PostingWorkdays int    `yaml:"posting_workdays"`
+	Kind            string `yaml:"kind"` // a kind of Kinds, whose legal minimum period publish enforces
+	Priority        string `yaml:"priority"`
+	Normative       bool   `yaml:"normative"`
+	Attachments     []any  `yaml:"attachments"` // "file", or {file: …, title: …}
+	URL             string `yaml:"url"`
+	Contact         string `yaml:"contact"`
+	Withdrawn       string `yaml:"withdrawn"`
 }
 
 // SourceError names the file and line of a problem in the source.
@@ -114,6 +123,9 @@ func ParseSource(dir string) (*Source, error) {
 	}
 	src := &Source{Dir: root}
 	if err := src.readFeedConfig(); err != nil {
+		return nil, err
+	}
+	if err := src.readCalendar(); err != nil {
 		return nil, err
 	}
 	var files []string
@@ -149,6 +161,9 @@ func ParseSource(dir string) (*Source, error) {
 		}
 		seen[si.Item.ID] = rel
 		src.Items = append(src.Items, si)
+		if si.warning != "" {
+			src.Warnings = append(src.Warnings, (&SourceError{File: rel, Line: si.line("kind"), Msg: si.warning}).Error())
+		}
 	}
 	if len(src.Items) == 0 {
 		return nil, &SourceError{File: filepath.Base(root), Msg: "no item files (*.md) found"}
@@ -270,7 +285,8 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		ID: fm.ID, Title: strings.TrimSpace(fm.Title), Category: fm.Category, Agency: strings.TrimSpace(fm.Agency),
 		Published: feed.Date(fm.Published), Locations: locs, DocNo: fm.DocNo,
 		ValidFrom: feed.Date(fm.ValidFrom), ValidUntil: feed.Date(fm.ValidUntil), PostingDays: fm.PostingDays,
-		Priority: fm.Priority, Normative: fm.Normative, URL: fm.URL, Contact: fm.Contact,
+		PostingWorkdays: fm.PostingWorkdays,
+		Priority:        fm.Priority, Normative: fm.Normative, URL: fm.URL, Contact: fm.Contact,
 		Withdrawn: fm.Withdrawn, Body: body,
 	}
 	if it.Priority == "" {
@@ -294,6 +310,16 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		key, _, _ := strings.Cut(err.Error(), " ")
 		return nil, fail(line(key), "%v", err)
 	}
+	warning, err := checkKind(fm.Kind, fm.PostingDays, fm.PostingWorkdays)
+	if err != nil {
+		key := "kind"
+		if _, known := kindOf(fm.Kind); known && fm.PostingDays > 0 {
+			key = "posting_days"
+		} else if known && fm.PostingWorkdays > 0 {
+			key = "posting_workdays"
+		}
+		return nil, fail(line(key), "%v", err)
+	}
 	if err := checkText(&it, func(key, format string, args ...any) error { return fail(line(key), format, args...) }); err != nil {
 		return nil, err
 	}
@@ -310,7 +336,7 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
 		titles = append(titles, title)
 	}
-	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles}, nil
+	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, warning: warning}, nil
 }
 
 // maxAttachmentTitle bounds an attachment's title: a button's label.

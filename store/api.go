@@ -59,10 +59,13 @@ type Summary struct {
 	ValidFrom   feed.Date
 	ValidUntil  feed.Date
 	PostingDays int
-	Priority    string
-	Normative   bool
-	Withdrawn   string
-	Locations   []string
+	// PostingWorkdays is a period in working days (package period counts
+	// them with Calendar); at most one of the two is set.
+	PostingWorkdays int
+	Priority        string
+	Normative       bool
+	Withdrawn       string
+	Locations       []string
 }
 
 // Hit is one search result. Match lists the substrings of Title (or of
@@ -77,7 +80,10 @@ type Hit struct {
 // Update is one verified manifest ready to apply.
 type Update struct {
 	Manifest *feed.Verified
-	Raw      []byte            // exact manifest bytes
+	Raw      []byte // exact manifest bytes
+	// Calendar is the calendar object the manifest names, fetched for this
+	// update; nil when the manifest names none or the store holds it.
+	Calendar []byte
 	Items    map[string][]byte // item objects fetched for this update, by SHA-256; items whose object the store already holds may be left out
 	Source   string
 	Fetched  int64 // bytes fetched

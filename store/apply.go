@@ -92,6 +92,9 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		if err := tx.Bucket(bucketMeta).Put(keyManifest, u.Raw); err != nil {
 			return err
 		}
+		if err := putCalendar(tx, m, u.Calendar); err != nil {
+			return err
+		}
 		return writeState(tx, st)
 	})
 	if err != nil {
@@ -102,6 +105,7 @@ func (s *Store) Apply(u Update) (Changes, error) {
 	s.gen++ // cached visible sets are stale
 	s.mu.Unlock()
 	s.setState(st)
+	s.loadCalendar()
 	s.releasePages()
 	// The items are committed; a failed removal only leaves an unused file,
 	// which the next Apply tries again.
@@ -407,7 +411,7 @@ func summaryOf(it *feed.Item) Summary {
 	return Summary{
 		ID: it.ID, Title: it.Title, Category: it.Category, Agency: it.Agency, DocNo: it.DocNo,
 		Published: it.Published, ValidFrom: it.ValidFrom, ValidUntil: it.ValidUntil,
-		PostingDays: it.PostingDays, Priority: pri, Normative: it.Normative,
+		PostingDays: it.PostingDays, PostingWorkdays: it.PostingWorkdays, Priority: pri, Normative: it.Normative,
 		Withdrawn: it.Withdrawn, Locations: append([]string(nil), it.Locations...),
 	}
 }

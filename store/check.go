@@ -101,6 +101,9 @@ func checkItems(tx *bolt.Tx, atts map[string]int64) []string {
 			for _, ref := range m.Items {
 				listed[ref.ID] = ref.SHA256
 			}
+			if cal := meta.Get(keyCalendar); m.Calendar != nil && (cal == nil || feed.CheckObject(cal, *m.Calendar) != nil) {
+				add("calendar: missing or differs from the manifest")
+			}
 		}
 	}
 	items, sums, recs := tx.Bucket(bucketItems), tx.Bucket(bucketSums), tx.Bucket(bucketRecords)

@@ -9,6 +9,8 @@ package store
 //	            "state"        → JSON of State
 //	            "manifest"     → exact bytes of the applied manifest
 //	            "next_ordinal" → 4 bytes, big-endian (see ordinals)
+//	            "calendar"     → exact bytes of the working-day calendar object the
+//	                             manifest names (absent when it names none)
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
 //	records     id → record (see encodeRecord): the item's Summary and its attachments
@@ -51,7 +53,7 @@ const (
 	// schemaVersion names this layout. A store of an older one that is
 	// opened for writing rebuilds its derived buckets from its items;
 	// olderSchemas lists those it knows how to.
-	schemaVersion = "gongkai-store/2"
+	schemaVersion = "gongkai-store/3"
 )
 
 var (
@@ -81,12 +83,16 @@ var (
 
 	// olderSchemas are rebuilt on open; their buckets that this schema
 	// has no more are dropped.
-	olderSchemas = map[string][][]byte{"gongkai-store/1": {[]byte("search")}}
+	olderSchemas = map[string][][]byte{
+		"gongkai-store/1": {[]byte("search")},
+		"gongkai-store/2": nil, // records without posting_workdays
+	}
 
 	keySchema   = []byte("schema")
 	keyState    = []byte("state")
 	keyManifest = []byte("manifest")
 	keyOrdinal  = []byte("next_ordinal") // the ordinal the next new searchable item gets
+	keyCalendar = []byte("calendar")
 )
 
 // openEnd stands for "no valid_until" in by_until, sorting after every date.

@@ -24,7 +24,7 @@ type objectRef struct {
 // most of the time of a search printing thousands of hits): a format byte,
 // then the fields in a fixed order, strings and counts as uvarint-prefixed.
 // The same record always encodes to the same bytes: Check compares them.
-const recordFormat = 2
+const recordFormat = 3
 
 func encodeRecord(r record) ([]byte, error) {
 	s := &r.Summary
@@ -38,6 +38,10 @@ func encodeRecord(r record) ([]byte, error) {
 		return nil, fmt.Errorf("posting days %d", s.PostingDays)
 	}
 	b = binary.AppendUvarint(b, uint64(s.PostingDays))
+	if s.PostingWorkdays < 0 {
+		return nil, fmt.Errorf("posting workdays %d", s.PostingWorkdays)
+	}
+	b = binary.AppendUvarint(b, uint64(s.PostingWorkdays))
 	norm := byte(0)
 	if s.Normative {
 		norm = 1
@@ -116,6 +120,11 @@ func decodeRecord(b []byte) (record, error) {
 		r.err = errRecord
 	}
 	s.PostingDays = int(days)
+	if workdays := r.uint(); workdays > 1<<31 {
+		r.err = errRecord
+	} else {
+		s.PostingWorkdays = int(workdays)
+	}
 	if len(r.b) == 0 || r.b[0] > 1 {
 		r.err = errRecord
 	} else if r.err == nil {

@@ -30,13 +30,16 @@ type Store struct {
 
 	writeMu sync.Mutex // one writer at a time, so caches follow commit order
 
-	mu    sync.RWMutex
-	state State
-	tz    *time.Location
-	gen   uint64   // bumped by every change of items, so a stale visible set is not used
-	vis   visCache // the visible set of the last search's screen and day
-	subs  []chan struct{}
-	bg    sync.WaitGroup
+	mu     sync.RWMutex
+	state  State
+	tz     *time.Location
+	gen    uint64         // bumped by every change of items, so a stale visible set is not used
+	vis    visCache       // the visible set of the last search's screen and day
+	cal    *feed.Calendar // decoded stored calendar, whose object has SHA-256 calSum
+	calSum string
+	calErr error
+	subs   []chan struct{}
+	bg     sync.WaitGroup
 
 	blobMu sync.Mutex             // guards what follows
 	blobOK map[string]os.FileInfo // attachment files hashed sound, as they were then (BlobSound)
@@ -81,6 +84,7 @@ func Open(dir string, opt Options) (*Store, error) {
 	if !opt.ReadOnly {
 		s.removeTemps()
 	}
+	s.loadCalendar()
 	s.releasePages() // the freelist walk of the open touched every page
 	return s, nil
 }

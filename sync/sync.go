@@ -260,6 +260,12 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	// The calendar first: it is small, and a bad one fails the run before
+	// anything else is fetched.
+	calendar, err := r.fetchCalendar(ctx, v.Manifest)
+	if err != nil {
+		return Result{}, err
+	}
 	// An attachment the stored version lists too should have been here
 	// whole: fetching it again is a repair, which status reports.
 	repaired := 0
@@ -320,6 +326,7 @@ func (r *run) do(ctx context.Context) (Result, error) {
 		Manifest: v,
 		Raw:      raw,
 		Items:    fetched,
+		Calendar: calendar,
 		Source:   r.src.String(),
 		Fetched:  r.bytes(),
 		At:       r.now,
@@ -407,6 +414,30 @@ func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest)
 		return nil, err
 	}
 	r.done()
+	return data, nil
+}
+
+// fetchCalendar fetches and decodes the calendar object m names, unless
+// the store holds it already (then nil, and Apply keeps the stored copy).
+func (r *run) fetchCalendar(ctx context.Context, m *feed.Manifest) ([]byte, error) {
+	if m.Calendar == nil {
+		return nil, nil
+	}
+	if held, err := r.st.CalendarSum(); err != nil || held == m.Calendar.SHA256 {
+		return nil, err
+	}
+	rc, err := r.open(ctx, *m.Calendar)
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	defer rc.Close()
+	data, err := feed.ReadLimited(r.verifying(rc, *m.Calendar), feed.MaxCalendarSize, "calendar")
+	if err != nil {
+		return nil, fmt.Errorf("calendar: %w", err)
+	}
+	if _, err := feed.DecodeCalendar(data); err != nil {
+		return nil, err
+	}
 	return data, nil
 }
 

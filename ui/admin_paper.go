@@ -305,7 +305,7 @@ func (p *compliancePage) show() {
 	}
 	p.asOf = rep.Generated
 	for _, n := range rep.Notices {
-		if n.PostingDays > 0 {
+		if n.PostingDays > 0 || n.PostingWorkdays > 0 {
 			p.rows = append(p.rows, n)
 		}
 	}
@@ -328,7 +328,7 @@ func (p *compliancePage) show() {
 		switch {
 		case n.PeriodStart != nil && len(p.asOf) >= 10 && *n.PeriodStart > p.asOf[:10]:
 			notYet++
-		case n.DaysElapsed >= n.PostingDays:
+		case n.DaysElapsed >= n.Days():
 			over++
 			if gap {
 				overFailed++
@@ -392,7 +392,7 @@ func (p *compliancePage) render() {
 func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 	runs := []widget.RichTextSegment{
 		para(shownTitle(n.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
-		para("公示期："+periodText(n), theme.SizeNameText, colorMuted, false)}
+		para(periodText(n), theme.SizeNameText, colorMuted, false)}
 	runs = append(runs, p.statusRuns(n)...)
 	return rich(append(runs, para("缺口："+causesText(n), theme.SizeNameText, colorMuted, false))...)
 }
@@ -401,7 +401,7 @@ func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
 	status, c := complianceStatus(n, p.asOf)
 	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c),
-		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.PostingDays), theme.SizeNameText, theme.ColorNameForeground, false)}
+		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.Days()), theme.SizeNameText, theme.ColorNameForeground, false)}
 }
 
 // gapBlocks list one notice's counted gaps, each with its cause.
@@ -409,7 +409,7 @@ func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 	line := func(segs ...widget.RichTextSegment) block { return block{obj: rich(segs...), gap: 4} }
 	blocks := []block{
 		{obj: label(shownTitle(n.Title), theme.SizeNameHeadingText), gap: 4},
-		line(seg("公示期："+periodText(n), theme.SizeNameText, colorMuted)),
+		line(seg(periodText(n), theme.SizeNameText, colorMuted)),
 		line(p.statusRuns(n)...),
 		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), gap: 16, keepWithNext: true},
 	}
@@ -432,7 +432,7 @@ func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
 // complianceStatus is a posting period's status in plain words, and its
 // colour.
 func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColorName) {
-	over := n.DaysElapsed >= n.PostingDays
+	over := n.DaysElapsed >= n.Days()
 	var s string
 	c := fyne.ThemeColorName(theme.ColorNameForeground)
 	switch {
@@ -453,21 +453,19 @@ func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColo
 	return s, c
 }
 
-// periodText is "2026年11月1日 至 11月30日，共 30 天".
+// periodText is the period as the report says it (package period's
+// words, "公示期 10 个工作日：2026年12月1日至2026年12月14日"), with the
+// calendar's note when working days were counted without the year's
+// arrangement.
 func periodText(n proof.NoticeReport) string {
-	if n.PeriodStart == nil || n.PeriodEnd == nil {
-		return fmt.Sprintf("%d 天（起始日期不明）", n.PostingDays)
+	s := n.Period
+	if s == "" {
+		return "公示期 " + n.Length() + "（起始日期不明）"
 	}
-	a, err1 := time.Parse(time.DateOnly, *n.PeriodStart)
-	b, err2 := time.Parse(time.DateOnly, *n.PeriodEnd)
-	if err1 != nil || err2 != nil {
-		return fmt.Sprintf("%s 至 %s，共 %d 天", *n.PeriodStart, *n.PeriodEnd, n.PostingDays)
+	if n.CalendarNote != "" {
+		s += "（" + n.CalendarNote + "）"
 	}
-	end := monthDay(b)
-	if b.Year() != a.Year() {
-		end = fmt.Sprintf("%d年%s", b.Year(), end)
-	}
-	return fmt.Sprintf("%d年%s 至 %s，共 %d 天", a.Year(), monthDay(a), end, n.PostingDays)
+	return s
 }
 
 // gapRun is one stretch of a cause: the report splits a gap at each

@@ -598,7 +598,7 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 		t.Fatalf("head %q", textOf(p.head))
 	}
 	list := pageContent(p.paged.p)
-	for _, want := range []string{"东湾村三组集体土地征收补偿安置方案公告", "2026年11月10日 至 12月9日，共 30 天",
+	for _, want := range []string{"东湾村三组集体土地征收补偿安置方案公告", "公示期 30 天：2026年11月10日至2026年12月9日",
 		"有缺口 2 天", "已覆盖 13 / 30 天", "程序未运行 1 次，共 3 小时 0 分", "熄屏时段 1 次"} {
 		if !strings.Contains(list, want) {
 			t.Errorf("row lacks %q:\n%s", want, list)
@@ -715,7 +715,7 @@ func TestPosterToStick(t *testing.T) {
 				return nil, err
 			}
 			var buf bytes.Buffer
-			err = paper.Poster(&buf, it, st.PlaceName(dongwan), func(string) (string, error) { return "", errors.New("not here") })
+			err = paper.Poster(&buf, it, nil, st.PlaceName(dongwan), func(string) (string, error) { return "", errors.New("not here") })
 			return buf.Bytes(), err
 		},
 		Sticks: func() []string { return sticks }}})

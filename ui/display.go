@@ -343,12 +343,16 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 		segs = append(segs, s)
 	}
 	segs[0].(*widget.TextSegment).Style.Inline = false
-	if p, ok := postingOf(it.Published, it.ValidFrom, it.PostingDays, k.now(), k.feedLoc); ok {
+	if p, ok := k.postingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
-		if p.Left <= 3 {
+		if p.Left(now) <= 3 {
 			c = colorUrgent
 		}
-		line(p.Text(), c)
+		line(p.Text(now), c)
+		if note := p.Note(); note != "" {
+			line(note, colorMuted)
+		}
 	} else if it.Normative || it.ValidUntil != "" {
 		line(validityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
 	}

@@ -317,7 +317,7 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	// dwell per page it has at this size (read while it is on show).
 	pages := map[string]int{}
 	dwell := map[string]time.Duration{}
-	for c.t.Sub(demoNow) < 6*time.Minute {
+	for c.t.Sub(demoNow) < 10*time.Minute {
 		pages[v.shownID] = v.body.Pages()
 		for _, s := range v.rot.Slides() {
 			dwell[s.ID] = v.rot.DwellOf(s)
@@ -325,7 +325,7 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 		c.t = k.Tick()
 	}
 	if len(got) < 4 {
-		t.Fatalf("OnSlide was told only %v in six minutes", got)
+		t.Fatalf("OnSlide was told only %v in ten minutes", got)
 	}
 	for i := 0; i+1 < len(got); i++ {
 		a, b := got[i], got[i+1]

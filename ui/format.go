@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gongkai/feed"
+	"gongkai/period"
 )
 
 // Dates on screen are Chinese and in the feed's time zone: a notice's
@@ -45,52 +46,16 @@ func dateDay(d feed.Date) (time.Time, bool) {
 	return t, err == nil
 }
 
-// posting describes a statutory posting period (公示期) at now.
-type posting struct {
-	Days       int
-	Start, End time.Time // civil days, inclusive
-	Left       int       // days after today until End; negative when over
-	NotYet     bool
+// postingOf is a notice's posting period, from the one home of the rule
+// (package period), counted with the feed's calendar: the screens say
+// what the report and the poster say.
+func (k *Kiosk) postingOf(published, from feed.Date, days, workdays int) (period.Period, bool) {
+	return period.Of(period.StartOf(published, from), days, workdays, k.calendar, k.feedLoc)
 }
 
-// postingOf computes the posting period: it starts at valid_from, or else
-// at publication, and lasts days calendar days including the first.
-func postingOf(published, from feed.Date, days int, now time.Time, loc *time.Location) (posting, bool) {
-	if days <= 0 {
-		return posting{}, false
-	}
-	start := from
-	if start == "" {
-		start = published
-	}
-	s, ok := dateDay(start)
-	if !ok {
-		return posting{}, false
-	}
-	end := s.AddDate(0, 0, days-1)
-	today := civilDay(now, loc)
-	return posting{
-		Days: days, Start: s, End: end,
-		Left:   int(end.Sub(today).Hours() / 24),
-		NotYet: today.Before(s),
-	}, true
-}
-
-// Text is the full line for the reader: "公示期 30 天：11月10日至12月9日，剩余 14 天".
-func (p posting) Text() string {
-	return fmt.Sprintf("公示期 %d 天：%s至%s，%s", p.Days, monthDay(p.Start), monthDay(p.End), p.Status())
-}
-
-// Status is the short state for lists.
-func (p posting) Status() string {
-	switch {
-	case p.NotYet:
-		return fmt.Sprintf("%s开始公示", monthDay(p.Start))
-	case p.Left > 0:
-		return fmt.Sprintf("剩余 %d 天", p.Left)
-	case p.Left == 0:
-		return "今天是最后一天"
-	default:
-		return "公示期已满"
-	}
+// endingSoon is a period begun and in its last three days (or working
+// days), shown in the urgent colour.
+func endingSoon(p period.Period, now time.Time) bool {
+	left := p.Left(now)
+	return left >= 0 && left <= 3 && !now.Before(p.Start)
 }

@@ -94,7 +94,11 @@ func applyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.Public
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Source: feedDir, At: demoNow}); err != nil {
+	var cal []byte
+	if v.Calendar != nil {
+		cal = readFile(t, filepath.Join(feedDir, filepath.FromSlash(v.Calendar.Path())))
+	}
+	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Calendar: cal, Source: feedDir, At: demoNow}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -122,6 +122,7 @@ type Kiosk struct {
 	prompt   *idlePrompt
 	feed     store.State
 	feedLoc  *time.Location
+	calendar *feed.Calendar // counts posting_workdays (package period)
 	stopOnce chan struct{}
 
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
@@ -383,6 +384,8 @@ func (k *Kiosk) loadState() {
 		st = store.State{}
 	}
 	k.feed = st
+	// From memory (store.Calendar): a nil calendar counts Monday–Friday.
+	k.calendar, _ = k.deps.Store.Calendar()
 	k.feedLoc = time.Local
 	if st.Timezone != "" {
 		if loc, err := time.LoadLocation(st.Timezone); err == nil {

@@ -131,8 +131,8 @@ func TestTopicTileListsItsNotices(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
 		k, _, _ := newTestKiosk(t, size)
 		land := k.tile(t, "土地征收")
-		if !strings.Contains(textOf(land), "2 条") {
-			t.Errorf("land tile says %q, want 2 条", textOf(land))
+		if !strings.Contains(textOf(land), "3 条") {
+			t.Errorf("land tile says %q, want 3 条", textOf(land))
 		}
 		test.Tap(land)
 		if got := k.st.cur(); got.kind != screenList || got.category != "land" {
@@ -434,17 +434,22 @@ func TestTextSizeStepsGrowText(t *testing.T) {
 
 func TestPostingAndValidityText(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	p, ok := postingOf("2026-11-10", "2026-11-10", 30, demoNow, loc)
-	if !ok || p.Text() != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
-		t.Errorf("got %q", p.Text())
+	k := &Kiosk{feedLoc: loc}
+	p, ok := k.postingOf("2026-11-10", "2026-11-10", 30, 0)
+	if !ok || p.Text(demoNow) != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
+		t.Errorf("got %q", p.Text(demoNow))
 	}
 	// days left follow the feed's day, not UTC's: 23:30 in Shanghai is already the 10th
 	late := time.Date(2026, 12, 8, 16, 30, 0, 0, time.UTC)
-	if p, _ := postingOf("2026-11-10", "", 30, late, loc); p.Status() != "今天是最后一天" {
-		t.Errorf("at %v: %q", late.In(loc), p.Status())
+	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
+		t.Errorf("at %v: %q", late.In(loc), p.Status(late))
 	}
-	if p, _ := postingOf("2026-11-10", "", 30, late.Add(24*time.Hour), loc); p.Status() != "公示期已满" {
-		t.Errorf("after the end: %q", p.Status())
+	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
+		t.Errorf("after the end: %q", p.Status(late.Add(24*time.Hour)))
+	}
+	// Without a calendar, working days are Monday–Friday, and it says so.
+	if p, _ := k.postingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
+		t.Errorf("working days without a calendar: %s %q", p.End, p.Note())
 	}
 	if got := validityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
 		t.Errorf("got %q", got)
@@ -502,8 +507,8 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 	}
 	jobs[1]() // "zs" answers first
 	jobs[0]() // then the stale "z"
-	if got := s.count.Text; got != "找到 16 条" {
-		t.Errorf("count shows %q, want 找到 16 条 (the stale query's answer must be dropped)", got)
+	if got := s.count.Text; got != "找到 17 条" {
+		t.Errorf("count shows %q, want 找到 17 条 (the stale query's answer must be dropped)", got)
 	}
 	if !strings.Contains(pageContent(s.pager), "土地征收") {
 		t.Errorf("first page of zs: %q", pageContent(s.pager))
@@ -529,8 +534,8 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 			t.Errorf("page bar says %q, want %q", s.bar.label.Text, want)
 		}
 	}
-	if len(seen) != 16 {
-		t.Errorf("the pages show %d hits, want all 16", len(seen))
+	if len(seen) != 17 {
+		t.Errorf("the pages show %d hits, want all 17", len(seen))
 	}
 }
 

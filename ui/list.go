@@ -117,9 +117,13 @@ func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 		meta = append(meta, string(s.Published)+" 发布", s.Agency)
 	}
 	status := fyne.ThemeColorName(colorMuted)
-	if p, ok := postingOf(s.Published, s.ValidFrom, s.PostingDays, k.now(), k.feedLoc); ok {
-		meta = append(meta, fmt.Sprintf("公示期 %d 天，%s", p.Days, p.Status()))
-		if p.Left >= 0 && p.Left <= 3 && !p.NotYet {
+	if p, ok := k.postingOf(s.Published, s.ValidFrom, s.PostingDays, s.PostingWorkdays); ok {
+		now := k.now()
+		meta = append(meta, p.Text(now))
+		if note := p.Note(); note != "" {
+			meta = append(meta, note)
+		}
+		if endingSoon(p, now) {
 			status = colorUrgent
 		}
 	}

@@ -143,14 +143,20 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	} else if it.ValidUntil != "" {
 		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
 	}
-	if p, ok := postingOf(it.Published, it.ValidFrom, it.PostingDays, k.now(), k.feedLoc); ok {
+	if p, ok := k.postingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
-		if p.Left <= 3 {
+		if p.Left(now) <= 3 {
 			c = colorUrgent
 		}
-		end := seg(p.Text(), theme.SizeNameSubHeadingText, c)
+		end := seg(p.Text(now), theme.SizeNameSubHeadingText, c)
 		end.Style.Inline = false
 		segs = append(segs, end)
+		if note := p.Note(); note != "" {
+			n := seg(note, theme.SizeNameText, colorMuted)
+			n.Style.Inline = false
+			segs = append(segs, n)
+		}
 	}
 	return panel(colorNotice, rich(segs...))
 }

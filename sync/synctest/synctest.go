@@ -210,6 +210,7 @@ type Raw struct {
 	Version     int64             // 0: the version in out plus one (or 1)
 	Epoch       int64
 	IssuedAt    time.Time // zero: now
+	Calendar    []byte    // a calendar object to name in the manifest, as given; nil: none
 }
 
 // PublishRaw signs r into the feed folder out with key, as the publisher
@@ -254,6 +255,10 @@ func PublishRaw(t testing.TB, out string, key ed25519.PrivateKey, r Raw) *feed.M
 			t.Fatal(err)
 		}
 		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: put(data)})
+	}
+	if r.Calendar != nil {
+		o := put(r.Calendar)
+		m.Calendar = &o
 	}
 	raw, err := feed.EncodeManifest(m)
 	if err != nil {
