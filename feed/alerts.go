@@ -78,7 +78,8 @@ func (a *Alert) Targets(location string) bool {
 	return false
 }
 
-func (a *Alerts) sequence() *Sequence {
+// Sequence is the alerts object's place in its own sequence of publications.
+func (a *Alerts) Sequence() *Sequence {
 	return &Sequence{FeedID: a.FeedID, Version: a.Version, Epoch: a.Epoch, IssuedAt: a.IssuedAt, Expires: a.Expires}
 }
 
@@ -102,7 +103,7 @@ func VerifyAlerts(raw, sig []byte, t Trust) (*VerifiedAlerts, error) {
 			if a, err = ParseAlerts(raw); err != nil {
 				return nil, err
 			}
-			return a.sequence(), nil
+			return a.Sequence(), nil
 		}}
 	if err := v.run(); err != nil {
 		return nil, err
@@ -157,7 +158,7 @@ func (a *Alerts) check() error {
 	if a.Format != AlertsFormat {
 		return fmt.Errorf("format %q, want %q", a.Format, AlertsFormat)
 	}
-	if err := a.sequence().check(); err != nil {
+	if err := a.Sequence().check(); err != nil {
 		return err
 	}
 	if len(a.Alerts) > MaxAlerts {

@@ -61,7 +61,7 @@ func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
 			if m, err = ParseManifest(raw); err != nil {
 				return nil, err
 			}
-			return m.sequence(), nil
+			return m.Sequence(), nil
 		}}
 	if err := v.run(); err != nil {
 		return nil, err
@@ -80,7 +80,8 @@ type Sequence struct {
 	Expires  time.Time
 }
 
-func (m *Manifest) sequence() *Sequence {
+// Sequence is the manifest's place in its feed's sequence of publications.
+func (m *Manifest) Sequence() *Sequence {
 	return &Sequence{FeedID: m.FeedID, Version: m.Version, Epoch: m.Epoch, IssuedAt: m.IssuedAt, Expires: m.Expires}
 }
 
@@ -254,7 +255,7 @@ func (m *Manifest) check() error {
 	if m.Format != ManifestFormat {
 		return fmt.Errorf("format %q, want %q", m.Format, ManifestFormat)
 	}
-	if err := m.sequence().check(); err != nil {
+	if err := m.Sequence().check(); err != nil {
 		return err
 	}
 	switch {

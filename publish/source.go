@@ -232,23 +232,9 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 	if !utf8.Valid(data) {
 		return nil, fail(firstBadLine(data), "not UTF-8 text (save the file as UTF-8)")
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
-	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(firstLine) {
-		return nil, fail(1, "must start with a '---' line opening the front matter")
-	}
-	first := bytes.IndexByte(data, '\n') + 1
-	loc := frontMatterEnd.FindIndex(data[first:])
-	if first == 0 || loc == nil {
-		return nil, fail(1, "front matter is not closed by a '---' line")
-	}
-	fmBytes := data[first : first+loc[0]]
-	rest := bytes.TrimLeft(data[first+loc[1]:], "\r\n")
-	body := string(rest)
-	bodyLine := 1 + bytes.Count(data[:len(data)-len(rest)], []byte("\n")) // file line of the body's first line
-
-	if n := loneCR(fmBytes); n > 0 {
-		return nil, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
+	fmBytes, body, bodyLine, err := splitFrontMatter(name, data)
+	if err != nil {
+		return nil, err
 	}
 	var fm frontMatter
 	if err := unmarshalYAML(fmBytes, &fm); err != nil {
@@ -311,6 +297,29 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		titles = append(titles, title)
 	}
 	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles}, nil
+}
+
+// splitFrontMatter cuts a UTF-8 file into its YAML front matter between
+// '---' lines and the body after it; bodyLine is the file line where the
+// body starts.
+func splitFrontMatter(name string, data []byte) (fm []byte, body string, bodyLine int, err error) {
+	fail := func(line int, msg string) error { return &SourceError{File: name, Line: line, Msg: msg} }
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(firstLine) {
+		return nil, "", 0, fail(1, "must start with a '---' line opening the front matter")
+	}
+	first := bytes.IndexByte(data, '\n') + 1
+	loc := frontMatterEnd.FindIndex(data[first:])
+	if first == 0 || loc == nil {
+		return nil, "", 0, fail(1, "front matter is not closed by a '---' line")
+	}
+	fm = data[first : first+loc[0]]
+	rest := bytes.TrimLeft(data[first+loc[1]:], "\r\n")
+	if n := loneCR(fm); n > 0 {
+		return nil, "", 0, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
+	}
+	return fm, string(rest), 1 + bytes.Count(data[:len(data)-len(rest)], []byte("\n")), nil
 }
 
 // maxAttachmentTitle bounds an attachment's title: a button's label.

@@ -9,6 +9,8 @@ package store
 //	            "state"        → JSON of State
 //	            "manifest"     → exact bytes of the applied manifest
 //	            "next_ordinal" → 4 bytes, big-endian (see ordinals)
+//	            "alerts"       → exact bytes of the applied alerts object (alerts.go)
+//	            "alerts_state" → JSON of AlertState
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
 //	records     id → record (see encodeRecord): the item's Summary and its attachments
