@@ -136,3 +136,31 @@ func TestParseAlertFileErrors(t *testing.T) {
 		})
 	}
 }
+
+// Two versions of the same size published in one second must differ in
+// what a web server makes their validators of (mtime in seconds, size),
+// or a screen's conditional request keeps the older one.
+func TestPublishAlertsMtimeMovesOn(t *testing.T) {
+	out := publishedFeed(t)
+	al, err := ParseAlertFile("water.md", []byte(alertFile), shanghai, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(out, feed.AlertsFile)
+	var last time.Time
+	for i := range 3 {
+		al.End = al.End.Add(time.Minute) // same size, other bytes
+		if _, err := PublishAlerts(out, AlertChange{Add: []feed.Alert{al}}, Options{Key: testKey(1), Now: testNow.Add(time.Duration(i) * time.Second)}); err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := fi.ModTime().Truncate(time.Second)
+		if !m.After(last) {
+			t.Fatalf("version %d has modification second %s, not after the last %s", i+1, m, last)
+		}
+		last = m
+	}
+}

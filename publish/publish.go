@@ -243,12 +243,29 @@ func previousFile(out, name string, limit int64) ([]byte, error) {
 // writeSigned puts a signed file (the manifest, the alerts) in place: the
 // signature first, named by the file's hash, so a screen reading at any
 // moment finds the signature of whichever version it read.
+//
+// Web servers make a file's validators of its modification time in whole
+// seconds and its size (nginx's ETag, Last-Modified). Two versions of the
+// same size written in one second would look the same to a screen's
+// conditional request, and it would keep the older one until the next
+// change: so each version gets a later second than the one it replaces.
 func writeSigned(out, name string, raw, sig []byte) error {
 	if err := atomicfile.Write(filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), sig); err != nil {
 		return fmt.Errorf("publish: %w", err)
 	}
-	if err := atomicfile.Write(filepath.Join(out, name), raw); err != nil {
+	path := filepath.Join(out, name)
+	var last time.Time
+	if fi, err := os.Stat(path); err == nil {
+		last = fi.ModTime().Truncate(time.Second)
+	}
+	if err := atomicfile.Write(path, raw); err != nil {
 		return fmt.Errorf("publish: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.ModTime().Truncate(time.Second).After(last) {
+		later := last.Add(time.Second)
+		if err := os.Chtimes(path, later, later); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
 	}
 	return nil
 }
