@@ -67,7 +67,9 @@ func TestPollAlertsFromNginx(t *testing.T) {
 	a := newAlertsFeed(t)
 	src := a.f.httpSource(t, a.url, DefaultRetry)
 	now := time.Now()
-	poll := func(clock time.Time) (AlertResult, error) { return PollAlerts(context.Background(), a.f.st, a.f.cfg, src, clock) }
+	poll := func(clock time.Time) (AlertResult, error) {
+		return PollAlerts(context.Background(), a.f.st, a.f.cfg, src, clock)
+	}
 
 	if res, err := poll(now); err != nil || !res.None {
 		t.Fatalf("no alerts yet: %+v %v", res, err)
