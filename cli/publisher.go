@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
@@ -59,6 +59,7 @@ func runPublish(env *Env, args []string) error {
 	expires := fs.Duration("expires", publish.DefaultExpiry, "how long the feed stays valid")
 	bundle := fs.String("bundle", "", "also write the feed as one .zip or .tar file, for a USB stick")
 	reset := fs.Bool("reset", false, "start a new epoch at version 1: the way back from a publication with a wrong date or version (see feed/FORMAT.md)")
+	speak := fs.Bool("speak", false, "read every notice without a recording of its own aloud with espeak-ng (voice cmn), as signed audio")
 	alertFile := fs.String("alert", "", "publish an urgent alert written in FILE.md (front matter: id, title, agency, end, locations) beside the feed in --out")
 	alertFrom := fs.String("alert-from", "", "publish an alert from a GB/T 35965.1 / CAP 1.2 warning (FILE.xml)")
 	cancel := fs.String("cancel-alert", "", "withdraw the alert with this id before its end")
@@ -89,7 +90,11 @@ func runPublish(env *Env, args []string) error {
 	if *bundle != "" && !publish.IsBundleName(*bundle) {
 		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
 	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+	cache := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cache = filepath.Join(dir, "gongkai", "speech")
+	}
+	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: cache})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,19 @@ type Item struct {
 	Withdrawn   string       `json:"withdrawn,omitempty"`
 	Body        string       `json:"body"`
 	Attachments []Attachment `json:"attachments,omitempty"`
+	// Audio is the notice read aloud (a clerk's recording, or speech made
+	// by publish --speak), for villagers who read poorly: always AudioType,
+	// made or converted where the notice is published and signed, never
+	// synthesised on a screen. Listed in the manifest's attachments too.
+	Audio *Attachment `json:"audio,omitempty"`
 }
+
+// The one form of audio a screen plays: publish converts every recording
+// to it, so a screen needs one decoder and one output rate.
+const (
+	AudioType = "audio/mpeg" // MP3
+	AudioRate = 16000        // samples a second
+)
 
 // Attachment is a file that belongs to an item. Name is the path the author
 // used (and the Markdown body refers to); the bytes are the object.
@@ -153,8 +165,14 @@ func (it *Item) Check(m *Manifest) error {
 			return fmt.Errorf("attachment %q is malformed", a.Name)
 		}
 	}
+	if a := it.Audio; a != nil && (a.Name == "" || a.Type != AudioType || !sumPattern.MatchString(a.SHA256) || a.Size <= 0 || a.Size > MaxAttachmentSize) {
+		return fmt.Errorf("audio %q is malformed (type %q, want %s)", a.Name, a.Type, AudioType)
+	}
 	if m == nil {
 		return nil
+	}
+	if it.Audio != nil && !m.hasAttachment(it.Audio.Object) {
+		return fmt.Errorf("audio %q (%s) is not listed in the manifest", it.Audio.Name, it.Audio.SHA256)
 	}
 	if !slices.ContainsFunc(m.Categories, func(c Category) bool { return c.ID == it.Category }) {
 		return fmt.Errorf("category %q is not declared by the feed", it.Category)

@@ -30,6 +30,12 @@ type Options struct {
 	// a publication issued by a wrong clock or at the top of the version
 	// range (see "Time and versions" in feed/FORMAT.md).
 	Reset bool
+	// Speak makes every notice without a recording of its own (audio:)
+	// read aloud with espeak-ng, as signed audio (audio.go).
+	Speak bool
+	// SpeechCache keeps speech of unchanged text between publications;
+	// "" for none.
+	SpeechCache string
 }
 
 // prepare fills in the defaults of opt and refuses what cannot be signed.
@@ -119,6 +125,14 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 			it.Attachments[i].Object = feed.Object{SHA256: sum, Size: int64(len(data))}
 			objects[sum] = data
 			m.Attachments = append(m.Attachments, it.Attachments[i].Object)
+		}
+		if audio, err := itemAudio(si, &it, opt); err != nil {
+			return nil, err
+		} else if audio != nil {
+			sum := feed.Sum(audio)
+			it.Audio.Object = feed.Object{SHA256: sum, Size: int64(len(audio))}
+			objects[sum] = audio
+			m.Attachments = append(m.Attachments, it.Audio.Object)
 		}
 		data, err := feed.EncodeItem(&it)
 		if err != nil {

@@ -55,6 +55,8 @@ type SourceItem struct {
 	Path  string // file the item came from, relative to the source folder
 	Item  feed.Item
 	Files []string // absolute paths of attachments, in the order of Item.Attachments
+	Audio string   // absolute path of the recording named by audio:, "" for none
+	audio string   // audio: as written
 
 	keyLine func(key string) int // file line of a front matter key, 0 if unknown
 	titles  []string             // the attachments' titles as written, "" for none
@@ -86,6 +88,7 @@ type frontMatter struct {
 	URL         string `yaml:"url"`
 	Contact     string `yaml:"contact"`
 	Withdrawn   string `yaml:"withdrawn"`
+	Audio       string `yaml:"audio"` // a recording of the notice read aloud: .mp3, .ogg or .wav
 }
 
 // SourceError names the file and line of a problem in the source.
@@ -296,7 +299,10 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
 		titles = append(titles, title)
 	}
-	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles}, nil
+	if a := strings.TrimSpace(fm.Audio); a != "" && !audioExts[strings.ToLower(filepath.Ext(a))] {
+		return nil, fail(line("audio"), "audio %q: use an .mp3, .ogg or .wav recording", a)
+	}
+	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, audio: strings.TrimSpace(fm.Audio)}, nil
 }
 
 // splitFrontMatter cuts a UTF-8 file into its YAML front matter between
@@ -443,25 +449,18 @@ func (src *Source) resolve(si *SourceItem) error {
 	if !src.categories[si.Item.Category] {
 		return &SourceError{File: si.Path, Line: si.line("category"), Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
 	}
-	base := filepath.Dir(filepath.Join(src.Dir, si.Path))
+	if si.audio != "" {
+		real, err := src.file(si, si.audio)
+		if err != nil {
+			return &SourceError{File: si.Path, Line: si.line("audio"), Msg: "audio " + err.Error()}
+		}
+		si.Audio = real
+	}
 	for i := range si.Item.Attachments {
 		a := &si.Item.Attachments[i]
-		path := filepath.Join(base, filepath.FromSlash(a.Name))
-		real, err := filepath.EvalSymlinks(path)
+		real, err := src.file(si, a.Name)
 		if err != nil {
-			return fail(fmt.Sprintf("attachment %q: not found", a.Name))
-		}
-		if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fail(fmt.Sprintf("attachment %q is outside the source folder", a.Name))
-		}
-		st, err := os.Stat(real)
-		switch {
-		case err != nil:
-			return fail(fmt.Sprintf("attachment %q: %v", a.Name, err))
-		case !st.Mode().IsRegular():
-			return fail(fmt.Sprintf("attachment %q is not a regular file", a.Name))
-		case st.Size() > MaxAttachment:
-			return fail(fmt.Sprintf("attachment %q is %d MiB, over the %d MiB limit", a.Name, st.Size()>>20, MaxAttachment>>20))
+			return fail("attachment " + err.Error())
 		}
 		a.Type = mimeType(a.Name)
 		si.Files = append(si.Files, real)
@@ -473,6 +472,30 @@ func (src *Source) resolve(si *SourceItem) error {
 		}
 	}
 	return nil
+}
+
+// file resolves a file an item names (an attachment, its audio) relative
+// to the item file: it must be a regular file inside the source folder,
+// within the attachment limit.
+func (src *Source) file(si *SourceItem, name string) (string, error) {
+	path := filepath.Join(filepath.Dir(filepath.Join(src.Dir, si.Path)), filepath.FromSlash(name))
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("%q: not found", name)
+	}
+	if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%q is outside the source folder", name)
+	}
+	st, err := os.Stat(real)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%q: %v", name, err)
+	case !st.Mode().IsRegular():
+		return "", fmt.Errorf("%q is not a regular file", name)
+	case st.Size() > MaxAttachment:
+		return "", fmt.Errorf("%q is %d MiB, over the %d MiB limit", name, st.Size()>>20, MaxAttachment>>20)
+	}
+	return real, nil
 }
 
 func mimeType(name string) string {
