@@ -148,6 +148,7 @@ func runKiosk(env *Env, args []string) error {
 	}
 	wirePaper(&deps.Admin, witnessLog.current, st, live.get, time.Now)
 	deps.OnSlide = witnessLog.show
+	deps.OnAlerts = witnessLog.alerting
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	// sticks are looked for only while the admin panel is open (the UI

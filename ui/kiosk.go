@@ -58,6 +58,10 @@ type Deps struct {
 	// the admin panel over the display, touch mode). It runs on the UI
 	// goroutine, so it must be quick: the display log only counts in memory.
 	OnSlide func(id string)
+	// OnAlerts (may be nil) is told the ids of the urgent alerts in force
+	// on this screen whenever they change, for the display log (alerts.go).
+	// It runs on the UI goroutine: it must not wait for the disk.
+	OnAlerts func(ids []string)
 
 	Admin AdminDeps
 }
@@ -129,6 +133,8 @@ type Kiosk struct {
 	corner      *cornerTap
 	cornerLayer *fyne.Container
 	admin       *adminView
+	alerts      *alertView   // alerts.go
+	alertBar    *alertBanner // alerts.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	faultMu     gosync.Mutex
 	faults      []string // recovered panics, for the status page
@@ -185,7 +191,8 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	}
 	k.stage = container.NewStack(objs...)
 	k.prompt = k.newIdlePrompt()
-	top := container.NewVBox(k.bar.box, k.status.box)
+	k.alertBar = k.newAlertBanner()
+	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
 	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
@@ -194,9 +201,10 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	k.admin = k.newAdminView()
+	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.cornerLayer, k.admin.box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.alerts.box, k.cornerLayer, k.admin.box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -256,6 +264,7 @@ func (k *Kiosk) applyMode() {
 		k.prompt.box.Hide()
 	}
 	show(k.disp.box, k.display())
+	k.alerts.reload(k.deps.Clock())
 	if k.display() {
 		show(k.cornerLayer, true)
 		k.disp.reload()
@@ -358,6 +367,7 @@ func (k *Kiosk) Tick() time.Time {
 		k.CheckIdle()
 		next = now.Add(time.Second)
 	}
+	next = k.alerts.tick(now, next)
 	if k.admin.box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
@@ -533,6 +543,7 @@ func (k *Kiosk) reload() {
 		}
 	}
 	k.home.invalidate()
+	k.alerts.reload(k.deps.Clock())
 	if k.display() {
 		k.disp.reload()
 		k.wake()
@@ -583,6 +594,7 @@ func (k *Kiosk) CheckIdle() {
 	case idleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
+		k.alerts.close()
 		if !k.atRest() {
 			k.goHome()
 			k.setStep(k.deps.TextStep)
@@ -592,7 +604,7 @@ func (k *Kiosk) CheckIdle() {
 
 // atRest is the state a new villager should find.
 func (k *Kiosk) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == ""
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
 }
 
 // item reads a notice for this screen only.
