@@ -133,8 +133,8 @@ type Kiosk struct {
 	corner      *cornerTap
 	cornerLayer *fyne.Container
 	admin       *adminView
-	alerts      *alertView   // alerts.go
-	alertBar    *alertBanner // alerts.go
+	alerts      *alertView    // alerts.go
+	alertBar    *alertBanner  // alerts.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	faultMu     gosync.Mutex
 	faults      []string // recovered panics, for the status page
