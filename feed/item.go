@@ -48,6 +48,15 @@ type Item struct {
 	Audio *Attachment `json:"audio,omitempty"`
 }
 
+// Files lists every object the item refers to: its attachments, then its
+// audio. A store keeps (and checks) exactly these.
+func (it *Item) Files() []Attachment {
+	if it.Audio == nil {
+		return it.Attachments
+	}
+	return append(slices.Clip(it.Attachments), *it.Audio)
+}
+
 // The one form of audio a screen plays: publish converts every recording
 // to it, so a screen needs one decoder and one output rate.
 const (

@@ -75,6 +75,12 @@ func New() (*Player, error) {
 			return
 		}
 		<-ready
+		// oto opens the device after NewContext returns: a machine
+		// without a sound card fails only here
+		if err := ctx.Err(); err != nil {
+			sharedErr = fmt.Errorf("%w: %v", ErrNoCard, err)
+			return
+		}
 		shared = ctx
 	})
 	if sharedErr != nil {

@@ -18,6 +18,9 @@ import (
 // default device is the null device: the tests play real sound through
 // oto and ALSA to a card that discards it, on a machine without one.
 func TestMain(m *testing.M) {
+	if os.Getenv("GONGKAI_NO_CARD") != "" {
+		os.Exit(m.Run()) // the child of TestNoCard: ALSA as the parent set it
+	}
 	dir, err := os.MkdirTemp("", "gongkai-alsa-")
 	if err != nil {
 		panic(err)
@@ -163,4 +166,27 @@ func FuzzCheck(f *testing.F) {
 			t.Fatalf("%.1f s", secs)
 		}
 	})
+}
+
+// A screen without a sound card gets ErrNoCard from New, so it shows no
+// 朗读 button, rather than a player that never plays. oto allows one
+// context a process: this runs in a child process whose ALSA has no
+// device at all.
+func TestNoCard(t *testing.T) {
+	if os.Getenv("GONGKAI_NO_CARD") != "" {
+		if _, err := New(); !errors.Is(err, ErrNoCard) {
+			t.Fatalf("New without a card: %v", err)
+		}
+		return
+	}
+	conf := filepath.Join(t.TempDir(), "asound.conf")
+	if err := os.WriteFile(conf, []byte("# no devices\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestNoCard$", "-test.v")
+	cmd.Env = append(os.Environ(), "GONGKAI_NO_CARD=1", "ALSA_CONFIG_PATH="+conf)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !bytes.Contains(out, []byte("--- PASS: TestNoCard")) {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"os"
 	"slices"
 	"testing"
@@ -89,5 +90,39 @@ func TestAlertsApplyAndQuery(t *testing.T) {
 	}
 	if problems, err := s2.Check(); err != nil || len(problems) != 0 {
 		t.Fatalf("check: %v %v", problems, err)
+	}
+}
+
+// A notice's audio is one of its files: an Apply refuses it unstored, keeps
+// it when it collects, and Check verifies it.
+func TestAudioIsKept(t *testing.T) {
+	s, _ := openTemp(t)
+	p := newPublisher(t)
+	sound := []byte("ID3 pretend mp3 bytes")
+	o := feed.Object{SHA256: feed.Sum(sound), Size: int64(len(sound))}
+	spoken := item("spoken", func(it *feed.Item) { it.Audio = &feed.Attachment{Name: "朗读.mp3", Type: feed.AudioType, Object: o} })
+	if _, err := s.Apply(p.next(t, []feed.Item{spoken}, o)); err == nil {
+		t.Fatal("applied an item whose audio is not stored")
+	}
+	p.version--
+	if err := s.PutBlob(o.SHA256, bytes.NewReader(sound)); err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, p.next(t, []feed.Item{spoken}, o))
+	mustApply(t, s, p.next(t, []feed.Item{spoken, item("other", nil)}, o))
+	if err := s.GC(); err != nil {
+		t.Fatal(err)
+	}
+	if !s.HasBlob(o.SHA256) {
+		t.Fatal("the audio was collected")
+	}
+	if problems, err := s.Check(); err != nil || len(problems) != 0 {
+		t.Fatalf("check: %v %v", problems, err)
+	}
+	if err := os.Remove(s.BlobPath(o.SHA256)); err != nil {
+		t.Fatal(err)
+	}
+	if problems, _ := s.Check(); len(problems) == 0 {
+		t.Fatal("check did not miss the deleted audio")
 	}
 }

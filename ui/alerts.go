@@ -149,6 +149,9 @@ func (v *alertView) apply(now time.Time) {
 		return
 	}
 	v.fill(a, index)
+	if k.display() {
+		k.speak.stop() // a slide read aloud does not talk over the warning
+	}
 	show(v.back, !k.display())
 	show(v.nextBtn, !k.display() && len(v.list) > 1)
 	show(v.box, true)

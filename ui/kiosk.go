@@ -63,6 +63,15 @@ type Deps struct {
 	// It runs on the UI goroutine: it must not wait for the disk.
 	OnAlerts func(ids []string)
 
+	// Reading aloud (speak.go): the sound output (nil: none, no 朗读
+	// button), its volume 1–100 (0: 80), the quiet hours when nothing is
+	// read aloud (the zero value: none), and whether a display screen
+	// reads its slides aloud (off unless the settings turn it on).
+	Speaker   Speaker
+	Volume    int
+	Quiet     Hours
+	ReadAloud bool
+
 	Admin AdminDeps
 }
 
@@ -135,6 +144,7 @@ type Kiosk struct {
 	admin       *adminView
 	alerts      *alertView    // alerts.go
 	alertBar    *alertBanner  // alerts.go
+	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	faultMu     gosync.Mutex
 	faults      []string // recovered panics, for the status page
@@ -172,6 +182,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.applyTheme()
 	k.loadState()
 
+	k.speak = k.newReadAloud()
 	k.bar = k.newTopBar()
 	k.status = newStatusRow()
 	k.home = k.newHomeView()
@@ -380,6 +391,7 @@ func (k *Kiosk) Close() {
 	case <-k.stopOnce:
 	default:
 		close(k.stopOnce)
+		k.speak.stop()
 	}
 }
 
@@ -510,6 +522,7 @@ func (k *Kiosk) pagerOf(kind screenKind) *pager {
 // render shows the current screen from the state.
 func (k *Kiosk) render() {
 	s := k.st.cur()
+	k.speak.follow(s)
 	for kind, v := range k.views {
 		if kind != s.kind {
 			v.object().Hide()
