@@ -191,3 +191,29 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 		w.Close()
 	}
 }
+
+// TestWriteSpeakShots renders the reader of a notice with audio (朗读)
+// and the settings page into $GONGKAI_SHOTS, portrait and landscape,
+// every text size.
+func TestWriteSpeakShots(t *testing.T) {
+	out := os.Getenv("GONGKAI_SHOTS")
+	if out == "" {
+		t.Skip("set GONGKAI_SHOTS=DIR to write screenshots")
+	}
+	st := spokenStore(t)
+	for _, size := range []fyne.Size{portrait, landscape} {
+		for step := range textSteps {
+			img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: step, Speaker: &fakeSpeaker{}},
+				"item:land-2026-017", size)
+			if err != nil {
+				t.Fatal(err)
+			}
+			writePNG(t, filepath.Join(out, "speak-reader-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
+		}
+		img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }}, "admin:settings", size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writePNG(t, filepath.Join(out, "speak-settings-"+orient(size)+".png"), img)
+	}
+}
