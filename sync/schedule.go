@@ -152,7 +152,9 @@ func NewScheduler(st *store.Store, cfg *config.Config, dataDir string, opt Sched
 			gocron.NewTask(s.runAlerts),
 			gocron.WithName("alerts"),
 			gocron.WithSingletonMode(gocron.LimitModeReschedule),
-			gocron.WithStartAt(gocron.WithStartDateTime(now.Add(time.Second+randDuration(s.opt.AlertInterval)))),
+			// from 1 s (gocron refuses a start already past) to one
+			// interval: an alert published at start waits no longer
+			gocron.WithStartAt(gocron.WithStartDateTime(now.Add(time.Second+randDuration(s.opt.AlertInterval-time.Second)))),
 		)
 	}
 	if err == nil {
