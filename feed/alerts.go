@@ -1,8 +1,6 @@
 package feed
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -145,13 +143,7 @@ func EncodeAlerts(a *Alerts) ([]byte, error) {
 	if err := c.check(); err != nil {
 		return nil, fmt.Errorf("%w: alerts: %v", ErrFormat, err)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return encodeJSON(&c)
 }
 
 func (a *Alerts) check() error {

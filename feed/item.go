@@ -95,13 +95,7 @@ func EncodeItem(it *Item) ([]byte, error) {
 	if c.Priority == "" {
 		c.Priority = PriorityNormal
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return encodeJSON(&c)
 }
 
 // DecodeItem parses and checks an item object that was already verified
@@ -192,6 +186,18 @@ func (it *Item) Check(m *Manifest) error {
 		}
 	}
 	return nil
+}
+
+// encodeJSON is the one encoding of signed documents and objects: one
+// line, no HTML escaping (a title's "<" stays "<"), a closing newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // strictUnmarshal decodes one JSON value, refusing unknown fields and
