@@ -8,9 +8,11 @@ require (
 	github.com/RoaringBitmap/roaring/v2 v2.30.0
 	github.com/chromedp/cdproto v0.0.0-20260321001828-e3e3800016bc
 	github.com/chromedp/chromedp v0.15.1
+	github.com/ebitengine/oto/v3 v3.4.0
 	github.com/go-co-op/gocron/v2 v2.21.2
 	github.com/go-pdf/fpdf v0.9.0
 	github.com/goccy/go-yaml v1.19.2
+	github.com/hajimehoshi/go-mp3 v0.3.4
 	github.com/jonboulle/clockwork v0.5.0
 	github.com/makiuchi-d/gozxing v0.1.1
 	github.com/mozillazg/go-pinyin v0.21.0
@@ -28,6 +30,7 @@ require (
 	github.com/bits-and-blooms/bitset v1.24.4 // indirect
 	github.com/chromedp/sysutil v1.1.0 // indirect
 	github.com/davecgh/go-spew v1.1.1 // indirect
+	github.com/ebitengine/purego v0.9.0 // indirect
 	github.com/fredbi/uri v1.1.1 // indirect
 	github.com/fsnotify/fsnotify v1.9.0 // indirect
 	github.com/fyne-io/gl-js v0.2.0 // indirect

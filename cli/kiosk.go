@@ -20,6 +20,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/logs"
+	"gongkai/playback"
 	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/sync"
@@ -148,6 +149,14 @@ func runKiosk(env *Env, args []string) error {
 	}
 	wirePaper(&deps.Admin, witnessLog.current, st, live.get, time.Now)
 	deps.OnSlide = witnessLog.show
+	deps.OnAlerts = witnessLog.alerting
+	// The sound card for 朗读: a screen without one (or without ALSA)
+	// shows no 朗读 button, and says why in its log.
+	if p, err := playback.New(); err != nil {
+		slog.Warn("no sound output: notices are not read aloud", "err", err)
+	} else {
+		deps.Speaker = p
+	}
 	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
 	// sticks are looked for only while the admin panel is open (the UI
@@ -224,6 +233,9 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 		Hours:       ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
 		StaleAfter:  cfg.StaleAfter.Duration,
 		TextStep:    cfg.TextStep(),
+		Volume:      cfg.Volume,
+		Quiet:       ui.HoursOf(cfg.QuietFrom, cfg.QuietTo),
+		ReadAloud:   cfg.ReadAloud == "on",
 		DataDir:     data,
 		Admin: ui.AdminDeps{
 			Version:      Version,

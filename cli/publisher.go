@@ -15,7 +15,7 @@ import (
 
 func init() {
 	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset]", runPublish)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
@@ -60,8 +60,22 @@ func runPublish(env *Env, args []string) error {
 	expires := fs.Duration("expires", publish.DefaultExpiry, "how long the feed stays valid")
 	bundle := fs.String("bundle", "", "also write the feed as one .zip or .tar file, for a USB stick")
 	reset := fs.Bool("reset", false, "start a new epoch at version 1: the way back from a publication with a wrong date or version (see feed/FORMAT.md)")
+	speak := fs.Bool("speak", false, "read every notice without a recording of its own aloud with espeak-ng (voice cmn), as signed audio")
+	alertFile := fs.String("alert", "", "publish an urgent alert written in FILE.md (front matter: id, title, agency, end, locations) beside the feed in --out")
+	alertFrom := fs.String("alert-from", "", "publish an alert from a GB/T 35965.1 / CAP 1.2 warning (FILE.xml)")
+	cancel := fs.String("cancel-alert", "", "withdraw the alert with this id before its end")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *alertFile != "" || *alertFrom != "" || *cancel != "" {
+		if err := required(fs, "key", "out"); err != nil {
+			return err
+		}
+		priv, err := readPrivateKey(*keyPath)
+		if err != nil {
+			return err
+		}
+		return publishAlerts(env, *outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
 	}
 	if err := required(fs, "key", "src", "out"); err != nil {
 		return err
@@ -83,12 +97,25 @@ func runPublish(env *Env, args []string) error {
 	if *bundle != "" && !publish.IsBundleName(*bundle) {
 		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
 	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+	cache := ""
+	if dir, err := os.UserCacheDir(); err == nil {
+		cache = filepath.Join(dir, "gongkai", "speech")
+	}
+	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: cache})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
 		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
+	if _, err := os.Stat(filepath.Join(*outDir, feed.AlertsFile)); err == nil {
+		// Re-signed with every publication, so the alerts object never
+		// expires while the feed is alive; ended alerts drop out.
+		a, err := publish.PublishAlerts(*outDir, publish.AlertChange{}, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "alerts version %d re-signed: %d in force\n", a.Version, a.Alerts)
+	}
 	if *reset {
 		fmt.Fprintf(env.Stdout, "reset: epoch %d starts at version 1; screens accept it whatever they held before\n", res.Epoch)
 	}
@@ -108,4 +135,45 @@ func readPrivateKey(path string) (ed25519.PrivateKey, error) {
 		return nil, err
 	}
 	return feed.ParsePrivateKey(data)
+}
+
+// publishAlerts is publish's alerts-only mode: one alert added (from a
+// file a clerk wrote, or a national warning), or one cancelled.
+func publishAlerts(env *Env, out, file, capFile, cancel string, opt publish.Options) error {
+	tz, err := publish.FeedZone(out)
+	if err != nil {
+		return err
+	}
+	now := time.Now()
+	var ch publish.AlertChange
+	if cancel != "" {
+		ch.Cancel = append(ch.Cancel, cancel)
+	}
+	for _, f := range []struct {
+		path  string
+		parse func(string, []byte, *time.Location, time.Time) (feed.Alert, error)
+	}{{file, publish.ParseAlertFile}, {capFile, publish.ParseCAP}} {
+		if f.path == "" {
+			continue
+		}
+		data, err := readSmall(f.path)
+		if err != nil {
+			return err
+		}
+		al, err := f.parse(f.path, data, tz, now)
+		if err != nil {
+			return err
+		}
+		ch.Add = append(ch.Add, al)
+	}
+	res, err := publish.PublishAlerts(out, ch, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "published alerts version %d: %d in force, %d ended and dropped\n", res.Version, res.Alerts, res.Dropped)
+	for _, al := range ch.Add {
+		fmt.Fprintf(env.Stdout, "alert %s: %s, %s – %s\n", al.ID, feed.Printable(al.Title, feed.MaxLineText),
+			al.Start.In(tz).Format("2006-01-02 15:04"), al.End.In(tz).Format("2006-01-02 15:04"))
+	}
+	return nil
 }

@@ -159,6 +159,7 @@ func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey,
 			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
 		}
 		rep := proof.NewReport(device, covs, tz, hours, now)
+		rep.Alerts = proof.AlertTimes(ev)
 		head := recs.HeadRef() // printed, so it can be compared with the monitor's receipt
 		rep.Head = &head
 		return rep, nil

@@ -202,6 +202,15 @@ func runSync(env *Env, args []string) error {
 		return errors.New(strings.TrimPrefix(err.Error(), "sync: "))
 	}
 	fmt.Fprintln(env.Stdout, summary(res))
+	// The alerts too: a clerk syncing by hand (or from a USB folder)
+	// expects the warnings with the notices.
+	a, err := sync.PollAlertSources(ctx, st, cfg, *data, sources, time.Now())
+	switch {
+	case err != nil:
+		return errors.New(strings.TrimPrefix(err.Error(), "sync: "))
+	case !a.None:
+		fmt.Fprintf(env.Stdout, "alerts version %d\n", a.Version)
+	}
 	return nil
 }
 
@@ -433,6 +442,32 @@ type statusJSON struct {
 	LastUpload        *string `json:"last_upload"`
 	LastUploadAttempt *string `json:"last_upload_attempt"`
 	LastUploadError   *string `json:"last_upload_error"` // one line; null after a success
+	// The alerts object (sync/alerts.go): its version (0: none yet), the
+	// ids of the alerts in force for this screen now, the last poll.
+	AlertsVersion   int64    `json:"alerts_version"`
+	AlertsInForce   []string `json:"alerts_in_force"`
+	LastAlertsPoll  *string  `json:"last_alerts_poll"`
+	LastAlertsError *string  `json:"last_alerts_error"`
+}
+
+func alertStatus(st *store.Store, location string, now time.Time, out *statusJSON) error {
+	as, err := st.AlertState()
+	if err != nil {
+		return err
+	}
+	list, err := st.Alerts(location, now)
+	if err != nil {
+		return err
+	}
+	out.AlertsVersion, out.AlertsInForce = as.Version, []string{}
+	for _, a := range list {
+		out.AlertsInForce = append(out.AlertsInForce, a.ID)
+	}
+	out.LastAlertsPoll = timeOrNull(as.LastPoll, st.Location())
+	if as.LastError != "" {
+		out.LastAlertsError = &as.LastError
+	}
+	return nil
 }
 
 func timeOrNull(t time.Time, tz *time.Location) *string {
@@ -489,6 +524,9 @@ func runStatus(env *Env, args []string) error {
 	if up.LastError != "" {
 		out.LastUploadError = &up.LastError
 	}
+	if err := alertStatus(st, cfg.Location, now, &out); err != nil {
+		return err
+	}
 	if *asJSON {
 		return writeJSON(env.Stdout, out)
 	}
@@ -514,6 +552,10 @@ func runStatus(env *Env, args []string) error {
 	fmt.Fprintf(w, "last sync:     %s\n", or(out.LastSync, "never"))
 	fmt.Fprintf(w, "last attempt:  %s from %s\n", or(out.LastAttempt, "never"), or(&out.Source, "-"))
 	fmt.Fprintf(w, "last error:    %s\n", oneLine(or(out.LastError, "none")))
+	if out.AlertsVersion > 0 || out.LastAlertsError != nil {
+		fmt.Fprintf(w, "alerts:        version %d, %d in force here; last poll %s, error %s\n", out.AlertsVersion, len(out.AlertsInForce),
+			or(out.LastAlertsPoll, "never"), oneLine(or(out.LastAlertsError, "none")))
+	}
 	if out.LastRepair != nil {
 		fmt.Fprintf(w, "repaired:      %d damaged attachment(s) fetched again, at %s\n", out.RepairedAttachments, *out.LastRepair)
 	}

@@ -137,9 +137,33 @@ func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
 // admin panel and the report upload read the log through current: bbolt's
 // file lock admits one open of display.db per process.
 type slideRelay struct {
-	mu  gosync.Mutex
-	id  string
-	log *proof.Log
+	mu     gosync.Mutex
+	id     string
+	alerts []string // the urgent alerts in force on the screen (ui.Deps.OnAlerts)
+	log    *proof.Log
+
+	alertMu gosync.Mutex // one write of the alerts at a time
+}
+
+// alerting carries the alerts in force to the log. Unlike a slide change
+// it is a write to display.db, so it runs off the UI goroutine; the last
+// set wins, whatever order the writes run in.
+func (r *slideRelay) alerting(ids []string) {
+	r.mu.Lock()
+	r.alerts = ids
+	r.mu.Unlock()
+	go func() {
+		// writes take turns on alertMu, so r.mu (which OnSlide takes on
+		// the UI goroutine) is never held across the disk
+		r.alertMu.Lock()
+		defer r.alertMu.Unlock()
+		r.mu.Lock()
+		log, ids := r.log, r.alerts
+		r.mu.Unlock()
+		if log != nil {
+			_ = log.Alerting(ids) // a failure shows in the next heartbeat's
+		}
+	}()
 }
 
 func (r *slideRelay) show(id string) {
@@ -169,5 +193,8 @@ func (r *slideRelay) attach(log *proof.Log) {
 	r.log = log
 	if log != nil {
 		log.OnScreen(r.id)
+		if len(r.alerts) > 0 {
+			_ = log.Alerting(r.alerts)
+		}
 	}
 }

@@ -56,6 +56,7 @@ const (
 	DefaultDwell        = 15 * time.Second
 	DefaultStaleAfter   = 72 * time.Hour
 	DefaultHeartbeat    = 15 * time.Minute
+	DefaultVolume       = 80
 )
 
 // Text sizes of the touch screen's 字号 control, as written in the file.
@@ -112,6 +113,14 @@ type Config struct {
 	// "on" sends one at most hourly (touch mode: only while nobody is
 	// using the screen).
 	MonitorScreenshots string `toml:"monitor_screenshots,omitempty"`
+	// Notices read aloud (朗读): Volume 1–100 (0 in the file: DefaultVolume);
+	// no sound in the quiet hours QuietFrom–QuietTo ("22:00", "07:00", the
+	// feed's local time; both empty: none); ReadAloud "on" lets a display
+	// screen read its slides aloud, which it does not unless told.
+	Volume    int    `toml:"volume,omitempty"`
+	QuietFrom string `toml:"quiet_from,omitempty"`
+	QuietTo   string `toml:"quiet_to,omitempty"`
+	ReadAloud string `toml:"read_aloud,omitempty"`
 
 	key     ed25519.PublicKey
 	keyFile []byte
@@ -167,6 +176,9 @@ func (c *Config) withDefaults() {
 	}
 	if c.TextSize == "" {
 		c.TextSize = TextNormal
+	}
+	if c.Volume == 0 {
+		c.Volume = DefaultVolume
 	}
 }
 
@@ -256,7 +268,38 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("monitor_screenshots %.40q: want \"on\" or \"off\"", c.MonitorScreenshots)
 	}
+	if err := c.checkAudio(); err != nil {
+		return err
+	}
 	return c.checkHours()
+}
+
+// checkAudio: the volume in range, quiet hours as a pair of times of day
+// that differ, read_aloud on or off.
+func (c *Config) checkAudio() error {
+	if c.Volume < 0 || c.Volume > 100 {
+		return fmt.Errorf("volume %d: want 1 to 100", c.Volume)
+	}
+	switch c.ReadAloud {
+	case "", "on", "off":
+	default:
+		return fmt.Errorf("read_aloud %.40q: want \"on\" or \"off\"", c.ReadAloud)
+	}
+	if c.QuietFrom == "" && c.QuietTo == "" {
+		return nil
+	}
+	from, err := ParseClock(c.QuietFrom)
+	if err != nil {
+		return fmt.Errorf("quiet_from %w", err)
+	}
+	to, err := ParseClock(c.QuietTo)
+	if err != nil {
+		return fmt.Errorf("quiet_to %w", err)
+	}
+	if from == to {
+		return fmt.Errorf("quiet_from and quiet_to are both %s", c.QuietFrom)
+	}
+	return nil
 }
 
 // Heartbeat is the time between heartbeats to the monitor.

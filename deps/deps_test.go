@@ -55,7 +55,7 @@ var programs = map[string]string{
 	"chromium":  "chromium",
 	"pandoc":    "pandoc",
 	"espeak-ng": "espeak-ng",
-	"sox":       "sox",
+	"sox":       "sox libsox-fmt-mp3", // mp3 for the audio publish makes
 	"play":      "sox",
 	"aplay":     "alsa-utils",
 	// Called by the make recipes and scripts.

@@ -44,7 +44,28 @@ type Item struct {
 	Withdrawn       string       `json:"withdrawn,omitempty"`
 	Body            string       `json:"body"`
 	Attachments     []Attachment `json:"attachments,omitempty"`
+	// Audio is the notice read aloud (a clerk's recording, or speech made
+	// by publish --speak), for villagers who read poorly: always AudioType,
+	// made or converted where the notice is published and signed, never
+	// synthesised on a screen. Listed in the manifest's attachments too.
+	Audio *Attachment `json:"audio,omitempty"`
 }
+
+// Files lists every object the item refers to: its attachments, then its
+// audio. A store keeps (and checks) exactly these.
+func (it *Item) Files() []Attachment {
+	if it.Audio == nil {
+		return it.Attachments
+	}
+	return append(slices.Clip(it.Attachments), *it.Audio)
+}
+
+// The one form of audio a screen plays: publish converts every recording
+// to it, so a screen needs one decoder and one output rate.
+const (
+	AudioType = "audio/mpeg" // MP3
+	AudioRate = 16000        // samples a second
+)
 
 // Attachment is a file that belongs to an item. Name is the path the author
 // used (and the Markdown body refers to); the bytes are the object.
@@ -77,13 +98,7 @@ func EncodeItem(it *Item) ([]byte, error) {
 	if c.Priority == "" {
 		c.Priority = PriorityNormal
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&c); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return encodeJSON(&c)
 }
 
 // DecodeItem parses and checks an item object that was already verified
@@ -160,8 +175,14 @@ func (it *Item) Check(m *Manifest) error {
 			return fmt.Errorf("attachment %q is malformed", a.Name)
 		}
 	}
+	if a := it.Audio; a != nil && (a.Name == "" || a.Type != AudioType || !sumPattern.MatchString(a.SHA256) || a.Size <= 0 || a.Size > MaxAttachmentSize) {
+		return fmt.Errorf("audio %q is malformed (type %q, want %s)", a.Name, a.Type, AudioType)
+	}
 	if m == nil {
 		return nil
+	}
+	if it.Audio != nil && !m.hasAttachment(it.Audio.Object) {
+		return fmt.Errorf("audio %q (%s) is not listed in the manifest", it.Audio.Name, it.Audio.SHA256)
 	}
 	if !slices.ContainsFunc(m.Categories, func(c Category) bool { return c.ID == it.Category }) {
 		return fmt.Errorf("category %q is not declared by the feed", it.Category)
@@ -172,6 +193,18 @@ func (it *Item) Check(m *Manifest) error {
 		}
 	}
 	return nil
+}
+
+// encodeJSON is the one encoding of signed documents and objects: one
+// line, no HTML escaping (a title's "<" stays "<"), a closing newline.
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // strictUnmarshal decodes one JSON value, refusing unknown fields and

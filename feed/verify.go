@@ -54,6 +54,65 @@ type Verified struct {
 // first that fails. Objects are checked afterwards, as they are read, with
 // NewObjectReader. Nothing should be stored before Verify returns nil.
 func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
+	var m *Manifest
+	v := &verification{what: "manifest", limit: MaxManifestSize, raw: manifest, sig: sig, trust: t,
+		parse: func(raw []byte) (*Sequence, error) {
+			var err error
+			if m, err = ParseManifest(raw); err != nil {
+				return nil, err
+			}
+			return m.Sequence(), nil
+		}}
+	if err := v.run(); err != nil {
+		return nil, err
+	}
+	return &Verified{Manifest: m, Sum: Sum(manifest), Unchanged: v.unchanged, Reset: v.reset}, nil
+}
+
+// Sequence is what the rules of time, expiry and version read of a signed
+// document: the manifest, and the alerts object, which has its own version
+// and expiry but keeps the same rules (one home for them, here).
+type Sequence struct {
+	FeedID   string
+	Version  int64
+	Epoch    int64
+	IssuedAt time.Time
+	Expires  time.Time
+}
+
+// Sequence is the manifest's place in its feed's sequence of publications.
+func (m *Manifest) Sequence() *Sequence {
+	return &Sequence{FeedID: m.FeedID, Version: m.Version, Epoch: m.Epoch, IssuedAt: m.IssuedAt, Expires: m.Expires}
+}
+
+// check is the structure every signed document's numbers share.
+func (q *Sequence) check() error {
+	switch {
+	case !ValidID(q.FeedID):
+		return fmt.Errorf("feed_id %q is not a valid id", q.FeedID)
+	case q.Version < 1 || q.Version > MaxVersion:
+		return fmt.Errorf("version %d is outside 1..%d", q.Version, MaxVersion)
+	case q.Epoch < 0 || q.Epoch > MaxVersion:
+		return fmt.Errorf("epoch %d is outside 0..%d", q.Epoch, MaxVersion)
+	case q.IssuedAt.IsZero() || !q.Expires.After(q.IssuedAt):
+		return fmt.Errorf("expires %s is not after issued_at %s", q.Expires, q.IssuedAt)
+	}
+	return nil
+}
+
+// verification is one run of the steps over one signed document.
+type verification struct {
+	what      string // "manifest", "alerts": for messages
+	limit     int
+	parse     func([]byte) (*Sequence, error) // strict decode and structure check
+	raw, sig  []byte
+	trust     Trust
+	m         *Sequence
+	unchanged bool
+	reset     bool
+}
+
+func (v *verification) run() error {
 	steps := []struct {
 		name string
 		run  func(*verification) error
@@ -65,26 +124,17 @@ func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
 		{"expiry", (*verification).expiry},
 		{"version", (*verification).version},
 	}
-	v := &verification{raw: manifest, sig: sig, trust: t}
 	for _, s := range steps {
 		if err := s.run(v); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return &Verified{Manifest: v.m, Sum: Sum(manifest), Unchanged: v.unchanged, Reset: v.reset}, nil
-}
-
-type verification struct {
-	raw, sig  []byte
-	trust     Trust
-	m         *Manifest
-	unchanged bool
-	reset     bool
+	return nil
 }
 
 func (v *verification) size() error {
-	if len(v.raw) > MaxManifestSize {
-		return fmt.Errorf("%w: manifest is %d bytes, over %d", ErrTooLarge, len(v.raw), MaxManifestSize)
+	if len(v.raw) > v.limit {
+		return fmt.Errorf("%w: %s is %d bytes, over %d", ErrTooLarge, v.what, len(v.raw), v.limit)
 	}
 	if len(v.sig) > MaxSignatureSize {
 		return fmt.Errorf("%w: signature is %d bytes, over %d", ErrTooLarge, len(v.sig), MaxSignatureSize)
@@ -100,12 +150,12 @@ func (v *verification) signature() error {
 }
 
 func (v *verification) format() error {
-	m, err := ParseManifest(v.raw)
+	m, err := v.parse(v.raw)
 	if err != nil {
 		return err
 	}
 	if v.trust.FeedID != "" && m.FeedID != v.trust.FeedID {
-		return fmt.Errorf("%w: manifest is for %q, this screen follows %q", ErrWrongFeed, m.FeedID, v.trust.FeedID)
+		return fmt.Errorf("%w: %s is for %q, this screen follows %q", ErrWrongFeed, v.what, m.FeedID, v.trust.FeedID)
 	}
 	v.m = m
 	return nil
@@ -161,8 +211,8 @@ func (v *verification) expiry() error {
 		}
 	}
 	if !now.Before(v.m.Expires) {
-		return fmt.Errorf("%w: version %d expired at %s (trusted time %s)", ErrExpired,
-			v.m.Version, v.m.Expires.Format(time.RFC3339), now.Format(time.RFC3339))
+		return fmt.Errorf("%w: %s version %d expired at %s (trusted time %s)", ErrExpired,
+			v.what, v.m.Version, v.m.Expires.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -170,15 +220,15 @@ func (v *verification) expiry() error {
 func (v *verification) version() error {
 	switch {
 	case v.m.Epoch < v.trust.Epoch:
-		return fmt.Errorf("%w: manifest epoch %d is older than stored %d", ErrRollback, v.m.Epoch, v.trust.Epoch)
+		return fmt.Errorf("%w: %s epoch %d is older than stored %d", ErrRollback, v.what, v.m.Epoch, v.trust.Epoch)
 	case v.reset:
 		return nil // a new epoch starts its versions again
 	}
 	switch {
 	case v.m.Version < v.trust.Version:
-		return fmt.Errorf("%w: manifest version %d is older than stored %d", ErrRollback, v.m.Version, v.trust.Version)
+		return fmt.Errorf("%w: %s version %d is older than stored %d", ErrRollback, v.what, v.m.Version, v.trust.Version)
 	case v.m.Version == v.trust.Version && Sum(v.raw) != v.trust.Sum:
-		return fmt.Errorf("%w: version %d", ErrFork, v.m.Version)
+		return fmt.Errorf("%w: %s version %d", ErrFork, v.what, v.m.Version)
 	case v.m.Version == v.trust.Version:
 		v.unchanged = true
 	}
@@ -202,17 +252,13 @@ func ParseManifest(raw []byte) (*Manifest, error) {
 }
 
 func (m *Manifest) check() error {
-	switch {
-	case m.Format != ManifestFormat:
+	if m.Format != ManifestFormat {
 		return fmt.Errorf("format %q, want %q", m.Format, ManifestFormat)
-	case !ValidID(m.FeedID):
-		return fmt.Errorf("feed_id %q is not a valid id", m.FeedID)
-	case m.Version < 1 || m.Version > MaxVersion:
-		return fmt.Errorf("version %d is outside 1..%d", m.Version, MaxVersion)
-	case m.Epoch < 0 || m.Epoch > MaxVersion:
-		return fmt.Errorf("epoch %d is outside 0..%d", m.Epoch, MaxVersion)
-	case m.IssuedAt.IsZero() || !m.Expires.After(m.IssuedAt):
-		return fmt.Errorf("expires %s is not after issued_at %s", m.Expires, m.IssuedAt)
+	}
+	if err := m.Sequence().check(); err != nil {
+		return err
+	}
+	switch {
 	case len(m.Items) > MaxItems:
 		return fmt.Errorf("%d items, over %d", len(m.Items), MaxItems)
 	case len(m.Attachments) > MaxAttachments:

@@ -29,6 +29,7 @@ const (
 // to a moment is its cause.
 const (
 	CauseOffHours    = "off-hours"      // outside the screen's configured on-hours: excused
+	CauseAlert       = "alert"          // an urgent alert was on the screen: excused
 	CauseWithdrawn   = "withdrawn"      // after the publisher withdrew the notice
 	CauseProgramDown = "program down"   // no program-up interval
 	CauseScreenOff   = "screen off"     // program up, screen off during on-hours
@@ -40,6 +41,7 @@ const (
 // printed certificate both say them.
 var CauseNames = map[string]string{
 	CauseOffHours:    "非开屏时段",
+	CauseAlert:       "紧急警报",
 	CauseWithdrawn:   "已撤回",
 	CauseProgramDown: "程序未运行",
 	CauseScreenOff:   "熄屏时段",
@@ -48,7 +50,7 @@ var CauseNames = map[string]string{
 }
 
 // causeOrder is the order causes are assigned in, for listing them.
-var causeOrder = []string{CauseOffHours, CauseWithdrawn, CauseProgramDown, CauseScreenOff, CauseNotSynced, CauseNotShown}
+var causeOrder = []string{CauseOffHours, CauseAlert, CauseWithdrawn, CauseProgramDown, CauseScreenOff, CauseNotSynced, CauseNotShown}
 
 // Hours are the screen's daily on-hours in the feed's time zone, as offsets
 // from midnight. On == Off means always on (the zero value). On > Off runs
@@ -115,6 +117,8 @@ type Notice struct {
 type Evidence struct {
 	Program, Screen []Span
 	Items           map[string]*ItemEvidence
+	Alert           []Span           // some urgent alert was on the screen, merged
+	AlertSeconds    map[string]int64 // by alert id
 }
 
 // ItemEvidence is one notice's share of the log.
@@ -128,7 +132,7 @@ type ItemEvidence struct {
 // NewEvidence reads records (summaries, entries, and intervals still open)
 // as spans.
 func NewEvidence(r Records) Evidence {
-	ev := Evidence{Items: map[string]*ItemEvidence{}}
+	ev := Evidence{Items: map[string]*ItemEvidence{}, AlertSeconds: map[string]int64{}}
 	item := func(id string) *ItemEvidence {
 		it := ev.Items[id]
 		if it == nil {
@@ -151,6 +155,9 @@ func NewEvidence(r Records) Evidence {
 			it := item(id)
 			it.AvailableSeconds += seconds
 			it.Spans = append(it.Spans, spans...)
+		case KindAlert:
+			ev.Alert = append(ev.Alert, spans...)
+			ev.AlertSeconds[id] += seconds
 		case KindOnScreen:
 			// a count, not time on the board: coverage stays with the
 			// rotation's shown intervals
@@ -174,6 +181,7 @@ func NewEvidence(r Records) Evidence {
 	// Merging joins only touching spans here: every second of a gap counts.
 	ev.Program = mergeSpans(ev.Program, 1)
 	ev.Screen = mergeSpans(ev.Screen, 1)
+	ev.Alert = mergeSpans(ev.Alert, 1)
 	for _, it := range ev.Items {
 		it.Spans = mergeSpans(it.Spans, 1)
 	}
@@ -307,7 +315,7 @@ func Evaluate(ev Evidence, n Notice, tz *time.Location, hours Hours, now time.Ti
 // causes splits one gap into pieces of one cause each.
 func causes(g Span, on []Span, withdrawn, firstAvail int64, ev Evidence) []Gap {
 	cuts := []int64{g.Start, g.End, withdrawn, firstAvail}
-	for _, list := range [][]Span{on, clip(ev.Program, g.Start, g.End), clip(ev.Screen, g.Start, g.End)} {
+	for _, list := range [][]Span{on, clip(ev.Program, g.Start, g.End), clip(ev.Screen, g.Start, g.End), clip(ev.Alert, g.Start, g.End)} {
 		for _, s := range list {
 			cuts = append(cuts, s.Start, s.End)
 		}
@@ -323,6 +331,8 @@ func causes(g Span, on []Span, withdrawn, firstAvail int64, ev Evidence) []Gap {
 		switch {
 		case !inside(on, a):
 			cause = CauseOffHours
+		case inside(ev.Alert, a):
+			cause = CauseAlert
 		case a >= withdrawn:
 			cause = CauseWithdrawn
 		case !inside(ev.Program, a):
@@ -338,7 +348,7 @@ func causes(g Span, on []Span, withdrawn, firstAvail int64, ev Evidence) []Gap {
 			out[n-1].End = time.Unix(b, 0)
 			continue
 		}
-		out = append(out, Gap{Start: time.Unix(a, 0), End: time.Unix(b, 0), Cause: cause, Counted: cause != CauseOffHours})
+		out = append(out, Gap{Start: time.Unix(a, 0), End: time.Unix(b, 0), Cause: cause, Counted: cause != CauseOffHours && cause != CauseAlert})
 	}
 	return out
 }

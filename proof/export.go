@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gongkai/feed"
@@ -29,6 +30,25 @@ type Report struct {
 	OnHours   string         `json:"on_hours"`       // "HH:MM-HH:MM", "" for always on
 	Head      *HeadRef       `json:"head,omitempty"` // the chain head the report was made from (anchor.go)
 	Notices   []NoticeReport `json:"notices"`
+	// Alerts is the time each urgent alert was on the screen, apart from
+	// the notices (their gaps under an alert are excused: cause alert).
+	Alerts []AlertReport `json:"alerts,omitempty"`
+}
+
+// AlertReport is one alert's time on the screen over the whole log.
+type AlertReport struct {
+	ID      string `json:"id"`
+	Seconds int64  `json:"seconds"`
+}
+
+// AlertTimes lists the alerts' seconds of ev by id.
+func AlertTimes(ev Evidence) []AlertReport {
+	var out []AlertReport
+	for id, s := range ev.AlertSeconds {
+		out = append(out, AlertReport{ID: id, Seconds: s})
+	}
+	slices.SortFunc(out, func(a, b AlertReport) int { return strings.Compare(a.ID, b.ID) })
+	return out
 }
 
 // NoticeReport is one notice of a report. displayed_seconds is

@@ -97,7 +97,8 @@ type Log struct {
 	head       Head
 	open       map[slot]int64 // open intervals → start
 	want       map[string]bool
-	kind       string // KindShown or KindAvailable: of the notices in want
+	alerts     map[string]bool // alert ids on the screen now (Alerting)
+	kind       string          // KindShown or KindAvailable: of the notices in want
 	up, screen bool
 	lastRollup int64
 	st         screenTime // on-screen seconds not yet sealed
@@ -314,6 +315,20 @@ func (l *Log) Showing(mode string, ids []string) error {
 	return l.sync("showing")
 }
 
+// Alerting sets the urgent alerts on the screen now (none: nil). Their
+// time is logged as alert intervals, apart from the notices'.
+func (l *Log) Alerting(ids []string) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.alerts = map[string]bool{}
+	for _, id := range ids {
+		if id != "" && len(id) <= maxItemLen {
+			l.alerts[id] = true
+		}
+	}
+	return l.sync("alerting")
+}
+
 // Tick is the heartbeat: call it at least every 60 s. It moves the end of
 // every open interval to now, so a crash loses at most the time since, and
 // now and then rolls old entries up.
@@ -419,6 +434,9 @@ func (l *Log) sync(what string) error {
 			for id := range l.want {
 				target[slot{l.kind, id}] = true
 			}
+			for id := range l.alerts {
+				target[slot{KindAlert, id}] = true
+			}
 		}
 	}
 	var closing, opening []slot
@@ -506,7 +524,7 @@ func (l *Log) seal(tx *bolt.Tx, slots []slot, end int64) error {
 }
 
 func kindOrder(k string) int {
-	return slices.Index([]string{KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen}, k)
+	return slices.Index([]string{KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen, KindAlert}, k)
 }
 
 // sealLeftovers seals what the open bucket holds at Open: the intervals a

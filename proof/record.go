@@ -21,6 +21,11 @@ const (
 	// entry per notice per sealing (Checkpoint, Close, UTC midnight), not
 	// one per slide change: a 15 s dwell would make ~6,000 entries a day.
 	KindOnScreen = "on_screen"
+	// KindAlert: an urgent alert (item: its id) was on the screen —
+	// taking a display screen's face by turns, or a touch screen's banner.
+	// Kept apart from the notices' time: a proof of posting must not
+	// count a warning as a notice, nor its time as a notice's gap.
+	KindAlert = "alert"
 )
 
 // Domain tags keep a signature or hash of one record type from ever being
@@ -60,7 +65,7 @@ func parseHash(s string) (Hash, error) {
 type Entry struct {
 	Seq   uint64
 	Kind  string
-	Item  string // notice id for KindShown, KindAvailable and KindOnScreen, else ""
+	Item  string // notice id for KindShown, KindAvailable and KindOnScreen, alert id for KindAlert, else ""
 	Start int64
 	End   int64
 	Prev  Hash // hash of the entry before (zero before the first)
@@ -113,7 +118,7 @@ func (e *Entry) check() error {
 	switch {
 	case !validKind(e.Kind):
 		return fmt.Errorf("kind %.20q is unknown", e.Kind)
-	case (e.Kind == KindShown || e.Kind == KindAvailable || e.Kind == KindOnScreen) != (e.Item != ""):
+	case (e.Kind == KindShown || e.Kind == KindAvailable || e.Kind == KindOnScreen || e.Kind == KindAlert) != (e.Item != ""):
 		return fmt.Errorf("kind %s with item %.20q", e.Kind, e.Item)
 	case len(e.Item) > maxItemLen:
 		return fmt.Errorf("item id is %d bytes", len(e.Item))
@@ -130,7 +135,7 @@ func (e *Entry) check() error {
 
 func validKind(k string) bool {
 	switch k {
-	case KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen:
+	case KindProgram, KindScreen, KindShown, KindAvailable, KindOnScreen, KindAlert:
 		return true
 	}
 	return false

@@ -30,6 +30,36 @@ type Options struct {
 	// a publication issued by a wrong clock or at the top of the version
 	// range (see "Time and versions" in feed/FORMAT.md).
 	Reset bool
+	// Speak makes every notice without a recording of its own (audio:)
+	// read aloud with espeak-ng, as signed audio (audio.go).
+	Speak bool
+	// SpeechCache keeps speech of unchanged text between publications;
+	// "" for none.
+	SpeechCache string
+}
+
+// prepare fills in the defaults of opt and refuses what cannot be signed.
+func (opt *Options) prepare() error {
+	if opt.Expiry == 0 {
+		opt.Expiry = DefaultExpiry
+	}
+	if opt.Expiry < time.Hour {
+		return fmt.Errorf("publish: expiry %s is shorter than an hour", opt.Expiry)
+	}
+	if len(opt.Key) != ed25519.PrivateKeySize {
+		return fmt.Errorf("publish: no valid private key")
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	// The manifest carries whole seconds: compare in whole seconds, or a
+	// clock a fraction of a second past the last issue would repeat it.
+	opt.Now = opt.Now.UTC().Truncate(time.Second)
+	if !feed.PlausibleClock(opt.Now) {
+		return fmt.Errorf("%w: it says %s, before %s; set the date and time, then publish again",
+			ErrClock, opt.Now.Format(time.RFC3339), feed.ClockFloor.Format(time.DateOnly))
+	}
+	return nil
 }
 
 // clockSlack is how far a clock may step back (an NTP correction, two
@@ -56,33 +86,23 @@ type Result struct {
 // manifest last, each through a temporary file and a rename, so a server
 // reading out at any moment serves either the old feed or the new one.
 func Publish(src *Source, out string, opt Options) (*Result, error) {
-	if opt.Expiry == 0 {
-		opt.Expiry = DefaultExpiry
-	}
-	if opt.Expiry < time.Hour {
-		return nil, fmt.Errorf("publish: expiry %s is shorter than an hour", opt.Expiry)
-	}
-	if len(opt.Key) != ed25519.PrivateKeySize {
-		return nil, fmt.Errorf("publish: no valid private key")
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
-	// The manifest carries whole seconds: compare in whole seconds, or a
-	// clock a fraction of a second past the last issue would repeat it.
-	opt.Now = opt.Now.UTC().Truncate(time.Second)
-	if !feed.PlausibleClock(opt.Now) {
-		return nil, fmt.Errorf("%w: it says %s, before %s; set the date and time, then publish again",
-			ErrClock, opt.Now.Format(time.RFC3339), feed.ClockFloor.Format(time.DateOnly))
+	if err := opt.prepare(); err != nil {
+		return nil, err
 	}
 	m := &feed.Manifest{
 		FeedID: src.Feed.ID, Title: src.Feed.Title, Version: 1, Timezone: src.Feed.Timezone,
 		Categories: src.Feed.Categories, Locations: src.Feed.Locations,
 		IssuedAt: opt.Now, Expires: opt.Now.Add(opt.Expiry),
 	}
-	if err := sequence(m, out, opt); err != nil {
+	prev, err := previousFile(out, feed.ManifestFile, feed.MaxManifestSize)
+	if err != nil {
 		return nil, err
 	}
+	q := m.Sequence()
+	if err := sequence(q, prev, parseManifestSequence, out, opt); err != nil {
+		return nil, err
+	}
+	m.Epoch, m.Version, m.IssuedAt, m.Expires = q.Epoch, q.Version, q.IssuedAt, q.Expires
 	objects := map[string][]byte{} // sha256 -> bytes still to be written
 	for _, si := range src.Items {
 		it := si.Item
@@ -105,6 +125,14 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 			it.Attachments[i].Object = feed.Object{SHA256: sum, Size: int64(len(data))}
 			objects[sum] = data
 			m.Attachments = append(m.Attachments, it.Attachments[i].Object)
+		}
+		if audio, err := itemAudio(si, &it, opt); err != nil {
+			return nil, err
+		} else if audio != nil {
+			sum := feed.Sum(audio)
+			it.Audio.Object = feed.Object{SHA256: sum, Size: int64(len(audio))}
+			objects[sum] = audio
+			m.Attachments = append(m.Attachments, it.Audio.Object)
 		}
 		data, err := feed.EncodeItem(&it)
 		if err != nil {
@@ -147,74 +175,80 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 			res.NewObjects++
 		}
 	}
-	if err := atomicfile.Write(filepath.Join(out, filepath.FromSlash(feed.SignaturePath(res.Manifest))), sig); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
-	}
-	if err := atomicfile.Write(filepath.Join(out, feed.ManifestFile), raw); err != nil {
-		return nil, fmt.Errorf("publish: %w", err)
+	if err := writeSigned(out, feed.ManifestFile, raw, sig); err != nil {
+		return nil, err
 	}
 	return res, nil
 }
 
-// sequence sets m's epoch, version and issue time from the last
-// publication in out. It refuses to sign when this computer's clock is
-// earlier than that publication, or further after it than a screen with a
-// wrong clock accepts (feed.MaxIssueStep), and at the end of the version
-// range: each of those needs a person to decide, and --reset is theirs.
-func sequence(m *feed.Manifest, out string, opt Options) error {
-	raw, err := previousManifest(out)
-	if err != nil || raw == nil {
-		return err
+// sequence sets q's epoch, version and issue time from prev, the bytes of
+// the last publication of this kind in out (nil: none), read by parse. It
+// refuses to sign when this computer's clock is earlier than that
+// publication, or further after it than a screen with a wrong clock
+// accepts (feed.MaxIssueStep), and at the end of the version range: each
+// of those needs a person to decide, and --reset is theirs. The manifest
+// and the alerts object each have a sequence of their own.
+func sequence(q *feed.Sequence, prev []byte, parse func([]byte) (*feed.Sequence, error), out string, opt Options) error {
+	if prev == nil {
+		return nil
 	}
-	prev, perr := feed.ParseManifest(raw)
+	last, perr := parse(prev)
 	if opt.Reset {
 		// A reset must get past what it resets (a version above the
 		// range is exactly what it is for), so only the feed id and the
 		// epoch are read, leniently.
-		var last struct {
+		var lenient struct {
 			FeedID string `json:"feed_id"`
 			Epoch  int64  `json:"epoch"`
 		}
-		if err := json.Unmarshal(raw, &last); err != nil {
-			return fmt.Errorf("publish: previous manifest in %s is unreadable (%v); move it away to start a new feed", out, err)
+		if err := json.Unmarshal(prev, &lenient); err != nil {
+			return fmt.Errorf("publish: previous publication in %s is unreadable (%v); move it away to start a new feed", out, err)
 		}
-		if last.FeedID != m.FeedID {
-			return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, last.FeedID, m.FeedID)
+		if lenient.FeedID != q.FeedID {
+			return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, lenient.FeedID, q.FeedID)
 		}
-		if last.Epoch < 0 || last.Epoch >= feed.MaxVersion {
-			return fmt.Errorf("publish: previous manifest in %s has epoch %d, outside the range; move it away to start a new feed", out, last.Epoch)
+		if lenient.Epoch < 0 || lenient.Epoch >= feed.MaxVersion {
+			return fmt.Errorf("publish: previous publication in %s has epoch %d, outside the range; move it away to start a new feed", out, lenient.Epoch)
 		}
-		m.Epoch, m.Version = last.Epoch+1, 1
+		q.Epoch, q.Version = lenient.Epoch+1, 1
 		return nil
 	}
 	if perr != nil {
-		return fmt.Errorf("publish: previous manifest in %s is unreadable (%w); if it is a mistake of an earlier publication, publish with --reset", out, perr)
+		return fmt.Errorf("publish: previous publication in %s is unreadable (%w); if it is a mistake of an earlier publication, publish with --reset", out, perr)
 	}
-	if prev.FeedID != m.FeedID {
-		return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, prev.FeedID, m.FeedID)
+	if last.FeedID != q.FeedID {
+		return fmt.Errorf("publish: %s holds feed %q, the source is feed %q", out, last.FeedID, q.FeedID)
 	}
-	switch now := m.IssuedAt; {
-	case now.Before(prev.IssuedAt.Add(-clockSlack)):
+	switch now := q.IssuedAt; {
+	case now.Before(last.IssuedAt.Add(-clockSlack)):
 		return fmt.Errorf("%w: it says %s, earlier than the last publication (version %d, %s); set the clock right and publish again, or, if the last publication's date was the mistake, publish with --reset",
-			ErrClock, now.Format(time.RFC3339), prev.Version, prev.IssuedAt.Format(time.RFC3339))
-	case now.Sub(prev.IssuedAt) > feed.MaxIssueStep:
+			ErrClock, now.Format(time.RFC3339), last.Version, last.IssuedAt.Format(time.RFC3339))
+	case now.Sub(last.IssuedAt) > feed.MaxIssueStep:
 		return fmt.Errorf("%w: it says %s, %d days after the last publication (version %d, %s), more than screens with a wrong clock accept; if the clock is right, publish with --reset",
-			ErrClock, now.Format(time.RFC3339), int(now.Sub(prev.IssuedAt).Hours()/24), prev.Version, prev.IssuedAt.Format(time.RFC3339))
-	case prev.Version >= feed.MaxVersion:
-		return fmt.Errorf("publish: the last publication has version %d, the largest there is; publish with --reset to start again at 1", prev.Version)
+			ErrClock, now.Format(time.RFC3339), int(now.Sub(last.IssuedAt).Hours()/24), last.Version, last.IssuedAt.Format(time.RFC3339))
+	case last.Version >= feed.MaxVersion:
+		return fmt.Errorf("publish: the last publication has version %d, the largest there is; publish with --reset to start again at 1", last.Version)
 	}
-	m.Epoch, m.Version = prev.Epoch, prev.Version+1
-	if !m.IssuedAt.After(prev.IssuedAt) {
+	q.Epoch, q.Version = last.Epoch, last.Version+1
+	if !q.IssuedAt.After(last.IssuedAt) {
 		// Two publications in one second: the second must still be later.
-		m.IssuedAt = prev.IssuedAt.Add(time.Second)
-		m.Expires = m.IssuedAt.Add(opt.Expiry)
+		q.IssuedAt = last.IssuedAt.Add(time.Second)
+		q.Expires = q.IssuedAt.Add(opt.Expiry)
 	}
 	return nil
 }
 
-// previousManifest reads the bytes of the manifest in out, nil if none.
-func previousManifest(out string) ([]byte, error) {
-	f, err := os.Open(filepath.Join(out, feed.ManifestFile))
+func parseManifestSequence(raw []byte) (*feed.Sequence, error) {
+	m, err := feed.ParseManifest(raw)
+	if err != nil {
+		return nil, err
+	}
+	return m.Sequence(), nil
+}
+
+// previousFile reads the bytes of a signed file in out, nil if none.
+func previousFile(out, name string, limit int64) ([]byte, error) {
+	f, err := os.Open(filepath.Join(out, name))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
@@ -222,11 +256,41 @@ func previousManifest(out string) ([]byte, error) {
 		return nil, fmt.Errorf("publish: previous feed: %w", err)
 	}
 	defer f.Close()
-	raw, err := feed.ReadLimited(f, feed.MaxManifestSize, "previous manifest")
+	raw, err := feed.ReadLimited(f, limit, "previous "+name)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return raw, nil
+}
+
+// writeSigned puts a signed file (the manifest, the alerts) in place: the
+// signature first, named by the file's hash, so a screen reading at any
+// moment finds the signature of whichever version it read.
+//
+// Web servers make a file's validators of its modification time in whole
+// seconds and its size (nginx's ETag, Last-Modified). Two versions of the
+// same size written in one second would look the same to a screen's
+// conditional request, and it would keep the older one until the next
+// change: so each version gets a later second than the one it replaces.
+func writeSigned(out, name string, raw, sig []byte) error {
+	if err := atomicfile.Write(filepath.Join(out, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))), sig); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	path := filepath.Join(out, name)
+	var last time.Time
+	if fi, err := os.Stat(path); err == nil {
+		last = fi.ModTime().Truncate(time.Second)
+	}
+	if err := atomicfile.Write(path, raw); err != nil {
+		return fmt.Errorf("publish: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil && !fi.ModTime().Truncate(time.Second).After(last) {
+		later := last.Add(time.Second)
+		if err := os.Chtimes(path, later, later); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeObject stores an object unless an intact copy is already there.

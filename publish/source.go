@@ -61,6 +61,8 @@ type SourceItem struct {
 	Path  string // file the item came from, relative to the source folder
 	Item  feed.Item
 	Files []string // absolute paths of attachments, in the order of Item.Attachments
+	Audio string   // absolute path of the recording named by audio:, "" for none
+	audio string   // audio: as written
 
 	keyLine func(key string) int // file line of a front matter key, 0 if unknown
 	titles  []string             // the attachments' titles as written, "" for none
@@ -95,6 +97,7 @@ type frontMatter struct {
 	URL             string `yaml:"url"`
 	Contact         string `yaml:"contact"`
 	Withdrawn       string `yaml:"withdrawn"`
+	Audio           string `yaml:"audio"` // a recording of the notice read aloud: .mp3, .ogg or .wav
 }
 
 // SourceError names the file and line of a problem in the source.
@@ -247,23 +250,9 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 	if !utf8.Valid(data) {
 		return nil, fail(firstBadLine(data), "not UTF-8 text (save the file as UTF-8)")
 	}
-	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
-	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
-	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(firstLine) {
-		return nil, fail(1, "must start with a '---' line opening the front matter")
-	}
-	first := bytes.IndexByte(data, '\n') + 1
-	loc := frontMatterEnd.FindIndex(data[first:])
-	if first == 0 || loc == nil {
-		return nil, fail(1, "front matter is not closed by a '---' line")
-	}
-	fmBytes := data[first : first+loc[0]]
-	rest := bytes.TrimLeft(data[first+loc[1]:], "\r\n")
-	body := string(rest)
-	bodyLine := 1 + bytes.Count(data[:len(data)-len(rest)], []byte("\n")) // file line of the body's first line
-
-	if n := loneCR(fmBytes); n > 0 {
-		return nil, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
+	fmBytes, body, bodyLine, err := splitFrontMatter(name, data)
+	if err != nil {
+		return nil, err
 	}
 	var fm frontMatter
 	if err := unmarshalYAML(fmBytes, &fm); err != nil {
@@ -336,7 +325,33 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
 		titles = append(titles, title)
 	}
-	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, warning: warning}, nil
+	if a := strings.TrimSpace(fm.Audio); a != "" && !audioExts[strings.ToLower(filepath.Ext(a))] {
+		return nil, fail(line("audio"), "audio %q: use an .mp3, .ogg or .wav recording", a)
+	}
+	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, audio: strings.TrimSpace(fm.Audio), warning: warning}, nil
+}
+
+// splitFrontMatter cuts a UTF-8 file into its YAML front matter between
+// '---' lines and the body after it; bodyLine is the file line where the
+// body starts.
+func splitFrontMatter(name string, data []byte) (fm []byte, body string, bodyLine int, err error) {
+	fail := func(line int, msg string) error { return &SourceError{File: name, Line: line, Msg: msg} }
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	firstLine, _, _ := bytes.Cut(data, []byte("\n"))
+	if !bytes.HasPrefix(data, []byte("---")) || !frontMatterEnd.Match(firstLine) {
+		return nil, "", 0, fail(1, "must start with a '---' line opening the front matter")
+	}
+	first := bytes.IndexByte(data, '\n') + 1
+	loc := frontMatterEnd.FindIndex(data[first:])
+	if first == 0 || loc == nil {
+		return nil, "", 0, fail(1, "front matter is not closed by a '---' line")
+	}
+	fm = data[first : first+loc[0]]
+	rest := bytes.TrimLeft(data[first+loc[1]:], "\r\n")
+	if n := loneCR(fm); n > 0 {
+		return nil, "", 0, fail(1+n, "a carriage return inside the line (save the file with ordinary line ends)")
+	}
+	return fm, string(rest), 1 + bytes.Count(data[:len(data)-len(rest)], []byte("\n")), nil
 }
 
 // maxAttachmentTitle bounds an attachment's title: a button's label.
@@ -460,25 +475,18 @@ func (src *Source) resolve(si *SourceItem) error {
 	if !src.categories[si.Item.Category] {
 		return &SourceError{File: si.Path, Line: si.line("category"), Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
 	}
-	base := filepath.Dir(filepath.Join(src.Dir, si.Path))
+	if si.audio != "" {
+		real, err := src.file(si, si.audio)
+		if err != nil {
+			return &SourceError{File: si.Path, Line: si.line("audio"), Msg: "audio " + err.Error()}
+		}
+		si.Audio = real
+	}
 	for i := range si.Item.Attachments {
 		a := &si.Item.Attachments[i]
-		path := filepath.Join(base, filepath.FromSlash(a.Name))
-		real, err := filepath.EvalSymlinks(path)
+		real, err := src.file(si, a.Name)
 		if err != nil {
-			return fail(fmt.Sprintf("attachment %q: not found", a.Name))
-		}
-		if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-			return fail(fmt.Sprintf("attachment %q is outside the source folder", a.Name))
-		}
-		st, err := os.Stat(real)
-		switch {
-		case err != nil:
-			return fail(fmt.Sprintf("attachment %q: %v", a.Name, err))
-		case !st.Mode().IsRegular():
-			return fail(fmt.Sprintf("attachment %q is not a regular file", a.Name))
-		case st.Size() > MaxAttachment:
-			return fail(fmt.Sprintf("attachment %q is %d MiB, over the %d MiB limit", a.Name, st.Size()>>20, MaxAttachment>>20))
+			return fail("attachment " + err.Error())
 		}
 		a.Type = mimeType(a.Name)
 		si.Files = append(si.Files, real)
@@ -490,6 +498,30 @@ func (src *Source) resolve(si *SourceItem) error {
 		}
 	}
 	return nil
+}
+
+// file resolves a file an item names (an attachment, its audio) relative
+// to the item file: it must be a regular file inside the source folder,
+// within the attachment limit.
+func (src *Source) file(si *SourceItem, name string) (string, error) {
+	path := filepath.Join(filepath.Dir(filepath.Join(src.Dir, si.Path)), filepath.FromSlash(name))
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return "", fmt.Errorf("%q: not found", name)
+	}
+	if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%q is outside the source folder", name)
+	}
+	st, err := os.Stat(real)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%q: %v", name, err)
+	case !st.Mode().IsRegular():
+		return "", fmt.Errorf("%q is not a regular file", name)
+	case st.Size() > MaxAttachment:
+		return "", fmt.Errorf("%q is %d MiB, over the %d MiB limit", name, st.Size()>>20, MaxAttachment>>20)
+	}
+	return real, nil
 }
 
 func mimeType(name string) string {

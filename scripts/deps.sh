@@ -28,7 +28,7 @@ want=(
 	gcc pkg-config libgl1-mesa-dev xorg-dev git ca-certificates
 	xvfb xauth nginx-light curl x11-utils imagemagick xdotool
 	poppler-utils tesseract-ocr tesseract-ocr-chi-sim
-	chromium pandoc espeak-ng sox libasound2-dev alsa-utils
+	chromium pandoc espeak-ng sox libsox-fmt-mp3 libasound2-dev alsa-utils
 	"$@"
 )
 

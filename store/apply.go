@@ -150,7 +150,7 @@ func (p *prepared) decode(ref feed.ItemRef, m *feed.Manifest) {
 // encode works out what put writes for the decoded item.
 func (p *prepared) encode() {
 	rec := record{Summary: summaryOf(p.it)}
-	for _, att := range p.it.Attachments {
+	for _, att := range p.it.Files() {
 		rec.Attachments = append(rec.Attachments, objectRef{att.SHA256, att.Size})
 	}
 	if p.rec, p.err = encodeRecord(rec); p.err != nil {
@@ -245,7 +245,7 @@ func (a *applier) items() (Changes, error) {
 		if p.err != nil {
 			return ch, p.err
 		}
-		for _, att := range p.it.Attachments {
+		for _, att := range p.it.Files() {
 			if !a.s.HasBlob(att.SHA256) {
 				return ch, fmt.Errorf("item %s: attachment %q (%.12s) is not stored", ref.ID, att.Name, att.SHA256)
 			}

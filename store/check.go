@@ -89,6 +89,7 @@ func checkItems(tx *bolt.Tx, atts map[string]int64) []string {
 	if err != nil {
 		add("state: %v", err)
 	}
+	checkAlerts(tx, add)
 	listed := map[string]string{}
 	if raw := meta.Get(keyManifest); raw != nil || st.Version != 0 {
 		m, err := feed.ParseManifest(raw)

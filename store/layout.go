@@ -11,6 +11,8 @@ package store
 //	            "next_ordinal" → 4 bytes, big-endian (see ordinals)
 //	            "calendar"     → exact bytes of the working-day calendar object the
 //	                             manifest names (absent when it names none)
+//	            "alerts"       → exact bytes of the applied alerts object (alerts.go)
+//	            "alerts_state" → JSON of AlertState
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
 //	records     id → record (see encodeRecord): the item's Summary and its attachments

@@ -41,6 +41,9 @@ type Store struct {
 	subs   []chan struct{}
 	bg     sync.WaitGroup
 
+	alerts   []feed.Alert // decoded stored alerts object (alerts.go)
+	alertsOf string       // its hash
+
 	blobMu sync.Mutex             // guards what follows
 	blobOK map[string]os.FileInfo // attachment files hashed sound, as they were then (BlobSound)
 	atts   []feed.Object          // attachments of the manifest with hash attsOf

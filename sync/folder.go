@@ -39,12 +39,26 @@ func (f *Folder) String() string { return f.dir }
 // the bytes just read, so the two always belong together even if the
 // folder changes underneath.
 func (f *Folder) Manifest(ctx context.Context) (raw, sig []byte, err error) {
+	return f.signed(ctx, feed.ManifestFile, feed.MaxManifestSize, "manifest")
+}
+
+// Alerts reads alerts.json and its signature as Manifest does; a folder
+// without alerts.json gives ErrNoAlerts.
+func (f *Folder) Alerts(ctx context.Context) (raw, sig []byte, err error) {
+	raw, sig, err = f.signed(ctx, feed.AlertsFile, feed.MaxAlertsSize, "alerts")
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("%w (%v)", ErrNoAlerts, err)
+	}
+	return raw, sig, err
+}
+
+func (f *Folder) signed(ctx context.Context, name string, limit int64, what string) (raw, sig []byte, err error) {
 	root, err := f.open()
 	if err != nil {
 		return nil, nil, err
 	}
 	defer root.Close()
-	raw, err = readFile(ctx, root, feed.ManifestFile, feed.MaxManifestSize, "manifest")
+	raw, err = readFile(ctx, root, name, limit, what)
 	if err != nil {
 		return nil, nil, err
 	}

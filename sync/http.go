@@ -129,14 +129,36 @@ var ErrNotModified = errors.New("not modified")
 // it returns the cached bytes of the previous fetch together with
 // ErrNotModified wrapped, so the caller can end the sync as unchanged.
 func (h *HTTP) Manifest(ctx context.Context) (raw, sig []byte, err error) {
+	return h.signed(ctx, feed.ManifestFile, feed.MaxManifestSize, signedCache{"manifest.json", "manifest.sig", "validators.json"})
+}
+
+// Alerts fetches alerts.json and its signature as Manifest does the
+// manifest: an unchanged poll is one request answered 304. A feed that
+// has never published alerts (404) gives ErrNoAlerts.
+func (h *HTTP) Alerts(ctx context.Context) (raw, sig []byte, err error) {
+	raw, sig, err = h.signed(ctx, feed.AlertsFile, feed.MaxAlertsSize, signedCache{"alerts.json", "alerts.sig", "alerts.validators.json"})
+	var se *httpStatusError
+	if errors.As(err, &se) && se.status == http.StatusNotFound {
+		return nil, nil, fmt.Errorf("%w (%v)", ErrNoAlerts, err)
+	}
+	return raw, sig, err
+}
+
+// signedCache names the files in the source's folder that keep a signed
+// file's last bytes, its signature and its validators.
+type signedCache struct{ raw, sig, validators string }
+
+// signed fetches a signed file (name) conditionally, then the signature
+// its hash names, and caches both for the next conditional request.
+func (h *HTTP) signed(ctx context.Context, name string, limit int64, c signedCache) (raw, sig []byte, err error) {
 	var v validators
-	cachedRaw, errRaw := os.ReadFile(filepath.Join(h.dir, "manifest.json"))
-	cachedSig, errSig := os.ReadFile(filepath.Join(h.dir, "manifest.sig"))
-	if meta, err := os.ReadFile(filepath.Join(h.dir, "validators.json")); err == nil && errRaw == nil && errSig == nil {
+	cachedRaw, errRaw := os.ReadFile(filepath.Join(h.dir, c.raw))
+	cachedSig, errSig := os.ReadFile(filepath.Join(h.dir, c.sig))
+	if meta, err := os.ReadFile(filepath.Join(h.dir, c.validators)); err == nil && errRaw == nil && errSig == nil {
 		_ = json.Unmarshal(meta, &v) // a broken cache only costs a full fetch
 	}
 	var got validators
-	status, raw, err := h.get(ctx, feed.ManifestFile, feed.MaxManifestSize, func(req *http.Request) {
+	status, raw, err := h.get(ctx, name, limit, func(req *http.Request) {
 		if v.ETag != "" {
 			req.Header.Set("If-None-Match", v.ETag)
 		}
@@ -153,7 +175,7 @@ func (h *HTTP) Manifest(ctx context.Context) (raw, sig []byte, err error) {
 		if v == (validators{}) {
 			// We asked for the whole file: "not modified" answers a
 			// question we did not ask, and there is no copy to reuse.
-			return nil, nil, fmt.Errorf("%s from %s: server answered 304 Not Modified to a request for the whole file, and this screen holds no copy of it", feed.ManifestFile, h.base.Host)
+			return nil, nil, fmt.Errorf("%s from %s: server answered 304 Not Modified to a request for the whole file, and this screen holds no copy of it", name, h.base.Host)
 		}
 		return cachedRaw, cachedSig, ErrNotModified
 	}
@@ -166,9 +188,9 @@ func (h *HTTP) Manifest(ctx context.Context) (raw, sig []byte, err error) {
 	if got.ETag != "" || got.LastModified != "" {
 		meta, _ := json.Marshal(got)
 		_ = os.MkdirAll(h.dir, 0o700)
-		if atomicfile.Write(filepath.Join(h.dir, "manifest.json"), raw) == nil &&
-			atomicfile.Write(filepath.Join(h.dir, "manifest.sig"), sig) == nil {
-			_ = atomicfile.Write(filepath.Join(h.dir, "validators.json"), meta)
+		if atomicfile.Write(filepath.Join(h.dir, c.raw), raw) == nil &&
+			atomicfile.Write(filepath.Join(h.dir, c.sig), sig) == nil {
+			_ = atomicfile.Write(filepath.Join(h.dir, c.validators), meta)
 		}
 	}
 	return raw, sig, nil

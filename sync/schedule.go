@@ -31,11 +31,22 @@ type ScheduleOptions struct {
 	Clock    clockwork.Clock // the real clock when nil; tests hand in a fake one
 	Log      func(format string, args ...any)
 	Run      Options // for each sync; its Progress is called besides the subscribers
+	// AlertInterval is between polls of the alerts object; AlertPollInterval
+	// when zero. Tests shorten it; screens do not.
+	AlertInterval time.Duration
 
 	// For tests: replaces RunSources; delays of the first sync and housekeeping.
 	run                          func(ctx context.Context, opt Options) (Result, error)
+	pollAlerts                   func(ctx context.Context) (AlertResult, error)
 	firstSync, firstHousekeeping time.Duration
 }
+
+// AlertPollInterval is how often a screen polls the alerts object: an
+// alert published now is on every screen within this and one request
+// (the bound is 90 s). An unchanged poll is one request answered
+// 304, so a township's thousand screens cost a thousand tiny requests a
+// minute.
+const AlertPollInterval = 60 * time.Second
 
 // PartialMaxAge is how long housekeeping keeps a partly downloaded object
 // of the HTTP cache: after a week the feed has moved on.
@@ -58,6 +69,7 @@ type Scheduler struct {
 	clock   clockwork.Clock
 	gs      gocron.Scheduler
 	sync    gocron.Job
+	alerts  gocron.Job
 	ctx     context.Context
 	cancel  context.CancelFunc
 
@@ -98,6 +110,14 @@ func NewScheduler(st *store.Store, cfg *config.Config, dataDir string, opt Sched
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Scheduler{st: st, cfg: cfg, dataDir: dataDir, opt: opt, clock: opt.Clock, gs: gs, ctx: ctx, cancel: cancel}
+	if s.opt.pollAlerts == nil {
+		s.opt.pollAlerts = func(ctx context.Context) (AlertResult, error) {
+			return PollAlertSources(ctx, st, cfg, dataDir, s.opt.Sources, s.clock.Now())
+		}
+	}
+	if s.opt.AlertInterval <= 0 {
+		s.opt.AlertInterval = AlertPollInterval
+	}
 	if s.opt.run == nil {
 		s.opt.run = func(ctx context.Context, o Options) (Result, error) {
 			return RunSources(ctx, st, cfg, dataDir, s.opt.Sources, o)
@@ -123,6 +143,20 @@ func NewScheduler(st *store.Store, cfg *config.Config, dataDir string, opt Sched
 		gocron.WithIntervalFromCompletion(),
 		gocron.WithStartAt(gocron.WithStartDateTime(now.Add(opt.firstSync))),
 	)
+	if err == nil {
+		// Every minute on the dot from a random start: the start spreads
+		// the screens of a township over the minute, and a fixed step
+		// keeps every screen's wait under AlertInterval.
+		s.alerts, err = gs.NewJob(
+			gocron.DurationJob(s.opt.AlertInterval),
+			gocron.NewTask(s.runAlerts),
+			gocron.WithName("alerts"),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			// from 1 s (gocron refuses a start already past) to one
+			// interval: an alert published at start waits no longer
+			gocron.WithStartAt(gocron.WithStartDateTime(now.Add(time.Second+randDuration(s.opt.AlertInterval-time.Second)))),
+		)
+	}
 	if err == nil {
 		_, err = gs.NewJob(
 			gocron.DurationRandomJob(24*time.Hour-time.Hour, 24*time.Hour+time.Hour),
@@ -236,6 +270,19 @@ func (s *Scheduler) runSync() {
 	s.planBoundary()
 }
 
+// runAlerts polls the alerts object; a change replans the redraw at the
+// next alert's start or end (the store tells the screens itself).
+func (s *Scheduler) runAlerts() {
+	res, err := s.opt.pollAlerts(s.ctx)
+	switch {
+	case err != nil:
+		s.opt.Log("alerts: %v", err)
+	case !res.Unchanged && !res.None:
+		s.opt.Log("alerts: version %d from %s: %d alerts", res.Version, res.Source, res.InForce)
+		s.planBoundary()
+	}
+}
+
 // planBoundary (re)schedules the tick for the next day an item becomes
 // valid or expires. The target is computed from trusted time (a clock
 // fallen back to 1970 must not wait decades) and turned into a delay on
@@ -258,6 +305,11 @@ func (s *Scheduler) planBoundary() {
 	if err != nil {
 		s.opt.Log("sync: next redraw: %v", err)
 		return
+	}
+	if a, aok, err := s.st.NextAlertChange(trusted); err != nil {
+		s.opt.Log("sync: next redraw for an alert: %v", err)
+	} else if aok && (!ok || a.Before(next)) {
+		next, ok = a, true
 	}
 	if !ok {
 		return

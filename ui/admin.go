@@ -293,6 +293,7 @@ func (a *adminView) open(p purpose) {
 		}
 	}
 	show(a.box, true)
+	a.k.speak.stop() // nothing reads aloud over the admin panel
 	a.watchVolumes(true)
 	a.k.applyTheme()
 	if a.unlocked && p == purposeOpen {

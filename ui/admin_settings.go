@@ -58,6 +58,9 @@ func configErrText(err error) string {
 		{"stale_after", "过期提醒应在 1 天到 365 天之间。"},
 		{"display_o", "开屏、关屏时间须成对填写，格式如 07:00，且不能相同；都留空表示全天显示。"},
 		{"text_size", "字号不正确。"},
+		{"volume", "朗读音量应在 1 到 100 之间。"},
+		{"quiet_", "静音时段的开始、结束时间须成对填写，格式如 22:00，且不能相同；都留空表示不静音。"},
+		{"read_aloud", "显示屏自动朗读应为 1（开）或 0（关）。"},
 		{"mode", "模式不正确。"},
 	} {
 		if strings.HasPrefix(m, r.prefix) {
@@ -177,6 +180,40 @@ func (p *settingsPage) settings() []*setting {
 		&setting{name: "过期提醒（超过几天未更新）", keys: keysDigits,
 			get: func(c *config.Config) string { return strconv.Itoa(int(c.StaleAfter.Hours() / 24)) },
 			set: func(c *config.Config, v string) error { return number(v, 24*time.Hour, &c.StaleAfter) }},
+		&setting{name: "朗读音量（1–100）", keys: keysDigits,
+			get: func(c *config.Config) string { return strconv.Itoa(c.Volume) },
+			set: func(c *config.Config, v string) error {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 || n > 100 {
+					return fmt.Errorf("请输入 1 到 100 的整数")
+				}
+				c.Volume = n
+				return nil
+			}},
+		&setting{name: "静音时段开始（如 22:00，留空为不静音）", keys: keysClock,
+			get: func(c *config.Config) string { return c.QuietFrom },
+			set: func(c *config.Config, v string) error { c.QuietFrom = v; return nil }},
+		&setting{name: "静音时段结束（如 07:00）", keys: keysClock,
+			get: func(c *config.Config) string { return c.QuietTo },
+			set: func(c *config.Config, v string) error { c.QuietTo = v; return nil }},
+		&setting{name: "显示屏自动朗读（1 开，0 关）", keys: []string{"1", "0"},
+			get: func(c *config.Config) string {
+				if c.ReadAloud == "on" {
+					return "1"
+				}
+				return "0"
+			},
+			set: func(c *config.Config, v string) error {
+				switch v {
+				case "1":
+					c.ReadAloud = "on"
+				case "0", "":
+					c.ReadAloud = "off"
+				default:
+					return fmt.Errorf("请输入 1（开）或 0（关）")
+				}
+				return nil
+			}},
 		&setting{name: "新管理密码（4–12 位数字）", keys: keysDigits, secret: true,
 			get: func(*config.Config) string { return "" },
 			set: func(_ *config.Config, v string) error {
@@ -355,6 +392,9 @@ func (k *Kiosk) applyConfig(c *config.Config) {
 	k.deps.StaleAfter = c.StaleAfter.Duration
 	k.deps.IdleTimeout = c.IdleTimeout.Duration
 	k.deps.TextStep = c.TextStep()
+	k.deps.Volume, k.deps.ReadAloud = c.Volume, c.ReadAloud == "on"
+	k.deps.Quiet = HoursOf(c.QuietFrom, c.QuietTo)
+	k.setVolume()
 	k.idle.Timeout = c.IdleTimeout.Duration
 	k.disp.rot.Dwell, k.disp.rot.Hours = k.deps.Dwell, k.deps.Hours
 	k.setStep(k.deps.TextStep)

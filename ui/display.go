@@ -195,6 +195,9 @@ func (v *displayView) tick(now time.Time) time.Time {
 
 func (v *displayView) setLit(lit bool) {
 	v.lit = lit
+	if !lit {
+		v.k.speak.slide(nil)
+	}
 	show(v.content, lit)
 	show(v.dark, !lit)
 	v.box.Refresh()
@@ -294,6 +297,7 @@ func (v *displayView) showSlide(now time.Time) {
 	v.body.page = v.rot.Page(now)
 	v.body.SetBlocks(markdownBlocks(it.Body))
 	v.showCounter()
+	k.speak.slide(it)
 
 	v.qr.Image = nil
 	if it.URL != "" {
@@ -363,6 +367,7 @@ func (v *displayView) showEmpty() {
 	k := v.k
 	v.shownID, v.shownSum = "", ""
 	v.reportSlide()
+	k.speak.slide(nil)
 	show(v.slide, false)
 	show(v.empty, true)
 	setRich(v.counter)

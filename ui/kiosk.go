@@ -58,6 +58,19 @@ type Deps struct {
 	// the admin panel over the display, touch mode). It runs on the UI
 	// goroutine, so it must be quick: the display log only counts in memory.
 	OnSlide func(id string)
+	// OnAlerts (may be nil) is told the ids of the urgent alerts in force
+	// on this screen whenever they change, for the display log (alerts.go).
+	// It runs on the UI goroutine: it must not wait for the disk.
+	OnAlerts func(ids []string)
+
+	// Reading aloud (speak.go): the sound output (nil: none, no 朗读
+	// button), its volume 1–100 (0: 80), the quiet hours when nothing is
+	// read aloud (the zero value: none), and whether a display screen
+	// reads its slides aloud (off unless the settings turn it on).
+	Speaker   Speaker
+	Volume    int
+	Quiet     Hours
+	ReadAloud bool
 
 	Admin AdminDeps
 }
@@ -130,6 +143,9 @@ type Kiosk struct {
 	corner      *cornerTap
 	cornerLayer *fyne.Container
 	admin       *adminView
+	alerts      *alertView    // alerts.go
+	alertBar    *alertBanner  // alerts.go
+	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	faultMu     gosync.Mutex
 	faults      []string // recovered panics, for the status page
@@ -167,6 +183,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.applyTheme()
 	k.loadState()
 
+	k.speak = k.newReadAloud()
 	k.bar = k.newTopBar()
 	k.status = newStatusRow()
 	k.home = k.newHomeView()
@@ -186,7 +203,8 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	}
 	k.stage = container.NewStack(objs...)
 	k.prompt = k.newIdlePrompt()
-	top := container.NewVBox(k.bar.box, k.status.box)
+	k.alertBar = k.newAlertBanner()
+	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
 	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
@@ -195,9 +213,10 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	k.admin = k.newAdminView()
+	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.cornerLayer, k.admin.box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.alerts.box, k.cornerLayer, k.admin.box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -257,6 +276,7 @@ func (k *Kiosk) applyMode() {
 		k.prompt.box.Hide()
 	}
 	show(k.disp.box, k.display())
+	k.alerts.reload(k.deps.Clock())
 	if k.display() {
 		show(k.cornerLayer, true)
 		k.disp.reload()
@@ -359,6 +379,7 @@ func (k *Kiosk) Tick() time.Time {
 		k.CheckIdle()
 		next = now.Add(time.Second)
 	}
+	next = k.alerts.tick(now, next)
 	if k.admin.box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
@@ -371,6 +392,7 @@ func (k *Kiosk) Close() {
 	case <-k.stopOnce:
 	default:
 		close(k.stopOnce)
+		k.speak.stop()
 	}
 }
 
@@ -503,6 +525,7 @@ func (k *Kiosk) pagerOf(kind screenKind) *pager {
 // render shows the current screen from the state.
 func (k *Kiosk) render() {
 	s := k.st.cur()
+	k.speak.follow(s)
 	for kind, v := range k.views {
 		if kind != s.kind {
 			v.object().Hide()
@@ -536,6 +559,7 @@ func (k *Kiosk) reload() {
 		}
 	}
 	k.home.invalidate()
+	k.alerts.reload(k.deps.Clock())
 	if k.display() {
 		k.disp.reload()
 		k.wake()
@@ -586,6 +610,7 @@ func (k *Kiosk) CheckIdle() {
 	case idleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
+		k.alerts.close()
 		if !k.atRest() {
 			k.goHome()
 			k.setStep(k.deps.TextStep)
@@ -595,7 +620,7 @@ func (k *Kiosk) CheckIdle() {
 
 // atRest is the state a new villager should find.
 func (k *Kiosk) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == ""
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
 }
 
 // item reads a notice for this screen only.

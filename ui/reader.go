@@ -54,7 +54,7 @@ func (k *Kiosk) newReaderView() *readerView {
 	info := container.New(tightVBox{}, v.attach, v.contact)
 	v.side = container.New(&sideLayout{}, v.qrCol, info)
 	v.tag = container.NewVBox()
-	v.head = container.NewBorder(nil, nil, v.tag, nil, v.title)
+	v.head = container.NewBorder(nil, nil, v.tag, k.speak.btn, v.title)
 	v.box = container.New(&readerLayout{}, v.head, v.pager, v.bar.box, v.side)
 	return v
 }
@@ -64,6 +64,7 @@ func (v *readerView) object() fyne.CanvasObject { return v.box }
 func (v *readerView) show(s *screen) {
 	k := v.k
 	it, err := k.item(s.itemID)
+	k.speak.showFor(it)
 	if err != nil {
 		v.shown = nil
 		v.tag.Objects = nil

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"gongkai/config"
+	"gongkai/feed"
 	"gongkai/store"
 )
 
@@ -23,13 +25,14 @@ var shotMu sync.Mutex
 // (no display server, no cgo): home, list:CATEGORY, item:ID or
 // search:QUERY, attachment:ID:N (the picture or table view of a notice's
 // attachment N, from 0), display[:ID[:PAGE]] (the bulletin slide at the
-// given clock, or that notice's slide, or its page), or
+// given clock, or that notice's slide, or its page), alert:ID (an urgent
+// alert in force, as the touch banner opens it), or
 // admin[:pin|status|sync|usb|compliance|poster|settings|log|leave] (the panel as if
 // unlocked, status by default), at size in Fyne units (= pixels at scale 1).
 func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, error) {
 	kind, arg, _ := strings.Cut(screenName, ":")
 	switch kind {
-	case "home", "list", "item", "attachment", "search", "display", "admin":
+	case "home", "list", "item", "attachment", "search", "display", "admin", "alert":
 	default:
 		return nil, fmt.Errorf("ui: unknown screen %q (want home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display or admin[:PAGE])", screenName)
 	}
@@ -136,6 +139,12 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		if err := k.admin.openForShot(arg); err != nil {
 			return nil, err
 		}
+	case "alert":
+		// the alert as the touch banner opens it
+		if !slices.ContainsFunc(k.alerts.list, func(a feed.Alert) bool { return a.ID == arg }) {
+			return nil, fmt.Errorf("ui: no alert %q in force on this screen (%s)", arg, deps.Location)
+		}
+		k.alerts.open(arg)
 	}
 	settle(w.Canvas().Content())
 	return w.Canvas().Capture(), nil

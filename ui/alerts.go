@@ -1,0 +1,303 @@
+package ui
+
+import (
+	"fmt"
+	"image/color"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/feed"
+)
+
+// Urgent alerts (the feed's alerts object, polled every minute) are not
+// one slide among many. On a display screen an alert takes the whole face
+// at once, then alternates with the rotation while it is in force and is
+// gone by itself at its end. On a touch screen a red banner on every
+// screen opens it. Both read the store's alerts in force for this screen
+// at trusted time.
+
+// alertView is the alert over the whole window: the display's takeover,
+// and what the touch banner opens (with 返回).
+type alertView struct {
+	k   *Kiosk
+	box *fyne.Container
+
+	bandT   *widget.RichText // 紧急通知 · agency
+	title   *widget.RichText
+	when    *widget.RichText
+	body    *widget.RichText
+	todo    *fyne.Container
+	todoT   *widget.RichText
+	counter *widget.RichText
+	back    *bigButton // touch: 返回; hidden on the display
+	nextBtn *bigButton // touch: the next alert, when there are several
+
+	list     []feed.Alert // in force now, urgent first
+	since    time.Time    // display: when the set last grew, where the first takeover starts
+	opened   string       // touch: the alert the banner opened, "" when closed
+	reported []string     // what OnAlerts was last told
+	told     bool
+}
+
+// alertPhase is how long an alert stays up on the display in its turn,
+// and how long the rotation then has: two dwells each, so a passer-by can
+// read the warning and still sees the notices.
+func (k *Kiosk) alertPhase() time.Duration {
+	d := k.deps.Dwell
+	if d <= 0 {
+		d = 15 * time.Second
+	}
+	return 2 * d
+}
+
+func (k *Kiosk) newAlertView() *alertView {
+	v := &alertView{k: k}
+	v.bandT = rich()
+	band := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	bandBox := container.NewStack(band, container.New(layout.NewCustomPaddedLayout(20, 20, 32, 32), v.bandT))
+	v.title = rich()
+	v.when = rich()
+	v.body = rich()
+	v.todoT = rich()
+	v.todo = panel(colorNotice, v.todoT)
+	v.counter = widget.NewRichText()
+	// as big as the idle prompt's 继续阅读: the one way out of the view
+	v.back = newBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
+		k.touch()
+		v.close()
+	})
+	v.nextBtn = newBigButton("下一条 ›", widget.MediumImportance, fyne.NewSize(320, 110), func() {
+		k.touch()
+		v.step()
+	})
+	content := container.New(tightVBox{}, v.title, v.when, v.todo, v.body)
+	bottom := container.NewBorder(nil, nil, v.back, container.NewHBox(v.counter, v.nextBtn))
+	inner := container.NewBorder(nil, bottom, nil, nil, content)
+	// a tap anywhere on the view must not reach the notices under it;
+	// the touch view is closed with 返回 (or the idle reset)
+	shield := newCover(themeColor(theme.ColorNameBackground), k.touch)
+	v.box = container.NewStack(shield, container.NewBorder(bandBox, nil, nil, nil,
+		container.New(layout.NewCustomPaddedLayout(24, 24, 40, 40), inner)))
+	v.box.Hide()
+	return v
+}
+
+// reload re-reads the alerts in force (after a poll applied new ones, at
+// a tick). A new alert restarts the display's takeover at once.
+func (v *alertView) reload(now time.Time) {
+	k := v.k
+	list, err := k.deps.Store.Alerts(k.deps.Location, k.now())
+	if err != nil {
+		k.deps.Logger.Error("alerts: reading", "err", err)
+		list = nil
+	}
+	ids := func(l []feed.Alert) []string {
+		out := make([]string, len(l))
+		for i, a := range l {
+			out[i] = a.ID
+		}
+		return out
+	}
+	old := ids(v.list)
+	for _, id := range ids(list) {
+		if !slices.Contains(old, id) {
+			v.since = now // a new alert: on the display at once
+			break
+		}
+	}
+	v.list = list
+	if cur := ids(list); !v.told || !slices.Equal(cur, v.reported) {
+		v.reported, v.told = cur, true
+		if k.deps.OnAlerts != nil {
+			k.deps.OnAlerts(cur)
+		}
+	}
+	if v.opened != "" && !slices.Contains(ids(list), v.opened) {
+		v.opened = "" // it ended while open: back to the screen under it
+	}
+	k.alertBar.update(v.list)
+	v.apply(now)
+}
+
+// apply shows what is due at now: on the display the alert whose turn it
+// is, or none; in touch mode the alert the banner opened.
+func (v *alertView) apply(now time.Time) {
+	k := v.k
+	var a *feed.Alert
+	var index int
+	if k.display() {
+		if i, on := v.turn(now); on {
+			a, index = &v.list[i], i
+		}
+	} else if v.opened != "" {
+		for i := range v.list {
+			if v.list[i].ID == v.opened {
+				a, index = &v.list[i], i
+			}
+		}
+	}
+	if a == nil {
+		show(v.box, false)
+		return
+	}
+	v.fill(a, index)
+	if k.display() {
+		k.speak.stop() // a slide read aloud does not talk over the warning
+	}
+	show(v.back, !k.display())
+	show(v.nextBtn, !k.display() && len(v.list) > 1)
+	show(v.box, true)
+	v.box.Refresh()
+}
+
+// turn says which alert the display shows at now, if it is an alert's
+// turn: from since, a phase of alert (each alert in turn) then a phase of
+// rotation, for as long as alerts are in force.
+func (v *alertView) turn(now time.Time) (int, bool) {
+	if len(v.list) == 0 {
+		return 0, false
+	}
+	p := v.k.alertPhase()
+	e := max(0, now.Sub(v.since))
+	n := int(e / (2 * p))
+	return n % len(v.list), e%(2*p) < p
+}
+
+// next is when the display's alert turn next changes, or an alert starts
+// or ends.
+func (v *alertView) next(now time.Time, next time.Time) time.Time {
+	k := v.k
+	if len(v.list) > 0 && k.display() {
+		p := v.k.alertPhase()
+		e := max(0, now.Sub(v.since))
+		at := v.since.Add((e/p + 1) * p)
+		if at.Before(next) {
+			next = at
+		}
+	}
+	trusted := k.now()
+	if t, ok, err := k.deps.Store.NextAlertChange(trusted); err == nil && ok {
+		if at := now.Add(max(t.Sub(trusted), time.Second)); at.Before(next) {
+			next = at
+		}
+	}
+	return next
+}
+
+// fill puts alert a into the view.
+func (v *alertView) fill(a *feed.Alert, index int) {
+	k := v.k
+	band := []widget.RichTextSegment{seg("紧急通知", sizeTitle, theme.ColorNameForegroundOnError)}
+	band = append(band, seg("　"+shownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	setRich(v.bandT, band...)
+	setRich(v.title, seg(shownTitle(a.Title), sizeTitle, colorUrgent))
+	setRich(v.when, seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	if a.Instruction != "" {
+		setRich(v.todoT, seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	}
+	show(v.todo, a.Instruction != "")
+	setRich(v.body, seg(a.Body, theme.SizeNameText, theme.ColorNameForeground))
+	if len(v.list) > 1 {
+		setRich(v.counter, seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	} else {
+		setRich(v.counter)
+	}
+}
+
+// alertTime is "12月6日 20:00 至 12月7日 06:00" (the end's day only when
+// it differs).
+func alertTime(start, end time.Time) string {
+	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", monthDay(t), t.Hour(), t.Minute()) }
+	e := f(end)
+	if y1, m1, d1 := start.Date(); end.Year() == y1 && end.Month() == m1 && end.Day() == d1 {
+		e = fmt.Sprintf("%02d:%02d", end.Hour(), end.Minute())
+	}
+	return "生效时间：" + f(start) + " 至 " + e
+}
+
+// tick re-reads the alerts (one ends, another starts) and shows what is
+// due; it returns when to come back.
+func (v *alertView) tick(now, next time.Time) time.Time {
+	v.reload(now)
+	return v.next(now, next)
+}
+
+// open shows the alert id over the touch screens (the banner's tap).
+func (v *alertView) open(id string) {
+	v.opened = id
+	v.apply(v.k.deps.Clock())
+}
+
+// step opens the next alert in force (touch).
+func (v *alertView) step() {
+	for i, a := range v.list {
+		if a.ID == v.opened {
+			v.open(v.list[(i+1)%len(v.list)].ID)
+			return
+		}
+	}
+}
+
+// close returns from the touch view to the screen under it.
+func (v *alertView) close() {
+	if v.opened == "" {
+		return
+	}
+	v.opened = ""
+	v.apply(v.k.deps.Clock())
+}
+
+// alertBanner is the touch screens' red line under the top bar while an
+// alert is in force: its title, and a tap opens it.
+type alertBanner struct {
+	k    *Kiosk
+	box  *fyne.Container
+	text *widget.RichText
+	id   string
+}
+
+func (k *Kiosk) newAlertBanner() *alertBanner {
+	b := &alertBanner{k: k}
+	b.text = widget.NewRichText()
+	b.text.Truncation = fyne.TextTruncateEllipsis
+	more := widget.NewRichText(seg("点此查看 ›", theme.SizeNameText, theme.ColorNameForegroundOnError))
+	row := container.NewBorder(nil, nil, nil, more, b.text)
+	rect := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	rect.CornerRadius = 10
+	card := newCover(color.Transparent, func() {
+		k.touch()
+		if b.id != "" {
+			k.alerts.open(b.id)
+		}
+	})
+	b.box = container.NewStack(rect, card, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), row))
+	b.box.Hide()
+	return b
+}
+
+// update shows the first alert in force, or hides the banner.
+func (b *alertBanner) update(list []feed.Alert) {
+	if len(list) == 0 || b.k.display() {
+		b.id = ""
+		show(b.box, false)
+		return
+	}
+	a := list[0]
+	b.id = a.ID
+	more := ""
+	if len(list) > 1 {
+		more = fmt.Sprintf("（共 %d 条）", len(list))
+	}
+	setRich(b.text, seg("紧急通知　", theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError),
+		seg(strings.TrimSpace(shownTitle(a.Title))+more, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	show(b.box, true)
+	b.box.Refresh()
+}
