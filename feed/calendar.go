@@ -1,8 +1,6 @@
 package feed
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -73,13 +71,7 @@ func EncodeCalendar(c *Calendar) ([]byte, error) {
 	if err := n.check(); err != nil {
 		return nil, fmt.Errorf("%w: calendar: %v", ErrFormat, err)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&n); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return encodeJSON(&n)
 }
 
 // DecodeCalendar parses and checks a calendar object that was verified
