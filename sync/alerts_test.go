@@ -218,3 +218,15 @@ func TestAlertScheduleEveryMinute(t *testing.T) {
 		at = n
 	}
 }
+
+// A folder (a USB stick) without alerts.json has no alerts: no failure.
+func TestPollAlertsFolderWithout(t *testing.T) {
+	f := newFixture(t)
+	src, err := NewFolder(f.v2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := PollAlerts(context.Background(), f.st, f.cfg, src, time.Now()); err != nil || !res.None {
+		t.Fatalf("%+v %v", res, err)
+	}
+}

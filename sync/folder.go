@@ -100,6 +100,13 @@ func (f *Folder) open() (*os.Root, error) {
 	return root, nil
 }
 
+// missingError is a file the feed folder lacks; it is fs.ErrNotExist to
+// errors.Is, so a folder without alerts.json is told from a broken one.
+type missingError string
+
+func (m missingError) Error() string { return string(m) + " is missing from the feed folder" }
+func (m missingError) Unwrap() error { return fs.ErrNotExist }
+
 // openRegular opens name inside root, refusing anything but a regular file.
 // The open does not block (a FIFO planted on a stick would otherwise hang
 // the sync), and the type is checked on the opened file, not on the name,
@@ -108,7 +115,7 @@ func openRegular(root *os.Root, name string) (*os.File, error) {
 	file, err := root.OpenFile(filepath.FromSlash(name), openFlags, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s is missing from the feed folder", name)
+			return nil, missingError(name)
 		}
 		return nil, fmt.Errorf("%s: %w", name, err) // includes a symlink leading out of the folder
 	}

@@ -110,7 +110,15 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 // force; a tap opens the alert, 返回 goes back to where the villager was,
 // and the idle reset closes it.
 func TestTouchBannerOpensAlert(t *testing.T) {
-	k, _, c := newTestKiosk(t, portrait)
+	a := test.NewTempApp(t)
+	c := &clock{t: demoNow}
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	// the store's own change signal is not watched: the test refreshes
+	k := New(a, w, Deps{Store: demoStore(t), Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
+	k.spawn = inline
+	t.Cleanup(k.Close)
+	w.Resize(portrait)
 	if k.alertBar.box.Visible() {
 		t.Fatal("a banner before any alert")
 	}
