@@ -34,6 +34,24 @@ func init() {
 // appID names the kiosk to the OS (preferences, single instance).
 const appID = "cn.gov.gongkai.kiosk"
 
+// The kiosk's metadata for a plain `go build`. It is set at package init,
+// so the init that `fyne package` generates in package main (which runs
+// after ours) replaces it with FyneApp.toml's: icon, version, build. We
+// update widgets from goroutines only through fyne.Do, so Fyne's
+// thread-transition checks (and their log noise) are not needed.
+func init() {
+	app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "公开 Gongkai", Version: Version, Build: buildNumber(),
+		Migrations: map[string]bool{"fyneDo": true}})
+}
+
+// buildNumber is Build (set by the Makefile from FyneApp.toml) as a number.
+func buildNumber() int {
+	if n, err := strconv.Atoi(Build); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
+
 func runKiosk(env *Env, args []string) error {
 	fs := newFlags(env, "kiosk")
 	data := dataFlag(fs)
@@ -63,13 +81,12 @@ func runKiosk(env *Env, args []string) error {
 		lg = logs.Memory(env.Stderr)
 	}
 	defer lg.Close()
+	// every logged error carries its kind, for the admin panel's log page
+	lg.Logger = slog.New(sync.KindHandler(lg.Logger.Handler()))
 	slog.SetDefault(lg.Logger)
 	tuneGC()
 	lg.Info("kiosk starting", "version", Version, "build", Build, "commit", Commit, "mode", *mode, "data", *data)
 
-	// we update widgets from goroutines only through fyne.Do, so Fyne's
-	// thread-transition checks (and their log noise) are not needed
-	app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "公开 Gongkai", Migrations: map[string]bool{"fyneDo": true}})
 	a := app.NewWithID(appID)
 	w := a.NewWindow("公开 · 政务公开")
 	w.SetPadded(false)
@@ -88,7 +105,7 @@ func runKiosk(env *Env, args []string) error {
 	witnessLog := &slideRelay{}
 	uploads := newReportUploads(witnessLog.current, *data, st, live.get, lg.Logger)
 	mon := newAgent(*data, st, live.get, func() ([]byte, error) { return uploads.export(live.get()) }, lg.Logger)
-	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick, onResult: mon.SyncResult}
+	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick}
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
@@ -112,7 +129,6 @@ func runKiosk(env *Env, args []string) error {
 		if err == nil {
 			uploads.kick()
 		}
-		mon.SyncResult(err)
 		return res, err
 	}
 	// USB: a found feed is previewed, then imported through the ordinary

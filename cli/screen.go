@@ -197,8 +197,7 @@ func runSync(env *Env, args []string) error {
 	res, err := sync.RunSources(ctx, st, cfg, *data, sources, sync.Options{Progress: p.show})
 	p.clear()
 	if err != nil {
-		// "gongkai sync: sync: ..." says sync twice; the status keeps the full text.
-		return errors.New(strings.TrimPrefix(err.Error(), "sync: "))
+		return err
 	}
 	fmt.Fprintln(env.Stdout, summary(res))
 	return nil

@@ -15,37 +15,43 @@ import (
 	"errors"
 	"time"
 
+	"gongkai/boltfile"
 	"gongkai/feed"
 )
 
 // Errors a caller can act on.
 var (
 	ErrNotFound = errors.New("store: not found")
-	ErrDamaged  = errors.New("store: damaged")
+	// ErrDamaged: the database, or an item in it, is not sound. The same
+	// value as boltfile.ErrDamaged, which opening a damaged file returns.
+	ErrDamaged = boltfile.ErrDamaged
 	// ErrLocked: another process holds the database (Options.Timeout passed).
-	ErrLocked = errors.New("store: database is locked by another process")
+	ErrLocked = boltfile.ErrLocked
 )
 
 // State is the feed state of this screen.
 type State struct {
-	FeedID       string
-	Title        string
-	Version      int64
-	Epoch        int64  // of the applied manifest: key-holder resets so far
-	ManifestSum  string // SHA-256 hex of the applied manifest bytes
-	IssuedAt     time.Time
-	Expires      time.Time
-	Timezone     string
-	Categories   []feed.Category
-	Locations    []feed.Place
-	TrustedTime  time.Time // newest issued_at applied since the last reset
-	LastSuccess  time.Time // last sync that ended updated or unchanged
-	LastAttempt  time.Time
-	LastError    string    // "" after a success
-	Source       string    // source of the last attempt
-	BytesFetched int64     // by the last attempt
-	LastRepair   time.Time `json:",omitzero"` // last sync that re-fetched damaged attachments
-	Repaired     int       `json:",omitzero"` // how many it re-fetched
+	FeedID      string
+	Title       string
+	Version     int64
+	Epoch       int64  // of the applied manifest: key-holder resets so far
+	ManifestSum string // SHA-256 hex of the applied manifest bytes
+	IssuedAt    time.Time
+	Expires     time.Time
+	Timezone    string
+	Categories  []feed.Category
+	Locations   []feed.Place
+	TrustedTime time.Time // newest issued_at applied since the last reset
+	LastSuccess time.Time // last sync that ended updated or unchanged
+	LastAttempt time.Time
+	LastError   string // "" after a success
+	// LastErrorKind is the kind of LastError as sync chose it
+	// (sync.KindOf); "" after a success or in a state from before kinds.
+	LastErrorKind string    `json:",omitempty"`
+	Source        string    // source of the last attempt
+	BytesFetched  int64     // by the last attempt
+	LastRepair    time.Time `json:",omitzero"` // last sync that re-fetched damaged attachments
+	Repaired      int       `json:",omitzero"` // how many it re-fetched
 }
 
 // Summary is what a list shows of an item (no body).
@@ -76,8 +82,7 @@ type Hit struct {
 
 // Update is one verified manifest ready to apply.
 type Update struct {
-	Manifest *feed.Verified
-	Raw      []byte            // exact manifest bytes
+	Manifest *feed.Verified    // from feed.Verify, with the verified bytes
 	Items    map[string][]byte // item objects fetched for this update, by SHA-256; items whose object the store already holds may be left out
 	Source   string
 	Fetched  int64 // bytes fetched

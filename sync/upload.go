@@ -148,9 +148,10 @@ type UploadStatus struct {
 	URL         string    `json:"url"` // report_url of the last attempt, password hidden
 	LastAttempt time.Time `json:"last_attempt"`
 	LastSuccess time.Time `json:"last_success"`
-	LastError   string    `json:"last_error"` // one line; "" after a success
-	Tries       int       `json:"tries"`      // requests of the last attempt
-	Bytes       int       `json:"bytes"`      // size of the last report sent
+	LastError   string    `json:"last_error"`          // one line; "" after a success
+	LastKind    string    `json:"last_kind,omitempty"` // KindOf the last error
+	Tries       int       `json:"tries"`               // requests of the last attempt
+	Bytes       int       `json:"bytes"`               // size of the last report sent
 }
 
 // LoadUploadStatus reads DATA/upload.json; the zero status when there is
@@ -187,9 +188,9 @@ func RecordUpload(dataDir, rawURL string, at time.Time, size, tries int, err err
 	}
 	s.URL, s.LastAttempt, s.Tries, s.Bytes = RedactURL(rawURL), at, tries, size
 	if err != nil {
-		s.LastError = oneLine(err.Error(), 1000)
+		s.LastError, s.LastKind = oneLine(err.Error(), 1000), string(KindOf(err))
 	} else {
-		s.LastSuccess, s.LastError = at, ""
+		s.LastSuccess, s.LastError, s.LastKind = at, "", ""
 	}
 	raw, merr := json.MarshalIndent(s, "", "  ")
 	if merr != nil {

@@ -94,7 +94,7 @@ func applyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.Public
 			t.Fatal(err)
 		}
 	}
-	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Source: feedDir, At: demoNow}); err != nil {
+	if _, err := st.Apply(store.Update{Manifest: v, Items: items, Source: feedDir, At: demoNow}); err != nil {
 		t.Fatal(err)
 	}
 }
