@@ -1,14 +1,16 @@
 // Package store is a screen's local copy of its feed: items, indexes
-// (category, location, validity, search), sync state, trusted time and the
-// display log in one bbolt file, attachments as content-addressed files
-// beside it. It knows nothing of HTTP or widgets. The database is a cache
-// that a verified feed can rebuild.
+// (category, location, validity, search), sync state and trusted time in
+// one bbolt file (store.db), attachments as content-addressed files beside
+// it. It knows nothing of HTTP or widgets. The database is a cache that a
+// verified feed can rebuild. (The display log is proof's, in display.db.)
 //
-// Files: layout.go documents the database layout; store.go opens it and
-// keeps the feed state; apply.go writes a verified update; query.go answers
-// what a screen shows (IsVisible is the one definition); search.go and
-// text.go are the search index; blobs.go the attachments; check.go finds
-// damage.
+// Files: api.go has the types and errors callers use; layout.go documents
+// the database layout; store.go opens it (through boltfile) and keeps the
+// feed state; apply.go writes a verified update; query.go answers what a
+// screen shows (IsVisible is the one definition), targeting.go what is
+// meant for it; search.go, match.go and text.go are the search index;
+// index.go, record.go and rebuild.go the stored records and indexes;
+// blobs.go and gc.go the attachments; check.go finds damage.
 package store
 
 import (
