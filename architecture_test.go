@@ -25,8 +25,8 @@ var layers = map[string]int{
 	// 2: moving data: sync (sources → verified store), paper (PDFs),
 	// the monitor's wire format
 	"sync": 2, "paper": 2, "monitor/wire": 2,
-	// 3: what runs around the screen
-	"sync/synctest": 3, "demo": 3, "monitor": 3, "monitor/agent": 3,
+	// 3: what runs around the screen, and the running screen itself
+	"sync/synctest": 3, "demo": 3, "monitor": 3, "monitor/agent": 3, "screen": 3,
 	// 4: the window
 	"ui": 4,
 	// 5: flags and wiring; 6: the program

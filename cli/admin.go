@@ -15,7 +15,7 @@ import (
 	"gongkai/ui"
 )
 
-// errNoDisplayLog: this process keeps no display log (startWitness failed
+// errNoDisplayLog: this process keeps no display log (the runtime could not open it
 // or, for a screenshot, the log could not be opened).
 var errNoDisplayLog = errors.New("the display log is not open")
 

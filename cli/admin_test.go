@@ -38,7 +38,7 @@ func TestWirePaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err = proof.Open(data, key, clock) // as startWitness does
+	log, err = proof.Open(data, key, clock) // as the screen runtime does
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -27,7 +28,7 @@ type uploadFixture struct {
 	data   string
 	st     *store.Store
 	plog   *proof.Log
-	live   *liveConfig
+	live   *atomic.Pointer[config.Config] // the runtime's live configuration, as uploads read it
 	up     *reportUploads
 	logBuf *bytes.Buffer
 	logMu  *gosync.Mutex
@@ -60,10 +61,11 @@ func newUploadFixture(t *testing.T) *uploadFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &uploadFixture{data: data, st: st, plog: plog, live: &liveConfig{cfg: cfg}, logBuf: &bytes.Buffer{}, logMu: &gosync.Mutex{}}
+	f := &uploadFixture{data: data, st: st, plog: plog, live: &atomic.Pointer[config.Config]{}, logBuf: &bytes.Buffer{}, logMu: &gosync.Mutex{}}
+	f.live.Store(cfg)
 	t.Cleanup(func() { f.st.Close() })
 	lg := slog.New(slog.NewTextHandler(lockedWriter{f.logBuf, f.logMu}, nil))
-	f.up = newReportUploads(func() *proof.Log { return plog }, data, st, f.live.get, lg)
+	f.up = newReportUploads(func() *proof.Log { return plog }, data, st, f.live.Load, lg)
 	f.up.every = 0 // every kick uploads; TestReportUploadsAreSpaced sets it
 	f.up.opt = sync.UploadOptions{Retry: sync.Retry{Attempts: 3, Base: 5 * time.Millisecond, Max: 20 * time.Millisecond, Budget: 5 * time.Second}, Timeout: 5 * time.Second}
 	t.Cleanup(f.up.close)
@@ -85,12 +87,12 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // config.toml (where gongkai status reads it).
 func (f *uploadFixture) setURL(t *testing.T, u string) {
 	t.Helper()
-	c := *f.live.get()
+	c := *f.live.Load()
 	c.ReportURL = u
 	if err := config.Save(f.data, &c); err != nil {
 		t.Fatal(err)
 	}
-	f.live.set(&c)
+	f.live.Store(&c)
 }
 
 // uploadOnce kicks an upload as a successful sync does and waits for it.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -20,6 +21,9 @@ import (
 // TestKindOf: errors as sync, feed, store and the system return them, by
 // kind, through wrapping and joining — never by their text.
 func TestKindOf(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-stick")
+	_, folderErr := (&Folder{dir: missing}).open()
+	_, bundleErr := (&Bundle{path: missing + ".zip"}).index()
 	dnsErr := &net.DNSError{Err: "no such host", Name: "feed.example", IsNotFound: true}
 	for _, tc := range []struct {
 		err  error
@@ -43,6 +47,8 @@ func TestKindOf(t *testing.T) {
 		{fmt.Errorf("fetch: %w", &httpStatusError{status: 404, text: "404 Not Found"}), KindRefused},
 		{ErrNoSource, KindNoSource},
 		{fmt.Errorf("open: %w", fs.ErrNotExist), KindNoSource},
+		{folderErr, KindNoSource},
+		{bundleErr, KindNoSource},
 		{&url.Error{Op: "Get", URL: "https://feed.example/", Err: dnsErr}, KindNetwork},
 		{fmt.Errorf("fetch: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), KindNetwork},
 		{fmt.Errorf("fetch: %w", context.DeadlineExceeded), KindNetwork},

@@ -16,6 +16,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
@@ -566,17 +567,25 @@ func (a *adminView) volumesChanged(paths []string) {
 	}
 }
 
-func (k *Kiosk) watchVolumes(ch <-chan []string) {
+// watchEvents hears the running screen (Deps.Events) until the kiosk
+// closes.
+func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
 	for {
 		select {
 		case <-k.stopOnce:
 			return
-		case paths, ok := <-ch:
+		case e, ok := <-ch:
 			if !ok {
 				return
 			}
-			k.deps.Logger.Info("removable media", "feeds", paths)
-			k.do("volumes", func() { k.admin.volumesChanged(paths) })
+			switch e.Kind {
+			case gkscreen.Tick:
+				k.Refresh()
+			case gkscreen.Volumes:
+				paths := e.Volumes
+				k.deps.Logger.Info("removable media", "feeds", paths)
+				k.do("volumes", func() { k.admin.volumesChanged(paths) })
+			}
 		}
 	}
 }

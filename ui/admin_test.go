@@ -29,6 +29,7 @@ import (
 	"gongkai/paper"
 	"gongkai/pin"
 	"gongkai/proof"
+	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
@@ -399,7 +400,7 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
 		Preview: func(_ context.Context, path string) (ImportDiff, error) {
 			if strings.Contains(path, "bad") {
-				return ImportDiff{}, errors.New("sync: feed: bad signature")
+				return ImportDiff{}, fmt.Errorf("sync: %w", feed.ErrSignature)
 			}
 			return ImportDiff{Version: 9, Added: []string{"新通知甲"}, Withdrawn: []string{"旧通知乙"}}, nil
 		},
@@ -411,10 +412,10 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	k.admin.open(purposeOpen)
 	p := k.admin.pages[pageUSB].(*usbPage)
 	// the watcher loop, run here to its end instead of in a goroutine
-	vols := make(chan []string, 1)
-	vols <- []string{"/media/usb0/feed", "/media/usb0/bad"}
-	close(vols)
-	k.watchVolumes(vols)
+	events := make(chan gkscreen.Event, 1)
+	events <- gkscreen.Event{Kind: gkscreen.Volumes, Volumes: []string{"/media/usb0/feed", "/media/usb0/bad"}}
+	close(events)
+	k.watchEvents(events)
 	if k.admin.page != pageUSB || len(p.list.Objects) != 2 {
 		t.Fatalf("stick not offered: page %d, %d entries", k.admin.page, len(p.list.Objects))
 	}
@@ -486,7 +487,8 @@ func TestSyncNowProgress(t *testing.T) {
 	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
 		progress(gksync.Event{Stage: gksync.StageChecking})
 		progress(gksync.Event{Stage: gksync.StageFailed})
-		return gksync.Result{}, errors.New(`sync: reading the manifest from https://x: Get "https://x": dial tcp: lookup x: no such host`)
+		return gksync.Result{}, fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
+			&net.DNSError{Err: "no such host", Name: "x", IsNotFound: true})
 	}
 	test.Tap(p.run)
 	if !strings.Contains(textOf(p.result), "无法连接服务器") {
