@@ -388,12 +388,15 @@ func runSearch(env *Env, args []string) error {
 // statusJSON is the status of a screen. Times are RFC 3339; never-happened
 // times and an absent error are null.
 type statusJSON struct {
-	Version        int64   `json:"version"`
-	Epoch          int64   `json:"epoch"` // key-holder resets of the feed so far
-	Items          int     `json:"items"`
-	LastSync       *string `json:"last_sync"`
-	LastSuccess    *string `json:"last_success"` // = last_sync, under the name the sync issue uses
-	LastError      *string `json:"last_error"`
+	Version     int64   `json:"version"`
+	Epoch       int64   `json:"epoch"` // key-holder resets of the feed so far
+	Items       int     `json:"items"`
+	LastSync    *string `json:"last_sync"`
+	LastSuccess *string `json:"last_success"` // = last_sync, under the name the sync issue uses
+	LastError   *string `json:"last_error"`
+	// LastErrorKind is the kind of last_error (sync.KindOf: network,
+	// signature, expired, no_source, …), for scripts; null without one.
+	LastErrorKind  *string `json:"last_error_kind"`
 	FeedID         string  `json:"feed_id"`
 	Title          string  `json:"title"`
 	Location       string  `json:"location"`
@@ -461,6 +464,9 @@ func runStatus(env *Env, args []string) error {
 	}
 	if s.LastError != "" {
 		out.LastError = &s.LastError
+	}
+	if s.LastErrorKind != "" {
+		out.LastErrorKind = &s.LastErrorKind
 	}
 	up, err := sync.LoadUploadStatus(*data)
 	if err != nil {
