@@ -99,12 +99,9 @@ func runKiosk(env *Env, args []string) error {
 	} else {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
-	// the runtime behind the window: schedule, sync now, USB, display log
-	var uploads *reportUploads
-	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger,
-		Alive: uiAlive, OnSynced: func() { uploads.kick() }})
-	uploads = newReportUploads(rt.DisplayLog, *data, st, rt.Config, lg.Logger)
-	mon := newAgent(*data, st, rt.Config, func() ([]byte, error) { return uploads.export(rt.Config()) }, lg.Logger)
+	// the runtime behind the window: schedule, sync now, USB, display log, uploads
+	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger, Alive: uiAlive})
+	mon := newAgent(*data, st, rt.Config, rt.ExportProof, lg.Logger)
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
@@ -124,8 +121,7 @@ func runKiosk(env *Env, args []string) error {
 	defer k.Close()
 	rt.Start()
 	defer rt.Close()
-	// before the runtime closes the display log: an upload reads it
-	defer uploads.close()
+	// before the runtime closes the display log: the agent reads it
 	defer runAgent(mon, k.Capture)()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)

@@ -23,6 +23,7 @@ import (
 	"gongkai/feed"
 	"gongkai/pin"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
 )
@@ -468,7 +469,7 @@ func runStatus(env *Env, args []string) error {
 	if s.LastErrorKind != "" {
 		out.LastErrorKind = &s.LastErrorKind
 	}
-	up, err := sync.LoadUploadStatus(*data)
+	up, err := screen.LoadUploadStatus(*data)
 	if err != nil {
 		up.LastError = err.Error()
 	}

@@ -1,6 +1,6 @@
 // Package screen is the running screen behind its window: the sync
 // schedule, sync now, the USB watch and import, the display log's
-// heartbeat and the live settings. The window asks it through Runtime's
+// heartbeat, the report uploads and the live settings. The window asks it through Runtime's
 // methods and hears from it through one stream of events (Events); cli
 // wires the two together. It knows no widget: whatever needs the window's
 // UI loop is handed in (Options.Alive).
@@ -30,7 +30,8 @@ type Options struct {
 	// nobody anything). nil: always alive.
 	Alive func(ctx context.Context) bool
 	// OnSynced, when set, follows each sync — scheduled or sync now — that
-	// ended updated or unchanged (the report upload). It must not block.
+	// ended updated or unchanged, after the report upload is asked for.
+	// It must not block.
 	OnSynced func()
 	// VolumeRoots are where sticks are looked for (nil: the OS's usual
 	// mount folders, sync.DefaultVolumeRoots); VolumeEvery how often (3 s).
@@ -65,14 +66,15 @@ type ImportDiff struct {
 // Runtime is one running screen. New it before the window, Start it once
 // the window exists, Close it when the window has closed.
 type Runtime struct {
-	opt    Options
-	live   liveConfig
-	bg     *background
-	slides slideRelay
-	events chan Event
-	usbOn  chan bool
-	ctx    context.Context
-	cancel context.CancelFunc
+	opt     Options
+	live    liveConfig
+	bg      *background
+	slides  slideRelay
+	uploads *Uploads
+	events  chan Event
+	usbOn   chan bool
+	ctx     context.Context
+	cancel  context.CancelFunc
 
 	mu          gosync.Mutex
 	stopWitness func()
@@ -90,6 +92,7 @@ func New(opt Options) *Runtime {
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &Runtime{opt: opt, events: make(chan Event, 16), usbOn: make(chan bool, 1), ctx: ctx, cancel: cancel}
 	r.live.set(opt.Config)
+	r.uploads = NewUploads(r.DisplayLog, opt.Data, func() *store.Store { return opt.Store }, r.Config, opt.Logger)
 	r.bg = &background{st: opt.Store, data: opt.Data, lg: opt.Logger, onTick: r.tick, onSynced: r.synced}
 	vols := sync.WatchVolumes(ctx, opt.VolumeRoots, opt.VolumeEvery, r.usbOn)
 	go func() {
@@ -128,9 +131,11 @@ func (r *Runtime) Start() {
 	r.mu.Unlock()
 }
 
-// Close stops the schedule, the display log and the USB watch, and waits
-// for them. Whatever reads the display log (uploads) must stop first.
+// Close stops an upload under way, the display log, the schedule and the
+// USB watch, and waits for them. Whatever else reads the display log (the
+// monitor agent) must stop first.
 func (r *Runtime) Close() {
+	r.uploads.Close() // before the display log it reads closes
 	r.mu.Lock()
 	stop := r.stopWitness
 	r.stopWitness = nil
@@ -154,6 +159,7 @@ func (r *Runtime) tick() {
 }
 
 func (r *Runtime) synced() {
+	r.uploads.Kick()
 	if r.opt.OnSynced != nil {
 		r.opt.OnSynced()
 	}
@@ -238,6 +244,10 @@ func (r *Runtime) openSource(path string) (sync.Source, func(), error) {
 // ShowSlide tells the display log the notice on show (the display's
 // slides, on the UI goroutine): it only counts in memory.
 func (r *Runtime) ShowSlide(id string) { r.slides.show(id) }
+
+// ExportProof is the signed export of the display log for the live
+// configuration, as a report upload sends it (the monitor agent's proof).
+func (r *Runtime) ExportProof() ([]byte, error) { return r.uploads.Export(r.live.get()) }
 
 // DisplayLog is the display log while it is open, else nil: bbolt's lock
 // admits one open of display.db per process, so whatever reads it (the

@@ -255,7 +255,7 @@ func (f statusFacts) lines() []statusLine {
 		}
 		add("数据大小", bytesText(dirSize(d.DataDir)), false)
 		// report_url: the signed proof of display sent to the township
-		if up, err := gksync.LoadUploadStatus(d.DataDir); err != nil {
+		if up, err := gkscreen.LoadUploadStatus(d.DataDir); err != nil {
 			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {

@@ -766,7 +766,7 @@ func TestPosterToStick(t *testing.T) {
 
 // failedUpload sends a report to a real receiver that answers 503, once,
 // and records the failure as the kiosk does.
-func failedUpload(t *testing.T, dataDir string) (gksync.UploadStatus, error) {
+func failedUpload(t *testing.T, dataDir string) (gkscreen.UploadStatus, error) {
 	t.Helper()
 	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		http.Error(w, "down", http.StatusServiceUnavailable)
@@ -776,7 +776,7 @@ func failedUpload(t *testing.T, dataDir string) (gksync.UploadStatus, error) {
 	if err == nil {
 		t.Fatal("the upload to a receiver answering 503 succeeded")
 	}
-	return gksync.RecordUpload(dataDir, receiver.URL, demoNow, 100, tries, err)
+	return gkscreen.RecordUpload(dataDir, receiver.URL, demoNow, 100, tries, err)
 }
 
 // The status page says how the last report upload went, in one line.
@@ -799,7 +799,7 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "服务器出错") || strings.Contains(l.value, "Service") {
 		t.Errorf("after a failed upload the status says %+v", l)
 	}
-	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
+	if _, err := gkscreen.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if l, ok := line(); !ok || l.bad || !strings.Contains(l.value, "正常") {
