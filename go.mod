@@ -3,6 +3,7 @@ module gongkai
 go 1.26.0
 
 require (
+	codeberg.org/go-pdf/fpdf v0.10.0
 	fyne.io/fyne/v2 v2.7.1
 	github.com/BurntSushi/toml v1.6.0
 	github.com/RoaringBitmap/roaring/v2 v2.30.0
@@ -10,7 +11,6 @@ require (
 	github.com/chromedp/chromedp v0.15.1
 	github.com/ebitengine/oto/v3 v3.4.0
 	github.com/go-co-op/gocron/v2 v2.21.2
-	github.com/go-pdf/fpdf v0.9.0
 	github.com/goccy/go-yaml v1.19.2
 	github.com/hajimehoshi/go-mp3 v0.3.4
 	github.com/jonboulle/clockwork v0.5.0

@@ -14,6 +14,16 @@ import (
 //go:embed fonts/DroidSansFallbackFull.ttf
 var Font []byte
 
+// LatinFont and LatinBoldFont are Noto Sans (OFL-1.1, see fonts/NOTICE),
+// the Latin face the kiosk draws (Fyne's default): Droid has no Latin
+// letters, so paper (PDF) prints these beside it.
+var (
+	//go:embed fonts/NotoSans-Regular.ttf
+	LatinFont []byte
+	//go:embed fonts/NotoSans-Bold.ttf
+	LatinBoldFont []byte
+)
+
 //go:embed all:demo
 var demo embed.FS
 

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,14 +9,11 @@ import (
 	"gongkai/config"
 	"gongkai/paper"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
 	"gongkai/ui"
 )
-
-// errNoDisplayLog: this process keeps no display log (startWitness failed
-// or, for a screenshot, the log could not be opened).
-var errNoDisplayLog = errors.New("the display log is not open")
 
 // wirePaper gives the admin panel its 公示期 and 打印海报 pages: the
 // report of the display log this process keeps (logOf, nil while it is
@@ -32,10 +28,10 @@ func wirePaper(a *ui.AdminDeps, logOf func() *proof.Log, st *store.Store, cfg fu
 	build := func() (*proof.Log, func(proof.Records) (proof.Report, error), error) {
 		log := logOf()
 		if log == nil {
-			return nil, nil, errNoDisplayLog
+			return nil, nil, screen.ErrNoDisplayLog
 		}
 		c := cfg()
-		b, err := reportBuild(st, c.Location, "", log.PublicKey(), screenHours(c), st.Now(clock()))
+		b, err := screen.ReportBuild(st, c.Location, "", log.PublicKey(), screen.Hours(c), st.Now(clock()))
 		return log, b, err
 	}
 	a.Compliance = func() (proof.Report, error) {
@@ -61,18 +57,6 @@ func wirePaper(a *ui.AdminDeps, logOf func() *proof.Log, st *store.Store, cfg fu
 		return pdf, err
 	}
 	a.Sticks = mountedVolumes
-}
-
-// screenHours are the screen's on-hours for proof of display: a display
-// screen is dark outside its configured hours, and that time is excused,
-// as FORMAT.md foresees ("the screen config later"). A touch screen is
-// always on. The witness decides lit or dark from the same configuration.
-func screenHours(c *config.Config) proof.Hours {
-	if c.Mode != config.ModeDisplay {
-		return proof.Hours{}
-	}
-	h := ui.HoursOf(c.DisplayOn, c.DisplayOff)
-	return proof.Hours{On: time.Duration(h.On) * time.Minute, Off: time.Duration(h.Off) * time.Minute}
 }
 
 // mountedVolumes lists the removable volumes mounted now, where exports

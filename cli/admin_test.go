@@ -11,6 +11,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/ui"
 )
 
@@ -31,14 +32,14 @@ func TestWirePaper(t *testing.T) {
 	var log *proof.Log // nil until the log is open, as in the kiosk
 	wirePaper(&a, func() *proof.Log { return log }, st, func() *config.Config { return cfg }, clock)
 
-	if _, err := a.Compliance(); !errors.Is(err, errNoDisplayLog) {
+	if _, err := a.Compliance(); !errors.Is(err, screen.ErrNoDisplayLog) {
 		t.Fatalf("no log open: %v", err)
 	}
 	key, err := proof.EnsureDeviceKey(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err = proof.Open(data, key, clock) // as startWitness does
+	log, err = proof.Open(data, key, clock) // as the screen runtime does
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,11 +84,11 @@ func TestWirePaper(t *testing.T) {
 
 func TestScreenHours(t *testing.T) {
 	c := &config.Config{Mode: config.ModeDisplay, DisplayOn: "07:00", DisplayOff: "21:30"}
-	if h := screenHours(c); h != (proof.Hours{On: 7 * time.Hour, Off: 21*time.Hour + 30*time.Minute}) {
+	if h := screen.Hours(c); h != (proof.Hours{On: 7 * time.Hour, Off: 21*time.Hour + 30*time.Minute}) {
 		t.Errorf("display: %v", h)
 	}
 	c.Mode = config.ModeTouch // lit all day, whatever the hours say
-	if h := screenHours(c); h != (proof.Hours{}) {
+	if h := screen.Hours(c); h != (proof.Hours{}) {
 		t.Errorf("touch: %v", h)
 	}
 }

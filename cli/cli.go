@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"gongkai/feed"
 )
@@ -71,7 +72,9 @@ func Main(args []string, env *Env) int {
 		if errors.As(err, &code) {
 			return int(code)
 		}
-		fmt.Fprintf(env.Stderr, "gongkai %s: %s\n", name, oneLine(err.Error()))
+		// "gongkai sync: sync: …" would say the command twice: the
+		// error keeps its chain and its text, only the line drops the echo
+		fmt.Fprintf(env.Stderr, "gongkai %s: %s\n", name, strings.TrimPrefix(oneLine(err.Error()), name+": "))
 		return 1
 	}
 	return 0
@@ -138,12 +141,6 @@ func dataFlag(fs *flag.FlagSet) *string {
 // oneLine makes a message one printable line: errors quote outside text
 // (a server's status line, a title), and a terminal obeys escape codes.
 func oneLine(s string) string { return feed.Printable(s, feed.MaxErrorText) }
-
-func notYet(issue string) func(*Env, []string) error {
-	return func(*Env, []string) error {
-		return fmt.Errorf("not built yet (%s)", issue)
-	}
-}
 
 func init() {
 	register("version", "print version, build and commit", func(env *Env, args []string) error {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -22,6 +21,7 @@ import (
 	"gongkai/logs"
 	"gongkai/playback"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
 	"gongkai/ui"
@@ -34,6 +34,24 @@ func init() {
 
 // appID names the kiosk to the OS (preferences, single instance).
 const appID = "cn.gov.gongkai.kiosk"
+
+// The kiosk's metadata for a plain `go build`. It is set at package init,
+// so the init that `fyne package` generates in package main (which runs
+// after ours) replaces it with FyneApp.toml's: icon, version, build. We
+// update widgets from goroutines only through fyne.Do, so Fyne's
+// thread-transition checks (and their log noise) are not needed.
+func init() {
+	app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "公开 Gongkai", Version: Version, Build: buildNumber(),
+		Migrations: map[string]bool{"fyneDo": true}})
+}
+
+// buildNumber is Build (set by the Makefile from FyneApp.toml) as a number.
+func buildNumber() int {
+	if n, err := strconv.Atoi(Build); err == nil && n > 0 {
+		return n
+	}
+	return 1
+}
 
 func runKiosk(env *Env, args []string) error {
 	fs := newFlags(env, "kiosk")
@@ -64,13 +82,12 @@ func runKiosk(env *Env, args []string) error {
 		lg = logs.Memory(env.Stderr)
 	}
 	defer lg.Close()
+	// every logged error carries its kind, for the admin panel's log page
+	lg.Logger = slog.New(sync.KindHandler(lg.Logger.Handler()))
 	slog.SetDefault(lg.Logger)
 	tuneGC()
 	lg.Info("kiosk starting", "version", Version, "build", Build, "commit", Commit, "mode", *mode, "data", *data)
 
-	// we update widgets from goroutines only through fyne.Do, so Fyne's
-	// thread-transition checks (and their log noise) are not needed
-	app.SetMetadata(fyne.AppMetadata{ID: appID, Name: "公开 Gongkai", Migrations: map[string]bool{"fyneDo": true}})
 	a := app.NewWithID(appID)
 	w := a.NewWindow("公开 · 政务公开")
 	w.SetPadded(false)
@@ -83,73 +100,25 @@ func runKiosk(env *Env, args []string) error {
 	} else {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
-	live := &liveConfig{cfg: inMode(cfg, *mode)}
-	// the display log, once startWitness opens it: the slide on show goes
-	// to it, and the admin panel and the uploads read it
-	witnessLog := &slideRelay{}
-	uploads := newReportUploads(witnessLog.current, *data, st, live.get, lg.Logger)
-	mon := newAgent(*data, st, live.get, func() ([]byte, error) { return uploads.export(live.get()) }, lg.Logger)
-	bg := &background{st: st, data: *data, lg: lg.Logger, onTick: func() {}, onSynced: uploads.kick, onResult: mon.SyncResult}
+	// the runtime behind the window: schedule, sync now, USB, display log, uploads
+	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger, Alive: uiAlive})
+	mon := newAgent(*data, st, rt.Config, rt.ExportProof, lg.Logger)
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
 	deps.Logger = lg.Logger
+	deps.Events = rt.Events()
+	deps.OnSlide = rt.ShowSlide
 	deps.Admin.Started = time.Now()
 	deps.Admin.LogLines = lg.Recent.Lines
 	deps.Admin.Quit = a.Quit
-	deps.Admin.SaveConfig = func(c *config.Config) error {
-		if err := config.Save(*data, c); err != nil {
-			return err
-		}
-		live.set(c)
-		if err := bg.start(c); err != nil {
-			lg.Error("restarting the sync schedule", "err", err)
-		}
-		return nil
-	}
-	deps.Admin.SyncNow = func(ctx context.Context, progress func(sync.Event)) (sync.Result, error) {
-		c := live.get()
-		res, err := sync.RunSources(ctx, st, c, *data, c.Sources, sync.Options{Progress: progress})
-		if err == nil {
-			uploads.kick()
-		}
-		mon.SyncResult(err)
-		return res, err
-	}
-	// USB: a found feed is previewed, then imported through the ordinary
-	// verified sync only when the clerk confirms.
-	openSource := func(path string) (sync.Source, func(), error) {
-		src, err := sync.ParseSource(path, *data)
-		if err != nil {
-			return nil, nil, err
-		}
-		done := func() {}
-		if c, ok := src.(interface{ Close() error }); ok {
-			done = func() { c.Close() }
-		}
-		return src, done, nil
-	}
-	deps.Admin.Preview = func(ctx context.Context, path string) (ui.ImportDiff, error) {
-		src, done, err := openSource(path)
-		if err != nil {
-			return ui.ImportDiff{}, err
-		}
-		defer done()
-		d, err := sync.Preview(ctx, st, live.get(), src)
-		return ui.ImportDiff{Version: d.Version, Added: titles(d.Added), Changed: titles(d.Changed),
-			Withdrawn: titles(d.Withdrawn), Removed: titles(d.Removed)}, err
-	}
-	deps.Admin.Import = func(ctx context.Context, path string, progress func(sync.Event)) (sync.Result, error) {
-		src, done, err := openSource(path)
-		if err != nil {
-			return sync.Result{}, err
-		}
-		defer done()
-		return sync.Run(ctx, st, live.get(), src, sync.Options{Progress: progress})
-	}
-	wirePaper(&deps.Admin, witnessLog.current, st, live.get, time.Now)
-	deps.OnSlide = witnessLog.show
-	deps.OnAlerts = witnessLog.alerting
+	deps.Admin.SaveConfig = rt.SaveConfig
+	deps.Admin.SyncNow = rt.SyncNow
+	deps.Admin.Preview = rt.Preview
+	deps.Admin.Import = rt.Import
+	deps.Admin.WatchVolumes = rt.WatchVolumes
+	wirePaper(&deps.Admin, rt.DisplayLog, st, rt.Config, time.Now)
+	deps.OnAlerts = rt.ShowAlerts
 	// The sound card for 朗读: a screen without one (or without ALSA)
 	// shows no 朗读 button, and says why in its log.
 	if p, err := playback.New(); err != nil {
@@ -157,33 +126,11 @@ func runKiosk(env *Env, args []string) error {
 	} else {
 		deps.Speaker = p
 	}
-	ctx, stop := context.WithCancel(context.Background())
-	defer stop()
-	// sticks are looked for only while the admin panel is open (the UI
-	// goroutine is the one sender, so draining first never blocks)
-	usbOn := make(chan bool, 1)
-	deps.Admin.Volumes = sync.WatchVolumes(ctx, nil, 3*time.Second, usbOn)
-	deps.Admin.WatchVolumes = func(on bool) {
-		select {
-		case <-usbOn:
-		default:
-		}
-		usbOn <- on
-	}
 	k := ui.New(a, w, deps)
 	defer k.Close()
-	bg.onTick = k.Refresh
-	if err := bg.start(live.get()); err != nil {
-		lg.Error("sync schedule not running", "err", err)
-	}
-	defer bg.close()
-	if stopWitness, err := startWitness(ctx, *data, live, st, lg.Logger, witnessLog); err != nil {
-		lg.Error("display log unavailable: the screen runs without proof of display", "err", err)
-	} else {
-		defer stopWitness()
-	}
-	// before stopWitness: an upload reads the display log it closes
-	defer uploads.close()
+	rt.Start()
+	defer rt.Close()
+	// before the runtime closes the display log: the agent reads it
 	defer runAgent(mon, k.Capture)()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
@@ -193,32 +140,18 @@ func runKiosk(env *Env, args []string) error {
 	return nil
 }
 
-// titles are the notices of a preview's lines ("ID TITLE") by title: the
-// clerk confirming an import reads titles, not ids.
-func titles(lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		_, t, ok := strings.Cut(l, " ")
-		if !ok || strings.TrimSpace(t) == "" {
-			t = l
-		}
-		out[i] = t
+// uiAlive asks the UI loop to run a no-op and waits a bounded time for
+// it: the display log's heartbeat (screen.Options.Alive).
+func uiAlive(ctx context.Context) bool {
+	answered := make(chan struct{})
+	fyne.Do(func() { close(answered) })
+	select {
+	case <-answered:
+		return true
+	case <-ctx.Done():
+	case <-time.After(20 * time.Second):
 	}
-	return out
-}
-
-// liveConfig is the configuration as the admin panel last saved it, read
-// by syncs started from other goroutines.
-type liveConfig struct {
-	mu  gosync.Mutex
-	cfg *config.Config
-}
-
-func (l *liveConfig) get() *config.Config { l.mu.Lock(); defer l.mu.Unlock(); return l.cfg }
-func (l *liveConfig) set(c *config.Config) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.cfg = c
+	return false
 }
 
 // screenDeps is what the kiosk and its screenshots share from the config.

@@ -93,10 +93,3 @@ func TestScreenshotTextSize(t *testing.T) {
 		t.Errorf("--text-size huge: exit %d %q", code, errOut)
 	}
 }
-
-func TestPreviewTitlesWithoutIDs(t *testing.T) {
-	got := titles([]string{"land-2026-017 东湾村三组集体土地征收补偿安置方案公告", "odd-id-only"})
-	if got[0] != "东湾村三组集体土地征收补偿安置方案公告" || got[1] != "odd-id-only" {
-		t.Errorf("titles = %q", got)
-	}
-}

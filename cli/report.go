@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"cmp"
 	"crypto/ed25519"
 	"errors"
 	"flag"
@@ -10,16 +9,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"gongkai/atomicfile"
 	"gongkai/feed"
 	"gongkai/paper"
-	"gongkai/period"
 	"gongkai/proof"
-	"gongkai/store"
+	"gongkai/screen"
 )
 
 // Proof of display: the report of what this screen showed, its signed
@@ -68,7 +65,7 @@ func runReport(env *Env, args []string) error {
 	}
 	defer st.Close()
 	if *hoursFlag == "" {
-		hours = screenHours(cfg)
+		hours = screen.Hours(cfg)
 	}
 	key, err := proof.EnsureDeviceKey(*data)
 	if err != nil {
@@ -82,7 +79,7 @@ func runReport(env *Env, args []string) error {
 		return err
 	}
 	defer log.Close()
-	build, err := reportBuild(st, cfg.Location, *item, log.PublicKey(), hours, st.Now(time.Now()))
+	build, err := screen.ReportBuild(st, cfg.Location, *item, log.PublicKey(), hours, st.Now(time.Now()))
 	if err != nil {
 		return storeError(*data, err)
 	}
@@ -133,78 +130,6 @@ func runReport(env *Env, args []string) error {
 	}
 	printReport(env.Stdout, rep)
 	return nil
-}
-
-// reportBuild is how a report of the screen at location is computed from
-// the display log's records: its notices (reportNotices) each evaluated up
-// to now. The report command and the admin panel's 公示期 page share it.
-func reportBuild(st *store.Store, location, id string, device ed25519.PublicKey, hours proof.Hours, now time.Time) (func(proof.Records) (proof.Report, error), error) {
-	items, err := st.Targeting(location)
-	if err != nil {
-		return nil, err
-	}
-	tz := st.Location()
-	cal, err := st.Calendar()
-	if err != nil {
-		return nil, err
-	}
-	return func(recs proof.Records) (proof.Report, error) {
-		ev := proof.NewEvidence(recs)
-		notices, err := reportNotices(items, ev, id, tz, cal)
-		if err != nil {
-			return proof.Report{}, err
-		}
-		covs := make([]proof.Coverage, 0, len(notices))
-		for _, n := range notices {
-			covs = append(covs, proof.Evaluate(ev, n, tz, hours, now))
-		}
-		rep := proof.NewReport(device, covs, tz, hours, now)
-		rep.Alerts = proof.AlertTimes(ev)
-		head := recs.HeadRef() // printed, so it can be compared with the monitor's receipt
-		rep.Head = &head
-		return rep, nil
-	}, nil
-}
-
-// reportNotices picks the notices of a report: those with a posting period
-// and those the log has seen, or only id. A withdrawn notice counts as
-// withdrawn from the end of its last interval on screen (the store keeps
-// the reason, not the moment), or from the start of its period if it never
-// appeared.
-func reportNotices(items []store.Summary, ev proof.Evidence, id string, tz *time.Location, cal *feed.Calendar) ([]proof.Notice, error) {
-	var out []proof.Notice
-	known := map[string]bool{}
-	for _, s := range items {
-		known[s.ID] = true
-		if id != "" && s.ID != id {
-			continue
-		}
-		if id == "" && s.PostingDays == 0 && s.PostingWorkdays == 0 && ev.Items[s.ID] == nil {
-			continue
-		}
-		start := period.StartOf(s.Published, s.ValidFrom)
-		n := proof.Notice{ID: s.ID, Title: s.Title, PostingDays: s.PostingDays, PostingWorkdays: s.PostingWorkdays,
-			Calendar: cal, Start: string(start)}
-		if s.Withdrawn != "" {
-			if it := ev.Items[s.ID]; it != nil && len(it.Spans) > 0 {
-				n.Withdrawn = time.Unix(it.Spans[len(it.Spans)-1].End, 0)
-			} else if t, err := start.Time(tz); err == nil {
-				n.Withdrawn = t
-			}
-		}
-		out = append(out, n)
-	}
-	// Notices the feed no longer holds still have their seconds on record.
-	for lid := range ev.Items {
-		if !known[lid] && (id == "" || lid == id) {
-			out = append(out, proof.Notice{ID: lid, Title: "(no longer in the feed)"})
-		}
-	}
-	if id != "" && len(out) == 0 {
-		return nil, fmt.Errorf("no notice %q for this screen in the feed or the display log", id)
-	}
-	slices.SortFunc(out, func(a, b proof.Notice) int { return cmp.Compare(a.ID, b.ID) })
-	return out, nil
 }
 
 func printReport(w io.Writer, rep proof.Report) {

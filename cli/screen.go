@@ -24,6 +24,7 @@ import (
 	"gongkai/period"
 	"gongkai/pin"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
 )
@@ -198,8 +199,7 @@ func runSync(env *Env, args []string) error {
 	res, err := sync.RunSources(ctx, st, cfg, *data, sources, sync.Options{Progress: p.show})
 	p.clear()
 	if err != nil {
-		// "gongkai sync: sync: ..." says sync twice; the status keeps the full text.
-		return errors.New(strings.TrimPrefix(err.Error(), "sync: "))
+		return err
 	}
 	fmt.Fprintln(env.Stdout, summary(res))
 	// The alerts too: a clerk syncing by hand (or from a USB folder)
@@ -415,12 +415,15 @@ func runSearch(env *Env, args []string) error {
 // statusJSON is the status of a screen. Times are RFC 3339; never-happened
 // times and an absent error are null.
 type statusJSON struct {
-	Version        int64   `json:"version"`
-	Epoch          int64   `json:"epoch"` // key-holder resets of the feed so far
-	Items          int     `json:"items"`
-	LastSync       *string `json:"last_sync"`
-	LastSuccess    *string `json:"last_success"` // = last_sync, under the name the sync issue uses
-	LastError      *string `json:"last_error"`
+	Version     int64   `json:"version"`
+	Epoch       int64   `json:"epoch"` // key-holder resets of the feed so far
+	Items       int     `json:"items"`
+	LastSync    *string `json:"last_sync"`
+	LastSuccess *string `json:"last_success"` // = last_sync, under the name the sync issue uses
+	LastError   *string `json:"last_error"`
+	// LastErrorKind is the kind of last_error (sync.KindOf: network,
+	// signature, expired, no_source, …), for scripts; null without one.
+	LastErrorKind  *string `json:"last_error_kind"`
 	FeedID         string  `json:"feed_id"`
 	Title          string  `json:"title"`
 	Location       string  `json:"location"`
@@ -515,7 +518,10 @@ func runStatus(env *Env, args []string) error {
 	if s.LastError != "" {
 		out.LastError = &s.LastError
 	}
-	up, err := sync.LoadUploadStatus(*data)
+	if s.LastErrorKind != "" {
+		out.LastErrorKind = &s.LastErrorKind
+	}
+	up, err := screen.LoadUploadStatus(*data)
 	if err != nil {
 		up.LastError = err.Error()
 	}

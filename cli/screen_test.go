@@ -186,6 +186,7 @@ type statusOut struct {
 	Items          *int    `json:"items"`
 	LastSync       *string `json:"last_sync"`
 	LastError      *string `json:"last_error"`
+	LastErrorKind  *string `json:"last_error_kind"`
 	FeedID         string  `json:"feed_id"`
 	Location       string  `json:"location"`
 	LocationName   string  `json:"location_name"`
@@ -284,7 +285,8 @@ func TestSyncRefusedFeedKeepsStoreAndSaysWhy(t *testing.T) {
 		t.Error("a refused sync changed what the screen shows")
 	}
 	s := status(t, data)
-	if *s.Version != 2 || s.LastError == nil || !strings.Contains(*s.LastError, "older than stored 2") || s.Source != old {
+	if *s.Version != 2 || s.LastError == nil || !strings.Contains(*s.LastError, "older than stored 2") || s.Source != old ||
+		s.LastErrorKind == nil || *s.LastErrorKind != "rollback" {
 		t.Errorf("status after a refused sync: %+v", s)
 	}
 	// The next good sync clears the error.
@@ -311,7 +313,8 @@ func TestSyncTriesSourcesInOrder(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "connection refused") {
 		t.Errorf("HTTP sync: exit %d %q", code, errOut)
 	}
-	if s := status(t, data); s.LastError == nil || !strings.Contains(*s.LastError, "connection refused") {
+	if s := status(t, data); s.LastError == nil || !strings.Contains(*s.LastError, "connection refused") ||
+		s.LastErrorKind == nil || *s.LastErrorKind != "network" {
 		t.Errorf("status after HTTP attempt: %+v", s)
 	}
 	// Every source failing: all reasons, one line.

@@ -12,11 +12,13 @@ import (
 	"path/filepath"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"gongkai/config"
 	"gongkai/proof"
+	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
 )
@@ -27,8 +29,8 @@ type uploadFixture struct {
 	data   string
 	st     *store.Store
 	plog   *proof.Log
-	live   *liveConfig
-	up     *reportUploads
+	live   *atomic.Pointer[config.Config] // the runtime's live configuration, as uploads read it
+	up     *screen.Uploads
 	logBuf *bytes.Buffer
 	logMu  *gosync.Mutex
 }
@@ -60,13 +62,14 @@ func newUploadFixture(t *testing.T) *uploadFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &uploadFixture{data: data, st: st, plog: plog, live: &liveConfig{cfg: cfg}, logBuf: &bytes.Buffer{}, logMu: &gosync.Mutex{}}
+	f := &uploadFixture{data: data, st: st, plog: plog, live: &atomic.Pointer[config.Config]{}, logBuf: &bytes.Buffer{}, logMu: &gosync.Mutex{}}
+	f.live.Store(cfg)
 	t.Cleanup(func() { f.st.Close() })
 	lg := slog.New(slog.NewTextHandler(lockedWriter{f.logBuf, f.logMu}, nil))
-	f.up = newReportUploads(func() *proof.Log { return plog }, data, st, f.live.get, lg)
-	f.up.every = 0 // every kick uploads; TestReportUploadsAreSpaced sets it
-	f.up.opt = sync.UploadOptions{Retry: sync.Retry{Attempts: 3, Base: 5 * time.Millisecond, Max: 20 * time.Millisecond, Budget: 5 * time.Second}, Timeout: 5 * time.Second}
-	t.Cleanup(f.up.close)
+	f.up = screen.NewUploads(func() *proof.Log { return plog }, data, func() *store.Store { return f.st }, f.live.Load, lg)
+	f.up.Every = 0 // every kick uploads; TestReportUploadsAreSpaced sets it
+	f.up.Options = sync.UploadOptions{Retry: sync.Retry{Attempts: 3, Base: 5 * time.Millisecond, Max: 20 * time.Millisecond, Budget: 5 * time.Second}, Timeout: 5 * time.Second}
+	t.Cleanup(f.up.Close)
 	return f
 }
 
@@ -85,18 +88,18 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // config.toml (where gongkai status reads it).
 func (f *uploadFixture) setURL(t *testing.T, u string) {
 	t.Helper()
-	c := *f.live.get()
+	c := *f.live.Load()
 	c.ReportURL = u
 	if err := config.Save(f.data, &c); err != nil {
 		t.Fatal(err)
 	}
-	f.live.set(&c)
+	f.live.Store(&c)
 }
 
 // uploadOnce kicks an upload as a successful sync does and waits for it.
 func (f *uploadFixture) uploadOnce() {
-	f.up.kick()
-	f.up.wg.Wait()
+	f.up.Kick()
+	f.up.Wait()
 }
 
 func (f *uploadFixture) logLines() []string {
@@ -114,7 +117,7 @@ func (f *uploadFixture) status(t *testing.T) (statusJSON, string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f.st, f.up.st = st, st
+		f.st = st
 	}()
 	var s statusJSON
 	if err := json.Unmarshal([]byte(mustRun(t, "status", "--data", f.data, "--json")), &s); err != nil {
@@ -214,7 +217,7 @@ func TestReportUploadRetriesThenGivesUp(t *testing.T) {
 	if n, verified, _ := rcv.seen(); n != 2 || len(verified) != 1 {
 		t.Fatalf("500 then 200: %d requests, %d verified", n, len(verified))
 	}
-	if s, _ := sync.LoadUploadStatus(f.data); s.LastError != "" || s.Tries != 2 || s.LastSuccess.IsZero() {
+	if s, _ := screen.LoadUploadStatus(f.data); s.LastError != "" || s.Tries != 2 || s.LastSuccess.IsZero() {
 		t.Errorf("status after 500 then 200: %+v", s)
 	}
 
@@ -291,18 +294,18 @@ func TestReportUploadNeverBlocks(t *testing.T) {
 	defer srv.Close()
 	f.setURL(t, srv.URL)
 
-	f.up.kick()
+	f.up.Kick()
 	<-arrived
-	f.up.kick() // while the first is stalled: returns at once
-	f.up.kick() // ... and asks for no third
+	f.up.Kick() // while the first is stalled: returns at once
+	f.up.Kick() // ... and asks for no third
 	close(release)
-	f.up.wg.Wait()
+	f.up.Wait()
 	mu.Lock()
 	if n != 2 {
 		t.Errorf("%d uploads for three syncs during a stalled one, want 2", n)
 	}
 	mu.Unlock()
-	os.Remove(filepath.Join(f.data, sync.UploadFile))
+	os.Remove(filepath.Join(f.data, screen.UploadFile))
 
 	stall := newUploadFixture(t)
 	stallSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -311,20 +314,20 @@ func TestReportUploadNeverBlocks(t *testing.T) {
 	}))
 	defer stallSrv.Close()
 	stall.setURL(t, stallSrv.URL)
-	stall.up.kick()
+	stall.up.Kick()
 	<-arrived
-	stall.up.close()
-	if s, err := sync.LoadUploadStatus(stall.data); err != nil || s != (sync.UploadStatus{}) {
+	stall.up.Close()
+	if s, err := screen.LoadUploadStatus(stall.data); err != nil || s != (screen.UploadStatus{}) {
 		t.Errorf("an upload cut short by the kiosk stopping was recorded: %+v %v", s, err)
 	}
-	stall.up.kick() // after close: nothing
-	stall.up.wg.Wait()
+	stall.up.Kick() // after close: nothing
+	stall.up.Wait()
 }
 
 func TestReportUploadOffWithoutURL(t *testing.T) {
 	f := newUploadFixture(t)
 	f.uploadOnce()
-	if s, err := sync.LoadUploadStatus(f.data); err != nil || s != (sync.UploadStatus{}) {
+	if s, err := screen.LoadUploadStatus(f.data); err != nil || s != (screen.UploadStatus{}) {
 		t.Errorf("an upload with no report_url: %+v %v", s, err)
 	}
 	if _, text := f.status(t); strings.Contains(text, "upload") {
@@ -356,7 +359,7 @@ func TestReportUploadsAreSpaced(t *testing.T) {
 	r := &proofReceiver{codes: []int{500, 500, 500, 200}}
 	srv := r.start(t, f.data)
 	f.setURL(t, srv.URL)
-	f.up.every = time.Hour
+	f.up.Every = time.Hour
 	f.uploadOnce() // three tries, all 500
 	f.uploadOnce() // a failure does not count: this one arrives
 	f.uploadOnce() // within the hour: nothing sent

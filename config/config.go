@@ -312,6 +312,10 @@ func (c *Config) Heartbeat() time.Duration {
 
 // checkHours: on and off hours come as a pair, and differ (equal hours
 // would leave a screen dark all day or never, whichever was not meant).
+// ErrHalfHours: a display's on and off times come in pairs. The settings
+// page accepts the first of the two and lets 保存 refuse a half-done pair.
+var ErrHalfHours = errors.New("display_on and display_off: set both or neither")
+
 func (c *Config) checkHours() error {
 	if c.DisplayOn == "" && c.DisplayOff == "" {
 		return nil
@@ -330,7 +334,7 @@ func (c *Config) checkHours() error {
 		}
 	}
 	if c.DisplayOn == "" || c.DisplayOff == "" {
-		return errors.New("display_on and display_off: set both or neither")
+		return ErrHalfHours
 	}
 	if on == off {
 		return fmt.Errorf("display_on and display_off are both %s", c.DisplayOn)

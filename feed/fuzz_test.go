@@ -93,20 +93,20 @@ func FuzzVerify(f *testing.F) {
 			if m.Epoch < tr.Epoch || m.IssuedAt.After(clock.Add(MaxClockSkew)) || m.Version > MaxVersion {
 				t.Fatalf("accepted: epoch %d, issued %v, version %d (trust %+v)", m.Epoch, m.IssuedAt, m.Version, tr)
 			}
-			if v.Reset != (m.Epoch > tr.Epoch && tr.Version > 0) {
-				t.Fatalf("Reset = %v for epoch %d (stored %d)", v.Reset, m.Epoch, tr.Epoch)
+			if v.Reset() != (m.Epoch > tr.Epoch && tr.Version > 0) {
+				t.Fatalf("Reset = %v for epoch %d (stored %d)", v.Reset(), m.Epoch, tr.Epoch)
 			}
-			if v.Reset {
+			if v.Reset() {
 				if !clock.Before(m.Expires) {
 					t.Fatalf("accepted a reset expired at %v by the clock %v", m.Expires, clock)
 				}
 				continue
 			}
-			if v.Sum != Sum(manifest) || !tr.Now.Before(m.Expires) || m.Version < tr.Version {
-				t.Fatalf("accepted: sum %s, expires %v, version %d (trust %+v)", v.Sum, m.Expires, m.Version, tr)
+			if v.Sum() != Sum(manifest) || !tr.Now.Before(m.Expires) || m.Version < tr.Version {
+				t.Fatalf("accepted: sum %s, expires %v, version %d (trust %+v)", v.Sum(), m.Expires, m.Version, tr)
 			}
-			if v.Unchanged != (m.Version == tr.Version) {
-				t.Fatalf("Unchanged = %v for version %d (stored %d)", v.Unchanged, m.Version, tr.Version)
+			if v.Unchanged() != (m.Version == tr.Version) {
+				t.Fatalf("Unchanged = %v for version %d (stored %d)", v.Unchanged(), m.Version, tr.Version)
 			}
 			if tr.FeedID != "" && m.FeedID != tr.FeedID {
 				t.Fatalf("accepted feed %q on a screen that follows %q", m.FeedID, tr.FeedID)

@@ -21,6 +21,20 @@ const (
 // AllLocations in an item's locations targets every screen of the feed.
 const AllLocations = "all"
 
+// Targets is the targeting rule: an item for locations (administrative-
+// division code prefixes, or AllLocations) reaches the screen whose full
+// code is location. A town's code reaches every village under it. It is
+// the location half of store.IsVisible and all a preview of an import
+// asks.
+func Targets(locations []string, location string) bool {
+	for _, l := range locations {
+		if l == AllLocations || (l != "" && strings.HasPrefix(location, l)) {
+			return true
+		}
+	}
+	return false
+}
+
 // Item is one notice as carried in its object.
 type Item struct {
 	Format      string   `json:"format"`

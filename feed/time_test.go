@@ -89,8 +89,8 @@ func TestVerifyBoundsTimeAndVersion(t *testing.T) {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
 				}
-				if v.Reset != tc.reset {
-					t.Errorf("Reset = %v, want %v", v.Reset, tc.reset)
+				if v.Reset() != tc.reset {
+					t.Errorf("Reset = %v, want %v", v.Reset(), tc.reset)
 				}
 				return
 			}

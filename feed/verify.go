@@ -39,15 +39,41 @@ type Trust struct {
 	Sum     string            // SHA-256 hex of the stored manifest bytes
 }
 
-// Verified is a manifest that passed every step of Verify.
+// Verified is a manifest that passed every step of Verify, with the exact
+// bytes that were verified. Only Verify makes one: a Verified built
+// elsewhere has no bytes, and store.Apply refuses it, so nothing reaches
+// the store without passing every check. The embedded Manifest is for
+// reading.
 type Verified struct {
 	*Manifest
-	Sum       string // SHA-256 hex of the manifest bytes
-	Unchanged bool   // same version and same bytes as the stored one
-	// Reset: a later epoch than the stored one, a key-holder's new start.
-	// The stored version and trusted time no longer bound it, and applying
-	// it sets trusted time to its issued_at.
-	Reset bool
+	raw       []byte
+	sum       string
+	unchanged bool
+	reset     bool
+}
+
+// Raw is the exact manifest bytes that were verified (nil when v did not
+// come from Verify).
+func (v *Verified) Raw() []byte { return v.raw }
+
+// Sum is the SHA-256 hex of Raw.
+func (v *Verified) Sum() string { return v.sum }
+
+// Unchanged: same version and same bytes as the stored one.
+func (v *Verified) Unchanged() bool { return v.unchanged }
+
+// Reset: a later epoch than the stored one, a key-holder's new start. The
+// stored version and trusted time no longer bound it, and applying it sets
+// trusted time to its issued_at.
+func (v *Verified) Reset() bool { return v.reset }
+
+// Follows checks, again, that v may replace a stored manifest (its epoch,
+// version and sum): the rule of Verify's version step, for a writer whose
+// stored state may have moved since Verify ran (another sync applied in
+// between). It reports whether v is a reset.
+func (v *Verified) Follows(epoch, version int64, sum string) (reset bool, err error) {
+	_, reset, err = succession("manifest", v.Manifest.Sequence(), v.sum, epoch, version, sum)
+	return reset, err
 }
 
 // Verify runs the checks of a new manifest in a fixed order and stops at the
@@ -66,7 +92,7 @@ func Verify(manifest, sig []byte, t Trust) (*Verified, error) {
 	if err := v.run(); err != nil {
 		return nil, err
 	}
-	return &Verified{Manifest: m, Sum: Sum(manifest), Unchanged: v.unchanged, Reset: v.reset}, nil
+	return &Verified{Manifest: m, raw: manifest, sum: Sum(manifest), unchanged: v.unchanged, reset: v.reset}, nil
 }
 
 // Sequence is what the rules of time, expiry and version read of a signed
@@ -210,29 +236,51 @@ func (v *verification) expiry() error {
 			now = v.m.IssuedAt
 		}
 	}
-	if !now.Before(v.m.Expires) {
+	return expired(v.what, v.m.Version, v.m.Expires, now)
+}
+
+// CheckExpiry is the expiry rule of a manifest: version, which expires at
+// expires, may no longer be shown or applied at trusted time now. Verify
+// uses it, and so does a sync that finds the stored manifest unchanged and
+// skips Verify.
+func CheckExpiry(version int64, expires, now time.Time) error {
+	return expired("manifest", version, expires, now)
+}
+
+// expired is the expiry rule of every signed document (what names it).
+func expired(what string, version int64, expires, now time.Time) error {
+	if !now.Before(expires) {
 		return fmt.Errorf("%w: %s version %d expired at %s (trusted time %s)", ErrExpired,
-			v.what, v.m.Version, v.m.Expires.Format(time.RFC3339), now.Format(time.RFC3339))
+			what, version, expires.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
 }
 
 func (v *verification) version() error {
+	var err error
+	v.unchanged, _, err = succession(v.what, v.m, Sum(v.raw), v.trust.Epoch, v.trust.Version, v.trust.Sum)
+	return err
+}
+
+// succession is the version rule: a document (what, at q, with bytes of
+// SHA-256 sum) may follow the stored one (epoch, version, storedSum;
+// version 0: none) when its epoch is later (a reset: versions start
+// again), or the epoch is the same and the version is greater, or the same
+// version with the very same bytes (unchanged). An older epoch or version
+// is a rollback; the same version with other bytes is a fork.
+func succession(what string, q *Sequence, sum string, epoch, version int64, storedSum string) (unchanged, reset bool, err error) {
+	reset = version > 0 && q.Epoch > epoch
 	switch {
-	case v.m.Epoch < v.trust.Epoch:
-		return fmt.Errorf("%w: %s epoch %d is older than stored %d", ErrRollback, v.what, v.m.Epoch, v.trust.Epoch)
-	case v.reset:
-		return nil // a new epoch starts its versions again
+	case q.Epoch < epoch:
+		return false, false, fmt.Errorf("%w: %s epoch %d is older than stored %d", ErrRollback, what, q.Epoch, epoch)
+	case reset:
+		return false, true, nil // a new epoch starts its versions again
+	case q.Version < version:
+		return false, false, fmt.Errorf("%w: %s version %d is older than stored %d", ErrRollback, what, q.Version, version)
+	case q.Version == version && sum != storedSum:
+		return false, false, fmt.Errorf("%w: %s version %d", ErrFork, what, q.Version)
 	}
-	switch {
-	case v.m.Version < v.trust.Version:
-		return fmt.Errorf("%w: %s version %d is older than stored %d", ErrRollback, v.what, v.m.Version, v.trust.Version)
-	case v.m.Version == v.trust.Version && Sum(v.raw) != v.trust.Sum:
-		return fmt.Errorf("%w: %s version %d", ErrFork, v.what, v.m.Version)
-	case v.m.Version == v.trust.Version:
-		v.unchanged = true
-	}
-	return nil
+	return q.Version == version, false, nil
 }
 
 // ParseManifest decodes and checks the structure of manifest bytes. It does

@@ -15,10 +15,10 @@ func TestVerifyOK(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
-	if v.Sum != Sum(raw) {
-		t.Errorf("Sum = %s, want %s", v.Sum, Sum(raw))
+	if v.Sum() != Sum(raw) {
+		t.Errorf("Sum = %s, want %s", v.Sum(), Sum(raw))
 	}
-	if v.Unchanged {
+	if v.Unchanged() {
 		t.Errorf("a fresh screen reports the feed unchanged")
 	}
 	want, err := ParseManifest(raw)
@@ -38,7 +38,7 @@ func TestVerifyOK(t *testing.T) {
 	// A screen that follows this feed and holds an older version accepts it.
 	tr := f.trust()
 	tr.FeedID, tr.Version, tr.Sum = f.m.FeedID, f.m.Version-1, strings.Repeat("0", 64)
-	if v, err := Verify(raw, sig, tr); err != nil || v.Unchanged {
+	if v, err := Verify(raw, sig, tr); err != nil || v.Unchanged() {
 		t.Errorf("newer version: %v, %v", v, err)
 	}
 	// Just before expiry is still fine.
@@ -58,7 +58,7 @@ func TestVerifyUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("same version, same bytes: %v", err)
 	}
-	if !v.Unchanged {
+	if !v.Unchanged() {
 		t.Errorf("same version and bytes: Unchanged = false")
 	}
 }

@@ -16,8 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"fyne.io/fyne/v2/theme"
-	"github.com/go-pdf/fpdf"
+	"codeberg.org/go-pdf/fpdf"
 	"golang.org/x/image/font/sfnt"
 
 	"gongkai/assets"
@@ -44,8 +43,8 @@ const (
 const reserveLast = 40.0
 
 // Fonts: Droid Sans Fallback has the Chinese but no Latin letters or
-// digits, so those come from Noto Sans (the kiosk's own Latin face, from
-// fyne), which also has a real bold.
+// digits, so those come from Noto Sans (the kiosk's own Latin face, kept
+// in assets), which also has a real bold.
 const (
 	famCJK       = "cjk"
 	famLatin     = "latin"
@@ -79,8 +78,8 @@ func inCJKFont(r rune) bool {
 
 func addFonts(f *fpdf.Fpdf) {
 	f.AddUTF8FontFromBytes(famCJK, "", assets.Font)
-	f.AddUTF8FontFromBytes(famLatin, "", theme.DefaultTextFont().Content())
-	f.AddUTF8FontFromBytes(famLatinBold, "", theme.DefaultTextBoldFont().Content())
+	f.AddUTF8FontFromBytes(famLatin, "", assets.LatinFont)
+	f.AddUTF8FontFromBytes(famLatinBold, "", assets.LatinBoldFont)
 }
 
 // segment is a piece of text in one font family.

@@ -30,7 +30,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -38,8 +37,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 
+	"gongkai/boltfile"
 	"gongkai/feed"
 )
 
@@ -84,8 +83,8 @@ const (
 	rollupEvery = int64(time.Hour / time.Second)
 )
 
-// ErrLocked: another process has the display log open.
-var ErrLocked = errors.New("proof: display log is locked by another process")
+// ErrLocked: another process has the display log open (boltfile.ErrLocked).
+var ErrLocked = boltfile.ErrLocked
 
 // Log is an open display log. Safe for concurrent use.
 type Log struct {
@@ -134,9 +133,8 @@ func Open(dataDir string, key ed25519.PrivateKey, clock func() time.Time) (*Log,
 		if attempt > 0 || !errors.As(err, &aside) {
 			return nil, fmt.Errorf("proof: open %s: %w", path, err)
 		}
-		to := path + "." + aside.why + "-" + time.Now().UTC().Format("20060102T150405Z")
-		if err := os.Rename(path, to); err != nil {
-			return nil, fmt.Errorf("proof: open %s: moving it aside: %w", path, err)
+		if _, err := boltfile.MoveAside(path, aside.why, time.Now()); err != nil {
+			return nil, fmt.Errorf("proof: open %s: %w", path, err)
 		}
 	}
 	now := l.now()
@@ -169,16 +167,11 @@ func (l *Log) openFile(path string) (err error) {
 			err = &asideError{"damaged", fmt.Errorf("%v", r)}
 		}
 	}()
-	db, err := bolt.Open(path, 0o600, &bolt.Options{
-		Timeout:        5 * time.Second,
-		NoFreelistSync: true, // the freelist is rebuilt on open: fewer writes per commit
-		FreelistType:   bolt.FreelistMapType,
-	})
+	// the store's way: a damaged page found by the read-only probe, where
+	// it is an error, not in bbolt's freelist walk, where it kills
+	db, err := boltfile.Open(path, boltfile.Options{})
 	switch {
-	case errors.Is(err, berrors.ErrTimeout):
-		return fmt.Errorf("%w: %v", ErrLocked, err)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
-		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
+	case errors.Is(err, boltfile.ErrDamaged):
 		return &asideError{"damaged", err}
 	case err != nil:
 		return err
@@ -236,7 +229,7 @@ func (l *Log) openFile(path string) (err error) {
 func (l *Log) update(fn func(*bolt.Tx) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("proof: display log damaged: %v", r)
+			err = fmt.Errorf("proof: display log: %w: %v", boltfile.ErrDamaged, r)
 		}
 	}()
 	head := l.head
@@ -249,7 +242,7 @@ func (l *Log) update(fn func(*bolt.Tx) error) (err error) {
 func (l *Log) view(fn func(*bolt.Tx) error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("proof: display log damaged: %v", r)
+			err = fmt.Errorf("proof: display log: %w: %v", boltfile.ErrDamaged, r)
 		}
 	}()
 	return l.db.View(fn)

@@ -1,51 +1,59 @@
 // Package store is a screen's local copy of its feed: items, indexes
-// (category, location, validity, search), sync state, trusted time and the
-// display log in one bbolt file, attachments as content-addressed files
-// beside it. It knows nothing of HTTP or widgets. The database is a cache
-// that a verified feed can rebuild.
+// (category, location, validity, search), sync state and trusted time in
+// one bbolt file (store.db), attachments as content-addressed files beside
+// it. It knows nothing of HTTP or widgets. The database is a cache that a
+// verified feed can rebuild. (The display log is proof's, in display.db.)
 //
-// Files: layout.go documents the database layout; store.go opens it and
-// keeps the feed state; apply.go writes a verified update; query.go answers
-// what a screen shows (IsVisible is the one definition); search.go and
-// text.go are the search index; blobs.go the attachments; check.go finds
-// damage.
+// Files: api.go has the types and errors callers use; layout.go documents
+// the database layout; store.go opens it (through boltfile) and keeps the
+// feed state; apply.go writes a verified update; query.go answers what a
+// screen shows (IsVisible is the one definition), targeting.go what is
+// meant for it; search.go, match.go and text.go are the search index;
+// index.go, record.go and rebuild.go the stored records and indexes;
+// blobs.go and gc.go the attachments; check.go finds damage.
 package store
 
 import (
 	"errors"
 	"time"
 
+	"gongkai/boltfile"
 	"gongkai/feed"
 )
 
 // Errors a caller can act on.
 var (
 	ErrNotFound = errors.New("store: not found")
-	ErrDamaged  = errors.New("store: damaged")
+	// ErrDamaged: the database, or an item in it, is not sound. The same
+	// value as boltfile.ErrDamaged, which opening a damaged file returns.
+	ErrDamaged = boltfile.ErrDamaged
 	// ErrLocked: another process holds the database (Options.Timeout passed).
-	ErrLocked = errors.New("store: database is locked by another process")
+	ErrLocked = boltfile.ErrLocked
 )
 
 // State is the feed state of this screen.
 type State struct {
-	FeedID       string
-	Title        string
-	Version      int64
-	Epoch        int64  // of the applied manifest: key-holder resets so far
-	ManifestSum  string // SHA-256 hex of the applied manifest bytes
-	IssuedAt     time.Time
-	Expires      time.Time
-	Timezone     string
-	Categories   []feed.Category
-	Locations    []feed.Place
-	TrustedTime  time.Time // newest issued_at applied since the last reset
-	LastSuccess  time.Time // last sync that ended updated or unchanged
-	LastAttempt  time.Time
-	LastError    string    // "" after a success
-	Source       string    // source of the last attempt
-	BytesFetched int64     // by the last attempt
-	LastRepair   time.Time `json:",omitzero"` // last sync that re-fetched damaged attachments
-	Repaired     int       `json:",omitzero"` // how many it re-fetched
+	FeedID      string
+	Title       string
+	Version     int64
+	Epoch       int64  // of the applied manifest: key-holder resets so far
+	ManifestSum string // SHA-256 hex of the applied manifest bytes
+	IssuedAt    time.Time
+	Expires     time.Time
+	Timezone    string
+	Categories  []feed.Category
+	Locations   []feed.Place
+	TrustedTime time.Time // newest issued_at applied since the last reset
+	LastSuccess time.Time // last sync that ended updated or unchanged
+	LastAttempt time.Time
+	LastError   string // "" after a success
+	// LastErrorKind is the kind of LastError as sync chose it
+	// (sync.KindOf); "" after a success or in a state from before kinds.
+	LastErrorKind string    `json:",omitempty"`
+	Source        string    // source of the last attempt
+	BytesFetched  int64     // by the last attempt
+	LastRepair    time.Time `json:",omitzero"` // last sync that re-fetched damaged attachments
+	Repaired      int       `json:",omitzero"` // how many it re-fetched
 }
 
 // Summary is what a list shows of an item (no body).
@@ -79,8 +87,7 @@ type Hit struct {
 
 // Update is one verified manifest ready to apply.
 type Update struct {
-	Manifest *feed.Verified
-	Raw      []byte // exact manifest bytes
+	Manifest *feed.Verified // from feed.Verify, with the verified bytes
 	// Calendar is the calendar object the manifest names, fetched for this
 	// update; nil when the manifest names none or the store holds it.
 	Calendar []byte

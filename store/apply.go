@@ -21,23 +21,17 @@ import (
 // items, their hashes, records and indexes, the search index, state. Only
 // what changed is written: an unchanged item costs no write at all, a
 // changed or removed one rewrites its own entries and posting lists.
-// Nothing the caller passes is taken on trust: the manifest is parsed again
-// from Raw, every item is checked against its reference and decoded against
-// the manifest, and every attachment must already be stored (PutBlob). Any
+// The manifest must come from feed.Verify (it carries the verified bytes);
+// every item is checked against its reference and decoded against the
+// manifest, and every attachment must already be stored (PutBlob). Any
 // failure writes nothing. After the commit, attachments no item references
 // are removed and subscribers are notified.
 func (s *Store) Apply(u Update) (Changes, error) {
-	if u.Manifest == nil || u.Manifest.Manifest == nil {
-		return Changes{}, errors.New("store: apply: no manifest")
+	v := u.Manifest
+	if v == nil || v.Manifest == nil || v.Raw() == nil {
+		return Changes{}, errors.New("store: apply: no manifest verified by feed.Verify")
 	}
-	m, err := feed.ParseManifest(u.Raw)
-	if err != nil {
-		return Changes{}, fmt.Errorf("store: apply version %d: %w", u.Manifest.Version, err)
-	}
-	sum := feed.Sum(u.Raw)
-	if sum != u.Manifest.Sum || m.Version != u.Manifest.Version || m.FeedID != u.Manifest.FeedID {
-		return Changes{}, fmt.Errorf("store: apply version %d: manifest bytes are not the verified manifest", u.Manifest.Version)
-	}
+	m, raw, sum := v.Manifest, v.Raw(), v.Sum()
 	if _, err := m.Location(); err != nil {
 		return Changes{}, fmt.Errorf("store: apply version %d: %w", m.Version, err)
 	}
@@ -63,16 +57,12 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		if st, err = readState(tx); err != nil {
 			return err
 		}
-		// A later epoch is a key-holder's reset (feed.Verified.Reset):
-		// its versions start again, and so does trusted time.
-		reset := st.Version > 0 && m.Epoch > st.Epoch
-		switch {
-		case m.Epoch < st.Epoch:
-			return fmt.Errorf("%w: stored epoch is %d", feed.ErrRollback, st.Epoch)
-		case !reset && m.Version < st.Version:
-			return fmt.Errorf("%w: stored version is %d", feed.ErrRollback, st.Version)
-		case !reset && m.Version == st.Version && sum != st.ManifestSum:
-			return fmt.Errorf("%w: stored manifest %.12s differs", feed.ErrFork, st.ManifestSum)
+		// Verify checked against the state of its time; another sync may
+		// have applied since. A later epoch is a key-holder's reset: its
+		// versions start again, and so does trusted time.
+		reset, err := v.Follows(st.Epoch, st.Version, st.ManifestSum)
+		if err != nil {
+			return err
 		}
 		a := applier{tx: tx, s: s, m: m, pre: pre, keep: keep}
 		if ch, err = a.items(); err != nil {
@@ -87,9 +77,9 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		if reset || m.IssuedAt.After(st.TrustedTime) {
 			st.TrustedTime = m.IssuedAt
 		}
-		st.LastSuccess, st.LastAttempt, st.LastError = at, at, ""
+		st.LastSuccess, st.LastAttempt, st.LastError, st.LastErrorKind = at, at, "", ""
 		st.Source, st.BytesFetched = u.Source, u.Fetched
-		if err := tx.Bucket(bucketMeta).Put(keyManifest, u.Raw); err != nil {
+		if err := tx.Bucket(bucketMeta).Put(keyManifest, raw); err != nil {
 			return err
 		}
 		if err := putCalendar(tx, m, u.Calendar); err != nil {

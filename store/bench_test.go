@@ -12,6 +12,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"gongkai/bench/corpus"
+	"gongkai/boltfile"
 	"gongkai/feed"
 )
 
@@ -139,12 +140,12 @@ func BenchmarkApply10k(b *testing.B) {
 
 // BenchmarkRawPut10k is the floor Apply is measured against: the same item
 // bytes put into bbolt in one transaction, no checks and no indexes, with
-// the store's options (boltOptions) and bbolt's defaults otherwise.
+// the store's options (boltfile.Bolt) and bbolt's defaults otherwise.
 func BenchmarkRawPut10k(b *testing.B) {
 	u, _ := benchUpdate(b)
 	for b.Loop() {
 		b.StopTimer()
-		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, boltOptions(Options{Timeout: 5 * time.Second}))
+		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, boltfile.Bolt(boltfile.Options{Timeout: 5 * time.Second}))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -24,7 +24,7 @@ func (p *publisher) nextWithCalendar(t testing.TB, items []feed.Item, cal []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Manifest, u.Raw = v, raw
+	u.Manifest = v
 	if !held {
 		u.Calendar = cal
 	}

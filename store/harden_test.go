@@ -55,7 +55,7 @@ func (p *publisher) nextEdited(t *testing.T, items []feed.Item, edit func(*feed.
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.Manifest, u.Raw = v, raw
+	u.Manifest = v
 	return u
 }
 
@@ -161,7 +161,7 @@ func TestBlobSound(t *testing.T) {
 func TestRecordAttemptKeepsOnePrintableLine(t *testing.T) {
 	s, _ := openTemp(t)
 	hostile := "server answered 200 OK\x1b]0;owned\x07\x1b[2J" + strings.Repeat("垃圾", 3000) + "\nsecond line"
-	if err := s.RecordAttempt("http://x/", time.Now(), 0, errors.New(hostile)); err != nil {
+	if err := s.RecordAttempt("http://x/", time.Now(), 0, errors.New(hostile), "other"); err != nil {
 		t.Fatal(err)
 	}
 	st, _ := s.State()

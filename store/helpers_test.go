@@ -76,7 +76,7 @@ func (p *publisher) next(t testing.TB, items []feed.Item, atts ...feed.Object) U
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Update{Manifest: v, Raw: raw, Items: objs, Source: "test", Fetched: int64(len(raw)), At: p.issued}
+	return Update{Manifest: v, Items: objs, Source: "test", Fetched: int64(len(raw)), At: p.issued}
 }
 
 func openTemp(t testing.TB) (*Store, string) {

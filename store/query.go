@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -19,23 +18,12 @@ import (
 // within valid_from..valid_until inclusive in the feed's time zone (nil:
 // UTC). A date D as valid_until means shown until the end of D there.
 func IsVisible(s *Summary, location string, at time.Time, tz *time.Location) bool {
-	if s == nil || s.Withdrawn != "" || !targets(s.Locations, location) {
+	if s == nil || s.Withdrawn != "" || !feed.Targets(s.Locations, location) {
 		return false
 	}
 	from, until, ok := validity(s, tz)
 	t := at.Unix() // bounds are whole seconds, so flooring at changes no answer
 	return ok && from <= t && t < until
-}
-
-// targets reports whether an item for these locations reaches the screen
-// at location.
-func targets(locations []string, location string) bool {
-	for _, l := range locations {
-		if l == feed.AllLocations || (l != "" && strings.HasPrefix(location, l)) {
-			return true
-		}
-	}
-	return false
 }
 
 // validity gives the visible window of an item as Unix seconds, from
@@ -131,11 +119,27 @@ func (s *Store) Visible(location, category string, at time.Time) ([]Summary, err
 	return out, nil
 }
 
+// rank orders lists: a pinned notice is pinned to the top of its list (that
+// is what pinning means to a clerk), an urgent one comes next.
 func rank(priority string) int {
 	switch priority {
 	case feed.PriorityPinned:
 		return 0
 	case feed.PriorityUrgent:
+		return 1
+	}
+	return 2
+}
+
+// UrgentFirst orders what the screen puts forward by itself — the home
+// screen's strip of important notices and the display's rotation: an
+// emergency (water cut tonight) before what is merely pinned. Used with a
+// stable sort over Visible's order; lists keep Visible's order (rank).
+func UrgentFirst(priority string) int {
+	switch priority {
+	case feed.PriorityUrgent:
+		return 0
+	case feed.PriorityPinned:
 		return 1
 	}
 	return 2

@@ -4,18 +4,16 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
 
+	"gongkai/boltfile"
 	"gongkai/feed"
 )
 
@@ -58,21 +56,9 @@ func Open(dir string, opt Options) (*Store, error) {
 		opt.Timeout = 5 * time.Second
 	}
 	path := filepath.Join(dir, dbFile)
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
-		// bbolt would quietly make a new database of an empty file, and the
-		// screen would go blank without a word. An empty store.db is a
-		// cut-off write (a power cut during creation, a full disk, a copy
-		// gone wrong): damage like any other, moved aside and rebuilt.
-		return nil, fmt.Errorf("store: open %s: %w: the file is empty", path, ErrDamaged)
-	}
 	if !opt.ReadOnly {
 		if err := os.MkdirAll(filepath.Join(dir, blobDir), 0o755); err != nil {
 			return nil, fmt.Errorf("store: open %s: %w", dir, err)
-		}
-	}
-	if !opt.ReadOnly {
-		if err := probe(path, opt); err != nil {
-			return nil, fmt.Errorf("store: open %s: %w", path, err)
 		}
 	}
 	db, err := openBolt(path, opt)
@@ -92,99 +78,11 @@ func Open(dir string, opt Options) (*Store, error) {
 	return s, nil
 }
 
-// probe reads every page of an existing database, read-only, in this
-// goroutine, before the read-write open. A read-write open rebuilds the
-// freelist by walking the file on a goroutine of bbolt's own, where a
-// damaged page (a truncated file, scrambled pages) faults or panics beyond
-// any recover and kills the program. Here the same walk runs where a fault
-// becomes an error (debug.SetPanicOnFault), so damage turns into ErrDamaged
-// and OpenOrReset can move the file aside.
-func probe(path string, opt Options) (err error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil // nothing there yet: bbolt creates it
-	}
-	ro := opt
-	ro.ReadOnly = true
-	db, err := openBolt(path, ro)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%w: %v", ErrDamaged, r)
-		}
-	}()
-	err = db.View(func(tx *bolt.Tx) error {
-		return tx.ForEach(func(name []byte, b *bolt.Bucket) error { return walkBucket(b) })
-	})
-	if err != nil && !errors.Is(err, ErrDamaged) {
-		err = fmt.Errorf("%w: %v", ErrDamaged, err)
-	}
-	return err
-}
-
-// walkBucket touches every key and value of b and its nested buckets.
-func walkBucket(b *bolt.Bucket) error {
-	var sink byte
-	return b.ForEach(func(k, v []byte) error {
-		if v == nil {
-			if nb := b.Bucket(k); nb != nil {
-				return walkBucket(nb)
-			}
-			return nil
-		}
-		for i := 0; i < len(v); i += 512 {
-			sink ^= v[i] // reading is the point: a page past the file's end faults here
-		}
-		_ = sink
-		return nil
-	})
-}
-
-// openBolt opens the file, sorting its failures into the ones a caller can
-// act on: locked, damaged, or anything else (permissions, disk).
-func openBolt(path string, opt Options) (db *bolt.DB, err error) {
-	defer func() {
-		// A file with sound meta pages but garbage behind them can make
-		// bbolt panic; to us that is a damaged cache.
-		if r := recover(); r != nil {
-			db, err = nil, fmt.Errorf("%w: %v", ErrDamaged, r)
-		}
-	}()
-	db, err = bolt.Open(path, 0o600, boltOptions(opt))
-	switch {
-	case err == nil:
-		return db, nil
-	case errors.Is(err, berrors.ErrTimeout):
-		return nil, fmt.Errorf("%w: %v", ErrLocked, err)
-	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
-		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
-		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.EROFS):
-		// The file may be perfectly sound: a read-only data directory is
-		// not damage, and OpenOrReset must not try to move it aside.
-		return nil, err
-	default:
-		// Other failures of a file we could open and lock come from its
-		// content (a truncated file fails mmap or page-size detection).
-		if _, statErr := os.Stat(path); statErr == nil {
-			return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
-		}
-		return nil, err
-	}
-}
-
-// boltOptions are the options of the store's database (and of
-// the raw-put baseline its Apply benchmark is measured against).
-func boltOptions(opt Options) *bolt.Options {
-	return &bolt.Options{
-		Timeout:        opt.Timeout,
-		NoFreelistSync: true, // the freelist is rebuilt on open: fewer writes per commit
-		FreelistType:   bolt.FreelistMapType,
-		ReadOnly:       opt.ReadOnly,
-	}
+// openBolt opens the database the one way every bbolt file of the program
+// is opened (package boltfile: timeout, read-only page probe, damage and
+// lock sorted out).
+func openBolt(path string, opt Options) (*bolt.DB, error) {
+	return boltfile.Open(path, boltfile.Options{Timeout: opt.Timeout, ReadOnly: opt.ReadOnly})
 }
 
 // init creates the buckets of a new database, checks the schema of an
@@ -278,9 +176,7 @@ func OpenOrReset(dir string, opt Options) (s *Store, reset bool, err error) {
 // MoveAside renames dir/store.db to store.db.damaged-<time>, keeping it for
 // a person to look at; the next Open starts an empty database.
 func MoveAside(dir string, now time.Time) error {
-	path := filepath.Join(dir, dbFile)
-	aside := path + ".damaged-" + now.UTC().Format("20060102T150405.000Z")
-	if err := os.Rename(path, aside); err != nil {
+	if _, err := boltfile.MoveAside(filepath.Join(dir, dbFile), "damaged", now); err != nil {
 		return fmt.Errorf("store: move damaged database aside: %w", err)
 	}
 	return nil
@@ -313,11 +209,9 @@ func (s *Store) update(fn func(*bolt.Tx) error) (err error) {
 	return s.db.Update(fn)
 }
 
-func recoverDamage(err *error) {
-	if r := recover(); r != nil {
-		*err = fmt.Errorf("%w: %v", ErrDamaged, r)
-	}
-}
+// recoverDamage is deferred as it is: recover works only in the deferred
+// function itself.
+var recoverDamage = boltfile.Recover
 
 func readState(tx *bolt.Tx) (State, error) {
 	meta := tx.Bucket(bucketMeta) // nil in a read-only store never initialised
@@ -402,17 +296,19 @@ func (s *Store) PlaceName(code string) string {
 }
 
 // RecordAttempt notes a sync attempt that changed nothing: err nil means
-// "unchanged" (a success), otherwise the reason it failed. Items are not
+// "unchanged" (a success), otherwise the reason it failed and its kind
+// (sync.KindOf: the store keeps it, it does not choose it). Items are not
 // touched.
-func (s *Store) RecordAttempt(source string, at time.Time, fetched int64, err error) error {
+func (s *Store) RecordAttempt(source string, at time.Time, fetched int64, err error, kind string) error {
 	return s.editState("record attempt", func(st *State) {
 		st.LastAttempt, st.Source, st.BytesFetched = at, source, fetched
 		if err != nil {
 			// The message may quote a server (its status line): one
 			// printable line, capped, before it is kept and shown.
 			st.LastError = feed.Printable(err.Error(), feed.MaxErrorText)
+			st.LastErrorKind = kind
 		} else {
-			st.LastSuccess, st.LastError = at, ""
+			st.LastSuccess, st.LastError, st.LastErrorKind = at, "", ""
 		}
 	})
 }

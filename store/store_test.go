@@ -203,7 +203,7 @@ func TestApplyPersists(t *testing.T) {
 	}
 	defer s.Close()
 	st, _ := s.State()
-	if st.Version != 1 || st.ManifestSum != u.Manifest.Sum || st.Source != "test" || !st.LastSuccess.Equal(u.At) {
+	if st.Version != 1 || st.ManifestSum != u.Manifest.Sum() || st.Source != "test" || !st.LastSuccess.Equal(u.At) {
 		t.Errorf("state after reopen = %+v", st)
 	}
 	got, _ := s.Visible(village, "", s.Now(time.Time{}))
@@ -236,8 +236,9 @@ func TestApplyRefusals(t *testing.T) {
 	for k := range tampered.Items {
 		tampered.Items[k] = bytes.Replace(tampered.Items[k], []byte("通知"), []byte("通告"), 1)
 	}
-	wrongRaw := p.next(t, []feed.Item{item("a", nil)})
-	wrongRaw.Raw = v1.Raw
+	// a Verified not made by feed.Verify (it has no verified bytes)
+	handMade := p.next(t, []feed.Item{item("a", nil)})
+	handMade.Manifest = &feed.Verified{Manifest: handMade.Manifest.Manifest}
 	tests := []struct {
 		name string
 		u    Update
@@ -246,7 +247,7 @@ func TestApplyRefusals(t *testing.T) {
 		{"older version", v1, feed.ErrRollback},
 		{"item missing from update and store", missing, nil},
 		{"item bytes not the object", tampered, feed.ErrObjectHash},
-		{"raw is not the verified manifest", wrongRaw, nil},
+		{"manifest not from feed.Verify", handMade, nil},
 		{"no manifest", Update{}, nil},
 	}
 	for _, tt := range tests {
@@ -321,19 +322,19 @@ func TestRecordAttempt(t *testing.T) {
 	p := newPublisher(t)
 	mustApply(t, s, p.next(t, []feed.Item{item("a", nil)}))
 	t1 := time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC)
-	if err := s.RecordAttempt("usb", t1, 10, errors.New("signature does not match")); err != nil {
+	if err := s.RecordAttempt("usb", t1, 10, errors.New("signature does not match"), "signature"); err != nil {
 		t.Fatal(err)
 	}
 	st, _ := s.State()
-	if st.LastError != "signature does not match" || !st.LastAttempt.Equal(t1) || st.Source != "usb" || st.BytesFetched != 10 || st.LastSuccess.Equal(t1) || st.Version != 1 {
+	if st.LastError != "signature does not match" || st.LastErrorKind != "signature" || !st.LastAttempt.Equal(t1) || st.Source != "usb" || st.BytesFetched != 10 || st.LastSuccess.Equal(t1) || st.Version != 1 {
 		t.Errorf("after failure: %+v", st)
 	}
 	t2 := t1.Add(time.Hour)
-	if err := s.RecordAttempt("http", t2, 0, nil); err != nil {
+	if err := s.RecordAttempt("http", t2, 0, nil, ""); err != nil {
 		t.Fatal(err)
 	}
 	st, _ = s.State()
-	if st.LastError != "" || !st.LastSuccess.Equal(t2) || !st.LastAttempt.Equal(t2) {
+	if st.LastError != "" || st.LastErrorKind != "" || !st.LastSuccess.Equal(t2) || !st.LastAttempt.Equal(t2) {
 		t.Errorf("after unchanged: %+v", st)
 	}
 	if got, _ := s.Visible(village, "", s.Now(t2)); len(got) != 1 {

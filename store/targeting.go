@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"gongkai/feed"
 )
 
 // Targeting lists every stored item meant for a screen at location —
@@ -13,7 +15,7 @@ import (
 func (s *Store) Targeting(location string) ([]Summary, error) {
 	var out []Summary
 	err := s.eachRecord(func(rec record) {
-		if targets(rec.Locations, location) {
+		if feed.Targets(rec.Locations, location) {
 			out = append(out, rec.Summary)
 		}
 	})

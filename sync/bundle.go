@@ -190,7 +190,7 @@ func (b *Bundle) index() (*bundleIndex, error) {
 	f, err := os.OpenFile(b.path, openFlags, 0)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("bundle %s does not exist (is the USB stick plugged in?)", b.path)
+			return nil, notThere(fmt.Sprintf("bundle %s does not exist (is the USB stick plugged in?)", b.path))
 		}
 		return nil, fmt.Errorf("bundle %s: %w", b.path, err)
 	}

@@ -93,7 +93,7 @@ func (f *Folder) open() (*os.Root, error) {
 	root, err := os.OpenRoot(f.dir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("folder %s does not exist (is the USB stick plugged in?)", f.dir)
+			return nil, notThere(fmt.Sprintf("folder %s does not exist (is the USB stick plugged in?)", f.dir))
 		}
 		return nil, fmt.Errorf("folder %s: %w", f.dir, err)
 	}
@@ -155,3 +155,10 @@ func (c *ctxFile) Read(p []byte) (int, error) {
 }
 
 func (c *ctxFile) Close() error { return c.file.Close() }
+
+// notThere is a source that is not there, worded for a person; to
+// errors.Is it is fs.ErrNotExist, so KindOf names it.
+type notThere string
+
+func (e notThere) Error() string { return string(e) }
+func (e notThere) Unwrap() error { return fs.ErrNotExist }

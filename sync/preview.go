@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	gosync "sync"
 	"time"
 
@@ -60,8 +59,8 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 	if err != nil {
 		return d, fmt.Errorf("sync: preview: %w", err)
 	}
-	d.Version, d.Unchanged = v.Version, v.Unchanged
-	if v.Unchanged {
+	d.Version, d.Unchanged = v.Version, v.Unchanged()
+	if v.Unchanged() {
 		return d, nil
 	}
 	stored, err := st.Summaries()
@@ -90,7 +89,7 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 		if err != nil {
 			return err
 		}
-		if !targetsScreen(it.Locations, cfg.Location) {
+		if !feed.Targets(it.Locations, cfg.Location) {
 			return nil
 		}
 		line := it.ID + " " + it.Title
@@ -117,7 +116,7 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 		listed[ref.ID] = true
 	}
 	for id, s := range stored {
-		if !listed[id] && targetsScreen(s.Locations, cfg.Location) {
+		if !listed[id] && feed.Targets(s.Locations, cfg.Location) {
 			d.Removed = append(d.Removed, id+" "+s.Title)
 		}
 	}
@@ -125,15 +124,4 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 		slices.Sort(l)
 	}
 	return d, nil
-}
-
-// targetsScreen is store.IsVisible's location rule without the dates: a
-// preview lists what will arrive, including what shows only later.
-func targetsScreen(locations []string, location string) bool {
-	for _, l := range locations {
-		if l == feed.AllLocations || (l != "" && strings.HasPrefix(location, l)) {
-			return true
-		}
-	}
-	return false
 }

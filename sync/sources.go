@@ -63,7 +63,7 @@ func runOne(ctx context.Context, st *store.Store, cfg *config.Config, dataDir, s
 	if err != nil {
 		// Recorded too, so the status screen says why nothing arrives.
 		now := st.Now(clockOf(opt)())
-		if rerr := st.RecordAttempt(s, now, 0, err); rerr != nil {
+		if rerr := st.RecordAttempt(s, now, 0, err, string(KindOf(err))); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
 		return Result{}, err

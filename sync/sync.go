@@ -162,7 +162,7 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, src Source, o
 	}
 	if err != nil {
 		err = fmt.Errorf("sync: %w", err)
-		if rerr := st.RecordAttempt(src.String(), r.now, r.bytes(), err); rerr != nil {
+		if rerr := st.RecordAttempt(src.String(), r.now, r.bytes(), err, string(KindOf(err))); rerr != nil {
 			err = errors.Join(err, fmt.Errorf("sync: recording the failure: %w", rerr))
 		}
 		r.emit(Event{Stage: StageFailed, Err: err})
@@ -174,7 +174,7 @@ func Run(ctx context.Context, st *store.Store, cfg *config.Config, src Source, o
 		}
 	}
 	if res.Unchanged {
-		if err := st.RecordAttempt(src.String(), r.now, r.bytes(), nil); err != nil {
+		if err := st.RecordAttempt(src.String(), r.now, r.bytes(), nil, ""); err != nil {
 			return res, fmt.Errorf("sync: recording the attempt: %w", err)
 		}
 		r.emit(Event{Stage: StageUnchanged})
@@ -232,9 +232,8 @@ func (r *run) do(ctx context.Context) (Result, error) {
 		// Verify with the pinned key then; only time can have moved since.
 		// Skipping the signature and the parse of a large manifest is what
 		// makes an unchanged re-sync cost milliseconds.
-		if !r.now.Before(state.Expires) {
-			return Result{}, fmt.Errorf("%w: version %d expired at %s (trusted time %s)", feed.ErrExpired,
-				state.Version, state.Expires.Format(time.RFC3339), r.now.Format(time.RFC3339))
+		if err := feed.CheckExpiry(state.Version, state.Expires, r.now); err != nil {
+			return Result{}, err
 		}
 		r.version = state.Version
 		return r.unchanged(ctx, state.Version)
@@ -252,7 +251,7 @@ func (r *run) do(ctx context.Context) (Result, error) {
 		return Result{}, err
 	}
 	r.version = v.Version
-	if v.Unchanged {
+	if v.Unchanged() {
 		return r.unchanged(ctx, v.Version)
 	}
 
@@ -324,7 +323,6 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	r.emit(Event{Stage: StageApplying})
 	changes, err := r.st.Apply(store.Update{
 		Manifest: v,
-		Raw:      raw,
 		Items:    fetched,
 		Calendar: calendar,
 		Source:   r.src.String(),

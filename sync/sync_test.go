@@ -287,7 +287,7 @@ func (f *fixture) snapshot(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.LastAttempt, st.LastError, st.Source, st.BytesFetched = time.Time{}, "", "", 0
+	st.LastAttempt, st.LastError, st.LastErrorKind, st.Source, st.BytesFetched = time.Time{}, "", "", "", 0
 	if !f.keepLastSuccess {
 		st.LastSuccess = time.Time{}
 	}

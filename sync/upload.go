@@ -3,20 +3,14 @@ package sync
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode"
-
-	"gongkai/atomicfile"
 )
 
 // The one thing a screen sends rather than fetches: its signed proof of
@@ -133,70 +127,4 @@ func RedactURL(rawURL string) string {
 		return oneLine(rawURL, 80)
 	}
 	return u.Redacted()
-}
-
-// UploadFile, in the data directory, is the outcome of the last upload:
-// the kiosk writes it, `gongkai status` and the admin panel read it.
-const UploadFile = "upload.json"
-
-// maxUploadFile caps the status file read back.
-const maxUploadFile = 16 << 10
-
-// UploadStatus is the outcome of the report uploads. Times are zero for
-// never.
-type UploadStatus struct {
-	URL         string    `json:"url"` // report_url of the last attempt, password hidden
-	LastAttempt time.Time `json:"last_attempt"`
-	LastSuccess time.Time `json:"last_success"`
-	LastError   string    `json:"last_error"` // one line; "" after a success
-	Tries       int       `json:"tries"`      // requests of the last attempt
-	Bytes       int       `json:"bytes"`      // size of the last report sent
-}
-
-// LoadUploadStatus reads DATA/upload.json; the zero status when there is
-// none yet.
-func LoadUploadStatus(dataDir string) (UploadStatus, error) {
-	var s UploadStatus
-	f, err := os.Open(filepath.Join(dataDir, UploadFile))
-	if errors.Is(err, fs.ErrNotExist) {
-		return s, nil
-	}
-	if err != nil {
-		return s, fmt.Errorf("upload status: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxUploadFile+1))
-	if err == nil && len(raw) > maxUploadFile {
-		err = fmt.Errorf("%s is over %d bytes", UploadFile, maxUploadFile)
-	}
-	if err == nil {
-		err = json.Unmarshal(raw, &s)
-	}
-	if err != nil {
-		return UploadStatus{}, fmt.Errorf("upload status: %w", err)
-	}
-	return s, nil
-}
-
-// RecordUpload notes an upload attempt at at in DATA/upload.json: err nil
-// is a success and clears the last error. It returns the new status.
-func RecordUpload(dataDir, rawURL string, at time.Time, size, tries int, err error) (UploadStatus, error) {
-	s, lerr := LoadUploadStatus(dataDir)
-	if lerr != nil {
-		s = UploadStatus{} // a damaged record only loses the last success time
-	}
-	s.URL, s.LastAttempt, s.Tries, s.Bytes = RedactURL(rawURL), at, tries, size
-	if err != nil {
-		s.LastError = oneLine(err.Error(), 1000)
-	} else {
-		s.LastSuccess, s.LastError = at, ""
-	}
-	raw, merr := json.MarshalIndent(s, "", "  ")
-	if merr != nil {
-		return s, merr
-	}
-	if werr := atomicfile.Write(filepath.Join(dataDir, UploadFile), append(raw, '\n')); werr != nil {
-		return s, fmt.Errorf("upload status: %w", werr)
-	}
-	return s, nil
 }

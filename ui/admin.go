@@ -21,6 +21,7 @@ import (
 	"gongkai/config"
 	"gongkai/pin"
 	"gongkai/proof"
+	gkscreen "gongkai/screen"
 	gksync "gongkai/sync"
 )
 
@@ -41,11 +42,9 @@ type AdminDeps struct {
 
 	SyncNow func(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error)
 
-	// Volumes delivers the feed folders found on removable media, each
-	// time the set changes (empty when the stick is pulled).
-	// WatchVolumes switches that search on while the panel is open and
-	// off when it closes (sync.WatchVolumes): nobody else imports.
-	Volumes      <-chan []string
+	// WatchVolumes switches the search for sticks on while the panel is
+	// open and off when it closes (screen.Runtime.WatchVolumes): nobody
+	// else imports. What it finds arrives as Deps.Events.
 	WatchVolumes func(on bool)
 	Preview      func(ctx context.Context, path string) (ImportDiff, error)
 	Import       func(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
@@ -70,11 +69,9 @@ type AdminDeps struct {
 	Unlocked bool
 }
 
-// ImportDiff is what importing a feed would change, by notice title.
-type ImportDiff struct {
-	Version                            int64
-	Added, Changed, Withdrawn, Removed []string
-}
+// ImportDiff is what importing a feed would change, by notice title
+// (screen.Runtime.Preview).
+type ImportDiff = gkscreen.ImportDiff
 
 // Hidden gesture: press and hold the top-left corner for three seconds,
 // let go, then tap the same corner five times within five seconds. Taps

@@ -16,6 +16,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
@@ -23,7 +24,7 @@ import (
 // resultText is a finished sync in words.
 func resultText(r gksync.Result, err error) string {
 	if err != nil {
-		return problemText(err.Error())
+		return problemOf(err)
 	}
 	if r.Unchanged {
 		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
@@ -220,8 +221,9 @@ func (f statusFacts) lines() []statusLine {
 	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
 	if st.LastError != "" {
 		// the English detail is in the log file, for engineers
-		add("上次同步结果", plainError(st.LastError)+"（"+at(st.LastAttempt)+"）", true)
-		add("处理办法", nextStep(st.LastError), true)
+		kind := storedKind(st.LastErrorKind)
+		add("上次同步结果", plainError(kind)+"（"+at(st.LastAttempt)+"）", true)
+		add("处理办法", nextStep(kind), true)
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
@@ -253,11 +255,11 @@ func (f statusFacts) lines() []statusLine {
 		}
 		add("数据大小", bytesText(dirSize(d.DataDir)), false)
 		// report_url: the signed proof of display sent to the township
-		if up, err := gksync.LoadUploadStatus(d.DataDir); err != nil {
+		if up, err := gkscreen.LoadUploadStatus(d.DataDir); err != nil {
 			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {
-				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+problemText(up.LastError), true)
+				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+problemText(storedKind(up.LastKind)), true)
 			} else {
 				add("证明上报", "正常（"+at(up.LastSuccess)+"）", false)
 			}
@@ -466,8 +468,9 @@ func (p *usbPage) preview(path string) {
 				k.deps.Logger.Warn("usb preview", "path", path, "err", err)
 				p.chosen = ""
 				p.show()
-				setRich(p.head, para("这份数据不能导入："+plainError(err.Error())+"。", theme.SizeNameSubHeadingText, colorUrgent, true),
-					para(nextStep(err.Error()), theme.SizeNameText, theme.ColorNameForeground, false))
+				kind := gksync.KindOf(err)
+				setRich(p.head, para("这份数据不能导入："+plainError(kind)+"。", theme.SizeNameSubHeadingText, colorUrgent, true),
+					para(nextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
 			p.diff = &d
@@ -564,17 +567,25 @@ func (a *adminView) volumesChanged(paths []string) {
 	}
 }
 
-func (k *Kiosk) watchVolumes(ch <-chan []string) {
+// watchEvents hears the running screen (Deps.Events) until the kiosk
+// closes.
+func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
 	for {
 		select {
 		case <-k.stopOnce:
 			return
-		case paths, ok := <-ch:
+		case e, ok := <-ch:
 			if !ok {
 				return
 			}
-			k.deps.Logger.Info("removable media", "feeds", paths)
-			k.do("volumes", func() { k.admin.volumesChanged(paths) })
+			switch e.Kind {
+			case gkscreen.Tick:
+				k.Refresh()
+			case gkscreen.Volumes:
+				paths := e.Volumes
+				k.deps.Logger.Info("removable media", "feeds", paths)
+				k.do("volumes", func() { k.admin.volumesChanged(paths) })
+			}
 		}
 	}
 }

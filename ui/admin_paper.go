@@ -231,11 +231,11 @@ func writeFiles(dir string, files []stickFile) ([]string, error) {
 
 // stickError is why a write to a stick failed, in words a clerk can act on.
 func stickError(err error) string {
-	msg := strings.ToLower(err.Error())
+	// by the error's value only: its English text may change
 	switch {
-	case errors.Is(err, syscall.EROFS) || strings.Contains(msg, "read-only file system"):
+	case errors.Is(err, syscall.EROFS):
 		return "U盘是只读的。请拨开U盘上的写保护开关，或换一个U盘。"
-	case errors.Is(err, syscall.ENOSPC) || strings.Contains(msg, "no space left") || strings.Contains(msg, "disk full"):
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
 		return "U盘已满。请删掉一些文件，或换一个U盘。"
 	case errors.Is(err, fs.ErrPermission):
 		return "没有写入这个U盘的权限。请换一个U盘。"

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -328,7 +329,7 @@ func (p *settingsPage) confirm() {
 	if err := c.Validate(); err != nil {
 		// on and off times come in pairs: the first of the two is
 		// accepted now, and 保存 refuses the pair if left half done
-		if !strings.Contains(err.Error(), "both or neither") {
+		if !errors.Is(err, config.ErrHalfHours) {
 			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent))
 			return
 		}

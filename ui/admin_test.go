@@ -7,6 +7,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,9 +25,11 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"gongkai/config"
+	"gongkai/feed"
 	"gongkai/paper"
 	"gongkai/pin"
 	"gongkai/proof"
+	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
 )
@@ -395,7 +400,7 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
 		Preview: func(_ context.Context, path string) (ImportDiff, error) {
 			if strings.Contains(path, "bad") {
-				return ImportDiff{}, errors.New("sync: feed: bad signature")
+				return ImportDiff{}, fmt.Errorf("sync: %w", feed.ErrSignature)
 			}
 			return ImportDiff{Version: 9, Added: []string{"新通知甲"}, Withdrawn: []string{"旧通知乙"}}, nil
 		},
@@ -407,10 +412,10 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	k.admin.open(purposeOpen)
 	p := k.admin.pages[pageUSB].(*usbPage)
 	// the watcher loop, run here to its end instead of in a goroutine
-	vols := make(chan []string, 1)
-	vols <- []string{"/media/usb0/feed", "/media/usb0/bad"}
-	close(vols)
-	k.watchVolumes(vols)
+	events := make(chan gkscreen.Event, 1)
+	events <- gkscreen.Event{Kind: gkscreen.Volumes, Volumes: []string{"/media/usb0/feed", "/media/usb0/bad"}}
+	close(events)
+	k.watchEvents(events)
 	if k.admin.page != pageUSB || len(p.list.Objects) != 2 {
 		t.Fatalf("stick not offered: page %d, %d entries", k.admin.page, len(p.list.Objects))
 	}
@@ -482,7 +487,8 @@ func TestSyncNowProgress(t *testing.T) {
 	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
 		progress(gksync.Event{Stage: gksync.StageChecking})
 		progress(gksync.Event{Stage: gksync.StageFailed})
-		return gksync.Result{}, errors.New(`sync: reading the manifest from https://x: Get "https://x": dial tcp: lookup x: no such host`)
+		return gksync.Result{}, fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
+			&net.DNSError{Err: "no such host", Name: "x", IsNotFound: true})
 	}
 	test.Tap(p.run)
 	if !strings.Contains(textOf(p.result), "无法连接服务器") {
@@ -517,18 +523,33 @@ func TestBackgroundPanicIsReported(t *testing.T) {
 	}
 }
 
+// TestPlainErrors: a failure is said by its kind, which KindOf chose from
+// the error's value: the same English words without the value say nothing.
 func TestPlainErrors(t *testing.T) {
-	for msg, want := range map[string]string{
-		"sync: feed: bad signature":                                     "签名不符",
-		"sync: feed: manifest expired":                                  "内容已过期",
-		"dial tcp 10.0.0.1:80: connect: connection refused":             "无法连接服务器",
-		"sync: feed: version older than the stored one":                 "版本不对",
-		"open /media/usb/feed/manifest.json: no such file or directory": "找不到数据源",
-		"something else": "同步失败",
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{fmt.Errorf("sync: %w", feed.ErrSignature), "签名不符"},
+		{fmt.Errorf("sync: %w", feed.ErrExpired), "内容已过期"},
+		{fmt.Errorf("dial tcp 10.0.0.1:80: %w", &net.OpError{Op: "dial", Err: syscall.ECONNREFUSED}), "无法连接服务器"},
+		{fmt.Errorf("sync: %w", feed.ErrRollback), "版本不对"},
+		{fmt.Errorf("open /media/usb/feed/manifest.json: %w", fs.ErrNotExist), "找不到数据源"},
+		{errors.New("sync: feed: manifest expired"), "同步失败"},
 	} {
-		if got := plainError(msg); !strings.Contains(got, want) {
-			t.Errorf("%q → %q, want %q", msg, got, want)
+		if got := problemOf(tc.err); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%v → %q, want %q", tc.err, got, tc.want)
 		}
+	}
+	for _, kind := range []gksync.Kind{gksync.KindCanceled, gksync.KindSignature, gksync.KindWrongFeed, gksync.KindExpired,
+		gksync.KindRollback, gksync.KindDamaged, gksync.KindTooLarge, gksync.KindDiskFull, gksync.KindStorage,
+		gksync.KindNetwork, gksync.KindServer, gksync.KindRefused, gksync.KindNoSource, gksync.KindOther} {
+		if _, ok := failureWords[kind]; !ok {
+			t.Errorf("kind %q has no words", kind)
+		}
+	}
+	if plainError(gksync.KindNone) != "" || plainError("from-a-later-version") != "同步失败" {
+		t.Error("no failure, or an unknown kind, said wrongly")
 	}
 }
 
@@ -743,6 +764,21 @@ func TestPosterToStick(t *testing.T) {
 	}
 }
 
+// failedUpload sends a report to a real receiver that answers 503, once,
+// and records the failure as the kiosk does.
+func failedUpload(t *testing.T, dataDir string) (gkscreen.UploadStatus, error) {
+	t.Helper()
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable)
+	}))
+	defer receiver.Close()
+	tries, err := gksync.Upload(context.Background(), receiver.URL, []byte("{}"), gksync.UploadOptions{Retry: gksync.Retry{Attempts: 1}})
+	if err == nil {
+		t.Fatal("the upload to a receiver answering 503 succeeded")
+	}
+	return gkscreen.RecordUpload(dataDir, receiver.URL, demoNow, 100, tries, err)
+}
+
 // The status page says how the last report upload went, in one line.
 func TestStatusShowsReportUpload(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{})
@@ -757,13 +793,13 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	if l, ok := line(); ok {
 		t.Errorf("no upload yet, but the status says %+v", l)
 	}
-	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
+	if _, err := failedUpload(t, k.deps.DataDir); err != nil {
 		t.Fatal(err)
 	}
 	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "服务器出错") || strings.Contains(l.value, "Service") {
 		t.Errorf("after a failed upload the status says %+v", l)
 	}
-	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
+	if _, err := gkscreen.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
 		t.Fatal(err)
 	}
 	if l, ok := line(); !ok || l.bad || !strings.Contains(l.value, "正常") {
@@ -854,31 +890,32 @@ func english(text string) []string {
 // failed and an English log, says it all in Chinese, with local times and
 // what to do next.
 func TestClerkSeesNoEnglish(t *testing.T) {
-	netErr := `sync: reading the manifest from https://x: Get "https://x": dial tcp 10.0.0.1:443: connect: connection refused`
+	netErr := fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
+		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
 	var k *Kiosk
 	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
 		SyncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
-			return gksync.Result{}, errors.New(netErr)
+			return gksync.Result{}, netErr
 		},
 		Preview: func(context.Context, string) (ImportDiff, error) {
-			return ImportDiff{}, errors.New("sync: preview: feed: bad signature over manifest.json")
+			return ImportDiff{}, fmt.Errorf("sync: preview: %w over manifest.json", feed.ErrSignature)
 		},
 		Import: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
 		LogLines: func() []string {
 			return []string{
-				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr, `"`, `\"`) + `"}`,
+				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr.Error(), `"`, `\"`) + `","kind":"network"}`,
 				`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"usb import","path":"/media/usb0/feed","version":9}`,
 				`{"time":"2026-11-25T02:01:00Z","level":"ERROR","msg":"something new in a later version","detail":"x"}`,
 				`not json at all`,
 			}
 		}}})
-	if _, err := gksync.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow, 100, 3, errors.New("POST to example.gov.cn: 503 Service Unavailable")); err != nil {
+	if _, err := failedUpload(t, k.deps.DataDir); err != nil {
 		t.Fatal(err)
 	}
 	k.admin.open(purposeOpen)
 	k.admin.showPage(pageSync)
 	test.Tap(k.admin.pages[pageSync].(*syncPage).run)
-	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, errors.New(netErr)); err != nil {
+	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, netErr, string(gksync.KindOf(netErr))); err != nil {
 		t.Fatal(err)
 	}
 	usb := k.admin.pages[pageUSB].(*usbPage)

@@ -98,7 +98,7 @@ func applyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.Public
 	if v.Calendar != nil {
 		cal = readFile(t, filepath.Join(feedDir, filepath.FromSlash(v.Calendar.Path())))
 	}
-	if _, err := st.Apply(store.Update{Manifest: v, Raw: raw, Items: items, Calendar: cal, Source: feedDir, At: demoNow}); err != nil {
+	if _, err := st.Apply(store.Update{Manifest: v, Items: items, Calendar: cal, Source: feedDir, At: demoNow}); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -76,9 +76,9 @@ func (v *homeView) show(s *screen) {
 
 	var blocks []block
 	items, err := k.deps.Store.Visible(k.deps.Location, "", now)
-	// an emergency (water cut tonight) comes before what is merely pinned
+	// Visible's order (pinned first) re-sorted, stably, urgent first
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
-		return cmp.Compare(rank(a.Priority), rank(b.Priority))
+		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
 	})
 	for _, it := range items {
 		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
@@ -96,16 +96,6 @@ func (v *homeView) show(s *screen) {
 }
 
 func (v *homeView) invalidate() { v.cats = nil }
-
-func rank(priority string) int {
-	switch priority {
-	case feed.PriorityUrgent:
-		return 0
-	case feed.PriorityPinned:
-		return 1
-	}
-	return 2
-}
 
 func (v *homeView) buildTiles() {
 	k := v.k

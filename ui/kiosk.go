@@ -23,6 +23,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	gkscreen "gongkai/screen"
 	"gongkai/store"
 )
 
@@ -71,6 +72,11 @@ type Deps struct {
 	Volume    int
 	Quiet     Hours
 	ReadAloud bool
+
+	// Events is the running screen's one stream to the window
+	// (screen.Runtime.Events): redraw when notices became valid or
+	// expired, sticks found for the admin panel's import. nil: none.
+	Events <-chan gkscreen.Event
 
 	Admin AdminDeps
 }
@@ -227,8 +233,8 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		changes = d.Store.Changed()
 	}
 	k.goSafe("watch store", func() { k.watch(changes) })
-	if d.Admin.Volumes != nil {
-		k.goSafe("watch volumes", func() { k.watchVolumes(d.Admin.Volumes) })
+	if d.Events != nil {
+		k.goSafe("runtime events", func() { k.watchEvents(d.Events) })
 	}
 	if d.Ticks != nil {
 		k.goSafe("ticks", func() { k.tickLoop(d.Ticks) })

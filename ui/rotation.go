@@ -110,8 +110,7 @@ func (r *Rotation) Set(items []store.Summary, now time.Time) {
 	for _, it := range items {
 		slides = append(slides, Slide{ID: it.ID, Priority: it.Priority})
 	}
-	// an emergency (water cut tonight) before what is merely pinned
-	slices.SortStableFunc(slides, func(a, b Slide) int { return rank(a.Priority) - rank(b.Priority) })
+	slices.SortStableFunc(slides, func(a, b Slide) int { return store.UrgentFirst(a.Priority) - store.UrgentFirst(b.Priority) })
 	r.slides = slides
 	for id := range r.resume {
 		if !slices.ContainsFunc(slides, func(s Slide) bool { return s.ID == id }) {

@@ -33,7 +33,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		Admin: AdminDeps{Version: "0.1.0", Build: "test", Commit: "abc1234", PublisherKey: "3f2a 91c0 77de 0b12", Config: cfg,
 			LogLines: func() []string {
 				return []string{`{"time":"2026-11-25T09:58:01+08:00","level":"INFO","msg":"scheduled sync updated the screen","version":7}`,
-					`{"time":"2026-11-25T09:59:11+08:00","level":"WARN","msg":"scheduled sync failed","err":"dial tcp: no route"}`,
+					`{"time":"2026-11-25T09:59:11+08:00","level":"WARN","msg":"scheduled sync failed","err":"dial tcp: no route","kind":"network"}`,
 					`{"time":"2026-11-25T10:00:02+08:00","level":"INFO","msg":"admin panel unlocked"}`}
 			}}}
 	for _, size := range []fyne.Size{portrait, landscape} {

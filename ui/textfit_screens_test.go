@@ -115,7 +115,7 @@ func TestTextFitsOnTheAdminPanel(t *testing.T) {
 			k, w, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
 				LogLines: func() []string {
 					return []string{`{"time":"2026-11-25T01:58:01Z","level":"INFO","msg":"sync","version":7}`,
-						`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"sync failed","err":"sync: reading the manifest: dial tcp 10.0.0.1:443: connect: connection refused"}`}
+						`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"sync failed","err":"sync: reading the manifest: dial tcp 10.0.0.1:443: connect: connection refused","kind":"network"}`}
 				}}})
 			w.Resize(size)
 			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}

@@ -72,36 +72,45 @@ func TestTouchTargets(t *testing.T) {
 				if s.kind != screenHome {
 					k.push(s)
 				}
-				checkTargets(t, w.Content(), s.kind, step)
+				// a walk that finds no control proves nothing (a new
+				// container type it does not enter, a screen not shown)
+				if n := checkTargets(t, w.Content(), s.kind, step); n == 0 {
+					t.Errorf("screen %d step %d: no tap target visited", s.kind, step)
+				}
 			}
 		}
 	}
 }
 
-func checkTargets(t *testing.T, o fyne.CanvasObject, kind screenKind, step int) {
+// checkTargets reports every visible tap target under o smaller than a
+// finger and returns how many targets it visited.
+func checkTargets(t *testing.T, o fyne.CanvasObject, kind screenKind, step int) int {
 	t.Helper()
 	if !o.Visible() {
-		return
+		return 0
 	}
+	n := 0
 	switch o := o.(type) {
 	case *bigButton, *tapCard:
 		if s := o.Size(); s.Width < 72 || s.Height < 72 {
 			if c, ok := o.(*tapCard); ok && c.bg == "" {
-				return // the idle prompt's full-screen backdrop
+				return 0 // the idle prompt's full-screen backdrop
 			}
 			t.Errorf("screen %d step %d: %q is %gx%g", kind, step, textOf(o), s.Width, s.Height)
 		}
+		n++
 	case *fyne.Container:
 		for _, c := range o.Objects {
-			checkTargets(t, c, kind, step)
+			n += checkTargets(t, c, kind, step)
 		}
 	case *container.ThemeOverride:
-		checkTargets(t, o.Content, kind, step)
+		n += checkTargets(t, o.Content, kind, step)
 	case *pager:
 		for i := range o.blocks {
 			if obj := o.object(i); obj != nil { // lazy blocks off the page are not built
-				checkTargets(t, obj, kind, step)
+				n += checkTargets(t, obj, kind, step)
 			}
 		}
 	}
+	return n
 }

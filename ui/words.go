@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
+
+	gksync "gongkai/sync"
 )
 
 // Every message a villager or a clerk can see is Chinese, says what
@@ -15,93 +16,66 @@ import (
 // zone. The program's own errors and log are English, for engineers: this
 // file turns them into words, and the English stays in the log file.
 
-// plainError says in words a clerk understands why a sync (or an
-// import, or an upload) failed. The full reason, in English, stays in the
-// log file for engineers.
-func plainError(msg string) string {
-	m := strings.ToLower(msg)
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(m, w) {
-				return true
-			}
-		}
-		return false
-	}
-	switch {
-	case msg == "":
-		return ""
-	case has("context canceled"):
-		return "已取消"
-	case has("bad signature", "does not trust", "signature"):
-		return "签名不符：数据不是本屏信任的发布方签发的"
-	case has("manifest expired", "expired"):
-		return "内容已过期：发布方的数据已超过有效期"
-	case has("older than the stored", "same version as stored"):
-		return "版本不对：数据比本机现有的旧或被改动过"
-	case has("different feed id"):
-		return "不是本屏订阅的数据"
-	case has("hash differs", "size differs", "malformed", "bad bundle"):
-		return "数据损坏：文件不完整或被改动"
-	case has("no space left", "disk full"):
-		return "磁盘已满"
-	case has("no such host", "connection refused", "network is unreachable", "dial tcp", "i/o timeout", "timeout", "connection reset", "tls"):
-		return "无法连接服务器"
-	case has("server answered") || httpStatus.MatchString(m) && !clientStatus.MatchString(m):
-		return "服务器出错"
-	case clientStatus.MatchString(m):
-		return "服务器拒绝了请求"
-	case has("no such file", "not exist", "no source"):
-		return "找不到数据源"
-	case has("over the size limit"):
-		return "数据超出大小限制"
-	}
-	return "同步失败"
+// failureWords say a kind of failure (sync.KindOf, as stored with the
+// error) in words a clerk understands, and what to do about it. The full
+// reason, in English, stays in the log file for engineers.
+var failureWords = map[gksync.Kind][2]string{
+	gksync.KindCanceled:  {"已取消", "需要时再点一次。"},
+	gksync.KindNetwork:   {"无法连接服务器", "请检查网络连接后再试；没有网络时，可以用 U 盘导入。"},
+	gksync.KindSignature: {"签名不符：数据不是本屏信任的发布方签发的", "请确认数据来自本镇的发布方；如仍不行，请联系发布方。"},
+	gksync.KindExpired:   {"内容已过期：发布方的数据已超过有效期", "请发布方重新发布，或用 U 盘导入最新的数据。"},
+	gksync.KindRollback:  {"版本不对：数据比本机现有的旧或被改动过", "请使用发布方最新发布的数据。"},
+	gksync.KindWrongFeed: {"不是本屏订阅的数据", "请换用本镇发布的数据。"},
+	gksync.KindDamaged:   {"数据损坏：文件不完整或被改动", "请重新复制数据后再试；网络同步时可稍后再试。"},
+	gksync.KindDiskFull:  {"磁盘已满", "请联系技术人员清理本机磁盘。"},
+	gksync.KindStorage:   {"本机存储出错", "请联系技术人员检查本机的磁盘和数据库（gongkai check）。"},
+	gksync.KindServer:    {"服务器出错", "请稍后再试；如一直这样，请联系发布方。"},
+	gksync.KindRefused:   {"服务器拒绝了请求", "请联系技术人员检查本机的设置（地址、登记）。"},
+	gksync.KindNoSource:  {"找不到数据源", "请在“设置”中检查数据来源，或用 U 盘导入。"},
+	gksync.KindTooLarge:  {"数据超出大小限制", "请联系发布方。"},
+	gksync.KindOther:     {"同步失败", "请稍后再试；如一直失败，请联系技术人员。"},
 }
 
-// httpStatus finds an HTTP error status in a message; clientStatus a 4xx.
-var (
-	httpStatus   = regexp.MustCompile(`\b[45]\d\d\b`)
-	clientStatus = regexp.MustCompile(`\b4\d\d\b`)
-)
-
-// nextStep is what a clerk can do about a failure plainError names.
-func nextStep(msg string) string {
-	switch plainError(msg) {
-	case "":
+// plainError says a kind of failure in words; "" for no failure. A kind
+// it does not know (from a later version) reads as KindOther.
+func plainError(kind gksync.Kind) string {
+	if kind == gksync.KindNone {
 		return ""
-	case "已取消":
-		return "需要时再点一次。"
-	case "无法连接服务器":
-		return "请检查网络连接后再试；没有网络时，可以用 U 盘导入。"
-	case "签名不符：数据不是本屏信任的发布方签发的":
-		return "请确认数据来自本镇的发布方；如仍不行，请联系发布方。"
-	case "内容已过期：发布方的数据已超过有效期":
-		return "请发布方重新发布，或用 U 盘导入最新的数据。"
-	case "版本不对：数据比本机现有的旧或被改动过":
-		return "请使用发布方最新发布的数据。"
-	case "不是本屏订阅的数据":
-		return "请换用本镇发布的数据。"
-	case "数据损坏：文件不完整或被改动":
-		return "请重新复制数据后再试；网络同步时可稍后再试。"
-	case "磁盘已满":
-		return "请联系技术人员清理本机磁盘。"
-	case "服务器出错":
-		return "请稍后再试；如一直这样，请联系发布方。"
-	case "服务器拒绝了请求":
-		return "请联系技术人员检查本机的设置（地址、登记）。"
-	case "找不到数据源":
-		return "请在“设置”中检查数据来源，或用 U 盘导入。"
-	case "数据超出大小限制":
-		return "请联系发布方。"
 	}
-	return "请稍后再试；如一直失败，请联系技术人员。"
+	return wordsOf(kind)[0]
+}
+
+// nextStep is what a clerk can do about a failure of that kind.
+func nextStep(kind gksync.Kind) string {
+	if kind == gksync.KindNone {
+		return ""
+	}
+	return wordsOf(kind)[1]
+}
+
+func wordsOf(kind gksync.Kind) [2]string {
+	if w, ok := failureWords[kind]; ok {
+		return w
+	}
+	return failureWords[gksync.KindOther]
 }
 
 // problemText is a failure and what to do about it, one sentence each.
-func problemText(msg string) string {
-	return plainError(msg) + "。" + nextStep(msg)
+func problemText(kind gksync.Kind) string {
+	return plainError(kind) + "。" + nextStep(kind)
 }
+
+// storedKind is the kind kept with a stored error; an error kept without
+// one (by an older version) reads as other.
+func storedKind(kind string) gksync.Kind {
+	if kind == "" {
+		return gksync.KindOther
+	}
+	return gksync.Kind(kind)
+}
+
+// problemOf is problemText for an error as it happens.
+func problemOf(err error) string { return problemText(gksync.KindOf(err)) }
 
 // logWords are the log's events as the 日志 page says them. An event
 // missing here is still listed, as a technical record.
@@ -172,7 +146,10 @@ func logLine(s string, loc *time.Location) string {
 		fmt.Fprintf(&b, "（第 %d 版）", int64(v))
 	}
 	if e, ok := rec["err"].(string); ok && e != "" {
-		b.WriteString("：" + problemText(e))
+		// the kind the logger added (sync.KindHandler); a line
+		// without one (an older version's) reads as other
+		kind, _ := rec["kind"].(string)
+		b.WriteString("：" + problemText(storedKind(kind)))
 	}
 	return b.String()
 }

@@ -154,7 +154,7 @@ func update(n int) (store.Update, []byte, error) {
 	if err != nil {
 		return store.Update{}, nil, err
 	}
-	return store.Update{Manifest: v, Raw: raw, Items: objs, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), nil
+	return store.Update{Manifest: v, Items: objs, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), nil
 }
 
 func build(dir string, n int) error {

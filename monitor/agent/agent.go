@@ -25,7 +25,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"path/filepath"
-	gosync "sync"
 	"time"
 
 	"gongkai/config"
@@ -82,9 +81,6 @@ type Agent struct {
 	queue   *queue
 	lg      *slog.Logger
 
-	mu      gosync.Mutex
-	syncErr error // the last sync's error as it happened, for its kind
-
 	// the loop's own state
 	chain     wire.Chain // the monitor's copy, as its last answer said
 	whole     bool       // send the whole chain next
@@ -129,18 +125,6 @@ func (a *Agent) now() time.Time { return a.opt.Clock() }
 // agent): before Run.
 func (a *Agent) SetCapture(capture func(ctx context.Context) (image.Image, error)) {
 	a.opt.Capture = capture
-}
-
-// SyncResult tells the agent how a sync ended (nil: updated or unchanged),
-// so the next heartbeat names the kind of its error (Kind). A nil agent
-// ignores it.
-func (a *Agent) SyncResult(err error) {
-	if a == nil {
-		return
-	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.syncErr = err
 }
 
 // Run sends heartbeats every interval (±10 %), the first within a tenth

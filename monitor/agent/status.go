@@ -1,18 +1,10 @@
 package agent
 
 import (
-	"context"
-	"errors"
-	"io/fs"
-	"net"
-	"os"
-	"syscall"
 	"time"
 
 	"gongkai/config"
-	"gongkai/feed"
 	"gongkai/monitor/wire"
-	"gongkai/store"
 	"gongkai/sync"
 )
 
@@ -31,7 +23,7 @@ func (a *Agent) heartbeat(cfg *config.Config, now time.Time) wire.Heartbeat {
 		h.Sync = wire.Sync{LastSuccess: s.LastSuccess, LastAttempt: s.LastAttempt}
 		if s.LastError != "" {
 			h.Sync.Error = wire.OneLine(s.LastError, 500)
-			h.Sync.Kind = a.kindOf(s.LastError)
+			h.Sync.Kind = wireKind(sync.Kind(s.LastErrorKind))
 		}
 	}
 	h.DiskFree, h.DiskTotal = diskSpace(a.opt.Data)
@@ -51,49 +43,35 @@ func (a *Agent) heartbeat(cfg *config.Config, now time.Time) wire.Heartbeat {
 	return h
 }
 
-// kindOf is the kind of the stored last error: that of the error value
-// the kiosk saw (SyncResult) when it is the same error, else other (an
-// error of an earlier run, or of a sync on the command line).
-func (a *Agent) kindOf(stored string) string {
-	a.mu.Lock()
-	err := a.syncErr
-	a.mu.Unlock()
-	if err == nil || err.Error() != stored {
-		return wire.KindOther
+// Kind is the monitor's word for the kind of a sync error.
+func Kind(err error) string {
+	if err == nil {
+		return ""
 	}
-	return Kind(err)
+	return wireKind(sync.KindOf(err))
 }
 
-// Kind is the kind of a sync error, for the monitor to say in plain
-// words. It tests the sentinels the sync and feed packages return with
-// errors.Is, and network errors by type — never the English text.
-//
-// This is the one home of the mapping until the store keeps failure kinds
-// itself (issue #20 moves it next to sync's errors); a server's HTTP
-// status (sync's httpStatusError is unexported) counts as other until then.
-func Kind(err error) string {
-	var netErr net.Error
-	var errno syscall.Errno
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, feed.ErrSignature), errors.Is(err, feed.ErrWrongKey), errors.Is(err, feed.ErrWrongFeed):
-		return wire.KindSignature
-	case errors.Is(err, feed.ErrExpired):
-		return wire.KindExpired
-	case errors.Is(err, feed.ErrRollback), errors.Is(err, feed.ErrFork):
-		return wire.KindRollback
-	case errors.Is(err, feed.ErrFormat), errors.Is(err, feed.ErrTooLarge), errors.Is(err, feed.ErrObjectSize),
-		errors.Is(err, feed.ErrObjectHash), errors.Is(err, sync.ErrBundle):
-		return wire.KindDamaged
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrLocked),
-		errors.As(err, &errno) && (errno == syscall.ENOSPC || errno == syscall.EROFS || errno == syscall.EDQUOT):
-		return wire.KindStorage
-	case errors.Is(err, sync.ErrNoSource), errors.Is(err, sync.ErrUnsupported), errors.Is(err, fs.ErrNotExist):
-		return wire.KindNoSource
-	case errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
-		errors.As(err, &errno) && (errno == syscall.ECONNREFUSED || errno == syscall.ECONNRESET || errno == syscall.EHOSTUNREACH || errno == syscall.ENETUNREACH):
-		return wire.KindNetwork
+// wireKinds map the screen's kinds of failure (sync.KindOf, stored with
+// the error) onto the monitor's fewer ones. A server's HTTP status is
+// other to the monitor, as it was before the screen kept kinds.
+var wireKinds = map[sync.Kind]string{
+	sync.KindSignature: wire.KindSignature,
+	sync.KindWrongFeed: wire.KindSignature,
+	sync.KindExpired:   wire.KindExpired,
+	sync.KindRollback:  wire.KindRollback,
+	sync.KindDamaged:   wire.KindDamaged,
+	sync.KindTooLarge:  wire.KindDamaged,
+	sync.KindDiskFull:  wire.KindStorage,
+	sync.KindStorage:   wire.KindStorage,
+	sync.KindNoSource:  wire.KindNoSource,
+	sync.KindNetwork:   wire.KindNetwork,
+}
+
+// wireKind is the monitor's kind for a stored kind; other for the rest,
+// and for an error stored without a kind.
+func wireKind(k sync.Kind) string {
+	if w, ok := wireKinds[k]; ok {
+		return w
 	}
 	return wire.KindOther
 }

@@ -186,15 +186,13 @@ func Sums(m *feed.Manifest) map[string]string {
 }
 
 // VisibleIDs is the set of item ids of items a screen at location should
-// show, by the test's own simple rule (test items carry no validity unless
-// a test sets it).
+// show: feed.Targets, the one targeting rule (test items carry no validity
+// unless a test sets it).
 func VisibleIDs(items []Item, location string) map[string]bool {
 	out := map[string]bool{}
 	for _, it := range items {
-		for _, l := range it.Locations {
-			if l == feed.AllLocations || strings.HasPrefix(location, l) {
-				out[it.ID] = true
-			}
+		if feed.Targets(it.Locations, location) {
+			out[it.ID] = true
 		}
 	}
 	return out

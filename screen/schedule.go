@@ -1,4 +1,4 @@
-package cli
+package screen
 
 import (
 	"fmt"
@@ -22,9 +22,6 @@ type background struct {
 	// onSynced, when set, follows each scheduled sync that ended updated
 	// or unchanged (the report upload); it must not block.
 	onSynced func()
-	// onResult, when set, hears how each scheduled sync ended (nil:
-	// updated or unchanged): the monitor agent names its error's kind.
-	onResult func(error)
 
 	mu    gosync.Mutex
 	sched *sync.Scheduler
@@ -61,7 +58,6 @@ func (b *background) start(cfg *config.Config) error {
 				b.onTick()
 			case sync.StageFailed:
 				b.lg.Warn("scheduled sync failed", "err", e.Err)
-				b.result(e.Err)
 			case sync.StageDone:
 				b.lg.Info("scheduled sync updated the screen", "version", e.Version)
 				b.synced()
@@ -77,13 +73,6 @@ func (b *background) start(cfg *config.Config) error {
 func (b *background) synced() {
 	if b.onSynced != nil {
 		b.onSynced()
-	}
-	b.result(nil)
-}
-
-func (b *background) result(err error) {
-	if b.onResult != nil {
-		b.onResult(err)
 	}
 }
 

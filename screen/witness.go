@@ -1,4 +1,4 @@
-package cli
+package screen
 
 import (
 	"context"
@@ -6,12 +6,9 @@ import (
 	gosync "sync"
 	"time"
 
-	"fyne.io/fyne/v2"
-
 	"gongkai/config"
 	"gongkai/proof"
 	"gongkai/store"
-	"gongkai/ui"
 )
 
 // witnessEvery is the display log's heartbeat: a crash loses at most this
@@ -21,10 +18,13 @@ const witnessEvery = 30 * time.Second
 // startWitness keeps the display log of a running kiosk: program up, the
 // screen lit or dark (display mode's on/off hours), the notices in the
 // rotation (display) or available (touch), and, through slides, the one
-// on show (display). Each heartbeat first goes through the UI loop, so a
+// on show (display). Each heartbeat first asks the UI loop (alive), so a
 // hung window stops the evidence instead of recording a screen nobody can
 // see. The returned stop closes the log.
-func startWitness(ctx context.Context, data string, live *liveConfig, st *store.Store, lg *slog.Logger, slides *slideRelay) (stop func(), err error) {
+func startWitness(ctx context.Context, data string, live *liveConfig, st *store.Store, lg *slog.Logger, slides *slideRelay, alive func(context.Context) bool) (stop func(), err error) {
+	if alive == nil {
+		alive = func(context.Context) bool { return true }
+	}
 	key, err := proof.EnsureDeviceKey(data)
 	if err != nil {
 		return nil, err
@@ -60,7 +60,7 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 				return
 			case <-t.C:
 			}
-			if !uiAlive(ctx) {
+			if !alive(ctx) {
 				if ctx.Err() == nil {
 					lg.Error("display log paused: the window did not answer")
 				}
@@ -81,10 +81,10 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 	}, nil
 }
 
-// inMode is cfg as this run of the kiosk uses it: --mode overrides the
+// InMode is cfg as this run of the kiosk uses it: --mode overrides the
 // file, and the display log records what the screen runs as (shown in
 // display mode, available in touch mode).
-func inMode(cfg *config.Config, mode string) *config.Config {
+func InMode(cfg *config.Config, mode string) *config.Config {
 	if cfg.Mode == mode {
 		return cfg
 	}
@@ -93,23 +93,10 @@ func inMode(cfg *config.Config, mode string) *config.Config {
 	return &c
 }
 
-// uiAlive asks the UI loop to run a no-op and waits a bounded time for it.
-func uiAlive(ctx context.Context) bool {
-	answered := make(chan struct{})
-	fyne.Do(func() { close(answered) })
-	select {
-	case <-answered:
-		return true
-	case <-ctx.Done():
-	case <-time.After(20 * time.Second):
-	}
-	return false
-}
-
 // witness records what the screen shows now.
 func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
 	wall := time.Now().In(st.Location())
-	lit := cfg.Mode != config.ModeDisplay || ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff).IsOn(wall)
+	lit := cfg.Mode != config.ModeDisplay || config.Lit(cfg.DisplayOn, cfg.DisplayOff, wall)
 	if err := plog.ScreenOn(lit); err != nil {
 		return err
 	}

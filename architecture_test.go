@@ -1,0 +1,107 @@
+package main
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"maps"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// layers is ARCHITECTURE.md's "who may import whom" as the code keeps it:
+// a package may import only packages of a lower layer, so the arrows point
+// one way (ui → sync → store → feed) and nothing points back up. A new
+// package goes here, and into ARCHITECTURE.md, in the same change.
+var layers = map[string]int{
+	// 0: the wire format and the small parts everything may use
+	"feed": 0, "assets": 0, "atomicfile": 0, "boltfile": 0, "cjk": 0,
+	"markdown": 0, "logs": 0, "watchdog": 0,
+	// 1: rules over the wire format: posting periods, playing its audio
+	"period": 1, "playback": 1,
+	// 2: one concern each, on disk or on paper
+	"config": 2, "pin": 2, "store": 2, "proof": 2, "publish": 2,
+	// 3: moving data: sync (sources → verified store), paper (PDFs),
+	// the monitor's wire format
+	"sync": 3, "paper": 3, "monitor/wire": 3,
+	// 4: what runs around the screen, and the running screen itself
+	"sync/synctest": 4, "demo": 4, "monitor": 4, "monitor/agent": 4, "screen": 4,
+	// 5: the window
+	"ui": 5,
+	// 6: flags and wiring; 7: the program
+	"cli": 6, "": 7,
+	// tools and whole-program tests: above everything, imported by nothing
+	"bench/barewindow": 8, "bench/corpus": 7, "bench/feedgen": 8, "bench/monitorload": 8,
+	"bench/searchbench": 8, "bench/fts5": 8, "deps": 8, "reliability": 8, "smoke": 8,
+	"store/internal/genpinyin": 8,
+}
+
+// TestImportsPointDown reads the imports of every package's non-test
+// files and fails on one that imports a package of its own or a higher
+// layer, or on a package the table does not know.
+func TestImportsPointDown(t *testing.T) {
+	imports := map[string]map[string]bool{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if name := d.Name(); path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "third_party") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		pkg := filepath.ToSlash(filepath.Dir(path))
+		if pkg == "." {
+			pkg = ""
+		}
+		if imports[pkg] == nil {
+			imports[pkg] = map[string]bool{}
+		}
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			if p == "gongkai" || strings.HasPrefix(p, "gongkai/") {
+				imports[pkg][strings.TrimPrefix(strings.TrimPrefix(p, "gongkai"), "/")] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imports) < 20 {
+		t.Fatalf("found only %d packages: the walk is broken", len(imports))
+	}
+	for _, pkg := range slices.Sorted(maps.Keys(imports)) {
+		from, ok := layers[pkg]
+		if !ok {
+			t.Errorf("package %q is not in the layers of architecture_test.go (and ARCHITECTURE.md)", pkg)
+			continue
+		}
+		for _, dep := range slices.Sorted(maps.Keys(imports[pkg])) {
+			to, ok := layers[dep]
+			if ok && to < from {
+				continue
+			}
+			t.Errorf("%s (layer %d) imports %s (layer %d): imports point down only", name(pkg), from, name(dep), to)
+		}
+	}
+}
+
+func name(pkg string) string {
+	if pkg == "" {
+		return "gongkai"
+	}
+	return pkg
+}
