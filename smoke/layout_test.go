@@ -247,10 +247,15 @@ func TestDisplayPagesThroughANotice(t *testing.T) {
 		t.Fatal("tesseract not found: run make deps (scripts/deps.sh)")
 	}
 	data := shapedFeed(t, time.Now().Add(-time.Hour))
+	// a page stays 6 s: on a loaded machine (load 15 on 2 cores) one
+	// screenshot took over 3 s, and pages went by unseen
+	setDwell(t, data, 6*time.Second)
 	win := startWindow(t, 1920, 1080, "kiosk", "--data", data, "--mode", "display", "--fullscreen")
-	// shots as fast as they come (a page stays 3 s), read afterwards
+	// shots as fast as they come, read afterwards; a rotation (the
+	// urgent outage, then the finance notice's 10 pages) and the finance
+	// notice once more
 	var shots []image.Image
-	for end := time.Now().Add(70 * time.Second); time.Now().Before(end); {
+	for end := time.Now().Add(150 * time.Second); time.Now().Before(end); {
 		shots = append(shots, win.shot(fmt.Sprintf("display-%03d", len(shots))))
 		time.Sleep(300 * time.Millisecond)
 	}
