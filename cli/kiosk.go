@@ -3,11 +3,13 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image/png"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -73,6 +75,9 @@ func runKiosk(env *Env, args []string) error {
 	case config.ModeTouch, config.ModeDisplay:
 	default:
 		return fmt.Errorf("--mode %q: want touch or display", *mode)
+	}
+	if err := haveDisplay(); err != nil {
+		return err
 	}
 
 	lg, err := logs.Open(*data, slog.LevelInfo)
@@ -269,4 +274,20 @@ func parseSize(s string) (fyne.Size, error) {
 		return fyne.Size{}, fmt.Errorf("--size %q: want WxH in pixels, e.g. 1080x1920", s)
 	}
 	return fyne.NewSize(float32(wi), float32(hi)), nil
+}
+
+// errNoDisplay: on Linux the window needs an X or Wayland display; without
+// one, GLFW panics with a page of goroutines instead of a word why.
+var errNoDisplay = errors.New("no display (DISPLAY and WAYLAND_DISPLAY are unset): start the kiosk in a desktop session, or under Xvfb as make run does (xvfb-run -a gongkai)")
+
+// haveDisplay says, before any window is made, when there is nowhere to
+// show one.
+func haveDisplay() error {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return nil
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errNoDisplay
+	}
+	return nil
 }

@@ -93,3 +93,14 @@ func TestScreenshotTextSize(t *testing.T) {
 		t.Errorf("--text-size huge: exit %d %q", code, errOut)
 	}
 }
+
+// Without a display the kiosk says so in one line, instead of GLFW's panic.
+func TestKioskWithoutADisplay(t *testing.T) {
+	data, _ := demoScreen(t)
+	t.Setenv("DISPLAY", "")
+	t.Setenv("WAYLAND_DISPLAY", "")
+	_, errOut, code := run(t, "kiosk", "--data", data)
+	if code == 0 || !strings.Contains(errOut, "no display") || strings.Count(strings.TrimSpace(errOut), "\n") > 0 {
+		t.Errorf("exit %d: %q", code, errOut)
+	}
+}
