@@ -337,7 +337,7 @@ clone): an ordinary user without the packages gets the apt-get line and a failur
 root installs them (scripts/deps.sh), runs the kiosk under Xvfb for $RUN_SECONDS s, runs \`make test\`; an ordinary
 user does both again in a fresh clone. Run it after every change to dependencies; not in CI (too slow).
 
-- Date: $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD), $(go version | awk '{ print $3 }'), $(nproc) cores
+- Date: $(date -u +%Y-%m-%dT%H:%MZ), commit ${head:0:7}, $(go version | awk '{ print $3 }'), $(nproc) cores
 - Result: $verdict in $((total / 60)) min $((total % 60)) s
 
 $table"
