@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"gongkai/monitor/wire"
+	"gongkai/sync/synctest"
 )
 
 // TestBehindNginx runs the monitor behind the real nginx with the server
@@ -36,20 +37,7 @@ import (
 // heartbeat goes through, and a login over HTTPS gets a Secure __Host-
 // cookie because nginx says X-Forwarded-Proto: https from loopback.
 func TestBehindNginx(t *testing.T) {
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/nginx", "/sbin/nginx"} {
-			if _, e := os.Stat(p); e == nil {
-				bin, err = p, nil
-			}
-		}
-	}
-	if err != nil {
-		if testing.Short() {
-			t.Skip("nginx not installed")
-		}
-		t.Fatalf("nginx not installed (make test installs nginx-light): %v", err)
-	}
+	bin := synctest.Nginx(t)
 	m := newTestMonitor(t)
 	m.clock.t = time.Now() // the certificate is checked against the real clock
 	d := newDevice(t)

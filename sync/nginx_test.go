@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"gongkai/sync/synctest"
 )
 
 // startNginx serves root with the real nginx from Debian on a free loopback
@@ -24,20 +26,7 @@ func startNginx(t testing.TB, root string) (url string, accessLog func() []strin
 // (limit_rate, a location that answers 304).
 func startNginxWith(t testing.TB, root, server string) (url string, accessLog func() []string) {
 	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		for _, p := range []string{"/usr/sbin/nginx", "/sbin/nginx"} {
-			if _, e := os.Stat(p); e == nil {
-				bin, err = p, nil
-			}
-		}
-	}
-	if err != nil {
-		if testing.Short() {
-			t.Skip("nginx not installed")
-		}
-		t.Fatalf("nginx not installed (make test installs nginx-light): %v", err)
-	}
+	bin := synctest.Nginx(t)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

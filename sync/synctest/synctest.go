@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -348,4 +349,27 @@ func RawHTTPServer(t testing.TB, status string) string {
 		}
 	}()
 	return "http://" + l.Addr().String() + "/"
+}
+
+// Nginx is the path of Debian's nginx, which the tests that serve a feed
+// or the monitor the way a township does run for real (PATH lacks /usr/sbin
+// for an ordinary user). It fails the test when nginx is not installed
+// (make test installs it), and skips only under -short.
+func Nginx(t testing.TB) string {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		for _, p := range []string{"/usr/sbin/nginx", "/sbin/nginx"} {
+			if _, e := os.Stat(p); e == nil {
+				bin, err = p, nil
+			}
+		}
+	}
+	if err != nil {
+		if testing.Short() {
+			t.Skip("nginx not installed")
+		}
+		t.Fatalf("nginx not installed (make test installs nginx-light): %v", err)
+	}
+	return bin
 }
