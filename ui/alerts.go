@@ -261,6 +261,7 @@ type alertBanner struct {
 	k    *Kiosk
 	box  *fyne.Container
 	text *widget.RichText
+	more *widget.RichText // how many, and 点此查看: never cut off
 	id   string
 }
 
@@ -268,8 +269,8 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 	b := &alertBanner{k: k}
 	b.text = widget.NewRichText()
 	b.text.Truncation = fyne.TextTruncateEllipsis
-	more := widget.NewRichText(seg("点此查看 ›", theme.SizeNameText, theme.ColorNameForegroundOnError))
-	row := container.NewBorder(nil, nil, nil, more, b.text)
+	b.more = widget.NewRichText()
+	row := container.NewBorder(nil, nil, nil, b.more, b.text)
 	rect := canvas.NewRectangle(themeColor(theme.ColorNameError))
 	rect.CornerRadius = 10
 	card := newCover(color.Transparent, func() {
@@ -292,12 +293,14 @@ func (b *alertBanner) update(list []feed.Alert) {
 	}
 	a := list[0]
 	b.id = a.ID
-	more := ""
+	more := "点此查看 ›"
 	if len(list) > 1 {
-		more = fmt.Sprintf("（共 %d 条）", len(list))
+		more = fmt.Sprintf("共 %d 条　点此查看 ›", len(list))
 	}
-	setRich(b.text, seg("紧急通知　", theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError),
-		seg(strings.TrimSpace(shownTitle(a.Title))+more, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	// one run: Fyne puts the ellipsis of a cut line only on a line of
+	// one run, and a title cut with no "…" reads as a whole one
+	setRich(b.text, seg("紧急通知　"+strings.TrimSpace(shownTitle(a.Title)), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	setRich(b.more, seg(more, theme.SizeNameText, theme.ColorNameForegroundOnError))
 	show(b.box, true)
 	b.box.Refresh()
 }

@@ -156,6 +156,50 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 	}
 }
 
+// Under an alert banner, at every 字号, the home's important notices
+// still show their card's words whole above their page bar: at 特大 the
+// card ran under the bar, which hid the line saying what the notice is
+// about. (Landscape at 特大 is tight enough that the card's frame may
+// touch the bar; its words may not.)
+func TestHomeCardClearsItsPageBarUnderABanner(t *testing.T) {
+	for _, size := range []fyne.Size{portrait, landscape} {
+		for step := range textSteps {
+			t.Run(orient(size)+"/"+textSteps[step].Name, func(t *testing.T) {
+				a := test.NewTempApp(t)
+				w := test.NewWindow(nil)
+				t.Cleanup(w.Close)
+				st := demoStore(t)
+				applyAlerts(t, st, 1, typhoon())
+				k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow },
+					Ticks: make(chan time.Time), Changes: make(chan struct{}), TextStep: step})
+				k.spawn = inline
+				t.Cleanup(k.Close)
+				w.Resize(size)
+				k.Refresh()
+				if !k.alertBar.box.Visible() {
+					t.Fatal("no banner")
+				}
+				d := a.Driver()
+				bar := d.AbsolutePositionForObject(k.home.impBar.box).Y
+				shown := 0
+				for _, o := range k.home.imp.blocks {
+					if !o.obj.Visible() {
+						continue
+					}
+					shown++
+					words := o.obj.(*tapCard).content
+					if bottom := d.AbsolutePositionForObject(words).Y + words.MinSize().Height; bottom > bar {
+						t.Errorf("a card's words end at %.0f, under its page bar at %.0f", bottom, bar)
+					}
+				}
+				if shown == 0 {
+					t.Fatal("no important notice on show")
+				}
+			})
+		}
+	}
+}
+
 // TestWriteAlertShots renders the alert screens into $GONGKAI_SHOTS: the
 // display's takeover, the touch home with its banner and the opened
 // alert, portrait and landscape, every text size.

@@ -44,7 +44,7 @@ func (k *Kiosk) newHomeView() *homeView {
 	v.search.min = fyne.NewSize(touchMin, 110)
 	header := container.New(tightVBox{}, v.place, v.sub)
 	important := container.NewBorder(v.impHead, v.impBar.box, nil, nil, v.imp)
-	v.box = container.New(&homeLayout{}, header, important, v.tiles, v.search)
+	v.box = container.New(&homeLayout{imp: v.imp}, header, important, v.tiles, v.search)
 	return v
 }
 
@@ -80,9 +80,13 @@ func (v *homeView) show(s *screen) {
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
 		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
 	})
+	// at the largest 字号 a card's topic line is the line the home cannot
+	// spare under an alert banner; the tiles name the topics and the
+	// reader names the notice's
+	opts := cardOpts{withCategory: k.st.step < len(textSteps)-1, compact: true}
 	for _, it := range items {
 		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
-			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{withCategory: true, compact: true}), gap: 12})
+			blocks = append(blocks, block{obj: k.summaryCard(it, opts), gap: 12})
 		}
 	}
 	switch {
@@ -93,6 +97,7 @@ func (v *homeView) show(s *screen) {
 	}
 	v.imp.page = s.page
 	v.imp.SetBlocks(blocks)
+	v.box.Refresh() // the layout makes room for the tallest card
 }
 
 func (v *homeView) invalidate() { v.cats = nil }
@@ -269,8 +274,16 @@ func (g *tileGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 
 // homeLayout: header on top and 搜索 at the bottom; between them, in
 // portrait, the important notices above the tiles; in landscape, tiles on
-// the left and notices on the right.
-type homeLayout struct{}
+// the left and notices on the right. Either way the notices get room for
+// their tallest card: at the largest 字号, under an alert banner, a card
+// cut by its page bar hid the line that says what the notice is about.
+type homeLayout struct{ imp *pager }
+
+// importantNeeds is the height the important notices need at width w:
+// their heading and page bar, and their tallest card whole.
+func (l *homeLayout) importantNeeds(important fyne.CanvasObject, w float32) float32 {
+	return important.MinSize().Height - l.imp.MinSize().Height + l.imp.tallest(w)
+}
 
 func (l *homeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(touchMin*4, touchMin*6)
@@ -287,7 +300,14 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	top, bottom := hh+gap, s.Height-sh-gap
 	mid := bottom - top
 	if s.Width > s.Height { // landscape
+		// tiles take 60% of the width, down to half when the notices'
+		// tallest card needs a wider column to fit the height
 		tw := s.Width * 0.6
+		g := tiles.(*fyne.Container).Layout.(*tileGrid)
+		for tw > s.Width*0.5 && l.importantNeeds(important, s.Width-tw-gap*1.5) > mid &&
+			g.height(children(tiles), tw-s.Width*0.05, false) <= mid {
+			tw -= s.Width * 0.05
+		}
 		tiles.Move(fyne.NewPos(0, top))
 		tiles.Resize(fyne.NewSize(tw, mid))
 		important.Move(fyne.NewPos(tw+gap*1.5, top))
@@ -304,6 +324,10 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 	// and the notices keep room for a card and their page bar
 	th = min(max(th, mid*0.4), mid*0.62)
+	// unless their tallest card needs more, and the tiles can give it
+	if need := l.importantNeeds(important, s.Width); mid-th-gap < need {
+		th = min(th, max(mid-gap-need, g.height(children(tiles), s.Width, false)))
+	}
 	important.Move(fyne.NewPos(0, top))
 	important.Resize(fyne.NewSize(s.Width, mid-th-gap))
 	tiles.Move(fyne.NewPos(0, bottom-th))

@@ -115,6 +115,20 @@ func (p *pager) SetPage(n int) {
 	p.Refresh()
 }
 
+// tallest is the height of the tallest block at width w: less than that
+// and a page cannot hold it whole.
+func (p *pager) tallest(w float32) float32 {
+	var h float32
+	for _, b := range p.blocks {
+		if b.build != nil {
+			h = max(h, b.measure(w))
+		} else {
+			h = max(h, measure(b.obj, w))
+		}
+	}
+	return h
+}
+
 // Pages is the page count of the last layout (at least 1).
 func (p *pager) Pages() int { return max(1, len(p.pages)) }
 
