@@ -31,11 +31,8 @@ type alertView struct {
 	box *fyne.Container
 
 	bandT   *widget.RichText // 紧急通知 · agency
-	title   *widget.RichText
-	when    *widget.RichText
-	body    *widget.RichText
-	todo    *fyne.Container
-	todoT   *widget.RichText
+	pager   *pager           // title, time, what to do, body: paged
+	bar     *pageBar         // touch: 上一页/下一页; display: the page mark
 	counter *widget.RichText
 	back    *bigButton // touch: 返回; hidden on the display
 	nextBtn *bigButton // touch: the next alert, when there are several
@@ -43,6 +40,8 @@ type alertView struct {
 	list     []feed.Alert // in force now, urgent first
 	since    time.Time    // display: when the set last grew, where the first takeover starts
 	opened   string       // touch: the alert the banner opened, "" when closed
+	shown    string       // the alert in the view now, whose page the pager keeps
+	filled   string       // what the pager holds, so a tick does not rebuild it
 	reported []string     // what OnAlerts was last told
 	told     bool
 }
@@ -50,12 +49,14 @@ type alertView struct {
 // alertPhase is how long an alert stays up on the display in its turn,
 // and how long the rotation then has: two dwells each, so a passer-by can
 // read the warning and still sees the notices.
-func (k *Kiosk) alertPhase() time.Duration {
-	d := k.deps.Dwell
-	if d <= 0 {
-		d = 15 * time.Second
+func (k *Kiosk) alertPhase() time.Duration { return 2 * k.dwell() }
+
+// dwell is how long a display page stays up.
+func (k *Kiosk) dwell() time.Duration {
+	if d := k.deps.Dwell; d > 0 {
+		return d
 	}
-	return 2 * d
+	return 15 * time.Second
 }
 
 func (k *Kiosk) newAlertView() *alertView {
@@ -63,12 +64,24 @@ func (k *Kiosk) newAlertView() *alertView {
 	v.bandT = rich()
 	band := canvas.NewRectangle(themeColor(theme.ColorNameError))
 	bandBox := container.NewStack(band, container.New(layout.NewCustomPaddedLayout(20, 20, 32, 32), v.bandT))
-	v.title = rich()
-	v.when = rich()
-	v.body = rich()
-	v.todoT = rich()
-	v.todo = panel(colorNotice, v.todoT)
 	v.counter = widget.NewRichText()
+	// up to 2,000 characters of what to do and as many of body do not
+	// fit one screen: paged like a notice, by hand on a touch screen and
+	// a page a dwell on the display
+	v.bar = &pageBar{}
+	v.bar.prev = k.btn("‹ 上一页", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() - 1) })
+	v.bar.next = k.btn("下一页 ›", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() + 1) })
+	v.bar.prev.min = fyne.NewSize(220, touchMin+8)
+	v.bar.next.min = v.bar.prev.min
+	v.bar.label = widget.NewLabel(pageText(0, 1))
+	v.bar.label.SizeName = theme.SizeNameSubHeadingText
+	v.bar.label.Alignment = fyne.TextAlignCenter
+	v.bar.box = container.NewBorder(nil, nil, v.bar.prev, v.bar.next, v.bar.label)
+	v.pager = newPager(func(page, total int) {
+		v.bar.update(page, total)
+		show(v.bar.prev, !k.display())
+		show(v.bar.next, !k.display())
+	})
 	// as big as the idle prompt's 继续阅读: the one way out of the view
 	v.back = newBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
@@ -78,9 +91,8 @@ func (k *Kiosk) newAlertView() *alertView {
 		k.touch()
 		v.step()
 	})
-	content := container.New(tightVBox{}, v.title, v.when, v.todo, v.body)
 	bottom := container.NewBorder(nil, nil, v.back, container.NewHBox(v.counter, v.nextBtn))
-	inner := container.NewBorder(nil, bottom, nil, nil, content)
+	inner := container.NewBorder(nil, container.New(tightVBox{}, v.bar.box, bottom), nil, nil, v.pager)
 	// a tap anywhere on the view must not reach the notices under it;
 	// the touch view is closed with 返回 (or the idle reset)
 	shield := newCover(themeColor(theme.ColorNameBackground), k.touch)
@@ -132,10 +144,11 @@ func (v *alertView) reload(now time.Time) {
 func (v *alertView) apply(now time.Time) {
 	k := v.k
 	var a *feed.Alert
-	var index int
+	var index, page int
 	if k.display() {
 		if i, on := v.turn(now); on {
 			a, index = &v.list[i], i
+			page = v.displayPage(now)
 		}
 	} else if v.opened != "" {
 		for i := range v.list {
@@ -150,6 +163,7 @@ func (v *alertView) apply(now time.Time) {
 	}
 	v.fill(a, index)
 	if k.display() {
+		v.pager.SetPage(page % v.pager.Pages())
 		k.speak.stop() // a slide read aloud does not talk over the warning
 	}
 	show(v.back, !k.display())
@@ -171,14 +185,29 @@ func (v *alertView) turn(now time.Time) (int, bool) {
 	return n % len(v.list), e%(2*p) < p
 }
 
-// next is when the display's alert turn next changes, or an alert starts
-// or ends.
+// displayPage is the page of the alert on the display at now: a page a
+// dwell, each turn of the alert going on where its last turn stopped, so
+// a long alert is read whole over its turns (its band says what it is on
+// every page).
+func (v *alertView) displayPage(now time.Time) int {
+	p := v.k.alertPhase()
+	e := max(0, now.Sub(v.since))
+	turns := int(e/(2*p)) / max(1, len(v.list)) // this alert's turns before this one
+	perTurn := int(p / v.k.dwell())
+	return turns*perTurn + int(e%(2*p)/v.k.dwell())
+}
+
+// next is when the display's alert turn or page next changes, or an alert
+// starts or ends.
 func (v *alertView) next(now time.Time, next time.Time) time.Time {
 	k := v.k
 	if len(v.list) > 0 && k.display() {
-		p := v.k.alertPhase()
+		step := v.k.alertPhase()
+		if _, on := v.turn(now); on && v.pager.Pages() > 1 {
+			step = k.dwell()
+		}
 		e := max(0, now.Sub(v.since))
-		at := v.since.Add((e/p + 1) * p)
+		at := v.since.Add((e/step + 1) * step)
 		if at.Before(next) {
 			next = at
 		}
@@ -198,18 +227,55 @@ func (v *alertView) fill(a *feed.Alert, index int) {
 	band := []widget.RichTextSegment{seg("紧急通知", sizeTitle, theme.ColorNameForegroundOnError)}
 	band = append(band, seg("　"+shownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	setRich(v.bandT, band...)
-	setRich(v.title, seg(shownTitle(a.Title), sizeTitle, colorUrgent))
-	setRich(v.when, seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	if a.Instruction != "" {
-		setRich(v.todoT, seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	// rebuilt only when the alert changes: apply runs every second
+	key := fmt.Sprint(a.ID, a.Title, a.Start, a.End, a.Instruction, a.Body)
+	if key == v.filled {
+		v.count(index)
+		return
 	}
-	show(v.todo, a.Instruction != "")
-	setRich(v.body, seg(a.Body, theme.SizeNameText, theme.ColorNameForeground))
+	v.filled = key
+	blocks := []block{
+		{obj: rich(seg(shownTitle(a.Title), sizeTitle, colorUrgent))},
+		{obj: rich(seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))},
+	}
+	// what to do, in the notice colour: pieces of a long one each a panel
+	if todo := strings.TrimSpace(a.Instruction); todo != "" {
+		for i, piece := range splitRuns([]run{{text: "请您：" + todo}}, paraLimit) {
+			gap := float32(12)
+			if i > 0 {
+				gap = 4
+			}
+			blocks = append(blocks, block{obj: panel(colorNotice, rich(runSegs(piece, theme.SizeNameSubHeadingText)...)), gap: gap})
+		}
+	}
+	blocks = append(blocks, textBlocks(a.Body)...)
+	if v.shown != a.ID {
+		v.pager.page = 0 // another alert starts at its first page
+	}
+	v.shown = a.ID
+	v.pager.SetBlocks(blocks)
+	v.count(index)
+}
+
+// count is "警报 n / m" when several are in force.
+func (v *alertView) count(index int) {
 	if len(v.list) > 1 {
 		setRich(v.counter, seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	} else {
 		setRich(v.counter)
 	}
+}
+
+// textBlocks are plain text's lines as paragraphs, in sentence-sized
+// pieces a page can break between.
+func textBlocks(text string) []block {
+	r := &mdRender{}
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			r.paragraph([]run{{text: line}}, "", 0)
+		}
+	}
+	return r.blocks
 }
 
 // alertTime is "12月6日 20:00 至 12月7日 06:00" (the end's day only when

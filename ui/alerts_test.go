@@ -52,6 +52,108 @@ func applyAlerts(t testing.TB, st *store.Store, version int64, list ...feed.Aler
 
 func richText(rt *widget.RichText) string { return unbreakable(rt.String()) }
 
+// alertText is all the alert view holds, on every page.
+func alertText(k *Kiosk) string {
+	var b strings.Builder
+	for _, bl := range k.alerts.pager.blocks {
+		b.WriteString(blockText(bl))
+	}
+	return b.String()
+}
+
+// longAlert has as much body and instruction as the format allows.
+func longAlert() feed.Alert {
+	a := typhoon()
+	a.ID = "long-1"
+	a.Instruction = cutRunes(strings.Repeat("请沿村道向北转移至镇中心小学安置点，携带身份证件和常用药品，听从村干部安排。", 60), feed.MaxAlertText)
+	a.Body = cutRunes(strings.Repeat("受台风影响，预计今夜到明天我镇有大暴雨，局部特大暴雨，沿河低洼地带可能出现内涝。\n", 60), feed.MaxAlertText)
+	return a
+}
+
+func cutRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
+
+// An alert of 2,000 characters of what to do and 2,000 of body does not
+// fit a screen: the touch view pages it with 上一页/下一页, every block of
+// a page inside the view, and the display turns a page a dwell.
+func TestLongAlertIsPaged(t *testing.T) {
+	for _, mode := range []string{config.ModeTouch, config.ModeDisplay} {
+		t.Run(mode, func(t *testing.T) {
+			a := test.NewTempApp(t)
+			c := &clock{t: demoNow}
+			w := test.NewWindow(nil)
+			t.Cleanup(w.Close)
+			st := demoStore(t)
+			applyAlerts(t, st, 1, longAlert())
+			k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
+				Mode: mode, Dwell: 10 * time.Second})
+			k.spawn = inline
+			t.Cleanup(k.Close)
+			w.Resize(landscape)
+			k.Refresh()
+			if mode == config.ModeTouch {
+				k.alerts.open("long-1")
+			}
+			v := k.alerts
+			if !v.box.Visible() {
+				t.Fatal("the alert is not shown")
+			}
+			pages := v.pager.Pages()
+			if pages < 3 {
+				t.Fatalf("%d pages for 4,000 characters", pages)
+			}
+			if !strings.Contains(alertText(k), "特大暴雨") || !strings.Contains(alertText(k), "常用药品") {
+				t.Fatal("the alert's text is not in the view")
+			}
+			if !v.bar.box.Visible() || v.bar.next.Visible() != (mode == config.ModeTouch) {
+				t.Fatalf("page bar shown %v, 下一页 shown %v", v.bar.box.Visible(), v.bar.next.Visible())
+			}
+			d := a.Driver()
+			inside := func() {
+				t.Helper()
+				bottom := d.AbsolutePositionForObject(v.pager).Y + v.pager.Size().Height
+				for _, b := range v.pager.blocks {
+					if b.obj.Visible() {
+						if end := d.AbsolutePositionForObject(b.obj).Y + b.obj.Size().Height; end > bottom+1 {
+							t.Fatalf("page %d: a block ends at %.0f, below the view's %.0f", v.pager.Page(), end, bottom)
+						}
+					}
+				}
+			}
+			if mode == config.ModeTouch {
+				for page := 0; page < pages; page++ {
+					if v.pager.Page() != page {
+						t.Fatalf("on page %d, want %d", v.pager.Page(), page)
+					}
+					inside()
+					test.Tap(v.bar.next)
+				}
+				return
+			}
+			// the display: a page a dwell, each turn going on where the
+			// last stopped, until every page has been on the screen
+			seen := map[int]bool{}
+			for i := 0; i < 20*pages && len(seen) < pages; i++ {
+				if v.box.Visible() {
+					seen[v.pager.Page()] = true
+					inside()
+				}
+				next := k.Tick()
+				if v.box.Visible() && next.After(c.t.Add(k.dwell())) {
+					t.Fatalf("next wake in %s, after a dwell", next.Sub(c.t))
+				}
+				c.t = next
+				k.Tick()
+			}
+			if len(seen) != pages {
+				t.Fatalf("the display showed pages %v of %d", seen, pages)
+			}
+		})
+	}
+}
+
 // On the display a new alert takes the whole face at once, alternates
 // with the rotation (a phase each), and is gone by itself at its end; the
 // display log is told which alerts are in force.
@@ -72,8 +174,8 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	}
 	applyAlerts(t, st, 1, typhoon())
 	k.Refresh()
-	if !k.alerts.box.Visible() || !strings.Contains(richText(k.alerts.title), "紧急转移") || !strings.Contains(richText(k.alerts.todoT), "18时前转移") {
-		t.Fatalf("the new alert did not take the display: visible %v, title %q", k.alerts.box.Visible(), richText(k.alerts.title))
+	if shown := alertText(k); !k.alerts.box.Visible() || !strings.Contains(shown, "紧急转移") || !strings.Contains(shown, "18时前转移") {
+		t.Fatalf("the new alert did not take the display: visible %v, text %q", k.alerts.box.Visible(), shown)
 	}
 	if k.alerts.back.Visible() {
 		t.Error("the display's takeover has a 返回 button")
@@ -228,5 +330,20 @@ func TestWriteAlertShots(t *testing.T) {
 				writePNG(t, filepath.Join(out, "alert-"+name+"-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
 			}
 		}
+	}
+	// the longest alert the format allows, paged
+	long := demoStore(t)
+	applyAlerts(t, long, 1, longAlert())
+	for _, size := range []fyne.Size{portrait, landscape} {
+		img, err := Screenshot(Deps{Store: long, Location: dongwan, Clock: func() time.Time { return demoNow }}, "display", size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writePNG(t, filepath.Join(out, "alert-long-display-"+orient(size)+".png"), img)
+		img, err = Screenshot(Deps{Store: long, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: len(textSteps) - 1}, "alert:long-1", size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writePNG(t, filepath.Join(out, "alert-long-"+orient(size)+"-特大.png"), img)
 	}
 }
