@@ -81,6 +81,7 @@ func runInit(env *Env, args []string) error {
 	return nil
 }
 
+// isDemo: the kiosk (kiosk.go) names it.
 var isDemo = screen.IsDemo
 
 // openScreen opens the screen in data (screen.Open), warnings on stderr.
