@@ -8,11 +8,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 
+	"gongkai/config"
 	"gongkai/feed"
 )
 
@@ -123,19 +122,8 @@ func required(fs *flag.FlagSet, names ...string) error {
 	return nil
 }
 
-// defaultDataDir is the OS user data directory, as the contract says.
-func defaultDataDir() string {
-	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
-		return filepath.Join(d, "gongkai")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "share", "gongkai")
-	}
-	return "gongkai-data"
-}
-
 func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", defaultDataDir(), "data directory of this screen")
+	return fs.String("data", config.DefaultDataDir(), "data directory of this screen")
 }
 
 // oneLine makes a message one printable line: errors quote outside text

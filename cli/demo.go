@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"gongkai/config"
 	"gongkai/demo"
 	"gongkai/pin"
 )
@@ -17,7 +18,7 @@ func init() {
 // path, then runs the kiosk on it.
 func runDemo(env *Env, args []string) error {
 	fs := newFlags(env, "demo")
-	data := fs.String("data", filepath.Join(defaultDataDir(), "demo"), "data directory of the demo screen")
+	data := fs.String("data", filepath.Join(config.DefaultDataDir(), "demo"), "data directory of the demo screen")
 	full := fs.Bool("fullscreen", false, "fill the screen, no window frame")
 	if err := parse(fs, args, 0); err != nil {
 		return err

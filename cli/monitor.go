@@ -7,17 +7,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"net/netip"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
-	"time"
 
 	"gongkai/feed"
 	"gongkai/monitor"
-	"gongkai/watchdog"
 )
 
 // The township's monitor (巡检台): the server, and the commands an
@@ -61,25 +58,11 @@ func runMonitor(env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *listen, err)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 3 * time.Minute,
-		WriteTimeout: 3 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10,
-		ErrorLog: slog.NewLogLogger(lg.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
 	// the address as bound (":0" picks a free port: tests read this line)
 	fmt.Fprintf(env.Stdout, "monitor listening on http://%s (data %s, key %s)\n", ln.Addr(), *data, feed.Fingerprint(srv.PublicKey()))
-	_, _ = watchdog.Notify("READY=1")
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	_, _ = watchdog.Notify("STOPPING=1")
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	return hs.Shutdown(sctx)
+	return srv.Serve(ctx, ln)
 }
 
 func parsePrefixes(s string) ([]netip.Prefix, error) {
@@ -95,16 +78,6 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, pf)
 	}
 	return out, nil
-}
-
-// openMonitor opens a monitor's data directory for a command; a running
-// monitor holds it.
-func openMonitor(data string) (*monitor.Server, error) {
-	srv, err := monitor.Open(data, monitor.Options{Logger: slog.New(slog.DiscardHandler)})
-	if errors.Is(err, monitor.ErrLocked) {
-		return nil, fmt.Errorf("%w: stop it, or enrol on its web page (登记屏幕)", err)
-	}
-	return srv, err
 }
 
 func runMonitorEnroll(env *Env, args []string) error {
@@ -127,7 +100,7 @@ func runMonitorEnroll(env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *device, err)
 	}
-	srv, err := openMonitor(*data)
+	srv, err := monitor.OpenHeld(*data)
 	if err != nil {
 		return err
 	}
@@ -162,7 +135,7 @@ func runMonitorUser(env *Env, args []string) error {
 	}
 	fmt.Fprintln(env.Stderr)
 	password := strings.TrimRight(line, "\r\n")
-	srv, err := openMonitor(*data)
+	srv, err := monitor.OpenHeld(*data)
 	if err != nil {
 		return err
 	}
@@ -208,17 +181,9 @@ func runMonitorVerify(env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "ok: %s is intact: notice %s, %d screens, each report signed by its device and countersigned by monitor %s\n",
-		fs.Arg(0), a.Notice.ID, len(a.Screens), monitorFingerprint(a.Monitor))
+		fs.Arg(0), a.Notice.ID, len(a.Screens), a.MonitorFingerprint())
 	if pinned == nil {
 		fmt.Fprintln(env.Stdout, "note: no --key given; compare the monitor fingerprint with the monitor's monitor.pub")
 	}
 	return nil
-}
-
-func monitorFingerprint(line string) string {
-	pub, err := feed.ParsePublicKey([]byte(line))
-	if err != nil {
-		return "?"
-	}
-	return feed.Fingerprint(pub)
 }

@@ -1,46 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"gongkai/sync"
 	"gongkai/sync/synctest"
 )
-
-func TestProgressLine(t *testing.T) {
-	var buf bytes.Buffer
-	// Not a terminal: nothing at all.
-	p := newProgressLine(&buf)
-	p.show(sync.Event{Stage: sync.StageChecking, Source: "x"})
-	p.clear()
-	if buf.Len() != 0 {
-		t.Errorf("progress on a non-terminal: %q", buf.String())
-	}
-	p = &progressLine{w: &buf}
-	p.show(sync.Event{Stage: sync.StageChecking, Source: "http://feed.example/qinghe/"})
-	p.show(sync.Event{Stage: sync.StageDownloading, Objects: 3, TotalObjects: 10, Bytes: 3 << 20, TotalBytes: 20 << 20})
-	p.show(sync.Event{Stage: sync.StageDownloading, Objects: 4, TotalObjects: 10}) // too soon: skipped
-	p.show(sync.Event{Stage: sync.StageDownloading, Objects: 10, TotalObjects: 10, Bytes: 20 << 20, TotalBytes: 20 << 20})
-	p.show(sync.Event{Stage: sync.StageApplying, Version: 7})
-	p.show(sync.Event{Stage: sync.StageDone})
-	p.clear()
-	want := "\rchecking http://feed.example/qinghe/\x1b[K" +
-		"\rdownloading 3/10 objects, 3072 KiB of 20.0 MiB\x1b[K" +
-		"\rdownloading 10/10 objects, 20.0 MiB of 20.0 MiB\x1b[K" +
-		"\rapplying version 7\x1b[K" +
-		"\r\x1b[K"
-	if got := buf.String(); got != want {
-		t.Errorf("progress line:\n%q\nwant\n%q", got, want)
-	}
-	if strings.Contains(buf.String(), "\n") {
-		t.Error("progress wrote a newline")
-	}
-}
 
 func TestSyncFromBundleAndStatusFields(t *testing.T) {
 	root := t.TempDir()

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -81,17 +80,13 @@ func runReport(env *Env, args []string) error {
 	defer log.Close()
 	build, err := screen.ReportBuild(st, cfg.Location, *item, log.PublicKey(), hours, st.Now(time.Now()))
 	if err != nil {
-		return storeError(*data, err)
+		return screen.StoreError(*data, err)
 	}
 
 	if *out != "" && strings.EqualFold(filepath.Ext(*out), ".pdf") {
 		// The certificate is for paper; the evidence stays in the JSON
 		// export, which the certificate tells its reader to verify.
-		recs, err := log.Records()
-		if err != nil {
-			return err
-		}
-		rep, err := build(recs)
+		rep, err := log.Report(build)
 		if err != nil {
 			return err
 		}
@@ -117,62 +112,15 @@ func runReport(env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "wrote %s: signed by device %s, chain head entry %d, code %s\n", *out, feed.Fingerprint(log.PublicKey()), head.Seq, head.Code)
 		return nil
 	}
-	recs, err := log.Records()
-	if err != nil {
-		return err
-	}
-	rep, err := build(recs)
+	rep, err := log.Report(build)
 	if err != nil {
 		return err
 	}
 	if *asJSON {
 		return writeJSON(env.Stdout, rep.Notices)
 	}
-	printReport(env.Stdout, rep)
+	rep.WriteText(env.Stdout)
 	return nil
-}
-
-func printReport(w io.Writer, rep proof.Report) {
-	hours := rep.OnHours
-	if hours == "" {
-		hours = "always on"
-	}
-	fmt.Fprintf(w, "proof of display, device %s, %s (%s; on-hours %s)\n", rep.Device, rep.Generated, rep.Timezone, hours)
-	if rep.Head != nil {
-		fmt.Fprintf(w, "chain head: entry %d, code %s (compare with the township monitor's receipt)\n", rep.Head.Seq, rep.Head.Code)
-	}
-	if len(rep.Notices) == 0 {
-		fmt.Fprintln(w, "(no notices with a posting period or on record)")
-		return
-	}
-	for _, n := range rep.Notices {
-		fmt.Fprintf(w, "\n%s  %s\n", n.ID, n.Title)
-		fmt.Fprintf(w, "  displayed %s (%d s)", (time.Duration(n.DisplayedSeconds) * time.Second).String(), n.DisplayedSeconds)
-		if n.ShownSeconds > 0 { // display mode: posted all along, on show in turn
-			fmt.Fprintf(w, ", in the rotation %s", time.Duration(n.ShownSeconds)*time.Second)
-		}
-		if n.PeriodStart != nil {
-			length := fmt.Sprintf("%d days", n.PostingDays)
-			if n.PostingWorkdays > 0 {
-				length = fmt.Sprintf("%d working days", n.PostingWorkdays)
-			}
-			fmt.Fprintf(w, "; posting %s %s..%s; covered %s days, %d with gaps; %s",
-				length, *n.PeriodStart, *n.PeriodEnd, n.Coverage, n.DaysWithGaps, strings.ToUpper(n.Status))
-		}
-		fmt.Fprintln(w)
-		if n.CalendarNote != "" {
-			fmt.Fprintf(w, "  %s\n", n.CalendarNote)
-		}
-		for _, g := range n.Gaps {
-			if !g.Counted {
-				continue // off-hours: excused, in --json only
-			}
-			fmt.Fprintf(w, "  gap %s .. %s  %s (%s)\n", g.Start, g.End, g.Cause, time.Duration(g.Seconds)*time.Second)
-		}
-		if n.GapsOmitted > 0 {
-			fmt.Fprintf(w, "  ... %d more gaps\n", n.GapsOmitted)
-		}
-	}
 }
 
 // verifyExport checks an export file: the device pinned by --device, or by
@@ -208,14 +156,9 @@ func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string, anchors
 			return err
 		}
 	}
-	v, err := proof.VerifyExport(raw, pinned)
+	v, err := proof.VerifyAnchored(raw, pinned, heads)
 	if err != nil {
 		return err
-	}
-	for _, h := range heads {
-		if err := v.CheckAnchor(h); err != nil {
-			return err
-		}
 	}
 	fmt.Fprintf(env.Stdout, "ok: %s is intact: device %s, %d daily summaries and %d entries up to signed head entry %d (code %s), report of %d notices\n",
 		path, feed.Fingerprint(v.Device), v.Summaries, v.Entries, v.Head.Seq, proof.HeadCode(v.Head.Hash), len(v.Report.Notices))

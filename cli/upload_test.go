@@ -109,7 +109,7 @@ func (f *uploadFixture) logLines() []string {
 }
 
 // status runs gongkai status (the store closed meanwhile: it holds the lock).
-func (f *uploadFixture) status(t *testing.T) (statusJSON, string) {
+func (f *uploadFixture) status(t *testing.T) (screen.Status, string) {
 	t.Helper()
 	f.st.Close()
 	defer func() {
@@ -119,7 +119,7 @@ func (f *uploadFixture) status(t *testing.T) (statusJSON, string) {
 		}
 		f.st = st
 	}()
-	var s statusJSON
+	var s screen.Status
 	if err := json.Unmarshal([]byte(mustRun(t, "status", "--data", f.data, "--json")), &s); err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,10 @@
 // methods and hears from it through one stream of events (Events); cli
 // wires the two together. It knows no widget: whatever needs the window's
 // UI loop is handed in (Options.Alive).
+//
+// It also holds what a screen's data directory is outside the window:
+// provisioning (Provision), opening it with recovery (Open), and what the
+// commands report of it (StatusOf, Notices, Check, SyncSummary).
 package screen
 
 import (

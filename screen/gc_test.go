@@ -1,4 +1,4 @@
-package cli
+package screen
 
 import (
 	"runtime/debug"
@@ -10,12 +10,12 @@ func TestTuneGC(t *testing.T) {
 	defer debug.SetGCPercent(old)
 
 	t.Setenv("GOGC", "")
-	tuneGC()
-	if got := debug.SetGCPercent(100); got != kioskGCPercent {
-		t.Errorf("without GOGC the kiosk collects at %d %%, want %d", got, kioskGCPercent)
+	TuneGC()
+	if got := debug.SetGCPercent(100); got != GCPercent {
+		t.Errorf("without GOGC the kiosk collects at %d %%, want %d", got, GCPercent)
 	}
 	t.Setenv("GOGC", "200")
-	tuneGC()
+	TuneGC()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC set, yet the kiosk changed the target to %d", got)
 	}

@@ -1,0 +1,66 @@
+package screen
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"gongkai/sync"
+)
+
+func TestProgressLine(t *testing.T) {
+	var buf bytes.Buffer
+	// Not a terminal: nothing at all.
+	p := NewProgressLine(&buf)
+	p.Show(sync.Event{Stage: sync.StageChecking, Source: "x"})
+	p.Clear()
+	if buf.Len() != 0 {
+		t.Errorf("progress on a non-terminal: %q", buf.String())
+	}
+	p = &ProgressLine{w: &buf}
+	p.Show(sync.Event{Stage: sync.StageChecking, Source: "http://feed.example/qinghe/"})
+	p.Show(sync.Event{Stage: sync.StageDownloading, Objects: 3, TotalObjects: 10, Bytes: 3 << 20, TotalBytes: 20 << 20})
+	p.Show(sync.Event{Stage: sync.StageDownloading, Objects: 4, TotalObjects: 10}) // too soon: skipped
+	p.Show(sync.Event{Stage: sync.StageDownloading, Objects: 10, TotalObjects: 10, Bytes: 20 << 20, TotalBytes: 20 << 20})
+	p.Show(sync.Event{Stage: sync.StageApplying, Version: 7})
+	p.Show(sync.Event{Stage: sync.StageDone})
+	p.Clear()
+	want := "\rchecking http://feed.example/qinghe/\x1b[K" +
+		"\rdownloading 3/10 objects, 3072 KiB of 20.0 MiB\x1b[K" +
+		"\rdownloading 10/10 objects, 20.0 MiB of 20.0 MiB\x1b[K" +
+		"\rapplying version 7\x1b[K" +
+		"\r\x1b[K"
+	if got := buf.String(); got != want {
+		t.Errorf("progress line:\n%q\nwant\n%q", got, want)
+	}
+	if strings.Contains(buf.String(), "\n") {
+		t.Error("progress wrote a newline")
+	}
+}
+
+func TestSizeText(t *testing.T) {
+	for _, c := range []struct {
+		n    int64
+		want string
+	}{
+		{0, "0.0 KiB"}, {1536, "1.5 KiB"}, {10 << 10, "10 KiB"}, {3 << 20, "3072 KiB"},
+		{10 << 20, "10.0 MiB"}, {20<<20 + 100<<10, "20.1 MiB"},
+	} {
+		if got := SizeText(c.n); got != c.want {
+			t.Errorf("SizeText(%d) = %q, want %q", c.n, got, c.want)
+		}
+	}
+}
+
+func TestSyncSummary(t *testing.T) {
+	r := sync.Result{Version: 3, Unchanged: true, Repaired: 2}
+	if got := SyncSummary(r); got != "unchanged (version 3); 2 damaged attachment(s) fetched again" {
+		t.Errorf("unchanged: %q", got)
+	}
+	r = sync.Result{Version: 4, BytesFetched: 2048, Duration: 1500 * time.Millisecond}
+	r.Changes.Added, r.Changes.Changed, r.Changes.Removed = 1, 2, 3
+	if got := SyncSummary(r); got != "updated to version 4: 1 added, 2 changed, 3 removed, 2.0 KiB fetched in 1.5s" {
+		t.Errorf("updated: %q", got)
+	}
+}
