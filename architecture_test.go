@@ -20,6 +20,7 @@ var layers = map[string]int{
 	// 0: the wire format and the small parts everything may use
 	"feed": 0, "assets": 0, "atomicfile": 0, "boltfile": 0, "cjk": 0,
 	"markdown": 0, "logs": 0, "watchdog": 0,
+	"docx": 0, // a clerk's Word or text file as a notice's Markdown body
 	// 1: rules over the wire format: posting periods, playing its audio
 	"period": 1, "playback": 1,
 	// 2: one concern each, on disk or on paper
