@@ -22,7 +22,7 @@ var layers = map[string]int{
 	"markdown": 0, "logs": 0, "watchdog": 0,
 	"docx": 0, // a clerk's Word or text file as a notice's Markdown body
 	// 1: rules over the wire format: posting periods, playing its audio
-	"period": 1, "playback": 1,
+	"period": 1, "playback": 1, "keyfile": 1,
 	// 2: one concern each, on disk or on paper
 	"config": 2, "pin": 2, "store": 2, "proof": 2, "publish": 2,
 	// 3: moving data: sync (sources → verified store), paper (PDFs),
