@@ -14,7 +14,7 @@ import (
 
 func init() {
 	register("keygen", "make a publisher key pair: --out DIR [--encrypt] [--passphrase-file FILE]; or encrypt a key file: --encrypt-existing FILE", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--passphrase-file FILE] [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--passphrase-file FILE] [--dry-run] [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
@@ -76,8 +76,15 @@ func runPublish(env *Env, args []string) error {
 	alertFrom := fs.String("alert-from", "", "publish an alert from a GB/T 35965.1 / CAP 1.2 warning (FILE.xml)")
 	cancel := fs.String("cancel-alert", "", "withdraw the alert with this id before its end")
 	passFile := fs.String("passphrase-file", "", "the passphrase of an encrypted --key, on the first line of this file (else it is asked on the terminal)")
+	dryRun := fs.Bool("dry-run", false, "print what publishing --src would change for screens in --out, per village, and write nothing (no --key needed)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *dryRun {
+		if err := required(fs, "src", "out"); err != nil {
+			return err
+		}
+		return printPlan(env, *srcDir, *outDir)
 	}
 	if *alertFile != "" || *alertFrom != "" || *cancel != "" {
 		if err := required(fs, "key", "out"); err != nil {
