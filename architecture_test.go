@@ -27,7 +27,7 @@ var layers = map[string]int{
 	"config": 2, "pin": 2, "store": 2, "proof": 2, "publish": 2,
 	// 3: moving data: sync (sources → verified store), paper (PDFs),
 	// the monitor's wire format
-	"sync": 3, "paper": 3, "monitor/wire": 3,
+	"sync": 3, "paper": 3, "monitor/wire": 3, "drafts": 3,
 	// 4: what runs around the screen, and the running screen itself
 	"sync/synctest": 4, "demo": 4, "monitor": 4, "monitor/agent": 4, "screen": 4,
 	// 5: the window
