@@ -20,13 +20,14 @@ var layers = map[string]int{
 	// 0: the wire format and the small parts everything may use
 	"feed": 0, "assets": 0, "atomicfile": 0, "boltfile": 0, "cjk": 0,
 	"markdown": 0, "logs": 0, "watchdog": 0,
+	"docx": 0, // a clerk's Word or text file as a notice's Markdown body
 	// 1: rules over the wire format: posting periods, playing its audio
-	"period": 1, "playback": 1,
+	"period": 1, "playback": 1, "keyfile": 1,
 	// 2: one concern each, on disk or on paper
 	"config": 2, "pin": 2, "store": 2, "proof": 2, "publish": 2,
 	// 3: moving data: sync (sources → verified store), paper (PDFs),
 	// the monitor's wire format
-	"sync": 3, "paper": 3, "monitor/wire": 3,
+	"sync": 3, "paper": 3, "monitor/wire": 3, "drafts": 3,
 	// 4: what runs around the screen, and the running screen itself
 	"sync/synctest": 4, "demo": 4, "monitor": 4, "monitor/agent": 4, "screen": 4,
 	// 5: the window

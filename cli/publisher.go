@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"crypto/ed25519"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,15 +13,21 @@ import (
 )
 
 func init() {
-	register("keygen", "make a publisher key pair: --out DIR", runKeygen)
-	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
+	register("keygen", "make a publisher key pair: --out DIR [--encrypt] [--passphrase-file FILE]; or encrypt a key file: --encrypt-existing FILE", runKeygen)
+	register("publish", "build a signed feed: --key FILE --src DIR --out DIR [--passphrase-file FILE] [--dry-run] [--expires 720h] [--bundle FILE.zip|FILE.tar] [--reset] [--speak]; or alerts only: --key FILE --out DIR --alert FILE.md | --alert-from FILE.xml | --cancel-alert ID", runPublish)
 }
 
 func runKeygen(env *Env, args []string) error {
 	fs := newFlags(env, "keygen")
 	out := fs.String("out", "", "folder for publisher.key and publisher.pub")
+	encrypt := fs.Bool("encrypt", false, "encrypt publisher.key with a passphrase (asked on the terminal, or --passphrase-file)")
+	existing := fs.String("encrypt-existing", "", "encrypt this plain key file in place")
+	passFile := fs.String("passphrase-file", "", "read the passphrase from the first line of this file")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *existing != "" {
+		return encryptExisting(env, *existing, *passFile)
 	}
 	if err := required(fs, "out"); err != nil {
 		return err
@@ -37,11 +42,17 @@ func runKeygen(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	keyText := feed.EncodePrivateKey(priv)
+	if *encrypt {
+		if keyText, err = encryptKey(env, priv, *passFile, keyPath); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(*out, 0o700); err != nil {
 		return err
 	}
 	// O_EXCL: two keygens racing on one folder must not replace a key.
-	if err := writeNew(keyPath, feed.EncodePrivateKey(priv), 0o600); err != nil {
+	if err := writeNew(keyPath, keyText, 0o600); err != nil {
 		return err
 	}
 	if err := atomicfile.Write(pubPath, feed.EncodePublicKey(pub)); err != nil {
@@ -64,23 +75,37 @@ func runPublish(env *Env, args []string) error {
 	alertFile := fs.String("alert", "", "publish an urgent alert written in FILE.md (front matter: id, title, agency, end, locations) beside the feed in --out")
 	alertFrom := fs.String("alert-from", "", "publish an alert from a GB/T 35965.1 / CAP 1.2 warning (FILE.xml)")
 	cancel := fs.String("cancel-alert", "", "withdraw the alert with this id before its end")
+	passFile := fs.String("passphrase-file", "", "the passphrase of an encrypted --key, on the first line of this file (else it is asked on the terminal)")
+	dryRun := fs.Bool("dry-run", false, "print what publishing --src would change for screens in --out, per village, and write nothing (no --key needed)")
 	if err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if *dryRun {
+		if err := required(fs, "src", "out"); err != nil {
+			return err
+		}
+		return printPlan(env, *srcDir, *outDir)
 	}
 	if *alertFile != "" || *alertFrom != "" || *cancel != "" {
 		if err := required(fs, "key", "out"); err != nil {
 			return err
 		}
-		priv, err := readPrivateKey(*keyPath)
+		priv, plain, err := openKey(env, *keyPath, *passFile)
 		if err != nil {
 			return err
 		}
-		return publishAlerts(env, *outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+		if err := publishAlerts(env, *outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset}); err != nil {
+			return err
+		}
+		if plain {
+			plainKeyWarning(env, *keyPath)
+		}
+		return nil
 	}
 	if err := required(fs, "key", "src", "out"); err != nil {
 		return err
 	}
-	priv, err := readPrivateKey(*keyPath)
+	priv, plain, err := openKey(env, *keyPath, *passFile)
 	if err != nil {
 		return err
 	}
@@ -126,15 +151,10 @@ func runPublish(env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "bundle %s: version %d, %d objects, %.1f MiB\n", *bundle, b.Version, b.Objects, float64(b.Bytes)/(1<<20))
 	}
-	return nil
-}
-
-func readPrivateKey(path string) (ed25519.PrivateKey, error) {
-	data, err := readSmall(path)
-	if err != nil {
-		return nil, err
+	if plain {
+		plainKeyWarning(env, *keyPath)
 	}
-	return feed.ParsePrivateKey(data)
+	return nil
 }
 
 // publishAlerts is publish's alerts-only mode: one alert added (from a

@@ -105,26 +105,12 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 	m.Epoch, m.Version, m.IssuedAt, m.Expires = q.Epoch, q.Version, q.IssuedAt, q.Expires
 	objects := map[string][]byte{} // sha256 -> bytes still to be written
 	for _, si := range src.Items {
-		it := si.Item
-		it.Attachments = append([]feed.Attachment(nil), si.Item.Attachments...)
-		for i, path := range si.Files {
-			data, err := readCapped(path, MaxAttachment)
-			if err != nil {
-				return nil, &SourceError{File: si.Path, Msg: fmt.Sprintf("attachment %q: %v", it.Attachments[i].Name, err)}
-			}
-			if feed.ImageTypes[it.Attachments[i].Type] {
-				// Every screen reads the size a picture declares before
-				// decoding it; one it would refuse is refused here, where
-				// the clerk can scale it down.
-				if _, err := feed.CheckImage(bytes.NewReader(data)); errors.Is(err, feed.ErrImageTooLarge) {
-					return nil, &SourceError{File: si.Path, Line: si.line("attachments"),
-						Msg: fmt.Sprintf("attachment %q: %v; scale it down (8000×5000 is plenty for a map)", it.Attachments[i].Name, err)}
-				}
-			}
-			sum := feed.Sum(data)
-			it.Attachments[i].Object = feed.Object{SHA256: sum, Size: int64(len(data))}
-			objects[sum] = data
-			m.Attachments = append(m.Attachments, it.Attachments[i].Object)
+		it, err := buildItem(si, objects)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range it.Attachments {
+			m.Attachments = append(m.Attachments, a.Object)
 		}
 		if audio, err := itemAudio(si, &it, opt); err != nil {
 			return nil, err
@@ -179,6 +165,35 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 		return nil, err
 	}
 	return res, nil
+}
+
+// buildItem is a source item as the feed carries it, with its
+// attachments read, checked and hashed; their bytes go into objects
+// unless it is nil. Audio is the caller's (itemAudio).
+func buildItem(si *SourceItem, objects map[string][]byte) (feed.Item, error) {
+	it := si.Item
+	it.Attachments = append([]feed.Attachment(nil), si.Item.Attachments...)
+	for i, path := range si.Files {
+		data, err := readCapped(path, MaxAttachment)
+		if err != nil {
+			return it, &SourceError{File: si.Path, Field: "attachments", Msg: fmt.Sprintf("attachment %q: %v", it.Attachments[i].Name, err)}
+		}
+		if feed.ImageTypes[it.Attachments[i].Type] {
+			// Every screen reads the size a picture declares before
+			// decoding it; one it would refuse is refused here, where
+			// the clerk can scale it down.
+			if _, err := feed.CheckImage(bytes.NewReader(data)); errors.Is(err, feed.ErrImageTooLarge) {
+				return it, &SourceError{File: si.Path, Line: si.line("attachments"), Field: "attachments",
+					Msg: fmt.Sprintf("attachment %q: %v; scale it down (8000×5000 is plenty for a map)", it.Attachments[i].Name, err)}
+			}
+		}
+		sum := feed.Sum(data)
+		it.Attachments[i].Object = feed.Object{SHA256: sum, Size: int64(len(data))}
+		if objects != nil {
+			objects[sum] = data
+		}
+	}
+	return it, nil
 }
 
 // sequence sets q's epoch, version and issue time from prev, the bytes of

@@ -40,9 +40,9 @@ type Source struct {
 	// Calendar is calendar.yaml, nil when the folder has none (working
 	// days are then counted Monday–Friday, and screens say so).
 	Calendar *feed.Calendar
-	// Warnings are problems that do not stop a publication, each
-	// "file:line: message".
-	Warnings   []string
+	// Warnings are problems that do not stop a publication (check.go),
+	// each printed "file:line: message".
+	Warnings   []Finding
 	timezone   *time.Location
 	categories map[string]bool
 }
@@ -64,9 +64,9 @@ type SourceItem struct {
 	Audio string   // absolute path of the recording named by audio:, "" for none
 	audio string   // audio: as written
 
-	keyLine func(key string) int // file line of a front matter key, 0 if unknown
-	titles  []string             // the attachments' titles as written, "" for none
-	warning string               // from checkKind, "" for none
+	keyLine  func(key string) int // file line of a front matter key, 0 if unknown
+	titles   []string             // the attachments' titles as written, "" for none
+	warnings []Finding            // from checkKind and warn (check.go)
 }
 
 // line is the file line of a front matter key of the item, or 0.
@@ -102,9 +102,10 @@ type frontMatter struct {
 
 // SourceError names the file and line of a problem in the source.
 type SourceError struct {
-	File string
-	Line int // 0 when the problem has no single line
-	Msg  string
+	File  string
+	Line  int    // 0 when the problem has no single line
+	Field string // the front matter key it concerns, "body", or "" for none
+	Msg   string
 }
 
 func (e *SourceError) Error() string {
@@ -160,13 +161,11 @@ func ParseSource(dir string) (*Source, error) {
 			return nil, err
 		}
 		if prev, dup := seen[si.Item.ID]; dup {
-			return nil, &SourceError{File: rel, Line: lineOf(data, "id"), Msg: fmt.Sprintf("id %q is already used by %s", si.Item.ID, prev)}
+			return nil, &SourceError{File: rel, Line: si.line("id"), Field: "id", Msg: fmt.Sprintf("id %q is already used by %s", si.Item.ID, prev)}
 		}
 		seen[si.Item.ID] = rel
 		src.Items = append(src.Items, si)
-		if si.warning != "" {
-			src.Warnings = append(src.Warnings, (&SourceError{File: rel, Line: si.line("kind"), Msg: si.warning}).Error())
-		}
+		src.Warnings = append(src.Warnings, si.warnings...)
 	}
 	if len(src.Items) == 0 {
 		return nil, &SourceError{File: filepath.Base(root), Msg: "no item files (*.md) found"}
@@ -244,11 +243,11 @@ var frontMatterEnd = regexp.MustCompile(`(?m)^---[ \t]*\r?$`)
 // then the Markdown body. It checks the item on its own; ParseSource checks
 // what needs the rest of the folder (categories, attachments, duplicates).
 func ParseItemFile(name string, data []byte) (*SourceItem, error) {
-	fail := func(line int, format string, args ...any) error {
-		return &SourceError{File: name, Line: line, Msg: fmt.Sprintf(format, args...)}
+	failAt := func(line int, field, format string, args ...any) error {
+		return &SourceError{File: name, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
 	}
 	if !utf8.Valid(data) {
-		return nil, fail(firstBadLine(data), "not UTF-8 text (save the file as UTF-8)")
+		return nil, failAt(firstBadLine(data), "", "not UTF-8 text (save the file as UTF-8)")
 	}
 	fmBytes, body, bodyLine, err := splitFrontMatter(name, data)
 	if err != nil {
@@ -259,16 +258,17 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, yamlError(name, 1, err)
 	}
 	line := func(key string) int { return 1 + lineOf(fmBytes, key) }
+	fail := func(key, format string, args ...any) error { return failAt(line(key), key, format, args...) }
 	for _, req := range []struct{ key, val string }{
 		{"id", fm.ID}, {"title", fm.Title}, {"category", fm.Category}, {"agency", fm.Agency}, {"published", fm.Published},
 	} {
 		if strings.TrimSpace(req.val) == "" {
-			return nil, fail(line(req.key), "required field %q is missing or empty", req.key)
+			return nil, fail(req.key, "required field %q is missing or empty", req.key)
 		}
 	}
 	locs, err := locationsOf(fm.Locations)
 	if err != nil {
-		return nil, fail(line("locations"), "%v", err)
+		return nil, fail("locations", "%v", err)
 	}
 	it := feed.Item{
 		ID: fm.ID, Title: strings.TrimSpace(fm.Title), Category: fm.Category, Agency: strings.TrimSpace(fm.Agency),
@@ -286,20 +286,20 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		val feed.Date
 	}{{"published", it.Published}, {"valid_from", it.ValidFrom}, {"valid_until", it.ValidUntil}} {
 		if d.val != "" && !d.val.Valid() {
-			return nil, fail(line(d.key), "%s %q is not a date (YYYY-MM-DD)", d.key, d.val)
+			return nil, fail(d.key, "%s %q is not a date (YYYY-MM-DD)", d.key, d.val)
 		}
 	}
 	if it.URL != "" && !strings.HasPrefix(it.URL, "https://") && !strings.HasPrefix(it.URL, "http://") {
-		return nil, fail(line("url"), "url %q must start with https:// or http://", it.URL)
+		return nil, fail("url", "url %q must start with https:// or http://", it.URL)
 	}
 	if it.Normative && it.ValidFrom == "" {
-		return nil, fail(line("normative"), "a normative document (normative: true) needs valid_from")
+		return nil, fail("normative", "a normative document (normative: true) needs valid_from")
 	}
 	if err := it.Check(nil); err != nil {
 		key, _, _ := strings.Cut(err.Error(), " ")
-		return nil, fail(line(key), "%v", err)
+		return nil, fail(key, "%v", err)
 	}
-	warning, err := checkKind(fm.Kind, fm.PostingDays, fm.PostingWorkdays)
+	kindWarning, err := checkKind(fm.Kind, fm.PostingDays, fm.PostingWorkdays)
 	if err != nil {
 		key := "kind"
 		if _, known := kindOf(fm.Kind); known && fm.PostingDays > 0 {
@@ -307,28 +307,33 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		} else if known && fm.PostingWorkdays > 0 {
 			key = "posting_workdays"
 		}
-		return nil, fail(line(key), "%v", err)
+		return nil, fail(key, "%v", err)
 	}
-	if err := checkText(&it, func(key, format string, args ...any) error { return fail(line(key), format, args...) }); err != nil {
+	if err := checkText(&it, fail); err != nil {
 		return nil, err
 	}
 	if p := markdown.Check(it.Body, 1); len(p) > 0 {
-		return nil, fail(bodyLine+p[0].Line-1, "%s", p[0].Msg)
+		return nil, failAt(bodyLine+p[0].Line-1, "body", "%s", p[0].Msg)
 	}
 	// Attachments get their hashes when they are read, after the whole folder is checked.
 	var titles []string
 	for _, a := range fm.Attachments {
 		file, title, err := attachmentOf(a)
 		if err != nil {
-			return nil, fail(line("attachments"), "%v", err)
+			return nil, fail("attachments", "%v", err)
 		}
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
 		titles = append(titles, title)
 	}
 	if a := strings.TrimSpace(fm.Audio); a != "" && !audioExts[strings.ToLower(filepath.Ext(a))] {
-		return nil, fail(line("audio"), "audio %q: use an .mp3, .ogg or .wav recording", a)
+		return nil, fail("audio", "audio %q: use an .mp3, .ogg or .wav recording", a)
 	}
-	return &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, audio: strings.TrimSpace(fm.Audio), warning: warning}, nil
+	si := &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, audio: strings.TrimSpace(fm.Audio)}
+	if kindWarning != "" {
+		si.warnings = append(si.warnings, Finding{File: name, Line: line("kind"), Field: "kind", Rule: RuleNoPeriod, Msg: kindWarning})
+	}
+	si.warnings = append(si.warnings, warn(si, fm.Kind, bodyLine)...)
+	return si, nil
 }
 
 // splitFrontMatter cuts a UTF-8 file into its YAML front matter between
@@ -471,14 +476,16 @@ func yamlKind(v any) string {
 // resolve checks the item against the feed and turns its attachment names
 // into files inside the source folder.
 func (src *Source) resolve(si *SourceItem) error {
-	fail := func(msg string) error { return &SourceError{File: si.Path, Line: si.line("attachments"), Msg: msg} }
+	fail := func(msg string) error {
+		return &SourceError{File: si.Path, Line: si.line("attachments"), Field: "attachments", Msg: msg}
+	}
 	if !src.categories[si.Item.Category] {
-		return &SourceError{File: si.Path, Line: si.line("category"), Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
+		return &SourceError{File: si.Path, Line: si.line("category"), Field: "category", Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
 	}
 	if si.audio != "" {
 		real, err := src.file(si, si.audio)
 		if err != nil {
-			return &SourceError{File: si.Path, Line: si.line("audio"), Msg: "audio " + err.Error()}
+			return &SourceError{File: si.Path, Line: si.line("audio"), Field: "audio", Msg: "audio " + err.Error()}
 		}
 		si.Audio = real
 	}

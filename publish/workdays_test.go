@@ -50,8 +50,14 @@ func TestKindMinimums(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if !strings.Contains(si.warning, c.warning) || (c.warning == "") != (si.warning == "") {
-					t.Fatalf("warning %q, want %q", si.warning, c.warning)
+				var warning string
+				for _, w := range si.warnings {
+					if w.Rule == RuleNoPeriod {
+						warning = w.Msg
+					}
+				}
+				if !strings.Contains(warning, c.warning) || (c.warning == "") != (warning == "") {
+					t.Fatalf("warning %q, want %q", warning, c.warning)
 				}
 				return
 			}
@@ -79,7 +85,7 @@ func TestKindWarningListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Warnings) != 1 || !strings.HasPrefix(s.Warnings[0], landFile+":11: ") {
+	if len(s.Warnings) != 2 || !strings.HasPrefix(s.Warnings[0].String(), landFile+":11: ") || s.Warnings[1].Rule != RuleNoContact {
 		t.Fatalf("warnings %q", s.Warnings)
 	}
 }
