@@ -27,6 +27,7 @@ import (
 	"gongkai/store"
 	"gongkai/sync"
 	"gongkai/ui"
+	"gongkai/ui/kit"
 )
 
 func init() {
@@ -235,7 +236,7 @@ func runScreenshot(env *Env, args []string) error {
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
 	if *textSize != "" {
-		if deps.TextStep, err = ui.TextStepOf(*textSize); err != nil {
+		if deps.TextStep, err = kit.TextStepOf(*textSize); err != nil {
 			return fmt.Errorf("--text-size: %w", err)
 		}
 	}

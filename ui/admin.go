@@ -23,6 +23,7 @@ import (
 	"gongkai/proof"
 	gkscreen "gongkai/screen"
 	gksync "gongkai/sync"
+	"gongkai/ui/kit"
 )
 
 // AdminDeps is what the administration panel needs from outside. Every
@@ -177,16 +178,16 @@ type adminView struct {
 	entry    string
 	msg      string
 
-	closer   *bigButton // 关闭
+	closer   *kit.BigButton // 关闭
 	pad      *fyne.Container
 	padTitle *widget.Label
 	padDots  *widget.Label
 	padMsg   *widget.RichText
 	padKeys  *fyne.Container // the keys and 确定: hidden while no PIN is set
-	keys     map[string]*bigButton
+	keys     map[string]*kit.BigButton
 
 	panel *fyne.Container
-	tabs  []*bigButton
+	tabs  []*kit.BigButton
 	pages []adminPage
 	page  int
 	stage *fyne.Container
@@ -212,12 +213,12 @@ const (
 )
 
 func (k *Kiosk) newAdminView() *adminView {
-	a := &adminView{k: k, keys: map[string]*bigButton{}, async: k.goSafe}
+	a := &adminView{k: k, keys: map[string]*kit.BigButton{}, async: k.goSafe}
 	a.loadGate()
 
 	a.closer = a.btn("关闭", widget.DangerImportance, a.close)
-	a.closer.min = fyne.NewSize(200, touchMin)
-	head := container.NewBorder(nil, nil, nil, a.closer, label("管理", theme.SizeNameHeadingText))
+	a.closer.Min = fyne.NewSize(200, kit.TouchMin)
+	head := container.NewBorder(nil, nil, nil, a.closer, kit.Label("管理", theme.SizeNameHeadingText))
 
 	a.buildPad()
 	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
@@ -233,11 +234,11 @@ func (k *Kiosk) newAdminView() *adminView {
 		objs[i] = p.object()
 	}
 	a.stage = container.NewStack(objs...)
-	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), separator()), nil, nil, nil, a.stage)
+	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), kit.Separator()), nil, nil, nil, a.stage)
 
 	// the cover owns every tap on the overlay, and counts it as activity
-	bg := newCover(themeColor(theme.ColorNameBackground), a.touch)
-	body := container.NewBorder(container.NewVBox(head, separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
+	bg := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), a.touch)
+	body := container.NewBorder(container.NewVBox(head, kit.Separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
 	// the panel keeps its own size whatever the villagers' 字号 step: the
 	// kiosk sets the step-0 theme while it is open (applyTheme)
 	a.box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
@@ -268,8 +269,8 @@ func (a *adminView) loadGate() {
 }
 
 // btn makes a big button whose tap counts as admin activity.
-func (a *adminView) btn(text string, imp widget.Importance, tapped func()) *bigButton {
-	return newBigButton(text, imp, fyne.NewSize(touchMin, touchMin), func() {
+func (a *adminView) btn(text string, imp widget.Importance, tapped func()) *kit.BigButton {
+	return kit.NewBigButton(text, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
 		a.touch()
 		tapped()
 	})
@@ -289,7 +290,7 @@ func (a *adminView) open(p purpose) {
 			a.k.deps.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 		}
 	}
-	show(a.box, true)
+	kit.Show(a.box, true)
 	a.k.speak.stop() // nothing reads aloud over the admin panel
 	a.watchVolumes(true)
 	a.k.applyTheme()
@@ -352,26 +353,26 @@ func (a *adminView) quit() {
 var padKeys = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", keyClear, "0", keyDelete}
 
 func (a *adminView) buildPad() {
-	a.padTitle = label("", theme.SizeNameHeadingText)
+	a.padTitle = kit.Label("", theme.SizeNameHeadingText)
 	a.padTitle.Alignment = fyne.TextAlignCenter
-	a.padDots = label("", sizeTitle)
+	a.padDots = kit.Label("", kit.SizeTitle)
 	a.padDots.Alignment = fyne.TextAlignCenter
-	a.padMsg = rich()
+	a.padMsg = kit.Rich()
 	var keys []fyne.CanvasObject
 	for _, s := range padKeys {
 		b := a.btn(s, widget.MediumImportance, func() { a.key(s) })
-		b.min = fyne.NewSize(180, 110)
-		b.SizeName = sizePINKey
+		b.Min = fyne.NewSize(180, 110)
+		b.SizeName = kit.SizePINKey
 		a.keys[s] = b
 		keys = append(keys, b)
 	}
 	ok := a.btn("确定", widget.HighImportance, a.submit)
-	ok.min = fyne.NewSize(180, 110)
-	ok.SizeName = sizePINKey
+	ok.Min = fyne.NewSize(180, 110)
+	ok.SizeName = kit.SizePINKey
 	a.keys["确定"] = ok
 	grid := container.NewGridWithColumns(3, keys...)
 	a.padKeys = container.NewVBox(grid, ok)
-	a.pad = container.NewCenter(container.New(fixedWidth{w: 640}, container.New(tightVBox{},
+	a.pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(tightVBox{},
 		a.padTitle, a.padDots, a.padMsg, a.padKeys)))
 }
 
@@ -392,43 +393,43 @@ func (a *adminView) key(s string) {
 }
 
 func (a *adminView) showPad() {
-	show(a.panel, false)
-	show(a.pad, true)
+	kit.Show(a.panel, false)
+	kit.Show(a.pad, true)
 	a.updatePad()
 }
 
 func (a *adminView) updatePad() {
 	now := a.k.deps.Clock()
 	if !a.gate.HasPIN() {
-		setText(a.padTitle, "管理功能未启用")
-		setText(a.padDots, "")
-		setRich(a.padMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
-			theme.SizeNameText, theme.ColorNameForeground, false), para("点右上角“关闭”返回。", theme.SizeNameText, colorMuted, false))
-		show(a.padKeys, false)
+		kit.SetText(a.padTitle, "管理功能未启用")
+		kit.SetText(a.padDots, "")
+		kit.SetRich(a.padMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
+			theme.SizeNameText, theme.ColorNameForeground, false), para("点右上角“关闭”返回。", theme.SizeNameText, kit.ColorMuted, false))
+		kit.Show(a.padKeys, false)
 		return
 	}
-	show(a.padKeys, true)
+	kit.Show(a.padKeys, true)
 	if a.purpose == purposeLeave {
-		setText(a.padTitle, "退出信息屏：请输入管理密码")
+		kit.SetText(a.padTitle, "退出信息屏：请输入管理密码")
 	} else {
-		setText(a.padTitle, "请输入管理密码")
+		kit.SetText(a.padTitle, "请输入管理密码")
 	}
-	setText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.entry))))
-	msg, c, hint := a.msg, fyne.ThemeColorName(colorUrgent), "点右上角“关闭”返回。"
+	kit.SetText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.entry))))
+	msg, c, hint := a.msg, fyne.ThemeColorName(kit.ColorUrgent), "点右上角“关闭”返回。"
 	lock := a.gate.Locked(now)
 	switch {
 	case lock != nil:
 		msg = a.lockText(lock, now)
 	case msg == "" && a.demoPIN:
-		c, msg = colorMuted, "这是演示屏，管理密码是 "+pin.Demo+"。"
+		c, msg = kit.ColorMuted, "这是演示屏，管理密码是 "+pin.Demo+"。"
 	}
 	var segs []widget.RichTextSegment
 	if msg != "" {
 		segs = append(segs, para(msg, theme.SizeNameText, c, false))
 	}
-	setRich(a.padMsg, append(segs, para(hint, theme.SizeNameText, colorMuted, false))...)
+	kit.SetRich(a.padMsg, append(segs, para(hint, theme.SizeNameText, kit.ColorMuted, false))...)
 	for _, b := range a.keys {
-		enable(b, lock == nil)
+		kit.Enable(b, lock == nil)
 	}
 }
 
@@ -437,7 +438,7 @@ func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
 	if l.Daily {
 		t := l.Until.In(a.k.feedLoc)
 		return fmt.Sprintf("24 小时内密码错误已达 %d 次，管理功能锁定到 %s %02d:%02d。如急需使用，请技术人员在本机用 gongkai pin 命令重设密码。",
-			pin.DailyTries, monthDay(t), t.Hour(), t.Minute())
+			pin.DailyTries, kit.MonthDay(t), t.Hour(), t.Minute())
 	}
 	left := l.Until.Sub(now)
 	wait := fmt.Sprintf("%d 秒", int(math.Ceil(left.Seconds())))
@@ -489,15 +490,15 @@ func (a *adminView) granted() {
 // Panel.
 
 func (a *adminView) showPanel() {
-	show(a.pad, false)
-	show(a.panel, true)
+	kit.Show(a.pad, false)
+	kit.Show(a.panel, true)
 	a.showPage(a.page)
 }
 
 func (a *adminView) showPage(i int) {
 	a.page = i
 	for j, p := range a.pages {
-		show(p.object(), j == i)
+		kit.Show(p.object(), j == i)
 		imp := widget.MediumImportance
 		if j == i {
 			imp = widget.HighImportance
@@ -545,13 +546,13 @@ func (a *adminView) openForShot(page string) error {
 			a.gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
 			a.demoPIN = a.k.deps.Demo
 		}
-		show(a.box, true)
+		kit.Show(a.box, true)
 		a.purpose, a.entry = purposeOpen, "12"
 		a.showPad()
 		return nil
 	}
 	names := []string{"status", "sync", "usb", "compliance", "poster", "settings", "log", "leave"}
-	i := slices.Index(names, or(page, "status"))
+	i := slices.Index(names, kit.Or(page, "status"))
 	if i < 0 {
 		return fmt.Errorf("ui: admin page %q: want pin or one of %s", page, strings.Join(names, ", "))
 	}

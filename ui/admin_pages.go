@@ -19,12 +19,13 @@ import (
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
+	"gongkai/ui/kit"
 )
 
 // resultText is a finished sync in words.
 func resultText(r gksync.Result, err error) string {
 	if err != nil {
-		return problemOf(err)
+		return kit.ProblemOf(err)
 	}
 	if r.Unchanged {
 		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
@@ -94,8 +95,8 @@ func dirSize(dir string) uint64 {
 
 // pagedBox is a pager with its own 上一页/下一页, for admin pages.
 type pagedBox struct {
-	p          *pager
-	prev, next *bigButton
+	p          *kit.Pager
+	prev, next *kit.BigButton
 	label      *widget.Label
 	bar        *fyne.Container
 	box        fyne.CanvasObject
@@ -105,23 +106,23 @@ func (a *adminView) newPaged() *pagedBox {
 	b := &pagedBox{}
 	b.label = widget.NewLabel("")
 	b.label.Alignment = fyne.TextAlignCenter
-	b.p = newPager(func(page, total int) {
-		setText(b.label, pageText(page, total))
-		enable(b.prev, page > 0)
-		enable(b.next, page < total-1)
-		show(b.bar, total > 1)
+	b.p = kit.NewPager(func(page, total int) {
+		kit.SetText(b.label, kit.PageText(page, total))
+		kit.Enable(b.prev, page > 0)
+		kit.Enable(b.next, page < total-1)
+		kit.Show(b.bar, total > 1)
 	})
-	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.p.SetPage(b.p.page - 1) })
-	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.p.SetPage(b.p.page + 1) })
-	b.prev.min = fyne.NewSize(240, touchMin)
-	b.next.min = b.prev.min
+	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.p.SetPage(b.p.Cur - 1) })
+	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.p.SetPage(b.p.Cur + 1) })
+	b.prev.Min = fyne.NewSize(240, kit.TouchMin)
+	b.next.Min = b.prev.Min
 	b.bar = container.NewBorder(nil, nil, b.prev, b.next, b.label)
 	b.box = container.NewBorder(nil, b.bar, nil, nil, b.p)
 	return b
 }
 
-func (b *pagedBox) set(blocks []block) {
-	b.p.page = 0
+func (b *pagedBox) set(blocks []kit.Block) {
+	b.p.Cur = 0
 	b.p.SetBlocks(blocks)
 }
 
@@ -149,15 +150,15 @@ func (p *statusPage) show() {
 }
 
 func (p *statusPage) showLines(lines []statusLine) {
-	var blocks []block
+	var blocks []kit.Block
 	for _, l := range lines {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
 		if l.bad {
-			c = colorUrgent
+			c = kit.ColorUrgent
 		}
-		blocks = append(blocks, block{obj: rich(
-			seg(l.name+"：", theme.SizeNameText, colorMuted),
-			seg(l.value, theme.SizeNameText, c)), gap: 4})
+		blocks = append(blocks, kit.Block{Obj: kit.Rich(
+			kit.Seg(l.name+"：", theme.SizeNameText, kit.ColorMuted),
+			kit.Seg(l.value, theme.SizeNameText, c)), Gap: 4})
 	}
 	p.paged.set(blocks)
 }
@@ -186,7 +187,7 @@ type statusFacts struct {
 func (a *adminView) statusFacts() statusFacts {
 	k := a.k
 	k.loadState()
-	f := statusFacts{k: k, st: k.feed, loc: k.feedLoc, now: k.now(), display: k.display(), faults: k.faultList()}
+	f := statusFacts{k: k, st: k.feed, loc: k.feedLoc, now: k.now(), display: k.display(), faults: k.faults.FaultList()}
 	f.stale, f.why = k.stale(f.now)
 	return f
 }
@@ -217,13 +218,13 @@ func (f statusFacts) lines() []statusLine {
 	if src == "" && d.Admin.Config != nil {
 		src = strings.Join(d.Admin.Config.Sources, "，")
 	}
-	add("数据来源", or(src, "—"), false)
+	add("数据来源", kit.Or(src, "—"), false)
 	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
 	if st.LastError != "" {
 		// the English detail is in the log file, for engineers
-		kind := storedKind(st.LastErrorKind)
-		add("上次同步结果", plainError(kind)+"（"+at(st.LastAttempt)+"）", true)
-		add("处理办法", nextStep(kind), true)
+		kind := kit.StoredKind(st.LastErrorKind)
+		add("上次同步结果", kit.PlainError(kind)+"（"+at(st.LastAttempt)+"）", true)
+		add("处理办法", kit.NextStep(kind), true)
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
@@ -259,16 +260,16 @@ func (f statusFacts) lines() []statusLine {
 			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {
-				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+problemText(storedKind(up.LastKind)), true)
+				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+kit.ProblemText(kit.StoredKind(up.LastKind)), true)
 			} else {
 				add("证明上报", "正常（"+at(up.LastSuccess)+"）", false)
 			}
 		}
 	}
 	add("已运行", durationText(d.Clock().Sub(k.started)), false)
-	add("发布方公钥", or(d.Admin.PublisherKey, "—"), false)
-	add("本机密钥", or(d.Admin.DeviceKey, "—"), false)
-	add("程序版本", versionText(d.Admin.Version, d.Admin.Build), false)
+	add("发布方公钥", kit.Or(d.Admin.PublisherKey, "—"), false)
+	add("本机密钥", kit.Or(d.Admin.DeviceKey, "—"), false)
+	add("程序版本", kit.VersionText(d.Admin.Version, d.Admin.Build), false)
 	if len(f.faults) > 0 {
 		for _, fault := range f.faults {
 			add("后台错误", fault, true)
@@ -279,19 +280,12 @@ func (f statusFacts) lines() []statusLine {
 	return out
 }
 
-func or(s, alt string) string {
-	if s == "" {
-		return alt
-	}
-	return s
-}
-
 // Sync page.
 
 type syncPage struct {
 	a       *adminView
 	box     fyne.CanvasObject
-	run     *bigButton
+	run     *kit.BigButton
 	bar     *widget.ProgressBar
 	stage   *widget.Label
 	result  *widget.RichText
@@ -301,12 +295,12 @@ type syncPage struct {
 func (a *adminView) newSyncPage() *syncPage {
 	p := &syncPage{a: a}
 	p.run = a.btn("立即同步", widget.HighImportance, p.start)
-	p.run.min = fyne.NewSize(400, 120)
+	p.run.Min = fyne.NewSize(400, 120)
 	p.bar = widget.NewProgressBar()
-	p.stage = label("", theme.SizeNameText)
-	p.result = rich()
+	p.stage = kit.Label("", theme.SizeNameText)
+	p.result = kit.Rich()
 	p.box = container.NewVBox(
-		label("从已设置的数据源取回最新公告。", theme.SizeNameText),
+		kit.Label("从已设置的数据源取回最新公告。", theme.SizeNameText),
 		container.NewCenter(p.run), p.bar, p.stage, p.result)
 	return p
 }
@@ -314,9 +308,9 @@ func (a *adminView) newSyncPage() *syncPage {
 func (p *syncPage) object() fyne.CanvasObject { return p.box }
 
 func (p *syncPage) show() {
-	enable(p.run, !p.running && p.a.k.deps.Admin.SyncNow != nil)
+	kit.Enable(p.run, !p.running && p.a.k.deps.Admin.SyncNow != nil)
 	if p.a.k.deps.Admin.SyncNow == nil {
-		setRich(p.result, seg("本机未设置同步功能。", theme.SizeNameText, colorMuted))
+		kit.SetRich(p.result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
 	}
 }
 
@@ -325,7 +319,7 @@ func (p *syncPage) progress(e gksync.Event) {
 	if v >= 0 {
 		p.bar.SetValue(v)
 	}
-	setText(p.stage, text)
+	kit.SetText(p.stage, text)
 }
 
 func (p *syncPage) start() {
@@ -334,11 +328,11 @@ func (p *syncPage) start() {
 		return
 	}
 	p.running = true
-	enable(p.run, false)
-	show(p.bar, true)
+	kit.Enable(p.run, false)
+	kit.Show(p.bar, true)
 	p.bar.SetValue(0)
-	setText(p.stage, "正在连接……")
-	setRich(p.result)
+	kit.SetText(p.stage, "正在连接……")
+	kit.SetRich(p.result)
 	k := p.a.k
 	p.a.async("sync now", func() {
 		// the sync itself may panic: report it like any failure
@@ -360,18 +354,18 @@ func (p *syncPage) start() {
 		}
 		k.do("sync result", func() {
 			p.running = false
-			enable(p.run, true)
+			kit.Enable(p.run, true)
 			// a full bar beside 失败 said the opposite of what happened:
 			// a failed run has no bar
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
-				c = colorUrgent
-				show(p.bar, false)
-				setText(p.stage, "")
+				c = kit.ColorUrgent
+				kit.Show(p.bar, false)
+				kit.SetText(p.stage, "")
 			} else {
 				p.bar.SetValue(1)
 			}
-			setRich(p.result, seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
+			kit.SetRich(p.result, kit.Seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
@@ -386,8 +380,8 @@ type usbPage struct {
 	paged   *pagedBox
 	head    *widget.RichText
 	actions *fyne.Container
-	confirm *bigButton
-	cancel  *bigButton
+	confirm *kit.BigButton
+	cancel  *kit.BigButton
 	bar     *widget.ProgressBar
 	chosen  string
 	diff    *ImportDiff
@@ -397,12 +391,12 @@ type usbPage struct {
 func (a *adminView) newUSBPage() *usbPage {
 	p := &usbPage{a: a}
 	p.list = container.NewVBox()
-	p.head = rich()
+	p.head = kit.Rich()
 	p.paged = a.newPaged()
 	p.confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
 	p.cancel = a.btn("取消", widget.MediumImportance, p.reset)
-	p.confirm.min = fyne.NewSize(300, 100)
-	p.cancel.min = p.confirm.min
+	p.confirm.Min = fyne.NewSize(300, 100)
+	p.cancel.Min = p.confirm.Min
 	p.bar = widget.NewProgressBar()
 	p.bar.Hide()
 	p.actions = container.NewHBox(p.confirm, p.cancel)
@@ -429,16 +423,16 @@ func (p *usbPage) reset() {
 func (p *usbPage) show() {
 	a := p.a
 	p.list.Objects = nil
-	show(p.actions, p.diff != nil && !p.busy)
+	kit.Show(p.actions, p.diff != nil && !p.busy)
 	switch {
 	case a.k.deps.Admin.Preview == nil || a.k.deps.Admin.Import == nil:
-		setRich(p.head, seg("本机未设置 U 盘导入功能。", theme.SizeNameText, colorMuted))
+		kit.SetRich(p.head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
 	case p.chosen == "" && len(p.paths) == 0:
-		setRich(p.head, seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(p.head, kit.Seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	case p.chosen == "":
-		setRich(p.head, seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(p.head, kit.Seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.list.Add(a.k.card(rich(seg(feedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
+			p.list.Add(a.k.card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
 				p.preview(path)
 			}))
@@ -454,10 +448,10 @@ func (p *usbPage) show() {
 func (p *usbPage) preview(path string) {
 	k := p.a.k
 	p.chosen, p.diff, p.busy = path, nil, true
-	setRich(p.head, seg("正在检查"+feedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(p.head, kit.Seg("正在检查"+kit.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	p.list.Objects = nil
 	p.list.Refresh()
-	show(p.actions, false)
+	kit.Show(p.actions, false)
 	p.a.async("usb preview", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
@@ -469,8 +463,8 @@ func (p *usbPage) preview(path string) {
 				p.chosen = ""
 				p.show()
 				kind := gksync.KindOf(err)
-				setRich(p.head, para("这份数据不能导入："+plainError(kind)+"。", theme.SizeNameSubHeadingText, colorUrgent, true),
-					para(nextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
+				kit.SetRich(p.head, para("这份数据不能导入："+kit.PlainError(kind)+"。", theme.SizeNameSubHeadingText, kit.ColorUrgent, true),
+					para(kit.NextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
 			p.diff = &d
@@ -482,35 +476,35 @@ func (p *usbPage) preview(path string) {
 // showDiff lists what would change, so nothing is imported unseen.
 func (p *usbPage) showDiff() {
 	d := p.diff
-	setRich(p.head, seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
+	kit.SetRich(p.head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
 		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	var blocks []block
+	var blocks []kit.Block
 	group := func(name string, titles []string, c fyne.ThemeColorName) {
 		if len(titles) == 0 {
 			return
 		}
-		blocks = append(blocks, block{obj: label(name, theme.SizeNameSubHeadingText), gap: 12, keepWithNext: true})
+		blocks = append(blocks, kit.Block{Obj: kit.Label(name, theme.SizeNameSubHeadingText), Gap: 12, KeepWithNext: true})
 		for _, t := range titles {
-			blocks = append(blocks, block{obj: rich(seg("· "+t, theme.SizeNameText, c)), gap: 2})
+			blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg("· "+t, theme.SizeNameText, c)), Gap: 2})
 		}
 	}
 	group("新增", d.Added, theme.ColorNameForeground)
 	group("更新", d.Changed, theme.ColorNameForeground)
-	group("撤下", d.Withdrawn, colorUrgent)
-	group("删除", d.Removed, colorUrgent)
+	group("撤下", d.Withdrawn, kit.ColorUrgent)
+	group("删除", d.Removed, kit.ColorUrgent)
 	// the same version as the screen's is nothing to import: only 取消
 	same := d.Version <= p.a.k.feed.Version
 	switch {
 	case same:
-		setRich(p.head, seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
+		kit.SetRich(p.head, kit.Seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
 			theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		blocks = nil
 	case len(blocks) == 0:
-		blocks = messageBlocks("公告内容没有变化；导入后，内容的有效期会随新版本延长。")
+		blocks = kit.MessageBlocks("公告内容没有变化；导入后，内容的有效期会随新版本延长。")
 	}
 	p.paged.set(blocks)
-	show(p.actions, true)
-	show(p.confirm, !same)
+	kit.Show(p.actions, true)
+	kit.Show(p.confirm, !same)
 	p.box.Refresh()
 }
 
@@ -521,9 +515,9 @@ func (p *usbPage) doImport() {
 	}
 	path := p.chosen
 	p.busy = true
-	show(p.actions, false)
+	kit.Show(p.actions, false)
 	p.bar.SetValue(0)
-	show(p.bar, true)
+	kit.Show(p.bar, true)
 	p.a.async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
@@ -545,9 +539,9 @@ func (p *usbPage) doImport() {
 			p.show()
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
-				c = colorUrgent
+				c = kit.ColorUrgent
 			}
-			setRich(p.head, seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c))
+			kit.SetRich(p.head, kit.Seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
@@ -606,12 +600,12 @@ func (p *logPage) show() {
 	if f := p.a.k.deps.Admin.LogLines; f != nil {
 		lines = f()
 	}
-	var blocks []block
+	var blocks []kit.Block
 	for i := len(lines) - 1; i >= 0; i-- { // newest first
-		blocks = append(blocks, block{obj: rich(seg(logLine(lines[i], p.a.k.feedLoc), sizeSmall, theme.ColorNameForeground)), gap: 2})
+		blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg(kit.LogLine(lines[i], p.a.k.feedLoc), kit.SizeSmall, theme.ColorNameForeground)), Gap: 2})
 	}
 	if len(blocks) == 0 {
-		blocks = messageBlocks("暂无日志。")
+		blocks = kit.MessageBlocks("暂无日志。")
 	}
 	p.paged.set(blocks)
 }
@@ -622,9 +616,9 @@ type leavePage struct{ box fyne.CanvasObject }
 
 func (a *adminView) newLeavePage() *leavePage {
 	b := a.btn("退出信息屏", widget.DangerImportance, func() { a.open(purposeLeave) })
-	b.min = fyne.NewSize(420, 120)
+	b.Min = fyne.NewSize(420, 120)
 	return &leavePage{box: container.NewVBox(
-		label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText),
+		kit.Label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText),
 		container.NewCenter(b))}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/pin"
+	"gongkai/ui/kit"
 )
 
 // Key sets of the settings keypad: digits for codes and numbers, a colon
@@ -87,22 +88,22 @@ type settingsPage struct {
 	edKeys  *fyne.Container
 	editing *setting
 	value   string
-	keys    map[string]*bigButton // the editor's keys by label, for tests
-	save    *bigButton
+	keys    map[string]*kit.BigButton // the editor's keys by label, for tests
+	save    *kit.BigButton
 }
 
 func (a *adminView) newSettingsPage() *settingsPage {
-	p := &settingsPage{a: a, keys: map[string]*bigButton{}}
+	p := &settingsPage{a: a, keys: map[string]*kit.BigButton{}}
 	p.paged = a.newPaged()
-	p.msg = rich()
+	p.msg = kit.Rich()
 	p.save = a.btn("保存设置", widget.HighImportance, p.saveDraft)
-	p.save.min = fyne.NewSize(360, 100)
+	p.save.Min = fyne.NewSize(360, 100)
 	p.list = container.NewBorder(nil, container.NewVBox(p.msg, container.NewCenter(p.save)), nil, nil, p.paged.box)
 
-	p.edName = label("", theme.SizeNameHeadingText)
-	p.edValue = label("", sizeTitle)
+	p.edName = kit.Label("", theme.SizeNameHeadingText)
+	p.edValue = kit.Label("", kit.SizeTitle)
 	p.edValue.Wrapping = fyne.TextWrapBreak
-	p.edMsg = rich()
+	p.edMsg = kit.Rich()
 	p.edKeys = container.NewGridWithColumns(10)
 	ok := a.btn("确定", widget.HighImportance, p.confirm)
 	cancel := a.btn("取消", widget.MediumImportance, p.closeEditor)
@@ -113,11 +114,11 @@ func (a *adminView) newSettingsPage() *settingsPage {
 		p.updateEditor()
 	})
 	clr := a.btn("清空", widget.DangerImportance, func() { p.value = ""; p.updateEditor() })
-	for _, b := range []*bigButton{ok, cancel, del, clr} {
-		b.min = fyne.NewSize(220, 100)
+	for _, b := range []*kit.BigButton{ok, cancel, del, clr} {
+		b.Min = fyne.NewSize(220, 100)
 	}
 	p.keys["确定"], p.keys["取消"], p.keys[keyDelete], p.keys[keyClear] = ok, cancel, del, clr
-	p.editor = container.NewVBox(p.edName, panel(colorCard, p.edValue), p.edMsg,
+	p.editor = container.NewVBox(p.edName, kit.Panel(kit.ColorCard, p.edValue), p.edMsg,
 		p.edKeys,
 		container.NewGridWithColumns(4, del, clr, cancel, ok))
 	p.editor.Hide()
@@ -134,7 +135,7 @@ func (p *settingsPage) show() {
 		p.draft.Sources = slices.Clone(c.Sources)
 	}
 	p.newPIN = ""
-	setRich(p.msg)
+	kit.SetRich(p.msg)
 	p.closeEditor()
 }
 
@@ -235,7 +236,7 @@ func (p *settingsPage) settings() []*setting {
 // rows rebuilds the list of fields from the draft.
 func (p *settingsPage) rows() {
 	a := p.a
-	var blocks []block
+	var blocks []kit.Block
 	for _, s := range p.settings() {
 		v := s.get(&p.draft)
 		switch {
@@ -246,24 +247,24 @@ func (p *settingsPage) rows() {
 		case v == "":
 			v = "—"
 		}
-		blocks = append(blocks, block{obj: a.k.card(rich(
-			seg(s.name+"：", theme.SizeNameText, colorMuted),
-			seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
+		blocks = append(blocks, kit.Block{Obj: a.k.card(kit.Rich(
+			kit.Seg(s.name+"：", theme.SizeNameText, kit.ColorMuted),
+			kit.Seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
 			a.touch()
 			p.edit(s)
-		}), gap: 8})
+		}), Gap: 8})
 	}
 	blocks = append(blocks,
-		block{obj: p.choice("模式", []string{"触摸查询屏", "电子信息屏"}, []string{config.ModeTouch, config.ModeDisplay}, &p.draft.Mode), gap: 8},
-		block{obj: p.choice("默认字号", []string{"标准", "大", "特大"}, config.TextSizes, &p.draft.TextSize), gap: 8})
-	page := p.paged.p.page
-	p.paged.p.page = page
+		kit.Block{Obj: p.choice("模式", []string{"触摸查询屏", "电子信息屏"}, []string{config.ModeTouch, config.ModeDisplay}, &p.draft.Mode), Gap: 8},
+		kit.Block{Obj: p.choice("默认字号", []string{"标准", "大", "特大"}, config.TextSizes, &p.draft.TextSize), Gap: 8})
+	page := p.paged.p.Cur
+	p.paged.p.Cur = page
 	p.paged.p.SetBlocks(blocks)
 }
 
 // choice is a row of buttons for a field with few values.
 func (p *settingsPage) choice(name string, labels, values []string, field *string) fyne.CanvasObject {
-	name0 := label(name+"：", theme.SizeNameText)
+	name0 := kit.Label(name+"：", theme.SizeNameText)
 	name0.Wrapping = fyne.TextWrapOff // a wrapping label in a row shrinks to one character a line
 	row := container.NewHBox(name0)
 	for i, l := range labels {
@@ -272,7 +273,7 @@ func (p *settingsPage) choice(name string, labels, values []string, field *strin
 			imp = widget.HighImportance
 		}
 		b := p.a.btn(l, imp, func() { *field = values[i]; p.rows() })
-		b.min = fyne.NewSize(200, touchMin)
+		b.Min = fyne.NewSize(200, kit.TouchMin)
 		p.keys[name+":"+l] = b
 		row.Add(b)
 	}
@@ -282,8 +283,8 @@ func (p *settingsPage) choice(name string, labels, values []string, field *strin
 func (p *settingsPage) edit(s *setting) {
 	p.editing = s
 	p.value = s.get(&p.draft)
-	setText(p.edName, s.name)
-	setRich(p.edMsg)
+	kit.SetText(p.edName, s.name)
+	kit.SetRich(p.edMsg)
 	p.edKeys.Objects = nil
 	for _, key := range s.keys {
 		b := p.a.btn(key, widget.MediumImportance, func() {
@@ -292,15 +293,15 @@ func (p *settingsPage) edit(s *setting) {
 			}
 			p.updateEditor()
 		})
-		b.min = fyne.NewSquareSize(keyMin)
-		b.SizeName = sizeEditKey
+		b.Min = fyne.NewSquareSize(kit.KeyMin)
+		b.SizeName = kit.SizeEditKey
 		p.keys[key] = b
 		p.edKeys.Add(b)
 	}
 	p.edKeys.Refresh()
 	p.updateEditor()
-	show(p.list, false)
-	show(p.editor, true)
+	kit.Show(p.list, false)
+	kit.Show(p.editor, true)
 	p.box.Refresh()
 }
 
@@ -309,7 +310,7 @@ func (p *settingsPage) updateEditor() {
 	if p.editing != nil && p.editing.secret {
 		v = strings.Repeat("●", len(v))
 	}
-	setText(p.edValue, v+"▏")
+	kit.SetText(p.edValue, v+"▏")
 }
 
 // confirm applies the edited value to the draft, refusing what config
@@ -322,7 +323,7 @@ func (p *settingsPage) confirm() {
 	c := p.draft
 	c.Sources = slices.Clone(p.draft.Sources)
 	if err := s.set(&c, strings.TrimSpace(p.value)); err != nil {
-		setRich(p.edMsg, seg(err.Error(), theme.SizeNameText, colorUrgent))
+		kit.SetRich(p.edMsg, kit.Seg(err.Error(), theme.SizeNameText, kit.ColorUrgent))
 		return
 	}
 	note := "已修改，点“保存设置”后生效。"
@@ -330,20 +331,20 @@ func (p *settingsPage) confirm() {
 		// on and off times come in pairs: the first of the two is
 		// accepted now, and 保存 refuses the pair if left half done
 		if !errors.Is(err, config.ErrHalfHours) {
-			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent))
+			kit.SetRich(p.edMsg, kit.Seg(configErrText(err), theme.SizeNameText, kit.ColorUrgent))
 			return
 		}
 		note = "请同时设置开屏和关屏时间，或都留空。"
 	}
 	p.draft = c
-	setRich(p.msg, seg(note, theme.SizeNameText, colorMuted))
+	kit.SetRich(p.msg, kit.Seg(note, theme.SizeNameText, kit.ColorMuted))
 	p.closeEditor()
 }
 
 func (p *settingsPage) closeEditor() {
 	p.editing = nil
-	show(p.editor, false)
-	show(p.list, true)
+	kit.Show(p.editor, false)
+	kit.Show(p.list, true)
 	p.rows()
 	p.box.Refresh()
 }
@@ -351,7 +352,7 @@ func (p *settingsPage) closeEditor() {
 // saveDraft validates, writes config.toml through Deps, and applies it.
 func (p *settingsPage) saveDraft() {
 	k := p.a.k
-	fail := func(text string) { setRich(p.msg, seg(text, theme.SizeNameText, colorUrgent)) }
+	fail := func(text string) { kit.SetRich(p.msg, kit.Seg(text, theme.SizeNameText, kit.ColorUrgent)) }
 	c := p.draft
 	if err := c.Validate(); err != nil {
 		fail("未保存：" + configErrText(err))
@@ -379,7 +380,7 @@ func (p *settingsPage) saveDraft() {
 	}
 	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
 	k.applyConfig(&c)
-	setRich(p.msg, seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
+	kit.SetRich(p.msg, kit.Seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
 	p.rows()
 }
 

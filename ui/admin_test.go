@@ -32,6 +32,7 @@ import (
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
+	"gongkai/ui/kit"
 )
 
 func init() { pin.Cost = bcrypt.MinCost } // keep PIN tests fast
@@ -55,7 +56,7 @@ func newAdminKiosk(t *testing.T, d Deps) (*Kiosk, fyne.Window, *clock) {
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
 	k.admin.async = func(_ string, fn func()) { fn() }
-	k.spawn = inline
+	k.spawn = kit.Inline
 	w.Resize(portrait)
 	return k, w, c
 }
@@ -179,7 +180,7 @@ func TestNoPINKeepsThePanelShut(t *testing.T) {
 		t.Fatalf("a screen without a PIN offers its keys: %q", textOf(k.admin.padMsg))
 	}
 	for _, s := range []string{"设置", "新密码"} {
-		if strings.Contains(unbreakable(k.admin.padTitle.Text), s) {
+		if strings.Contains(kit.Unbreakable(k.admin.padTitle.Text), s) {
 			t.Fatalf("a passer-by is offered to set the PIN: %q", k.admin.padTitle.Text)
 		}
 	}
@@ -419,11 +420,11 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	if k.admin.page != pageUSB || len(p.list.Objects) != 2 {
 		t.Fatalf("stick not offered: page %d, %d entries", k.admin.page, len(p.list.Objects))
 	}
-	test.Tap(p.list.Objects[1].(*tapCard))
+	test.Tap(p.list.Objects[1].(*kit.TapCard))
 	if !strings.Contains(textOf(p.head), "签名不符") || p.actions.Visible() {
 		t.Fatalf("bad feed: %q", textOf(p.head))
 	}
-	test.Tap(p.list.Objects[0].(*tapCard))
+	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	if !strings.Contains(textOf(p.head), "新增 1 条") || !strings.Contains(pageContent(p.paged.p), "旧通知乙") || !p.actions.Visible() {
 		t.Fatalf("preview: %q / %q", textOf(p.head), pageContent(p.paged.p))
 	}
@@ -431,7 +432,7 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	if len(imported) != 0 || p.diff != nil {
 		t.Fatal("cancel imported")
 	}
-	test.Tap(p.list.Objects[0].(*tapCard))
+	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	test.Tap(p.confirm)
 	if len(imported) != 1 || imported[0] != "/media/usb0/feed" {
 		t.Fatalf("imported %v", imported)
@@ -441,13 +442,13 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	}
 	// item 10: a stick with the version the screen has offers no import
 	k.feed.Version = 9
-	test.Tap(p.list.Objects[0].(*tapCard))
+	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	if p.confirm.Visible() || !p.cancel.Visible() || !strings.Contains(textOf(p.head), "无需导入") {
 		t.Errorf("same version: confirm shown %v, head %q", p.confirm.Visible(), textOf(p.head))
 	}
 	test.Tap(p.cancel)
 	k.feed.Version = 8
-	test.Tap(p.list.Objects[0].(*tapCard))
+	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	if !p.confirm.Visible() {
 		t.Error("a newer version is not offered for import")
 	}
@@ -509,7 +510,7 @@ func TestBackgroundPanicIsReported(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
 	// what goSafe wraps around every job, run here without a goroutine
 	func() {
-		defer k.recovered("test job")
+		defer k.faults.Recovered("test job")
 		panic("kaputt")
 	}()
 	found := false
@@ -537,18 +538,18 @@ func TestPlainErrors(t *testing.T) {
 		{fmt.Errorf("open /media/usb/feed/manifest.json: %w", fs.ErrNotExist), "找不到数据源"},
 		{errors.New("sync: feed: manifest expired"), "同步失败"},
 	} {
-		if got := problemOf(tc.err); !strings.HasPrefix(got, tc.want) {
+		if got := kit.ProblemOf(tc.err); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%v → %q, want %q", tc.err, got, tc.want)
 		}
 	}
 	for _, kind := range []gksync.Kind{gksync.KindCanceled, gksync.KindSignature, gksync.KindWrongFeed, gksync.KindExpired,
 		gksync.KindRollback, gksync.KindDamaged, gksync.KindTooLarge, gksync.KindDiskFull, gksync.KindStorage,
 		gksync.KindNetwork, gksync.KindServer, gksync.KindRefused, gksync.KindNoSource, gksync.KindOther} {
-		if _, ok := failureWords[kind]; !ok {
+		if _, ok := kit.FailureWords[kind]; !ok {
 			t.Errorf("kind %q has no words", kind)
 		}
 	}
-	if plainError(gksync.KindNone) != "" || plainError("from-a-later-version") != "同步失败" {
+	if kit.PlainError(gksync.KindNone) != "" || kit.PlainError("from-a-later-version") != "同步失败" {
 		t.Error("no failure, or an unknown kind, said wrongly")
 	}
 }
@@ -679,7 +680,7 @@ func TestComplianceExportToStick(t *testing.T) {
 	if k.admin.page != pageCompliance || len(p.sticks.list.Objects) != 1 {
 		t.Fatalf("page %d, %d sticks offered", k.admin.page, len(p.sticks.list.Objects))
 	}
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	test.Tap(p.sticks.list.Objects[0].(*kit.TapCard))
 
 	base := filepath.Join(stick, "gongkai-report-"+dongwan+"-20261125-1000")
 	raw, err := os.ReadFile(base + ".json")
@@ -705,7 +706,7 @@ func TestComplianceExportToStick(t *testing.T) {
 	os.WriteFile(notDir, nil, 0o644)
 	sticks = []string{notDir}
 	test.Tap(p.export)
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	test.Tap(p.sticks.list.Objects[0].(*kit.TapCard))
 	if msg := textOf(p.sticks.msg); !strings.Contains(msg, "没有写成") {
 		t.Errorf("failed write says %q", msg)
 	}
@@ -743,7 +744,7 @@ func TestPosterToStick(t *testing.T) {
 	k.admin.open(purposeOpen)
 	tapTab(t, k, "打印海报")
 	p := k.admin.pages[pagePoster].(*posterPage)
-	for i := range p.paged.p.blocks {
+	for i := range p.paged.p.Blocks {
 		if strings.Contains(textOf(blockObj(p.paged.p, i)), "柳塘村四组拟征收土地预公告") {
 			t.Error("another village's notice is offered")
 		}
@@ -754,7 +755,7 @@ func TestPosterToStick(t *testing.T) {
 	}
 	sticks = []string{stick}
 	test.Tap(cardFor(t, p.paged.p, "东湾村三组集体土地征收补偿安置方案公告"))
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	test.Tap(p.sticks.list.Objects[0].(*kit.TapCard))
 	pdf, err := os.ReadFile(filepath.Join(stick, "gongkai-poster-land-2026-017.pdf"))
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Fatalf("poster: %v; says %q", err, textOf(p.sticks.msg))
@@ -854,7 +855,7 @@ func TestGapsAreMergedAcrossMidnight(t *testing.T) {
 	blocks := (&compliancePage{}).gapBlocks(n)
 	rows := 0
 	for _, b := range blocks {
-		if strings.Contains(textOf(b.obj), "程序未运行") {
+		if strings.Contains(textOf(b.Obj), "程序未运行") {
 			rows++
 		}
 	}
@@ -920,7 +921,7 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 	}
 	usb := k.admin.pages[pageUSB].(*usbPage)
 	k.admin.volumesChanged([]string{"/media/KINGSTON/feed"})
-	test.Tap(usb.list.Objects[0].(*tapCard))
+	test.Tap(usb.list.Objects[0].(*kit.TapCard))
 	seen := map[string]string{}
 	for i, name := range pageNames {
 		if i != pageUSB { // the preview's answer stays on show
@@ -972,7 +973,7 @@ func TestPanelReopensOnStatus(t *testing.T) {
 func TestLogPageKnowsTheAdminEvents(t *testing.T) {
 	for _, msg := range []string{"admin PIN pad shown", "admin panel unlocked", "admin PIN: wrong try", "admin PIN locked",
 		"admin PIN changed in the settings", "admin PIN: saving the new PIN", "leaving the kiosk from the admin panel"} {
-		line := logLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
+		line := kit.LogLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
 		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
 			t.Errorf("%s: %q", msg, line)
 		}

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // Urgent alerts (the feed's alerts object, polled every minute) are not
@@ -37,8 +38,8 @@ type alertView struct {
 	todo    *fyne.Container
 	todoT   *widget.RichText
 	counter *widget.RichText
-	back    *bigButton // touch: 返回; hidden on the display
-	nextBtn *bigButton // touch: the next alert, when there are several
+	back    *kit.BigButton // touch: 返回; hidden on the display
+	nextBtn *kit.BigButton // touch: the next alert, when there are several
 
 	list     []feed.Alert // in force now, urgent first
 	since    time.Time    // display: when the set last grew, where the first takeover starts
@@ -60,21 +61,21 @@ func (k *Kiosk) alertPhase() time.Duration {
 
 func (k *Kiosk) newAlertView() *alertView {
 	v := &alertView{k: k}
-	v.bandT = rich()
-	band := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	v.bandT = kit.Rich()
+	band := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	bandBox := container.NewStack(band, container.New(layout.NewCustomPaddedLayout(20, 20, 32, 32), v.bandT))
-	v.title = rich()
-	v.when = rich()
-	v.body = rich()
-	v.todoT = rich()
-	v.todo = panel(colorNotice, v.todoT)
+	v.title = kit.Rich()
+	v.when = kit.Rich()
+	v.body = kit.Rich()
+	v.todoT = kit.Rich()
+	v.todo = kit.Panel(kit.ColorNotice, v.todoT)
 	v.counter = widget.NewRichText()
 	// as big as the idle prompt's 继续阅读: the one way out of the view
-	v.back = newBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
+	v.back = kit.NewBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
 		v.close()
 	})
-	v.nextBtn = newBigButton("下一条 ›", widget.MediumImportance, fyne.NewSize(320, 110), func() {
+	v.nextBtn = kit.NewBigButton("下一条 ›", widget.MediumImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
 		v.step()
 	})
@@ -83,7 +84,7 @@ func (k *Kiosk) newAlertView() *alertView {
 	inner := container.NewBorder(nil, bottom, nil, nil, content)
 	// a tap anywhere on the view must not reach the notices under it;
 	// the touch view is closed with 返回 (or the idle reset)
-	shield := newCover(themeColor(theme.ColorNameBackground), k.touch)
+	shield := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), k.touch)
 	v.box = container.NewStack(shield, container.NewBorder(bandBox, nil, nil, nil,
 		container.New(layout.NewCustomPaddedLayout(24, 24, 40, 40), inner)))
 	v.box.Hide()
@@ -145,16 +146,16 @@ func (v *alertView) apply(now time.Time) {
 		}
 	}
 	if a == nil {
-		show(v.box, false)
+		kit.Show(v.box, false)
 		return
 	}
 	v.fill(a, index)
 	if k.display() {
 		k.speak.stop() // a slide read aloud does not talk over the warning
 	}
-	show(v.back, !k.display())
-	show(v.nextBtn, !k.display() && len(v.list) > 1)
-	show(v.box, true)
+	kit.Show(v.back, !k.display())
+	kit.Show(v.nextBtn, !k.display() && len(v.list) > 1)
+	kit.Show(v.box, true)
 	v.box.Refresh()
 }
 
@@ -195,27 +196,27 @@ func (v *alertView) next(now time.Time, next time.Time) time.Time {
 // fill puts alert a into the view.
 func (v *alertView) fill(a *feed.Alert, index int) {
 	k := v.k
-	band := []widget.RichTextSegment{seg("紧急通知", sizeTitle, theme.ColorNameForegroundOnError)}
-	band = append(band, seg("　"+shownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
-	setRich(v.bandT, band...)
-	setRich(v.title, seg(shownTitle(a.Title), sizeTitle, colorUrgent))
-	setRich(v.when, seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	band := []widget.RichTextSegment{kit.Seg("紧急通知", kit.SizeTitle, theme.ColorNameForegroundOnError)}
+	band = append(band, kit.Seg("　"+kit.ShownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	kit.SetRich(v.bandT, band...)
+	kit.SetRich(v.title, kit.Seg(kit.ShownTitle(a.Title), kit.SizeTitle, kit.ColorUrgent))
+	kit.SetRich(v.when, kit.Seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	if a.Instruction != "" {
-		setRich(v.todoT, seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(v.todoT, kit.Seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
-	show(v.todo, a.Instruction != "")
-	setRich(v.body, seg(a.Body, theme.SizeNameText, theme.ColorNameForeground))
+	kit.Show(v.todo, a.Instruction != "")
+	kit.SetRich(v.body, kit.Seg(a.Body, theme.SizeNameText, theme.ColorNameForeground))
 	if len(v.list) > 1 {
-		setRich(v.counter, seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(v.counter, kit.Seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	} else {
-		setRich(v.counter)
+		kit.SetRich(v.counter)
 	}
 }
 
 // alertTime is "12月6日 20:00 至 12月7日 06:00" (the end's day only when
 // it differs).
 func alertTime(start, end time.Time) string {
-	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", monthDay(t), t.Hour(), t.Minute()) }
+	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", kit.MonthDay(t), t.Hour(), t.Minute()) }
 	e := f(end)
 	if y1, m1, d1 := start.Date(); end.Year() == y1 && end.Month() == m1 && end.Day() == d1 {
 		e = fmt.Sprintf("%02d:%02d", end.Hour(), end.Minute())
@@ -268,11 +269,11 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 	b := &alertBanner{k: k}
 	b.text = widget.NewRichText()
 	b.text.Truncation = fyne.TextTruncateEllipsis
-	more := widget.NewRichText(seg("点此查看 ›", theme.SizeNameText, theme.ColorNameForegroundOnError))
+	more := widget.NewRichText(kit.Seg("点此查看 ›", theme.SizeNameText, theme.ColorNameForegroundOnError))
 	row := container.NewBorder(nil, nil, nil, more, b.text)
-	rect := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	rect := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	rect.CornerRadius = 10
-	card := newCover(color.Transparent, func() {
+	card := kit.NewCover(color.Transparent, func() {
 		k.touch()
 		if b.id != "" {
 			k.alerts.open(b.id)
@@ -287,7 +288,7 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 func (b *alertBanner) update(list []feed.Alert) {
 	if len(list) == 0 || b.k.display() {
 		b.id = ""
-		show(b.box, false)
+		kit.Show(b.box, false)
 		return
 	}
 	a := list[0]
@@ -296,8 +297,8 @@ func (b *alertBanner) update(list []feed.Alert) {
 	if len(list) > 1 {
 		more = fmt.Sprintf("（共 %d 条）", len(list))
 	}
-	setRich(b.text, seg("紧急通知　", theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError),
-		seg(strings.TrimSpace(shownTitle(a.Title))+more, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
-	show(b.box, true)
+	kit.SetRich(b.text, kit.Seg("紧急通知　", theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError),
+		kit.Seg(strings.TrimSpace(kit.ShownTitle(a.Title))+more, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	kit.Show(b.box, true)
 	b.box.Refresh()
 }

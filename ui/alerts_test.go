@@ -16,6 +16,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // typhoon is an urgent alert for 东湾村's town, in force from an hour
@@ -50,7 +51,7 @@ func applyAlerts(t testing.TB, st *store.Store, version int64, list ...feed.Aler
 	}
 }
 
-func richText(rt *widget.RichText) string { return unbreakable(rt.String()) }
+func richText(rt *widget.RichText) string { return kit.Unbreakable(rt.String()) }
 
 // On the display a new alert takes the whole face at once, alternates
 // with the rotation (a phase each), and is gone by itself at its end; the
@@ -64,7 +65,7 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	var told [][]string
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
 		Mode: config.ModeDisplay, OnAlerts: func(ids []string) { told = append(told, ids) }})
-	k.spawn = inline
+	k.spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)
 	if k.alerts.box.Visible() {
@@ -116,7 +117,7 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 	t.Cleanup(w.Close)
 	// the store's own change signal is not watched: the test refreshes
 	k := New(a, w, Deps{Store: demoStore(t), Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-	k.spawn = inline
+	k.spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if k.alertBar.box.Visible() {
@@ -174,14 +175,14 @@ func TestWriteAlertShots(t *testing.T) {
 			t.Fatal(err)
 		}
 		writePNG(t, filepath.Join(out, "alert-display-"+orient(size)+".png"), img)
-		for step := range textSteps {
+		for step := range kit.TextSteps {
 			for _, s := range []string{"home", "alert:typhoon-1125"} {
 				img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: step}, s, size)
 				if err != nil {
 					t.Fatal(err)
 				}
 				name := strings.NewReplacer(":", "-").Replace(s)
-				writePNG(t, filepath.Join(out, "alert-"+name+"-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
+				writePNG(t, filepath.Join(out, "alert-"+name+"-"+orient(size)+"-"+kit.TextSteps[step].Name+".png"), img)
 			}
 		}
 	}

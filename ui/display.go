@@ -15,6 +15,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // displayBody is the display's body text size: read from the road, a few
@@ -46,7 +47,7 @@ type displayView struct {
 	urgentTag, pinnedTag fyne.CanvasObject
 	title                *widget.RichText
 	facts                *widget.RichText
-	body                 *pager
+	body                 *kit.Pager
 	runTitle             *widget.RichText // the title atop later pages
 	qr                   *canvas.Image
 	qrCol                *fyne.Container
@@ -89,25 +90,25 @@ func (k *Kiosk) newDisplayView() *displayView {
 	v.place = widget.NewRichText()
 	v.place.Truncation = fyne.TextTruncateEllipsis
 	v.clock = widget.NewRichText()
-	header := panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.clock, v.place))
+	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.clock, v.place))
 
-	v.staleT = rich()
-	v.stale = panel(theme.ColorNameError, v.staleT)
+	v.staleT = kit.Rich()
+	v.stale = kit.Panel(theme.ColorNameError, v.staleT)
 	// one line: the urgent titles, cut off rather than pushing the slide down
 	v.tickT = widget.NewRichText()
 	v.tickT.Truncation = fyne.TextTruncateEllipsis
-	v.ticker = panel(colorNotice, v.tickT)
+	v.ticker = kit.Panel(kit.ColorNotice, v.tickT)
 	// built once, under the display theme from the start: chips made
 	// later would be measured at the touch screen's smaller size
 	v.catT = widget.NewRichText()
 	v.urgentTag = priorityTag(feed.PriorityUrgent, theme.SizeNameText)
 	v.pinnedTag = priorityTag(feed.PriorityPinned, theme.SizeNameText)
-	v.topic = container.NewHBox(panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
-	v.title = rich()
-	v.facts = rich()
+	v.topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
+	v.title = kit.Rich()
+	v.facts = kit.Rich()
 	// the body pages through the whole notice, a dwell per page: the
 	// rotation learns the page count from each layout
-	v.body = newPager(func(page, total int) {
+	v.body = kit.NewPager(func(page, total int) {
 		v.rot.SetPages(total)
 		// a turn that goes on from an earlier one starts at its page,
 		// known only now that the count is
@@ -117,26 +118,26 @@ func (k *Kiosk) newDisplayView() *displayView {
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
-	qrLabel := rich(seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
+	qrLabel := kit.Rich(kit.Seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
 	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
-	head := container.New(tightVBox{}, v.topic, v.title, panel(colorNotice, v.facts))
+	head := container.New(tightVBox{}, v.topic, v.title, kit.Panel(kit.ColorNotice, v.facts))
 	// pages after the first carry the title on one line, and the body
 	// gets the rest of the screen
 	v.runTitle = widget.NewRichText()
 	v.runTitle.Truncation = fyne.TextTruncateEllipsis
 	v.slide = container.New(&slideLayout{v: v}, head, v.body, v.qrCol, v.runTitle)
 
-	v.emptyT = rich()
-	v.empty = container.NewCenter(container.New(fixedWidth{w: 900}, v.emptyT))
+	v.emptyT = kit.Rich()
+	v.empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.emptyT))
 
 	v.counter = widget.NewRichText()
 	// the time of the last update and the counts; the feed's name would
 	// have crowded out the time on a portrait screen
 	v.footer = widget.NewRichText()
-	bottom := container.NewBorder(separator(), nil, v.footer, v.counter)
+	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.counter)
 
 	v.main = container.New(&displayLayout{}, header, v.stale, v.ticker, container.NewStack(v.slide, v.empty), bottom)
-	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	v.content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
 	// night: pure black and nothing else in the tree, so nothing redraws
 	v.dark = canvas.NewRectangle(color.Black)
@@ -198,8 +199,8 @@ func (v *displayView) setLit(lit bool) {
 	if !lit {
 		v.k.speak.slide(nil)
 	}
-	show(v.content, lit)
-	show(v.dark, !lit)
+	kit.Show(v.content, lit)
+	kit.Show(v.dark, !lit)
 	v.box.Refresh()
 	v.reportSlide()
 }
@@ -217,7 +218,7 @@ func (k *Kiosk) stale(now time.Time) (bool, string) {
 		return true, "尚未从发布方取得公告，请联系管理员"
 	case now.Sub(st.LastSuccess) > k.deps.StaleAfter:
 		days := int(now.Sub(st.LastSuccess).Hours() / 24)
-		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, monthDay(st.LastSuccess.In(k.feedLoc)))
+		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, kit.MonthDay(st.LastSuccess.In(k.feedLoc)))
 	}
 	return false, ""
 }
@@ -230,14 +231,14 @@ func (v *displayView) showChrome(now time.Time) {
 	k := v.k
 	v.minute = now.Truncate(time.Minute)
 	t := k.now().In(k.feedLoc)
-	setRich(v.place, seg(k.deps.Store.PlaceName(k.deps.Location), sizeTitle, theme.ColorNameForegroundOnPrimary))
-	setRich(v.clock, seg(fmt.Sprintf("%s %s %02d:%02d", monthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+	kit.SetRich(v.place, kit.Seg(k.deps.Store.PlaceName(k.deps.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
+	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
 		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
 	stale, why := k.stale(k.now())
 	if stale {
-		setRich(v.staleT, seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+		kit.SetRich(v.staleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	}
-	show(v.stale, stale)
+	kit.Show(v.stale, stale)
 
 	// The ticker is a still line, not a scrolling one: scrolling would
 	// redraw sixty times a second, all day, on a screen nobody touches.
@@ -250,13 +251,13 @@ func (v *displayView) showChrome(now time.Time) {
 		}
 	}
 	if len(urgent) > 0 {
-		setRich(v.tickT,
-			seg("紧急　", theme.SizeNameSubHeadingText, colorUrgent),
-			seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(v.tickT,
+			kit.Seg("紧急　", theme.SizeNameSubHeadingText, kit.ColorUrgent),
+			kit.Seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
-	show(v.ticker, len(urgent) > 0)
+	kit.Show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
-	setRich(v.footer, seg(updatedText(k.feed.LastSuccess, k.feedLoc), theme.SizeNameText, colorMuted))
+	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.feed.LastSuccess, k.feedLoc), theme.SizeNameText, kit.ColorMuted))
 }
 
 // showSlide shows the rotation's current notice, or the empty slide.
@@ -278,8 +279,8 @@ func (v *displayView) showSlide(now time.Time) {
 		v.showEmpty()
 		return
 	}
-	show(v.empty, false)
-	show(v.slide, true)
+	kit.Show(v.empty, false)
+	kit.Show(v.slide, true)
 	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.now().In(k.feedLoc).YearDay())
 	if it.ID == v.shownID && sum == v.shownSum {
 		v.showPage(now)
@@ -288,14 +289,14 @@ func (v *displayView) showSlide(now time.Time) {
 	v.shownID, v.shownSum = it.ID, sum
 	v.reportSlide()
 
-	setRich(v.catT, seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
-	show(v.urgentTag, it.Priority == feed.PriorityUrgent)
-	show(v.pinnedTag, it.Priority == feed.PriorityPinned)
-	setRich(v.title, seg(it.Title, sizeTitle, theme.ColorNameForeground))
-	setRich(v.runTitle, seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
-	setRich(v.facts, v.factSegs(it)...)
-	v.body.page = v.rot.Page(now)
-	v.body.SetBlocks(markdownBlocks(it.Body))
+	kit.SetRich(v.catT, kit.Seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
+	kit.Show(v.urgentTag, it.Priority == feed.PriorityUrgent)
+	kit.Show(v.pinnedTag, it.Priority == feed.PriorityPinned)
+	kit.SetRich(v.title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
+	kit.SetRich(v.runTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	kit.SetRich(v.facts, v.factSegs(it)...)
+	v.body.Cur = v.rot.Page(now)
+	v.body.SetBlocks(kit.MarkdownBlocks(it.Body))
 	v.showCounter()
 	k.speak.slide(it)
 
@@ -306,7 +307,7 @@ func (v *displayView) showSlide(now time.Time) {
 		}
 	}
 	v.qr.Refresh()
-	show(v.qrCol, v.qr.Image != nil)
+	kit.Show(v.qrCol, v.qr.Image != nil)
 	v.slide.Refresh()
 }
 
@@ -322,14 +323,14 @@ func (v *displayView) showPage(now time.Time) {
 // showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
 func (v *displayView) showCounter() {
 	if v.shownID == "" {
-		setRich(v.counter)
+		kit.SetRich(v.counter)
 		return
 	}
 	text := fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len())
 	if n := v.body.Pages(); n > 1 {
-		text += "　" + pageText(v.body.Page(), n)
+		text += "　" + kit.PageText(v.body.Page(), n)
 	}
-	setRich(v.counter, seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 }
 
 // factSegs: who issued it and when, and for a posting notice, the period
@@ -340,9 +341,9 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 	if it.DocNo != "" {
 		meta = append(meta, it.DocNo)
 	}
-	segs := []widget.RichTextSegment{seg(strings.Join(meta, "　·　"), theme.SizeNameText, colorMuted)}
+	segs := []widget.RichTextSegment{kit.Seg(strings.Join(meta, "　·　"), theme.SizeNameText, kit.ColorMuted)}
 	line := func(text string, c fyne.ThemeColorName) {
-		s := seg(text, theme.SizeNameSubHeadingText, c)
+		s := kit.Seg(text, theme.SizeNameSubHeadingText, c)
 		s.Style.Inline = false
 		segs = append(segs, s)
 	}
@@ -351,14 +352,14 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 		now := k.now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
 		if p.Left(now) <= 3 {
-			c = colorUrgent
+			c = kit.ColorUrgent
 		}
 		line(p.Text(now), c)
 		if note := p.Note(); note != "" {
-			line(note, colorMuted)
+			line(note, kit.ColorMuted)
 		}
 	} else if it.Normative || it.ValidUntil != "" {
-		line(validityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
+		line(kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
 	}
 	return segs
 }
@@ -368,17 +369,17 @@ func (v *displayView) showEmpty() {
 	v.shownID, v.shownSum = "", ""
 	v.reportSlide()
 	k.speak.slide(nil)
-	show(v.slide, false)
-	show(v.empty, true)
-	setRich(v.counter)
-	title := seg("目前没有需要公示的公告", sizeTitle, theme.ColorNameForeground)
+	kit.Show(v.slide, false)
+	kit.Show(v.empty, true)
+	kit.SetRich(v.counter)
+	title := kit.Seg("目前没有需要公示的公告", kit.SizeTitle, theme.ColorNameForeground)
 	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
 	line := func(text string) *widget.TextSegment {
-		s := seg(text, theme.SizeNameSubHeadingText, colorMuted)
+		s := kit.Seg(text, theme.SizeNameSubHeadingText, kit.ColorMuted)
 		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
 		return s
 	}
-	setRich(v.emptyT, title,
+	kit.SetRich(v.emptyT, title,
 		line(k.deps.Store.PlaceName(k.deps.Location)+"的政务公开信息会在发布后自动显示在这里。"),
 		line("如有疑问，请咨询村（居）民委员会。"))
 	v.empty.Refresh()
@@ -401,11 +402,11 @@ func (displayLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		if !o.Visible() {
 			continue
 		}
-		h := height(o, s.Width)
+		h := kit.Height(o, s.Width)
 		o.Move(fyne.NewPos(0, y))
 		y += h + displayGap
 	}
-	fh := height(footer, s.Width)
+	fh := kit.Height(footer, s.Width)
 	footer.Move(fyne.NewPos(0, s.Height-fh))
 	slide.Move(fyne.NewPos(0, y))
 	slide.Resize(fyne.NewSize(s.Width, max(0, s.Height-fh-displayGap-y)))
@@ -428,12 +429,12 @@ func (qrLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	img.Resize(fyne.NewSquareSize(qrSize))
 	if s.Width >= 2*qrSize {
 		img.Move(fyne.NewPos(0, 0))
-		ch := height(caption, s.Width-qrSize-24)
+		ch := kit.Height(caption, s.Width-qrSize-24)
 		caption.Move(fyne.NewPos(qrSize+24, (qrSize-ch)/2))
 		return
 	}
 	img.Move(fyne.NewPos((s.Width-qrSize)/2, 0))
-	height(caption, s.Width)
+	kit.Height(caption, s.Width)
 	caption.Move(fyne.NewPos(0, qrSize))
 }
 
@@ -452,10 +453,10 @@ func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	const gap float32 = 20
 	first := l.v.body.Page() == 0
 	hasQR := l.v.qr.Image != nil
-	show(head, first)
-	show(run, !first)
-	show(qr, first && hasQR)
-	rh := height(run, s.Width)
+	kit.Show(head, first)
+	kit.Show(run, !first)
+	kit.Show(qr, first && hasQR)
+	rh := kit.Height(run, s.Width)
 	run.Move(fyne.NewPos(0, 0))
 	top := rh + gap
 	body.Move(fyne.NewPos(0, top))
@@ -464,18 +465,18 @@ func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	switch {
 	case landscape && hasQR:
 		qw := qrSize + 20
-		used = height(head, s.Width-qw-gap)
+		used = kit.Height(head, s.Width-qw-gap)
 		qh = qr.MinSize().Height
 		qr.Move(fyne.NewPos(s.Width-qw, 0))
 		qr.Resize(fyne.NewSize(qw, qh))
 		used, qh = max(used, qh), 0
 	case hasQR:
-		used = height(head, s.Width)
+		used = kit.Height(head, s.Width)
 		qh = qrSize + gap
 		qr.Move(fyne.NewPos(0, s.Height-qrSize))
 		qr.Resize(fyne.NewSize(s.Width, qrSize))
 	default:
-		used = height(head, s.Width)
+		used = kit.Height(head, s.Width)
 	}
 	head.Move(fyne.NewPos(0, 0))
 	// the code across the bottom of a portrait first page takes its room

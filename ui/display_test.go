@@ -11,6 +11,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 func sums(specs ...string) []store.Summary {
@@ -143,7 +144,7 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 	t.Cleanup(w.Close)
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
-	k.spawn = inline
+	k.spawn = kit.Inline
 	w.Resize(size)
 	return k, w, c
 }
@@ -496,25 +497,25 @@ func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
 				if v.shownID != id || v.body.Page() != p {
 					t.Fatalf("at %v: %s page %d, want %s page %d", c.t.Sub(start), v.shownID, v.body.Page(), id, p)
 				}
-				if want := pageText(p, pages); !strings.Contains(textOf(v.counter), want) {
+				if want := kit.PageText(p, pages); !strings.Contains(textOf(v.counter), want) {
 					t.Errorf("page %d: counter %q, want %q", p+1, textOf(v.counter), want)
 				}
 				if p > 0 {
 					if v.qrCol.Visible() || !v.runTitle.Visible() || v.body.Size().Width != v.slide.Size().Width {
 						t.Errorf("page %d: the QR code or the heading is still up, or the body is not full width", p+1)
 					}
-					first := v.body.pages[p][0]
-					if b := v.body.blocks[first]; b.header != nil && !b.header.Visible() {
+					first := v.body.Layout[p][0]
+					if b := v.body.Blocks[first]; b.Header != nil && !b.Header.Visible() {
 						t.Errorf("page %d starts inside a table without its header", p+1)
 					}
 				}
-				for _, i := range v.body.pages[p] {
-					seen[textOf(v.body.object(i))] = true
+				for _, i := range v.body.Layout[p] {
+					seen[textOf(v.body.Object(i))] = true
 				}
 			}
-			for i, b := range v.body.blocks {
-				if !seen[textOf(b.obj)] {
-					t.Errorf("block %d (%q) never came on the display", i, textOf(b.obj))
+			for i, b := range v.body.Blocks {
+				if !seen[textOf(b.Obj)] {
+					t.Errorf("block %d (%q) never came on the display", i, textOf(b.Obj))
 				}
 			}
 			// the next notice after the last page's dwell

@@ -12,6 +12,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // homeView: where we are, what is urgent, the topics as big tiles, and
@@ -22,28 +23,28 @@ type homeView struct {
 	place   *widget.Label
 	sub     *widget.RichText
 	impHead *widget.Label
-	imp     *pager
-	impBar  *pageBar
+	imp     *kit.Pager
+	impBar  *kit.PageBar
 	tiles   *fyne.Container
 	faces   map[string]*tileText
 	names   map[string]string
 	cats    []feed.Category
-	search  *bigButton
+	search  *kit.BigButton
 }
 
 func (k *Kiosk) newHomeView() *homeView {
 	v := &homeView{k: k, faces: map[string]*tileText{}, names: map[string]string{}}
-	v.place = label("", sizeTitle)
-	v.sub = rich()
-	v.impHead = label("重要通知", theme.SizeNameHeadingText)
+	v.place = kit.Label("", kit.SizeTitle)
+	v.sub = kit.Rich()
+	v.impHead = kit.Label("重要通知", theme.SizeNameHeadingText)
 	v.impBar = k.newPageBar()
 	v.imp = k.pagedFor(screenHome, v.impBar)
 	v.tiles = container.New(&tileGrid{})
 	v.search = k.btn("搜索公告", widget.HighImportance, func() { k.push(screen{kind: screenSearch}) })
 	v.search.Icon = theme.SearchIcon()
-	v.search.min = fyne.NewSize(touchMin, 110)
+	v.search.Min = fyne.NewSize(kit.TouchMin, 110)
 	header := container.New(tightVBox{}, v.place, v.sub)
-	important := container.NewBorder(v.impHead, v.impBar.box, nil, nil, v.imp)
+	important := container.NewBorder(v.impHead, v.impBar.Box, nil, nil, v.imp)
 	v.box = container.New(&homeLayout{}, header, important, v.tiles, v.search)
 	return v
 }
@@ -53,10 +54,10 @@ func (v *homeView) object() fyne.CanvasObject { return v.box }
 func (v *homeView) show(s *screen) {
 	k := v.k
 	now := k.now()
-	setText(v.place, k.deps.Store.PlaceName(k.deps.Location))
-	setRich(v.sub,
-		seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-		seg("　"+updatedText(k.feed.LastSuccess, k.feedLoc), sizeSmall, colorMuted))
+	kit.SetText(v.place, k.deps.Store.PlaceName(k.deps.Location))
+	kit.SetRich(v.sub,
+		kit.Seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+		kit.Seg("　"+kit.UpdatedText(k.feed.LastSuccess, k.feedLoc), kit.SizeSmall, kit.ColorMuted))
 
 	if !slices.Equal(v.cats, k.feed.Categories) {
 		v.buildTiles()
@@ -74,7 +75,7 @@ func (v *homeView) show(s *screen) {
 		v.faces[c.ID].set(c.Name, text)
 	}
 
-	var blocks []block
+	var blocks []kit.Block
 	items, err := k.deps.Store.Visible(k.deps.Location, "", now)
 	// Visible's order (pinned first) re-sorted, stably, urgent first
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
@@ -82,16 +83,16 @@ func (v *homeView) show(s *screen) {
 	})
 	for _, it := range items {
 		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
-			blocks = append(blocks, block{obj: k.summaryCard(it, cardOpts{withCategory: true, compact: true}), gap: 12})
+			blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, cardOpts{withCategory: true, compact: true}), Gap: 12})
 		}
 	}
 	switch {
 	case err != nil:
-		blocks = messageBlocks("暂时无法读取公告，请联系管理员。")
+		blocks = kit.MessageBlocks("暂时无法读取公告，请联系管理员。")
 	case len(blocks) == 0:
-		blocks = messageBlocks("目前没有紧急或置顶的通知。")
+		blocks = kit.MessageBlocks("目前没有紧急或置顶的通知。")
 	}
-	v.imp.page = s.page
+	v.imp.Cur = s.page
 	v.imp.SetBlocks(blocks)
 }
 
@@ -125,48 +126,50 @@ type tileText struct {
 }
 
 func newTileText() *tileText {
-	t := &tileText{name: rich(), count: widget.NewRichText()}
+	t := &tileText{name: kit.Rich(), count: widget.NewRichText()}
 	t.box = container.New(&tileTextLayout{t: t}, t.name, t.count)
 	return t
 }
 
 func (t *tileText) set(name, count string) {
 	t.nameText = name
-	n := seg(name, theme.SizeNameHeadingText, theme.ColorNameForeground)
+	n := kit.Seg(name, theme.SizeNameHeadingText, theme.ColorNameForeground)
 	n.Style.Inline, n.Style.Alignment = false, fyne.TextAlignCenter
-	c := seg(count, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
+	c := kit.Seg(count, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
 	c.Style.Inline, c.Style.Alignment = false, fyne.TextAlignCenter
-	setRich(t.name, n)
-	setRich(t.count, c)
+	kit.SetRich(t.name, n)
+	kit.SetRich(t.count, c)
 }
 
 // stacked is the height of the two-line face at width w.
-func (t *tileText) stacked(w float32) float32 { return measure(t.name, w) + measure(t.count, w) }
+func (t *tileText) stacked(w float32) float32 {
+	return kit.Measure(t.name, w) + kit.Measure(t.count, w)
+}
 
 // beside is the height of the one-line face at width w, and the width
 // the name gets in it.
 func (t *tileText) beside(w float32) (h, nameW float32) {
 	cw := t.count.MinSize().Width
 	th := t.name.Theme()
-	natural := fyne.MeasureText(unbreakable(t.nameText), th.Size(theme.SizeNameHeadingText), fyne.TextStyle{}).Width +
+	natural := fyne.MeasureText(kit.Unbreakable(t.nameText), th.Size(theme.SizeNameHeadingText), fyne.TextStyle{}).Width +
 		2*th.Size(theme.SizeNameInnerPadding)
-	nameW = max(touchMin, min(natural, w-cw))
-	return max(measure(t.name, nameW), t.count.MinSize().Height), nameW
+	nameW = max(kit.TouchMin, min(natural, w-cw))
+	return max(kit.Measure(t.name, nameW), t.count.MinSize().Height), nameW
 }
 
 // tileTextLayout shows the face that fits, centred.
 type tileTextLayout struct{ t *tileText }
 
 func (l *tileTextLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	h, _ := l.t.beside(max(l.t.box.Size().Width, touchMin))
-	return fyne.NewSize(touchMin, h)
+	h, _ := l.t.beside(max(l.t.box.Size().Width, kit.TouchMin))
+	return fyne.NewSize(kit.TouchMin, h)
 }
 
 func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 	t := l.t
 	cm := t.count.MinSize()
 	if sh := t.stacked(s.Width); sh <= s.Height {
-		nh := height(t.name, s.Width)
+		nh := kit.Height(t.name, s.Width)
 		y := (s.Height - sh) / 2
 		t.name.Move(fyne.NewPos(0, y))
 		t.count.Move(fyne.NewPos(0, y+nh))
@@ -174,7 +177,7 @@ func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 		return
 	}
 	_, nw := t.beside(s.Width)
-	nh := height(t.name, nw)
+	nh := kit.Height(t.name, nw)
 	x := max(0, (s.Width-nw-cm.Width)/2)
 	t.name.Move(fyne.NewPos(x, (s.Height-nh)/2))
 	t.count.Resize(cm)
@@ -208,7 +211,7 @@ func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return tightVBox{}.
 func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	var h float32
 	for _, o := range objs {
-		h += height(o, s.Width)
+		h += kit.Height(o, s.Width)
 	}
 	y := max(0, (s.Height-h)/2)
 	for _, o := range objs {
@@ -225,19 +228,19 @@ func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) flo
 	}
 	cols := tileCols(w)
 	cw := (w - float32(cols-1)*tileGap) / float32(cols)
-	inner := cw - 2*cardPad
+	inner := cw - 2*kit.CardPad
 	var cell float32
 	minH := tileMinH
 	if !stacked {
-		minH = touchMin
+		minH = kit.TouchMin
 	}
 	for _, o := range objs {
-		t := o.(*tapCard).content.(*fyne.Container).Layout.(*tileTextLayout).t
+		t := o.(*kit.TapCard).Content.(*fyne.Container).Layout.(*tileTextLayout).t
 		h, _ := t.beside(inner)
 		if stacked {
 			h = t.stacked(inner)
 		}
-		cell = max(cell, h+2*cardPad, minH)
+		cell = max(cell, h+2*kit.CardPad, minH)
 	}
 	rows := float32((len(objs) + cols - 1) / cols)
 	return rows*cell + (rows-1)*tileGap
@@ -273,13 +276,13 @@ func (g *tileGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 type homeLayout struct{}
 
 func (l *homeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(touchMin*4, touchMin*6)
+	return fyne.NewSize(kit.TouchMin*4, kit.TouchMin*6)
 }
 
 func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	header, important, tiles, search := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 20
-	hh := height(header, s.Width)
+	hh := kit.Height(header, s.Width)
 	header.Move(fyne.NewPos(0, 0))
 	sh := search.MinSize().Height
 	search.Move(fyne.NewPos(0, s.Height-sh))

@@ -16,6 +16,7 @@ import (
 	"gongkai/markdown"
 	"gongkai/store"
 	"gongkai/sync/synctest"
+	"gongkai/ui/kit"
 )
 
 // hostileStore holds the notices that froze screens (synctest.Hostile),
@@ -71,7 +72,7 @@ func TestHostileNoticesAreDrawnCut(t *testing.T) {
 			if n := utf8.RuneCountInString(title); n > markdown.MaxTitle+1 {
 				t.Errorf("%s: the slide title is %d characters", id, n)
 			}
-			if n := len(k.disp.body.blocks); n > maxBlocks+1 {
+			if n := len(k.disp.body.Blocks); n > kit.MaxBlocks+1 {
 				t.Errorf("%s: %d blocks", id, n)
 			}
 			save(w, "display-"+id+"-"+sizeName(size))

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"gongkai/ui/kit"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 )
@@ -10,7 +12,7 @@ import (
 // because pinyin is taught that way.
 type keypad struct {
 	box  fyne.CanvasObject
-	keys map[string]*bigButton // by label, for tests
+	keys map[string]*kit.BigButton // by label, for tests
 }
 
 var keyRows = []string{"1234567890", "abcdefghij", "klmnopqrst", "uvwxyz"}
@@ -21,13 +23,13 @@ const (
 )
 
 func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
-	p := &keypad{keys: map[string]*bigButton{}}
+	p := &keypad{keys: map[string]*kit.BigButton{}}
 	var objs []fyne.CanvasObject
 	for _, row := range keyRows {
 		for _, r := range row {
 			s := string(r)
 			b := k.btn(s, widget.MediumImportance, func() { typed(s) })
-			b.min = fyne.NewSquareSize(keyMin)
+			b.Min = fyne.NewSquareSize(kit.KeyMin)
 			p.keys[s] = b
 			objs = append(objs, b)
 		}
@@ -37,7 +39,7 @@ func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
 	objs = append(objs, p.keys[keyDelete], p.keys[keyClear])
 	// the keys do not grow with the text step, so their labels need not
 	for _, b := range p.keys {
-		b.SizeName = sizeKey
+		b.SizeName = kit.SizeKey
 	}
 	p.box = newKeyGrid(objs)
 	return p

@@ -7,11 +7,7 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"slices"
-	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,8 +19,10 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/period"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // Deps is what the kiosk needs from outside.
@@ -129,8 +127,8 @@ type Kiosk struct {
 	win   fyne.Window
 	deps  Deps
 	st    state
-	theme *kioskTheme // the window's theme, set by applyTheme
-	idle  Idle
+	theme *kit.KioskTheme // the window's theme, set by applyTheme
+	idle  kit.Idle
 
 	views map[screenKind]view
 	home  *homeView
@@ -153,8 +151,7 @@ type Kiosk struct {
 	alertBar    *alertBanner  // alerts.go
 	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
-	faultMu     gosync.Mutex
-	faults      []string // recovered panics, for the status page
+	faults      *kit.Faults   // recovered panics, for the status page
 	started     time.Time
 	spawn       func(job func()) // nil: background reads run on goroutines; else handed here (see latest)
 }
@@ -176,15 +173,15 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	d.TextStep = clampStep(d.TextStep)
-	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1)}
+	d.TextStep = kit.ClampStep(d.TextStep)
+	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1), faults: kit.NewFaults(d.Logger)}
 	k.started = d.Admin.Started
 	if k.started.IsZero() {
 		k.started = d.Clock()
 	}
 	k.st.stack = []screen{{kind: screenHome}}
 	k.st.step = d.TextStep
-	k.idle = Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
+	k.idle = kit.Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
 	k.applyTheme()
 	k.loadState()
@@ -211,9 +208,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.prompt = k.newIdlePrompt()
 	k.alertBar = k.newAlertBanner()
 	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
-	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
+	main := container.New(layout.NewCustomPaddedLayout(kit.BarPadding, kit.BarPadding, kit.BarPadding*2, kit.BarPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
-	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	k.touchObjs = []fyne.CanvasObject{bg, main}
 	k.disp = k.newDisplayView()
 	k.corner = k.newCornerTap()
@@ -253,12 +250,12 @@ func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
 // parses the font again for each override scope (see bigButton). Setting a
 // theme parses it once more, so it is set only when it changes.
 func (k *Kiosk) applyTheme() {
-	t := newTheme(k.st.step)
+	t := kit.NewTheme(k.st.step)
 	switch {
 	case k.admin != nil && k.admin.box.Visible():
-		t = newTheme(0)
+		t = kit.NewTheme(0)
 	case k.display():
-		t = &kioskTheme{body: displayBody}
+		t = &kit.KioskTheme{Body: displayBody}
 	}
 	// what is on show changes with the theme (mode, admin panel), so the
 	// slide on show is told from here
@@ -276,15 +273,15 @@ func (k *Kiosk) applyTheme() {
 func (k *Kiosk) applyMode() {
 	k.applyTheme()
 	for _, o := range k.touchObjs {
-		show(o, !k.display())
+		kit.Show(o, !k.display())
 	}
 	if k.display() {
 		k.prompt.box.Hide()
 	}
-	show(k.disp.box, k.display())
+	kit.Show(k.disp.box, k.display())
 	k.alerts.reload(k.deps.Clock())
 	if k.display() {
-		show(k.cornerLayer, true)
+		kit.Show(k.cornerLayer, true)
 		k.disp.reload()
 	} else {
 		k.render()
@@ -305,7 +302,7 @@ func (k *Kiosk) wake() {
 // restarted: the screen keeps what it shows, and the clerk sees why.
 func (k *Kiosk) goSafe(name string, fn func()) {
 	go func() {
-		defer k.recovered(name)
+		defer k.faults.Recovered(name)
 		fn()
 	}()
 }
@@ -318,30 +315,9 @@ func (k *Kiosk) Refresh() { k.do("refresh", k.reload) }
 // do runs fn on the UI thread, with the same protection as goSafe.
 func (k *Kiosk) do(name string, fn func()) {
 	fyne.Do(func() {
-		defer k.recovered(name)
+		defer k.faults.Recovered(name)
 		fn()
 	})
-}
-
-func (k *Kiosk) recovered(name string) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	k.deps.Logger.Error("recovered panic", "job", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-	k.faultMu.Lock()
-	defer k.faultMu.Unlock()
-	k.faults = append(k.faults, fmt.Sprintf("%s 出错：%v", name, r))
-	if len(k.faults) > 10 {
-		k.faults = k.faults[len(k.faults)-10:]
-	}
-}
-
-// faultList is a copy of the recovered panics, newest last.
-func (k *Kiosk) faultList() []string {
-	k.faultMu.Lock()
-	defer k.faultMu.Unlock()
-	return slices.Clone(k.faults)
 }
 
 // timerLoop sleeps until the screen next has something to do: each second
@@ -422,6 +398,13 @@ func (k *Kiosk) loadState() {
 	}
 }
 
+// postingOf is a notice's posting period, from the one home of the rule
+// (package period), counted with the feed's calendar: the screens say
+// what the report and the poster say.
+func (k *Kiosk) postingOf(published, from feed.Date, days, workdays int) (period.Period, bool) {
+	return period.Of(period.StartOf(published, from), days, workdays, k.calendar, k.feedLoc)
+}
+
 func (k *Kiosk) categoryName(id string) string {
 	for _, c := range k.feed.Categories {
 		if c.ID == id {
@@ -440,16 +423,16 @@ func (k *Kiosk) touch() {
 }
 
 // btn makes a big button whose tap also counts as activity.
-func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *bigButton {
-	return newBigButton(label, imp, fyne.NewSize(touchMin, touchMin), func() {
+func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *kit.BigButton {
+	return kit.NewBigButton(label, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
 		k.touch()
 		tapped()
 	})
 }
 
 // card makes a tappable card whose tap also counts as activity.
-func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *tapCard {
-	return newTapCard(content, func() {
+func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
+	return kit.NewTapCard(content, func() {
 		k.touch()
 		tapped()
 	})
@@ -490,7 +473,7 @@ func (k *Kiosk) setPage(n int) {
 }
 
 func (k *Kiosk) setStep(n int) {
-	n = clampStep(n)
+	n = kit.ClampStep(n)
 	if n == k.st.step {
 		return
 	}
@@ -512,7 +495,7 @@ func (k *Kiosk) setStep(n int) {
 }
 
 // pagerOf is the pager of a screen, nil for one without.
-func (k *Kiosk) pagerOf(kind screenKind) *pager {
+func (k *Kiosk) pagerOf(kind screenKind) *kit.Pager {
 	switch v := k.views[kind].(type) {
 	case *homeView:
 		return v.imp
@@ -539,14 +522,14 @@ func (k *Kiosk) render() {
 	}
 	v := k.views[s.kind]
 	v.show(s)
-	show(v.object(), true)
+	kit.Show(v.object(), true)
 	k.bar.update(k, s.kind == screenHome)
 	k.status.update(k)
 	k.stage.Refresh()
 	if k.corner != nil {
 		// the gesture lives where nothing else can be tapped: at home the
 		// top-left is empty, elsewhere 返回 is there and must keep working
-		show(k.cornerLayer, k.display() || s.kind == screenHome)
+		kit.Show(k.cornerLayer, k.display() || s.kind == screenHome)
 	}
 }
 
@@ -605,15 +588,15 @@ func (k *Kiosk) CheckIdle() {
 	now := k.deps.Clock()
 	phase, left := k.idle.At(now)
 	switch phase {
-	case idleActive:
+	case kit.IdleActive:
 		k.prompt.box.Hide()
-	case idleAsking:
+	case kit.IdleAsking:
 		if k.atRest() {
 			return // nothing to lose: no need to ask
 		}
 		k.prompt.update(left)
-		show(k.prompt.box, true)
-	case idleExpired:
+		kit.Show(k.prompt.box, true)
+	case kit.IdleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
 		k.alerts.close()
@@ -633,7 +616,7 @@ func (k *Kiosk) atRest() bool {
 func (k *Kiosk) item(id string) (*feed.Item, error) {
 	it, err := k.deps.Store.Item(id, k.deps.Location, k.now())
 	if it != nil {
-		it.Title = shownTitle(it.Title) // bounds.go: every screen draws this one
+		it.Title = kit.ShownTitle(it.Title) // bounds.go: every screen draws this one
 	}
 	return it, err
 }

@@ -16,6 +16,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // shotMu serialises screenshots: the test app is process-global.
@@ -75,7 +76,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	k := New(a, w, deps)
 	defer k.Close()
 	// a still picture shows what the store answers
-	k.spawn = inline
+	k.spawn = kit.Inline
 	k.admin.async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 

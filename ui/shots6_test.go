@@ -14,6 +14,7 @@ import (
 	"gongkai/paper"
 	"gongkai/proof"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // TestWriteDisplayAdminShots renders the display and admin screens into
@@ -106,7 +107,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		k.admin.showPage(pageCompliance)
 		c := k.admin.pages[pageCompliance].(*compliancePage)
 		writePNG(t, filepath.Join(out, "admin-compliance-"+o+".png"), w.Canvas().Capture())
-		test.Tap(c.paged.p.object(0).(*tapCard))
+		test.Tap(c.paged.p.Object(0).(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-compliance-gaps-"+o+".png"), w.Canvas().Capture())
 		test.Tap(c.back)
 		test.Tap(c.export)
@@ -114,11 +115,11 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		sticks = []string{stick}
 		k.admin.volumesChanged(nil)
 		writePNG(t, filepath.Join(out, "admin-compliance-sticks-"+o+".png"), w.Canvas().Capture())
-		test.Tap(c.sticks.list.Objects[0].(*tapCard))
+		test.Tap(c.sticks.list.Objects[0].(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-compliance-written-"+o+".png"), w.Canvas().Capture())
 		k.admin.showPage(pagePoster)
 		writePNG(t, filepath.Join(out, "admin-poster-"+o+".png"), w.Canvas().Capture())
-		test.Tap(k.admin.pages[pagePoster].(*posterPage).paged.p.object(0).(*tapCard))
+		test.Tap(k.admin.pages[pagePoster].(*posterPage).paged.p.Object(0).(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-poster-sticks-"+o+".png"), w.Canvas().Capture())
 		k.Close()
 		w.Close()

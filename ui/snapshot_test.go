@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"gongkai/ui/kit"
 	"os"
 	"path/filepath"
 	"testing"
@@ -68,7 +69,7 @@ func TestScreenSnapshots(t *testing.T) {
 func assertMarkup(t *testing.T, file string, c fyne.Canvas) {
 	t.Helper()
 	settle(c.Content()) // as the real window lays out before a frame
-	got := unbreakable(test.RenderToMarkup(c))
+	got := kit.Unbreakable(test.RenderToMarkup(c))
 	master, err := os.ReadFile(filepath.Join("testdata", file))
 	if err == nil && string(master) == got {
 		return

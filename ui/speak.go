@@ -8,6 +8,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/playback"
+	"gongkai/ui/kit"
 )
 
 // Reading aloud (朗读): many villagers who most need a notice read poorly
@@ -27,7 +28,7 @@ type Speaker interface {
 
 type readAloud struct {
 	k       *Kiosk
-	btn     *bigButton
+	btn     *kit.BigButton
 	item    *feed.Item // the notice on the reader, nil elsewhere
 	playing string     // the notice whose sound plays, "" for none
 	gen     int        // bumped by each start and stop: a late end of an older sound is ignored
@@ -35,7 +36,7 @@ type readAloud struct {
 
 func (k *Kiosk) newReadAloud() *readAloud {
 	r := &readAloud{k: k}
-	r.btn = newBigButton("▶ 朗读", widget.HighImportance, fyne.NewSize(220, 100), func() {
+	r.btn = kit.NewBigButton("▶ 朗读", widget.HighImportance, fyne.NewSize(220, 100), func() {
 		k.touch()
 		r.toggle()
 	})

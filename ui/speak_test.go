@@ -17,6 +17,7 @@ import (
 	"gongkai/playback"
 	"gongkai/store"
 	"gongkai/sync/synctest"
+	"gongkai/ui/kit"
 )
 
 // fakeSpeaker stands in for the sound card (playback's own tests play to
@@ -105,7 +106,7 @@ func TestReadAloud(t *testing.T) {
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}), Speaker: sp, Volume: 40})
-	k.spawn = inline
+	k.spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if sp.volume != 0.4 {
@@ -176,7 +177,7 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 		w := test.NewWindow(nil)
 		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time),
 			Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: on})
-		k.spawn = inline
+		k.spawn = kit.Inline
 		w.Resize(fyne.NewSize(1920, 1080))
 		if !k.disp.rot.Show("land-2026-017", demoNow) {
 			t.Fatal("no slide")
@@ -202,13 +203,13 @@ func TestWriteSpeakShots(t *testing.T) {
 	}
 	st := spokenStore(t)
 	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range textSteps {
+		for step := range kit.TextSteps {
 			img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: step, Speaker: &fakeSpeaker{}},
 				"item:land-2026-017", size)
 			if err != nil {
 				t.Fatal(err)
 			}
-			writePNG(t, filepath.Join(out, "speak-reader-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
+			writePNG(t, filepath.Join(out, "speak-reader-"+orient(size)+"-"+kit.TextSteps[step].Name+".png"), img)
 		}
 		img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }}, "admin:settings", size)
 		if err != nil {

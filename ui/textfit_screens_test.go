@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // fitCheck lays the window out as a frame would and reports what the
@@ -38,7 +39,7 @@ func (f *fitCheck) check(name string, root fyne.CanvasObject) {
 }
 
 // pages checks every page of p as name.
-func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *pager) {
+func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *kit.Pager) {
 	f.t.Helper()
 	f.check(name, root)
 	for i := 1; i < p.Pages(); i++ {
@@ -53,8 +54,8 @@ func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *pager
 // portrait and landscape.
 func TestTextFitsOnEveryTouchScreen(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range textSteps {
-			tag := orient(size) + "/" + textSteps[step].Name
+		for step := range kit.TextSteps {
+			tag := orient(size) + "/" + kit.TextSteps[step].Name
 			t.Run(tag, func(t *testing.T) {
 				k, w, c := newTestKiosk(t, size)
 				k.deps.TextStep = step // what the idle reset returns to

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"gongkai/ui/kit"
 	"strings"
 	"testing"
 
@@ -45,7 +46,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 				}
 			}
 			for name, got := range map[string]string{"reader": reader, "display": slide, "list card": card} {
-				if !strings.Contains(unbreakable(got), c.text) {
+				if !strings.Contains(kit.Unbreakable(got), c.text) {
 					t.Errorf("%s says %q, want %q", name, got, c.text)
 				}
 				if strings.Contains(got, "未载入") {
@@ -62,7 +63,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 		"reader":  textOf((&readerView{k: k}).facts(it)),
 		"display": widget.NewRichText((&displayView{k: k}).factSegs(it)...).String(),
 	} {
-		if !strings.Contains(unbreakable(got), "9月28日至10月9日") || !strings.Contains(unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
+		if !strings.Contains(kit.Unbreakable(got), "9月28日至10月9日") || !strings.Contains(kit.Unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
 			t.Errorf("%s without a calendar: %q", name, got)
 		}
 	}

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"strings"
@@ -22,8 +22,8 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 	for _, it := range synctest.Hostile() {
 		body := it.Body
 		t.Run(it.ID, func(t *testing.T) {
-			blocks := markdownBlocks(body)
-			if len(blocks) == 0 || len(blocks) > maxBlocks+1 {
+			blocks := MarkdownBlocks(body)
+			if len(blocks) == 0 || len(blocks) > MaxBlocks+1 {
 				t.Fatalf("%d blocks", len(blocks))
 			}
 			total := 0
@@ -33,8 +33,8 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 				if n > hardLimit(paraLimit)+2 { // a marker or an ellipsis
 					t.Errorf("block %d holds %d characters, over %d", i, n, hardLimit(paraLimit))
 				}
-				if tr, ok := b.obj.(*tableRow); ok && len(tr.cells) > markdown.MaxTableColumns {
-					t.Errorf("a table row of %d cells", len(tr.cells))
+				if tr, ok := b.Obj.(*TableRow); ok && len(tr.Cells) > markdown.MaxTableColumns {
+					t.Errorf("a table row of %d cells", len(tr.Cells))
 				}
 			}
 			if total > markdown.MaxBody+utf8.RuneCountInString(cutNote)+markdown.MaxTableColumns*markdown.MaxCell {
@@ -46,7 +46,7 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 		})
 	}
 	// An ordinary body is not touched.
-	blocks := markdownBlocks("第一段。\n\n| 科目 | 金额 |\n|---|---|\n| 道路 | 1 |\n")
+	blocks := MarkdownBlocks("第一段。\n\n| 科目 | 金额 |\n|---|---|\n| 道路 | 1 |\n")
 	for _, b := range blocks {
 		if strings.Contains(blockText(b), "正文过长") {
 			t.Errorf("an ordinary body was cut")
@@ -56,21 +56,21 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 
 func TestShownTitle(t *testing.T) {
 	long := strings.Repeat("题", 100_000)
-	got := shownTitle(long)
+	got := ShownTitle(long)
 	if n := utf8.RuneCountInString(got); n != markdown.MaxTitle+1 || !strings.HasSuffix(got, "…") {
 		t.Errorf("a 100,000-character title is shown as %d characters", n)
 	}
-	if got := shownTitle("东湾村\x1b[2J公告\n第二行"); got != "东湾村 [2J公告 第二行" {
+	if got := ShownTitle("东湾村\x1b[2J公告\n第二行"); got != "东湾村 [2J公告 第二行" {
 		t.Errorf("shownTitle kept control characters: %q", got)
 	}
-	if got := shownTitle("东湾村三组土地征收公告"); got != "东湾村三组土地征收公告" {
+	if got := ShownTitle("东湾村三组土地征收公告"); got != "东湾村三组土地征收公告" {
 		t.Errorf("an ordinary title changed: %q", got)
 	}
 }
 
 // blockText is the text a block shows (its rich text, inside containers
 // too, or a table row's cells).
-func blockText(b block) string {
+func blockText(b Block) string {
 	var sb strings.Builder
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
@@ -78,15 +78,15 @@ func blockText(b block) string {
 		case *widget.RichText:
 			for _, s := range o.Segments {
 				if ts, ok := s.(*widget.TextSegment); ok {
-					sb.WriteString(unbreakable(ts.Text))
+					sb.WriteString(Unbreakable(ts.Text))
 				}
 			}
 		case *widget.Label:
-			sb.WriteString(unbreakable(o.Text))
-		case *tableRow:
+			sb.WriteString(Unbreakable(o.Text))
+		case *TableRow:
 			for _, c := range o.text {
 				for _, r := range c {
-					sb.WriteString(r.text)
+					sb.WriteString(r.Text)
 				}
 			}
 		case *fyne.Container:
@@ -95,8 +95,8 @@ func blockText(b block) string {
 			}
 		}
 	}
-	walk(b.obj)
+	walk(b.Obj)
 	return sb.String()
 }
 
-func blockRunes(b block) int { return utf8.RuneCountInString(blockText(b)) }
+func blockRunes(b Block) int { return utf8.RuneCountInString(blockText(b)) }
