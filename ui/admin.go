@@ -134,9 +134,9 @@ type cornerTap struct {
 func (k *Kiosk) newCornerTap() *cornerTap {
 	var g gesture
 	c := &cornerTap{
-		down: func() { g.Down(k.deps.Clock()) },
+		down: func() { g.Down(k.Clock()) },
 		up: func() {
-			if g.Up(k.deps.Clock()) {
+			if g.Up(k.Clock()) {
 				k.admin.open(purposeOpen)
 			}
 		},
@@ -262,7 +262,7 @@ func (a *adminView) loadGate() {
 	}
 	gate, err := pin.Open(dir)
 	if err != nil {
-		k.deps.Logger.Error("admin PIN", "err", err)
+		k.Logger.Error("admin PIN", "err", err)
 	}
 	a.gate = gate
 	a.demoPIN = k.deps.Demo && gate.Matches(pin.Demo)
@@ -276,7 +276,7 @@ func (a *adminView) btn(text string, imp widget.Importance, tapped func()) *kit.
 	})
 }
 
-func (a *adminView) touch() { a.last = a.k.deps.Clock() }
+func (a *adminView) touch() { a.last = a.k.Clock() }
 
 // open shows the PIN pad (or, when already unlocked, the panel). A screen
 // without a PIN says so and stays shut: its PIN comes from provisioning
@@ -287,7 +287,7 @@ func (a *adminView) open(p purpose) {
 	if !a.unlocked {
 		a.loadGate()
 		if !a.gate.HasPIN() && !a.k.deps.Admin.Unlocked {
-			a.k.deps.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
+			a.k.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 		}
 	}
 	kit.Show(a.box, true)
@@ -298,7 +298,7 @@ func (a *adminView) open(p purpose) {
 		a.showPanel()
 	} else {
 		// each opening is in the log: a row of them is someone trying
-		a.k.deps.Logger.Info("admin PIN pad shown")
+		a.k.Logger.Info("admin PIN pad shown")
 		a.showPad()
 	}
 	a.k.wake()
@@ -340,7 +340,7 @@ func (a *adminView) checkIdle(now time.Time) {
 func (k *Kiosk) RequestLeave() { k.admin.open(purposeLeave) }
 
 func (a *adminView) quit() {
-	a.k.deps.Logger.Info("leaving the kiosk from the admin panel")
+	a.k.Logger.Info("leaving the kiosk from the admin panel")
 	if q := a.k.deps.Admin.Quit; q != nil {
 		q()
 		return
@@ -399,7 +399,7 @@ func (a *adminView) showPad() {
 }
 
 func (a *adminView) updatePad() {
-	now := a.k.deps.Clock()
+	now := a.k.Clock()
 	if !a.gate.HasPIN() {
 		kit.SetText(a.padTitle, "管理功能未启用")
 		kit.SetText(a.padDots, "")
@@ -436,7 +436,7 @@ func (a *adminView) updatePad() {
 // lockText says how long the pad stays locked and what to do meanwhile.
 func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
 	if l.Daily {
-		t := l.Until.In(a.k.feedLoc)
+		t := l.Until.In(a.k.Loc)
 		return fmt.Sprintf("24 小时内密码错误已达 %d 次，管理功能锁定到 %s %02d:%02d。如急需使用，请技术人员在本机用 gongkai pin 命令重设密码。",
 			pin.DailyTries, kit.MonthDay(t), t.Hour(), t.Minute())
 	}
@@ -450,28 +450,28 @@ func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
 
 // submit checks the PIN.
 func (a *adminView) submit() {
-	now := a.k.deps.Clock()
+	now := a.k.Clock()
 	entry := a.entry
 	a.entry, a.msg = "", ""
 	err := a.gate.Check(entry, now)
 	var lock *pin.Lock
 	switch {
 	case err == nil:
-		a.k.deps.Logger.Info("admin panel unlocked")
+		a.k.Logger.Info("admin panel unlocked")
 		a.granted()
 		return
 	case errors.Is(err, pin.ErrWrong):
-		a.k.deps.Logger.Warn("admin PIN: wrong try", "tries_left", a.gate.TriesLeft())
+		a.k.Logger.Warn("admin PIN: wrong try", "tries_left", a.gate.TriesLeft())
 		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.gate.TriesLeft())
 	case errors.As(err, &lock):
 		// every lock is in the log, with how long and why: a row of them
 		// is someone guessing
-		a.k.deps.Logger.Warn("admin PIN locked", "until", lock.Until, "for", lock.Until.Sub(now).Round(time.Second).String(),
+		a.k.Logger.Warn("admin PIN locked", "until", lock.Until, "for", lock.Until.Sub(now).Round(time.Second).String(),
 			"locks_in_a_row", lock.Locks, "daily_cap", lock.Daily)
 	case errors.Is(err, pin.ErrDamaged):
 		a.msg = "密码文件已损坏，请技术人员在本机用 gongkai pin 命令重设密码。"
 	default:
-		a.k.deps.Logger.Error("admin PIN: checking", "err", err)
+		a.k.Logger.Error("admin PIN: checking", "err", err)
 		a.msg = "暂时无法核对密码，请稍后再试；如一直这样，请联系技术人员。"
 	}
 	a.updatePad()

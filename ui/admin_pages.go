@@ -186,8 +186,8 @@ type statusFacts struct {
 
 func (a *adminView) statusFacts() statusFacts {
 	k := a.k
-	k.loadState()
-	f := statusFacts{k: k, st: k.feed, loc: k.feedLoc, now: k.now(), display: k.display(), faults: k.faults.FaultList()}
+	k.Load()
+	f := statusFacts{k: k, st: k.Feed, loc: k.Loc, now: k.Now(), display: k.display(), faults: k.Faults.FaultList()}
 	f.stale, f.why = k.stale(f.now)
 	return f
 }
@@ -340,7 +340,7 @@ func (p *syncPage) start() {
 			defer func() {
 				if r := recover(); r != nil {
 					err = fmt.Errorf("panic: %v", r)
-					k.deps.Logger.Error("sync now panicked", "panic", fmt.Sprint(r))
+					k.Logger.Error("sync now panicked", "panic", fmt.Sprint(r))
 				}
 			}()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
@@ -348,9 +348,9 @@ func (p *syncPage) start() {
 			return syncNow(ctx, func(e gksync.Event) { k.do("sync progress", func() { p.progress(e) }) })
 		}()
 		if err != nil {
-			k.deps.Logger.Warn("sync now failed", "err", err)
+			k.Logger.Warn("sync now failed", "err", err)
 		} else {
-			k.deps.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
+			k.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
 		}
 		k.do("sync result", func() {
 			p.running = false
@@ -459,7 +459,7 @@ func (p *usbPage) preview(path string) {
 		k.do("usb preview result", func() {
 			p.busy = false
 			if err != nil {
-				k.deps.Logger.Warn("usb preview", "path", path, "err", err)
+				k.Logger.Warn("usb preview", "path", path, "err", err)
 				p.chosen = ""
 				p.show()
 				kind := gksync.KindOf(err)
@@ -493,7 +493,7 @@ func (p *usbPage) showDiff() {
 	group("撤下", d.Withdrawn, kit.ColorUrgent)
 	group("删除", d.Removed, kit.ColorUrgent)
 	// the same version as the screen's is nothing to import: only 取消
-	same := d.Version <= p.a.k.feed.Version
+	same := d.Version <= p.a.k.Feed.Version
 	switch {
 	case same:
 		kit.SetRich(p.head, kit.Seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
@@ -529,9 +529,9 @@ func (p *usbPage) doImport() {
 			})
 		})
 		if err != nil {
-			k.deps.Logger.Warn("usb import", "path", path, "err", err)
+			k.Logger.Warn("usb import", "path", path, "err", err)
 		} else {
-			k.deps.Logger.Info("usb import", "path", path, "version", res.Version)
+			k.Logger.Info("usb import", "path", path, "version", res.Version)
 		}
 		k.do("usb import result", func() {
 			p.busy, p.chosen, p.diff = false, "", nil
@@ -577,7 +577,7 @@ func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
 				k.Refresh()
 			case gkscreen.Volumes:
 				paths := e.Volumes
-				k.deps.Logger.Info("removable media", "feeds", paths)
+				k.Logger.Info("removable media", "feeds", paths)
 				k.do("volumes", func() { k.admin.volumesChanged(paths) })
 			}
 		}
@@ -602,7 +602,7 @@ func (p *logPage) show() {
 	}
 	var blocks []kit.Block
 	for i := len(lines) - 1; i >= 0; i-- { // newest first
-		blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg(kit.LogLine(lines[i], p.a.k.feedLoc), kit.SizeSmall, theme.ColorNameForeground)), Gap: 2})
+		blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg(kit.LogLine(lines[i], p.a.k.Loc), kit.SizeSmall, theme.ColorNameForeground)), Gap: 2})
 	}
 	if len(blocks) == 0 {
 		blocks = kit.MessageBlocks("暂无日志。")

@@ -184,9 +184,9 @@ func (s *stickPicker) write(dir string) {
 			written, err = writeFiles(dir, out)
 		}
 		if err != nil {
-			k.deps.Logger.Warn("write to stick", "dir", dir, "written", written, "err", err)
+			k.Logger.Warn("write to stick", "dir", dir, "written", written, "err", err)
 		} else {
-			k.deps.Logger.Info("wrote to stick", "dir", dir, "files", written)
+			k.Logger.Info("wrote to stick", "dir", dir, "files", written)
 		}
 		k.do("stick result", func() {
 			s.busy = false
@@ -249,7 +249,7 @@ func stickError(err error) string {
 // fileStamp is the trusted time in the feed's time zone for file names:
 // sortable, and unlike a colon allowed on every stick's file system.
 func (a *adminView) fileStamp() string {
-	return a.k.now().In(a.k.feedLoc).Format("20060102-1504")
+	return a.k.Now().In(a.k.Loc).Format("20060102-1504")
 }
 
 // Compliance page (公示期).
@@ -297,7 +297,7 @@ func (p *compliancePage) show() {
 	}
 	rep, err := get()
 	if err != nil {
-		p.a.k.deps.Logger.Warn("compliance report", "err", err)
+		p.a.k.Logger.Warn("compliance report", "err", err)
 		kit.SetRich(p.head, kit.Seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, kit.ColorUrgent))
 		kit.SetRich(p.sub)
 		p.paged.set(nil)
@@ -575,7 +575,7 @@ func (p *compliancePage) offerExport() {
 		if err != nil {
 			return nil, err
 		}
-		base := fmt.Sprintf("gongkai-report-%s-%s", a.k.deps.Location, a.fileStamp())
+		base := fmt.Sprintf("gongkai-report-%s-%s", a.k.Location, a.fileStamp())
 		return []stickFile{{base + ".json", j}, {base + ".pdf", pdf}}, nil
 	})
 }
@@ -608,7 +608,7 @@ func (p *posterPage) show() {
 		return
 	}
 	kit.SetRich(p.head, kit.Seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	items, err := k.deps.Store.Visible(k.deps.Location, "", k.now())
+	items, err := k.Store.Visible(k.Location, "", k.Now())
 	if err != nil {
 		p.paged.set(kit.MessageBlocks("暂时无法读取公告，请稍后再试；如一直这样，请联系技术人员。"))
 		return
@@ -638,7 +638,7 @@ func (p *posterPage) show() {
 func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
 	return []widget.RichTextSegment{
 		para(kit.ShownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
-		para(p.a.k.categoryName(s.Category)+" · "+string(s.Published)+" 发布", kit.SizeSmall, kit.ColorMuted, false),
+		para(p.a.k.CategoryName(s.Category)+" · "+string(s.Published)+" 发布", kit.SizeSmall, kit.ColorMuted, false),
 	}
 }
 

@@ -364,21 +364,21 @@ func (p *settingsPage) saveDraft() {
 		return
 	}
 	if err := save(&c); err != nil {
-		k.deps.Logger.Error("saving settings", "err", err)
+		k.Logger.Error("saving settings", "err", err)
 		fail("保存失败：本机无法写入设置文件（磁盘已满或已损坏？）。请联系技术人员。")
 		return
 	}
 	if p.newPIN != "" {
 		if err := p.a.gate.Set(p.newPIN); err != nil {
-			k.deps.Logger.Error("admin PIN: saving the new PIN", "err", err)
+			k.Logger.Error("admin PIN: saving the new PIN", "err", err)
 			fail("设置已保存，但新密码没有保存成功，请再试一次；如一直这样，请联系技术人员。")
 			return
 		}
 		p.newPIN = ""
 		p.a.demoPIN = false
-		k.deps.Logger.Info("admin PIN changed in the settings")
+		k.Logger.Info("admin PIN changed in the settings")
 	}
-	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
+	k.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
 	k.applyConfig(&c)
 	kit.SetRich(p.msg, kit.Seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
 	p.rows()
@@ -387,7 +387,7 @@ func (p *settingsPage) saveDraft() {
 // applyConfig makes saved settings take effect without a restart.
 func (k *Kiosk) applyConfig(c *config.Config) {
 	k.deps.Admin.Config = c
-	k.deps.Location = c.Location
+	k.Location = c.Location
 	k.deps.Mode = c.Mode
 	k.deps.Dwell = c.Dwell.Duration
 	k.deps.Hours = HoursOf(c.DisplayOn, c.DisplayOff)

@@ -56,7 +56,7 @@ func newAdminKiosk(t *testing.T, d Deps) (*Kiosk, fyne.Window, *clock) {
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
 	k.admin.async = func(_ string, fn func()) { fn() }
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	w.Resize(portrait)
 	return k, w, c
 }
@@ -441,13 +441,13 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 		t.Errorf("result %q", textOf(p.head))
 	}
 	// item 10: a stick with the version the screen has offers no import
-	k.feed.Version = 9
+	k.Feed.Version = 9
 	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	if p.confirm.Visible() || !p.cancel.Visible() || !strings.Contains(textOf(p.head), "无需导入") {
 		t.Errorf("same version: confirm shown %v, head %q", p.confirm.Visible(), textOf(p.head))
 	}
 	test.Tap(p.cancel)
-	k.feed.Version = 8
+	k.Feed.Version = 8
 	test.Tap(p.list.Objects[0].(*kit.TapCard))
 	if !p.confirm.Visible() {
 		t.Error("a newer version is not offered for import")
@@ -510,7 +510,7 @@ func TestBackgroundPanicIsReported(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
 	// what goSafe wraps around every job, run here without a goroutine
 	func() {
-		defer k.faults.Recovered("test job")
+		defer k.Faults.Recovered("test job")
 		panic("kaputt")
 	}()
 	found := false
@@ -916,7 +916,7 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 	k.admin.open(purposeOpen)
 	k.admin.showPage(pageSync)
 	test.Tap(k.admin.pages[pageSync].(*syncPage).run)
-	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, netErr, string(gksync.KindOf(netErr))); err != nil {
+	if err := k.Store.RecordAttempt("https://x", demoNow, 0, netErr, string(gksync.KindOf(netErr))); err != nil {
 		t.Fatal(err)
 	}
 	usb := k.admin.pages[pageUSB].(*usbPage)

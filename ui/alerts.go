@@ -95,9 +95,9 @@ func (k *Kiosk) newAlertView() *alertView {
 // a tick). A new alert restarts the display's takeover at once.
 func (v *alertView) reload(now time.Time) {
 	k := v.k
-	list, err := k.deps.Store.Alerts(k.deps.Location, k.now())
+	list, err := k.Store.Alerts(k.Location, k.Now())
 	if err != nil {
-		k.deps.Logger.Error("alerts: reading", "err", err)
+		k.Logger.Error("alerts: reading", "err", err)
 		list = nil
 	}
 	ids := func(l []feed.Alert) []string {
@@ -184,8 +184,8 @@ func (v *alertView) next(now time.Time, next time.Time) time.Time {
 			next = at
 		}
 	}
-	trusted := k.now()
-	if t, ok, err := k.deps.Store.NextAlertChange(trusted); err == nil && ok {
+	trusted := k.Now()
+	if t, ok, err := k.Store.NextAlertChange(trusted); err == nil && ok {
 		if at := now.Add(max(t.Sub(trusted), time.Second)); at.Before(next) {
 			next = at
 		}
@@ -200,7 +200,7 @@ func (v *alertView) fill(a *feed.Alert, index int) {
 	band = append(band, kit.Seg("　"+kit.ShownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	kit.SetRich(v.bandT, band...)
 	kit.SetRich(v.title, kit.Seg(kit.ShownTitle(a.Title), kit.SizeTitle, kit.ColorUrgent))
-	kit.SetRich(v.when, kit.Seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.when, kit.Seg(alertTime(a.Start.In(k.Loc), a.End.In(k.Loc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	if a.Instruction != "" {
 		kit.SetRich(v.todoT, kit.Seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
@@ -234,7 +234,7 @@ func (v *alertView) tick(now, next time.Time) time.Time {
 // open shows the alert id over the touch screens (the banner's tap).
 func (v *alertView) open(id string) {
 	v.opened = id
-	v.apply(v.k.deps.Clock())
+	v.apply(v.k.Clock())
 }
 
 // step opens the next alert in force (touch).
@@ -253,7 +253,7 @@ func (v *alertView) close() {
 		return
 	}
 	v.opened = ""
-	v.apply(v.k.deps.Clock())
+	v.apply(v.k.Clock())
 }
 
 // alertBanner is the touch screens' red line under the top bar while an

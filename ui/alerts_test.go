@@ -65,7 +65,7 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	var told [][]string
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
 		Mode: config.ModeDisplay, OnAlerts: func(ids []string) { told = append(told, ids) }})
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)
 	if k.alerts.box.Visible() {
@@ -117,13 +117,13 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 	t.Cleanup(w.Close)
 	// the store's own change signal is not watched: the test refreshes
 	k := New(a, w, Deps{Store: demoStore(t), Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if k.alertBar.box.Visible() {
 		t.Fatal("a banner before any alert")
 	}
-	applyAlerts(t, k.deps.Store, 1, typhoon())
+	applyAlerts(t, k.Store, 1, typhoon())
 	k.Refresh()
 	if !k.alertBar.box.Visible() || !strings.Contains(richText(k.alertBar.text), "台风") {
 		t.Fatal("no banner at home")
@@ -150,7 +150,7 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 		t.Fatal("the idle reset did not close the alert and go home")
 	}
 	// Cancelled (a new alerts version without it): the banner goes.
-	applyAlerts(t, k.deps.Store, 2)
+	applyAlerts(t, k.Store, 2)
 	k.Refresh()
 	if k.alertBar.box.Visible() {
 		t.Fatal("the banner outlived the cancelled alert")

@@ -23,7 +23,7 @@ import (
 // Attachments are read from the store by hash, and only through an item
 // that Store.Item returned for this screen.
 func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
-	it, err := k.item(s.itemID)
+	it, err := k.Item(s.itemID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -34,7 +34,7 @@ func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
 }
 
 func (k *Kiosk) readBlob(a *feed.Attachment) ([]byte, error) {
-	rc, err := k.deps.Store.OpenBlob(a.SHA256)
+	rc, err := k.Store.OpenBlob(a.SHA256)
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,7 @@ func (b *topBar) update(k *Kiosk, atHome bool) {
 	if atHome {
 		kit.SetText(b.place, "") // the home screen names the place in large type
 	} else {
-		kit.SetText(b.place, k.deps.Store.PlaceName(k.deps.Location))
+		kit.SetText(b.place, k.Store.PlaceName(k.Location))
 	}
 	for i, s := range b.steps {
 		imp := widget.MediumImportance
@@ -99,7 +99,7 @@ func newStatusRow() *statusRow {
 }
 
 func (r *statusRow) update(k *Kiosk) {
-	stale := !k.feed.Expires.IsZero() && !k.now().Before(k.feed.Expires)
+	stale := !k.Feed.Expires.IsZero() && !k.Now().Before(k.Feed.Expires)
 	kit.Show(r.stale, stale)
 	if k.st.message != "" {
 		kit.SetRich(r.message, kit.Seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))

@@ -153,9 +153,9 @@ func (k *Kiosk) newDisplayView() *displayView {
 // each slide change, at start) and shows the current slide.
 func (v *displayView) reload() {
 	now := v.clockNow()
-	items, err := v.k.deps.Store.Visible(v.k.deps.Location, "", v.k.now())
+	items, err := v.k.Store.Visible(v.k.Location, "", v.k.Now())
 	if err != nil {
-		v.k.deps.Logger.Error("display: reading notices", "err", err)
+		v.k.Logger.Error("display: reading notices", "err", err)
 		items = nil
 	}
 	v.rot.Set(items, now)
@@ -165,11 +165,11 @@ func (v *displayView) reload() {
 // clockNow is the wall clock in the feed's time zone, where on/off hours
 // are meant. Rotation runs on this clock, not on trusted time: trusted time
 // stands still while the clock lags behind the newest feed.
-func (v *displayView) clockNow() time.Time { return v.k.deps.Clock().In(v.k.feedLoc) }
+func (v *displayView) clockNow() time.Time { return v.k.Clock().In(v.k.Loc) }
 
 // tick advances the rotation and returns when to come back.
 func (v *displayView) tick(now time.Time) time.Time {
-	now = now.In(v.k.feedLoc)
+	now = now.In(v.k.Loc)
 	lit := v.rot.Hours.IsOn(now)
 	if lit != v.lit {
 		v.setLit(lit)
@@ -180,7 +180,7 @@ func (v *displayView) tick(now time.Time) time.Time {
 	if v.rot.Step(now) {
 		// re-read at each change so a notice whose period ended today
 		// leaves the rotation without waiting for a sync
-		items, err := v.k.deps.Store.Visible(v.k.deps.Location, "", v.k.now())
+		items, err := v.k.Store.Visible(v.k.Location, "", v.k.Now())
 		if err == nil {
 			v.rot.Set(items, now)
 		}
@@ -210,7 +210,7 @@ func (r *Rotation) Len() int { return len(r.slides) }
 
 // stale says whether the content may be out of date, and why, in words.
 func (k *Kiosk) stale(now time.Time) (bool, string) {
-	st := k.feed
+	st := k.Feed
 	switch {
 	case !st.Expires.IsZero() && !now.Before(st.Expires):
 		return true, "公告内容已过有效期，请联系管理员更新"
@@ -218,7 +218,7 @@ func (k *Kiosk) stale(now time.Time) (bool, string) {
 		return true, "尚未从发布方取得公告，请联系管理员"
 	case now.Sub(st.LastSuccess) > k.deps.StaleAfter:
 		days := int(now.Sub(st.LastSuccess).Hours() / 24)
-		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, kit.MonthDay(st.LastSuccess.In(k.feedLoc)))
+		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, kit.MonthDay(st.LastSuccess.In(k.Loc)))
 	}
 	return false, ""
 }
@@ -230,11 +230,11 @@ var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星
 func (v *displayView) showChrome(now time.Time) {
 	k := v.k
 	v.minute = now.Truncate(time.Minute)
-	t := k.now().In(k.feedLoc)
-	kit.SetRich(v.place, kit.Seg(k.deps.Store.PlaceName(k.deps.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
+	t := k.Now().In(k.Loc)
+	kit.SetRich(v.place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
 	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
 		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
-	stale, why := k.stale(k.now())
+	stale, why := k.stale(k.Now())
 	if stale {
 		kit.SetRich(v.staleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	}
@@ -245,7 +245,7 @@ func (v *displayView) showChrome(now time.Time) {
 	var urgent []string
 	for _, s := range v.rot.Slides() {
 		if s.Priority == feed.PriorityUrgent {
-			if it, err := k.item(s.ID); err == nil {
+			if it, err := k.Item(s.ID); err == nil {
 				urgent = append(urgent, it.Title)
 			}
 		}
@@ -257,7 +257,7 @@ func (v *displayView) showChrome(now time.Time) {
 	}
 	kit.Show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
-	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.feed.LastSuccess, k.feedLoc), theme.SizeNameText, kit.ColorMuted))
+	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
 }
 
 // showSlide shows the rotation's current notice, or the empty slide.
@@ -271,7 +271,7 @@ func (v *displayView) showSlide(now time.Time) {
 	var it *feed.Item
 	if ok {
 		var err error
-		if it, err = k.item(cur.ID); err != nil {
+		if it, err = k.Item(cur.ID); err != nil {
 			ok = false
 		}
 	}
@@ -281,7 +281,7 @@ func (v *displayView) showSlide(now time.Time) {
 	}
 	kit.Show(v.empty, false)
 	kit.Show(v.slide, true)
-	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.now().In(k.feedLoc).YearDay())
+	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.Now().In(k.Loc).YearDay())
 	if it.ID == v.shownID && sum == v.shownSum {
 		v.showPage(now)
 		return
@@ -289,7 +289,7 @@ func (v *displayView) showSlide(now time.Time) {
 	v.shownID, v.shownSum = it.ID, sum
 	v.reportSlide()
 
-	kit.SetRich(v.catT, kit.Seg(k.categoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
+	kit.SetRich(v.catT, kit.Seg(k.CategoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
 	kit.Show(v.urgentTag, it.Priority == feed.PriorityUrgent)
 	kit.Show(v.pinnedTag, it.Priority == feed.PriorityPinned)
 	kit.SetRich(v.title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
@@ -348,8 +348,8 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 		segs = append(segs, s)
 	}
 	segs[0].(*widget.TextSegment).Style.Inline = false
-	if p, ok := k.postingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
-		now := k.now()
+	if p, ok := k.PostingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.Now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
 		if p.Left(now) <= 3 {
 			c = kit.ColorUrgent
@@ -380,7 +380,7 @@ func (v *displayView) showEmpty() {
 		return s
 	}
 	kit.SetRich(v.emptyT, title,
-		line(k.deps.Store.PlaceName(k.deps.Location)+"的政务公开信息会在发布后自动显示在这里。"),
+		line(k.Store.PlaceName(k.Location)+"的政务公开信息会在发布后自动显示在这里。"),
 		line("如有疑问，请咨询村（居）民委员会。"))
 	v.empty.Refresh()
 }

@@ -144,7 +144,7 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 	t.Cleanup(w.Close)
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	w.Resize(size)
 	return k, w, c
 }
@@ -221,7 +221,7 @@ func TestDisplayStaleBanner(t *testing.T) {
 		t.Fatalf("stale banner: %v %q", v.stale.Visible(), textOf(v.staleT))
 	}
 	// an expired feed is stale whatever the sync age
-	c.t = k.feed.Expires.Add(time.Minute)
+	c.t = k.Feed.Expires.Add(time.Minute)
 	k.Tick()
 	if !strings.Contains(textOf(v.staleT), "已过有效期") {
 		t.Errorf("expired: %q", textOf(v.staleT))
@@ -236,12 +236,12 @@ func TestDisplayOffHours(t *testing.T) {
 	if !v.content.Visible() || v.dark.Visible() {
 		t.Fatal("dark during the day")
 	}
-	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.Loc)
 	wake := k.Tick()
 	if v.content.Visible() || !v.dark.Visible() {
 		t.Fatal("still lit after the off time")
 	}
-	morning := time.Date(2026, 11, 26, 7, 0, 0, 0, k.feedLoc)
+	morning := time.Date(2026, 11, 26, 7, 0, 0, 0, k.Loc)
 	if !wake.Equal(morning) {
 		t.Fatalf("asleep until %v, want %v: no timer may fire during the night", wake, morning)
 	}
@@ -343,7 +343,7 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	k.admin.close()
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"touch\"\n"))
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"display\"\ndwell = \"10s\"\ndisplay_on = \"07:00\"\ndisplay_off = \"21:00\"\n"))
-	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.Loc)
 	k.Tick()
 	k.Tick() // nothing new: not told again
 	var ids []string

@@ -128,7 +128,7 @@ func newTestKiosk(t *testing.T, size fyne.Size) (*Kiosk, fyne.Window, *clock) {
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true, Ticks: make(chan time.Time)})
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(size)
 	return k, w, c

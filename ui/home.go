@@ -53,16 +53,16 @@ func (v *homeView) object() fyne.CanvasObject { return v.box }
 
 func (v *homeView) show(s *screen) {
 	k := v.k
-	now := k.now()
-	kit.SetText(v.place, k.deps.Store.PlaceName(k.deps.Location))
+	now := k.Now()
+	kit.SetText(v.place, k.Store.PlaceName(k.Location))
 	kit.SetRich(v.sub,
-		kit.Seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-		kit.Seg("　"+kit.UpdatedText(k.feed.LastSuccess, k.feedLoc), kit.SizeSmall, kit.ColorMuted))
+		kit.Seg(k.Feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+		kit.Seg("　"+kit.UpdatedText(k.Feed.LastSuccess, k.Loc), kit.SizeSmall, kit.ColorMuted))
 
-	if !slices.Equal(v.cats, k.feed.Categories) {
+	if !slices.Equal(v.cats, k.Feed.Categories) {
 		v.buildTiles()
 	}
-	counts, err := k.deps.Store.Counts(k.deps.Location, now)
+	counts, err := k.Store.Counts(k.Location, now)
 	for _, c := range v.cats {
 		n := counts[c.ID]
 		text := fmt.Sprintf("%d 条", n)
@@ -76,7 +76,7 @@ func (v *homeView) show(s *screen) {
 	}
 
 	var blocks []kit.Block
-	items, err := k.deps.Store.Visible(k.deps.Location, "", now)
+	items, err := k.Store.Visible(k.Location, "", now)
 	// Visible's order (pinned first) re-sorted, stably, urgent first
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
 		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
@@ -100,7 +100,7 @@ func (v *homeView) invalidate() { v.cats = nil }
 
 func (v *homeView) buildTiles() {
 	k := v.k
-	v.cats = slices.Clone(k.feed.Categories)
+	v.cats = slices.Clone(k.Feed.Categories)
 	v.tiles.Objects = nil
 	for _, c := range v.cats {
 		t := newTileText()

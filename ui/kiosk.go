@@ -18,8 +18,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
-	"gongkai/feed"
-	"gongkai/period"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	"gongkai/ui/kit"
@@ -137,9 +135,7 @@ type Kiosk struct {
 	status   *statusRow
 	stage    *fyne.Container
 	prompt   *idlePrompt
-	feed     store.State
-	feedLoc  *time.Location
-	calendar *feed.Calendar // counts posting_workdays (package period)
+	*kit.Env // the store for this screen, the feed's state, the clocks
 	stopOnce chan struct{}
 
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
@@ -151,9 +147,7 @@ type Kiosk struct {
 	alertBar    *alertBanner  // alerts.go
 	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
-	faults      *kit.Faults   // recovered panics, for the status page
 	started     time.Time
-	spawn       func(job func()) // nil: background reads run on goroutines; else handed here (see latest)
 }
 
 // New builds the kiosk and sets it as w's content.
@@ -174,7 +168,8 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		d.Logger = slog.Default()
 	}
 	d.TextStep = kit.ClampStep(d.TextStep)
-	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1), faults: kit.NewFaults(d.Logger)}
+	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1)}
+	k.Env = &kit.Env{Store: d.Store, Location: d.Location, Clock: d.Clock, Logger: d.Logger, Faults: kit.NewFaults(d.Logger)}
 	k.started = d.Admin.Started
 	if k.started.IsZero() {
 		k.started = d.Clock()
@@ -184,7 +179,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.idle = kit.Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
 	k.applyTheme()
-	k.loadState()
+	k.Load()
 
 	k.speak = k.newReadAloud()
 	k.bar = k.newTopBar()
@@ -279,7 +274,7 @@ func (k *Kiosk) applyMode() {
 		k.prompt.box.Hide()
 	}
 	kit.Show(k.disp.box, k.display())
-	k.alerts.reload(k.deps.Clock())
+	k.alerts.reload(k.Clock())
 	if k.display() {
 		kit.Show(k.cornerLayer, true)
 		k.disp.reload()
@@ -302,7 +297,7 @@ func (k *Kiosk) wake() {
 // restarted: the screen keeps what it shows, and the clerk sees why.
 func (k *Kiosk) goSafe(name string, fn func()) {
 	go func() {
-		defer k.faults.Recovered(name)
+		defer k.Faults.Recovered(name)
 		fn()
 	}()
 }
@@ -315,7 +310,7 @@ func (k *Kiosk) Refresh() { k.do("refresh", k.reload) }
 // do runs fn on the UI thread, with the same protection as goSafe.
 func (k *Kiosk) do(name string, fn func()) {
 	fyne.Do(func() {
-		defer k.faults.Recovered(name)
+		defer k.Faults.Recovered(name)
 		fn()
 	})
 }
@@ -336,7 +331,7 @@ func (k *Kiosk) timerLoop() {
 			return
 		case next = <-wake:
 		}
-		d := min(max(next.Sub(k.deps.Clock()), 50*time.Millisecond), 10*time.Minute)
+		d := min(max(next.Sub(k.Clock()), 50*time.Millisecond), 10*time.Minute)
 		t.Reset(d)
 		select {
 		case <-k.stopOnce:
@@ -352,7 +347,7 @@ func (k *Kiosk) timerLoop() {
 
 // Tick does what is due now and says when to call it next.
 func (k *Kiosk) Tick() time.Time {
-	now := k.deps.Clock()
+	now := k.Clock()
 	k.admin.checkIdle(now)
 	var next time.Time
 	if k.display() {
@@ -378,45 +373,9 @@ func (k *Kiosk) Close() {
 	}
 }
 
-// now is the trusted time: a screen whose clock fell back cannot show
-// notices that already expired.
-func (k *Kiosk) now() time.Time { return k.deps.Store.Now(k.deps.Clock()) }
-
-func (k *Kiosk) loadState() {
-	st, err := k.deps.Store.State()
-	if err != nil {
-		st = store.State{}
-	}
-	k.feed = st
-	// From memory (store.Calendar): a nil calendar counts Monday–Friday.
-	k.calendar, _ = k.deps.Store.Calendar()
-	k.feedLoc = time.Local
-	if st.Timezone != "" {
-		if loc, err := time.LoadLocation(st.Timezone); err == nil {
-			k.feedLoc = loc
-		}
-	}
-}
-
-// postingOf is a notice's posting period, from the one home of the rule
-// (package period), counted with the feed's calendar: the screens say
-// what the report and the poster say.
-func (k *Kiosk) postingOf(published, from feed.Date, days, workdays int) (period.Period, bool) {
-	return period.Of(period.StartOf(published, from), days, workdays, k.calendar, k.feedLoc)
-}
-
-func (k *Kiosk) categoryName(id string) string {
-	for _, c := range k.feed.Categories {
-		if c.ID == id {
-			return c.Name
-		}
-	}
-	return id
-}
-
 // touch is called by every control: a tap is what keeps a page open.
 func (k *Kiosk) touch() {
-	k.idle.Touch(k.deps.Clock())
+	k.idle.Touch(k.Clock())
 	if k.prompt.box.Visible() {
 		k.prompt.box.Hide()
 	}
@@ -536,19 +495,19 @@ func (k *Kiosk) render() {
 // reload re-reads the store after an Apply, in place: same screen, same
 // page. A notice that disappeared sends the reader back to its list.
 func (k *Kiosk) reload() {
-	k.loadState()
+	k.Load()
 	for i := len(k.st.stack) - 1; i > 0; i-- {
 		s := k.st.stack[i]
 		if s.itemID == "" {
 			continue
 		}
-		if _, err := k.deps.Store.Item(s.itemID, k.deps.Location, k.now()); errors.Is(err, store.ErrNotFound) {
+		if _, err := k.Store.Item(s.itemID, k.Location, k.Now()); errors.Is(err, store.ErrNotFound) {
 			k.st.stack = k.st.stack[:i]
 			k.st.message = "您查看的公告已撤下或已到期，已返回列表。"
 		}
 	}
 	k.home.invalidate()
-	k.alerts.reload(k.deps.Clock())
+	k.alerts.reload(k.Clock())
 	if k.display() {
 		k.disp.reload()
 		k.wake()
@@ -585,7 +544,7 @@ func (k *Kiosk) tickLoop(ticks <-chan time.Time) {
 // CheckIdle asks "还在阅读吗？" after the idle timeout and returns home
 // (text size reset) when nobody answers. The ticker calls it every second.
 func (k *Kiosk) CheckIdle() {
-	now := k.deps.Clock()
+	now := k.Clock()
 	phase, left := k.idle.At(now)
 	switch phase {
 	case kit.IdleActive:
@@ -610,13 +569,4 @@ func (k *Kiosk) CheckIdle() {
 // atRest is the state a new villager should find.
 func (k *Kiosk) atRest() bool {
 	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
-}
-
-// item reads a notice for this screen only.
-func (k *Kiosk) item(id string) (*feed.Item, error) {
-	it, err := k.deps.Store.Item(id, k.deps.Location, k.now())
-	if it != nil {
-		it.Title = kit.ShownTitle(it.Title) // bounds.go: every screen draws this one
-	}
-	return it, err
 }

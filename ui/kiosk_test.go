@@ -313,7 +313,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 	}
 	// not found by search, by title words or pinyin
 	for _, q := range []string{"ltc", "liutang", "ysz", "2026021"} {
-		hits, err := k.deps.Store.Search(q, k.deps.Location, k.now(), 0)
+		hits, err := k.Store.Search(q, k.Location, k.Now(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -330,7 +330,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 		t.Error("search screen shows it")
 	}
 	// Item refuses, and a reader pointed at it shows nothing of it
-	if _, err := k.item(otherID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := k.Item(otherID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Item(%s) = %v, want ErrNotFound", otherID, err)
 	}
 	k.push(screen{kind: screenReader, itemID: otherID})
@@ -342,7 +342,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 		t.Error("Screenshot renders the other village's notice")
 	}
 	// while 柳塘村's own screen does show it
-	if _, err := k.deps.Store.Item(otherID, liutang, k.now()); err != nil {
+	if _, err := k.Store.Item(otherID, liutang, k.Now()); err != nil {
 		t.Errorf("柳塘村 cannot see its own notice: %v", err)
 	}
 }
@@ -435,21 +435,21 @@ func TestTextSizeStepsGrowText(t *testing.T) {
 
 func TestPostingAndValidityText(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	k := &Kiosk{feedLoc: loc}
-	p, ok := k.postingOf("2026-11-10", "2026-11-10", 30, 0)
+	k := &Kiosk{Env: &kit.Env{Loc: loc}}
+	p, ok := k.PostingOf("2026-11-10", "2026-11-10", 30, 0)
 	if !ok || p.Text(demoNow) != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
 		t.Errorf("got %q", p.Text(demoNow))
 	}
 	// days left follow the feed's day, not UTC's: 23:30 in Shanghai is already the 10th
 	late := time.Date(2026, 12, 8, 16, 30, 0, 0, time.UTC)
-	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
+	if p, _ := k.PostingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
 		t.Errorf("at %v: %q", late.In(loc), p.Status(late))
 	}
-	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
+	if p, _ := k.PostingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
 		t.Errorf("after the end: %q", p.Status(late.Add(24*time.Hour)))
 	}
 	// Without a calendar, working days are Monday–Friday, and it says so.
-	if p, _ := k.postingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
+	if p, _ := k.PostingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
 		t.Errorf("working days without a calendar: %s %q", p.End, p.Note())
 	}
 	if got := kit.ValidityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
@@ -494,7 +494,7 @@ func TestScreenshotNames(t *testing.T) {
 func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	var jobs []func()
-	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	k.Spawn = func(job func()) { jobs = append(jobs, job) }
 	test.Tap(k.home.search)
 	s := k.views[screenSearch].(*searchView)
 	test.Tap(s.keys.keys["z"])
@@ -514,7 +514,7 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 	if !strings.Contains(pageContent(s.pager), "土地征收") {
 		t.Errorf("first page of zs: %q", pageContent(s.pager))
 	}
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
 		for _, i := range s.pager.Layout[s.pager.Cur] {
@@ -545,7 +545,7 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 func TestListAndStatusReadInTheBackground(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	var jobs []func()
-	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	k.Spawn = func(job func()) { jobs = append(jobs, job) }
 	k.push(screen{kind: screenList, category: "land"})
 	v := k.views[screenList].(*listView)
 	if len(jobs) != 1 || hasCard(v.pager, landTitle) {

@@ -88,14 +88,14 @@ func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 
 	var meta []string
 	if o.withCategory {
-		meta = append(meta, k.categoryName(s.Category))
+		meta = append(meta, k.CategoryName(s.Category))
 	}
 	if !o.compact {
 		meta = append(meta, string(s.Published)+" 发布", s.Agency)
 	}
 	status := fyne.ThemeColorName(kit.ColorMuted)
-	if p, ok := k.postingOf(s.Published, s.ValidFrom, s.PostingDays, s.PostingWorkdays); ok {
-		now := k.now()
+	if p, ok := k.PostingOf(s.Published, s.ValidFrom, s.PostingDays, s.PostingWorkdays); ok {
+		now := k.Now()
 		meta = append(meta, p.Text(now))
 		if note := p.Note(); note != "" {
 			meta = append(meta, note)
@@ -225,11 +225,11 @@ func (v *listView) object() fyne.CanvasObject { return v.box }
 // that is a second of work); the list on show stays until they arrive.
 func (v *listView) show(s *screen) {
 	k := v.k
-	kit.SetText(v.title, k.categoryName(s.category))
+	kit.SetText(v.title, k.CategoryName(s.category))
 	v.gen++
 	gen, cat := v.gen, s.category
-	st, loc, now := k.deps.Store, k.deps.Location, k.now()
-	v.jobs.Run(k.spawn, k.faults, "list", func() {
+	st, loc, now := k.Store, k.Location, k.Now()
+	v.jobs.Run(k.Spawn, k.Faults, "list", func() {
 		items, err := st.Visible(loc, cat, now)
 		fyne.Do(func() {
 			if c := k.st.cur(); gen == v.gen && c.kind == screenList && c.category == cat {

@@ -42,7 +42,7 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 		w := test.NewWindow(nil)
 		w.SetPadded(false)
 		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: (&clock{t: demoNow}).Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-		k.spawn = kit.Inline
+		k.Spawn = kit.Inline
 		w.Resize(size)
 		test.Tap(k.tile(t, "土地征收"))
 		list := k.views[screenList].(*listView)

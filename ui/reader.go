@@ -64,7 +64,7 @@ func (v *readerView) object() fyne.CanvasObject { return v.box }
 
 func (v *readerView) show(s *screen) {
 	k := v.k
-	it, err := k.item(s.itemID)
+	it, err := k.Item(s.itemID)
 	k.speak.showFor(it)
 	if err != nil {
 		v.shown = nil
@@ -145,8 +145,8 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	} else if it.ValidUntil != "" {
 		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
 	}
-	if p, ok := k.postingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
-		now := k.now()
+	if p, ok := k.PostingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.Now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
 		if p.Left(now) <= 3 {
 			c = kit.ColorUrgent

@@ -23,7 +23,7 @@ func TestSyncRefreshesInPlace(t *testing.T) {
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true,
 		Ticks: make(chan time.Time), Changes: make(chan struct{})})
 	t.Cleanup(k.Close)
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	w.Resize(portrait)
 
 	test.Tap(k.tile(t, "土地征收"))

@@ -76,7 +76,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	k := New(a, w, deps)
 	defer k.Close()
 	// a still picture shows what the store answers
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	k.admin.async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 
@@ -84,7 +84,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	case "list":
 		k.push(screen{kind: screenList, category: arg})
 	case "item":
-		if _, err := k.item(arg); errors.Is(err, store.ErrNotFound) {
+		if _, err := k.Item(arg); errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
 		} else if err != nil {
 			return nil, err
@@ -94,7 +94,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		// The picture or table view of attachment N of a notice, as
 		// 查看图片 / 查看数据表 opens it.
 		id, n, _ := strings.Cut(arg, ":")
-		it, err := k.item(id)
+		it, err := k.Item(id)
 		if err != nil {
 			return nil, fmt.Errorf("ui: item %q: %w", id, err)
 		}

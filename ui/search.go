@@ -106,7 +106,7 @@ func (v *searchView) keyed() {
 	}
 	v.echo = true
 	v.show(s)
-	if v.k.spawn != nil || v.q == "" {
+	if v.k.Spawn != nil || v.q == "" {
 		return
 	}
 	gen := v.gen.Load()
@@ -147,7 +147,7 @@ func (v *searchView) show(s *screen) {
 		v.setBlocks(-1, kit.MessageBlocks("例如想找“土地征收”，就依次按 t、d、z、s。"), false)
 		return
 	}
-	if !v.echo || v.k.spawn != nil {
+	if !v.echo || v.k.Spawn != nil {
 		v.showQuery()
 	}
 	// a page is reached from the one before it, whose fit gives its start
@@ -158,11 +158,11 @@ func (v *searchView) show(s *screen) {
 	}
 	s.page = max(0, min(s.page, len(v.starts)-1))
 	page, offset, gen := s.page, v.starts[s.page], v.gen.Load()
-	st, loc, now := k.deps.Store, k.deps.Location, k.now()
+	st, loc, now := k.Store, k.Location, k.Now()
 	// counted once per query and content: a page turn does not count again
-	count := v.total < 0 || v.countedFor != k.feed.ManifestSum
-	v.countedFor = k.feed.ManifestSum
-	v.jobs.Run(k.spawn, k.faults, "search", func() {
+	count := v.total < 0 || v.countedFor != k.Feed.ManifestSum
+	v.countedFor = k.Feed.ManifestSum
+	v.jobs.Run(k.Spawn, k.Faults, "search", func() {
 		hits, err := st.SearchPage(q, loc, now, offset, searchWindow)
 		fyne.Do(func() { v.showHits(gen, page, hits, err) })
 		if err != nil || !count || v.gen.Load() != gen {
@@ -198,7 +198,7 @@ func (v *searchView) showHits(gen uint64, page int, hits []store.Hit, err error)
 		// on the card
 		var inBody []string
 		for _, m := range h.Match {
-			if !strings.Contains(k.categoryName(h.Category), m) {
+			if !strings.Contains(k.CategoryName(h.Category), m) {
 				inBody = append(inBody, m)
 			}
 		}

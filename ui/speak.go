@@ -65,7 +65,7 @@ func (r *readAloud) allowed() bool {
 		return false
 	}
 	q := k.deps.Quiet
-	return q == (Hours{}) || !q.IsOn(k.deps.Clock().In(k.feedLoc))
+	return q == (Hours{}) || !q.IsOn(k.Clock().In(k.Loc))
 }
 
 // showFor sets the reader's button for it (nil: not on the reader).
@@ -114,7 +114,7 @@ func (r *readAloud) play(it *feed.Item) {
 	r.playing = id
 	r.label()
 	k.goSafe("read aloud", func() {
-		rc, err := k.deps.Store.OpenBlob(sum)
+		rc, err := k.Store.OpenBlob(sum)
 		if err == nil {
 			err = k.deps.Speaker.Play(rc, func(playback.Ended) {
 				rc.Close()
@@ -125,7 +125,7 @@ func (r *readAloud) play(it *feed.Item) {
 			}
 		}
 		if err != nil {
-			k.deps.Logger.Error("read aloud", "item", id, "err", err)
+			k.Logger.Error("read aloud", "item", id, "err", err)
 			k.do("read aloud failed", func() {
 				r.ended(gen)
 				if r.item != nil && r.item.ID == id && !k.display() {

@@ -106,7 +106,7 @@ func TestReadAloud(t *testing.T) {
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}), Speaker: sp, Volume: 40})
-	k.spawn = kit.Inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if sp.volume != 0.4 {
@@ -177,7 +177,7 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 		w := test.NewWindow(nil)
 		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time),
 			Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: on})
-		k.spawn = kit.Inline
+		k.Spawn = kit.Inline
 		w.Resize(fyne.NewSize(1920, 1080))
 		if !k.disp.rot.Show("land-2026-017", demoNow) {
 			t.Fatal("no slide")

@@ -63,19 +63,19 @@ func TestTextFitsOnEveryTouchScreen(t *testing.T) {
 				f := &fitCheck{t: t, w: w, size: size, tag: tag}
 				root := w.Content()
 				f.pages(k, "home", root, k.home.imp)
-				for _, cat := range k.feed.Categories {
+				for _, cat := range k.Feed.Categories {
 					k.push(screen{kind: screenList, category: cat.ID})
 					f.pages(k, "list:"+cat.ID, root, k.views[screenList].(*listView).pager)
 					k.goHome()
 				}
-				items, err := k.deps.Store.Visible(dongwan, "", k.now())
+				items, err := k.Store.Visible(dongwan, "", k.Now())
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, it := range items {
 					k.push(screen{kind: screenReader, itemID: it.ID})
 					f.pages(k, "item:"+it.ID, root, k.views[screenReader].(*readerView).pager)
-					full, _ := k.item(it.ID)
+					full, _ := k.Item(it.ID)
 					for i, a := range full.Attachments {
 						if strings.HasPrefix(a.Type, "image/") {
 							k.push(screen{kind: screenImage, itemID: it.ID, attach: i})

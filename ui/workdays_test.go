@@ -22,18 +22,18 @@ var demoPeriods = []struct{ id, location, text string }{
 // same way, from the feed's calendar.
 func TestScreensSayWorkingDays(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
-	if k.calendar == nil || k.calendar.Year(2026) == nil {
+	if k.Calendar == nil || k.Calendar.Year(2026) == nil {
 		t.Fatal("the kiosk has not the demo feed's calendar")
 	}
 	for _, c := range demoPeriods {
 		t.Run(c.id, func(t *testing.T) {
-			it, err := k.deps.Store.Item(c.id, c.location, demoNow)
+			it, err := k.Store.Item(c.id, c.location, demoNow)
 			if err != nil {
 				t.Fatal(err)
 			}
 			reader := textOf((&readerView{k: k}).facts(it))
 			slide := widget.NewRichText((&displayView{k: k}).factSegs(it)...).String()
-			sums, err := k.deps.Store.Targeting(c.location)
+			sums, err := k.Store.Targeting(c.location)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -57,8 +57,8 @@ func TestScreensSayWorkingDays(t *testing.T) {
 	}
 	// Without the calendar the count is Monday–Friday, and every screen
 	// says so.
-	k.calendar = nil
-	it, _ := k.deps.Store.Item("land-2026-016", dongwan, demoNow)
+	k.Calendar = nil
+	it, _ := k.Store.Item("land-2026-016", dongwan, demoNow)
 	for name, got := range map[string]string{
 		"reader":  textOf((&readerView{k: k}).facts(it)),
 		"display": widget.NewRichText((&displayView{k: k}).factSegs(it)...).String(),
