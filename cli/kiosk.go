@@ -169,11 +169,11 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 		IdleTimeout: cfg.IdleTimeout.Duration,
 		Mode:        cfg.Mode,
 		Dwell:       cfg.Dwell.Duration,
-		Hours:       ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
+		Hours:       kit.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
 		StaleAfter:  cfg.StaleAfter.Duration,
 		TextStep:    cfg.TextStep(),
 		Volume:      cfg.Volume,
-		Quiet:       ui.HoursOf(cfg.QuietFrom, cfg.QuietTo),
+		Quiet:       kit.HoursOf(cfg.QuietFrom, cfg.QuietTo),
 		ReadAloud:   cfg.ReadAloud == "on",
 		DataDir:     data,
 		Admin: ui.AdminDeps{

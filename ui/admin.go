@@ -372,7 +372,7 @@ func (a *adminView) buildPad() {
 	a.keys["确定"] = ok
 	grid := container.NewGridWithColumns(3, keys...)
 	a.padKeys = container.NewVBox(grid, ok)
-	a.pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(tightVBox{},
+	a.pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(kit.TightVBox{},
 		a.padTitle, a.padDots, a.padMsg, a.padKeys)))
 }
 

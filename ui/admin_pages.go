@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"gongkai/config"
 	"gongkai/feed"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
@@ -624,13 +623,3 @@ func (a *adminView) newLeavePage() *leavePage {
 
 func (p *leavePage) object() fyne.CanvasObject { return p.box }
 func (p *leavePage) show()                     {}
-
-// HoursOf turns config's on/off times into Hours; empty or invalid is always on.
-func HoursOf(on, off string) Hours {
-	a, err1 := config.ParseClock(on)
-	b, err2 := config.ParseClock(off)
-	if err1 != nil || err2 != nil {
-		return Hours{}
-	}
-	return Hours{On: a, Off: b}
-}

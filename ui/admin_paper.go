@@ -143,7 +143,7 @@ func (s *stickPicker) showSticks(found [][2]string) {
 	}
 	s.say([]string{"写到哪个U盘？点一下："}, theme.ColorNameForeground, "")
 	for _, f := range found {
-		view := container.New(tightVBox{}, kit.Rich(kit.Seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
+		view := container.New(kit.TightVBox{}, kit.Rich(kit.Seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
 			kit.Rich(kit.Seg(f[1], kit.SizeSmall, kit.ColorMuted)))
 		s.list.Add(s.a.k.card(view, func() {
 			s.a.touch()
@@ -275,7 +275,7 @@ func (a *adminView) newCompliancePage() *compliancePage {
 	p.export.Min = fyne.NewSize(320, 100)
 	p.back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.detail = -1; p.render() })
 	p.back.Min = fyne.NewSize(280, 100)
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.export, p.back), container.New(tightVBox{}, p.head, p.sub))
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.export, p.back), container.New(kit.TightVBox{}, p.head, p.sub))
 	p.box = container.NewBorder(container.NewVBox(top, p.sticks.box, kit.Separator()), nil, nil, nil, p.paged.box)
 	return p
 }

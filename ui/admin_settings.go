@@ -390,15 +390,15 @@ func (k *Kiosk) applyConfig(c *config.Config) {
 	k.Location = c.Location
 	k.deps.Mode = c.Mode
 	k.deps.Dwell = c.Dwell.Duration
-	k.deps.Hours = HoursOf(c.DisplayOn, c.DisplayOff)
+	k.deps.Hours = kit.HoursOf(c.DisplayOn, c.DisplayOff)
 	k.deps.StaleAfter = c.StaleAfter.Duration
 	k.deps.IdleTimeout = c.IdleTimeout.Duration
 	k.deps.TextStep = c.TextStep()
 	k.deps.Volume, k.deps.ReadAloud = c.Volume, c.ReadAloud == "on"
-	k.deps.Quiet = HoursOf(c.QuietFrom, c.QuietTo)
+	k.deps.Quiet = kit.HoursOf(c.QuietFrom, c.QuietTo)
 	k.setVolume()
 	k.idle.Timeout = c.IdleTimeout.Duration
-	k.disp.rot.Dwell, k.disp.rot.Hours = k.deps.Dwell, k.deps.Hours
+	k.disp.Rot.Dwell, k.disp.Rot.Hours = k.deps.Dwell, k.deps.Hours
 	k.setStep(k.deps.TextStep)
 	k.home.invalidate()
 	k.applyMode()

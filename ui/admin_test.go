@@ -359,8 +359,8 @@ func TestSettingsValidateSaveApply(t *testing.T) {
 		t.Fatalf("saved %+v", saved)
 	}
 	// applied without restart
-	if !k.display() || k.disp.rot.Dwell != 20*time.Second || k.disp.rot.Hours != (Hours{420, 1290}) || k.deps.TextStep != 1 {
-		t.Errorf("not applied: mode %s dwell %v hours %v", k.deps.Mode, k.disp.rot.Dwell, k.disp.rot.Hours)
+	if !k.display() || k.disp.Rot.Dwell != 20*time.Second || k.disp.Rot.Hours != (kit.Hours{On: 420, Off: 1290}) || k.deps.TextStep != 1 {
+		t.Errorf("not applied: mode %s dwell %v hours %v", k.deps.Mode, k.disp.Rot.Dwell, k.disp.Rot.Hours)
 	}
 	if err := k.admin.gate.Check("97531", demoNow); err != nil {
 		t.Errorf("new PIN: %v", err)

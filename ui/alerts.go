@@ -79,7 +79,7 @@ func (k *Kiosk) newAlertView() *alertView {
 		k.touch()
 		v.step()
 	})
-	content := container.New(tightVBox{}, v.title, v.when, v.todo, v.body)
+	content := container.New(kit.TightVBox{}, v.title, v.when, v.todo, v.body)
 	bottom := container.NewBorder(nil, nil, v.back, container.NewHBox(v.counter, v.nextBtn))
 	inner := container.NewBorder(nil, bottom, nil, nil, content)
 	// a tap anywhere on the view must not reach the notices under it;

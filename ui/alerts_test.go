@@ -99,7 +99,7 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	}
 	c.t = c.t.Add(phase)
 	k.Tick()
-	if k.alerts.box.Visible() || !k.disp.box.Visible() {
+	if k.alerts.box.Visible() || !k.disp.Box.Visible() {
 		t.Fatal("after its end the display is not back to the rotation")
 	}
 	if len(told) < 3 || !slices.Equal(told[len(told)-2], []string{"typhoon-1125"}) || len(told[len(told)-1]) != 0 {

@@ -43,7 +43,7 @@ func (k *Kiosk) newHomeView() *homeView {
 	v.search = k.btn("搜索公告", widget.HighImportance, func() { k.push(screen{kind: screenSearch}) })
 	v.search.Icon = theme.SearchIcon()
 	v.search.Min = fyne.NewSize(kit.TouchMin, 110)
-	header := container.New(tightVBox{}, v.place, v.sub)
+	header := container.New(kit.TightVBox{}, v.place, v.sub)
 	important := container.NewBorder(v.impHead, v.impBar.Box, nil, nil, v.imp)
 	v.box = container.New(&homeLayout{}, header, important, v.tiles, v.search)
 	return v
@@ -206,7 +206,7 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject { return o.(*fyne.Contain
 // vertically: tile text wraps instead of shrinking to one character a line.
 type vcenter struct{}
 
-func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return tightVBox{}.MinSize(objs) }
+func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return kit.TightVBox{}.MinSize(objs) }
 
 func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	var h float32

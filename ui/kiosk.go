@@ -18,8 +18,10 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/feed"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
+	"gongkai/ui/display"
 	"gongkai/ui/kit"
 )
 
@@ -44,7 +46,7 @@ type Deps struct {
 
 	Mode       string        // config.ModeTouch (default) or config.ModeDisplay
 	Dwell      time.Duration // display: time per slide; 15 s when zero
-	Hours      Hours         // display: lit hours; the zero value is always on
+	Hours      kit.Hours     // display: lit hours; the zero value is always on
 	StaleAfter time.Duration // stale warning when the last good sync is older; 72 h when zero
 	TextStep   int           // the 字号 step a new villager finds
 	DataDir    string        // admin.pin, disk and store size; "" keeps the PIN in memory
@@ -66,7 +68,7 @@ type Deps struct {
 	// reads its slides aloud (off unless the settings turn it on).
 	Speaker   Speaker
 	Volume    int
-	Quiet     Hours
+	Quiet     kit.Hours
 	ReadAloud bool
 
 	// Events is the running screen's one stream to the window
@@ -139,7 +141,7 @@ type Kiosk struct {
 	stopOnce chan struct{}
 
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
-	disp        *displayView
+	disp        *display.View
 	corner      *cornerTap
 	cornerLayer *fyne.Container
 	admin       *adminView
@@ -207,14 +209,19 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	k.touchObjs = []fyne.CanvasObject{bg, main}
-	k.disp = k.newDisplayView()
+	k.disp = display.New(k.Env, display.Options{
+		Dwell: d.Dwell, Hours: d.Hours, OnSlide: d.OnSlide,
+		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.box.Visible()) },
+		Stale: k.stale,
+		Speak: func(it *feed.Item) { k.speak.slide(it) },
+	})
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	k.admin = k.newAdminView()
 	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.alerts.box, k.cornerLayer, k.admin.box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.box, k.cornerLayer, k.admin.box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -250,12 +257,12 @@ func (k *Kiosk) applyTheme() {
 	case k.admin != nil && k.admin.box.Visible():
 		t = kit.NewTheme(0)
 	case k.display():
-		t = &kit.KioskTheme{Body: displayBody}
+		t = &kit.KioskTheme{Body: display.Body}
 	}
 	// what is on show changes with the theme (mode, admin panel), so the
 	// slide on show is told from here
 	if k.disp != nil {
-		k.disp.reportSlide()
+		k.disp.ReportSlide()
 	}
 	if k.theme != nil && *k.theme == *t {
 		return
@@ -273,11 +280,11 @@ func (k *Kiosk) applyMode() {
 	if k.display() {
 		k.prompt.box.Hide()
 	}
-	kit.Show(k.disp.box, k.display())
+	kit.Show(k.disp.Box, k.display())
 	k.alerts.reload(k.Clock())
 	if k.display() {
 		kit.Show(k.cornerLayer, true)
-		k.disp.reload()
+		k.disp.Reload()
 	} else {
 		k.render()
 	}
@@ -351,7 +358,7 @@ func (k *Kiosk) Tick() time.Time {
 	k.admin.checkIdle(now)
 	var next time.Time
 	if k.display() {
-		next = k.disp.tick(now)
+		next = k.disp.Tick(now)
 	} else {
 		k.CheckIdle()
 		next = now.Add(time.Second)
@@ -509,7 +516,7 @@ func (k *Kiosk) reload() {
 	k.home.invalidate()
 	k.alerts.reload(k.Clock())
 	if k.display() {
-		k.disp.reload()
+		k.disp.Reload()
 		k.wake()
 		return
 	}
@@ -570,3 +577,6 @@ func (k *Kiosk) CheckIdle() {
 func (k *Kiosk) atRest() bool {
 	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
 }
+
+// stale says whether the content may be out of date, and why, in words.
+func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.deps.StaleAfter) }

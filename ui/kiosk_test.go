@@ -630,7 +630,7 @@ func TestSmallThingsOfItem11(t *testing.T) {
 		}
 	}
 	for _, p := range []string{"urgent", "pinned"} {
-		tag := priorityTag(p, "").(*fyne.Container)
+		tag := kit.PriorityTag(p, "").(*fyne.Container)
 		r := tag.Objects[0].(*canvas.Rectangle)
 		if _, _, _, a := r.FillColor.RGBA(); a != 0 || r.StrokeWidth < 2 {
 			t.Errorf("%s badge: fill alpha %d, outline %.0f: it looks like a button", p, a, r.StrokeWidth)

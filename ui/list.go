@@ -64,9 +64,9 @@ func (k *Kiosk) newCardView() *cardView {
 	c := &cardView{title: kit.Rich(), meta: kit.Rich(), validity: kit.Rich()}
 	// the tag is a badge beside the title, not a run inside it: a run
 	// would push a long title onto the next line
-	c.tags = container.NewVBox(priorityTag(feed.PriorityUrgent, theme.SizeNameText), priorityTag(feed.PriorityPinned, theme.SizeNameText))
+	c.tags = container.NewVBox(kit.PriorityTag(feed.PriorityUrgent, theme.SizeNameText), kit.PriorityTag(feed.PriorityPinned, theme.SizeNameText))
 	title := container.NewBorder(nil, nil, c.tags, nil, c.title)
-	c.lines = container.New(tightVBox{}, title, c.meta, c.validity)
+	c.lines = container.New(kit.TightVBox{}, title, c.meta, c.validity)
 	c.card = k.card(c.lines, func() { k.push(screen{kind: screenReader, itemID: c.id}) })
 	return c
 }
@@ -129,17 +129,6 @@ func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []kit.Block {
 	return blocks
 }
 
-// priorityTag is the 紧急 / 置顶 badge, nil for ordinary notices.
-func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
-	switch priority {
-	case "urgent":
-		return kit.Badge(kit.ColorUrgent, "紧急", size)
-	case "pinned":
-		return kit.Badge(theme.ColorNamePrimary, "置顶", size)
-	}
-	return nil
-}
-
 // highlight splits a title into runs, the matched words bold and in the
 // accent colour.
 func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.RichTextSegment {
@@ -165,34 +154,6 @@ func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.Ri
 		text = text[at+n:]
 	}
 	return out
-}
-
-// tightVBox stacks rows without padding: RichText already pads itself.
-type tightVBox struct{}
-
-func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-	}
-	return s
-}
-
-func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var y float32
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		h := kit.Height(o, size.Width)
-		o.Move(fyne.NewPos(0, y))
-		y += h
-	}
 }
 
 // listView is a topic's notices, paged, pinned and newest first.

@@ -49,10 +49,10 @@ func (k *Kiosk) newReaderView() *readerView {
 	v.qr.SetMinSize(fyne.NewSquareSize(220))
 	qrLabel := kit.Label("手机扫码查看原文", kit.SizeSmall)
 	qrLabel.Alignment = fyne.TextAlignCenter
-	v.qrCol = container.New(tightVBox{}, container.NewCenter(v.qr), qrLabel)
+	v.qrCol = container.New(kit.TightVBox{}, container.NewCenter(v.qr), qrLabel)
 	v.contact = kit.Rich()
-	v.attach = container.New(tightVBox{})
-	info := container.New(tightVBox{}, v.attach, v.contact)
+	v.attach = container.New(kit.TightVBox{})
+	info := container.New(kit.TightVBox{}, v.attach, v.contact)
 	v.side = container.New(&sideLayout{}, v.qrCol, info)
 	v.tag = container.NewVBox()
 	v.head = container.NewBorder(nil, nil, v.tag, k.speak.btn, v.title)
@@ -85,7 +85,7 @@ func (v *readerView) show(s *screen) {
 
 	kit.SetRich(v.title, kit.Seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground))
 	v.tag.Objects = nil
-	if tag := priorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
+	if tag := kit.PriorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
 		v.tag.Objects = []fyne.CanvasObject{tag}
 	}
 	v.tag.Refresh()

@@ -115,25 +115,25 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		k.Tick()
 		if arg != "" {
 			id, pageArg, paged := strings.Cut(arg, ":")
-			if !k.disp.rot.Show(id, k.disp.clockNow()) {
+			if !k.disp.Rot.Show(id, k.disp.ClockNow()) {
 				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", id, deps.Location)
 			}
-			k.disp.showSlide(k.disp.clockNow())
+			k.disp.ShowSlide(k.disp.ClockNow())
 			if paged {
 				page, err := strconv.Atoi(pageArg)
 				if err != nil || page < 1 {
 					return nil, fmt.Errorf("ui: display:%s: want display:ID:PAGE with a page from 1", arg)
 				}
 				settle(w.Canvas().Content())
-				if page > k.disp.body.Pages() {
-					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.body.Pages())
+				if page > k.disp.Body.Pages() {
+					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.Body.Pages())
 				}
 				// as the rotation does when the page's time comes
-				r := &k.disp.rot
-				pages := k.disp.body.Pages()
-				r.Show(id, k.disp.clockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
+				r := &k.disp.Rot
+				pages := k.disp.Body.Pages()
+				r.Show(id, k.disp.ClockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
 				r.SetPages(pages)
-				k.disp.showPage(k.disp.clockNow())
+				k.disp.ShowPage(k.disp.ClockNow())
 			}
 		}
 	case "admin":

@@ -59,7 +59,7 @@ func (k *Kiosk) newSearchView() *searchView {
 	v.count.Wrapping = fyne.TextWrapOff
 	hint := kit.Rich(kit.Seg("输入拼音首字母，例如 tdzs = 土地征收", theme.SizeNameText, kit.ColorMuted))
 	qbox := kit.Panel(theme.ColorNameInputBackground, container.NewBorder(nil, nil, nil, v.count, v.query))
-	head := container.New(tightVBox{}, qbox, hint)
+	head := container.New(kit.TightVBox{}, qbox, hint)
 	v.bar = k.newPageBar()
 	v.pager = kit.NewPager(func(int, int) { v.laidOut() })
 	v.keys = k.newKeypad(v.typed, v.del, v.clear)

@@ -55,7 +55,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		stale.Clock = at(5 * 24 * time.Hour)
 		shot("display-stale", stale, "display")
 		off := base
-		off.Hours = Hours{On: 7 * 60, Off: 21 * 60}
+		off.Hours = kit.Hours{On: 7 * 60, Off: 21 * 60}
 		off.Clock = at(13 * time.Hour) // 23:00
 		shot("display-off", off, "display")
 		for _, p := range []string{"pin", "status", "settings", "log", "sync"} {

@@ -65,7 +65,7 @@ func (r *readAloud) allowed() bool {
 		return false
 	}
 	q := k.deps.Quiet
-	return q == (Hours{}) || !q.IsOn(k.Clock().In(k.Loc))
+	return q == (kit.Hours{}) || !q.IsOn(k.Clock().In(k.Loc))
 }
 
 // showFor sets the reader's button for it (nil: not on the reader).

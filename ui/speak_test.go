@@ -161,7 +161,7 @@ func TestReadAloud(t *testing.T) {
 		t.Error("朗读 on a notice without audio")
 	}
 	// Quiet hours: no button, nothing plays.
-	k.deps.Quiet = HoursOf("09:00", "11:00")
+	k.deps.Quiet = kit.HoursOf("09:00", "11:00")
 	open("land-2026-017")
 	if k.speak.btn.Visible() {
 		t.Error("朗读 in the quiet hours")
@@ -179,10 +179,10 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 			Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: on})
 		k.Spawn = kit.Inline
 		w.Resize(fyne.NewSize(1920, 1080))
-		if !k.disp.rot.Show("land-2026-017", demoNow) {
+		if !k.disp.Rot.Show("land-2026-017", demoNow) {
 			t.Fatal("no slide")
 		}
-		k.disp.showSlide(demoNow)
+		k.disp.ShowSlide(demoNow)
 		if on {
 			eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.state(); return p })
 		} else if _, n := sp.state(); n != 0 {

@@ -143,25 +143,25 @@ func TestTextFitsOnTheDisplay(t *testing.T) {
 				if stale {
 					c.t = demoNow.Add(5 * 24 * time.Hour)
 					k.Tick()
-					if !k.disp.stale.Visible() {
+					if !k.disp.Stale.Visible() {
 						t.Fatal("no stale banner")
 					}
 				}
-				for _, s := range k.disp.rot.Slides() {
-					k.disp.rot.Show(s.ID, k.disp.clockNow())
-					k.disp.showSlide(k.disp.clockNow())
+				for _, s := range k.disp.Rot.Slides() {
+					k.disp.Rot.Show(s.ID, k.disp.ClockNow())
+					k.disp.ShowSlide(k.disp.ClockNow())
 					name := "display:" + s.ID
 					if stale {
 						name += " stale"
 					}
-					f.check(name, k.disp.box)
-					if stale && s.Priority == feed.PriorityUrgent && !k.disp.ticker.Visible() {
+					f.check(name, k.disp.Box)
+					if stale && s.Priority == feed.PriorityUrgent && !k.disp.Ticker.Visible() {
 						t.Error("no urgent ticker")
 					}
 				}
 			}
 			e, we, _ := newTestDisplay(t, Deps{Store: emptyStore(t)}, size)
-			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.box)
+			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.Box)
 		})
 	}
 }

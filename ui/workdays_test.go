@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"gongkai/ui/display"
 	"gongkai/ui/kit"
 	"strings"
 	"testing"
@@ -32,7 +33,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 				t.Fatal(err)
 			}
 			reader := textOf((&readerView{k: k}).facts(it))
-			slide := widget.NewRichText((&displayView{k: k}).factSegs(it)...).String()
+			slide := widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String()
 			sums, err := k.Store.Targeting(c.location)
 			if err != nil {
 				t.Fatal(err)
@@ -61,7 +62,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 	it, _ := k.Store.Item("land-2026-016", dongwan, demoNow)
 	for name, got := range map[string]string{
 		"reader":  textOf((&readerView{k: k}).facts(it)),
-		"display": widget.NewRichText((&displayView{k: k}).factSegs(it)...).String(),
+		"display": widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String(),
 	} {
 		if !strings.Contains(kit.Unbreakable(got), "9月28日至10月9日") || !strings.Contains(kit.Unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
 			t.Errorf("%s without a calendar: %q", name, got)

@@ -1,6 +1,7 @@
 package kit
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -75,4 +76,20 @@ func (e *Env) Item(id string) (*feed.Item, error) {
 		it.Title = ShownTitle(it.Title) // bounds.go: every screen draws this one
 	}
 	return it, err
+}
+
+// Stale says whether the content may be out of date at now, and why, in
+// words: expired, never synced, or no good sync for longer than after.
+func (e *Env) Stale(now time.Time, after time.Duration) (bool, string) {
+	st := e.Feed
+	switch {
+	case !st.Expires.IsZero() && !now.Before(st.Expires):
+		return true, "公告内容已过有效期，请联系管理员更新"
+	case st.LastSuccess.IsZero():
+		return true, "尚未从发布方取得公告，请联系管理员"
+	case now.Sub(st.LastSuccess) > after:
+		days := int(now.Sub(st.LastSuccess).Hours() / 24)
+		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, MonthDay(st.LastSuccess.In(e.Loc)))
+	}
+	return false, ""
 }

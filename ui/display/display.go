@@ -1,4 +1,9 @@
-package ui
+// Package display is the unattended road-side bulletin: one notice at a
+// time, full screen, in the order and for the time its Rotation decides,
+// paging long notices (TurnPages), dark outside its hours. It knows
+// nothing of the touch screens or the admin panel: the window (package
+// ui) tells it when it is on show.
+package display
 
 import (
 	"fmt"
@@ -18,45 +23,46 @@ import (
 	"gongkai/ui/kit"
 )
 
-// displayBody is the display's body text size: read from the road, a few
+// Body is the display's body text size: read from the road, a few
 // metres away, so larger than the touch screen's largest step but one.
-const displayBody float32 = 42
+const Body float32 = 42
 
-// displayView is the unattended bulletin: one notice at a time, full
+// View is the unattended bulletin: one notice at a time, full
 // screen, in the order and for the time the Rotation decides. Widgets are
 // built once; each slide change only sets their content.
-type displayView struct {
-	k   *Kiosk
-	rot Rotation
+type View struct {
+	Env  *kit.Env
+	opts Options
+	Rot  Rotation
 
-	box     *fyne.Container // the whole display, under its theme override
+	Box     *fyne.Container // the whole display, under its theme override
 	main    *fyne.Container
-	content *fyne.Container // everything but the night-time black
-	dark    *canvas.Rectangle
+	Content *fyne.Container // everything but the night-time black
+	Dark    *canvas.Rectangle
 
-	place  *widget.RichText
-	clock  *widget.RichText
-	stale  *fyne.Container
-	staleT *widget.RichText
-	ticker *fyne.Container
-	tickT  *widget.RichText
+	Place  *widget.RichText
+	Clock  *widget.RichText
+	Stale  *fyne.Container
+	StaleT *widget.RichText
+	Ticker *fyne.Container
+	TickT  *widget.RichText
 
-	slide                *fyne.Container
-	topic                *fyne.Container
+	Slide                *fyne.Container
+	Topic                *fyne.Container
 	catT                 *widget.RichText
 	urgentTag, pinnedTag fyne.CanvasObject
-	title                *widget.RichText
+	Title                *widget.RichText
 	facts                *widget.RichText
-	body                 *kit.Pager
-	runTitle             *widget.RichText // the title atop later pages
-	qr                   *canvas.Image
-	qrCol                *fyne.Container
-	empty                *fyne.Container
-	emptyT               *widget.RichText
-	counter              *widget.RichText
+	Body                 *kit.Pager
+	RunTitle             *widget.RichText // the title atop later pages
+	Qr                   *canvas.Image
+	QrCol                *fyne.Container
+	Empty                *fyne.Container
+	EmptyT               *widget.RichText
+	Counter              *widget.RichText
 	footer               *widget.RichText
 
-	shownID  string    // notice on screen, "" for the empty slide
+	ShownID  string    // notice on screen, "" for the empty slide
 	shownSum string    // its content, to skip rebuilding an unchanged slide
 	minute   time.Time // the minute the clock shows
 	lit      bool
@@ -65,185 +71,184 @@ type displayView struct {
 	reportedOK bool   // whether it was told anything yet
 }
 
-// reportSlide tells Deps.OnSlide the notice on show, when that changed:
+// Options is what the display is told by the window around it.
+type Options struct {
+	Dwell time.Duration // time per slide; 15 s when zero
+	Hours kit.Hours     // lit hours; the zero value is always on
+	// OnSlide (may be nil) is told the notice on show (Deps.OnSlide).
+	OnSlide func(id string)
+	// Shown says whether the display is what the window shows: display
+	// mode, and no admin panel over it.
+	Shown func() bool
+	// Stale says whether the content may be out of date at now, and why.
+	Stale func(now time.Time) (bool, string)
+	// Speak reads a slide aloud; nil stops reading.
+	Speak func(it *feed.Item)
+}
+
+// ReportSlide tells Deps.OnSlide the notice on show, when that changed:
 // the slide's, unless the display is not what the window shows (touch
 // mode, the admin panel over it) or is dark.
-func (v *displayView) reportSlide() {
-	k := v.k
-	id := v.shownID
-	if !k.display() || !v.lit || (k.admin != nil && k.admin.box.Visible()) {
+func (v *View) ReportSlide() {
+	id := v.ShownID
+	if !v.opts.Shown() || !v.lit {
 		id = ""
 	}
 	if v.reportedOK && id == v.reported {
 		return
 	}
 	v.reported, v.reportedOK = id, true
-	if k.deps.OnSlide != nil {
-		k.deps.OnSlide(id)
+	if v.opts.OnSlide != nil {
+		v.opts.OnSlide(id)
 	}
 }
 
-func (k *Kiosk) newDisplayView() *displayView {
-	v := &displayView{k: k, lit: true}
-	v.rot = Rotation{Dwell: k.deps.Dwell, Hours: k.deps.Hours}
+func New(env *kit.Env, o Options) *View {
+	v := &View{Env: env, opts: o, lit: true}
+	v.Rot = Rotation{Dwell: o.Dwell, Hours: o.Hours}
 
-	v.place = widget.NewRichText()
-	v.place.Truncation = fyne.TextTruncateEllipsis
-	v.clock = widget.NewRichText()
-	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.clock, v.place))
+	v.Place = widget.NewRichText()
+	v.Place.Truncation = fyne.TextTruncateEllipsis
+	v.Clock = widget.NewRichText()
+	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.Clock, v.Place))
 
-	v.staleT = kit.Rich()
-	v.stale = kit.Panel(theme.ColorNameError, v.staleT)
+	v.StaleT = kit.Rich()
+	v.Stale = kit.Panel(theme.ColorNameError, v.StaleT)
 	// one line: the urgent titles, cut off rather than pushing the slide down
-	v.tickT = widget.NewRichText()
-	v.tickT.Truncation = fyne.TextTruncateEllipsis
-	v.ticker = kit.Panel(kit.ColorNotice, v.tickT)
+	v.TickT = widget.NewRichText()
+	v.TickT.Truncation = fyne.TextTruncateEllipsis
+	v.Ticker = kit.Panel(kit.ColorNotice, v.TickT)
 	// built once, under the display theme from the start: chips made
 	// later would be measured at the touch screen's smaller size
 	v.catT = widget.NewRichText()
-	v.urgentTag = priorityTag(feed.PriorityUrgent, theme.SizeNameText)
-	v.pinnedTag = priorityTag(feed.PriorityPinned, theme.SizeNameText)
-	v.topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
-	v.title = kit.Rich()
+	v.urgentTag = kit.PriorityTag(feed.PriorityUrgent, theme.SizeNameText)
+	v.pinnedTag = kit.PriorityTag(feed.PriorityPinned, theme.SizeNameText)
+	v.Topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
+	v.Title = kit.Rich()
 	v.facts = kit.Rich()
 	// the body pages through the whole notice, a dwell per page: the
 	// rotation learns the page count from each layout
-	v.body = kit.NewPager(func(page, total int) {
-		v.rot.SetPages(total)
+	v.Body = kit.NewPager(func(page, total int) {
+		v.Rot.SetPages(total)
 		// a turn that goes on from an earlier one starts at its page,
 		// known only now that the count is
-		v.showPage(v.clockNow())
+		v.ShowPage(v.ClockNow())
 	})
-	v.qr = canvas.NewImageFromImage(nil)
-	v.qr.FillMode = canvas.ImageFillContain
-	v.qr.ScaleMode = canvas.ImageScalePixels
-	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
+	v.Qr = canvas.NewImageFromImage(nil)
+	v.Qr.FillMode = canvas.ImageFillContain
+	v.Qr.ScaleMode = canvas.ImageScalePixels
+	v.Qr.SetMinSize(fyne.NewSquareSize(qrSize))
 	qrLabel := kit.Rich(kit.Seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
-	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
-	head := container.New(tightVBox{}, v.topic, v.title, kit.Panel(kit.ColorNotice, v.facts))
+	v.QrCol = container.New(qrLayout{}, v.Qr, qrLabel)
+	head := container.New(kit.TightVBox{}, v.Topic, v.Title, kit.Panel(kit.ColorNotice, v.facts))
 	// pages after the first carry the title on one line, and the body
 	// gets the rest of the screen
-	v.runTitle = widget.NewRichText()
-	v.runTitle.Truncation = fyne.TextTruncateEllipsis
-	v.slide = container.New(&slideLayout{v: v}, head, v.body, v.qrCol, v.runTitle)
+	v.RunTitle = widget.NewRichText()
+	v.RunTitle.Truncation = fyne.TextTruncateEllipsis
+	v.Slide = container.New(&slideLayout{v: v}, head, v.Body, v.QrCol, v.RunTitle)
 
-	v.emptyT = kit.Rich()
-	v.empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.emptyT))
+	v.EmptyT = kit.Rich()
+	v.Empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.EmptyT))
 
-	v.counter = widget.NewRichText()
+	v.Counter = widget.NewRichText()
 	// the time of the last update and the counts; the feed's name would
 	// have crowded out the time on a portrait screen
 	v.footer = widget.NewRichText()
-	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.counter)
+	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.Counter)
 
-	v.main = container.New(&displayLayout{}, header, v.stale, v.ticker, container.NewStack(v.slide, v.empty), bottom)
+	v.main = container.New(&displayLayout{}, header, v.Stale, v.Ticker, container.NewStack(v.Slide, v.Empty), bottom)
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
-	v.content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
+	v.Content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
 	// night: pure black and nothing else in the tree, so nothing redraws
-	v.dark = canvas.NewRectangle(color.Black)
-	v.dark.Hide()
+	v.Dark = canvas.NewRectangle(color.Black)
+	v.Dark.Hide()
 	// the display's larger sizes come from the window's theme, which the
 	// kiosk sets in display mode (applyTheme)
-	v.box = container.NewStack(v.content, v.dark)
-	v.box.Hide()
+	v.Box = container.NewStack(v.Content, v.Dark)
+	v.Box.Hide()
 	return v
 }
 
-// reload re-reads the visible notices into the rotation (after a sync, at
+// Reload re-reads the visible notices into the rotation (after a sync, at
 // each slide change, at start) and shows the current slide.
-func (v *displayView) reload() {
-	now := v.clockNow()
-	items, err := v.k.Store.Visible(v.k.Location, "", v.k.Now())
+func (v *View) Reload() {
+	now := v.ClockNow()
+	items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
 	if err != nil {
-		v.k.Logger.Error("display: reading notices", "err", err)
+		v.Env.Logger.Error("display: reading notices", "err", err)
 		items = nil
 	}
-	v.rot.Set(items, now)
-	v.showSlide(now)
+	v.Rot.Set(items, now)
+	v.ShowSlide(now)
 }
 
-// clockNow is the wall clock in the feed's time zone, where on/off hours
+// ClockNow is the wall clock in the feed's time zone, where on/off hours
 // are meant. Rotation runs on this clock, not on trusted time: trusted time
 // stands still while the clock lags behind the newest feed.
-func (v *displayView) clockNow() time.Time { return v.k.Clock().In(v.k.Loc) }
+func (v *View) ClockNow() time.Time { return v.Env.Clock().In(v.Env.Loc) }
 
-// tick advances the rotation and returns when to come back.
-func (v *displayView) tick(now time.Time) time.Time {
-	now = now.In(v.k.Loc)
-	lit := v.rot.Hours.IsOn(now)
+// Tick advances the rotation and returns when to come back.
+func (v *View) Tick(now time.Time) time.Time {
+	now = now.In(v.Env.Loc)
+	lit := v.Rot.Hours.IsOn(now)
 	if lit != v.lit {
 		v.setLit(lit)
 	}
 	if !lit {
-		return v.rot.NextWake(now)
+		return v.Rot.NextWake(now)
 	}
-	if v.rot.Step(now) {
+	if v.Rot.Step(now) {
 		// re-read at each change so a notice whose period ended today
 		// leaves the rotation without waiting for a sync
-		items, err := v.k.Store.Visible(v.k.Location, "", v.k.Now())
+		items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
 		if err == nil {
-			v.rot.Set(items, now)
+			v.Rot.Set(items, now)
 		}
-		v.showSlide(now)
+		v.ShowSlide(now)
 	} else {
 		if now.Truncate(time.Minute) != v.minute {
 			v.showChrome(now)
 		}
-		v.showPage(now)
+		v.ShowPage(now)
 	}
-	return v.rot.NextWake(now)
+	return v.Rot.NextWake(now)
 }
 
-func (v *displayView) setLit(lit bool) {
+func (v *View) setLit(lit bool) {
 	v.lit = lit
 	if !lit {
-		v.k.speak.slide(nil)
+		v.opts.Speak(nil)
 	}
-	kit.Show(v.content, lit)
-	kit.Show(v.dark, !lit)
-	v.box.Refresh()
-	v.reportSlide()
+	kit.Show(v.Content, lit)
+	kit.Show(v.Dark, !lit)
+	v.Box.Refresh()
+	v.ReportSlide()
 }
 
 // Len is the number of notices in rotation.
 func (r *Rotation) Len() int { return len(r.slides) }
 
-// stale says whether the content may be out of date, and why, in words.
-func (k *Kiosk) stale(now time.Time) (bool, string) {
-	st := k.Feed
-	switch {
-	case !st.Expires.IsZero() && !now.Before(st.Expires):
-		return true, "公告内容已过有效期，请联系管理员更新"
-	case st.LastSuccess.IsZero():
-		return true, "尚未从发布方取得公告，请联系管理员"
-	case now.Sub(st.LastSuccess) > k.deps.StaleAfter:
-		days := int(now.Sub(st.LastSuccess).Hours() / 24)
-		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, kit.MonthDay(st.LastSuccess.In(k.Loc)))
-	}
-	return false, ""
-}
-
 var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 // showChrome updates what changes with time but not with the slide: the
 // clock, the stale banner, the urgent ticker.
-func (v *displayView) showChrome(now time.Time) {
-	k := v.k
+func (v *View) showChrome(now time.Time) {
+	k := v.Env
 	v.minute = now.Truncate(time.Minute)
 	t := k.Now().In(k.Loc)
-	kit.SetRich(v.place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
-	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+	kit.SetRich(v.Place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
+	kit.SetRich(v.Clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
 		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
-	stale, why := k.stale(k.Now())
+	stale, why := v.opts.Stale(k.Now())
 	if stale {
-		kit.SetRich(v.staleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+		kit.SetRich(v.StaleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	}
-	kit.Show(v.stale, stale)
+	kit.Show(v.Stale, stale)
 
 	// The ticker is a still line, not a scrolling one: scrolling would
 	// redraw sixty times a second, all day, on a screen nobody touches.
 	var urgent []string
-	for _, s := range v.rot.Slides() {
+	for _, s := range v.Rot.Slides() {
 		if s.Priority == feed.PriorityUrgent {
 			if it, err := k.Item(s.ID); err == nil {
 				urgent = append(urgent, it.Title)
@@ -251,23 +256,23 @@ func (v *displayView) showChrome(now time.Time) {
 		}
 	}
 	if len(urgent) > 0 {
-		kit.SetRich(v.tickT,
+		kit.SetRich(v.TickT,
 			kit.Seg("紧急　", theme.SizeNameSubHeadingText, kit.ColorUrgent),
 			kit.Seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
-	kit.Show(v.ticker, len(urgent) > 0)
+	kit.Show(v.Ticker, len(urgent) > 0)
 	v.main.Refresh()
 	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
 }
 
-// showSlide shows the rotation's current notice, or the empty slide.
-func (v *displayView) showSlide(now time.Time) {
-	k := v.k
-	if lit := v.rot.Hours.IsOn(now); lit != v.lit {
+// ShowSlide shows the rotation's current notice, or the empty slide.
+func (v *View) ShowSlide(now time.Time) {
+	k := v.Env
+	if lit := v.Rot.Hours.IsOn(now); lit != v.lit {
 		v.setLit(lit)
 	}
 	v.showChrome(now)
-	cur, ok := v.rot.Current()
+	cur, ok := v.Rot.Current()
 	var it *feed.Item
 	if ok {
 		var err error
@@ -279,64 +284,64 @@ func (v *displayView) showSlide(now time.Time) {
 		v.showEmpty()
 		return
 	}
-	kit.Show(v.empty, false)
-	kit.Show(v.slide, true)
+	kit.Show(v.Empty, false)
+	kit.Show(v.Slide, true)
 	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.Now().In(k.Loc).YearDay())
-	if it.ID == v.shownID && sum == v.shownSum {
-		v.showPage(now)
+	if it.ID == v.ShownID && sum == v.shownSum {
+		v.ShowPage(now)
 		return
 	}
-	v.shownID, v.shownSum = it.ID, sum
-	v.reportSlide()
+	v.ShownID, v.shownSum = it.ID, sum
+	v.ReportSlide()
 
 	kit.SetRich(v.catT, kit.Seg(k.CategoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
 	kit.Show(v.urgentTag, it.Priority == feed.PriorityUrgent)
 	kit.Show(v.pinnedTag, it.Priority == feed.PriorityPinned)
-	kit.SetRich(v.title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
-	kit.SetRich(v.runTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
-	kit.SetRich(v.facts, v.factSegs(it)...)
-	v.body.Cur = v.rot.Page(now)
-	v.body.SetBlocks(kit.MarkdownBlocks(it.Body))
+	kit.SetRich(v.Title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
+	kit.SetRich(v.RunTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	kit.SetRich(v.facts, v.FactSegs(it)...)
+	v.Body.Cur = v.Rot.Page(now)
+	v.Body.SetBlocks(kit.MarkdownBlocks(it.Body))
 	v.showCounter()
-	k.speak.slide(it)
+	v.opts.Speak(it)
 
-	v.qr.Image = nil
+	v.Qr.Image = nil
 	if it.URL != "" {
 		if q, err := qrcode.New(it.URL, qrcode.Medium); err == nil {
-			v.qr.Image = q.Image(680)
+			v.Qr.Image = q.Image(680)
 		}
 	}
-	v.qr.Refresh()
-	kit.Show(v.qrCol, v.qr.Image != nil)
-	v.slide.Refresh()
+	v.Qr.Refresh()
+	kit.Show(v.QrCol, v.Qr.Image != nil)
+	v.Slide.Refresh()
 }
 
-// showPage turns the body to the page due at now.
-func (v *displayView) showPage(now time.Time) {
-	if p := v.rot.Page(now); p != v.body.Page() {
-		v.body.SetPage(p)
-		v.slide.Refresh() // the first page's heading, or the one-line title
+// ShowPage turns the body to the page due at now.
+func (v *View) ShowPage(now time.Time) {
+	if p := v.Rot.Page(now); p != v.Body.Page() {
+		v.Body.SetPage(p)
+		v.Slide.Refresh() // the first page's heading, or the one-line title
 	}
 	v.showCounter()
 }
 
 // showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
-func (v *displayView) showCounter() {
-	if v.shownID == "" {
-		kit.SetRich(v.counter)
+func (v *View) showCounter() {
+	if v.ShownID == "" {
+		kit.SetRich(v.Counter)
 		return
 	}
-	text := fmt.Sprintf("第 %d / %d 条", v.rot.Index()+1, v.rot.Len())
-	if n := v.body.Pages(); n > 1 {
-		text += "　" + kit.PageText(v.body.Page(), n)
+	text := fmt.Sprintf("第 %d / %d 条", v.Rot.Index()+1, v.Rot.Len())
+	if n := v.Body.Pages(); n > 1 {
+		text += "　" + kit.PageText(v.Body.Page(), n)
 	}
-	kit.SetRich(v.counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.Counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 }
 
-// factSegs: who issued it and when, and for a posting notice, the period
+// FactSegs: who issued it and when, and for a posting notice, the period
 // and the days left to object — the line a passer-by most needs.
-func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
-	k := v.k
+func (v *View) FactSegs(it *feed.Item) []widget.RichTextSegment {
+	k := v.Env
 	meta := []string{it.Agency, string(it.Published) + " 发布"}
 	if it.DocNo != "" {
 		meta = append(meta, it.DocNo)
@@ -364,14 +369,14 @@ func (v *displayView) factSegs(it *feed.Item) []widget.RichTextSegment {
 	return segs
 }
 
-func (v *displayView) showEmpty() {
-	k := v.k
-	v.shownID, v.shownSum = "", ""
-	v.reportSlide()
-	k.speak.slide(nil)
-	kit.Show(v.slide, false)
-	kit.Show(v.empty, true)
-	kit.SetRich(v.counter)
+func (v *View) showEmpty() {
+	k := v.Env
+	v.ShownID, v.shownSum = "", ""
+	v.ReportSlide()
+	v.opts.Speak(nil)
+	kit.Show(v.Slide, false)
+	kit.Show(v.Empty, true)
+	kit.SetRich(v.Counter)
 	title := kit.Seg("目前没有需要公示的公告", kit.SizeTitle, theme.ColorNameForeground)
 	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
 	line := func(text string) *widget.TextSegment {
@@ -379,10 +384,10 @@ func (v *displayView) showEmpty() {
 		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
 		return s
 	}
-	kit.SetRich(v.emptyT, title,
+	kit.SetRich(v.EmptyT, title,
 		line(k.Store.PlaceName(k.Location)+"的政务公开信息会在发布后自动显示在这里。"),
 		line("如有疑问，请咨询村（居）民委员会。"))
-	v.empty.Refresh()
+	v.Empty.Refresh()
 }
 
 // displayLayout: header, stale banner and ticker on top (each measured at
@@ -444,15 +449,15 @@ func (qrLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // in portrait; on later pages only the title, on one line, and the body
 // takes all the rest. The body pages through the whole notice, its first
 // page starting below the heading (pager.SetLead).
-type slideLayout struct{ v *displayView }
+type slideLayout struct{ v *View }
 
 func (l *slideLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
 
 func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	head, body, qr, run := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 20
-	first := l.v.body.Page() == 0
-	hasQR := l.v.qr.Image != nil
+	first := l.v.Body.Page() == 0
+	hasQR := l.v.Qr.Image != nil
 	kit.Show(head, first)
 	kit.Show(run, !first)
 	kit.Show(qr, first && hasQR)
@@ -482,5 +487,5 @@ func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	// the code across the bottom of a portrait first page takes its room
 	// from that page only: later pages run to the bottom
 	body.Resize(fyne.NewSize(s.Width, max(0, s.Height-top)))
-	l.v.body.SetFirst(max(0, used+gap-top), qh)
+	l.v.Body.SetFirst(max(0, used+gap-top), qh)
 }
