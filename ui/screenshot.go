@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"gongkai/config"
 	"gongkai/feed"
@@ -19,7 +18,8 @@ import (
 	"gongkai/ui/kit"
 )
 
-// shotMu serialises screenshots: the test app is process-global.
+// shotMu serialises screenshots: the off-screen app is process-global
+// (offscreen.go).
 var shotMu sync.Mutex
 
 // Screenshot renders one screen off-screen with Fyne's software renderer
@@ -59,9 +59,8 @@ func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, erro
 }
 
 func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
-	a := test.NewApp()
+	a, w := newOffscreen()
 	defer a.Quit()
-	w := test.NewWindow(nil)
 	defer w.Close()
 	w.SetPadded(false)
 	if deps.Ticks == nil {
@@ -169,7 +168,7 @@ func settle(o fyne.CanvasObject) {
 			x.Layout.Layout(x.Objects, x.Size())
 		}
 	case fyne.Widget:
-		r := test.WidgetRenderer(x)
+		r := widgetRenderer(x)
 		for _, c := range r.Objects() {
 			settle(c)
 		}
