@@ -113,18 +113,11 @@ func runKiosk(env *Env, args []string) error {
 	deps.Mode = *mode
 	deps.Clock = time.Now
 	deps.Logger = lg.Logger
-	deps.Events = rt.Events()
-	deps.OnSlide = rt.ShowSlide
+	deps.Runtime = rt
 	deps.Admin.Started = time.Now()
 	deps.Admin.LogLines = lg.Recent.Lines
 	deps.Admin.Quit = a.Quit
-	deps.Admin.SaveConfig = rt.SaveConfig
-	deps.Admin.SyncNow = rt.SyncNow
-	deps.Admin.Preview = rt.Preview
-	deps.Admin.Import = rt.Import
-	deps.Admin.WatchVolumes = rt.WatchVolumes
 	wirePaper(&deps.Admin, rt.DisplayLog, st, rt.Config, time.Now)
-	deps.OnAlerts = rt.ShowAlerts
 	// The sound card for 朗读: a screen without one (or without ALSA)
 	// shows no 朗读 button, and says why in its log.
 	if p, err := playback.New(); err != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"image/color"
@@ -22,7 +21,6 @@ import (
 	"gongkai/pin"
 	"gongkai/proof"
 	gkscreen "gongkai/screen"
-	gksync "gongkai/sync"
 	"gongkai/ui/kit"
 )
 
@@ -36,20 +34,6 @@ type AdminDeps struct {
 
 	// Config is the running configuration; the settings page edits a copy.
 	Config *config.Config
-	// SaveConfig validates and writes the configuration (config.Save) and
-	// applies what the UI does not own (sync schedule). The UI applies
-	// its own part (mode, dwell, hours, idle, text size) itself.
-	SaveConfig func(*config.Config) error
-
-	SyncNow func(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error)
-
-	// WatchVolumes switches the search for sticks on while the panel is
-	// open and off when it closes (screen.Runtime.WatchVolumes): nobody
-	// else imports. What it finds arrives as Deps.Events.
-	WatchVolumes func(on bool)
-	Preview      func(ctx context.Context, path string) (ImportDiff, error)
-	Import       func(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
-
 	// Compliance is the proof-of-display report of this screen now, from
 	// the display log the kiosk keeps (gongkai report), for the 公示期 page.
 	Compliance func() (proof.Report, error)
@@ -304,10 +288,10 @@ func (a *adminView) open(p purpose) {
 	a.k.wake()
 }
 
-// watchVolumes switches the search for sticks (Deps.Admin.WatchVolumes).
+// watchVolumes switches the search for sticks (Runtime.WatchVolumes).
 func (a *adminView) watchVolumes(on bool) {
-	if f := a.k.deps.Admin.WatchVolumes; f != nil {
-		f(on)
+	if rt := a.k.deps.Runtime; rt != nil {
+		rt.WatchVolumes(on)
 	}
 }
 

@@ -307,8 +307,8 @@ func (a *adminView) newSyncPage() *syncPage {
 func (p *syncPage) object() fyne.CanvasObject { return p.box }
 
 func (p *syncPage) show() {
-	kit.Enable(p.run, !p.running && p.a.k.deps.Admin.SyncNow != nil)
-	if p.a.k.deps.Admin.SyncNow == nil {
+	kit.Enable(p.run, !p.running && p.a.k.deps.Runtime != nil)
+	if p.a.k.deps.Runtime == nil {
 		kit.SetRich(p.result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
 	}
 }
@@ -322,10 +322,11 @@ func (p *syncPage) progress(e gksync.Event) {
 }
 
 func (p *syncPage) start() {
-	syncNow := p.a.k.deps.Admin.SyncNow
-	if p.running || syncNow == nil {
+	rt := p.a.k.deps.Runtime
+	if p.running || rt == nil {
 		return
 	}
+	syncNow := rt.SyncNow
 	p.running = true
 	kit.Enable(p.run, false)
 	kit.Show(p.bar, true)
@@ -424,7 +425,7 @@ func (p *usbPage) show() {
 	p.list.Objects = nil
 	kit.Show(p.actions, p.diff != nil && !p.busy)
 	switch {
-	case a.k.deps.Admin.Preview == nil || a.k.deps.Admin.Import == nil:
+	case a.k.deps.Runtime == nil:
 		kit.SetRich(p.head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
 	case p.chosen == "" && len(p.paths) == 0:
 		kit.SetRich(p.head, kit.Seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
@@ -454,7 +455,7 @@ func (p *usbPage) preview(path string) {
 	p.a.async("usb preview", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		d, err := k.deps.Admin.Preview(ctx, path)
+		d, err := k.deps.Runtime.Preview(ctx, path)
 		k.do("usb preview result", func() {
 			p.busy = false
 			if err != nil {
@@ -520,7 +521,7 @@ func (p *usbPage) doImport() {
 	p.a.async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		res, err := k.deps.Admin.Import(ctx, path, func(e gksync.Event) {
+		res, err := k.deps.Runtime.Import(ctx, path, func(e gksync.Event) {
 			k.do("usb progress", func() {
 				if v, _ := progressOf(e); v >= 0 {
 					p.bar.SetValue(v)

@@ -358,12 +358,12 @@ func (p *settingsPage) saveDraft() {
 		fail("未保存：" + configErrText(err))
 		return
 	}
-	save := k.deps.Admin.SaveConfig
-	if save == nil {
+	rt := k.deps.Runtime
+	if rt == nil {
 		fail("本机未设置保存功能。")
 		return
 	}
-	if err := save(&c); err != nil {
+	if err := rt.SaveConfig(&c); err != nil {
 		k.Logger.Error("saving settings", "err", err)
 		fail("保存失败：本机无法写入设置文件（磁盘已满或已损坏？）。请联系技术人员。")
 		return

@@ -301,8 +301,8 @@ func TestGestureHiddenWhereBackIs(t *testing.T) {
 func TestSettingsValidateSaveApply(t *testing.T) {
 	cfg := mustParse(t, "location = \"310118901201\"\nsources = [\"https://example.gov.cn/feed/\"]\n")
 	var saved *config.Config
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Config: cfg,
-		SaveConfig: func(c *config.Config) error { saved = c; return nil }}})
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Config: cfg},
+		Runtime: &fakeRuntime{saveConfig: func(c *config.Config) error { saved = c; return nil }}})
 	k.admin.open(purposeOpen)
 	k.admin.showPage(pageSettings)
 	p := k.admin.pages[pageSettings].(*settingsPage)
@@ -374,7 +374,7 @@ func TestSettingsValidateSaveApply(t *testing.T) {
 // through the PIN pad, to closing or the idle logout.
 func TestPanelWatchesVolumesOnlyWhileOpen(t *testing.T) {
 	var switched []bool
-	k, _, c := newAdminKiosk(t, Deps{Admin: AdminDeps{WatchVolumes: func(on bool) { switched = append(switched, on) }}})
+	k, _, c := newAdminKiosk(t, Deps{Runtime: &fakeRuntime{watchVolumes: func(on bool) { switched = append(switched, on) }}})
 	if len(switched) != 0 {
 		t.Fatalf("watching before the panel opened: %v", switched)
 	}
@@ -398,14 +398,14 @@ func TestPanelWatchesVolumesOnlyWhileOpen(t *testing.T) {
 
 func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	var imported []string
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
-		Preview: func(_ context.Context, path string) (ImportDiff, error) {
+	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}, Runtime: &fakeRuntime{
+		preview: func(_ context.Context, path string) (ImportDiff, error) {
 			if strings.Contains(path, "bad") {
 				return ImportDiff{}, fmt.Errorf("sync: %w", feed.ErrSignature)
 			}
 			return ImportDiff{Version: 9, Added: []string{"新通知甲"}, Withdrawn: []string{"旧通知乙"}}, nil
 		},
-		Import: func(_ context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
+		importFeed: func(_ context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
 			imported = append(imported, path)
 			progress(gksync.Event{Stage: gksync.StageApplying})
 			return gksync.Result{Version: 9, Changes: store.Changes{Added: 1, Removed: 1}}, nil
@@ -457,8 +457,8 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 func TestSyncNowProgress(t *testing.T) {
 	var values []float64
 	var k *Kiosk
-	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
-		SyncNow: func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}, Runtime: &fakeRuntime{
+		syncNow: func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
 			bar := k.admin.pages[pageSync].(*syncPage).bar
 			for _, e := range []gksync.Event{
 				{Stage: gksync.StageChecking}, {Stage: gksync.StageVerifying},
@@ -485,7 +485,7 @@ func TestSyncNowProgress(t *testing.T) {
 	}
 
 	// a failure in plain words, a panic recovered
-	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+	k.deps.Runtime.(*fakeRuntime).syncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
 		progress(gksync.Event{Stage: gksync.StageChecking})
 		progress(gksync.Event{Stage: gksync.StageFailed})
 		return gksync.Result{}, fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
@@ -499,7 +499,7 @@ func TestSyncNowProgress(t *testing.T) {
 	if p.bar.Visible() && p.bar.Value > 0.06 {
 		t.Errorf("a failed sync shows the bar at %.0f%%", 100*p.bar.Value)
 	}
-	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
+	k.deps.Runtime.(*fakeRuntime).syncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
 	test.Tap(p.run)
 	if !strings.Contains(textOf(p.result), "同步失败") || p.running {
 		t.Errorf("panic: %q", textOf(p.result))
@@ -895,13 +895,6 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
 	var k *Kiosk
 	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
-		SyncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
-			return gksync.Result{}, netErr
-		},
-		Preview: func(context.Context, string) (ImportDiff, error) {
-			return ImportDiff{}, fmt.Errorf("sync: preview: %w over manifest.json", feed.ErrSignature)
-		},
-		Import: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
 		LogLines: func() []string {
 			return []string{
 				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr.Error(), `"`, `\"`) + `","kind":"network"}`,
@@ -909,7 +902,16 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 				`{"time":"2026-11-25T02:01:00Z","level":"ERROR","msg":"something new in a later version","detail":"x"}`,
 				`not json at all`,
 			}
-		}}})
+		}},
+		Runtime: &fakeRuntime{
+			syncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+				return gksync.Result{}, netErr
+			},
+			preview: func(context.Context, string) (ImportDiff, error) {
+				return ImportDiff{}, fmt.Errorf("sync: preview: %w over manifest.json", feed.ErrSignature)
+			},
+			importFeed: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
+		}})
 	if _, err := failedUpload(t, k.deps.DataDir); err != nil {
 		t.Fatal(err)
 	}

@@ -117,8 +117,8 @@ func (v *alertView) reload(now time.Time) {
 	v.list = list
 	if cur := ids(list); !v.told || !slices.Equal(cur, v.reported) {
 		v.reported, v.told = cur, true
-		if k.deps.OnAlerts != nil {
-			k.deps.OnAlerts(cur)
+		if k.deps.Runtime != nil {
+			k.deps.Runtime.ShowAlerts(cur)
 		}
 	}
 	if v.opened != "" && !slices.Contains(ids(list), v.opened) {

@@ -64,7 +64,7 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	t.Cleanup(w.Close)
 	var told [][]string
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
-		Mode: config.ModeDisplay, OnAlerts: func(ids []string) { told = append(told, ids) }})
+		Mode: config.ModeDisplay, Runtime: &fakeRuntime{showAlerts: func(ids []string) { told = append(told, ids) }}})
 	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)

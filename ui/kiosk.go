@@ -19,7 +19,6 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
-	gkscreen "gongkai/screen"
 	"gongkai/store"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
@@ -52,15 +51,9 @@ type Deps struct {
 	DataDir    string        // admin.pin, disk and store size; "" keeps the PIN in memory
 	Logger     *slog.Logger  // slog.Default() when nil
 
-	// OnSlide (may be nil) is told the notice on show whenever it changes:
-	// display mode's slide, "" for none (the empty slide, dark off-hours,
-	// the admin panel over the display, touch mode). It runs on the UI
-	// goroutine, so it must be quick: the display log only counts in memory.
-	OnSlide func(id string)
-	// OnAlerts (may be nil) is told the ids of the urgent alerts in force
-	// on this screen whenever they change, for the display log (alerts.go).
-	// It runs on the UI goroutine: it must not wait for the disk.
-	OnAlerts func(ids []string)
+	// Runtime is the running screen behind the window (runtime.go);
+	// nil: none.
+	Runtime Runtime
 
 	// Reading aloud (speak.go): the sound output (nil: none, no 朗读
 	// button), its volume 1–100 (0: 80), the quiet hours when nothing is
@@ -70,11 +63,6 @@ type Deps struct {
 	Volume    int
 	Quiet     kit.Hours
 	ReadAloud bool
-
-	// Events is the running screen's one stream to the window
-	// (screen.Runtime.Events): redraw when notices became valid or
-	// expired, sticks found for the admin panel's import. nil: none.
-	Events <-chan gkscreen.Event
 
 	Admin AdminDeps
 }
@@ -210,7 +198,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	k.touchObjs = []fyne.CanvasObject{bg, main}
 	k.disp = display.New(k.Env, display.Options{
-		Dwell: d.Dwell, Hours: d.Hours, OnSlide: d.OnSlide,
+		Dwell: d.Dwell, Hours: d.Hours, OnSlide: k.showSlide,
 		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.box.Visible()) },
 		Stale: k.stale,
 		Speak: func(it *feed.Item) { k.speak.slide(it) },
@@ -232,8 +220,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		changes = d.Store.Changed()
 	}
 	k.goSafe("watch store", func() { k.watch(changes) })
-	if d.Events != nil {
-		k.goSafe("runtime events", func() { k.watchEvents(d.Events) })
+	if d.Runtime != nil {
+		events := d.Runtime.Events()
+		k.goSafe("runtime events", func() { k.watchEvents(events) })
 	}
 	if d.Ticks != nil {
 		k.goSafe("ticks", func() { k.tickLoop(d.Ticks) })
@@ -580,3 +569,10 @@ func (k *Kiosk) atRest() bool {
 
 // stale says whether the content may be out of date, and why, in words.
 func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.deps.StaleAfter) }
+
+// showSlide tells the runtime the notice on show (Runtime.ShowSlide).
+func (k *Kiosk) showSlide(id string) {
+	if k.deps.Runtime != nil {
+		k.deps.Runtime.ShowSlide(id)
+	}
+}

@@ -69,10 +69,9 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d := base
 		d.Ticks = make(chan time.Time)
 		d.Admin.Unlocked = true
-		d.Admin.Preview = func(context.Context, string) (ImportDiff, error) {
+		d.Runtime = &fakeRuntime{preview: func(context.Context, string) (ImportDiff, error) {
 			return ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
-		}
-		d.Admin.Import = nil
+		}}
 		// the 公示期 page on a log with gaps, and sticks that come later
 		log, build := landLog(t)
 		stick := filepath.Join(t.TempDir(), "KINGSTON")
