@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image/color"
@@ -21,6 +22,7 @@ import (
 	"gongkai/pin"
 	"gongkai/proof"
 	gkscreen "gongkai/screen"
+	gksync "gongkai/sync"
 	"gongkai/ui/kit"
 )
 
@@ -52,6 +54,48 @@ type AdminDeps struct {
 
 	// Unlocked opens the panel without a PIN: screenshots only.
 	Unlocked bool
+}
+
+// adminHost is what the admin panel needs from the window around it.
+type adminHost struct {
+	*kit.Env
+	Admin   *AdminDeps   // Config is replaced when the settings are saved
+	Runtime AdminRuntime // nil: no syncing, importing or saving here
+	Demo    bool         // the content is signed with the demo key
+	DataDir string       // admin.pin, disk and store size; "" keeps the PIN in memory
+	Started time.Time    // process start, for uptime
+
+	Do     func(name string, fn func()) // on the UI goroutine, panics kept
+	GoSafe func(name string, fn func()) // in the background, panics kept
+	// Card is a tappable card whose tap also counts as activity.
+	Card func(content fyne.CanvasObject, tapped func()) *kit.TapCard
+	// Wake makes the window's timer loop look again (PIN lock, idle logout).
+	Wake func()
+	// ApplyTheme sets the window's theme for what is on show: the panel
+	// opening or closing changes it.
+	ApplyTheme func()
+	// ApplyConfig makes saved settings take effect in the window.
+	ApplyConfig func(*config.Config)
+	Hush        func()                             // stops reading aloud
+	Display     func() bool                        // the screen runs as an unattended display
+	IsStale     func(now time.Time) (bool, string) // content out of date, and why
+	QuitApp     func()                             // when Admin.Quit is nil
+}
+
+// AdminRuntime is the part of the running screen the admin panel calls
+// (Runtime's methods of the same names).
+type AdminRuntime interface {
+	// SaveConfig validates and writes the configuration (config.Save) and
+	// applies what the UI does not own (sync schedule). The UI applies
+	// its own part (mode, dwell, hours, idle, text size) itself.
+	SaveConfig(*config.Config) error
+	SyncNow(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error)
+	// WatchVolumes switches the search for sticks on while the panel is
+	// open and off when it closes: nobody else imports. What it finds
+	// arrives as the runtime's events.
+	WatchVolumes(on bool)
+	Preview(ctx context.Context, path string) (ImportDiff, error)
+	Import(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
 }
 
 // ImportDiff is what importing a feed would change, by notice title
@@ -115,21 +159,6 @@ type cornerTap struct {
 	up   func()
 }
 
-func (k *Kiosk) newCornerTap() *cornerTap {
-	var g gesture
-	c := &cornerTap{
-		down: func() { g.Down(k.Clock()) },
-		up: func() {
-			if g.Up(k.Clock()) {
-				k.admin.open(purposeOpen)
-			}
-		},
-	}
-	c.ExtendBaseWidget(c)
-	c.Resize(fyne.NewSquareSize(cornerSize))
-	return c
-}
-
 func (c *cornerTap) MouseDown(*desktop.MouseEvent) { c.down() }
 func (c *cornerTap) MouseUp(*desktop.MouseEvent)   { c.up() }
 func (c *cornerTap) Tapped(*fyne.PointEvent)       {}
@@ -147,7 +176,7 @@ const (
 
 // adminView is the administration overlay: the PIN pad, then the panel.
 type adminView struct {
-	k    *Kiosk
+	k    *adminHost
 	gate *pin.Gate
 	box  *fyne.Container
 
@@ -196,8 +225,8 @@ const (
 	pageLeave
 )
 
-func (k *Kiosk) newAdminView() *adminView {
-	a := &adminView{k: k, keys: map[string]*kit.BigButton{}, async: k.goSafe}
+func newAdminView(k *adminHost) *adminView {
+	a := &adminView{k: k, keys: map[string]*kit.BigButton{}, async: k.GoSafe}
 	a.loadGate()
 
 	a.closer = a.btn("关闭", widget.DangerImportance, a.close)
@@ -227,7 +256,7 @@ func (k *Kiosk) newAdminView() *adminView {
 	// kiosk sets the step-0 theme while it is open (applyTheme)
 	a.box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
 	a.box.Hide()
-	if k.deps.Admin.Unlocked {
+	if k.Admin.Unlocked {
 		a.unlocked = true
 	}
 	return a
@@ -237,8 +266,8 @@ func (k *Kiosk) newAdminView() *adminView {
 // set or reset on the machine (gongkai pin) counts without a restart.
 func (a *adminView) loadGate() {
 	k := a.k
-	dir := k.deps.DataDir
-	if k.deps.Admin.Unlocked {
+	dir := k.DataDir
+	if k.Admin.Unlocked {
 		dir = "" // a screenshot neither reads nor writes the real PIN
 	}
 	if a.gate != nil && dir == "" {
@@ -249,7 +278,7 @@ func (a *adminView) loadGate() {
 		k.Logger.Error("admin PIN", "err", err)
 	}
 	a.gate = gate
-	a.demoPIN = k.deps.Demo && gate.Matches(pin.Demo)
+	a.demoPIN = k.Demo && gate.Matches(pin.Demo)
 }
 
 // btn makes a big button whose tap counts as admin activity.
@@ -270,14 +299,14 @@ func (a *adminView) open(p purpose) {
 	a.purpose, a.entry, a.msg = p, "", ""
 	if !a.unlocked {
 		a.loadGate()
-		if !a.gate.HasPIN() && !a.k.deps.Admin.Unlocked {
+		if !a.gate.HasPIN() && !a.k.Admin.Unlocked {
 			a.k.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 		}
 	}
 	kit.Show(a.box, true)
-	a.k.speak.stop() // nothing reads aloud over the admin panel
+	a.k.Hush() // nothing reads aloud over the admin panel
 	a.watchVolumes(true)
-	a.k.applyTheme()
+	a.k.ApplyTheme()
 	if a.unlocked && p == purposeOpen {
 		a.showPanel()
 	} else {
@@ -285,25 +314,25 @@ func (a *adminView) open(p purpose) {
 		a.k.Logger.Info("admin PIN pad shown")
 		a.showPad()
 	}
-	a.k.wake()
+	a.k.Wake()
 }
 
 // watchVolumes switches the search for sticks (Runtime.WatchVolumes).
 func (a *adminView) watchVolumes(on bool) {
-	if rt := a.k.deps.Runtime; rt != nil {
+	if rt := a.k.Runtime; rt != nil {
 		rt.WatchVolumes(on)
 	}
 }
 
 // close logs out and hides the overlay.
 func (a *adminView) close() {
-	a.unlocked = a.k.deps.Admin.Unlocked
+	a.unlocked = a.k.Admin.Unlocked
 	a.entry, a.msg = "", ""
 	a.page = pageStatus // the next clerk starts from the status, not from 退出
 	a.box.Hide()
 	a.watchVolumes(false)
-	a.k.applyTheme()
-	a.k.wake()
+	a.k.ApplyTheme()
+	a.k.Wake()
 }
 
 // checkIdle logs out an unattended panel.
@@ -318,18 +347,6 @@ func (a *adminView) checkIdle(now time.Time) {
 	if a.pad.Visible() {
 		a.updatePad() // the lock's countdown, and the keys back on after it
 	}
-}
-
-// RequestLeave is the window's close button: leaving needs the PIN.
-func (k *Kiosk) RequestLeave() { k.admin.open(purposeLeave) }
-
-func (a *adminView) quit() {
-	a.k.Logger.Info("leaving the kiosk from the admin panel")
-	if q := a.k.deps.Admin.Quit; q != nil {
-		q()
-		return
-	}
-	a.k.app.Quit()
 }
 
 // PIN pad.
@@ -528,7 +545,7 @@ func (a *adminView) openForShot(page string) error {
 	if page == "pin" {
 		if !a.gate.HasPIN() {
 			a.gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
-			a.demoPIN = a.k.deps.Demo
+			a.demoPIN = a.k.Demo
 		}
 		kit.Show(a.box, true)
 		a.purpose, a.entry = purposeOpen, "12"
@@ -543,4 +560,13 @@ func (a *adminView) openForShot(page string) error {
 	a.open(purposeOpen)
 	a.showPage(i)
 	return nil
+}
+
+func (a *adminView) quit() {
+	a.k.Logger.Info("leaving the kiosk from the admin panel")
+	if q := a.k.Admin.Quit; q != nil {
+		q()
+		return
+	}
+	a.k.QuitApp()
 }

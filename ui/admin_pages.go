@@ -173,7 +173,7 @@ func (a *adminView) statusLines() []statusLine { return a.statusFacts().lines() 
 // statusFacts is what the status page takes from the kiosk, on the UI
 // goroutine; lines reads the rest (store, disk) anywhere.
 type statusFacts struct {
-	k       *Kiosk
+	k       *adminHost
 	st      store.State
 	loc     *time.Location
 	now     time.Time
@@ -186,13 +186,13 @@ type statusFacts struct {
 func (a *adminView) statusFacts() statusFacts {
 	k := a.k
 	k.Load()
-	f := statusFacts{k: k, st: k.Feed, loc: k.Loc, now: k.Now(), display: k.display(), faults: k.Faults.FaultList()}
-	f.stale, f.why = k.stale(f.now)
+	f := statusFacts{k: k, st: k.Feed, loc: k.Loc, now: k.Now(), display: k.Display(), faults: k.Faults.FaultList()}
+	f.stale, f.why = k.IsStale(f.now)
 	return f
 }
 
 func (f statusFacts) lines() []statusLine {
-	k, st, d, now := f.k, f.st, f.k.deps, f.now
+	k, st, now := f.k, f.st, f.now
 	at := func(t time.Time) string {
 		if t.IsZero() {
 			return "从未"
@@ -202,7 +202,7 @@ func (f statusFacts) lines() []statusLine {
 	}
 	var out []statusLine
 	add := func(name, value string, bad bool) { out = append(out, statusLine{name, value, bad}) }
-	add("位置", fmt.Sprintf("%s（%s）", d.Store.PlaceName(d.Location), d.Location), false)
+	add("位置", fmt.Sprintf("%s（%s）", k.Store.PlaceName(k.Location), k.Location), false)
 	mode := "触摸查询屏"
 	if f.display {
 		mode = "电子信息屏（轮播）"
@@ -214,8 +214,8 @@ func (f statusFacts) lines() []statusLine {
 		add("内容版本", fmt.Sprintf("第 %d 版 · %s", st.Version, st.Title), false)
 	}
 	src := st.Source
-	if src == "" && d.Admin.Config != nil {
-		src = strings.Join(d.Admin.Config.Sources, "，")
+	if src == "" && k.Admin.Config != nil {
+		src = strings.Join(k.Admin.Config.Sources, "，")
 	}
 	add("数据来源", kit.Or(src, "—"), false)
 	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
@@ -227,7 +227,7 @@ func (f statusFacts) lines() []statusLine {
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
-	items, err := d.Store.Visible(d.Location, "", now)
+	items, err := k.Store.Visible(k.Location, "", now)
 	if err != nil {
 		add("公告数量", "暂时无法读取，请联系技术人员。", true)
 	} else {
@@ -247,15 +247,15 @@ func (f statusFacts) lines() []statusLine {
 	} else {
 		add("内容状态", "正常，有效期至 "+at(st.Expires), false)
 	}
-	if d.DataDir != "" {
-		if free, total, ok := diskFree(d.DataDir); ok {
+	if k.DataDir != "" {
+		if free, total, ok := diskFree(k.DataDir); ok {
 			add("磁盘剩余", fmt.Sprintf("%s（共 %s）", bytesText(free), bytesText(total)), free < 200<<20)
 		} else {
 			add("磁盘剩余", "—", false)
 		}
-		add("数据大小", bytesText(dirSize(d.DataDir)), false)
+		add("数据大小", bytesText(dirSize(k.DataDir)), false)
 		// report_url: the signed proof of display sent to the township
-		if up, err := gkscreen.LoadUploadStatus(d.DataDir); err != nil {
+		if up, err := gkscreen.LoadUploadStatus(k.DataDir); err != nil {
 			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {
@@ -265,10 +265,10 @@ func (f statusFacts) lines() []statusLine {
 			}
 		}
 	}
-	add("已运行", durationText(d.Clock().Sub(k.started)), false)
-	add("发布方公钥", kit.Or(d.Admin.PublisherKey, "—"), false)
-	add("本机密钥", kit.Or(d.Admin.DeviceKey, "—"), false)
-	add("程序版本", kit.VersionText(d.Admin.Version, d.Admin.Build), false)
+	add("已运行", durationText(k.Clock().Sub(k.Started)), false)
+	add("发布方公钥", kit.Or(k.Admin.PublisherKey, "—"), false)
+	add("本机密钥", kit.Or(k.Admin.DeviceKey, "—"), false)
+	add("程序版本", kit.VersionText(k.Admin.Version, k.Admin.Build), false)
 	if len(f.faults) > 0 {
 		for _, fault := range f.faults {
 			add("后台错误", fault, true)
@@ -307,8 +307,8 @@ func (a *adminView) newSyncPage() *syncPage {
 func (p *syncPage) object() fyne.CanvasObject { return p.box }
 
 func (p *syncPage) show() {
-	kit.Enable(p.run, !p.running && p.a.k.deps.Runtime != nil)
-	if p.a.k.deps.Runtime == nil {
+	kit.Enable(p.run, !p.running && p.a.k.Runtime != nil)
+	if p.a.k.Runtime == nil {
 		kit.SetRich(p.result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
 	}
 }
@@ -322,7 +322,7 @@ func (p *syncPage) progress(e gksync.Event) {
 }
 
 func (p *syncPage) start() {
-	rt := p.a.k.deps.Runtime
+	rt := p.a.k.Runtime
 	if p.running || rt == nil {
 		return
 	}
@@ -345,14 +345,14 @@ func (p *syncPage) start() {
 			}()
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 			defer cancel()
-			return syncNow(ctx, func(e gksync.Event) { k.do("sync progress", func() { p.progress(e) }) })
+			return syncNow(ctx, func(e gksync.Event) { k.Do("sync progress", func() { p.progress(e) }) })
 		}()
 		if err != nil {
 			k.Logger.Warn("sync now failed", "err", err)
 		} else {
 			k.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
 		}
-		k.do("sync result", func() {
+		k.Do("sync result", func() {
 			p.running = false
 			kit.Enable(p.run, true)
 			// a full bar beside 失败 said the opposite of what happened:
@@ -425,14 +425,14 @@ func (p *usbPage) show() {
 	p.list.Objects = nil
 	kit.Show(p.actions, p.diff != nil && !p.busy)
 	switch {
-	case a.k.deps.Runtime == nil:
+	case a.k.Runtime == nil:
 		kit.SetRich(p.head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
 	case p.chosen == "" && len(p.paths) == 0:
 		kit.SetRich(p.head, kit.Seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	case p.chosen == "":
 		kit.SetRich(p.head, kit.Seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.list.Add(a.k.card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
+			p.list.Add(a.k.Card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
 				p.preview(path)
 			}))
@@ -455,8 +455,8 @@ func (p *usbPage) preview(path string) {
 	p.a.async("usb preview", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		d, err := k.deps.Runtime.Preview(ctx, path)
-		k.do("usb preview result", func() {
+		d, err := k.Runtime.Preview(ctx, path)
+		k.Do("usb preview result", func() {
 			p.busy = false
 			if err != nil {
 				k.Logger.Warn("usb preview", "path", path, "err", err)
@@ -521,8 +521,8 @@ func (p *usbPage) doImport() {
 	p.a.async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
-		res, err := k.deps.Runtime.Import(ctx, path, func(e gksync.Event) {
-			k.do("usb progress", func() {
+		res, err := k.Runtime.Import(ctx, path, func(e gksync.Event) {
+			k.Do("usb progress", func() {
 				if v, _ := progressOf(e); v >= 0 {
 					p.bar.SetValue(v)
 				}
@@ -533,7 +533,7 @@ func (p *usbPage) doImport() {
 		} else {
 			k.Logger.Info("usb import", "path", path, "version", res.Version)
 		}
-		k.do("usb import result", func() {
+		k.Do("usb import result", func() {
 			p.busy, p.chosen, p.diff = false, "", nil
 			p.bar.Hide()
 			p.show()
@@ -561,29 +561,6 @@ func (a *adminView) volumesChanged(paths []string) {
 	}
 }
 
-// watchEvents hears the running screen (Deps.Events) until the kiosk
-// closes.
-func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
-	for {
-		select {
-		case <-k.stopOnce:
-			return
-		case e, ok := <-ch:
-			if !ok {
-				return
-			}
-			switch e.Kind {
-			case gkscreen.Tick:
-				k.Refresh()
-			case gkscreen.Volumes:
-				paths := e.Volumes
-				k.Logger.Info("removable media", "feeds", paths)
-				k.do("volumes", func() { k.admin.volumesChanged(paths) })
-			}
-		}
-	}
-}
-
 // Log page.
 
 type logPage struct {
@@ -597,7 +574,7 @@ func (p *logPage) object() fyne.CanvasObject { return p.paged.box }
 
 func (p *logPage) show() {
 	var lines []string
-	if f := p.a.k.deps.Admin.LogLines; f != nil {
+	if f := p.a.k.Admin.LogLines; f != nil {
 		lines = f()
 	}
 	var blocks []kit.Block

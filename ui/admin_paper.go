@@ -105,7 +105,7 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 		return
 	}
 	s.what, s.again, s.files = what, again, files
-	sticks := s.a.k.deps.Admin.Sticks
+	sticks := s.a.k.Admin.Sticks
 	if sticks == nil {
 		s.reset()
 		s.say([]string{"本机未设置写U盘功能。"}, kit.ColorMuted, "")
@@ -122,7 +122,7 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 			}
 			found = append(found, [2]string{dir, about})
 		}
-		k.do("sticks", func() {
+		k.Do("sticks", func() {
 			s.busy = false
 			if s.files != nil { // not cancelled meanwhile
 				s.showSticks(found)
@@ -145,7 +145,7 @@ func (s *stickPicker) showSticks(found [][2]string) {
 	for _, f := range found {
 		view := container.New(kit.TightVBox{}, kit.Rich(kit.Seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
 			kit.Rich(kit.Seg(f[1], kit.SizeSmall, kit.ColorMuted)))
-		s.list.Add(s.a.k.card(view, func() {
+		s.list.Add(s.a.k.Card(view, func() {
 			s.a.touch()
 			s.write(f[0])
 		}))
@@ -188,7 +188,7 @@ func (s *stickPicker) write(dir string) {
 		} else {
 			k.Logger.Info("wrote to stick", "dir", dir, "files", written)
 		}
-		k.do("stick result", func() {
+		k.Do("stick result", func() {
 			s.busy = false
 			s.result(dir, made, written, err)
 		})
@@ -287,8 +287,8 @@ func (p *compliancePage) show() {
 	p.rows, p.asOf, p.detail = nil, "", -1
 	p.sticks.clear()
 	kit.SetRich(p.sub)
-	get := p.a.k.deps.Admin.Compliance
-	kit.Enable(p.export, get != nil && p.a.k.deps.Admin.ExportReport != nil)
+	get := p.a.k.Admin.Compliance
+	kit.Enable(p.export, get != nil && p.a.k.Admin.ExportReport != nil)
 	if get == nil {
 		kit.SetRich(p.head, kit.Seg("本机未设置公示期核查功能。", theme.SizeNameText, kit.ColorMuted))
 		p.paged.set(nil)
@@ -376,7 +376,7 @@ func (p *compliancePage) render() {
 	}
 	var blocks []kit.Block
 	for i, n := range p.rows {
-		blocks = append(blocks, kit.Block{Obj: p.a.k.card(p.rowView(n), func() {
+		blocks = append(blocks, kit.Block{Obj: p.a.k.Card(p.rowView(n), func() {
 			p.a.touch()
 			p.detail = i
 			p.render()
@@ -571,7 +571,7 @@ func spanText(start, end string) string {
 func (p *compliancePage) offerExport() {
 	a := p.a
 	p.sticks.offer("公示报告（JSON 与 PDF）", "“导出到U盘”", func() ([]stickFile, error) {
-		j, pdf, err := a.k.deps.Admin.ExportReport()
+		j, pdf, err := a.k.Admin.ExportReport()
 		if err != nil {
 			return nil, err
 		}
@@ -602,7 +602,7 @@ func (p *posterPage) object() fyne.CanvasObject { return p.box }
 func (p *posterPage) show() {
 	k := p.a.k
 	p.sticks.clear()
-	if k.deps.Admin.Poster == nil {
+	if k.Admin.Poster == nil {
 		kit.SetRich(p.head, kit.Seg("本机未设置打印海报功能。", theme.SizeNameText, kit.ColorMuted))
 		p.paged.set(nil)
 		return
@@ -625,7 +625,7 @@ func (p *posterPage) show() {
 	for i, it := range items {
 		blocks[i] = kit.LazyBlock(
 			func() fyne.CanvasObject {
-				return k.card(kit.Rich(p.noticeSegs(it)...), func() { p.a.touch(); p.choose(it) })
+				return k.Card(kit.Rich(p.noticeSegs(it)...), func() { p.a.touch(); p.choose(it) })
 			},
 			func(w float32) float32 {
 				kit.SetRich(probe, p.noticeSegs(it)...)
@@ -646,7 +646,7 @@ func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
 func (p *posterPage) choose(s store.Summary) {
 	kit.SetRich(p.head, kit.Seg("打印："+kit.ShownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
 	p.sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
-		pdf, err := p.a.k.deps.Admin.Poster(s.ID)
+		pdf, err := p.a.k.Admin.Poster(s.ID)
 		if err != nil {
 			return nil, err
 		}

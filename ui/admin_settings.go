@@ -130,7 +130,7 @@ func (p *settingsPage) object() fyne.CanvasObject { return p.box }
 
 // show starts from the running configuration.
 func (p *settingsPage) show() {
-	if c := p.a.k.deps.Admin.Config; c != nil {
+	if c := p.a.k.Admin.Config; c != nil {
 		p.draft = *c
 		p.draft.Sources = slices.Clone(c.Sources)
 	}
@@ -247,7 +247,7 @@ func (p *settingsPage) rows() {
 		case v == "":
 			v = "—"
 		}
-		blocks = append(blocks, kit.Block{Obj: a.k.card(kit.Rich(
+		blocks = append(blocks, kit.Block{Obj: a.k.Card(kit.Rich(
 			kit.Seg(s.name+"：", theme.SizeNameText, kit.ColorMuted),
 			kit.Seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
 			a.touch()
@@ -358,7 +358,7 @@ func (p *settingsPage) saveDraft() {
 		fail("未保存：" + configErrText(err))
 		return
 	}
-	rt := k.deps.Runtime
+	rt := k.Runtime
 	if rt == nil {
 		fail("本机未设置保存功能。")
 		return
@@ -379,27 +379,7 @@ func (p *settingsPage) saveDraft() {
 		k.Logger.Info("admin PIN changed in the settings")
 	}
 	k.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
-	k.applyConfig(&c)
+	k.ApplyConfig(&c)
 	kit.SetRich(p.msg, kit.Seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
 	p.rows()
-}
-
-// applyConfig makes saved settings take effect without a restart.
-func (k *Kiosk) applyConfig(c *config.Config) {
-	k.deps.Admin.Config = c
-	k.Location = c.Location
-	k.deps.Mode = c.Mode
-	k.deps.Dwell = c.Dwell.Duration
-	k.deps.Hours = kit.HoursOf(c.DisplayOn, c.DisplayOff)
-	k.deps.StaleAfter = c.StaleAfter.Duration
-	k.deps.IdleTimeout = c.IdleTimeout.Duration
-	k.deps.TextStep = c.TextStep()
-	k.deps.Volume, k.deps.ReadAloud = c.Volume, c.ReadAloud == "on"
-	k.deps.Quiet = kit.HoursOf(c.QuietFrom, c.QuietTo)
-	k.setVolume()
-	k.idle.Timeout = c.IdleTimeout.Duration
-	k.disp.Rot.Dwell, k.disp.Rot.Hours = k.deps.Dwell, k.deps.Hours
-	k.setStep(k.deps.TextStep)
-	k.home.invalidate()
-	k.applyMode()
 }

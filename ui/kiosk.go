@@ -205,7 +205,14 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	})
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
-	k.admin = k.newAdminView()
+	k.admin = newAdminView(&adminHost{
+		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
+		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
+		ApplyConfig: k.applyConfig, Hush: func() { k.speak.stop() }, Display: k.display, IsStale: k.stale, QuitApp: a.Quit,
+	})
+	if d.Runtime != nil {
+		k.admin.k.Runtime = d.Runtime
+	}
 	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable

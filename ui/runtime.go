@@ -1,11 +1,7 @@
 package ui
 
 import (
-	"context"
-
-	"gongkai/config"
 	gkscreen "gongkai/screen"
-	gksync "gongkai/sync"
 )
 
 // Runtime is the running screen behind the window (screen.Runtime
@@ -26,17 +22,9 @@ type Runtime interface {
 	ShowSlide(id string)
 	ShowAlerts(ids []string)
 
-	// SaveConfig validates and writes the configuration (config.Save) and
-	// applies what the UI does not own (sync schedule). The UI applies
-	// its own part (mode, dwell, hours, idle, text size) itself.
-	SaveConfig(*config.Config) error
-	SyncNow(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error)
-	// WatchVolumes switches the search for sticks on while the admin
-	// panel is open and off when it closes: nobody else imports. What it
-	// finds arrives as Events.
-	WatchVolumes(on bool)
-	Preview(ctx context.Context, path string) (ImportDiff, error)
-	Import(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error)
+	// what the admin panel calls: saving settings, sync now, sticks and
+	// importing from them
+	AdminRuntime
 }
 
 // The runtime is what cli hands in.
