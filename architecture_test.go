@@ -32,7 +32,7 @@ var layers = map[string]int{
 	// 5–7: the window: the kit every screen shares; the screens of each
 	// user (villager, display, admin), which never import each other; the
 	// composition root that ties them to the window and the runtime
-	"ui/kit": 5, "ui/display": 6,
+	"ui/kit": 5, "ui/display": 6, "ui/admin": 6,
 	"ui": 7,
 	// 8: flags and wiring; 9: the program
 	"cli": 8, "": 9,

@@ -27,6 +27,7 @@ import (
 	"gongkai/store"
 	"gongkai/sync"
 	"gongkai/ui"
+	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 )
 
@@ -169,7 +170,7 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 		Quiet:       kit.HoursOf(cfg.QuietFrom, cfg.QuietTo),
 		ReadAloud:   cfg.ReadAloud == "on",
 		DataDir:     data,
-		Admin: ui.AdminDeps{
+		Admin: admin.Deps{
 			Version:      Version,
 			Build:        Build,
 			Commit:       Commit,

@@ -3,6 +3,7 @@ package ui
 import (
 	"gongkai/config"
 	gkscreen "gongkai/screen"
+	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 
 	"fyne.io/fyne/v2"
@@ -45,26 +46,26 @@ func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
 			case gkscreen.Volumes:
 				paths := e.Volumes
 				k.Logger.Info("removable media", "feeds", paths)
-				k.do("volumes", func() { k.admin.volumesChanged(paths) })
+				k.do("volumes", func() { k.admin.VolumesChanged(paths) })
 			}
 		}
 	}
 }
 
 // RequestLeave is the window's close button: leaving needs the PIN.
-func (k *Kiosk) RequestLeave() { k.admin.open(purposeLeave) }
+func (k *Kiosk) RequestLeave() { k.admin.Open(admin.PurposeLeave) }
 
-func (k *Kiosk) newCornerTap() *cornerTap {
-	var g gesture
-	c := &cornerTap{
-		down: func() { g.Down(k.Clock()) },
-		up: func() {
+func (k *Kiosk) newCornerTap() *admin.CornerTap {
+	var g admin.Gesture
+	c := &admin.CornerTap{
+		Down: func() { g.Down(k.Clock()) },
+		Up: func() {
 			if g.Up(k.Clock()) {
-				k.admin.open(purposeOpen)
+				k.admin.Open(admin.PurposeOpen)
 			}
 		},
 	}
 	c.ExtendBaseWidget(c)
-	c.Resize(fyne.NewSquareSize(cornerSize))
+	c.Resize(fyne.NewSquareSize(admin.CornerSize))
 	return c
 }

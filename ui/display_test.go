@@ -11,6 +11,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/store"
+	"gongkai/ui/admin"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
 )
@@ -340,8 +341,8 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	}
 	cur := v.ShownID
 	got = nil
-	k.admin.open(purposeOpen)
-	k.admin.close()
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.Close()
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"touch\"\n"))
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"display\"\ndwell = \"10s\"\ndisplay_on = \"07:00\"\ndisplay_off = \"21:00\"\n"))
 	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.Loc)

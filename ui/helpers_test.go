@@ -18,6 +18,7 @@ import (
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
+	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 )
 
@@ -155,7 +156,7 @@ type fakeRuntime struct {
 	saveConfig   func(*config.Config) error
 	syncNow      func(context.Context, func(gksync.Event)) (gksync.Result, error)
 	watchVolumes func(on bool)
-	preview      func(context.Context, string) (ImportDiff, error)
+	preview      func(context.Context, string) (admin.ImportDiff, error)
 	importFeed   func(context.Context, string, func(gksync.Event)) (gksync.Result, error)
 }
 
@@ -195,9 +196,9 @@ func (f *fakeRuntime) WatchVolumes(on bool) {
 	}
 }
 
-func (f *fakeRuntime) Preview(ctx context.Context, path string) (ImportDiff, error) {
+func (f *fakeRuntime) Preview(ctx context.Context, path string) (admin.ImportDiff, error) {
 	if f.preview == nil {
-		return ImportDiff{}, errNotFaked
+		return admin.ImportDiff{}, errNotFaked
 	}
 	return f.preview(ctx, path)
 }

@@ -20,6 +20,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/admin"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
 )
@@ -64,7 +65,7 @@ type Deps struct {
 	Quiet     kit.Hours
 	ReadAloud bool
 
-	Admin AdminDeps
+	Admin admin.Deps
 }
 
 type screenKind int
@@ -130,9 +131,9 @@ type Kiosk struct {
 
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
 	disp        *display.View
-	corner      *cornerTap
+	corner      *admin.CornerTap
 	cornerLayer *fyne.Container
-	admin       *adminView
+	admin       *admin.Panel
 	alerts      *alertView    // alerts.go
 	alertBar    *alertBanner  // alerts.go
 	speak       *readAloud    // speak.go
@@ -199,24 +200,25 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.touchObjs = []fyne.CanvasObject{bg, main}
 	k.disp = display.New(k.Env, display.Options{
 		Dwell: d.Dwell, Hours: d.Hours, OnSlide: k.showSlide,
-		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.box.Visible()) },
+		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.Box.Visible()) },
 		Stale: k.stale,
 		Speak: func(it *feed.Item) { k.speak.slide(it) },
 	})
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
-	k.admin = newAdminView(&adminHost{
+	host := &admin.Host{
 		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
 		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
 		ApplyConfig: k.applyConfig, Hush: func() { k.speak.stop() }, Display: k.display, IsStale: k.stale, QuitApp: a.Quit,
-	})
-	if d.Runtime != nil {
-		k.admin.k.Runtime = d.Runtime
 	}
+	if d.Runtime != nil { // a nil Runtime stays a nil AdminRuntime
+		host.Runtime = d.Runtime
+	}
+	k.admin = admin.New(host)
 	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.box, k.cornerLayer, k.admin.box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.box, k.cornerLayer, k.admin.Box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -250,7 +252,7 @@ func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
 func (k *Kiosk) applyTheme() {
 	t := kit.NewTheme(k.st.step)
 	switch {
-	case k.admin != nil && k.admin.box.Visible():
+	case k.admin != nil && k.admin.Box.Visible():
 		t = kit.NewTheme(0)
 	case k.display():
 		t = &kit.KioskTheme{Body: display.Body}
@@ -351,7 +353,7 @@ func (k *Kiosk) timerLoop() {
 // Tick does what is due now and says when to call it next.
 func (k *Kiosk) Tick() time.Time {
 	now := k.Clock()
-	k.admin.checkIdle(now)
+	k.admin.CheckIdle(now)
 	var next time.Time
 	if k.display() {
 		next = k.disp.Tick(now)
@@ -360,7 +362,7 @@ func (k *Kiosk) Tick() time.Time {
 		next = now.Add(time.Second)
 	}
 	next = k.alerts.tick(now, next)
-	if k.admin.box.Visible() && next.After(now.Add(time.Second)) {
+	if k.admin.Box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
 	return next

@@ -16,6 +16,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 )
 
@@ -266,7 +267,7 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	test.Tap(k.home.search)
 	s := k.views[screenSearch].(*searchView)
-	for _, key := range []string{"t", "d", "z", "x", keyDelete, "s"} {
+	for _, key := range []string{"t", "d", "z", "x", kit.KeyDelete, "s"} {
 		test.Tap(s.keys.keys[key])
 	}
 	if k.st.query != "tdzs" {
@@ -294,7 +295,7 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	if k.st.query != "tdzs" || k.st.cur().kind != screenSearch {
 		t.Errorf("返回 from a hit lost the search: %q %+v", k.st.query, k.st.cur())
 	}
-	test.Tap(s.keys.keys[keyClear])
+	test.Tap(s.keys.keys[kit.KeyClear])
 	if k.st.query != "" {
 		t.Errorf("清空 left %q", k.st.query)
 	}
@@ -556,15 +557,15 @@ func TestListAndStatusReadInTheBackground(t *testing.T) {
 		t.Errorf("after the job the list shows no %s (count %q)", landTitle, v.count.Text)
 	}
 	var status []func()
-	k.admin.async = func(_ string, fn func()) { status = append(status, fn) }
-	p := k.admin.pages[pageStatus].(*statusPage)
-	p.show()
+	k.admin.Async = func(_ string, fn func()) { status = append(status, fn) }
+	p := k.admin.Pages[admin.PageStatus].(*admin.StatusPage)
+	p.Show()
 	if len(status) != 1 {
 		t.Fatalf("the status page started %d jobs, want 1", len(status))
 	}
 	status[0]()
-	if !strings.Contains(pageContent(p.paged.p), "本屏显示") {
-		t.Errorf("status after its job: %q", pageContent(p.paged.p))
+	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
+		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
 	}
 }
 
@@ -624,7 +625,7 @@ func TestSmallThingsOfItem11(t *testing.T) {
 		k.push(screen{kind: screenSearch})
 		settle(w.Canvas().Content())
 		keys := k.views[screenSearch].(*searchView).keys.keys
-		del, clr := keys[keyDelete], keys[keyClear]
+		del, clr := keys[kit.KeyDelete], keys[kit.KeyClear]
 		if gap := clr.Position().X - (del.Position().X + del.Size().Width); gap < 40 {
 			t.Errorf("%s: 清空 is %.0f px from 删除, want ≥ 40", orient(size), gap)
 		}

@@ -2,6 +2,7 @@ package ui
 
 import (
 	gkscreen "gongkai/screen"
+	"gongkai/ui/admin"
 )
 
 // Runtime is the running screen behind the window (screen.Runtime
@@ -24,7 +25,7 @@ type Runtime interface {
 
 	// what the admin panel calls: saving settings, sync now, sticks and
 	// importing from them
-	AdminRuntime
+	admin.Runtime
 }
 
 // The runtime is what cli hands in.

@@ -76,7 +76,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	defer k.Close()
 	// a still picture shows what the store answers
 	k.Spawn = kit.Inline
-	k.admin.async = func(_ string, fn func()) { fn() }
+	k.admin.Async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 
 	switch kind {
@@ -136,7 +136,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 			}
 		}
 	case "admin":
-		if err := k.admin.openForShot(arg); err != nil {
+		if err := k.admin.OpenForShot(arg); err != nil {
 			return nil, err
 		}
 	case "alert":

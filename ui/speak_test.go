@@ -17,6 +17,7 @@ import (
 	"gongkai/playback"
 	"gongkai/store"
 	"gongkai/sync/synctest"
+	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 )
 
@@ -146,14 +147,14 @@ func TestReadAloud(t *testing.T) {
 			c.t = c.t.Add(k.deps.IdleTimeout + k.deps.IdleCountdown + time.Second)
 			k.CheckIdle()
 		}},
-		{"admin panel", func() { k.admin.open(purposeOpen) }},
+		{"admin panel", func() { k.admin.Open(admin.PurposeOpen) }},
 	} {
 		start()
 		leave.do()
 		if p, _ := sp.state(); p {
 			t.Fatalf("%s: still playing", leave.name)
 		}
-		k.admin.box.Hide()
+		k.admin.Box.Hide()
 	}
 	// No audio: no button.
 	open("village-dw-2026q3-finance")

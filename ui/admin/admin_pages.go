@@ -1,4 +1,4 @@
-package ui
+package admin
 
 import (
 	"context"
@@ -94,86 +94,86 @@ func dirSize(dir string) uint64 {
 
 // pagedBox is a pager with its own 上一页/下一页, for admin pages.
 type pagedBox struct {
-	p          *kit.Pager
+	P          *kit.Pager
 	prev, next *kit.BigButton
 	label      *widget.Label
 	bar        *fyne.Container
 	box        fyne.CanvasObject
 }
 
-func (a *adminView) newPaged() *pagedBox {
+func (a *Panel) newPaged() *pagedBox {
 	b := &pagedBox{}
 	b.label = widget.NewLabel("")
 	b.label.Alignment = fyne.TextAlignCenter
-	b.p = kit.NewPager(func(page, total int) {
+	b.P = kit.NewPager(func(page, total int) {
 		kit.SetText(b.label, kit.PageText(page, total))
 		kit.Enable(b.prev, page > 0)
 		kit.Enable(b.next, page < total-1)
 		kit.Show(b.bar, total > 1)
 	})
-	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.p.SetPage(b.p.Cur - 1) })
-	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.p.SetPage(b.p.Cur + 1) })
+	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.P.SetPage(b.P.Cur - 1) })
+	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.P.SetPage(b.P.Cur + 1) })
 	b.prev.Min = fyne.NewSize(240, kit.TouchMin)
 	b.next.Min = b.prev.Min
 	b.bar = container.NewBorder(nil, nil, b.prev, b.next, b.label)
-	b.box = container.NewBorder(nil, b.bar, nil, nil, b.p)
+	b.box = container.NewBorder(nil, b.bar, nil, nil, b.P)
 	return b
 }
 
 func (b *pagedBox) set(blocks []kit.Block) {
-	b.p.Cur = 0
-	b.p.SetBlocks(blocks)
+	b.P.Cur = 0
+	b.P.SetBlocks(blocks)
 }
 
 // Status page.
 
-type statusPage struct {
-	a     *adminView
-	paged *pagedBox
+type StatusPage struct {
+	a     *Panel
+	Paged *pagedBox
 }
 
-func (a *adminView) newStatusPage() *statusPage {
-	return &statusPage{a: a, paged: a.newPaged()}
+func (a *Panel) newStatusPage() *StatusPage {
+	return &StatusPage{a: a, Paged: a.newPaged()}
 }
 
-func (p *statusPage) object() fyne.CanvasObject { return p.paged.box }
+func (p *StatusPage) Object() fyne.CanvasObject { return p.Paged.box }
 
 // show reads the status in the background (the notice count walks the
 // store, the data size the disk) and shows it when read.
-func (p *statusPage) show() {
+func (p *StatusPage) Show() {
 	facts := p.a.statusFacts()
-	p.a.async("status", func() {
+	p.a.Async("status", func() {
 		lines := facts.lines()
 		fyne.Do(func() { p.showLines(lines) })
 	})
 }
 
-func (p *statusPage) showLines(lines []statusLine) {
+func (p *StatusPage) showLines(lines []StatusLine) {
 	var blocks []kit.Block
 	for _, l := range lines {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
-		if l.bad {
+		if l.Bad {
 			c = kit.ColorUrgent
 		}
 		blocks = append(blocks, kit.Block{Obj: kit.Rich(
-			kit.Seg(l.name+"：", theme.SizeNameText, kit.ColorMuted),
-			kit.Seg(l.value, theme.SizeNameText, c)), Gap: 4})
+			kit.Seg(l.Name+"：", theme.SizeNameText, kit.ColorMuted),
+			kit.Seg(l.Value, theme.SizeNameText, c)), Gap: 4})
 	}
-	p.paged.set(blocks)
+	p.Paged.set(blocks)
 }
 
-type statusLine struct {
-	name, value string
-	bad         bool
+type StatusLine struct {
+	Name, Value string
+	Bad         bool
 }
 
 // statusLines is everything a clerk needs to judge the screen, in words.
-func (a *adminView) statusLines() []statusLine { return a.statusFacts().lines() }
+func (a *Panel) StatusLines() []StatusLine { return a.statusFacts().lines() }
 
 // statusFacts is what the status page takes from the kiosk, on the UI
 // goroutine; lines reads the rest (store, disk) anywhere.
 type statusFacts struct {
-	k       *adminHost
+	k       *Host
 	st      store.State
 	loc     *time.Location
 	now     time.Time
@@ -183,7 +183,7 @@ type statusFacts struct {
 	faults  []string
 }
 
-func (a *adminView) statusFacts() statusFacts {
+func (a *Panel) statusFacts() statusFacts {
 	k := a.k
 	k.Load()
 	f := statusFacts{k: k, st: k.Feed, loc: k.Loc, now: k.Now(), display: k.Display(), faults: k.Faults.FaultList()}
@@ -191,7 +191,7 @@ func (a *adminView) statusFacts() statusFacts {
 	return f
 }
 
-func (f statusFacts) lines() []statusLine {
+func (f statusFacts) lines() []StatusLine {
 	k, st, now := f.k, f.st, f.now
 	at := func(t time.Time) string {
 		if t.IsZero() {
@@ -200,8 +200,8 @@ func (f statusFacts) lines() []statusLine {
 		t = t.In(f.loc)
 		return fmt.Sprintf("%s %02d:%02d", t.Format("2006-01-02"), t.Hour(), t.Minute())
 	}
-	var out []statusLine
-	add := func(name, value string, bad bool) { out = append(out, statusLine{name, value, bad}) }
+	var out []StatusLine
+	add := func(name, value string, bad bool) { out = append(out, StatusLine{name, value, bad}) }
 	add("位置", fmt.Sprintf("%s（%s）", k.Store.PlaceName(k.Location), k.Location), false)
 	mode := "触摸查询屏"
 	if f.display {
@@ -281,60 +281,60 @@ func (f statusFacts) lines() []statusLine {
 
 // Sync page.
 
-type syncPage struct {
-	a       *adminView
+type SyncPage struct {
+	a       *Panel
 	box     fyne.CanvasObject
-	run     *kit.BigButton
-	bar     *widget.ProgressBar
+	Run     *kit.BigButton
+	Bar     *widget.ProgressBar
 	stage   *widget.Label
-	result  *widget.RichText
-	running bool
+	Result  *widget.RichText
+	Running bool
 }
 
-func (a *adminView) newSyncPage() *syncPage {
-	p := &syncPage{a: a}
-	p.run = a.btn("立即同步", widget.HighImportance, p.start)
-	p.run.Min = fyne.NewSize(400, 120)
-	p.bar = widget.NewProgressBar()
+func (a *Panel) newSyncPage() *SyncPage {
+	p := &SyncPage{a: a}
+	p.Run = a.btn("立即同步", widget.HighImportance, p.start)
+	p.Run.Min = fyne.NewSize(400, 120)
+	p.Bar = widget.NewProgressBar()
 	p.stage = kit.Label("", theme.SizeNameText)
-	p.result = kit.Rich()
+	p.Result = kit.Rich()
 	p.box = container.NewVBox(
 		kit.Label("从已设置的数据源取回最新公告。", theme.SizeNameText),
-		container.NewCenter(p.run), p.bar, p.stage, p.result)
+		container.NewCenter(p.Run), p.Bar, p.stage, p.Result)
 	return p
 }
 
-func (p *syncPage) object() fyne.CanvasObject { return p.box }
+func (p *SyncPage) Object() fyne.CanvasObject { return p.box }
 
-func (p *syncPage) show() {
-	kit.Enable(p.run, !p.running && p.a.k.Runtime != nil)
+func (p *SyncPage) Show() {
+	kit.Enable(p.Run, !p.Running && p.a.k.Runtime != nil)
 	if p.a.k.Runtime == nil {
-		kit.SetRich(p.result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
+		kit.SetRich(p.Result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
 	}
 }
 
-func (p *syncPage) progress(e gksync.Event) {
+func (p *SyncPage) progress(e gksync.Event) {
 	v, text := progressOf(e)
 	if v >= 0 {
-		p.bar.SetValue(v)
+		p.Bar.SetValue(v)
 	}
 	kit.SetText(p.stage, text)
 }
 
-func (p *syncPage) start() {
+func (p *SyncPage) start() {
 	rt := p.a.k.Runtime
-	if p.running || rt == nil {
+	if p.Running || rt == nil {
 		return
 	}
 	syncNow := rt.SyncNow
-	p.running = true
-	kit.Enable(p.run, false)
-	kit.Show(p.bar, true)
-	p.bar.SetValue(0)
+	p.Running = true
+	kit.Enable(p.Run, false)
+	kit.Show(p.Bar, true)
+	p.Bar.SetValue(0)
 	kit.SetText(p.stage, "正在连接……")
-	kit.SetRich(p.result)
+	kit.SetRich(p.Result)
 	k := p.a.k
-	p.a.async("sync now", func() {
+	p.a.Async("sync now", func() {
 		// the sync itself may panic: report it like any failure
 		res, err := func() (res gksync.Result, err error) {
 			defer func() {
@@ -353,106 +353,106 @@ func (p *syncPage) start() {
 			k.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
 		}
 		k.Do("sync result", func() {
-			p.running = false
-			kit.Enable(p.run, true)
+			p.Running = false
+			kit.Enable(p.Run, true)
 			// a full bar beside 失败 said the opposite of what happened:
 			// a failed run has no bar
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
 				c = kit.ColorUrgent
-				kit.Show(p.bar, false)
+				kit.Show(p.Bar, false)
 				kit.SetText(p.stage, "")
 			} else {
-				p.bar.SetValue(1)
+				p.Bar.SetValue(1)
 			}
-			kit.SetRich(p.result, kit.Seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
+			kit.SetRich(p.Result, kit.Seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
 
 // USB import page.
 
-type usbPage struct {
-	a       *adminView
+type UsbPage struct {
+	a       *Panel
 	box     fyne.CanvasObject
 	paths   []string
-	list    *fyne.Container
-	paged   *pagedBox
-	head    *widget.RichText
-	actions *fyne.Container
-	confirm *kit.BigButton
-	cancel  *kit.BigButton
+	List    *fyne.Container
+	Paged   *pagedBox
+	Head    *widget.RichText
+	Actions *fyne.Container
+	Confirm *kit.BigButton
+	Cancel  *kit.BigButton
 	bar     *widget.ProgressBar
 	chosen  string
-	diff    *ImportDiff
+	Diff    *ImportDiff
 	busy    bool
 }
 
-func (a *adminView) newUSBPage() *usbPage {
-	p := &usbPage{a: a}
-	p.list = container.NewVBox()
-	p.head = kit.Rich()
-	p.paged = a.newPaged()
-	p.confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
-	p.cancel = a.btn("取消", widget.MediumImportance, p.reset)
-	p.confirm.Min = fyne.NewSize(300, 100)
-	p.cancel.Min = p.confirm.Min
+func (a *Panel) newUSBPage() *UsbPage {
+	p := &UsbPage{a: a}
+	p.List = container.NewVBox()
+	p.Head = kit.Rich()
+	p.Paged = a.newPaged()
+	p.Confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
+	p.Cancel = a.btn("取消", widget.MediumImportance, p.reset)
+	p.Confirm.Min = fyne.NewSize(300, 100)
+	p.Cancel.Min = p.Confirm.Min
 	p.bar = widget.NewProgressBar()
 	p.bar.Hide()
-	p.actions = container.NewHBox(p.confirm, p.cancel)
-	p.box = container.NewBorder(container.NewVBox(p.head, p.list), container.NewVBox(p.bar, p.actions), nil, nil, p.paged.box)
+	p.Actions = container.NewHBox(p.Confirm, p.Cancel)
+	p.box = container.NewBorder(container.NewVBox(p.Head, p.List), container.NewVBox(p.bar, p.Actions), nil, nil, p.Paged.box)
 	return p
 }
 
-func (p *usbPage) object() fyne.CanvasObject { return p.box }
+func (p *UsbPage) Object() fyne.CanvasObject { return p.box }
 
 // setPaths is called when removable media come or go.
-func (p *usbPage) setPaths(paths []string) {
+func (p *UsbPage) setPaths(paths []string) {
 	p.paths = slices.Clone(paths)
 	if p.chosen != "" && !slices.Contains(p.paths, p.chosen) && !p.busy {
-		p.chosen, p.diff = "", nil // the stick was pulled before confirming
+		p.chosen, p.Diff = "", nil // the stick was pulled before confirming
 	}
-	p.show()
+	p.Show()
 }
 
-func (p *usbPage) reset() {
-	p.chosen, p.diff = "", nil
-	p.show()
+func (p *UsbPage) reset() {
+	p.chosen, p.Diff = "", nil
+	p.Show()
 }
 
-func (p *usbPage) show() {
+func (p *UsbPage) Show() {
 	a := p.a
-	p.list.Objects = nil
-	kit.Show(p.actions, p.diff != nil && !p.busy)
+	p.List.Objects = nil
+	kit.Show(p.Actions, p.Diff != nil && !p.busy)
 	switch {
 	case a.k.Runtime == nil:
-		kit.SetRich(p.head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
+		kit.SetRich(p.Head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
 	case p.chosen == "" && len(p.paths) == 0:
-		kit.SetRich(p.head, kit.Seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(p.Head, kit.Seg("请插入存有公告数据的 U 盘，插入后这里会列出找到的数据。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	case p.chosen == "":
-		kit.SetRich(p.head, kit.Seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(p.Head, kit.Seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.list.Add(a.k.Card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
+			p.List.Add(a.k.Card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
-				p.preview(path)
+				p.Preview(path)
 			}))
 		}
 	}
 	if p.chosen == "" {
-		p.paged.set(nil)
+		p.Paged.set(nil)
 	}
-	p.list.Refresh()
+	p.List.Refresh()
 	p.box.Refresh()
 }
 
-func (p *usbPage) preview(path string) {
+func (p *UsbPage) Preview(path string) {
 	k := p.a.k
-	p.chosen, p.diff, p.busy = path, nil, true
-	kit.SetRich(p.head, kit.Seg("正在检查"+kit.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	p.list.Objects = nil
-	p.list.Refresh()
-	kit.Show(p.actions, false)
-	p.a.async("usb preview", func() {
+	p.chosen, p.Diff, p.busy = path, nil, true
+	kit.SetRich(p.Head, kit.Seg("正在检查"+kit.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	p.List.Objects = nil
+	p.List.Refresh()
+	kit.Show(p.Actions, false)
+	p.a.Async("usb preview", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
 		d, err := k.Runtime.Preview(ctx, path)
@@ -461,22 +461,22 @@ func (p *usbPage) preview(path string) {
 			if err != nil {
 				k.Logger.Warn("usb preview", "path", path, "err", err)
 				p.chosen = ""
-				p.show()
+				p.Show()
 				kind := gksync.KindOf(err)
-				kit.SetRich(p.head, para("这份数据不能导入："+kit.PlainError(kind)+"。", theme.SizeNameSubHeadingText, kit.ColorUrgent, true),
+				kit.SetRich(p.Head, para("这份数据不能导入："+kit.PlainError(kind)+"。", theme.SizeNameSubHeadingText, kit.ColorUrgent, true),
 					para(kit.NextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
-			p.diff = &d
+			p.Diff = &d
 			p.showDiff()
 		})
 	})
 }
 
 // showDiff lists what would change, so nothing is imported unseen.
-func (p *usbPage) showDiff() {
-	d := p.diff
-	kit.SetRich(p.head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
+func (p *UsbPage) showDiff() {
+	d := p.Diff
+	kit.SetRich(p.Head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
 		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	var blocks []kit.Block
 	group := func(name string, titles []string, c fyne.ThemeColorName) {
@@ -496,29 +496,29 @@ func (p *usbPage) showDiff() {
 	same := d.Version <= p.a.k.Feed.Version
 	switch {
 	case same:
-		kit.SetRich(p.head, kit.Seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
+		kit.SetRich(p.Head, kit.Seg(fmt.Sprintf("U 盘上的数据是第 %d 版，本机已经有了，无需导入。请点“取消”，或换一个 U 盘。", d.Version),
 			theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		blocks = nil
 	case len(blocks) == 0:
 		blocks = kit.MessageBlocks("公告内容没有变化；导入后，内容的有效期会随新版本延长。")
 	}
-	p.paged.set(blocks)
-	kit.Show(p.actions, true)
-	kit.Show(p.confirm, !same)
+	p.Paged.set(blocks)
+	kit.Show(p.Actions, true)
+	kit.Show(p.Confirm, !same)
 	p.box.Refresh()
 }
 
-func (p *usbPage) doImport() {
+func (p *UsbPage) doImport() {
 	k := p.a.k
-	if p.diff == nil || p.busy {
+	if p.Diff == nil || p.busy {
 		return
 	}
 	path := p.chosen
 	p.busy = true
-	kit.Show(p.actions, false)
+	kit.Show(p.Actions, false)
 	p.bar.SetValue(0)
 	kit.Show(p.bar, true)
-	p.a.async("usb import", func() {
+	p.a.Async("usb import", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()
 		res, err := k.Runtime.Import(ctx, path, func(e gksync.Event) {
@@ -534,14 +534,14 @@ func (p *usbPage) doImport() {
 			k.Logger.Info("usb import", "path", path, "version", res.Version)
 		}
 		k.Do("usb import result", func() {
-			p.busy, p.chosen, p.diff = false, "", nil
+			p.busy, p.chosen, p.Diff = false, "", nil
 			p.bar.Hide()
-			p.show()
+			p.Show()
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
 				c = kit.ColorUrgent
 			}
-			kit.SetRich(p.head, kit.Seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c))
+			kit.SetRich(p.Head, kit.Seg("导入结果："+resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
 	})
 }
@@ -549,30 +549,30 @@ func (p *usbPage) doImport() {
 // volumesChanged: a stick came or went. An open panel jumps to the USB
 // page, unless the clerk asked for a stick to write to: then this is the
 // stick asked for, feed on it or not.
-func (a *adminView) volumesChanged(paths []string) {
-	usb := a.pages[pageUSB].(*usbPage)
+func (a *Panel) VolumesChanged(paths []string) {
+	usb := a.Pages[PageUSB].(*UsbPage)
 	usb.setPaths(paths)
-	report, poster := a.pages[pageCompliance].(*compliancePage).sticks, a.pages[pagePoster].(*posterPage).sticks
+	report, poster := a.Pages[PageCompliance].(*CompliancePage).Sticks, a.Pages[PagePoster].(*PosterPage).Sticks
 	report.sticksChanged()
 	poster.sticksChanged()
-	asked := a.page == pageCompliance && report.asking() || a.page == pagePoster && poster.asking()
-	if len(paths) > 0 && !asked && a.unlocked && a.box.Visible() && a.panel.Visible() {
-		a.showPage(pageUSB)
+	asked := a.Page == PageCompliance && report.asking() || a.Page == PagePoster && poster.asking()
+	if len(paths) > 0 && !asked && a.unlocked && a.Box.Visible() && a.Panel.Visible() {
+		a.ShowPage(PageUSB)
 	}
 }
 
 // Log page.
 
-type logPage struct {
-	a     *adminView
-	paged *pagedBox
+type LogPage struct {
+	a     *Panel
+	Paged *pagedBox
 }
 
-func (a *adminView) newLogPage() *logPage { return &logPage{a: a, paged: a.newPaged()} }
+func (a *Panel) newLogPage() *LogPage { return &LogPage{a: a, Paged: a.newPaged()} }
 
-func (p *logPage) object() fyne.CanvasObject { return p.paged.box }
+func (p *LogPage) Object() fyne.CanvasObject { return p.Paged.box }
 
-func (p *logPage) show() {
+func (p *LogPage) Show() {
 	var lines []string
 	if f := p.a.k.Admin.LogLines; f != nil {
 		lines = f()
@@ -584,20 +584,20 @@ func (p *logPage) show() {
 	if len(blocks) == 0 {
 		blocks = kit.MessageBlocks("暂无日志。")
 	}
-	p.paged.set(blocks)
+	p.Paged.set(blocks)
 }
 
 // Leave page.
 
 type leavePage struct{ box fyne.CanvasObject }
 
-func (a *adminView) newLeavePage() *leavePage {
-	b := a.btn("退出信息屏", widget.DangerImportance, func() { a.open(purposeLeave) })
+func (a *Panel) newLeavePage() *leavePage {
+	b := a.btn("退出信息屏", widget.DangerImportance, func() { a.Open(PurposeLeave) })
 	b.Min = fyne.NewSize(420, 120)
 	return &leavePage{box: container.NewVBox(
 		kit.Label("退出后屏幕将不再显示公告，需要有人在本机重新启动程序。为防误操作，需再次输入管理密码。", theme.SizeNameSubHeadingText),
 		container.NewCenter(b))}
 }
 
-func (p *leavePage) object() fyne.CanvasObject { return p.box }
-func (p *leavePage) show()                     {}
+func (p *leavePage) Object() fyne.CanvasObject { return p.box }
+func (p *leavePage) Show()                     {}

@@ -1,4 +1,9 @@
-package ui
+// Package admin is the administration panel behind the hidden corner
+// gesture: the PIN pad, then the status, sync, USB import, proof of
+// display (公示期), posters, settings, log and leave pages. It reads the
+// screen through kit.Env and is told by its Host what only the window
+// knows; it knows nothing of the villager's screens or the display.
+package admin
 
 import (
 	"context"
@@ -26,9 +31,9 @@ import (
 	"gongkai/ui/kit"
 )
 
-// AdminDeps is what the administration panel needs from outside. Every
+// Deps is what the administration panel needs from outside. Every
 // function may be nil: its page then says the feature is not available.
-type AdminDeps struct {
+type Deps struct {
 	Version, Build, Commit string
 	Started                time.Time // process start, for uptime
 	PublisherKey           string    // fingerprint of the pinned key
@@ -56,14 +61,14 @@ type AdminDeps struct {
 	Unlocked bool
 }
 
-// adminHost is what the admin panel needs from the window around it.
-type adminHost struct {
+// Host is what the admin panel needs from the window around it.
+type Host struct {
 	*kit.Env
-	Admin   *AdminDeps   // Config is replaced when the settings are saved
-	Runtime AdminRuntime // nil: no syncing, importing or saving here
-	Demo    bool         // the content is signed with the demo key
-	DataDir string       // admin.pin, disk and store size; "" keeps the PIN in memory
-	Started time.Time    // process start, for uptime
+	Admin   *Deps     // Config is replaced when the settings are saved
+	Runtime Runtime   // nil: no syncing, importing or saving here
+	Demo    bool      // the content is signed with the demo key
+	DataDir string    // admin.pin, disk and store size; "" keeps the PIN in memory
+	Started time.Time // process start, for uptime
 
 	Do     func(name string, fn func()) // on the UI goroutine, panics kept
 	GoSafe func(name string, fn func()) // in the background, panics kept
@@ -82,9 +87,9 @@ type adminHost struct {
 	QuitApp     func()                             // when Admin.Quit is nil
 }
 
-// AdminRuntime is the part of the running screen the admin panel calls
+// Runtime is the part of the running screen the admin panel calls
 // (Runtime's methods of the same names).
-type AdminRuntime interface {
+type Runtime interface {
 	// SaveConfig validates and writes the configuration (config.Save) and
 	// applies what the UI does not own (sync schedule). The UI applies
 	// its own part (mode, dwell, hours, idle, text size) itself.
@@ -109,36 +114,36 @@ type ImportDiff = gkscreen.ImportDiff
 // PIN pad. A long press followed by taps is not something done by chance.
 // DEPLOY.md tells the clerk.
 const (
-	gestureHold   = 3 * time.Second
+	GestureHold   = 3 * time.Second
 	gestureTaps   = 5
-	gestureWindow = 5 * time.Second
-	cornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
+	GestureWindow = 5 * time.Second
+	CornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
 	adminIdle     = 60 * time.Second
 )
 
 // gesture follows presses on the corner; it reads no clock.
-type gesture struct {
+type Gesture struct {
 	down  time.Time // the press under way; zero when none
 	armed time.Time // when a long press ended; zero when not armed
 	taps  int       // taps since armed
 }
 
 // Down records a press at now.
-func (g *gesture) Down(now time.Time) { g.down = now }
+func (g *Gesture) Down(now time.Time) { g.down = now }
 
 // Up records the end of a press at now and reports whether it completes
 // the gesture.
-func (g *gesture) Up(now time.Time) bool {
+func (g *Gesture) Up(now time.Time) bool {
 	down := g.down
 	g.down = time.Time{}
 	if down.IsZero() || now.Before(down) {
 		return false
 	}
-	if now.Sub(down) >= gestureHold {
+	if now.Sub(down) >= GestureHold {
 		g.armed, g.taps = now, 0
 		return false
 	}
-	if g.armed.IsZero() || now.Before(g.armed) || now.Sub(g.armed) >= gestureWindow {
+	if g.armed.IsZero() || now.Before(g.armed) || now.Sub(g.armed) >= GestureWindow {
 		g.armed, g.taps = time.Time{}, 0 // taps without the long press first
 		return false
 	}
@@ -150,112 +155,112 @@ func (g *gesture) Up(now time.Time) bool {
 	return true
 }
 
-// cornerTap is the invisible square in the top-left corner. It takes
+// CornerTap is the invisible square in the top-left corner. It takes
 // presses (desktop.Mouseable: a touch screen's touches arrive as mouse
 // presses) and the taps that end them, so nothing beneath gets them.
-type cornerTap struct {
+type CornerTap struct {
 	widget.BaseWidget
-	down func()
-	up   func()
+	Down func()
+	Up   func()
 }
 
-func (c *cornerTap) MouseDown(*desktop.MouseEvent) { c.down() }
-func (c *cornerTap) MouseUp(*desktop.MouseEvent)   { c.up() }
-func (c *cornerTap) Tapped(*fyne.PointEvent)       {}
-func (c *cornerTap) MinSize() fyne.Size            { return fyne.NewSquareSize(cornerSize) }
-func (c *cornerTap) CreateRenderer() fyne.WidgetRenderer {
+func (c *CornerTap) MouseDown(*desktop.MouseEvent) { c.Down() }
+func (c *CornerTap) MouseUp(*desktop.MouseEvent)   { c.Up() }
+func (c *CornerTap) Tapped(*fyne.PointEvent)       {}
+func (c *CornerTap) MinSize() fyne.Size            { return fyne.NewSquareSize(CornerSize) }
+func (c *CornerTap) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
 }
 
 type purpose int
 
 const (
-	purposeOpen  purpose = iota // open the panel
-	purposeLeave                // quit the kiosk
+	PurposeOpen  purpose = iota // open the panel
+	PurposeLeave                // quit the kiosk
 )
 
-// adminView is the administration overlay: the PIN pad, then the panel.
-type adminView struct {
-	k    *adminHost
-	gate *pin.Gate
-	box  *fyne.Container
+// Panel is the administration overlay: the PIN pad, then the panel.
+type Panel struct {
+	k    *Host
+	Gate *pin.Gate
+	Box  *fyne.Container
 
 	// async runs slow work (sync, import) off the UI thread; tests make it
 	// synchronous.
-	async func(name string, fn func())
+	Async func(name string, fn func())
 
 	unlocked bool
 	demoPIN  bool      // a demo screen still on the public demo PIN: the pad says it
 	last     time.Time // last tap, for the idle logout
-	purpose  purpose
-	entry    string
+	Purpose  purpose
+	Entry    string
 	msg      string
 
-	closer   *kit.BigButton // 关闭
-	pad      *fyne.Container
-	padTitle *widget.Label
+	Closer   *kit.BigButton // 关闭
+	Pad      *fyne.Container
+	PadTitle *widget.Label
 	padDots  *widget.Label
-	padMsg   *widget.RichText
-	padKeys  *fyne.Container // the keys and 确定: hidden while no PIN is set
-	keys     map[string]*kit.BigButton
+	PadMsg   *widget.RichText
+	PadKeys  *fyne.Container // the keys and 确定: hidden while no PIN is set
+	Keys     map[string]*kit.BigButton
 
-	panel *fyne.Container
-	tabs  []*kit.BigButton
-	pages []adminPage
-	page  int
+	Panel *fyne.Container
+	Tabs  []*kit.BigButton
+	Pages []adminPage
+	Page  int
 	stage *fyne.Container
 }
 
 // adminPage is one page of the panel.
 type adminPage interface {
-	object() fyne.CanvasObject
-	show() // refresh from the current state
+	Object() fyne.CanvasObject
+	Show() // refresh from the current state
 }
 
-var pageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "打印海报", "设置", "日志", "退出信息屏"}
+var PageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "打印海报", "设置", "日志", "退出信息屏"}
 
 const (
-	pageStatus = iota
-	pageSync
-	pageUSB
-	pageCompliance
-	pagePoster
-	pageSettings
+	PageStatus = iota
+	PageSync
+	PageUSB
+	PageCompliance
+	PagePoster
+	PageSettings
 	pageLog
 	pageLeave
 )
 
-func newAdminView(k *adminHost) *adminView {
-	a := &adminView{k: k, keys: map[string]*kit.BigButton{}, async: k.GoSafe}
+func New(k *Host) *Panel {
+	a := &Panel{k: k, Keys: map[string]*kit.BigButton{}, Async: k.GoSafe}
 	a.loadGate()
 
-	a.closer = a.btn("关闭", widget.DangerImportance, a.close)
-	a.closer.Min = fyne.NewSize(200, kit.TouchMin)
-	head := container.NewBorder(nil, nil, nil, a.closer, kit.Label("管理", theme.SizeNameHeadingText))
+	a.Closer = a.btn("关闭", widget.DangerImportance, a.Close)
+	a.Closer.Min = fyne.NewSize(200, kit.TouchMin)
+	head := container.NewBorder(nil, nil, nil, a.Closer, kit.Label("管理", theme.SizeNameHeadingText))
 
 	a.buildPad()
-	a.pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
+	a.Pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
 		a.newSettingsPage(), a.newLogPage(), a.newLeavePage()}
 	var tabs []fyne.CanvasObject
-	for i, name := range pageNames {
-		b := a.btn(name, widget.MediumImportance, func() { a.showPage(i) })
-		a.tabs = append(a.tabs, b)
+	for i, name := range PageNames {
+		b := a.btn(name, widget.MediumImportance, func() { a.ShowPage(i) })
+		a.Tabs = append(a.Tabs, b)
 		tabs = append(tabs, b)
 	}
-	objs := make([]fyne.CanvasObject, len(a.pages))
-	for i, p := range a.pages {
-		objs[i] = p.object()
+	objs := make([]fyne.CanvasObject, len(a.Pages))
+	for i, p := range a.Pages {
+		objs[i] = p.Object()
 	}
 	a.stage = container.NewStack(objs...)
-	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), kit.Separator()), nil, nil, nil, a.stage)
+	a.Panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), kit.Separator()), nil, nil, nil, a.stage)
 
 	// the cover owns every tap on the overlay, and counts it as activity
 	bg := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), a.touch)
-	body := container.NewBorder(container.NewVBox(head, kit.Separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
+	body := container.NewBorder(container.NewVBox(head, kit.Separator()), nil, nil, nil, container.NewStack(a.Pad, a.Panel))
 	// the panel keeps its own size whatever the villagers' 字号 step: the
 	// kiosk sets the step-0 theme while it is open (applyTheme)
-	a.box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
-	a.box.Hide()
+	a.Box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
+	a.Box.Hide()
 	if k.Admin.Unlocked {
 		a.unlocked = true
 	}
@@ -264,50 +269,50 @@ func newAdminView(k *adminHost) *adminView {
 
 // loadGate reads admin.pin afresh: at start and at each opening, so a PIN
 // set or reset on the machine (gongkai pin) counts without a restart.
-func (a *adminView) loadGate() {
+func (a *Panel) loadGate() {
 	k := a.k
 	dir := k.DataDir
 	if k.Admin.Unlocked {
 		dir = "" // a screenshot neither reads nor writes the real PIN
 	}
-	if a.gate != nil && dir == "" {
+	if a.Gate != nil && dir == "" {
 		return // in memory: nothing to read again
 	}
 	gate, err := pin.Open(dir)
 	if err != nil {
 		k.Logger.Error("admin PIN", "err", err)
 	}
-	a.gate = gate
+	a.Gate = gate
 	a.demoPIN = k.Demo && gate.Matches(pin.Demo)
 }
 
 // btn makes a big button whose tap counts as admin activity.
-func (a *adminView) btn(text string, imp widget.Importance, tapped func()) *kit.BigButton {
+func (a *Panel) btn(text string, imp widget.Importance, tapped func()) *kit.BigButton {
 	return kit.NewBigButton(text, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
 		a.touch()
 		tapped()
 	})
 }
 
-func (a *adminView) touch() { a.last = a.k.Clock() }
+func (a *Panel) touch() { a.last = a.k.Clock() }
 
-// open shows the PIN pad (or, when already unlocked, the panel). A screen
+// Open shows the PIN pad (or, when already unlocked, the panel). A screen
 // without a PIN says so and stays shut: its PIN comes from provisioning
 // (gongkai init --pin-file, gongkai pin), never from whoever taps first.
-func (a *adminView) open(p purpose) {
+func (a *Panel) Open(p purpose) {
 	a.touch()
-	a.purpose, a.entry, a.msg = p, "", ""
+	a.Purpose, a.Entry, a.msg = p, "", ""
 	if !a.unlocked {
 		a.loadGate()
-		if !a.gate.HasPIN() && !a.k.Admin.Unlocked {
+		if !a.Gate.HasPIN() && !a.k.Admin.Unlocked {
 			a.k.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 		}
 	}
-	kit.Show(a.box, true)
+	kit.Show(a.Box, true)
 	a.k.Hush() // nothing reads aloud over the admin panel
 	a.watchVolumes(true)
 	a.k.ApplyTheme()
-	if a.unlocked && p == purposeOpen {
+	if a.unlocked && p == PurposeOpen {
 		a.showPanel()
 	} else {
 		// each opening is in the log: a row of them is someone trying
@@ -318,106 +323,106 @@ func (a *adminView) open(p purpose) {
 }
 
 // watchVolumes switches the search for sticks (Runtime.WatchVolumes).
-func (a *adminView) watchVolumes(on bool) {
+func (a *Panel) watchVolumes(on bool) {
 	if rt := a.k.Runtime; rt != nil {
 		rt.WatchVolumes(on)
 	}
 }
 
 // close logs out and hides the overlay.
-func (a *adminView) close() {
+func (a *Panel) Close() {
 	a.unlocked = a.k.Admin.Unlocked
-	a.entry, a.msg = "", ""
-	a.page = pageStatus // the next clerk starts from the status, not from 退出
-	a.box.Hide()
+	a.Entry, a.msg = "", ""
+	a.Page = PageStatus // the next clerk starts from the status, not from 退出
+	a.Box.Hide()
 	a.watchVolumes(false)
 	a.k.ApplyTheme()
 	a.k.Wake()
 }
 
-// checkIdle logs out an unattended panel.
-func (a *adminView) checkIdle(now time.Time) {
-	if !a.box.Visible() {
+// CheckIdle logs out an unattended panel.
+func (a *Panel) CheckIdle(now time.Time) {
+	if !a.Box.Visible() {
 		return
 	}
 	if now.Sub(a.last) >= adminIdle {
-		a.close()
+		a.Close()
 		return
 	}
-	if a.pad.Visible() {
+	if a.Pad.Visible() {
 		a.updatePad() // the lock's countdown, and the keys back on after it
 	}
 }
 
 // PIN pad.
 
-var padKeys = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", keyClear, "0", keyDelete}
+var padKeys = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", kit.KeyClear, "0", kit.KeyDelete}
 
-func (a *adminView) buildPad() {
-	a.padTitle = kit.Label("", theme.SizeNameHeadingText)
-	a.padTitle.Alignment = fyne.TextAlignCenter
+func (a *Panel) buildPad() {
+	a.PadTitle = kit.Label("", theme.SizeNameHeadingText)
+	a.PadTitle.Alignment = fyne.TextAlignCenter
 	a.padDots = kit.Label("", kit.SizeTitle)
 	a.padDots.Alignment = fyne.TextAlignCenter
-	a.padMsg = kit.Rich()
+	a.PadMsg = kit.Rich()
 	var keys []fyne.CanvasObject
 	for _, s := range padKeys {
 		b := a.btn(s, widget.MediumImportance, func() { a.key(s) })
 		b.Min = fyne.NewSize(180, 110)
 		b.SizeName = kit.SizePINKey
-		a.keys[s] = b
+		a.Keys[s] = b
 		keys = append(keys, b)
 	}
 	ok := a.btn("确定", widget.HighImportance, a.submit)
 	ok.Min = fyne.NewSize(180, 110)
 	ok.SizeName = kit.SizePINKey
-	a.keys["确定"] = ok
+	a.Keys["确定"] = ok
 	grid := container.NewGridWithColumns(3, keys...)
-	a.padKeys = container.NewVBox(grid, ok)
-	a.pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(kit.TightVBox{},
-		a.padTitle, a.padDots, a.padMsg, a.padKeys)))
+	a.PadKeys = container.NewVBox(grid, ok)
+	a.Pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(kit.TightVBox{},
+		a.PadTitle, a.padDots, a.PadMsg, a.PadKeys)))
 }
 
-func (a *adminView) key(s string) {
+func (a *Panel) key(s string) {
 	switch s {
-	case keyClear:
-		a.entry = ""
-	case keyDelete:
-		if a.entry != "" {
-			a.entry = a.entry[:len(a.entry)-1]
+	case kit.KeyClear:
+		a.Entry = ""
+	case kit.KeyDelete:
+		if a.Entry != "" {
+			a.Entry = a.Entry[:len(a.Entry)-1]
 		}
 	default:
-		if len(a.entry) < pin.MaxDigits {
-			a.entry += s
+		if len(a.Entry) < pin.MaxDigits {
+			a.Entry += s
 		}
 	}
 	a.updatePad()
 }
 
-func (a *adminView) showPad() {
-	kit.Show(a.panel, false)
-	kit.Show(a.pad, true)
+func (a *Panel) showPad() {
+	kit.Show(a.Panel, false)
+	kit.Show(a.Pad, true)
 	a.updatePad()
 }
 
-func (a *adminView) updatePad() {
+func (a *Panel) updatePad() {
 	now := a.k.Clock()
-	if !a.gate.HasPIN() {
-		kit.SetText(a.padTitle, "管理功能未启用")
+	if !a.Gate.HasPIN() {
+		kit.SetText(a.PadTitle, "管理功能未启用")
 		kit.SetText(a.padDots, "")
-		kit.SetRich(a.padMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
+		kit.SetRich(a.PadMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
 			theme.SizeNameText, theme.ColorNameForeground, false), para("点右上角“关闭”返回。", theme.SizeNameText, kit.ColorMuted, false))
-		kit.Show(a.padKeys, false)
+		kit.Show(a.PadKeys, false)
 		return
 	}
-	kit.Show(a.padKeys, true)
-	if a.purpose == purposeLeave {
-		kit.SetText(a.padTitle, "退出信息屏：请输入管理密码")
+	kit.Show(a.PadKeys, true)
+	if a.Purpose == PurposeLeave {
+		kit.SetText(a.PadTitle, "退出信息屏：请输入管理密码")
 	} else {
-		kit.SetText(a.padTitle, "请输入管理密码")
+		kit.SetText(a.PadTitle, "请输入管理密码")
 	}
-	kit.SetText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.entry))))
+	kit.SetText(a.padDots, strings.Repeat("● ", len(a.Entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.Entry))))
 	msg, c, hint := a.msg, fyne.ThemeColorName(kit.ColorUrgent), "点右上角“关闭”返回。"
-	lock := a.gate.Locked(now)
+	lock := a.Gate.Locked(now)
 	switch {
 	case lock != nil:
 		msg = a.lockText(lock, now)
@@ -428,14 +433,14 @@ func (a *adminView) updatePad() {
 	if msg != "" {
 		segs = append(segs, para(msg, theme.SizeNameText, c, false))
 	}
-	kit.SetRich(a.padMsg, append(segs, para(hint, theme.SizeNameText, kit.ColorMuted, false))...)
-	for _, b := range a.keys {
+	kit.SetRich(a.PadMsg, append(segs, para(hint, theme.SizeNameText, kit.ColorMuted, false))...)
+	for _, b := range a.Keys {
 		kit.Enable(b, lock == nil)
 	}
 }
 
 // lockText says how long the pad stays locked and what to do meanwhile.
-func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
+func (a *Panel) lockText(l *pin.Lock, now time.Time) string {
 	if l.Daily {
 		t := l.Until.In(a.k.Loc)
 		return fmt.Sprintf("24 小时内密码错误已达 %d 次，管理功能锁定到 %s %02d:%02d。如急需使用，请技术人员在本机用 gongkai pin 命令重设密码。",
@@ -450,11 +455,11 @@ func (a *adminView) lockText(l *pin.Lock, now time.Time) string {
 }
 
 // submit checks the PIN.
-func (a *adminView) submit() {
+func (a *Panel) submit() {
 	now := a.k.Clock()
-	entry := a.entry
-	a.entry, a.msg = "", ""
-	err := a.gate.Check(entry, now)
+	entry := a.Entry
+	a.Entry, a.msg = "", ""
+	err := a.Gate.Check(entry, now)
 	var lock *pin.Lock
 	switch {
 	case err == nil:
@@ -462,8 +467,8 @@ func (a *adminView) submit() {
 		a.granted()
 		return
 	case errors.Is(err, pin.ErrWrong):
-		a.k.Logger.Warn("admin PIN: wrong try", "tries_left", a.gate.TriesLeft())
-		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.gate.TriesLeft())
+		a.k.Logger.Warn("admin PIN: wrong try", "tries_left", a.Gate.TriesLeft())
+		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.Gate.TriesLeft())
 	case errors.As(err, &lock):
 		// every lock is in the log, with how long and why: a row of them
 		// is someone guessing
@@ -479,8 +484,8 @@ func (a *adminView) submit() {
 }
 
 // granted: the PIN was right.
-func (a *adminView) granted() {
-	if a.purpose == purposeLeave {
+func (a *Panel) granted() {
+	if a.Purpose == PurposeLeave {
 		a.quit()
 		return
 	}
@@ -490,26 +495,26 @@ func (a *adminView) granted() {
 
 // Panel.
 
-func (a *adminView) showPanel() {
-	kit.Show(a.pad, false)
-	kit.Show(a.panel, true)
-	a.showPage(a.page)
+func (a *Panel) showPanel() {
+	kit.Show(a.Pad, false)
+	kit.Show(a.Panel, true)
+	a.ShowPage(a.Page)
 }
 
-func (a *adminView) showPage(i int) {
-	a.page = i
-	for j, p := range a.pages {
-		kit.Show(p.object(), j == i)
+func (a *Panel) ShowPage(i int) {
+	a.Page = i
+	for j, p := range a.Pages {
+		kit.Show(p.Object(), j == i)
 		imp := widget.MediumImportance
 		if j == i {
 			imp = widget.HighImportance
 		}
-		if a.tabs[j].Importance != imp {
-			a.tabs[j].Importance = imp
-			a.tabs[j].Refresh()
+		if a.Tabs[j].Importance != imp {
+			a.Tabs[j].Importance = imp
+			a.Tabs[j].Refresh()
 		}
 	}
-	a.pages[i].show()
+	a.Pages[i].Show()
 	a.stage.Refresh()
 }
 
@@ -526,29 +531,29 @@ func (g tabGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 		m = m.Max(o.MinSize())
 	}
 	rows := float32((len(objs) + tabCols - 1) / tabCols)
-	return fyne.NewSize(m.Width*tabCols+keyGap*(tabCols-1), m.Height*rows+keyGap*(rows-1))
+	return fyne.NewSize(m.Width*tabCols+kit.KeyGap*(tabCols-1), m.Height*rows+kit.KeyGap*(rows-1))
 }
 
 func (g tabGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	rows := (len(objs) + tabCols - 1) / tabCols
-	h := (s.Height - float32(rows-1)*keyGap) / float32(rows)
-	w := (s.Width - float32(tabCols-1)*keyGap) / tabCols
+	h := (s.Height - float32(rows-1)*kit.KeyGap) / float32(rows)
+	w := (s.Width - float32(tabCols-1)*kit.KeyGap) / tabCols
 	for i, o := range objs {
-		o.Move(fyne.NewPos(float32(i%tabCols)*(w+keyGap), float32(i/tabCols)*(h+keyGap)))
+		o.Move(fyne.NewPos(float32(i%tabCols)*(w+kit.KeyGap), float32(i/tabCols)*(h+kit.KeyGap)))
 		o.Resize(fyne.NewSize(w, h))
 	}
 }
 
 // openForShot opens the panel on a page for a screenshot: "pin" shows the
 // PIN pad, "" the status page.
-func (a *adminView) openForShot(page string) error {
+func (a *Panel) OpenForShot(page string) error {
 	if page == "pin" {
-		if !a.gate.HasPIN() {
-			a.gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
+		if !a.Gate.HasPIN() {
+			a.Gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
 			a.demoPIN = a.k.Demo
 		}
-		kit.Show(a.box, true)
-		a.purpose, a.entry = purposeOpen, "12"
+		kit.Show(a.Box, true)
+		a.Purpose, a.Entry = PurposeOpen, "12"
 		a.showPad()
 		return nil
 	}
@@ -557,12 +562,12 @@ func (a *adminView) openForShot(page string) error {
 	if i < 0 {
 		return fmt.Errorf("ui: admin page %q: want pin or one of %s", page, strings.Join(names, ", "))
 	}
-	a.open(purposeOpen)
-	a.showPage(i)
+	a.Open(PurposeOpen)
+	a.ShowPage(i)
 	return nil
 }
 
-func (a *adminView) quit() {
+func (a *Panel) quit() {
 	a.k.Logger.Info("leaving the kiosk from the admin panel")
 	if q := a.k.Admin.Quit; q != nil {
 		q()
