@@ -1,12 +1,12 @@
 package ui
 
 import (
+	"fyne.io/fyne/v2"
+
 	"gongkai/config"
 	gkscreen "gongkai/screen"
 	"gongkai/ui/admin"
 	"gongkai/ui/kit"
-
-	"fyne.io/fyne/v2"
 )
 
 // applyConfig makes saved settings take effect without a restart.

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"gongkai/ui/kit"
 	"image/color"
 	"math"
 	"time"
@@ -12,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // topBar is on every screen: 返回 and 首页 on the left (hidden at home,

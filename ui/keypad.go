@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"gongkai/ui/kit"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // keypad is our own on-screen keyboard: the touch driver has none, and a

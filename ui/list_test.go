@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"gongkai/ui/kit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // A long topic is paged a page of cards at a time: paging reaches every

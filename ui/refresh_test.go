@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"gongkai/ui/kit"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // A sync that lands while a villager reads keeps their page; one that

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"gongkai/ui/kit"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // TestScreenSnapshots compares every screen, portrait and landscape, with

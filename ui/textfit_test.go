@@ -2,7 +2,6 @@ package ui
 
 import (
 	"fmt"
-	"gongkai/ui/kit"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -11,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // The text-fit checker: over a laid-out tree, every piece of text must lie

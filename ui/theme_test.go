@@ -1,13 +1,14 @@
 package ui
 
 import (
-	"gongkai/ui/kit"
 	"image/color"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+
+	"gongkai/ui/kit"
 )
 
 // Every text colour on every background it is used on reaches WCAG AAA

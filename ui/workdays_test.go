@@ -1,12 +1,13 @@
 package ui
 
 import (
-	"gongkai/ui/display"
-	"gongkai/ui/kit"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/display"
+	"gongkai/ui/kit"
 )
 
 // demoPeriods are the demo notices' posting periods at demoNow, as the law

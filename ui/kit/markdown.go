@@ -1,7 +1,6 @@
 package kit
 
 import (
-	"gongkai/markdown"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+
+	"gongkai/markdown"
 )
 
 // Fyne's own Markdown has no tables, and notices are full of them
