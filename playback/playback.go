@@ -66,6 +66,7 @@ var (
 // fails with ErrNoCard and the screen simply shows no 朗读 button.
 func New() (*Player, error) {
 	once.Do(func() {
+		quietALSA()
 		ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
 			SampleRate: feed.AudioRate, ChannelCount: channels, Format: oto.FormatSignedInt16LE,
 			BufferSize: 200 * time.Millisecond,

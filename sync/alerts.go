@@ -104,9 +104,16 @@ func pollAlerts(ctx context.Context, st *store.Store, cfg *config.Config, src Al
 	return AlertResult{Version: v.Version, InForce: len(v.Alerts.Alerts)}, nil
 }
 
+// AlertSourceTimeout bounds the poll of one source. A manifest request may
+// retry for DefaultRetry's 40 s, but an alert poll that did so on a server
+// that no longer answers would leave the next source (a mirror that works)
+// waiting past the minute in which an alert must arrive.
+var AlertSourceTimeout = 15 * time.Second
+
 // PollAlertSources polls the alerts of the first of sources that serves
 // them and answers, as RunSources syncs from the first that works.
-// Sources that cannot carry alerts (bundles) are passed over.
+// Sources that cannot carry alerts (bundles) are passed over; each source
+// gets AlertSourceTimeout.
 func PollAlertSources(ctx context.Context, st *store.Store, cfg *config.Config, dataDir string, sources []string, clock time.Time) (AlertResult, error) {
 	var failed []error
 	for _, s := range sources {
@@ -120,7 +127,13 @@ func PollAlertSources(ctx context.Context, st *store.Store, cfg *config.Config, 
 			closeSource(src)
 			continue
 		}
-		res, err := PollAlerts(ctx, st, cfg, as, clock)
+		pctx, cancel := context.WithTimeoutCause(ctx, AlertSourceTimeout,
+			fmt.Errorf("%w: no answer within %s", context.DeadlineExceeded, AlertSourceTimeout))
+		res, err := PollAlerts(pctx, st, cfg, as, clock)
+		if err != nil && ctx.Err() == nil && pctx.Err() != nil {
+			err = fmt.Errorf("%w (%w)", err, context.Cause(pctx))
+		}
+		cancel()
 		closeSource(src)
 		if err == nil {
 			return res, nil

@@ -3,8 +3,10 @@ package sync
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -228,5 +230,53 @@ func TestPollAlertsFolderWithout(t *testing.T) {
 	}
 	if res, err := PollAlerts(context.Background(), f.st, f.cfg, src, time.Now()); err != nil || !res.None {
 		t.Fatalf("%+v %v", res, err)
+	}
+}
+
+// A server that takes connections and never answers (a hung proxy, a
+// half-dead router) costs an alert poll AlertSourceTimeout, not the 40 s
+// retry budget of a manifest request: the next source, a mirror that
+// works, is still asked within the minute.
+func TestPollAlertsPassesASilentServer(t *testing.T) {
+	a := newAlertsFeed(t)
+	now := time.Now()
+	a.publish(t, now, publish.AlertChange{Add: []feed.Alert{flood("flood-1", now, time.Hour)}})
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		var held []net.Conn
+		defer func() {
+			for _, c := range held {
+				c.Close()
+			}
+		}()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			held = append(held, c) // read nothing, answer nothing
+		}
+	}()
+	t.Cleanup(func() { ln.Close(); <-done })
+	silent := "http://" + ln.Addr().String() + "/"
+
+	defer func(d time.Duration) { AlertSourceTimeout = d }(AlertSourceTimeout)
+	AlertSourceTimeout = time.Second
+	_, err = PollAlertSources(context.Background(), a.f.st, a.f.cfg, a.f.dir, []string{silent}, now)
+	if err == nil || !errors.Is(err, context.DeadlineExceeded) || !strings.Contains(err.Error(), "no answer within 1s") {
+		t.Fatalf("polling a silent server: %v; want it given up after AlertSourceTimeout", err)
+	}
+	res, err := PollAlertSources(context.Background(), a.f.st, a.f.cfg, a.f.dir, []string{silent, a.url}, now)
+	if err != nil || res.Version != 1 || res.Source != a.url {
+		t.Fatalf("silent server, then nginx: %+v %v", res, err)
+	}
+	if got := a.inForce(t, now); len(got) != 1 {
+		t.Fatalf("in force %v", got)
 	}
 }

@@ -32,11 +32,8 @@ type alertView struct {
 	box *fyne.Container
 
 	bandT   *widget.RichText // 紧急通知 · agency
-	title   *widget.RichText
-	when    *widget.RichText
-	body    *widget.RichText
-	todo    *fyne.Container
-	todoT   *widget.RichText
+	pager   *kit.Pager       // title, time, what to do, body: paged
+	bar     *kit.PageBar     // touch: 上一页/下一页; display: the page mark
 	counter *widget.RichText
 	back    *kit.BigButton // touch: 返回; hidden on the display
 	nextBtn *kit.BigButton // touch: the next alert, when there are several
@@ -44,6 +41,8 @@ type alertView struct {
 	list     []feed.Alert // in force now, urgent first
 	since    time.Time    // display: when the set last grew, where the first takeover starts
 	opened   string       // touch: the alert the banner opened, "" when closed
+	shown    string       // the alert in the view now, whose page the kit.Pager keeps
+	filled   string       // what the kit.Pager holds, so a tick does not rebuild it
 	reported []string     // what OnAlerts was last told
 	told     bool
 }
@@ -51,12 +50,14 @@ type alertView struct {
 // alertPhase is how long an alert stays up on the display in its turn,
 // and how long the rotation then has: two dwells each, so a passer-by can
 // read the warning and still sees the notices.
-func (k *Kiosk) alertPhase() time.Duration {
-	d := k.deps.Dwell
-	if d <= 0 {
-		d = 15 * time.Second
+func (k *Kiosk) alertPhase() time.Duration { return 2 * k.dwell() }
+
+// dwell is how long a display page stays up.
+func (k *Kiosk) dwell() time.Duration {
+	if d := k.deps.Dwell; d > 0 {
+		return d
 	}
-	return 2 * d
+	return 15 * time.Second
 }
 
 func (k *Kiosk) newAlertView() *alertView {
@@ -64,12 +65,24 @@ func (k *Kiosk) newAlertView() *alertView {
 	v.bandT = kit.Rich()
 	band := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	bandBox := container.NewStack(band, container.New(layout.NewCustomPaddedLayout(20, 20, 32, 32), v.bandT))
-	v.title = kit.Rich()
-	v.when = kit.Rich()
-	v.body = kit.Rich()
-	v.todoT = kit.Rich()
-	v.todo = kit.Panel(kit.ColorNotice, v.todoT)
 	v.counter = widget.NewRichText()
+	// up to 2,000 characters of what to do and as many of body do not
+	// fit one screen: paged like a notice, by hand on a touch screen and
+	// a page a dwell on the display
+	v.bar = &kit.PageBar{}
+	v.bar.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() - 1) })
+	v.bar.Next = k.btn("下一页 ›", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() + 1) })
+	v.bar.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
+	v.bar.Next.Min = v.bar.Prev.Min
+	v.bar.Label = widget.NewLabel(kit.PageText(0, 1))
+	v.bar.Label.SizeName = theme.SizeNameSubHeadingText
+	v.bar.Label.Alignment = fyne.TextAlignCenter
+	v.bar.Box = container.NewBorder(nil, nil, v.bar.Prev, v.bar.Next, v.bar.Label)
+	v.pager = kit.NewPager(func(page, total int) {
+		v.bar.Update(page, total)
+		kit.Show(v.bar.Prev, !k.display())
+		kit.Show(v.bar.Next, !k.display())
+	})
 	// as big as the idle prompt's 继续阅读: the one way out of the view
 	v.back = kit.NewBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
@@ -79,9 +92,8 @@ func (k *Kiosk) newAlertView() *alertView {
 		k.touch()
 		v.step()
 	})
-	content := container.New(kit.TightVBox{}, v.title, v.when, v.todo, v.body)
 	bottom := container.NewBorder(nil, nil, v.back, container.NewHBox(v.counter, v.nextBtn))
-	inner := container.NewBorder(nil, bottom, nil, nil, content)
+	inner := container.NewBorder(nil, container.New(kit.TightVBox{}, v.bar.Box, bottom), nil, nil, v.pager)
 	// a tap anywhere on the view must not reach the notices under it;
 	// the touch view is closed with 返回 (or the idle reset)
 	shield := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), k.touch)
@@ -133,10 +145,11 @@ func (v *alertView) reload(now time.Time) {
 func (v *alertView) apply(now time.Time) {
 	k := v.k
 	var a *feed.Alert
-	var index int
+	var index, page int
 	if k.display() {
 		if i, on := v.turn(now); on {
 			a, index = &v.list[i], i
+			page = v.displayPage(now)
 		}
 	} else if v.opened != "" {
 		for i := range v.list {
@@ -151,6 +164,7 @@ func (v *alertView) apply(now time.Time) {
 	}
 	v.fill(a, index)
 	if k.display() {
+		v.pager.SetPage(page % v.pager.Pages())
 		k.speak.stop() // a slide read aloud does not talk over the warning
 	}
 	kit.Show(v.back, !k.display())
@@ -172,14 +186,29 @@ func (v *alertView) turn(now time.Time) (int, bool) {
 	return n % len(v.list), e%(2*p) < p
 }
 
-// next is when the display's alert turn next changes, or an alert starts
-// or ends.
+// displayPage is the page of the alert on the display at now: a page a
+// dwell, each turn of the alert going on where its last turn stopped, so
+// a long alert is read whole over its turns (its band says what it is on
+// every page).
+func (v *alertView) displayPage(now time.Time) int {
+	p := v.k.alertPhase()
+	e := max(0, now.Sub(v.since))
+	turns := int(e/(2*p)) / max(1, len(v.list)) // this alert's turns before this one
+	perTurn := int(p / v.k.dwell())
+	return turns*perTurn + int(e%(2*p)/v.k.dwell())
+}
+
+// next is when the display's alert turn or page next changes, or an alert
+// starts or ends.
 func (v *alertView) next(now time.Time, next time.Time) time.Time {
 	k := v.k
 	if len(v.list) > 0 && k.display() {
-		p := v.k.alertPhase()
+		step := v.k.alertPhase()
+		if _, on := v.turn(now); on && v.pager.Pages() > 1 {
+			step = k.dwell()
+		}
 		e := max(0, now.Sub(v.since))
-		at := v.since.Add((e/p + 1) * p)
+		at := v.since.Add((e/step + 1) * step)
 		if at.Before(next) {
 			next = at
 		}
@@ -199,13 +228,38 @@ func (v *alertView) fill(a *feed.Alert, index int) {
 	band := []widget.RichTextSegment{kit.Seg("紧急通知", kit.SizeTitle, theme.ColorNameForegroundOnError)}
 	band = append(band, kit.Seg("　"+kit.ShownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	kit.SetRich(v.bandT, band...)
-	kit.SetRich(v.title, kit.Seg(kit.ShownTitle(a.Title), kit.SizeTitle, kit.ColorUrgent))
-	kit.SetRich(v.when, kit.Seg(alertTime(a.Start.In(k.Loc), a.End.In(k.Loc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	if a.Instruction != "" {
-		kit.SetRich(v.todoT, kit.Seg("请您："+a.Instruction, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	// rebuilt only when the alert changes: apply runs every second
+	key := fmt.Sprint(a.ID, a.Title, a.Start, a.End, a.Instruction, a.Body)
+	if key == v.filled {
+		v.count(index)
+		return
 	}
-	kit.Show(v.todo, a.Instruction != "")
-	kit.SetRich(v.body, kit.Seg(a.Body, theme.SizeNameText, theme.ColorNameForeground))
+	v.filled = key
+	blocks := []kit.Block{
+		{Obj: kit.Rich(kit.Seg(kit.ShownTitle(a.Title), kit.SizeTitle, kit.ColorUrgent))},
+		{Obj: kit.Rich(kit.Seg(alertTime(a.Start.In(k.Loc), a.End.In(k.Loc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))},
+	}
+	// what to do, in the notice colour: pieces of a long one each a kit.Panel
+	if todo := strings.TrimSpace(a.Instruction); todo != "" {
+		for i, piece := range kit.SplitRuns([]kit.Run{{Text: "请您：" + todo}}, kit.ParaLimit) {
+			gap := float32(12)
+			if i > 0 {
+				gap = 4
+			}
+			blocks = append(blocks, kit.Block{Obj: kit.Panel(kit.ColorNotice, kit.Rich(kit.RunSegs(piece, theme.SizeNameSubHeadingText)...)), Gap: gap})
+		}
+	}
+	blocks = append(blocks, kit.TextBlocks(a.Body)...)
+	if v.shown != a.ID {
+		v.pager.Cur = 0 // another alert starts at its first page
+	}
+	v.shown = a.ID
+	v.pager.SetBlocks(blocks)
+	v.count(index)
+}
+
+// count is "警报 n / m" when several are in force.
+func (v *alertView) count(index int) {
 	if len(v.list) > 1 {
 		kit.SetRich(v.counter, kit.Seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	} else {
@@ -262,6 +316,7 @@ type alertBanner struct {
 	k    *Kiosk
 	box  *fyne.Container
 	text *widget.RichText
+	more *widget.RichText // how many, and 点此查看: never cut off
 	id   string
 }
 
@@ -269,8 +324,8 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 	b := &alertBanner{k: k}
 	b.text = widget.NewRichText()
 	b.text.Truncation = fyne.TextTruncateEllipsis
-	more := widget.NewRichText(kit.Seg("点此查看 ›", theme.SizeNameText, theme.ColorNameForegroundOnError))
-	row := container.NewBorder(nil, nil, nil, more, b.text)
+	b.more = widget.NewRichText()
+	row := container.NewBorder(nil, nil, nil, b.more, b.text)
 	rect := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	rect.CornerRadius = 10
 	card := kit.NewCover(color.Transparent, func() {
@@ -293,12 +348,14 @@ func (b *alertBanner) update(list []feed.Alert) {
 	}
 	a := list[0]
 	b.id = a.ID
-	more := ""
+	more := "点此查看 ›"
 	if len(list) > 1 {
-		more = fmt.Sprintf("（共 %d 条）", len(list))
+		more = fmt.Sprintf("共 %d 条　点此查看 ›", len(list))
 	}
-	kit.SetRich(b.text, kit.Seg("紧急通知　", theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError),
-		kit.Seg(strings.TrimSpace(kit.ShownTitle(a.Title))+more, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	// one run: Fyne puts the ellipsis of a cut line only on a line of
+	// one run, and a title cut with no "…" reads as a whole one
+	kit.SetRich(b.text, kit.Seg("紧急通知　"+strings.TrimSpace(kit.ShownTitle(a.Title)), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	kit.SetRich(b.more, kit.Seg(more, theme.SizeNameText, theme.ColorNameForegroundOnError))
 	kit.Show(b.box, true)
 	b.box.Refresh()
 }

@@ -529,3 +529,66 @@ func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
 		})
 	}
 }
+
+// A slide read aloud stays up until its sound ends (Hold), however short
+// its dwell, and no longer than the longest sound allows; the next slide
+// starts unheld.
+func TestRotationHoldsASlideWhileReadAloud(t *testing.T) {
+	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
+	r := display.Rotation{Dwell: 10 * time.Second}
+	r.Set(sums("a", "b"), t0)
+	r.Hold(true)
+	late := t0.Add(5 * time.Minute)
+	if r.Step(late) {
+		t.Fatal("the slide left while it was read aloud")
+	}
+	if wake := r.NextWake(late); !wake.After(late.Add(30 * time.Second)) {
+		t.Errorf("a held slide wakes the display every %s", wake.Sub(late))
+	}
+	r.Hold(false)
+	if !r.Step(late) {
+		t.Fatal("the slide stayed after its sound ended")
+	}
+	if s, _ := r.Current(); s.ID != "b" {
+		t.Fatalf("now %s", s.ID)
+	}
+	if r.Step(late.Add(11 * time.Second)); func() string { s, _ := r.Current(); return s.ID }() != "a" {
+		t.Fatal("the next slide inherited the hold")
+	}
+	// a sound whose end never comes (a stuck card) holds no longer than
+	// the longest a notice may carry
+	r.Hold(true)
+	start := late.Add(11 * time.Second)
+	if !r.Step(start.Add(display.MaxHold)) {
+		t.Fatal("held past the longest sound")
+	}
+}
+
+// On a display that reads aloud, a slide with audio stays up past its
+// dwell until the sound ends, then the rotation goes on.
+func TestDisplayWaitsForTheSoundToEnd(t *testing.T) {
+	a := test.NewTempApp(t)
+	st := spokenStore(t)
+	sp := &fakeSpeaker{}
+	c := &clock{t: demoNow}
+	w := test.NewWindow(nil)
+	t.Cleanup(w.Close)
+	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time),
+		Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: true, Dwell: 5 * time.Second})
+	k.Spawn = kit.Inline
+	t.Cleanup(k.Close)
+	w.Resize(fyne.NewSize(1920, 1080))
+	if !k.disp.Rot.Show("land-2026-017", c.t) {
+		t.Fatal("no slide")
+	}
+	k.disp.ShowSlide(c.t)
+	eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.state(); return p })
+	cur := func() string { s, _ := k.disp.Rot.Current(); return s.ID }
+	c.t = c.t.Add(10 * time.Minute) // far past its dwell
+	k.Tick()
+	if cur() != "land-2026-017" {
+		t.Fatalf("the slide left while read aloud; now %s", cur())
+	}
+	sp.finish()
+	eventuallyUI(t, "the slide to go on after its sound", func() bool { k.Tick(); return cur() != "land-2026-017" })
+}

@@ -45,7 +45,7 @@ func (k *Kiosk) newHomeView() *homeView {
 	v.search.Min = fyne.NewSize(kit.TouchMin, 110)
 	header := container.New(kit.TightVBox{}, v.place, v.sub)
 	important := container.NewBorder(v.impHead, v.impBar.Box, nil, nil, v.imp)
-	v.box = container.New(&homeLayout{}, header, important, v.tiles, v.search)
+	v.box = container.New(&homeLayout{imp: v.imp}, header, important, v.tiles, v.search)
 	return v
 }
 
@@ -81,9 +81,13 @@ func (v *homeView) show(s *screen) {
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
 		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
 	})
+	// at the largest 字号 a card's topic line is the line the home cannot
+	// spare under an alert banner; the tiles name the topics and the
+	// reader names the notice's
+	opts := cardOpts{withCategory: k.st.step < len(kit.TextSteps)-1, compact: true}
 	for _, it := range items {
 		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
-			blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, cardOpts{withCategory: true, compact: true}), Gap: 12})
+			blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
 		}
 	}
 	switch {
@@ -94,6 +98,7 @@ func (v *homeView) show(s *screen) {
 	}
 	v.imp.Cur = s.page
 	v.imp.SetBlocks(blocks)
+	v.box.Refresh() // the layout makes room for the tallest card
 }
 
 func (v *homeView) invalidate() { v.cats = nil }
@@ -117,7 +122,7 @@ func (v *homeView) buildTiles() {
 // tileText is a topic tile's words: the name above its count when the
 // tile is tall enough, else the two side by side, the name wrapping if it
 // must and the count kept whole. A landscape screen or the largest 字号
-// leaves a tile about one line's height; two lines there pushed the count
+// leaves a tile about one line's kit.Height; two lines there pushed the count
 // out of the tile.
 type tileText struct {
 	box         *fyne.Container
@@ -141,12 +146,12 @@ func (t *tileText) set(name, count string) {
 	kit.SetRich(t.count, c)
 }
 
-// stacked is the height of the two-line face at width w.
+// stacked is the kit.Height of the two-line face at width w.
 func (t *tileText) stacked(w float32) float32 {
 	return kit.Measure(t.name, w) + kit.Measure(t.count, w)
 }
 
-// beside is the height of the one-line face at width w, and the width
+// beside is the kit.Height of the one-line face at width w, and the width
 // the name gets in it.
 func (t *tileText) beside(w float32) (h, nameW float32) {
 	cw := t.count.MinSize().Width
@@ -185,7 +190,7 @@ func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 }
 
 // tileGrid lays topic tiles in 2 columns on a narrow (portrait) area and
-// 4 on a wide one; rows share the height.
+// 4 on a wide one; rows share the kit.Height.
 type tileGrid struct{}
 
 func tileCols(w float32) int {
@@ -220,7 +225,7 @@ func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 }
 
-// height is what rows of tiles need at width w: each row as tall as its
+// kit.Height is what rows of tiles need at width w: each row as tall as its
 // tallest tile, with two-line faces (stacked) or one-line ones.
 func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) float32 {
 	if len(objs) == 0 {
@@ -272,8 +277,16 @@ func (g *tileGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 
 // homeLayout: header on top and 搜索 at the bottom; between them, in
 // portrait, the important notices above the tiles; in landscape, tiles on
-// the left and notices on the right.
-type homeLayout struct{}
+// the left and notices on the right. Either way the notices get room for
+// their tallest card: at the largest 字号, under an alert banner, a card
+// cut by its page bar hid the line that says what the notice is about.
+type homeLayout struct{ imp *kit.Pager }
+
+// importantNeeds is the kit.Height the important notices need at width w:
+// their heading and page bar, and their tallest card whole.
+func (l *homeLayout) importantNeeds(important fyne.CanvasObject, w float32) float32 {
+	return important.MinSize().Height - l.imp.MinSize().Height + l.imp.Tallest(w)
+}
 
 func (l *homeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	return fyne.NewSize(kit.TouchMin*4, kit.TouchMin*6)
@@ -290,7 +303,14 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	top, bottom := hh+gap, s.Height-sh-gap
 	mid := bottom - top
 	if s.Width > s.Height { // landscape
+		// tiles take 60% of the width, down to half when the notices'
+		// tallest card needs a wider column to fit the kit.Height
 		tw := s.Width * 0.6
+		g := tiles.(*fyne.Container).Layout.(*tileGrid)
+		for tw > s.Width*0.5 && l.importantNeeds(important, s.Width-tw-gap*1.5) > mid &&
+			g.height(children(tiles), tw-s.Width*0.05, false) <= mid {
+			tw -= s.Width * 0.05
+		}
 		tiles.Move(fyne.NewPos(0, top))
 		tiles.Resize(fyne.NewSize(tw, mid))
 		important.Move(fyne.NewPos(tw+gap*1.5, top))
@@ -307,6 +327,10 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 	// and the notices keep room for a card and their page bar
 	th = min(max(th, mid*0.4), mid*0.62)
+	// unless their tallest card needs more, and the tiles can give it
+	if need := l.importantNeeds(important, s.Width); mid-th-gap < need {
+		th = min(th, max(mid-gap-need, g.height(children(tiles), s.Width, false)))
+	}
 	important.Move(fyne.NewPos(0, top))
 	important.Resize(fyne.NewSize(s.Width, mid-th-gap))
 	tiles.Move(fyne.NewPos(0, bottom-th))

@@ -144,6 +144,15 @@ func (r *readAloud) ended(gen int) {
 	}
 	r.playing = ""
 	r.label()
+	r.release()
+}
+
+// release lets the display's slide go on once its sound is over.
+func (r *readAloud) release() {
+	if r.k.display() {
+		r.k.disp.Rot.Hold(false)
+		r.k.wake()
+	}
 }
 
 // stop ends the sound, if any.
@@ -157,6 +166,7 @@ func (r *readAloud) stop() {
 	if r.k.deps.Speaker != nil {
 		r.k.deps.Speaker.Stop()
 	}
+	r.release()
 }
 
 // follow stops the sound when the villager is no longer on its notice.
@@ -181,5 +191,8 @@ func (r *readAloud) slide(it *feed.Item) {
 	if r.playing != it.ID {
 		r.stop()
 		r.play(it)
+		// the slide stays up until its sound ends, however short its
+		// dwell: a listener hears the notice to its end
+		k.disp.Rot.Hold(r.playing == it.ID)
 	}
 }

@@ -54,6 +54,17 @@ func (f *fakeSpeaker) Stop() {
 	}
 }
 
+// finish ends the sound as its end would.
+func (f *fakeSpeaker) finish() {
+	f.mu.Lock()
+	done := f.done
+	f.playing, f.done = false, nil
+	f.mu.Unlock()
+	if done != nil {
+		done(playback.Ended{Seconds: 2})
+	}
+}
+
 func (f *fakeSpeaker) SetVolume(v float64) { f.mu.Lock(); f.volume = v; f.mu.Unlock() }
 
 func (f *fakeSpeaker) state() (bool, int) {

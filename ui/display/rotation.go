@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gongkai/feed"
+	"gongkai/playback"
 	"gongkai/store"
 	"gongkai/ui/kit"
 )
@@ -28,6 +29,22 @@ type Rotation struct {
 	pages  int       // pages of the current slide, as laid out (SetPages); 0 until told
 	first  int       // the page the current slide started this turn at
 	resume map[string]int
+	held   bool // the current slide is being read aloud: it stays until the end
+}
+
+// MaxHold bounds how long reading aloud keeps a slide past its dwell: the
+// longest sound a notice may carry, and a minute.
+const MaxHold = (playback.MaxSeconds + 60) * time.Second
+
+// Hold keeps the current slide up while it is read aloud (on), however
+// short its dwell: a listener must hear the notice to its end. Hold(false)
+// when the sound ends lets it go at its due time, or at once if that has
+// passed. A new slide starts unheld.
+func (r *Rotation) Hold(on bool) { r.held = on }
+
+// holding says whether the current slide is kept past its due time.
+func (r *Rotation) holding(now time.Time) bool {
+	return r.held && now.Before(r.since.Add(MaxHold))
 }
 
 // TurnPages caps the pages one slide shows in a turn. Without it a notice
@@ -69,7 +86,7 @@ func (r *Rotation) Page(now time.Time) int {
 
 // begin puts slide i up at now, at the page its last turn stopped at.
 func (r *Rotation) begin(i int, now time.Time) {
-	r.cur, r.since, r.pages = i, now, 0
+	r.cur, r.since, r.pages, r.held = i, now, 0, false
 	r.first = r.resume[r.slides[i].ID]
 }
 
@@ -155,7 +172,7 @@ func (r *Rotation) Step(now time.Time) bool {
 	if now.Before(r.since) {
 		r.since = now
 	}
-	if len(r.slides) == 0 || now.Before(r.due()) {
+	if len(r.slides) == 0 || now.Before(r.due()) || r.holding(now) {
 		return false
 	}
 	id := r.slides[r.cur].ID
@@ -182,7 +199,13 @@ func (r *Rotation) NextWake(now time.Time) time.Time {
 	if len(r.slides) > 0 {
 		// also with one slide: the list is re-read then, so notices that
 		// start or end today come and go without a sync
-		if d := r.due(); d.Before(wake) {
+		// a held slide is woken by the end of its sound (Hold(false)),
+		// or at the hold's limit
+		if d := r.due(); r.holding(now) {
+			if h := r.since.Add(MaxHold); h.Before(wake) {
+				wake = h
+			}
+		} else if d.Before(wake) {
 			wake = d
 		}
 		if p := r.nextPage(now); !p.IsZero() && p.Before(wake) {

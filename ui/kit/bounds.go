@@ -6,6 +6,9 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
+
 	"gongkai/feed"
 	"gongkai/markdown"
 )
@@ -106,4 +109,35 @@ func cutRuns(runs []Run, n int) []Run {
 		return append(out, Run{Text: cutText(r.Text, n) + "…", strong: r.strong})
 	}
 	return runs
+}
+
+// BlockText is the text a block shows (its rich text, inside containers
+// too, or a table row's cells): what tests read to check a page.
+func BlockText(b Block) string {
+	var sb strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.RichText:
+			for _, s := range o.Segments {
+				if ts, ok := s.(*widget.TextSegment); ok {
+					sb.WriteString(Unbreakable(ts.Text))
+				}
+			}
+		case *widget.Label:
+			sb.WriteString(Unbreakable(o.Text))
+		case *TableRow:
+			for _, c := range o.text {
+				for _, r := range c {
+					sb.WriteString(r.Text)
+				}
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(b.Obj)
+	return sb.String()
 }

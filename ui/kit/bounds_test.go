@@ -5,9 +5,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"gongkai/markdown"
 	"gongkai/sync/synctest"
@@ -30,8 +28,8 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 			for i, b := range blocks {
 				n := blockRunes(b)
 				total += n
-				if n > hardLimit(paraLimit)+2 { // a marker or an ellipsis
-					t.Errorf("block %d holds %d characters, over %d", i, n, hardLimit(paraLimit))
+				if n > hardLimit(ParaLimit)+2 { // a marker or an ellipsis
+					t.Errorf("block %d holds %d characters, over %d", i, n, hardLimit(ParaLimit))
 				}
 				if tr, ok := b.Obj.(*TableRow); ok && len(tr.Cells) > markdown.MaxTableColumns {
 					t.Errorf("a table row of %d cells", len(tr.Cells))
@@ -40,15 +38,15 @@ func TestMarkdownBlocksAreBounded(t *testing.T) {
 			if total > markdown.MaxBody+utf8.RuneCountInString(cutNote)+markdown.MaxTableColumns*markdown.MaxCell {
 				t.Errorf("%d characters laid out, over the %d a notice may have", total, markdown.MaxBody)
 			}
-			if utf8.RuneCountInString(body) > markdown.MaxBody && !strings.Contains(blockText(blocks[len(blocks)-1]), "正文过长") {
-				t.Errorf("a cut notice does not say so: last block %q", blockText(blocks[len(blocks)-1]))
+			if utf8.RuneCountInString(body) > markdown.MaxBody && !strings.Contains(BlockText(blocks[len(blocks)-1]), "正文过长") {
+				t.Errorf("a cut notice does not say so: last block %q", BlockText(blocks[len(blocks)-1]))
 			}
 		})
 	}
 	// An ordinary body is not touched.
 	blocks := MarkdownBlocks("第一段。\n\n| 科目 | 金额 |\n|---|---|\n| 道路 | 1 |\n")
 	for _, b := range blocks {
-		if strings.Contains(blockText(b), "正文过长") {
+		if strings.Contains(BlockText(b), "正文过长") {
 			t.Errorf("an ordinary body was cut")
 		}
 	}
@@ -68,35 +66,4 @@ func TestShownTitle(t *testing.T) {
 	}
 }
 
-// blockText is the text a block shows (its rich text, inside containers
-// too, or a table row's cells).
-func blockText(b Block) string {
-	var sb strings.Builder
-	var walk func(o fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch o := o.(type) {
-		case *widget.RichText:
-			for _, s := range o.Segments {
-				if ts, ok := s.(*widget.TextSegment); ok {
-					sb.WriteString(Unbreakable(ts.Text))
-				}
-			}
-		case *widget.Label:
-			sb.WriteString(Unbreakable(o.Text))
-		case *TableRow:
-			for _, c := range o.text {
-				for _, r := range c {
-					sb.WriteString(r.Text)
-				}
-			}
-		case *fyne.Container:
-			for _, c := range o.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(b.Obj)
-	return sb.String()
-}
-
-func blockRunes(b Block) int { return utf8.RuneCountInString(blockText(b)) }
+func blockRunes(b Block) int { return utf8.RuneCountInString(BlockText(b)) }

@@ -31,10 +31,10 @@ type Run struct {
 	strong bool
 }
 
-// paraLimit is the length, in characters, after which a paragraph is cut
+// ParaLimit is the length, in characters, after which a paragraph is cut
 // at the next sentence end: small enough to fill pages well, large
 // enough to keep a sentence together.
-const paraLimit = 150
+const ParaLimit = 150
 
 // Vertical gaps between blocks. RichText pads itself by the inner padding
 // above and below, so a piece continuing a split paragraph pulls up to
@@ -74,7 +74,7 @@ func (r *mdRender) node(n ast.Node, depth int) {
 		if n.Level >= 3 {
 			size = theme.SizeNameSubHeadingText
 		}
-		rt := Rich(runSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
+		rt := Rich(RunSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
 		r.add(Block{Obj: rt, Gap: gapHeading, KeepWithNext: true})
 	case *ast.Paragraph, *ast.TextBlock:
 		r.paragraph(r.inlines(n), "", depth)
@@ -129,8 +129,8 @@ func (r *mdRender) node(n ast.Node, depth int) {
 // paragraph adds a paragraph in sentence-sized pieces; the pieces after the
 // first join the one before (gap 0), so on one page it reads as one.
 func (r *mdRender) paragraph(runs []Run, marker string, depth int) {
-	for i, chunk := range splitRuns(runs, paraLimit) {
-		rt := Rich(runSegs(chunk, theme.SizeNameText)...)
+	for i, chunk := range SplitRuns(runs, ParaLimit) {
+		rt := Rich(RunSegs(chunk, theme.SizeNameText)...)
 		var obj fyne.CanvasObject = rt
 		if depth > 0 {
 			m := ""
@@ -160,7 +160,7 @@ func (r *mdRender) inlines(n ast.Node) []Run {
 	return out
 }
 
-func runSegs(runs []Run, size fyne.ThemeSizeName) []widget.RichTextSegment {
+func RunSegs(runs []Run, size fyne.ThemeSizeName) []widget.RichTextSegment {
 	segs := make([]widget.RichTextSegment, 0, len(runs))
 	for _, r := range runs {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
@@ -181,9 +181,9 @@ func sentenceEnd(r rune) bool { return strings.ContainsRune("。！？；!?;", r
 // closer is punctuation that stays with the sentence before it.
 func closer(r rune) bool { return strings.ContainsRune("”’」』）)】", r) }
 
-// splitRuns cuts runs into pieces of about limit characters, at sentence
+// SplitRuns cuts runs into pieces of about limit characters, at sentence
 // ends (or, failing those, at commas once a piece is twice the limit).
-func splitRuns(runs []Run, limit int) [][]Run {
+func SplitRuns(runs []Run, limit int) [][]Run {
 	var out [][]Run
 	var cur []Run
 	count := 0
@@ -291,4 +291,16 @@ func (r *mdRender) table(t *extast.Table) {
 
 func MessageBlocks(text string) []Block {
 	return []Block{{Obj: Label(text, theme.SizeNameSubHeadingText)}}
+}
+
+// TextBlocks are plain text's lines as paragraphs, in sentence-sized
+// pieces a page can break between.
+func TextBlocks(text string) []Block {
+	r := &mdRender{}
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			r.paragraph([]Run{{Text: line}}, "", 0)
+		}
+	}
+	return r.blocks
 }

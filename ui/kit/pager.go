@@ -115,6 +115,20 @@ func (p *Pager) SetPage(n int) {
 	p.Refresh()
 }
 
+// Tallest is the height of the tallest block at width w: less than that
+// and a page cannot hold it whole.
+func (p *Pager) Tallest(w float32) float32 {
+	var h float32
+	for _, b := range p.Blocks {
+		if b.Build != nil {
+			h = max(h, b.measure(w))
+		} else {
+			h = max(h, Measure(b.Obj, w))
+		}
+	}
+	return h
+}
+
 // Pages is the page count of the last layout (at least 1).
 func (p *Pager) Pages() int { return max(1, len(p.Layout)) }
 

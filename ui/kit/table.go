@@ -31,7 +31,7 @@ func (m *TableModel) AddRow(cells [][]Run, header bool) *TableRow {
 		if i < len(m.align) {
 			a = m.align[i]
 		}
-		segs := runSegs(c, m.textSize())
+		segs := RunSegs(c, m.textSize())
 		for _, s := range segs {
 			s.(*widget.TextSegment).Style.Alignment = a
 		}
@@ -251,7 +251,7 @@ func (rr *tableRowRenderer) makeLabels() {
 	}
 	rr.labels = nil
 	for i := range rr.r.Cells {
-		l := Rich(runSegs(append(rr.r.m.heading(i), Run{Text: "："}), rr.r.m.textSize())...)
+		l := Rich(RunSegs(append(rr.r.m.heading(i), Run{Text: "："}), rr.r.m.textSize())...)
 		for _, s := range l.Segments {
 			s.(*widget.TextSegment).Style.ColorName = ColorMuted
 		}
