@@ -12,7 +12,7 @@ import (
 	"gongkai/screen"
 	"gongkai/store"
 	"gongkai/sync"
-	"gongkai/ui"
+	"gongkai/ui/admin"
 )
 
 // wirePaper gives the admin panel its 公示期 and 打印海报 pages: the
@@ -22,7 +22,7 @@ import (
 // export-pdf make — plus the sticks to write them to. cfg is the live
 // configuration (the location may change in the settings), clock the wall
 // clock.
-func wirePaper(a *ui.AdminDeps, logOf func() *proof.Log, st *store.Store, cfg func() *config.Config, clock func() time.Time) {
+func wirePaper(a *admin.Deps, logOf func() *proof.Log, st *store.Store, cfg func() *config.Config, clock func() time.Time) {
 	// The kiosk holds display.db's lock: the admin uses the log its
 	// witness opened (logOf) rather than opening it again.
 	build := func() (*proof.Log, func(proof.Records) (proof.Report, error), error) {

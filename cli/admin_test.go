@@ -12,7 +12,7 @@ import (
 	"gongkai/config"
 	"gongkai/proof"
 	"gongkai/screen"
-	"gongkai/ui"
+	"gongkai/ui/admin"
 )
 
 // The admin panel's 公示期 and 打印海报 pages get the kiosk's own display
@@ -28,7 +28,7 @@ func TestWirePaper(t *testing.T) {
 	defer st.Close()
 	now := time.Now()
 	clock := func() time.Time { return now }
-	var a ui.AdminDeps
+	var a admin.Deps
 	var log *proof.Log // nil until the log is open, as in the kiosk
 	wirePaper(&a, func() *proof.Log { return log }, st, func() *config.Config { return cfg }, clock)
 

@@ -27,6 +27,8 @@ import (
 	"gongkai/store"
 	"gongkai/sync"
 	"gongkai/ui"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 func init() {
@@ -112,18 +114,11 @@ func runKiosk(env *Env, args []string) error {
 	deps.Mode = *mode
 	deps.Clock = time.Now
 	deps.Logger = lg.Logger
-	deps.Events = rt.Events()
-	deps.OnSlide = rt.ShowSlide
+	deps.Runtime = rt
 	deps.Admin.Started = time.Now()
 	deps.Admin.LogLines = lg.Recent.Lines
 	deps.Admin.Quit = a.Quit
-	deps.Admin.SaveConfig = rt.SaveConfig
-	deps.Admin.SyncNow = rt.SyncNow
-	deps.Admin.Preview = rt.Preview
-	deps.Admin.Import = rt.Import
-	deps.Admin.WatchVolumes = rt.WatchVolumes
 	wirePaper(&deps.Admin, rt.DisplayLog, st, rt.Config, time.Now)
-	deps.OnAlerts = rt.ShowAlerts
 	// The sound card for 朗读: a screen without one (or without ALSA)
 	// shows no 朗读 button, and says why in its log.
 	if p, err := playback.New(); err != nil {
@@ -168,14 +163,14 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 		IdleTimeout: cfg.IdleTimeout.Duration,
 		Mode:        cfg.Mode,
 		Dwell:       cfg.Dwell.Duration,
-		Hours:       ui.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
+		Hours:       kit.HoursOf(cfg.DisplayOn, cfg.DisplayOff),
 		StaleAfter:  cfg.StaleAfter.Duration,
 		TextStep:    cfg.TextStep(),
 		Volume:      cfg.Volume,
-		Quiet:       ui.HoursOf(cfg.QuietFrom, cfg.QuietTo),
+		Quiet:       kit.HoursOf(cfg.QuietFrom, cfg.QuietTo),
 		ReadAloud:   cfg.ReadAloud == "on",
 		DataDir:     data,
-		Admin: ui.AdminDeps{
+		Admin: admin.Deps{
 			Version:      Version,
 			Build:        Build,
 			Commit:       Commit,
@@ -235,7 +230,7 @@ func runScreenshot(env *Env, args []string) error {
 	deps.Clock = clock
 	deps.Mode = config.ModeTouch // --screen display asks for the display
 	if *textSize != "" {
-		if deps.TextStep, err = ui.TextStepOf(*textSize); err != nil {
+		if deps.TextStep, err = kit.TextStepOf(*textSize); err != nil {
 			return fmt.Errorf("--text-size: %w", err)
 		}
 	}

@@ -32,6 +32,8 @@ import (
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 func init() { pin.Cost = bcrypt.MinCost } // keep PIN tests fast
@@ -54,23 +56,23 @@ func newAdminKiosk(t *testing.T, d Deps) (*Kiosk, fyne.Window, *clock) {
 	t.Cleanup(w.Close)
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
-	k.admin.async = func(_ string, fn func()) { fn() }
-	k.spawn = inline
+	k.admin.Async = func(_ string, fn func()) { fn() }
+	k.Spawn = kit.Inline
 	w.Resize(portrait)
 	return k, w, c
 }
 
 func typePIN(k *Kiosk, pin string) {
 	for _, r := range pin {
-		test.Tap(k.admin.keys[string(r)])
+		test.Tap(k.admin.Keys[string(r)])
 	}
-	test.Tap(k.admin.keys["确定"])
+	test.Tap(k.admin.Keys["确定"])
 }
 
 // tapCorner does the hidden gesture: a long press on the corner, then n
 // taps every so often.
 func tapCorner(k *Kiosk, c *clock, n int, every time.Duration) {
-	press(k.corner, c, gestureHold)
+	press(k.corner, c, admin.GestureHold)
 	for range n {
 		c.t = c.t.Add(every)
 		press(k.corner, c, 100*time.Millisecond)
@@ -78,7 +80,7 @@ func tapCorner(k *Kiosk, c *clock, n int, every time.Duration) {
 }
 
 // press holds the corner for d.
-func press(o *cornerTap, c *clock, d time.Duration) {
+func press(o *admin.CornerTap, c *clock, d time.Duration) {
 	o.MouseDown(&desktop.MouseEvent{})
 	c.t = c.t.Add(d)
 	o.MouseUp(&desktop.MouseEvent{})
@@ -86,7 +88,7 @@ func press(o *cornerTap, c *clock, d time.Duration) {
 }
 
 func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
-	tap := func(g *gesture, at time.Time, held time.Duration) bool {
+	tap := func(g *admin.Gesture, at time.Time, held time.Duration) bool {
 		g.Down(at)
 		return g.Up(at.Add(held))
 	}
@@ -94,71 +96,71 @@ func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
 	short := 150 * time.Millisecond
 	for _, tc := range []struct {
 		name string
-		run  func(g *gesture) bool // the last Up's answer
+		run  func(g *admin.Gesture) bool // the last Up's answer
 		want bool
 	}{
-		{"five quick taps, no long press", func(g *gesture) bool {
+		{"five quick taps, no long press", func(g *admin.Gesture) bool {
 			var got bool
 			for i := range 5 {
 				got = tap(g, t0.Add(time.Duration(i)*300*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"seven impatient taps on 返回", func(g *gesture) bool {
+		{"seven impatient taps on 返回", func(g *admin.Gesture) bool {
 			var got bool
 			for i := range 7 {
 				got = got || tap(g, t0.Add(time.Duration(i)*200*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"long press, then five taps", func(g *gesture) bool {
-			tap(g, t0, gestureHold)
+		{"long press, then five taps", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(admin.GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, true},
-		{"long press, then four taps", func(g *gesture) bool {
-			tap(g, t0, gestureHold)
+		{"long press, then four taps", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold)
 			var got bool
 			for i := range 4 {
-				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(admin.GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"press too short to arm", func(g *gesture) bool {
-			tap(g, t0, gestureHold-time.Millisecond)
+		{"press too short to arm", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold-time.Millisecond)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(admin.GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"taps too late after the press", func(g *gesture) bool {
-			tap(g, t0, gestureHold)
+		{"taps too late after the press", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(gestureHold+gestureWindow+time.Duration(i)*100*time.Millisecond), short)
+				got = tap(g, t0.Add(admin.GestureHold+admin.GestureWindow+time.Duration(i)*100*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"a second long press restarts the count", func(g *gesture) bool {
-			tap(g, t0, gestureHold)
+		{"a second long press restarts the count", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold)
 			tap(g, t0.Add(4*time.Second), short)
-			tap(g, t0.Add(5*time.Second), gestureHold)
+			tap(g, t0.Add(5*time.Second), admin.GestureHold)
 			var got bool
 			for i := range 5 {
 				got = tap(g, t0.Add(9*time.Second+time.Duration(i)*300*time.Millisecond), short)
 			}
 			return got
 		}, true},
-		{"a clock that jumps back", func(g *gesture) bool {
-			tap(g, t0, gestureHold)
+		{"a clock that jumps back", func(g *admin.Gesture) bool {
+			tap(g, t0, admin.GestureHold)
 			return tap(g, t0.Add(-time.Hour), short)
 		}, false},
 	} {
-		var g gesture
+		var g admin.Gesture
 		if got := tc.run(&g); got != tc.want {
 			t.Errorf("%s: opened %v, want %v", tc.name, got, tc.want)
 		}
@@ -172,31 +174,31 @@ func TestNoPINKeepsThePanelShut(t *testing.T) {
 		t.Fatal("no corner gesture at home")
 	}
 	tapCorner(k, c, 5, 400*time.Millisecond)
-	if !k.admin.box.Visible() || !k.admin.pad.Visible() {
+	if !k.admin.Box.Visible() || !k.admin.Pad.Visible() {
 		t.Fatal("the gesture did not open the overlay")
 	}
-	if k.admin.padKeys.Visible() || !strings.Contains(textOf(k.admin.padMsg), "gongkai pin") {
-		t.Fatalf("a screen without a PIN offers its keys: %q", textOf(k.admin.padMsg))
+	if k.admin.PadKeys.Visible() || !strings.Contains(textOf(k.admin.PadMsg), "gongkai pin") {
+		t.Fatalf("a screen without a PIN offers its keys: %q", textOf(k.admin.PadMsg))
 	}
 	for _, s := range []string{"设置", "新密码"} {
-		if strings.Contains(unbreakable(k.admin.padTitle.Text), s) {
-			t.Fatalf("a passer-by is offered to set the PIN: %q", k.admin.padTitle.Text)
+		if strings.Contains(kit.Unbreakable(k.admin.PadTitle.Text), s) {
+			t.Fatalf("a passer-by is offered to set the PIN: %q", k.admin.PadTitle.Text)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, pin.File)); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("admin.pin written by opening the panel: %v", err)
 	}
 	// the technician sets it on the machine; the next opening asks for it
-	test.Tap(k.admin.closer)
+	test.Tap(k.admin.Closer)
 	if err := pin.Write(dir, "2468"); err != nil {
 		t.Fatal(err)
 	}
 	tapCorner(k, c, 5, 400*time.Millisecond)
-	if !k.admin.padKeys.Visible() {
+	if !k.admin.PadKeys.Visible() {
 		t.Fatal("PIN set on the machine, but the pad still says there is none")
 	}
 	typePIN(k, "2468")
-	if !k.admin.panel.Visible() {
+	if !k.admin.Panel.Visible() {
 		t.Fatal("the PIN set on the machine does not open the panel")
 	}
 }
@@ -211,28 +213,28 @@ func TestLockoutOnThePad(t *testing.T) {
 	tapCorner(k, c, 5, 100*time.Millisecond)
 	for i := range 5 {
 		typePIN(k, "0000")
-		if i < 4 && !strings.Contains(textOf(k.admin.padMsg), "还可再试") {
-			t.Fatalf("try %d: %q", i+1, textOf(k.admin.padMsg))
+		if i < 4 && !strings.Contains(textOf(k.admin.PadMsg), "还可再试") {
+			t.Fatalf("try %d: %q", i+1, textOf(k.admin.PadMsg))
 		}
 	}
-	if k.admin.gate.LockedFor(c.t) != 30*time.Second || !k.admin.keys["1"].Disabled() {
-		t.Fatalf("locked for %v", k.admin.gate.LockedFor(c.t))
+	if k.admin.Gate.LockedFor(c.t) != 30*time.Second || !k.admin.Keys["1"].Disabled() {
+		t.Fatalf("locked for %v", k.admin.Gate.LockedFor(c.t))
 	}
-	if !strings.Contains(textOf(k.admin.padMsg), "30 秒") {
-		t.Fatalf("lock message %q", textOf(k.admin.padMsg))
+	if !strings.Contains(textOf(k.admin.PadMsg), "30 秒") {
+		t.Fatalf("lock message %q", textOf(k.admin.PadMsg))
 	}
 	if n := strings.Count(logged.String(), "admin PIN locked"); n != 1 {
 		t.Fatalf("%d lockouts logged, want 1:\n%s", n, logged.String())
 	}
 	c.t = c.t.Add(30 * time.Second)
 	k.Tick()
-	if k.admin.keys["1"].Disabled() {
+	if k.admin.Keys["1"].Disabled() {
 		t.Fatal("pad still locked after the delay")
 	}
 	for range 5 {
 		typePIN(k, "1111")
 	}
-	if d := k.admin.gate.LockedFor(c.t); d != 60*time.Second {
+	if d := k.admin.Gate.LockedFor(c.t); d != 60*time.Second {
 		t.Fatalf("second lock %v, want 60s", d)
 	}
 	if n := strings.Count(logged.String(), "admin PIN locked"); n != 2 || !strings.Contains(logged.String(), "locks_in_a_row=2") {
@@ -242,7 +244,7 @@ func TestLockoutOnThePad(t *testing.T) {
 	k.Tick() // also logs the idle pad out
 	tapCorner(k, c, 5, 100*time.Millisecond)
 	typePIN(k, "2468")
-	if !k.admin.panel.Visible() {
+	if !k.admin.Panel.Visible() {
 		t.Fatal("correct PIN after the delay did not open the panel")
 	}
 }
@@ -254,25 +256,25 @@ func TestDemoPadTellsTheDemoPIN(t *testing.T) {
 	}
 	k, _, c := newAdminKiosk(t, Deps{DataDir: dir, Demo: true})
 	tapCorner(k, c, 5, 100*time.Millisecond)
-	if !strings.Contains(textOf(k.admin.padMsg), pin.Demo) {
-		t.Fatalf("demo pad: %q", textOf(k.admin.padMsg))
+	if !strings.Contains(textOf(k.admin.PadMsg), pin.Demo) {
+		t.Fatalf("demo pad: %q", textOf(k.admin.PadMsg))
 	}
 	// a real screen never shows its PIN
 	dir2 := t.TempDir()
 	pin.Write(dir2, pin.Demo)
 	k2, _, c2 := newAdminKiosk(t, Deps{DataDir: dir2})
 	tapCorner(k2, c2, 5, 100*time.Millisecond)
-	if strings.Contains(textOf(k2.admin.padMsg), pin.Demo) {
-		t.Fatalf("a screen that is no demo shows its PIN: %q", textOf(k2.admin.padMsg))
+	if strings.Contains(textOf(k2.admin.PadMsg), pin.Demo) {
+		t.Fatalf("a screen that is no demo shows its PIN: %q", textOf(k2.admin.PadMsg))
 	}
 }
 
 func TestCloseWindowAsksPINThenQuits(t *testing.T) {
 	quit := 0
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Quit: func() { quit++ }}})
-	k.admin.gate.Set("8642")
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Quit: func() { quit++ }}})
+	k.admin.Gate.Set("8642")
 	k.RequestLeave()
-	if !k.admin.pad.Visible() || k.admin.purpose != purposeLeave {
+	if !k.admin.Pad.Visible() || k.admin.Purpose != admin.PurposeLeave {
 		t.Fatal("closing did not ask for the PIN")
 	}
 	typePIN(k, "1111")
@@ -300,45 +302,45 @@ func TestGestureHiddenWhereBackIs(t *testing.T) {
 func TestSettingsValidateSaveApply(t *testing.T) {
 	cfg := mustParse(t, "location = \"310118901201\"\nsources = [\"https://example.gov.cn/feed/\"]\n")
 	var saved *config.Config
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Config: cfg,
-		SaveConfig: func(c *config.Config) error { saved = c; return nil }}})
-	k.admin.open(purposeOpen)
-	k.admin.showPage(pageSettings)
-	p := k.admin.pages[pageSettings].(*settingsPage)
-	field := func(prefix string) *setting {
-		for _, s := range p.settings() {
-			if strings.HasPrefix(s.name, prefix) {
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true, Config: cfg},
+		Runtime: &fakeRuntime{saveConfig: func(c *config.Config) error { saved = c; return nil }}})
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.ShowPage(admin.PageSettings)
+	p := k.admin.Pages[admin.PageSettings].(*admin.SettingsPage)
+	field := func(prefix string) *admin.Setting {
+		for _, s := range p.Settings() {
+			if strings.HasPrefix(s.Name, prefix) {
 				return s
 			}
 		}
 		t.Fatalf("no field %s", prefix)
 		return nil
 	}
-	enter := func(s *setting, value string) {
-		p.edit(s)
-		test.Tap(p.keys[keyClear])
+	enter := func(s *admin.Setting, value string) {
+		p.Edit(s)
+		test.Tap(p.Keys[kit.KeyClear])
 		for _, r := range value {
-			test.Tap(p.keys[string(r)])
+			test.Tap(p.Keys[string(r)])
 		}
-		test.Tap(p.keys["确定"])
+		test.Tap(p.Keys["确定"])
 	}
 
 	enter(field("位置代码"), "3101")
-	if !p.editor.Visible() || !strings.Contains(textOf(p.edMsg), "位置代码不正确") {
-		t.Fatalf("bad location accepted: %q", textOf(p.edMsg))
+	if !p.Editor.Visible() || !strings.Contains(textOf(p.EdMsg), "位置代码不正确") {
+		t.Fatalf("bad location accepted: %q", textOf(p.EdMsg))
 	}
-	test.Tap(p.keys["取消"])
+	test.Tap(p.Keys["取消"])
 	enter(field("添加数据源"), "ftp://x")
-	if !strings.Contains(textOf(p.edMsg), "数据源不正确") {
-		t.Fatalf("bad URL accepted: %q", textOf(p.edMsg))
+	if !strings.Contains(textOf(p.EdMsg), "数据源不正确") {
+		t.Fatalf("bad URL accepted: %q", textOf(p.EdMsg))
 	}
-	test.Tap(p.keys["取消"])
+	test.Tap(p.Keys["取消"])
 	enter(field("开屏"), "7:00")
-	if !strings.Contains(textOf(p.edMsg), "开屏") {
-		t.Fatalf("bad time accepted: %q", textOf(p.edMsg))
+	if !strings.Contains(textOf(p.EdMsg), "开屏") {
+		t.Fatalf("bad time accepted: %q", textOf(p.EdMsg))
 	}
-	test.Tap(p.keys["取消"])
-	if saved != nil || p.draft.Location != "310118901201" {
+	test.Tap(p.Keys["取消"])
+	if saved != nil || p.Draft.Location != "310118901201" {
 		t.Fatal("a refused value reached the draft or the file")
 	}
 
@@ -347,25 +349,25 @@ func TestSettingsValidateSaveApply(t *testing.T) {
 	enter(field("开屏"), "07:00")
 	enter(field("关屏"), "21:30")
 	enter(field("新管理密码"), "97531")
-	test.Tap(p.keys["模式:电子信息屏"])
-	test.Tap(p.keys["默认字号:大"])
-	test.Tap(p.save)
+	test.Tap(p.Keys["模式:电子信息屏"])
+	test.Tap(p.Keys["默认字号:大"])
+	test.Tap(p.Save)
 	if saved == nil {
-		t.Fatalf("not saved: %q", textOf(p.msg))
+		t.Fatalf("not saved: %q", textOf(p.Msg))
 	}
 	if saved.Dwell.Duration != 20*time.Second || saved.DisplayOn != "07:00" || saved.DisplayOff != "21:30" ||
 		len(saved.Sources) != 2 || saved.Mode != config.ModeDisplay || saved.TextSize != config.TextLarge {
 		t.Fatalf("saved %+v", saved)
 	}
 	// applied without restart
-	if !k.display() || k.disp.rot.Dwell != 20*time.Second || k.disp.rot.Hours != (Hours{420, 1290}) || k.deps.TextStep != 1 {
-		t.Errorf("not applied: mode %s dwell %v hours %v", k.deps.Mode, k.disp.rot.Dwell, k.disp.rot.Hours)
+	if !k.display() || k.disp.Rot.Dwell != 20*time.Second || k.disp.Rot.Hours != (kit.Hours{On: 420, Off: 1290}) || k.deps.TextStep != 1 {
+		t.Errorf("not applied: mode %s dwell %v hours %v", k.deps.Mode, k.disp.Rot.Dwell, k.disp.Rot.Hours)
 	}
-	if err := k.admin.gate.Check("97531", demoNow); err != nil {
+	if err := k.admin.Gate.Check("97531", demoNow); err != nil {
 		t.Errorf("new PIN: %v", err)
 	}
-	if !strings.Contains(textOf(p.msg), "已保存") {
-		t.Errorf("message %q", textOf(p.msg))
+	if !strings.Contains(textOf(p.Msg), "已保存") {
+		t.Errorf("message %q", textOf(p.Msg))
 	}
 }
 
@@ -373,82 +375,82 @@ func TestSettingsValidateSaveApply(t *testing.T) {
 // through the PIN pad, to closing or the idle logout.
 func TestPanelWatchesVolumesOnlyWhileOpen(t *testing.T) {
 	var switched []bool
-	k, _, c := newAdminKiosk(t, Deps{Admin: AdminDeps{WatchVolumes: func(on bool) { switched = append(switched, on) }}})
+	k, _, c := newAdminKiosk(t, Deps{Runtime: &fakeRuntime{watchVolumes: func(on bool) { switched = append(switched, on) }}})
 	if len(switched) != 0 {
 		t.Fatalf("watching before the panel opened: %v", switched)
 	}
 	tapCorner(k, c, 5, 100*time.Millisecond)
-	if !k.admin.box.Visible() || !slices.Equal(switched, []bool{true}) {
-		t.Fatalf("gesture: open %v, watch %v", k.admin.box.Visible(), switched)
+	if !k.admin.Box.Visible() || !slices.Equal(switched, []bool{true}) {
+		t.Fatalf("gesture: open %v, watch %v", k.admin.Box.Visible(), switched)
 	}
 	typePIN(k, "2468")
 	typePIN(k, "2468")
-	k.admin.close() // the 关闭 button
-	if k.admin.box.Visible() || !slices.Equal(switched, []bool{true, false}) {
-		t.Fatalf("closed: open %v, watch %v", k.admin.box.Visible(), switched)
+	k.admin.Close() // the 关闭 button
+	if k.admin.Box.Visible() || !slices.Equal(switched, []bool{true, false}) {
+		t.Fatalf("closed: open %v, watch %v", k.admin.Box.Visible(), switched)
 	}
-	k.admin.open(purposeOpen)
+	k.admin.Open(admin.PurposeOpen)
 	c.t = c.t.Add(61 * time.Second)
 	k.Tick()
-	if k.admin.box.Visible() || !slices.Equal(switched, []bool{true, false, true, false}) {
-		t.Fatalf("idle logout: open %v, watch %v", k.admin.box.Visible(), switched)
+	if k.admin.Box.Visible() || !slices.Equal(switched, []bool{true, false, true, false}) {
+		t.Fatalf("idle logout: open %v, watch %v", k.admin.Box.Visible(), switched)
 	}
 }
 
 func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 	var imported []string
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
-		Preview: func(_ context.Context, path string) (ImportDiff, error) {
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true}, Runtime: &fakeRuntime{
+		preview: func(_ context.Context, path string) (admin.ImportDiff, error) {
 			if strings.Contains(path, "bad") {
-				return ImportDiff{}, fmt.Errorf("sync: %w", feed.ErrSignature)
+				return admin.ImportDiff{}, fmt.Errorf("sync: %w", feed.ErrSignature)
 			}
-			return ImportDiff{Version: 9, Added: []string{"新通知甲"}, Withdrawn: []string{"旧通知乙"}}, nil
+			return admin.ImportDiff{Version: 9, Added: []string{"新通知甲"}, Withdrawn: []string{"旧通知乙"}}, nil
 		},
-		Import: func(_ context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
+		importFeed: func(_ context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
 			imported = append(imported, path)
 			progress(gksync.Event{Stage: gksync.StageApplying})
 			return gksync.Result{Version: 9, Changes: store.Changes{Added: 1, Removed: 1}}, nil
 		}}})
-	k.admin.open(purposeOpen)
-	p := k.admin.pages[pageUSB].(*usbPage)
+	k.admin.Open(admin.PurposeOpen)
+	p := k.admin.Pages[admin.PageUSB].(*admin.UsbPage)
 	// the watcher loop, run here to its end instead of in a goroutine
 	events := make(chan gkscreen.Event, 1)
 	events <- gkscreen.Event{Kind: gkscreen.Volumes, Volumes: []string{"/media/usb0/feed", "/media/usb0/bad"}}
 	close(events)
 	k.watchEvents(events)
-	if k.admin.page != pageUSB || len(p.list.Objects) != 2 {
-		t.Fatalf("stick not offered: page %d, %d entries", k.admin.page, len(p.list.Objects))
+	if k.admin.Page != admin.PageUSB || len(p.List.Objects) != 2 {
+		t.Fatalf("stick not offered: page %d, %d entries", k.admin.Page, len(p.List.Objects))
 	}
-	test.Tap(p.list.Objects[1].(*tapCard))
-	if !strings.Contains(textOf(p.head), "签名不符") || p.actions.Visible() {
-		t.Fatalf("bad feed: %q", textOf(p.head))
+	test.Tap(p.List.Objects[1].(*kit.TapCard))
+	if !strings.Contains(textOf(p.Head), "签名不符") || p.Actions.Visible() {
+		t.Fatalf("bad feed: %q", textOf(p.Head))
 	}
-	test.Tap(p.list.Objects[0].(*tapCard))
-	if !strings.Contains(textOf(p.head), "新增 1 条") || !strings.Contains(pageContent(p.paged.p), "旧通知乙") || !p.actions.Visible() {
-		t.Fatalf("preview: %q / %q", textOf(p.head), pageContent(p.paged.p))
+	test.Tap(p.List.Objects[0].(*kit.TapCard))
+	if !strings.Contains(textOf(p.Head), "新增 1 条") || !strings.Contains(pageContent(p.Paged.P), "旧通知乙") || !p.Actions.Visible() {
+		t.Fatalf("preview: %q / %q", textOf(p.Head), pageContent(p.Paged.P))
 	}
-	test.Tap(p.cancel)
-	if len(imported) != 0 || p.diff != nil {
+	test.Tap(p.Cancel)
+	if len(imported) != 0 || p.Diff != nil {
 		t.Fatal("cancel imported")
 	}
-	test.Tap(p.list.Objects[0].(*tapCard))
-	test.Tap(p.confirm)
+	test.Tap(p.List.Objects[0].(*kit.TapCard))
+	test.Tap(p.Confirm)
 	if len(imported) != 1 || imported[0] != "/media/usb0/feed" {
 		t.Fatalf("imported %v", imported)
 	}
-	if !strings.Contains(textOf(p.head), "已更新到第 9 版") {
-		t.Errorf("result %q", textOf(p.head))
+	if !strings.Contains(textOf(p.Head), "已更新到第 9 版") {
+		t.Errorf("result %q", textOf(p.Head))
 	}
 	// item 10: a stick with the version the screen has offers no import
-	k.feed.Version = 9
-	test.Tap(p.list.Objects[0].(*tapCard))
-	if p.confirm.Visible() || !p.cancel.Visible() || !strings.Contains(textOf(p.head), "无需导入") {
-		t.Errorf("same version: confirm shown %v, head %q", p.confirm.Visible(), textOf(p.head))
+	k.Feed.Version = 9
+	test.Tap(p.List.Objects[0].(*kit.TapCard))
+	if p.Confirm.Visible() || !p.Cancel.Visible() || !strings.Contains(textOf(p.Head), "无需导入") {
+		t.Errorf("same version: confirm shown %v, head %q", p.Confirm.Visible(), textOf(p.Head))
 	}
-	test.Tap(p.cancel)
-	k.feed.Version = 8
-	test.Tap(p.list.Objects[0].(*tapCard))
-	if !p.confirm.Visible() {
+	test.Tap(p.Cancel)
+	k.Feed.Version = 8
+	test.Tap(p.List.Objects[0].(*kit.TapCard))
+	if !p.Confirm.Visible() {
 		t.Error("a newer version is not offered for import")
 	}
 }
@@ -456,9 +458,9 @@ func TestUSBImportPreviewConfirmCancel(t *testing.T) {
 func TestSyncNowProgress(t *testing.T) {
 	var values []float64
 	var k *Kiosk
-	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
-		SyncNow: func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
-			bar := k.admin.pages[pageSync].(*syncPage).bar
+	k, _, _ = newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true}, Runtime: &fakeRuntime{
+		syncNow: func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+			bar := k.admin.Pages[admin.PageSync].(*admin.SyncPage).Bar
 			for _, e := range []gksync.Event{
 				{Stage: gksync.StageChecking}, {Stage: gksync.StageVerifying},
 				{Stage: gksync.StageDownloading, Objects: 1, TotalObjects: 4, Bytes: 50, TotalBytes: 100},
@@ -469,57 +471,57 @@ func TestSyncNowProgress(t *testing.T) {
 			}
 			return gksync.Result{Version: 8, Changes: store.Changes{Added: 2, Changed: 1}}, nil
 		}}})
-	k.admin.open(purposeOpen)
-	k.admin.showPage(pageSync)
-	p := k.admin.pages[pageSync].(*syncPage)
-	test.Tap(p.run)
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.ShowPage(admin.PageSync)
+	p := k.admin.Pages[admin.PageSync].(*admin.SyncPage)
+	test.Tap(p.Run)
 	want := []float64{0.05, 0.15, 0.55, 0.95, 1}
 	for i := range want {
 		if i >= len(values) || values[i] < want[i]-1e-9 || values[i] > want[i]+1e-9 {
 			t.Fatalf("bar values %v, want %v", values, want)
 		}
 	}
-	if !strings.Contains(textOf(p.result), "已更新到第 8 版：新增 2 条，更新 1 条") || p.running {
-		t.Errorf("result %q", textOf(p.result))
+	if !strings.Contains(textOf(p.Result), "已更新到第 8 版：新增 2 条，更新 1 条") || p.Running {
+		t.Errorf("result %q", textOf(p.Result))
 	}
 
 	// a failure in plain words, a panic recovered
-	k.deps.Admin.SyncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
+	k.deps.Runtime.(*fakeRuntime).syncNow = func(_ context.Context, progress func(gksync.Event)) (gksync.Result, error) {
 		progress(gksync.Event{Stage: gksync.StageChecking})
 		progress(gksync.Event{Stage: gksync.StageFailed})
 		return gksync.Result{}, fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
 			&net.DNSError{Err: "no such host", Name: "x", IsNotFound: true})
 	}
-	test.Tap(p.run)
-	if !strings.Contains(textOf(p.result), "无法连接服务器") {
-		t.Errorf("failure %q", textOf(p.result))
+	test.Tap(p.Run)
+	if !strings.Contains(textOf(p.Result), "无法连接服务器") {
+		t.Errorf("failure %q", textOf(p.Result))
 	}
 	// item 10: no full bar beside a failure
-	if p.bar.Visible() && p.bar.Value > 0.06 {
-		t.Errorf("a failed sync shows the bar at %.0f%%", 100*p.bar.Value)
+	if p.Bar.Visible() && p.Bar.Value > 0.06 {
+		t.Errorf("a failed sync shows the bar at %.0f%%", 100*p.Bar.Value)
 	}
-	k.deps.Admin.SyncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
-	test.Tap(p.run)
-	if !strings.Contains(textOf(p.result), "同步失败") || p.running {
-		t.Errorf("panic: %q", textOf(p.result))
+	k.deps.Runtime.(*fakeRuntime).syncNow = func(context.Context, func(gksync.Event)) (gksync.Result, error) { panic("boom") }
+	test.Tap(p.Run)
+	if !strings.Contains(textOf(p.Result), "同步失败") || p.Running {
+		t.Errorf("panic: %q", textOf(p.Result))
 	}
 }
 
 func TestBackgroundPanicIsReported(t *testing.T) {
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true}})
 	// what goSafe wraps around every job, run here without a goroutine
 	func() {
-		defer k.recovered("test job")
+		defer k.Faults.Recovered("test job")
 		panic("kaputt")
 	}()
 	found := false
-	for _, l := range k.admin.statusLines() {
-		if l.name == "后台错误" && strings.Contains(l.value, "kaputt") && l.bad {
+	for _, l := range k.admin.StatusLines() {
+		if l.Name == "后台错误" && strings.Contains(l.Value, "kaputt") && l.Bad {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("panic not on the status page: %+v", k.admin.statusLines())
+		t.Errorf("panic not on the status page: %+v", k.admin.StatusLines())
 	}
 }
 
@@ -537,18 +539,18 @@ func TestPlainErrors(t *testing.T) {
 		{fmt.Errorf("open /media/usb/feed/manifest.json: %w", fs.ErrNotExist), "找不到数据源"},
 		{errors.New("sync: feed: manifest expired"), "同步失败"},
 	} {
-		if got := problemOf(tc.err); !strings.HasPrefix(got, tc.want) {
+		if got := kit.ProblemOf(tc.err); !strings.HasPrefix(got, tc.want) {
 			t.Errorf("%v → %q, want %q", tc.err, got, tc.want)
 		}
 	}
 	for _, kind := range []gksync.Kind{gksync.KindCanceled, gksync.KindSignature, gksync.KindWrongFeed, gksync.KindExpired,
 		gksync.KindRollback, gksync.KindDamaged, gksync.KindTooLarge, gksync.KindDiskFull, gksync.KindStorage,
 		gksync.KindNetwork, gksync.KindServer, gksync.KindRefused, gksync.KindNoSource, gksync.KindOther} {
-		if _, ok := failureWords[kind]; !ok {
+		if _, ok := kit.FailureWords[kind]; !ok {
 			t.Errorf("kind %q has no words", kind)
 		}
 	}
-	if plainError(gksync.KindNone) != "" || plainError("from-a-later-version") != "同步失败" {
+	if kit.PlainError(gksync.KindNone) != "" || kit.PlainError("from-a-later-version") != "同步失败" {
 		t.Error("no failure, or an unknown kind, said wrongly")
 	}
 }
@@ -601,7 +603,7 @@ func landLog(t *testing.T) (*proof.Log, func(proof.Records) (proof.Report, error
 
 func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 	log, build := landLog(t)
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true,
 		Compliance: func() (proof.Report, error) {
 			r, err := log.Records()
 			if err != nil {
@@ -612,13 +614,13 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 			rep.Notices = append(rep.Notices, proof.NoticeReport{ID: "x", Title: "没有公示期的公告", DisplayedSeconds: 60})
 			return rep, err
 		}}})
-	k.admin.open(purposeOpen)
+	k.admin.Open(admin.PurposeOpen)
 	tapTab(t, k, "公示期")
-	p := k.admin.pages[pageCompliance].(*compliancePage)
-	if !strings.Contains(textOf(p.head), "有公示期的公告 1 条：公示中 1 条（其中有缺口 1 条）") {
-		t.Fatalf("head %q", textOf(p.head))
+	p := k.admin.Pages[admin.PageCompliance].(*admin.CompliancePage)
+	if !strings.Contains(textOf(p.Head), "有公示期的公告 1 条：公示中 1 条（其中有缺口 1 条）") {
+		t.Fatalf("head %q", textOf(p.Head))
 	}
-	list := pageContent(p.paged.p)
+	list := pageContent(p.Paged.P)
 	for _, want := range []string{"东湾村三组集体土地征收补偿安置方案公告", "公示期 30 天：2026年11月10日至2026年12月9日",
 		"有缺口 2 天", "已覆盖 13 / 30 天", "程序未运行 1 次，共 3 小时 0 分", "熄屏时段 1 次"} {
 		if !strings.Contains(list, want) {
@@ -628,18 +630,18 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 	if strings.Contains(list, "没有公示期") {
 		t.Error("a notice without a posting period is listed")
 	}
-	test.Tap(cardFor(t, p.paged.p, "东湾村三组"))
-	gaps := pageContent(p.paged.p)
+	test.Tap(cardFor(t, p.Paged.P, "东湾村三组"))
+	gaps := pageContent(p.Paged.P)
 	for _, want := range []string{"11月12日 09:00 至 12:00", "程序未运行", "11月15日 20:00 至 21:00", "熄屏时段"} {
 		if !strings.Contains(gaps, want) {
 			t.Errorf("gaps lack %q:\n%s", want, gaps)
 		}
 	}
-	if !p.back.Visible() {
+	if !p.Back.Visible() {
 		t.Fatal("no way back to the list")
 	}
-	test.Tap(p.back)
-	if p.detail != -1 || !strings.Contains(pageContent(p.paged.p), "已覆盖") {
+	test.Tap(p.Back)
+	if p.Detail != -1 || !strings.Contains(pageContent(p.Paged.P), "已覆盖") {
 		t.Error("返回列表 did not return")
 	}
 }
@@ -647,7 +649,7 @@ func TestCompliancePageShowsGapsAndCauses(t *testing.T) {
 // tapTab taps the panel's page button named name.
 func tapTab(t *testing.T, k *Kiosk, name string) {
 	t.Helper()
-	for _, b := range k.admin.tabs {
+	for _, b := range k.admin.Tabs {
 		if b.Text == name {
 			test.Tap(b)
 			return
@@ -659,32 +661,32 @@ func tapTab(t *testing.T, k *Kiosk, name string) {
 func TestComplianceExportToStick(t *testing.T) {
 	log, build := landLog(t)
 	var sticks []string
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true,
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true,
 		Compliance:   func() (proof.Report, error) { return proof.Report{}, nil },
 		ExportReport: func() ([]byte, []byte, error) { return paper.ExportAndCertificate(log, build) },
 		Sticks:       func() []string { return sticks }}})
-	k.admin.open(purposeOpen)
-	k.admin.showPage(pageCompliance)
-	p := k.admin.pages[pageCompliance].(*compliancePage)
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.ShowPage(admin.PageCompliance)
+	p := k.admin.Pages[admin.PageCompliance].(*admin.CompliancePage)
 
-	test.Tap(p.export)
-	if !strings.Contains(textOf(p.sticks.msg), "请插入U盘") || len(p.sticks.list.Objects) != 0 {
-		t.Fatalf("no stick: %q", textOf(p.sticks.msg))
+	test.Tap(p.Export)
+	if !strings.Contains(textOf(p.Sticks.Msg), "请插入U盘") || len(p.Sticks.List.Objects) != 0 {
+		t.Fatalf("no stick: %q", textOf(p.Sticks.Msg))
 	}
 	// the stick comes (with a feed on it, as sticks often have): the
 	// question is asked again and the panel stays on this page
 	stick := t.TempDir()
 	sticks = []string{stick}
-	k.admin.volumesChanged([]string{filepath.Join(stick, "feed")})
-	if k.admin.page != pageCompliance || len(p.sticks.list.Objects) != 1 {
-		t.Fatalf("page %d, %d sticks offered", k.admin.page, len(p.sticks.list.Objects))
+	k.admin.VolumesChanged([]string{filepath.Join(stick, "feed")})
+	if k.admin.Page != admin.PageCompliance || len(p.Sticks.List.Objects) != 1 {
+		t.Fatalf("page %d, %d sticks offered", k.admin.Page, len(p.Sticks.List.Objects))
 	}
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	test.Tap(p.Sticks.List.Objects[0].(*kit.TapCard))
 
 	base := filepath.Join(stick, "gongkai-report-"+dongwan+"-20261125-1000")
 	raw, err := os.ReadFile(base + ".json")
 	if err != nil {
-		t.Fatalf("%v; says %q", err, textOf(p.sticks.msg))
+		t.Fatalf("%v; says %q", err, textOf(p.Sticks.Msg))
 	}
 	v, err := proof.VerifyExport(raw, log.PublicKey())
 	if err != nil {
@@ -696,7 +698,7 @@ func TestComplianceExportToStick(t *testing.T) {
 	if pdf, err := os.ReadFile(base + ".pdf"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
 		t.Errorf("certificate: %v", err)
 	}
-	if msg := textOf(p.sticks.msg); !strings.Contains(msg, "可以拔出U盘") || !strings.Contains(msg, filepath.Base(base)+".pdf") {
+	if msg := textOf(p.Sticks.Msg); !strings.Contains(msg, "可以拔出U盘") || !strings.Contains(msg, filepath.Base(base)+".pdf") {
 		t.Errorf("result %q", msg)
 	}
 
@@ -704,9 +706,9 @@ func TestComplianceExportToStick(t *testing.T) {
 	notDir := filepath.Join(t.TempDir(), "file")
 	os.WriteFile(notDir, nil, 0o644)
 	sticks = []string{notDir}
-	test.Tap(p.export)
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
-	if msg := textOf(p.sticks.msg); !strings.Contains(msg, "没有写成") {
+	test.Tap(p.Export)
+	test.Tap(p.Sticks.List.Objects[0].(*kit.TapCard))
+	if msg := textOf(p.Sticks.Msg); !strings.Contains(msg, "没有写成") {
 		t.Errorf("failed write says %q", msg)
 	}
 }
@@ -719,7 +721,7 @@ func TestStickErrorsInWords(t *testing.T) {
 		&fs.PathError{Op: "open", Path: "/media/u/x", Err: syscall.ENOENT}: "已被拔出",
 		errors.New("write /media/u/x: input/output error"):                 "写入失败",
 	} {
-		if got := stickError(err); !strings.Contains(got, want) {
+		if got := admin.StickError(err); !strings.Contains(got, want) {
 			t.Errorf("%v → %q, want %q", err, got, want)
 		}
 	}
@@ -729,7 +731,7 @@ func TestPosterToStick(t *testing.T) {
 	st := demoStore(t)
 	stick := t.TempDir()
 	var sticks []string
-	k, _, _ := newAdminKiosk(t, Deps{Store: st, Admin: AdminDeps{Unlocked: true,
+	k, _, _ := newAdminKiosk(t, Deps{Store: st, Admin: admin.Deps{Unlocked: true,
 		Poster: func(id string) ([]byte, error) {
 			it, err := st.Item(id, dongwan, demoNow)
 			if err != nil {
@@ -740,27 +742,27 @@ func TestPosterToStick(t *testing.T) {
 			return buf.Bytes(), err
 		},
 		Sticks: func() []string { return sticks }}})
-	k.admin.open(purposeOpen)
+	k.admin.Open(admin.PurposeOpen)
 	tapTab(t, k, "打印海报")
-	p := k.admin.pages[pagePoster].(*posterPage)
-	for i := range p.paged.p.blocks {
-		if strings.Contains(textOf(blockObj(p.paged.p, i)), "柳塘村四组拟征收土地预公告") {
+	p := k.admin.Pages[admin.PagePoster].(*admin.PosterPage)
+	for i := range p.Paged.P.Blocks {
+		if strings.Contains(textOf(blockObj(p.Paged.P, i)), "柳塘村四组拟征收土地预公告") {
 			t.Error("another village's notice is offered")
 		}
 	}
-	test.Tap(cardFor(t, p.paged.p, "东湾村三组集体土地征收补偿安置方案公告"))
-	if !strings.Contains(textOf(p.sticks.msg), "请插入U盘") {
-		t.Fatalf("no stick: %q", textOf(p.sticks.msg))
+	test.Tap(cardFor(t, p.Paged.P, "东湾村三组集体土地征收补偿安置方案公告"))
+	if !strings.Contains(textOf(p.Sticks.Msg), "请插入U盘") {
+		t.Fatalf("no stick: %q", textOf(p.Sticks.Msg))
 	}
 	sticks = []string{stick}
-	test.Tap(cardFor(t, p.paged.p, "东湾村三组集体土地征收补偿安置方案公告"))
-	test.Tap(p.sticks.list.Objects[0].(*tapCard))
+	test.Tap(cardFor(t, p.Paged.P, "东湾村三组集体土地征收补偿安置方案公告"))
+	test.Tap(p.Sticks.List.Objects[0].(*kit.TapCard))
 	pdf, err := os.ReadFile(filepath.Join(stick, "gongkai-poster-land-2026-017.pdf"))
 	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF")) {
-		t.Fatalf("poster: %v; says %q", err, textOf(p.sticks.msg))
+		t.Fatalf("poster: %v; says %q", err, textOf(p.Sticks.Msg))
 	}
-	if !strings.Contains(textOf(p.sticks.msg), "已把海报写到U盘") {
-		t.Errorf("result %q", textOf(p.sticks.msg))
+	if !strings.Contains(textOf(p.Sticks.Msg), "已把海报写到U盘") {
+		t.Errorf("result %q", textOf(p.Sticks.Msg))
 	}
 }
 
@@ -782,13 +784,13 @@ func failedUpload(t *testing.T, dataDir string) (gkscreen.UploadStatus, error) {
 // The status page says how the last report upload went, in one line.
 func TestStatusShowsReportUpload(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{})
-	line := func() (statusLine, bool) {
-		for _, l := range k.admin.statusLines() {
-			if l.name == "证明上报" {
+	line := func() (admin.StatusLine, bool) {
+		for _, l := range k.admin.StatusLines() {
+			if l.Name == "证明上报" {
 				return l, true
 			}
 		}
-		return statusLine{}, false
+		return admin.StatusLine{}, false
 	}
 	if l, ok := line(); ok {
 		t.Errorf("no upload yet, but the status says %+v", l)
@@ -796,13 +798,13 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	if _, err := failedUpload(t, k.deps.DataDir); err != nil {
 		t.Fatal(err)
 	}
-	if l, ok := line(); !ok || !l.bad || !strings.Contains(l.value, "失败") || !strings.Contains(l.value, "服务器出错") || strings.Contains(l.value, "Service") {
+	if l, ok := line(); !ok || !l.Bad || !strings.Contains(l.Value, "失败") || !strings.Contains(l.Value, "服务器出错") || strings.Contains(l.Value, "Service") {
 		t.Errorf("after a failed upload the status says %+v", l)
 	}
 	if _, err := gkscreen.RecordUpload(k.deps.DataDir, "https://example.gov.cn/proof", demoNow.Add(time.Hour), 100, 1, nil); err != nil {
 		t.Fatal(err)
 	}
-	if l, ok := line(); !ok || l.bad || !strings.Contains(l.value, "正常") {
+	if l, ok := line(); !ok || l.Bad || !strings.Contains(l.Value, "正常") {
 		t.Errorf("after an upload arrived the status says %+v", l)
 	}
 }
@@ -811,16 +813,16 @@ func TestStatusShowsReportUpload(t *testing.T) {
 // over a topic tile of the home screen beneath, stays with the overlay.
 func TestOverlayTakesEveryTap(t *testing.T) {
 	k, w, c := newAdminKiosk(t, Deps{})
-	k.admin.gate.Set("2468")
+	k.admin.Gate.Set("2468")
 	tapCorner(k, c, 5, 100*time.Millisecond)
-	if !k.admin.pad.Visible() {
+	if !k.admin.Pad.Visible() {
 		t.Fatal("no PIN pad")
 	}
 	tile := k.tile(t, "土地征收")
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tile)
 	test.TapCanvas(w.Canvas(), pos.Add(fyne.NewPos(20, 20)))
-	test.Tap(k.admin.keys["1"]) // the pad itself still works
-	if len(k.st.stack) != 1 || k.admin.entry != "1" {
+	test.Tap(k.admin.Keys["1"]) // the pad itself still works
+	if len(k.st.stack) != 1 || k.admin.Entry != "1" {
 		t.Fatalf("a tap on the overlay reached the screen beneath: stack %v", k.st.stack)
 	}
 }
@@ -844,17 +846,17 @@ func TestGapsAreMergedAcrossMidnight(t *testing.T) {
 			Seconds: 3600, Cause: proof.CauseScreenOff, Counted: true})
 	}
 	n := proof.NoticeReport{Gaps: gaps}
-	runs := mergedGaps(n)
-	if len(runs) != 3 || runs[0].seconds != 27*24*3600 {
+	runs := admin.MergedGaps(n)
+	if len(runs) != 3 || runs[0].Seconds != 27*24*3600 {
 		t.Fatalf("runs = %+v", runs)
 	}
-	if got := causesText(n); got != "程序未运行 1 次，共 27 天 0 小时；熄屏时段 2 次，共 2 小时 0 分" {
+	if got := admin.CausesText(n); got != "程序未运行 1 次，共 27 天 0 小时；熄屏时段 2 次，共 2 小时 0 分" {
 		t.Errorf("causes: %q", got)
 	}
-	blocks := (&compliancePage{}).gapBlocks(n)
+	blocks := (&admin.CompliancePage{}).GapBlocks(n)
 	rows := 0
 	for _, b := range blocks {
-		if strings.Contains(textOf(b.obj), "程序未运行") {
+		if strings.Contains(textOf(b.Obj), "程序未运行") {
 			rows++
 		}
 	}
@@ -893,14 +895,7 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 	netErr := fmt.Errorf(`sync: reading the manifest from https://x: Get "https://x": %w`,
 		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED})
 	var k *Kiosk
-	k, _, _ = newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
-		SyncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
-			return gksync.Result{}, netErr
-		},
-		Preview: func(context.Context, string) (ImportDiff, error) {
-			return ImportDiff{}, fmt.Errorf("sync: preview: %w over manifest.json", feed.ErrSignature)
-		},
-		Import: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
+	k, _, _ = newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true, Version: "0.1.0-dev", Build: "dev", Commit: "unknown",
 		LogLines: func() []string {
 			return []string{
 				`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"scheduled sync failed","err":"` + strings.ReplaceAll(netErr.Error(), `"`, `\"`) + `","kind":"network"}`,
@@ -908,32 +903,41 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 				`{"time":"2026-11-25T02:01:00Z","level":"ERROR","msg":"something new in a later version","detail":"x"}`,
 				`not json at all`,
 			}
-		}}})
+		}},
+		Runtime: &fakeRuntime{
+			syncNow: func(context.Context, func(gksync.Event)) (gksync.Result, error) {
+				return gksync.Result{}, netErr
+			},
+			preview: func(context.Context, string) (admin.ImportDiff, error) {
+				return admin.ImportDiff{}, fmt.Errorf("sync: preview: %w over manifest.json", feed.ErrSignature)
+			},
+			importFeed: func(context.Context, string, func(gksync.Event)) (gksync.Result, error) { return gksync.Result{}, nil },
+		}})
 	if _, err := failedUpload(t, k.deps.DataDir); err != nil {
 		t.Fatal(err)
 	}
-	k.admin.open(purposeOpen)
-	k.admin.showPage(pageSync)
-	test.Tap(k.admin.pages[pageSync].(*syncPage).run)
-	if err := k.deps.Store.RecordAttempt("https://x", demoNow, 0, netErr, string(gksync.KindOf(netErr))); err != nil {
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.ShowPage(admin.PageSync)
+	test.Tap(k.admin.Pages[admin.PageSync].(*admin.SyncPage).Run)
+	if err := k.Store.RecordAttempt("https://x", demoNow, 0, netErr, string(gksync.KindOf(netErr))); err != nil {
 		t.Fatal(err)
 	}
-	usb := k.admin.pages[pageUSB].(*usbPage)
-	k.admin.volumesChanged([]string{"/media/KINGSTON/feed"})
-	test.Tap(usb.list.Objects[0].(*tapCard))
+	usb := k.admin.Pages[admin.PageUSB].(*admin.UsbPage)
+	k.admin.VolumesChanged([]string{"/media/KINGSTON/feed"})
+	test.Tap(usb.List.Objects[0].(*kit.TapCard))
 	seen := map[string]string{}
-	for i, name := range pageNames {
-		if i != pageUSB { // the preview's answer stays on show
-			k.admin.showPage(i)
+	for i, name := range admin.PageNames {
+		if i != admin.PageUSB { // the preview's answer stays on show
+			k.admin.ShowPage(i)
 		}
-		all := textOf(k.admin.pages[i].object())
-		switch pg := k.admin.pages[i].(type) {
-		case *statusPage:
-			all += pageContent(pg.paged.p)
-		case *logPage:
-			all += pageContent(pg.paged.p)
-		case *usbPage:
-			all += pageContent(pg.paged.p)
+		all := textOf(k.admin.Pages[i].Object())
+		switch pg := k.admin.Pages[i].(type) {
+		case *admin.StatusPage:
+			all += pageContent(pg.Paged.P)
+		case *admin.LogPage:
+			all += pageContent(pg.Paged.P)
+		case *admin.UsbPage:
+			all += pageContent(pg.Paged.P)
 		}
 		seen[name] = all
 		if w := english(all); len(w) > 0 {
@@ -957,13 +961,13 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 // TestPanelReopensOnStatus: the next clerk does not meet 退出信息屏 and
 // its red button because the last one looked at it.
 func TestPanelReopensOnStatus(t *testing.T) {
-	k, _, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Unlocked: true}})
-	k.admin.open(purposeOpen)
+	k, _, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Unlocked: true}})
+	k.admin.Open(admin.PurposeOpen)
 	tapTab(t, k, "退出信息屏")
-	test.Tap(k.admin.closer)
-	k.admin.open(purposeOpen)
-	if k.admin.page != pageStatus || !k.admin.pages[pageStatus].object().Visible() {
-		t.Fatalf("the panel reopened on page %d", k.admin.page)
+	test.Tap(k.admin.Closer)
+	k.admin.Open(admin.PurposeOpen)
+	if k.admin.Page != admin.PageStatus || !k.admin.Pages[admin.PageStatus].Object().Visible() {
+		t.Fatalf("the panel reopened on page %d", k.admin.Page)
 	}
 }
 
@@ -972,7 +976,7 @@ func TestPanelReopensOnStatus(t *testing.T) {
 func TestLogPageKnowsTheAdminEvents(t *testing.T) {
 	for _, msg := range []string{"admin PIN pad shown", "admin panel unlocked", "admin PIN: wrong try", "admin PIN locked",
 		"admin PIN changed in the settings", "admin PIN: saving the new PIN", "leaving the kiosk from the admin panel"} {
-		line := logLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
+		line := kit.LogLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
 		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
 			t.Errorf("%s: %q", msg, line)
 		}

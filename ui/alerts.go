@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // Urgent alerts (the feed's alerts object, polled every minute) are not
@@ -31,17 +32,17 @@ type alertView struct {
 	box *fyne.Container
 
 	bandT   *widget.RichText // 紧急通知 · agency
-	pager   *pager           // title, time, what to do, body: paged
-	bar     *pageBar         // touch: 上一页/下一页; display: the page mark
+	pager   *kit.Pager       // title, time, what to do, body: paged
+	bar     *kit.PageBar     // touch: 上一页/下一页; display: the page mark
 	counter *widget.RichText
-	back    *bigButton // touch: 返回; hidden on the display
-	nextBtn *bigButton // touch: the next alert, when there are several
+	back    *kit.BigButton // touch: 返回; hidden on the display
+	nextBtn *kit.BigButton // touch: the next alert, when there are several
 
 	list     []feed.Alert // in force now, urgent first
 	since    time.Time    // display: when the set last grew, where the first takeover starts
 	opened   string       // touch: the alert the banner opened, "" when closed
-	shown    string       // the alert in the view now, whose page the pager keeps
-	filled   string       // what the pager holds, so a tick does not rebuild it
+	shown    string       // the alert in the view now, whose page the kit.Pager keeps
+	filled   string       // what the kit.Pager holds, so a tick does not rebuild it
 	reported []string     // what OnAlerts was last told
 	told     bool
 }
@@ -61,41 +62,41 @@ func (k *Kiosk) dwell() time.Duration {
 
 func (k *Kiosk) newAlertView() *alertView {
 	v := &alertView{k: k}
-	v.bandT = rich()
-	band := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	v.bandT = kit.Rich()
+	band := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	bandBox := container.NewStack(band, container.New(layout.NewCustomPaddedLayout(20, 20, 32, 32), v.bandT))
 	v.counter = widget.NewRichText()
 	// up to 2,000 characters of what to do and as many of body do not
 	// fit one screen: paged like a notice, by hand on a touch screen and
 	// a page a dwell on the display
-	v.bar = &pageBar{}
-	v.bar.prev = k.btn("‹ 上一页", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() - 1) })
-	v.bar.next = k.btn("下一页 ›", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() + 1) })
-	v.bar.prev.min = fyne.NewSize(220, touchMin+8)
-	v.bar.next.min = v.bar.prev.min
-	v.bar.label = widget.NewLabel(pageText(0, 1))
-	v.bar.label.SizeName = theme.SizeNameSubHeadingText
-	v.bar.label.Alignment = fyne.TextAlignCenter
-	v.bar.box = container.NewBorder(nil, nil, v.bar.prev, v.bar.next, v.bar.label)
-	v.pager = newPager(func(page, total int) {
-		v.bar.update(page, total)
-		show(v.bar.prev, !k.display())
-		show(v.bar.next, !k.display())
+	v.bar = &kit.PageBar{}
+	v.bar.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() - 1) })
+	v.bar.Next = k.btn("下一页 ›", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() + 1) })
+	v.bar.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
+	v.bar.Next.Min = v.bar.Prev.Min
+	v.bar.Label = widget.NewLabel(kit.PageText(0, 1))
+	v.bar.Label.SizeName = theme.SizeNameSubHeadingText
+	v.bar.Label.Alignment = fyne.TextAlignCenter
+	v.bar.Box = container.NewBorder(nil, nil, v.bar.Prev, v.bar.Next, v.bar.Label)
+	v.pager = kit.NewPager(func(page, total int) {
+		v.bar.Update(page, total)
+		kit.Show(v.bar.Prev, !k.display())
+		kit.Show(v.bar.Next, !k.display())
 	})
 	// as big as the idle prompt's 继续阅读: the one way out of the view
-	v.back = newBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
+	v.back = kit.NewBigButton("‹ 返回", widget.HighImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
 		v.close()
 	})
-	v.nextBtn = newBigButton("下一条 ›", widget.MediumImportance, fyne.NewSize(320, 110), func() {
+	v.nextBtn = kit.NewBigButton("下一条 ›", widget.MediumImportance, fyne.NewSize(320, 110), func() {
 		k.touch()
 		v.step()
 	})
 	bottom := container.NewBorder(nil, nil, v.back, container.NewHBox(v.counter, v.nextBtn))
-	inner := container.NewBorder(nil, container.New(tightVBox{}, v.bar.box, bottom), nil, nil, v.pager)
+	inner := container.NewBorder(nil, container.New(kit.TightVBox{}, v.bar.Box, bottom), nil, nil, v.pager)
 	// a tap anywhere on the view must not reach the notices under it;
 	// the touch view is closed with 返回 (or the idle reset)
-	shield := newCover(themeColor(theme.ColorNameBackground), k.touch)
+	shield := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), k.touch)
 	v.box = container.NewStack(shield, container.NewBorder(bandBox, nil, nil, nil,
 		container.New(layout.NewCustomPaddedLayout(24, 24, 40, 40), inner)))
 	v.box.Hide()
@@ -106,9 +107,9 @@ func (k *Kiosk) newAlertView() *alertView {
 // a tick). A new alert restarts the display's takeover at once.
 func (v *alertView) reload(now time.Time) {
 	k := v.k
-	list, err := k.deps.Store.Alerts(k.deps.Location, k.now())
+	list, err := k.Store.Alerts(k.Location, k.Now())
 	if err != nil {
-		k.deps.Logger.Error("alerts: reading", "err", err)
+		k.Logger.Error("alerts: reading", "err", err)
 		list = nil
 	}
 	ids := func(l []feed.Alert) []string {
@@ -128,8 +129,8 @@ func (v *alertView) reload(now time.Time) {
 	v.list = list
 	if cur := ids(list); !v.told || !slices.Equal(cur, v.reported) {
 		v.reported, v.told = cur, true
-		if k.deps.OnAlerts != nil {
-			k.deps.OnAlerts(cur)
+		if k.deps.Runtime != nil {
+			k.deps.Runtime.ShowAlerts(cur)
 		}
 	}
 	if v.opened != "" && !slices.Contains(ids(list), v.opened) {
@@ -158,7 +159,7 @@ func (v *alertView) apply(now time.Time) {
 		}
 	}
 	if a == nil {
-		show(v.box, false)
+		kit.Show(v.box, false)
 		return
 	}
 	v.fill(a, index)
@@ -166,9 +167,9 @@ func (v *alertView) apply(now time.Time) {
 		v.pager.SetPage(page % v.pager.Pages())
 		k.speak.stop() // a slide read aloud does not talk over the warning
 	}
-	show(v.back, !k.display())
-	show(v.nextBtn, !k.display() && len(v.list) > 1)
-	show(v.box, true)
+	kit.Show(v.back, !k.display())
+	kit.Show(v.nextBtn, !k.display() && len(v.list) > 1)
+	kit.Show(v.box, true)
 	v.box.Refresh()
 }
 
@@ -212,8 +213,8 @@ func (v *alertView) next(now time.Time, next time.Time) time.Time {
 			next = at
 		}
 	}
-	trusted := k.now()
-	if t, ok, err := k.deps.Store.NextAlertChange(trusted); err == nil && ok {
+	trusted := k.Now()
+	if t, ok, err := k.Store.NextAlertChange(trusted); err == nil && ok {
 		if at := now.Add(max(t.Sub(trusted), time.Second)); at.Before(next) {
 			next = at
 		}
@@ -224,9 +225,9 @@ func (v *alertView) next(now time.Time, next time.Time) time.Time {
 // fill puts alert a into the view.
 func (v *alertView) fill(a *feed.Alert, index int) {
 	k := v.k
-	band := []widget.RichTextSegment{seg("紧急通知", sizeTitle, theme.ColorNameForegroundOnError)}
-	band = append(band, seg("　"+shownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
-	setRich(v.bandT, band...)
+	band := []widget.RichTextSegment{kit.Seg("紧急通知", kit.SizeTitle, theme.ColorNameForegroundOnError)}
+	band = append(band, kit.Seg("　"+kit.ShownTitle(a.Agency), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	kit.SetRich(v.bandT, band...)
 	// rebuilt only when the alert changes: apply runs every second
 	key := fmt.Sprint(a.ID, a.Title, a.Start, a.End, a.Instruction, a.Body)
 	if key == v.filled {
@@ -234,23 +235,23 @@ func (v *alertView) fill(a *feed.Alert, index int) {
 		return
 	}
 	v.filled = key
-	blocks := []block{
-		{obj: rich(seg(shownTitle(a.Title), sizeTitle, colorUrgent))},
-		{obj: rich(seg(alertTime(a.Start.In(k.feedLoc), a.End.In(k.feedLoc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))},
+	blocks := []kit.Block{
+		{Obj: kit.Rich(kit.Seg(kit.ShownTitle(a.Title), kit.SizeTitle, kit.ColorUrgent))},
+		{Obj: kit.Rich(kit.Seg(alertTime(a.Start.In(k.Loc), a.End.In(k.Loc)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))},
 	}
-	// what to do, in the notice colour: pieces of a long one each a panel
+	// what to do, in the notice colour: pieces of a long one each a kit.Panel
 	if todo := strings.TrimSpace(a.Instruction); todo != "" {
-		for i, piece := range splitRuns([]run{{text: "请您：" + todo}}, paraLimit) {
+		for i, piece := range kit.SplitRuns([]kit.Run{{Text: "请您：" + todo}}, kit.ParaLimit) {
 			gap := float32(12)
 			if i > 0 {
 				gap = 4
 			}
-			blocks = append(blocks, block{obj: panel(colorNotice, rich(runSegs(piece, theme.SizeNameSubHeadingText)...)), gap: gap})
+			blocks = append(blocks, kit.Block{Obj: kit.Panel(kit.ColorNotice, kit.Rich(kit.RunSegs(piece, theme.SizeNameSubHeadingText)...)), Gap: gap})
 		}
 	}
-	blocks = append(blocks, textBlocks(a.Body)...)
+	blocks = append(blocks, kit.TextBlocks(a.Body)...)
 	if v.shown != a.ID {
-		v.pager.page = 0 // another alert starts at its first page
+		v.pager.Cur = 0 // another alert starts at its first page
 	}
 	v.shown = a.ID
 	v.pager.SetBlocks(blocks)
@@ -260,28 +261,16 @@ func (v *alertView) fill(a *feed.Alert, index int) {
 // count is "警报 n / m" when several are in force.
 func (v *alertView) count(index int) {
 	if len(v.list) > 1 {
-		setRich(v.counter, seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+		kit.SetRich(v.counter, kit.Seg(fmt.Sprintf("警报 %d / %d", index+1, len(v.list)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	} else {
-		setRich(v.counter)
+		kit.SetRich(v.counter)
 	}
-}
-
-// textBlocks are plain text's lines as paragraphs, in sentence-sized
-// pieces a page can break between.
-func textBlocks(text string) []block {
-	r := &mdRender{}
-	for _, line := range strings.Split(text, "\n") {
-		if line = strings.TrimSpace(line); line != "" {
-			r.paragraph([]run{{text: line}}, "", 0)
-		}
-	}
-	return r.blocks
 }
 
 // alertTime is "12月6日 20:00 至 12月7日 06:00" (the end's day only when
 // it differs).
 func alertTime(start, end time.Time) string {
-	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", monthDay(t), t.Hour(), t.Minute()) }
+	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", kit.MonthDay(t), t.Hour(), t.Minute()) }
 	e := f(end)
 	if y1, m1, d1 := start.Date(); end.Year() == y1 && end.Month() == m1 && end.Day() == d1 {
 		e = fmt.Sprintf("%02d:%02d", end.Hour(), end.Minute())
@@ -299,7 +288,7 @@ func (v *alertView) tick(now, next time.Time) time.Time {
 // open shows the alert id over the touch screens (the banner's tap).
 func (v *alertView) open(id string) {
 	v.opened = id
-	v.apply(v.k.deps.Clock())
+	v.apply(v.k.Clock())
 }
 
 // step opens the next alert in force (touch).
@@ -318,7 +307,7 @@ func (v *alertView) close() {
 		return
 	}
 	v.opened = ""
-	v.apply(v.k.deps.Clock())
+	v.apply(v.k.Clock())
 }
 
 // alertBanner is the touch screens' red line under the top bar while an
@@ -337,9 +326,9 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 	b.text.Truncation = fyne.TextTruncateEllipsis
 	b.more = widget.NewRichText()
 	row := container.NewBorder(nil, nil, nil, b.more, b.text)
-	rect := canvas.NewRectangle(themeColor(theme.ColorNameError))
+	rect := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
 	rect.CornerRadius = 10
-	card := newCover(color.Transparent, func() {
+	card := kit.NewCover(color.Transparent, func() {
 		k.touch()
 		if b.id != "" {
 			k.alerts.open(b.id)
@@ -354,7 +343,7 @@ func (k *Kiosk) newAlertBanner() *alertBanner {
 func (b *alertBanner) update(list []feed.Alert) {
 	if len(list) == 0 || b.k.display() {
 		b.id = ""
-		show(b.box, false)
+		kit.Show(b.box, false)
 		return
 	}
 	a := list[0]
@@ -365,8 +354,8 @@ func (b *alertBanner) update(list []feed.Alert) {
 	}
 	// one run: Fyne puts the ellipsis of a cut line only on a line of
 	// one run, and a title cut with no "…" reads as a whole one
-	setRich(b.text, seg("紧急通知　"+strings.TrimSpace(shownTitle(a.Title)), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
-	setRich(b.more, seg(more, theme.SizeNameText, theme.ColorNameForegroundOnError))
-	show(b.box, true)
+	kit.SetRich(b.text, kit.Seg("紧急通知　"+strings.TrimSpace(kit.ShownTitle(a.Title)), theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	kit.SetRich(b.more, kit.Seg(more, theme.SizeNameText, theme.ColorNameForegroundOnError))
+	kit.Show(b.box, true)
 	b.box.Refresh()
 }

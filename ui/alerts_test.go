@@ -16,6 +16,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // typhoon is an urgent alert for 东湾村's town, in force from an hour
@@ -50,13 +51,13 @@ func applyAlerts(t testing.TB, st *store.Store, version int64, list ...feed.Aler
 	}
 }
 
-func richText(rt *widget.RichText) string { return unbreakable(rt.String()) }
+func richText(rt *widget.RichText) string { return kit.Unbreakable(rt.String()) }
 
 // alertText is all the alert view holds, on every page.
 func alertText(k *Kiosk) string {
 	var b strings.Builder
-	for _, bl := range k.alerts.pager.blocks {
-		b.WriteString(blockText(bl))
+	for _, bl := range k.alerts.pager.Blocks {
+		b.WriteString(kit.BlockText(bl))
 	}
 	return b.String()
 }
@@ -89,7 +90,7 @@ func TestLongAlertIsPaged(t *testing.T) {
 			applyAlerts(t, st, 1, longAlert())
 			k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
 				Mode: mode, Dwell: 10 * time.Second})
-			k.spawn = inline
+			k.Spawn = kit.Inline
 			t.Cleanup(k.Close)
 			w.Resize(landscape)
 			k.Refresh()
@@ -107,16 +108,16 @@ func TestLongAlertIsPaged(t *testing.T) {
 			if !strings.Contains(alertText(k), "特大暴雨") || !strings.Contains(alertText(k), "常用药品") {
 				t.Fatal("the alert's text is not in the view")
 			}
-			if !v.bar.box.Visible() || v.bar.next.Visible() != (mode == config.ModeTouch) {
-				t.Fatalf("page bar shown %v, 下一页 shown %v", v.bar.box.Visible(), v.bar.next.Visible())
+			if !v.bar.Box.Visible() || v.bar.Next.Visible() != (mode == config.ModeTouch) {
+				t.Fatalf("page bar shown %v, 下一页 shown %v", v.bar.Box.Visible(), v.bar.Next.Visible())
 			}
 			d := a.Driver()
 			inside := func() {
 				t.Helper()
 				bottom := d.AbsolutePositionForObject(v.pager).Y + v.pager.Size().Height
-				for _, b := range v.pager.blocks {
-					if b.obj.Visible() {
-						if end := d.AbsolutePositionForObject(b.obj).Y + b.obj.Size().Height; end > bottom+1 {
+				for _, b := range v.pager.Blocks {
+					if b.Obj.Visible() {
+						if end := d.AbsolutePositionForObject(b.Obj).Y + b.Obj.Size().Height; end > bottom+1 {
 							t.Fatalf("page %d: a block ends at %.0f, below the view's %.0f", v.pager.Page(), end, bottom)
 						}
 					}
@@ -128,7 +129,7 @@ func TestLongAlertIsPaged(t *testing.T) {
 						t.Fatalf("on page %d, want %d", v.pager.Page(), page)
 					}
 					inside()
-					test.Tap(v.bar.next)
+					test.Tap(v.bar.Next)
 				}
 				return
 			}
@@ -165,8 +166,8 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	t.Cleanup(w.Close)
 	var told [][]string
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}),
-		Mode: config.ModeDisplay, OnAlerts: func(ids []string) { told = append(told, ids) }})
-	k.spawn = inline
+		Mode: config.ModeDisplay, Runtime: &fakeRuntime{showAlerts: func(ids []string) { told = append(told, ids) }}})
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)
 	if k.alerts.box.Visible() {
@@ -200,7 +201,7 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	}
 	c.t = c.t.Add(phase)
 	k.Tick()
-	if k.alerts.box.Visible() || !k.disp.box.Visible() {
+	if k.alerts.box.Visible() || !k.disp.Box.Visible() {
 		t.Fatal("after its end the display is not back to the rotation")
 	}
 	if len(told) < 3 || !slices.Equal(told[len(told)-2], []string{"typhoon-1125"}) || len(told[len(told)-1]) != 0 {
@@ -218,13 +219,13 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 	t.Cleanup(w.Close)
 	// the store's own change signal is not watched: the test refreshes
 	k := New(a, w, Deps{Store: demoStore(t), Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if k.alertBar.box.Visible() {
 		t.Fatal("a banner before any alert")
 	}
-	applyAlerts(t, k.deps.Store, 1, typhoon())
+	applyAlerts(t, k.Store, 1, typhoon())
 	k.Refresh()
 	if !k.alertBar.box.Visible() || !strings.Contains(richText(k.alertBar.text), "台风") {
 		t.Fatal("no banner at home")
@@ -251,7 +252,7 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 		t.Fatal("the idle reset did not close the alert and go home")
 	}
 	// Cancelled (a new alerts version without it): the banner goes.
-	applyAlerts(t, k.deps.Store, 2)
+	applyAlerts(t, k.Store, 2)
 	k.Refresh()
 	if k.alertBar.box.Visible() {
 		t.Fatal("the banner outlived the cancelled alert")
@@ -265,8 +266,8 @@ func TestTouchBannerOpensAlert(t *testing.T) {
 // touch the bar; its words may not.)
 func TestHomeCardClearsItsPageBarUnderABanner(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range textSteps {
-			t.Run(orient(size)+"/"+textSteps[step].Name, func(t *testing.T) {
+		for step := range kit.TextSteps {
+			t.Run(orient(size)+"/"+kit.TextSteps[step].Name, func(t *testing.T) {
 				a := test.NewTempApp(t)
 				w := test.NewWindow(nil)
 				t.Cleanup(w.Close)
@@ -274,7 +275,7 @@ func TestHomeCardClearsItsPageBarUnderABanner(t *testing.T) {
 				applyAlerts(t, st, 1, typhoon())
 				k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow },
 					Ticks: make(chan time.Time), Changes: make(chan struct{}), TextStep: step})
-				k.spawn = inline
+				k.Spawn = kit.Inline
 				t.Cleanup(k.Close)
 				w.Resize(size)
 				k.Refresh()
@@ -282,14 +283,14 @@ func TestHomeCardClearsItsPageBarUnderABanner(t *testing.T) {
 					t.Fatal("no banner")
 				}
 				d := a.Driver()
-				bar := d.AbsolutePositionForObject(k.home.impBar.box).Y
+				bar := d.AbsolutePositionForObject(k.home.impBar.Box).Y
 				shown := 0
-				for _, o := range k.home.imp.blocks {
-					if !o.obj.Visible() {
+				for _, o := range k.home.imp.Blocks {
+					if !o.Obj.Visible() {
 						continue
 					}
 					shown++
-					words := o.obj.(*tapCard).content
+					words := o.Obj.(*kit.TapCard).Content
 					if bottom := d.AbsolutePositionForObject(words).Y + words.MinSize().Height; bottom > bar {
 						t.Errorf("a card's words end at %.0f, under its page bar at %.0f", bottom, bar)
 					}
@@ -320,14 +321,14 @@ func TestWriteAlertShots(t *testing.T) {
 			t.Fatal(err)
 		}
 		writePNG(t, filepath.Join(out, "alert-display-"+orient(size)+".png"), img)
-		for step := range textSteps {
+		for step := range kit.TextSteps {
 			for _, s := range []string{"home", "alert:typhoon-1125"} {
 				img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: step}, s, size)
 				if err != nil {
 					t.Fatal(err)
 				}
 				name := strings.NewReplacer(":", "-").Replace(s)
-				writePNG(t, filepath.Join(out, "alert-"+name+"-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
+				writePNG(t, filepath.Join(out, "alert-"+name+"-"+orient(size)+"-"+kit.TextSteps[step].Name+".png"), img)
 			}
 		}
 	}
@@ -340,7 +341,7 @@ func TestWriteAlertShots(t *testing.T) {
 			t.Fatal(err)
 		}
 		writePNG(t, filepath.Join(out, "alert-long-display-"+orient(size)+".png"), img)
-		img, err = Screenshot(Deps{Store: long, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: len(textSteps) - 1}, "alert:long-1", size)
+		img, err = Screenshot(Deps{Store: long, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: len(kit.TextSteps) - 1}, "alert:long-1", size)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -17,12 +17,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // Attachments are read from the store by hash, and only through an item
 // that Store.Item returned for this screen.
 func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
-	it, err := k.item(s.itemID)
+	it, err := k.Item(s.itemID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -33,7 +34,7 @@ func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
 }
 
 func (k *Kiosk) readBlob(a *feed.Attachment) ([]byte, error) {
-	rc, err := k.deps.Store.OpenBlob(a.SHA256)
+	rc, err := k.Store.OpenBlob(a.SHA256)
 	if err != nil {
 		return nil, err
 	}
@@ -52,16 +53,16 @@ type imageView struct {
 	box    *fyne.Container
 	title  *widget.Label
 	img    *canvas.Image
-	zoomIn *bigButton
-	zoomOu *bigButton
-	arrows []*bigButton
+	zoomIn *kit.BigButton
+	zoomOu *kit.BigButton
+	arrows []*kit.BigButton
 	sum    string
 	pic    image.Image
 }
 
 func (k *Kiosk) newImageView() *imageView {
 	v := &imageView{k: k}
-	v.title = label("", theme.SizeNameHeadingText)
+	v.title = kit.Label("", theme.SizeNameHeadingText)
 	v.img = canvas.NewImageFromImage(nil)
 	v.img.FillMode = canvas.ImageFillContain
 	v.img.ScaleMode = canvas.ImageScaleSmooth
@@ -85,7 +86,7 @@ func (k *Kiosk) newImageView() *imageView {
 	v.zoomIn.Icon = theme.ZoomInIcon()
 	v.zoomOu = k.btn("缩小", widget.HighImportance, zoom(-1))
 	v.zoomOu.Icon = theme.ZoomOutIcon()
-	v.arrows = []*bigButton{
+	v.arrows = []*kit.BigButton{
 		k.btn("← 左移", widget.MediumImportance, pan(-1, 0)),
 		k.btn("↑ 上移", widget.MediumImportance, pan(0, -1)),
 		k.btn("↓ 下移", widget.MediumImportance, pan(0, 1)),
@@ -96,8 +97,8 @@ func (k *Kiosk) newImageView() *imageView {
 	for _, a := range v.arrows {
 		moves.Add(a)
 	}
-	frame := canvas.NewRectangle(themeColor(colorCard))
-	frame.StrokeColor = themeColor(colorCardBorder)
+	frame := canvas.NewRectangle(kit.ThemeColor(kit.ColorCard))
+	frame.StrokeColor = kit.ThemeColor(kit.ColorCardBorder)
 	frame.StrokeWidth = 2
 	v.box = container.NewBorder(v.title, container.NewVBox(controls, moves), nil, nil,
 		container.NewStack(frame, container.NewPadded(v.img)))
@@ -129,13 +130,13 @@ func (v *imageView) show(s *screen) {
 			msg = "这张图片太大，屏幕无法显示，请扫码查看原文。"
 			slog.Default().Warn("a picture is too large to show", "attachment", a.Name, "error", err.Error())
 		}
-		setText(v.title, msg)
+		kit.SetText(v.title, msg)
 		v.img.Image = nil
 		v.img.Refresh()
 		v.controls(false, false) // nothing to zoom into or move over
 		return
 	}
-	setText(v.title, attachmentTitle(it, s.attach))
+	kit.SetText(v.title, attachmentTitle(it, s.attach))
 	f := 1 / float64(int(1)<<s.zoom)
 	s.panX = clampPan(s.panX, f)
 	s.panY = clampPan(s.panY, f)
@@ -146,10 +147,10 @@ func (v *imageView) show(s *screen) {
 
 // controls enables zooming in, and zooming out with the arrows.
 func (v *imageView) controls(in, out bool) {
-	enable(v.zoomIn, in)
-	enable(v.zoomOu, out)
+	kit.Enable(v.zoomIn, in)
+	kit.Enable(v.zoomOu, out)
 	for _, b := range v.arrows {
-		enable(b, out)
+		kit.Enable(b, out)
 	}
 }
 
@@ -185,24 +186,24 @@ type tableView struct {
 	k     *Kiosk
 	box   *fyne.Container
 	title *widget.Label
-	pager *pager
-	bar   *pageBar
+	pager *kit.Pager
+	bar   *kit.PageBar
 	sum   string
 }
 
 func (k *Kiosk) newTableView() *tableView {
 	v := &tableView{k: k}
-	v.title = label("", theme.SizeNameHeadingText)
+	v.title = kit.Label("", theme.SizeNameHeadingText)
 	v.bar = k.newPageBar()
 	v.pager = k.pagedFor(screenTable, v.bar)
-	v.box = container.NewBorder(v.title, v.bar.box, nil, nil, v.pager)
+	v.box = container.NewBorder(v.title, v.bar.Box, nil, nil, v.pager)
 	return v
 }
 
 func (v *tableView) object() fyne.CanvasObject { return v.box }
 
 func (v *tableView) show(s *screen) {
-	v.pager.page = s.page
+	v.pager.Cur = s.page
 	it, a, err := v.k.attachment(s)
 	if err == nil && a.SHA256 == v.sum {
 		v.pager.SetPage(s.page)
@@ -217,12 +218,12 @@ func (v *tableView) show(s *screen) {
 	}
 	if err != nil || len(rows) == 0 {
 		v.sum = ""
-		setText(v.title, "无法显示这个表格，请扫码查看原文。")
+		kit.SetText(v.title, "无法显示这个表格，请扫码查看原文。")
 		v.pager.SetBlocks(nil)
 		return
 	}
 	v.sum = a.SHA256
-	setText(v.title, attachmentTitle(it, s.attach))
+	kit.SetText(v.title, attachmentTitle(it, s.attach))
 	v.pager.SetBlocks(csvBlocks(rows))
 }
 
@@ -244,22 +245,22 @@ func parseCSV(data []byte) ([][]string, error) {
 	return rows, nil
 }
 
-func csvBlocks(rows [][]string) []block {
-	m := &tableModel{size: sizeSmall}
-	var header *tableRow
-	var blocks []block
+func csvBlocks(rows [][]string) []kit.Block {
+	m := &kit.TableModel{Size: kit.SizeSmall}
+	var header *kit.TableRow
+	var blocks []kit.Block
 	for i, rec := range rows {
-		cells := make([][]run, len(rec))
+		cells := make([][]kit.Run, len(rec))
 		for j, c := range rec {
-			cells[j] = []run{{text: c}}
+			cells[j] = []kit.Run{{Text: c}}
 		}
-		tr := m.addRow(cells, i == 0)
+		tr := m.AddRow(cells, i == 0)
 		if i == 0 {
 			header = tr
-			blocks = append(blocks, block{obj: tr, keepWithNext: true})
+			blocks = append(blocks, kit.Block{Obj: tr, KeepWithNext: true})
 			continue
 		}
-		blocks = append(blocks, block{obj: tr, header: header})
+		blocks = append(blocks, kit.Block{Obj: tr, Header: header})
 	}
 	return blocks
 }

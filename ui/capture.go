@@ -28,7 +28,7 @@ func (k *Kiosk) Capture(ctx context.Context) (image.Image, error) {
 	}
 	ch := make(chan shot, 1)
 	fyne.Do(func() {
-		if k.admin.box.Visible() || (!k.display() && !k.atRest()) {
+		if k.admin.Box.Visible() || (!k.display() && !k.atRest()) {
 			ch <- shot{err: ErrInUse}
 			return
 		}

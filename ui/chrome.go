@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // topBar is on every screen: 返回 and 首页 on the left (hidden at home,
@@ -18,29 +20,29 @@ import (
 type topBar struct {
 	box        *fyne.Container
 	left       *fyne.Container
-	back, home *bigButton
+	back, home *kit.BigButton
 	place      *widget.Label
 	demo       fyne.CanvasObject
-	steps      []*bigButton
+	steps      []*kit.BigButton
 }
 
 func (k *Kiosk) newTopBar() *topBar {
 	b := &topBar{}
 	b.back = k.btn("‹ 返回", widget.MediumImportance, k.back)
 	b.home = k.btn("首页", widget.MediumImportance, k.goHome)
-	b.back.SizeName, b.home.SizeName = sizeChrome, sizeChrome
+	b.back.SizeName, b.home.SizeName = kit.SizeChrome, kit.SizeChrome
 	b.place = widget.NewLabel("")
-	b.place.SizeName = sizeChromeHead
+	b.place.SizeName = kit.SizeChromeHead
 	b.place.Truncation = fyne.TextTruncateEllipsis
 	// the demo badge sits in the bar so it is on every screen without
 	// costing a row
-	b.demo = badge(theme.ColorNamePrimary, "演示数据", sizeChrome)
-	size := label("字号", sizeChrome)
+	b.demo = kit.Badge(theme.ColorNamePrimary, "演示数据", kit.SizeChrome)
+	size := kit.Label("字号", kit.SizeChrome)
 	size.Wrapping = fyne.TextWrapOff
 	right := container.NewHBox(b.demo, layout.NewSpacer(), size)
-	for i, s := range textSteps {
+	for i, s := range kit.TextSteps {
 		btn := k.btn(s.Name, widget.MediumImportance, func() { k.setStep(i) })
-		btn.SizeName = sizeChrome
+		btn.SizeName = kit.SizeChrome
 		b.steps = append(b.steps, btn)
 		right.Add(btn)
 	}
@@ -50,13 +52,13 @@ func (k *Kiosk) newTopBar() *topBar {
 }
 
 func (b *topBar) update(k *Kiosk, atHome bool) {
-	show(b.back, !atHome)
-	show(b.home, !atHome)
-	show(b.demo, k.deps.Demo)
+	kit.Show(b.back, !atHome)
+	kit.Show(b.home, !atHome)
+	kit.Show(b.demo, k.deps.Demo)
 	if atHome {
-		setText(b.place, "") // the home screen names the place in large type
+		kit.SetText(b.place, "") // the home screen names the place in large type
 	} else {
-		setText(b.place, k.deps.Store.PlaceName(k.deps.Location))
+		kit.SetText(b.place, k.Store.PlaceName(k.Location))
 	}
 	for i, s := range b.steps {
 		imp := widget.MediumImportance
@@ -84,27 +86,27 @@ type statusRow struct {
 }
 
 func chip(bg, fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
-	t := widget.NewRichText(seg(text, size, fg))
-	return panel(bg, t)
+	t := widget.NewRichText(kit.Seg(text, size, fg))
+	return kit.Panel(bg, t)
 }
 
 func newStatusRow() *statusRow {
 	r := &statusRow{}
 	r.stale = chip(theme.ColorNameError, theme.ColorNameForegroundOnError, "内容已过期，请联系管理员更新", theme.SizeNameText)
-	r.message = rich()
-	r.msgBox = panel(colorNotice, r.message)
+	r.message = kit.Rich()
+	r.msgBox = kit.Panel(kit.ColorNotice, r.message)
 	r.box = container.NewVBox(r.stale, r.msgBox)
 	return r
 }
 
 func (r *statusRow) update(k *Kiosk) {
-	stale := !k.feed.Expires.IsZero() && !k.now().Before(k.feed.Expires)
-	show(r.stale, stale)
+	stale := !k.Feed.Expires.IsZero() && !k.Now().Before(k.Feed.Expires)
+	kit.Show(r.stale, stale)
 	if k.st.message != "" {
-		setRich(r.message, seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))
+		kit.SetRich(r.message, kit.Seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))
 	}
-	show(r.msgBox, k.st.message != "")
-	show(r.box, stale || k.st.message != "")
+	kit.Show(r.msgBox, k.st.message != "")
+	kit.Show(r.box, stale || k.st.message != "")
 	r.box.Refresh()
 }
 
@@ -113,26 +115,26 @@ func (r *statusRow) update(k *Kiosk) {
 type idlePrompt struct {
 	box       *fyne.Container
 	countdown *widget.Label
-	cont      *bigButton
+	cont      *kit.BigButton
 }
 
 func (k *Kiosk) newIdlePrompt() *idlePrompt {
 	p := &idlePrompt{}
-	shade := newCover(color.NRGBA{0, 0, 0, 0x99}, k.touch)
-	title := label("还在阅读吗？", sizeTitle)
+	shade := kit.NewCover(color.NRGBA{0, 0, 0, 0x99}, k.touch)
+	title := kit.Label("还在阅读吗？", kit.SizeTitle)
 	title.Alignment = fyne.TextAlignCenter
-	p.countdown = label("", theme.SizeNameSubHeadingText)
+	p.countdown = kit.Label("", theme.SizeNameSubHeadingText)
 	p.countdown.Alignment = fyne.TextAlignCenter
-	p.cont = newBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
-	card := panel(colorCard, container.NewVBox(
+	p.cont = kit.NewBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
+	card := kit.Panel(kit.ColorCard, container.NewVBox(
 		title, p.countdown, container.NewCenter(p.cont)))
 	p.box = container.NewStack(shade, container.NewCenter(
-		container.New(fixedWidth{w: 720}, card)))
+		container.New(kit.FixedWidth{W: 720}, card)))
 	p.box.Hide()
 	return p
 }
 
 func (p *idlePrompt) update(left time.Duration) {
 	secs := int(math.Ceil(left.Seconds()))
-	setText(p.countdown, fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
+	kit.SetText(p.countdown, fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
 }

@@ -11,6 +11,9 @@ import (
 
 	"gongkai/config"
 	"gongkai/store"
+	"gongkai/ui/admin"
+	"gongkai/ui/display"
+	"gongkai/ui/kit"
 )
 
 func sums(specs ...string) []store.Summary {
@@ -22,7 +25,7 @@ func sums(specs ...string) []store.Summary {
 	return out
 }
 
-func ids(r *Rotation) []string {
+func ids(r *display.Rotation) []string {
 	var out []string
 	for _, s := range r.Slides() {
 		out = append(out, s.ID)
@@ -32,7 +35,7 @@ func ids(r *Rotation) []string {
 
 func TestRotationOrderAndDwell(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	r := Rotation{Dwell: 10 * time.Second}
+	r := display.Rotation{Dwell: 10 * time.Second}
 	// the store gives pinned first; an emergency still goes before it
 	r.Set(sums("p:pinned", "a", "u:urgent", "b"), t0)
 	if got := ids(&r); !slices.Equal(got, []string{"u", "p", "a", "b"}) {
@@ -58,17 +61,17 @@ func TestRotationOrderAndDwell(t *testing.T) {
 	if !slices.Equal(seen, []string{"u", "p", "a", "b", "u", "p"}) {
 		t.Errorf("shown %v", seen)
 	}
-	if d := r.DwellOf(Slide{Priority: "urgent"}); d != 20*time.Second {
+	if d := r.DwellOf(display.Slide{Priority: "urgent"}); d != 20*time.Second {
 		t.Errorf("urgent dwell %v, want 2×", d)
 	}
-	if d := (&Rotation{}).DwellOf(Slide{}); d != 15*time.Second {
+	if d := (&display.Rotation{}).DwellOf(display.Slide{}); d != 15*time.Second {
 		t.Errorf("default dwell %v", d)
 	}
 }
 
 func TestRotationKeepsSlideAcrossSync(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	r := Rotation{Dwell: 10 * time.Second}
+	r := display.Rotation{Dwell: 10 * time.Second}
 	r.Set(sums("a", "b", "c"), t0)
 	r.Step(t0.Add(10 * time.Second)) // b is up
 	r.Set(sums("new:urgent", "a", "b", "c"), t0.Add(12*time.Second))
@@ -91,7 +94,7 @@ func TestRotationKeepsSlideAcrossSync(t *testing.T) {
 func TestHoursAndNextWake(t *testing.T) {
 	cst := time.FixedZone("CST", 8*3600)
 	day := func(h, m int) time.Time { return time.Date(2026, 11, 25, h, m, 0, 0, cst) }
-	r := Rotation{Dwell: 15 * time.Second, Hours: Hours{On: 7 * 60, Off: 21 * 60}}
+	r := display.Rotation{Dwell: 15 * time.Second, Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}}
 	r.Set(sums("a", "b"), day(20, 59))
 	for _, c := range []struct {
 		at   time.Time
@@ -112,19 +115,19 @@ func TestHoursAndNextWake(t *testing.T) {
 		}
 	}
 	// the minute before the off time wakes exactly at it
-	r2 := Rotation{Dwell: time.Hour, Hours: Hours{On: 7 * 60, Off: 21 * 60}}
+	r2 := display.Rotation{Dwell: time.Hour, Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}}
 	r2.Set(sums("a"), day(20, 59))
 	if got := r2.NextWake(day(20, 59).Add(30 * time.Second)); !got.Equal(day(21, 0)) {
 		t.Errorf("wake before off = %s", got.Format("15:04:05"))
 	}
-	overnight := Hours{On: 18 * 60, Off: 2 * 60}
+	overnight := kit.Hours{On: 18 * 60, Off: 2 * 60}
 	if !overnight.IsOn(day(1, 0)) || overnight.IsOn(day(12, 0)) || !overnight.IsOn(day(19, 0)) {
 		t.Error("overnight hours")
 	}
-	if !(Hours{}).IsOn(day(3, 0)) {
+	if !(kit.Hours{}).IsOn(day(3, 0)) {
 		t.Error("no hours means always on")
 	}
-	if h := HoursOf("07:00", "21:00"); h != (Hours{420, 1260}) {
+	if h := kit.HoursOf("07:00", "21:00"); h != (kit.Hours{On: 420, Off: 1260}) {
 		t.Errorf("HoursOf = %v", h)
 	}
 }
@@ -143,7 +146,7 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 	t.Cleanup(w.Close)
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	w.Resize(size)
 	return k, w, c
 }
@@ -151,38 +154,38 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 func TestDisplayShowsUrgentFirstAndRotates(t *testing.T) {
 	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second}, landscape)
 	v := k.disp
-	first := textOf(v.title)
-	if !strings.Contains(first, "停水") || !strings.Contains(textOf(v.topic), "紧急") {
+	first := textOf(v.Title)
+	if !strings.Contains(first, "停水") || !strings.Contains(textOf(v.Topic), "紧急") {
 		t.Fatalf("first slide %q, want the urgent water outage", first)
 	}
-	if !strings.Contains(textOf(v.tickT), "停水") || !v.ticker.Visible() {
+	if !strings.Contains(textOf(v.TickT), "停水") || !v.Ticker.Visible() {
 		t.Error("urgent ticker missing")
 	}
-	if !strings.Contains(textOf(v.place), "东湾村") || !strings.Contains(textOf(v.clock), "11月25日") {
-		t.Errorf("header: %q %q", textOf(v.place), textOf(v.clock))
+	if !strings.Contains(textOf(v.Place), "东湾村") || !strings.Contains(textOf(v.Clock), "11月25日") {
+		t.Errorf("header: %q %q", textOf(v.Place), textOf(v.Clock))
 	}
-	if v.stale.Visible() {
+	if v.Stale.Visible() {
 		t.Error("fresh content marked stale")
 	}
 	// urgent: twice the dwell, for each of its pages
-	up := 20 * time.Second * time.Duration(v.body.Pages())
+	up := 20 * time.Second * time.Duration(v.Body.Pages())
 	c.t = c.t.Add(up - time.Second)
 	k.Tick()
-	if textOf(v.title) != first {
-		t.Fatalf("urgent notice left before 2× dwell for each of its %d pages", v.body.Pages())
+	if textOf(v.Title) != first {
+		t.Fatalf("urgent notice left before 2× dwell for each of its %d pages", v.Body.Pages())
 	}
 	c.t = c.t.Add(time.Second)
 	next := k.Tick()
-	if textOf(v.title) == first {
+	if textOf(v.Title) == first {
 		t.Fatal("rotation did not move on")
 	}
-	if !strings.Contains(textOf(v.counter), "第 2 /") {
-		t.Errorf("counter %q", textOf(v.counter))
+	if !strings.Contains(textOf(v.Counter), "第 2 /") {
+		t.Errorf("counter %q", textOf(v.Counter))
 	}
 	if d := next.Sub(c.t); d <= 0 || d > 20*time.Second {
 		t.Errorf("next wake in %v", d)
 	}
-	if v.qr.Image == nil && strings.Contains(textOf(v.title), "2027") {
+	if v.Qr.Image == nil && strings.Contains(textOf(v.Title), "2027") {
 		t.Error("notice with a URL has no QR code")
 	}
 }
@@ -195,13 +198,13 @@ func TestDisplayEmptySlide(t *testing.T) {
 	t.Cleanup(func() { st.Close() })
 	k, _, _ := newTestDisplay(t, Deps{Store: st}, portrait)
 	v := k.disp
-	if !v.empty.Visible() || v.slide.Visible() {
+	if !v.Empty.Visible() || v.Slide.Visible() {
 		t.Fatal("empty store: the empty slide is not up")
 	}
-	if !strings.Contains(textOf(v.emptyT), "目前没有需要公示的公告") {
-		t.Errorf("empty slide: %q", textOf(v.emptyT))
+	if !strings.Contains(textOf(v.EmptyT), "目前没有需要公示的公告") {
+		t.Errorf("empty slide: %q", textOf(v.EmptyT))
 	}
-	if !v.stale.Visible() {
+	if !v.Stale.Visible() {
 		t.Error("a screen that never synced must say so")
 	}
 }
@@ -211,68 +214,68 @@ func TestDisplayStaleBanner(t *testing.T) {
 	v := k.disp
 	c.t = demoNow.Add(71 * time.Hour)
 	k.Tick()
-	if v.stale.Visible() {
+	if v.Stale.Visible() {
 		t.Fatal("stale before the configured age")
 	}
 	c.t = demoNow.Add(73 * time.Hour)
 	k.Tick()
-	if !v.stale.Visible() || !strings.Contains(textOf(v.staleT), "3 天未能更新") {
-		t.Fatalf("stale banner: %v %q", v.stale.Visible(), textOf(v.staleT))
+	if !v.Stale.Visible() || !strings.Contains(textOf(v.StaleT), "3 天未能更新") {
+		t.Fatalf("stale banner: %v %q", v.Stale.Visible(), textOf(v.StaleT))
 	}
 	// an expired feed is stale whatever the sync age
-	c.t = k.feed.Expires.Add(time.Minute)
+	c.t = k.Feed.Expires.Add(time.Minute)
 	k.Tick()
-	if !strings.Contains(textOf(v.staleT), "已过有效期") {
-		t.Errorf("expired: %q", textOf(v.staleT))
+	if !strings.Contains(textOf(v.StaleT), "已过有效期") {
+		t.Errorf("expired: %q", textOf(v.StaleT))
 	}
 }
 
 func TestDisplayOffHours(t *testing.T) {
 	// demoNow is 10:00 in the feed's zone: lit from 07:00 to 21:00
-	k, _, c := newTestDisplay(t, Deps{Hours: Hours{On: 7 * 60, Off: 21 * 60}}, landscape)
+	k, _, c := newTestDisplay(t, Deps{Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}}, landscape)
 	v := k.disp
 	k.Tick()
-	if !v.content.Visible() || v.dark.Visible() {
+	if !v.Content.Visible() || v.Dark.Visible() {
 		t.Fatal("dark during the day")
 	}
-	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.Loc)
 	wake := k.Tick()
-	if v.content.Visible() || !v.dark.Visible() {
+	if v.Content.Visible() || !v.Dark.Visible() {
 		t.Fatal("still lit after the off time")
 	}
-	morning := time.Date(2026, 11, 26, 7, 0, 0, 0, k.feedLoc)
+	morning := time.Date(2026, 11, 26, 7, 0, 0, 0, k.Loc)
 	if !wake.Equal(morning) {
 		t.Fatalf("asleep until %v, want %v: no timer may fire during the night", wake, morning)
 	}
 	c.t = c.t.Add(3 * time.Hour) // a stray wake in the night changes nothing
-	if wake := k.Tick(); !wake.Equal(morning) || v.content.Visible() {
-		t.Fatalf("night tick: wake %v lit %v", wake, v.content.Visible())
+	if wake := k.Tick(); !wake.Equal(morning) || v.Content.Visible() {
+		t.Fatalf("night tick: wake %v lit %v", wake, v.Content.Visible())
 	}
 	c.t = morning
 	k.Tick()
-	if !v.content.Visible() || v.dark.Visible() {
+	if !v.Content.Visible() || v.Dark.Visible() {
 		t.Fatal("not back on in the morning")
 	}
 }
 
 func TestDisplayTakesNewContentFromSync(t *testing.T) {
 	k, _, _ := newTestDisplay(t, Deps{}, landscape)
-	n := k.disp.rot.Len()
-	k.disp.rot.Set(nil, demoNow) // pretend the rotation was empty before a sync
+	n := k.disp.Rot.Len()
+	k.disp.Rot.Set(nil, demoNow) // pretend the rotation was empty before a sync
 	k.reload()                   // what Store.Changed triggers
-	if k.disp.rot.Len() != n || !k.disp.slide.Visible() {
-		t.Errorf("after reload: %d slides, want %d", k.disp.rot.Len(), n)
+	if k.disp.Rot.Len() != n || !k.disp.Slide.Visible() {
+		t.Errorf("after reload: %d slides, want %d", k.disp.Rot.Len(), n)
 	}
 }
 
 func TestSwitchModeWithoutRestart(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
-	if k.disp.box.Visible() {
+	if k.disp.Box.Visible() {
 		t.Fatal("touch kiosk shows the display")
 	}
 	c := *mustParse(t, "location = \"310118901201\"\nmode = \"display\"\n")
 	k.applyConfig(&c)
-	if !k.disp.box.Visible() || k.touchObjs[1].Visible() {
+	if !k.disp.Box.Visible() || k.touchObjs[1].Visible() {
 		t.Fatal("display mode not applied")
 	}
 }
@@ -303,9 +306,9 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 		}
 		got = append(got, told{id, at})
 	}
-	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second, Hours: Hours{On: 7 * 60, Off: 21 * 60}, OnSlide: onSlide}, landscape)
+	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second, Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}, Runtime: &fakeRuntime{showSlide: onSlide}}, landscape)
 	v := k.disp
-	slides := v.rot.Slides()
+	slides := v.Rot.Slides()
 	if len(slides) < 3 {
 		t.Fatalf("%d slides; the test wants a rotation", len(slides))
 	}
@@ -318,9 +321,9 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	pages := map[string]int{}
 	dwell := map[string]time.Duration{}
 	for c.t.Sub(demoNow) < 10*time.Minute {
-		pages[v.shownID] = v.body.Pages()
-		for _, s := range v.rot.Slides() {
-			dwell[s.ID] = v.rot.DwellOf(s)
+		pages[v.ShownID] = v.Body.Pages()
+		for _, s := range v.Rot.Slides() {
+			dwell[s.ID] = v.Rot.DwellOf(s)
 		}
 		c.t = k.Tick()
 	}
@@ -336,13 +339,13 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 	if paged := slices.ContainsFunc(got, func(x told) bool { return pages[x.id] > 1 }); !paged {
 		t.Errorf("no notice of the demo has more than one page on the display: %v", pages)
 	}
-	cur := v.shownID
+	cur := v.ShownID
 	got = nil
-	k.admin.open(purposeOpen)
-	k.admin.close()
+	k.admin.Open(admin.PurposeOpen)
+	k.admin.Close()
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"touch\"\n"))
 	k.applyConfig(mustParse(t, "location = \"310118901201\"\nmode = \"display\"\ndwell = \"10s\"\ndisplay_on = \"07:00\"\ndisplay_off = \"21:00\"\n"))
-	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.feedLoc)
+	c.t = time.Date(2026, 11, 25, 21, 0, 0, 0, k.Loc)
 	k.Tick()
 	k.Tick() // nothing new: not told again
 	var ids []string
@@ -355,7 +358,7 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 }
 
 func TestRotationGivesEachPageItsDwell(t *testing.T) {
-	r := Rotation{Dwell: 10 * time.Second}
+	r := display.Rotation{Dwell: 10 * time.Second}
 	t0 := demoNow
 	r.Set(sums("a", "b"), t0)
 	r.SetPages(3)
@@ -384,7 +387,7 @@ func TestRotationGivesEachPageItsDwell(t *testing.T) {
 		t.Fatalf("after three pages: notice %d, page %d of %d", r.Index(), r.Page(t0.Add(30*time.Second)), r.Pages())
 	}
 	// a lone notice of pages starts again from its first page
-	var one Rotation
+	var one display.Rotation
 	one.Dwell = 10 * time.Second
 	one.Set(sums("a"), t0)
 	one.SetPages(2)
@@ -402,7 +405,7 @@ func TestRotationGivesEachPageItsDwell(t *testing.T) {
 // first once all 24 were shown. A notice withdrawn meanwhile is forgotten.
 func TestRotationTurnsALongNoticeInParts(t *testing.T) {
 	const dwell = 10 * time.Second
-	r := Rotation{Dwell: dwell}
+	r := display.Rotation{Dwell: dwell}
 	now := demoNow
 	r.Set(sums("long", "short"), now)
 	var shown []int // the long notice's pages, in the order they came up
@@ -428,7 +431,7 @@ func TestRotationTurnsALongNoticeInParts(t *testing.T) {
 	}
 	// between its turns the short notice had the screen: never more than
 	// TurnPages of the long one in a row
-	r = Rotation{Dwell: dwell}
+	r = display.Rotation{Dwell: dwell}
 	now = demoNow
 	r.Set(sums("long", "short"), now)
 	run, longest := 0, 0
@@ -445,16 +448,16 @@ func TestRotationTurnsALongNoticeInParts(t *testing.T) {
 		now = r.NextWake(now)
 		r.Step(now)
 	}
-	if longest != TurnPages {
-		t.Errorf("the long notice held the screen for %d pages in a row, want %d", longest, TurnPages)
+	if longest != display.TurnPages {
+		t.Errorf("the long notice held the screen for %d pages in a row, want %d", longest, display.TurnPages)
 	}
 
 	// withdrawn in the middle and published again: it starts from its first page
-	r = Rotation{Dwell: dwell}
+	r = display.Rotation{Dwell: dwell}
 	now = demoNow
 	r.Set(sums("long", "short"), now)
 	r.SetPages(24)
-	now = now.Add(TurnPages * dwell)
+	now = now.Add(display.TurnPages * dwell)
 	r.Step(now) // short on show, long to go on at page TurnPages
 	r.Set(sums("short"), now)
 	r.Set(sums("long", "short"), now)
@@ -478,12 +481,12 @@ func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
 			k, w, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second}, size)
 			v := k.disp
 			const id = "village-dw-2026q3-finance"
-			if !v.rot.Show(id, v.clockNow()) {
+			if !v.Rot.Show(id, v.ClockNow()) {
 				t.Fatal("the finance notice is not in the rotation")
 			}
-			v.showSlide(v.clockNow())
+			v.ShowSlide(v.ClockNow())
 			settle(w.Canvas().Content())
-			pages := v.body.Pages()
+			pages := v.Body.Pages()
 			if pages < 2 {
 				t.Fatalf("%d page(s): the notice's tables do not fit one slide", pages)
 			}
@@ -493,34 +496,34 @@ func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
 				c.t = start.Add(time.Duration(p)*10*time.Second + time.Second)
 				k.Tick()
 				settle(w.Canvas().Content())
-				if v.shownID != id || v.body.Page() != p {
-					t.Fatalf("at %v: %s page %d, want %s page %d", c.t.Sub(start), v.shownID, v.body.Page(), id, p)
+				if v.ShownID != id || v.Body.Page() != p {
+					t.Fatalf("at %v: %s page %d, want %s page %d", c.t.Sub(start), v.ShownID, v.Body.Page(), id, p)
 				}
-				if want := pageText(p, pages); !strings.Contains(textOf(v.counter), want) {
-					t.Errorf("page %d: counter %q, want %q", p+1, textOf(v.counter), want)
+				if want := kit.PageText(p, pages); !strings.Contains(textOf(v.Counter), want) {
+					t.Errorf("page %d: counter %q, want %q", p+1, textOf(v.Counter), want)
 				}
 				if p > 0 {
-					if v.qrCol.Visible() || !v.runTitle.Visible() || v.body.Size().Width != v.slide.Size().Width {
+					if v.QrCol.Visible() || !v.RunTitle.Visible() || v.Body.Size().Width != v.Slide.Size().Width {
 						t.Errorf("page %d: the QR code or the heading is still up, or the body is not full width", p+1)
 					}
-					first := v.body.pages[p][0]
-					if b := v.body.blocks[first]; b.header != nil && !b.header.Visible() {
+					first := v.Body.Layout[p][0]
+					if b := v.Body.Blocks[first]; b.Header != nil && !b.Header.Visible() {
 						t.Errorf("page %d starts inside a table without its header", p+1)
 					}
 				}
-				for _, i := range v.body.pages[p] {
-					seen[textOf(v.body.object(i))] = true
+				for _, i := range v.Body.Layout[p] {
+					seen[textOf(v.Body.Object(i))] = true
 				}
 			}
-			for i, b := range v.body.blocks {
-				if !seen[textOf(b.obj)] {
-					t.Errorf("block %d (%q) never came on the display", i, textOf(b.obj))
+			for i, b := range v.Body.Blocks {
+				if !seen[textOf(b.Obj)] {
+					t.Errorf("block %d (%q) never came on the display", i, textOf(b.Obj))
 				}
 			}
 			// the next notice after the last page's dwell
 			c.t = start.Add(time.Duration(pages)*10*time.Second + time.Second)
 			k.Tick()
-			if v.shownID == id {
+			if v.ShownID == id {
 				t.Errorf("still on %s after %d pages", id, pages)
 			}
 		})
@@ -532,7 +535,7 @@ func TestDisplayPagesThroughTheWholeNotice(t *testing.T) {
 // starts unheld.
 func TestRotationHoldsASlideWhileReadAloud(t *testing.T) {
 	t0 := time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)
-	r := Rotation{Dwell: 10 * time.Second}
+	r := display.Rotation{Dwell: 10 * time.Second}
 	r.Set(sums("a", "b"), t0)
 	r.Hold(true)
 	late := t0.Add(5 * time.Minute)
@@ -556,7 +559,7 @@ func TestRotationHoldsASlideWhileReadAloud(t *testing.T) {
 	// the longest a notice may carry
 	r.Hold(true)
 	start := late.Add(11 * time.Second)
-	if !r.Step(start.Add(maxHold)) {
+	if !r.Step(start.Add(display.MaxHold)) {
 		t.Fatal("held past the longest sound")
 	}
 }
@@ -572,15 +575,15 @@ func TestDisplayWaitsForTheSoundToEnd(t *testing.T) {
 	t.Cleanup(w.Close)
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time),
 		Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: true, Dwell: 5 * time.Second})
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(fyne.NewSize(1920, 1080))
-	if !k.disp.rot.Show("land-2026-017", c.t) {
+	if !k.disp.Rot.Show("land-2026-017", c.t) {
 		t.Fatal("no slide")
 	}
-	k.disp.showSlide(c.t)
+	k.disp.ShowSlide(c.t)
 	eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.state(); return p })
-	cur := func() string { s, _ := k.disp.rot.Current(); return s.ID }
+	cur := func() string { s, _ := k.disp.Rot.Current(); return s.ID }
 	c.t = c.t.Add(10 * time.Minute) // far past its dwell
 	k.Tick()
 	if cur() != "land-2026-017" {

@@ -12,6 +12,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // homeView: where we are, what is urgent, the topics as big tiles, and
@@ -22,28 +23,28 @@ type homeView struct {
 	place   *widget.Label
 	sub     *widget.RichText
 	impHead *widget.Label
-	imp     *pager
-	impBar  *pageBar
+	imp     *kit.Pager
+	impBar  *kit.PageBar
 	tiles   *fyne.Container
 	faces   map[string]*tileText
 	names   map[string]string
 	cats    []feed.Category
-	search  *bigButton
+	search  *kit.BigButton
 }
 
 func (k *Kiosk) newHomeView() *homeView {
 	v := &homeView{k: k, faces: map[string]*tileText{}, names: map[string]string{}}
-	v.place = label("", sizeTitle)
-	v.sub = rich()
-	v.impHead = label("重要通知", theme.SizeNameHeadingText)
+	v.place = kit.Label("", kit.SizeTitle)
+	v.sub = kit.Rich()
+	v.impHead = kit.Label("重要通知", theme.SizeNameHeadingText)
 	v.impBar = k.newPageBar()
 	v.imp = k.pagedFor(screenHome, v.impBar)
 	v.tiles = container.New(&tileGrid{})
 	v.search = k.btn("搜索公告", widget.HighImportance, func() { k.push(screen{kind: screenSearch}) })
 	v.search.Icon = theme.SearchIcon()
-	v.search.min = fyne.NewSize(touchMin, 110)
-	header := container.New(tightVBox{}, v.place, v.sub)
-	important := container.NewBorder(v.impHead, v.impBar.box, nil, nil, v.imp)
+	v.search.Min = fyne.NewSize(kit.TouchMin, 110)
+	header := container.New(kit.TightVBox{}, v.place, v.sub)
+	important := container.NewBorder(v.impHead, v.impBar.Box, nil, nil, v.imp)
 	v.box = container.New(&homeLayout{imp: v.imp}, header, important, v.tiles, v.search)
 	return v
 }
@@ -52,16 +53,16 @@ func (v *homeView) object() fyne.CanvasObject { return v.box }
 
 func (v *homeView) show(s *screen) {
 	k := v.k
-	now := k.now()
-	setText(v.place, k.deps.Store.PlaceName(k.deps.Location))
-	setRich(v.sub,
-		seg(k.feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-		seg("　"+updatedText(k.feed.LastSuccess, k.feedLoc), sizeSmall, colorMuted))
+	now := k.Now()
+	kit.SetText(v.place, k.Store.PlaceName(k.Location))
+	kit.SetRich(v.sub,
+		kit.Seg(k.Feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+		kit.Seg("　"+kit.UpdatedText(k.Feed.LastSuccess, k.Loc), kit.SizeSmall, kit.ColorMuted))
 
-	if !slices.Equal(v.cats, k.feed.Categories) {
+	if !slices.Equal(v.cats, k.Feed.Categories) {
 		v.buildTiles()
 	}
-	counts, err := k.deps.Store.Counts(k.deps.Location, now)
+	counts, err := k.Store.Counts(k.Location, now)
 	for _, c := range v.cats {
 		n := counts[c.ID]
 		text := fmt.Sprintf("%d 条", n)
@@ -74,8 +75,8 @@ func (v *homeView) show(s *screen) {
 		v.faces[c.ID].set(c.Name, text)
 	}
 
-	var blocks []block
-	items, err := k.deps.Store.Visible(k.deps.Location, "", now)
+	var blocks []kit.Block
+	items, err := k.Store.Visible(k.Location, "", now)
 	// Visible's order (pinned first) re-sorted, stably, urgent first
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
 		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
@@ -83,19 +84,19 @@ func (v *homeView) show(s *screen) {
 	// at the largest 字号 a card's topic line is the line the home cannot
 	// spare under an alert banner; the tiles name the topics and the
 	// reader names the notice's
-	opts := cardOpts{withCategory: k.st.step < len(textSteps)-1, compact: true}
+	opts := cardOpts{withCategory: k.st.step < len(kit.TextSteps)-1, compact: true}
 	for _, it := range items {
 		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
-			blocks = append(blocks, block{obj: k.summaryCard(it, opts), gap: 12})
+			blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
 		}
 	}
 	switch {
 	case err != nil:
-		blocks = messageBlocks("暂时无法读取公告，请联系管理员。")
+		blocks = kit.MessageBlocks("暂时无法读取公告，请联系管理员。")
 	case len(blocks) == 0:
-		blocks = messageBlocks("目前没有紧急或置顶的通知。")
+		blocks = kit.MessageBlocks("目前没有紧急或置顶的通知。")
 	}
-	v.imp.page = s.page
+	v.imp.Cur = s.page
 	v.imp.SetBlocks(blocks)
 	v.box.Refresh() // the layout makes room for the tallest card
 }
@@ -104,7 +105,7 @@ func (v *homeView) invalidate() { v.cats = nil }
 
 func (v *homeView) buildTiles() {
 	k := v.k
-	v.cats = slices.Clone(k.feed.Categories)
+	v.cats = slices.Clone(k.Feed.Categories)
 	v.tiles.Objects = nil
 	for _, c := range v.cats {
 		t := newTileText()
@@ -121,7 +122,7 @@ func (v *homeView) buildTiles() {
 // tileText is a topic tile's words: the name above its count when the
 // tile is tall enough, else the two side by side, the name wrapping if it
 // must and the count kept whole. A landscape screen or the largest 字号
-// leaves a tile about one line's height; two lines there pushed the count
+// leaves a tile about one line's kit.Height; two lines there pushed the count
 // out of the tile.
 type tileText struct {
 	box         *fyne.Container
@@ -130,48 +131,50 @@ type tileText struct {
 }
 
 func newTileText() *tileText {
-	t := &tileText{name: rich(), count: widget.NewRichText()}
+	t := &tileText{name: kit.Rich(), count: widget.NewRichText()}
 	t.box = container.New(&tileTextLayout{t: t}, t.name, t.count)
 	return t
 }
 
 func (t *tileText) set(name, count string) {
 	t.nameText = name
-	n := seg(name, theme.SizeNameHeadingText, theme.ColorNameForeground)
+	n := kit.Seg(name, theme.SizeNameHeadingText, theme.ColorNameForeground)
 	n.Style.Inline, n.Style.Alignment = false, fyne.TextAlignCenter
-	c := seg(count, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
+	c := kit.Seg(count, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
 	c.Style.Inline, c.Style.Alignment = false, fyne.TextAlignCenter
-	setRich(t.name, n)
-	setRich(t.count, c)
+	kit.SetRich(t.name, n)
+	kit.SetRich(t.count, c)
 }
 
-// stacked is the height of the two-line face at width w.
-func (t *tileText) stacked(w float32) float32 { return measure(t.name, w) + measure(t.count, w) }
+// stacked is the kit.Height of the two-line face at width w.
+func (t *tileText) stacked(w float32) float32 {
+	return kit.Measure(t.name, w) + kit.Measure(t.count, w)
+}
 
-// beside is the height of the one-line face at width w, and the width
+// beside is the kit.Height of the one-line face at width w, and the width
 // the name gets in it.
 func (t *tileText) beside(w float32) (h, nameW float32) {
 	cw := t.count.MinSize().Width
 	th := t.name.Theme()
-	natural := fyne.MeasureText(unbreakable(t.nameText), th.Size(theme.SizeNameHeadingText), fyne.TextStyle{}).Width +
+	natural := fyne.MeasureText(kit.Unbreakable(t.nameText), th.Size(theme.SizeNameHeadingText), fyne.TextStyle{}).Width +
 		2*th.Size(theme.SizeNameInnerPadding)
-	nameW = max(touchMin, min(natural, w-cw))
-	return max(measure(t.name, nameW), t.count.MinSize().Height), nameW
+	nameW = max(kit.TouchMin, min(natural, w-cw))
+	return max(kit.Measure(t.name, nameW), t.count.MinSize().Height), nameW
 }
 
 // tileTextLayout shows the face that fits, centred.
 type tileTextLayout struct{ t *tileText }
 
 func (l *tileTextLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	h, _ := l.t.beside(max(l.t.box.Size().Width, touchMin))
-	return fyne.NewSize(touchMin, h)
+	h, _ := l.t.beside(max(l.t.box.Size().Width, kit.TouchMin))
+	return fyne.NewSize(kit.TouchMin, h)
 }
 
 func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 	t := l.t
 	cm := t.count.MinSize()
 	if sh := t.stacked(s.Width); sh <= s.Height {
-		nh := height(t.name, s.Width)
+		nh := kit.Height(t.name, s.Width)
 		y := (s.Height - sh) / 2
 		t.name.Move(fyne.NewPos(0, y))
 		t.count.Move(fyne.NewPos(0, y+nh))
@@ -179,7 +182,7 @@ func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 		return
 	}
 	_, nw := t.beside(s.Width)
-	nh := height(t.name, nw)
+	nh := kit.Height(t.name, nw)
 	x := max(0, (s.Width-nw-cm.Width)/2)
 	t.name.Move(fyne.NewPos(x, (s.Height-nh)/2))
 	t.count.Resize(cm)
@@ -187,7 +190,7 @@ func (l *tileTextLayout) Layout(_ []fyne.CanvasObject, s fyne.Size) {
 }
 
 // tileGrid lays topic tiles in 2 columns on a narrow (portrait) area and
-// 4 on a wide one; rows share the height.
+// 4 on a wide one; rows share the kit.Height.
 type tileGrid struct{}
 
 func tileCols(w float32) int {
@@ -208,12 +211,12 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject { return o.(*fyne.Contain
 // vertically: tile text wraps instead of shrinking to one character a line.
 type vcenter struct{}
 
-func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return tightVBox{}.MinSize(objs) }
+func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return kit.TightVBox{}.MinSize(objs) }
 
 func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	var h float32
 	for _, o := range objs {
-		h += height(o, s.Width)
+		h += kit.Height(o, s.Width)
 	}
 	y := max(0, (s.Height-h)/2)
 	for _, o := range objs {
@@ -222,7 +225,7 @@ func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 }
 
-// height is what rows of tiles need at width w: each row as tall as its
+// kit.Height is what rows of tiles need at width w: each row as tall as its
 // tallest tile, with two-line faces (stacked) or one-line ones.
 func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) float32 {
 	if len(objs) == 0 {
@@ -230,19 +233,19 @@ func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) flo
 	}
 	cols := tileCols(w)
 	cw := (w - float32(cols-1)*tileGap) / float32(cols)
-	inner := cw - 2*cardPad
+	inner := cw - 2*kit.CardPad
 	var cell float32
 	minH := tileMinH
 	if !stacked {
-		minH = touchMin
+		minH = kit.TouchMin
 	}
 	for _, o := range objs {
-		t := o.(*tapCard).content.(*fyne.Container).Layout.(*tileTextLayout).t
+		t := o.(*kit.TapCard).Content.(*fyne.Container).Layout.(*tileTextLayout).t
 		h, _ := t.beside(inner)
 		if stacked {
 			h = t.stacked(inner)
 		}
-		cell = max(cell, h+2*cardPad, minH)
+		cell = max(cell, h+2*kit.CardPad, minH)
 	}
 	rows := float32((len(objs) + cols - 1) / cols)
 	return rows*cell + (rows-1)*tileGap
@@ -277,22 +280,22 @@ func (g *tileGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // the left and notices on the right. Either way the notices get room for
 // their tallest card: at the largest 字号, under an alert banner, a card
 // cut by its page bar hid the line that says what the notice is about.
-type homeLayout struct{ imp *pager }
+type homeLayout struct{ imp *kit.Pager }
 
-// importantNeeds is the height the important notices need at width w:
+// importantNeeds is the kit.Height the important notices need at width w:
 // their heading and page bar, and their tallest card whole.
 func (l *homeLayout) importantNeeds(important fyne.CanvasObject, w float32) float32 {
-	return important.MinSize().Height - l.imp.MinSize().Height + l.imp.tallest(w)
+	return important.MinSize().Height - l.imp.MinSize().Height + l.imp.Tallest(w)
 }
 
 func (l *homeLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(touchMin*4, touchMin*6)
+	return fyne.NewSize(kit.TouchMin*4, kit.TouchMin*6)
 }
 
 func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	header, important, tiles, search := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 20
-	hh := height(header, s.Width)
+	hh := kit.Height(header, s.Width)
 	header.Move(fyne.NewPos(0, 0))
 	sh := search.MinSize().Height
 	search.Move(fyne.NewPos(0, s.Height-sh))
@@ -301,7 +304,7 @@ func (l *homeLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	mid := bottom - top
 	if s.Width > s.Height { // landscape
 		// tiles take 60% of the width, down to half when the notices'
-		// tallest card needs a wider column to fit the height
+		// tallest card needs a wider column to fit the kit.Height
 		tw := s.Width * 0.6
 		g := tiles.(*fyne.Container).Layout.(*tileGrid)
 		for tw > s.Width*0.5 && l.importantNeeds(important, s.Width-tw-gap*1.5) > mid &&

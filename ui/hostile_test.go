@@ -16,6 +16,7 @@ import (
 	"gongkai/markdown"
 	"gongkai/store"
 	"gongkai/sync/synctest"
+	"gongkai/ui/kit"
 )
 
 // hostileStore holds the notices that froze screens (synctest.Hostile),
@@ -63,20 +64,20 @@ func TestHostileNoticesAreDrawnCut(t *testing.T) {
 	for _, size := range []fyne.Size{landscape, portrait} {
 		k, w, _ := newTestDisplay(t, Deps{Store: st, Dwell: 10 * time.Second}, size)
 		for _, id := range ids {
-			if !k.disp.rot.Show(id, k.disp.clockNow()) {
+			if !k.disp.Rot.Show(id, k.disp.ClockNow()) {
 				t.Fatalf("%s is not in the rotation", id)
 			}
-			k.disp.showSlide(k.disp.clockNow())
-			title := strings.TrimSpace(textOf(k.disp.title))
+			k.disp.ShowSlide(k.disp.ClockNow())
+			title := strings.TrimSpace(textOf(k.disp.Title))
 			if n := utf8.RuneCountInString(title); n > markdown.MaxTitle+1 {
 				t.Errorf("%s: the slide title is %d characters", id, n)
 			}
-			if n := len(k.disp.body.blocks); n > maxBlocks+1 {
+			if n := len(k.disp.Body.Blocks); n > kit.MaxBlocks+1 {
 				t.Errorf("%s: %d blocks", id, n)
 			}
 			save(w, "display-"+id+"-"+sizeName(size))
 		}
-		if tick := textOf(k.disp.tickT); utf8.RuneCountInString(tick) > 2*markdown.MaxTitle {
+		if tick := textOf(k.disp.TickT); utf8.RuneCountInString(tick) > 2*markdown.MaxTitle {
 			t.Errorf("the urgent ticker holds %d characters", utf8.RuneCountInString(tick))
 		}
 	}

@@ -3,6 +3,8 @@ package ui
 import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // keypad is our own on-screen keyboard: the touch driver has none, and a
@@ -10,34 +12,29 @@ import (
 // because pinyin is taught that way.
 type keypad struct {
 	box  fyne.CanvasObject
-	keys map[string]*bigButton // by label, for tests
+	keys map[string]*kit.BigButton // by label, for tests
 }
 
 var keyRows = []string{"1234567890", "abcdefghij", "klmnopqrst", "uvwxyz"}
 
-const (
-	keyDelete = "删除"
-	keyClear  = "清空"
-)
-
 func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
-	p := &keypad{keys: map[string]*bigButton{}}
+	p := &keypad{keys: map[string]*kit.BigButton{}}
 	var objs []fyne.CanvasObject
 	for _, row := range keyRows {
 		for _, r := range row {
 			s := string(r)
 			b := k.btn(s, widget.MediumImportance, func() { typed(s) })
-			b.min = fyne.NewSquareSize(keyMin)
+			b.Min = fyne.NewSquareSize(kit.KeyMin)
 			p.keys[s] = b
 			objs = append(objs, b)
 		}
 	}
-	p.keys[keyDelete] = k.btn("⌫ "+keyDelete, widget.MediumImportance, del)
-	p.keys[keyClear] = k.btn(keyClear, widget.DangerImportance, clear)
-	objs = append(objs, p.keys[keyDelete], p.keys[keyClear])
+	p.keys[kit.KeyDelete] = k.btn("⌫ "+kit.KeyDelete, widget.MediumImportance, del)
+	p.keys[kit.KeyClear] = k.btn(kit.KeyClear, widget.DangerImportance, clear)
+	objs = append(objs, p.keys[kit.KeyDelete], p.keys[kit.KeyClear])
 	// the keys do not grow with the text step, so their labels need not
 	for _, b := range p.keys {
-		b.SizeName = sizeKey
+		b.SizeName = kit.SizeKey
 	}
 	p.box = newKeyGrid(objs)
 	return p
@@ -51,25 +48,23 @@ func newKeyGrid(objs []fyne.CanvasObject) fyne.CanvasObject {
 	return &fyne.Container{Layout: keyGrid{}, Objects: objs}
 }
 
-const keyGap float32 = 10
-
 func (keyGrid) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var key fyne.Size
 	for _, o := range objs[:len(objs)-2] {
 		key = key.Max(o.MinSize())
 	}
 	rows := float32(len(keyRows))
-	return fyne.NewSize(10*key.Width+9*keyGap, rows*key.Height+(rows-1)*keyGap)
+	return fyne.NewSize(10*key.Width+9*kit.KeyGap, rows*key.Height+(rows-1)*kit.KeyGap)
 }
 
 func (g keyGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	rows := len(keyRows)
-	w := (s.Width - 9*keyGap) / 10
-	h := (s.Height - float32(rows-1)*keyGap) / float32(rows)
+	w := (s.Width - 9*kit.KeyGap) / 10
+	h := (s.Height - float32(rows-1)*kit.KeyGap) / float32(rows)
 	i := 0
 	for r, row := range keyRows {
 		for c := range len(row) {
-			objs[i].Move(fyne.NewPos(float32(c)*(w+keyGap), float32(r)*(h+keyGap)))
+			objs[i].Move(fyne.NewPos(float32(c)*(w+kit.KeyGap), float32(r)*(h+kit.KeyGap)))
 			objs[i].Resize(fyne.NewSize(w, h))
 			i++
 		}
@@ -78,10 +73,10 @@ func (g keyGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	// a fingertip, not one gap): a finger aiming at 删除 must not wipe the
 	// whole query
 	last := len(keyRows[rows-1])
-	x := float32(last) * (w + keyGap)
-	apart := 4 * keyGap
+	x := float32(last) * (w + kit.KeyGap)
+	apart := 4 * kit.KeyGap
 	rest := (s.Width - x - apart) / 2
-	y := float32(rows-1) * (h + keyGap)
+	y := float32(rows-1) * (h + kit.KeyGap)
 	objs[i].Move(fyne.NewPos(x, y))
 	objs[i].Resize(fyne.NewSize(rest, h))
 	objs[i+1].Move(fyne.NewPos(x+rest+apart, y))

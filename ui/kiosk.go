@@ -7,11 +7,7 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
-	"runtime/debug"
-	"slices"
-	gosync "sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -23,8 +19,10 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
-	gkscreen "gongkai/screen"
 	"gongkai/store"
+	"gongkai/ui/admin"
+	"gongkai/ui/display"
+	"gongkai/ui/kit"
 )
 
 // Deps is what the kiosk needs from outside.
@@ -48,21 +46,15 @@ type Deps struct {
 
 	Mode       string        // config.ModeTouch (default) or config.ModeDisplay
 	Dwell      time.Duration // display: time per slide; 15 s when zero
-	Hours      Hours         // display: lit hours; the zero value is always on
+	Hours      kit.Hours     // display: lit hours; the zero value is always on
 	StaleAfter time.Duration // stale warning when the last good sync is older; 72 h when zero
 	TextStep   int           // the 字号 step a new villager finds
 	DataDir    string        // admin.pin, disk and store size; "" keeps the PIN in memory
 	Logger     *slog.Logger  // slog.Default() when nil
 
-	// OnSlide (may be nil) is told the notice on show whenever it changes:
-	// display mode's slide, "" for none (the empty slide, dark off-hours,
-	// the admin panel over the display, touch mode). It runs on the UI
-	// goroutine, so it must be quick: the display log only counts in memory.
-	OnSlide func(id string)
-	// OnAlerts (may be nil) is told the ids of the urgent alerts in force
-	// on this screen whenever they change, for the display log (alerts.go).
-	// It runs on the UI goroutine: it must not wait for the disk.
-	OnAlerts func(ids []string)
+	// Runtime is the running screen behind the window (runtime.go);
+	// nil: none.
+	Runtime Runtime
 
 	// Reading aloud (speak.go): the sound output (nil: none, no 朗读
 	// button), its volume 1–100 (0: 80), the quiet hours when nothing is
@@ -70,15 +62,10 @@ type Deps struct {
 	// reads its slides aloud (off unless the settings turn it on).
 	Speaker   Speaker
 	Volume    int
-	Quiet     Hours
+	Quiet     kit.Hours
 	ReadAloud bool
 
-	// Events is the running screen's one stream to the window
-	// (screen.Runtime.Events): redraw when notices became valid or
-	// expired, sticks found for the admin panel's import. nil: none.
-	Events <-chan gkscreen.Event
-
-	Admin AdminDeps
+	Admin admin.Deps
 }
 
 type screenKind int
@@ -129,8 +116,8 @@ type Kiosk struct {
 	win   fyne.Window
 	deps  Deps
 	st    state
-	theme *kioskTheme // the window's theme, set by applyTheme
-	idle  Idle
+	theme *kit.KioskTheme // the window's theme, set by applyTheme
+	idle  kit.Idle
 
 	views map[screenKind]view
 	home  *homeView
@@ -139,24 +126,19 @@ type Kiosk struct {
 	status   *statusRow
 	stage    *fyne.Container
 	prompt   *idlePrompt
-	feed     store.State
-	feedLoc  *time.Location
-	calendar *feed.Calendar // counts posting_workdays (package period)
+	*kit.Env // the store for this screen, the feed's state, the clocks
 	stopOnce chan struct{}
 
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
-	disp        *displayView
-	corner      *cornerTap
+	disp        *display.View
+	corner      *admin.CornerTap
 	cornerLayer *fyne.Container
-	admin       *adminView
+	admin       *admin.Panel
 	alerts      *alertView    // alerts.go
 	alertBar    *alertBanner  // alerts.go
 	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
-	faultMu     gosync.Mutex
-	faults      []string // recovered panics, for the status page
 	started     time.Time
-	spawn       func(job func()) // nil: background reads run on goroutines; else handed here (see latest)
 }
 
 // New builds the kiosk and sets it as w's content.
@@ -176,18 +158,19 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	d.TextStep = clampStep(d.TextStep)
+	d.TextStep = kit.ClampStep(d.TextStep)
 	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1)}
+	k.Env = &kit.Env{Store: d.Store, Location: d.Location, Clock: d.Clock, Logger: d.Logger, Faults: kit.NewFaults(d.Logger)}
 	k.started = d.Admin.Started
 	if k.started.IsZero() {
 		k.started = d.Clock()
 	}
 	k.st.stack = []screen{{kind: screenHome}}
 	k.st.step = d.TextStep
-	k.idle = Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
+	k.idle = kit.Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
 	k.applyTheme()
-	k.loadState()
+	k.Load()
 
 	k.speak = k.newReadAloud()
 	k.bar = k.newTopBar()
@@ -211,18 +194,31 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.prompt = k.newIdlePrompt()
 	k.alertBar = k.newAlertBanner()
 	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
-	main := container.New(layout.NewCustomPaddedLayout(barPadding, barPadding, barPadding*2, barPadding*2),
+	main := container.New(layout.NewCustomPaddedLayout(kit.BarPadding, kit.BarPadding, kit.BarPadding*2, kit.BarPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
-	bg := canvas.NewRectangle(themeColor(theme.ColorNameBackground))
+	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	k.touchObjs = []fyne.CanvasObject{bg, main}
-	k.disp = k.newDisplayView()
+	k.disp = display.New(k.Env, display.Options{
+		Dwell: d.Dwell, Hours: d.Hours, OnSlide: k.showSlide,
+		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.Box.Visible()) },
+		Stale: k.stale,
+		Speak: func(it *feed.Item) { k.speak.slide(it) },
+	})
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
-	k.admin = k.newAdminView()
+	host := &admin.Host{
+		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
+		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
+		ApplyConfig: k.applyConfig, Hush: func() { k.speak.stop() }, Display: k.display, IsStale: k.stale, QuitApp: a.Quit,
+	}
+	if d.Runtime != nil { // a nil Runtime stays a nil AdminRuntime
+		host.Runtime = d.Runtime
+	}
+	k.admin = admin.New(host)
 	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.box, k.alerts.box, k.cornerLayer, k.admin.box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.box, k.cornerLayer, k.admin.Box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -233,8 +229,9 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		changes = d.Store.Changed()
 	}
 	k.goSafe("watch store", func() { k.watch(changes) })
-	if d.Events != nil {
-		k.goSafe("runtime events", func() { k.watchEvents(d.Events) })
+	if d.Runtime != nil {
+		events := d.Runtime.Events()
+		k.goSafe("runtime events", func() { k.watchEvents(events) })
 	}
 	if d.Ticks != nil {
 		k.goSafe("ticks", func() { k.tickLoop(d.Ticks) })
@@ -253,17 +250,17 @@ func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
 // parses the font again for each override scope (see bigButton). Setting a
 // theme parses it once more, so it is set only when it changes.
 func (k *Kiosk) applyTheme() {
-	t := newTheme(k.st.step)
+	t := kit.NewTheme(k.st.step)
 	switch {
-	case k.admin != nil && k.admin.box.Visible():
-		t = newTheme(0)
+	case k.admin != nil && k.admin.Box.Visible():
+		t = kit.NewTheme(0)
 	case k.display():
-		t = &kioskTheme{body: displayBody}
+		t = &kit.KioskTheme{Body: display.Body}
 	}
 	// what is on show changes with the theme (mode, admin panel), so the
 	// slide on show is told from here
 	if k.disp != nil {
-		k.disp.reportSlide()
+		k.disp.ReportSlide()
 	}
 	if k.theme != nil && *k.theme == *t {
 		return
@@ -276,16 +273,16 @@ func (k *Kiosk) applyTheme() {
 func (k *Kiosk) applyMode() {
 	k.applyTheme()
 	for _, o := range k.touchObjs {
-		show(o, !k.display())
+		kit.Show(o, !k.display())
 	}
 	if k.display() {
 		k.prompt.box.Hide()
 	}
-	show(k.disp.box, k.display())
-	k.alerts.reload(k.deps.Clock())
+	kit.Show(k.disp.Box, k.display())
+	k.alerts.reload(k.Clock())
 	if k.display() {
-		show(k.cornerLayer, true)
-		k.disp.reload()
+		kit.Show(k.cornerLayer, true)
+		k.disp.Reload()
 	} else {
 		k.render()
 	}
@@ -305,7 +302,7 @@ func (k *Kiosk) wake() {
 // restarted: the screen keeps what it shows, and the clerk sees why.
 func (k *Kiosk) goSafe(name string, fn func()) {
 	go func() {
-		defer k.recovered(name)
+		defer k.Faults.Recovered(name)
 		fn()
 	}()
 }
@@ -318,30 +315,9 @@ func (k *Kiosk) Refresh() { k.do("refresh", k.reload) }
 // do runs fn on the UI thread, with the same protection as goSafe.
 func (k *Kiosk) do(name string, fn func()) {
 	fyne.Do(func() {
-		defer k.recovered(name)
+		defer k.Faults.Recovered(name)
 		fn()
 	})
-}
-
-func (k *Kiosk) recovered(name string) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	k.deps.Logger.Error("recovered panic", "job", name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-	k.faultMu.Lock()
-	defer k.faultMu.Unlock()
-	k.faults = append(k.faults, fmt.Sprintf("%s 出错：%v", name, r))
-	if len(k.faults) > 10 {
-		k.faults = k.faults[len(k.faults)-10:]
-	}
-}
-
-// faultList is a copy of the recovered panics, newest last.
-func (k *Kiosk) faultList() []string {
-	k.faultMu.Lock()
-	defer k.faultMu.Unlock()
-	return slices.Clone(k.faults)
 }
 
 // timerLoop sleeps until the screen next has something to do: each second
@@ -360,7 +336,7 @@ func (k *Kiosk) timerLoop() {
 			return
 		case next = <-wake:
 		}
-		d := min(max(next.Sub(k.deps.Clock()), 50*time.Millisecond), 10*time.Minute)
+		d := min(max(next.Sub(k.Clock()), 50*time.Millisecond), 10*time.Minute)
 		t.Reset(d)
 		select {
 		case <-k.stopOnce:
@@ -376,17 +352,17 @@ func (k *Kiosk) timerLoop() {
 
 // Tick does what is due now and says when to call it next.
 func (k *Kiosk) Tick() time.Time {
-	now := k.deps.Clock()
-	k.admin.checkIdle(now)
+	now := k.Clock()
+	k.admin.CheckIdle(now)
 	var next time.Time
 	if k.display() {
-		next = k.disp.tick(now)
+		next = k.disp.Tick(now)
 	} else {
 		k.CheckIdle()
 		next = now.Add(time.Second)
 	}
 	next = k.alerts.tick(now, next)
-	if k.admin.box.Visible() && next.After(now.Add(time.Second)) {
+	if k.admin.Box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
 	return next
@@ -402,54 +378,25 @@ func (k *Kiosk) Close() {
 	}
 }
 
-// now is the trusted time: a screen whose clock fell back cannot show
-// notices that already expired.
-func (k *Kiosk) now() time.Time { return k.deps.Store.Now(k.deps.Clock()) }
-
-func (k *Kiosk) loadState() {
-	st, err := k.deps.Store.State()
-	if err != nil {
-		st = store.State{}
-	}
-	k.feed = st
-	// From memory (store.Calendar): a nil calendar counts Monday–Friday.
-	k.calendar, _ = k.deps.Store.Calendar()
-	k.feedLoc = time.Local
-	if st.Timezone != "" {
-		if loc, err := time.LoadLocation(st.Timezone); err == nil {
-			k.feedLoc = loc
-		}
-	}
-}
-
-func (k *Kiosk) categoryName(id string) string {
-	for _, c := range k.feed.Categories {
-		if c.ID == id {
-			return c.Name
-		}
-	}
-	return id
-}
-
 // touch is called by every control: a tap is what keeps a page open.
 func (k *Kiosk) touch() {
-	k.idle.Touch(k.deps.Clock())
+	k.idle.Touch(k.Clock())
 	if k.prompt.box.Visible() {
 		k.prompt.box.Hide()
 	}
 }
 
 // btn makes a big button whose tap also counts as activity.
-func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *bigButton {
-	return newBigButton(label, imp, fyne.NewSize(touchMin, touchMin), func() {
+func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *kit.BigButton {
+	return kit.NewBigButton(label, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
 		k.touch()
 		tapped()
 	})
 }
 
 // card makes a tappable card whose tap also counts as activity.
-func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *tapCard {
-	return newTapCard(content, func() {
+func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
+	return kit.NewTapCard(content, func() {
 		k.touch()
 		tapped()
 	})
@@ -490,7 +437,7 @@ func (k *Kiosk) setPage(n int) {
 }
 
 func (k *Kiosk) setStep(n int) {
-	n = clampStep(n)
+	n = kit.ClampStep(n)
 	if n == k.st.step {
 		return
 	}
@@ -512,7 +459,7 @@ func (k *Kiosk) setStep(n int) {
 }
 
 // pagerOf is the pager of a screen, nil for one without.
-func (k *Kiosk) pagerOf(kind screenKind) *pager {
+func (k *Kiosk) pagerOf(kind screenKind) *kit.Pager {
 	switch v := k.views[kind].(type) {
 	case *homeView:
 		return v.imp
@@ -539,35 +486,35 @@ func (k *Kiosk) render() {
 	}
 	v := k.views[s.kind]
 	v.show(s)
-	show(v.object(), true)
+	kit.Show(v.object(), true)
 	k.bar.update(k, s.kind == screenHome)
 	k.status.update(k)
 	k.stage.Refresh()
 	if k.corner != nil {
 		// the gesture lives where nothing else can be tapped: at home the
 		// top-left is empty, elsewhere 返回 is there and must keep working
-		show(k.cornerLayer, k.display() || s.kind == screenHome)
+		kit.Show(k.cornerLayer, k.display() || s.kind == screenHome)
 	}
 }
 
 // reload re-reads the store after an Apply, in place: same screen, same
 // page. A notice that disappeared sends the reader back to its list.
 func (k *Kiosk) reload() {
-	k.loadState()
+	k.Load()
 	for i := len(k.st.stack) - 1; i > 0; i-- {
 		s := k.st.stack[i]
 		if s.itemID == "" {
 			continue
 		}
-		if _, err := k.deps.Store.Item(s.itemID, k.deps.Location, k.now()); errors.Is(err, store.ErrNotFound) {
+		if _, err := k.Store.Item(s.itemID, k.Location, k.Now()); errors.Is(err, store.ErrNotFound) {
 			k.st.stack = k.st.stack[:i]
 			k.st.message = "您查看的公告已撤下或已到期，已返回列表。"
 		}
 	}
 	k.home.invalidate()
-	k.alerts.reload(k.deps.Clock())
+	k.alerts.reload(k.Clock())
 	if k.display() {
-		k.disp.reload()
+		k.disp.Reload()
 		k.wake()
 		return
 	}
@@ -602,18 +549,18 @@ func (k *Kiosk) tickLoop(ticks <-chan time.Time) {
 // CheckIdle asks "还在阅读吗？" after the idle timeout and returns home
 // (text size reset) when nobody answers. The ticker calls it every second.
 func (k *Kiosk) CheckIdle() {
-	now := k.deps.Clock()
+	now := k.Clock()
 	phase, left := k.idle.At(now)
 	switch phase {
-	case idleActive:
+	case kit.IdleActive:
 		k.prompt.box.Hide()
-	case idleAsking:
+	case kit.IdleAsking:
 		if k.atRest() {
 			return // nothing to lose: no need to ask
 		}
 		k.prompt.update(left)
-		show(k.prompt.box, true)
-	case idleExpired:
+		kit.Show(k.prompt.box, true)
+	case kit.IdleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
 		k.alerts.close()
@@ -629,11 +576,12 @@ func (k *Kiosk) atRest() bool {
 	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
 }
 
-// item reads a notice for this screen only.
-func (k *Kiosk) item(id string) (*feed.Item, error) {
-	it, err := k.deps.Store.Item(id, k.deps.Location, k.now())
-	if it != nil {
-		it.Title = shownTitle(it.Title) // bounds.go: every screen draws this one
+// stale says whether the content may be out of date, and why, in words.
+func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.deps.StaleAfter) }
+
+// showSlide tells the runtime the notice on show (Runtime.ShowSlide).
+func (k *Kiosk) showSlide(id string) {
+	if k.deps.Runtime != nil {
+		k.deps.Runtime.ShowSlide(id)
 	}
-	return it, err
 }

@@ -16,6 +16,8 @@ import (
 
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 // textOf collects the text shown by an object tree (labels, rich text,
@@ -26,16 +28,16 @@ func textOf(o fyne.CanvasObject) string {
 	walk = func(o fyne.CanvasObject) {
 		switch o := o.(type) {
 		case *widget.Label:
-			b.WriteString(unbreakable(o.Text) + "\n")
+			b.WriteString(kit.Unbreakable(o.Text) + "\n")
 		case *widget.RichText:
-			b.WriteString(unbreakable(o.String()) + "\n")
-		case *bigButton:
+			b.WriteString(kit.Unbreakable(o.String()) + "\n")
+		case *kit.BigButton:
 			b.WriteString(o.Text + "\n")
-		case *tapCard:
-			walk(o.content)
-		case *tableRow:
-			for _, c := range o.cells {
-				b.WriteString(unbreakable(c.String()) + " | ")
+		case *kit.TapCard:
+			walk(o.Content)
+		case *kit.TableRow:
+			for _, c := range o.Cells {
+				b.WriteString(kit.Unbreakable(c.String()) + " | ")
 			}
 			b.WriteString("\n")
 		case *fyne.Container:
@@ -69,12 +71,12 @@ func segments(o fyne.CanvasObject) []*widget.TextSegment {
 }
 
 // pageContent is the text of the blocks on the pager's current page.
-func pageContent(p *pager) string {
-	if len(p.pages) == 0 {
+func pageContent(p *kit.Pager) string {
+	if len(p.Layout) == 0 {
 		return ""
 	}
 	var b strings.Builder
-	for _, i := range p.pages[p.page] {
+	for _, i := range p.Layout[p.Cur] {
 		b.WriteString(textOf(blockObj(p, i)))
 	}
 	return b.String()
@@ -82,38 +84,38 @@ func pageContent(p *pager) string {
 
 // blockObj is block i's object: the one on show, or for a lazy block off
 // the page a fresh one to look at.
-func blockObj(p *pager, i int) fyne.CanvasObject {
-	if o := p.object(i); o != nil {
+func blockObj(p *kit.Pager, i int) fyne.CanvasObject {
+	if o := p.Object(i); o != nil {
 		return o
 	}
-	return p.blocks[i].build()
+	return p.Blocks[i].Build()
 }
 
 // cardFor finds the card of a notice among a pager's blocks by title text.
-func cardFor(t *testing.T, p *pager, title string) *tapCard {
+func cardFor(t *testing.T, p *kit.Pager, title string) *kit.TapCard {
 	t.Helper()
-	for i := range p.blocks {
-		if c, ok := blockObj(p, i).(*tapCard); ok && strings.Contains(textOf(c), title) {
+	for i := range p.Blocks {
+		if c, ok := blockObj(p, i).(*kit.TapCard); ok && strings.Contains(textOf(c), title) {
 			return c
 		}
 	}
-	t.Fatalf("no card %q among %d blocks", title, len(p.blocks))
+	t.Fatalf("no card %q among %d blocks", title, len(p.Blocks))
 	return nil
 }
 
-func hasCard(p *pager, title string) bool {
-	for i := range p.blocks {
-		if c, ok := blockObj(p, i).(*tapCard); ok && strings.Contains(textOf(c), title) {
+func hasCard(p *kit.Pager, title string) bool {
+	for i := range p.Blocks {
+		if c, ok := blockObj(p, i).(*kit.TapCard); ok && strings.Contains(textOf(c), title) {
 			return true
 		}
 	}
 	return false
 }
 
-func (k *Kiosk) tile(t *testing.T, name string) *tapCard {
+func (k *Kiosk) tile(t *testing.T, name string) *kit.TapCard {
 	t.Helper()
 	for _, o := range k.home.tiles.Objects {
-		if c := o.(*tapCard); strings.Contains(textOf(c), name) {
+		if c := o.(*kit.TapCard); strings.Contains(textOf(c), name) {
 			return c
 		}
 	}
@@ -166,8 +168,8 @@ func TestTappingNoticeOpensReader(t *testing.T) {
 			t.Errorf("page 1 lacks %q:\n%s", want, page)
 		}
 	}
-	if !strings.Contains(unbreakable(r.title.String()), landTitle) {
-		t.Errorf("title is %q", unbreakable(r.title.String()))
+	if !strings.Contains(kit.Unbreakable(r.title.String()), landTitle) {
+		t.Errorf("title is %q", kit.Unbreakable(r.title.String()))
 	}
 	side := textOf(r.side)
 	for _, want := range []string{"手机扫码查看原文", "咨询与异议", "镇征收办 王老师", "查看图片：征收范围示意图"} {
@@ -195,28 +197,28 @@ func TestReaderPagesThroughLongBody(t *testing.T) {
 			t.Fatalf("%v: the long land notice fits on %d page(s)", size, r.pager.Pages())
 		}
 		first := pageContent(r.pager)
-		if unbreakable(r.bar.label.Text) != pageText(0, r.pager.Pages()) || !r.bar.prev.Disabled() {
-			t.Errorf("page bar says %q, prev disabled %v", unbreakable(r.bar.label.Text), r.bar.prev.Disabled())
+		if kit.Unbreakable(r.bar.Label.Text) != kit.PageText(0, r.pager.Pages()) || !r.bar.Prev.Disabled() {
+			t.Errorf("page bar says %q, prev disabled %v", kit.Unbreakable(r.bar.Label.Text), r.bar.Prev.Disabled())
 		}
-		test.Tap(r.bar.next)
+		test.Tap(r.bar.Next)
 		second := pageContent(r.pager)
 		if k.st.cur().page != 1 || second == first || second == "" {
 			t.Fatalf("下一页 did not move: page %d\n%s", k.st.cur().page, second)
 		}
-		if unbreakable(r.bar.label.Text) != pageText(1, r.pager.Pages()) {
-			t.Errorf("page bar says %q", unbreakable(r.bar.label.Text))
+		if kit.Unbreakable(r.bar.Label.Text) != kit.PageText(1, r.pager.Pages()) {
+			t.Errorf("page bar says %q", kit.Unbreakable(r.bar.Label.Text))
 		}
 		// the last page has the end of the body; 下一页 stops there
 		for range 20 {
-			test.Tap(r.bar.next)
+			test.Tap(r.bar.Next)
 		}
 		if last := pageContent(r.pager); !strings.Contains(last, "附件：征收范围示意图") {
 			t.Errorf("last page lacks the end of the body:\n%s", last)
 		}
-		if !r.bar.next.Disabled() {
+		if !r.bar.Next.Disabled() {
 			t.Errorf("下一页 still enabled on the last page")
 		}
-		test.Tap(r.bar.prev)
+		test.Tap(r.bar.Prev)
 		if k.st.cur().page != r.pager.Pages()-2 {
 			t.Errorf("上一页 went to page %d", k.st.cur().page)
 		}
@@ -229,13 +231,13 @@ func TestReaderRendersTables(t *testing.T) {
 	r := k.views[screenReader].(*readerView)
 	var headers, rows int
 	var all strings.Builder
-	for _, b := range r.pager.blocks {
-		if tr, ok := b.obj.(*tableRow); ok {
-			if tr.header {
+	for _, b := range r.pager.Blocks {
+		if tr, ok := b.Obj.(*kit.TableRow); ok {
+			if tr.Header {
 				headers++
 			} else {
 				rows++
-				if b.header == nil {
+				if b.Header == nil {
 					t.Errorf("row %q does not know its header", textOf(tr))
 				}
 			}
@@ -253,9 +255,9 @@ func TestReaderRendersTables(t *testing.T) {
 	// every page that starts inside a table shows the header row
 	for p := range r.pager.Pages() {
 		k.setPage(p)
-		idx := r.pager.pages[r.pager.page]
-		first := r.pager.blocks[idx[0]]
-		if first.header != nil && !first.header.Visible() {
+		idx := r.pager.Layout[r.pager.Cur]
+		first := r.pager.Blocks[idx[0]]
+		if first.Header != nil && !first.Header.Visible() {
 			t.Errorf("page %d starts inside a table without its header", p+1)
 		}
 	}
@@ -265,7 +267,7 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	test.Tap(k.home.search)
 	s := k.views[screenSearch].(*searchView)
-	for _, key := range []string{"t", "d", "z", "x", keyDelete, "s"} {
+	for _, key := range []string{"t", "d", "z", "x", kit.KeyDelete, "s"} {
 		test.Tap(s.keys.keys[key])
 	}
 	if k.st.query != "tdzs" {
@@ -277,8 +279,8 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	c := cardFor(t, s.pager, landTitle)
 	// the match is highlighted: bold, in the accent colour
 	var found bool
-	for _, ts := range segments(c.content) {
-		if unbreakable(ts.Text) == "土地征收" && ts.Style.ColorName == "primary" {
+	for _, ts := range segments(c.Content) {
+		if kit.Unbreakable(ts.Text) == "土地征收" && ts.Style.ColorName == "primary" {
 			found = true
 		}
 	}
@@ -293,7 +295,7 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	if k.st.query != "tdzs" || k.st.cur().kind != screenSearch {
 		t.Errorf("返回 from a hit lost the search: %q %+v", k.st.query, k.st.cur())
 	}
-	test.Tap(s.keys.keys[keyClear])
+	test.Tap(s.keys.keys[kit.KeyClear])
 	if k.st.query != "" {
 		t.Errorf("清空 left %q", k.st.query)
 	}
@@ -312,7 +314,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 	}
 	// not found by search, by title words or pinyin
 	for _, q := range []string{"ltc", "liutang", "ysz", "2026021"} {
-		hits, err := k.deps.Store.Search(q, k.deps.Location, k.now(), 0)
+		hits, err := k.Store.Search(q, k.Location, k.Now(), 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,19 +331,19 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 		t.Error("search screen shows it")
 	}
 	// Item refuses, and a reader pointed at it shows nothing of it
-	if _, err := k.item(otherID); !errors.Is(err, store.ErrNotFound) {
+	if _, err := k.Item(otherID); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("Item(%s) = %v, want ErrNotFound", otherID, err)
 	}
 	k.push(screen{kind: screenReader, itemID: otherID})
 	r := k.views[screenReader].(*readerView)
-	if strings.Contains(pageContent(r.pager)+unbreakable(r.title.String()), "柳塘村四组") || r.side.Visible() {
+	if strings.Contains(pageContent(r.pager)+kit.Unbreakable(r.title.String()), "柳塘村四组") || r.side.Visible() {
 		t.Error("the reader shows the other village's notice")
 	}
 	if _, err := Screenshot(k.deps, "item:"+otherID, portrait); err == nil {
 		t.Error("Screenshot renders the other village's notice")
 	}
 	// while 柳塘村's own screen does show it
-	if _, err := k.deps.Store.Item(otherID, liutang, k.now()); err != nil {
+	if _, err := k.Store.Item(otherID, liutang, k.Now()); err != nil {
 		t.Errorf("柳塘村 cannot see its own notice: %v", err)
 	}
 }
@@ -355,7 +357,7 @@ func TestIdleReturnsHome(t *testing.T) {
 		t.Fatalf("text step %d", k.st.step)
 	}
 	r := k.views[screenReader].(*readerView)
-	test.Tap(r.bar.next)
+	test.Tap(r.bar.Next)
 
 	c.t = c.t.Add(89 * time.Second)
 	k.CheckIdle()
@@ -364,8 +366,8 @@ func TestIdleReturnsHome(t *testing.T) {
 	}
 	c.t = c.t.Add(2 * time.Second)
 	k.CheckIdle()
-	if !k.prompt.box.Visible() || !strings.Contains(unbreakable(k.prompt.countdown.Text), "14 秒") {
-		t.Fatalf("no prompt after 91 s: %v %q", k.prompt.box.Visible(), unbreakable(k.prompt.countdown.Text))
+	if !k.prompt.box.Visible() || !strings.Contains(kit.Unbreakable(k.prompt.countdown.Text), "14 秒") {
+		t.Fatalf("no prompt after 91 s: %v %q", k.prompt.box.Visible(), kit.Unbreakable(k.prompt.countdown.Text))
 	}
 	// 继续阅读 keeps the page
 	test.Tap(k.prompt.cont)
@@ -384,7 +386,7 @@ func TestIdleReturnsHome(t *testing.T) {
 	if k.prompt.box.Visible() || len(k.st.stack) != 1 || k.st.cur().kind != screenHome || k.st.step != 0 {
 		t.Fatalf("after the countdown: prompt %v stack %+v step %d", k.prompt.box.Visible(), k.st.stack, k.st.step)
 	}
-	if size := fyne.CurrentApp().Settings().Theme().Size("text"); size != textSteps[0].Body {
+	if size := fyne.CurrentApp().Settings().Theme().Size("text"); size != kit.TextSteps[0].Body {
 		t.Errorf("text size %g after reset", size)
 	}
 	// at rest, no prompt nags the empty lobby
@@ -397,19 +399,19 @@ func TestIdleReturnsHome(t *testing.T) {
 
 func TestIdle(t *testing.T) {
 	t0 := demoNow
-	i := Idle{Timeout: 90 * time.Second, Countdown: 15 * time.Second}
+	i := kit.Idle{Timeout: 90 * time.Second, Countdown: 15 * time.Second}
 	i.Touch(t0)
 	for _, c := range []struct {
 		after time.Duration
-		phase idlePhase
+		phase kit.IdlePhase
 		left  time.Duration
 	}{
-		{0, idleActive, 0},
-		{89 * time.Second, idleActive, 0},
-		{90 * time.Second, idleAsking, 15 * time.Second},
-		{100 * time.Second, idleAsking, 5 * time.Second},
-		{105 * time.Second, idleExpired, 0},
-		{-time.Hour, idleActive, 0}, // clock set back: never a false alarm
+		{0, kit.IdleActive, 0},
+		{89 * time.Second, kit.IdleActive, 0},
+		{90 * time.Second, kit.IdleAsking, 15 * time.Second},
+		{100 * time.Second, kit.IdleAsking, 5 * time.Second},
+		{105 * time.Second, kit.IdleExpired, 0},
+		{-time.Hour, kit.IdleActive, 0}, // clock set back: never a false alarm
 	} {
 		p, left := i.At(t0.Add(c.after))
 		if p != c.phase || left != c.left {
@@ -424,7 +426,7 @@ func TestTextSizeStepsGrowText(t *testing.T) {
 	r := k.views[screenReader].(*readerView)
 	pages := r.pager.Pages()
 	test.Tap(k.bar.steps[2])
-	if got := fyne.CurrentApp().Settings().Theme().Size("text"); got != textSteps[2].Body {
+	if got := fyne.CurrentApp().Settings().Theme().Size("text"); got != kit.TextSteps[2].Body {
 		t.Fatalf("特大 gives text size %g", got)
 	}
 	if r.pager.Pages() <= pages {
@@ -434,30 +436,30 @@ func TestTextSizeStepsGrowText(t *testing.T) {
 
 func TestPostingAndValidityText(t *testing.T) {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	k := &Kiosk{feedLoc: loc}
-	p, ok := k.postingOf("2026-11-10", "2026-11-10", 30, 0)
+	k := &Kiosk{Env: &kit.Env{Loc: loc}}
+	p, ok := k.PostingOf("2026-11-10", "2026-11-10", 30, 0)
 	if !ok || p.Text(demoNow) != "公示期 30 天：11月10日至12月9日，剩余 14 天" {
 		t.Errorf("got %q", p.Text(demoNow))
 	}
 	// days left follow the feed's day, not UTC's: 23:30 in Shanghai is already the 10th
 	late := time.Date(2026, 12, 8, 16, 30, 0, 0, time.UTC)
-	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
+	if p, _ := k.PostingOf("2026-11-10", "", 30, 0); p.Status(late) != "今天是最后一天" {
 		t.Errorf("at %v: %q", late.In(loc), p.Status(late))
 	}
-	if p, _ := k.postingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
+	if p, _ := k.PostingOf("2026-11-10", "", 30, 0); p.Status(late.Add(24*time.Hour)) != "公示期已满" {
 		t.Errorf("after the end: %q", p.Status(late.Add(24*time.Hour)))
 	}
 	// Without a calendar, working days are Monday–Friday, and it says so.
-	if p, _ := k.postingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
+	if p, _ := k.PostingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
 		t.Errorf("working days without a calendar: %s %q", p.End, p.Note())
 	}
-	if got := validityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
+	if got := kit.ValidityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
 		t.Errorf("got %q", got)
 	}
-	if got := validityText("2026-10-20", "", ""); got != "现行有效" {
+	if got := kit.ValidityText("2026-10-20", "", ""); got != "现行有效" {
 		t.Errorf("got %q", got)
 	}
-	if got := updatedText(time.Date(2026, 11, 25, 6, 30, 0, 0, time.UTC), loc); got != "更新于 11月25日 14:30" {
+	if got := kit.UpdatedText(time.Date(2026, 11, 25, 6, 30, 0, 0, time.UTC), loc); got != "更新于 11月25日 14:30" {
 		t.Errorf("got %q", got)
 	}
 }
@@ -493,7 +495,7 @@ func TestScreenshotNames(t *testing.T) {
 func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	var jobs []func()
-	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	k.Spawn = func(job func()) { jobs = append(jobs, job) }
 	test.Tap(k.home.search)
 	s := k.views[screenSearch].(*searchView)
 	test.Tap(s.keys.keys["z"])
@@ -513,25 +515,25 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 	if !strings.Contains(pageContent(s.pager), "土地征收") {
 		t.Errorf("first page of zs: %q", pageContent(s.pager))
 	}
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	seen := map[string]bool{}
 	for page := 1; ; page++ {
-		for _, i := range s.pager.pages[s.pager.page] {
+		for _, i := range s.pager.Layout[s.pager.Cur] {
 			id := textOf(blockObj(s.pager, i))
 			if seen[id] {
 				t.Fatalf("page %d repeats %q", page, id)
 			}
 			seen[id] = true
 		}
-		if s.bar.next.Disabled() {
+		if s.bar.Next.Disabled() {
 			break
 		}
 		if page > 20 {
 			t.Fatal("下一页 never ends")
 		}
-		test.Tap(s.bar.next)
-		if want := fmt.Sprintf("第 %d 页", page+1); s.bar.label.Text != want {
-			t.Errorf("page bar says %q, want %q", s.bar.label.Text, want)
+		test.Tap(s.bar.Next)
+		if want := fmt.Sprintf("第 %d 页", page+1); s.bar.Label.Text != want {
+			t.Errorf("page bar says %q, want %q", s.bar.Label.Text, want)
 		}
 	}
 	if len(seen) != 17 {
@@ -544,7 +546,7 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 func TestListAndStatusReadInTheBackground(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
 	var jobs []func()
-	k.spawn = func(job func()) { jobs = append(jobs, job) }
+	k.Spawn = func(job func()) { jobs = append(jobs, job) }
 	k.push(screen{kind: screenList, category: "land"})
 	v := k.views[screenList].(*listView)
 	if len(jobs) != 1 || hasCard(v.pager, landTitle) {
@@ -555,15 +557,15 @@ func TestListAndStatusReadInTheBackground(t *testing.T) {
 		t.Errorf("after the job the list shows no %s (count %q)", landTitle, v.count.Text)
 	}
 	var status []func()
-	k.admin.async = func(_ string, fn func()) { status = append(status, fn) }
-	p := k.admin.pages[pageStatus].(*statusPage)
-	p.show()
+	k.admin.Async = func(_ string, fn func()) { status = append(status, fn) }
+	p := k.admin.Pages[admin.PageStatus].(*admin.StatusPage)
+	p.Show()
 	if len(status) != 1 {
 		t.Fatalf("the status page started %d jobs, want 1", len(status))
 	}
 	status[0]()
-	if !strings.Contains(pageContent(p.paged.p), "本屏显示") {
-		t.Errorf("status after its job: %q", pageContent(p.paged.p))
+	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
+		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
 	}
 }
 
@@ -598,16 +600,16 @@ func TestTextSizeKeepsTheParagraph(t *testing.T) {
 	last := p.Pages() - 1
 	k.setPage(last)
 	settle(w.Canvas().Content())
-	top := textOf(p.object(p.pages[p.Page()][0]))
+	top := textOf(p.Object(p.Layout[p.Page()][0]))
 	for _, step := range []int{2, 1, 0} {
 		k.setStep(step)
 		settle(w.Canvas().Content())
 		var on []string
-		for _, i := range p.pages[p.Page()] {
-			on = append(on, textOf(p.object(i)))
+		for _, i := range p.Layout[p.Page()] {
+			on = append(on, textOf(p.Object(i)))
 		}
 		if !slices.Contains(on, top) {
-			t.Errorf("at %s, page %d/%d no longer shows %q", textSteps[step].Name, p.Page()+1, p.Pages(), short(top))
+			t.Errorf("at %s, page %d/%d no longer shows %q", kit.TextSteps[step].Name, p.Page()+1, p.Pages(), short(top))
 		}
 		if k.st.cur().page != p.Page() {
 			t.Errorf("the screen state says page %d, the pager shows %d", k.st.cur().page, p.Page())
@@ -623,13 +625,13 @@ func TestSmallThingsOfItem11(t *testing.T) {
 		k.push(screen{kind: screenSearch})
 		settle(w.Canvas().Content())
 		keys := k.views[screenSearch].(*searchView).keys.keys
-		del, clr := keys[keyDelete], keys[keyClear]
+		del, clr := keys[kit.KeyDelete], keys[kit.KeyClear]
 		if gap := clr.Position().X - (del.Position().X + del.Size().Width); gap < 40 {
 			t.Errorf("%s: 清空 is %.0f px from 删除, want ≥ 40", orient(size), gap)
 		}
 	}
 	for _, p := range []string{"urgent", "pinned"} {
-		tag := priorityTag(p, "").(*fyne.Container)
+		tag := kit.PriorityTag(p, "").(*fyne.Container)
 		r := tag.Objects[0].(*canvas.Rectangle)
 		if _, _, _, a := r.FillColor.RGBA(); a != 0 || r.StrokeWidth < 2 {
 			t.Errorf("%s badge: fill alpha %d, outline %.0f: it looks like a button", p, a, r.StrokeWidth)

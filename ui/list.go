@@ -11,51 +11,28 @@ import (
 
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
-func (k *Kiosk) newPageBar() *pageBar {
-	b := &pageBar{}
-	b.prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
-	b.next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
-	b.prev.min = fyne.NewSize(220, touchMin+8)
-	b.next.min = b.prev.min
-	b.label = widget.NewLabel(pageText(0, 1))
-	b.label.SizeName = theme.SizeNameSubHeadingText
-	b.label.Alignment = fyne.TextAlignCenter
-	b.box = container.NewBorder(nil, nil, b.prev, b.next, b.label)
+func (k *Kiosk) newPageBar() *kit.PageBar {
+	b := &kit.PageBar{}
+	b.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
+	b.Next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
+	b.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
+	b.Next.Min = b.Prev.Min
+	b.Label = widget.NewLabel(kit.PageText(0, 1))
+	b.Label.SizeName = theme.SizeNameSubHeadingText
+	b.Label.Alignment = fyne.TextAlignCenter
+	b.Box = container.NewBorder(nil, nil, b.Prev, b.Next, b.Label)
 	return b
-}
-
-func (b *pageBar) update(page, total int) {
-	setText(b.label, pageText(page, total))
-	enable(b.prev, page > 0)
-	enable(b.next, page < total-1)
-	show(b.box, total > 1)
-}
-
-// updateOpen is update for a list whose page count is not known: "第 3 页",
-// 下一页 while more follow.
-func (b *pageBar) updateOpen(page int, more bool) {
-	setText(b.label, fmt.Sprintf("第 %d 页", page+1))
-	enable(b.prev, page > 0)
-	enable(b.next, more)
-	show(b.box, page > 0 || more)
-}
-
-func enable(b *bigButton, on bool) {
-	if on && b.Disabled() {
-		b.Enable()
-	} else if !on && !b.Disabled() {
-		b.Disable()
-	}
 }
 
 // pagedFor wires a pager to a page bar and writes the clamped page back to
 // the state, but only while kind is the screen on show.
-func (k *Kiosk) pagedFor(kind screenKind, bar *pageBar) *pager {
-	return newPager(func(page, total int) {
-		bar.update(page, total)
+func (k *Kiosk) pagedFor(kind screenKind, bar *kit.PageBar) *kit.Pager {
+	return kit.NewPager(func(page, total int) {
+		bar.Update(page, total)
 		if c := k.st.cur(); c.kind == kind {
 			c.page = page
 		}
@@ -75,7 +52,7 @@ type cardOpts struct {
 // be replaced, so a long list measures every notice with one cardView and
 // builds cards only for the page on show.
 type cardView struct {
-	card           *tapCard
+	card           *kit.TapCard
 	lines          *fyne.Container
 	title          *widget.RichText
 	tags           *fyne.Container // urgent, pinned: one shown at most
@@ -84,18 +61,18 @@ type cardView struct {
 }
 
 func (k *Kiosk) newCardView() *cardView {
-	c := &cardView{title: rich(), meta: rich(), validity: rich()}
+	c := &cardView{title: kit.Rich(), meta: kit.Rich(), validity: kit.Rich()}
 	// the tag is a badge beside the title, not a run inside it: a run
 	// would push a long title onto the next line
-	c.tags = container.NewVBox(priorityTag(feed.PriorityUrgent, theme.SizeNameText), priorityTag(feed.PriorityPinned, theme.SizeNameText))
+	c.tags = container.NewVBox(kit.PriorityTag(feed.PriorityUrgent, theme.SizeNameText), kit.PriorityTag(feed.PriorityPinned, theme.SizeNameText))
 	title := container.NewBorder(nil, nil, c.tags, nil, c.title)
-	c.lines = container.New(tightVBox{}, title, c.meta, c.validity)
+	c.lines = container.New(kit.TightVBox{}, title, c.meta, c.validity)
 	c.card = k.card(c.lines, func() { k.push(screen{kind: screenReader, itemID: c.id}) })
 	return c
 }
 
 // summaryCard is a card for one notice.
-func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
+func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *kit.TapCard {
 	c := k.newCardView()
 	k.setCard(c, s, o)
 	return c.card
@@ -104,33 +81,33 @@ func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *tapCard {
 // setCard shows notice s on c.
 func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 	c.id = s.ID
-	setRich(c.title, highlight(shownTitle(s.Title), o.match, theme.SizeNameSubHeadingText)...)
-	show(c.tags, s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned)
-	show(c.tags.Objects[0], s.Priority == feed.PriorityUrgent)
-	show(c.tags.Objects[1], s.Priority == feed.PriorityPinned)
+	kit.SetRich(c.title, highlight(kit.ShownTitle(s.Title), o.match, theme.SizeNameSubHeadingText)...)
+	kit.Show(c.tags, s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned)
+	kit.Show(c.tags.Objects[0], s.Priority == feed.PriorityUrgent)
+	kit.Show(c.tags.Objects[1], s.Priority == feed.PriorityPinned)
 
 	var meta []string
 	if o.withCategory {
-		meta = append(meta, k.categoryName(s.Category))
+		meta = append(meta, k.CategoryName(s.Category))
 	}
 	if !o.compact {
 		meta = append(meta, string(s.Published)+" 发布", s.Agency)
 	}
-	status := fyne.ThemeColorName(colorMuted)
-	if p, ok := k.postingOf(s.Published, s.ValidFrom, s.PostingDays, s.PostingWorkdays); ok {
-		now := k.now()
+	status := fyne.ThemeColorName(kit.ColorMuted)
+	if p, ok := k.PostingOf(s.Published, s.ValidFrom, s.PostingDays, s.PostingWorkdays); ok {
+		now := k.Now()
 		meta = append(meta, p.Text(now))
 		if note := p.Note(); note != "" {
 			meta = append(meta, note)
 		}
-		if endingSoon(p, now) {
-			status = colorUrgent
+		if kit.EndingSoon(p, now) {
+			status = kit.ColorUrgent
 		}
 	}
-	setRich(c.meta, seg(strings.Join(meta, " · "), sizeSmall, status))
-	show(c.meta, len(meta) > 0)
-	setRich(c.validity, seg(validityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary))
-	show(c.validity, !o.compact && (s.Category == "policy" || s.Normative))
+	kit.SetRich(c.meta, kit.Seg(strings.Join(meta, " · "), kit.SizeSmall, status))
+	kit.Show(c.meta, len(meta) > 0)
+	kit.SetRich(c.validity, kit.Seg(kit.ValidityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary))
+	kit.Show(c.validity, !o.compact && (s.Category == "policy" || s.Normative))
 	// the whole tree lays itself out again: a tag shown or hidden changes
 	// the width the title wraps in
 	c.lines.Refresh()
@@ -138,29 +115,18 @@ func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 
 // cardBlocks are the lazy blocks of a long list of notices: one cardView
 // measures them all, and a card is built only for a notice on show.
-func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []block {
+func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []kit.Block {
 	probe := k.newCardView()
-	blocks := make([]block, len(items))
+	blocks := make([]kit.Block, len(items))
 	for i, it := range items {
-		blocks[i] = lazyBlock(
+		blocks[i] = kit.LazyBlock(
 			func() fyne.CanvasObject { return k.summaryCard(it, o) },
 			func(w float32) float32 {
 				k.setCard(probe, it, o)
-				return height(probe.card, w)
+				return kit.Height(probe.card, w)
 			}, 12)
 	}
 	return blocks
-}
-
-// priorityTag is the 紧急 / 置顶 badge, nil for ordinary notices.
-func priorityTag(priority string, size fyne.ThemeSizeName) fyne.CanvasObject {
-	switch priority {
-	case "urgent":
-		return badge(colorUrgent, "紧急", size)
-	case "pinned":
-		return badge(theme.ColorNamePrimary, "置顶", size)
-	}
-	return nil
 }
 
 // highlight splits a title into runs, the matched words bold and in the
@@ -178,44 +144,16 @@ func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.Ri
 			}
 		}
 		if at < 0 {
-			out = append(out, seg(text, size, theme.ColorNameForeground))
+			out = append(out, kit.Seg(text, size, theme.ColorNameForeground))
 			break
 		}
 		if at > 0 {
-			out = append(out, seg(text[:at], size, theme.ColorNameForeground))
+			out = append(out, kit.Seg(text[:at], size, theme.ColorNameForeground))
 		}
-		out = append(out, seg(text[at:at+n], size, theme.ColorNamePrimary))
+		out = append(out, kit.Seg(text[at:at+n], size, theme.ColorNamePrimary))
 		text = text[at+n:]
 	}
 	return out
-}
-
-// tightVBox stacks rows without padding: RichText already pads itself.
-type tightVBox struct{}
-
-func (tightVBox) MinSize(objs []fyne.CanvasObject) fyne.Size {
-	var s fyne.Size
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		m := o.MinSize()
-		s.Width = max(s.Width, m.Width)
-		s.Height += m.Height
-	}
-	return s
-}
-
-func (tightVBox) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	var y float32
-	for _, o := range objs {
-		if !o.Visible() {
-			continue
-		}
-		h := height(o, size.Width)
-		o.Move(fyne.NewPos(0, y))
-		y += h
-	}
 }
 
 // listView is a topic's notices, paged, pinned and newest first.
@@ -224,21 +162,21 @@ type listView struct {
 	box   fyne.CanvasObject
 	title *widget.Label
 	count *widget.Label
-	pager *pager
-	bar   *pageBar
-	jobs  latest
+	pager *kit.Pager
+	bar   *kit.PageBar
+	jobs  kit.Latest
 	gen   int // of the last show: older reads are dropped
 }
 
 func (k *Kiosk) newListView() *listView {
 	v := &listView{k: k}
-	v.title = label("", sizeTitle)
-	v.count = label("", theme.SizeNameSubHeadingText)
+	v.title = kit.Label("", kit.SizeTitle)
+	v.count = kit.Label("", theme.SizeNameSubHeadingText)
 	v.count.Wrapping = fyne.TextWrapOff
 	v.bar = k.newPageBar()
 	v.pager = k.pagedFor(screenList, v.bar)
 	head := container.NewBorder(nil, nil, nil, v.count, v.title)
-	v.box = container.NewBorder(head, v.bar.box, nil, nil, v.pager)
+	v.box = container.NewBorder(head, v.bar.Box, nil, nil, v.pager)
 	return v
 }
 
@@ -248,11 +186,11 @@ func (v *listView) object() fyne.CanvasObject { return v.box }
 // that is a second of work); the list on show stays until they arrive.
 func (v *listView) show(s *screen) {
 	k := v.k
-	setText(v.title, k.categoryName(s.category))
+	kit.SetText(v.title, k.CategoryName(s.category))
 	v.gen++
 	gen, cat := v.gen, s.category
-	st, loc, now := k.deps.Store, k.deps.Location, k.now()
-	v.jobs.run(k, "list", func() {
+	st, loc, now := k.Store, k.Location, k.Now()
+	v.jobs.Run(k.Spawn, k.Faults, "list", func() {
 		items, err := st.Visible(loc, cat, now)
 		fyne.Do(func() {
 			if c := k.st.cur(); gen == v.gen && c.kind == screenList && c.category == cat {
@@ -265,26 +203,26 @@ func (v *listView) show(s *screen) {
 func (v *listView) showItems(s *screen, items []store.Summary, err error) {
 	k := v.k
 	if err != nil {
-		setText(v.count, "")
-		v.pager.SetBlocks(messageBlocks("暂时无法读取公告，请联系管理员。"))
+		kit.SetText(v.count, "")
+		v.pager.SetBlocks(kit.MessageBlocks("暂时无法读取公告，请联系管理员。"))
 		return
 	}
-	setText(v.count, fmt.Sprintf("共 %d 条", len(items)))
-	var blocks []block
+	kit.SetText(v.count, fmt.Sprintf("共 %d 条", len(items)))
+	var blocks []kit.Block
 	if len(items) == 0 {
-		blocks = messageBlocks("本栏目暂无公告。")
+		blocks = kit.MessageBlocks("本栏目暂无公告。")
 	} else if s.category == "policy" {
 		blocks = k.policyBlocks(items)
 	} else {
 		blocks = k.cardBlocks(items, cardOpts{})
 	}
-	v.pager.page = s.page
+	v.pager.Cur = s.page
 	v.pager.SetBlocks(blocks)
 }
 
 // policyBlocks separates normative documents (行政规范性文件), whose
 // validity decides what applies, from other documents.
-func (k *Kiosk) policyBlocks(items []store.Summary) []block {
+func (k *Kiosk) policyBlocks(items []store.Summary) []kit.Block {
 	var norm, other []store.Summary
 	for _, it := range items {
 		if it.Normative {
@@ -293,7 +231,7 @@ func (k *Kiosk) policyBlocks(items []store.Summary) []block {
 			other = append(other, it)
 		}
 	}
-	var blocks []block
+	var blocks []kit.Block
 	for _, g := range []struct {
 		name  string
 		items []store.Summary
@@ -301,12 +239,8 @@ func (k *Kiosk) policyBlocks(items []store.Summary) []block {
 		if len(g.items) == 0 {
 			continue
 		}
-		blocks = append(blocks, block{obj: label(g.name, theme.SizeNameHeadingText), gap: 20, keepWithNext: true})
+		blocks = append(blocks, kit.Block{Obj: kit.Label(g.name, theme.SizeNameHeadingText), Gap: 20, KeepWithNext: true})
 		blocks = append(blocks, k.cardBlocks(g.items, cardOpts{})...)
 	}
 	return blocks
-}
-
-func messageBlocks(text string) []block {
-	return []block{{obj: label(text, theme.SizeNameSubHeadingText)}}
 }

@@ -10,6 +10,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // A long topic is paged a page of cards at a time: paging reaches every
@@ -41,26 +43,26 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 		w := test.NewWindow(nil)
 		w.SetPadded(false)
 		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: (&clock{t: demoNow}).Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-		k.spawn = inline
+		k.Spawn = kit.Inline
 		w.Resize(size)
 		test.Tap(k.tile(t, "土地征收"))
 		list := k.views[screenList].(*listView)
 		p := list.pager
-		if len(p.blocks) != n+3 {
-			t.Fatalf("%v: %d blocks, want %d", size, len(p.blocks), n+3)
+		if len(p.Blocks) != n+3 {
+			t.Fatalf("%v: %d blocks, want %d", size, len(p.Blocks), n+3)
 		}
 		seen := map[string]int{}
 		for page := range p.Pages() {
 			k.setPage(page)
-			if got, want := len(p.built), len(p.pages[p.page]); got != want {
+			if got, want := len(p.Built), len(p.Layout[p.Cur]); got != want {
 				t.Errorf("%v page %d: %d cards built, want the %d on show", size, page+1, got, want)
 			}
-			for _, i := range p.pages[p.page] {
-				c := p.object(i).(*tapCard)
+			for _, i := range p.Layout[p.Cur] {
+				c := p.Object(i).(*kit.TapCard)
 				if !c.Visible() {
 					t.Errorf("%v page %d: card %d hidden", size, page+1, i)
 				}
-				if got, want := c.MinSize().Height, p.lazyH[i]; got != want {
+				if got, want := c.MinSize().Height, p.LazyH[i]; got != want {
 					t.Errorf("%v: card %q is %g high, measured %g", size, textOf(c), got, want)
 				}
 				seen[strings.SplitN(textOf(c), "\n", 2)[0]]++

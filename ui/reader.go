@@ -14,6 +14,7 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 )
 
 // readerView shows one notice: title; facts (agency, number, dates,
@@ -25,8 +26,8 @@ type readerView struct {
 	title *widget.RichText
 	tag   *fyne.Container // 紧急 / 置顶 badge
 	head  *fyne.Container
-	pager *pager
-	bar   *pageBar
+	pager *kit.Pager
+	bar   *kit.PageBar
 
 	side    *fyne.Container
 	qr      *canvas.Image
@@ -39,23 +40,23 @@ type readerView struct {
 
 func (k *Kiosk) newReaderView() *readerView {
 	v := &readerView{k: k}
-	v.title = rich()
+	v.title = kit.Rich()
 	v.bar = k.newPageBar()
 	v.pager = k.pagedFor(screenReader, v.bar)
 	v.qr = canvas.NewImageFromImage(nil)
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(220))
-	qrLabel := label("手机扫码查看原文", sizeSmall)
+	qrLabel := kit.Label("手机扫码查看原文", kit.SizeSmall)
 	qrLabel.Alignment = fyne.TextAlignCenter
-	v.qrCol = container.New(tightVBox{}, container.NewCenter(v.qr), qrLabel)
-	v.contact = rich()
-	v.attach = container.New(tightVBox{})
-	info := container.New(tightVBox{}, v.attach, v.contact)
+	v.qrCol = container.New(kit.TightVBox{}, container.NewCenter(v.qr), qrLabel)
+	v.contact = kit.Rich()
+	v.attach = container.New(kit.TightVBox{})
+	info := container.New(kit.TightVBox{}, v.attach, v.contact)
 	v.side = container.New(&sideLayout{}, v.qrCol, info)
 	v.tag = container.NewVBox()
 	v.head = container.NewBorder(nil, nil, v.tag, k.speak.btn, v.title)
-	v.box = container.New(&readerLayout{}, v.head, v.pager, v.bar.box, v.side)
+	v.box = container.New(&readerLayout{}, v.head, v.pager, v.bar.Box, v.side)
 	return v
 }
 
@@ -63,35 +64,35 @@ func (v *readerView) object() fyne.CanvasObject { return v.box }
 
 func (v *readerView) show(s *screen) {
 	k := v.k
-	it, err := k.item(s.itemID)
+	it, err := k.Item(s.itemID)
 	k.speak.showFor(it)
 	if err != nil {
 		v.shown = nil
 		v.tag.Objects = nil
 		v.tag.Refresh()
-		setRich(v.title, seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground))
-		v.pager.SetBlocks(messageBlocks("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。"))
+		kit.SetRich(v.title, kit.Seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground))
+		v.pager.SetBlocks(kit.MessageBlocks("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。"))
 		v.side.Hide()
 		return
 	}
-	show(v.side, true)
-	v.pager.page = s.page
+	kit.Show(v.side, true)
+	v.pager.Cur = s.page
 	if v.shown != nil && reflect.DeepEqual(*v.shown, *it) {
 		v.pager.SetPage(s.page)
 		return
 	}
 	v.shown = it
 
-	setRich(v.title, seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.title, kit.Seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground))
 	v.tag.Objects = nil
-	if tag := priorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
+	if tag := kit.PriorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
 		v.tag.Objects = []fyne.CanvasObject{tag}
 	}
 	v.tag.Refresh()
 	v.head.Refresh()
 
-	blocks := []block{{obj: v.facts(it)}}
-	blocks = append(blocks, markdownBlocks(it.Body)...)
+	blocks := []kit.Block{{Obj: v.facts(it)}}
+	blocks = append(blocks, kit.MarkdownBlocks(it.Body)...)
 	v.pager.SetBlocks(blocks)
 
 	v.qrCol.Hide()
@@ -100,14 +101,14 @@ func (v *readerView) show(s *screen) {
 			q.DisableBorder = false
 			v.qr.Image = q.Image(440)
 			v.qr.Refresh()
-			show(v.qrCol, true)
+			kit.Show(v.qrCol, true)
 		}
 	}
 	if it.Contact != "" {
-		setRich(v.contact,
-			seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-			seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
-		show(v.contact, true)
+		kit.SetRich(v.contact,
+			kit.Seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
+			kit.Seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
+		kit.Show(v.contact, true)
 	} else {
 		v.contact.Hide()
 	}
@@ -127,39 +128,39 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	// every line and push the body off page 1
 	var segs []widget.RichTextSegment
 	line := func(name, value string) {
-		end := seg(value, theme.SizeNameText, theme.ColorNameForeground)
+		end := kit.Seg(value, theme.SizeNameText, theme.ColorNameForeground)
 		end.Style.Inline = false
-		segs = append(segs, seg(name+"：", theme.SizeNameText, colorMuted), end)
+		segs = append(segs, kit.Seg(name+"：", theme.SizeNameText, kit.ColorMuted), end)
 	}
 	line("发布机构", it.Agency)
 	if it.DocNo != "" {
 		line("文　　号", it.DocNo)
 	}
 	line("发布日期", string(it.Published))
-	valid := validityText(it.Published, it.ValidFrom, it.ValidUntil)
+	valid := kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil)
 	if it.Normative {
-		end := seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
+		end := kit.Seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
 		end.Style.Inline = false
-		segs = append(segs, seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary), end)
+		segs = append(segs, kit.Seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary), end)
 	} else if it.ValidUntil != "" {
 		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
 	}
-	if p, ok := k.postingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
-		now := k.now()
+	if p, ok := k.PostingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.Now()
 		c := fyne.ThemeColorName(theme.ColorNamePrimary)
 		if p.Left(now) <= 3 {
-			c = colorUrgent
+			c = kit.ColorUrgent
 		}
-		end := seg(p.Text(now), theme.SizeNameSubHeadingText, c)
+		end := kit.Seg(p.Text(now), theme.SizeNameSubHeadingText, c)
 		end.Style.Inline = false
 		segs = append(segs, end)
 		if note := p.Note(); note != "" {
-			n := seg(note, theme.SizeNameText, colorMuted)
+			n := kit.Seg(note, theme.SizeNameText, kit.ColorMuted)
 			n.Style.Inline = false
 			segs = append(segs, n)
 		}
 	}
-	return panel(colorNotice, rich(segs...))
+	return kit.Panel(kit.ColorNotice, kit.Rich(segs...))
 }
 
 // attachmentCard opens a picture full-screen or a CSV as a paged table.
@@ -174,13 +175,13 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 	case a.Type == "text/csv" || strings.HasSuffix(strings.ToLower(a.Name), ".csv"):
 		kind, verb = screenTable, "查看数据表"
 	default:
-		return rich(seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, colorMuted))
+		return kit.Rich(kit.Seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, kit.ColorMuted))
 	}
 	id := it.ID
 	c := k.card(container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
-		rich(seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary), seg(name, theme.SizeNameText, theme.ColorNameForeground))),
+		kit.Rich(kit.Seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary), kit.Seg(name, theme.SizeNameText, theme.ColorNameForeground))),
 		func() { k.push(screen{kind: kind, itemID: id, attach: i}) })
-	c.bg = theme.ColorNameButton
+	c.Bg = theme.ColorNameButton
 	return container.New(&padBottom{8}, c)
 }
 
@@ -191,7 +192,7 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 func attachmentTitle(it *feed.Item, i int) string {
 	a := it.Attachments[i]
 	base := path.Base(a.Name)
-	if title := strings.TrimSuffix(base, path.Ext(base)); hasCJK(title) {
+	if title := strings.TrimSuffix(base, path.Ext(base)); kit.HasCJK(title) {
 		return title
 	}
 	kind := "附件"
@@ -202,7 +203,7 @@ func attachmentTitle(it *feed.Item, i int) string {
 		kind = "数据表"
 	}
 	if len(it.Attachments) > 1 {
-		kind += " " + itoa(i+1)
+		kind += " " + kit.Itoa(i+1)
 	}
 	return kind
 }
@@ -231,13 +232,13 @@ func (p *padBottom) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 type readerLayout struct{}
 
 func (l *readerLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(touchMin*4, touchMin*6)
+	return fyne.NewSize(kit.TouchMin*4, kit.TouchMin*6)
 }
 
 func (l *readerLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	title, pg, bar, side := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 12
-	th := height(title, s.Width)
+	th := kit.Height(title, s.Width)
 	title.Move(fyne.NewPos(0, 0))
 	top := th + gap
 	bh := float32(0)
@@ -260,7 +261,7 @@ func (l *readerLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	}
 	sh := float32(0)
 	if side.Visible() {
-		sh = height(side, s.Width)
+		sh = kit.Height(side, s.Width)
 	}
 	side.Move(fyne.NewPos(0, s.Height-sh))
 	bar.Move(fyne.NewPos(0, s.Height-sh-bh-gap))
@@ -288,10 +289,10 @@ func (l *sideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		qr.Move(fyne.NewPos(0, 0))
 		qr.Resize(fyne.NewSize(qw, qr.MinSize().Height))
 		info.Move(fyne.NewPos(qw+16, 0))
-		info.Resize(fyne.NewSize(s.Width-qw-16, height(info, s.Width-qw-16)))
+		info.Resize(fyne.NewSize(s.Width-qw-16, kit.Height(info, s.Width-qw-16)))
 		return
 	}
-	ih := height(info, s.Width)
+	ih := kit.Height(info, s.Width)
 	info.Move(fyne.NewPos(0, 0))
 	qr.Move(fyne.NewPos(0, ih+16))
 	qr.Resize(fyne.NewSize(s.Width, qr.MinSize().Height))

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // A sync that lands while a villager reads keeps their page; one that
@@ -22,7 +24,7 @@ func TestSyncRefreshesInPlace(t *testing.T) {
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true,
 		Ticks: make(chan time.Time), Changes: make(chan struct{})})
 	t.Cleanup(k.Close)
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	w.Resize(portrait)
 
 	test.Tap(k.tile(t, "土地征收"))

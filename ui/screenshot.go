@@ -11,14 +11,15 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
-// shotMu serialises screenshots: the test app is process-global.
+// shotMu serialises screenshots: the off-screen app is process-global
+// (offscreen.go).
 var shotMu sync.Mutex
 
 // Screenshot renders one screen off-screen with Fyne's software renderer
@@ -58,9 +59,8 @@ func Screenshot(deps Deps, screenName string, size fyne.Size) (image.Image, erro
 }
 
 func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
-	a := test.NewApp()
+	a, w := newOffscreen()
 	defer a.Quit()
-	w := test.NewWindow(nil)
 	defer w.Close()
 	w.SetPadded(false)
 	if deps.Ticks == nil {
@@ -75,15 +75,15 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	k := New(a, w, deps)
 	defer k.Close()
 	// a still picture shows what the store answers
-	k.spawn = inline
-	k.admin.async = func(_ string, fn func()) { fn() }
+	k.Spawn = kit.Inline
+	k.admin.Async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 
 	switch kind {
 	case "list":
 		k.push(screen{kind: screenList, category: arg})
 	case "item":
-		if _, err := k.item(arg); errors.Is(err, store.ErrNotFound) {
+		if _, err := k.Item(arg); errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
 		} else if err != nil {
 			return nil, err
@@ -93,7 +93,7 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		// The picture or table view of attachment N of a notice, as
 		// 查看图片 / 查看数据表 opens it.
 		id, n, _ := strings.Cut(arg, ":")
-		it, err := k.item(id)
+		it, err := k.Item(id)
 		if err != nil {
 			return nil, fmt.Errorf("ui: item %q: %w", id, err)
 		}
@@ -114,29 +114,29 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		k.Tick()
 		if arg != "" {
 			id, pageArg, paged := strings.Cut(arg, ":")
-			if !k.disp.rot.Show(id, k.disp.clockNow()) {
+			if !k.disp.Rot.Show(id, k.disp.ClockNow()) {
 				return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", id, deps.Location)
 			}
-			k.disp.showSlide(k.disp.clockNow())
+			k.disp.ShowSlide(k.disp.ClockNow())
 			if paged {
 				page, err := strconv.Atoi(pageArg)
 				if err != nil || page < 1 {
 					return nil, fmt.Errorf("ui: display:%s: want display:ID:PAGE with a page from 1", arg)
 				}
 				settle(w.Canvas().Content())
-				if page > k.disp.body.Pages() {
-					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.body.Pages())
+				if page > k.disp.Body.Pages() {
+					return nil, fmt.Errorf("ui: %s has %d pages on the display at this size", id, k.disp.Body.Pages())
 				}
 				// as the rotation does when the page's time comes
-				r := &k.disp.rot
-				pages := k.disp.body.Pages()
-				r.Show(id, k.disp.clockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
+				r := &k.disp.Rot
+				pages := k.disp.Body.Pages()
+				r.Show(id, k.disp.ClockNow().Add(-time.Duration(page-1)*r.DwellOf(r.Slides()[r.Index()])))
 				r.SetPages(pages)
-				k.disp.showPage(k.disp.clockNow())
+				k.disp.ShowPage(k.disp.ClockNow())
 			}
 		}
 	case "admin":
-		if err := k.admin.openForShot(arg); err != nil {
+		if err := k.admin.OpenForShot(arg); err != nil {
 			return nil, err
 		}
 	case "alert":
@@ -168,7 +168,7 @@ func settle(o fyne.CanvasObject) {
 			x.Layout.Layout(x.Objects, x.Size())
 		}
 	case fyne.Widget:
-		r := test.WidgetRenderer(x)
+		r := widgetRenderer(x)
 		for _, c := range r.Objects() {
 			settle(c)
 		}

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // maxQuery keeps the query on one line.
@@ -35,11 +36,11 @@ type searchView struct {
 	box   *fyne.Container
 	query *widget.RichText
 	count *widget.Label
-	pager *pager
-	bar   *pageBar
+	pager *kit.Pager
+	bar   *kit.PageBar
 	keys  *keypad
 
-	jobs       latest
+	jobs       kit.Latest
 	gen        atomic.Uint64 // of the query on show: results of another are dropped
 	q          string        // the query starts and fits belong to
 	starts     []int         // offset of each page's first hit
@@ -54,15 +55,15 @@ type searchView struct {
 func (k *Kiosk) newSearchView() *searchView {
 	v := &searchView{k: k, shown: -1, total: -1}
 	v.query = widget.NewRichText()
-	v.count = label("", theme.SizeNameText)
+	v.count = kit.Label("", theme.SizeNameText)
 	v.count.Wrapping = fyne.TextWrapOff
-	hint := rich(seg("输入拼音首字母，例如 tdzs = 土地征收", theme.SizeNameText, colorMuted))
-	qbox := panel(theme.ColorNameInputBackground, container.NewBorder(nil, nil, nil, v.count, v.query))
-	head := container.New(tightVBox{}, qbox, hint)
+	hint := kit.Rich(kit.Seg("输入拼音首字母，例如 tdzs = 土地征收", theme.SizeNameText, kit.ColorMuted))
+	qbox := kit.Panel(theme.ColorNameInputBackground, container.NewBorder(nil, nil, nil, v.count, v.query))
+	head := container.New(kit.TightVBox{}, qbox, hint)
 	v.bar = k.newPageBar()
-	v.pager = newPager(func(int, int) { v.laidOut() })
+	v.pager = kit.NewPager(func(int, int) { v.laidOut() })
 	v.keys = k.newKeypad(v.typed, v.del, v.clear)
-	v.box = container.New(&searchLayout{}, head, v.pager, v.bar.box, v.keys.box)
+	v.box = container.New(&searchLayout{}, head, v.pager, v.bar.Box, v.keys.box)
 	return v
 }
 
@@ -105,7 +106,7 @@ func (v *searchView) keyed() {
 	}
 	v.echo = true
 	v.show(s)
-	if v.k.spawn != nil || v.q == "" {
+	if v.k.Spawn != nil || v.q == "" {
 		return
 	}
 	gen := v.gen.Load()
@@ -126,7 +127,7 @@ const keyEcho = 150 * time.Millisecond
 // looked for).
 func (v *searchView) showQuery() {
 	v.echo = false
-	setRich(v.query, seg(v.q, sizeTitle, theme.ColorNameForeground), seg("▏", sizeTitle, theme.ColorNamePrimary))
+	kit.SetRich(v.query, kit.Seg(v.q, kit.SizeTitle, theme.ColorNameForeground), kit.Seg("▏", kit.SizeTitle, theme.ColorNamePrimary))
 	if v.total < 0 {
 		v.count.SetText("正在查找…")
 	}
@@ -141,12 +142,12 @@ func (v *searchView) show(s *screen) {
 	}
 	if q == "" {
 		v.echo = false
-		setRich(v.query, seg("请按下方按键输入", sizeTitle, colorMuted))
+		kit.SetRich(v.query, kit.Seg("请按下方按键输入", kit.SizeTitle, kit.ColorMuted))
 		v.count.SetText("")
-		v.setBlocks(-1, messageBlocks("例如想找“土地征收”，就依次按 t、d、z、s。"), false)
+		v.setBlocks(-1, kit.MessageBlocks("例如想找“土地征收”，就依次按 t、d、z、s。"), false)
 		return
 	}
-	if !v.echo || v.k.spawn != nil {
+	if !v.echo || v.k.Spawn != nil {
 		v.showQuery()
 	}
 	// a page is reached from the one before it, whose fit gives its start
@@ -157,11 +158,11 @@ func (v *searchView) show(s *screen) {
 	}
 	s.page = max(0, min(s.page, len(v.starts)-1))
 	page, offset, gen := s.page, v.starts[s.page], v.gen.Load()
-	st, loc, now := k.deps.Store, k.deps.Location, k.now()
+	st, loc, now := k.Store, k.Location, k.Now()
 	// counted once per query and content: a page turn does not count again
-	count := v.total < 0 || v.countedFor != k.feed.ManifestSum
-	v.countedFor = k.feed.ManifestSum
-	v.jobs.run(k, "search", func() {
+	count := v.total < 0 || v.countedFor != k.Feed.ManifestSum
+	v.countedFor = k.Feed.ManifestSum
+	v.jobs.Run(k.Spawn, k.Faults, "search", func() {
 		hits, err := st.SearchPage(q, loc, now, offset, searchWindow)
 		fyne.Do(func() { v.showHits(gen, page, hits, err) })
 		if err != nil || !count || v.gen.Load() != gen {
@@ -187,29 +188,29 @@ func (v *searchView) showHits(gen uint64, page int, hits []store.Hit, err error)
 	}
 	if err != nil {
 		v.count.SetText("")
-		v.setBlocks(page, messageBlocks("暂时无法搜索，请联系管理员。"), false)
+		v.setBlocks(page, kit.MessageBlocks("暂时无法搜索，请联系管理员。"), false)
 		return
 	}
-	var blocks []block
+	var blocks []kit.Block
 	for _, h := range hits {
 		c := k.summaryCard(h.Summary, cardOpts{match: h.Match, withCategory: true})
 		// what matched in the body; a match in the topic's name is already
 		// on the card
 		var inBody []string
 		for _, m := range h.Match {
-			if !strings.Contains(k.categoryName(h.Category), m) {
+			if !strings.Contains(k.CategoryName(h.Category), m) {
 				inBody = append(inBody, m)
 			}
 		}
 		if !h.InTitle && len(inBody) > 0 {
-			addLine(c, rich(seg("正文含有：", sizeSmall, colorMuted), seg(strings.Join(inBody, "、"), sizeSmall, theme.ColorNamePrimary)))
+			addLine(c, kit.Rich(kit.Seg("正文含有：", kit.SizeSmall, kit.ColorMuted), kit.Seg(strings.Join(inBody, "、"), kit.SizeSmall, theme.ColorNamePrimary)))
 		}
-		blocks = append(blocks, block{obj: c, gap: 12})
+		blocks = append(blocks, kit.Block{Obj: c, Gap: 12})
 	}
 	if len(blocks) == 0 {
-		blocks = messageBlocks("没有找到相关公告。请检查拼音，或按“删除”少输一个字母。")
+		blocks = kit.MessageBlocks("没有找到相关公告。请检查拼音，或按“删除”少输一个字母。")
 		if page > 0 {
-			blocks = messageBlocks("没有更多了。")
+			blocks = kit.MessageBlocks("没有更多了。")
 		}
 	}
 	v.setBlocks(page, blocks, len(hits) == searchWindow)
@@ -255,18 +256,18 @@ func (v *searchView) showCount(gen uint64, n int, err error) {
 	v.updateBar()
 }
 
-func (v *searchView) setBlocks(page int, blocks []block, more bool) {
+func (v *searchView) setBlocks(page int, blocks []kit.Block, more bool) {
 	v.shown, v.more = page, more
-	v.pager.page = 0
-	v.pager.reported = [2]int{-1, -1} // report the next layout: it gives the fit
+	v.pager.Cur = 0
+	v.pager.Reported = [2]int{-1, -1} // report the next layout: it gives the fit
 	v.pager.SetBlocks(blocks)
 	v.updateBar()
 }
 
 // laidOut notes how many hits of the window fit on the page on show.
 func (v *searchView) laidOut() {
-	if v.shown >= 0 && len(v.pager.pages) > 0 {
-		fit := len(v.pager.pages[0])
+	if v.shown >= 0 && len(v.pager.Layout) > 0 {
+		fit := len(v.pager.Layout[0])
 		if old, ok := v.fits[v.shown]; ok && old != fit {
 			// another text size: the pages after this one start elsewhere
 			v.starts = v.starts[:min(len(v.starts), v.shown+1)]
@@ -286,9 +287,9 @@ func (v *searchView) updateBar() {
 	case v.total >= 0:
 		next = v.starts[p]+fit < v.total
 	default:
-		next = v.more || fit < len(v.pager.blocks)
+		next = v.more || fit < len(v.pager.Blocks)
 	}
-	v.bar.updateOpen(p, next)
+	v.bar.UpdateOpen(p, next)
 }
 
 // thousands writes n with a comma every three digits: 3,412.
@@ -301,8 +302,8 @@ func thousands(n int) string {
 }
 
 // addLine appends a line to a summary card.
-func addLine(c *tapCard, o fyne.CanvasObject) {
-	if box, ok := c.content.(*fyne.Container); ok {
+func addLine(c *kit.TapCard, o fyne.CanvasObject) {
+	if box, ok := c.Content.(*fyne.Container); ok {
 		box.Add(o)
 	}
 }
@@ -312,7 +313,7 @@ func addLine(c *tapCard, o fyne.CanvasObject) {
 type searchLayout struct{}
 
 func (l *searchLayout) MinSize([]fyne.CanvasObject) fyne.Size {
-	return fyne.NewSize(touchMin*4, touchMin*6)
+	return fyne.NewSize(kit.TouchMin*4, kit.TouchMin*6)
 }
 
 func (l *searchLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
@@ -329,7 +330,7 @@ func (l *searchLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		keys.Move(fyne.NewPos(s.Width-kw, s.Height-kh))
 		keys.Resize(fyne.NewSize(kw, kh))
 		lw := s.Width - kw - 2*gap
-		hh := height(head, lw)
+		hh := kit.Height(head, lw)
 		head.Move(fyne.NewPos(0, 0))
 		pg.Move(fyne.NewPos(0, hh+gap))
 		pg.Resize(fyne.NewSize(lw, s.Height-hh-gap-bh))
@@ -337,7 +338,7 @@ func (l *searchLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 		bar.Resize(fyne.NewSize(lw, bh-gap))
 		return
 	}
-	hh := height(head, s.Width)
+	hh := kit.Height(head, s.Width)
 	head.Move(fyne.NewPos(0, 0))
 	kh := max(km.Height, s.Height*0.3)
 	keys.Move(fyne.NewPos(0, s.Height-kh))

@@ -14,6 +14,8 @@ import (
 	"gongkai/paper"
 	"gongkai/proof"
 	"gongkai/store"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 // TestWriteDisplayAdminShots renders the display and admin screens into
@@ -30,7 +32,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := Deps{Store: st, Location: dongwan, Clock: at(0), Demo: true,
-		Admin: AdminDeps{Version: "0.1.0", Build: "test", Commit: "abc1234", PublisherKey: "3f2a 91c0 77de 0b12", Config: cfg,
+		Admin: admin.Deps{Version: "0.1.0", Build: "test", Commit: "abc1234", PublisherKey: "3f2a 91c0 77de 0b12", Config: cfg,
 			LogLines: func() []string {
 				return []string{`{"time":"2026-11-25T09:58:01+08:00","level":"INFO","msg":"scheduled sync updated the screen","version":7}`,
 					`{"time":"2026-11-25T09:59:11+08:00","level":"WARN","msg":"scheduled sync failed","err":"dial tcp: no route","kind":"network"}`,
@@ -54,7 +56,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		stale.Clock = at(5 * 24 * time.Hour)
 		shot("display-stale", stale, "display")
 		off := base
-		off.Hours = Hours{On: 7 * 60, Off: 21 * 60}
+		off.Hours = kit.Hours{On: 7 * 60, Off: 21 * 60}
 		off.Clock = at(13 * time.Hour) // 23:00
 		shot("display-off", off, "display")
 		for _, p := range []string{"pin", "status", "settings", "log", "sync"} {
@@ -68,10 +70,9 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d := base
 		d.Ticks = make(chan time.Time)
 		d.Admin.Unlocked = true
-		d.Admin.Preview = func(context.Context, string) (ImportDiff, error) {
-			return ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
-		}
-		d.Admin.Import = nil
+		d.Runtime = &fakeRuntime{preview: func(context.Context, string) (admin.ImportDiff, error) {
+			return admin.ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
+		}}
 		// the 公示期 page on a log with gaps, and sticks that come later
 		log, build := landLog(t)
 		stick := filepath.Join(t.TempDir(), "KINGSTON")
@@ -89,36 +90,36 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d.Admin.Sticks = func() []string { return sticks }
 		k := New(a, w, d)
 		w.Resize(size)
-		k.admin.async = func(_ string, fn func()) { fn() }
-		k.admin.open(purposeOpen)
-		k.admin.showPage(pageUSB)
-		k.admin.volumesChanged([]string{"/media/usb0/gongkai-feed"})
+		k.admin.Async = func(_ string, fn func()) { fn() }
+		k.admin.Open(admin.PurposeOpen)
+		k.admin.ShowPage(admin.PageUSB)
+		k.admin.VolumesChanged([]string{"/media/usb0/gongkai-feed"})
 		writePNG(t, filepath.Join(out, "admin-usblist-"+o+".png"), w.Canvas().Capture())
-		k.admin.pages[pageUSB].(*usbPage).preview("/media/usb0/gongkai-feed")
+		k.admin.Pages[admin.PageUSB].(*admin.UsbPage).Preview("/media/usb0/gongkai-feed")
 		writePNG(t, filepath.Join(out, "admin-usb-"+o+".png"), w.Canvas().Capture())
-		k.admin.showPage(pageSettings)
-		s := k.admin.pages[pageSettings].(*settingsPage)
-		s.edit(s.settings()[0])
-		s.value = "31011890"
-		s.updateEditor()
+		k.admin.ShowPage(admin.PageSettings)
+		s := k.admin.Pages[admin.PageSettings].(*admin.SettingsPage)
+		s.Edit(s.Settings()[0])
+		s.Value = "31011890"
+		s.UpdateEditor()
 		writePNG(t, filepath.Join(out, "admin-edit-"+o+".png"), w.Canvas().Capture())
 
-		k.admin.showPage(pageCompliance)
-		c := k.admin.pages[pageCompliance].(*compliancePage)
+		k.admin.ShowPage(admin.PageCompliance)
+		c := k.admin.Pages[admin.PageCompliance].(*admin.CompliancePage)
 		writePNG(t, filepath.Join(out, "admin-compliance-"+o+".png"), w.Canvas().Capture())
-		test.Tap(c.paged.p.object(0).(*tapCard))
+		test.Tap(c.Paged.P.Object(0).(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-compliance-gaps-"+o+".png"), w.Canvas().Capture())
-		test.Tap(c.back)
-		test.Tap(c.export)
+		test.Tap(c.Back)
+		test.Tap(c.Export)
 		writePNG(t, filepath.Join(out, "admin-compliance-nostick-"+o+".png"), w.Canvas().Capture())
 		sticks = []string{stick}
-		k.admin.volumesChanged(nil)
+		k.admin.VolumesChanged(nil)
 		writePNG(t, filepath.Join(out, "admin-compliance-sticks-"+o+".png"), w.Canvas().Capture())
-		test.Tap(c.sticks.list.Objects[0].(*tapCard))
+		test.Tap(c.Sticks.List.Objects[0].(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-compliance-written-"+o+".png"), w.Canvas().Capture())
-		k.admin.showPage(pagePoster)
+		k.admin.ShowPage(admin.PagePoster)
 		writePNG(t, filepath.Join(out, "admin-poster-"+o+".png"), w.Canvas().Capture())
-		test.Tap(k.admin.pages[pagePoster].(*posterPage).paged.p.object(0).(*tapCard))
+		test.Tap(k.admin.Pages[admin.PagePoster].(*admin.PosterPage).Paged.P.Object(0).(*kit.TapCard))
 		writePNG(t, filepath.Join(out, "admin-poster-sticks-"+o+".png"), w.Canvas().Capture())
 		k.Close()
 		w.Close()

@@ -8,6 +8,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // TestScreenSnapshots compares every screen, portrait and landscape, with
@@ -68,7 +70,7 @@ func TestScreenSnapshots(t *testing.T) {
 func assertMarkup(t *testing.T, file string, c fyne.Canvas) {
 	t.Helper()
 	settle(c.Content()) // as the real window lays out before a frame
-	got := unbreakable(test.RenderToMarkup(c))
+	got := kit.Unbreakable(test.RenderToMarkup(c))
 	master, err := os.ReadFile(filepath.Join("testdata", file))
 	if err == nil && string(master) == got {
 		return

@@ -8,6 +8,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/playback"
+	"gongkai/ui/kit"
 )
 
 // Reading aloud (朗读): many villagers who most need a notice read poorly
@@ -27,7 +28,7 @@ type Speaker interface {
 
 type readAloud struct {
 	k       *Kiosk
-	btn     *bigButton
+	btn     *kit.BigButton
 	item    *feed.Item // the notice on the reader, nil elsewhere
 	playing string     // the notice whose sound plays, "" for none
 	gen     int        // bumped by each start and stop: a late end of an older sound is ignored
@@ -35,7 +36,7 @@ type readAloud struct {
 
 func (k *Kiosk) newReadAloud() *readAloud {
 	r := &readAloud{k: k}
-	r.btn = newBigButton("▶ 朗读", widget.HighImportance, fyne.NewSize(220, 100), func() {
+	r.btn = kit.NewBigButton("▶ 朗读", widget.HighImportance, fyne.NewSize(220, 100), func() {
 		k.touch()
 		r.toggle()
 	})
@@ -64,7 +65,7 @@ func (r *readAloud) allowed() bool {
 		return false
 	}
 	q := k.deps.Quiet
-	return q == (Hours{}) || !q.IsOn(k.deps.Clock().In(k.feedLoc))
+	return q == (kit.Hours{}) || !q.IsOn(k.Clock().In(k.Loc))
 }
 
 // showFor sets the reader's button for it (nil: not on the reader).
@@ -113,7 +114,7 @@ func (r *readAloud) play(it *feed.Item) {
 	r.playing = id
 	r.label()
 	k.goSafe("read aloud", func() {
-		rc, err := k.deps.Store.OpenBlob(sum)
+		rc, err := k.Store.OpenBlob(sum)
 		if err == nil {
 			err = k.deps.Speaker.Play(rc, func(playback.Ended) {
 				rc.Close()
@@ -124,7 +125,7 @@ func (r *readAloud) play(it *feed.Item) {
 			}
 		}
 		if err != nil {
-			k.deps.Logger.Error("read aloud", "item", id, "err", err)
+			k.Logger.Error("read aloud", "item", id, "err", err)
 			k.do("read aloud failed", func() {
 				r.ended(gen)
 				if r.item != nil && r.item.ID == id && !k.display() {
@@ -149,7 +150,7 @@ func (r *readAloud) ended(gen int) {
 // release lets the display's slide go on once its sound is over.
 func (r *readAloud) release() {
 	if r.k.display() {
-		r.k.disp.rot.Hold(false)
+		r.k.disp.Rot.Hold(false)
 		r.k.wake()
 	}
 }
@@ -192,6 +193,6 @@ func (r *readAloud) slide(it *feed.Item) {
 		r.play(it)
 		// the slide stays up until its sound ends, however short its
 		// dwell: a listener hears the notice to its end
-		k.disp.rot.Hold(r.playing == it.ID)
+		k.disp.Rot.Hold(r.playing == it.ID)
 	}
 }

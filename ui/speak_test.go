@@ -17,6 +17,8 @@ import (
 	"gongkai/playback"
 	"gongkai/store"
 	"gongkai/sync/synctest"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 // fakeSpeaker stands in for the sound card (playback's own tests play to
@@ -116,7 +118,7 @@ func TestReadAloud(t *testing.T) {
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time), Changes: make(chan struct{}), Speaker: sp, Volume: 40})
-	k.spawn = inline
+	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if sp.volume != 0.4 {
@@ -156,14 +158,14 @@ func TestReadAloud(t *testing.T) {
 			c.t = c.t.Add(k.deps.IdleTimeout + k.deps.IdleCountdown + time.Second)
 			k.CheckIdle()
 		}},
-		{"admin panel", func() { k.admin.open(purposeOpen) }},
+		{"admin panel", func() { k.admin.Open(admin.PurposeOpen) }},
 	} {
 		start()
 		leave.do()
 		if p, _ := sp.state(); p {
 			t.Fatalf("%s: still playing", leave.name)
 		}
-		k.admin.box.Hide()
+		k.admin.Box.Hide()
 	}
 	// No audio: no button.
 	open("village-dw-2026q3-finance")
@@ -171,7 +173,7 @@ func TestReadAloud(t *testing.T) {
 		t.Error("朗读 on a notice without audio")
 	}
 	// Quiet hours: no button, nothing plays.
-	k.deps.Quiet = HoursOf("09:00", "11:00")
+	k.deps.Quiet = kit.HoursOf("09:00", "11:00")
 	open("land-2026-017")
 	if k.speak.btn.Visible() {
 		t.Error("朗读 in the quiet hours")
@@ -187,12 +189,12 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 		w := test.NewWindow(nil)
 		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time),
 			Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: on})
-		k.spawn = inline
+		k.Spawn = kit.Inline
 		w.Resize(fyne.NewSize(1920, 1080))
-		if !k.disp.rot.Show("land-2026-017", demoNow) {
+		if !k.disp.Rot.Show("land-2026-017", demoNow) {
 			t.Fatal("no slide")
 		}
-		k.disp.showSlide(demoNow)
+		k.disp.ShowSlide(demoNow)
 		if on {
 			eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.state(); return p })
 		} else if _, n := sp.state(); n != 0 {
@@ -213,13 +215,13 @@ func TestWriteSpeakShots(t *testing.T) {
 	}
 	st := spokenStore(t)
 	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range textSteps {
+		for step := range kit.TextSteps {
 			img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, TextStep: step, Speaker: &fakeSpeaker{}},
 				"item:land-2026-017", size)
 			if err != nil {
 				t.Fatal(err)
 			}
-			writePNG(t, filepath.Join(out, "speak-reader-"+orient(size)+"-"+textSteps[step].Name+".png"), img)
+			writePNG(t, filepath.Join(out, "speak-reader-"+orient(size)+"-"+kit.TextSteps[step].Name+".png"), img)
 		}
 		img, err := Screenshot(Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }}, "admin:settings", size)
 		if err != nil {

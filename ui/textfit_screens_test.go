@@ -11,6 +11,8 @@ import (
 	"fyne.io/fyne/v2"
 
 	"gongkai/feed"
+	"gongkai/ui/admin"
+	"gongkai/ui/kit"
 )
 
 // fitCheck lays the window out as a frame would and reports what the
@@ -38,7 +40,7 @@ func (f *fitCheck) check(name string, root fyne.CanvasObject) {
 }
 
 // pages checks every page of p as name.
-func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *pager) {
+func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *kit.Pager) {
 	f.t.Helper()
 	f.check(name, root)
 	for i := 1; i < p.Pages(); i++ {
@@ -53,8 +55,8 @@ func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *pager
 // portrait and landscape.
 func TestTextFitsOnEveryTouchScreen(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range textSteps {
-			tag := orient(size) + "/" + textSteps[step].Name
+		for step := range kit.TextSteps {
+			tag := orient(size) + "/" + kit.TextSteps[step].Name
 			t.Run(tag, func(t *testing.T) {
 				k, w, c := newTestKiosk(t, size)
 				k.deps.TextStep = step // what the idle reset returns to
@@ -62,19 +64,19 @@ func TestTextFitsOnEveryTouchScreen(t *testing.T) {
 				f := &fitCheck{t: t, w: w, size: size, tag: tag}
 				root := w.Content()
 				f.pages(k, "home", root, k.home.imp)
-				for _, cat := range k.feed.Categories {
+				for _, cat := range k.Feed.Categories {
 					k.push(screen{kind: screenList, category: cat.ID})
 					f.pages(k, "list:"+cat.ID, root, k.views[screenList].(*listView).pager)
 					k.goHome()
 				}
-				items, err := k.deps.Store.Visible(dongwan, "", k.now())
+				items, err := k.Store.Visible(dongwan, "", k.Now())
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, it := range items {
 					k.push(screen{kind: screenReader, itemID: it.ID})
 					f.pages(k, "item:"+it.ID, root, k.views[screenReader].(*readerView).pager)
-					full, _ := k.item(it.ID)
+					full, _ := k.Item(it.ID)
 					for i, a := range full.Attachments {
 						if strings.HasPrefix(a.Type, "image/") {
 							k.push(screen{kind: screenImage, itemID: it.ID, attach: i})
@@ -112,20 +114,20 @@ func TestTextFitsOnTheAdminPanel(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
 		t.Run(orient(size), func(t *testing.T) {
 			cfg := mustParse(t, "location = \"310118901201\"\nsources = [\"https://example.gov.cn/qinghe/feed/\"]\n")
-			k, w, _ := newAdminKiosk(t, Deps{Admin: AdminDeps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
+			k, w, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
 				LogLines: func() []string {
 					return []string{`{"time":"2026-11-25T01:58:01Z","level":"INFO","msg":"sync","version":7}`,
 						`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"sync failed","err":"sync: reading the manifest: dial tcp 10.0.0.1:443: connect: connection refused","kind":"network"}`}
 				}}})
 			w.Resize(size)
 			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
-			k.admin.gate.Set("2468")
-			k.admin.open(purposeOpen)
-			f.check("pin", k.admin.box)
+			k.admin.Gate.Set("2468")
+			k.admin.Open(admin.PurposeOpen)
+			f.check("pin", k.admin.Box)
 			typePIN(k, "2468")
-			for i, name := range pageNames {
-				k.admin.showPage(i)
-				f.check("admin:"+name, k.admin.box)
+			for i, name := range admin.PageNames {
+				k.admin.ShowPage(i)
+				f.check("admin:"+name, k.admin.Box)
 			}
 		})
 	}
@@ -142,25 +144,25 @@ func TestTextFitsOnTheDisplay(t *testing.T) {
 				if stale {
 					c.t = demoNow.Add(5 * 24 * time.Hour)
 					k.Tick()
-					if !k.disp.stale.Visible() {
+					if !k.disp.Stale.Visible() {
 						t.Fatal("no stale banner")
 					}
 				}
-				for _, s := range k.disp.rot.Slides() {
-					k.disp.rot.Show(s.ID, k.disp.clockNow())
-					k.disp.showSlide(k.disp.clockNow())
+				for _, s := range k.disp.Rot.Slides() {
+					k.disp.Rot.Show(s.ID, k.disp.ClockNow())
+					k.disp.ShowSlide(k.disp.ClockNow())
 					name := "display:" + s.ID
 					if stale {
 						name += " stale"
 					}
-					f.check(name, k.disp.box)
-					if stale && s.Priority == feed.PriorityUrgent && !k.disp.ticker.Visible() {
+					f.check(name, k.disp.Box)
+					if stale && s.Priority == feed.PriorityUrgent && !k.disp.Ticker.Visible() {
 						t.Error("no urgent ticker")
 					}
 				}
 			}
 			e, we, _ := newTestDisplay(t, Deps{Store: emptyStore(t)}, size)
-			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.box)
+			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.Box)
 		})
 	}
 }

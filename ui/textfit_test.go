@@ -10,6 +10,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // The text-fit checker: over a laid-out tree, every piece of text must lie
@@ -69,7 +71,7 @@ func placedTexts(root fyne.CanvasObject) []placedText {
 		box := rect{pos.X, pos.Y, pos.X + size.Width, pos.Y + size.Height}
 		switch x := o.(type) {
 		case *canvas.Text:
-			t := strings.TrimSpace(unbreakable(x.Text))
+			t := strings.TrimSpace(kit.Unbreakable(x.Text))
 			if t == "" || x.TextSize <= 0 {
 				return
 			}
@@ -150,7 +152,7 @@ func textFitProblems(root fyne.CanvasObject, win fyne.Size) []string {
 // lone: one character, perhaps with closing punctuation after it.
 func lone(s string) bool {
 	s = strings.TrimRightFunc(s, func(r rune) bool { return strings.ContainsRune("。，、；：？！）」』”’…%", r) })
-	return utf8.RuneCountInString(s) == 1 && hasCJK(s)
+	return utf8.RuneCountInString(s) == 1 && kit.HasCJK(s)
 }
 
 func short(s string) string {

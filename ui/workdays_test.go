@@ -5,6 +5,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/display"
+	"gongkai/ui/kit"
 )
 
 // demoPeriods are the demo notices' posting periods at demoNow, as the law
@@ -21,18 +24,18 @@ var demoPeriods = []struct{ id, location, text string }{
 // same way, from the feed's calendar.
 func TestScreensSayWorkingDays(t *testing.T) {
 	k, _, _ := newTestKiosk(t, portrait)
-	if k.calendar == nil || k.calendar.Year(2026) == nil {
+	if k.Calendar == nil || k.Calendar.Year(2026) == nil {
 		t.Fatal("the kiosk has not the demo feed's calendar")
 	}
 	for _, c := range demoPeriods {
 		t.Run(c.id, func(t *testing.T) {
-			it, err := k.deps.Store.Item(c.id, c.location, demoNow)
+			it, err := k.Store.Item(c.id, c.location, demoNow)
 			if err != nil {
 				t.Fatal(err)
 			}
 			reader := textOf((&readerView{k: k}).facts(it))
-			slide := widget.NewRichText((&displayView{k: k}).factSegs(it)...).String()
-			sums, err := k.deps.Store.Targeting(c.location)
+			slide := widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String()
+			sums, err := k.Store.Targeting(c.location)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -45,7 +48,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 				}
 			}
 			for name, got := range map[string]string{"reader": reader, "display": slide, "list card": card} {
-				if !strings.Contains(unbreakable(got), c.text) {
+				if !strings.Contains(kit.Unbreakable(got), c.text) {
 					t.Errorf("%s says %q, want %q", name, got, c.text)
 				}
 				if strings.Contains(got, "未载入") {
@@ -56,13 +59,13 @@ func TestScreensSayWorkingDays(t *testing.T) {
 	}
 	// Without the calendar the count is Monday–Friday, and every screen
 	// says so.
-	k.calendar = nil
-	it, _ := k.deps.Store.Item("land-2026-016", dongwan, demoNow)
+	k.Calendar = nil
+	it, _ := k.Store.Item("land-2026-016", dongwan, demoNow)
 	for name, got := range map[string]string{
 		"reader":  textOf((&readerView{k: k}).facts(it)),
-		"display": widget.NewRichText((&displayView{k: k}).factSegs(it)...).String(),
+		"display": widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String(),
 	} {
-		if !strings.Contains(unbreakable(got), "9月28日至10月9日") || !strings.Contains(unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
+		if !strings.Contains(kit.Unbreakable(got), "9月28日至10月9日") || !strings.Contains(kit.Unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
 			t.Errorf("%s without a calendar: %q", name, got)
 		}
 	}

@@ -1,7 +1,6 @@
-package ui
+package kit
 
 import (
-	"gongkai/markdown"
 	"strings"
 	"unicode/utf8"
 
@@ -15,6 +14,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/text"
+
+	"gongkai/markdown"
 )
 
 // Fyne's own Markdown has no tables, and notices are full of them
@@ -25,15 +26,15 @@ import (
 // run is a piece of inline text with one style.
 // run is a piece of inline text. Strong (any Markdown emphasis) is shown
 // in the accent colour, not bold (see label); code is plain text.
-type run struct {
-	text   string
+type Run struct {
+	Text   string
 	strong bool
 }
 
-// paraLimit is the length, in characters, after which a paragraph is cut
+// ParaLimit is the length, in characters, after which a paragraph is cut
 // at the next sentence end: small enough to fill pages well, large
 // enough to keep a sentence together.
-const paraLimit = 150
+const ParaLimit = 150
 
 // Vertical gaps between blocks. RichText pads itself by the inner padding
 // above and below, so a piece continuing a split paragraph pulls up to
@@ -49,7 +50,7 @@ var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 
 // parseBlocks renders a Markdown body into pageable blocks; call it
 // through markdownBlocks (bounds.go), which bounds the work first.
-func parseBlocks(body string) []block {
+func parseBlocks(body string) []Block {
 	src := []byte(body)
 	doc := mdParser.Parse(text.NewReader(src))
 	r := &mdRender{src: src}
@@ -61,10 +62,10 @@ func parseBlocks(body string) []block {
 
 type mdRender struct {
 	src    []byte
-	blocks []block
+	blocks []Block
 }
 
-func (r *mdRender) add(b block) { r.blocks = append(r.blocks, b) }
+func (r *mdRender) add(b Block) { r.blocks = append(r.blocks, b) }
 
 func (r *mdRender) node(n ast.Node, depth int) {
 	switch n := n.(type) {
@@ -73,8 +74,8 @@ func (r *mdRender) node(n ast.Node, depth int) {
 		if n.Level >= 3 {
 			size = theme.SizeNameSubHeadingText
 		}
-		rt := rich(runSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
-		r.add(block{obj: rt, gap: gapHeading, keepWithNext: true})
+		rt := Rich(RunSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
+		r.add(Block{Obj: rt, Gap: gapHeading, KeepWithNext: true})
 	case *ast.Paragraph, *ast.TextBlock:
 		r.paragraph(r.inlines(n), "", depth)
 	case *ast.List:
@@ -82,7 +83,7 @@ func (r *mdRender) node(n ast.Node, depth int) {
 		for li := n.FirstChild(); li != nil; li = li.NextSibling() {
 			marker := "•"
 			if n.IsOrdered() {
-				marker = itoa(i) + "."
+				marker = Itoa(i) + "."
 				i++
 			}
 			first := true
@@ -111,9 +112,9 @@ func (r *mdRender) node(n ast.Node, depth int) {
 			seg := lines.At(i)
 			b.Write(seg.Value(r.src))
 		}
-		r.paragraph([]run{{text: strings.TrimRight(b.String(), "\n")}}, "", depth)
+		r.paragraph([]Run{{Text: strings.TrimRight(b.String(), "\n")}}, "", depth)
 	case *ast.ThematicBreak:
-		r.add(block{obj: separator(), gap: 16})
+		r.add(Block{Obj: Separator(), Gap: 16})
 	case *extast.Table:
 		r.table(n)
 	case *ast.HTMLBlock:
@@ -127,19 +128,19 @@ func (r *mdRender) node(n ast.Node, depth int) {
 
 // paragraph adds a paragraph in sentence-sized pieces; the pieces after the
 // first join the one before (gap 0), so on one page it reads as one.
-func (r *mdRender) paragraph(runs []run, marker string, depth int) {
-	for i, chunk := range splitRuns(runs, paraLimit) {
-		rt := rich(runSegs(chunk, theme.SizeNameText)...)
+func (r *mdRender) paragraph(runs []Run, marker string, depth int) {
+	for i, chunk := range SplitRuns(runs, ParaLimit) {
+		rt := Rich(RunSegs(chunk, theme.SizeNameText)...)
 		var obj fyne.CanvasObject = rt
 		if depth > 0 {
 			m := ""
 			if i == 0 {
 				m = marker
 			}
-			mk := widget.NewRichText(seg(m, theme.SizeNameText, theme.ColorNameForeground))
+			mk := widget.NewRichText(Seg(m, theme.SizeNameText, theme.ColorNameForeground))
 			indent := float32(depth-1) * 40
 			obj = container.NewBorder(nil, nil,
-				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(fixedWidth{w: 52}, mk)), nil, rt)
+				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(FixedWidth{W: 52}, mk)), nil, rt)
 		}
 		gap := gapParagraph
 		if i > 0 {
@@ -147,29 +148,29 @@ func (r *mdRender) paragraph(runs []run, marker string, depth int) {
 		} else if depth > 0 {
 			gap = gapListItem
 		}
-		r.add(block{obj: obj, gap: gap})
+		r.add(Block{Obj: obj, Gap: gap})
 	}
 }
 
-func (r *mdRender) inlines(n ast.Node) []run {
-	var out []run
+func (r *mdRender) inlines(n ast.Node) []Run {
+	var out []Run
 	for _, m := range markdown.Inlines(n, r.src) {
-		out = append(out, run{text: m.Text, strong: m.Bold})
+		out = append(out, Run{Text: m.Text, strong: m.Bold})
 	}
 	return out
 }
 
-func runSegs(runs []run, size fyne.ThemeSizeName) []widget.RichTextSegment {
+func RunSegs(runs []Run, size fyne.ThemeSizeName) []widget.RichTextSegment {
 	segs := make([]widget.RichTextSegment, 0, len(runs))
 	for _, r := range runs {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
 		if r.strong {
 			c = theme.ColorNamePrimary
 		}
-		segs = append(segs, seg(r.text, size, c))
+		segs = append(segs, Seg(r.Text, size, c))
 	}
 	if len(segs) == 0 {
-		segs = append(segs, seg("", size, theme.ColorNameForeground))
+		segs = append(segs, Seg("", size, theme.ColorNameForeground))
 	}
 	return segs
 }
@@ -180,11 +181,11 @@ func sentenceEnd(r rune) bool { return strings.ContainsRune("。！？；!?;", r
 // closer is punctuation that stays with the sentence before it.
 func closer(r rune) bool { return strings.ContainsRune("”’」』）)】", r) }
 
-// splitRuns cuts runs into pieces of about limit characters, at sentence
+// SplitRuns cuts runs into pieces of about limit characters, at sentence
 // ends (or, failing those, at commas once a piece is twice the limit).
-func splitRuns(runs []run, limit int) [][]run {
-	var out [][]run
-	var cur []run
+func SplitRuns(runs []Run, limit int) [][]Run {
+	var out [][]Run
+	var cur []Run
 	count := 0
 	flush := func() {
 		if len(cur) > 0 {
@@ -193,7 +194,7 @@ func splitRuns(runs []run, limit int) [][]run {
 		cur, count = nil, 0
 	}
 	for _, rn := range runs {
-		text := []rune(rn.text)
+		text := []rune(rn.Text)
 		start := 0
 		for i, c := range text {
 			count++
@@ -206,13 +207,13 @@ func splitRuns(runs []run, limit int) [][]run {
 				cut = true
 			}
 			if cut {
-				appendRunTo(&cur, run{text: string(text[start : i+1]), strong: rn.strong})
+				appendRunTo(&cur, Run{Text: string(text[start : i+1]), strong: rn.strong})
 				start = i + 1
 				flush()
 			}
 		}
 		if start < len(text) {
-			appendRunTo(&cur, run{text: string(text[start:]), strong: rn.strong})
+			appendRunTo(&cur, Run{Text: string(text[start:]), strong: rn.strong})
 		}
 	}
 	flush()
@@ -224,35 +225,35 @@ func splitRuns(runs []run, limit int) [][]run {
 	return out
 }
 
-func appendRunTo(cur *[]run, r run) {
-	r.text = strings.TrimLeft(r.text, " ")
-	if r.text != "" {
+func appendRunTo(cur *[]Run, r Run) {
+	r.Text = strings.TrimLeft(r.Text, " ")
+	if r.Text != "" {
 		*cur = append(*cur, r)
 	}
 }
 
-func runeCount(rs []run) int {
+func runeCount(rs []Run) int {
 	n := 0
 	for _, r := range rs {
-		n += utf8.RuneCountInString(r.text)
+		n += utf8.RuneCountInString(r.Text)
 	}
 	return n
 }
 
-func itoa(i int) string {
+func Itoa(i int) string {
 	if i < 0 {
-		return "-" + itoa(-i)
+		return "-" + Itoa(-i)
 	}
 	if i < 10 {
 		return string(rune('0' + i))
 	}
-	return itoa(i/10) + string(rune('0'+i%10))
+	return Itoa(i/10) + string(rune('0'+i%10))
 }
 
 // table turns a GFM table into rows that share column widths; every data
 // row names the header so a page that starts inside the table repeats it.
 func (r *mdRender) table(t *extast.Table) {
-	m := &tableModel{}
+	m := &TableModel{}
 	for _, a := range t.Alignments {
 		switch a {
 		case extast.AlignRight:
@@ -263,27 +264,43 @@ func (r *mdRender) table(t *extast.Table) {
 			m.align = append(m.align, fyne.TextAlignLeading)
 		}
 	}
-	var header *tableRow
+	var header *TableRow
 	cols := len(t.Alignments)
 	for row := t.FirstChild(); row != nil; row = row.NextSibling() {
-		var cells [][]run
+		var cells [][]Run
 		for c := row.FirstChild(); c != nil && len(cells) < markdown.MaxTableColumns; c = c.NextSibling() {
 			cells = append(cells, cutRuns(r.inlines(c), markdown.MaxCell)) // bounds.go
 		}
 		_, isHeader := row.(*extast.TableHeader)
-		tr := m.addRow(cells, isHeader)
+		tr := m.AddRow(cells, isHeader)
 		if isHeader {
 			header = tr
-			r.add(block{obj: tr, gap: 16, keepWithNext: true})
+			r.add(Block{Obj: tr, Gap: 16, KeepWithNext: true})
 			continue
 		}
-		b := block{obj: tr}
+		b := Block{Obj: tr}
 		if header != nil {
-			b.header = header
+			b.Header = header
 		}
 		r.add(b)
 	}
 	if cols > markdown.MaxTableColumns {
-		r.blocks = append(r.blocks, messageBlocks(columnsNote(cols))...) // bounds.go
+		r.blocks = append(r.blocks, MessageBlocks(columnsNote(cols))...) // bounds.go
 	}
+}
+
+func MessageBlocks(text string) []Block {
+	return []Block{{Obj: Label(text, theme.SizeNameSubHeadingText)}}
+}
+
+// TextBlocks are plain text's lines as paragraphs, in sentence-sized
+// pieces a page can break between.
+func TextBlocks(text string) []Block {
+	r := &mdRender{}
+	for _, line := range strings.Split(text, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			r.paragraph([]Run{{Text: line}}, "", 0)
+		}
+	}
+	return r.blocks
 }

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"fmt"
@@ -10,71 +10,71 @@ import (
 
 // block is one unit of paged content: a paragraph piece, a heading, a
 // table row, a list card. Pages break only between blocks.
-type block struct {
-	obj fyne.CanvasObject
+type Block struct {
+	Obj fyne.CanvasObject
 	// header is repeated at the top of a page that starts inside its
 	// table, so every page of a long table can be read on its own.
-	header fyne.CanvasObject
+	Header fyne.CanvasObject
 	// gap is the space above the block; 0 joins a split paragraph to the
 	// piece before it.
-	gap float32
+	Gap float32
 	// keepWithNext keeps headings off the bottom of a page.
-	keepWithNext bool
+	KeepWithNext bool
 
 	// A lazy block has no obj: build makes it only while it is on the page
 	// on show, and measure gives its height meanwhile. A topic of 4,000
 	// notices built as cards held some 200 MB; built a page at a time it
 	// holds a page.
-	build   func() fyne.CanvasObject
+	Build   func() fyne.CanvasObject
 	measure func(width float32) float32
 }
 
 // lazyBlock is a block built only while on show.
-func lazyBlock(build func() fyne.CanvasObject, measure func(float32) float32, gap float32) block {
-	return block{build: build, measure: measure, gap: gap}
+func LazyBlock(build func() fyne.CanvasObject, measure func(float32) float32, gap float32) Block {
+	return Block{Build: build, measure: measure, Gap: gap}
 }
 
 // pager lays out as many blocks as fit its height and hides the rest:
 // villagers move with 上一页/下一页 instead of scrolling, which the touch
 // driver cannot do by dragging anyway. The page number is owned by the
 // screen state; the pager only clamps it and reports the page count.
-type pager struct {
+type Pager struct {
 	widget.BaseWidget
-	blocks  []block
-	page    int
+	Blocks  []Block
+	Cur     int                   // the page asked for; clamped by layout
 	onPages func(page, total int) // after each layout
 	lead    float32               // room kept free at the top of the first page
 	foot    float32               // and at its bottom
 
-	pages    [][]int // block indexes per page, from the last layout
+	Layout   [][]int // block indexes per page, from the last layout
 	laidOut  fyne.Size
-	reported [2]int
+	Reported [2]int
 
-	built map[int]fyne.CanvasObject // lazy blocks on the page on show
+	Built map[int]fyne.CanvasObject // lazy blocks on the page on show
 	lazyW float32                   // the width lazyH was measured at
-	lazyH []float32                 // heights of lazy blocks, by index
+	LazyH []float32                 // heights of lazy blocks, by index
 }
 
-func newPager(onPages func(page, total int)) *pager {
-	p := &pager{onPages: onPages, reported: [2]int{-1, -1}}
+func NewPager(onPages func(page, total int)) *Pager {
+	p := &Pager{onPages: onPages, Reported: [2]int{-1, -1}}
 	p.ExtendBaseWidget(p)
 	return p
 }
 
 // SetBlocks replaces the content, keeping the page number (clamped at the
 // next layout) so a refresh from the store does not lose the reader's place.
-func (p *pager) SetBlocks(b []block) {
+func (p *Pager) SetBlocks(b []Block) {
 	// new content starts hidden: Layout shows what is on the page, and
 	// showing is what has it drawn (show)
 	for _, bl := range b {
-		for _, o := range []fyne.CanvasObject{bl.obj, bl.header} {
+		for _, o := range []fyne.CanvasObject{bl.Obj, bl.Header} {
 			if o != nil {
 				o.Hide()
 			}
 		}
 	}
-	p.blocks = b
-	p.built, p.lazyH = nil, nil
+	p.Blocks = b
+	p.Built, p.LazyH = nil, nil
 	p.laidOut = fyne.Size{}
 	p.Refresh()
 }
@@ -82,7 +82,7 @@ func (p *pager) SetBlocks(b []block) {
 // SetFirst keeps lead free at the top of the first page and foot at its
 // bottom: the display's heading stands above it and its QR code may stand
 // below; later pages show a one-line heading and run to the bottom.
-func (p *pager) SetFirst(lead, foot float32) {
+func (p *Pager) SetFirst(lead, foot float32) {
 	if lead != p.lead || foot != p.foot {
 		p.lead, p.foot = lead, foot
 		p.laidOut = fyne.Size{}
@@ -91,16 +91,16 @@ func (p *pager) SetFirst(lead, foot float32) {
 }
 
 // TopBlock is the block at the top of the page on show, -1 for none.
-func (p *pager) TopBlock() int {
-	if p.page < len(p.pages) && len(p.pages[p.page]) > 0 {
-		return p.pages[p.page][0]
+func (p *Pager) TopBlock() int {
+	if p.Cur < len(p.Layout) && len(p.Layout[p.Cur]) > 0 {
+		return p.Layout[p.Cur][0]
 	}
 	return -1
 }
 
 // PageOf is the page that holds block i in the last layout, -1 for none.
-func (p *pager) PageOf(i int) int {
-	for n, pg := range p.pages {
+func (p *Pager) PageOf(i int) int {
+	for n, pg := range p.Layout {
 		if slices.Contains(pg, i) {
 			return n
 		}
@@ -109,51 +109,51 @@ func (p *pager) PageOf(i int) int {
 }
 
 // SetPage shows page n (0-based).
-func (p *pager) SetPage(n int) {
-	p.page = n
+func (p *Pager) SetPage(n int) {
+	p.Cur = n
 	p.laidOut = fyne.Size{}
 	p.Refresh()
 }
 
-// tallest is the height of the tallest block at width w: less than that
+// Tallest is the height of the tallest block at width w: less than that
 // and a page cannot hold it whole.
-func (p *pager) tallest(w float32) float32 {
+func (p *Pager) Tallest(w float32) float32 {
 	var h float32
-	for _, b := range p.blocks {
-		if b.build != nil {
+	for _, b := range p.Blocks {
+		if b.Build != nil {
 			h = max(h, b.measure(w))
 		} else {
-			h = max(h, measure(b.obj, w))
+			h = max(h, Measure(b.Obj, w))
 		}
 	}
 	return h
 }
 
 // Pages is the page count of the last layout (at least 1).
-func (p *pager) Pages() int { return max(1, len(p.pages)) }
+func (p *Pager) Pages() int { return max(1, len(p.Layout)) }
 
 // Page is the current page, clamped.
-func (p *pager) Page() int { return p.page }
+func (p *Pager) Page() int { return p.Cur }
 
 // object is block i's object, nil for a lazy block not on show.
-func (p *pager) object(i int) fyne.CanvasObject {
-	if o := p.blocks[i].obj; o != nil {
+func (p *Pager) Object(i int) fyne.CanvasObject {
+	if o := p.Blocks[i].Obj; o != nil {
 		return o
 	}
-	return p.built[i]
+	return p.Built[i]
 }
 
-func (p *pager) CreateRenderer() fyne.WidgetRenderer { return &pagerRenderer{p: p} }
+func (p *Pager) CreateRenderer() fyne.WidgetRenderer { return &pagerRenderer{p: p} }
 
-type pagerRenderer struct{ p *pager }
+type pagerRenderer struct{ p *Pager }
 
 func (r *pagerRenderer) Objects() []fyne.CanvasObject {
-	objs := make([]fyne.CanvasObject, 0, len(r.p.blocks)+1)
+	objs := make([]fyne.CanvasObject, 0, len(r.p.Blocks)+1)
 	// a table's header row is a block and the header of the rows after
 	// it: listed once
 	seen := map[fyne.CanvasObject]bool{}
-	for i, b := range r.p.blocks {
-		for _, o := range []fyne.CanvasObject{r.p.object(i), b.header} {
+	for i, b := range r.p.Blocks {
+		for _, o := range []fyne.CanvasObject{r.p.Object(i), b.Header} {
 			if o != nil && !seen[o] {
 				seen[o] = true
 				objs = append(objs, o)
@@ -165,7 +165,7 @@ func (r *pagerRenderer) Objects() []fyne.CanvasObject {
 
 // MinSize is small on purpose: the pager takes whatever height the screen
 // gives it and pages what does not fit.
-func (r *pagerRenderer) MinSize() fyne.Size { return fyne.NewSize(touchMin, touchMin) }
+func (r *pagerRenderer) MinSize() fyne.Size { return fyne.NewSize(TouchMin, TouchMin) }
 func (r *pagerRenderer) Destroy()           {}
 func (r *pagerRenderer) Refresh() {
 	r.Layout(r.p.Size())
@@ -173,7 +173,7 @@ func (r *pagerRenderer) Refresh() {
 
 // height measures o at width w: wrapping text knows its height only after
 // it has been given its width.
-func height(o fyne.CanvasObject, w float32) float32 {
+func Height(o fyne.CanvasObject, w float32) float32 {
 	o.Resize(fyne.NewSize(w, o.MinSize().Height))
 	h := o.MinSize().Height
 	o.Resize(fyne.NewSize(w, h))
@@ -182,9 +182,9 @@ func height(o fyne.CanvasObject, w float32) float32 {
 
 // measure is height without its side effect: o keeps the size it had.
 // For asking what a layout would need, while the layout itself sizes.
-func measure(o fyne.CanvasObject, w float32) float32 {
+func Measure(o fyne.CanvasObject, w float32) float32 {
 	was := o.Size()
-	h := height(o, w)
+	h := Height(o, w)
 	if o.Size() != was {
 		o.Resize(was)
 	}
@@ -197,33 +197,33 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		return
 	}
 	w := size.Width
-	hs := make([]float32, len(p.blocks))
+	hs := make([]float32, len(p.Blocks))
 	// lazy heights are kept until the width or the content changes: a
 	// page turn must not measure 4,000 cards again
-	remeasure := p.lazyW != w || len(p.lazyH) != len(p.blocks)
+	remeasure := p.lazyW != w || len(p.LazyH) != len(p.Blocks)
 	if remeasure {
-		p.lazyW, p.lazyH = w, make([]float32, len(p.blocks))
+		p.lazyW, p.LazyH = w, make([]float32, len(p.Blocks))
 	}
-	for i, b := range p.blocks {
+	for i, b := range p.Blocks {
 		switch {
-		case b.build == nil:
-			hs[i] = height(b.obj, w)
+		case b.Build == nil:
+			hs[i] = Height(b.Obj, w)
 		case remeasure:
 			hs[i] = b.measure(w)
-			p.lazyH[i] = hs[i]
+			p.LazyH[i] = hs[i]
 		default:
-			hs[i] = p.lazyH[i]
+			hs[i] = p.LazyH[i]
 		}
-		if b.header != nil {
-			height(b.header, w)
+		if b.Header != nil {
+			Height(b.Header, w)
 		}
 	}
-	p.pages = paginate(p.blocks, hs, size.Height, p.lead, p.foot)
-	p.page = max(0, min(p.page, len(p.pages)-1))
+	p.Layout = paginate(p.Blocks, hs, size.Height, p.lead, p.foot)
+	p.Cur = max(0, min(p.Cur, len(p.Layout)-1))
 
 	var idx []int
-	if len(p.pages) > 0 {
-		idx = p.pages[p.page]
+	if len(p.Layout) > 0 {
+		idx = p.Layout[p.Cur]
 	}
 	r.buildPage(idx, w)
 	// what is on the page, where; the rest is hidden. Only what was
@@ -231,36 +231,36 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	on := map[fyne.CanvasObject]fyne.Position{}
 	if len(idx) > 0 {
 		var y float32
-		if p.page == 0 {
+		if p.Cur == 0 {
 			y = p.lead
 		}
-		first := p.blocks[idx[0]]
-		if h := first.header; h != nil && !pageHas(p.blocks, idx, h) {
+		first := p.Blocks[idx[0]]
+		if h := first.Header; h != nil && !pageHas(p.Blocks, idx, h) {
 			on[h] = fyne.NewPos(0, 0)
 			y = h.Size().Height
 		}
 		for n, i := range idx {
-			b := p.blocks[i]
+			b := p.Blocks[i]
 			if n > 0 || y > 0 {
-				y += b.gap
+				y += b.Gap
 			}
-			on[p.object(i)] = fyne.NewPos(0, y)
+			on[p.Object(i)] = fyne.NewPos(0, y)
 			y += hs[i]
 		}
 	}
 	for _, o := range r.Objects() {
 		if pos, ok := on[o]; ok {
 			o.Move(pos)
-			show(o, true)
+			Show(o, true)
 		} else {
-			show(o, false)
+			Show(o, false)
 		}
 	}
 	p.laidOut = size
-	total := max(1, len(p.pages))
-	if p.onPages != nil && (p.reported != [2]int{p.page, total}) {
-		p.reported = [2]int{p.page, total}
-		p.onPages(p.page, total)
+	total := max(1, len(p.Layout))
+	if p.onPages != nil && (p.Reported != [2]int{p.Cur, total}) {
+		p.Reported = [2]int{p.Cur, total}
+		p.onPages(p.Cur, total)
 	}
 }
 
@@ -270,24 +270,24 @@ func (r *pagerRenderer) buildPage(idx []int, w float32) {
 	p := r.p
 	keep := make(map[int]fyne.CanvasObject, len(idx))
 	for _, i := range idx {
-		b := p.blocks[i]
-		if b.build == nil {
+		b := p.Blocks[i]
+		if b.Build == nil {
 			continue
 		}
-		o := p.built[i]
+		o := p.Built[i]
 		if o == nil {
-			o = b.build()
+			o = b.Build()
 			o.Hide() // shown, and so drawn, by Layout
-			height(o, w)
+			Height(o, w)
 		}
 		keep[i] = o
 	}
-	p.built = keep
+	p.Built = keep
 }
 
-func pageHas(blocks []block, idx []int, o fyne.CanvasObject) bool {
+func pageHas(blocks []Block, idx []int, o fyne.CanvasObject) bool {
 	for _, i := range idx {
-		if blocks[i].obj == o {
+		if blocks[i].Obj == o {
 			return true
 		}
 	}
@@ -299,7 +299,7 @@ func pageHas(blocks []block, idx []int, o fyne.CanvasObject) bool {
 // (the Markdown renderer splits long paragraphs and tables so that this is
 // rare); the first page stays empty rather than hold a block that would
 // fit on a page of its own.
-func paginate(blocks []block, hs []float32, maxH, lead, foot float32) [][]int {
+func paginate(blocks []Block, hs []float32, maxH, lead, foot float32) [][]int {
 	var pages [][]int
 	var cur []int
 	y := lead
@@ -308,14 +308,14 @@ func paginate(blocks []block, hs []float32, maxH, lead, foot float32) [][]int {
 		b := blocks[i]
 		need := hs[i]
 		if len(cur) > 0 {
-			need += b.gap
-		} else if b.header != nil {
-			need += b.header.Size().Height
+			need += b.Gap
+		} else if b.Header != nil {
+			need += b.Header.Size().Height
 		}
 		// a heading needs what follows it on the same page: a table's
 		// header row after a heading needs its first row too
-		for j := i; j+1 < len(blocks) && blocks[j].keepWithNext; j++ {
-			need += blocks[j+1].gap + hs[j+1]
+		for j := i; j+1 < len(blocks) && blocks[j].KeepWithNext; j++ {
+			need += blocks[j+1].Gap + hs[j+1]
 		}
 		limit := maxH
 		if first {
@@ -328,10 +328,10 @@ func paginate(blocks []block, hs []float32, maxH, lead, foot float32) [][]int {
 			continue
 		}
 		cur = append(cur, i)
-		if len(cur) == 1 && b.header != nil {
-			y += b.header.Size().Height
+		if len(cur) == 1 && b.Header != nil {
+			y += b.Header.Size().Height
 		} else if len(cur) > 1 {
-			y += b.gap
+			y += b.Gap
 		}
 		y += hs[i]
 	}
@@ -342,10 +342,36 @@ func paginate(blocks []block, hs []float32, maxH, lead, foot float32) [][]int {
 }
 
 // pageBar is 上一页 · 第 n/m 页 · 下一页 under a pager.
-type pageBar struct {
-	prev, next *bigButton
-	label      *widget.Label
-	box        fyne.CanvasObject
+type PageBar struct {
+	Prev, Next *BigButton
+	Label      *widget.Label
+	Box        fyne.CanvasObject
 }
 
-func pageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page+1, total) }
+func PageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page+1, total) }
+
+// Update shows page of total.
+func (b *PageBar) Update(page, total int) {
+	SetText(b.Label, PageText(page, total))
+	Enable(b.Prev, page > 0)
+	Enable(b.Next, page < total-1)
+	Show(b.Box, total > 1)
+}
+
+// UpdateOpen is Update for a list whose page count is not known: "第 3 页",
+// 下一页 while more follow.
+func (b *PageBar) UpdateOpen(page int, more bool) {
+	SetText(b.Label, fmt.Sprintf("第 %d 页", page+1))
+	Enable(b.Prev, page > 0)
+	Enable(b.Next, more)
+	Show(b.Box, page > 0 || more)
+}
+
+// Enable enables or disables b only when that changes it.
+func Enable(b *BigButton, on bool) {
+	if on && b.Disabled() {
+		b.Enable()
+	} else if !on && !b.Disabled() {
+		b.Disable()
+	}
+}

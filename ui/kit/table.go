@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"strings"
@@ -12,10 +12,10 @@ import (
 
 // tableModel is a table's cells and alignment; its rows are separate
 // blocks (so pages can break between them) that share column widths.
-type tableModel struct {
+type TableModel struct {
 	align  []fyne.TextAlign
-	rows   []*tableRow
-	size   fyne.ThemeSizeName // the text size asked for
+	rows   []*TableRow
+	Size   fyne.ThemeSizeName // the text size asked for
 	shown  fyne.ThemeSizeName // the size the cells have ("" for size)
 	record bool               // too wide at any size: rows shown as records
 
@@ -24,19 +24,19 @@ type tableModel struct {
 	widths  []float32
 }
 
-func (m *tableModel) addRow(cells [][]run, header bool) *tableRow {
-	r := &tableRow{m: m, header: header}
+func (m *TableModel) AddRow(cells [][]Run, header bool) *TableRow {
+	r := &TableRow{m: m, Header: header}
 	for i, c := range cells {
 		a := fyne.TextAlignLeading
 		if i < len(m.align) {
 			a = m.align[i]
 		}
-		segs := runSegs(c, m.textSize())
+		segs := RunSegs(c, m.textSize())
 		for _, s := range segs {
 			s.(*widget.TextSegment).Style.Alignment = a
 		}
-		rt := rich(segs...)
-		r.cells = append(r.cells, rt)
+		rt := Rich(segs...)
+		r.Cells = append(r.Cells, rt)
 		r.text = append(r.text, c)
 	}
 	r.ExtendBaseWidget(r)
@@ -44,17 +44,17 @@ func (m *tableModel) addRow(cells [][]run, header bool) *tableRow {
 	return r
 }
 
-func (m *tableModel) textSize() fyne.ThemeSizeName {
-	if m.size == "" {
+func (m *TableModel) textSize() fyne.ThemeSizeName {
+	if m.Size == "" {
 		return theme.SizeNameText
 	}
-	return m.size
+	return m.Size
 }
 
-func (m *tableModel) cols() int {
+func (m *TableModel) cols() int {
 	n := 0
 	for _, r := range m.rows {
-		n = max(n, len(r.cells))
+		n = max(n, len(r.Cells))
 	}
 	return n
 }
@@ -68,7 +68,7 @@ func (m *tableModel) cols() int {
 // or two (tableSizes, not below 标准's 30 px); when even that does not
 // fit, each row is shown as a record, one "header：value" line per column,
 // at the text size asked for (record).
-func (m *tableModel) columnWidths(total float32) []float32 {
+func (m *TableModel) columnWidths(total float32) []float32 {
 	th := fyne.CurrentApp().Settings().Theme()
 	base := th.Size(m.textSize())
 	if total == m.cacheW && base == m.cacheTS && m.widths != nil {
@@ -134,14 +134,14 @@ func (m *tableModel) columnWidths(total float32) []float32 {
 
 // naturalWidths are each column's one-line width at text size ts, and the
 // least it may be given: three characters, or less when it needs less.
-func (m *tableModel) naturalWidths(ts, pad float32) (natural, least []float32) {
+func (m *TableModel) naturalWidths(ts, pad float32) (natural, least []float32) {
 	n := m.cols()
 	natural, least = make([]float32, n), make([]float32, n)
 	for _, r := range m.rows {
 		for i, c := range r.text {
 			var w float32
 			for _, rn := range c {
-				w += fyne.MeasureText(rn.text, ts, fyne.TextStyle{}).Width
+				w += fyne.MeasureText(rn.Text, ts, fyne.TextStyle{}).Width
 			}
 			natural[i] = max(natural[i], w+pad)
 		}
@@ -153,7 +153,7 @@ func (m *tableModel) naturalWidths(ts, pad float32) (natural, least []float32) {
 	for _, r := range m.rows {
 		for i, c := range r.text {
 			for _, rn := range c {
-				for _, w := range strings.FieldsFunc(breakable(rn.text), func(r rune) bool { return r == wrapMark || unicode.IsSpace(r) }) {
+				for _, w := range strings.FieldsFunc(breakable(rn.Text), func(r rune) bool { return r == wrapMark || unicode.IsSpace(r) }) {
 					least[i] = max(least[i], fyne.MeasureText(w, ts, fyne.TextStyle{}).Width+pad)
 				}
 			}
@@ -166,13 +166,13 @@ func (m *tableModel) naturalWidths(ts, pad float32) (natural, least []float32) {
 }
 
 // useSize sets the text size of every cell.
-func (m *tableModel) useSize(size fyne.ThemeSizeName) {
+func (m *TableModel) useSize(size fyne.ThemeSizeName) {
 	if m.shown == size || m.shown == "" && size == m.textSize() {
 		return
 	}
 	m.shown = size
 	for _, r := range m.rows {
-		for _, c := range r.cells {
+		for _, c := range r.Cells {
 			for _, s := range c.Segments {
 				if ts, ok := s.(*widget.TextSegment); ok {
 					ts.Style.SizeName = size
@@ -184,32 +184,32 @@ func (m *tableModel) useSize(size fyne.ThemeSizeName) {
 }
 
 // heading is the header row's text of column i, for a record's labels.
-func (m *tableModel) heading(i int) []run {
+func (m *TableModel) heading(i int) []Run {
 	for _, r := range m.rows {
-		if r.header && i < len(r.text) {
+		if r.Header && i < len(r.text) {
 			return r.text[i]
 		}
 	}
-	return []run{{text: "第 " + itoa(i+1) + " 列"}}
+	return []Run{{Text: "第 " + Itoa(i+1) + " 列"}}
 }
 
 // tableRow is one row of a bordered table, or one record of it.
-type tableRow struct {
+type TableRow struct {
 	widget.BaseWidget
-	m      *tableModel
-	header bool
-	cells  []*widget.RichText
-	text   [][]run
+	m      *TableModel
+	Header bool
+	Cells  []*widget.RichText
+	text   [][]Run
 }
 
-func (r *tableRow) CreateRenderer() fyne.WidgetRenderer {
+func (r *TableRow) CreateRenderer() fyne.WidgetRenderer {
 	rr := &tableRowRenderer{r: r}
 	for range r.m.cols() {
-		rect := canvas.NewRectangle(themeColor(colorCard))
-		if r.header {
-			rect.FillColor = themeColor(colorTableHeader)
+		rect := canvas.NewRectangle(ThemeColor(ColorCard))
+		if r.Header {
+			rect.FillColor = ThemeColor(colorTableHeader)
 		}
-		rect.StrokeColor = themeColor(colorCardBorder)
+		rect.StrokeColor = ThemeColor(ColorCardBorder)
 		rect.StrokeWidth = 2
 		rr.rects = append(rr.rects, rect)
 	}
@@ -217,7 +217,7 @@ func (r *tableRow) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type tableRowRenderer struct {
-	r      *tableRow
+	r      *TableRow
 	rects  []*canvas.Rectangle
 	labels []*widget.RichText // record mode: the column headings, made when first needed
 }
@@ -225,12 +225,12 @@ type tableRowRenderer struct {
 func (rr *tableRowRenderer) Objects() []fyne.CanvasObject {
 	m := rr.r.m
 	if m.record {
-		if rr.r.header {
+		if rr.r.Header {
 			return nil // each record names its columns
 		}
 		rr.makeLabels()
 		objs := []fyne.CanvasObject{rr.rects[0]}
-		for i, c := range rr.r.cells {
+		for i, c := range rr.r.Cells {
 			objs = append(objs, rr.labels[i], c)
 		}
 		return objs
@@ -239,21 +239,21 @@ func (rr *tableRowRenderer) Objects() []fyne.CanvasObject {
 	for _, r := range rr.rects {
 		objs = append(objs, r)
 	}
-	for _, c := range rr.r.cells {
+	for _, c := range rr.r.Cells {
 		objs = append(objs, c)
 	}
 	return objs
 }
 
 func (rr *tableRowRenderer) makeLabels() {
-	if len(rr.labels) == len(rr.r.cells) {
+	if len(rr.labels) == len(rr.r.Cells) {
 		return
 	}
 	rr.labels = nil
-	for i := range rr.r.cells {
-		l := rich(runSegs(append(rr.r.m.heading(i), run{text: "："}), rr.r.m.textSize())...)
+	for i := range rr.r.Cells {
+		l := Rich(RunSegs(append(rr.r.m.heading(i), Run{Text: "："}), rr.r.m.textSize())...)
 		for _, s := range l.Segments {
-			s.(*widget.TextSegment).Style.ColorName = colorMuted
+			s.(*widget.TextSegment).Style.ColorName = ColorMuted
 		}
 		rr.labels = append(rr.labels, l)
 	}
@@ -262,24 +262,24 @@ func (rr *tableRowRenderer) makeLabels() {
 func (rr *tableRowRenderer) MinSize() fyne.Size {
 	w := rr.r.Size().Width
 	if w <= 0 {
-		return fyne.NewSize(touchMin, touchMin)
+		return fyne.NewSize(TouchMin, TouchMin)
 	}
 	widths := rr.r.m.columnWidths(w)
 	if rr.r.m.record {
-		return fyne.NewSize(touchMin, rr.recordLayout(w, false))
+		return fyne.NewSize(TouchMin, rr.recordLayout(w, false))
 	}
 	var h float32
-	for i, c := range rr.r.cells {
-		h = max(h, measure(c, widths[i]))
+	for i, c := range rr.r.Cells {
+		h = max(h, Measure(c, widths[i]))
 	}
-	return fyne.NewSize(touchMin, h)
+	return fyne.NewSize(TouchMin, h)
 }
 
 // recordLayout lays out (or, place false, measures) a record at width w:
 // headings in a column of their own, values beside them. It returns the
 // height.
 func (rr *tableRowRenderer) recordLayout(w float32, place bool) float32 {
-	if rr.r.header {
+	if rr.r.Header {
 		return 0
 	}
 	rr.makeLabels()
@@ -290,25 +290,25 @@ func (rr *tableRowRenderer) recordLayout(w float32, place bool) float32 {
 	pad := 2 * th.Size(theme.SizeNameInnerPadding)
 	for i := range rr.labels {
 		var lt float32
-		for _, rn := range append(rr.r.m.heading(i), run{text: "："}) {
-			lt += fyne.MeasureText(rn.text, ts, fyne.TextStyle{}).Width
+		for _, rn := range append(rr.r.m.heading(i), Run{Text: "："}) {
+			lt += fyne.MeasureText(rn.Text, ts, fyne.TextStyle{}).Width
 		}
 		lw = max(lw, lt+pad)
 	}
 	lw = min(lw, (w-2*inset)*0.45)
 	vw := w - 2*inset - lw
 	y := inset
-	for i, c := range rr.r.cells {
+	for i, c := range rr.r.Cells {
 		l := rr.labels[i]
 		var h float32
 		if place {
-			h = max(height(l, lw), height(c, vw))
+			h = max(Height(l, lw), Height(c, vw))
 			l.Move(fyne.NewPos(inset, y))
 			l.Resize(fyne.NewSize(lw, h))
 			c.Move(fyne.NewPos(inset+lw, y))
 			c.Resize(fyne.NewSize(vw, h))
 		} else {
-			h = max(measure(l, lw), measure(c, vw))
+			h = max(Measure(l, lw), Measure(c, vw))
 		}
 		y += h
 	}
@@ -323,12 +323,12 @@ func (rr *tableRowRenderer) recordLayout(w float32, place bool) float32 {
 func (rr *tableRowRenderer) Layout(s fyne.Size) {
 	widths := rr.r.m.columnWidths(s.Width)
 	if rr.r.m.record {
-		rr.rects[0].FillColor = themeColor(colorCard)
+		rr.rects[0].FillColor = ThemeColor(ColorCard)
 		rr.recordLayout(s.Width, true)
 		return
 	}
-	if rr.r.header {
-		rr.rects[0].FillColor = themeColor(colorTableHeader)
+	if rr.r.Header {
+		rr.rects[0].FillColor = ThemeColor(colorTableHeader)
 	}
 	var x float32
 	for i, rect := range rr.rects {
@@ -336,16 +336,16 @@ func (rr *tableRowRenderer) Layout(s fyne.Size) {
 		// borders overlap by their width so neighbours share one line
 		rect.Move(fyne.NewPos(x, -1))
 		rect.Resize(fyne.NewSize(w+1, s.Height+1))
-		if i < len(rr.r.cells) {
-			rr.r.cells[i].Move(fyne.NewPos(x, 0))
-			rr.r.cells[i].Resize(fyne.NewSize(w, s.Height))
+		if i < len(rr.r.Cells) {
+			rr.r.Cells[i].Move(fyne.NewPos(x, 0))
+			rr.r.Cells[i].Resize(fyne.NewSize(w, s.Height))
 		}
 		x += w
 	}
 }
 
 func (rr *tableRowRenderer) Refresh() {
-	for _, c := range rr.r.cells {
+	for _, c := range rr.r.Cells {
 		c.Refresh()
 	}
 	rr.Layout(rr.r.Size())

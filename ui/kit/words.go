@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"encoding/json"
@@ -19,7 +19,7 @@ import (
 // failureWords say a kind of failure (sync.KindOf, as stored with the
 // error) in words a clerk understands, and what to do about it. The full
 // reason, in English, stays in the log file for engineers.
-var failureWords = map[gksync.Kind][2]string{
+var FailureWords = map[gksync.Kind][2]string{
 	gksync.KindCanceled:  {"已取消", "需要时再点一次。"},
 	gksync.KindNetwork:   {"无法连接服务器", "请检查网络连接后再试；没有网络时，可以用 U 盘导入。"},
 	gksync.KindSignature: {"签名不符：数据不是本屏信任的发布方签发的", "请确认数据来自本镇的发布方；如仍不行，请联系发布方。"},
@@ -38,7 +38,7 @@ var failureWords = map[gksync.Kind][2]string{
 
 // plainError says a kind of failure in words; "" for no failure. A kind
 // it does not know (from a later version) reads as KindOther.
-func plainError(kind gksync.Kind) string {
+func PlainError(kind gksync.Kind) string {
 	if kind == gksync.KindNone {
 		return ""
 	}
@@ -46,7 +46,7 @@ func plainError(kind gksync.Kind) string {
 }
 
 // nextStep is what a clerk can do about a failure of that kind.
-func nextStep(kind gksync.Kind) string {
+func NextStep(kind gksync.Kind) string {
 	if kind == gksync.KindNone {
 		return ""
 	}
@@ -54,20 +54,20 @@ func nextStep(kind gksync.Kind) string {
 }
 
 func wordsOf(kind gksync.Kind) [2]string {
-	if w, ok := failureWords[kind]; ok {
+	if w, ok := FailureWords[kind]; ok {
 		return w
 	}
-	return failureWords[gksync.KindOther]
+	return FailureWords[gksync.KindOther]
 }
 
 // problemText is a failure and what to do about it, one sentence each.
-func problemText(kind gksync.Kind) string {
-	return plainError(kind) + "。" + nextStep(kind)
+func ProblemText(kind gksync.Kind) string {
+	return PlainError(kind) + "。" + NextStep(kind)
 }
 
 // storedKind is the kind kept with a stored error; an error kept without
 // one (by an older version) reads as other.
-func storedKind(kind string) gksync.Kind {
+func StoredKind(kind string) gksync.Kind {
 	if kind == "" {
 		return gksync.KindOther
 	}
@@ -75,7 +75,7 @@ func storedKind(kind string) gksync.Kind {
 }
 
 // problemOf is problemText for an error as it happens.
-func problemOf(err error) string { return problemText(gksync.KindOf(err)) }
+func ProblemOf(err error) string { return ProblemText(gksync.KindOf(err)) }
 
 // logWords are the log's events as the 日志 page says them. An event
 // missing here is still listed, as a technical record.
@@ -122,7 +122,7 @@ var levelWords = map[string]string{"DEBUG": "调试", "INFO": "信息", "WARN": 
 // logLine turns a JSON log record into a line for the 日志 page: the
 // local time, how serious, what happened in words, and for a failure what
 // to do; "01-02 15:04 注意 定时同步失败：无法连接服务器。请检查网络…".
-func logLine(s string, loc *time.Location) string {
+func LogLine(s string, loc *time.Location) string {
 	var rec map[string]any
 	if json.Unmarshal([]byte(s), &rec) != nil {
 		return "技术记录（详见日志文件）"
@@ -134,7 +134,7 @@ func logLine(s string, loc *time.Location) string {
 		}
 	}
 	level, _ := rec["level"].(string)
-	b.WriteString(or(levelWords[level], "记录") + " ")
+	b.WriteString(Or(levelWords[level], "记录") + " ")
 	msg, _ := rec["msg"].(string)
 	words, known := logWords[msg]
 	if !known {
@@ -149,14 +149,14 @@ func logLine(s string, loc *time.Location) string {
 		// the kind the logger added (sync.KindHandler); a line
 		// without one (an older version's) reads as other
 		kind, _ := rec["kind"].(string)
-		b.WriteString("：" + problemText(storedKind(kind)))
+		b.WriteString("：" + ProblemText(StoredKind(kind)))
 	}
 	return b.String()
 }
 
 // versionText is the program's version for the status page; the commit
 // and the build's details are in gongkai version, for engineers.
-func versionText(version, build string) string {
+func VersionText(version, build string) string {
 	n, err := strconv.Atoi(build)
 	switch {
 	case version == "":
@@ -171,7 +171,14 @@ func versionText(version, build string) string {
 
 // feedOnStick names a feed folder found on a stick by the stick and the
 // folder: "U 盘 KINGSTON 上的 gongkai-feed".
-func feedOnStick(path string) string {
+func FeedOnStick(path string) string {
 	dir, name := filepath.Split(filepath.Clean(path))
 	return fmt.Sprintf("U 盘 %s 上的 %s", filepath.Base(filepath.Clean(dir)), name)
+}
+
+func Or(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
 }

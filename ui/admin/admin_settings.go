@@ -1,4 +1,4 @@
-package ui
+package admin
 
 import (
 	"errors"
@@ -15,6 +15,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/pin"
+	"gongkai/ui/kit"
 )
 
 // Key sets of the settings keypad: digits for codes and numbers, a colon
@@ -26,8 +27,8 @@ var (
 )
 
 // setting is one editable field of the configuration.
-type setting struct {
-	name   string
+type Setting struct {
+	Name   string
 	keys   []string
 	secret bool
 	get    func(c *config.Config) string
@@ -71,80 +72,80 @@ func configErrText(err error) string {
 	return "设置不正确，请检查后再试；如不清楚哪里不对，请联系技术人员。"
 }
 
-type settingsPage struct {
-	a      *adminView
+type SettingsPage struct {
+	a      *Panel
 	box    *fyne.Container
 	list   fyne.CanvasObject
 	paged  *pagedBox
-	msg    *widget.RichText
-	draft  config.Config
+	Msg    *widget.RichText
+	Draft  config.Config
 	newPIN string
 
-	editor  fyne.CanvasObject
+	Editor  fyne.CanvasObject
 	edName  *widget.Label
 	edValue *widget.Label
-	edMsg   *widget.RichText
+	EdMsg   *widget.RichText
 	edKeys  *fyne.Container
-	editing *setting
-	value   string
-	keys    map[string]*bigButton // the editor's keys by label, for tests
-	save    *bigButton
+	editing *Setting
+	Value   string
+	Keys    map[string]*kit.BigButton // the editor's keys by label, for tests
+	Save    *kit.BigButton
 }
 
-func (a *adminView) newSettingsPage() *settingsPage {
-	p := &settingsPage{a: a, keys: map[string]*bigButton{}}
+func (a *Panel) newSettingsPage() *SettingsPage {
+	p := &SettingsPage{a: a, Keys: map[string]*kit.BigButton{}}
 	p.paged = a.newPaged()
-	p.msg = rich()
-	p.save = a.btn("保存设置", widget.HighImportance, p.saveDraft)
-	p.save.min = fyne.NewSize(360, 100)
-	p.list = container.NewBorder(nil, container.NewVBox(p.msg, container.NewCenter(p.save)), nil, nil, p.paged.box)
+	p.Msg = kit.Rich()
+	p.Save = a.btn("保存设置", widget.HighImportance, p.saveDraft)
+	p.Save.Min = fyne.NewSize(360, 100)
+	p.list = container.NewBorder(nil, container.NewVBox(p.Msg, container.NewCenter(p.Save)), nil, nil, p.paged.box)
 
-	p.edName = label("", theme.SizeNameHeadingText)
-	p.edValue = label("", sizeTitle)
+	p.edName = kit.Label("", theme.SizeNameHeadingText)
+	p.edValue = kit.Label("", kit.SizeTitle)
 	p.edValue.Wrapping = fyne.TextWrapBreak
-	p.edMsg = rich()
+	p.EdMsg = kit.Rich()
 	p.edKeys = container.NewGridWithColumns(10)
 	ok := a.btn("确定", widget.HighImportance, p.confirm)
 	cancel := a.btn("取消", widget.MediumImportance, p.closeEditor)
 	del := a.btn("⌫ 删除", widget.MediumImportance, func() {
-		if p.value != "" {
-			p.value = p.value[:len(p.value)-1]
+		if p.Value != "" {
+			p.Value = p.Value[:len(p.Value)-1]
 		}
-		p.updateEditor()
+		p.UpdateEditor()
 	})
-	clr := a.btn("清空", widget.DangerImportance, func() { p.value = ""; p.updateEditor() })
-	for _, b := range []*bigButton{ok, cancel, del, clr} {
-		b.min = fyne.NewSize(220, 100)
+	clr := a.btn("清空", widget.DangerImportance, func() { p.Value = ""; p.UpdateEditor() })
+	for _, b := range []*kit.BigButton{ok, cancel, del, clr} {
+		b.Min = fyne.NewSize(220, 100)
 	}
-	p.keys["确定"], p.keys["取消"], p.keys[keyDelete], p.keys[keyClear] = ok, cancel, del, clr
-	p.editor = container.NewVBox(p.edName, panel(colorCard, p.edValue), p.edMsg,
+	p.Keys["确定"], p.Keys["取消"], p.Keys[kit.KeyDelete], p.Keys[kit.KeyClear] = ok, cancel, del, clr
+	p.Editor = container.NewVBox(p.edName, kit.Panel(kit.ColorCard, p.edValue), p.EdMsg,
 		p.edKeys,
 		container.NewGridWithColumns(4, del, clr, cancel, ok))
-	p.editor.Hide()
-	p.box = container.NewStack(p.list, p.editor)
+	p.Editor.Hide()
+	p.box = container.NewStack(p.list, p.Editor)
 	return p
 }
 
-func (p *settingsPage) object() fyne.CanvasObject { return p.box }
+func (p *SettingsPage) Object() fyne.CanvasObject { return p.box }
 
 // show starts from the running configuration.
-func (p *settingsPage) show() {
-	if c := p.a.k.deps.Admin.Config; c != nil {
-		p.draft = *c
-		p.draft.Sources = slices.Clone(c.Sources)
+func (p *SettingsPage) Show() {
+	if c := p.a.k.Admin.Config; c != nil {
+		p.Draft = *c
+		p.Draft.Sources = slices.Clone(c.Sources)
 	}
 	p.newPIN = ""
-	setRich(p.msg)
+	kit.SetRich(p.Msg)
 	p.closeEditor()
 }
 
-func (p *settingsPage) settings() []*setting {
-	var out []*setting
-	out = append(out, &setting{name: "位置代码", keys: keysDigits,
+func (p *SettingsPage) Settings() []*Setting {
+	var out []*Setting
+	out = append(out, &Setting{Name: "位置代码", keys: keysDigits,
 		get: func(c *config.Config) string { return c.Location },
 		set: func(c *config.Config, v string) error { c.Location = v; return nil }})
-	for i := range p.draft.Sources {
-		out = append(out, &setting{name: fmt.Sprintf("数据源 %d（清空即删除）", i+1), keys: keysURL,
+	for i := range p.Draft.Sources {
+		out = append(out, &Setting{Name: fmt.Sprintf("数据源 %d（清空即删除）", i+1), keys: keysURL,
 			get: func(c *config.Config) string { return c.Sources[i] },
 			set: func(c *config.Config, v string) error {
 				if v == "" {
@@ -155,7 +156,7 @@ func (p *settingsPage) settings() []*setting {
 				return nil
 			}})
 	}
-	out = append(out, &setting{name: "添加数据源", keys: keysURL,
+	out = append(out, &Setting{Name: "添加数据源", keys: keysURL,
 		get: func(*config.Config) string { return "" },
 		set: func(c *config.Config, v string) error {
 			if v != "" {
@@ -163,25 +164,25 @@ func (p *settingsPage) settings() []*setting {
 			}
 			return nil
 		}},
-		&setting{name: "同步间隔（分钟）", keys: keysDigits,
+		&Setting{Name: "同步间隔（分钟）", keys: keysDigits,
 			get: func(c *config.Config) string { return minutes(c.SyncInterval.Duration) },
 			set: func(c *config.Config, v string) error { return number(v, time.Minute, &c.SyncInterval) }},
-		&setting{name: "轮播时长（秒）", keys: keysDigits,
+		&Setting{Name: "轮播时长（秒）", keys: keysDigits,
 			get: func(c *config.Config) string { return seconds(c.Dwell.Duration) },
 			set: func(c *config.Config, v string) error { return number(v, time.Second, &c.Dwell) }},
-		&setting{name: "开屏时间（如 07:00，留空为全天）", keys: keysClock,
+		&Setting{Name: "开屏时间（如 07:00，留空为全天）", keys: keysClock,
 			get: func(c *config.Config) string { return c.DisplayOn },
 			set: func(c *config.Config, v string) error { c.DisplayOn = v; return nil }},
-		&setting{name: "关屏时间（如 21:00，留空为全天）", keys: keysClock,
+		&Setting{Name: "关屏时间（如 21:00，留空为全天）", keys: keysClock,
 			get: func(c *config.Config) string { return c.DisplayOff },
 			set: func(c *config.Config, v string) error { c.DisplayOff = v; return nil }},
-		&setting{name: "空闲返回首页（秒）", keys: keysDigits,
+		&Setting{Name: "空闲返回首页（秒）", keys: keysDigits,
 			get: func(c *config.Config) string { return seconds(c.IdleTimeout.Duration) },
 			set: func(c *config.Config, v string) error { return number(v, time.Second, &c.IdleTimeout) }},
-		&setting{name: "过期提醒（超过几天未更新）", keys: keysDigits,
+		&Setting{Name: "过期提醒（超过几天未更新）", keys: keysDigits,
 			get: func(c *config.Config) string { return strconv.Itoa(int(c.StaleAfter.Hours() / 24)) },
 			set: func(c *config.Config, v string) error { return number(v, 24*time.Hour, &c.StaleAfter) }},
-		&setting{name: "朗读音量（1–100）", keys: keysDigits,
+		&Setting{Name: "朗读音量（1–100）", keys: keysDigits,
 			get: func(c *config.Config) string { return strconv.Itoa(c.Volume) },
 			set: func(c *config.Config, v string) error {
 				n, err := strconv.Atoi(v)
@@ -191,13 +192,13 @@ func (p *settingsPage) settings() []*setting {
 				c.Volume = n
 				return nil
 			}},
-		&setting{name: "静音时段开始（如 22:00，留空为不静音）", keys: keysClock,
+		&Setting{Name: "静音时段开始（如 22:00，留空为不静音）", keys: keysClock,
 			get: func(c *config.Config) string { return c.QuietFrom },
 			set: func(c *config.Config, v string) error { c.QuietFrom = v; return nil }},
-		&setting{name: "静音时段结束（如 07:00）", keys: keysClock,
+		&Setting{Name: "静音时段结束（如 07:00）", keys: keysClock,
 			get: func(c *config.Config) string { return c.QuietTo },
 			set: func(c *config.Config, v string) error { c.QuietTo = v; return nil }},
-		&setting{name: "显示屏自动朗读（1 开，0 关）", keys: []string{"1", "0"},
+		&Setting{Name: "显示屏自动朗读（1 开，0 关）", keys: []string{"1", "0"},
 			get: func(c *config.Config) string {
 				if c.ReadAloud == "on" {
 					return "1"
@@ -215,7 +216,7 @@ func (p *settingsPage) settings() []*setting {
 				}
 				return nil
 			}},
-		&setting{name: "新管理密码（4–12 位数字）", keys: keysDigits, secret: true,
+		&Setting{Name: "新管理密码（4–12 位数字）", keys: keysDigits, secret: true,
 			get: func(*config.Config) string { return "" },
 			set: func(_ *config.Config, v string) error {
 				if v == "" {
@@ -233,37 +234,37 @@ func (p *settingsPage) settings() []*setting {
 }
 
 // rows rebuilds the list of fields from the draft.
-func (p *settingsPage) rows() {
+func (p *SettingsPage) rows() {
 	a := p.a
-	var blocks []block
-	for _, s := range p.settings() {
-		v := s.get(&p.draft)
+	var blocks []kit.Block
+	for _, s := range p.Settings() {
+		v := s.get(&p.Draft)
 		switch {
 		case s.secret && p.newPIN != "":
 			v = "●●●●（保存后生效）"
-		case s.secret || (v == "" && strings.HasPrefix(s.name, "添加")):
+		case s.secret || (v == "" && strings.HasPrefix(s.Name, "添加")):
 			v = "点此输入"
 		case v == "":
 			v = "—"
 		}
-		blocks = append(blocks, block{obj: a.k.card(rich(
-			seg(s.name+"：", theme.SizeNameText, colorMuted),
-			seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
+		blocks = append(blocks, kit.Block{Obj: a.k.Card(kit.Rich(
+			kit.Seg(s.Name+"：", theme.SizeNameText, kit.ColorMuted),
+			kit.Seg(v+"　›", theme.SizeNameText, theme.ColorNamePrimary)), func() {
 			a.touch()
-			p.edit(s)
-		}), gap: 8})
+			p.Edit(s)
+		}), Gap: 8})
 	}
 	blocks = append(blocks,
-		block{obj: p.choice("模式", []string{"触摸查询屏", "电子信息屏"}, []string{config.ModeTouch, config.ModeDisplay}, &p.draft.Mode), gap: 8},
-		block{obj: p.choice("默认字号", []string{"标准", "大", "特大"}, config.TextSizes, &p.draft.TextSize), gap: 8})
-	page := p.paged.p.page
-	p.paged.p.page = page
-	p.paged.p.SetBlocks(blocks)
+		kit.Block{Obj: p.choice("模式", []string{"触摸查询屏", "电子信息屏"}, []string{config.ModeTouch, config.ModeDisplay}, &p.Draft.Mode), Gap: 8},
+		kit.Block{Obj: p.choice("默认字号", []string{"标准", "大", "特大"}, config.TextSizes, &p.Draft.TextSize), Gap: 8})
+	page := p.paged.P.Cur
+	p.paged.P.Cur = page
+	p.paged.P.SetBlocks(blocks)
 }
 
 // choice is a row of buttons for a field with few values.
-func (p *settingsPage) choice(name string, labels, values []string, field *string) fyne.CanvasObject {
-	name0 := label(name+"：", theme.SizeNameText)
+func (p *SettingsPage) choice(name string, labels, values []string, field *string) fyne.CanvasObject {
+	name0 := kit.Label(name+"：", theme.SizeNameText)
 	name0.Wrapping = fyne.TextWrapOff // a wrapping label in a row shrinks to one character a line
 	row := container.NewHBox(name0)
 	for i, l := range labels {
@@ -272,57 +273,57 @@ func (p *settingsPage) choice(name string, labels, values []string, field *strin
 			imp = widget.HighImportance
 		}
 		b := p.a.btn(l, imp, func() { *field = values[i]; p.rows() })
-		b.min = fyne.NewSize(200, touchMin)
-		p.keys[name+":"+l] = b
+		b.Min = fyne.NewSize(200, kit.TouchMin)
+		p.Keys[name+":"+l] = b
 		row.Add(b)
 	}
 	return row
 }
 
-func (p *settingsPage) edit(s *setting) {
+func (p *SettingsPage) Edit(s *Setting) {
 	p.editing = s
-	p.value = s.get(&p.draft)
-	setText(p.edName, s.name)
-	setRich(p.edMsg)
+	p.Value = s.get(&p.Draft)
+	kit.SetText(p.edName, s.Name)
+	kit.SetRich(p.EdMsg)
 	p.edKeys.Objects = nil
 	for _, key := range s.keys {
 		b := p.a.btn(key, widget.MediumImportance, func() {
-			if len(p.value) < config.MaxFileSize/64 {
-				p.value += key
+			if len(p.Value) < config.MaxFileSize/64 {
+				p.Value += key
 			}
-			p.updateEditor()
+			p.UpdateEditor()
 		})
-		b.min = fyne.NewSquareSize(keyMin)
-		b.SizeName = sizeEditKey
-		p.keys[key] = b
+		b.Min = fyne.NewSquareSize(kit.KeyMin)
+		b.SizeName = kit.SizeEditKey
+		p.Keys[key] = b
 		p.edKeys.Add(b)
 	}
 	p.edKeys.Refresh()
-	p.updateEditor()
-	show(p.list, false)
-	show(p.editor, true)
+	p.UpdateEditor()
+	kit.Show(p.list, false)
+	kit.Show(p.Editor, true)
 	p.box.Refresh()
 }
 
-func (p *settingsPage) updateEditor() {
-	v := p.value
+func (p *SettingsPage) UpdateEditor() {
+	v := p.Value
 	if p.editing != nil && p.editing.secret {
 		v = strings.Repeat("●", len(v))
 	}
-	setText(p.edValue, v+"▏")
+	kit.SetText(p.edValue, v+"▏")
 }
 
 // confirm applies the edited value to the draft, refusing what config
 // would refuse: the clerk learns it now, not at 保存.
-func (p *settingsPage) confirm() {
+func (p *SettingsPage) confirm() {
 	s := p.editing
 	if s == nil {
 		return
 	}
-	c := p.draft
-	c.Sources = slices.Clone(p.draft.Sources)
-	if err := s.set(&c, strings.TrimSpace(p.value)); err != nil {
-		setRich(p.edMsg, seg(err.Error(), theme.SizeNameText, colorUrgent))
+	c := p.Draft
+	c.Sources = slices.Clone(p.Draft.Sources)
+	if err := s.set(&c, strings.TrimSpace(p.Value)); err != nil {
+		kit.SetRich(p.EdMsg, kit.Seg(err.Error(), theme.SizeNameText, kit.ColorUrgent))
 		return
 	}
 	note := "已修改，点“保存设置”后生效。"
@@ -330,75 +331,55 @@ func (p *settingsPage) confirm() {
 		// on and off times come in pairs: the first of the two is
 		// accepted now, and 保存 refuses the pair if left half done
 		if !errors.Is(err, config.ErrHalfHours) {
-			setRich(p.edMsg, seg(configErrText(err), theme.SizeNameText, colorUrgent))
+			kit.SetRich(p.EdMsg, kit.Seg(configErrText(err), theme.SizeNameText, kit.ColorUrgent))
 			return
 		}
 		note = "请同时设置开屏和关屏时间，或都留空。"
 	}
-	p.draft = c
-	setRich(p.msg, seg(note, theme.SizeNameText, colorMuted))
+	p.Draft = c
+	kit.SetRich(p.Msg, kit.Seg(note, theme.SizeNameText, kit.ColorMuted))
 	p.closeEditor()
 }
 
-func (p *settingsPage) closeEditor() {
+func (p *SettingsPage) closeEditor() {
 	p.editing = nil
-	show(p.editor, false)
-	show(p.list, true)
+	kit.Show(p.Editor, false)
+	kit.Show(p.list, true)
 	p.rows()
 	p.box.Refresh()
 }
 
 // saveDraft validates, writes config.toml through Deps, and applies it.
-func (p *settingsPage) saveDraft() {
+func (p *SettingsPage) saveDraft() {
 	k := p.a.k
-	fail := func(text string) { setRich(p.msg, seg(text, theme.SizeNameText, colorUrgent)) }
-	c := p.draft
+	fail := func(text string) { kit.SetRich(p.Msg, kit.Seg(text, theme.SizeNameText, kit.ColorUrgent)) }
+	c := p.Draft
 	if err := c.Validate(); err != nil {
 		fail("未保存：" + configErrText(err))
 		return
 	}
-	save := k.deps.Admin.SaveConfig
-	if save == nil {
+	rt := k.Runtime
+	if rt == nil {
 		fail("本机未设置保存功能。")
 		return
 	}
-	if err := save(&c); err != nil {
-		k.deps.Logger.Error("saving settings", "err", err)
+	if err := rt.SaveConfig(&c); err != nil {
+		k.Logger.Error("saving settings", "err", err)
 		fail("保存失败：本机无法写入设置文件（磁盘已满或已损坏？）。请联系技术人员。")
 		return
 	}
 	if p.newPIN != "" {
-		if err := p.a.gate.Set(p.newPIN); err != nil {
-			k.deps.Logger.Error("admin PIN: saving the new PIN", "err", err)
+		if err := p.a.Gate.Set(p.newPIN); err != nil {
+			k.Logger.Error("admin PIN: saving the new PIN", "err", err)
 			fail("设置已保存，但新密码没有保存成功，请再试一次；如一直这样，请联系技术人员。")
 			return
 		}
 		p.newPIN = ""
 		p.a.demoPIN = false
-		k.deps.Logger.Info("admin PIN changed in the settings")
+		k.Logger.Info("admin PIN changed in the settings")
 	}
-	k.deps.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
-	k.applyConfig(&c)
-	setRich(p.msg, seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
+	k.Logger.Info("settings saved", "location", c.Location, "mode", c.Mode)
+	k.ApplyConfig(&c)
+	kit.SetRich(p.Msg, kit.Seg("已保存，并已生效。", theme.SizeNameText, theme.ColorNameSuccess))
 	p.rows()
-}
-
-// applyConfig makes saved settings take effect without a restart.
-func (k *Kiosk) applyConfig(c *config.Config) {
-	k.deps.Admin.Config = c
-	k.deps.Location = c.Location
-	k.deps.Mode = c.Mode
-	k.deps.Dwell = c.Dwell.Duration
-	k.deps.Hours = HoursOf(c.DisplayOn, c.DisplayOff)
-	k.deps.StaleAfter = c.StaleAfter.Duration
-	k.deps.IdleTimeout = c.IdleTimeout.Duration
-	k.deps.TextStep = c.TextStep()
-	k.deps.Volume, k.deps.ReadAloud = c.Volume, c.ReadAloud == "on"
-	k.deps.Quiet = HoursOf(c.QuietFrom, c.QuietTo)
-	k.setVolume()
-	k.idle.Timeout = c.IdleTimeout.Duration
-	k.disp.rot.Dwell, k.disp.rot.Hours = k.deps.Dwell, k.deps.Hours
-	k.setStep(k.deps.TextStep)
-	k.home.invalidate()
-	k.applyMode()
 }

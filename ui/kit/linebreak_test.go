@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"image"
@@ -31,7 +31,7 @@ func TestBreakableMarksWhereChineseMayBreak(t *testing.T) {
 		if got != c.want {
 			t.Errorf("breakable(%q) = %q, want %q", c.in, got, c.want)
 		}
-		if unbreakable(breakable(c.in)) != c.in {
+		if Unbreakable(breakable(c.in)) != c.in {
 			t.Errorf("unbreakable(breakable(%q)) lost text", c.in)
 		}
 	}
@@ -40,7 +40,7 @@ func TestBreakableMarksWhereChineseMayBreak(t *testing.T) {
 // The mark must cost nothing on screen: no width, no ink.
 func TestWrapMarkIsInvisible(t *testing.T) {
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme(0))
+	a.Settings().SetTheme(NewTheme(0))
 	size := theme.TextSize()
 	// both marks, the wrap mark and the glue replacing a space
 	plain := "公开栏：2026 年度村务公开，至 12 月 31日"
@@ -54,7 +54,7 @@ func TestWrapMarkIsInvisible(t *testing.T) {
 		t.Errorf("width %v plain, %v with marks", wp, wm)
 	}
 	draw := func(s string) image.Image {
-		tx := canvas.NewText(s, themeColor(theme.ColorNameForeground))
+		tx := canvas.NewText(s, ThemeColor(theme.ColorNameForeground))
 		c := test.NewCanvas()
 		c.SetContent(tx)
 		c.Resize(fyne.NewSize(wp+20, size*2))
@@ -76,7 +76,7 @@ func renderedRows(rt *widget.RichText) []string {
 	var rows []string
 	for _, o := range test.WidgetRenderer(rt).Objects() {
 		if tx, ok := o.(*canvas.Text); ok && tx.Text != "" {
-			rows = append(rows, unbreakable(tx.Text))
+			rows = append(rows, Unbreakable(tx.Text))
 		}
 	}
 	return rows
@@ -86,14 +86,14 @@ func renderedRows(rt *widget.RichText) []string {
 // as the rules allow, and none starting with closing punctuation.
 func TestChineseWrapsFullLinesAndKeepsPunctuation(t *testing.T) {
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme(0))
+	a.Settings().SetTheme(NewTheme(0))
 	para := "请各户于 2026 年 9 月 30 日（星期三）前，携带户口簿、身份证到村委会办理登记；逾期未办理的，视为自动放弃。" +
 		"联系电话：0571-88886666，联系人：王会计。补偿标准详见附件《征收补偿安置方案》第3条。"
 	size := theme.TextSize()
 	wide := func(s string) float32 { return fyne.MeasureText(s, size, fyne.TextStyle{}).Width }
 	han := wide("国")
 	for _, w := range []float32{300, 420, 555, 700, 900} {
-		rt := rich(seg(para, theme.SizeNameText, theme.ColorNameForeground))
+		rt := Rich(Seg(para, theme.SizeNameText, theme.ColorNameForeground))
 		rt.Resize(fyne.NewSize(w, 3000))
 		rows := renderedRows(rt)
 		if got := strings.Join(rows, ""); strings.ReplaceAll(got, " ", "") != strings.ReplaceAll(para, " ", "") {
@@ -127,19 +127,19 @@ func TestChineseWrapsFullLinesAndKeepsPunctuation(t *testing.T) {
 // that fits would be cut short.
 func TestOneLineTextIsNotMarked(t *testing.T) {
 	a := test.NewTempApp(t)
-	a.Settings().SetTheme(newTheme(0))
+	a.Settings().SetTheme(NewTheme(0))
 	title := "紧急通知：东湾村、柳塘村部分区域11月26日夜间临时停水"
 	rt := widget.NewRichText()
 	rt.Truncation = fyne.TextTruncateEllipsis
-	setRich(rt, seg(title, theme.SizeNameText, theme.ColorNameForeground))
+	SetRich(rt, Seg(title, theme.SizeNameText, theme.ColorNameForeground))
 	// just wide enough for the title
 	rt.Resize(fyne.NewSize(fyne.MeasureText(title, theme.TextSize(), fyne.TextStyle{}).Width+2*theme.InnerPadding()+4, 100))
 	if rows := renderedRows(rt); len(rows) != 1 || rows[0] != title {
 		t.Errorf("ticker shows %q, want the whole title", rows)
 	}
-	l := label("", theme.SizeNameText)
+	l := Label("", theme.SizeNameText)
 	l.Truncation = fyne.TextTruncateEllipsis
-	setText(l, title)
+	SetText(l, title)
 	if l.Text != title {
 		t.Errorf("truncated label holds %q", l.Text)
 	}

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import "fyne.io/fyne/v2"
 
@@ -25,7 +25,7 @@ import "fyne.io/fyne/v2"
 // shows an object it asks the window to draw that object afresh (redraw).
 
 // show shows or hides o; a newly shown o is drawn at the next frame.
-func show(o fyne.CanvasObject, visible bool) {
+func Show(o fyne.CanvasObject, visible bool) {
 	switch {
 	case visible && !o.Visible():
 		o.Show()

@@ -1,4 +1,4 @@
-package ui
+package admin
 
 import (
 	"errors"
@@ -18,6 +18,7 @@ import (
 	"gongkai/atomicfile"
 	"gongkai/proof"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
 
 // The admin pages that put paper in the clerk's hand: the 公示期 page
@@ -34,7 +35,7 @@ type stickFile struct {
 // para is a run of rich text that ends its line. Fyne wraps a run that
 // holds "\n" at the wrong places, so lines are paragraphs instead.
 func para(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold bool) *widget.TextSegment {
-	s := seg(text, size, color)
+	s := kit.Seg(text, size, color)
 	s.Style.Inline = false
 	return s
 }
@@ -43,10 +44,10 @@ func para(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName, bold 
 // the sticks when asked rather than watching them: an export stick
 // usually holds no feed, so the USB import's watcher never reports it.
 type stickPicker struct {
-	a        *adminView
-	msg      *widget.RichText
-	list     *fyne.Container
-	cancel   *bigButton
+	a        *Panel
+	Msg      *widget.RichText
+	List     *fyne.Container
+	cancel   *kit.BigButton
 	box      *fyne.Container
 	what     string                      // what is written, for the messages: "海报"
 	again    string                      // what to tap again once a stick is in
@@ -56,11 +57,11 @@ type stickPicker struct {
 	relayout func() // of the page: the picker grows and shrinks in it
 }
 
-func (a *adminView) newStickPicker(relayout func()) *stickPicker {
-	s := &stickPicker{a: a, msg: rich(), list: container.NewVBox(), relayout: relayout}
+func (a *Panel) newStickPicker(relayout func()) *stickPicker {
+	s := &stickPicker{a: a, Msg: kit.Rich(), List: container.NewVBox(), relayout: relayout}
 	s.cancel = a.btn("取消", widget.MediumImportance, s.clear)
-	s.cancel.min = fyne.NewSize(240, touchMin)
-	s.box = container.NewVBox(s.msg, s.list, container.NewHBox(s.cancel))
+	s.cancel.Min = fyne.NewSize(240, kit.TouchMin)
+	s.box = container.NewVBox(s.Msg, s.List, container.NewHBox(s.cancel))
 	s.reset()
 	s.box.Hide()
 	return s
@@ -69,16 +70,16 @@ func (a *adminView) newStickPicker(relayout func()) *stickPicker {
 // reset forgets the question; a result on show stays readable.
 func (s *stickPicker) reset() {
 	s.files, s.waiting = nil, false
-	s.list.Objects = nil
-	s.list.Refresh()
-	show(s.cancel, false)
+	s.List.Objects = nil
+	s.List.Refresh()
+	kit.Show(s.cancel, false)
 }
 
 // clear resets and hides the picker, leaving the room to the page.
 func (s *stickPicker) clear() {
 	s.reset()
-	setRich(s.msg)
-	show(s.box, false)
+	kit.SetRich(s.Msg)
+	kit.Show(s.box, false)
 	s.relayout()
 }
 
@@ -89,10 +90,10 @@ func (s *stickPicker) say(lines []string, c fyne.ThemeColorName, detail string) 
 		segs = append(segs, para(l, theme.SizeNameSubHeadingText, c, true))
 	}
 	if detail != "" {
-		segs = append(segs, para(detail, sizeSmall, colorMuted, false))
+		segs = append(segs, para(detail, kit.SizeSmall, kit.ColorMuted, false))
 	}
-	setRich(s.msg, segs...)
-	show(s.box, true)
+	kit.SetRich(s.Msg, segs...)
+	kit.Show(s.box, true)
 	s.relayout()
 }
 
@@ -104,15 +105,15 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 		return
 	}
 	s.what, s.again, s.files = what, again, files
-	sticks := s.a.k.deps.Admin.Sticks
+	sticks := s.a.k.Admin.Sticks
 	if sticks == nil {
 		s.reset()
-		s.say([]string{"本机未设置写U盘功能。"}, colorMuted, "")
+		s.say([]string{"本机未设置写U盘功能。"}, kit.ColorMuted, "")
 		return
 	}
 	s.busy = true
 	k := s.a.k
-	s.a.async("list sticks", func() {
+	s.a.Async("list sticks", func() {
 		var found [][2]string // path, and what to say of it
 		for _, dir := range sticks() {
 			about := dir
@@ -121,7 +122,7 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 			}
 			found = append(found, [2]string{dir, about})
 		}
-		k.do("sticks", func() {
+		k.Do("sticks", func() {
 			s.busy = false
 			if s.files != nil { // not cancelled meanwhile
 				s.showSticks(found)
@@ -132,24 +133,24 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 
 // showSticks offers the sticks found, or asks for one when there is none.
 func (s *stickPicker) showSticks(found [][2]string) {
-	s.list.Objects = nil
+	s.List.Objects = nil
 	s.waiting = len(found) == 0
-	show(s.cancel, true)
+	kit.Show(s.cancel, true)
 	if s.waiting {
-		s.say([]string{"请插入U盘。插好后再点一次" + s.again + "。"}, colorUrgent, "")
-		s.list.Refresh()
+		s.say([]string{"请插入U盘。插好后再点一次" + s.again + "。"}, kit.ColorUrgent, "")
+		s.List.Refresh()
 		return
 	}
 	s.say([]string{"写到哪个U盘？点一下："}, theme.ColorNameForeground, "")
 	for _, f := range found {
-		view := container.New(tightVBox{}, rich(seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
-			rich(seg(f[1], sizeSmall, colorMuted)))
-		s.list.Add(s.a.k.card(view, func() {
+		view := container.New(kit.TightVBox{}, kit.Rich(kit.Seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
+			kit.Rich(kit.Seg(f[1], kit.SizeSmall, kit.ColorMuted)))
+		s.List.Add(s.a.k.Card(view, func() {
 			s.a.touch()
 			s.write(f[0])
 		}))
 	}
-	s.list.Refresh()
+	s.List.Refresh()
 	s.relayout()
 }
 
@@ -175,7 +176,7 @@ func (s *stickPicker) write(dir string) {
 	s.reset()
 	s.busy = true
 	s.say([]string{"正在写入U盘，请不要拔出……"}, theme.ColorNameForeground, "")
-	s.a.async("write to stick", func() {
+	s.a.Async("write to stick", func() {
 		var written []string
 		out, err := files()
 		made := err == nil
@@ -183,11 +184,11 @@ func (s *stickPicker) write(dir string) {
 			written, err = writeFiles(dir, out)
 		}
 		if err != nil {
-			k.deps.Logger.Warn("write to stick", "dir", dir, "written", written, "err", err)
+			k.Logger.Warn("write to stick", "dir", dir, "written", written, "err", err)
 		} else {
-			k.deps.Logger.Info("wrote to stick", "dir", dir, "files", written)
+			k.Logger.Info("wrote to stick", "dir", dir, "files", written)
 		}
-		k.do("stick result", func() {
+		k.Do("stick result", func() {
 			s.busy = false
 			s.result(dir, made, written, err)
 		})
@@ -206,14 +207,14 @@ func (s *stickPicker) result(dir string, made bool, written []string, err error)
 		s.say(append([]string{fmt.Sprintf("已把%s写到U盘“%s”，可以拔出U盘了：", s.what, filepath.Base(dir))}, names...), theme.ColorNameSuccess, "")
 		return
 	case !made:
-		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, colorUrgent, "")
+		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, kit.ColorUrgent, "")
 		return
 	}
-	lines := []string{"没有写成：" + stickError(err)}
+	lines := []string{"没有写成：" + StickError(err)}
 	if len(written) > 0 {
 		lines = append(append(lines, "已写入的文件："), names...)
 	}
-	s.say(lines, colorUrgent, "")
+	s.say(lines, kit.ColorUrgent, "")
 }
 
 // writeFiles writes each file whole or not at all (atomicfile) into dir,
@@ -230,7 +231,7 @@ func writeFiles(dir string, files []stickFile) ([]string, error) {
 }
 
 // stickError is why a write to a stick failed, in words a clerk can act on.
-func stickError(err error) string {
+func StickError(err error) string {
 	// by the error's value only: its English text may change
 	switch {
 	case errors.Is(err, syscall.EROFS):
@@ -247,60 +248,60 @@ func stickError(err error) string {
 
 // fileStamp is the trusted time in the feed's time zone for file names:
 // sortable, and unlike a colon allowed on every stick's file system.
-func (a *adminView) fileStamp() string {
-	return a.k.now().In(a.k.feedLoc).Format("20060102-1504")
+func (a *Panel) fileStamp() string {
+	return a.k.Now().In(a.k.Loc).Format("20060102-1504")
 }
 
 // Compliance page (公示期).
 
-type compliancePage struct {
-	a      *adminView
+type CompliancePage struct {
+	a      *Panel
 	box    fyne.CanvasObject
-	head   *widget.RichText
+	Head   *widget.RichText
 	sub    *widget.RichText // on-hours, time of the report
-	export *bigButton
-	back   *bigButton
-	sticks *stickPicker
-	paged  *pagedBox
+	Export *kit.BigButton
+	Back   *kit.BigButton
+	Sticks *stickPicker
+	Paged  *pagedBox
 	rows   []proof.NoticeReport // the notices with a posting period, worst first
 	asOf   string               // the report's time, RFC 3339
-	detail int                  // the row on show with its gaps; -1 for the list
+	Detail int                  // the row on show with its gaps; -1 for the list
 }
 
-func (a *adminView) newCompliancePage() *compliancePage {
-	p := &compliancePage{a: a, head: rich(), sub: rich(), paged: a.newPaged(), detail: -1}
-	p.sticks = a.newStickPicker(func() { p.box.Refresh() })
-	p.export = a.btn("导出到U盘", widget.HighImportance, p.offerExport)
-	p.export.min = fyne.NewSize(320, 100)
-	p.back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.detail = -1; p.render() })
-	p.back.min = fyne.NewSize(280, 100)
-	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.export, p.back), container.New(tightVBox{}, p.head, p.sub))
-	p.box = container.NewBorder(container.NewVBox(top, p.sticks.box, separator()), nil, nil, nil, p.paged.box)
+func (a *Panel) newCompliancePage() *CompliancePage {
+	p := &CompliancePage{a: a, Head: kit.Rich(), sub: kit.Rich(), Paged: a.newPaged(), Detail: -1}
+	p.Sticks = a.newStickPicker(func() { p.box.Refresh() })
+	p.Export = a.btn("导出到U盘", widget.HighImportance, p.offerExport)
+	p.Export.Min = fyne.NewSize(320, 100)
+	p.Back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.Detail = -1; p.render() })
+	p.Back.Min = fyne.NewSize(280, 100)
+	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.Export, p.Back), container.New(kit.TightVBox{}, p.Head, p.sub))
+	p.box = container.NewBorder(container.NewVBox(top, p.Sticks.box, kit.Separator()), nil, nil, nil, p.Paged.box)
 	return p
 }
 
-func (p *compliancePage) object() fyne.CanvasObject { return p.box }
+func (p *CompliancePage) Object() fyne.CanvasObject { return p.box }
 
 // show reads the report afresh: the log grows while the page is away.
-func (p *compliancePage) show() {
-	p.rows, p.asOf, p.detail = nil, "", -1
-	p.sticks.clear()
-	setRich(p.sub)
-	get := p.a.k.deps.Admin.Compliance
-	enable(p.export, get != nil && p.a.k.deps.Admin.ExportReport != nil)
+func (p *CompliancePage) Show() {
+	p.rows, p.asOf, p.Detail = nil, "", -1
+	p.Sticks.clear()
+	kit.SetRich(p.sub)
+	get := p.a.k.Admin.Compliance
+	kit.Enable(p.Export, get != nil && p.a.k.Admin.ExportReport != nil)
 	if get == nil {
-		setRich(p.head, seg("本机未设置公示期核查功能。", theme.SizeNameText, colorMuted))
-		p.paged.set(nil)
-		show(p.back, false)
+		kit.SetRich(p.Head, kit.Seg("本机未设置公示期核查功能。", theme.SizeNameText, kit.ColorMuted))
+		p.Paged.set(nil)
+		kit.Show(p.Back, false)
 		return
 	}
 	rep, err := get()
 	if err != nil {
-		p.a.k.deps.Logger.Warn("compliance report", "err", err)
-		setRich(p.head, seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, colorUrgent))
-		setRich(p.sub)
-		p.paged.set(nil)
-		show(p.back, false)
+		p.a.k.Logger.Warn("compliance report", "err", err)
+		kit.SetRich(p.Head, kit.Seg("无法读取展示记录，请联系技术人员。", theme.SizeNameSubHeadingText, kit.ColorUrgent))
+		kit.SetRich(p.sub)
+		p.Paged.set(nil)
+		kit.Show(p.Back, false)
 		return
 	}
 	p.asOf = rep.Generated
@@ -347,14 +348,14 @@ func (p *compliancePage) show() {
 	}
 	c := fyne.ThemeColorName(theme.ColorNameForeground)
 	if gaps > 0 {
-		c = colorUrgent
+		c = kit.ColorUrgent
 	}
 	summary := fmt.Sprintf("有公示期的公告 %d 条：公示中 %d 条（其中有缺口 %d 条），已结束 %d 条（未满足 %d 条）", len(p.rows), running, runningGaps, over, overFailed)
 	if notYet > 0 {
 		summary += fmt.Sprintf("，尚未开始 %d 条", notYet)
 	}
-	setRich(p.head, seg(summary, theme.SizeNameSubHeadingText, c))
-	setRich(p.sub, seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), sizeSmall, colorMuted))
+	kit.SetRich(p.Head, kit.Seg(summary, theme.SizeNameSubHeadingText, c))
+	kit.SetRich(p.sub, kit.Seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), kit.SizeSmall, kit.ColorMuted))
 	p.render()
 }
 
@@ -366,65 +367,65 @@ func deref(s *string) string {
 }
 
 // render shows the list, or one notice's gaps.
-func (p *compliancePage) render() {
-	show(p.back, p.detail >= 0)
+func (p *CompliancePage) render() {
+	kit.Show(p.Back, p.Detail >= 0)
 	p.box.Refresh() // 返回列表 came or went: the top is laid out again
-	if p.detail >= 0 {
-		p.paged.set(p.gapBlocks(p.rows[p.detail]))
+	if p.Detail >= 0 {
+		p.Paged.set(p.GapBlocks(p.rows[p.Detail]))
 		return
 	}
-	var blocks []block
+	var blocks []kit.Block
 	for i, n := range p.rows {
-		blocks = append(blocks, block{obj: p.a.k.card(p.rowView(n), func() {
+		blocks = append(blocks, kit.Block{Obj: p.a.k.Card(p.rowView(n), func() {
 			p.a.touch()
-			p.detail = i
+			p.Detail = i
 			p.render()
-		}), gap: 12})
+		}), Gap: 12})
 	}
 	if len(blocks) == 0 {
-		blocks = messageBlocks("本屏没有设公示期的公告。")
+		blocks = kit.MessageBlocks("本屏没有设公示期的公告。")
 	}
-	p.paged.set(blocks)
+	p.Paged.set(blocks)
 }
 
 // rowView is one notice: title, period, status, days covered, and its
 // gaps summed by cause. One rich text: its lines sit closer than widgets.
-func (p *compliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
+func (p *CompliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 	runs := []widget.RichTextSegment{
-		para(shownTitle(n.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
-		para(periodText(n), theme.SizeNameText, colorMuted, false)}
+		para(kit.ShownTitle(n.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para(periodText(n), theme.SizeNameText, kit.ColorMuted, false)}
 	runs = append(runs, p.statusRuns(n)...)
-	return rich(append(runs, para("缺口："+causesText(n), theme.SizeNameText, colorMuted, false))...)
+	return kit.Rich(append(runs, para("缺口："+CausesText(n), theme.SizeNameText, kit.ColorMuted, false))...)
 }
 
 // statusRuns are a period's status and its days covered, one line.
-func (p *compliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
+func (p *CompliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegment {
 	status, c := complianceStatus(n, p.asOf)
-	return []widget.RichTextSegment{seg(status, theme.SizeNameText, c),
+	return []widget.RichTextSegment{kit.Seg(status, theme.SizeNameText, c),
 		para(fmt.Sprintf("　已覆盖 %d / %d 天", n.DaysCovered, n.Days()), theme.SizeNameText, theme.ColorNameForeground, false)}
 }
 
 // gapBlocks list one notice's counted gaps, each with its cause.
-func (p *compliancePage) gapBlocks(n proof.NoticeReport) []block {
-	line := func(segs ...widget.RichTextSegment) block { return block{obj: rich(segs...), gap: 4} }
-	blocks := []block{
-		{obj: label(shownTitle(n.Title), theme.SizeNameHeadingText), gap: 4},
-		line(seg(periodText(n), theme.SizeNameText, colorMuted)),
+func (p *CompliancePage) GapBlocks(n proof.NoticeReport) []kit.Block {
+	line := func(segs ...widget.RichTextSegment) kit.Block { return kit.Block{Obj: kit.Rich(segs...), Gap: 4} }
+	blocks := []kit.Block{
+		{Obj: kit.Label(kit.ShownTitle(n.Title), theme.SizeNameHeadingText), Gap: 4},
+		line(kit.Seg(periodText(n), theme.SizeNameText, kit.ColorMuted)),
 		line(p.statusRuns(n)...),
-		{obj: label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), gap: 16, keepWithNext: true},
+		{Obj: kit.Label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), Gap: 16, KeepWithNext: true},
 	}
 	listed := 0
-	for _, g := range mergedGaps(n) {
+	for _, g := range MergedGaps(n) {
 		listed++
 		blocks = append(blocks, line(
-			seg(spanText(g.start, g.end)+"　", theme.SizeNameText, theme.ColorNameForeground),
-			seg(causeName(g.cause), theme.SizeNameText, colorUrgent),
-			seg("　"+gapDuration(g.seconds), theme.SizeNameText, colorMuted)))
+			kit.Seg(spanText(g.start, g.end)+"　", theme.SizeNameText, theme.ColorNameForeground),
+			kit.Seg(causeName(g.cause), theme.SizeNameText, kit.ColorUrgent),
+			kit.Seg("　"+gapDuration(g.Seconds), theme.SizeNameText, kit.ColorMuted)))
 	}
 	if n.GapsOmitted > 0 {
-		blocks = append(blocks, line(seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, colorMuted)))
+		blocks = append(blocks, line(kit.Seg(fmt.Sprintf("另有 %d 处缺口未列出，见导出的 JSON 文件。", n.GapsOmitted), theme.SizeNameText, kit.ColorMuted)))
 	} else if listed == 0 {
-		blocks = append(blocks, line(seg("无缺口。", theme.SizeNameText, theme.ColorNameSuccess)))
+		blocks = append(blocks, line(kit.Seg("无缺口。", theme.SizeNameText, theme.ColorNameSuccess)))
 	}
 	return blocks
 }
@@ -439,9 +440,9 @@ func complianceStatus(n proof.NoticeReport, asOf string) (string, fyne.ThemeColo
 	case n.Status == proof.StatusMet:
 		s, c = "已满足", theme.ColorNameSuccess
 	case n.Status == proof.StatusFailed && over:
-		s, c = fmt.Sprintf("未满足（有缺口 %d 天）", n.DaysWithGaps), colorUrgent
+		s, c = fmt.Sprintf("未满足（有缺口 %d 天）", n.DaysWithGaps), kit.ColorUrgent
 	case n.Status == proof.StatusFailed:
-		s, c = fmt.Sprintf("有缺口 %d 天", n.DaysWithGaps), colorUrgent
+		s, c = fmt.Sprintf("有缺口 %d 天", n.DaysWithGaps), kit.ColorUrgent
 	case n.PeriodStart != nil && len(asOf) >= 10 && *n.PeriodStart > asOf[:10]:
 		s = "尚未开始"
 	default:
@@ -473,12 +474,12 @@ func periodText(n proof.NoticeReport) string {
 // 27 rows of "1 天 0 小时" and "程序未运行 27 次".
 type gapRun struct {
 	start, end, cause string
-	seconds           int64 // counted seconds: off-hours inside are excused
+	Seconds           int64 // counted seconds: off-hours inside are excused
 }
 
 // mergedGaps joins the gaps that follow one another without a break and
 // have the same cause, and keeps the runs with counted time.
-func mergedGaps(n proof.NoticeReport) []gapRun {
+func MergedGaps(n proof.NoticeReport) []gapRun {
 	var runs []gapRun
 	for _, g := range n.Gaps {
 		counted := int64(0)
@@ -487,14 +488,14 @@ func mergedGaps(n proof.NoticeReport) []gapRun {
 		}
 		if last := len(runs) - 1; last >= 0 && runs[last].cause == g.Cause && sameInstant(runs[last].end, g.Start) {
 			runs[last].end = g.End
-			runs[last].seconds += counted
+			runs[last].Seconds += counted
 			continue
 		}
-		runs = append(runs, gapRun{start: g.Start, end: g.End, cause: g.Cause, seconds: counted})
+		runs = append(runs, gapRun{start: g.Start, end: g.End, cause: g.Cause, Seconds: counted})
 	}
 	kept := runs[:0]
 	for _, r := range runs {
-		if r.seconds > 0 {
+		if r.Seconds > 0 {
 			kept = append(kept, r)
 		}
 	}
@@ -509,7 +510,7 @@ func sameInstant(a, b string) bool {
 }
 
 // causesText sums the counted stretches by cause: "熄屏时段 2 次，共 3 小时 0 分".
-func causesText(n proof.NoticeReport) string {
+func CausesText(n proof.NoticeReport) string {
 	var parts []string
 	type total struct {
 		cause   string
@@ -517,14 +518,14 @@ func causesText(n proof.NoticeReport) string {
 		seconds int64
 	}
 	var totals []total
-	for _, r := range mergedGaps(n) {
+	for _, r := range MergedGaps(n) {
 		i := slices.IndexFunc(totals, func(t total) bool { return t.cause == r.cause })
 		if i < 0 {
 			i = len(totals)
 			totals = append(totals, total{cause: r.cause})
 		}
 		totals[i].count++
-		totals[i].seconds += r.seconds
+		totals[i].seconds += r.Seconds
 	}
 	for _, t := range totals {
 		parts = append(parts, fmt.Sprintf("%s %d 次，共 %s", causeName(t.cause), t.count, gapDuration(t.seconds)))
@@ -546,7 +547,7 @@ func gapDuration(seconds int64) string {
 	return durationText(time.Duration(seconds) * time.Second)
 }
 
-func causeName(c string) string { return or(proof.CauseNames[c], c) }
+func causeName(c string) string { return kit.Or(proof.CauseNames[c], c) }
 
 // clockText is an RFC 3339 time as "11月25日 10:00", in its own zone.
 func clockText(s string) string {
@@ -554,7 +555,7 @@ func clockText(s string) string {
 	if err != nil {
 		return s
 	}
-	return fmt.Sprintf("%s %02d:%02d", monthDay(t), t.Hour(), t.Minute())
+	return fmt.Sprintf("%s %02d:%02d", kit.MonthDay(t), t.Hour(), t.Minute())
 }
 
 // spanText is a gap's start and end: "11月20日 22:00 至 11月21日 06:00",
@@ -567,85 +568,85 @@ func spanText(start, end string) string {
 	return a + " 至 " + b
 }
 
-func (p *compliancePage) offerExport() {
+func (p *CompliancePage) offerExport() {
 	a := p.a
-	p.sticks.offer("公示报告（JSON 与 PDF）", "“导出到U盘”", func() ([]stickFile, error) {
-		j, pdf, err := a.k.deps.Admin.ExportReport()
+	p.Sticks.offer("公示报告（JSON 与 PDF）", "“导出到U盘”", func() ([]stickFile, error) {
+		j, pdf, err := a.k.Admin.ExportReport()
 		if err != nil {
 			return nil, err
 		}
-		base := fmt.Sprintf("gongkai-report-%s-%s", a.k.deps.Location, a.fileStamp())
+		base := fmt.Sprintf("gongkai-report-%s-%s", a.k.Location, a.fileStamp())
 		return []stickFile{{base + ".json", j}, {base + ".pdf", pdf}}, nil
 	})
 }
 
 // Poster page (打印海报).
 
-type posterPage struct {
-	a      *adminView
+type PosterPage struct {
+	a      *Panel
 	box    fyne.CanvasObject
 	head   *widget.RichText
-	sticks *stickPicker
-	paged  *pagedBox
+	Sticks *stickPicker
+	Paged  *pagedBox
 }
 
-func (a *adminView) newPosterPage() *posterPage {
-	p := &posterPage{a: a, head: rich(), paged: a.newPaged()}
-	p.sticks = a.newStickPicker(func() { p.box.Refresh() })
-	p.box = container.NewBorder(container.NewVBox(p.head, p.sticks.box, separator()), nil, nil, nil, p.paged.box)
+func (a *Panel) newPosterPage() *PosterPage {
+	p := &PosterPage{a: a, head: kit.Rich(), Paged: a.newPaged()}
+	p.Sticks = a.newStickPicker(func() { p.box.Refresh() })
+	p.box = container.NewBorder(container.NewVBox(p.head, p.Sticks.box, kit.Separator()), nil, nil, nil, p.Paged.box)
 	return p
 }
 
-func (p *posterPage) object() fyne.CanvasObject { return p.box }
+func (p *PosterPage) Object() fyne.CanvasObject { return p.box }
 
-func (p *posterPage) show() {
+func (p *PosterPage) Show() {
 	k := p.a.k
-	p.sticks.clear()
-	if k.deps.Admin.Poster == nil {
-		setRich(p.head, seg("本机未设置打印海报功能。", theme.SizeNameText, colorMuted))
-		p.paged.set(nil)
+	p.Sticks.clear()
+	if k.Admin.Poster == nil {
+		kit.SetRich(p.head, kit.Seg("本机未设置打印海报功能。", theme.SizeNameText, kit.ColorMuted))
+		p.Paged.set(nil)
 		return
 	}
-	setRich(p.head, seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	items, err := k.deps.Store.Visible(k.deps.Location, "", k.now())
+	kit.SetRich(p.head, kit.Seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	items, err := k.Store.Visible(k.Location, "", k.Now())
 	if err != nil {
-		p.paged.set(messageBlocks("暂时无法读取公告，请稍后再试；如一直这样，请联系技术人员。"))
+		p.Paged.set(kit.MessageBlocks("暂时无法读取公告，请稍后再试；如一直这样，请联系技术人员。"))
 		return
 	}
 	if len(items) == 0 {
-		p.paged.set(messageBlocks("本屏现在没有公告。"))
+		p.Paged.set(kit.MessageBlocks("本屏现在没有公告。"))
 		return
 	}
 	// A screen may hold thousands of notices: one probe card measures
 	// them all and a card is built only for the page on show.
-	probe := rich()
-	probeCard := newTapCard(probe, nil)
-	blocks := make([]block, len(items))
+	probe := kit.Rich()
+	probeCard := kit.NewTapCard(probe, nil)
+	blocks := make([]kit.Block, len(items))
 	for i, it := range items {
-		blocks[i] = lazyBlock(
+		blocks[i] = kit.LazyBlock(
 			func() fyne.CanvasObject {
-				return k.card(rich(p.noticeSegs(it)...), func() { p.a.touch(); p.choose(it) })
+				return k.Card(kit.Rich(p.noticeSegs(it)...), func() { p.a.touch(); p.choose(it) })
 			},
 			func(w float32) float32 {
-				setRich(probe, p.noticeSegs(it)...)
-				return height(probeCard, w)
+				kit.SetRich(probe, p.noticeSegs(it)...)
+				return kit.Height(probeCard, w)
 			}, 12)
 	}
-	p.paged.set(blocks)
+	p.Paged.set(blocks)
 }
 
-func (p *posterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
+func (p *PosterPage) noticeSegs(s store.Summary) []widget.RichTextSegment {
 	return []widget.RichTextSegment{
-		para(shownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
-		para(p.a.k.categoryName(s.Category)+" · "+string(s.Published)+" 发布", sizeSmall, colorMuted, false),
+		para(kit.ShownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
+		para(p.a.k.CategoryName(s.Category)+" · "+string(s.Published)+" 发布", kit.SizeSmall, kit.ColorMuted, false),
 	}
 }
 
 // choose asks for a stick to print notice s to.
-func (p *posterPage) choose(s store.Summary) {
-	setRich(p.head, seg("打印："+shownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
-	p.sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
-		pdf, err := p.a.k.deps.Admin.Poster(s.ID)
+func (p *PosterPage) choose(s store.Summary) {
+	kit.SetRich(p.head, kit.Seg("打印："+kit.ShownTitle(s.Title), theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	p.Sticks.offer("海报", "这条公告", func() ([]stickFile, error) {
+		pdf, err := p.a.k.Admin.Poster(s.ID)
 		if err != nil {
 			return nil, err
 		}

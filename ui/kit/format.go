@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"fmt"
@@ -11,20 +11,20 @@ import (
 // Dates on screen are Chinese and in the feed's time zone: a notice's
 // "today" is the township's today, whatever the machine's zone.
 
-func monthDay(t time.Time) string { return fmt.Sprintf("%d月%d日", int(t.Month()), t.Day()) }
+func MonthDay(t time.Time) string { return fmt.Sprintf("%d月%d日", int(t.Month()), t.Day()) }
 
 // updatedText is the "last updated" line of the home screen.
-func updatedText(last time.Time, loc *time.Location) string {
+func UpdatedText(last time.Time, loc *time.Location) string {
 	if last.IsZero() {
 		return "尚未更新"
 	}
 	t := last.In(loc)
-	return fmt.Sprintf("更新于 %s %02d:%02d", monthDay(t), t.Hour(), t.Minute())
+	return fmt.Sprintf("更新于 %s %02d:%02d", MonthDay(t), t.Hour(), t.Minute())
 }
 
 // validityText says how long a document applies: "有效期 A 至 B", or
 // "现行有效" for one without an end.
-func validityText(published, from, until feed.Date) string {
+func ValidityText(published, from, until feed.Date) string {
 	if until == "" {
 		return "现行有效"
 	}
@@ -46,16 +46,9 @@ func dateDay(d feed.Date) (time.Time, bool) {
 	return t, err == nil
 }
 
-// postingOf is a notice's posting period, from the one home of the rule
-// (package period), counted with the feed's calendar: the screens say
-// what the report and the poster say.
-func (k *Kiosk) postingOf(published, from feed.Date, days, workdays int) (period.Period, bool) {
-	return period.Of(period.StartOf(published, from), days, workdays, k.calendar, k.feedLoc)
-}
-
 // endingSoon is a period begun and in its last three days (or working
 // days), shown in the urgent colour.
-func endingSoon(p period.Period, now time.Time) bool {
+func EndingSoon(p period.Period, now time.Time) bool {
 	left := p.Left(now)
 	return left >= 0 && left <= 3 && !now.Before(p.Start)
 }

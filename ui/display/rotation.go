@@ -1,4 +1,4 @@
-package ui
+package display
 
 import (
 	"slices"
@@ -7,33 +7,8 @@ import (
 	"gongkai/feed"
 	"gongkai/playback"
 	"gongkai/store"
+	"gongkai/ui/kit"
 )
-
-// Hours are a display's on and off times of day, in minutes after
-// midnight of the clock's location. On == Off means always on.
-type Hours struct{ On, Off int }
-
-// IsOn reports whether the screen should be lit at t. Off before On is an
-// overnight schedule (on 18:00, off 02:00).
-func (h Hours) IsOn(t time.Time) bool {
-	if h.On == h.Off {
-		return true
-	}
-	m := t.Hour()*60 + t.Minute()
-	if h.On < h.Off {
-		return m >= h.On && m < h.Off
-	}
-	return m >= h.On || m < h.Off
-}
-
-// next is the first moment after t at minute-of-day m.
-func next(t time.Time, m int) time.Time {
-	c := time.Date(t.Year(), t.Month(), t.Day(), m/60, m%60, 0, 0, t.Location())
-	if !c.After(t) {
-		c = time.Date(t.Year(), t.Month(), t.Day()+1, m/60, m%60, 0, 0, t.Location())
-	}
-	return c
-}
 
 // Slide is one notice in the rotation.
 type Slide struct {
@@ -46,7 +21,7 @@ type Slide struct {
 // and NextWake with the time, so tests step time by hand.
 type Rotation struct {
 	Dwell time.Duration // per page of an ordinary slide; urgent and pinned get 2×
-	Hours Hours
+	Hours kit.Hours
 
 	slides []Slide
 	cur    int
@@ -57,9 +32,9 @@ type Rotation struct {
 	held   bool // the current slide is being read aloud: it stays until the end
 }
 
-// maxHold bounds how long reading aloud keeps a slide past its dwell: the
+// MaxHold bounds how long reading aloud keeps a slide past its dwell: the
 // longest sound a notice may carry, and a minute.
-const maxHold = (playback.MaxSeconds + 60) * time.Second
+const MaxHold = (playback.MaxSeconds + 60) * time.Second
 
 // Hold keeps the current slide up while it is read aloud (on), however
 // short its dwell: a listener must hear the notice to its end. Hold(false)
@@ -69,7 +44,7 @@ func (r *Rotation) Hold(on bool) { r.held = on }
 
 // holding says whether the current slide is kept past its due time.
 func (r *Rotation) holding(now time.Time) bool {
-	return r.held && now.Before(r.since.Add(maxHold))
+	return r.held && now.Before(r.since.Add(MaxHold))
 }
 
 // TurnPages caps the pages one slide shows in a turn. Without it a notice
@@ -218,7 +193,7 @@ func (r *Rotation) Step(now time.Time) bool {
 // slide, the next minute of the clock on screen, and the off time.
 func (r *Rotation) NextWake(now time.Time) time.Time {
 	if !r.Hours.IsOn(now) {
-		return next(now, r.Hours.On)
+		return kit.NextAt(now, r.Hours.On)
 	}
 	wake := now.Truncate(time.Minute).Add(time.Minute)
 	if len(r.slides) > 0 {
@@ -227,7 +202,7 @@ func (r *Rotation) NextWake(now time.Time) time.Time {
 		// a held slide is woken by the end of its sound (Hold(false)),
 		// or at the hold's limit
 		if d := r.due(); r.holding(now) {
-			if h := r.since.Add(maxHold); h.Before(wake) {
+			if h := r.since.Add(MaxHold); h.Before(wake) {
 				wake = h
 			}
 		} else if d.Before(wake) {
@@ -238,7 +213,7 @@ func (r *Rotation) NextWake(now time.Time) time.Time {
 		}
 	}
 	if r.Hours.On != r.Hours.Off {
-		if off := next(now, r.Hours.Off); off.Before(wake) {
+		if off := kit.NextAt(now, r.Hours.Off); off.Before(wake) {
 			wake = off
 		}
 	}

@@ -1,4 +1,9 @@
-package ui
+// Package kit is what every screen of the kiosk shares: the theme and its
+// text sizes, the big-target widgets, the pager, Markdown rendering,
+// tables, line breaking, date and period words, failure words, the idle
+// clock and background jobs. It knows no screen: the villager's, the
+// display's and the admin's packages build on it.
+package kit
 
 import (
 	"fmt"
@@ -15,7 +20,7 @@ import (
 
 // Text size steps of the 字号 control. Step 0 is the default and what an
 // idle screen returns to, so the next villager starts from the same place.
-var textSteps = []struct {
+var TextSteps = []struct {
 	Name string
 	Body float32 // body text in Fyne units (= px at scale 1)
 }{
@@ -27,20 +32,20 @@ var textSteps = []struct {
 // Sizes that do not follow the text step: a finger is the same size
 // whatever the text.
 const (
-	touchMin   float32 = 80 // every tappable thing is at least this tall and wide (brief: ≥72)
-	keyMin     float32 = 88 // keypad keys
-	barPadding float32 = 12
+	TouchMin   float32 = 80 // every tappable thing is at least this tall and wide (brief: ≥72)
+	KeyMin     float32 = 88 // keypad keys
+	BarPadding float32 = 12
 )
 
 // Custom colour names, resolved by kioskTheme.Color, so RichText segments
 // and widgets can ask for them by name.
 const (
-	colorUrgent      fyne.ThemeColorName = "gk-urgent"       // dark red text on the background
-	colorMuted       fyne.ThemeColorName = "gk-muted"        // secondary text, still ≥7:1
-	colorCard        fyne.ThemeColorName = "gk-card"         // list rows and tiles
-	colorCardBorder  fyne.ThemeColorName = "gk-card-border"  // outline of cards and table cells
+	ColorUrgent      fyne.ThemeColorName = "gk-urgent"       // dark red text on the background
+	ColorMuted       fyne.ThemeColorName = "gk-muted"        // secondary text, still ≥7:1
+	ColorCard        fyne.ThemeColorName = "gk-card"         // list rows and tiles
+	ColorCardBorder  fyne.ThemeColorName = "gk-card-border"  // outline of cards and table cells
 	colorTableHeader fyne.ThemeColorName = "gk-table-header" // header row of tables
-	colorNotice      fyne.ThemeColorName = "gk-notice"       // tinted box: posting period, messages
+	ColorNotice      fyne.ThemeColorName = "gk-notice"       // tinted box: posting period, messages
 )
 
 // The palette: calm, light, one accent (government blue) and one alarm
@@ -74,43 +79,43 @@ var palette = map[fyne.ThemeColorName]color.NRGBA{
 	theme.ColorNameForegroundOnSuccess: rgb(0xFF, 0xFF, 0xFF),
 	theme.ColorNameWarning:             rgb(0x7A, 0x4A, 0x00),
 	theme.ColorNameForegroundOnWarning: rgb(0xFF, 0xFF, 0xFF),
-	colorUrgent:                        rgb(0x8B, 0x0A, 0x0A),
-	colorMuted:                         rgb(0x3D, 0x3B, 0x37),
-	colorCard:                          rgb(0xFF, 0xFF, 0xFF),
-	colorCardBorder:                    rgb(0xB5, 0xB1, 0xA6),
+	ColorUrgent:                        rgb(0x8B, 0x0A, 0x0A),
+	ColorMuted:                         rgb(0x3D, 0x3B, 0x37),
+	ColorCard:                          rgb(0xFF, 0xFF, 0xFF),
+	ColorCardBorder:                    rgb(0xB5, 0xB1, 0xA6),
 	colorTableHeader:                   rgb(0xE3, 0xE9, 0xF2),
-	colorNotice:                        rgb(0xFB, 0xEF, 0xD5),
+	ColorNotice:                        rgb(0xFB, 0xEF, 0xD5),
 }
 
 // textPairs are the (text, background) pairs the screens use. theme_test
 // computes each contrast ratio; add a pair here when a screen adds one.
-var textPairs = [][2]fyne.ThemeColorName{
+var TextPairs = [][2]fyne.ThemeColorName{
 	{theme.ColorNameForeground, theme.ColorNameBackground},
 	{theme.ColorNameForeground, theme.ColorNameButton},
 	{theme.ColorNameForeground, theme.ColorNameHover},
-	{theme.ColorNameForeground, colorCard},
+	{theme.ColorNameForeground, ColorCard},
 	{theme.ColorNameForeground, colorTableHeader},
-	{theme.ColorNameForeground, colorNotice},
+	{theme.ColorNameForeground, ColorNotice},
 	{theme.ColorNameForeground, theme.ColorNameHeaderBackground},
 	{theme.ColorNamePrimary, theme.ColorNameBackground},
-	{theme.ColorNamePrimary, colorCard},
-	{theme.ColorNamePrimary, colorNotice},
+	{theme.ColorNamePrimary, ColorCard},
+	{theme.ColorNamePrimary, ColorNotice},
 	{theme.ColorNameForegroundOnPrimary, theme.ColorNamePrimary},
 	{theme.ColorNameForegroundOnError, theme.ColorNameError},
-	{colorUrgent, theme.ColorNameBackground},
-	{colorUrgent, colorCard},
-	{colorUrgent, colorNotice},
-	{colorMuted, theme.ColorNameBackground},
-	{colorMuted, colorCard},
-	{colorMuted, colorNotice},
+	{ColorUrgent, theme.ColorNameBackground},
+	{ColorUrgent, ColorCard},
+	{ColorUrgent, ColorNotice},
+	{ColorMuted, theme.ColorNameBackground},
+	{ColorMuted, ColorCard},
+	{ColorMuted, ColorNotice},
 }
 
 // disabledPairs are text on an inactive control: WCAG AA (4.5:1), for a
 // villager must still read what 上一页 says; a button is told to be
 // inactive by its look (no fill, an outline), not by fading its label.
-var disabledPairs = [][2]fyne.ThemeColorName{
+var DisabledPairs = [][2]fyne.ThemeColorName{
 	{theme.ColorNameDisabled, theme.ColorNameBackground},
-	{theme.ColorNameDisabled, colorCard},
+	{theme.ColorNameDisabled, ColorCard},
 }
 
 func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
@@ -118,23 +123,23 @@ func rgb(r, g, b uint8) color.NRGBA { return color.NRGBA{r, g, b, 0xFF} }
 // kioskTheme is the whole look: one bundled CJK font for every style (Fyne
 // cannot load .ttc collections and a kiosk must not depend on system fonts),
 // the palette above, and sizes derived from the current text step.
-type kioskTheme struct {
+type KioskTheme struct {
 	step int
-	body float32 // overrides the step's body size when > 0 (display mode)
+	Body float32 // overrides the step's body size when > 0 (display mode)
 }
 
-var fontResource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
+var FontResource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
 
-func newTheme(step int) *kioskTheme {
-	return &kioskTheme{step: clampStep(step)}
+func NewTheme(step int) *KioskTheme {
+	return &KioskTheme{step: ClampStep(step)}
 }
 
-func clampStep(step int) int { return max(0, min(step, len(textSteps)-1)) }
+func ClampStep(step int) int { return max(0, min(step, len(TextSteps)-1)) }
 
 // TextStepOf reads a 字号 step as people name it: 标准, 大, 特大 (the
 // buttons), normal, large, xlarge (config.toml's text_size), or 0, 1, 2.
 func TextStepOf(name string) (int, error) {
-	for i, s := range textSteps {
+	for i, s := range TextSteps {
 		if name == s.Name || name == config.TextSizes[i] || name == strconv.Itoa(i) {
 			return i, nil
 		}
@@ -142,28 +147,28 @@ func TextStepOf(name string) (int, error) {
 	return 0, fmt.Errorf("text size %q: want 标准, 大 or 特大 (or normal, large, xlarge; or 0, 1, 2)", name)
 }
 
-func (t *kioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
+func (t *KioskTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
 	if c, ok := palette[n]; ok {
 		return c
 	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }
 
-func (t *kioskTheme) Font(s fyne.TextStyle) fyne.Resource {
+func (t *KioskTheme) Font(s fyne.TextStyle) fyne.Resource {
 	if s.Symbol {
 		return theme.DefaultTheme().Font(s)
 	}
-	return fontResource
+	return FontResource
 }
 
-func (t *kioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
+func (t *KioskTheme) Icon(n fyne.ThemeIconName) fyne.Resource {
 	return theme.DefaultTheme().Icon(n)
 }
 
 // Custom size names, for text that must stand out more than a heading.
 const (
-	sizeTitle fyne.ThemeSizeName = "gk-title" // screen titles, the search query
-	sizeSmall fyne.ThemeSizeName = "gk-small" // secondary lines; never below 28
+	SizeTitle fyne.ThemeSizeName = "gk-title" // screen titles, the search query
+	SizeSmall fyne.ThemeSizeName = "gk-small" // secondary lines; never below 28
 )
 
 // Sizes of chrome that keeps its size whatever the 字号 step: a bar or a
@@ -171,11 +176,11 @@ const (
 // They are names the theme resolves, not a theme override per area (see
 // bigButton for why).
 const (
-	sizeChrome     fyne.ThemeSizeName = "gk-chrome"      // top bar: buttons, 字号
-	sizeChromeHead fyne.ThemeSizeName = "gk-chrome-head" // top bar: the place
-	sizeKey        fyne.ThemeSizeName = "gk-key"         // search keypad
-	sizePINKey     fyne.ThemeSizeName = "gk-pin-key"     // admin PIN pad
-	sizeEditKey    fyne.ThemeSizeName = "gk-edit-key"    // settings editor keys
+	SizeChrome     fyne.ThemeSizeName = "gk-chrome"      // top bar: buttons, 字号
+	SizeChromeHead fyne.ThemeSizeName = "gk-chrome-head" // top bar: the place
+	SizeKey        fyne.ThemeSizeName = "gk-key"         // search keypad
+	SizePINKey     fyne.ThemeSizeName = "gk-pin-key"     // admin PIN pad
+	SizeEditKey    fyne.ThemeSizeName = "gk-edit-key"    // settings editor keys
 )
 
 // Sizes a table steps down through when its columns do not fit at the
@@ -184,20 +189,20 @@ const (
 var tableSizes = []fyne.ThemeSizeName{"gk-table-36", "gk-table-30", "gk-table-28"}
 
 var fixedSizes = map[fyne.ThemeSizeName]float32{
-	sizeChrome:     textSteps[0].Body,
-	sizeChromeHead: round(textSteps[0].Body * 1.15),
-	sizeKey:        40,
-	sizePINKey:     48,
-	sizeEditKey:    36,
+	SizeChrome:     TextSteps[0].Body,
+	SizeChromeHead: round(TextSteps[0].Body * 1.15),
+	SizeKey:        40,
+	SizePINKey:     48,
+	SizeEditKey:    36,
 	tableSizes[0]:  36,
 	tableSizes[1]:  30,
 	tableSizes[2]:  28,
 }
 
-func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
-	body := textSteps[t.step].Body
-	if t.body > 0 {
-		body = t.body
+func (t *KioskTheme) Size(n fyne.ThemeSizeName) float32 {
+	body := TextSteps[t.step].Body
+	if t.Body > 0 {
+		body = t.Body
 	}
 	if f, ok := fixedSizes[n]; ok {
 		return f
@@ -205,13 +210,13 @@ func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	switch n {
 	case theme.SizeNameText:
 		return body
-	case sizeSmall, theme.SizeNameCaptionText:
+	case SizeSmall, theme.SizeNameCaptionText:
 		return max(28, body-2)
 	case theme.SizeNameSubHeadingText:
 		return round(body * 1.15)
 	case theme.SizeNameHeadingText:
 		return round(body * 1.3)
-	case sizeTitle:
+	case SizeTitle:
 		return round(body * 1.5)
 	case theme.SizeNamePadding:
 		return 8
@@ -236,7 +241,7 @@ func (t *kioskTheme) Size(n fyne.ThemeSizeName) float32 {
 func round(f float32) float32 { return float32(math.Round(float64(f))) }
 
 // contrast is the WCAG 2 contrast ratio of two opaque colours.
-func contrast(a, b color.Color) float64 {
+func Contrast(a, b color.Color) float64 {
 	la, lb := luminance(a), luminance(b)
 	if la < lb {
 		la, lb = lb, la

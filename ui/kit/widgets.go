@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"image/color"
@@ -19,29 +19,29 @@ import (
 // Fyne 2.7 every override scope, and every Refresh of one, parses the 4 MB
 // CJK font again (17 MB each, never freed: the display leaked a parse per
 // slide); bold is a second parse of a font that has no bold glyphs.
-type bigButton struct {
+type BigButton struct {
 	widget.DisableableWidget
 	Text       string
 	Icon       fyne.Resource // optional, left of the text
 	Importance widget.Importance
 	SizeName   fyne.ThemeSizeName // theme.SizeNameText when empty
 	OnTapped   func()
-	min        fyne.Size
+	Min        fyne.Size
 }
 
-func newBigButton(label string, imp widget.Importance, min fyne.Size, tapped func()) *bigButton {
-	b := &bigButton{Text: label, Importance: imp, OnTapped: tapped, min: min}
+func NewBigButton(label string, imp widget.Importance, min fyne.Size, tapped func()) *BigButton {
+	b := &BigButton{Text: label, Importance: imp, OnTapped: tapped, Min: min}
 	b.ExtendBaseWidget(b)
 	return b
 }
 
-func (b *bigButton) Tapped(*fyne.PointEvent) {
+func (b *BigButton) Tapped(*fyne.PointEvent) {
 	if !b.Disabled() && b.OnTapped != nil {
 		b.OnTapped()
 	}
 }
 
-func (b *bigButton) CreateRenderer() fyne.WidgetRenderer {
+func (b *BigButton) CreateRenderer() fyne.WidgetRenderer {
 	r := &buttonRenderer{b: b, bg: canvas.NewRectangle(nil), text: canvas.NewText("", nil), icon: canvas.NewImageFromResource(nil)}
 	r.bg.CornerRadius = 10
 	r.text.Alignment = fyne.TextAlignCenter
@@ -51,7 +51,7 @@ func (b *bigButton) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type buttonRenderer struct {
-	b    *bigButton
+	b    *BigButton
 	bg   *canvas.Rectangle
 	text *canvas.Text
 	icon *canvas.Image
@@ -114,7 +114,7 @@ func (r *buttonRenderer) MinSize() fyne.Size {
 		w += is + pad/2
 		h = max(h, is)
 	}
-	return fyne.NewSize(w+2*pad, h+2*pad).Max(r.b.min)
+	return fyne.NewSize(w+2*pad, h+2*pad).Max(r.b.Min)
 }
 
 func (r *buttonRenderer) Layout(s fyne.Size) {
@@ -140,27 +140,27 @@ func (r *buttonRenderer) Destroy() {}
 
 // tapCard is a tappable rectangle holding any content: list rows, topic
 // tiles, search hits. The whole card is the target, not a small link in it.
-type tapCard struct {
+type TapCard struct {
 	widget.BaseWidget
-	content  fyne.CanvasObject
-	bg       fyne.ThemeColorName
+	Content  fyne.CanvasObject
+	Bg       fyne.ThemeColorName
 	border   fyne.ThemeColorName
 	OnTapped func()
 }
 
-func newTapCard(content fyne.CanvasObject, tapped func()) *tapCard {
-	c := &tapCard{content: content, bg: colorCard, border: colorCardBorder, OnTapped: tapped}
+func NewTapCard(content fyne.CanvasObject, tapped func()) *TapCard {
+	c := &TapCard{Content: content, Bg: ColorCard, border: ColorCardBorder, OnTapped: tapped}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-func (c *tapCard) Tapped(*fyne.PointEvent) {
+func (c *TapCard) Tapped(*fyne.PointEvent) {
 	if c.OnTapped != nil {
 		c.OnTapped()
 	}
 }
 
-func (c *tapCard) CreateRenderer() fyne.WidgetRenderer {
+func (c *TapCard) CreateRenderer() fyne.WidgetRenderer {
 	rect := canvas.NewRectangle(nil)
 	rect.StrokeWidth = 2
 	rect.CornerRadius = 12
@@ -170,38 +170,38 @@ func (c *tapCard) CreateRenderer() fyne.WidgetRenderer {
 }
 
 type cardRenderer struct {
-	c    *tapCard
+	c    *TapCard
 	rect *canvas.Rectangle
 }
 
-const cardPad float32 = 16
+const CardPad float32 = 16
 
 func (r *cardRenderer) Layout(s fyne.Size) {
 	r.rect.Resize(s)
-	r.c.content.Move(fyne.NewPos(cardPad, cardPad))
-	r.c.content.Resize(s.Subtract(fyne.NewSize(2*cardPad, 2*cardPad)))
+	r.c.Content.Move(fyne.NewPos(CardPad, CardPad))
+	r.c.Content.Resize(s.Subtract(fyne.NewSize(2*CardPad, 2*CardPad)))
 }
 
 func (r *cardRenderer) MinSize() fyne.Size {
-	m := r.c.content.MinSize().Add(fyne.NewSize(2*cardPad, 2*cardPad))
-	return m.Max(fyne.NewSize(touchMin, touchMin))
+	m := r.c.Content.MinSize().Add(fyne.NewSize(2*CardPad, 2*CardPad))
+	return m.Max(fyne.NewSize(TouchMin, TouchMin))
 }
 
 func (r *cardRenderer) Refresh() {
 	th := r.c.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	r.rect.FillColor, r.rect.StrokeColor = color.Transparent, color.Transparent
-	if r.c.bg != "" {
-		r.rect.FillColor = th.Color(r.c.bg, v)
+	if r.c.Bg != "" {
+		r.rect.FillColor = th.Color(r.c.Bg, v)
 	}
 	if r.c.border != "" {
 		r.rect.StrokeColor = th.Color(r.c.border, v)
 	}
 	r.rect.Refresh()
-	r.c.content.Refresh()
+	r.c.Content.Refresh()
 }
 
-func (r *cardRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect, r.c.content} }
+func (r *cardRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect, r.c.Content} }
 func (r *cardRenderer) Destroy()                     {}
 
 // cover is the bottom layer of an overlay (the admin panel, the idle
@@ -216,7 +216,7 @@ type cover struct {
 	OnTapped func() // may be nil: the tap is taken all the same
 }
 
-func newCover(fill color.Color, tapped func()) *cover {
+func NewCover(fill color.Color, tapped func()) *cover {
 	c := &cover{fill: fill, OnTapped: tapped}
 	c.ExtendBaseWidget(c)
 	return c
@@ -235,26 +235,26 @@ func (c *cover) CreateRenderer() fyne.WidgetRenderer {
 // badge is a label that marks something (紧急, 置顶, 演示数据): its text
 // and a thin outline in one colour on no fill, with square-ish corners. A
 // filled, rounded badge looked like a button, and villagers tapped it.
-func badge(fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
+func Badge(fg fyne.ThemeColorName, text string, size fyne.ThemeSizeName) fyne.CanvasObject {
 	rect := canvas.NewRectangle(color.Transparent)
-	rect.StrokeColor = themeColor(fg)
+	rect.StrokeColor = ThemeColor(fg)
 	rect.StrokeWidth = 3
 	rect.CornerRadius = 3
-	t := widget.NewRichText(seg(text, size, fg))
+	t := widget.NewRichText(Seg(text, size, fg))
 	return container.NewStack(rect, container.New(layout.NewCustomPaddedLayout(0, 0, 4, 4), t))
 }
 
 // panel is a non-tappable box with a theme-coloured background: badges,
 // the posting-period box, the idle prompt.
-func panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
-	rect := canvas.NewRectangle(themeColor(bg))
+func Panel(bg fyne.ThemeColorName, content fyne.CanvasObject) *fyne.Container {
+	rect := canvas.NewRectangle(ThemeColor(bg))
 	rect.CornerRadius = 10
 	return container.NewStack(rect, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), content))
 }
 
 // themeColor is a palette colour for canvas primitives that do not follow
 // theme changes themselves (the palette never changes, only sizes do).
-func themeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
+func ThemeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
 
 // Text is never bold or italic: the bundled CJK font has neither face, so
 // Chinese looks the same either way, while Latin digits beside it would
@@ -263,7 +263,7 @@ func themeColor(n fyne.ThemeColorName) color.Color { return palette[n] }
 
 // label makes a wrapping label in a theme size, breaking as Chinese does
 // (breakable).
-func label(text string, size fyne.ThemeSizeName) *widget.Label {
+func Label(text string, size fyne.ThemeSizeName) *widget.Label {
 	l := widget.NewLabel(breakable(text))
 	l.SizeName = size
 	l.Wrapping = fyne.TextWrapWord
@@ -271,7 +271,7 @@ func label(text string, size fyne.ThemeSizeName) *widget.Label {
 }
 
 // setText changes a label's text, marked as label marks it when it wraps.
-func setText(l *widget.Label, text string) {
+func SetText(l *widget.Label, text string) {
 	if oneLine(l.Wrapping, l.Truncation) {
 		l.SetText(text)
 		return
@@ -288,14 +288,14 @@ func oneLine(w fyne.TextWrap, t fyne.TextTruncation) bool {
 
 // seg is an inline run of rich text, marked to break as Chinese does
 // (breakable).
-func seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName) *widget.TextSegment {
+func Seg(text string, size fyne.ThemeSizeName, color fyne.ThemeColorName) *widget.TextSegment {
 	return &widget.TextSegment{Text: breakable(text), Style: widget.RichTextStyle{
 		Inline: true, SizeName: size, ColorName: color,
 	}}
 }
 
 // rich makes a word-wrapped rich text from runs.
-func rich(segs ...widget.RichTextSegment) *widget.RichText {
+func Rich(segs ...widget.RichTextSegment) *widget.RichText {
 	rt := widget.NewRichText(segs...)
 	rt.Wrapping = fyne.TextWrapWord
 	return rt
@@ -303,11 +303,11 @@ func rich(segs ...widget.RichTextSegment) *widget.RichText {
 
 // setRich replaces the runs of a rich text in place (without the
 // line-break marks seg put in, when it does not wrap: oneLine).
-func setRich(rt *widget.RichText, segs ...widget.RichTextSegment) {
+func SetRich(rt *widget.RichText, segs ...widget.RichTextSegment) {
 	if oneLine(rt.Wrapping, rt.Truncation) {
 		for _, s := range segs {
 			if ts, ok := s.(*widget.TextSegment); ok {
-				ts.Text = unbreakable(ts.Text)
+				ts.Text = Unbreakable(ts.Text)
 			}
 		}
 	}
@@ -316,19 +316,19 @@ func setRich(rt *widget.RichText, segs ...widget.RichTextSegment) {
 }
 
 // fixedWidth gives its single child a fixed width in a horizontal row.
-type fixedWidth struct{ w float32 }
+type FixedWidth struct{ W float32 }
 
-func (f fixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
+func (f FixedWidth) MinSize(objs []fyne.CanvasObject) fyne.Size {
 	var h float32
 	for _, o := range objs {
 		// measured at the width it will get: wrapping text asked before
 		// it has a width answers one line, and the next line was cut off
-		h = max(h, measure(o, f.w))
+		h = max(h, Measure(o, f.W))
 	}
-	return fyne.NewSize(f.w, h)
+	return fyne.NewSize(f.W, h)
 }
 
-func (f fixedWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+func (f FixedWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	for _, o := range objs {
 		o.Move(fyne.NewPos(0, 0))
 		o.Resize(s)
@@ -336,4 +336,4 @@ func (f fixedWidth) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 }
 
 // separator is a horizontal rule in the separator colour.
-func separator() fyne.CanvasObject { return widget.NewSeparator() }
+func Separator() fyne.CanvasObject { return widget.NewSeparator() }

@@ -1,4 +1,4 @@
-package ui
+package kit
 
 import (
 	"strings"
@@ -42,7 +42,7 @@ const wrapMark = '\r'
 // breakable makes to what is shown. Short labels ("共 3 条") keep theirs,
 // and unbreakable gives the space back.
 func breakable(s string) string {
-	if !hasCJK(s) {
+	if !HasCJK(s) {
 		return s
 	}
 	last := lastCharAt(s)
@@ -84,11 +84,11 @@ const wrapLong = 16
 const glueMark = '\u2060'
 
 // unbreakable removes the marks again: text as the reader wrote it.
-func unbreakable(s string) string {
+func Unbreakable(s string) string {
 	return strings.NewReplacer(string(wrapMark), "", string(glueMark), " ").Replace(s)
 }
 
-func hasCJK(s string) bool {
+func HasCJK(s string) bool {
 	for _, r := range s {
 		if isCJK(r) {
 			return true

@@ -1,14 +1,14 @@
-package ui
+package kit
 
 import "time"
 
 // idlePhase is where an unattended screen is in its way back home.
-type idlePhase int
+type IdlePhase int
 
 const (
-	idleActive  idlePhase = iota
-	idleAsking            // "还在阅读吗？" with a countdown
-	idleExpired           // nobody answered: go home, reset text size
+	IdleActive  IdlePhase = iota
+	IdleAsking            // "还在阅读吗？" with a countdown
+	IdleExpired           // nobody answered: go home, reset text size
 )
 
 // Idle decides, from the time of the last tap and the time now, whether
@@ -24,14 +24,14 @@ type Idle struct {
 func (i *Idle) Touch(now time.Time) { i.last = now }
 
 // At is the phase at now and, during the prompt, the time left.
-func (i *Idle) At(now time.Time) (idlePhase, time.Duration) {
+func (i *Idle) At(now time.Time) (IdlePhase, time.Duration) {
 	quiet := now.Sub(i.last)
 	switch {
 	case i.last.IsZero() || quiet < i.Timeout:
-		return idleActive, 0
+		return IdleActive, 0
 	case quiet < i.Timeout+i.Countdown:
-		return idleAsking, i.Timeout + i.Countdown - quiet
+		return IdleAsking, i.Timeout + i.Countdown - quiet
 	default:
-		return idleExpired, 0
+		return IdleExpired, 0
 	}
 }

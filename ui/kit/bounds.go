@@ -1,10 +1,13 @@
-package ui
+package kit
 
 import (
 	"fmt"
 	"log/slog"
 	"strings"
 	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
 	"gongkai/markdown"
@@ -25,7 +28,7 @@ import (
 // crash the watchdog would restart into the same notice.
 
 // maxBlocks bounds the pieces of one notice: the pager measures every one.
-const maxBlocks = 2_000
+const MaxBlocks = 2_000
 
 // maxBrackets: more '[' than this in a body are text, not links.
 const maxBrackets = 1_000
@@ -43,7 +46,7 @@ func columnsNote(cols int) string {
 func hardLimit(limit int) int { return 2*limit + limit/3 }
 
 // markdownBlocks renders a Markdown body into pageable blocks, bounded.
-func markdownBlocks(body string) (blocks []block) {
+func MarkdownBlocks(body string) (blocks []Block) {
 	cut := false
 	if utf8.RuneCountInString(body) > markdown.MaxBody {
 		body, cut = cutText(body, markdown.MaxBody), true
@@ -57,23 +60,23 @@ func markdownBlocks(body string) (blocks []block) {
 	defer func() {
 		if r := recover(); r != nil {
 			slog.Default().Error("a notice body could not be laid out; showing a note instead", "panic", fmt.Sprint(r))
-			blocks = messageBlocks("这条公告的正文无法在屏幕上显示，请扫码或向发布机关索取。")
+			blocks = MessageBlocks("这条公告的正文无法在屏幕上显示，请扫码或向发布机关索取。")
 		}
 	}()
 	blocks = parseBlocks(body)
-	if len(blocks) > maxBlocks {
-		blocks, cut = blocks[:maxBlocks], true
+	if len(blocks) > MaxBlocks {
+		blocks, cut = blocks[:MaxBlocks], true
 	}
 	if cut {
 		slog.Default().Warn("a notice body is over the screen's limits; it is shown cut", "blocks", len(blocks))
-		blocks = append(blocks, messageBlocks(cutNote)...)
+		blocks = append(blocks, MessageBlocks(cutNote)...)
 	}
 	return blocks
 }
 
 // shownTitle is a title as a screen draws it: one line of printable text
 // of at most markdown.MaxTitle characters (a longer one ends in "…").
-func shownTitle(title string) string { return feed.Printable(title, markdown.MaxTitle) }
+func ShownTitle(title string) string { return feed.Printable(title, markdown.MaxTitle) }
 
 // cutText keeps the first n characters of s, ending at a line break when
 // there is one in the last tenth, so Markdown is not cut mid-line.
@@ -95,15 +98,46 @@ func cutText(s string, n int) string {
 }
 
 // cutRuns keeps the first n characters of runs, marking a cut with "…".
-func cutRuns(runs []run, n int) []run {
+func cutRuns(runs []Run, n int) []Run {
 	for i, r := range runs {
-		k := utf8.RuneCountInString(r.text)
+		k := utf8.RuneCountInString(r.Text)
 		if k <= n {
 			n -= k
 			continue
 		}
-		out := append([]run(nil), runs[:i]...)
-		return append(out, run{text: cutText(r.text, n) + "…", strong: r.strong})
+		out := append([]Run(nil), runs[:i]...)
+		return append(out, Run{Text: cutText(r.Text, n) + "…", strong: r.strong})
 	}
 	return runs
+}
+
+// BlockText is the text a block shows (its rich text, inside containers
+// too, or a table row's cells): what tests read to check a page.
+func BlockText(b Block) string {
+	var sb strings.Builder
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch o := o.(type) {
+		case *widget.RichText:
+			for _, s := range o.Segments {
+				if ts, ok := s.(*widget.TextSegment); ok {
+					sb.WriteString(Unbreakable(ts.Text))
+				}
+			}
+		case *widget.Label:
+			sb.WriteString(Unbreakable(o.Text))
+		case *TableRow:
+			for _, c := range o.text {
+				for _, r := range c {
+					sb.WriteString(r.Text)
+				}
+			}
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				walk(c)
+			}
+		}
+	}
+	walk(b.Obj)
+	return sb.String()
 }

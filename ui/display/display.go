@@ -1,0 +1,491 @@
+// Package display is the unattended road-side bulletin: one notice at a
+// time, full screen, in the order and for the time its Rotation decides,
+// paging long notices (TurnPages), dark outside its hours. It knows
+// nothing of the touch screens or the admin panel: the window (package
+// ui) tells it when it is on show.
+package display
+
+import (
+	"fmt"
+	"image/color"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+	qrcode "github.com/skip2/go-qrcode"
+
+	"gongkai/feed"
+	"gongkai/ui/kit"
+)
+
+// Body is the display's body text size: read from the road, a few
+// metres away, so larger than the touch screen's largest step but one.
+const Body float32 = 42
+
+// View is the unattended bulletin: one notice at a time, full
+// screen, in the order and for the time the Rotation decides. Widgets are
+// built once; each slide change only sets their content.
+type View struct {
+	Env  *kit.Env
+	opts Options
+	Rot  Rotation
+
+	Box     *fyne.Container // the whole display, under its theme override
+	main    *fyne.Container
+	Content *fyne.Container // everything but the night-time black
+	Dark    *canvas.Rectangle
+
+	Place  *widget.RichText
+	Clock  *widget.RichText
+	Stale  *fyne.Container
+	StaleT *widget.RichText
+	Ticker *fyne.Container
+	TickT  *widget.RichText
+
+	Slide                *fyne.Container
+	Topic                *fyne.Container
+	catT                 *widget.RichText
+	urgentTag, pinnedTag fyne.CanvasObject
+	Title                *widget.RichText
+	facts                *widget.RichText
+	Body                 *kit.Pager
+	RunTitle             *widget.RichText // the title atop later pages
+	Qr                   *canvas.Image
+	QrCol                *fyne.Container
+	Empty                *fyne.Container
+	EmptyT               *widget.RichText
+	Counter              *widget.RichText
+	footer               *widget.RichText
+
+	ShownID  string    // notice on screen, "" for the empty slide
+	shownSum string    // its content, to skip rebuilding an unchanged slide
+	minute   time.Time // the minute the clock shows
+	lit      bool
+
+	reported   string // what OnSlide was last told
+	reportedOK bool   // whether it was told anything yet
+}
+
+// Options is what the display is told by the window around it.
+type Options struct {
+	Dwell time.Duration // time per slide; 15 s when zero
+	Hours kit.Hours     // lit hours; the zero value is always on
+	// OnSlide (may be nil) is told the notice on show (Deps.OnSlide).
+	OnSlide func(id string)
+	// Shown says whether the display is what the window shows: display
+	// mode, and no admin panel over it.
+	Shown func() bool
+	// Stale says whether the content may be out of date at now, and why.
+	Stale func(now time.Time) (bool, string)
+	// Speak reads a slide aloud; nil stops reading.
+	Speak func(it *feed.Item)
+}
+
+// ReportSlide tells Deps.OnSlide the notice on show, when that changed:
+// the slide's, unless the display is not what the window shows (touch
+// mode, the admin panel over it) or is dark.
+func (v *View) ReportSlide() {
+	id := v.ShownID
+	if !v.opts.Shown() || !v.lit {
+		id = ""
+	}
+	if v.reportedOK && id == v.reported {
+		return
+	}
+	v.reported, v.reportedOK = id, true
+	if v.opts.OnSlide != nil {
+		v.opts.OnSlide(id)
+	}
+}
+
+func New(env *kit.Env, o Options) *View {
+	v := &View{Env: env, opts: o, lit: true}
+	v.Rot = Rotation{Dwell: o.Dwell, Hours: o.Hours}
+
+	v.Place = widget.NewRichText()
+	v.Place.Truncation = fyne.TextTruncateEllipsis
+	v.Clock = widget.NewRichText()
+	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.Clock, v.Place))
+
+	v.StaleT = kit.Rich()
+	v.Stale = kit.Panel(theme.ColorNameError, v.StaleT)
+	// one line: the urgent titles, cut off rather than pushing the slide down
+	v.TickT = widget.NewRichText()
+	v.TickT.Truncation = fyne.TextTruncateEllipsis
+	v.Ticker = kit.Panel(kit.ColorNotice, v.TickT)
+	// built once, under the display theme from the start: chips made
+	// later would be measured at the touch screen's smaller size
+	v.catT = widget.NewRichText()
+	v.urgentTag = kit.PriorityTag(feed.PriorityUrgent, theme.SizeNameText)
+	v.pinnedTag = kit.PriorityTag(feed.PriorityPinned, theme.SizeNameText)
+	v.Topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
+	v.Title = kit.Rich()
+	v.facts = kit.Rich()
+	// the body pages through the whole notice, a dwell per page: the
+	// rotation learns the page count from each layout
+	v.Body = kit.NewPager(func(page, total int) {
+		v.Rot.SetPages(total)
+		// a turn that goes on from an earlier one starts at its page,
+		// known only now that the count is
+		v.ShowPage(v.ClockNow())
+	})
+	v.Qr = canvas.NewImageFromImage(nil)
+	v.Qr.FillMode = canvas.ImageFillContain
+	v.Qr.ScaleMode = canvas.ImageScalePixels
+	v.Qr.SetMinSize(fyne.NewSquareSize(qrSize))
+	qrLabel := kit.Rich(kit.Seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
+	v.QrCol = container.New(qrLayout{}, v.Qr, qrLabel)
+	head := container.New(kit.TightVBox{}, v.Topic, v.Title, kit.Panel(kit.ColorNotice, v.facts))
+	// pages after the first carry the title on one line, and the body
+	// gets the rest of the screen
+	v.RunTitle = widget.NewRichText()
+	v.RunTitle.Truncation = fyne.TextTruncateEllipsis
+	v.Slide = container.New(&slideLayout{v: v}, head, v.Body, v.QrCol, v.RunTitle)
+
+	v.EmptyT = kit.Rich()
+	v.Empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.EmptyT))
+
+	v.Counter = widget.NewRichText()
+	// the time of the last update and the counts; the feed's name would
+	// have crowded out the time on a portrait screen
+	v.footer = widget.NewRichText()
+	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.Counter)
+
+	v.main = container.New(&displayLayout{}, header, v.Stale, v.Ticker, container.NewStack(v.Slide, v.Empty), bottom)
+	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
+	v.Content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
+	// night: pure black and nothing else in the tree, so nothing redraws
+	v.Dark = canvas.NewRectangle(color.Black)
+	v.Dark.Hide()
+	// the display's larger sizes come from the window's theme, which the
+	// kiosk sets in display mode (applyTheme)
+	v.Box = container.NewStack(v.Content, v.Dark)
+	v.Box.Hide()
+	return v
+}
+
+// Reload re-reads the visible notices into the rotation (after a sync, at
+// each slide change, at start) and shows the current slide.
+func (v *View) Reload() {
+	now := v.ClockNow()
+	items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
+	if err != nil {
+		v.Env.Logger.Error("display: reading notices", "err", err)
+		items = nil
+	}
+	v.Rot.Set(items, now)
+	v.ShowSlide(now)
+}
+
+// ClockNow is the wall clock in the feed's time zone, where on/off hours
+// are meant. Rotation runs on this clock, not on trusted time: trusted time
+// stands still while the clock lags behind the newest feed.
+func (v *View) ClockNow() time.Time { return v.Env.Clock().In(v.Env.Loc) }
+
+// Tick advances the rotation and returns when to come back.
+func (v *View) Tick(now time.Time) time.Time {
+	now = now.In(v.Env.Loc)
+	lit := v.Rot.Hours.IsOn(now)
+	if lit != v.lit {
+		v.setLit(lit)
+	}
+	if !lit {
+		return v.Rot.NextWake(now)
+	}
+	if v.Rot.Step(now) {
+		// re-read at each change so a notice whose period ended today
+		// leaves the rotation without waiting for a sync
+		items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
+		if err == nil {
+			v.Rot.Set(items, now)
+		}
+		v.ShowSlide(now)
+	} else {
+		if now.Truncate(time.Minute) != v.minute {
+			v.showChrome(now)
+		}
+		v.ShowPage(now)
+	}
+	return v.Rot.NextWake(now)
+}
+
+func (v *View) setLit(lit bool) {
+	v.lit = lit
+	if !lit {
+		v.opts.Speak(nil)
+	}
+	kit.Show(v.Content, lit)
+	kit.Show(v.Dark, !lit)
+	v.Box.Refresh()
+	v.ReportSlide()
+}
+
+// Len is the number of notices in rotation.
+func (r *Rotation) Len() int { return len(r.slides) }
+
+var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+
+// showChrome updates what changes with time but not with the slide: the
+// clock, the stale banner, the urgent ticker.
+func (v *View) showChrome(now time.Time) {
+	k := v.Env
+	v.minute = now.Truncate(time.Minute)
+	t := k.Now().In(k.Loc)
+	kit.SetRich(v.Place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
+	kit.SetRich(v.Clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
+	stale, why := v.opts.Stale(k.Now())
+	if stale {
+		kit.SetRich(v.StaleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+	}
+	kit.Show(v.Stale, stale)
+
+	// The ticker is a still line, not a scrolling one: scrolling would
+	// redraw sixty times a second, all day, on a screen nobody touches.
+	var urgent []string
+	for _, s := range v.Rot.Slides() {
+		if s.Priority == feed.PriorityUrgent {
+			if it, err := k.Item(s.ID); err == nil {
+				urgent = append(urgent, it.Title)
+			}
+		}
+	}
+	if len(urgent) > 0 {
+		kit.SetRich(v.TickT,
+			kit.Seg("紧急　", theme.SizeNameSubHeadingText, kit.ColorUrgent),
+			kit.Seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	}
+	kit.Show(v.Ticker, len(urgent) > 0)
+	v.main.Refresh()
+	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
+}
+
+// ShowSlide shows the rotation's current notice, or the empty slide.
+func (v *View) ShowSlide(now time.Time) {
+	k := v.Env
+	if lit := v.Rot.Hours.IsOn(now); lit != v.lit {
+		v.setLit(lit)
+	}
+	v.showChrome(now)
+	cur, ok := v.Rot.Current()
+	var it *feed.Item
+	if ok {
+		var err error
+		if it, err = k.Item(cur.ID); err != nil {
+			ok = false
+		}
+	}
+	if !ok {
+		v.showEmpty()
+		return
+	}
+	kit.Show(v.Empty, false)
+	kit.Show(v.Slide, true)
+	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.Now().In(k.Loc).YearDay())
+	if it.ID == v.ShownID && sum == v.shownSum {
+		v.ShowPage(now)
+		return
+	}
+	v.ShownID, v.shownSum = it.ID, sum
+	v.ReportSlide()
+
+	kit.SetRich(v.catT, kit.Seg(k.CategoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
+	kit.Show(v.urgentTag, it.Priority == feed.PriorityUrgent)
+	kit.Show(v.pinnedTag, it.Priority == feed.PriorityPinned)
+	kit.SetRich(v.Title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
+	kit.SetRich(v.RunTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	kit.SetRich(v.facts, v.FactSegs(it)...)
+	v.Body.Cur = v.Rot.Page(now)
+	v.Body.SetBlocks(kit.MarkdownBlocks(it.Body))
+	v.showCounter()
+	v.opts.Speak(it)
+
+	v.Qr.Image = nil
+	if it.URL != "" {
+		if q, err := qrcode.New(it.URL, qrcode.Medium); err == nil {
+			v.Qr.Image = q.Image(680)
+		}
+	}
+	v.Qr.Refresh()
+	kit.Show(v.QrCol, v.Qr.Image != nil)
+	v.Slide.Refresh()
+}
+
+// ShowPage turns the body to the page due at now.
+func (v *View) ShowPage(now time.Time) {
+	if p := v.Rot.Page(now); p != v.Body.Page() {
+		v.Body.SetPage(p)
+		v.Slide.Refresh() // the first page's heading, or the one-line title
+	}
+	v.showCounter()
+}
+
+// showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
+func (v *View) showCounter() {
+	if v.ShownID == "" {
+		kit.SetRich(v.Counter)
+		return
+	}
+	text := fmt.Sprintf("第 %d / %d 条", v.Rot.Index()+1, v.Rot.Len())
+	if n := v.Body.Pages(); n > 1 {
+		text += "　" + kit.PageText(v.Body.Page(), n)
+	}
+	kit.SetRich(v.Counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+}
+
+// FactSegs: who issued it and when, and for a posting notice, the period
+// and the days left to object — the line a passer-by most needs.
+func (v *View) FactSegs(it *feed.Item) []widget.RichTextSegment {
+	k := v.Env
+	meta := []string{it.Agency, string(it.Published) + " 发布"}
+	if it.DocNo != "" {
+		meta = append(meta, it.DocNo)
+	}
+	segs := []widget.RichTextSegment{kit.Seg(strings.Join(meta, "　·　"), theme.SizeNameText, kit.ColorMuted)}
+	line := func(text string, c fyne.ThemeColorName) {
+		s := kit.Seg(text, theme.SizeNameSubHeadingText, c)
+		s.Style.Inline = false
+		segs = append(segs, s)
+	}
+	segs[0].(*widget.TextSegment).Style.Inline = false
+	if p, ok := k.PostingOf(it.Published, it.ValidFrom, it.PostingDays, it.PostingWorkdays); ok {
+		now := k.Now()
+		c := fyne.ThemeColorName(theme.ColorNamePrimary)
+		if p.Left(now) <= 3 {
+			c = kit.ColorUrgent
+		}
+		line(p.Text(now), c)
+		if note := p.Note(); note != "" {
+			line(note, kit.ColorMuted)
+		}
+	} else if it.Normative || it.ValidUntil != "" {
+		line(kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
+	}
+	return segs
+}
+
+func (v *View) showEmpty() {
+	k := v.Env
+	v.ShownID, v.shownSum = "", ""
+	v.ReportSlide()
+	v.opts.Speak(nil)
+	kit.Show(v.Slide, false)
+	kit.Show(v.Empty, true)
+	kit.SetRich(v.Counter)
+	title := kit.Seg("目前没有需要公示的公告", kit.SizeTitle, theme.ColorNameForeground)
+	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
+	line := func(text string) *widget.TextSegment {
+		s := kit.Seg(text, theme.SizeNameSubHeadingText, kit.ColorMuted)
+		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
+		return s
+	}
+	kit.SetRich(v.EmptyT, title,
+		line(k.Store.PlaceName(k.Location)+"的政务公开信息会在发布后自动显示在这里。"),
+		line("如有疑问，请咨询村（居）民委员会。"))
+	v.Empty.Refresh()
+}
+
+// displayLayout: header, stale banner and ticker on top (each measured at
+// the full width, so a wrapped banner gets its real height), the footer at
+// the bottom, the slide in between.
+type displayLayout struct{}
+
+const displayGap float32 = 16
+
+func (displayLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
+
+func (displayLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	n := len(objs)
+	slide, footer := objs[n-2], objs[n-1]
+	var y float32
+	for _, o := range objs[:n-2] {
+		if !o.Visible() {
+			continue
+		}
+		h := kit.Height(o, s.Width)
+		o.Move(fyne.NewPos(0, y))
+		y += h + displayGap
+	}
+	fh := kit.Height(footer, s.Width)
+	footer.Move(fyne.NewPos(0, s.Height-fh))
+	slide.Move(fyne.NewPos(0, y))
+	slide.Resize(fyne.NewSize(s.Width, max(0, s.Height-fh-displayGap-y)))
+}
+
+// qrSize: the code is scanned from a step or two away, not read from the
+// road, so it needs no more than this of a 1920-pixel screen.
+const qrSize float32 = 280
+
+// qrLayout: the code above its caption in the narrow landscape column,
+// beside it across the bottom of a portrait screen.
+type qrLayout struct{}
+
+func (qrLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	return fyne.NewSize(qrSize, qrSize+objs[1].MinSize().Height)
+}
+
+func (qrLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	img, caption := objs[0], objs[1]
+	img.Resize(fyne.NewSquareSize(qrSize))
+	if s.Width >= 2*qrSize {
+		img.Move(fyne.NewPos(0, 0))
+		ch := kit.Height(caption, s.Width-qrSize-24)
+		caption.Move(fyne.NewPos(qrSize+24, (qrSize-ch)/2))
+		return
+	}
+	img.Move(fyne.NewPos((s.Width-qrSize)/2, 0))
+	kit.Height(caption, s.Width)
+	caption.Move(fyne.NewPos(0, qrSize))
+}
+
+// slideLayout: on the first page the heading block on top, the QR code
+// beside it at the top right in landscape (the body below has the screen's
+// whole width: no column under the code stays empty) or across the bottom
+// in portrait; on later pages only the title, on one line, and the body
+// takes all the rest. The body pages through the whole notice, its first
+// page starting below the heading (pager.SetLead).
+type slideLayout struct{ v *View }
+
+func (l *slideLayout) MinSize([]fyne.CanvasObject) fyne.Size { return fyne.NewSize(400, 400) }
+
+func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
+	head, body, qr, run := objs[0], objs[1], objs[2], objs[3]
+	const gap float32 = 20
+	first := l.v.Body.Page() == 0
+	hasQR := l.v.Qr.Image != nil
+	kit.Show(head, first)
+	kit.Show(run, !first)
+	kit.Show(qr, first && hasQR)
+	rh := kit.Height(run, s.Width)
+	run.Move(fyne.NewPos(0, 0))
+	top := rh + gap
+	body.Move(fyne.NewPos(0, top))
+	landscape := s.Width > s.Height
+	var used, qh float32 // the first page's heading (and code), from the top
+	switch {
+	case landscape && hasQR:
+		qw := qrSize + 20
+		used = kit.Height(head, s.Width-qw-gap)
+		qh = qr.MinSize().Height
+		qr.Move(fyne.NewPos(s.Width-qw, 0))
+		qr.Resize(fyne.NewSize(qw, qh))
+		used, qh = max(used, qh), 0
+	case hasQR:
+		used = kit.Height(head, s.Width)
+		qh = qrSize + gap
+		qr.Move(fyne.NewPos(0, s.Height-qrSize))
+		qr.Resize(fyne.NewSize(s.Width, qrSize))
+	default:
+		used = kit.Height(head, s.Width)
+	}
+	head.Move(fyne.NewPos(0, 0))
+	// the code across the bottom of a portrait first page takes its room
+	// from that page only: later pages run to the bottom
+	body.Resize(fyne.NewSize(s.Width, max(0, s.Height-top)))
+	l.v.Body.SetFirst(max(0, used+gap-top), qh)
+}
