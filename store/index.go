@@ -45,6 +45,13 @@ const (
 	kindPair    = 'p' // letter, letter: two adjacent characters with these initials
 	kindWord    = 'w' // a prefix (up to maxPrefix runes) of a Latin or digit token
 
+	// In the title only, where nearly all hits of a phrase are: pairs by
+	// the rune position of their first character, so that a phrase of
+	// three or more characters or initials is an exact set (its pairs at
+	// consecutive positions) rather than candidates to check.
+	kindBigramAt = 'G' // initial, initial, rune, rune, position+1
+	kindPairAt   = 'P' // letter, letter, position+1
+
 	setLocation   = 'L' // location code prefix or "all": items targeting it
 	setFrom       = 'F' // valid_from date
 	setUntil      = 'U' // valid_until date
@@ -57,14 +64,18 @@ const (
 )
 
 // Han terms are packed into a uint64 while an Apply collects them, since
-// a notice has hundreds: payload (a rune, two runes or letters) in the low
-// 42 bits, then kind (3 bits), field (1 bit) and chunk (16 bits).
+// a notice has hundreds: payload (a rune, two runes or letters; Han runes
+// fit in 18 bits) in the low 36 bits, a title position in the next 6,
+// then kind (3 bits), field (1 bit) and chunk (16 bits).
 const (
-	hanChar    = 1
-	hanBigram  = 2
-	hanInitial = 3
-	hanPair    = 4
-
+	hanChar       = 1
+	hanBigram     = 2
+	hanInitial    = 3
+	hanPair       = 4
+	hanBigramAt   = 5
+	hanPairAt     = 6
+	hanRuneBits   = 18
+	hanPosShift   = 36
 	hanKindShift  = 42
 	hanFieldShift = 45
 	hanChunkShift = 46
@@ -85,23 +96,36 @@ func termKeyOf(t uint64) []byte {
 	if t>>hanFieldShift&1 == 1 {
 		field = fieldRest
 	}
-	p := t & (1<<hanKindShift - 1)
-	k := make([]byte, 0, 12)
-	switch t >> hanKindShift & 7 {
+	p := t & (1<<hanPosShift - 1)
+	pos := byte(t>>hanPosShift&(1<<(hanKindShift-hanPosShift)-1)) + 1
+	k := make([]byte, 0, 13)
+	switch kind := t >> hanKindShift & 7; kind {
 	case hanChar:
 		r := rune(p)
 		k = append(k, field, kindChar, keyInitial(r))
 		return utf8.AppendRune(k, r)
-	case hanBigram:
-		a, b := rune(p>>21), rune(p&(1<<21-1))
+	case hanBigram, hanBigramAt:
+		a, b := rune(p>>hanRuneBits), rune(p&(1<<hanRuneBits-1))
+		if kind == hanBigramAt {
+			k = append(k, field, kindBigramAt, keyInitial(a), keyInitial(b))
+			return append(utf8.AppendRune(utf8.AppendRune(k, a), b), pos)
+		}
 		k = append(k, field, kindBigram, keyInitial(a), keyInitial(b))
 		return utf8.AppendRune(utf8.AppendRune(k, a), b)
 	case hanInitial:
 		return append(k, field, kindInitial, byte(p))
+	case hanPairAt:
+		return append(k, field, kindPairAt, byte(p>>8), byte(p), pos)
 	default:
 		return append(k, field, kindPair, byte(p>>8), byte(p))
 	}
 }
+
+// titlePositions is how many positions of a title have positional pairs:
+// a phrase further in is found among the candidates and checked.
+const titlePositions = 1<<(hanKindShift-hanPosShift) - 1
+
+func runePair(a, b rune) uint64 { return uint64(a)<<hanRuneBits | uint64(b) }
 
 func keyInitial(r rune) byte {
 	if c := initialOf(r); c != 0 {
@@ -112,8 +136,16 @@ func keyInitial(r rune) byte {
 
 func charKey(field byte, r rune) []byte { return termKeyOf(hanTerm(field, hanChar, uint64(r))) }
 func bigramKey(field byte, a, b rune) []byte {
-	return termKeyOf(hanTerm(field, hanBigram, uint64(a)<<21|uint64(b)))
+	return termKeyOf(hanTerm(field, hanBigram, runePair(a, b)))
 }
+
+// bigramAtKey and pairAtKey are the positional keys of a pair in the
+// title, without the position byte.
+func bigramAtKey(a, b rune) []byte {
+	k := termKeyOf(hanTerm(fieldTitle, hanBigramAt, runePair(a, b)))
+	return k[:len(k)-1]
+}
+func pairAtKey(a, b byte) []byte      { return []byte{fieldTitle, kindPairAt, a, b} }
 func initialKey(field, c byte) []byte { return []byte{field, kindInitial, c} }
 func pairKey(field, a, b byte) []byte { return []byte{field, kindPair, a, b} }
 func wordKey(field byte, w string) []byte {
@@ -206,16 +238,27 @@ func (b *termBuilder) addText(field byte, text string) {
 	var inis uint32
 	var pairs [(26*26 + 63) / 64]uint64
 	word := -1
+	pos := -1 // rune index of r
 	for off, r := range text {
+		pos++
+		// at: the position of a pair ending in r, when it has positional
+		// lists (title only)
+		at := field == fieldTitle && pos-1 < titlePositions
 		ini := byte(0)
 		if r >= 0x2E80 && isHan(r) {
 			ini = initialOf(r)
 			b.han = append(b.han, hanTerm(field, hanChar, uint64(r)))
 			if prev >= 0 {
-				b.han = append(b.han, hanTerm(field, hanBigram, uint64(prev)<<21|uint64(r)))
+				b.han = append(b.han, hanTerm(field, hanBigram, runePair(prev, r)))
+				if at {
+					b.han = append(b.han, hanTerm(field, hanBigramAt, runePair(prev, r)|uint64(pos-1)<<hanPosShift))
+				}
 			}
 			prev = r
 			if ini != 0 {
+				if prevIni != 0 && at {
+					b.han = append(b.han, hanTerm(field, hanPairAt, uint64(prevIni)<<8|uint64(ini)|uint64(pos-1)<<hanPosShift))
+				}
 				if bit := uint32(1) << (ini - 'a'); inis&bit == 0 {
 					inis |= bit
 					b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))

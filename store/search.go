@@ -315,6 +315,11 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			ts.title.Or(title)
 			ts.word.Or(rest)
 		default:
+			exact, err := q.phraseInTitle(len(rs)-1, func(i int) []byte { return bigramAtKey(rs[i], rs[i+1]) })
+			if err != nil {
+				return ts, err
+			}
+			ts.title.Or(exact)
 			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
 			if err != nil {
 				return ts, err
@@ -444,12 +449,61 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			return nil
 		})
 	default:
+		if !slices.ContainsFunc(seg, func(u unit) bool { return u.syl != 0 }) {
+			// Initials alone: the positional pairs are exact in the title.
+			exact, err := q.phraseInTitle(len(seg)-1, func(i int) []byte { return pairAtKey(seg[i].ini, seg[i+1].ini) })
+			if err != nil {
+				return err
+			}
+			ts.title.Or(exact)
+		}
 		title, any, err := q.chain(len(seg)-1, func(f byte, i int) []byte { return pairKey(f, seg[i].ini, seg[i+1].ini) })
 		if err == nil {
 			ts.maybe(title, any)
 		}
 		return err
 	}
+}
+
+// titlePosition reads the position byte after a positional key's pair
+// (n bytes): a stored key, so possibly damaged.
+func titlePosition(term []byte, n int) (int, error) {
+	if len(term) != n+1 || term[n] == 0 || int(term[n]) > titlePositions {
+		return 0, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, term)
+	}
+	return int(term[n]) - 1, nil
+}
+
+// phraseInTitle is the set of items whose title has a run of n links
+// (pairs of characters or of initials; key gives link i's positional key
+// without its position byte) at consecutive positions: exactly the items
+// with the phrase in the title within its first titlePositions positions.
+func (q *searcher) phraseInTitle(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
+	at := make([][titlePositions]*roaring.Bitmap, n) // link → position → list
+	for i := range at {
+		k := key(i)
+		err := eachTerm(q.post, k, nil, func(term []byte, bm *roaring.Bitmap) error {
+			p, err := titlePosition(term, len(k))
+			at[i][p] = bm
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := roaring.New()
+	lists := make([]*roaring.Bitmap, n)
+	// a link i at position p+i for every link: the phrase at p
+next:
+	for p := 0; p+n <= titlePositions; p++ {
+		for i := range lists {
+			if lists[i] = at[i][p+i]; lists[i] == nil {
+				continue next
+			}
+		}
+		out.Or(roaring.FastAnd(lists...))
+	}
+	return out, nil
 }
 
 // chain gives the candidates of a run of n links (pairs of characters or
@@ -728,6 +782,9 @@ func (r *ranking) all() ([]Summary, error) {
 // does not match. Without whole, only the title is looked at (ranks 0 or
 // -1). It reads in place: nothing is copied.
 func (r *ranking) check(o ordinal, whole bool) (int, error) {
+	if onCheck != nil {
+		onCheck(o)
+	}
 	k, v := r.docs.Seek(ordinalKey(o))
 	if k == nil || len(k) != 4 || binary.BigEndian.Uint32(k) != o {
 		return 0, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
@@ -750,6 +807,10 @@ func (r *ranking) check(o ordinal, whole bool) (int, error) {
 	}
 	return -1, nil
 }
+
+// onCheck, when set (by tests), is told every candidate checked against
+// its text.
+var onCheck func(o ordinal)
 
 // viewField makes a field of bytes that stay valid for the transaction,
 // without copying them; the initials go to buf.
