@@ -44,6 +44,13 @@ func FuzzDecodeStored(f *testing.F) {
 				t.Fatalf("round trip: %+v, %v", again, err)
 			}
 			terms := termsOf(&d, &Summary{ID: d.ID, Locations: []string{"all"}})
+			for _, r := range terms.tri {
+				// trigrams of the rest spell back their three characters
+				k := trigramKey(r)
+				if rs := []rune(string(k[5:])); len(rs) != 3 || runeTriple(rs[0], rs[1], rs[2]) != r {
+					t.Fatalf("trigram key %q", k)
+				}
+			}
 			for _, h := range terms.han {
 				// positional keys give back their position
 				if k := termKeyOf(h); k[1] == kindBigramAt || k[1] == kindPairAt {

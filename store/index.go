@@ -52,6 +52,12 @@ const (
 	kindBigramAt = 'G' // initial, initial, rune, rune, position+1
 	kindPairAt   = 'P' // letter, letter, position+1
 
+	// In the rest only (a body is too long for positions): three adjacent
+	// characters, exact for a phrase of three and few candidates for a
+	// longer one.
+	kindTrigram = '3' // initial ×3, rune ×3
+	kindTriple  = 'q' // letter ×3: three adjacent characters with these initials
+
 	setLocation   = 'L' // location code prefix or "all": items targeting it
 	setFrom       = 'F' // valid_from date
 	setUntil      = 'U' // valid_until date
@@ -74,6 +80,7 @@ const (
 	hanPair       = 4
 	hanBigramAt   = 5
 	hanPairAt     = 6
+	hanTriple     = 7
 	hanRuneBits   = 18
 	hanPosShift   = 36
 	hanKindShift  = 42
@@ -116,6 +123,8 @@ func termKeyOf(t uint64) []byte {
 		return append(k, field, kindInitial, byte(p))
 	case hanPairAt:
 		return append(k, field, kindPairAt, byte(p>>8), byte(p), pos)
+	case hanTriple:
+		return append(k, field, kindTriple, byte(p>>16), byte(p>>8), byte(p))
 	default:
 		return append(k, field, kindPair, byte(p>>8), byte(p))
 	}
@@ -126,6 +135,23 @@ func termKeyOf(t uint64) []byte {
 const titlePositions = 1<<(hanKindShift-hanPosShift) - 1
 
 func runePair(a, b rune) uint64 { return uint64(a)<<hanRuneBits | uint64(b) }
+
+// A Han trigram of the rest does not fit beside a chunk in a uint64: its
+// three runes (18 bits each) are packed alone, the chunk kept apart.
+func runeTriple(a, b, c rune) uint64 {
+	return (uint64(a)<<hanRuneBits|uint64(b))<<hanRuneBits | uint64(c)
+}
+
+// trigramKey spells a packed trigram of the rest as a term key.
+func trigramKey(t uint64) []byte {
+	const m = 1<<hanRuneBits - 1
+	a, b, c := rune(t>>(2*hanRuneBits)&m), rune(t>>hanRuneBits&m), rune(t&m)
+	k := make([]byte, 0, 14)
+	k = append(k, fieldRest, kindTrigram, keyInitial(a), keyInitial(b), keyInitial(c))
+	return utf8.AppendRune(utf8.AppendRune(utf8.AppendRune(k, a), b), c)
+}
+
+func tripleKey(a, b, c byte) []byte { return []byte{fieldRest, kindTriple, a, b, c} }
 
 func keyInitial(r rune) byte {
 	if c := initialOf(r); c != 0 {
@@ -170,9 +196,11 @@ func splitChunkKey(k []byte) (term []byte, c uint16, ok bool) {
 }
 
 // docTerms are the index terms of one item: Han terms packed (without a
-// chunk), and the rest (word prefixes and sets) as term keys.
+// chunk), trigrams of the rest packed (runeTriple), and the others (word
+// prefixes and sets) as term keys.
 type docTerms struct {
 	han  []uint64
+	tri  []uint64
 	strs []string
 }
 
@@ -210,6 +238,7 @@ func termsOf(d *docText, sum *Summary) docTerms {
 // terms packed, the others (term keys) in one buffer.
 type termBuilder struct {
 	han  []uint64
+	tri  []uint64
 	buf  []byte
 	ends []int
 }
@@ -222,7 +251,7 @@ func (b *termBuilder) addStr(kind byte, v string) {
 
 func (b *termBuilder) terms() docTerms {
 	all := string(b.buf)
-	t := docTerms{han: b.han, strs: make([]string, len(b.ends))}
+	t := docTerms{han: b.han, tri: b.tri, strs: make([]string, len(b.ends))}
 	start := 0
 	for i, end := range b.ends {
 		t.strs[i], start = all[start:end], end
@@ -232,8 +261,8 @@ func (b *termBuilder) terms() docTerms {
 
 func (b *termBuilder) addText(field byte, text string) {
 	loadPinyin()
-	var prev rune = -1
-	var prevIni byte
+	var prev, prev2 rune = -1, -1 // the Han characters before r, -1 for none
+	var prevIni, prevIni2 byte
 	// initials and pairs of them repeat in any text: each is added once
 	var inis uint32
 	var pairs [(26*26 + 63) / 64]uint64
@@ -254,8 +283,14 @@ func (b *termBuilder) addText(field byte, text string) {
 					b.han = append(b.han, hanTerm(field, hanBigramAt, runePair(prev, r)|uint64(pos-1)<<hanPosShift))
 				}
 			}
-			prev = r
+			if field == fieldRest && prev2 >= 0 && prev >= 0 {
+				b.tri = append(b.tri, runeTriple(prev2, prev, r))
+			}
+			prev2, prev = prev, r
 			if ini != 0 {
+				if field == fieldRest && prevIni2 != 0 && prevIni != 0 {
+					b.han = append(b.han, hanTerm(field, hanTriple, uint64(prevIni2)<<16|uint64(prevIni)<<8|uint64(ini)))
+				}
 				if prevIni != 0 && at {
 					b.han = append(b.han, hanTerm(field, hanPairAt, uint64(prevIni)<<8|uint64(ini)|uint64(pos-1)<<hanPosShift))
 				}
@@ -269,9 +304,9 @@ func (b *termBuilder) addText(field byte, text string) {
 				}
 			}
 		} else {
-			prev = -1
+			prev, prev2 = -1, -1
 		}
-		prevIni = ini
+		prevIni2, prevIni = prevIni, ini
 		switch w := isWord(r); {
 		case w && word < 0:
 			word = off
@@ -308,7 +343,13 @@ func (b *termBuilder) addWord(field byte, w string) {
 // chunk, before writing each touched chunk once.
 type postingEdits struct {
 	han  map[uint64]*edit
+	tri  map[triChunk]*edit
 	strs map[strChunk]*edit
+}
+
+type triChunk struct {
+	runes uint64
+	chunk uint16
 }
 
 type strChunk struct {
@@ -325,7 +366,7 @@ type edit struct {
 }
 
 func newPostingEdits() *postingEdits {
-	return &postingEdits{han: map[uint64]*edit{}, strs: map[strChunk]*edit{}}
+	return &postingEdits{han: map[uint64]*edit{}, tri: map[triChunk]*edit{}, strs: map[strChunk]*edit{}}
 }
 
 func (e *edit) mark(o ordinal, add bool) {
@@ -363,6 +404,15 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 		}
 		e.mark(o, add)
 	}
+	for _, t := range t.tri {
+		k := triChunk{t, uint16(chunk)}
+		e := pe.tri[k]
+		if e == nil {
+			e = &edit{}
+			pe.tri[k] = e
+		}
+		e.mark(o, add)
+	}
 	for _, s := range t.strs {
 		k := strChunk{s, uint16(chunk)}
 		e := pe.strs[k]
@@ -378,16 +428,20 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 // that differ are touched, so an edit of a notice rewrites only the lists
 // its edit changes.
 func (pe *postingEdits) replace(old, new docTerms, o ordinal) {
-	oh, nh := slices.Clone(old.han), slices.Clone(new.han)
-	slices.Sort(oh)
-	slices.Sort(nh)
-	oh, nh = slices.Compact(oh), slices.Compact(nh)
+	set := func(l []uint64) []uint64 {
+		l = slices.Clone(l)
+		slices.Sort(l)
+		return slices.Compact(l)
+	}
+	oh, nh := set(old.han), set(new.han)
+	ot, nt := set(old.tri), set(new.tri)
 	os, ns := slices.Clone(old.strs), slices.Clone(new.strs)
 	slices.Sort(os)
 	slices.Sort(ns)
 	os, ns = slices.Compact(os), slices.Compact(ns)
 	var gone, came docTerms
 	gone.han, came.han = diffSorted(oh, nh), diffSorted(nh, oh)
+	gone.tri, came.tri = diffSorted(ot, nt), diffSorted(nt, ot)
 	gone.strs, came.strs = diffSorted(os, ns), diffSorted(ns, os)
 	pe.mark(gone, o, false)
 	pe.mark(came, o, true)
@@ -416,9 +470,12 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 		key []byte
 		e   *edit
 	}
-	all := make([]kv, 0, len(pe.han)+len(pe.strs))
+	all := make([]kv, 0, len(pe.han)+len(pe.tri)+len(pe.strs))
 	for k, e := range pe.han {
 		all = append(all, kv{chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)), e})
+	}
+	for k, e := range pe.tri {
+		all = append(all, kv{chunkKey(trigramKey(k.runes), k.chunk), e})
 	}
 	for k, e := range pe.strs {
 		all = append(all, kv{chunkKey([]byte(k.term), k.chunk), e})
@@ -629,10 +686,15 @@ func decodeOrdinal(v []byte) (ordinal, error) {
 // lists gives the posting lists the edits add, by bbolt key: what an
 // index made from scratch holds (Check compares the stored one with it).
 func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
-	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.strs))
+	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.tri)+len(pe.strs))
 	for k, e := range pe.han {
 		if bm := e.added(); bm != nil {
 			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = bm
+		}
+	}
+	for k, e := range pe.tri {
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey(trigramKey(k.runes), k.chunk))] = bm
 		}
 	}
 	for k, e := range pe.strs {

@@ -36,6 +36,8 @@ package store
 //	              t|r p  letter, letter        two adjacent characters with these initials
 //	              t   G  ini, ini, rune, rune, pos+1   the pair g at rune position pos (< 63) of the title
 //	              t   P  letter, letter, pos+1         the pair p at rune position pos (< 63) of the title
+//	              r   3  ini ×3, rune ×3       three adjacent Han characters in the rest
+//	              r   q  letter ×3             three adjacent characters with these initials in the rest
 //	              t|r w  token prefix          a Latin or digit token's first 1..8 runes
 //	              s   L  code or "all"         items targeting it (dates that parse only)
 //	              s   F  date                  valid_from

@@ -320,11 +320,9 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 				return ts, err
 			}
 			ts.title.Or(exact)
-			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
-			if err != nil {
-				return ts, err
-			}
-			ts.maybe(title, any)
+			err = q.phraseCandidates(&ts, len(rs), true, func(i int) []byte { return bigramKey(fieldTitle, rs[i], rs[i+1]) },
+				func(i int) []byte { return trigramKey(runeTriple(rs[i], rs[i+1], rs[i+2])) })
+			return ts, err
 		}
 		return ts, nil
 	}
@@ -449,20 +447,57 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			return nil
 		})
 	default:
-		if !slices.ContainsFunc(seg, func(u unit) bool { return u.syl != 0 }) {
-			// Initials alone: the positional pairs are exact in the title.
+		// Initials alone are exact in the title by the positional pairs,
+		// and in the rest by the triples when there are three; syllables
+		// are to be checked.
+		initialsOnly := !slices.ContainsFunc(seg, func(u unit) bool { return u.syl != 0 })
+		if initialsOnly {
 			exact, err := q.phraseInTitle(len(seg)-1, func(i int) []byte { return pairAtKey(seg[i].ini, seg[i+1].ini) })
 			if err != nil {
 				return err
 			}
 			ts.title.Or(exact)
 		}
-		title, any, err := q.chain(len(seg)-1, func(f byte, i int) []byte { return pairKey(f, seg[i].ini, seg[i+1].ini) })
-		if err == nil {
-			ts.maybe(title, any)
-		}
+		return q.phraseCandidates(ts, len(seg), initialsOnly,
+			func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) },
+			func(i int) []byte { return tripleKey(seg[i].ini, seg[i+1].ini, seg[i+2].ini) })
+	}
+}
+
+// phraseCandidates adds what the lists say of a phrase of n >= 3
+// characters or pinyin units, beside its exact title set: candidates in
+// the title (every pair, for titles longer than the positional lists),
+// and in the rest every triple — exact for a phrase of three when exact.
+func (q *searcher) phraseCandidates(ts *termSets, n int, exact bool, titleLink, restTriple func(i int) []byte) error {
+	title, err := q.all(n-1, titleLink)
+	if err != nil {
 		return err
 	}
+	rest, err := q.all(n-2, restTriple)
+	if err != nil {
+		return err
+	}
+	if exact && n == 3 {
+		ts.word.Or(rest)
+		ts.maybe(title, title)
+		return nil
+	}
+	rest.Or(title)
+	ts.maybe(title, rest)
+	return nil
+}
+
+// all is the intersection of n posting lists.
+func (q *searcher) all(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
+	lists := make([]*roaring.Bitmap, n)
+	for i := range lists {
+		bm, err := q.read(key(i))
+		if err != nil {
+			return nil, err
+		}
+		lists[i] = bm
+	}
+	return roaring.FastAnd(lists...), nil
 }
 
 // titlePosition reads the position byte after a positional key's pair
@@ -504,24 +539,6 @@ next:
 		out.Or(roaring.FastAnd(lists...))
 	}
 	return out, nil
-}
-
-// chain gives the candidates of a run of n links (pairs of characters or
-// of initials, keyed by key): the items with every link in the title, and
-// with every link somewhere.
-func (q *searcher) chain(n int, key func(field byte, i int) []byte) (title, any *roaring.Bitmap, err error) {
-	titles, anys := make([]*roaring.Bitmap, n), make([]*roaring.Bitmap, n)
-	for i := range n {
-		if titles[i], err = q.read(key(fieldTitle, i)); err != nil {
-			return nil, nil, err
-		}
-		rest, err := q.read(key(fieldRest, i))
-		if err != nil {
-			return nil, nil, err
-		}
-		anys[i] = roaring.Or(titles[i], rest)
-	}
-	return roaring.FastAnd(titles...), roaring.FastAnd(anys...), nil
 }
 
 // readings leaves out the readings another one covers: a unit read as a

@@ -256,22 +256,26 @@ func TestSegment(t *testing.T) {
 }
 
 // A phrase of three or more characters, or of initials, in the title is
-// counted from the title's positional pairs without reading any text; a
-// phrase past the positions those lists cover is still found, by checking.
+// counted from the title's positional pairs without reading any text, and
+// one of three in the body from its triples; a phrase past the positions
+// those lists cover is still found, by checking.
 func TestSearchPhraseInTitleCountsWithoutChecking(t *testing.T) {
 	long := strings.Repeat("村", titlePositions-1) // a phrase after it starts at the last position with a list
 	tests := []struct {
-		title  string
-		query  string
-		checks bool // some candidate is read
+		title, body string
+		query       string
+		checks      bool // some candidate is read
 	}{
-		{"关于土地征收补偿方案的公告", "土地征收", false},
-		{"关于土地征收补偿方案的公告", "地征收", false},
-		{"关于土地征收补偿方案的公告", "tdzs", false},
-		{"关于土地征收补偿方案的公告", "gytd", false},
-		{long[:len(long)-2*len("村")] + "土地征收", "土地征收", false}, // its last pair at the last position
-		{long + "土地征收", "土地征", true},
-		{long + "土地征收", "tdzs", true},
+		{"关于土地征收补偿方案的公告", "", "土地征收", false},
+		{"关于土地征收补偿方案的公告", "", "地征收", false},
+		{"关于土地征收补偿方案的公告", "", "tdzs", false},
+		{"关于土地征收补偿方案的公告", "", "gytd", false},
+		{long[:len(long)-2*len("村")] + "土地征收", "", "土地征收", false}, // its last pair at the last position
+		{long + "土地征收", "", "土地征", true},
+		{long + "土地征收", "", "tdzs", true},
+		{"通知", "请到村委会办公室领取。", "村委会", false},
+		{"通知", "请到村委会办公室领取。", "cwh", false},
+		{"通知", "请到村委会办公室领取。", "村委会办公", true}, // triples give candidates
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+"/"+fmt.Sprint(utf8.RuneCountInString(tt.title)), func(t *testing.T) {
@@ -280,9 +284,9 @@ func TestSearchPhraseInTitleCountsWithoutChecking(t *testing.T) {
 			var items []feed.Item
 			for i := range 30 {
 				items = append(items, item(fmt.Sprintf("n-%03d", i), func(it *feed.Item) {
-					it.Title = tt.title
+					it.Title, it.Body = tt.title, tt.body
 					if i%3 == 0 {
-						it.Title = "土地补偿征收公示" // the pairs, not the phrase
+						it.Title, it.Body = "土地补偿征收公示", "委会办，村委" // the pairs, not the phrase
 					}
 				}))
 			}
