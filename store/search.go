@@ -315,7 +315,7 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			ts.title.Or(title)
 			ts.word.Or(rest)
 		default:
-			exact, err := q.phraseInTitle(len(rs)-1, func(i int) []byte { return bigramAtKey(rs[i], rs[i+1]) })
+			exact, err := q.phraseInTitle(len(rs)-1, func(i int) []byte { return bigramAtKey(rs[i], rs[i+1]) }, nil)
 			if err != nil {
 				return ts, err
 			}
@@ -447,16 +447,40 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			return nil
 		})
 	default:
-		// Initials alone are exact in the title by the positional pairs,
-		// and in the rest by the triples when there are three; syllables
-		// are to be checked.
+		// Exact in the title by the positional pairs: of initials, or with
+		// syllables those of characters that read so. In the rest, three
+		// units are exact by the triples (of characters, for syllables).
 		initialsOnly := !slices.ContainsFunc(seg, func(u unit) bool { return u.syl != 0 })
-		if initialsOnly {
-			exact, err := q.phraseInTitle(len(seg)-1, func(i int) []byte { return pairAtKey(seg[i].ini, seg[i+1].ini) })
+		key := func(i int) []byte { return pairAtKey(seg[i].ini, seg[i+1].ini) }
+		var want func(i int, term []byte) bool
+		if !initialsOnly {
+			key = func(i int) []byte { return []byte{fieldTitle, kindBigramAt, seg[i].ini, seg[i+1].ini} }
+			want = func(i int, term []byte) bool {
+				rs := []rune(string(term[4 : len(term)-1]))
+				return len(rs) == 2 && unitsMatch(rs, seg[i:i+2])
+			}
+		}
+		exact, err := q.phraseInTitle(len(seg)-1, key, want)
+		if err != nil {
+			return err
+		}
+		ts.title.Or(exact)
+		if !initialsOnly && len(seg) == 3 {
+			rest := roaring.New()
+			err := eachTerm(q.post, []byte{fieldRest, kindTrigram, seg[0].ini, seg[1].ini, seg[2].ini}, func(term []byte) bool {
+				rs := []rune(string(term[5:]))
+				return len(rs) == 3 && unitsMatch(rs, seg)
+			}, func(_ []byte, bm *roaring.Bitmap) error {
+				rest.Or(bm)
+				return nil
+			})
 			if err != nil {
 				return err
 			}
-			ts.title.Or(exact)
+			ts.word.Or(rest)
+			title, err := q.all(2, func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) })
+			ts.maybe(title, title) // titles longer than the positional lists
+			return err
 		}
 		return q.phraseCandidates(ts, len(seg), initialsOnly,
 			func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) },
@@ -503,23 +527,31 @@ func (q *searcher) all(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
 // titlePosition reads the position byte after a positional key's pair
 // (n bytes): a stored key, so possibly damaged.
 func titlePosition(term []byte, n int) (int, error) {
-	if len(term) != n+1 || term[n] == 0 || int(term[n]) > titlePositions {
+	if n < 0 || len(term) != n+1 || term[n] == 0 || int(term[n]) > titlePositions {
 		return 0, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, term)
 	}
 	return int(term[n]) - 1, nil
 }
 
 // phraseInTitle is the set of items whose title has a run of n links
-// (pairs of characters or of initials; key gives link i's positional key
-// without its position byte) at consecutive positions: exactly the items
-// with the phrase in the title within its first titlePositions positions.
-func (q *searcher) phraseInTitle(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
+// (pairs of characters or of initials) at consecutive positions: exactly
+// the items with the phrase in the title within its first titlePositions
+// positions. Link i is every positional key that starts with key(i) (and
+// that want accepts, when want is not nil).
+func (q *searcher) phraseInTitle(n int, key func(i int) []byte, want func(i int, term []byte) bool) (*roaring.Bitmap, error) {
 	at := make([][titlePositions]*roaring.Bitmap, n) // link → position → list
 	for i := range at {
-		k := key(i)
-		err := eachTerm(q.post, k, nil, func(term []byte, bm *roaring.Bitmap) error {
-			p, err := titlePosition(term, len(k))
-			at[i][p] = bm
+		var w func([]byte) bool
+		if want != nil {
+			w = func(term []byte) bool { return want(i, term) }
+		}
+		err := eachTerm(q.post, key(i), w, func(term []byte, bm *roaring.Bitmap) error {
+			p, err := titlePosition(term, len(term)-1)
+			if at[i][p] == nil {
+				at[i][p] = bm
+			} else {
+				at[i][p].Or(bm)
+			}
 			return err
 		})
 		if err != nil {

@@ -276,6 +276,8 @@ func TestSearchPhraseInTitleCountsWithoutChecking(t *testing.T) {
 		{"通知", "请到村委会办公室领取。", "村委会", false},
 		{"通知", "请到村委会办公室领取。", "cwh", false},
 		{"通知", "请到村委会办公室领取。", "村委会办公", true}, // triples give candidates
+		{"关于土地征收补偿方案的公告", "", "tudizheng", false},
+		{"通知", "请到村委会办公室领取。", "cunweihui", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query+"/"+fmt.Sprint(utf8.RuneCountInString(tt.title)), func(t *testing.T) {
