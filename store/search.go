@@ -28,10 +28,12 @@ import (
 // three ranks — every term in the title, every term a whole word, the
 // rest — are intersections, and their sizes are the true total. Only
 // the hits on the page asked for are read, newest first within a rank
-// (the published-date sets give the order). Where the lists cannot tell
-// exactly (phrases of three or more characters or pinyin syllables, words
-// longer than the indexed prefix), the candidates they give are checked
-// against their text.
+// (the published-date sets give the order). A phrase of three or more
+// characters or pinyin units is exact in the title by its pairs at
+// consecutive positions, and a phrase of three in the rest by its
+// triples. Where the lists cannot tell exactly (a longer phrase in the
+// rest, a title longer than the positional lists, words longer than the
+// indexed prefix), the candidates they give are checked against their text.
 
 // Search finds visible items: Chinese by characters and pairs of them,
 // Latin and digits by token prefix, pinyin by syllables and initials,
