@@ -137,6 +137,11 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 	db, err = bolt.Open(path, 0o600, Bolt(opt))
 	switch {
 	case err == nil:
+		if !opt.ReadOnly {
+			// With the large initial map (see Bolt), bbolt would grow the
+			// file in 16 MB steps past what it holds; grow it to size.
+			db.AllocSize = 0
+		}
 		return db, nil
 	case errors.Is(err, berrors.ErrTimeout):
 		return nil, fmt.Errorf("%w: %v", ErrLocked, err)
@@ -157,13 +162,25 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 	}
 }
 
+// initialMap is the map a writer starts with: room for a store of
+// 100,000 notices.
+const initialMap = 256 << 20
+
 // Bolt is the bbolt options of every file (and of the raw-put baseline the
 // store's Apply benchmark is measured against).
 func Bolt(opt Options) *bolt.Options {
-	return &bolt.Options{
+	o := &bolt.Options{
 		Timeout:        opt.Timeout,
 		NoFreelistSync: true, // the freelist is rebuilt on open: fewer writes per commit
 		FreelistType:   bolt.FreelistMapType,
 		ReadOnly:       opt.ReadOnly,
 	}
+	if !opt.ReadOnly {
+		// A writer that outgrows its map copies every page its transaction
+		// changed and maps again, each time the file doubles: a fifth of
+		// a large Apply. Address space, not memory: pages are read in as
+		// they are used.
+		o.InitialMmapSize = initialMap
+	}
+	return o
 }

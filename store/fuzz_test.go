@@ -43,13 +43,33 @@ func FuzzDecodeStored(f *testing.F) {
 			if err != nil || again != d {
 				t.Fatalf("round trip: %+v, %v", again, err)
 			}
-			_ = termsOf(&d, &Summary{ID: d.ID, Locations: []string{"all"}})
+			terms := termsOf(&d, &Summary{ID: d.ID, Locations: []string{"all"}})
+			for _, r := range terms.tri {
+				// trigrams of the rest spell back their three characters
+				k := trigramKey(r)
+				if rs := []rune(string(k[5:])); len(rs) != 3 || runeTriple(rs[0], rs[1], rs[2]) != r {
+					t.Fatalf("trigram key %q", k)
+				}
+			}
+			for _, h := range terms.han {
+				// positional keys give back their position
+				if k := termKeyOf(h); k[1] == kindBigramAt || k[1] == kindPairAt {
+					if p, err := titlePosition(k, len(k)-1); err != nil || p != int(h>>hanPosShift&(1<<(hanKindShift-hanPosShift)-1)) {
+						t.Fatalf("positional key %q: %d, %v", k, p, err)
+					}
+				}
+			}
 			q := d.Title
 			if utf8.RuneCountInString(q) > 8 {
 				q = string([]rune(q)[:8])
 			}
 			title, rest := newField(d.Title), newField(d.Rest)
 			_, _, _, _ = matchAll(parseQuery(q), title, nil, &rest, func(a, b rune) bool { return a < b }, true)
+		}
+		for n := range min(len(b), 8) {
+			if p, err := titlePosition(b, n); err == nil && (p < 0 || p >= titlePositions) {
+				t.Fatalf("key %q: position %d accepted", b, p)
+			}
 		}
 		for _, c := range []uint16{0, 1} {
 			bm, err := decodeChunkValue(b, c)

@@ -45,6 +45,19 @@ const (
 	kindPair    = 'p' // letter, letter: two adjacent characters with these initials
 	kindWord    = 'w' // a prefix (up to maxPrefix runes) of a Latin or digit token
 
+	// In the title only, where nearly all hits of a phrase are: pairs by
+	// the rune position of their first character, so that a phrase of
+	// three or more characters or initials is an exact set (its pairs at
+	// consecutive positions) rather than candidates to check.
+	kindBigramAt = 'G' // initial, initial, rune, rune, position+1
+	kindPairAt   = 'P' // letter, letter, position+1
+
+	// In the rest only (a body is too long for positions): three adjacent
+	// characters, exact for a phrase of three and few candidates for a
+	// longer one.
+	kindTrigram = '3' // initial ×3, rune ×3
+	kindTriple  = 'q' // letter ×3: three adjacent characters with these initials
+
 	setLocation   = 'L' // location code prefix or "all": items targeting it
 	setFrom       = 'F' // valid_from date
 	setUntil      = 'U' // valid_until date
@@ -57,14 +70,19 @@ const (
 )
 
 // Han terms are packed into a uint64 while an Apply collects them, since
-// a notice has hundreds: payload (a rune, two runes or letters) in the low
-// 42 bits, then kind (3 bits), field (1 bit) and chunk (16 bits).
+// a notice has hundreds: payload (a rune, two runes or letters; Han runes
+// fit in 18 bits) in the low 36 bits, a title position in the next 6,
+// then kind (3 bits), field (1 bit) and chunk (16 bits).
 const (
-	hanChar    = 1
-	hanBigram  = 2
-	hanInitial = 3
-	hanPair    = 4
-
+	hanChar       = 1
+	hanBigram     = 2
+	hanInitial    = 3
+	hanPair       = 4
+	hanBigramAt   = 5
+	hanPairAt     = 6
+	hanTriple     = 7
+	hanRuneBits   = 18
+	hanPosShift   = 36
 	hanKindShift  = 42
 	hanFieldShift = 45
 	hanChunkShift = 46
@@ -85,23 +103,55 @@ func termKeyOf(t uint64) []byte {
 	if t>>hanFieldShift&1 == 1 {
 		field = fieldRest
 	}
-	p := t & (1<<hanKindShift - 1)
-	k := make([]byte, 0, 12)
-	switch t >> hanKindShift & 7 {
+	p := t & (1<<hanPosShift - 1)
+	pos := byte(t>>hanPosShift&(1<<(hanKindShift-hanPosShift)-1)) + 1
+	k := make([]byte, 0, 13)
+	switch kind := t >> hanKindShift & 7; kind {
 	case hanChar:
 		r := rune(p)
 		k = append(k, field, kindChar, keyInitial(r))
 		return utf8.AppendRune(k, r)
-	case hanBigram:
-		a, b := rune(p>>21), rune(p&(1<<21-1))
+	case hanBigram, hanBigramAt:
+		a, b := rune(p>>hanRuneBits), rune(p&(1<<hanRuneBits-1))
+		if kind == hanBigramAt {
+			k = append(k, field, kindBigramAt, keyInitial(a), keyInitial(b))
+			return append(utf8.AppendRune(utf8.AppendRune(k, a), b), pos)
+		}
 		k = append(k, field, kindBigram, keyInitial(a), keyInitial(b))
 		return utf8.AppendRune(utf8.AppendRune(k, a), b)
 	case hanInitial:
 		return append(k, field, kindInitial, byte(p))
+	case hanPairAt:
+		return append(k, field, kindPairAt, byte(p>>8), byte(p), pos)
+	case hanTriple:
+		return append(k, field, kindTriple, byte(p>>16), byte(p>>8), byte(p))
 	default:
 		return append(k, field, kindPair, byte(p>>8), byte(p))
 	}
 }
+
+// titlePositions is how many positions of a title have positional pairs:
+// a phrase further in is found among the candidates and checked.
+const titlePositions = 1<<(hanKindShift-hanPosShift) - 1
+
+func runePair(a, b rune) uint64 { return uint64(a)<<hanRuneBits | uint64(b) }
+
+// A Han trigram of the rest does not fit beside a chunk in a uint64: its
+// three runes (18 bits each) are packed alone, the chunk kept apart.
+func runeTriple(a, b, c rune) uint64 {
+	return (uint64(a)<<hanRuneBits|uint64(b))<<hanRuneBits | uint64(c)
+}
+
+// trigramKey spells a packed trigram of the rest as a term key.
+func trigramKey(t uint64) []byte {
+	const m = 1<<hanRuneBits - 1
+	a, b, c := rune(t>>(2*hanRuneBits)&m), rune(t>>hanRuneBits&m), rune(t&m)
+	k := make([]byte, 0, 14)
+	k = append(k, fieldRest, kindTrigram, keyInitial(a), keyInitial(b), keyInitial(c))
+	return utf8.AppendRune(utf8.AppendRune(utf8.AppendRune(k, a), b), c)
+}
+
+func tripleKey(a, b, c byte) []byte { return []byte{fieldRest, kindTriple, a, b, c} }
 
 func keyInitial(r rune) byte {
 	if c := initialOf(r); c != 0 {
@@ -112,8 +162,16 @@ func keyInitial(r rune) byte {
 
 func charKey(field byte, r rune) []byte { return termKeyOf(hanTerm(field, hanChar, uint64(r))) }
 func bigramKey(field byte, a, b rune) []byte {
-	return termKeyOf(hanTerm(field, hanBigram, uint64(a)<<21|uint64(b)))
+	return termKeyOf(hanTerm(field, hanBigram, runePair(a, b)))
 }
+
+// bigramAtKey and pairAtKey are the positional keys of a pair in the
+// title, without the position byte.
+func bigramAtKey(a, b rune) []byte {
+	k := termKeyOf(hanTerm(fieldTitle, hanBigramAt, runePair(a, b)))
+	return k[:len(k)-1]
+}
+func pairAtKey(a, b byte) []byte      { return []byte{fieldTitle, kindPairAt, a, b} }
 func initialKey(field, c byte) []byte { return []byte{field, kindInitial, c} }
 func pairKey(field, a, b byte) []byte { return []byte{field, kindPair, a, b} }
 func wordKey(field byte, w string) []byte {
@@ -138,9 +196,11 @@ func splitChunkKey(k []byte) (term []byte, c uint16, ok bool) {
 }
 
 // docTerms are the index terms of one item: Han terms packed (without a
-// chunk), and the rest (word prefixes and sets) as term keys.
+// chunk), trigrams of the rest packed (runeTriple), and the others (word
+// prefixes and sets) as term keys.
 type docTerms struct {
 	han  []uint64
+	tri  []uint64
 	strs []string
 }
 
@@ -178,6 +238,7 @@ func termsOf(d *docText, sum *Summary) docTerms {
 // terms packed, the others (term keys) in one buffer.
 type termBuilder struct {
 	han  []uint64
+	tri  []uint64
 	buf  []byte
 	ends []int
 }
@@ -190,7 +251,7 @@ func (b *termBuilder) addStr(kind byte, v string) {
 
 func (b *termBuilder) terms() docTerms {
 	all := string(b.buf)
-	t := docTerms{han: b.han, strs: make([]string, len(b.ends))}
+	t := docTerms{han: b.han, tri: b.tri, strs: make([]string, len(b.ends))}
 	start := 0
 	for i, end := range b.ends {
 		t.strs[i], start = all[start:end], end
@@ -200,22 +261,39 @@ func (b *termBuilder) terms() docTerms {
 
 func (b *termBuilder) addText(field byte, text string) {
 	loadPinyin()
-	var prev rune = -1
-	var prevIni byte
+	var prev, prev2 rune = -1, -1 // the Han characters before r, -1 for none
+	var prevIni, prevIni2 byte
 	// initials and pairs of them repeat in any text: each is added once
 	var inis uint32
 	var pairs [(26*26 + 63) / 64]uint64
 	word := -1
+	pos := -1 // rune index of r
 	for off, r := range text {
+		pos++
+		// at: the position of a pair ending in r, when it has positional
+		// lists (title only)
+		at := field == fieldTitle && pos-1 < titlePositions
 		ini := byte(0)
 		if r >= 0x2E80 && isHan(r) {
 			ini = initialOf(r)
 			b.han = append(b.han, hanTerm(field, hanChar, uint64(r)))
 			if prev >= 0 {
-				b.han = append(b.han, hanTerm(field, hanBigram, uint64(prev)<<21|uint64(r)))
+				b.han = append(b.han, hanTerm(field, hanBigram, runePair(prev, r)))
+				if at {
+					b.han = append(b.han, hanTerm(field, hanBigramAt, runePair(prev, r)|uint64(pos-1)<<hanPosShift))
+				}
 			}
-			prev = r
+			if field == fieldRest && prev2 >= 0 && prev >= 0 {
+				b.tri = append(b.tri, runeTriple(prev2, prev, r))
+			}
+			prev2, prev = prev, r
 			if ini != 0 {
+				if field == fieldRest && prevIni2 != 0 && prevIni != 0 {
+					b.han = append(b.han, hanTerm(field, hanTriple, uint64(prevIni2)<<16|uint64(prevIni)<<8|uint64(ini)))
+				}
+				if prevIni != 0 && at {
+					b.han = append(b.han, hanTerm(field, hanPairAt, uint64(prevIni)<<8|uint64(ini)|uint64(pos-1)<<hanPosShift))
+				}
 				if bit := uint32(1) << (ini - 'a'); inis&bit == 0 {
 					inis |= bit
 					b.han = append(b.han, hanTerm(field, hanInitial, uint64(ini)))
@@ -226,9 +304,9 @@ func (b *termBuilder) addText(field byte, text string) {
 				}
 			}
 		} else {
-			prev = -1
+			prev, prev2 = -1, -1
 		}
-		prevIni = ini
+		prevIni2, prevIni = prevIni, ini
 		switch w := isWord(r); {
 		case w && word < 0:
 			word = off
@@ -265,7 +343,13 @@ func (b *termBuilder) addWord(field byte, w string) {
 // chunk, before writing each touched chunk once.
 type postingEdits struct {
 	han  map[uint64]*edit
+	tri  map[triChunk]*edit
 	strs map[strChunk]*edit
+}
+
+type triChunk struct {
+	runes uint64
+	chunk uint16
 }
 
 type strChunk struct {
@@ -282,7 +366,7 @@ type edit struct {
 }
 
 func newPostingEdits() *postingEdits {
-	return &postingEdits{han: map[uint64]*edit{}, strs: map[strChunk]*edit{}}
+	return &postingEdits{han: map[uint64]*edit{}, tri: map[triChunk]*edit{}, strs: map[strChunk]*edit{}}
 }
 
 func (e *edit) mark(o ordinal, add bool) {
@@ -320,6 +404,15 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 		}
 		e.mark(o, add)
 	}
+	for _, t := range t.tri {
+		k := triChunk{t, uint16(chunk)}
+		e := pe.tri[k]
+		if e == nil {
+			e = &edit{}
+			pe.tri[k] = e
+		}
+		e.mark(o, add)
+	}
 	for _, s := range t.strs {
 		k := strChunk{s, uint16(chunk)}
 		e := pe.strs[k]
@@ -335,16 +428,20 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 // that differ are touched, so an edit of a notice rewrites only the lists
 // its edit changes.
 func (pe *postingEdits) replace(old, new docTerms, o ordinal) {
-	oh, nh := slices.Clone(old.han), slices.Clone(new.han)
-	slices.Sort(oh)
-	slices.Sort(nh)
-	oh, nh = slices.Compact(oh), slices.Compact(nh)
+	set := func(l []uint64) []uint64 {
+		l = slices.Clone(l)
+		slices.Sort(l)
+		return slices.Compact(l)
+	}
+	oh, nh := set(old.han), set(new.han)
+	ot, nt := set(old.tri), set(new.tri)
 	os, ns := slices.Clone(old.strs), slices.Clone(new.strs)
 	slices.Sort(os)
 	slices.Sort(ns)
 	os, ns = slices.Compact(os), slices.Compact(ns)
 	var gone, came docTerms
 	gone.han, came.han = diffSorted(oh, nh), diffSorted(nh, oh)
+	gone.tri, came.tri = diffSorted(ot, nt), diffSorted(nt, ot)
 	gone.strs, came.strs = diffSorted(os, ns), diffSorted(ns, os)
 	pe.mark(gone, o, false)
 	pe.mark(came, o, true)
@@ -373,9 +470,12 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 		key []byte
 		e   *edit
 	}
-	all := make([]kv, 0, len(pe.han)+len(pe.strs))
+	all := make([]kv, 0, len(pe.han)+len(pe.tri)+len(pe.strs))
 	for k, e := range pe.han {
 		all = append(all, kv{chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)), e})
+	}
+	for k, e := range pe.tri {
+		all = append(all, kv{chunkKey(trigramKey(k.runes), k.chunk), e})
 	}
 	for k, e := range pe.strs {
 		all = append(all, kv{chunkKey([]byte(k.term), k.chunk), e})
@@ -586,10 +686,15 @@ func decodeOrdinal(v []byte) (ordinal, error) {
 // lists gives the posting lists the edits add, by bbolt key: what an
 // index made from scratch holds (Check compares the stored one with it).
 func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
-	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.strs))
+	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.tri)+len(pe.strs))
 	for k, e := range pe.han {
 		if bm := e.added(); bm != nil {
 			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = bm
+		}
+	}
+	for k, e := range pe.tri {
+		if bm := e.added(); bm != nil {
+			out[string(chunkKey(trigramKey(k.runes), k.chunk))] = bm
 		}
 	}
 	for k, e := range pe.strs {

@@ -74,6 +74,9 @@ func termDiff(a, b feed.Item) map[string]bool {
 		for _, h := range t.han {
 			out[string(termKeyOf(h))] = true
 		}
+		for _, r := range t.tri {
+			out[string(trigramKey(r))] = true
+		}
 		for _, s := range t.strs {
 			out[s] = true
 		}

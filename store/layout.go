@@ -34,6 +34,10 @@ package store
 //	              t|r g  ini, ini, rune, rune  two adjacent Han characters
 //	              t|r i  letter                some character with this pinyin initial
 //	              t|r p  letter, letter        two adjacent characters with these initials
+//	              t   G  ini, ini, rune, rune, pos+1   the pair g at rune position pos (< 63) of the title
+//	              t   P  letter, letter, pos+1         the pair p at rune position pos (< 63) of the title
+//	              r   3  ini ×3, rune ×3       three adjacent Han characters in the rest
+//	              r   q  letter ×3             three adjacent characters with these initials in the rest
 //	              t|r w  token prefix          a Latin or digit token's first 1..8 runes
 //	              s   L  code or "all"         items targeting it (dates that parse only)
 //	              s   F  date                  valid_from
@@ -55,7 +59,7 @@ const (
 	// schemaVersion names this layout. A store of an older one that is
 	// opened for writing rebuilds its derived buckets from its items;
 	// olderSchemas lists those it knows how to.
-	schemaVersion = "gongkai-store/3"
+	schemaVersion = "gongkai-store/4"
 )
 
 var (
@@ -88,6 +92,7 @@ var (
 	olderSchemas = map[string][][]byte{
 		"gongkai-store/1": {[]byte("search")},
 		"gongkai-store/2": nil, // records without posting_workdays
+		"gongkai-store/3": nil, // postings without the title's positional pairs
 	}
 
 	keySchema   = []byte("schema")

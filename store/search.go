@@ -28,10 +28,12 @@ import (
 // three ranks — every term in the title, every term a whole word, the
 // rest — are intersections, and their sizes are the true total. Only
 // the hits on the page asked for are read, newest first within a rank
-// (the published-date sets give the order). Where the lists cannot tell
-// exactly (phrases of three or more characters or pinyin syllables, words
-// longer than the indexed prefix), the candidates they give are checked
-// against their text.
+// (the published-date sets give the order). A phrase of three or more
+// characters or pinyin units is exact in the title by its pairs at
+// consecutive positions, and a phrase of three in the rest by its
+// triples. Where the lists cannot tell exactly (a longer phrase in the
+// rest, a title longer than the positional lists, words longer than the
+// indexed prefix), the candidates they give are checked against their text.
 
 // Search finds visible items: Chinese by characters and pairs of them,
 // Latin and digits by token prefix, pinyin by syllables and initials,
@@ -315,11 +317,14 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			ts.title.Or(title)
 			ts.word.Or(rest)
 		default:
-			title, any, err := q.chain(len(rs)-1, func(f byte, i int) []byte { return bigramKey(f, rs[i], rs[i+1]) })
+			exact, err := q.phraseInTitle(len(rs)-1, func(i int) []byte { return bigramAtKey(rs[i], rs[i+1]) }, nil)
 			if err != nil {
 				return ts, err
 			}
-			ts.maybe(title, any)
+			ts.title.Or(exact)
+			err = q.phraseCandidates(&ts, len(rs), true, func(i int) []byte { return bigramKey(fieldTitle, rs[i], rs[i+1]) },
+				func(i int) []byte { return trigramKey(runeTriple(rs[i], rs[i+1], rs[i+2])) })
+			return ts, err
 		}
 		return ts, nil
 	}
@@ -444,30 +449,130 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 			return nil
 		})
 	default:
-		title, any, err := q.chain(len(seg)-1, func(f byte, i int) []byte { return pairKey(f, seg[i].ini, seg[i+1].ini) })
-		if err == nil {
-			ts.maybe(title, any)
+		// Exact in the title by the positional pairs: of initials, or with
+		// syllables those of characters that read so. In the rest, three
+		// units are exact by the triples (of characters, for syllables).
+		initialsOnly := !slices.ContainsFunc(seg, func(u unit) bool { return u.syl != 0 })
+		key := func(i int) []byte { return pairAtKey(seg[i].ini, seg[i+1].ini) }
+		var want func(i int, term []byte) bool
+		if !initialsOnly {
+			key = func(i int) []byte { return []byte{fieldTitle, kindBigramAt, seg[i].ini, seg[i+1].ini} }
+			want = func(i int, term []byte) bool {
+				rs := []rune(string(term[4 : len(term)-1]))
+				return len(rs) == 2 && unitsMatch(rs, seg[i:i+2])
+			}
 		}
-		return err
+		exact, err := q.phraseInTitle(len(seg)-1, key, want)
+		if err != nil {
+			return err
+		}
+		ts.title.Or(exact)
+		if !initialsOnly && len(seg) == 3 {
+			rest := roaring.New()
+			err := eachTerm(q.post, []byte{fieldRest, kindTrigram, seg[0].ini, seg[1].ini, seg[2].ini}, func(term []byte) bool {
+				rs := []rune(string(term[5:]))
+				return len(rs) == 3 && unitsMatch(rs, seg)
+			}, func(_ []byte, bm *roaring.Bitmap) error {
+				rest.Or(bm)
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			ts.word.Or(rest)
+			title, err := q.all(2, func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) })
+			ts.maybe(title, title) // titles longer than the positional lists
+			return err
+		}
+		return q.phraseCandidates(ts, len(seg), initialsOnly,
+			func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) },
+			func(i int) []byte { return tripleKey(seg[i].ini, seg[i+1].ini, seg[i+2].ini) })
 	}
 }
 
-// chain gives the candidates of a run of n links (pairs of characters or
-// of initials, keyed by key): the items with every link in the title, and
-// with every link somewhere.
-func (q *searcher) chain(n int, key func(field byte, i int) []byte) (title, any *roaring.Bitmap, err error) {
-	titles, anys := make([]*roaring.Bitmap, n), make([]*roaring.Bitmap, n)
-	for i := range n {
-		if titles[i], err = q.read(key(fieldTitle, i)); err != nil {
-			return nil, nil, err
-		}
-		rest, err := q.read(key(fieldRest, i))
-		if err != nil {
-			return nil, nil, err
-		}
-		anys[i] = roaring.Or(titles[i], rest)
+// phraseCandidates adds what the lists say of a phrase of n >= 3
+// characters or pinyin units, beside its exact title set: candidates in
+// the title (every pair, for titles longer than the positional lists),
+// and in the rest every triple — exact for a phrase of three when exact.
+func (q *searcher) phraseCandidates(ts *termSets, n int, exact bool, titleLink, restTriple func(i int) []byte) error {
+	title, err := q.all(n-1, titleLink)
+	if err != nil {
+		return err
 	}
-	return roaring.FastAnd(titles...), roaring.FastAnd(anys...), nil
+	rest, err := q.all(n-2, restTriple)
+	if err != nil {
+		return err
+	}
+	if exact && n == 3 {
+		ts.word.Or(rest)
+		ts.maybe(title, title)
+		return nil
+	}
+	rest.Or(title)
+	ts.maybe(title, rest)
+	return nil
+}
+
+// all is the intersection of n posting lists.
+func (q *searcher) all(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
+	lists := make([]*roaring.Bitmap, n)
+	for i := range lists {
+		bm, err := q.read(key(i))
+		if err != nil {
+			return nil, err
+		}
+		lists[i] = bm
+	}
+	return roaring.FastAnd(lists...), nil
+}
+
+// titlePosition reads the position byte after a positional key's pair
+// (n bytes): a stored key, so possibly damaged.
+func titlePosition(term []byte, n int) (int, error) {
+	if n < 0 || len(term) != n+1 || term[n] == 0 || int(term[n]) > titlePositions {
+		return 0, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, term)
+	}
+	return int(term[n]) - 1, nil
+}
+
+// phraseInTitle is the set of items whose title has a run of n links
+// (pairs of characters or of initials) at consecutive positions: exactly
+// the items with the phrase in the title within its first titlePositions
+// positions. Link i is every positional key that starts with key(i) (and
+// that want accepts, when want is not nil).
+func (q *searcher) phraseInTitle(n int, key func(i int) []byte, want func(i int, term []byte) bool) (*roaring.Bitmap, error) {
+	at := make([][titlePositions]*roaring.Bitmap, n) // link → position → list
+	for i := range at {
+		var w func([]byte) bool
+		if want != nil {
+			w = func(term []byte) bool { return want(i, term) }
+		}
+		err := eachTerm(q.post, key(i), w, func(term []byte, bm *roaring.Bitmap) error {
+			p, err := titlePosition(term, len(term)-1)
+			if at[i][p] == nil {
+				at[i][p] = bm
+			} else {
+				at[i][p].Or(bm)
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	out := roaring.New()
+	lists := make([]*roaring.Bitmap, n)
+	// a link i at position p+i for every link: the phrase at p
+next:
+	for p := 0; p+n <= titlePositions; p++ {
+		for i := range lists {
+			if lists[i] = at[i][p+i]; lists[i] == nil {
+				continue next
+			}
+		}
+		out.Or(roaring.FastAnd(lists...))
+	}
+	return out, nil
 }
 
 // readings leaves out the readings another one covers: a unit read as a
@@ -728,6 +833,9 @@ func (r *ranking) all() ([]Summary, error) {
 // does not match. Without whole, only the title is looked at (ranks 0 or
 // -1). It reads in place: nothing is copied.
 func (r *ranking) check(o ordinal, whole bool) (int, error) {
+	if onCheck != nil {
+		onCheck(o)
+	}
 	k, v := r.docs.Seek(ordinalKey(o))
 	if k == nil || len(k) != 4 || binary.BigEndian.Uint32(k) != o {
 		return 0, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
@@ -750,6 +858,10 @@ func (r *ranking) check(o ordinal, whole bool) (int, error) {
 	}
 	return -1, nil
 }
+
+// onCheck, when set (by tests), is told every candidate checked against
+// its text.
+var onCheck func(o ordinal)
 
 // viewField makes a field of bytes that stay valid for the transaction,
 // without copying them; the initials go to buf.

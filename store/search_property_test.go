@@ -52,6 +52,9 @@ func propItem(r *rand.Rand, id string, now time.Time) feed.Item {
 	day := func(d int) feed.Date { return feed.Date(now.AddDate(0, 0, d).Format(time.DateOnly)) }
 	it := item(id, func(it *feed.Item) {
 		it.Title = text(1 + r.IntN(3))
+		if r.IntN(8) == 0 {
+			it.Title = text(12 + r.IntN(12)) // past the title's positional pairs
+		}
 		it.Body = text(r.IntN(12))
 		it.Category = testCategories[r.IntN(len(testCategories))].ID
 		it.Agency = pick([]string{"金泽镇人民政府", "金泽镇社区事务受理服务中心", "村民委员会"})

@@ -2,9 +2,14 @@ package store
 
 import (
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
 
 	"gongkai/feed"
 )
@@ -247,5 +252,107 @@ func TestSegment(t *testing.T) {
 		if got := segment(tt.w, tt.mixed, maxSegments); (len(got) > 0) != tt.some {
 			t.Errorf("segment(%q, %v) = %v", tt.w, tt.mixed, got)
 		}
+	}
+}
+
+// A phrase of three or more characters, or of initials, in the title is
+// counted from the title's positional pairs without reading any text, and
+// one of three in the body from its triples; a phrase past the positions
+// those lists cover is still found, by checking.
+func TestSearchPhraseInTitleCountsWithoutChecking(t *testing.T) {
+	long := strings.Repeat("村", titlePositions-1) // a phrase after it starts at the last position with a list
+	tests := []struct {
+		title, body string
+		query       string
+		checks      bool // some candidate is read
+	}{
+		{"关于土地征收补偿方案的公告", "", "土地征收", false},
+		{"关于土地征收补偿方案的公告", "", "地征收", false},
+		{"关于土地征收补偿方案的公告", "", "tdzs", false},
+		{"关于土地征收补偿方案的公告", "", "gytd", false},
+		{long[:len(long)-2*len("村")] + "土地征收", "", "土地征收", false}, // its last pair at the last position
+		{long + "土地征收", "", "土地征", true},
+		{long + "土地征收", "", "tdzs", true},
+		{"通知", "请到村委会办公室领取。", "村委会", false},
+		{"通知", "请到村委会办公室领取。", "cwh", false},
+		{"通知", "请到村委会办公室领取。", "村委会办公", true}, // triples give candidates
+		{"关于土地征收补偿方案的公告", "", "tudizheng", false},
+		{"通知", "请到村委会办公室领取。", "cunweihui", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.query+"/"+fmt.Sprint(utf8.RuneCountInString(tt.title)), func(t *testing.T) {
+			s, _ := openTemp(t)
+			p := newPublisher(t)
+			var items []feed.Item
+			for i := range 30 {
+				items = append(items, item(fmt.Sprintf("n-%03d", i), func(it *feed.Item) {
+					it.Title, it.Body = tt.title, tt.body
+					if i%3 == 0 {
+						it.Title, it.Body = "土地补偿征收公示", "委会办，村委" // the pairs, not the phrase
+					}
+				}))
+			}
+			mustApply(t, s, p.next(t, items))
+			checked := 0
+			onCheck = func(ordinal) { checked++ }
+			defer func() { onCheck = nil }()
+			n, err := s.SearchCount(tt.query, village, at(2026, 3, 2, 10, 0))
+			if err != nil || n != 20 {
+				t.Fatalf("count %d (%v), want 20", n, err)
+			}
+			if (checked > 0) != tt.checks {
+				t.Errorf("%d candidates checked, want some: %v", checked, tt.checks)
+			}
+		})
+	}
+}
+
+// A store of the layout before the title's positional pairs (schema 3) is
+// refused read-only with a way out, and opened for writing is rebuilt
+// from its items: the screen keeps its notices and gets the new lists.
+func TestSchema3StoreIsRebuiltWithPositionalPairs(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPublisher(t)
+	mustApply(t, s, p.next(t, []feed.Item{item("a", func(it *feed.Item) { it.Title = "关于土地征收补偿方案的公告" })}))
+	s.Close()
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketPostings).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if k[0] == fieldTitle && (k[1] == kindBigramAt || k[1] == kindPairAt) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte("gongkai-store/3"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it for writing") {
+		t.Fatalf("read-only open of schema 3: %v", err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	checked := 0
+	onCheck = func(ordinal) { checked++ }
+	defer func() { onCheck = nil }()
+	if n, err := s.SearchCount("土地征收", village, at(2026, 3, 2, 10, 0)); err != nil || n != 1 || checked != 0 {
+		t.Fatalf("after the rebuild: count %d (%v), %d checked; want 1, none checked", n, err, checked)
+	}
+	if problems, err := s.Check(); err != nil || len(problems) > 0 {
+		t.Fatalf("check after the rebuild: %v %v", problems, err)
 	}
 }
