@@ -53,7 +53,7 @@ func wirePaper(a *admin.Deps, logOf func() *proof.Log, st *store.Store, cfg func
 		return paper.ExportAndCertificate(log, b)
 	}
 	a.Poster = func(id string) ([]byte, error) {
-		pdf, _, _, err := posterPDF(st, cfg().Location, id, st.Now(clock()))
+		pdf, _, _, err := paper.NoticePoster(st, cfg().Location, id, st.Now(clock()))
 		return pdf, err
 	}
 	a.Sticks = mountedVolumes

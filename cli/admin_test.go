@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gongkai/config"
+	"gongkai/paper"
 	"gongkai/proof"
 	"gongkai/screen"
 	"gongkai/ui/admin"
@@ -76,7 +77,7 @@ func TestWirePaper(t *testing.T) {
 	if pdf, err := a.Poster("land-2026-017"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Errorf("poster: %v", err)
 	}
-	var notHere notHereError
+	var notHere paper.NotHereError
 	if _, err := a.Poster("land-2026-021"); !errors.As(err, &notHere) {
 		t.Errorf("another village's poster: %v", err)
 	}

@@ -18,11 +18,6 @@ func init() {
 	register("export-pdf", "print a notice as an A4 poster: --data DIR --item ID --out FILE.pdf", runExportPDF)
 }
 
-// posterPDF and notHereError: the admin panel's wiring (admin.go) names them.
-var posterPDF = paper.NoticePoster
-
-type notHereError = paper.NotHereError
-
 func runExportPDF(env *Env, args []string) error {
 	fs := newFlags(env, "export-pdf")
 	data := dataFlag(fs)

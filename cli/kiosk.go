@@ -21,6 +21,7 @@ import (
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/logs"
+	"gongkai/monitor/agent"
 	"gongkai/playback"
 	"gongkai/proof"
 	"gongkai/screen"
@@ -92,7 +93,7 @@ func runKiosk(env *Env, args []string) error {
 	// every logged error carries its kind, for the admin panel's log page
 	lg.Logger = slog.New(sync.KindHandler(lg.Logger.Handler()))
 	slog.SetDefault(lg.Logger)
-	tuneGC()
+	screen.TuneGC()
 	lg.Info("kiosk starting", "version", Version, "build", Build, "commit", Commit, "mode", *mode, "data", *data)
 
 	a := app.NewWithID(appID)
@@ -109,7 +110,8 @@ func runKiosk(env *Env, args []string) error {
 	}
 	// the runtime behind the window: schedule, sync now, USB, display log, uploads
 	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger, Alive: uiAlive})
-	mon := newAgent(*data, st, rt.Config, rt.ExportProof, lg.Logger)
+	mon := agent.ForScreen(agent.Options{Data: *data, Store: st, Config: rt.Config, Program: Version,
+		Started: time.Now(), Export: rt.ExportProof, Logger: lg.Logger})
 	deps := screenDeps(cfg, st, *data)
 	deps.Mode = *mode
 	deps.Clock = time.Now
@@ -131,7 +133,7 @@ func runKiosk(env *Env, args []string) error {
 	rt.Start()
 	defer rt.Close()
 	// before the runtime closes the display log: the agent reads it
-	defer runAgent(mon, k.Capture)()
+	defer mon.Start(k.Capture)()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
 	defer startWatchdog()()
@@ -159,7 +161,7 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 	return ui.Deps{
 		Store:       st,
 		Location:    cfg.Location,
-		Demo:        isDemo(cfg),
+		Demo:        screen.IsDemo(cfg),
 		IdleTimeout: cfg.IdleTimeout.Duration,
 		Mode:        cfg.Mode,
 		Dwell:       cfg.Dwell.Duration,

@@ -75,14 +75,11 @@ func runInit(env *Env, args []string) error {
 	if adminPIN == "" {
 		fmt.Fprintf(env.Stdout, "note: no admin PIN (--pin-file): the admin panel stays shut until gongkai pin --data %s --pin-file FILE sets one\n", *data)
 	}
-	if isDemo(cfg) {
+	if screen.IsDemo(cfg) {
 		fmt.Fprintln(env.Stdout, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
 	}
 	return nil
 }
-
-// isDemo: the kiosk (kiosk.go) names it.
-var isDemo = screen.IsDemo
 
 // openScreen opens the screen in data (screen.Open), warnings on stderr.
 func openScreen(env *Env, data string) (*config.Config, *store.Store, error) {

@@ -154,7 +154,7 @@ func (out Status) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "location:      %s (%s)\n", line(out.LocationName), out.Location)
 	fmt.Fprintf(w, "notices:       %d shown now\n", out.Items)
 	fmt.Fprintf(w, "last sync:     %s\n", or(out.LastSync, "never"))
-	fmt.Fprintf(w, "last attempt:  %s from %s\n", or(out.LastAttempt, "never"), or(&out.Source, "-"))
+	fmt.Fprintf(w, "last attempt:  %s from %s\n", or(out.LastAttempt, "never"), cmp.Or(out.Source, "-"))
 	fmt.Fprintf(w, "last error:    %s\n", oneLine(or(out.LastError, "none")))
 	if out.AlertsVersion > 0 || out.LastAlertsError != nil {
 		fmt.Fprintf(w, "alerts:        version %d, %d in force here; last poll %s, error %s\n", out.AlertsVersion, len(out.AlertsInForce),
@@ -184,7 +184,8 @@ func (out Status) WriteText(w io.Writer) {
 		fmt.Fprintf(w, "report upload: %s\n", cmp.Or(out.ReportURL, "off (no report_url)"))
 		fmt.Fprintf(w, "last upload:   %s\n", or(out.LastUpload, "never"))
 		if out.LastUploadError != nil {
-			fmt.Fprintf(w, "upload error:  %s, at %s\n", *out.LastUploadError, or(out.LastUploadAttempt, "-"))
+			// the report server's words: outside data, like the feed's
+			fmt.Fprintf(w, "upload error:  %s, at %s\n", oneLine(*out.LastUploadError), or(out.LastUploadAttempt, "-"))
 		} else {
 			fmt.Fprintf(w, "upload error:  none\n")
 		}
