@@ -396,55 +396,46 @@ func (e *edit) added() *roaring.Bitmap {
 func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 	chunk := uint64(o >> chunkShift)
 	for _, h := range t.han {
-		k := h | chunk<<hanChunkShift
-		e := pe.han[k]
-		if e == nil {
-			e = &edit{}
-			pe.han[k] = e
-		}
-		e.mark(o, add)
+		editOf(pe.han, h|chunk<<hanChunkShift).mark(o, add)
 	}
 	for _, t := range t.tri {
-		k := triChunk{t, uint16(chunk)}
-		e := pe.tri[k]
-		if e == nil {
-			e = &edit{}
-			pe.tri[k] = e
-		}
-		e.mark(o, add)
+		editOf(pe.tri, triChunk{t, uint16(chunk)}).mark(o, add)
 	}
 	for _, s := range t.strs {
-		k := strChunk{s, uint16(chunk)}
-		e := pe.strs[k]
-		if e == nil {
-			e = &edit{}
-			pe.strs[k] = e
-		}
-		e.mark(o, add)
+		editOf(pe.strs, strChunk{s, uint16(chunk)}).mark(o, add)
 	}
+}
+
+// editOf is the edit of key k in m, made on first use.
+func editOf[K comparable](m map[K]*edit, k K) *edit {
+	e := m[k]
+	if e == nil {
+		e = &edit{}
+		m[k] = e
+	}
+	return e
 }
 
 // replace records the change of o's terms from old to new: only the terms
 // that differ are touched, so an edit of a notice rewrites only the lists
 // its edit changes.
 func (pe *postingEdits) replace(old, new docTerms, o ordinal) {
-	set := func(l []uint64) []uint64 {
-		l = slices.Clone(l)
-		slices.Sort(l)
-		return slices.Compact(l)
-	}
-	oh, nh := set(old.han), set(new.han)
-	ot, nt := set(old.tri), set(new.tri)
-	os, ns := slices.Clone(old.strs), slices.Clone(new.strs)
-	slices.Sort(os)
-	slices.Sort(ns)
-	os, ns = slices.Compact(os), slices.Compact(ns)
+	oh, nh := sortedSet(old.han), sortedSet(new.han)
+	ot, nt := sortedSet(old.tri), sortedSet(new.tri)
+	os, ns := sortedSet(old.strs), sortedSet(new.strs)
 	var gone, came docTerms
 	gone.han, came.han = diffSorted(oh, nh), diffSorted(nh, oh)
 	gone.tri, came.tri = diffSorted(ot, nt), diffSorted(nt, ot)
 	gone.strs, came.strs = diffSorted(os, ns), diffSorted(ns, os)
 	pe.mark(gone, o, false)
 	pe.mark(came, o, true)
+}
+
+// sortedSet is a sorted copy of l without duplicates.
+func sortedSet[T uint64 | string](l []T) []T {
+	l = slices.Clone(l)
+	slices.Sort(l)
+	return slices.Compact(l)
 }
 
 // diffSorted lists the elements of a not in b (both sorted, no duplicates).
