@@ -69,15 +69,7 @@ func (k *Kiosk) newAlertView() *alertView {
 	// up to 2,000 characters of what to do and as many of body do not
 	// fit one screen: paged like a notice, by hand on a touch screen and
 	// a page a dwell on the display
-	v.bar = &kit.PageBar{}
-	v.bar.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() - 1) })
-	v.bar.Next = k.btn("下一页 ›", widget.HighImportance, func() { v.pager.SetPage(v.pager.Page() + 1) })
-	v.bar.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
-	v.bar.Next.Min = v.bar.Prev.Min
-	v.bar.Label = widget.NewLabel(kit.PageText(0, 1))
-	v.bar.Label.SizeName = theme.SizeNameSubHeadingText
-	v.bar.Label.Alignment = fyne.TextAlignCenter
-	v.bar.Box = container.NewBorder(nil, nil, v.bar.Prev, v.bar.Next, v.bar.Label)
+	v.bar = k.pageBarTurning(func(by int) { v.pager.SetPage(v.pager.Page() + by) })
 	v.pager = kit.NewPager(func(page, total int) {
 		v.bar.Update(page, total)
 		kit.Show(v.bar.Prev, !k.display())

@@ -16,9 +16,14 @@ import (
 
 // newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
 func (k *Kiosk) newPageBar() *kit.PageBar {
+	return k.pageBarTurning(func(by int) { k.setPage(k.st.cur().page + by) })
+}
+
+// pageBarTurning makes a page bar whose buttons call turn(-1) and turn(+1).
+func (k *Kiosk) pageBarTurning(turn func(by int)) *kit.PageBar {
 	b := &kit.PageBar{}
-	b.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { k.setPage(k.st.cur().page - 1) })
-	b.Next = k.btn("下一页 ›", widget.HighImportance, func() { k.setPage(k.st.cur().page + 1) })
+	b.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { turn(-1) })
+	b.Next = k.btn("下一页 ›", widget.HighImportance, func() { turn(+1) })
 	b.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
 	b.Next.Min = b.Prev.Min
 	b.Label = widget.NewLabel(kit.PageText(0, 1))
