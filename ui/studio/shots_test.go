@@ -1,0 +1,84 @@
+package studio
+
+import (
+	"image/png"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"fyne.io/fyne/v2"
+)
+
+// copyDemo copies the demo's source folder into a fresh folder.
+func copyDemo(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "qinghe")
+	err := filepath.WalkDir("../../assets/demo", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel("../../assets/demo", path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// TestShots renders the list, the editor with its preview and the
+// publish confirmation at the two laptop sizes, into
+// $GONGKAI_STUDIO_SHOTS (else a temporary folder), to be looked at.
+func TestShots(t *testing.T) {
+	out := os.Getenv("GONGKAI_STUDIO_SHOTS")
+	if out == "" {
+		out = t.TempDir()
+	}
+	for _, size := range []fyne.Size{{Width: 1920, Height: 1080}, {Width: 1366, Height: 768}} {
+		dir := copyDemo(t)
+		s, w := newStudio(t, dir, size)
+		if _, err := CreateKey(s.f.KeyFile(), []byte(passWord)); err != nil {
+			t.Fatal(err)
+		}
+		name := func(page string) string {
+			return filepath.Join(out, "studio-"+page+"-"+itoa(int(size.Width))+"x"+itoa(int(size.Height))+".png")
+		}
+		shot := func(page string) {
+			t.Helper()
+			f, err := os.Create(name(page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if err := png.Encode(f, w.Canvas().Capture()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Go("list")
+		shot("list")
+		i := slices.IndexFunc(s.f.Notices, func(n *Notice) bool { return n.FM.Kind != "" })
+		if i < 0 {
+			i = 0
+		}
+		s.ed.open(s.f.Notices[i])
+		s.show("editor")
+		shot("editor")
+		s.Go("publish")
+		shot("publish")
+		s.Go("settings")
+		shot("settings")
+		s.Go("keys")
+		shot("keys")
+	}
+}
+
+func itoa(i int) string { return fmtInt(i) }
