@@ -127,7 +127,9 @@ func TestFindingsBesideTheirFields(t *testing.T) {
 		{"no places", func(e *editor) { e.places.SetSelected(nil) }, "locations", "请选择", true},
 		{"bad id", func(e *editor) { e.id.SetText("Land 1") }, "id", "小写字母", true},
 		{"no contact", func(e *editor) { e.contact.SetText("") }, "contact", "联系方式", false},
-		{"ID number in a list", func(e *editor) { e.body.SetText("名单\n\n| 户主 | 身份证 |\n| --- | --- |\n| 张三 | 11010519491231002X |\n") }, "body", "第 5 行有居民身份证号码", false},
+		{"ID number in a list", func(e *editor) {
+			e.body.SetText("名单\n\n| 户主 | 身份证 |\n| --- | --- |\n| 张三 | 11010519491231002X |\n")
+		}, "body", "第 5 行有居民身份证号码", false},
 		{"mobile number", func(e *editor) { e.body.SetText("联系 13812345678") }, "body", "手机号码", false},
 	}
 	dir := copyDemo(t)
