@@ -574,16 +574,26 @@ func (e *editor) save(draft bool) {
 		e.s.Say("没有保存：编号不对。")
 		return
 	}
-	if e.old == "" || path.Base(e.old) != fm.ID+".md" {
-		if slices.ContainsFunc(e.s.f.Notices, func(n *Notice) bool { return n.FM.ID == fm.ID && n.Path != e.old }) {
-			setNote(e.notes["id"], "✖ 编号已被另一条公告使用：请换一个。", theme.ColorNameError)
-			e.s.Say("没有保存：编号重复。")
-			return
+	// one notice per id, but a published notice may have one draft of it
+	published := ""
+	for _, n := range e.s.f.Notices {
+		if n.FM.ID != fm.ID || n == e.n {
+			continue
 		}
+		if e.n != nil && e.n.FM.ID == fm.ID && n.Draft() != e.n.Draft() {
+			if !n.Draft() {
+				published = n.Path
+			}
+			continue
+		}
+		setNote(e.notes["id"], "✖ 编号已被另一条公告使用：请换一个。", theme.ColorNameError)
+		e.s.Say("没有保存：编号重复。")
+		return
 	}
 	dir, old, body := e.s.f.Dir, e.old, e.body.Text
+	keep := draft && e.n != nil && e.n.InFeed
 	e.s.Spawn(func() {
-		rel, err := SaveNotice(dir, old, fm, body, draft)
+		rel, err := SaveNotice(dir, old, fm, body, draft, published, keep)
 		fyne.Do(func() {
 			if err != nil {
 				e.s.Say("保存失败：" + err.Error())
@@ -633,13 +643,7 @@ func (e *editor) showAttachments() {
 func (e *editor) pickAttachment() {
 	e.s.PickFile("选择附件（图片或 PDF）", []string{".png", ".jpg", ".jpeg", ".pdf"}, false, func(p string) {
 		dir, id := e.s.f.Dir, e.frontMatter().ID
-		noticeDir := ""
-		if e.old != "" && !strings.HasPrefix(e.old, DraftsDir+"/") {
-			noticeDir = path.Dir(e.old)
-			if noticeDir == "." {
-				noticeDir = ""
-			}
-		}
+		noticeDir := noticeBase(e.old)
 		e.s.Spawn(func() {
 			rel, err := AddAttachment(dir, noticeDir, id, p)
 			fyne.Do(func() {

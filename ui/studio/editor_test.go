@@ -192,3 +192,43 @@ func TestStopBlocksPublish(t *testing.T) {
 		t.Errorf("a draft blocks publishing: %s", richText(s.pub.summary))
 	}
 }
+
+// A notice on the screens reworked as a draft stays on the screens until
+// the draft is saved for publishing, which then replaces it in place.
+func TestDraftOfPublishedNotice(t *testing.T) {
+	dir := copyDemo(t)
+	s, _ := newStudio(t, dir, fyne.NewSize(1366, 768))
+	if _, err := CreateKey(s.f.KeyFile(), []byte(passWord)); err != nil {
+		t.Fatal(err)
+	}
+	priv, err := OpenKey(s.f.KeyFile(), passWord)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := PublishFolder(dir, s.f.OutDir(), priv, "", nil); err != nil {
+		t.Fatal(err)
+	}
+	s.reload(nil)
+	i := slices.IndexFunc(s.f.Notices, func(n *Notice) bool { return strings.Contains(n.Path, "/") && n.State == StatePublished })
+	n := s.f.Notices[i]
+	s.ed.open(n)
+	s.ed.body.SetText(s.ed.body.Text + "\n更正：\n")
+	s.ed.save(true)
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(n.Path))); err != nil {
+		t.Fatal("drafting removed the published notice")
+	}
+	s.Go("publish")
+	if len(s.pub.plan.Changes) != 0 {
+		t.Errorf("a draft changes the screens: %+v", s.pub.plan.Changes)
+	}
+	d := s.f.Notices[slices.IndexFunc(s.f.Notices, func(x *Notice) bool { return x.Draft() && x.FM.ID == n.FM.ID })]
+	s.ed.open(d)
+	s.ed.save(false)
+	if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(d.Path))); err == nil {
+		t.Error("the draft stayed after it was saved for publishing")
+	}
+	s.Go("publish")
+	if p := s.pub.plan; p == nil || len(p.Changes) != 1 || p.Changes[0].What != publish.Changed || p.Changes[0].ID != n.FM.ID {
+		t.Errorf("plan after saving the draft: %+v (%s)", p, richText(s.pub.summary))
+	}
+}

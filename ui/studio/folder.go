@@ -3,8 +3,10 @@ package studio
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -58,6 +60,8 @@ type Notice struct {
 	Body  string
 	Err   error // the file cannot be read as a notice (its front matter); FM is then empty
 	State State
+	// InFeed says a version of it is in the feed folder: on the screens.
+	InFeed bool
 }
 
 // Draft says whether the notice waits in .drafts/.
@@ -194,6 +198,7 @@ func (f *Folder) readNotices() error {
 func (f *Folder) check(now time.Time) {
 	pending := map[string]bool{}
 	published := map[string]bool{}
+	inFeed := map[string]bool{}
 	if f.HasFeed {
 		src, findings := publish.Check(f.Dir)
 		f.Findings = findings
@@ -202,10 +207,12 @@ func (f *Folder) check(now time.Time) {
 			if plan, err := publish.MakePlan(src, f.OutDir()); err == nil {
 				for _, c := range plan.Changes {
 					pending[c.ID] = true
+					inFeed[c.ID] = c.What != publish.Added
 				}
 				if plan.Previous > 0 {
 					for _, si := range src.Items {
 						published[si.Item.ID] = !pending[si.Item.ID]
+						inFeed[si.Item.ID] = inFeed[si.Item.ID] || published[si.Item.ID]
 					}
 				}
 			}
@@ -215,6 +222,7 @@ func (f *Folder) check(now time.Time) {
 	}
 	today := now.In(f.Loc).Format(time.DateOnly)
 	for _, n := range f.Notices {
+		n.InFeed = !n.Draft() && inFeed[n.FM.ID]
 		switch {
 		case n.Draft() || n.Err != nil:
 			n.State = StateDraft
@@ -262,10 +270,14 @@ func (f *Folder) CategoryName(id string) string {
 	return id
 }
 
-// SaveNotice writes a notice's file: into .drafts/ when draft, else
-// into the folder, where publish reads it. A notice that moves between
-// the two leaves its old file. It returns the path written, relative.
-func SaveNotice(dir, oldPath string, fm publish.FrontMatter, body string, draft bool) (string, error) {
+// SaveNotice writes a notice's file, from oldPath ("" for a new one).
+// A draft goes into .drafts/; with keep, the old file stays (a notice on
+// the screens being reworked: screens keep it until the draft is saved
+// for publishing). A notice saved for publishing goes over published
+// (the file of the notice with its id, "" for none), or keeps its
+// place, or goes to the top level. A draft saved for publishing leaves
+// .drafts/. It returns the path written, relative.
+func SaveNotice(dir, oldPath string, fm publish.FrontMatter, body string, draft bool, published string, keep bool) (string, error) {
 	data, err := publish.ItemFile(fm, body)
 	if err != nil {
 		return "", err
@@ -274,11 +286,30 @@ func SaveNotice(dir, oldPath string, fm publish.FrontMatter, body string, draft 
 	if !feed.ValidID(fm.ID) {
 		return "", fmt.Errorf("studio: 编号 %q: only a-z, 0-9, '.', '_' and '-'", fm.ID)
 	}
+	wasDraft := strings.HasPrefix(oldPath, DraftsDir+"/")
 	rel := name
-	if draft {
+	switch {
+	case draft:
 		rel = DraftsDir + "/" + name
-	} else if oldPath != "" && !strings.HasPrefix(oldPath, DraftsDir+"/") && filepath.Base(oldPath) == name {
+	case published != "":
+		rel = published
+	case oldPath != "" && !wasDraft && path.Base(oldPath) == name:
 		rel = oldPath // a notice keeps its place in a folder a clerk arranged
+	}
+	remove := oldPath != "" && oldPath != rel && !keep
+	if from, to := noticeBase(oldPath), noticeBase(rel); oldPath != "" && from != to {
+		// attachments are named relative to the notice's folder: a
+		// notice that moves names them from its new one
+		for i, a := range fm.Attachments {
+			file, rewrite := attachmentFile(a)
+			fm.Attachments[i] = rewrite(moveRel(from, to, file))
+		}
+		if fm.Audio != "" {
+			fm.Audio = moveRel(from, to, fm.Audio)
+		}
+		if data, err = publish.ItemFile(fm, body); err != nil {
+			return "", err
+		}
 	}
 	path := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -287,12 +318,34 @@ func SaveNotice(dir, oldPath string, fm publish.FrontMatter, body string, draft 
 	if err := atomicfile.Write(path, data); err != nil {
 		return "", fmt.Errorf("studio: saving %s: %w", rel, err)
 	}
-	if oldPath != "" && oldPath != rel {
+	if remove {
 		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(oldPath))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return rel, fmt.Errorf("studio: removing %s: %w", oldPath, err)
 		}
 	}
 	return rel, nil
+}
+
+// noticeBase is the folder (relative, '/', "" for the top level) a
+// notice file's attachments are named from: its own, or for a draft in
+// .drafts/ the top level, where it will be published from.
+func noticeBase(rel string) string {
+	if rel == "" || strings.HasPrefix(rel, DraftsDir+"/") {
+		return ""
+	}
+	if d := path.Dir(rel); d != "." {
+		return d
+	}
+	return ""
+}
+
+// moveRel renames file, named from folder from, as named from folder to.
+func moveRel(from, to, file string) string {
+	r, err := filepath.Rel(filepath.FromSlash(path.Join("/", to)), filepath.FromSlash(path.Join("/", from, file)))
+	if err != nil {
+		return file
+	}
+	return filepath.ToSlash(r)
 }
 
 // SaveFeed writes feed.yaml after checking it as publish will.
@@ -338,12 +391,18 @@ func AddAttachment(dir, noticeDir, id, from string) (string, error) {
 		return "", fmt.Errorf("studio: attachment: %w", err)
 	}
 	defer in.Close()
-	rel := filesDir + "/" + id + "/" + filepath.Base(from)
+	return putAttachment(dir, noticeDir, id, filepath.Base(from), in)
+}
+
+// putAttachment writes an attachment's bytes as attachments/ID/NAME and
+// returns its path relative to noticeDir.
+func putAttachment(dir, noticeDir, id, name string, r io.Reader) (string, error) {
+	rel := filesDir + "/" + id + "/" + name
 	path := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return "", fmt.Errorf("studio: %w", err)
 	}
-	if err := atomicfile.WriteFrom(path, in, 0o644); err != nil {
+	if err := atomicfile.WriteFrom(path, r, 0o644); err != nil {
 		return "", fmt.Errorf("studio: attachment: %w", err)
 	}
 	named, err := filepath.Rel(filepath.Join(dir, filepath.FromSlash(noticeDir)), path)
