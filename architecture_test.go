@@ -34,7 +34,7 @@ var layers = map[string]int{
 	// user (villager, display, admin), which never import each other; the
 	// composition root that ties them to the window and the runtime
 	"ui/kit": 5, "ui/display": 6, "ui/admin": 6,
-	"ui": 7, "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other)
+	"ui": 7, "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other) "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other)
 	// 8: flags and wiring; 9: the program
 	"cli": 8, "": 9,
 	// tools and whole-program tests: above everything, imported by nothing

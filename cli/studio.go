@@ -28,5 +28,6 @@ func runStudio(env *Env, args []string) error {
 	w.SetContent(s.Content())
 	w.Resize(fyne.NewSize(1366, 768))
 	w.ShowAndRun()
+	s.Close()
 	return nil
 }

@@ -185,7 +185,7 @@ func newEditor(s *Studio) *editor {
 	left := container.NewVScroll(container.NewPadded(container.NewVBox(e.heading, e.summary, general, form, bodyBox)))
 	e.preview = newPreview(s)
 	split := container.NewHSplit(left, e.preview.box)
-	split.Offset = 0.56
+	split.Offset = 0.52
 	e.box = container.NewBorder(nil, container.NewPadded(actions), nil, nil, split)
 	return e
 }

@@ -37,6 +37,7 @@ func newStudio(t *testing.T, dir string, size fyne.Size) (*Studio, fyne.Window) 
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	s := New(w, Options{Src: dir, Now: func() time.Time { return now }, Spawn: kit.Inline})
+	t.Cleanup(s.Close)
 	w.SetContent(s.Content())
 	w.Resize(size)
 	s.PickFile = func(string, []string, bool, func(string)) { t.Fatal("unexpected file dialog") }

@@ -135,6 +135,10 @@ func New(w fyne.Window, opt Options) *Studio {
 	return s
 }
 
+// Close removes what the window keeps on disk while it is open (the
+// preview's feed and screen).
+func (s *Studio) Close() { s.ed.preview.ps.close() }
+
 // Spawn runs job off the UI goroutine (Options.Spawn).
 func (s *Studio) Spawn(job func()) {
 	if s.opt.Spawn != nil {
