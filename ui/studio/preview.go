@@ -261,7 +261,8 @@ type preview struct {
 	dispShot *offscreen
 	jobs     kit.Latest
 	pdf      []byte
-	shown    string // the mode on show
+	pending  *previewInput // asked for, not built yet
+	timer    *time.Timer
 }
 
 const (
@@ -296,22 +297,46 @@ func newPreview(s *Studio) *preview {
 	return p
 }
 
-// show builds the preview of the form's notice, off the UI goroutine,
-// and draws it. found are the form's findings: a notice with a stop is
-// not previewed (publish would refuse it too).
+// previewDelay is how long the form must rest before the preview is
+// built again: typing is not slowed by a publication per key.
+const previewDelay = 600 * time.Millisecond
+
+// show asks for the preview of the form's notice. found are the form's
+// findings: a notice with a stop is not previewed (publish would refuse
+// it too). The preview is built when the form has rested (previewDelay),
+// off the UI goroutine; under Options.Spawn (tests) only when flush is
+// called.
 func (p *preview) show(fm publish.FrontMatter, body string, found []publish.Finding) {
 	if slices.ContainsFunc(found, func(f publish.Finding) bool { return f.Stop }) {
+		p.pending = nil
 		p.msg.SetText("改正红色的问题后显示预览。")
 		return
 	}
 	f := p.s.f
-	in := previewInput{feed: f.Feed, dir: f.Dir, fm: fm, body: body, base: noticeBase(p.s.ed.old), now: p.s.opt.Now()}
+	in := &previewInput{feed: f.Feed, dir: f.Dir, fm: fm, body: body, base: noticeBase(p.s.ed.old), now: p.s.opt.Now()}
 	in.fm.Attachments = slices.Clone(fm.Attachments)
-	if cal, err := os.ReadFile(filepath.Join(f.Dir, publish.CalendarFile)); err == nil {
+	p.pending = in
+	if p.s.opt.Spawn != nil {
+		return
+	}
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.timer = time.AfterFunc(previewDelay, func() { fyne.Do(p.flush) })
+}
+
+// flush builds the preview asked for last.
+func (p *preview) flush() {
+	in := p.pending
+	if in == nil {
+		return
+	}
+	p.pending = nil
+	if cal, err := os.ReadFile(filepath.Join(in.dir, publish.CalendarFile)); err == nil {
 		in.calendar = cal
 	}
 	p.jobs.Run(p.s.opt.Spawn, p.s.faults, "studio preview", func() {
-		st, old, at, err := p.ps.build(in)
+		st, old, at, err := p.ps.build(*in)
 		var pdf []byte
 		if err == nil {
 			pdf, _, _, err = paper.NoticePoster(st, p.ps.location, "preview", at)

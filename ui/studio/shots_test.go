@@ -71,6 +71,7 @@ func TestShots(t *testing.T) {
 		}
 		s.ed.open(s.f.Notices[i])
 		s.show("editor")
+		s.ed.preview.flush()
 		shot("editor")
 		s.Go("publish")
 		shot("publish")
