@@ -28,7 +28,7 @@ func ReadItemFile(name string, data []byte) (FrontMatter, string, error) {
 // then the body, as `gongkai publish` reads it. Empty optional fields are
 // left out.
 func ItemFile(fm FrontMatter, body string) ([]byte, error) {
-	y, err := yaml.MarshalWithOptions(fm, yaml.UseLiteralStyleIfMultiline(true))
+	y, err := frontMatterYAML(fm)
 	if err != nil {
 		return nil, fmt.Errorf("publish: writing the front matter of %s: %w", fm.ID, err)
 	}
@@ -44,6 +44,27 @@ func ItemFile(fm FrontMatter, body string) ([]byte, error) {
 		b.WriteByte('\n')
 	}
 	return b.Bytes(), nil
+}
+
+// frontMatterYAML writes fm as YAML a clerk can read, and makes sure it
+// reads back as fm: a value the plain style would change (a tab, a line
+// separator pasted into a field) is written in YAML's JSON style, where
+// every string is quoted, else refused.
+func frontMatterYAML(fm FrontMatter) ([]byte, error) {
+	for _, opts := range [][]yaml.EncodeOption{{yaml.UseLiteralStyleIfMultiline(true)}, {yaml.JSON()}} {
+		y, err := yaml.MarshalWithOptions(fm, opts...)
+		if err != nil {
+			return nil, err
+		}
+		var back FrontMatter
+		if err := unmarshalYAML(y, &back); err != nil {
+			continue
+		}
+		if again, err := yaml.MarshalWithOptions(back, opts...); err == nil && bytes.Equal(again, y) {
+			return y, nil
+		}
+	}
+	return nil, fmt.Errorf("a field holds characters that cannot be written as they are (a tab or a line separator?)")
 }
 
 // FeedFile is the text of feed.yaml for fc, as ParseSource reads it.
