@@ -479,6 +479,13 @@ func (e *editor) changed() {
 
 // showPeriod says the posting period the form gives, as period counts it.
 func (e *editor) showPeriod() {
+	if e.kind.Selected == periodNone {
+		e.days.Disable()
+		e.unit.Disable()
+	} else {
+		e.days.Enable()
+		e.unit.Enable()
+	}
 	fm := e.frontMatter()
 	p, ok := e.s.f.Period(fm)
 	if !ok {

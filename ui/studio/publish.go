@@ -269,6 +269,7 @@ func (v *publishView) run() {
 			v.pass.SetText("")
 			if err != nil {
 				v.confirm.Enable()
+				v.progress.Hide()
 				setNote(v.result, "没有发布："+oneLine(err.Error()), theme.ColorNameError)
 				v.s.Say("发布失败：" + oneLine(err.Error()))
 				return
@@ -279,9 +280,12 @@ func (v *publishView) run() {
 			if o.Bundle != "" {
 				msg += "U 盘文件：" + o.Bundle + "。"
 			}
-			setNote(v.result, msg, theme.ColorNameSuccess)
 			v.s.Say(msg)
-			v.s.reload(nil)
+			// the plan again, against what is now published
+			v.s.reload(func() {
+				v.prepare()
+				setNote(v.result, msg, theme.ColorNameSuccess)
+			})
 		})
 	})
 }
