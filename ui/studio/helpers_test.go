@@ -33,6 +33,11 @@ const (
 // newStudio opens the studio on dir in a test window of size.
 func newStudio(t *testing.T, dir string, size fyne.Size) (*Studio, fyne.Window) {
 	t.Helper()
+	return newStudioTB(t, dir, size)
+}
+
+func newStudioTB(t testing.TB, dir string, size fyne.Size) (*Studio, fyne.Window) {
+	t.Helper()
 	test.NewTempApp(t).Settings().SetTheme(Theme())
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
@@ -40,8 +45,8 @@ func newStudio(t *testing.T, dir string, size fyne.Size) (*Studio, fyne.Window) 
 	t.Cleanup(s.Close)
 	w.SetContent(s.Content())
 	w.Resize(size)
-	s.PickFile = func(string, []string, bool, func(string)) { t.Fatal("unexpected file dialog") }
-	s.PickFolder = func(string, func(string)) { t.Fatal("unexpected folder dialog") }
+	s.PickFile = func(string, []string, bool, func(string)) { t.Error("unexpected file dialog") }
+	s.PickFolder = func(string, func(string)) { t.Error("unexpected folder dialog") }
 	return s, w
 }
 
