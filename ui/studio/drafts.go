@@ -159,6 +159,7 @@ func Return(zip, feedTitle string, dr drafts.Draft, title, comment string, now t
 type draftsView struct {
 	s       *Studio
 	box     fyne.CanvasObject
+	scroll  *container.Scroll
 	mine    *widget.CheckGroup
 	minePat map[string]string // option → path
 	review  *fyne.Container
@@ -191,7 +192,8 @@ func newDraftsView(s *Studio) *draftsView {
 	township := container.NewVBox(heading("审核村里的草稿（镇级发布台）"),
 		widget.NewLabel("每份草稿和已发布的版本对照（绿色是新增的行，红色是删去的行）。批准后在下次发布时签名；退回要写明意见。"),
 		container.NewHBox(imp), v.review)
-	v.box = container.NewVScroll(container.NewPadded(container.NewVBox(township, widget.NewSeparator(), village)))
+	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(township, widget.NewSeparator(), village)))
+	v.box = v.scroll
 	return v
 }
 
@@ -213,6 +215,7 @@ func (v *draftsView) refresh() {
 	}
 	v.mine.Options = opts
 	v.mine.SetSelected(sel)
+	v.scroll.Refresh()
 }
 
 func (v *draftsView) export() {
@@ -304,7 +307,7 @@ func (v *draftsView) show(src *publish.Source) {
 			}
 			box.Add(note(mark+FieldNames[fd.Field]+"："+Words(fd, 0), c))
 		}
-		box.Add(diffText(drafts.Diff(published, dr.Text)))
+		box.Add(diffText(drafts.Diff(canonical(published), canonical(dr.Text))))
 		row := draftRow{draft: dr, comment: widget.NewEntry(), state: widget.NewLabel("")}
 		row.comment.SetPlaceHolder("退回意见（退回时必填）")
 		row.approve = widget.NewButtonWithIcon("批准", theme.ConfirmIcon(), func() { v.approve(dr, title) })
@@ -320,6 +323,24 @@ func (v *draftsView) show(src *publish.Source) {
 		v.review.Add(box)
 	}
 	v.review.Refresh()
+	v.scroll.Refresh() // its content grew: lay it out again
+}
+
+// canonical is a notice file as the studio writes it, so the comparison
+// shows what changed, not how the front matter was typed.
+func canonical(data []byte) []byte {
+	if data == nil {
+		return nil
+	}
+	fm, body, err := publish.ReadItemFile("x.md", data)
+	if err != nil {
+		return data
+	}
+	out, err := publish.ItemFile(fm, body)
+	if err != nil {
+		return data
+	}
+	return out
 }
 
 // diffText shows a diff's lines: added green, removed red, the rest
@@ -349,7 +370,9 @@ func diffText(lines []drafts.Line) fyne.CanvasObject {
 		if l.Op != ' ' {
 			same = 0
 		}
-		segs = append(segs, &widget.TextSegment{Text: mark + l.Text, Style: widget.RichTextStyle{ColorName: c}})
+		seg := kit.Seg(mark+l.Text, theme.SizeNameText, c) // breaks as Chinese does
+		seg.Style.Inline = false
+		segs = append(segs, seg)
 	}
 	rt.Segments = segs
 	return rt

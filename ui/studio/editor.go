@@ -58,6 +58,7 @@ type editor struct {
 	attachBox                                 *fyne.Container
 	attachments                               []attachment
 	body                                      *widget.Entry
+	scroll                                    *container.Scroll
 	summary                                   *widget.RichText
 	notes                                     map[string]*widget.RichText
 	preview                                   *preview
@@ -182,7 +183,8 @@ func newEditor(s *Studio) *editor {
 	general := note("", theme.ColorNameError)
 	general.Hide()
 	e.notes[""] = general
-	left := container.NewVScroll(container.NewPadded(container.NewVBox(e.heading, e.summary, general, form, bodyBox)))
+	e.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(e.heading, e.summary, general, form, bodyBox)))
+	left := e.scroll
 	e.preview = newPreview(s)
 	split := container.NewHSplit(left, e.preview.box)
 	split.Offset = 0.52
@@ -644,6 +646,7 @@ func (e *editor) showAttachments() {
 		e.attachBox.Add(container.NewBorder(nil, nil, widget.NewLabel(path.Base(a.file)), del, a.title))
 	}
 	e.attachBox.Refresh()
+	e.scroll.Refresh()
 }
 
 // pickAttachment copies a picture or PDF into the folder and adds it.

@@ -9,6 +9,8 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"gongkai/ui/kit"
 )
 
 // findButton finds the button labelled text under o.
@@ -69,7 +71,7 @@ func richText(rt *widget.RichText) string {
 	for _, s := range rt.Segments {
 		b.WriteString(s.Textual())
 	}
-	return b.String()
+	return kit.Unbreakable(b.String())
 }
 
 func mustRead(t *testing.T, path string) []byte {

@@ -33,6 +33,7 @@ type settingsView struct {
 	cats, places       *fyne.Container
 	catRows, placeRows [][2]*widget.Entry
 	problem            *widget.RichText
+	scroll             *container.Scroll
 }
 
 func newSettingsView(s *Studio) *settingsView {
@@ -84,9 +85,9 @@ func newSettingsView(s *Studio) *settingsView {
 	save.Importance = widget.HighImportance
 	left := container.NewVBox(heading("数据源"), feedForm, catBox, placeBox)
 	right := container.NewVBox(heading("发布台"), studioForm)
-	body := container.NewVScroll(container.NewPadded(container.NewVBox(
+	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		container.NewGridWithColumns(2, left, right), v.problem)))
-	v.box = container.NewBorder(nil, container.NewPadded(container.NewHBox(layout.NewSpacer(), save)), nil, nil, body)
+	v.box = container.NewBorder(nil, container.NewPadded(container.NewHBox(layout.NewSpacer(), save)), nil, nil, v.scroll)
 	return v
 }
 
@@ -165,6 +166,7 @@ func (v *settingsView) addCat(c feed.Category) {
 		v.check()
 	})
 	v.cats.Add(row)
+	v.scroll.Refresh()
 }
 
 func (v *settingsView) addPlace(p feed.Place) {
@@ -187,6 +189,7 @@ func (v *settingsView) addPlace(p feed.Place) {
 		v.check()
 	})
 	v.places.Add(row)
+	v.scroll.Refresh()
 }
 
 // config is the form as feed.yaml.

@@ -6,9 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"gongkai/publish"
 )
 
 // copyDemo copies the demo's source folder into a fresh folder.
@@ -79,6 +82,25 @@ func TestShots(t *testing.T) {
 		shot("settings")
 		s.Go("keys")
 		shot("keys")
+		// a village's draft of a notice, beside the published one
+		n := s.f.Notices[i]
+		changed := strings.Replace(n.Body, "。", "。（村里补充的说明）", 1)
+		data, _ := publish.ItemFile(n.FM, changed)
+		draftDir := t.TempDir()
+		os.MkdirAll(filepath.Join(draftDir, DraftsDir), 0o755)
+		os.WriteFile(filepath.Join(draftDir, DraftsDir, n.FM.ID+".md"), data, 0o644)
+		zip := filepath.Join(t.TempDir(), "柳塘村草稿.zip")
+		df := &Folder{Dir: draftDir, Settings: Settings{Village: liutang, Clerk: "李文书"}}
+		n.FM.Attachments = nil
+		data, _ = publish.ItemFile(n.FM, changed)
+		os.WriteFile(filepath.Join(draftDir, DraftsDir, n.FM.ID+".md"), data, 0o644)
+		if err := ExportDrafts(df, []string{DraftsDir + "/" + n.FM.ID + ".md"}, zip, now); err != nil {
+			t.Fatal(err)
+		}
+		s.Go("drafts")
+		pick(s, zip)
+		s.drafts.load(zip)
+		shot("drafts")
 	}
 }
 
