@@ -48,7 +48,24 @@ func BenchmarkLoad10k(b *testing.B) {
 	dir := writeCorpus(b, 10_000)
 	b.ResetTimer()
 	for b.Loop() {
-		f, err := Load(dir, corpus.Now)
+		f, err := Load(dir, corpus.Now, nil)
+		if err != nil || len(f.Notices) != 10_000 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkReload10k is reading the folder again after a save: the
+// notices unchanged on disk are taken from the last reading.
+func BenchmarkReload10k(b *testing.B) {
+	dir := writeCorpus(b, 10_000)
+	prev, err := Load(dir, corpus.Now, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		f, err := Load(dir, corpus.Now, prev)
 		if err != nil || len(f.Notices) != 10_000 {
 			b.Fatal(err)
 		}

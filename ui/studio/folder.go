@@ -62,6 +62,9 @@ type Notice struct {
 	State State
 	// InFeed says a version of it is in the feed folder: on the screens.
 	InFeed bool
+
+	size int64     // of the file when it was read
+	mod  time.Time // its modification time then
 }
 
 // Draft says whether the notice waits in .drafts/.
@@ -126,8 +129,10 @@ func (f *Folder) KeyFile() string { return f.Path(f.Settings.Key) }
 
 // Load reads a source folder: feed.yaml (missing is fine: a new folder),
 // studio.yaml, every notice and its state against the feed in the
-// settings' out folder, at now.
-func Load(dir string, now time.Time) (*Folder, error) {
+// settings' out folder, at now. prev (nil for none) is the folder as
+// read before: a notice file unchanged since (size and time) is not read
+// again.
+func Load(dir string, now time.Time, prev *Folder) (*Folder, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -160,14 +165,20 @@ func Load(dir string, now time.Time) (*Folder, error) {
 	if loc, err := time.LoadLocation(f.Feed.Timezone); err == nil {
 		f.Loc = loc
 	}
-	if err := f.readNotices(); err != nil {
+	if err := f.readNotices(prev); err != nil {
 		return nil, err
 	}
 	f.check(now)
 	return f, nil
 }
 
-func (f *Folder) readNotices() error {
+func (f *Folder) readNotices(prev *Folder) error {
+	known := map[string]*Notice{}
+	if prev != nil && prev.Dir == f.Dir {
+		for _, n := range prev.Notices {
+			known[n.Path] = n
+		}
+	}
 	return filepath.WalkDir(f.Dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -183,8 +194,17 @@ func (f *Folder) readNotices() error {
 		if !d.Type().IsRegular() || !strings.HasSuffix(d.Name(), ".md") || strings.EqualFold(d.Name(), "README.md") {
 			return nil
 		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if old := known[rel]; old != nil && old.size == info.Size() && old.mod.Equal(info.ModTime()) {
+			n := *old
+			f.Notices = append(f.Notices, &n)
+			return nil
+		}
 		data, err := readSmall(path)
-		n := &Notice{Path: rel}
+		n := &Notice{Path: rel, size: info.Size(), mod: info.ModTime()}
 		if err == nil {
 			n.FM, n.Body, err = publish.ReadItemFile(rel, data)
 		}

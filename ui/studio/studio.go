@@ -232,7 +232,7 @@ func (s *Studio) enableNav() {
 func (s *Studio) Open(dir string) {
 	s.Say("正在读取 " + dir + " …")
 	s.Spawn(func() {
-		f, err := Load(dir, s.opt.Now())
+		f, err := Load(dir, s.opt.Now(), nil)
 		fyne.Do(func() {
 			if err != nil {
 				s.Say("打不开这个文件夹：" + err.Error())
@@ -260,9 +260,9 @@ func (s *Studio) reload(then func()) {
 	if s.f == nil {
 		return
 	}
-	dir := s.f.Dir
+	dir, prev := s.f.Dir, s.f
 	s.Spawn(func() {
-		f, err := Load(dir, s.opt.Now())
+		f, err := Load(dir, s.opt.Now(), prev)
 		fyne.Do(func() {
 			if err != nil {
 				s.Say("读取文件夹失败：" + err.Error())
