@@ -227,6 +227,14 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
+// close stops a preview waiting to be built and removes its files.
+func (p *preview) close() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.ps.close()
+}
+
 // close removes the preview's files.
 func (ps *previewScreen) close() {
 	if ps.st != nil {
@@ -274,7 +282,15 @@ func newPreview(s *Studio) *preview {
 	p := &preview{s: s}
 	p.msg = widget.NewLabel("")
 	p.msg.Wrapping = fyne.TextWrapWord
-	p.mode = widget.NewRadioGroup([]string{modeDisplay, modeTouch}, func(string) { p.redraw() })
+	p.mode = widget.NewRadioGroup([]string{modeDisplay, modeTouch}, func(m string) {
+		// the 字号 is the touch screen's; the display has its own size
+		if m == modeTouch {
+			p.step.Enable()
+		} else {
+			p.step.Disable()
+		}
+		p.redraw()
+	})
 	p.mode.Horizontal = true
 	p.mode.Required = true
 	p.mode.Selected = modeDisplay
@@ -284,6 +300,7 @@ func newPreview(s *Studio) *preview {
 	}
 	p.step = widget.NewSelect(steps, func(string) { p.redraw() })
 	p.step.Selected = steps[0]
+	p.step.Disable()
 	p.img = canvas.NewImageFromImage(nil)
 	p.img.FillMode = canvas.ImageFillContain
 	p.img.ScaleMode = canvas.ImageScaleSmooth

@@ -137,7 +137,7 @@ func New(w fyne.Window, opt Options) *Studio {
 
 // Close removes what the window keeps on disk while it is open (the
 // preview's feed and screen).
-func (s *Studio) Close() { s.ed.preview.ps.close() }
+func (s *Studio) Close() { s.ed.preview.close() }
 
 // Spawn runs job off the UI goroutine (Options.Spawn).
 func (s *Studio) Spawn(job func()) {
