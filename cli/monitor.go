@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/monitor"
 )
 
@@ -92,7 +93,7 @@ func runMonitorEnroll(env *Env, args []string) error {
 	if err := required(fs, "data", "device", "village", "name"); err != nil {
 		return err
 	}
-	raw, err := readSmall(*device)
+	raw, err := keyfile.ReadSmall(*device)
 	if err != nil {
 		return fmt.Errorf("device key: %w", err)
 	}
@@ -164,7 +165,7 @@ func runMonitorVerify(env *Env, args []string) error {
 	}
 	var pinned []byte
 	if *key != "" {
-		if pinned, err = readSmall(*key); err != nil {
+		if pinned, err = keyfile.ReadSmall(*key); err != nil {
 			return fmt.Errorf("monitor key: %w", err)
 		}
 	}

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"time"
 
-	"gongkai/atomicfile"
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/publish"
 )
 
@@ -27,35 +27,17 @@ func runKeygen(env *Env, args []string) error {
 		return err
 	}
 	if *existing != "" {
-		return encryptExisting(env, *existing, *passFile)
+		if err := keyfile.EncryptFile(*existing, prompt(env, *passFile)); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s is now encrypted; publish asks its passphrase (or reads --passphrase-file)\n", *existing)
+		return nil
 	}
 	if err := required(fs, "out"); err != nil {
 		return err
 	}
-	keyPath, pubPath := filepath.Join(*out, "publisher.key"), filepath.Join(*out, "publisher.pub")
-	for _, p := range []string{keyPath, pubPath} {
-		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s already exists; refusing to overwrite a key", p)
-		}
-	}
-	pub, priv, err := feed.GenerateKey()
+	pub, keyPath, pubPath, err := keyfile.Generate(*out, *encrypt, prompt(env, *passFile))
 	if err != nil {
-		return err
-	}
-	keyText := feed.EncodePrivateKey(priv)
-	if *encrypt {
-		if keyText, err = encryptKey(env, priv, *passFile, keyPath); err != nil {
-			return err
-		}
-	}
-	if err := os.MkdirAll(*out, 0o700); err != nil {
-		return err
-	}
-	// O_EXCL: two keygens racing on one folder must not replace a key.
-	if err := writeNew(keyPath, keyText, 0o600); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(pubPath, feed.EncodePublicKey(pub)); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "key %s\nprivate: %s (keep it offline)\npublic:  %s (give it to every screen at init)\n",
@@ -90,7 +72,7 @@ func runPublish(env *Env, args []string) error {
 		if err := required(fs, "key", "out"); err != nil {
 			return err
 		}
-		priv, plain, err := openKey(env, *keyPath, *passFile)
+		priv, plain, err := keyfile.Load(*keyPath, prompt(env, *passFile))
 		if err != nil {
 			return err
 		}
@@ -105,7 +87,7 @@ func runPublish(env *Env, args []string) error {
 	if err := required(fs, "key", "src", "out"); err != nil {
 		return err
 	}
-	priv, plain, err := openKey(env, *keyPath, *passFile)
+	priv, plain, err := keyfile.Load(*keyPath, prompt(env, *passFile))
 	if err != nil {
 		return err
 	}
@@ -176,7 +158,7 @@ func publishAlerts(env *Env, out, file, capFile, cancel string, opt publish.Opti
 		if f.path == "" {
 			continue
 		}
-		data, err := readSmall(f.path)
+		data, err := keyfile.ReadSmall(f.path)
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ import (
 
 	"gongkai/atomicfile"
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/paper"
 	"gongkai/proof"
 	"gongkai/screen"
@@ -144,7 +145,7 @@ func verifyExport(env *Env, fs *flag.FlagSet, path, device, data string, anchors
 	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
 	switch {
 	case device != "":
-		b, err := readSmall(device)
+		b, err := keyfile.ReadSmall(device)
 		if err != nil {
 			return fmt.Errorf("device key: %w", err)
 		}

@@ -16,6 +16,7 @@ import (
 
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/pin"
 	"gongkai/screen"
 	"gongkai/store"
@@ -53,7 +54,7 @@ func runInit(env *Env, args []string) error {
 	if err := required(fs, "location", "pubkey"); err != nil {
 		return err
 	}
-	keyFile, err := readSmall(*pubkey)
+	keyFile, err := keyfile.ReadSmall(*pubkey)
 	if err != nil {
 		return fmt.Errorf("publisher key: %w", err)
 	}
