@@ -2,9 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"time"
 
 	"gongkai/feed"
@@ -66,7 +63,16 @@ func runPublish(env *Env, args []string) error {
 		if err := required(fs, "src", "out"); err != nil {
 			return err
 		}
-		return printPlan(env, *srcDir, *outDir)
+		src, err := parseSource(env, *srcDir)
+		if err != nil {
+			return err
+		}
+		p, err := publish.MakePlan(src, *outDir)
+		if err != nil {
+			return err
+		}
+		p.WriteText(env.Stdout, src)
+		return nil
 	}
 	if *alertFile != "" || *alertFrom != "" || *cancel != "" {
 		if err := required(fs, "key", "out"); err != nil {
@@ -76,9 +82,16 @@ func runPublish(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := publishAlerts(env, *outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset}); err != nil {
+		ch, tz, err := publish.ReadAlertChange(*outDir, *alertFile, *alertFrom, *cancel, time.Now())
+		if err != nil {
 			return err
 		}
+		res, err := publish.PublishAlerts(*outDir, ch, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "published alerts version %d: %d in force, %d ended and dropped\n", res.Version, res.Alerts, res.Dropped)
+		ch.WriteAdded(env.Stdout, tz)
 		if plain {
 			plainKeyWarning(env, *keyPath)
 		}
@@ -91,36 +104,27 @@ func runPublish(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	src, err := publish.ParseSource(*srcDir)
+	src, err := parseSource(env, *srcDir)
 	if err != nil {
 		return err
 	}
-	for _, w := range src.Warnings {
+	if w := src.CalendarWarning(); w != "" {
 		fmt.Fprintln(env.Stderr, "warning:", w)
-	}
-	if src.Calendar == nil && slices.ContainsFunc(src.Items, func(si *publish.SourceItem) bool { return si.Item.PostingWorkdays > 0 }) {
-		fmt.Fprintf(env.Stderr, "warning: %s has no %s: screens count posting_workdays Monday–Friday and say so\n", *srcDir, publish.CalendarFile)
 	}
 	if *bundle != "" && !publish.IsBundleName(*bundle) {
 		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
 	}
-	cache := ""
-	if dir, err := os.UserCacheDir(); err == nil {
-		cache = filepath.Join(dir, "gongkai", "speech")
-	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: cache})
+	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: publish.DefaultSpeechCache()})
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
 		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
-	if _, err := os.Stat(filepath.Join(*outDir, feed.AlertsFile)); err == nil {
-		// Re-signed with every publication, so the alerts object never
-		// expires while the feed is alive; ended alerts drop out.
-		a, err := publish.PublishAlerts(*outDir, publish.AlertChange{}, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
-		if err != nil {
-			return err
-		}
+	a, err := publish.ResignAlerts(*outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
+	if err != nil {
+		return err
+	}
+	if a != nil {
 		fmt.Fprintf(env.Stdout, "alerts version %d re-signed: %d in force\n", a.Version, a.Alerts)
 	}
 	if *reset {
@@ -139,43 +143,14 @@ func runPublish(env *Env, args []string) error {
 	return nil
 }
 
-// publishAlerts is publish's alerts-only mode: one alert added (from a
-// file a clerk wrote, or a national warning), or one cancelled.
-func publishAlerts(env *Env, out, file, capFile, cancel string, opt publish.Options) error {
-	tz, err := publish.FeedZone(out)
+// parseSource reads the source folder, its warnings on stderr.
+func parseSource(env *Env, dir string) (*publish.Source, error) {
+	src, err := publish.ParseSource(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	now := time.Now()
-	var ch publish.AlertChange
-	if cancel != "" {
-		ch.Cancel = append(ch.Cancel, cancel)
+	for _, w := range src.Warnings {
+		fmt.Fprintln(env.Stderr, "warning:", w)
 	}
-	for _, f := range []struct {
-		path  string
-		parse func(string, []byte, *time.Location, time.Time) (feed.Alert, error)
-	}{{file, publish.ParseAlertFile}, {capFile, publish.ParseCAP}} {
-		if f.path == "" {
-			continue
-		}
-		data, err := keyfile.ReadSmall(f.path)
-		if err != nil {
-			return err
-		}
-		al, err := f.parse(f.path, data, tz, now)
-		if err != nil {
-			return err
-		}
-		ch.Add = append(ch.Add, al)
-	}
-	res, err := publish.PublishAlerts(out, ch, opt)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "published alerts version %d: %d in force, %d ended and dropped\n", res.Version, res.Alerts, res.Dropped)
-	for _, al := range ch.Add {
-		fmt.Fprintf(env.Stdout, "alert %s: %s, %s – %s\n", al.ID, feed.Printable(al.Title, feed.MaxLineText),
-			al.Start.In(tz).Format("2006-01-02 15:04"), al.End.In(tz).Format("2006-01-02 15:04"))
-	}
-	return nil
+	return src, nil
 }
