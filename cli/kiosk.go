@@ -120,7 +120,7 @@ func runKiosk(env *Env, args []string) error {
 	deps.Admin.Started = time.Now()
 	deps.Admin.LogLines = lg.Recent.Lines
 	deps.Admin.Quit = a.Quit
-	wirePaper(&deps.Admin, rt.DisplayLog, st, rt.Config, time.Now)
+	wirePaper(&deps.Admin, screen.Paper{Log: rt.DisplayLog, Store: st, Config: rt.Config, Clock: time.Now})
 	// The sound card for 朗读: a screen without one (or without ALSA)
 	// shows no 朗读 button, and says why in its log.
 	if p, err := playback.New(); err != nil {
@@ -183,6 +183,12 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 	}
 }
 
+// wirePaper gives the admin panel its 公示期 and 打印海报 pages, and the
+// sticks to write their files to.
+func wirePaper(a *admin.Deps, p screen.Paper) {
+	a.Compliance, a.ExportReport, a.Poster, a.Sticks = p.Compliance, p.ExportReport, p.Poster, sync.MountedVolumes
+}
+
 // deviceFingerprint reads the screen's device.pub without creating one:
 // "" when the screen has no device key yet.
 func deviceFingerprint(data string) string {
@@ -201,7 +207,7 @@ func runScreenshot(env *Env, args []string) error {
 	fs := newFlags(env, "screenshot")
 	data := dataFlag(fs)
 	out := fs.String("out", "", "PNG file to write")
-	screen := fs.String("screen", "home", "home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display[:ID[:PAGE]], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
+	which := fs.String("screen", "home", "home, list:CATEGORY, item:ID, attachment:ID:N, search:QUERY, display[:ID[:PAGE]], or admin[:pin|status|sync|usb|compliance|poster|settings|log|leave]")
 	sizeFlag := fs.String("size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	atFlag := fs.String("at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
 	textSize := fs.String("text-size", "", "the touch screen's 字号 step: 标准, 大 or 特大 (also normal, large, xlarge or 0, 1, 2); default the screen's text_size")
@@ -237,7 +243,7 @@ func runScreenshot(env *Env, args []string) error {
 		}
 	}
 	var plog *proof.Log
-	if *screen == "admin:compliance" {
+	if *which == "admin:compliance" {
 		// The page reads the display log, which the kiosk keeps open
 		// while it runs; then the page shows that it cannot read it.
 		if key, err := proof.EnsureDeviceKey(*data); err == nil {
@@ -246,8 +252,8 @@ func runScreenshot(env *Env, args []string) error {
 			}
 		}
 	}
-	wirePaper(&deps.Admin, func() *proof.Log { return plog }, st, func() *config.Config { return cfg }, clock)
-	img, err := ui.Screenshot(deps, *screen, size)
+	wirePaper(&deps.Admin, screen.Paper{Log: func() *proof.Log { return plog }, Store: st, Config: func() *config.Config { return cfg }, Clock: clock})
+	img, err := ui.Screenshot(deps, *which, size)
 	if err != nil {
 		return err
 	}
@@ -258,7 +264,7 @@ func runScreenshot(env *Env, args []string) error {
 	if err := atomicfile.Write(*out, buf.Bytes()); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "wrote %s (%s, %dx%d)\n", *out, *screen, img.Bounds().Dx(), img.Bounds().Dy())
+	fmt.Fprintf(env.Stdout, "wrote %s (%s, %dx%d)\n", *out, *which, img.Bounds().Dx(), img.Bounds().Dy())
 	return nil
 }
 

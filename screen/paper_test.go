@@ -1,46 +1,48 @@
-package cli
+package screen
 
 import (
 	"bytes"
 	"errors"
-	"os"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
 	"gongkai/config"
+	"gongkai/demo"
 	"gongkai/paper"
 	"gongkai/proof"
-	"gongkai/screen"
-	"gongkai/ui/admin"
+	"gongkai/store"
 )
 
 // The admin panel's 公示期 and 打印海报 pages get the kiosk's own display
 // log (never a second open) and the same report, export and poster as the
 // report and export-pdf commands.
-func TestWirePaper(t *testing.T) {
-	data, _ := demoScreen(t)
-	mustRun(t, "sync", "--data", data)
-	cfg, st, err := openScreen(&Env{Stdout: &bytes.Buffer{}, Stderr: &bytes.Buffer{}}, data)
+func TestPaper(t *testing.T) {
+	data := t.TempDir()
+	if _, err := demo.Install(t.Context(), data, nil); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(data, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
 	now := time.Now()
-	clock := func() time.Time { return now }
-	var a admin.Deps
 	var log *proof.Log // nil until the log is open, as in the kiosk
-	wirePaper(&a, func() *proof.Log { return log }, st, func() *config.Config { return cfg }, clock)
+	p := Paper{Log: func() *proof.Log { return log }, Store: st, Config: func() *config.Config { return cfg },
+		Clock: func() time.Time { return now }}
 
-	if _, err := a.Compliance(); !errors.Is(err, screen.ErrNoDisplayLog) {
+	if _, err := p.Compliance(); !errors.Is(err, ErrNoDisplayLog) {
 		t.Fatalf("no log open: %v", err)
 	}
 	key, err := proof.EnsureDeviceKey(data)
 	if err != nil {
 		t.Fatal(err)
 	}
-	log, err = proof.Open(data, key, clock) // as the screen runtime does
+	log, err = proof.Open(data, key, p.Clock) // as the screen runtime does
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +52,7 @@ func TestWirePaper(t *testing.T) {
 	now = now.Add(time.Hour)
 	log.Tick()
 
-	rep, err := a.Compliance()
+	rep, err := p.Compliance()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +65,7 @@ func TestWirePaper(t *testing.T) {
 	if land == nil || land.PostingDays != 30 || land.DisplayedSeconds != 3600 {
 		t.Fatalf("report: %+v", land)
 	}
-	export, cert, err := a.ExportReport()
+	export, cert, err := p.ExportReport()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,34 +76,22 @@ func TestWirePaper(t *testing.T) {
 		t.Error("certificate is no PDF")
 	}
 
-	if pdf, err := a.Poster("land-2026-017"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+	if pdf, err := p.Poster("land-2026-017"); err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
 		t.Errorf("poster: %v", err)
 	}
 	var notHere paper.NotHereError
-	if _, err := a.Poster("land-2026-021"); !errors.As(err, &notHere) {
+	if _, err := p.Poster("land-2026-021"); !errors.As(err, &notHere) {
 		t.Errorf("another village's poster: %v", err)
 	}
 }
 
-func TestScreenHours(t *testing.T) {
+func TestHours(t *testing.T) {
 	c := &config.Config{Mode: config.ModeDisplay, DisplayOn: "07:00", DisplayOff: "21:30"}
-	if h := screen.Hours(c); h != (proof.Hours{On: 7 * time.Hour, Off: 21*time.Hour + 30*time.Minute}) {
+	if h := Hours(c); h != (proof.Hours{On: 7 * time.Hour, Off: 21*time.Hour + 30*time.Minute}) {
 		t.Errorf("display: %v", h)
 	}
 	c.Mode = config.ModeTouch // lit all day, whatever the hours say
-	if h := screen.Hours(c); h != (proof.Hours{}) {
+	if h := Hours(c); h != (proof.Hours{}) {
 		t.Errorf("touch: %v", h)
-	}
-}
-
-func TestIsMountPoint(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "not-a-stick")
-	os.Mkdir(dir, 0o755)
-	fi, _ := os.Stat(dir)
-	if runtime.GOOS != "windows" && isMountPoint(dir, fi) {
-		t.Error("a plain folder counts as a mounted volume")
-	}
-	if fi, err := os.Stat("/proc"); err == nil && runtime.GOOS == "linux" && !isMountPoint("/proc", fi) {
-		t.Error("/proc is not seen as mounted")
 	}
 }
