@@ -2,14 +2,9 @@ package cli
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"image/png"
 	"log/slog"
-	"os"
-	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +25,7 @@ import (
 	"gongkai/ui"
 	"gongkai/ui/admin"
 	"gongkai/ui/kit"
+	"gongkai/watchdog"
 )
 
 func init() {
@@ -79,7 +75,7 @@ func runKiosk(env *Env, args []string) error {
 	default:
 		return fmt.Errorf("--mode %q: want touch or display", *mode)
 	}
-	if err := haveDisplay(); err != nil {
+	if err := screen.HaveDisplay(); err != nil {
 		return err
 	}
 
@@ -109,7 +105,7 @@ func runKiosk(env *Env, args []string) error {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
 	// the runtime behind the window: schedule, sync now, USB, display log, uploads
-	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger, Alive: uiAlive})
+	rt := screen.New(screen.Options{Data: *data, Store: st, Config: screen.InMode(cfg, *mode), Logger: lg.Logger, Alive: screen.AliveThrough(fyne.Do)})
 	mon := agent.ForScreen(agent.Options{Data: *data, Store: st, Config: rt.Config, Program: Version,
 		Started: time.Now(), Export: rt.ExportProof, Logger: lg.Logger})
 	deps := screenDeps(cfg, st, *data)
@@ -135,25 +131,12 @@ func runKiosk(env *Env, args []string) error {
 	// before the runtime closes the display log: the agent reads it
 	defer mon.Start(k.Capture)()
 	logFirstFrame(w, env.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
-	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs (cli/watchdog.go)
-	defer startWatchdog()()
+	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs; a hung
+	// loop stops the pings and systemd restarts the kiosk
+	defer watchdog.Go(fyne.Do)()
 	w.ShowAndRun()
 	lg.Info("kiosk stopped")
 	return nil
-}
-
-// uiAlive asks the UI loop to run a no-op and waits a bounded time for
-// it: the display log's heartbeat (screen.Options.Alive).
-func uiAlive(ctx context.Context) bool {
-	answered := make(chan struct{})
-	fyne.Do(func() { close(answered) })
-	select {
-	case <-answered:
-		return true
-	case <-ctx.Done():
-	case <-time.After(20 * time.Second):
-	}
-	return false
 }
 
 // screenDeps is what the kiosk and its screenshots share from the config.
@@ -177,7 +160,7 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 			Build:        Build,
 			Commit:       Commit,
 			PublisherKey: feed.Fingerprint(cfg.PublicKey()),
-			DeviceKey:    deviceFingerprint(data),
+			DeviceKey:    proof.DeviceFingerprint(data),
 			Config:       cfg,
 		},
 	}
@@ -187,20 +170,6 @@ func screenDeps(cfg *config.Config, st *store.Store, data string) ui.Deps {
 // sticks to write their files to.
 func wirePaper(a *admin.Deps, p screen.Paper) {
 	a.Compliance, a.ExportReport, a.Poster, a.Sticks = p.Compliance, p.ExportReport, p.Poster, sync.MountedVolumes
-}
-
-// deviceFingerprint reads the screen's device.pub without creating one:
-// "" when the screen has no device key yet.
-func deviceFingerprint(data string) string {
-	b, err := os.ReadFile(filepath.Join(data, proof.DevicePubFile))
-	if err != nil {
-		return ""
-	}
-	pub, err := feed.ParsePublicKey(b)
-	if err != nil {
-		return ""
-	}
-	return feed.Fingerprint(pub)
 }
 
 func runScreenshot(env *Env, args []string) error {
@@ -277,20 +246,4 @@ func parseSize(s string) (fyne.Size, error) {
 		return fyne.Size{}, fmt.Errorf("--size %q: want WxH in pixels, e.g. 1080x1920", s)
 	}
 	return fyne.NewSize(float32(wi), float32(hi)), nil
-}
-
-// errNoDisplay: on Linux the window needs an X or Wayland display; without
-// one, GLFW panics with a page of goroutines instead of a word why.
-var errNoDisplay = errors.New("no display (DISPLAY and WAYLAND_DISPLAY are unset): start the kiosk in a desktop session, or under Xvfb as make run does (xvfb-run -a gongkai)")
-
-// haveDisplay says, before any window is made, when there is nowhere to
-// show one.
-func haveDisplay() error {
-	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
-		return nil
-	}
-	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
-		return errNoDisplay
-	}
-	return nil
 }

@@ -55,13 +55,6 @@ func TestKioskRefusesUnknownMode(t *testing.T) {
 	}
 }
 
-func TestKioskDeviceFingerprint(t *testing.T) {
-	dir := t.TempDir()
-	if got := deviceFingerprint(dir); got != "" {
-		t.Errorf("no device key: %q", got)
-	}
-}
-
 // TestScreenshotTextSize: --text-size renders the touch screen at a 字号
 // step, named as the buttons, config.toml or a number name it.
 func TestScreenshotTextSize(t *testing.T) {
