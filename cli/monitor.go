@@ -1,20 +1,15 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
-	"net/netip"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"gongkai/feed"
-	"gongkai/keyfile"
 	"gongkai/monitor"
 )
 
@@ -45,7 +40,7 @@ func runMonitor(env *Env, args []string) error {
 	if err := required(fs, "data"); err != nil {
 		return err
 	}
-	trusted, err := parsePrefixes(*proxies)
+	trusted, err := monitor.ParsePrefixes(*proxies)
 	if err != nil {
 		return err
 	}
@@ -66,21 +61,6 @@ func runMonitor(env *Env, args []string) error {
 	return srv.Serve(ctx, ln)
 }
 
-func parsePrefixes(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		pf, err := netip.ParsePrefix(p)
-		if err != nil {
-			return nil, fmt.Errorf("--trusted-proxy %q: want addresses like 127.0.0.1/32", p)
-		}
-		out = append(out, pf)
-	}
-	return out, nil
-}
-
 func runMonitorEnroll(env *Env, args []string) error {
 	fs := newFlags(env, "monitor enroll")
 	data := fs.String("data", "", "the monitor's data directory")
@@ -93,13 +73,9 @@ func runMonitorEnroll(env *Env, args []string) error {
 	if err := required(fs, "data", "device", "village", "name"); err != nil {
 		return err
 	}
-	raw, err := keyfile.ReadSmall(*device)
+	pub, err := monitor.ReadDeviceKey(*device)
 	if err != nil {
-		return fmt.Errorf("device key: %w", err)
-	}
-	pub, err := monitor.ParseDeviceKey(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *device, err)
+		return err
 	}
 	srv, err := monitor.OpenHeld(*data)
 	if err != nil {
@@ -126,16 +102,12 @@ func runMonitorUser(env *Env, args []string) error {
 	if err := required(fs, "data", "name"); err != nil {
 		return err
 	}
-	if env.Stdin == nil {
-		return errors.New("the password is read from standard input")
-	}
 	fmt.Fprintf(env.Stderr, "password for %s (one line, at least 10 characters): ", *name)
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("reading the password: %w", err)
-	}
+	password, err := monitor.ReadPasswordLine(env.Stdin)
 	fmt.Fprintln(env.Stderr)
-	password := strings.TrimRight(line, "\r\n")
+	if err != nil {
+		return err
+	}
 	srv, err := monitor.OpenHeld(*data)
 	if err != nil {
 		return err
@@ -159,31 +131,13 @@ func runMonitorVerify(env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "monitor verify: name the archive FILE.json")
 		return errUsage
 	}
-	raw, err := readLimited(fs.Arg(0), 64<<20)
-	if err != nil {
-		return err
-	}
-	var pinned []byte
-	if *key != "" {
-		if pinned, err = keyfile.ReadSmall(*key); err != nil {
-			return fmt.Errorf("monitor key: %w", err)
-		}
-	}
-	var pub []byte
-	if pinned != nil {
-		p, err := feed.ParsePublicKey(pinned)
-		if err != nil {
-			return fmt.Errorf("monitor key %s: %w", *key, err)
-		}
-		pub = p
-	}
-	a, err := monitor.VerifyArchive(raw, pub)
+	a, err := monitor.VerifyArchiveFile(fs.Arg(0), *key)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "ok: %s is intact: notice %s, %d screens, each report signed by its device and countersigned by monitor %s\n",
 		fs.Arg(0), a.Notice.ID, len(a.Screens), a.MonitorFingerprint())
-	if pinned == nil {
+	if *key == "" {
 		fmt.Fprintln(env.Stdout, "note: no --key given; compare the monitor fingerprint with the monitor's monitor.pub")
 	}
 	return nil

@@ -145,13 +145,17 @@ func encryptWith(priv ed25519.PrivateKey, pr Prompt, keyPath string) ([]byte, er
 }
 
 // ReadPublic reads a public key file (publisher.pub, device.pub,
-// monitor.pub).
-func ReadPublic(path string) (ed25519.PublicKey, error) {
+// monitor.pub); what names the key in its errors ("device key").
+func ReadPublic(path, what string) (ed25519.PublicKey, error) {
 	b, err := ReadSmall(path)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
-	return feed.ParsePublicKey(b)
+	pub, err := feed.ParsePublicKey(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", what, path, err)
+	}
+	return pub, nil
 }
 
 // ReadSmall reads a small file (a key, a passphrase, a config), refusing

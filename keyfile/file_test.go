@@ -24,7 +24,7 @@ func TestKeyFiles(t *testing.T) {
 	if err != nil || plain || !pub.Equal(priv.Public()) {
 		t.Fatalf("Load: plain %v, err %v", plain, err)
 	}
-	if got, err := ReadPublic(pubPath); err != nil || !got.Equal(pub) {
+	if got, err := ReadPublic(pubPath, "publisher key"); err != nil || !got.Equal(pub) {
 		t.Fatalf("ReadPublic: %v", err)
 	}
 	if _, _, _, err := Generate(filepath.Join(dir, "enc"), false, pr); err == nil || !strings.Contains(err.Error(), "refusing to overwrite") {
@@ -58,7 +58,7 @@ func TestReadSmallRefusesLargeFiles(t *testing.T) {
 	if _, err := ReadSmall(p); err == nil || !strings.Contains(err.Error(), "too large") {
 		t.Errorf("ReadSmall: %v", err)
 	}
-	if _, err := ReadPublic(p); err == nil {
+	if _, err := ReadPublic(p, "device key"); err == nil || !strings.HasPrefix(err.Error(), "device key: ") {
 		t.Error("ReadPublic of a large file")
 	}
 }

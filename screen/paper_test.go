@@ -3,6 +3,9 @@ package screen
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,11 +16,10 @@ import (
 	"gongkai/store"
 )
 
-// The admin panel's 公示期 and 打印海报 pages get the kiosk's own display
-// log (never a second open) and the same report, export and poster as the
-// report and export-pdf commands.
-func TestPaper(t *testing.T) {
-	data := t.TempDir()
+// demoScreen is a screen on the demo feed, synced, its store open.
+func demoScreen(t *testing.T) (data string, cfg *config.Config, st *store.Store) {
+	t.Helper()
+	data = t.TempDir()
 	if _, err := demo.Install(t.Context(), data, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -25,11 +27,18 @@ func TestPaper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := store.Open(data, store.Options{})
-	if err != nil {
+	if st, err = store.Open(data, store.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer st.Close()
+	t.Cleanup(func() { st.Close() })
+	return data, cfg, st
+}
+
+// The admin panel's 公示期 and 打印海报 pages get the kiosk's own display
+// log (never a second open) and the same report, export and poster as the
+// report and export-pdf commands.
+func TestPaper(t *testing.T) {
+	data, cfg, st := demoScreen(t)
 	now := time.Now()
 	var log *proof.Log // nil until the log is open, as in the kiosk
 	p := Paper{Log: func() *proof.Log { return log }, Store: st, Config: func() *config.Config { return cfg },
@@ -94,4 +103,30 @@ func TestHours(t *testing.T) {
 	if h := Hours(c); h != (proof.Hours{}) {
 		t.Errorf("touch: %v", h)
 	}
+}
+
+// OpenReport opens the display log for a command, and says the kiosk may
+// hold it when it cannot.
+func TestOpenReport(t *testing.T) {
+	data, cfg, st := demoScreen(t)
+	log, build, err := OpenReport(data, cfg, st, "land-2026-017", proof.Hours{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := log.Report(build)
+	if err != nil || len(rep.Notices) != 1 || rep.Notices[0].ID != "land-2026-017" {
+		t.Fatalf("report: %+v %v", rep.Notices, err)
+	}
+	cert := filepath.Join(t.TempDir(), "cert.pdf")
+	if _, err := paper.WriteCertificate(cert, log, build); err != nil {
+		t.Fatal(err)
+	}
+	if pdf, _ := os.ReadFile(cert); !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Error("certificate is no PDF")
+	}
+	// the kiosk's log is this one, still open
+	if _, _, err := OpenReport(data, cfg, st, "", proof.Hours{}); !errors.Is(err, proof.ErrLocked) || !strings.Contains(err.Error(), "is the kiosk running on "+data) {
+		t.Errorf("log held: %v", err)
+	}
+	log.Close()
 }
