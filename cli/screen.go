@@ -20,7 +20,6 @@ import (
 	"gongkai/pin"
 	"gongkai/screen"
 	"gongkai/store"
-	"gongkai/sync"
 )
 
 // The commands of a screen: provisioning, sync, and what an administrator
@@ -99,34 +98,13 @@ func runSync(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	sources := cfg.Sources
+	var sources []string
 	if *source != "" {
 		sources = []string{*source}
 	}
-	if len(sources) == 0 {
-		return fmt.Errorf("no source to sync from: give --source URL|PATH, or provision sources with gongkai init --source")
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	p := screen.NewProgressLine(env.Stderr)
-	res, err := sync.RunSources(ctx, st, cfg, *data, sources, sync.Options{Progress: p.Show})
-	p.Clear()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, screen.SyncSummary(res))
-	// The alerts too: a clerk syncing by hand (or from a USB folder)
-	// expects the warnings with the notices.
-	// The notices are synced, which is what the exit status says: an
-	// alerts poll that failed is one line on stderr, and status keeps it.
-	a, err := sync.PollAlertSources(ctx, st, cfg, *data, sources, time.Now())
-	switch {
-	case err != nil:
-		fmt.Fprintln(env.Stderr, "alerts: "+feed.Printable(strings.TrimPrefix(err.Error(), "sync: "), feed.MaxErrorText))
-	case !a.None:
-		fmt.Fprintf(env.Stdout, "alerts version %d\n", a.Version)
-	}
-	return nil
+	return screen.SyncByHand(ctx, st, cfg, *data, sources, env.Stdout, env.Stderr)
 }
 
 func printItems(w io.Writer, st *store.Store, items []store.Summary, asJSON bool) error {

@@ -64,3 +64,25 @@ func TestSyncSummary(t *testing.T) {
 		t.Errorf("updated: %q", got)
 	}
 }
+
+// SyncByHand syncs from the configured sources, then polls alerts; with
+// no source at all it says how to give one.
+func TestSyncByHand(t *testing.T) {
+	f := newRuntime(t)
+	cfg := f.rt.Config()
+	var out, errOut bytes.Buffer
+	for _, want := range []string{"updated to version 1: 1 added", "unchanged (version 1)"} {
+		out.Reset()
+		if err := SyncByHand(t.Context(), f.st, cfg, f.data, nil, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), want) || strings.Contains(out.String(), "alerts") || errOut.Len() != 0 {
+			t.Errorf("stdout %q stderr %q, want %q", out.String(), errOut.String(), want)
+		}
+	}
+	empty := *cfg
+	empty.Sources = nil
+	if err := SyncByHand(t.Context(), f.st, &empty, f.data, nil, &out, &errOut); err == nil || !strings.Contains(err.Error(), "gongkai init --source") {
+		t.Errorf("no source: %v", err)
+	}
+}
