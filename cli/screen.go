@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -228,13 +226,8 @@ func runStatus(env *Env, args []string) error {
 	return nil
 }
 
-// checkChildEnv marks the process that does the work of check (see runCheck).
-const checkChildEnv = "GONGKAI_CHECK_CHILD"
-
-// runCheck runs the check in a child process of the same binary. A damaged
-// database file can crash its reader outright (a fault on a bad page, or a
-// panic in a goroutine of the database library that no recover reaches);
-// in the child such a crash is one more finding, reported in one line.
+// runCheck runs the check in a child process of the same binary, where a
+// crash on a damaged file is one more finding (screen.CheckInChild).
 func runCheck(env *Env, args []string) error {
 	fs := newFlags(env, "check")
 	data := dataFlag(fs)
@@ -245,33 +238,12 @@ func runCheck(env *Env, args []string) error {
 		return err
 	}
 	exe, err := os.Executable()
-	if os.Getenv(checkChildEnv) == "1" || err != nil {
-		res, err := screen.Check(*data)
-		for _, p := range res.Problems {
-			fmt.Fprintln(env.Stderr, oneLine(p))
-		}
-		if err == nil && len(res.Problems) > 0 {
-			err = fmt.Errorf("%d problem(s) found", len(res.Problems))
-		}
-		if err == nil {
-			fmt.Fprintf(env.Stdout, "ok: %d items, %d attachments\n", res.Items, res.Blobs)
-		}
+	if screen.InCheckChild() || err != nil {
+		return screen.WriteCheck(*data, env.Stdout, env.Stderr)
+	}
+	verdict, err := screen.CheckInChild(*data, exe, []string{"check", "--data", *data}, env.Stdout, env.Stderr)
+	if err != nil {
 		return err
 	}
-	cmd := exec.Command(exe, "check", "--data", *data)
-	cmd.Env = append(os.Environ(), checkChildEnv+"=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); cmd.ProcessState == nil {
-		return fmt.Errorf("running the check: %w", err)
-	}
-	switch code := cmd.ProcessState.ExitCode(); code {
-	case 0, 1: // the child's own verdict, already worded for a person
-		env.Stdout.Write(stdout.Bytes())
-		env.Stderr.Write(stderr.Bytes())
-		return exitCode(code)
-	default:
-		return fmt.Errorf("%w: reading the database crashed (%s); run gongkai sync --data %s to rebuild it from the feed",
-			store.ErrDamaged, screen.CrashReason(stderr.String(), cmd.ProcessState.String()), *data)
-	}
+	return exitCode(verdict)
 }
