@@ -124,18 +124,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// parseAt reads --at: a day in the feed's time zone (its start), or an
-// RFC 3339 instant.
-func parseAt(s string, tz *time.Location) (time.Time, error) {
-	if t, err := time.ParseInLocation(time.DateOnly, s, tz); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q: want a date YYYY-MM-DD or an RFC 3339 time like 2026-11-20T09:00:00+08:00", s)
-}
-
 func runList(env *Env, args []string) error {
 	fs := newFlags(env, "list")
 	data := dataFlag(fs)
@@ -151,7 +139,7 @@ func runList(env *Env, args []string) error {
 	defer st.Close()
 	at := st.Now(time.Now())
 	if *atFlag != "" {
-		if at, err = parseAt(*atFlag, st.Location()); err != nil {
+		if at, err = screen.ParseAt(*atFlag, st.Location()); err != nil {
 			return err
 		}
 	}

@@ -86,3 +86,23 @@ func TestSyncByHand(t *testing.T) {
 		t.Errorf("no source: %v", err)
 	}
 }
+
+func TestParseAt(t *testing.T) {
+	tz := time.FixedZone("CST", 8*3600)
+	for in, want := range map[string]string{
+		"2026-11-20":                "2026-11-20T00:00:00+08:00",
+		"2026-11-20T09:00:00Z":      "2026-11-20T09:00:00Z",
+		"2026-11-20T09:00:00+08:00": "2026-11-20T09:00:00+08:00",
+		"20.11.2026":                "",
+		"":                          "",
+	} {
+		got, err := ParseAt(in, tz)
+		if want == "" {
+			if err == nil || !strings.Contains(err.Error(), "want a date YYYY-MM-DD") {
+				t.Errorf("%q: %v %v", in, got, err)
+			}
+		} else if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("%q: %v %v, want %s", in, got, err, want)
+		}
+	}
+}
