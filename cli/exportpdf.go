@@ -23,10 +23,7 @@ func runExportPDF(env *Env, args []string) error {
 	data := dataFlag(fs)
 	id := fs.String("item", "", "the notice's id (as gongkai list shows it)")
 	out := fs.String("out", "", "the PDF file to write")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "item", "out"); err != nil {
+	if err := parse(fs, args, 0, "item", "out"); err != nil {
 		return err
 	}
 	if strings.ToLower(filepath.Ext(*out)) != ".pdf" {

@@ -35,10 +35,7 @@ func runScreenshot(env *Env, args []string) error {
 	fs.StringVar(&s.Size, "size", "1080x1920", "window size WxH (portrait 1080x1920, landscape 1920x1080)")
 	fs.StringVar(&s.At, "at", "", "render as at this time: YYYY-MM-DD (feed time zone) or RFC 3339 (default now)")
 	fs.StringVar(&s.TextSize, "text-size", "", "the touch screen's 字号 step: 标准, 大 or 特大 (also normal, large, xlarge or 0, 1, 2); default the screen's text_size")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "out"); err != nil {
+	if err := parse(fs, args, 0, "out"); err != nil {
 		return err
 	}
 	s.Data = *data

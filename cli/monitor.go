@@ -34,10 +34,7 @@ func runMonitor(env *Env, args []string) error {
 	listen := fs.String("listen", "127.0.0.1:8090", "address to serve on (behind nginx: a loopback address)")
 	data := fs.String("data", "", "the monitor's data directory (monitor.db, keys, screenshots)")
 	proxies := fs.String("trusted-proxy", "127.0.0.1/8,::1/128", "addresses (CIDR, comma-separated) whose X-Forwarded-Proto/-For are believed")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "data"); err != nil {
+	if err := parse(fs, args, 0, "data"); err != nil {
 		return err
 	}
 	trusted, err := monitor.ParsePrefixes(*proxies)
@@ -67,10 +64,7 @@ func runMonitorEnroll(env *Env, args []string) error {
 	device := fs.String("device", "", "the screen's device.pub (from its data directory)")
 	village := fs.String("village", "", "division code the screen stands at, 6 to 12 digits")
 	name := fs.String("name", "", "the screen's name, e.g. 东湾村村委会大厅")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "data", "device", "village", "name"); err != nil {
+	if err := parse(fs, args, 0, "data", "device", "village", "name"); err != nil {
 		return err
 	}
 	pub, err := monitor.ReadDeviceKey(*device)
@@ -96,10 +90,7 @@ func runMonitorUser(env *Env, args []string) error {
 	fs := newFlags(env, "monitor user")
 	data := fs.String("data", "", "the monitor's data directory")
 	name := fs.String("name", "", "the operator's login name")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "data", "name"); err != nil {
+	if err := parse(fs, args, 0, "data", "name"); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "password for %s (one line, at least 10 characters): ", *name)

@@ -22,10 +22,7 @@ func runPIN(env *Env, args []string) error {
 	fs := newFlags(env, "pin")
 	data := dataFlag(fs)
 	file := fs.String("pin-file", "", pinFileUsage)
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "pin-file"); err != nil {
+	if err := parse(fs, args, 0, "pin-file"); err != nil {
 		return err
 	}
 	p, err := pin.ReadFile(*file)

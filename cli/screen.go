@@ -45,10 +45,7 @@ func runInit(env *Env, args []string) error {
 	pinFile := fs.String("pin-file", "", pinFileUsage)
 	var sources stringList
 	fs.Var(&sources, "source", "feed URL or folder, tried in order (repeatable)")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "location", "pubkey"); err != nil {
+	if err := parse(fs, args, 0, "location", "pubkey"); err != nil {
 		return err
 	}
 	keyFile, err := keyfile.ReadSmall(*pubkey)
