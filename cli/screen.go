@@ -13,9 +13,6 @@ import (
 	"time"
 
 	"gongkai/config"
-	"gongkai/feed"
-	"gongkai/keyfile"
-	"gongkai/pin"
 	"gongkai/screen"
 	"gongkai/store"
 )
@@ -48,31 +45,11 @@ func runInit(env *Env, args []string) error {
 	if err := parse(fs, args, 0, "location", "pubkey"); err != nil {
 		return err
 	}
-	keyFile, err := keyfile.ReadSmall(*pubkey)
-	if err != nil {
-		return fmt.Errorf("publisher key: %w", err)
-	}
-	// the PIN file is read before anything is written: a bad one leaves
-	// the directory uninitialised
-	var adminPIN string
-	if *pinFile != "" {
-		if adminPIN, err = pin.ReadFile(*pinFile); err != nil {
-			return err
-		}
-	}
-	cfg, device, err := screen.Provision(*data, config.Config{Location: *location, Sources: sources}, keyFile, adminPIN)
+	p, err := screen.Provision(*data, config.Config{Location: *location, Sources: sources}, *pubkey, *pinFile)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "initialised %s: screen at %s, publisher key %s, %d source(s)\n",
-		*data, cfg.Location, feed.Fingerprint(cfg.PublicKey()), len(cfg.Sources))
-	fmt.Fprintf(env.Stdout, "device key %s (signs the display log)\n", feed.Fingerprint(device))
-	if adminPIN == "" {
-		fmt.Fprintf(env.Stdout, "note: no admin PIN (--pin-file): the admin panel stays shut until gongkai pin --data %s --pin-file FILE sets one\n", *data)
-	}
-	if screen.IsDemo(cfg) {
-		fmt.Fprintln(env.Stdout, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
-	}
+	p.WriteText(env.Stdout)
 	return nil
 }
 
@@ -134,13 +111,7 @@ func runList(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	at := st.Now(time.Now())
-	if *atFlag != "" {
-		if at, err = screen.ParseAt(*atFlag, st.Location()); err != nil {
-			return err
-		}
-	}
-	items, err := st.Visible(cfg.Location, "", at)
+	items, err := screen.Shown(st, cfg, *atFlag)
 	if err != nil {
 		return err
 	}
