@@ -1,8 +1,12 @@
 package screen
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"time"
 
+	"gongkai/atomicfile"
 	"gongkai/config"
 	"gongkai/paper"
 	"gongkai/proof"
@@ -62,4 +66,27 @@ func (p Paper) ExportReport() (export, certificate []byte, err error) {
 func (p Paper) Poster(id string) ([]byte, error) {
 	pdf, _, _, err := paper.NoticePoster(p.Store, p.Config().Location, id, p.Store.Now(p.Clock()))
 	return pdf, err
+}
+
+// WritePoster writes the A4 poster of this screen's notice id to path, as
+// gongkai export-pdf does, and returns the notice's title and the file's
+// size. A notice that is not shown here today is printed all the same,
+// with a note on warn; one that is not this screen's is an error that
+// says where its notices are listed.
+func WritePoster(data string, cfg *config.Config, st *store.Store, id, path string, warn io.Writer) (title string, size int64, err error) {
+	pdf, sum, today, err := paper.NoticePoster(st, cfg.Location, id, st.Now(time.Now()))
+	var notHere paper.NotHereError
+	switch {
+	case errors.As(err, &notHere):
+		return "", 0, fmt.Errorf("%w; gongkai list --data %s shows the notices here", err, data)
+	case err != nil:
+		return "", 0, StoreError(data, err)
+	}
+	if !today {
+		fmt.Fprintf(warn, "gongkai: note: %s is not shown on this screen today (valid %s..%s)\n", id, sum.ValidFrom, sum.ValidUntil)
+	}
+	if err := atomicfile.Write(path, pdf); err != nil {
+		return "", 0, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return sum.Title, int64(len(pdf)), nil
 }

@@ -130,3 +130,25 @@ func TestOpenReport(t *testing.T) {
 	}
 	log.Close()
 }
+
+// WritePoster writes this screen's notice; another village's is an error
+// that points to the list, and writes nothing.
+func TestWritePoster(t *testing.T) {
+	data, cfg, st := demoScreen(t)
+	dir := t.TempDir()
+	var warn bytes.Buffer
+	title, size, err := WritePoster(data, cfg, st, "land-2026-017", filepath.Join(dir, "land.pdf"), &warn)
+	if err != nil || title == "" || size < 1000 {
+		t.Fatalf("poster: %q %d %v", title, size, err)
+	}
+	if pdf, _ := os.ReadFile(filepath.Join(dir, "land.pdf")); int64(len(pdf)) != size || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Error("the file is not the poster")
+	}
+	other := filepath.Join(dir, "other.pdf")
+	if _, _, err := WritePoster(data, cfg, st, "land-2026-021", other, &warn); err == nil || !strings.Contains(err.Error(), "gongkai list --data "+data) {
+		t.Errorf("another village's: %v", err)
+	}
+	if _, err := os.Stat(other); !os.IsNotExist(err) {
+		t.Error("a PDF was written for another village's notice")
+	}
+}
