@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"gongkai/feed"
 	"gongkai/keyfile"
@@ -82,16 +81,9 @@ func runPublish(env *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		ch, tz, err := publish.ReadAlertChange(*outDir, *alertFile, *alertFrom, *cancel, time.Now())
-		if err != nil {
+		if err := publish.PublishAlertsAndSay(*outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset}, env.Stdout); err != nil {
 			return err
 		}
-		res, err := publish.PublishAlerts(*outDir, ch, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "published alerts version %d: %d in force, %d ended and dropped\n", res.Version, res.Alerts, res.Dropped)
-		ch.WriteAdded(env.Stdout, tz)
 		if plain {
 			plainKeyWarning(env, *keyPath)
 		}
@@ -111,31 +103,9 @@ func runPublish(env *Env, args []string) error {
 	if w := src.CalendarWarning(); w != "" {
 		fmt.Fprintln(env.Stderr, "warning:", w)
 	}
-	if *bundle != "" && !publish.IsBundleName(*bundle) {
-		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
-	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: publish.DefaultSpeechCache()})
-	if err != nil {
+	opt := publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: publish.DefaultSpeechCache()}
+	if err := publish.PublishAndSay(src, *outDir, *bundle, opt, env.Stdout); err != nil {
 		return err
-	}
-	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
-		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
-	a, err := publish.ResignAlerts(*outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
-	if err != nil {
-		return err
-	}
-	if a != nil {
-		fmt.Fprintf(env.Stdout, "alerts version %d re-signed: %d in force\n", a.Version, a.Alerts)
-	}
-	if *reset {
-		fmt.Fprintf(env.Stdout, "reset: epoch %d starts at version 1; screens accept it whatever they held before\n", res.Epoch)
-	}
-	if *bundle != "" {
-		b, err := publish.WriteBundle(*outDir, *bundle)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "bundle %s: version %d, %d objects, %.1f MiB\n", *bundle, b.Version, b.Objects, float64(b.Bytes)/(1<<20))
 	}
 	if plain {
 		plainKeyWarning(env, *keyPath)

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// ReadAlertChange reads the clerk's file in the feed's zone, names a
+// readAlertChange reads the clerk's file in the feed's zone, names a
 // missing or oversized file in one line, and ResignAlerts leaves a feed
 // without alerts alone.
 func TestReadAlertChange(t *testing.T) {
@@ -21,7 +21,7 @@ func TestReadAlertChange(t *testing.T) {
 	if a, err := ResignAlerts(out, Options{Key: testKey(1), Now: testNow}); a != nil || err != nil {
 		t.Fatalf("ResignAlerts without alerts: %v %v", a, err)
 	}
-	ch, tz, err := ReadAlertChange(out, good, "", "old-one", testNow)
+	ch, tz, err := readAlertChange(out, good, "", "old-one", testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,19 +29,19 @@ func TestReadAlertChange(t *testing.T) {
 		t.Fatalf("change %+v in %v", ch, tz)
 	}
 	var text bytes.Buffer
-	ch.WriteAdded(&text, tz)
+	ch.writeAdded(&text, tz)
 	if !strings.Contains(text.String(), "alert water-cut-1120: 今晚停水通知, ") || !strings.Contains(text.String(), "2026-11-21 06:00") {
-		t.Errorf("WriteAdded: %q", text.String())
+		t.Errorf("writeAdded: %q", text.String())
 	}
 	for _, c := range []struct{ file, want string }{
 		{filepath.Join(dir, "missing.md"), "missing.md: not found"},
 		{big, "big.md: file is over 1024 KiB"},
 	} {
-		if _, _, err := ReadAlertChange(out, c.file, "", "", testNow); err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
+		if _, _, err := readAlertChange(out, c.file, "", "", testNow); err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "\n") {
 			t.Errorf("%s: %v, want %q", c.file, err, c.want)
 		}
 	}
-	if _, _, err := ReadAlertChange(t.TempDir(), good, "", "", testNow); err == nil {
+	if _, _, err := readAlertChange(t.TempDir(), good, "", "", testNow); err == nil {
 		t.Error("alerts for a folder with no feed")
 	}
 }

@@ -230,12 +230,12 @@ func parseInstant(s string, tz *time.Location) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("not a time: write 2026-12-06 20:00 (in the feed's time zone) or RFC 3339")
 }
 
-// ReadAlertChange is publish's alerts-only mode read from its files: the
+// readAlertChange is the alerts-only mode's change read from its files: the
 // alert a clerk wrote (file, ParseAlertFile) and a national warning
 // (capFile, ParseCAP) added, the alert cancel withdrawn; "" leaves each
 // out. tz is the feed's time zone in out, which the alerts' times are
 // read and shown in.
-func ReadAlertChange(out, file, capFile, cancel string, now time.Time) (ch AlertChange, tz *time.Location, err error) {
+func readAlertChange(out, file, capFile, cancel string, now time.Time) (ch AlertChange, tz *time.Location, err error) {
 	if tz, err = FeedZone(out); err != nil {
 		return ch, nil, err
 	}
@@ -265,9 +265,9 @@ func ReadAlertChange(out, file, capFile, cancel string, now time.Time) (ch Alert
 // maxAlertFile caps an alert's source file (Markdown or CAP XML).
 const maxAlertFile = 1 << 20
 
-// WriteAdded prints a line for each alert ch adds: id, title, and its
+// writeAdded prints a line for each alert ch adds: id, title, and its
 // start and end in tz.
-func (ch AlertChange) WriteAdded(w io.Writer, tz *time.Location) {
+func (ch AlertChange) writeAdded(w io.Writer, tz *time.Location) {
 	for _, al := range ch.Add {
 		fmt.Fprintf(w, "alert %s: %s, %s – %s\n", al.ID, feed.Printable(al.Title, feed.MaxLineText),
 			al.Start.In(tz).Format("2006-01-02 15:04"), al.End.In(tz).Format("2006-01-02 15:04"))
