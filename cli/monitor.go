@@ -3,8 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -41,21 +39,9 @@ func runMonitor(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	lg := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := monitor.Open(*data, monitor.Options{TrustedProxies: trusted, Logger: lg})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", *listen, err)
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// the address as bound (":0" picks a free port: tests read this line)
-	fmt.Fprintf(env.Stdout, "monitor listening on http://%s (data %s, key %s)\n", ln.Addr(), *data, feed.Fingerprint(srv.PublicKey()))
-	return srv.Serve(ctx, ln)
+	return monitor.Run(ctx, *data, *listen, trusted, env.Stderr, env.Stdout)
 }
 
 func runMonitorEnroll(env *Env, args []string) error {
@@ -67,16 +53,8 @@ func runMonitorEnroll(env *Env, args []string) error {
 	if err := parse(fs, args, 0, "data", "device", "village", "name"); err != nil {
 		return err
 	}
-	pub, err := monitor.ReadDeviceKey(*device)
+	pub, err := monitor.EnrollFile(*data, *device, *name, *village)
 	if err != nil {
-		return err
-	}
-	srv, err := monitor.OpenHeld(*data)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if err := srv.Enroll(pub, *name, *village, "cli"); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "enrolled %s: %s (%s)\n", feed.Fingerprint(pub), *name, *village)
@@ -99,12 +77,7 @@ func runMonitorUser(env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := monitor.OpenHeld(*data)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if err := srv.SetPassword(*name, password); err != nil {
+	if err := monitor.SetPasswordHeld(*data, *name, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "password set for %s\n", *name)

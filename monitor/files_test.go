@@ -1,7 +1,10 @@
 package monitor
 
 import (
+	"bufio"
 	"bytes"
+	"context"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -93,5 +96,37 @@ func TestReadPasswordLine(t *testing.T) {
 	}
 	if _, err := ReadPasswordLine(nil); err == nil || !strings.Contains(err.Error(), "standard input") {
 		t.Errorf("no stdin: %v", err)
+	}
+}
+
+// Run serves until its context ends and says where; beside it, the
+// commands' EnrollFile and SetPasswordHeld say the monitor holds its
+// data, and after it they work.
+func TestRunAndHeldCommands(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "monitor")
+	devicePub := filepath.Join(t.TempDir(), "device.pub")
+	d := newDevice(t)
+	os.WriteFile(devicePub, proof.EncodeDevicePublicKey(d.pub), 0o600)
+
+	ctx, cancel := context.WithCancel(t.Context())
+	r, w := io.Pipe()
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, dir, "127.0.0.1:0", nil, io.Discard, w) }()
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "monitor listening on http://127.0.0.1:") || !strings.Contains(line, "(data "+dir+", key ") {
+		t.Fatalf("line %q %v", line, err)
+	}
+	if _, err := EnrollFile(dir, devicePub, "东湾村村委会大厅", "310118901201"); err == nil || !strings.Contains(err.Error(), "登记屏幕") {
+		t.Errorf("enrol beside the running monitor: %v", err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if pub, err := EnrollFile(dir, devicePub, "东湾村村委会大厅", "310118901201"); err != nil || !pub.Equal(d.pub) {
+		t.Fatalf("enrol: %v", err)
+	}
+	if err := SetPasswordHeld(dir, "clerk", "correct horse battery"); err != nil {
+		t.Fatal(err)
 	}
 }
