@@ -78,3 +78,19 @@ func (p *Provisioned) WriteText(w io.Writer) {
 		fmt.Fprintln(w, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
 	}
 }
+
+// SetPIN sets the admin PIN of the provisioned screen in data from the
+// file pinFile (gongkai pin): after init without one, for a forgotten
+// PIN, a damaged admin.pin or a lockout, which it clears. The admin panel
+// reads the PIN at each opening, so a running kiosk needs no restart. It
+// returns the PIN's length.
+func SetPIN(data, pinFile string) (digits int, err error) {
+	p, err := pin.ReadFile(pinFile)
+	if err != nil {
+		return 0, err
+	}
+	if _, err := config.Load(data); err != nil {
+		return 0, err
+	}
+	return len(p), pin.Write(data, p)
+}

@@ -60,4 +60,17 @@ func TestProvision(t *testing.T) {
 	if p.PIN || !strings.Contains(text.String(), "note: no admin PIN (--pin-file)") {
 		t.Errorf("without PIN:\n%s", text.String())
 	}
+	// gongkai pin sets it later, on a provisioned screen only
+	if n, err := SetPIN(data, goodPIN); err != nil || n != 6 {
+		t.Errorf("SetPIN: %d %v", n, err)
+	}
+	if g, err := pin.Open(data); err != nil || !g.HasPIN() {
+		t.Errorf("PIN not set: %v", err)
+	}
+	if _, err := SetPIN(t.TempDir(), goodPIN); err == nil {
+		t.Error("SetPIN on a folder that is no screen")
+	}
+	if _, err := SetPIN(data, badPIN); err == nil {
+		t.Error("SetPIN from a bad PIN file")
+	}
 }
