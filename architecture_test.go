@@ -37,8 +37,7 @@ var layers = map[string]int{
 	"ui": 7,
 	// 8: the kiosk program (window, runtime, agent, log put together);
 	// 9: flags and wiring; 10: the program
-	"kiosk": 8,
-	"cli": 9, "": 10,
+	"kiosk": 8, "cli": 9, "": 10,
 	// tools and whole-program tests: above everything, imported by nothing
 	"bench/barewindow": 11, "bench/corpus": 10, "bench/feedgen": 11, "bench/monitorload": 11,
 	"bench/searchbench": 11, "bench/fts5": 11, "deps": 11, "reliability": 11, "smoke": 11,
