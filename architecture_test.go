@@ -34,13 +34,14 @@ var layers = map[string]int{
 	// user (villager, display, admin), which never import each other; the
 	// composition root that ties them to the window and the runtime
 	"ui/kit": 5, "ui/display": 6, "ui/admin": 6,
-	"ui": 7, "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other) "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other)
-	// 8: flags and wiring; 9: the program
-	"cli": 8, "": 9,
+	"ui": 7, "ui/studio": 7, // the studio is the clerks' window, beside the screens' (neither imports the other)
+	// 8: the kiosk program (window, runtime, agent, log put together);
+	// 9: flags and wiring; 10: the program
+	"kiosk": 8, "cli": 9, "": 10,
 	// tools and whole-program tests: above everything, imported by nothing
-	"bench/barewindow": 10, "bench/corpus": 9, "bench/feedgen": 10, "bench/monitorload": 10,
-	"bench/searchbench": 10, "bench/fts5": 10, "deps": 10, "reliability": 10, "smoke": 10,
-	"store/internal/genpinyin": 10,
+	"bench/barewindow": 11, "bench/corpus": 10, "bench/feedgen": 11, "bench/monitorload": 11,
+	"bench/searchbench": 11, "bench/fts5": 11, "deps": 11, "reliability": 11, "smoke": 11,
+	"store/internal/genpinyin": 11,
 }
 
 // fyneTestHome is the one production file that may import Fyne's test

@@ -99,8 +99,9 @@ func newFlags(env *Env, name string) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags and refuses leftover arguments beyond want positionals.
-func parse(fs *flag.FlagSet, args []string, positionals int) error {
+// parse parses flags, refuses leftover arguments beyond want positionals,
+// and reports the first of the required flags (names) that is missing.
+func parse(fs *flag.FlagSet, args []string, positionals int, names ...string) error {
 	if err := fs.Parse(args); err != nil {
 		return errUsage
 	}
@@ -108,10 +109,11 @@ func parse(fs *flag.FlagSet, args []string, positionals int) error {
 		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(positionals))
 		return errUsage
 	}
-	return nil
+	return required(fs, names...)
 }
 
-// required reports a missing required flag.
+// required reports a missing required flag; a command whose forms need
+// different flags calls it after parse.
 func required(fs *flag.FlagSet, names ...string) error {
 	for _, n := range names {
 		if f := fs.Lookup(n); f != nil && f.Value.String() == "" {

@@ -28,12 +28,8 @@ func runDemo(env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "demo feed (fictional 青禾镇, screen at 东湾村) version %d in %s\n", res.Version, *data)
-	// The demo screen's admin PIN is public like its key, and its PIN pad
-	// says it (pin.Demo); a PIN changed in its settings is kept.
-	if g, err := pin.Open(*data); err == nil && !g.HasPIN() {
-		if err := pin.Write(*data, pin.Demo); err != nil {
-			return err
-		}
+	if err := demo.SetPIN(*data); err != nil {
+		return err
 	}
 	fmt.Fprintf(env.Stdout, "admin panel: hold the top-left corner 3 s, then tap it 5 times; demo PIN %s\n", pin.Demo)
 	kargs := []string{"--data", *data}

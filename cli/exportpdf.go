@@ -1,14 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"gongkai/atomicfile"
-	"gongkai/paper"
 	"gongkai/screen"
 )
 
@@ -23,10 +19,7 @@ func runExportPDF(env *Env, args []string) error {
 	data := dataFlag(fs)
 	id := fs.String("item", "", "the notice's id (as gongkai list shows it)")
 	out := fs.String("out", "", "the PDF file to write")
-	if err := parse(fs, args, 0); err != nil {
-		return err
-	}
-	if err := required(fs, "item", "out"); err != nil {
+	if err := parse(fs, args, 0, "item", "out"); err != nil {
 		return err
 	}
 	if strings.ToLower(filepath.Ext(*out)) != ".pdf" {
@@ -37,21 +30,10 @@ func runExportPDF(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-
-	pdf, sum, today, err := paper.NoticePoster(st, cfg.Location, *id, st.Now(time.Now()))
-	var notHere paper.NotHereError
-	switch {
-	case errors.As(err, &notHere):
-		return fmt.Errorf("%w; gongkai list --data %s shows the notices here", err, *data)
-	case err != nil:
-		return screen.StoreError(*data, err)
+	title, size, err := screen.WritePoster(*data, cfg, st, *id, *out, env.Stderr)
+	if err != nil {
+		return err
 	}
-	if !today {
-		fmt.Fprintf(env.Stderr, "gongkai: note: %s is not shown on this screen today (valid %s..%s)\n", *id, sum.ValidFrom, sum.ValidUntil)
-	}
-	if err := atomicfile.Write(*out, pdf); err != nil {
-		return fmt.Errorf("writing %s: %w", *out, err)
-	}
-	fmt.Fprintf(env.Stdout, "wrote %s: %s (%s)\n", *out, sum.Title, screen.SizeText(int64(len(pdf))))
+	fmt.Fprintf(env.Stdout, "wrote %s: %s (%s)\n", *out, title, screen.SizeText(size))
 	return nil
 }

@@ -8,14 +8,6 @@ import (
 	"testing"
 )
 
-func TestParseSize(t *testing.T) {
-	for in, ok := range map[string]bool{"1080x1920": true, "1920X1080": true, "10x10": false, "abc": false, "1080x": false} {
-		if _, err := parseSize(in); (err == nil) != ok {
-			t.Errorf("parseSize(%q) = %v", in, err)
-		}
-	}
-}
-
 func TestScreenshotNeedsOut(t *testing.T) {
 	var out, errs bytes.Buffer
 	if code := Main([]string{"screenshot", "--data", t.TempDir()}, &Env{Stdout: &out, Stderr: &errs}); code == 0 || !strings.Contains(errs.String(), "--out is required") {
@@ -52,13 +44,6 @@ func TestKioskRefusesUnknownMode(t *testing.T) {
 	data, _ := demoScreen(t)
 	if _, errOut, code := run(t, "kiosk", "--data", data, "--mode", "banner"); code == 0 || !strings.Contains(errOut, "want touch or display") {
 		t.Errorf("exit %d: %q", code, errOut)
-	}
-}
-
-func TestKioskDeviceFingerprint(t *testing.T) {
-	dir := t.TempDir()
-	if got := deviceFingerprint(dir); got != "" {
-		t.Errorf("no device key: %q", got)
 	}
 }
 

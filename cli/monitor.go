@@ -1,16 +1,10 @@
 package cli
 
 import (
-	"bufio"
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/netip"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
 
 	"gongkai/feed"
@@ -38,46 +32,16 @@ func runMonitor(env *Env, args []string) error {
 	listen := fs.String("listen", "127.0.0.1:8090", "address to serve on (behind nginx: a loopback address)")
 	data := fs.String("data", "", "the monitor's data directory (monitor.db, keys, screenshots)")
 	proxies := fs.String("trusted-proxy", "127.0.0.1/8,::1/128", "addresses (CIDR, comma-separated) whose X-Forwarded-Proto/-For are believed")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(fs, args, 0, "data"); err != nil {
 		return err
 	}
-	if err := required(fs, "data"); err != nil {
-		return err
-	}
-	trusted, err := parsePrefixes(*proxies)
+	trusted, err := monitor.ParsePrefixes(*proxies)
 	if err != nil {
 		return err
-	}
-	lg := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv, err := monitor.Open(*data, monitor.Options{TrustedProxies: trusted, Logger: lg})
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	ln, err := net.Listen("tcp", *listen)
-	if err != nil {
-		return fmt.Errorf("listen %s: %w", *listen, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// the address as bound (":0" picks a free port: tests read this line)
-	fmt.Fprintf(env.Stdout, "monitor listening on http://%s (data %s, key %s)\n", ln.Addr(), *data, feed.Fingerprint(srv.PublicKey()))
-	return srv.Serve(ctx, ln)
-}
-
-func parsePrefixes(s string) ([]netip.Prefix, error) {
-	var out []netip.Prefix
-	for _, p := range strings.Split(s, ",") {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
-		}
-		pf, err := netip.ParsePrefix(p)
-		if err != nil {
-			return nil, fmt.Errorf("--trusted-proxy %q: want addresses like 127.0.0.1/32", p)
-		}
-		out = append(out, pf)
-	}
-	return out, nil
+	return monitor.Run(ctx, *data, *listen, trusted, env.Stderr, env.Stdout)
 }
 
 func runMonitorEnroll(env *Env, args []string) error {
@@ -86,26 +50,11 @@ func runMonitorEnroll(env *Env, args []string) error {
 	device := fs.String("device", "", "the screen's device.pub (from its data directory)")
 	village := fs.String("village", "", "division code the screen stands at, 6 to 12 digits")
 	name := fs.String("name", "", "the screen's name, e.g. 东湾村村委会大厅")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(fs, args, 0, "data", "device", "village", "name"); err != nil {
 		return err
 	}
-	if err := required(fs, "data", "device", "village", "name"); err != nil {
-		return err
-	}
-	raw, err := readSmall(*device)
+	pub, err := monitor.EnrollFile(*data, *device, *name, *village)
 	if err != nil {
-		return fmt.Errorf("device key: %w", err)
-	}
-	pub, err := monitor.ParseDeviceKey(raw)
-	if err != nil {
-		return fmt.Errorf("%s: %w", *device, err)
-	}
-	srv, err := monitor.OpenHeld(*data)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if err := srv.Enroll(pub, *name, *village, "cli"); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "enrolled %s: %s (%s)\n", feed.Fingerprint(pub), *name, *village)
@@ -119,28 +68,16 @@ func runMonitorUser(env *Env, args []string) error {
 	fs := newFlags(env, "monitor user")
 	data := fs.String("data", "", "the monitor's data directory")
 	name := fs.String("name", "", "the operator's login name")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(fs, args, 0, "data", "name"); err != nil {
 		return err
-	}
-	if err := required(fs, "data", "name"); err != nil {
-		return err
-	}
-	if env.Stdin == nil {
-		return errors.New("the password is read from standard input")
 	}
 	fmt.Fprintf(env.Stderr, "password for %s (one line, at least 10 characters): ", *name)
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return fmt.Errorf("reading the password: %w", err)
-	}
+	password, err := monitor.ReadPasswordLine(env.Stdin)
 	fmt.Fprintln(env.Stderr)
-	password := strings.TrimRight(line, "\r\n")
-	srv, err := monitor.OpenHeld(*data)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	if err := srv.SetPassword(*name, password); err != nil {
+	if err := monitor.SetPasswordHeld(*data, *name, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "password set for %s\n", *name)
@@ -158,31 +95,13 @@ func runMonitorVerify(env *Env, args []string) error {
 		fmt.Fprintln(env.Stderr, "monitor verify: name the archive FILE.json")
 		return errUsage
 	}
-	raw, err := readLimited(fs.Arg(0), 64<<20)
-	if err != nil {
-		return err
-	}
-	var pinned []byte
-	if *key != "" {
-		if pinned, err = readSmall(*key); err != nil {
-			return fmt.Errorf("monitor key: %w", err)
-		}
-	}
-	var pub []byte
-	if pinned != nil {
-		p, err := feed.ParsePublicKey(pinned)
-		if err != nil {
-			return fmt.Errorf("monitor key %s: %w", *key, err)
-		}
-		pub = p
-	}
-	a, err := monitor.VerifyArchive(raw, pub)
+	a, err := monitor.VerifyArchiveFile(fs.Arg(0), *key)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "ok: %s is intact: notice %s, %d screens, each report signed by its device and countersigned by monitor %s\n",
 		fs.Arg(0), a.Notice.ID, len(a.Screens), a.MonitorFingerprint())
-	if pinned == nil {
+	if *key == "" {
 		fmt.Fprintln(env.Stdout, "note: no --key given; compare the monitor fingerprint with the monitor's monitor.pub")
 	}
 	return nil

@@ -2,9 +2,7 @@ package cli
 
 import (
 	"fmt"
-
-	"gongkai/config"
-	"gongkai/pin"
+	"gongkai/screen"
 )
 
 func init() {
@@ -15,29 +13,18 @@ func init() {
 const pinFileUsage = "file holding the admin panel's PIN, 4-12 digits on a line (# comments allowed); a file, so the PIN is in no shell history or process list"
 
 // runPIN sets the admin PIN of a provisioned screen from the machine
-// itself: after init without --pin-file, for a forgotten PIN, a damaged
-// admin.pin or a lockout. The admin panel reads the file at each opening,
-// so a running kiosk needs no restart.
+// itself (screen.SetPIN).
 func runPIN(env *Env, args []string) error {
 	fs := newFlags(env, "pin")
 	data := dataFlag(fs)
 	file := fs.String("pin-file", "", pinFileUsage)
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(fs, args, 0, "pin-file"); err != nil {
 		return err
 	}
-	if err := required(fs, "pin-file"); err != nil {
-		return err
-	}
-	p, err := pin.ReadFile(*file)
+	digits, err := screen.SetPIN(*data, *file)
 	if err != nil {
 		return err
 	}
-	if _, err := config.Load(*data); err != nil {
-		return err
-	}
-	if err := pin.Write(*data, p); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "admin PIN of %s set (%d digits); any lockout is cleared\n", *data, len(p))
+	fmt.Fprintf(env.Stdout, "admin PIN of %s set (%d digits); any lockout is cleared\n", *data, digits)
 	return nil
 }

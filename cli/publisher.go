@@ -2,13 +2,9 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
-	"time"
 
-	"gongkai/atomicfile"
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/publish"
 )
 
@@ -27,35 +23,17 @@ func runKeygen(env *Env, args []string) error {
 		return err
 	}
 	if *existing != "" {
-		return encryptExisting(env, *existing, *passFile)
+		if err := keyfile.EncryptFile(*existing, prompt(env, *passFile)); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s is now encrypted; publish asks its passphrase (or reads --passphrase-file)\n", *existing)
+		return nil
 	}
 	if err := required(fs, "out"); err != nil {
 		return err
 	}
-	keyPath, pubPath := filepath.Join(*out, "publisher.key"), filepath.Join(*out, "publisher.pub")
-	for _, p := range []string{keyPath, pubPath} {
-		if _, err := os.Stat(p); err == nil {
-			return fmt.Errorf("%s already exists; refusing to overwrite a key", p)
-		}
-	}
-	pub, priv, err := feed.GenerateKey()
+	pub, keyPath, pubPath, err := keyfile.Generate(*out, *encrypt, prompt(env, *passFile))
 	if err != nil {
-		return err
-	}
-	keyText := feed.EncodePrivateKey(priv)
-	if *encrypt {
-		if keyText, err = encryptKey(env, priv, *passFile, keyPath); err != nil {
-			return err
-		}
-	}
-	if err := os.MkdirAll(*out, 0o700); err != nil {
-		return err
-	}
-	// O_EXCL: two keygens racing on one folder must not replace a key.
-	if err := writeNew(keyPath, keyText, 0o600); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(pubPath, feed.EncodePublicKey(pub)); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "key %s\nprivate: %s (keep it offline)\npublic:  %s (give it to every screen at init)\n",
@@ -84,17 +62,26 @@ func runPublish(env *Env, args []string) error {
 		if err := required(fs, "src", "out"); err != nil {
 			return err
 		}
-		return printPlan(env, *srcDir, *outDir)
+		src, err := parseSource(env, *srcDir)
+		if err != nil {
+			return err
+		}
+		p, err := publish.MakePlan(src, *outDir)
+		if err != nil {
+			return err
+		}
+		p.WriteText(env.Stdout, src)
+		return nil
 	}
 	if *alertFile != "" || *alertFrom != "" || *cancel != "" {
 		if err := required(fs, "key", "out"); err != nil {
 			return err
 		}
-		priv, plain, err := openKey(env, *keyPath, *passFile)
+		priv, plain, err := keyfile.Load(*keyPath, prompt(env, *passFile))
 		if err != nil {
 			return err
 		}
-		if err := publishAlerts(env, *outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset}); err != nil {
+		if err := publish.PublishAlertsAndSay(*outDir, *alertFile, *alertFrom, *cancel, publish.Options{Key: priv, Expiry: *expires, Reset: *reset}, env.Stdout); err != nil {
 			return err
 		}
 		if plain {
@@ -105,51 +92,20 @@ func runPublish(env *Env, args []string) error {
 	if err := required(fs, "key", "src", "out"); err != nil {
 		return err
 	}
-	priv, plain, err := openKey(env, *keyPath, *passFile)
+	priv, plain, err := keyfile.Load(*keyPath, prompt(env, *passFile))
 	if err != nil {
 		return err
 	}
-	src, err := publish.ParseSource(*srcDir)
+	src, err := parseSource(env, *srcDir)
 	if err != nil {
 		return err
 	}
-	for _, w := range src.Warnings {
+	if w := src.CalendarWarning(); w != "" {
 		fmt.Fprintln(env.Stderr, "warning:", w)
 	}
-	if src.Calendar == nil && slices.ContainsFunc(src.Items, func(si *publish.SourceItem) bool { return si.Item.PostingWorkdays > 0 }) {
-		fmt.Fprintf(env.Stderr, "warning: %s has no %s: screens count posting_workdays Monday–Friday and say so\n", *srcDir, publish.CalendarFile)
-	}
-	if *bundle != "" && !publish.IsBundleName(*bundle) {
-		return fmt.Errorf("--bundle %s: the name must end in .zip or .tar", *bundle)
-	}
-	cache := ""
-	if dir, err := os.UserCacheDir(); err == nil {
-		cache = filepath.Join(dir, "gongkai", "speech")
-	}
-	res, err := publish.Publish(src, *outDir, publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: cache})
-	if err != nil {
+	opt := publish.Options{Key: priv, Expiry: *expires, Reset: *reset, Speak: *speak, SpeechCache: publish.DefaultSpeechCache()}
+	if err := publish.PublishAndSay(src, *outDir, *bundle, opt, env.Stdout); err != nil {
 		return err
-	}
-	fmt.Fprintf(env.Stdout, "published %s version %d: %d items, %d attachments, %d new objects, expires in %s\n",
-		src.Feed.ID, res.Version, res.Items, res.Attachments, res.NewObjects, expires.Round(time.Hour))
-	if _, err := os.Stat(filepath.Join(*outDir, feed.AlertsFile)); err == nil {
-		// Re-signed with every publication, so the alerts object never
-		// expires while the feed is alive; ended alerts drop out.
-		a, err := publish.PublishAlerts(*outDir, publish.AlertChange{}, publish.Options{Key: priv, Expiry: *expires, Reset: *reset})
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "alerts version %d re-signed: %d in force\n", a.Version, a.Alerts)
-	}
-	if *reset {
-		fmt.Fprintf(env.Stdout, "reset: epoch %d starts at version 1; screens accept it whatever they held before\n", res.Epoch)
-	}
-	if *bundle != "" {
-		b, err := publish.WriteBundle(*outDir, *bundle)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stdout, "bundle %s: version %d, %d objects, %.1f MiB\n", *bundle, b.Version, b.Objects, float64(b.Bytes)/(1<<20))
 	}
 	if plain {
 		plainKeyWarning(env, *keyPath)
@@ -157,43 +113,14 @@ func runPublish(env *Env, args []string) error {
 	return nil
 }
 
-// publishAlerts is publish's alerts-only mode: one alert added (from a
-// file a clerk wrote, or a national warning), or one cancelled.
-func publishAlerts(env *Env, out, file, capFile, cancel string, opt publish.Options) error {
-	tz, err := publish.FeedZone(out)
+// parseSource reads the source folder, its warnings on stderr.
+func parseSource(env *Env, dir string) (*publish.Source, error) {
+	src, err := publish.ParseSource(dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	now := time.Now()
-	var ch publish.AlertChange
-	if cancel != "" {
-		ch.Cancel = append(ch.Cancel, cancel)
+	for _, w := range src.Warnings {
+		fmt.Fprintln(env.Stderr, "warning:", w)
 	}
-	for _, f := range []struct {
-		path  string
-		parse func(string, []byte, *time.Location, time.Time) (feed.Alert, error)
-	}{{file, publish.ParseAlertFile}, {capFile, publish.ParseCAP}} {
-		if f.path == "" {
-			continue
-		}
-		data, err := readSmall(f.path)
-		if err != nil {
-			return err
-		}
-		al, err := f.parse(f.path, data, tz, now)
-		if err != nil {
-			return err
-		}
-		ch.Add = append(ch.Add, al)
-	}
-	res, err := publish.PublishAlerts(out, ch, opt)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "published alerts version %d: %d in force, %d ended and dropped\n", res.Version, res.Alerts, res.Dropped)
-	for _, al := range ch.Add {
-		fmt.Fprintf(env.Stdout, "alert %s: %s, %s – %s\n", al.ID, feed.Printable(al.Title, feed.MaxLineText),
-			al.Start.In(tz).Format("2006-01-02 15:04"), al.End.In(tz).Format("2006-01-02 15:04"))
-	}
-	return nil
+	return src, nil
 }

@@ -1,25 +1,20 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"os/signal"
 	"strings"
 	"syscall"
 	"time"
 
 	"gongkai/config"
-	"gongkai/feed"
-	"gongkai/pin"
 	"gongkai/screen"
 	"gongkai/store"
-	"gongkai/sync"
 )
 
 // The commands of a screen: provisioning, sync, and what an administrator
@@ -47,37 +42,14 @@ func runInit(env *Env, args []string) error {
 	pinFile := fs.String("pin-file", "", pinFileUsage)
 	var sources stringList
 	fs.Var(&sources, "source", "feed URL or folder, tried in order (repeatable)")
-	if err := parse(fs, args, 0); err != nil {
+	if err := parse(fs, args, 0, "location", "pubkey"); err != nil {
 		return err
 	}
-	if err := required(fs, "location", "pubkey"); err != nil {
-		return err
-	}
-	keyFile, err := readSmall(*pubkey)
-	if err != nil {
-		return fmt.Errorf("publisher key: %w", err)
-	}
-	// the PIN file is read before anything is written: a bad one leaves
-	// the directory uninitialised
-	var adminPIN string
-	if *pinFile != "" {
-		if adminPIN, err = pin.ReadFile(*pinFile); err != nil {
-			return err
-		}
-	}
-	cfg, device, err := screen.Provision(*data, config.Config{Location: *location, Sources: sources}, keyFile, adminPIN)
+	p, err := screen.Provision(*data, config.Config{Location: *location, Sources: sources}, *pubkey, *pinFile)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "initialised %s: screen at %s, publisher key %s, %d source(s)\n",
-		*data, cfg.Location, feed.Fingerprint(cfg.PublicKey()), len(cfg.Sources))
-	fmt.Fprintf(env.Stdout, "device key %s (signs the display log)\n", feed.Fingerprint(device))
-	if adminPIN == "" {
-		fmt.Fprintf(env.Stdout, "note: no admin PIN (--pin-file): the admin panel stays shut until gongkai pin --data %s --pin-file FILE sets one\n", *data)
-	}
-	if screen.IsDemo(cfg) {
-		fmt.Fprintln(env.Stdout, "note: this is the public DEMO key; anyone can sign feeds for it. Use it for demonstrations only.")
-	}
+	p.WriteText(env.Stdout)
 	return nil
 }
 
@@ -98,34 +70,13 @@ func runSync(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	sources := cfg.Sources
+	var sources []string
 	if *source != "" {
 		sources = []string{*source}
 	}
-	if len(sources) == 0 {
-		return fmt.Errorf("no source to sync from: give --source URL|PATH, or provision sources with gongkai init --source")
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	p := screen.NewProgressLine(env.Stderr)
-	res, err := sync.RunSources(ctx, st, cfg, *data, sources, sync.Options{Progress: p.Show})
-	p.Clear()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(env.Stdout, screen.SyncSummary(res))
-	// The alerts too: a clerk syncing by hand (or from a USB folder)
-	// expects the warnings with the notices.
-	// The notices are synced, which is what the exit status says: an
-	// alerts poll that failed is one line on stderr, and status keeps it.
-	a, err := sync.PollAlertSources(ctx, st, cfg, *data, sources, time.Now())
-	switch {
-	case err != nil:
-		fmt.Fprintln(env.Stderr, "alerts: "+feed.Printable(strings.TrimPrefix(err.Error(), "sync: "), feed.MaxErrorText))
-	case !a.None:
-		fmt.Fprintf(env.Stdout, "alerts version %d\n", a.Version)
-	}
-	return nil
+	return screen.SyncByHand(ctx, st, cfg, *data, sources, env.Stdout, env.Stderr)
 }
 
 func printItems(w io.Writer, st *store.Store, items []store.Summary, asJSON bool) error {
@@ -147,18 +98,6 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// parseAt reads --at: a day in the feed's time zone (its start), or an
-// RFC 3339 instant.
-func parseAt(s string, tz *time.Location) (time.Time, error) {
-	if t, err := time.ParseInLocation(time.DateOnly, s, tz); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	return time.Time{}, fmt.Errorf("--at %q: want a date YYYY-MM-DD or an RFC 3339 time like 2026-11-20T09:00:00+08:00", s)
-}
-
 func runList(env *Env, args []string) error {
 	fs := newFlags(env, "list")
 	data := dataFlag(fs)
@@ -172,13 +111,7 @@ func runList(env *Env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	at := st.Now(time.Now())
-	if *atFlag != "" {
-		if at, err = parseAt(*atFlag, st.Location()); err != nil {
-			return err
-		}
-	}
-	items, err := st.Visible(cfg.Location, "", at)
+	items, err := screen.Shown(st, cfg, *atFlag)
 	if err != nil {
 		return err
 	}
@@ -249,13 +182,8 @@ func runStatus(env *Env, args []string) error {
 	return nil
 }
 
-// checkChildEnv marks the process that does the work of check (see runCheck).
-const checkChildEnv = "GONGKAI_CHECK_CHILD"
-
-// runCheck runs the check in a child process of the same binary. A damaged
-// database file can crash its reader outright (a fault on a bad page, or a
-// panic in a goroutine of the database library that no recover reaches);
-// in the child such a crash is one more finding, reported in one line.
+// runCheck runs the check in a child process of the same binary, where a
+// crash on a damaged file is one more finding (screen.CheckInChild).
 func runCheck(env *Env, args []string) error {
 	fs := newFlags(env, "check")
 	data := dataFlag(fs)
@@ -266,33 +194,12 @@ func runCheck(env *Env, args []string) error {
 		return err
 	}
 	exe, err := os.Executable()
-	if os.Getenv(checkChildEnv) == "1" || err != nil {
-		res, err := screen.Check(*data)
-		for _, p := range res.Problems {
-			fmt.Fprintln(env.Stderr, oneLine(p))
-		}
-		if err == nil && len(res.Problems) > 0 {
-			err = fmt.Errorf("%d problem(s) found", len(res.Problems))
-		}
-		if err == nil {
-			fmt.Fprintf(env.Stdout, "ok: %d items, %d attachments\n", res.Items, res.Blobs)
-		}
+	if screen.InCheckChild() || err != nil {
+		return screen.WriteCheck(*data, env.Stdout, env.Stderr)
+	}
+	verdict, err := screen.CheckInChild(*data, exe, []string{"check", "--data", *data}, env.Stdout, env.Stderr)
+	if err != nil {
 		return err
 	}
-	cmd := exec.Command(exe, "check", "--data", *data)
-	cmd.Env = append(os.Environ(), checkChildEnv+"=1")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); cmd.ProcessState == nil {
-		return fmt.Errorf("running the check: %w", err)
-	}
-	switch code := cmd.ProcessState.ExitCode(); code {
-	case 0, 1: // the child's own verdict, already worded for a person
-		env.Stdout.Write(stdout.Bytes())
-		env.Stderr.Write(stderr.Bytes())
-		return exitCode(code)
-	default:
-		return fmt.Errorf("%w: reading the database crashed (%s); run gongkai sync --data %s to rebuild it from the feed",
-			store.ErrDamaged, screen.CrashReason(stderr.String(), cmd.ProcessState.String()), *data)
-	}
+	return exitCode(verdict)
 }

@@ -16,15 +16,16 @@ import (
 
 	"gongkai/feed"
 	"gongkai/publish"
+	"gongkai/screen"
 	"gongkai/sync"
 	"gongkai/sync/synctest"
 )
 
 // TestMain lets a test re-run this binary as the gongkai command (see the
 // crash test): with GONGKAI_CLI_MAIN=1 it is cli.Main, nothing else. The
-// check command re-runs its binary too, marked by checkChildEnv.
+// check command re-runs its binary too (screen.InCheckChild).
 func TestMain(m *testing.M) {
-	if os.Getenv("GONGKAI_CLI_MAIN") == "1" || os.Getenv(checkChildEnv) == "1" {
+	if os.Getenv("GONGKAI_CLI_MAIN") == "1" || screen.InCheckChild() {
 		os.Exit(Main(os.Args[1:], &Env{Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin}))
 	}
 	os.Exit(m.Run())

@@ -16,6 +16,7 @@ import (
 	"gongkai/assets"
 	"gongkai/config"
 	"gongkai/feed"
+	"gongkai/pin"
 	"gongkai/publish"
 	"gongkai/store"
 	"gongkai/sync"
@@ -78,4 +79,14 @@ func InstallFrom(ctx context.Context, dir string, source fs.FS, clock func() tim
 		return sync.Result{}, fmt.Errorf("demo: %w", err)
 	}
 	return sync.Run(ctx, st, cfg, folder, sync.Options{Clock: clock})
+}
+
+// SetPIN gives the demo screen in dir its admin PIN, public like its key
+// (pin.Demo, which its PIN pad says), unless it has one: a PIN changed in
+// its settings is kept.
+func SetPIN(dir string) error {
+	if g, err := pin.Open(dir); err == nil && !g.HasPIN() {
+		return pin.Write(dir, pin.Demo)
+	}
+	return nil
 }

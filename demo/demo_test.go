@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/pin"
 	"gongkai/store"
 )
 
@@ -47,5 +48,26 @@ func TestInstallTwice(t *testing.T) {
 	}
 	if !slices.Contains(ids, "land-2026-017") || slices.Contains(ids, "land-2026-021") {
 		t.Errorf("demo screen at 东湾村 shows %v", ids)
+	}
+}
+
+// The demo screen gets the public demo PIN once; a PIN changed since is
+// kept.
+func TestSetPIN(t *testing.T) {
+	dir := t.TempDir()
+	if err := SetPIN(dir); err != nil {
+		t.Fatal(err)
+	}
+	if g, err := pin.Open(dir); err != nil || !g.HasPIN() {
+		t.Fatalf("no PIN after SetPIN: %v", err)
+	}
+	if err := pin.Write(dir, "97531"); err != nil {
+		t.Fatal(err)
+	}
+	if err := SetPIN(dir); err != nil {
+		t.Fatal(err)
+	}
+	if g, _ := pin.Open(dir); g.Check("97531", time.Now()) != nil {
+		t.Error("SetPIN replaced a changed PIN")
 	}
 }

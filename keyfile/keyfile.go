@@ -1,7 +1,9 @@
-// Package keyfile holds the publisher's private key file: the plain form
-// feed writes (feed.EncodePrivateKey), and the same key encrypted with a
-// passphrase, so a copied file or a lost USB stick does not let anyone
-// publish to every screen of the township.
+// Package keyfile holds the key files: the publisher's private key,
+// plain (as feed writes it, feed.EncodePrivateKey) or encrypted with a
+// passphrase — so a copied file or a lost USB stick does not let anyone
+// publish to every screen of the township — made, read and encrypted with
+// the passphrase asked from a file or on the terminal (file.go); and the
+// public key files of publisher, device and monitor.
 //
 // The encrypted file is text, like the plain one: '#' comment lines, then
 // one line

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/monitor/wire"
 	"gongkai/proof"
 )
@@ -184,4 +186,27 @@ func VerifyArchive(data []byte, monitor ed25519.PublicKey) (*Archive, error) {
 		}
 	}
 	return &a, nil
+}
+
+// VerifyArchiveFile is VerifyArchive of the archive file at path (from
+// outside: a download, a USB stick), against the monitor.pub at keyPath
+// ("": the key the archive names).
+func VerifyArchiveFile(path, keyPath string) (*Archive, error) {
+	var pub ed25519.PublicKey
+	if keyPath != "" {
+		var err error
+		if pub, err = keyfile.ReadPublic(keyPath, "monitor key"); err != nil {
+			return nil, err
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	raw, err := feed.ReadLimited(f, proof.MaxExportSize, path)
+	if err != nil {
+		return nil, err
+	}
+	return VerifyArchive(raw, pub)
 }

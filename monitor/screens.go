@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"net/netip"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"gongkai/feed"
+	"gongkai/keyfile"
 	"gongkai/monitor/wire"
 )
 
@@ -283,4 +285,34 @@ func (s *Server) Remove(pub ed25519.PublicKey, by string) error {
 	delete(s.fleet.byPub, string(pub))
 	delete(s.fleet.byID, v.ID)
 	return nil
+}
+
+// ReadDeviceKey reads a screen's device.pub file for enrolling it.
+func ReadDeviceKey(path string) (ed25519.PublicKey, error) {
+	raw, err := keyfile.ReadSmall(path)
+	if err != nil {
+		return nil, fmt.Errorf("device key: %w", err)
+	}
+	pub, err := ParseDeviceKey(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return pub, nil
+}
+
+// ParsePrefixes reads a comma-separated list of address prefixes (CIDR),
+// the --trusted-proxy of the monitor's server.
+func ParsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pf, err := netip.ParsePrefix(p)
+		if err != nil {
+			return nil, fmt.Errorf("--trusted-proxy %q: want addresses like 127.0.0.1/32", p)
+		}
+		out = append(out, pf)
+	}
+	return out, nil
 }

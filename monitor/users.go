@@ -1,11 +1,13 @@
 package monitor
 
 import (
+	"bufio"
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	gosync "sync"
 	"time"
@@ -214,4 +216,18 @@ func (t *throttle) succeeded(keys ...string) {
 	for _, k := range keys {
 		delete(t.fails, k)
 	}
+}
+
+// ReadPasswordLine reads an operator's password from the first line of r
+// (standard input: never a flag, which would show in the process list
+// and the shell's history).
+func ReadPasswordLine(r io.Reader) (string, error) {
+	if r == nil {
+		return "", errors.New("the password is read from standard input")
+	}
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && line == "" {
+		return "", fmt.Errorf("reading the password: %w", err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
 }

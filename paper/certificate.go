@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"gongkai/atomicfile"
 	"gongkai/feed"
 	"gongkai/proof"
 )
@@ -248,4 +249,23 @@ func cnTime(s string) string {
 		return clip(s, 40)
 	}
 	return fmt.Sprintf("%d年%d月%d日 %02d:%02d", t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute())
+}
+
+// WriteCertificate writes the certificate of log's report (build) to
+// path, as gongkai report --out FILE.pdf does. It is for paper; the
+// evidence stays in the JSON export, which the certificate tells its
+// reader to verify.
+func WriteCertificate(path string, log *proof.Log, build func(proof.Records) (proof.Report, error)) (proof.Report, error) {
+	rep, err := log.Report(build)
+	if err != nil {
+		return rep, err
+	}
+	var buf bytes.Buffer
+	if err := Certificate(&buf, rep, feed.Fingerprint(log.PublicKey())); err != nil {
+		return rep, err
+	}
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return rep, fmt.Errorf("writing %s: %w", path, err)
+	}
+	return rep, nil
 }

@@ -142,3 +142,13 @@ func keyLine(file []byte) []byte {
 	}
 	return out
 }
+
+// DeviceFingerprint is the fingerprint of DATA/device.pub, read without
+// making a key: "" when the screen has no device key yet.
+func DeviceFingerprint(dataDir string) string {
+	pub, err := DevicePublicKey(dataDir)
+	if err != nil {
+		return ""
+	}
+	return feed.Fingerprint(pub)
+}

@@ -2,6 +2,7 @@ package proof
 
 import (
 	"fmt"
+	"gongkai/feed"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,6 +144,9 @@ func TestDamagedFileIsMovedAside(t *testing.T) {
 
 func TestDeviceKey(t *testing.T) {
 	dir := t.TempDir()
+	if got := DeviceFingerprint(dir); got != "" {
+		t.Errorf("fingerprint without a device key: %q", got)
+	}
 	k1, err := EnsureDeviceKey(dir)
 	mustDo(t, err)
 	fi, err := os.Stat(filepath.Join(dir, DeviceKeyFile))
@@ -156,6 +160,9 @@ func TestDeviceKey(t *testing.T) {
 	mustDo(t, err)
 	if !k1.Equal(k2) || !pub.Equal(k1.Public()) {
 		t.Error("the device key changed on second use")
+	}
+	if got := DeviceFingerprint(dir); got != feed.Fingerprint(pub) {
+		t.Errorf("fingerprint %q", got)
 	}
 }
 

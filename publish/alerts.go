@@ -3,6 +3,9 @@ package publish
 import (
 	"crypto/ed25519"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -225,4 +228,59 @@ func parseInstant(s string, tz *time.Location) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("not a time: write 2026-12-06 20:00 (in the feed's time zone) or RFC 3339")
+}
+
+// readAlertChange is the alerts-only mode's change read from its files: the
+// alert a clerk wrote (file, ParseAlertFile) and a national warning
+// (capFile, ParseCAP) added, the alert cancel withdrawn; "" leaves each
+// out. tz is the feed's time zone in out, which the alerts' times are
+// read and shown in.
+func readAlertChange(out, file, capFile, cancel string, now time.Time) (ch AlertChange, tz *time.Location, err error) {
+	if tz, err = FeedZone(out); err != nil {
+		return ch, nil, err
+	}
+	if cancel != "" {
+		ch.Cancel = append(ch.Cancel, cancel)
+	}
+	for _, f := range []struct {
+		path  string
+		parse func(string, []byte, *time.Location, time.Time) (feed.Alert, error)
+	}{{file, ParseAlertFile}, {capFile, ParseCAP}} {
+		if f.path == "" {
+			continue
+		}
+		data, err := readCapped(f.path, maxAlertFile)
+		if err != nil {
+			return ch, nil, fmt.Errorf("%s: %w", f.path, err)
+		}
+		al, err := f.parse(f.path, data, tz, now)
+		if err != nil {
+			return ch, nil, err
+		}
+		ch.Add = append(ch.Add, al)
+	}
+	return ch, tz, nil
+}
+
+// maxAlertFile caps an alert's source file (Markdown or CAP XML).
+const maxAlertFile = 1 << 20
+
+// writeAdded prints a line for each alert ch adds: id, title, and its
+// start and end in tz.
+func (ch AlertChange) writeAdded(w io.Writer, tz *time.Location) {
+	for _, al := range ch.Add {
+		fmt.Fprintf(w, "alert %s: %s, %s – %s\n", al.ID, feed.Printable(al.Title, feed.MaxLineText),
+			al.Start.In(tz).Format("2006-01-02 15:04"), al.End.In(tz).Format("2006-01-02 15:04"))
+	}
+}
+
+// ResignAlerts re-signs the alerts object beside the feed in out, if
+// there is one, after a publication of the notices: so it never expires
+// while the feed is alive, and ended alerts drop out. nil when out has
+// no alerts.
+func ResignAlerts(out string, opt Options) (*AlertsResult, error) {
+	if _, err := os.Stat(filepath.Join(out, feed.AlertsFile)); err != nil {
+		return nil, nil
+	}
+	return PublishAlerts(out, AlertChange{}, opt)
 }

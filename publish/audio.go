@@ -201,3 +201,13 @@ func speechText(it *feed.Item) string {
 	}
 	return text
 }
+
+// DefaultSpeechCache is where publish keeps speech between publications
+// (Options.SpeechCache): the user's cache folder, "" without one.
+func DefaultSpeechCache() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "gongkai", "speech")
+}

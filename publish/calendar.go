@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -170,4 +171,14 @@ func lineContaining(data []byte, s string) int {
 		}
 	}
 	return 0
+}
+
+// CalendarWarning is the warning for a source that counts posting periods
+// in working days (posting_workdays) without a CalendarFile: screens then
+// count Monday–Friday, and say so. "" when there is nothing to say.
+func (src *Source) CalendarWarning() string {
+	if src.Calendar != nil || !slices.ContainsFunc(src.Items, func(si *SourceItem) bool { return si.Item.PostingWorkdays > 0 }) {
+		return ""
+	}
+	return fmt.Sprintf("%s has no %s: screens count posting_workdays Monday–Friday and say so", src.Dir, CalendarFile)
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"fmt"
+	"io"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"gongkai/feed"
 )
@@ -212,4 +214,17 @@ func (p *Plan) Count(what string) int {
 		}
 	}
 	return n
+}
+
+// WriteText prints the plan as publish --dry-run does: one line of
+// counts, then each place (src's places) with its changes.
+func (p *Plan) WriteText(w io.Writer, src *Source) {
+	fmt.Fprintf(w, "dry run: publishing %s over version %d would change %d notices (%d added, %d changed, %d withdrawn, %d removed), %d unchanged; nothing written\n",
+		src.Feed.ID, p.Previous, len(p.Changes), p.Count(Added), p.Count(Changed), p.Count(Withdrawn), p.Count(Removed), p.Unchanged)
+	for _, pc := range p.ByPlace(src.Feed.Locations) {
+		fmt.Fprintln(w, strings.TrimSpace(pc.Place.Code+" "+feed.Printable(pc.Place.Name, feed.MaxLineText)))
+		for _, c := range pc.Changes {
+			fmt.Fprintf(w, "  %-9s %s %s\n", c.What, c.ID, feed.Printable(c.Title, feed.MaxLineText))
+		}
+	}
 }

@@ -1,11 +1,15 @@
 package screen
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 
+	"gongkai/feed"
 	"gongkai/store"
 )
 
@@ -39,6 +43,54 @@ func Check(data string) (res CheckResult, err error) {
 	}
 	res.Items, res.Blobs = len(sums), countBlobs(st)
 	return res, nil
+}
+
+// WriteCheck runs Check in this process and says its verdict: each
+// problem a line on stderr, or "ok: …" on stdout; problems are an error.
+func WriteCheck(data string, stdout, stderr io.Writer) error {
+	res, err := Check(data)
+	for _, p := range res.Problems {
+		fmt.Fprintln(stderr, feed.Printable(p, feed.MaxErrorText))
+	}
+	if err == nil && len(res.Problems) > 0 {
+		err = fmt.Errorf("%d problem(s) found", len(res.Problems))
+	}
+	if err == nil {
+		fmt.Fprintf(stdout, "ok: %d items, %d attachments\n", res.Items, res.Blobs)
+	}
+	return err
+}
+
+// checkChildEnv marks the process that does the work of CheckInChild.
+const checkChildEnv = "GONGKAI_CHECK_CHILD"
+
+// InCheckChild says this process is CheckInChild's child.
+func InCheckChild() bool { return os.Getenv(checkChildEnv) == "1" }
+
+// CheckInChild runs WriteCheck in a child process: exe with args, this
+// program's own check command, which sees InCheckChild. A damaged
+// database file can crash its reader outright (a fault on a bad page, or
+// a panic in a goroutine of the database library that no recover
+// reaches); in the child such a crash is one more finding, reported in
+// one line. verdict is the child's exit code (0 or 1, its output copied
+// to stdout and stderr) when it reached one.
+func CheckInChild(data, exe string, args []string, stdout, stderr io.Writer) (verdict int, err error) {
+	cmd := exec.Command(exe, args...)
+	cmd.Env = append(os.Environ(), checkChildEnv+"=1")
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); cmd.ProcessState == nil {
+		return 0, fmt.Errorf("running the check: %w", err)
+	}
+	switch code := cmd.ProcessState.ExitCode(); code {
+	case 0, 1: // the child's own verdict, already worded for a person
+		stdout.Write(out.Bytes())
+		stderr.Write(errOut.Bytes())
+		return code, nil
+	default:
+		return 0, fmt.Errorf("%w: reading the database crashed (%s); run gongkai sync --data %s to rebuild it from the feed",
+			store.ErrDamaged, CrashReason(errOut.String(), cmd.ProcessState.String()), data)
+	}
 }
 
 // CrashReason is the line of a Go crash report (a check's child process

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"gongkai/cjk"
+	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/period"
 	"gongkai/store"
@@ -101,4 +102,29 @@ func categoryNames(st *store.Store) map[string]string {
 		}
 	}
 	return names
+}
+
+// ParseAt reads a command's --at: a day in the feed's time zone tz (its
+// start), or an RFC 3339 instant.
+func ParseAt(s string, tz *time.Location) (time.Time, error) {
+	if t, err := time.ParseInLocation(time.DateOnly, s, tz); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("--at %q: want a date YYYY-MM-DD or an RFC 3339 time like 2026-11-20T09:00:00+08:00", s)
+}
+
+// Shown is what the screen shows at the time at (ParseAt; "" for now, by
+// the store's trusted clock), in list order.
+func Shown(st *store.Store, cfg *config.Config, at string) ([]store.Summary, error) {
+	t := st.Now(time.Now())
+	if at != "" {
+		var err error
+		if t, err = ParseAt(at, st.Location()); err != nil {
+			return nil, err
+		}
+	}
+	return st.Visible(cfg.Location, "", t)
 }

@@ -106,3 +106,27 @@ func Hours(c *config.Config) proof.Hours {
 	}
 	return proof.Hours{On: time.Duration(on) * time.Minute, Off: time.Duration(off) * time.Minute}
 }
+
+// OpenReport opens the display log of the screen in data for a command
+// (its device key made if missing) and the builder of the report of its
+// notices (id: only that one) under hours. The kiosk holds the log while
+// it runs, and the error says so. The caller closes the log.
+func OpenReport(data string, cfg *config.Config, st *store.Store, id string, hours proof.Hours) (*proof.Log, func(proof.Records) (proof.Report, error), error) {
+	key, err := proof.EnsureDeviceKey(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := proof.Open(data, key, time.Now)
+	if err != nil {
+		if errors.Is(err, proof.ErrLocked) {
+			return nil, nil, fmt.Errorf("%w (is the kiosk running on %s?)", err, data)
+		}
+		return nil, nil, err
+	}
+	build, err := ReportBuild(st, cfg.Location, id, log.PublicKey(), hours, st.Now(time.Now()))
+	if err != nil {
+		log.Close()
+		return nil, nil, StoreError(data, err)
+	}
+	return log, build, nil
+}

@@ -1,11 +1,16 @@
 package screen
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
+	"gongkai/config"
+	"gongkai/feed"
+	"gongkai/store"
 	"gongkai/sync"
 )
 
@@ -107,4 +112,34 @@ func (p *ProgressLine) Clear() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 		p.shown = false
 	}
+}
+
+// SyncByHand is gongkai sync: the notices from sources (in order; nil:
+// the configured ones), then the alerts, with progress on stderr when it
+// is a terminal, and what they did on stdout. The notices decide the
+// error: an alerts poll that failed is one line on stderr, and status
+// keeps it — a clerk syncing by hand (or from a USB folder) expects the
+// warnings with the notices.
+func SyncByHand(ctx context.Context, st *store.Store, cfg *config.Config, data string, sources []string, stdout, stderr io.Writer) error {
+	if sources == nil {
+		sources = cfg.Sources
+	}
+	if len(sources) == 0 {
+		return fmt.Errorf("no source to sync from: give --source URL|PATH, or provision sources with gongkai init --source")
+	}
+	p := NewProgressLine(stderr)
+	res, err := sync.RunSources(ctx, st, cfg, data, sources, sync.Options{Progress: p.Show})
+	p.Clear()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, SyncSummary(res))
+	a, err := sync.PollAlertSources(ctx, st, cfg, data, sources, time.Now())
+	switch {
+	case err != nil:
+		fmt.Fprintln(stderr, "alerts: "+feed.Printable(strings.TrimPrefix(err.Error(), "sync: "), feed.MaxErrorText))
+	case !a.None:
+		fmt.Fprintf(stdout, "alerts version %d\n", a.Version)
+	}
+	return nil
 }

@@ -64,3 +64,45 @@ func TestSyncSummary(t *testing.T) {
 		t.Errorf("updated: %q", got)
 	}
 }
+
+// SyncByHand syncs from the configured sources, then polls alerts; with
+// no source at all it says how to give one.
+func TestSyncByHand(t *testing.T) {
+	f := newRuntime(t)
+	cfg := f.rt.Config()
+	var out, errOut bytes.Buffer
+	for _, want := range []string{"updated to version 1: 1 added", "unchanged (version 1)"} {
+		out.Reset()
+		if err := SyncByHand(t.Context(), f.st, cfg, f.data, nil, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(out.String(), want) || strings.Contains(out.String(), "alerts") || errOut.Len() != 0 {
+			t.Errorf("stdout %q stderr %q, want %q", out.String(), errOut.String(), want)
+		}
+	}
+	empty := *cfg
+	empty.Sources = nil
+	if err := SyncByHand(t.Context(), f.st, &empty, f.data, nil, &out, &errOut); err == nil || !strings.Contains(err.Error(), "gongkai init --source") {
+		t.Errorf("no source: %v", err)
+	}
+}
+
+func TestParseAt(t *testing.T) {
+	tz := time.FixedZone("CST", 8*3600)
+	for in, want := range map[string]string{
+		"2026-11-20":                "2026-11-20T00:00:00+08:00",
+		"2026-11-20T09:00:00Z":      "2026-11-20T09:00:00Z",
+		"2026-11-20T09:00:00+08:00": "2026-11-20T09:00:00+08:00",
+		"20.11.2026":                "",
+		"":                          "",
+	} {
+		got, err := ParseAt(in, tz)
+		if want == "" {
+			if err == nil || !strings.Contains(err.Error(), "want a date YYYY-MM-DD") {
+				t.Errorf("%q: %v %v", in, got, err)
+			}
+		} else if err != nil || got.Format(time.RFC3339) != want {
+			t.Errorf("%q: %v %v, want %s", in, got, err, want)
+		}
+	}
+}

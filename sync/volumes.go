@@ -183,3 +183,22 @@ func (w *volumeWatch) poll() ([]string, bool) {
 	w.sent = now
 	return slices.Clone(now), true
 }
+
+// MountedVolumes lists the removable volumes mounted now, where the admin
+// panel writes exports: the folders matching DefaultVolumeRoots that are
+// mount points. Unlike WatchVolumes it wants no feed on them, since an
+// export usually goes to an empty stick; and a folder that is no mount
+// point (/media/USER that holds the sticks, an empty /mnt/usb) is no stick.
+func MountedVolumes() []string {
+	var out []string
+	for _, pat := range DefaultVolumeRoots() {
+		matches, _ := filepath.Glob(pat)
+		for _, m := range matches {
+			if fi, err := os.Stat(m); err == nil && fi.IsDir() && isMountPoint(m, fi) {
+				out = append(out, m)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}

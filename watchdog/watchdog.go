@@ -102,3 +102,19 @@ func Start(ctx context.Context, ping func(func())) {
 		}
 	}
 }
+
+// Go runs Start in the background until the returned stop is called;
+// stop returns once Start has said STOPPING=1. Call it just before the
+// UI loop starts and call stop when the loop has ended.
+func Go(ping func(func())) (stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		Start(ctx, ping)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
+}

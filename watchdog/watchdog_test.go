@@ -183,3 +183,18 @@ func TestStartWithoutWatchdogOnlyReady(t *testing.T) {
 		t.Fatalf("got %q without WATCHDOG_USEC; want nothing more", got)
 	}
 }
+
+// Go runs Start until stop: READY=1, then STOPPING=1.
+func TestGoStopWaitsForStopping(t *testing.T) {
+	conn := listen(t)
+	t.Setenv("WATCHDOG_USEC", "")
+	loop := newUILoop(t)
+	stop := Go(loop.do)
+	if got, _ := recv(t, conn, 2*time.Second); got != "READY=1" {
+		t.Fatalf("first message %q, want READY=1", got)
+	}
+	stop()
+	if got, _ := recv(t, conn, time.Second); got != "STOPPING=1" {
+		t.Fatalf("after stop: %q, want STOPPING=1", got)
+	}
+}
