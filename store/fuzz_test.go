@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -72,7 +73,7 @@ func FuzzDecodeStored(f *testing.F) {
 			}
 		}
 		for _, c := range []uint16{0, 1} {
-			bm, err := decodeChunkValue(b, c)
+			bm, err := decodeChunkValue(b, c, false)
 			if err != nil {
 				continue
 			}
@@ -83,9 +84,21 @@ func FuzzDecodeStored(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := decodeChunkValue(enc, c)
+			again, err := decodeChunkValue(enc, c, false)
 			if err != nil || !again.Equals(bm) {
 				t.Fatalf("chunk round trip: %v", err)
+			}
+			// read in place, as a search does: the same set, and a
+			// change made to it leaves the value's bytes as they were
+			kept := bytes.Clone(b)
+			view, err := decodeChunkValue(b, c, true)
+			if err != nil || !view.Equals(bm) {
+				t.Fatalf("chunk read in place: %v", err)
+			}
+			view.Add(uint32(c)<<chunkShift | 7)
+			view.Remove(bm.Minimum())
+			if !bytes.Equal(b, kept) {
+				t.Fatalf("changing a chunk read in place changed its bytes")
 			}
 		}
 	})

@@ -214,6 +214,7 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 		}
 		vis.AndNot(bm)
 	}
+	vis.CloneCopyOnWriteContainers() // kept past the transaction (viewChunk)
 	s.mu.Lock()
 	if s.gen == gen {
 		s.vis = visCache{key: key, gen: gen, set: vis}
@@ -630,11 +631,12 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		r.exact = r.exact && ts.maybeAny == nil
 	}
 	pick := func(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
-		bm := vis.Clone()
+		// vis is most of the store: intersect it, not a copy of it
+		lists := []*roaring.Bitmap{vis}
 		for _, ts := range sets {
-			bm.And(f(ts))
+			lists = append(lists, f(ts))
 		}
-		return bm
+		return roaring.FastAnd(lists...)
 	}
 	if r.exact {
 		var seen *roaring.Bitmap
@@ -929,7 +931,7 @@ func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool)
 		term = slices.Clone(term)
 		day := roaring.New()
 		for ; isChunkOf(k, term); k, v = c.Prev() {
-			bm, err := decodeChunk(v, k)
+			bm, err := viewChunk(v, k)
 			if err != nil {
 				return err
 			}
