@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"testing"
@@ -32,6 +33,11 @@ func FuzzDecodeStored(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// the record reader's varint is binary.Uvarint's
+		r := &recordReader{b: string(b)}
+		if n, k := binary.Uvarint(b); r.uint() != n || (k > 0) != (r.err == nil) || (k > 0 && len(r.b) != len(b)-k) {
+			t.Fatalf("uvarint of %x: %d, %d bytes; record reader: %v", b, n, k, r.err)
+		}
 		if rec, err := decodeRecord(b); err == nil {
 			enc, err := encodeRecord(rec)
 			if err != nil || string(enc) != string(b) {
