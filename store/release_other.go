@@ -13,4 +13,4 @@ func releaseMapped(*bolt.Tx) {}
 type ahead struct{ tx *bolt.Tx }
 
 func (a *ahead) at([]byte) {}
-func (a *ahead) release() {}
+func (a *ahead) release()  {}
