@@ -51,9 +51,14 @@ const aheadRun = 256 << 10
 // pages around it; one madvise maps the same pages for a tenth of that.
 // A bucket built or grown in key order sits in the file in key order, so
 // the pages after the one being read are the ones read next.
+//
+// The pages stay mapped, and count in the process's resident memory,
+// until the walk has mapped aheadBudget: then all are released (see
+// releaseMapped) before the next run.
 type ahead struct {
 	tx       *bolt.Tx
 	from, to uintptr // the run mapped last
+	mapped   uintptr // since the last release
 }
 
 // at is called with a value (or key) the walk has reached.
@@ -69,15 +74,17 @@ func (a *ahead) at(b []byte) {
 	if data == 0 || p < data || p >= data+size {
 		return // not in the map (a value of a page the transaction changed)
 	}
+	if a.mapped >= aheadBudget {
+		releaseMapped(a.tx)
+		a.mapped = 0
+	}
 	a.from = p &^ (pageAlign - 1)
 	a.to = min(a.from+aheadRun, data+size)
+	a.mapped += a.to - a.from
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, a.from, a.to-a.from, madvPopulateRead)
 }
 
-// release is releaseMapped for a walk: its next read maps a new run.
-func (a *ahead) release() {
-	releaseMapped(a.tx)
-	a.from, a.to = 0, 0
-}
-
-const pageAlign = 4096
+const (
+	pageAlign   = 4096
+	aheadBudget = 4 << 20
+)

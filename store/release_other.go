@@ -13,4 +13,3 @@ func releaseMapped(*bolt.Tx) {}
 type ahead struct{ tx *bolt.Tx }
 
 func (a *ahead) at([]byte) {}
-func (a *ahead) release()  {}

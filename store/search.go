@@ -848,10 +848,7 @@ func (r *ranking) all() ([]Summary, error) {
 		if err != nil {
 			return nil, fmt.Errorf("item %s: %w", ref.id, err)
 		}
-		out[i] = rec.Summary
-		if i%1024 == 1023 {
-			walk.release() // the walk does not come back; decoded records are copies
-		}
+		out[i] = rec.Summary // a copy: the walk may release what it read
 	}
 	// by rank, then newest first, then by id
 	order := make([]int32, len(out))
