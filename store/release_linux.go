@@ -84,7 +84,7 @@ func (a *ahead) at(b []byte) {
 	_, _, _ = syscall.Syscall(syscall.SYS_MADVISE, a.from, a.to-a.from, madvPopulateRead)
 }
 
-const (
-	pageAlign   = 4096
-	aheadBudget = 4 << 20
-)
+const pageAlign = 4096
+
+// aheadBudget is a variable for a test to make it small.
+var aheadBudget uintptr = 4 << 20

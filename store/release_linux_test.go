@@ -3,6 +3,7 @@ package store
 import (
 	"bufio"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,5 +65,25 @@ func TestOpenAndApplyLeaveFewPagesResident(t *testing.T) {
 	}
 	if kb := mappedKB(t, path); kb < 64 {
 		t.Errorf("after a Check reading every item only %d KB resident: is smaps read right?", kb)
+	}
+}
+
+// A walk through every hit (Find) maps pages ahead of it, but keeps no
+// more of them than its budget: the rest were released as it went.
+func TestFindKeepsFewPagesResident(t *testing.T) {
+	s, dir := openTemp(t)
+	mustApply(t, s, newPublisher(t).next(t, genItems(6000, 7)))
+	defer func(b uintptr) { aheadBudget = b }(aheadBudget)
+	aheadBudget = 64 << 10
+	loc, now := benchVillageCode(0), at(2026, 3, 1, 12, 0)
+	hits, err := s.Find("关于", loc, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) < 1000 {
+		t.Fatalf("%d hits: want a query that lists most of the store", len(hits))
+	}
+	if kb := mappedKB(t, filepath.Join(dir, dbFile)); kb > 3*aheadRun/1024 {
+		t.Errorf("after listing %d hits %d KB of the file resident, budget %d KB", len(hits), kb, aheadBudget/1024)
 	}
 }
