@@ -1,36 +1,19 @@
 package store
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
+
+	"gongkai/boltfile"
 )
 
-// mappedKB is how much of dir's store.db this process has resident, from
-// /proc/self/smaps.
+// mappedKB is how much of the file at path this process has resident.
 func mappedKB(t *testing.T, path string) int {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
+	kb, err := boltfile.ResidentKB(path)
 	if err != nil {
 		t.Skip("no /proc/self/smaps:", err)
-	}
-	defer f.Close()
-	kb, in := 0, false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		// a mapping's header: address range, perms, offset, dev, inode[, path]
-		if fields := strings.Fields(line); len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
-			in = len(fields) >= 6 && fields[len(fields)-1] == path
-			continue
-		}
-		if in && strings.HasPrefix(line, "Rss:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			kb += n
-		}
 	}
 	return kb
 }

@@ -4,11 +4,6 @@ package store
 
 import bolt "go.etcd.io/bbolt"
 
-// releasePages is a Linux measure (see release_linux.go).
-func (s *Store) releasePages() {}
-
-func releaseMapped(*bolt.Tx) {}
-
 // ahead is a Linux measure (see release_linux.go).
 type ahead struct{ tx *bolt.Tx }
 
