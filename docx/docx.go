@@ -111,7 +111,7 @@ func Read(data []byte) (*Doc, error) {
 	if doc == nil {
 		return nil, fmt.Errorf("%w: it has no %s", ErrNotDocx, main)
 	}
-	c := &converter{styles: map[string]int{}, numbering: numbering{abstract: map[string]map[string]bool{}, num: map[string]string{}}}
+	c := &converter{styles: map[string]int{}, numbering: numbering{abstract: map[string]map[string]level{}, num: map[string]string{}}}
 	dir := path.Dir(main)
 	if st, err := p.part(path.Join(dir, "styles.xml")); err != nil {
 		return nil, err
@@ -258,7 +258,7 @@ var kept = map[string]bool{
 	"outlineLvl": true, "r": true, "rPr": true, "b": true, "i": true, "t": true, "tab": true,
 	"br": true, "cr": true, "tbl": true, "tr": true, "tc": true, "tcPr": true, "gridSpan": true, "vMerge": true,
 	"styles": true, "style": true, "name": true, "numbering": true, "abstractNum": true,
-	"lvl": true, "numFmt": true, "num": true, "abstractNumId": true, "Relationships": true, "Relationship": true,
+	"lvl": true, "numFmt": true, "lvlText": true, "start": true, "num": true, "abstractNumId": true, "Relationships": true, "Relationship": true,
 }
 
 // attrs are the attributes this package reads.
@@ -349,20 +349,26 @@ func parse(r io.Reader) (root *node, pictures int, err error) {
 	return root, pictures, nil
 }
 
-// numbering is numbering.xml: which lists are bullets.
+// numbering is numbering.xml: how each level of each list is numbered.
 type numbering struct {
-	abstract map[string]map[string]bool // abstractNumId → ilvl → bullet
-	num      map[string]string          // numId → abstractNumId
+	abstract map[string]map[string]level // abstractNumId → ilvl → its numbering
+	num      map[string]string           // numId → abstractNumId
+}
+
+// level is one level of a list as Word numbers it.
+type level struct {
+	format string // numFmt: "bullet", "decimal", "chineseCounting", …
+	text   string // lvlText: "%1、", "（%1）": where the numbers go
 }
 
 func (nb *numbering) read(root *node) {
 	for _, k := range root.kids {
 		switch k.name {
 		case "abstractNum":
-			lv := map[string]bool{}
+			lv := map[string]level{}
 			for _, l := range k.kids {
 				if l.name == "lvl" {
-					lv[l.attr["ilvl"]] = l.val("numFmt") == "bullet"
+					lv[l.attr["ilvl"]] = level{format: l.val("numFmt"), text: l.val("lvlText")}
 				}
 			}
 			nb.abstract[k.attr["abstractNumId"]] = lv
@@ -372,9 +378,105 @@ func (nb *numbering) read(root *node) {
 	}
 }
 
-// bullet says whether level ilvl of list numId has bullets (else numbers).
-func (nb *numbering) bullet(numID, ilvl string) bool {
+// level is how level ilvl of list numID is numbered.
+func (nb *numbering) level(numID, ilvl string) level {
 	return nb.abstract[nb.num[numID]][ilvl]
+}
+
+// chinese says whether the level counts in Chinese numerals (一、二、,
+// （一）, 甲、乙、, 壹、贰、): the way official documents number their
+// parts. Markdown has no such list, and "1." would change the
+// document's words, so such a paragraph is written with its number as
+// text.
+func (l level) chinese() bool {
+	switch l.format {
+	case "chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
+		"ideographZodiac", "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting":
+		return true
+	}
+	return false
+}
+
+// label is the number of a paragraph at this level as Word shows it:
+// lvlText with %1…%9 replaced by the counters of those levels.
+func (l level) label(counters []int, levels func(int) level) string {
+	text := l.text
+	if text == "" {
+		text = "%" + strconv.Itoa(len(counters)) + "、"
+	}
+	var b strings.Builder
+	for i := 0; i < len(text); i++ {
+		if text[i] == '%' && i+1 < len(text) && text[i+1] >= '1' && text[i+1] <= '9' {
+			at := int(text[i+1] - '1')
+			if at < len(counters) {
+				b.WriteString(levels(at).numeral(counters[at]))
+			}
+			i++
+			continue
+		}
+		b.WriteByte(text[i])
+	}
+	return b.String()
+}
+
+// numeral is n in this level's numerals; decimal for formats this
+// package does not spell, and beyond what a format can count.
+func (l level) numeral(n int) string {
+	switch l.format {
+	case "ideographTraditional":
+		if n >= 1 && n <= 10 {
+			return string([]rune("甲乙丙丁戊己庚辛壬癸")[n-1])
+		}
+	case "ideographZodiac":
+		if n >= 1 && n <= 12 {
+			return string([]rune("子丑寅卯辰巳午未申酉戌亥")[n-1])
+		}
+	case "chineseLegalSimplified":
+		return chineseNumber(n, []rune("零壹贰叁肆伍陆柒捌玖"), []rune("拾佰仟"))
+	case "ideographDigital":
+		if n >= 0 && n < 100_000 {
+			var b strings.Builder
+			for _, d := range strconv.Itoa(n) {
+				b.WriteRune([]rune("〇一二三四五六七八九")[d-'0'])
+			}
+			return b.String()
+		}
+	case "chineseCounting", "chineseCountingThousand", "taiwaneseCounting", "taiwaneseCountingThousand", "japaneseCounting":
+		return chineseNumber(n, []rune("零一二三四五六七八九"), []rune("十百千"))
+	case "bullet":
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+// chineseNumber spells 1 ≤ n ≤ 9,999 with digits and the units ten,
+// hundred, thousand: 十, 十一, 二十, 一百零五, 一千零一十. Other n are
+// decimal.
+func chineseNumber(n int, digits, units []rune) string {
+	if n < 1 || n > 9_999 {
+		return strconv.Itoa(n)
+	}
+	var b []rune
+	zero := false
+	for i, p := 3, 1000; i >= 0; i, p = i-1, p/10 {
+		d := n / p % 10
+		switch {
+		case d == 0:
+			zero = len(b) > 0
+		default:
+			if zero {
+				b = append(b, digits[0])
+				zero = false
+			}
+			if !(d == 1 && i == 1 && len(b) == 0) { // 十一, not 一十一
+				b = append(b, digits[d])
+			}
+			if i > 0 {
+				b = append(b, units[i-1])
+			}
+		}
+	}
+	return string(b)
 }
 
 // readStyles finds the heading styles: named "heading N" (Word's own
@@ -416,8 +518,13 @@ type converter struct {
 	numbering numbering
 	out       strings.Builder
 	inList    bool
-	listID    string  // numId of the top level of the list being written
-	counters  [10]int // numbers of the ordered list items, by level
+	// chinese are the counters of lists numbered 一、二、, by numId:
+	// they count on across the paragraphs between their items, as Word's
+	// do
+	chinese  map[string]*[10]int
+	listID   string  // numId of the top level of the list being written
+	listBase int     // the level of its first item
+	counters [10]int // numbers of the ordered list items, by level
 }
 
 // blocks converts the paragraphs and tables of body (or of a content
@@ -461,27 +568,56 @@ func (c *converter) paragraph(p *node) {
 			level, _ := strconv.Atoi(np.val("ilvl"))
 			// markdown.MaxDepth bounds how deep lists nest on a screen
 			level = max(0, min(level, 6))
+			lv := c.numbering.level(np.val("numId"), np.val("ilvl"))
+			if lv.chinese() {
+				c.endList()
+				c.numberedParagraph(np.val("numId"), level, lv, text)
+				return
+			}
 			if c.inList && level == 0 && np.val("numId") != c.listID {
 				c.endList() // another list begins
 			}
 			if !c.inList {
-				c.listID = np.val("numId")
+				// a list that begins below its top level (under an
+				// item numbered 一、, written as a paragraph) is
+				// indented from there, not as a code block
+				c.listID, c.listBase = np.val("numId"), level
 			}
 			c.inList = true
 			marker := "-"
-			if !c.numbering.bullet(np.val("numId"), np.val("ilvl")) {
+			if lv.format != "bullet" {
 				c.counters[level]++
 				for i := level + 1; i < len(c.counters); i++ {
 					c.counters[i] = 0
 				}
 				marker = strconv.Itoa(c.counters[level]) + "."
 			}
-			fmt.Fprintf(&c.out, "%s%s %s\n", strings.Repeat("    ", level), marker, escapeLineStart(strings.TrimSpace(text)))
+			fmt.Fprintf(&c.out, "%s%s %s\n", strings.Repeat("    ", max(0, level-c.listBase)), marker, escapeLineStart(strings.TrimSpace(text)))
 			return
 		}
 	}
 	c.endList()
 	c.out.WriteString(escapeLineStart(strings.TrimSpace(text)))
+	c.out.WriteString("\n\n")
+}
+
+// numberedParagraph writes an item of a list numbered in Chinese
+// numerals as a paragraph that begins with its number: 一、 stays 一、.
+func (c *converter) numberedParagraph(numID string, depth int, lv level, text string) {
+	if c.chinese == nil {
+		c.chinese = map[string]*[10]int{}
+	}
+	counters := c.chinese[numID]
+	if counters == nil {
+		counters = new([10]int)
+		c.chinese[numID] = counters
+	}
+	counters[depth]++
+	for i := depth + 1; i < len(counters); i++ {
+		counters[i] = 0
+	}
+	levels := func(i int) level { return c.numbering.level(numID, strconv.Itoa(i)) }
+	c.out.WriteString(escapeLineStart(lv.label(counters[:depth+1], levels) + strings.TrimSpace(text)))
 	c.out.WriteString("\n\n")
 }
 

@@ -130,8 +130,9 @@ func TestWordMarkup(t *testing.T) {
 </w:styles>`
 	numbering := `<w:numbering ` + wordNS + `>
 <w:abstractNum w:abstractNumId="0"><w:lvl w:ilvl="0"><w:numFmt w:val="chineseCounting"/></w:lvl></w:abstractNum>
+<w:abstractNum w:abstractNumId="2"><w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="%1、"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="chineseCounting"/><w:lvlText w:val="（%2）"/></w:lvl><w:lvl w:ilvl="2"><w:numFmt w:val="decimal"/><w:lvlText w:val="%3."/></w:lvl></w:abstractNum>
 <w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum>
-<w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>
+<w:num w:numId="5"><w:abstractNumId w:val="0"/></w:num><w:num w:numId="7"><w:abstractNumId w:val="2"/></w:num><w:num w:numId="6"><w:abstractNumId w:val="1"/></w:num>
 </w:numbering>`
 	p := func(style, runs string) string {
 		return `<w:p><w:pPr><w:pStyle w:val="` + style + `"/></w:pPr>` + runs + `</w:p>`
@@ -141,6 +142,9 @@ func TestWordMarkup(t *testing.T) {
 	}
 	li := func(num, text string) string {
 		return `<w:p><w:pPr><w:pStyle w:val="a5"/><w:numPr><w:ilvl w:val="0"/><w:numId w:val="` + num + `"/></w:numPr></w:pPr>` + r("", text) + `</w:p>`
+	}
+	lvl := func(ilvl, text string) string {
+		return `<w:p><w:pPr><w:numPr><w:ilvl w:val="` + ilvl + `"/><w:numId w:val="7"/></w:numPr></w:pPr>` + r("", text) + `</w:p>`
 	}
 	for _, c := range []struct{ name, body, want string }{
 		{"heading by numeric id", p("1", r("<w:b/>", "关于征收土地的公告")), "# 关于征收土地的公告\n"},
@@ -152,7 +156,10 @@ func TestWordMarkup(t *testing.T) {
 		{"tracked deletion and field code dropped", p("", r("", "保留")+`<w:del><w:r><w:delText>删掉</w:delText></w:r></w:del><w:r><w:instrText>PAGE</w:instrText></w:r>`+`<w:ins><w:r><w:t>插入</w:t></w:r></w:ins>`), "保留插入\n"},
 		{"hyperlink text kept", p("", `<w:hyperlink r:id="rId9" xmlns:r="r"><w:r><w:t>网上办理</w:t></w:r></w:hyperlink>`), "网上办理\n"},
 		{"content control", `<w:sdt><w:sdtPr/><w:sdtContent>` + p("", r("", "控件内文字")) + `</w:sdtContent></w:sdt>`, "控件内文字\n"},
-		{"Chinese numbering is an ordered list, bullets a bullet list", li("5", "第一项") + li("5", "第二项") + li("6", "要点"), "1. 第一项\n2. 第二项\n\n- 要点\n"},
+		{"Chinese numbering keeps its numerals, bullets a bullet list", li("5", "第一项") + li("5", "第二项") + li("6", "要点"), "一、第一项\n\n二、第二项\n\n- 要点\n"},
+		{"Chinese numbering counts on across paragraphs, decimal below it is a list",
+			lvl("0", "征收范围") + p("", r("", "说明文字。")) + lvl("1", "四至") + lvl("1", "面积") + lvl("2", "东至河") + lvl("2", "西至路") + lvl("0", "补偿标准") + lvl("1", "安置"),
+			"一、征收范围\n\n说明文字。\n\n（一）四至\n\n（二）面积\n\n1. 东至河\n2. 西至路\n\n二、补偿标准\n\n（一）安置\n"},
 		{"tab and line break are spaces", p("", `<w:r><w:t>甲</w:t><w:tab/><w:t>乙</w:t><w:br/><w:t>丙</w:t></w:r>`), "甲 乙 丙\n"},
 		{"hand-typed number escaped", p("", r("", "1. 总则")), "1\\. 总则\n"},
 		{"control characters become spaces", p("", r("", "甲\x01乙")), ""},
@@ -181,6 +188,25 @@ func TestWordMarkup(t *testing.T) {
 				t.Fatalf("pictures %d", d.Pictures)
 			}
 		})
+	}
+}
+
+// Word's Chinese numerals, as official documents number their parts.
+func TestChineseNumerals(t *testing.T) {
+	for _, c := range []struct {
+		format string
+		n      int
+		want   string
+	}{
+		{"chineseCounting", 1, "一"}, {"chineseCounting", 10, "十"}, {"chineseCounting", 11, "十一"},
+		{"chineseCounting", 20, "二十"}, {"chineseCounting", 105, "一百零五"}, {"chineseCounting", 110, "一百一十"},
+		{"chineseCounting", 1010, "一千零一十"}, {"chineseCounting", 9999, "九千九百九十九"}, {"chineseCounting", 10000, "10000"},
+		{"chineseCounting", 0, "0"}, {"chineseLegalSimplified", 23, "贰拾叁"}, {"ideographTraditional", 3, "丙"},
+		{"ideographTraditional", 11, "11"}, {"ideographDigital", 2026, "二〇二六"}, {"decimal", 7, "7"}, {"upperRoman", 4, "4"},
+	} {
+		if got := (level{format: c.format}).numeral(c.n); got != c.want {
+			t.Errorf("%s %d = %q, want %q", c.format, c.n, got, c.want)
+		}
 	}
 }
 

@@ -46,8 +46,9 @@ type PlaceChanges struct {
 // MakePlan compares src with the feed in out, reading only: the
 // manifest, and the previous object of a notice whose object differs.
 // Notices are compared as publish writes them (attachments by hash);
-// audio is left out on both sides, since speech is made only when
-// publishing.
+// speech is left out on both sides, since it is made only when
+// publishing, but a clerk's own recording counts: each is converted as
+// publish converts it (sox, a few seconds a recording) and compared.
 func MakePlan(src *Source, out string) (*Plan, error) {
 	p := &Plan{}
 	prevItems := map[string]feed.ItemRef{}
@@ -83,14 +84,20 @@ func MakePlan(src *Source, out string) (*Plan, error) {
 			if it.Withdrawn != "" {
 				c.What = Withdrawn
 			}
-		case ref.SHA256 == feed.Sum(data):
-			p.Unchanged++
+		case ref.SHA256 == feed.Sum(data) && si.Audio == "":
+			p.Unchanged++ // (a recording added is looked at below)
 			continue
 		default:
 			old := previousItem(out, ref, prev)
 			if old != nil && bytes.Equal(encodeSilent(old), data) {
-				p.Unchanged++ // only its audio differs
-				continue
+				same, err := sameRecording(si, old)
+				if err != nil {
+					return nil, err
+				}
+				if same {
+					p.Unchanged++ // only its speech differs
+					continue
+				}
 			}
 			c.What = Changed
 			if it.Withdrawn != "" && (old == nil || old.Withdrawn == "") {
@@ -125,6 +132,25 @@ func previousItem(out string, ref feed.ItemRef, m *feed.Manifest) *feed.Item {
 		return nil
 	}
 	return it
+}
+
+// sameRecording says whether a notice whose text and attachments are
+// unchanged has the recording it had: none on either side, speech on
+// either side (made when publishing, not known here), or the clerk's
+// file converted to the same bytes.
+func sameRecording(si *SourceItem, old *feed.Item) (bool, error) {
+	recorded := old.Audio != nil && old.Audio.Name != speakName
+	if si.Audio == "" {
+		return !recorded, nil
+	}
+	// converted even when there was none before, so that a recording
+	// publish would refuse is named now, with its file and line
+	var it feed.Item
+	data, err := itemAudio(si, &it, Options{})
+	if err != nil {
+		return false, err
+	}
+	return recorded && feed.Sum(data) == old.Audio.SHA256, nil
 }
 
 // encodeSilent is an item's encoding without its audio.

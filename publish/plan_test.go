@@ -2,6 +2,7 @@ package publish
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -144,4 +145,61 @@ func TestPlanDamagedFeed(t *testing.T) {
 	if _, err := MakePlan(s, out); err == nil || !strings.Contains(err.Error(), "previous publication") {
 		t.Fatalf("damaged manifest: %v", err)
 	}
+}
+
+// A clerk's recording counts: the same recording is no change, another
+// recording, a recording added or one taken away changes the notice,
+// while speech made with --speak is not a change (it is made only when
+// publishing).
+func TestPlanSeesARecording(t *testing.T) {
+	root := t.TempDir()
+	src, out := filepath.Join(root, "src"), filepath.Join(root, "out")
+	tone := func(hz string) string {
+		wav := filepath.Join(root, hz+".wav")
+		if err := exec.Command("sox", "-n", "-r", "16000", "-c", "1", wav, "synth", "2", "sine", hz).Run(); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(wav)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(data)
+	}
+	low, high := tone("440"), tone("880")
+	writeSource(t, src, withExtra("audio: clerk.wav"))
+	writeFiles(t, src, map[string]string{"items/land/clerk.wav": low})
+	if _, err := build(src, out, Options{Key: testKey(1), Now: testNow, Speak: true}); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := planOf(t, src, out); len(p.Changes) != 0 || p.Unchanged != 2 {
+		t.Fatalf("same recording, speech elsewhere: %q, unchanged %d", changes(p), p.Unchanged)
+	}
+	writeFiles(t, src, map[string]string{"items/land/clerk.wav": high})
+	if p, _ := planOf(t, src, out); !slices.Equal(changes(p), []string{"changed land-001"}) {
+		t.Fatalf("another recording: %q", changes(p))
+	}
+	writeSource(t, src, landLines)
+	if p, _ := planOf(t, src, out); !slices.Equal(changes(p), []string{"changed land-001"}) {
+		t.Fatalf("recording taken away: %q", changes(p))
+	}
+	if _, err := build(src, out, Options{Key: testKey(1), Now: testNow.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	writeSource(t, src, withExtra("audio: clerk.wav"))
+	if p, _ := planOf(t, src, out); !slices.Equal(changes(p), []string{"changed land-001"}) {
+		t.Fatalf("recording added: %q", changes(p))
+	}
+	writeFiles(t, src, map[string]string{"items/land/clerk.wav": "not a recording"})
+	if _, err := MakePlan(mustParse(t, src), out); err == nil || !strings.Contains(err.Error(), "land-001.md:13:") {
+		t.Fatalf("a broken recording: %v, want its file and line", err)
+	}
+}
+
+func mustParse(t *testing.T, src string) *Source {
+	t.Helper()
+	s, err := ParseSource(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -152,19 +152,22 @@ func startWindow(t *testing.T, w, h int, args ...string) *window {
 	return nil
 }
 
+// stop ends the kiosk; it may be called again (a test that stops a
+// window early, then its cleanup): the exit stays in win.exited.
 func (win *window) stop() {
+	var err error
 	select {
-	case <-win.exited:
-		return
+	case err = <-win.exited:
 	default:
+		_ = win.proc.Process.Signal(syscall.SIGTERM)
+		select {
+		case err = <-win.exited:
+		case <-time.After(5 * time.Second):
+			_ = win.proc.Process.Kill()
+			err = <-win.exited
+		}
 	}
-	_ = win.proc.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-win.exited:
-	case <-time.After(5 * time.Second):
-		_ = win.proc.Process.Kill()
-		<-win.exited
-	}
+	win.exited <- err
 }
 
 func (win *window) stillUp(when string) {
