@@ -141,6 +141,8 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 			// With the large initial map (see Bolt), bbolt would grow the
 			// file in 16 MB steps past what it holds; grow it to size.
 			db.AllocSize = 0
+			// The freelist walk of the open mapped every page.
+			_ = db.View(func(tx *bolt.Tx) error { Release(tx); return nil })
 		}
 		return db, nil
 	case errors.Is(err, berrors.ErrTimeout):

@@ -13,6 +13,8 @@
 # The screens are provisioned by `bench/searchbench build` (one Apply of the
 # generated corpus, shared with the search section of scripts/bench.sh):
 # publish and sync of 100,000 files take longer than the benchmark.
+# SEARCH_SCREEN_DATA=PREFIX: the screens are PREFIX-N (default
+# /tmp/gongkai-searchbench-v2-N, shared with scripts/bench.sh).
 # Needs Xvfb and xdotool (make deps).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,12 +107,12 @@ bare() {
 	"$work/bin/barewindow" >"$work/bare.log" 2>&1 &
 	pid=$!
 	sleep 10
-	rss_mb "$pid"
+	echo "$(rss_mb "$pid")" # one line a run (rss_mb prints no newline)
 	kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""
 }
 
 for n in $SIZES; do
-	dir=/tmp/gongkai-searchbench-v2-$n
+	dir=${SEARCH_SCREEN_DATA:-/tmp/gongkai-searchbench-v2}-$n
 	if [ ! -f "$dir/.complete" ]; then
 		echo "search screen: building a screen of $n notices in $dir" >&2
 		"$work/bin/searchbench" build -n "$n" -data "$dir" >"$dir.build.tsv"

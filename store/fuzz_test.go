@@ -1,6 +1,8 @@
 package store
 
 import (
+	"bytes"
+	"encoding/binary"
 	"slices"
 	"strings"
 	"testing"
@@ -31,6 +33,11 @@ func FuzzDecodeStored(f *testing.F) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// the record reader's varint is binary.Uvarint's
+		r := &recordReader{b: string(b)}
+		if n, k := binary.Uvarint(b); r.uint() != n || (k > 0) != (r.err == nil) || (k > 0 && len(r.b) != len(b)-k) {
+			t.Fatalf("uvarint of %x: %d, %d bytes; record reader: %v", b, n, k, r.err)
+		}
 		if rec, err := decodeRecord(b); err == nil {
 			enc, err := encodeRecord(rec)
 			if err != nil || string(enc) != string(b) {
@@ -72,7 +79,7 @@ func FuzzDecodeStored(f *testing.F) {
 			}
 		}
 		for _, c := range []uint16{0, 1} {
-			bm, err := decodeChunkValue(b, c)
+			bm, err := decodeChunkValue(b, c, false)
 			if err != nil {
 				continue
 			}
@@ -83,9 +90,21 @@ func FuzzDecodeStored(f *testing.F) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			again, err := decodeChunkValue(enc, c)
+			again, err := decodeChunkValue(enc, c, false)
 			if err != nil || !again.Equals(bm) {
 				t.Fatalf("chunk round trip: %v", err)
+			}
+			// read in place, as a search does: the same set, and a
+			// change made to it leaves the value's bytes as they were
+			kept := bytes.Clone(b)
+			view, err := decodeChunkValue(b, c, true)
+			if err != nil || !view.Equals(bm) {
+				t.Fatalf("chunk read in place: %v", err)
+			}
+			view.Add(uint32(c)<<chunkShift | 7)
+			view.Remove(bm.Minimum())
+			if !bytes.Equal(b, kept) {
+				t.Fatalf("changing a chunk read in place changed its bytes")
 			}
 		}
 	})

@@ -540,18 +540,36 @@ func encodeChunk(bm *roaring.Bitmap) ([]byte, error) {
 // sound container of the chunk its key names: the value may be damaged
 // bytes (bbolt keeps no checksums of data pages).
 func decodeChunk(v, key []byte) (bm *roaring.Bitmap, err error) {
+	return decodeChunkAs(v, key, false)
+}
+
+// viewChunk is decodeChunk for a read transaction: the bitmap's containers
+// are the value's bytes in the mapped file, not copies, and stay valid only
+// as long as the transaction. A query reads hundreds of kilobytes of lists;
+// copying them made the first query of a process fault in as many fresh
+// heap pages, each costing more than the reading (see BENCHMARKS.md,
+// cold search). Changing such a bitmap copies the containers it changes
+// (roaring's copy-on-write); one kept past the transaction must be given
+// its own copies first (CloneCopyOnWriteContainers).
+func viewChunk(v, key []byte) (*roaring.Bitmap, error) {
+	return decodeChunkAs(v, key, true)
+}
+
+func decodeChunkAs(v, key []byte, view bool) (bm *roaring.Bitmap, err error) {
 	_, c, ok := splitChunkKey(key)
 	if !ok {
 		return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, key)
 	}
-	bm, err = decodeChunkValue(v, c)
+	bm, err = decodeChunkValue(v, c, view)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w: key %q: %v", ErrDamaged, errChunk, key, err)
 	}
 	return bm, nil
 }
 
-func decodeChunkValue(v []byte, c uint16) (bm *roaring.Bitmap, err error) {
+// decodeChunkValue decodes chunk c's value v: a copy, or with view the
+// bytes of v themselves (see viewChunk).
+func decodeChunkValue(v []byte, c uint16, view bool) (bm *roaring.Bitmap, err error) {
 	if len(v) == 0 || len(v) > maxChunkBytes {
 		return nil, fmt.Errorf("%d bytes", len(v))
 	}
@@ -572,7 +590,12 @@ func decodeChunkValue(v []byte, c uint16) (bm *roaring.Bitmap, err error) {
 		}
 	}()
 	bm = roaring.New()
-	if err := bm.UnmarshalBinary(v); err != nil {
+	if view {
+		_, err = bm.FromBuffer(v)
+	} else {
+		err = bm.UnmarshalBinary(v)
+	}
+	if err != nil {
 		return nil, err
 	}
 	if err := bm.Validate(); err != nil {
@@ -605,7 +628,7 @@ func readTerm(c *bolt.Cursor, term []byte) (*roaring.Bitmap, error) {
 // eachChunk calls fn with every chunk of term.
 func eachChunk(c *bolt.Cursor, term []byte, fn func(*roaring.Bitmap)) error {
 	for k, v := c.Seek(append(slices.Clip(term), 0)); isChunkOf(k, term); k, v = c.Next() {
-		bm, err := decodeChunk(v, k)
+		bm, err := viewChunk(v, k)
 		if err != nil {
 			return err
 		}
@@ -645,7 +668,7 @@ func eachTerm(c *bolt.Cursor, prefix []byte, want func(term []byte) bool, fn fun
 		if skip {
 			continue
 		}
-		bm, err := decodeChunk(v, k)
+		bm, err := viewChunk(v, k)
 		if err != nil {
 			return err
 		}

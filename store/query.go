@@ -8,6 +8,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
 
 	"gongkai/feed"
@@ -145,15 +146,33 @@ func UrgentFirst(priority string) int {
 	return 2
 }
 
-// Counts gives the number of visible items per category.
+// Counts gives the number of visible items per category: sizes of
+// intersections of the search index's sets (the items shown at location
+// on at's day, each category's), so no record is read. Reading every
+// visible record took seconds at 100,000 notices, and the home screen
+// asks on every visit.
 func (s *Store) Counts(location string, at time.Time) (map[string]int, error) {
-	out, err := s.visible(location, "", at)
+	day := at.In(s.Location()).Format(time.DateOnly)
+	counts := map[string]int{}
+	err := s.view(func(tx *bolt.Tx) error {
+		q, err := s.newSearcher(tx, nil, nil)
+		if err != nil {
+			return err
+		}
+		vis, err := s.visibleSet(q, location, day)
+		if err != nil {
+			return err
+		}
+		pre := setKey(setCategory, "")
+		return eachTerm(q.post, pre, nil, func(term []byte, bm *roaring.Bitmap) error {
+			if n := int(bm.AndCardinality(vis)); n > 0 {
+				counts[string(term[len(pre):])] = n
+			}
+			return nil
+		})
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: counts at %s: %w", location, err)
-	}
-	counts := map[string]int{}
-	for _, sum := range out {
-		counts[sum.Category]++
 	}
 	return counts, nil
 }

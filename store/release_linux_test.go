@@ -1,35 +1,19 @@
 package store
 
 import (
-	"bufio"
 	"os"
-	"strconv"
-	"strings"
+	"path/filepath"
 	"testing"
+
+	"gongkai/boltfile"
 )
 
-// mappedKB is how much of dir's store.db this process has resident, from
-// /proc/self/smaps.
+// mappedKB is how much of the file at path this process has resident.
 func mappedKB(t *testing.T, path string) int {
 	t.Helper()
-	f, err := os.Open("/proc/self/smaps")
+	kb, err := boltfile.ResidentKB(path)
 	if err != nil {
 		t.Skip("no /proc/self/smaps:", err)
-	}
-	defer f.Close()
-	kb, in := 0, false
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		// a mapping's header: address range, perms, offset, dev, inode[, path]
-		if fields := strings.Fields(line); len(fields) >= 5 && strings.Contains(fields[0], "-") && !strings.HasSuffix(fields[0], ":") {
-			in = len(fields) >= 6 && fields[len(fields)-1] == path
-			continue
-		}
-		if in && strings.HasPrefix(line, "Rss:") {
-			n, _ := strconv.Atoi(strings.Fields(line)[1])
-			kb += n
-		}
 	}
 	return kb
 }
@@ -64,5 +48,25 @@ func TestOpenAndApplyLeaveFewPagesResident(t *testing.T) {
 	}
 	if kb := mappedKB(t, path); kb < 64 {
 		t.Errorf("after a Check reading every item only %d KB resident: is smaps read right?", kb)
+	}
+}
+
+// A walk through every hit (Find) maps pages ahead of it, but keeps no
+// more of them than its budget: the rest were released as it went.
+func TestFindKeepsFewPagesResident(t *testing.T) {
+	s, dir := openTemp(t)
+	mustApply(t, s, newPublisher(t).next(t, genItems(6000, 7)))
+	defer func(b uintptr) { aheadBudget = b }(aheadBudget)
+	aheadBudget = 64 << 10
+	loc, now := benchVillageCode(0), at(2026, 3, 1, 12, 0)
+	hits, err := s.Find("关于", loc, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) < 1000 {
+		t.Fatalf("%d hits: want a query that lists most of the store", len(hits))
+	}
+	if kb := mappedKB(t, filepath.Join(dir, dbFile)); kb > 3*aheadRun/1024 {
+		t.Errorf("after listing %d hits %d KB of the file resident, budget %d KB", len(hits), kb, aheadBudget/1024)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -174,6 +175,19 @@ func bruteForceRun(t *testing.T, seed uint64) {
 		}
 		for _, c := range testCategories {
 			texts = append(texts, c.Name)
+		}
+		// the counts per topic, from the index's sets, are a count of
+		// what IsVisible shows
+		for _, loc := range propPlace[1:] {
+			want := map[string]int{}
+			for _, it := range list {
+				if sum := summaryOf(&it); IsVisible(&sum, loc, now, shanghai) {
+					want[it.Category]++
+				}
+			}
+			if got, err := s.Counts(loc, now); err != nil || !maps.Equal(got, want) {
+				t.Fatalf("step %d, counts at %s = %v (%v), want %v", step, loc, got, err, want)
+			}
 		}
 		for range 30 {
 			q := propQuery(r, texts)

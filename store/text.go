@@ -73,11 +73,14 @@ const (
 //go:embed pinyin.bin
 var pinyinBin string
 
+// The table per rune is read where it is embedded, not copied: a copy
+// was 63 KB of fresh heap that the first query of every process faulted
+// in page by page (see BENCHMARKS.md, cold search).
 var (
 	pyOnce      sync.Once
-	pySyl       []uint16 // rune-pyFirst → index in pySyllables, 0 for none
-	pyIni       []byte   // rune-pyFirst → initial letter, 0 for none
+	pyIDs       string   // rune-pyFirst → 2 bytes, big-endian: index in pySyllables, 0 for none
 	pySyllables []string // index → syllable; [0] is ""
+	pySylIni    []byte   // index in pySyllables → its initial letter; [0] is 0
 	pyIndex     map[string]uint16
 	pyInitials  [26]bool // letters that begin some syllable
 )
@@ -91,21 +94,18 @@ func loadPinyin() {
 		}
 		pySyllables = append([]string{""}, strings.Fields(names)...)
 		pyIndex = make(map[string]uint16, len(pySyllables))
+		pySylIni = make([]byte, len(pySyllables))
 		for i, syl := range pySyllables[1:] {
 			pyIndex[syl] = uint16(i + 1)
 			pyInitials[syl[0]-'a'] = true
+			pySylIni[i+1] = syl[0]
 		}
-		pySyl, pyIni = make([]uint16, n), make([]byte, n)
 		for i := range n {
-			id := uint16(ids[2*i])<<8 | uint16(ids[2*i+1])
-			if int(id) >= len(pySyllables) {
+			if id := uint16(ids[2*i])<<8 | uint16(ids[2*i+1]); int(id) >= len(pySyllables) {
 				panic("store: pinyin.bin is malformed")
 			}
-			pySyl[i] = id
-			if id != 0 {
-				pyIni[i] = pySyllables[id][0]
-			}
 		}
+		pyIDs = ids
 	})
 }
 
@@ -126,14 +126,15 @@ func syllableOf(r rune) uint16 {
 	if r < pyFirst || r > pyLast {
 		return 0
 	}
-	return pySyl[r-pyFirst]
+	i := 2 * (r - pyFirst)
+	return uint16(pyIDs[i])<<8 | uint16(pyIDs[i+1])
 }
 
 func initialOf(r rune) byte {
 	if r < pyFirst || r > pyLast {
 		return 0
 	}
-	return pyIni[r-pyFirst]
+	return pySylIni[syllableOf(r)]
 }
 
 // initials gives one byte per rune of s: the pinyin initial of a Han

@@ -12,7 +12,10 @@
 //	                                    prints "rawput N MS"
 //	searchbench cold -data DIR QUERY    in this new process: open, then the
 //	                                    first page of 20 and the count;
-//	                                    prints "cold QUERY OPEN-MS PAGE-MS COUNT-MS HITS"
+//	                                    prints "cold QUERY OPEN-MS PAGE-MS COUNT-MS HITS
+//	                                    PAGE-CPU-MS PAGE-FAULTS" (the page's CPU
+//	                                    time and page faults, all threads: what
+//	                                    a loaded machine does not inflate)
 //	searchbench queries                 the query classes: "CLASS QUERY" lines
 //	searchbench run -runs R -- CMD...   runs a command R times; prints
 //	                                    "run MEDIAN-MS MAX-MS PEAK-RSS-MB MEDIAN-CPU-MS"
@@ -244,16 +247,20 @@ func cold(dir string, queries []string) error {
 		return err
 	}
 	defer st.Close()
-	t1 := time.Now()
 	now, err := searchAt(dir)
 	if err != nil {
 		return err
 	}
+	var r1, r2 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
+	t1 := time.Now()
 	hits, err := st.SearchPage(q, cfg.Location, now, 0, 20)
 	if err != nil {
 		return err
 	}
 	t2 := time.Now()
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r2)
+	cpu := time.Duration(r2.Utime.Nano() + r2.Stime.Nano() - r1.Utime.Nano() - r1.Stime.Nano())
 	n, err := st.SearchCount(q, cfg.Location, now)
 	if err != nil {
 		return err
@@ -262,7 +269,8 @@ func cold(dir string, queries []string) error {
 	if len(hits) != min(n, 20) {
 		return fmt.Errorf("%q: page of %d but %d hits", q, len(hits), n)
 	}
-	fmt.Printf("cold\t%s\t%.3f\t%.3f\t%.3f\t%d\n", q, ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2)), n)
+	fmt.Printf("cold\t%s\t%.3f\t%.3f\t%.3f\t%d\t%.3f\t%d\n", q, ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2)), n,
+		ms(cpu), r2.Minflt-r1.Minflt)
 	return nil
 }
 
