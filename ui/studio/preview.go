@@ -267,6 +267,7 @@ type preview struct {
 	env      *kit.Env
 	disp     *display.View
 	dispShot *offscreen
+	touch    touchPreview
 	jobs     kit.Latest
 	pdf      []byte
 	pending  *previewInput // asked for, not built yet
@@ -274,15 +275,15 @@ type preview struct {
 }
 
 const (
-	modeDisplay = "信息屏（横屏）"
-	modeTouch   = "触摸屏（竖屏）"
+	modeDisplay  = "信息屏（横屏）"
+	modePortrait = "信息屏（竖屏）"
 )
 
 func newPreview(s *Studio) *preview {
 	p := &preview{s: s}
 	p.msg = widget.NewLabel("")
 	p.msg.Wrapping = fyne.TextWrapWord
-	p.mode = widget.NewRadioGroup([]string{modeDisplay, modeTouch}, func(m string) {
+	p.mode = widget.NewRadioGroup(previewModes, func(m string) {
 		// the 字号 is the touch screen's; the display has its own size
 		if m == modeTouch {
 			p.step.Enable()
@@ -411,12 +412,16 @@ func (p *preview) redraw() {
 	switch p.mode.Selected {
 	case modeTouch:
 		p.drawTouch(now)
+	case modePortrait:
+		p.drawDisplay(true)
 	default:
-		p.drawDisplay(now)
+		p.drawDisplay(false)
 	}
 }
 
-func (p *preview) drawDisplay(now time.Time) {
+// drawDisplay draws the display's slide of the notice, on a landscape
+// screen or a portrait one.
+func (p *preview) drawDisplay(portrait bool) {
 	if p.disp == nil {
 		p.disp = display.New(p.env, display.Options{
 			Shown: func() bool { return true },
@@ -431,6 +436,10 @@ func (p *preview) drawDisplay(now time.Time) {
 	v.ShowSlide(v.ClockNow())
 	if p.dispShot == nil {
 		p.dispShot = newOffscreen(v.Box, displaySize, &kit.KioskTheme{Body: display.Body})
+	}
+	p.dispShot.size = displaySize
+	if portrait {
+		p.dispShot.size = touchSize
 	}
 	p.setImage(p.dispShot.paint())
 }

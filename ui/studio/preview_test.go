@@ -1,6 +1,9 @@
 package studio
 
 import (
+	"image/png"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,6 +34,16 @@ func TestPreview(t *testing.T) {
 	if !strings.Contains(p.msg.Text, "东湾村的屏幕") || !strings.HasPrefix(p.poster.Text, "A4 海报：1 页") {
 		t.Errorf("preview says %q, %q", p.msg.Text, p.poster.Text)
 	}
+	p.mode.SetSelected(modePortrait)
+	if img := p.img.Image; img == nil || img.Bounds().Dx() != 1080 || img.Bounds().Dy() != 1920 {
+		t.Errorf("portrait preview picture %v", p.img.Image.Bounds())
+	}
+	if dir := os.Getenv("GONGKAI_STUDIO_SHOTS"); dir != "" {
+		f, _ := os.Create(filepath.Join(dir, "studio-preview-portrait.png"))
+		png.Encode(f, p.img.Image)
+		f.Close()
+	}
+	p.mode.SetSelected(modeDisplay)
 	e.title.SetText("东湾村自来水管网改造施工公告（修改）")
 	p.flush()
 	if !strings.Contains(kit.Unbreakable(richText(p.disp.Title)), "（修改）") {
