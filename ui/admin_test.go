@@ -289,11 +289,13 @@ func TestCloseWindowAsksPINThenQuits(t *testing.T) {
 
 func TestGestureHiddenWhereBackIs(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, Deps{})
-	k.push(screen{kind: screenList, category: "land"})
+	if err := k.v.Open("list:land"); err != nil {
+		t.Fatal(err)
+	}
 	if k.cornerLayer.Visible() {
 		t.Fatal("the corner covers 返回")
 	}
-	k.goHome()
+	k.v.Home()
 	if !k.cornerLayer.Visible() {
 		t.Fatal("no corner at home")
 	}
@@ -818,12 +820,12 @@ func TestOverlayTakesEveryTap(t *testing.T) {
 	if !k.admin.Pad.Visible() {
 		t.Fatal("no PIN pad")
 	}
-	tile := k.tile(t, "土地征收")
+	tile := tile(t, k.v.Object(), "土地征收")
 	pos := fyne.CurrentApp().Driver().AbsolutePositionForObject(tile)
 	test.TapCanvas(w.Canvas(), pos.Add(fyne.NewPos(20, 20)))
 	test.Tap(k.admin.Keys["1"]) // the pad itself still works
-	if len(k.st.stack) != 1 || k.admin.Entry != "1" {
-		t.Fatalf("a tap on the overlay reached the screen beneath: stack %v", k.st.stack)
+	if where, _ := k.v.Where(); where != "home" || k.admin.Entry != "1" {
+		t.Fatalf("a tap on the overlay reached the screen beneath: screen %s", where)
 	}
 }
 

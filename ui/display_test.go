@@ -582,13 +582,13 @@ func TestDisplayWaitsForTheSoundToEnd(t *testing.T) {
 		t.Fatal("no slide")
 	}
 	k.disp.ShowSlide(c.t)
-	eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.state(); return p })
+	eventuallyUI(t, "reading the slide", func() bool { p, _ := sp.State(); return p })
 	cur := func() string { s, _ := k.disp.Rot.Current(); return s.ID }
 	c.t = c.t.Add(10 * time.Minute) // far past its dwell
 	k.Tick()
 	if cur() != "land-2026-017" {
 		t.Fatalf("the slide left while read aloud; now %s", cur())
 	}
-	sp.finish()
+	sp.Finish()
 	eventuallyUI(t, "the slide to go on after its sound", func() bool { k.Tick(); return cur() != "land-2026-017" })
 }

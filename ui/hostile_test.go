@@ -85,9 +85,11 @@ func TestHostileNoticesAreDrawnCut(t *testing.T) {
 		k, w, _ := newTestKioskOn(t, st, size)
 		save(w, "home-"+sizeName(size))
 		for _, id := range ids {
-			k.push(screen{kind: screenReader, itemID: id})
+			if err := k.v.Open("item:" + id); err != nil {
+				t.Fatal(err)
+			}
 			save(w, "reader-"+id+"-"+sizeName(size))
-			k.back()
+			k.v.Back()
 		}
 	}
 }

@@ -154,10 +154,3 @@ func lone(s string) bool {
 	s = strings.TrimRightFunc(s, func(r rune) bool { return strings.ContainsRune("。，、；：？！）」』”’…%", r) })
 	return utf8.RuneCountInString(s) == 1 && kit.HasCJK(s)
 }
-
-func short(s string) string {
-	if r := []rune(s); len(r) > 16 {
-		return string(r[:16]) + "…"
-	}
-	return s
-}

@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"gongkai/feed"
 	"gongkai/period"
 	"gongkai/store"
@@ -92,4 +94,22 @@ func (e *Env) Stale(now time.Time, after time.Duration) (bool, string) {
 		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, MonthDay(st.LastSuccess.In(e.Loc)))
 	}
 	return false, ""
+}
+
+// Go runs a background job whose panic is logged and shown on the status
+// page instead of taking the screen down. The job is not restarted: the
+// screen keeps what it shows, and the clerk sees why.
+func (e *Env) Go(name string, fn func()) {
+	go func() {
+		defer e.Faults.Recovered(name)
+		fn()
+	}()
+}
+
+// Do runs fn on the UI goroutine, with the same protection as Go.
+func (e *Env) Do(name string, fn func()) {
+	fyne.Do(func() {
+		defer e.Faults.Recovered(name)
+		fn()
+	})
 }

@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"strings"
@@ -23,7 +23,7 @@ var demoPeriods = []struct{ id, location, text string }{
 // The reader, the list card and the display slide all say the period the
 // same way, from the feed's calendar.
 func TestScreensSayWorkingDays(t *testing.T) {
-	k, _, _ := newTestKiosk(t, portrait)
+	k := newTestScreens(t, portrait)
 	if k.Calendar == nil || k.Calendar.Year(2026) == nil {
 		t.Fatal("the kiosk has not the demo feed's calendar")
 	}
@@ -33,7 +33,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reader := textOf((&readerView{k: k}).facts(it))
+			reader := textOf((&readerView{k: k.Screens}).facts(it))
 			slide := widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String()
 			sums, err := k.Store.Targeting(c.location)
 			if err != nil {
@@ -62,7 +62,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 	k.Calendar = nil
 	it, _ := k.Store.Item("land-2026-016", dongwan, demoNow)
 	for name, got := range map[string]string{
-		"reader":  textOf((&readerView{k: k}).facts(it)),
+		"reader":  textOf((&readerView{k: k.Screens}).facts(it)),
 		"display": widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String(),
 	} {
 		if !strings.Contains(kit.Unbreakable(got), "9月28日至10月9日") || !strings.Contains(kit.Unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {

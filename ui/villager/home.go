@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"cmp"
@@ -18,7 +18,7 @@ import (
 // homeView: where we are, what is urgent, the topics as big tiles, and
 // the way to search.
 type homeView struct {
-	k       *Kiosk
+	k       *Screens
 	box     *fyne.Container
 	place   *widget.Label
 	sub     *widget.RichText
@@ -32,7 +32,7 @@ type homeView struct {
 	search  *kit.BigButton
 }
 
-func (k *Kiosk) newHomeView() *homeView {
+func (k *Screens) newHomeView() *homeView {
 	v := &homeView{k: k, faces: map[string]*tileText{}, names: map[string]string{}}
 	v.place = kit.Label("", kit.SizeTitle)
 	v.sub = kit.Rich()

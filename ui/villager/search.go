@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -32,7 +32,7 @@ const searchWindow = 6
 // (SearchCount) in the background; a page shows as many of its hits as
 // fit, and the next one starts after them.
 type searchView struct {
-	k     *Kiosk
+	k     *Screens
 	box   *fyne.Container
 	query *widget.RichText
 	count *widget.Label
@@ -52,7 +52,7 @@ type searchView struct {
 	echo       bool          // a key's query is not drawn yet: it waits for its hits
 }
 
-func (k *Kiosk) newSearchView() *searchView {
+func (k *Screens) newSearchView() *searchView {
 	v := &searchView{k: k, shown: -1, total: -1}
 	v.query = widget.NewRichText()
 	v.count = kit.Label("", theme.SizeNameText)
@@ -224,11 +224,12 @@ func (v *searchView) showHits(gen uint64, page int, hits []store.Hit, err error)
 // transparent raster over the window is painted with the frame and
 // removes itself.
 func (v *searchView) reportPainted() {
-	if os.Getenv("GONGKAI_SEARCH_PAINTED") != "1" || v.k.win == nil {
+	c := v.k.host.Canvas()
+	if os.Getenv("GONGKAI_SEARCH_PAINTED") != "1" || c == nil {
 		return
 	}
 	q := v.q
-	overlays := v.k.win.Canvas().Overlays()
+	overlays := c.Overlays()
 	var probe *canvas.Raster
 	done := false
 	probe = canvas.NewRaster(func(int, int) image.Image {

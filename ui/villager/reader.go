@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -21,7 +21,7 @@ import (
 // posting period) and the body, paged; attachments, the QR code of the
 // official copy and the contact beside or below.
 type readerView struct {
-	k     *Kiosk
+	k     *Screens
 	box   *fyne.Container
 	title *widget.RichText
 	tag   *fyne.Container // 紧急 / 置顶 badge
@@ -38,7 +38,7 @@ type readerView struct {
 	shown *feed.Item // what the widgets show now
 }
 
-func (k *Kiosk) newReaderView() *readerView {
+func (k *Screens) newReaderView() *readerView {
 	v := &readerView{k: k}
 	v.title = kit.Rich()
 	v.bar = k.newPageBar()
@@ -165,7 +165,7 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 
 // attachmentCard opens a picture full-screen or a CSV as a paged table.
 // Other types cannot be shown here: the card says to scan the QR code.
-func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
+func (k *Screens) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
 	name := attachmentTitle(it, i)
 	var kind screenKind
 	var verb string
