@@ -34,8 +34,14 @@ type Env struct {
 }
 
 // Now is the trusted time: a screen whose clock fell back cannot show
-// notices that already expired.
-func (e *Env) Now() time.Time { return e.Store.Now(e.Clock()) }
+// notices that already expired. Without a store (a preview of a notice
+// outside any screen: villager.NewReader) it is the clock.
+func (e *Env) Now() time.Time {
+	if e.Store == nil {
+		return e.Clock()
+	}
+	return e.Store.Now(e.Clock())
+}
 
 // Load reads the feed's state, calendar and time zone again.
 func (e *Env) Load() {

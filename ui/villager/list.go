@@ -20,10 +20,14 @@ func (k *Screens) newPageBar() *kit.PageBar {
 }
 
 // pageBarTurning makes a page bar whose buttons call turn(-1) and turn(+1).
-func (k *Screens) pageBarTurning(turn func(by int)) *kit.PageBar {
+func (k *Screens) pageBarTurning(turn func(by int)) *kit.PageBar { return pageBar(k.touch, turn) }
+
+// pageBar makes a page bar whose buttons call touch, then turn(-1) and
+// turn(+1).
+func pageBar(touch func(), turn func(by int)) *kit.PageBar {
 	b := &kit.PageBar{}
-	b.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { turn(-1) })
-	b.Next = k.btn("下一页 ›", widget.HighImportance, func() { turn(+1) })
+	b.Prev = bigButton(touch, "‹ 上一页", widget.HighImportance, func() { turn(-1) })
+	b.Next = bigButton(touch, "下一页 ›", widget.HighImportance, func() { turn(+1) })
 	b.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
 	b.Next.Min = b.Prev.Min
 	b.Label = widget.NewLabel(kit.PageText(0, 1))

@@ -197,16 +197,26 @@ func (k *Screens) do(name string, fn func())     { k.Env.Do(name, fn) }
 
 // btn makes a big button whose tap also counts as activity.
 func (k *Screens) btn(label string, imp widget.Importance, tapped func()) *kit.BigButton {
+	return bigButton(k.touch, label, imp, tapped)
+}
+
+// bigButton makes a big button whose tap calls touch first.
+func bigButton(touch func(), label string, imp widget.Importance, tapped func()) *kit.BigButton {
 	return kit.NewBigButton(label, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
-		k.touch()
+		touch()
 		tapped()
 	})
 }
 
 // card makes a tappable card whose tap also counts as activity.
 func (k *Screens) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
+	return tapCard(k.touch, content, tapped)
+}
+
+// tapCard makes a tappable card whose tap calls touch first.
+func tapCard(touch func(), content fyne.CanvasObject, tapped func()) *kit.TapCard {
 	return kit.NewTapCard(content, func() {
-		k.touch()
+		touch()
 		tapped()
 	})
 }

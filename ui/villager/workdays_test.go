@@ -33,7 +33,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			reader := textOf((&readerView{k: k.Screens}).facts(it))
+			reader := textOf((&readerView{env: k.Env}).facts(it))
 			slide := widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String()
 			sums, err := k.Store.Targeting(c.location)
 			if err != nil {
@@ -62,7 +62,7 @@ func TestScreensSayWorkingDays(t *testing.T) {
 	k.Calendar = nil
 	it, _ := k.Store.Item("land-2026-016", dongwan, demoNow)
 	for name, got := range map[string]string{
-		"reader":  textOf((&readerView{k: k.Screens}).facts(it)),
+		"reader":  textOf((&readerView{env: k.Env}).facts(it)),
 		"display": widget.NewRichText((&display.View{Env: k.Env}).FactSegs(it)...).String(),
 	} {
 		if !strings.Contains(kit.Unbreakable(got), "9月28日至10月9日") || !strings.Contains(kit.Unbreakable(got), "未载入2026年节假日安排，按周一至周五计算") {
