@@ -74,6 +74,7 @@ func (b *topBar) update(k *Screens, atHome bool) {
 // itself: that it is demo data, that it is out of date, or that the notice
 // they were reading has gone.
 type statusRow struct {
+	text    string // a short note shown above the screen until the next move
 	box     *fyne.Container
 	stale   fyne.CanvasObject
 	message *widget.RichText
@@ -97,10 +98,10 @@ func newStatusRow() *statusRow {
 func (r *statusRow) update(k *Screens) {
 	stale := !k.Feed.Expires.IsZero() && !k.Now().Before(k.Feed.Expires)
 	kit.Show(r.stale, stale)
-	if k.st.message != "" {
-		kit.SetRich(r.message, kit.Seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))
+	if r.text != "" {
+		kit.SetRich(r.message, kit.Seg(r.text, theme.SizeNameText, theme.ColorNameForeground))
 	}
-	kit.Show(r.msgBox, k.st.message != "")
-	kit.Show(r.box, stale || k.st.message != "")
+	kit.Show(r.msgBox, r.text != "")
+	kit.Show(r.box, stale || r.text != "")
 	r.box.Refresh()
 }

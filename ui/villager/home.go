@@ -207,24 +207,6 @@ const (
 
 func children(o fyne.CanvasObject) []fyne.CanvasObject { return o.(*fyne.Container).Objects }
 
-// vcenter stacks its children at full width and centres the stack
-// vertically: tile text wraps instead of shrinking to one character a line.
-type vcenter struct{}
-
-func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return kit.TightVBox{}.MinSize(objs) }
-
-func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	var h float32
-	for _, o := range objs {
-		h += kit.Height(o, s.Width)
-	}
-	y := max(0, (s.Height-h)/2)
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, y))
-		y += o.Size().Height
-	}
-}
-
 // kit.Height is what rows of tiles need at width w: each row as tall as its
 // tallest tile, with two-line faces (stacked) or one-line ones.
 func (g *tileGrid) height(objs []fyne.CanvasObject, w float32, stacked bool) float32 {

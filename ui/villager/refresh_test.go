@@ -47,8 +47,8 @@ func TestSyncRefreshesInPlace(t *testing.T) {
 	if s := k.st.cur(); s.kind != screenList {
 		t.Errorf("after the notice was withdrawn the screen is %+v", s)
 	}
-	if !strings.Contains(k.st.message, "撤下") {
-		t.Errorf("message %q does not say the notice was taken down", k.st.message)
+	if !strings.Contains(k.status.text, "撤下") {
+		t.Errorf("message %q does not say the notice was taken down", k.status.text)
 	}
 }
 

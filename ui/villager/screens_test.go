@@ -157,8 +157,8 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 	for _, key := range []string{"t", "d", "z", "x", kit.KeyDelete, "s"} {
 		test.Tap(s.keys.keys[key])
 	}
-	if k.st.query != "tdzs" {
-		t.Fatalf("query is %q", k.st.query)
+	if k.search.input != "tdzs" {
+		t.Fatalf("query is %q", k.search.input)
 	}
 	if !strings.Contains(s.query.String(), "tdzs") {
 		t.Errorf("query shows %q", s.query.String())
@@ -179,12 +179,12 @@ func TestKeypadSearchFindsLandNotice(t *testing.T) {
 		t.Fatalf("tapping the hit opened %+v", got)
 	}
 	test.Tap(k.bar.back)
-	if k.st.query != "tdzs" || k.st.cur().kind != screenSearch {
-		t.Errorf("返回 from a hit lost the search: %q %+v", k.st.query, k.st.cur())
+	if k.search.input != "tdzs" || k.st.cur().kind != screenSearch {
+		t.Errorf("返回 from a hit lost the search: %q %+v", k.search.input, k.st.cur())
 	}
 	test.Tap(s.keys.keys[kit.KeyClear])
-	if k.st.query != "" {
-		t.Errorf("清空 left %q", k.st.query)
+	if k.search.input != "" {
+		t.Errorf("清空 left %q", k.search.input)
 	}
 }
 
@@ -212,7 +212,7 @@ func TestOtherVillageIsNeverReachable(t *testing.T) {
 		}
 	}
 	k.push(screen{kind: screenSearch})
-	k.st.query = "ltc"
+	k.search.input = "ltc"
 	k.render()
 	if hasCard(k.views[screenSearch].(*searchView).pager, otherTitle) {
 		t.Error("search screen shows it")

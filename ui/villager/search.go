@@ -39,6 +39,7 @@ type searchView struct {
 	pager *kit.Pager
 	bar   *kit.PageBar
 	keys  *keypad
+	input string // what the keypad typed, lower case
 
 	jobs       kit.Latest
 	gen        atomic.Uint64 // of the query on show: results of another are dropped
@@ -73,22 +74,22 @@ func (v *searchView) typed(s string) {
 	if os.Getenv("GONGKAI_SEARCH_PAINTED") == "1" {
 		fmt.Fprintf(os.Stderr, "search-key %d %s\n", time.Now().UnixMilli(), s)
 	}
-	if len(v.k.st.query) < maxQuery {
-		v.k.st.query += s
+	if len(v.input) < maxQuery {
+		v.input += s
 	}
 	v.keyed()
 }
 
 func (v *searchView) del() {
-	q := v.k.st.query
+	q := v.input
 	if q != "" {
-		v.k.st.query = q[:len(q)-1] // the keypad types ASCII only
+		v.input = q[:len(q)-1] // the keypad types ASCII only
 	}
 	v.keyed()
 }
 
 func (v *searchView) clear() {
-	v.k.st.query = ""
+	v.input = ""
 	v.keyed()
 }
 
@@ -135,7 +136,7 @@ func (v *searchView) showQuery() {
 
 func (v *searchView) show(s *screen) {
 	k := v.k
-	q := k.st.query
+	q := v.input
 	if q != v.q {
 		v.q, v.starts, v.fits, v.total, v.shown = q, []int{0}, map[int]int{}, -1, -1
 		v.gen.Add(1)

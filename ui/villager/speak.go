@@ -129,7 +129,7 @@ func (r *readAloud) play(it *feed.Item) {
 			k.do("read aloud failed", func() {
 				r.ended(gen)
 				if r.item != nil && r.item.ID == id && !k.display() {
-					k.st.message = "这段录音无法播放，请阅读文字或咨询工作人员。"
+					k.status.text = "这段录音无法播放，请阅读文字或咨询工作人员。"
 					k.status.update(k)
 				}
 			})

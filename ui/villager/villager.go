@@ -92,12 +92,11 @@ type screen struct {
 	panY     float64
 }
 
-// state is the whole of what the villager has done; widgets only show it.
+// state is where the villager is; each screen keeps the rest of what
+// they did (the search its query, the status row its note).
 type state struct {
-	stack   []screen // stack[0] is always home
-	query   string   // search keypad input, lower case
-	step    int      // text size step
-	message string   // a short note shown above the screen until the next move
+	stack []screen // stack[0] is always home
+	step  int      // text size step
 }
 
 func (s *state) cur() *screen { return &s.stack[len(s.stack)-1] }
@@ -122,6 +121,7 @@ type Screens struct {
 
 	views  map[screenKind]view
 	home   *homeView
+	search *searchView
 	bar    *topBar
 	status *statusRow
 	stage  *fyne.Container
@@ -142,11 +142,12 @@ func New(env *kit.Env, host Host, o Options) *Screens {
 	k.bar = k.newTopBar()
 	k.status = newStatusRow()
 	k.home = k.newHomeView()
+	k.search = k.newSearchView()
 	k.views = map[screenKind]view{
 		screenHome:   k.home,
 		screenList:   k.newListView(),
 		screenReader: k.newReaderView(),
-		screenSearch: k.newSearchView(),
+		screenSearch: k.search,
 		screenImage:  k.newImageView(),
 		screenTable:  k.newTableView(),
 	}
@@ -224,13 +225,13 @@ func tapCard(touch func(), content fyne.CanvasObject, tapped func()) *kit.TapCar
 // Navigation. Every move clears the transient message.
 
 func (k *Screens) push(s screen) {
-	k.st.message = ""
+	k.status.text = ""
 	k.st.stack = append(k.st.stack, s)
 	k.render()
 }
 
 func (k *Screens) back() {
-	k.st.message = ""
+	k.status.text = ""
 	if len(k.st.stack) > 1 {
 		k.st.stack = k.st.stack[:len(k.st.stack)-1]
 	}
@@ -238,10 +239,10 @@ func (k *Screens) back() {
 }
 
 func (k *Screens) goHome() {
-	k.st.message = ""
+	k.status.text = ""
 	k.st.stack = k.st.stack[:1]
 	k.st.stack[0].page = 0
-	k.st.query = ""
+	k.search.input = ""
 	k.render()
 }
 
@@ -314,7 +315,7 @@ func (k *Screens) render() {
 
 // atRest is the state a new villager should find.
 func (k *Screens) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.opts.TextStep && k.st.query == "" && k.alerts.opened == ""
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.opts.TextStep && k.search.input == "" && k.alerts.opened == ""
 }
 
 // The window's part: what it shows, when it resets, what it tells.
@@ -335,7 +336,7 @@ func (k *Screens) Reload() {
 		}
 		if _, err := k.Store.Item(s.itemID, k.Location, k.Now()); errors.Is(err, store.ErrNotFound) {
 			k.st.stack = k.st.stack[:i]
-			k.st.message = "您查看的公告已撤下或已到期，已返回列表。"
+			k.status.text = "您查看的公告已撤下或已到期，已返回列表。"
 		}
 	}
 	k.home.invalidate()
@@ -385,7 +386,7 @@ func (k *Screens) Where() (string, int) {
 	case screenReader:
 		return "item:" + s.itemID, s.page
 	case screenSearch:
-		return "search:" + k.st.query, s.page
+		return "search:" + k.search.input, s.page
 	case screenImage, screenTable:
 		return fmt.Sprintf("attachment:%s:%d", s.itemID, s.attach), s.page
 	}
@@ -449,7 +450,7 @@ func (k *Screens) Open(name string) error {
 		k.push(screen{kind: kind, itemID: id, attach: i})
 	case "search":
 		k.push(screen{kind: screenSearch})
-		k.st.query = strings.ToLower(arg)
+		k.search.input = strings.ToLower(arg)
 		k.render()
 	case "alert":
 		if !slices.ContainsFunc(k.alerts.list, func(a feed.Alert) bool { return a.ID == arg }) {
