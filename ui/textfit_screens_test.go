@@ -2,17 +2,16 @@ package ui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
-	"gongkai/feed"
 	"gongkai/ui/admin"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 // fitCheck lays the window out as a frame would and reports what the
@@ -28,15 +27,7 @@ type fitCheck struct {
 
 func (f *fitCheck) check(name string, root fyne.CanvasObject) {
 	f.t.Helper()
-	settle(f.w.Canvas().Content())
-	probs := textFitProblems(root, f.size)
-	for _, p := range probs {
-		f.t.Errorf("%s %s: %s", f.tag, name, p)
-	}
-	if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" && (len(probs) > 0 || os.Getenv("GONGKAI_FIT_ALL") != "") {
-		file := strings.NewReplacer(":", "-", "/", "-", " ", "-").Replace(f.tag + "-" + name)
-		writePNG(f.t, filepath.Join(dir, "fit-"+file+".png"), f.w.Canvas().Capture())
-	}
+	uitest.CheckFit(f.t, f.w, f.size, f.tag, name, root, test.WidgetRenderer)
 }
 
 // pages checks every page of the screen on show as name.
@@ -130,40 +121,6 @@ func TestTextFitsOnTheAdminPanel(t *testing.T) {
 				k.admin.ShowPage(i)
 				f.check("admin:"+name, k.admin.Box)
 			}
-		})
-	}
-}
-
-// TestTextFitsOnTheDisplay: every slide of the display, also with the
-// stale banner and the urgent ticker both up, and the empty slide.
-func TestTextFitsOnTheDisplay(t *testing.T) {
-	for _, size := range []fyne.Size{landscape, portrait} {
-		t.Run(orient(size), func(t *testing.T) {
-			k, w, c := newTestDisplay(t, Deps{StaleAfter: 72 * time.Hour}, size)
-			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
-			for _, stale := range []bool{false, true} {
-				if stale {
-					c.t = demoNow.Add(5 * 24 * time.Hour)
-					k.Tick()
-					if !k.disp.Stale.Visible() {
-						t.Fatal("no stale banner")
-					}
-				}
-				for _, s := range k.disp.Rot.Slides() {
-					k.disp.Rot.Show(s.ID, k.disp.ClockNow())
-					k.disp.ShowSlide(k.disp.ClockNow())
-					name := "display:" + s.ID
-					if stale {
-						name += " stale"
-					}
-					f.check(name, k.disp.Box)
-					if stale && s.Priority == feed.PriorityUrgent && !k.disp.Ticker.Visible() {
-						t.Error("no urgent ticker")
-					}
-				}
-			}
-			e, we, _ := newTestDisplay(t, Deps{Store: emptyStore(t)}, size)
-			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.Box)
 		})
 	}
 }

@@ -24,6 +24,7 @@ import (
 	"gongkai/feed"
 	"gongkai/publish"
 	"gongkai/store"
+	"gongkai/sync/synctest"
 	"gongkai/ui/kit"
 )
 
@@ -311,4 +312,66 @@ func Short(s string) string {
 		return string(r[:16]) + "…"
 	}
 	return s
+}
+
+// HostileStore holds the notices that froze screens (synctest.Hostile),
+// signed as a feed made without publish's checks, and an ordinary one.
+func HostileStore(t *testing.T) (*store.Store, []string) {
+	t.Helper()
+	priv, pubFile := synctest.NewKey(t)
+	pub, err := feed.ParsePublicKey(pubFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	items := append(synctest.Hostile(), synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil))
+	var ids []string
+	for _, it := range items {
+		ids = append(ids, it.ID)
+	}
+	dir := t.TempDir()
+	synctest.PublishRaw(t, dir, priv, synctest.Raw{Items: items, IssuedAt: DemoNow.Add(-time.Hour)})
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ApplyFeed(t, st, dir, pub)
+	return st, ids
+}
+
+// EmptyStore is a store that never synced.
+func EmptyStore(t testing.TB) *store.Store {
+	t.Helper()
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
+// DemoPeriods are the demo notices' posting periods at DemoNow, as the
+// law counts them: 10 working days from 9-28 end on 10-15 (国庆 and 中秋
+// not counted, Saturday 10-10 counted). Every screen says them so (the
+// villager's reader and cards, the display's slide); cli's
+// TestPeriodsAgree holds the report, the certificate and the poster to
+// the same end dates.
+var DemoPeriods = []struct{ ID, Location, Text string }{
+	{"land-2026-016", Dongwan, "公示期 10 个工作日：9月28日至10月15日，公示期已满"},
+	{"land-2026-021", Liutang, "公示期 10 个工作日：11月18日至12月1日，剩余 4 个工作日"},
+	{"land-2026-017", Dongwan, "公示期 30 天：11月10日至12月9日，剩余 14 天"},
+}
+
+// NoCalendarText is what every screen says of land-2026-016 when the feed
+// has no calendar for 2026: Monday–Friday, and that it counts so.
+var NoCalendarText = []string{"9月28日至10月9日", "未载入2026年节假日安排，按周一至周五计算"}
+
+// Shot draws w (everything on it is painted), and writes it as NAME.png
+// into $GONGKAI_SHOTS when that names a folder, for a person to look at.
+func Shot(t testing.TB, w fyne.Window, name string) {
+	t.Helper()
+	img := w.Canvas().Capture()
+	if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" {
+		WritePNG(t, filepath.Join(dir, name+".png"), img)
+	}
 }

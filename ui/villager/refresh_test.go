@@ -1,13 +1,14 @@
 package villager
 
 import (
-	"gongkai/ui/uitest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/uitest"
 )
 
 // A sync that lands while a villager reads keeps their page; one that
