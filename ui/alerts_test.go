@@ -25,7 +25,7 @@ func TestRuntimeIsToldTheAlerts(t *testing.T) {
 	t.Cleanup(w.Close)
 	var told [][]string
 	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time), Changes: make(chan struct{}),
-		Mode: config.ModeDisplay, Runtime: &fakeRuntime{showAlerts: func(ids []string) { told = append(told, ids) }}})
+		Mode: config.ModeDisplay, Runtime: &fakeRuntime{OnShowAlerts: func(ids []string) { told = append(told, ids) }}})
 	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)

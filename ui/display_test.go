@@ -80,7 +80,7 @@ func TestDisplayTellsTheSlideOnShow(t *testing.T) {
 		}
 		got = append(got, told{id, at})
 	}
-	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second, Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}, Runtime: &fakeRuntime{showSlide: onSlide}}, landscape)
+	k, _, c := newTestDisplay(t, Deps{Dwell: 10 * time.Second, Hours: kit.Hours{On: 7 * 60, Off: 21 * 60}, Runtime: &fakeRuntime{OnShowSlide: onSlide}}, landscape)
 	v := k.disp
 	slides := v.Rot.Slides()
 	if len(slides) < 3 {

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"context"
-	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -10,10 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"gongkai/config"
-	gkscreen "gongkai/screen"
-	gksync "gongkai/sync"
-	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 	"gongkai/ui/uitest"
 )
@@ -34,6 +28,7 @@ var (
 	hasCard     = uitest.HasCard
 	segments    = uitest.Segments
 	blockObj    = uitest.BlockObj
+	landLog     = uitest.LandLog
 	orient      = uitest.Orient
 	short       = uitest.Short
 	writePNG    = uitest.WritePNG
@@ -111,67 +106,4 @@ func newTestKioskWith(t *testing.T, size fyne.Size, d Deps) (*Kiosk, fyne.Window
 	return k, w, c
 }
 
-// fakeRuntime stands in for screen.Runtime where a test needs to see what
-// the window tells it or to answer for it: each method calls its function
-// when set, and otherwise does nothing (or fails, for a call that returns
-// an error). Events is nil: no stream, unless a test makes one.
-type fakeRuntime struct {
-	events       chan gkscreen.Event
-	showSlide    func(id string)
-	showAlerts   func(ids []string)
-	saveConfig   func(*config.Config) error
-	syncNow      func(context.Context, func(gksync.Event)) (gksync.Result, error)
-	watchVolumes func(on bool)
-	preview      func(context.Context, string) (admin.ImportDiff, error)
-	importFeed   func(context.Context, string, func(gksync.Event)) (gksync.Result, error)
-}
-
-var errNotFaked = errors.New("not faked in this test")
-
-func (f *fakeRuntime) Events() <-chan gkscreen.Event { return f.events }
-
-func (f *fakeRuntime) ShowSlide(id string) {
-	if f.showSlide != nil {
-		f.showSlide(id)
-	}
-}
-
-func (f *fakeRuntime) ShowAlerts(ids []string) {
-	if f.showAlerts != nil {
-		f.showAlerts(ids)
-	}
-}
-
-func (f *fakeRuntime) SaveConfig(c *config.Config) error {
-	if f.saveConfig == nil {
-		return errNotFaked
-	}
-	return f.saveConfig(c)
-}
-
-func (f *fakeRuntime) SyncNow(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error) {
-	if f.syncNow == nil {
-		return gksync.Result{}, errNotFaked
-	}
-	return f.syncNow(ctx, progress)
-}
-
-func (f *fakeRuntime) WatchVolumes(on bool) {
-	if f.watchVolumes != nil {
-		f.watchVolumes(on)
-	}
-}
-
-func (f *fakeRuntime) Preview(ctx context.Context, path string) (admin.ImportDiff, error) {
-	if f.preview == nil {
-		return admin.ImportDiff{}, errNotFaked
-	}
-	return f.preview(ctx, path)
-}
-
-func (f *fakeRuntime) Import(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
-	if f.importFeed == nil {
-		return gksync.Result{}, errNotFaked
-	}
-	return f.importFeed(ctx, path, progress)
-}
+type fakeRuntime = uitest.FakeRuntime

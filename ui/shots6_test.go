@@ -70,7 +70,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d := base
 		d.Ticks = make(chan time.Time)
 		d.Admin.Unlocked = true
-		d.Runtime = &fakeRuntime{preview: func(context.Context, string) (admin.ImportDiff, error) {
+		d.Runtime = &fakeRuntime{OnPreview: func(context.Context, string) (admin.ImportDiff, error) {
 			return admin.ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
 		}}
 		// the 公示期 page on a log with gaps, and sticks that come later
