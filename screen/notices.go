@@ -1,6 +1,7 @@
 package screen
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"time"
@@ -68,6 +69,11 @@ func WriteNoticeTable(w io.Writer, st *store.Store, items []store.Summary) {
 		fmt.Fprintln(w, "(no notices)")
 		return
 	}
+	// one write a line was half the search command's time at 100k
+	// notices (15,000 writes to a terminal or pipe)
+	bw := bufio.NewWriter(w)
+	defer bw.Flush()
+	w = bw
 	names := categoryNames(st)
 	idW, catW := 0, 0
 	for _, s := range items {

@@ -21,11 +21,9 @@ func (k *Kiosk) applyConfig(c *config.Config) {
 	k.deps.TextStep = c.TextStep()
 	k.deps.Volume, k.deps.ReadAloud = c.Volume, c.ReadAloud == "on"
 	k.deps.Quiet = kit.HoursOf(c.QuietFrom, c.QuietTo)
-	k.setVolume()
 	k.idle.Timeout = c.IdleTimeout.Duration
 	k.disp.Rot.Dwell, k.disp.Rot.Hours = k.deps.Dwell, k.deps.Hours
-	k.setStep(k.deps.TextStep)
-	k.home.invalidate()
+	k.v.Configure(k.villagerOptions())
 	k.applyMode()
 }
 

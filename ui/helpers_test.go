@@ -1,131 +1,96 @@
 package ui
 
 import (
-	"context"
-	"crypto/ed25519"
-	"errors"
-	"os"
-	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"gongkai/config"
-	"gongkai/feed"
-	"gongkai/publish"
-	gkscreen "gongkai/screen"
-	"gongkai/store"
-	gksync "gongkai/sync"
-	"gongkai/ui/admin"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
-// demoNow is the "today" the demo content is written for.
-var demoNow = time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+// the fixtures under their short names
+var (
+	demoNow     = uitest.DemoNow
+	demoStore   = uitest.DemoStore
+	demoFeed    = uitest.DemoFeed
+	applyFeed   = uitest.ApplyFeed
+	readFile    = uitest.ReadFile
+	applyAlerts = uitest.ApplyAlerts
+	typhoon     = uitest.Typhoon
+	longAlert   = uitest.LongAlert
+	textOf      = uitest.TextOf
+	pageContent = uitest.PageContent
+	cardFor     = uitest.CardFor
+	hasCard     = uitest.HasCard
+	segments    = uitest.Segments
+	blockObj    = uitest.BlockObj
+	landLog     = uitest.LandLog
+	orient      = uitest.Orient
+	short       = uitest.Short
+	writePNG    = uitest.WritePNG
+	portrait    = uitest.Portrait
+	landscape   = uitest.Landscape
+)
 
 const (
-	dongwan = "310118901201" // 东湾村, the screen under test
-	liutang = "310118901202" // 柳塘村, the other village
+	dongwan = uitest.Dongwan
+	liutang = uitest.Liutang
 )
-
-// demoStore publishes the demo feed and applies it to a fresh store the
-// way a screen does: verify the signed manifest, check every object, put
-// the attachments, apply.
-func demoStore(t testing.TB) *store.Store {
-	st, _ := demoFeed(t)
-	return st
-}
-
-// demoFeed is demoStore that also returns a function publishing a later
-// version of the feed from another source folder and applying it.
-func demoFeed(t testing.TB) (*store.Store, func(srcDir string)) {
-	t.Helper()
-	dir := t.TempDir()
-	feedDir, dataDir := filepath.Join(dir, "feed"), filepath.Join(dir, "data")
-	priv, err := feed.ParsePrivateKey(readFile(t, "../assets/demokey/publisher.key"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(dataDir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	next := func(srcDir string) {
-		t.Helper()
-		src, err := publish.ParseSource(srcDir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := publish.Publish(src, feedDir, publish.Options{Key: priv, Now: demoNow.Add(-time.Hour)}); err != nil {
-			t.Fatal(err)
-		}
-		applyFeed(t, st, feedDir, priv.Public().(ed25519.PublicKey))
-	}
-	next("../assets/demo")
-	return st, next
-}
-
-// applyFeed verifies the feed in feedDir against the store's state and
-// applies it.
-func applyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.PublicKey) {
-	t.Helper()
-	state, err := st.State()
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw := readFile(t, filepath.Join(feedDir, feed.ManifestFile))
-	sig := readFile(t, filepath.Join(feedDir, filepath.FromSlash(feed.SignaturePath(feed.Sum(raw)))))
-	v, err := feed.Verify(raw, sig, feed.Trust{Key: pub, Now: demoNow, FeedID: state.FeedID, Version: state.Version, Sum: state.ManifestSum})
-	if err != nil {
-		t.Fatal(err)
-	}
-	items := map[string][]byte{}
-	for _, ref := range v.Items {
-		data := readFile(t, filepath.Join(feedDir, filepath.FromSlash(ref.Path())))
-		if err := feed.CheckObject(data, ref.Object); err != nil {
-			t.Fatal(err)
-		}
-		items[ref.SHA256] = data
-	}
-	for _, a := range v.Attachments {
-		f, err := os.Open(filepath.Join(feedDir, filepath.FromSlash(a.Path())))
-		if err != nil {
-			t.Fatal(err)
-		}
-		err = st.PutBlob(a.SHA256, feed.NewObjectReader(f, a))
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	var cal []byte
-	if v.Calendar != nil {
-		cal = readFile(t, filepath.Join(feedDir, filepath.FromSlash(v.Calendar.Path())))
-	}
-	if _, err := st.Apply(store.Update{Manifest: v, Items: items, Calendar: cal, Source: feedDir, At: demoNow}); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func readFile(t testing.TB, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
 
 // clock is a settable clock for the idle tests.
 type clock struct{ t time.Time }
 
 func (c *clock) Now() time.Time { return c.t }
 
+// find is the first object of type T under o that ok accepts.
+func find[T fyne.CanvasObject](t *testing.T, o fyne.CanvasObject, what string, ok func(T) bool) T {
+	t.Helper()
+	var walk func(o fyne.CanvasObject) (T, bool)
+	walk = func(o fyne.CanvasObject) (T, bool) {
+		if x, is := o.(T); is && ok(x) {
+			return x, true
+		}
+		if c, is := o.(*fyne.Container); is {
+			for _, o := range c.Objects {
+				if x, found := walk(o); found {
+					return x, true
+				}
+			}
+		}
+		var none T
+		return none, false
+	}
+	x, found := walk(o)
+	if !found {
+		t.Fatalf("no %s", what)
+	}
+	return x
+}
+
+// button finds the button that says text under o.
+func button(t *testing.T, o fyne.CanvasObject, text string) *kit.BigButton {
+	return find(t, o, "button "+text, func(b *kit.BigButton) bool { return b.Text == text })
+}
+
+// tile finds the villager's topic tile that names name.
+func tile(t *testing.T, o fyne.CanvasObject, name string) *kit.TapCard {
+	return find(t, o, "tile "+name, func(c *kit.TapCard) bool {
+		return strings.Contains(textOf(c), name) && strings.Contains(textOf(c), " 条")
+	})
+}
+
 // newTestKiosk runs the kiosk on the demo store in a test window.
 func newTestKiosk(t *testing.T, size fyne.Size) (*Kiosk, fyne.Window, *clock) {
+	t.Helper()
+	return newTestKioskWith(t, size, Deps{})
+}
+
+// newTestKioskWith is newTestKiosk with more of Deps set.
+func newTestKioskWith(t *testing.T, size fyne.Size, d Deps) (*Kiosk, fyne.Window, *clock) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	st := demoStore(t)
@@ -133,79 +98,12 @@ func newTestKiosk(t *testing.T, size fyne.Size) (*Kiosk, fyne.Window, *clock) {
 	w := test.NewWindow(nil)
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
-	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true, Ticks: make(chan time.Time)})
+	d.Store, d.Location, d.Clock, d.Demo, d.Ticks = st, dongwan, c.Now, true, make(chan time.Time)
+	k := New(a, w, d)
 	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(size)
 	return k, w, c
 }
 
-var (
-	portrait  = fyne.NewSize(1080, 1920)
-	landscape = fyne.NewSize(1920, 1080)
-)
-
-// fakeRuntime stands in for screen.Runtime where a test needs to see what
-// the window tells it or to answer for it: each method calls its function
-// when set, and otherwise does nothing (or fails, for a call that returns
-// an error). Events is nil: no stream, unless a test makes one.
-type fakeRuntime struct {
-	events       chan gkscreen.Event
-	showSlide    func(id string)
-	showAlerts   func(ids []string)
-	saveConfig   func(*config.Config) error
-	syncNow      func(context.Context, func(gksync.Event)) (gksync.Result, error)
-	watchVolumes func(on bool)
-	preview      func(context.Context, string) (admin.ImportDiff, error)
-	importFeed   func(context.Context, string, func(gksync.Event)) (gksync.Result, error)
-}
-
-var errNotFaked = errors.New("not faked in this test")
-
-func (f *fakeRuntime) Events() <-chan gkscreen.Event { return f.events }
-
-func (f *fakeRuntime) ShowSlide(id string) {
-	if f.showSlide != nil {
-		f.showSlide(id)
-	}
-}
-
-func (f *fakeRuntime) ShowAlerts(ids []string) {
-	if f.showAlerts != nil {
-		f.showAlerts(ids)
-	}
-}
-
-func (f *fakeRuntime) SaveConfig(c *config.Config) error {
-	if f.saveConfig == nil {
-		return errNotFaked
-	}
-	return f.saveConfig(c)
-}
-
-func (f *fakeRuntime) SyncNow(ctx context.Context, progress func(gksync.Event)) (gksync.Result, error) {
-	if f.syncNow == nil {
-		return gksync.Result{}, errNotFaked
-	}
-	return f.syncNow(ctx, progress)
-}
-
-func (f *fakeRuntime) WatchVolumes(on bool) {
-	if f.watchVolumes != nil {
-		f.watchVolumes(on)
-	}
-}
-
-func (f *fakeRuntime) Preview(ctx context.Context, path string) (admin.ImportDiff, error) {
-	if f.preview == nil {
-		return admin.ImportDiff{}, errNotFaked
-	}
-	return f.preview(ctx, path)
-}
-
-func (f *fakeRuntime) Import(ctx context.Context, path string, progress func(gksync.Event)) (gksync.Result, error) {
-	if f.importFeed == nil {
-		return gksync.Result{}, errNotFaked
-	}
-	return f.importFeed(ctx, path, progress)
-}
+type fakeRuntime = uitest.FakeRuntime

@@ -1,28 +1,26 @@
-// Package ui is the touch kiosk: theme, screens and widgets in Fyne. It
-// reads the store through its exported methods only, always with the
-// screen's own location, so another village's notice is never reachable.
-// State (screen stack, pages, query, text size) lives in plain structs;
-// widgets are built once per screen and updated with SetText/Refresh.
+// Package ui is the window of the screen: it holds the villager's touch
+// screens (package villager), the road-side display (package display) and
+// the admin panel (package admin), switches between them, resets the
+// touch screens when nobody uses them (the idle prompt), and is the one
+// place that talks to the running screen (Runtime). It also paints any
+// screen off-screen (Screenshot, Capture).
 package ui
 
 import (
-	"errors"
 	"log/slog"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
-	"gongkai/feed"
 	"gongkai/store"
 	"gongkai/ui/admin"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
+	"gongkai/ui/villager"
 )
 
 // Deps is what the kiosk needs from outside.
@@ -68,75 +66,24 @@ type Deps struct {
 	Admin admin.Deps
 }
 
-type screenKind int
-
-const (
-	screenHome screenKind = iota
-	screenList
-	screenReader
-	screenSearch
-	screenImage
-	screenTable
-)
-
-// screen is one entry of the navigation stack, with everything needed to
-// show it again exactly as it was (page, zoom).
-type screen struct {
-	kind     screenKind
-	category string // list
-	itemID   string // reader, image, table
-	attach   int    // image, table: index into the item's attachments
-	page     int
-	top      int     // paged screens: the block at the top of the page turned to, kept in view when the text size changes
-	zoom     int     // image: 0 fits the screen, each step doubles
-	panX     float64 // image: centre of the view, 0..1 of the picture
-	panY     float64
-}
-
-// state is the whole of what the villager has done; widgets only show it.
-type state struct {
-	stack   []screen // stack[0] is always home
-	query   string   // search keypad input, lower case
-	step    int      // text size step
-	message string   // a short note shown above the screen until the next move
-}
-
-func (s *state) cur() *screen { return &s.stack[len(s.stack)-1] }
-
-// view is a screen's widgets. show reads the store for s and updates the
-// widgets in place; it keeps s.page unless the content got shorter.
-type view interface {
-	object() fyne.CanvasObject
-	show(s *screen)
-}
-
 // Kiosk is the running touch screen.
 type Kiosk struct {
 	app   fyne.App
 	win   fyne.Window
 	deps  Deps
-	st    state
 	theme *kit.KioskTheme // the window's theme, set by applyTheme
 	idle  kit.Idle
 
-	views map[screenKind]view
-	home  *homeView
-
-	bar      *topBar
-	status   *statusRow
-	stage    *fyne.Container
 	prompt   *idlePrompt
 	*kit.Env // the store for this screen, the feed's state, the clocks
 	stopOnce chan struct{}
 
+	v           *villager.Screens   // the touch screens, the alerts, 朗读
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
 	disp        *display.View
 	corner      *admin.CornerTap
 	cornerLayer *fyne.Container
 	admin       *admin.Panel
-	alerts      *alertView    // alerts.go
-	alertBar    *alertBanner  // alerts.go
-	speak       *readAloud    // speak.go
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	started     time.Time
 }
@@ -165,60 +112,36 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	if k.started.IsZero() {
 		k.started = d.Clock()
 	}
-	k.st.stack = []screen{{kind: screenHome}}
-	k.st.step = d.TextStep
 	k.idle = kit.Idle{Timeout: d.IdleTimeout, Countdown: d.IdleCountdown}
 	k.idle.Touch(d.Clock())
 	k.applyTheme()
 	k.Load()
 
-	k.speak = k.newReadAloud()
-	k.bar = k.newTopBar()
-	k.status = newStatusRow()
-	k.home = k.newHomeView()
-	k.views = map[screenKind]view{
-		screenHome:   k.home,
-		screenList:   k.newListView(),
-		screenReader: k.newReaderView(),
-		screenSearch: k.newSearchView(),
-		screenImage:  k.newImageView(),
-		screenTable:  k.newTableView(),
-	}
-	objs := []fyne.CanvasObject{}
-	for _, kind := range []screenKind{screenHome, screenList, screenReader, screenSearch, screenImage, screenTable} {
-		o := k.views[kind].object()
-		o.Hide()
-		objs = append(objs, o)
-	}
-	k.stage = container.NewStack(objs...)
+	k.v = villager.New(k.Env, (*villagerHost)(k), k.villagerOptions())
+	main := k.v.Object()
 	k.prompt = k.newIdlePrompt()
-	k.alertBar = k.newAlertBanner()
-	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
-	main := container.New(layout.NewCustomPaddedLayout(kit.BarPadding, kit.BarPadding, kit.BarPadding*2, kit.BarPadding*2),
-		container.NewBorder(top, nil, nil, nil, k.stage))
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
 	k.touchObjs = []fyne.CanvasObject{bg, main}
 	k.disp = display.New(k.Env, display.Options{
 		Dwell: d.Dwell, Hours: d.Hours, OnSlide: k.showSlide,
 		Shown: func() bool { return k.display() && !(k.admin != nil && k.admin.Box.Visible()) },
 		Stale: k.stale,
-		Speak: func(it *feed.Item) { k.speak.slide(it) },
+		Speak: k.v.ReadSlide,
 	})
 	k.corner = k.newCornerTap()
 	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	host := &admin.Host{
 		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
 		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
-		ApplyConfig: k.applyConfig, Hush: func() { k.speak.stop() }, Display: k.display, IsStale: k.stale, QuitApp: a.Quit,
+		ApplyConfig: k.applyConfig, Hush: k.v.Hush, Display: k.display, IsStale: k.stale, QuitApp: a.Quit,
 	}
 	if d.Runtime != nil { // a nil Runtime stays a nil AdminRuntime
 		host.Runtime = d.Runtime
 	}
 	k.admin = admin.New(host)
-	k.alerts = k.newAlertView()
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.box, k.cornerLayer, k.admin.Box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.v.AlertView(), k.cornerLayer, k.admin.Box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -250,7 +173,11 @@ func (k *Kiosk) display() bool { return k.deps.Mode == config.ModeDisplay }
 // parses the font again for each override scope (see bigButton). Setting a
 // theme parses it once more, so it is set only when it changes.
 func (k *Kiosk) applyTheme() {
-	t := kit.NewTheme(k.st.step)
+	step := k.deps.TextStep // until the villager's screens are built
+	if k.v != nil {
+		step = k.v.Step()
+	}
+	t := kit.NewTheme(step)
 	switch {
 	case k.admin != nil && k.admin.Box.Visible():
 		t = kit.NewTheme(0)
@@ -279,12 +206,12 @@ func (k *Kiosk) applyMode() {
 		k.prompt.box.Hide()
 	}
 	kit.Show(k.disp.Box, k.display())
-	k.alerts.reload(k.Clock())
+	k.v.ReloadAlerts(k.Clock())
 	if k.display() {
 		kit.Show(k.cornerLayer, true)
 		k.disp.Reload()
 	} else {
-		k.render()
+		k.v.Render()
 	}
 	k.wake()
 }
@@ -300,12 +227,7 @@ func (k *Kiosk) wake() {
 // goSafe runs a background job whose panic is logged and shown on the
 // status page instead of taking the screen down. The job is not
 // restarted: the screen keeps what it shows, and the clerk sees why.
-func (k *Kiosk) goSafe(name string, fn func()) {
-	go func() {
-		defer k.Faults.Recovered(name)
-		fn()
-	}()
-}
+func (k *Kiosk) goSafe(name string, fn func()) { k.Env.Go(name, fn) }
 
 // Refresh re-reads the store as after a sync. The sync scheduler calls it
 // when a notice becomes valid or expires, so the screen changes at
@@ -313,12 +235,7 @@ func (k *Kiosk) goSafe(name string, fn func()) {
 func (k *Kiosk) Refresh() { k.do("refresh", k.reload) }
 
 // do runs fn on the UI thread, with the same protection as goSafe.
-func (k *Kiosk) do(name string, fn func()) {
-	fyne.Do(func() {
-		defer k.Faults.Recovered(name)
-		fn()
-	})
-}
+func (k *Kiosk) do(name string, fn func()) { k.Env.Do(name, fn) }
 
 // timerLoop sleeps until the screen next has something to do: each second
 // in touch mode (idle prompt) and while the admin panel is open; in display
@@ -361,7 +278,7 @@ func (k *Kiosk) Tick() time.Time {
 		k.CheckIdle()
 		next = now.Add(time.Second)
 	}
-	next = k.alerts.tick(now, next)
+	next = k.v.TickAlerts(now, next)
 	if k.admin.Box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
@@ -374,7 +291,7 @@ func (k *Kiosk) Close() {
 	case <-k.stopOnce:
 	default:
 		close(k.stopOnce)
-		k.speak.stop()
+		k.v.Hush()
 	}
 }
 
@@ -386,14 +303,6 @@ func (k *Kiosk) touch() {
 	}
 }
 
-// btn makes a big button whose tap also counts as activity.
-func (k *Kiosk) btn(label string, imp widget.Importance, tapped func()) *kit.BigButton {
-	return kit.NewBigButton(label, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
-		k.touch()
-		tapped()
-	})
-}
-
 // card makes a tappable card whose tap also counts as activity.
 func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
 	return kit.NewTapCard(content, func() {
@@ -402,123 +311,15 @@ func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
 	})
 }
 
-// Navigation. Every move clears the transient message.
-
-func (k *Kiosk) push(s screen) {
-	k.st.message = ""
-	k.st.stack = append(k.st.stack, s)
-	k.render()
-}
-
-func (k *Kiosk) back() {
-	k.st.message = ""
-	if len(k.st.stack) > 1 {
-		k.st.stack = k.st.stack[:len(k.st.stack)-1]
-	}
-	k.render()
-}
-
-func (k *Kiosk) goHome() {
-	k.st.message = ""
-	k.st.stack = k.st.stack[:1]
-	k.st.stack[0].page = 0
-	k.st.query = ""
-	k.render()
-}
-
-// setPage moves the current screen to page n; the pager clamps it.
-func (k *Kiosk) setPage(n int) {
-	s := k.st.cur()
-	s.page = max(0, n)
-	k.render()
-	if p := k.pagerOf(s.kind); p != nil {
-		s.top = max(0, p.TopBlock())
-	}
-}
-
-func (k *Kiosk) setStep(n int) {
-	n = kit.ClampStep(n)
-	if n == k.st.step {
-		return
-	}
-	// the reader stays at the paragraph they turned to (screen.top), not
-	// at the page number
-	k.st.step = n
-	k.applyTheme()
-	k.render()
-	s := k.st.cur()
-	if p := k.pagerOf(s.kind); p != nil && s.top > 0 {
-		// paged again now that every text has its new size: the theme
-		// change laid the pager out before its texts were refreshed
-		p.Refresh()
-		if pg := p.PageOf(s.top); pg >= 0 && pg != s.page {
-			s.page = pg
-			k.render()
-		}
-	}
-}
-
-// pagerOf is the pager of a screen, nil for one without.
-func (k *Kiosk) pagerOf(kind screenKind) *kit.Pager {
-	switch v := k.views[kind].(type) {
-	case *homeView:
-		return v.imp
-	case *listView:
-		return v.pager
-	case *readerView:
-		return v.pager
-	case *searchView:
-		return v.pager
-	case *tableView:
-		return v.pager
-	}
-	return nil
-}
-
-// render shows the current screen from the state.
-func (k *Kiosk) render() {
-	s := k.st.cur()
-	k.speak.follow(s)
-	for kind, v := range k.views {
-		if kind != s.kind {
-			v.object().Hide()
-		}
-	}
-	v := k.views[s.kind]
-	v.show(s)
-	kit.Show(v.object(), true)
-	k.bar.update(k, s.kind == screenHome)
-	k.status.update(k)
-	k.stage.Refresh()
-	if k.corner != nil {
-		// the gesture lives where nothing else can be tapped: at home the
-		// top-left is empty, elsewhere 返回 is there and must keep working
-		kit.Show(k.cornerLayer, k.display() || s.kind == screenHome)
-	}
-}
-
 // reload re-reads the store after an Apply, in place: same screen, same
 // page. A notice that disappeared sends the reader back to its list.
 func (k *Kiosk) reload() {
 	k.Load()
-	for i := len(k.st.stack) - 1; i > 0; i-- {
-		s := k.st.stack[i]
-		if s.itemID == "" {
-			continue
-		}
-		if _, err := k.Store.Item(s.itemID, k.Location, k.Now()); errors.Is(err, store.ErrNotFound) {
-			k.st.stack = k.st.stack[:i]
-			k.st.message = "您查看的公告已撤下或已到期，已返回列表。"
-		}
-	}
-	k.home.invalidate()
-	k.alerts.reload(k.Clock())
+	k.v.Reload()
 	if k.display() {
 		k.disp.Reload()
 		k.wake()
-		return
 	}
-	k.render()
 }
 
 func (k *Kiosk) watch(ch <-chan struct{}) {
@@ -563,18 +364,12 @@ func (k *Kiosk) CheckIdle() {
 	case kit.IdleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
-		k.alerts.close()
-		if !k.atRest() {
-			k.goHome()
-			k.setStep(k.deps.TextStep)
-		}
+		k.v.Reset()
 	}
 }
 
 // atRest is the state a new villager should find.
-func (k *Kiosk) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.deps.TextStep && k.st.query == "" && k.alerts.opened == ""
-}
+func (k *Kiosk) atRest() bool { return k.v.AtRest() }
 
 // stale says whether the content may be out of date, and why, in words.
 func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.deps.StaleAfter) }
@@ -583,5 +378,43 @@ func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.
 func (k *Kiosk) showSlide(id string) {
 	if k.deps.Runtime != nil {
 		k.deps.Runtime.ShowSlide(id)
+	}
+}
+
+// villagerOptions is what the villager's screens take of Deps.
+func (k *Kiosk) villagerOptions() villager.Options {
+	d := &k.deps
+	return villager.Options{Demo: d.Demo, TextStep: d.TextStep, Dwell: d.Dwell, Speaker: d.Speaker, Volume: d.Volume, Quiet: d.Quiet, ReadAloud: d.ReadAloud}
+}
+
+// villagerHost is the Kiosk as the villager's screens see it.
+type villagerHost Kiosk
+
+func (h *villagerHost) Touch()              { (*Kiosk)(h).touch() }
+func (h *villagerHost) Display() bool       { return (*Kiosk)(h).display() }
+func (h *villagerHost) ApplyTheme()         { (*Kiosk)(h).applyTheme() }
+func (h *villagerHost) Canvas() fyne.Canvas { return h.win.Canvas() }
+
+// Navigated: the corner gesture lives where nothing else can be tapped:
+// at home the top-left is empty, elsewhere 返回 is there and must keep
+// working.
+func (h *villagerHost) Navigated(atHome bool) {
+	if h.corner != nil {
+		kit.Show(h.cornerLayer, (*Kiosk)(h).display() || atHome)
+	}
+}
+
+func (h *villagerHost) ShowAlerts(ids []string) {
+	if h.deps.Runtime != nil {
+		h.deps.Runtime.ShowAlerts(ids)
+	}
+}
+
+// HoldSlide: the display's slide stays up while it is read aloud; when
+// the sound is over the timer loop looks again.
+func (h *villagerHost) HoldSlide(on bool) {
+	h.disp.Rot.Hold(on)
+	if !on {
+		(*Kiosk)(h).wake()
 	}
 }

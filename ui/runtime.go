@@ -3,6 +3,7 @@ package ui
 import (
 	gkscreen "gongkai/screen"
 	"gongkai/ui/admin"
+	"gongkai/ui/villager"
 )
 
 // Runtime is the running screen behind the window (screen.Runtime
@@ -27,6 +28,10 @@ type Runtime interface {
 	// importing from them
 	admin.Runtime
 }
+
+// Speaker plays a notice's audio (朗读): *playback.Player on a real
+// screen; Deps.Speaker nil when the screen has no sound output.
+type Speaker = villager.Speaker
 
 // The runtime is what cli hands in.
 var _ Runtime = (*gkscreen.Runtime)(nil)

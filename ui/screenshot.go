@@ -1,10 +1,8 @@
 package ui
 
 import (
-	"errors"
 	"fmt"
 	"image"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,8 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 
 	"gongkai/config"
-	"gongkai/feed"
-	"gongkai/store"
 	"gongkai/ui/kit"
 )
 
@@ -80,36 +76,10 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	w.Resize(size)
 
 	switch kind {
-	case "list":
-		k.push(screen{kind: screenList, category: arg})
-	case "item":
-		if _, err := k.Item(arg); errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("ui: item %q is not shown on this screen (%s)", arg, deps.Location)
-		} else if err != nil {
+	case "list", "item", "attachment", "search", "alert":
+		if err := k.v.Open(kind + ":" + arg); err != nil {
 			return nil, err
 		}
-		k.push(screen{kind: screenReader, itemID: arg})
-	case "attachment":
-		// The picture or table view of attachment N of a notice, as
-		// 查看图片 / 查看数据表 opens it.
-		id, n, _ := strings.Cut(arg, ":")
-		it, err := k.Item(id)
-		if err != nil {
-			return nil, fmt.Errorf("ui: item %q: %w", id, err)
-		}
-		i, err := strconv.Atoi(n)
-		if err != nil || i < 0 || i >= len(it.Attachments) {
-			return nil, fmt.Errorf("ui: item %q has no attachment %q", id, n)
-		}
-		kind := screenImage
-		if !strings.HasPrefix(it.Attachments[i].Type, "image/") {
-			kind = screenTable
-		}
-		k.push(screen{kind: kind, itemID: id, attach: i})
-	case "search":
-		k.push(screen{kind: screenSearch})
-		k.st.query = strings.ToLower(arg)
-		k.render()
 	case "display":
 		k.Tick()
 		if arg != "" {
@@ -139,39 +109,11 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 		if err := k.admin.OpenForShot(arg); err != nil {
 			return nil, err
 		}
-	case "alert":
-		// the alert as the touch banner opens it
-		if !slices.ContainsFunc(k.alerts.list, func(a feed.Alert) bool { return a.ID == arg }) {
-			return nil, fmt.Errorf("ui: no alert %q in force on this screen (%s)", arg, deps.Location)
-		}
-		k.alerts.open(arg)
 	}
 	settle(w.Canvas().Content())
 	return w.Canvas().Capture(), nil
 }
 
-// settle lays out again, children before parents, everything visible under
-// o: what Fyne's GL driver does at the start of each frame for whatever
-// changed size (common.Canvas.EnsureMinSize), and its test canvas never
-// does. Without it a text that grew a line after its container was laid
-// out is cut off in a screenshot though the real window shows it whole.
-func settle(o fyne.CanvasObject) {
-	if !o.Visible() {
-		return
-	}
-	switch x := o.(type) {
-	case *fyne.Container:
-		for _, c := range x.Objects {
-			settle(c)
-		}
-		if x.Layout != nil {
-			x.Layout.Layout(x.Objects, x.Size())
-		}
-	case fyne.Widget:
-		r := widgetRenderer(x)
-		for _, c := range r.Objects() {
-			settle(c)
-		}
-		r.Layout(x.Size())
-	}
-}
+// settle lays out again what a frame would (kit.Settle), with the
+// renderers as the off-screen canvas keeps them.
+func settle(o fyne.CanvasObject) { kit.Settle(o, widgetRenderer) }

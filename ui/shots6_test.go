@@ -13,9 +13,9 @@ import (
 	"gongkai/config"
 	"gongkai/paper"
 	"gongkai/proof"
-	"gongkai/store"
 	"gongkai/ui/admin"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 // TestWriteDisplayAdminShots renders the display and admin screens into
@@ -50,7 +50,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		}
 		shot("display", base, "display")
 		empty := base
-		empty.Store = emptyStore(t) // a new screen before its first sync
+		empty.Store = uitest.EmptyStore(t) // a new screen before its first sync
 		shot("display-empty", empty, "display")
 		stale := base
 		stale.Clock = at(5 * 24 * time.Hour)
@@ -70,7 +70,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d := base
 		d.Ticks = make(chan time.Time)
 		d.Admin.Unlocked = true
-		d.Runtime = &fakeRuntime{preview: func(context.Context, string) (admin.ImportDiff, error) {
+		d.Runtime = &fakeRuntime{OnPreview: func(context.Context, string) (admin.ImportDiff, error) {
 			return admin.ImportDiff{Version: 8, Added: []string{"关于东湾村2026年冬季道路维修的通知"}, Changed: []string{"东湾村2026年第三季度村务财务公开"}, Withdrawn: []string{"关于临时停水的紧急通知"}}, nil
 		}}
 		// the 公示期 page on a log with gaps, and sticks that come later
@@ -124,13 +124,4 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		k.Close()
 		w.Close()
 	}
-}
-
-func emptyStore(t *testing.T) *store.Store {
-	st, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	return st
 }

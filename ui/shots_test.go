@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"image"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -35,23 +33,4 @@ func TestWriteShots(t *testing.T) {
 			writePNG(t, filepath.Join(out, name+"-"+orient(size)+".png"), img)
 		}
 	}
-}
-
-func writePNG(t *testing.T, path string, img image.Image) {
-	t.Helper()
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	if err := png.Encode(f, img); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func orient(s fyne.Size) string {
-	if s.Width > s.Height {
-		return "landscape"
-	}
-	return "portrait"
 }

@@ -2,17 +2,16 @@ package ui
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
 
-	"gongkai/feed"
 	"gongkai/ui/admin"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 // fitCheck lays the window out as a frame would and reports what the
@@ -28,23 +27,15 @@ type fitCheck struct {
 
 func (f *fitCheck) check(name string, root fyne.CanvasObject) {
 	f.t.Helper()
-	settle(f.w.Canvas().Content())
-	probs := textFitProblems(root, f.size)
-	for _, p := range probs {
-		f.t.Errorf("%s %s: %s", f.tag, name, p)
-	}
-	if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" && (len(probs) > 0 || os.Getenv("GONGKAI_FIT_ALL") != "") {
-		file := strings.NewReplacer(":", "-", "/", "-", " ", "-").Replace(f.tag + "-" + name)
-		writePNG(f.t, filepath.Join(dir, "fit-"+file+".png"), f.w.Canvas().Capture())
-	}
+	uitest.CheckFit(f.t, f.w, f.size, f.tag, name, root, test.WidgetRenderer)
 }
 
-// pages checks every page of p as name.
-func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject, p *kit.Pager) {
+// pages checks every page of the screen on show as name.
+func (f *fitCheck) pages(k *Kiosk, name string, root fyne.CanvasObject) {
 	f.t.Helper()
 	f.check(name, root)
-	for i := 1; i < p.Pages(); i++ {
-		k.setPage(i)
+	for i := 1; i < k.v.Pages(); i++ {
+		k.v.SetPage(i)
 		f.check(fmt.Sprintf("%s p%d", name, i+1), root)
 	}
 }
@@ -58,45 +49,46 @@ func TestTextFitsOnEveryTouchScreen(t *testing.T) {
 		for step := range kit.TextSteps {
 			tag := orient(size) + "/" + kit.TextSteps[step].Name
 			t.Run(tag, func(t *testing.T) {
-				k, w, c := newTestKiosk(t, size)
-				k.deps.TextStep = step // what the idle reset returns to
-				k.setStep(step)
+				k, w, c := newTestKioskWith(t, size, Deps{TextStep: step}) // the idle reset returns to it
 				f := &fitCheck{t: t, w: w, size: size, tag: tag}
 				root := w.Content()
-				f.pages(k, "home", root, k.home.imp)
+				open := func(name string) {
+					t.Helper()
+					if err := k.v.Open(name); err != nil {
+						t.Fatal(err)
+					}
+				}
+				f.pages(k, "home", root)
 				for _, cat := range k.Feed.Categories {
-					k.push(screen{kind: screenList, category: cat.ID})
-					f.pages(k, "list:"+cat.ID, root, k.views[screenList].(*listView).pager)
-					k.goHome()
+					open("list:" + cat.ID)
+					f.pages(k, "list:"+cat.ID, root)
+					k.v.Home()
 				}
 				items, err := k.Store.Visible(dongwan, "", k.Now())
 				if err != nil {
 					t.Fatal(err)
 				}
 				for _, it := range items {
-					k.push(screen{kind: screenReader, itemID: it.ID})
-					f.pages(k, "item:"+it.ID, root, k.views[screenReader].(*readerView).pager)
+					open("item:" + it.ID)
+					f.pages(k, "item:"+it.ID, root)
 					full, _ := k.Item(it.ID)
 					for i, a := range full.Attachments {
+						open(fmt.Sprintf("attachment:%s:%d", it.ID, i))
 						if strings.HasPrefix(a.Type, "image/") {
-							k.push(screen{kind: screenImage, itemID: it.ID, attach: i})
 							f.check("image:"+it.ID, root)
 						} else {
-							k.push(screen{kind: screenTable, itemID: it.ID, attach: i})
-							f.pages(k, "table:"+it.ID, root, k.views[screenTable].(*tableView).pager)
+							f.pages(k, "table:"+it.ID, root)
 						}
-						k.back()
+						k.v.Back()
 					}
-					k.goHome()
+					k.v.Home()
 				}
-				k.push(screen{kind: screenSearch})
 				for _, q := range []string{"", "tdzs", "qzzzzzzzzzzzzzzz"} {
-					k.st.query = q
-					k.setPage(0)
-					f.pages(k, "search:"+q, root, k.views[screenSearch].(*searchView).pager)
+					open("search:" + q)
+					f.pages(k, "search:"+q, root)
+					k.v.Home()
 				}
-				k.goHome()
-				k.push(screen{kind: screenList, category: "land"})
+				open("list:land")
 				c.t = c.t.Add(k.deps.IdleTimeout + time.Second)
 				k.CheckIdle()
 				if !k.prompt.box.Visible() {
@@ -129,40 +121,6 @@ func TestTextFitsOnTheAdminPanel(t *testing.T) {
 				k.admin.ShowPage(i)
 				f.check("admin:"+name, k.admin.Box)
 			}
-		})
-	}
-}
-
-// TestTextFitsOnTheDisplay: every slide of the display, also with the
-// stale banner and the urgent ticker both up, and the empty slide.
-func TestTextFitsOnTheDisplay(t *testing.T) {
-	for _, size := range []fyne.Size{landscape, portrait} {
-		t.Run(orient(size), func(t *testing.T) {
-			k, w, c := newTestDisplay(t, Deps{StaleAfter: 72 * time.Hour}, size)
-			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
-			for _, stale := range []bool{false, true} {
-				if stale {
-					c.t = demoNow.Add(5 * 24 * time.Hour)
-					k.Tick()
-					if !k.disp.Stale.Visible() {
-						t.Fatal("no stale banner")
-					}
-				}
-				for _, s := range k.disp.Rot.Slides() {
-					k.disp.Rot.Show(s.ID, k.disp.ClockNow())
-					k.disp.ShowSlide(k.disp.ClockNow())
-					name := "display:" + s.ID
-					if stale {
-						name += " stale"
-					}
-					f.check(name, k.disp.Box)
-					if stale && s.Priority == feed.PriorityUrgent && !k.disp.Ticker.Visible() {
-						t.Error("no urgent ticker")
-					}
-				}
-			}
-			e, we, _ := newTestDisplay(t, Deps{Store: emptyStore(t)}, size)
-			(&fitCheck{t: t, w: we, size: size, tag: orient(size)}).check("display-empty", e.disp.Box)
 		})
 	}
 }

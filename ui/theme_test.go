@@ -61,23 +61,19 @@ func TestTouchTargets(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
 		k, w, _ := newTestKiosk(t, size)
 		for step := range kit.TextSteps {
-			k.setStep(step)
-			for _, s := range []screen{
-				{kind: screenHome},
-				{kind: screenList, category: "policy"},
-				{kind: screenReader, itemID: "land-2026-017"},
-				{kind: screenSearch},
-				{kind: screenImage, itemID: "land-2026-017"},
-				{kind: screenTable, itemID: "env-2026-10-monthly"},
-			} {
-				k.goHome()
-				if s.kind != screenHome {
-					k.push(s)
+			k.v.SetStep(step)
+			for _, s := range []string{"home", "list:policy", "item:land-2026-017", "search:",
+				"attachment:land-2026-017:0", "attachment:env-2026-10-monthly:0"} {
+				k.v.Home()
+				if s != "home" {
+					if err := k.v.Open(s); err != nil {
+						t.Fatal(err)
+					}
 				}
 				// a walk that finds no control proves nothing (a new
 				// container type it does not enter, a screen not shown)
-				if n := checkTargets(t, w.Content(), s.kind, step); n == 0 {
-					t.Errorf("screen %d step %d: no tap target visited", s.kind, step)
+				if n := checkTargets(t, w.Content(), s, step); n == 0 {
+					t.Errorf("screen %s step %d: no tap target visited", s, step)
 				}
 			}
 		}
@@ -86,7 +82,7 @@ func TestTouchTargets(t *testing.T) {
 
 // checkTargets reports every visible tap target under o smaller than a
 // finger and returns how many targets it visited.
-func checkTargets(t *testing.T, o fyne.CanvasObject, kind screenKind, step int) int {
+func checkTargets(t *testing.T, o fyne.CanvasObject, kind string, step int) int {
 	t.Helper()
 	if !o.Visible() {
 		return 0
@@ -98,7 +94,7 @@ func checkTargets(t *testing.T, o fyne.CanvasObject, kind screenKind, step int) 
 			if c, ok := o.(*kit.TapCard); ok && c.Bg == "" {
 				return 0 // the idle prompt's full-screen backdrop
 			}
-			t.Errorf("screen %d step %d: %q is %gx%g", kind, step, textOf(o), s.Width, s.Height)
+			t.Errorf("screen %s step %d: %q is %gx%g", kind, step, textOf(o), s.Width, s.Height)
 		}
 		n++
 	case *fyne.Container:

@@ -116,7 +116,7 @@ type ImportDiff = gkscreen.ImportDiff
 const (
 	GestureHold   = 3 * time.Second
 	gestureTaps   = 5
-	GestureWindow = 5 * time.Second
+	gestureWindow = 5 * time.Second
 	CornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
 	adminIdle     = 60 * time.Second
 )
@@ -143,7 +143,7 @@ func (g *Gesture) Up(now time.Time) bool {
 		g.armed, g.taps = now, 0
 		return false
 	}
-	if g.armed.IsZero() || now.Before(g.armed) || now.Sub(g.armed) >= GestureWindow {
+	if g.armed.IsZero() || now.Before(g.armed) || now.Sub(g.armed) >= gestureWindow {
 		g.armed, g.taps = time.Time{}, 0 // taps without the long press first
 		return false
 	}
@@ -205,7 +205,7 @@ type Panel struct {
 	Keys     map[string]*kit.BigButton
 
 	Panel *fyne.Container
-	Tabs  []*kit.BigButton
+	tabs  []*kit.BigButton
 	Pages []adminPage
 	Page  int
 	stage *fyne.Container
@@ -221,7 +221,7 @@ var PageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "�
 
 const (
 	PageStatus = iota
-	PageSync
+	pageSync
 	PageUSB
 	PageCompliance
 	PagePoster
@@ -244,7 +244,7 @@ func New(k *Host) *Panel {
 	var tabs []fyne.CanvasObject
 	for i, name := range PageNames {
 		b := a.btn(name, widget.MediumImportance, func() { a.ShowPage(i) })
-		a.Tabs = append(a.Tabs, b)
+		a.tabs = append(a.tabs, b)
 		tabs = append(tabs, b)
 	}
 	objs := make([]fyne.CanvasObject, len(a.Pages))
@@ -509,9 +509,9 @@ func (a *Panel) ShowPage(i int) {
 		if j == i {
 			imp = widget.HighImportance
 		}
-		if a.Tabs[j].Importance != imp {
-			a.Tabs[j].Importance = imp
-			a.Tabs[j].Refresh()
+		if a.tabs[j].Importance != imp {
+			a.tabs[j].Importance = imp
+			a.tabs[j].Refresh()
 		}
 	}
 	a.Pages[i].Show()

@@ -148,11 +148,11 @@ func (p *StatusPage) Show() {
 	})
 }
 
-func (p *StatusPage) showLines(lines []StatusLine) {
+func (p *StatusPage) showLines(lines []statusLine) {
 	var blocks []kit.Block
 	for _, l := range lines {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
-		if l.Bad {
+		if l.bad {
 			c = kit.ColorUrgent
 		}
 		blocks = append(blocks, kit.Block{Obj: kit.Rich(
@@ -162,13 +162,13 @@ func (p *StatusPage) showLines(lines []StatusLine) {
 	p.Paged.set(blocks)
 }
 
-type StatusLine struct {
+type statusLine struct {
 	Name, Value string
-	Bad         bool
+	bad         bool
 }
 
 // statusLines is everything a clerk needs to judge the screen, in words.
-func (a *Panel) StatusLines() []StatusLine { return a.statusFacts().lines() }
+func (a *Panel) statusLines() []statusLine { return a.statusFacts().lines() }
 
 // statusFacts is what the status page takes from the kiosk, on the UI
 // goroutine; lines reads the rest (store, disk) anywhere.
@@ -191,7 +191,7 @@ func (a *Panel) statusFacts() statusFacts {
 	return f
 }
 
-func (f statusFacts) lines() []StatusLine {
+func (f statusFacts) lines() []statusLine {
 	k, st, now := f.k, f.st, f.now
 	at := func(t time.Time) string {
 		if t.IsZero() {
@@ -200,8 +200,8 @@ func (f statusFacts) lines() []StatusLine {
 		t = t.In(f.loc)
 		return fmt.Sprintf("%s %02d:%02d", t.Format("2006-01-02"), t.Hour(), t.Minute())
 	}
-	var out []StatusLine
-	add := func(name, value string, bad bool) { out = append(out, StatusLine{name, value, bad}) }
+	var out []statusLine
+	add := func(name, value string, bad bool) { out = append(out, statusLine{name, value, bad}) }
 	add("位置", fmt.Sprintf("%s（%s）", k.Store.PlaceName(k.Location), k.Location), false)
 	mode := "触摸查询屏"
 	if f.display {
@@ -281,56 +281,56 @@ func (f statusFacts) lines() []StatusLine {
 
 // Sync page.
 
-type SyncPage struct {
+type syncPage struct {
 	a       *Panel
 	box     fyne.CanvasObject
 	Run     *kit.BigButton
-	Bar     *widget.ProgressBar
+	bar     *widget.ProgressBar
 	stage   *widget.Label
 	Result  *widget.RichText
-	Running bool
+	running bool
 }
 
-func (a *Panel) newSyncPage() *SyncPage {
-	p := &SyncPage{a: a}
+func (a *Panel) newSyncPage() *syncPage {
+	p := &syncPage{a: a}
 	p.Run = a.btn("立即同步", widget.HighImportance, p.start)
 	p.Run.Min = fyne.NewSize(400, 120)
-	p.Bar = widget.NewProgressBar()
+	p.bar = widget.NewProgressBar()
 	p.stage = kit.Label("", theme.SizeNameText)
 	p.Result = kit.Rich()
 	p.box = container.NewVBox(
 		kit.Label("从已设置的数据源取回最新公告。", theme.SizeNameText),
-		container.NewCenter(p.Run), p.Bar, p.stage, p.Result)
+		container.NewCenter(p.Run), p.bar, p.stage, p.Result)
 	return p
 }
 
-func (p *SyncPage) Object() fyne.CanvasObject { return p.box }
+func (p *syncPage) Object() fyne.CanvasObject { return p.box }
 
-func (p *SyncPage) Show() {
-	kit.Enable(p.Run, !p.Running && p.a.k.Runtime != nil)
+func (p *syncPage) Show() {
+	kit.Enable(p.Run, !p.running && p.a.k.Runtime != nil)
 	if p.a.k.Runtime == nil {
 		kit.SetRich(p.Result, kit.Seg("本机未设置同步功能。", theme.SizeNameText, kit.ColorMuted))
 	}
 }
 
-func (p *SyncPage) progress(e gksync.Event) {
+func (p *syncPage) progress(e gksync.Event) {
 	v, text := progressOf(e)
 	if v >= 0 {
-		p.Bar.SetValue(v)
+		p.bar.SetValue(v)
 	}
 	kit.SetText(p.stage, text)
 }
 
-func (p *SyncPage) start() {
+func (p *syncPage) start() {
 	rt := p.a.k.Runtime
-	if p.Running || rt == nil {
+	if p.running || rt == nil {
 		return
 	}
 	syncNow := rt.SyncNow
-	p.Running = true
+	p.running = true
 	kit.Enable(p.Run, false)
-	kit.Show(p.Bar, true)
-	p.Bar.SetValue(0)
+	kit.Show(p.bar, true)
+	p.bar.SetValue(0)
 	kit.SetText(p.stage, "正在连接……")
 	kit.SetRich(p.Result)
 	k := p.a.k
@@ -353,17 +353,17 @@ func (p *SyncPage) start() {
 			k.Logger.Info("sync now", "version", res.Version, "unchanged", res.Unchanged)
 		}
 		k.Do("sync result", func() {
-			p.Running = false
+			p.running = false
 			kit.Enable(p.Run, true)
 			// a full bar beside 失败 said the opposite of what happened:
 			// a failed run has no bar
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
 			if err != nil {
 				c = kit.ColorUrgent
-				kit.Show(p.Bar, false)
+				kit.Show(p.bar, false)
 				kit.SetText(p.stage, "")
 			} else {
-				p.Bar.SetValue(1)
+				p.bar.SetValue(1)
 			}
 			kit.SetRich(p.Result, kit.Seg(resultText(res, err), theme.SizeNameSubHeadingText, c))
 		})
@@ -379,12 +379,12 @@ type UsbPage struct {
 	List    *fyne.Container
 	Paged   *pagedBox
 	Head    *widget.RichText
-	Actions *fyne.Container
-	Confirm *kit.BigButton
+	actions *fyne.Container
+	confirm *kit.BigButton
 	Cancel  *kit.BigButton
 	bar     *widget.ProgressBar
 	chosen  string
-	Diff    *ImportDiff
+	diff    *ImportDiff
 	busy    bool
 }
 
@@ -393,14 +393,14 @@ func (a *Panel) newUSBPage() *UsbPage {
 	p.List = container.NewVBox()
 	p.Head = kit.Rich()
 	p.Paged = a.newPaged()
-	p.Confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
+	p.confirm = a.btn("确认导入", widget.HighImportance, p.doImport)
 	p.Cancel = a.btn("取消", widget.MediumImportance, p.reset)
-	p.Confirm.Min = fyne.NewSize(300, 100)
-	p.Cancel.Min = p.Confirm.Min
+	p.confirm.Min = fyne.NewSize(300, 100)
+	p.Cancel.Min = p.confirm.Min
 	p.bar = widget.NewProgressBar()
 	p.bar.Hide()
-	p.Actions = container.NewHBox(p.Confirm, p.Cancel)
-	p.box = container.NewBorder(container.NewVBox(p.Head, p.List), container.NewVBox(p.bar, p.Actions), nil, nil, p.Paged.box)
+	p.actions = container.NewHBox(p.confirm, p.Cancel)
+	p.box = container.NewBorder(container.NewVBox(p.Head, p.List), container.NewVBox(p.bar, p.actions), nil, nil, p.Paged.box)
 	return p
 }
 
@@ -410,20 +410,20 @@ func (p *UsbPage) Object() fyne.CanvasObject { return p.box }
 func (p *UsbPage) setPaths(paths []string) {
 	p.paths = slices.Clone(paths)
 	if p.chosen != "" && !slices.Contains(p.paths, p.chosen) && !p.busy {
-		p.chosen, p.Diff = "", nil // the stick was pulled before confirming
+		p.chosen, p.diff = "", nil // the stick was pulled before confirming
 	}
 	p.Show()
 }
 
 func (p *UsbPage) reset() {
-	p.chosen, p.Diff = "", nil
+	p.chosen, p.diff = "", nil
 	p.Show()
 }
 
 func (p *UsbPage) Show() {
 	a := p.a
 	p.List.Objects = nil
-	kit.Show(p.Actions, p.Diff != nil && !p.busy)
+	kit.Show(p.actions, p.diff != nil && !p.busy)
 	switch {
 	case a.k.Runtime == nil:
 		kit.SetRich(p.Head, kit.Seg("本机未设置 U 盘导入功能。", theme.SizeNameText, kit.ColorMuted))
@@ -447,11 +447,11 @@ func (p *UsbPage) Show() {
 
 func (p *UsbPage) Preview(path string) {
 	k := p.a.k
-	p.chosen, p.Diff, p.busy = path, nil, true
+	p.chosen, p.diff, p.busy = path, nil, true
 	kit.SetRich(p.Head, kit.Seg("正在检查"+kit.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	p.List.Objects = nil
 	p.List.Refresh()
-	kit.Show(p.Actions, false)
+	kit.Show(p.actions, false)
 	p.a.Async("usb preview", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
@@ -467,7 +467,7 @@ func (p *UsbPage) Preview(path string) {
 					para(kit.NextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
-			p.Diff = &d
+			p.diff = &d
 			p.showDiff()
 		})
 	})
@@ -475,7 +475,7 @@ func (p *UsbPage) Preview(path string) {
 
 // showDiff lists what would change, so nothing is imported unseen.
 func (p *UsbPage) showDiff() {
-	d := p.Diff
+	d := p.diff
 	kit.SetRich(p.Head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
 		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	var blocks []kit.Block
@@ -503,19 +503,19 @@ func (p *UsbPage) showDiff() {
 		blocks = kit.MessageBlocks("公告内容没有变化；导入后，内容的有效期会随新版本延长。")
 	}
 	p.Paged.set(blocks)
-	kit.Show(p.Actions, true)
-	kit.Show(p.Confirm, !same)
+	kit.Show(p.actions, true)
+	kit.Show(p.confirm, !same)
 	p.box.Refresh()
 }
 
 func (p *UsbPage) doImport() {
 	k := p.a.k
-	if p.Diff == nil || p.busy {
+	if p.diff == nil || p.busy {
 		return
 	}
 	path := p.chosen
 	p.busy = true
-	kit.Show(p.Actions, false)
+	kit.Show(p.actions, false)
 	p.bar.SetValue(0)
 	kit.Show(p.bar, true)
 	p.a.Async("usb import", func() {
@@ -534,7 +534,7 @@ func (p *UsbPage) doImport() {
 			k.Logger.Info("usb import", "path", path, "version", res.Version)
 		}
 		k.Do("usb import result", func() {
-			p.busy, p.chosen, p.Diff = false, "", nil
+			p.busy, p.chosen, p.diff = false, "", nil
 			p.bar.Hide()
 			p.Show()
 			c := fyne.ThemeColorName(theme.ColorNameSuccess)
@@ -563,16 +563,16 @@ func (a *Panel) VolumesChanged(paths []string) {
 
 // Log page.
 
-type LogPage struct {
+type logPage struct {
 	a     *Panel
 	Paged *pagedBox
 }
 
-func (a *Panel) newLogPage() *LogPage { return &LogPage{a: a, Paged: a.newPaged()} }
+func (a *Panel) newLogPage() *logPage { return &logPage{a: a, Paged: a.newPaged()} }
 
-func (p *LogPage) Object() fyne.CanvasObject { return p.Paged.box }
+func (p *logPage) Object() fyne.CanvasObject { return p.Paged.box }
 
-func (p *LogPage) Show() {
+func (p *logPage) Show() {
 	var lines []string
 	if f := p.a.k.Admin.LogLines; f != nil {
 		lines = f()

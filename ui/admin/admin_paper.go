@@ -210,7 +210,7 @@ func (s *stickPicker) result(dir string, made bool, written []string, err error)
 		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, kit.ColorUrgent, "")
 		return
 	}
-	lines := []string{"没有写成：" + StickError(err)}
+	lines := []string{"没有写成：" + stickError(err)}
 	if len(written) > 0 {
 		lines = append(append(lines, "已写入的文件："), names...)
 	}
@@ -231,7 +231,7 @@ func writeFiles(dir string, files []stickFile) ([]string, error) {
 }
 
 // stickError is why a write to a stick failed, in words a clerk can act on.
-func StickError(err error) string {
+func stickError(err error) string {
 	// by the error's value only: its English text may change
 	switch {
 	case errors.Is(err, syscall.EROFS):
@@ -265,15 +265,15 @@ type CompliancePage struct {
 	Paged  *pagedBox
 	rows   []proof.NoticeReport // the notices with a posting period, worst first
 	asOf   string               // the report's time, RFC 3339
-	Detail int                  // the row on show with its gaps; -1 for the list
+	detail int                  // the row on show with its gaps; -1 for the list
 }
 
 func (a *Panel) newCompliancePage() *CompliancePage {
-	p := &CompliancePage{a: a, Head: kit.Rich(), sub: kit.Rich(), Paged: a.newPaged(), Detail: -1}
+	p := &CompliancePage{a: a, Head: kit.Rich(), sub: kit.Rich(), Paged: a.newPaged(), detail: -1}
 	p.Sticks = a.newStickPicker(func() { p.box.Refresh() })
 	p.Export = a.btn("导出到U盘", widget.HighImportance, p.offerExport)
 	p.Export.Min = fyne.NewSize(320, 100)
-	p.Back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.Detail = -1; p.render() })
+	p.Back = a.btn("‹ 返回列表", widget.MediumImportance, func() { p.detail = -1; p.render() })
 	p.Back.Min = fyne.NewSize(280, 100)
 	top := container.NewBorder(nil, nil, nil, container.NewVBox(p.Export, p.Back), container.New(kit.TightVBox{}, p.Head, p.sub))
 	p.box = container.NewBorder(container.NewVBox(top, p.Sticks.box, kit.Separator()), nil, nil, nil, p.Paged.box)
@@ -284,7 +284,7 @@ func (p *CompliancePage) Object() fyne.CanvasObject { return p.box }
 
 // show reads the report afresh: the log grows while the page is away.
 func (p *CompliancePage) Show() {
-	p.rows, p.asOf, p.Detail = nil, "", -1
+	p.rows, p.asOf, p.detail = nil, "", -1
 	p.Sticks.clear()
 	kit.SetRich(p.sub)
 	get := p.a.k.Admin.Compliance
@@ -368,17 +368,17 @@ func deref(s *string) string {
 
 // render shows the list, or one notice's gaps.
 func (p *CompliancePage) render() {
-	kit.Show(p.Back, p.Detail >= 0)
+	kit.Show(p.Back, p.detail >= 0)
 	p.box.Refresh() // 返回列表 came or went: the top is laid out again
-	if p.Detail >= 0 {
-		p.Paged.set(p.GapBlocks(p.rows[p.Detail]))
+	if p.detail >= 0 {
+		p.Paged.set(p.gapBlocks(p.rows[p.detail]))
 		return
 	}
 	var blocks []kit.Block
 	for i, n := range p.rows {
 		blocks = append(blocks, kit.Block{Obj: p.a.k.Card(p.rowView(n), func() {
 			p.a.touch()
-			p.Detail = i
+			p.detail = i
 			p.render()
 		}), Gap: 12})
 	}
@@ -395,7 +395,7 @@ func (p *CompliancePage) rowView(n proof.NoticeReport) fyne.CanvasObject {
 		para(kit.ShownTitle(n.Title), theme.SizeNameSubHeadingText, theme.ColorNameForeground, true),
 		para(periodText(n), theme.SizeNameText, kit.ColorMuted, false)}
 	runs = append(runs, p.statusRuns(n)...)
-	return kit.Rich(append(runs, para("缺口："+CausesText(n), theme.SizeNameText, kit.ColorMuted, false))...)
+	return kit.Rich(append(runs, para("缺口："+causesText(n), theme.SizeNameText, kit.ColorMuted, false))...)
 }
 
 // statusRuns are a period's status and its days covered, one line.
@@ -406,7 +406,7 @@ func (p *CompliancePage) statusRuns(n proof.NoticeReport) []widget.RichTextSegme
 }
 
 // gapBlocks list one notice's counted gaps, each with its cause.
-func (p *CompliancePage) GapBlocks(n proof.NoticeReport) []kit.Block {
+func (p *CompliancePage) gapBlocks(n proof.NoticeReport) []kit.Block {
 	line := func(segs ...widget.RichTextSegment) kit.Block { return kit.Block{Obj: kit.Rich(segs...), Gap: 4} }
 	blocks := []kit.Block{
 		{Obj: kit.Label(kit.ShownTitle(n.Title), theme.SizeNameHeadingText), Gap: 4},
@@ -415,7 +415,7 @@ func (p *CompliancePage) GapBlocks(n proof.NoticeReport) []kit.Block {
 		{Obj: kit.Label("缺口（屏上没有这条公告的时段）", theme.SizeNameSubHeadingText), Gap: 16, KeepWithNext: true},
 	}
 	listed := 0
-	for _, g := range MergedGaps(n) {
+	for _, g := range mergedGaps(n) {
 		listed++
 		blocks = append(blocks, line(
 			kit.Seg(spanText(g.start, g.end)+"　", theme.SizeNameText, theme.ColorNameForeground),
@@ -479,7 +479,7 @@ type gapRun struct {
 
 // mergedGaps joins the gaps that follow one another without a break and
 // have the same cause, and keeps the runs with counted time.
-func MergedGaps(n proof.NoticeReport) []gapRun {
+func mergedGaps(n proof.NoticeReport) []gapRun {
 	var runs []gapRun
 	for _, g := range n.Gaps {
 		counted := int64(0)
@@ -510,7 +510,7 @@ func sameInstant(a, b string) bool {
 }
 
 // causesText sums the counted stretches by cause: "熄屏时段 2 次，共 3 小时 0 分".
-func CausesText(n proof.NoticeReport) string {
+func causesText(n proof.NoticeReport) string {
 	var parts []string
 	type total struct {
 		cause   string
@@ -518,7 +518,7 @@ func CausesText(n proof.NoticeReport) string {
 		seconds int64
 	}
 	var totals []total
-	for _, r := range MergedGaps(n) {
+	for _, r := range mergedGaps(n) {
 		i := slices.IndexFunc(totals, func(t total) bool { return t.cause == r.cause })
 		if i < 0 {
 			i = len(totals)

@@ -31,35 +31,35 @@ const Body float32 = 42
 // screen, in the order and for the time the Rotation decides. Widgets are
 // built once; each slide change only sets their content.
 type View struct {
-	Env  *kit.Env
+	env  *kit.Env
 	opts Options
 	Rot  Rotation
 
 	Box     *fyne.Container // the whole display, under its theme override
 	main    *fyne.Container
-	Content *fyne.Container // everything but the night-time black
-	Dark    *canvas.Rectangle
+	content *fyne.Container // everything but the night-time black
+	dark    *canvas.Rectangle
 
-	Place  *widget.RichText
-	Clock  *widget.RichText
-	Stale  *fyne.Container
-	StaleT *widget.RichText
-	Ticker *fyne.Container
-	TickT  *widget.RichText
+	place  *widget.RichText
+	clock  *widget.RichText
+	stale  *fyne.Container
+	staleT *widget.RichText
+	ticker *fyne.Container
+	tickT  *widget.RichText
 
-	Slide                *fyne.Container
-	Topic                *fyne.Container
+	slide                *fyne.Container
+	topic                *fyne.Container
 	catT                 *widget.RichText
 	urgentTag, pinnedTag fyne.CanvasObject
-	Title                *widget.RichText
+	title                *widget.RichText
 	facts                *widget.RichText
 	Body                 *kit.Pager
-	RunTitle             *widget.RichText // the title atop later pages
-	Qr                   *canvas.Image
-	QrCol                *fyne.Container
-	Empty                *fyne.Container
-	EmptyT               *widget.RichText
-	Counter              *widget.RichText
+	runTitle             *widget.RichText // the title atop later pages
+	qr                   *canvas.Image
+	qrCol                *fyne.Container
+	empty                *fyne.Container
+	emptyT               *widget.RichText
+	counter              *widget.RichText
 	footer               *widget.RichText
 
 	ShownID  string    // notice on screen, "" for the empty slide
@@ -104,27 +104,27 @@ func (v *View) ReportSlide() {
 }
 
 func New(env *kit.Env, o Options) *View {
-	v := &View{Env: env, opts: o, lit: true}
+	v := &View{env: env, opts: o, lit: true}
 	v.Rot = Rotation{Dwell: o.Dwell, Hours: o.Hours}
 
-	v.Place = widget.NewRichText()
-	v.Place.Truncation = fyne.TextTruncateEllipsis
-	v.Clock = widget.NewRichText()
-	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.Clock, v.Place))
+	v.place = widget.NewRichText()
+	v.place.Truncation = fyne.TextTruncateEllipsis
+	v.clock = widget.NewRichText()
+	header := kit.Panel(theme.ColorNamePrimary, container.NewBorder(nil, nil, nil, v.clock, v.place))
 
-	v.StaleT = kit.Rich()
-	v.Stale = kit.Panel(theme.ColorNameError, v.StaleT)
+	v.staleT = kit.Rich()
+	v.stale = kit.Panel(theme.ColorNameError, v.staleT)
 	// one line: the urgent titles, cut off rather than pushing the slide down
-	v.TickT = widget.NewRichText()
-	v.TickT.Truncation = fyne.TextTruncateEllipsis
-	v.Ticker = kit.Panel(kit.ColorNotice, v.TickT)
+	v.tickT = widget.NewRichText()
+	v.tickT.Truncation = fyne.TextTruncateEllipsis
+	v.ticker = kit.Panel(kit.ColorNotice, v.tickT)
 	// built once, under the display theme from the start: chips made
 	// later would be measured at the touch screen's smaller size
 	v.catT = widget.NewRichText()
 	v.urgentTag = kit.PriorityTag(feed.PriorityUrgent, theme.SizeNameText)
 	v.pinnedTag = kit.PriorityTag(feed.PriorityPinned, theme.SizeNameText)
-	v.Topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
-	v.Title = kit.Rich()
+	v.topic = container.NewHBox(kit.Panel(theme.ColorNamePrimary, v.catT), v.urgentTag, v.pinnedTag)
+	v.title = kit.Rich()
 	v.facts = kit.Rich()
 	// the body pages through the whole notice, a dwell per page: the
 	// rotation learns the page count from each layout
@@ -134,37 +134,37 @@ func New(env *kit.Env, o Options) *View {
 		// known only now that the count is
 		v.ShowPage(v.ClockNow())
 	})
-	v.Qr = canvas.NewImageFromImage(nil)
-	v.Qr.FillMode = canvas.ImageFillContain
-	v.Qr.ScaleMode = canvas.ImageScalePixels
-	v.Qr.SetMinSize(fyne.NewSquareSize(qrSize))
+	v.qr = canvas.NewImageFromImage(nil)
+	v.qr.FillMode = canvas.ImageFillContain
+	v.qr.ScaleMode = canvas.ImageScalePixels
+	v.qr.SetMinSize(fyne.NewSquareSize(qrSize))
 	qrLabel := kit.Rich(kit.Seg("扫码看全文", theme.SizeNameText, theme.ColorNameForeground))
-	v.QrCol = container.New(qrLayout{}, v.Qr, qrLabel)
-	head := container.New(kit.TightVBox{}, v.Topic, v.Title, kit.Panel(kit.ColorNotice, v.facts))
+	v.qrCol = container.New(qrLayout{}, v.qr, qrLabel)
+	head := container.New(kit.TightVBox{}, v.topic, v.title, kit.Panel(kit.ColorNotice, v.facts))
 	// pages after the first carry the title on one line, and the body
 	// gets the rest of the screen
-	v.RunTitle = widget.NewRichText()
-	v.RunTitle.Truncation = fyne.TextTruncateEllipsis
-	v.Slide = container.New(&slideLayout{v: v}, head, v.Body, v.QrCol, v.RunTitle)
+	v.runTitle = widget.NewRichText()
+	v.runTitle.Truncation = fyne.TextTruncateEllipsis
+	v.slide = container.New(&slideLayout{v: v}, head, v.Body, v.qrCol, v.runTitle)
 
-	v.EmptyT = kit.Rich()
-	v.Empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.EmptyT))
+	v.emptyT = kit.Rich()
+	v.empty = container.NewCenter(container.New(kit.FixedWidth{W: 900}, v.emptyT))
 
-	v.Counter = widget.NewRichText()
+	v.counter = widget.NewRichText()
 	// the time of the last update and the counts; the feed's name would
 	// have crowded out the time on a portrait screen
 	v.footer = widget.NewRichText()
-	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.Counter)
+	bottom := container.NewBorder(kit.Separator(), nil, v.footer, v.counter)
 
-	v.main = container.New(&displayLayout{}, header, v.Stale, v.Ticker, container.NewStack(v.Slide, v.Empty), bottom)
+	v.main = container.New(&displayLayout{}, header, v.stale, v.ticker, container.NewStack(v.slide, v.empty), bottom)
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
-	v.Content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
+	v.content = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(24, 16, 32, 32), v.main))
 	// night: pure black and nothing else in the tree, so nothing redraws
-	v.Dark = canvas.NewRectangle(color.Black)
-	v.Dark.Hide()
+	v.dark = canvas.NewRectangle(color.Black)
+	v.dark.Hide()
 	// the display's larger sizes come from the window's theme, which the
 	// kiosk sets in display mode (applyTheme)
-	v.Box = container.NewStack(v.Content, v.Dark)
+	v.Box = container.NewStack(v.content, v.dark)
 	v.Box.Hide()
 	return v
 }
@@ -173,9 +173,9 @@ func New(env *kit.Env, o Options) *View {
 // each slide change, at start) and shows the current slide.
 func (v *View) Reload() {
 	now := v.ClockNow()
-	items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
+	items, err := v.env.Store.Visible(v.env.Location, "", v.env.Now())
 	if err != nil {
-		v.Env.Logger.Error("display: reading notices", "err", err)
+		v.env.Logger.Error("display: reading notices", "err", err)
 		items = nil
 	}
 	v.Rot.Set(items, now)
@@ -185,11 +185,11 @@ func (v *View) Reload() {
 // ClockNow is the wall clock in the feed's time zone, where on/off hours
 // are meant. Rotation runs on this clock, not on trusted time: trusted time
 // stands still while the clock lags behind the newest feed.
-func (v *View) ClockNow() time.Time { return v.Env.Clock().In(v.Env.Loc) }
+func (v *View) ClockNow() time.Time { return v.env.Clock().In(v.env.Loc) }
 
 // Tick advances the rotation and returns when to come back.
 func (v *View) Tick(now time.Time) time.Time {
-	now = now.In(v.Env.Loc)
+	now = now.In(v.env.Loc)
 	lit := v.Rot.Hours.IsOn(now)
 	if lit != v.lit {
 		v.setLit(lit)
@@ -200,7 +200,7 @@ func (v *View) Tick(now time.Time) time.Time {
 	if v.Rot.Step(now) {
 		// re-read at each change so a notice whose period ended today
 		// leaves the rotation without waiting for a sync
-		items, err := v.Env.Store.Visible(v.Env.Location, "", v.Env.Now())
+		items, err := v.env.Store.Visible(v.env.Location, "", v.env.Now())
 		if err == nil {
 			v.Rot.Set(items, now)
 		}
@@ -219,8 +219,8 @@ func (v *View) setLit(lit bool) {
 	if !lit {
 		v.opts.Speak(nil)
 	}
-	kit.Show(v.Content, lit)
-	kit.Show(v.Dark, !lit)
+	kit.Show(v.content, lit)
+	kit.Show(v.dark, !lit)
 	v.Box.Refresh()
 	v.ReportSlide()
 }
@@ -233,17 +233,17 @@ var weekdays = []string{"星期日", "星期一", "星期二", "星期三", "星
 // showChrome updates what changes with time but not with the slide: the
 // clock, the stale banner, the urgent ticker.
 func (v *View) showChrome(now time.Time) {
-	k := v.Env
+	k := v.env
 	v.minute = now.Truncate(time.Minute)
 	t := k.Now().In(k.Loc)
-	kit.SetRich(v.Place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
-	kit.SetRich(v.Clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+	kit.SetRich(v.place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
+	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
 		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
 	stale, why := v.opts.Stale(k.Now())
 	if stale {
-		kit.SetRich(v.StaleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
+		kit.SetRich(v.staleT, kit.Seg(why, theme.SizeNameSubHeadingText, theme.ColorNameForegroundOnError))
 	}
-	kit.Show(v.Stale, stale)
+	kit.Show(v.stale, stale)
 
 	// The ticker is a still line, not a scrolling one: scrolling would
 	// redraw sixty times a second, all day, on a screen nobody touches.
@@ -256,18 +256,18 @@ func (v *View) showChrome(now time.Time) {
 		}
 	}
 	if len(urgent) > 0 {
-		kit.SetRich(v.TickT,
+		kit.SetRich(v.tickT,
 			kit.Seg("紧急　", theme.SizeNameSubHeadingText, kit.ColorUrgent),
 			kit.Seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
-	kit.Show(v.Ticker, len(urgent) > 0)
+	kit.Show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
 	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
 }
 
 // ShowSlide shows the rotation's current notice, or the empty slide.
 func (v *View) ShowSlide(now time.Time) {
-	k := v.Env
+	k := v.env
 	if lit := v.Rot.Hours.IsOn(now); lit != v.lit {
 		v.setLit(lit)
 	}
@@ -284,8 +284,8 @@ func (v *View) ShowSlide(now time.Time) {
 		v.showEmpty()
 		return
 	}
-	kit.Show(v.Empty, false)
-	kit.Show(v.Slide, true)
+	kit.Show(v.empty, false)
+	kit.Show(v.slide, true)
 	sum := fmt.Sprint(it.ID, it.Title, it.Body, it.URL, it.Priority, k.Now().In(k.Loc).YearDay())
 	if it.ID == v.ShownID && sum == v.shownSum {
 		v.ShowPage(now)
@@ -297,30 +297,30 @@ func (v *View) ShowSlide(now time.Time) {
 	kit.SetRich(v.catT, kit.Seg(k.CategoryName(it.Category), theme.SizeNameText, theme.ColorNameForegroundOnPrimary))
 	kit.Show(v.urgentTag, it.Priority == feed.PriorityUrgent)
 	kit.Show(v.pinnedTag, it.Priority == feed.PriorityPinned)
-	kit.SetRich(v.Title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
-	kit.SetRich(v.RunTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
-	kit.SetRich(v.facts, v.FactSegs(it)...)
+	kit.SetRich(v.title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
+	kit.SetRich(v.runTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
+	kit.SetRich(v.facts, v.factSegs(it)...)
 	v.Body.Cur = v.Rot.Page(now)
 	v.Body.SetBlocks(kit.MarkdownBlocks(it.Body))
 	v.showCounter()
 	v.opts.Speak(it)
 
-	v.Qr.Image = nil
+	v.qr.Image = nil
 	if it.URL != "" {
 		if q, err := qrcode.New(it.URL, qrcode.Medium); err == nil {
-			v.Qr.Image = q.Image(680)
+			v.qr.Image = q.Image(680)
 		}
 	}
-	v.Qr.Refresh()
-	kit.Show(v.QrCol, v.Qr.Image != nil)
-	v.Slide.Refresh()
+	v.qr.Refresh()
+	kit.Show(v.qrCol, v.qr.Image != nil)
+	v.slide.Refresh()
 }
 
 // ShowPage turns the body to the page due at now.
 func (v *View) ShowPage(now time.Time) {
 	if p := v.Rot.Page(now); p != v.Body.Page() {
 		v.Body.SetPage(p)
-		v.Slide.Refresh() // the first page's heading, or the one-line title
+		v.slide.Refresh() // the first page's heading, or the one-line title
 	}
 	v.showCounter()
 }
@@ -328,20 +328,20 @@ func (v *View) ShowPage(now time.Time) {
 // showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
 func (v *View) showCounter() {
 	if v.ShownID == "" {
-		kit.SetRich(v.Counter)
+		kit.SetRich(v.counter)
 		return
 	}
 	text := fmt.Sprintf("第 %d / %d 条", v.Rot.Index()+1, v.Rot.Len())
 	if n := v.Body.Pages(); n > 1 {
 		text += "　" + kit.PageText(v.Body.Page(), n)
 	}
-	kit.SetRich(v.Counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.counter, kit.Seg(text, theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 }
 
-// FactSegs: who issued it and when, and for a posting notice, the period
+// factSegs: who issued it and when, and for a posting notice, the period
 // and the days left to object — the line a passer-by most needs.
-func (v *View) FactSegs(it *feed.Item) []widget.RichTextSegment {
-	k := v.Env
+func (v *View) factSegs(it *feed.Item) []widget.RichTextSegment {
+	k := v.env
 	meta := []string{it.Agency, string(it.Published) + " 发布"}
 	if it.DocNo != "" {
 		meta = append(meta, it.DocNo)
@@ -370,13 +370,13 @@ func (v *View) FactSegs(it *feed.Item) []widget.RichTextSegment {
 }
 
 func (v *View) showEmpty() {
-	k := v.Env
+	k := v.env
 	v.ShownID, v.shownSum = "", ""
 	v.ReportSlide()
 	v.opts.Speak(nil)
-	kit.Show(v.Slide, false)
-	kit.Show(v.Empty, true)
-	kit.SetRich(v.Counter)
+	kit.Show(v.slide, false)
+	kit.Show(v.empty, true)
+	kit.SetRich(v.counter)
 	title := kit.Seg("目前没有需要公示的公告", kit.SizeTitle, theme.ColorNameForeground)
 	title.Style.Inline, title.Style.Alignment = false, fyne.TextAlignCenter
 	line := func(text string) *widget.TextSegment {
@@ -384,10 +384,10 @@ func (v *View) showEmpty() {
 		s.Style.Inline, s.Style.Alignment = false, fyne.TextAlignCenter
 		return s
 	}
-	kit.SetRich(v.EmptyT, title,
+	kit.SetRich(v.emptyT, title,
 		line(k.Store.PlaceName(k.Location)+"的政务公开信息会在发布后自动显示在这里。"),
 		line("如有疑问，请咨询村（居）民委员会。"))
-	v.Empty.Refresh()
+	v.empty.Refresh()
 }
 
 // displayLayout: header, stale banner and ticker on top (each measured at
@@ -457,7 +457,7 @@ func (l *slideLayout) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 	head, body, qr, run := objs[0], objs[1], objs[2], objs[3]
 	const gap float32 = 20
 	first := l.v.Body.Page() == 0
-	hasQR := l.v.Qr.Image != nil
+	hasQR := l.v.qr.Image != nil
 	kit.Show(head, first)
 	kit.Show(run, !first)
 	kit.Show(qr, first && hasQR)

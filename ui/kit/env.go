@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"time"
 
+	"fyne.io/fyne/v2"
+
 	"gongkai/feed"
 	"gongkai/period"
 	"gongkai/store"
@@ -32,8 +34,14 @@ type Env struct {
 }
 
 // Now is the trusted time: a screen whose clock fell back cannot show
-// notices that already expired.
-func (e *Env) Now() time.Time { return e.Store.Now(e.Clock()) }
+// notices that already expired. Without a store (a preview of a notice
+// outside any screen: villager.NewReader) it is the clock.
+func (e *Env) Now() time.Time {
+	if e.Store == nil {
+		return e.Clock()
+	}
+	return e.Store.Now(e.Clock())
+}
 
 // Load reads the feed's state, calendar and time zone again.
 func (e *Env) Load() {
@@ -92,4 +100,22 @@ func (e *Env) Stale(now time.Time, after time.Duration) (bool, string) {
 		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, MonthDay(st.LastSuccess.In(e.Loc)))
 	}
 	return false, ""
+}
+
+// Go runs a background job whose panic is logged and shown on the status
+// page instead of taking the screen down. The job is not restarted: the
+// screen keeps what it shows, and the clerk sees why.
+func (e *Env) Go(name string, fn func()) {
+	go func() {
+		defer e.Faults.Recovered(name)
+		fn()
+	}()
+}
+
+// Do runs fn on the UI goroutine, with the same protection as Go.
+func (e *Env) Do(name string, fn func()) {
+	fyne.Do(func() {
+		defer e.Faults.Recovered(name)
+		fn()
+	})
 }

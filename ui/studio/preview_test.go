@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-
-	"gongkai/ui/kit"
 )
 
 // The preview is the display's own slide of the notice being edited,
@@ -25,7 +23,7 @@ func TestPreview(t *testing.T) {
 	e.body.SetText("## 施工时间\n\n- 12月1日至12月20日\n")
 	p := e.preview
 	p.flush()
-	if p.disp == nil || p.disp.ShownID != "preview" || !strings.Contains(kit.Unbreakable(richText(p.disp.Title)), "东湾村自来水管网改造施工公告") {
+	if p.disp == nil || p.disp.ShownID != "preview" || !strings.Contains(shownTitle(t, p), "东湾村自来水管网改造施工公告") {
 		t.Fatalf("the display does not show the notice: %q", p.msg.Text)
 	}
 	if img := p.img.Image; img == nil || img.Bounds().Dx() != 1920 || img.Bounds().Dy() != 1080 {
@@ -44,13 +42,26 @@ func TestPreview(t *testing.T) {
 		f.Close()
 	}
 	p.mode.SetSelected(modeDisplay)
+	if !p.step.Disabled() {
+		t.Error("the 字号 can be chosen for the display")
+	}
 	e.title.SetText("东湾村自来水管网改造施工公告（修改）")
 	p.flush()
-	if !strings.Contains(kit.Unbreakable(richText(p.disp.Title)), "（修改）") {
+	if !strings.Contains(shownTitle(t, p), "（修改）") {
 		t.Error("the preview did not follow the edit")
 	}
 	e.places.SetSelected(nil)
 	if p.pending != nil || !strings.Contains(p.msg.Text, "改正红色的问题") {
 		t.Errorf("a notice with a mistake is previewed: %q", p.msg.Text)
 	}
+}
+
+// shownTitle is the title of the notice the preview's screen holds.
+func shownTitle(t *testing.T, p *preview) string {
+	t.Helper()
+	it, err := p.env.Item("preview")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.Title
 }

@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"cmp"
@@ -18,7 +18,7 @@ import (
 // homeView: where we are, what is urgent, the topics as big tiles, and
 // the way to search.
 type homeView struct {
-	k       *Kiosk
+	k       *Screens
 	box     *fyne.Container
 	place   *widget.Label
 	sub     *widget.RichText
@@ -32,7 +32,7 @@ type homeView struct {
 	search  *kit.BigButton
 }
 
-func (k *Kiosk) newHomeView() *homeView {
+func (k *Screens) newHomeView() *homeView {
 	v := &homeView{k: k, faces: map[string]*tileText{}, names: map[string]string{}}
 	v.place = kit.Label("", kit.SizeTitle)
 	v.sub = kit.Rich()
@@ -206,24 +206,6 @@ const (
 )
 
 func children(o fyne.CanvasObject) []fyne.CanvasObject { return o.(*fyne.Container).Objects }
-
-// vcenter stacks its children at full width and centres the stack
-// vertically: tile text wraps instead of shrinking to one character a line.
-type vcenter struct{}
-
-func (vcenter) MinSize(objs []fyne.CanvasObject) fyne.Size { return kit.TightVBox{}.MinSize(objs) }
-
-func (vcenter) Layout(objs []fyne.CanvasObject, s fyne.Size) {
-	var h float32
-	for _, o := range objs {
-		h += kit.Height(o, s.Width)
-	}
-	y := max(0, (s.Height-h)/2)
-	for _, o := range objs {
-		o.Move(fyne.NewPos(0, y))
-		y += o.Size().Height
-	}
-}
 
 // kit.Height is what rows of tiles need at width w: each row as tall as its
 // tallest tile, with two-line faces (stacked) or one-line ones.

@@ -1,14 +1,16 @@
-package ui
+package uitest
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
+	"testing"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/ui/kit"
@@ -59,7 +61,7 @@ type holder struct {
 }
 
 // placedTexts walks the visible tree under root, root at (0, 0).
-func placedTexts(root fyne.CanvasObject) []placedText {
+func placedTexts(root fyne.CanvasObject, rendererOf func(fyne.Widget) fyne.WidgetRenderer) []placedText {
 	var out []placedText
 	var walk func(o fyne.CanvasObject, at fyne.Position, holders []holder, rich fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject, at fyne.Position, holders []holder, rich fyne.CanvasObject) {
@@ -99,7 +101,7 @@ func placedTexts(root fyne.CanvasObject) []placedText {
 			case *widget.RichText, *widget.Label:
 				rich = o
 			}
-			for _, c := range test.WidgetRenderer(x).Objects() {
+			for _, c := range rendererOf(x).Objects() {
 				walk(c, pos, hs, rich)
 			}
 		}
@@ -108,20 +110,21 @@ func placedTexts(root fyne.CanvasObject) []placedText {
 	return out
 }
 
-// textFitProblems lists what the checker finds under root, in a window of
-// size win.
-func textFitProblems(root fyne.CanvasObject, win fyne.Size) []string {
-	texts := placedTexts(root)
+// TextFitProblems lists what the checker finds under root, in a window of
+// size win; rendererOf is a widget's renderer as the canvas keeps it
+// (test.WidgetRenderer).
+func TextFitProblems(root fyne.CanvasObject, win fyne.Size, rendererOf func(fyne.Widget) fyne.WidgetRenderer) []string {
+	texts := placedTexts(root, rendererOf)
 	var probs []string
 	screen := rect{0, 0, win.Width, win.Height}
 	for _, t := range texts {
 		if !t.glyphs.inside(screen) {
-			probs = append(probs, fmt.Sprintf("%q at %v is outside the window", short(t.text), t.glyphs))
+			probs = append(probs, fmt.Sprintf("%q at %v is outside the window", Short(t.text), t.glyphs))
 			continue
 		}
 		for _, h := range t.holders {
 			if !t.glyphs.inside(h.box) {
-				probs = append(probs, fmt.Sprintf("%q at %v runs out of its %s at %v", short(t.text), t.glyphs, h.name, h.box))
+				probs = append(probs, fmt.Sprintf("%q at %v runs out of its %s at %v", Short(t.text), t.glyphs, h.name, h.box))
 				break
 			}
 		}
@@ -129,7 +132,7 @@ func textFitProblems(root fyne.CanvasObject, win fyne.Size) []string {
 	for i, a := range texts {
 		for _, b := range texts[i+1:] {
 			if a.glyphs.overlaps(b.glyphs) {
-				probs = append(probs, fmt.Sprintf("%q at %v overlaps %q at %v", short(a.text), a.glyphs, short(b.text), b.glyphs))
+				probs = append(probs, fmt.Sprintf("%q at %v overlaps %q at %v", Short(a.text), a.glyphs, Short(b.text), b.glyphs))
 			}
 		}
 	}
@@ -143,7 +146,7 @@ func textFitProblems(root fyne.CanvasObject, win fyne.Size) []string {
 		prev := texts[i-1]
 		lineH := prev.glyphs.y1 - prev.glyphs.y0
 		if t.glyphs.y0 > prev.glyphs.y0 && t.glyphs.y0-prev.glyphs.y1 < lineH/2 && !strings.HasSuffix(prev.text, "：") {
-			probs = append(probs, fmt.Sprintf("%q is alone on the last line after %q", t.text, short(prev.text)))
+			probs = append(probs, fmt.Sprintf("%q is alone on the last line after %q", t.text, Short(prev.text)))
 		}
 	}
 	return probs
@@ -155,9 +158,19 @@ func lone(s string) bool {
 	return utf8.RuneCountInString(s) == 1 && kit.HasCJK(s)
 }
 
-func short(s string) string {
-	if r := []rune(s); len(r) > 16 {
-		return string(r[:16]) + "…"
+// CheckFit lays w out as a frame would and reports on t what the checker
+// finds under root, as "TAG NAME: problem". With GONGKAI_SHOTS naming a
+// folder it writes w there when it finds something (always with
+// GONGKAI_FIT_ALL set), for a person to look at.
+func CheckFit(t testing.TB, w fyne.Window, size fyne.Size, tag, name string, root fyne.CanvasObject, rendererOf func(fyne.Widget) fyne.WidgetRenderer) {
+	t.Helper()
+	kit.Settle(w.Canvas().Content(), rendererOf)
+	probs := TextFitProblems(root, size, rendererOf)
+	for _, p := range probs {
+		t.Errorf("%s %s: %s", tag, name, p)
 	}
-	return s
+	if dir := os.Getenv("GONGKAI_SHOTS"); dir != "" && (len(probs) > 0 || os.Getenv("GONGKAI_FIT_ALL") != "") {
+		file := strings.NewReplacer(":", "-", "/", "-", " ", "-").Replace(tag + "-" + name)
+		WritePNG(t, filepath.Join(dir, "fit-"+file+".png"), w.Canvas().Capture())
+	}
 }

@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -15,15 +15,19 @@ import (
 )
 
 // newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
-func (k *Kiosk) newPageBar() *kit.PageBar {
+func (k *Screens) newPageBar() *kit.PageBar {
 	return k.pageBarTurning(func(by int) { k.setPage(k.st.cur().page + by) })
 }
 
 // pageBarTurning makes a page bar whose buttons call turn(-1) and turn(+1).
-func (k *Kiosk) pageBarTurning(turn func(by int)) *kit.PageBar {
+func (k *Screens) pageBarTurning(turn func(by int)) *kit.PageBar { return pageBar(k.touch, turn) }
+
+// pageBar makes a page bar whose buttons call touch, then turn(-1) and
+// turn(+1).
+func pageBar(touch func(), turn func(by int)) *kit.PageBar {
 	b := &kit.PageBar{}
-	b.Prev = k.btn("‹ 上一页", widget.HighImportance, func() { turn(-1) })
-	b.Next = k.btn("下一页 ›", widget.HighImportance, func() { turn(+1) })
+	b.Prev = bigButton(touch, "‹ 上一页", widget.HighImportance, func() { turn(-1) })
+	b.Next = bigButton(touch, "下一页 ›", widget.HighImportance, func() { turn(+1) })
 	b.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
 	b.Next.Min = b.Prev.Min
 	b.Label = widget.NewLabel(kit.PageText(0, 1))
@@ -35,7 +39,7 @@ func (k *Kiosk) pageBarTurning(turn func(by int)) *kit.PageBar {
 
 // pagedFor wires a pager to a page bar and writes the clamped page back to
 // the state, but only while kind is the screen on show.
-func (k *Kiosk) pagedFor(kind screenKind, bar *kit.PageBar) *kit.Pager {
+func (k *Screens) pagedFor(kind screenKind, bar *kit.PageBar) *kit.Pager {
 	return kit.NewPager(func(page, total int) {
 		bar.Update(page, total)
 		if c := k.st.cur(); c.kind == kind {
@@ -65,7 +69,7 @@ type cardView struct {
 	id             string
 }
 
-func (k *Kiosk) newCardView() *cardView {
+func (k *Screens) newCardView() *cardView {
 	c := &cardView{title: kit.Rich(), meta: kit.Rich(), validity: kit.Rich()}
 	// the tag is a badge beside the title, not a run inside it: a run
 	// would push a long title onto the next line
@@ -77,14 +81,14 @@ func (k *Kiosk) newCardView() *cardView {
 }
 
 // summaryCard is a card for one notice.
-func (k *Kiosk) summaryCard(s store.Summary, o cardOpts) *kit.TapCard {
+func (k *Screens) summaryCard(s store.Summary, o cardOpts) *kit.TapCard {
 	c := k.newCardView()
 	k.setCard(c, s, o)
 	return c.card
 }
 
 // setCard shows notice s on c.
-func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
+func (k *Screens) setCard(c *cardView, s store.Summary, o cardOpts) {
 	c.id = s.ID
 	kit.SetRich(c.title, highlight(kit.ShownTitle(s.Title), o.match, theme.SizeNameSubHeadingText)...)
 	kit.Show(c.tags, s.Priority == feed.PriorityUrgent || s.Priority == feed.PriorityPinned)
@@ -120,7 +124,7 @@ func (k *Kiosk) setCard(c *cardView, s store.Summary, o cardOpts) {
 
 // cardBlocks are the lazy blocks of a long list of notices: one cardView
 // measures them all, and a card is built only for a notice on show.
-func (k *Kiosk) cardBlocks(items []store.Summary, o cardOpts) []kit.Block {
+func (k *Screens) cardBlocks(items []store.Summary, o cardOpts) []kit.Block {
 	probe := k.newCardView()
 	blocks := make([]kit.Block, len(items))
 	for i, it := range items {
@@ -163,7 +167,7 @@ func highlight(text string, match []string, size fyne.ThemeSizeName) []widget.Ri
 
 // listView is a topic's notices, paged, pinned and newest first.
 type listView struct {
-	k     *Kiosk
+	k     *Screens
 	box   fyne.CanvasObject
 	title *widget.Label
 	count *widget.Label
@@ -173,7 +177,7 @@ type listView struct {
 	gen   int // of the last show: older reads are dropped
 }
 
-func (k *Kiosk) newListView() *listView {
+func (k *Screens) newListView() *listView {
 	v := &listView{k: k}
 	v.title = kit.Label("", kit.SizeTitle)
 	v.count = kit.Label("", theme.SizeNameSubHeadingText)
@@ -227,7 +231,7 @@ func (v *listView) showItems(s *screen, items []store.Summary, err error) {
 
 // policyBlocks separates normative documents (行政规范性文件), whose
 // validity decides what applies, from other documents.
-func (k *Kiosk) policyBlocks(items []store.Summary) []kit.Block {
+func (k *Screens) policyBlocks(items []store.Summary) []kit.Block {
 	var norm, other []store.Summary
 	for _, it := range items {
 		if it.Normative {

@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -32,13 +32,14 @@ const searchWindow = 6
 // (SearchCount) in the background; a page shows as many of its hits as
 // fit, and the next one starts after them.
 type searchView struct {
-	k     *Kiosk
+	k     *Screens
 	box   *fyne.Container
 	query *widget.RichText
 	count *widget.Label
 	pager *kit.Pager
 	bar   *kit.PageBar
 	keys  *keypad
+	input string // what the keypad typed, lower case
 
 	jobs       kit.Latest
 	gen        atomic.Uint64 // of the query on show: results of another are dropped
@@ -52,7 +53,7 @@ type searchView struct {
 	echo       bool          // a key's query is not drawn yet: it waits for its hits
 }
 
-func (k *Kiosk) newSearchView() *searchView {
+func (k *Screens) newSearchView() *searchView {
 	v := &searchView{k: k, shown: -1, total: -1}
 	v.query = widget.NewRichText()
 	v.count = kit.Label("", theme.SizeNameText)
@@ -73,22 +74,22 @@ func (v *searchView) typed(s string) {
 	if os.Getenv("GONGKAI_SEARCH_PAINTED") == "1" {
 		fmt.Fprintf(os.Stderr, "search-key %d %s\n", time.Now().UnixMilli(), s)
 	}
-	if len(v.k.st.query) < maxQuery {
-		v.k.st.query += s
+	if len(v.input) < maxQuery {
+		v.input += s
 	}
 	v.keyed()
 }
 
 func (v *searchView) del() {
-	q := v.k.st.query
+	q := v.input
 	if q != "" {
-		v.k.st.query = q[:len(q)-1] // the keypad types ASCII only
+		v.input = q[:len(q)-1] // the keypad types ASCII only
 	}
 	v.keyed()
 }
 
 func (v *searchView) clear() {
-	v.k.st.query = ""
+	v.input = ""
 	v.keyed()
 }
 
@@ -135,7 +136,7 @@ func (v *searchView) showQuery() {
 
 func (v *searchView) show(s *screen) {
 	k := v.k
-	q := k.st.query
+	q := v.input
 	if q != v.q {
 		v.q, v.starts, v.fits, v.total, v.shown = q, []int{0}, map[int]int{}, -1, -1
 		v.gen.Add(1)
@@ -224,11 +225,12 @@ func (v *searchView) showHits(gen uint64, page int, hits []store.Hit, err error)
 // transparent raster over the window is painted with the frame and
 // removes itself.
 func (v *searchView) reportPainted() {
-	if os.Getenv("GONGKAI_SEARCH_PAINTED") != "1" || v.k.win == nil {
+	c := v.k.host.Canvas()
+	if os.Getenv("GONGKAI_SEARCH_PAINTED") != "1" || c == nil {
 		return
 	}
 	q := v.q
-	overlays := v.k.win.Canvas().Overlays()
+	overlays := c.Overlays()
 	var probe *canvas.Raster
 	done := false
 	probe = canvas.NewRaster(func(int, int) image.Image {

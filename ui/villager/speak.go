@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"io"
@@ -27,14 +27,14 @@ type Speaker interface {
 }
 
 type readAloud struct {
-	k       *Kiosk
+	k       *Screens
 	btn     *kit.BigButton
 	item    *feed.Item // the notice on the reader, nil elsewhere
 	playing string     // the notice whose sound plays, "" for none
 	gen     int        // bumped by each start and stop: a late end of an older sound is ignored
 }
 
-func (k *Kiosk) newReadAloud() *readAloud {
+func (k *Screens) newReadAloud() *readAloud {
 	r := &readAloud{k: k}
 	r.btn = kit.NewBigButton("▶ 朗读", widget.HighImportance, fyne.NewSize(220, 100), func() {
 		k.touch()
@@ -46,25 +46,25 @@ func (k *Kiosk) newReadAloud() *readAloud {
 }
 
 // setVolume hands the configured volume to the speaker.
-func (k *Kiosk) setVolume() {
-	if k.deps.Speaker == nil {
+func (k *Screens) setVolume() {
+	if k.opts.Speaker == nil {
 		return
 	}
-	v := k.deps.Volume
+	v := k.opts.Volume
 	if v <= 0 {
 		v = 80
 	}
-	k.deps.Speaker.SetVolume(float64(v) / 100)
+	k.opts.Speaker.SetVolume(float64(v) / 100)
 }
 
 // allowed says whether sound may play now: a speaker, and outside the
 // quiet hours.
 func (r *readAloud) allowed() bool {
 	k := r.k
-	if k.deps.Speaker == nil {
+	if k.opts.Speaker == nil {
 		return false
 	}
-	q := k.deps.Quiet
+	q := k.opts.Quiet
 	return q == (kit.Hours{}) || !q.IsOn(k.Clock().In(k.Loc))
 }
 
@@ -116,7 +116,7 @@ func (r *readAloud) play(it *feed.Item) {
 	k.goSafe("read aloud", func() {
 		rc, err := k.Store.OpenBlob(sum)
 		if err == nil {
-			err = k.deps.Speaker.Play(rc, func(playback.Ended) {
+			err = k.opts.Speaker.Play(rc, func(playback.Ended) {
 				rc.Close()
 				k.do("read aloud ended", func() { r.ended(gen) })
 			})
@@ -129,7 +129,7 @@ func (r *readAloud) play(it *feed.Item) {
 			k.do("read aloud failed", func() {
 				r.ended(gen)
 				if r.item != nil && r.item.ID == id && !k.display() {
-					k.st.message = "这段录音无法播放，请阅读文字或咨询工作人员。"
+					k.status.text = "这段录音无法播放，请阅读文字或咨询工作人员。"
 					k.status.update(k)
 				}
 			})
@@ -150,8 +150,7 @@ func (r *readAloud) ended(gen int) {
 // release lets the display's slide go on once its sound is over.
 func (r *readAloud) release() {
 	if r.k.display() {
-		r.k.disp.Rot.Hold(false)
-		r.k.wake()
+		r.k.host.HoldSlide(false)
 	}
 }
 
@@ -163,8 +162,8 @@ func (r *readAloud) stop() {
 	r.gen++
 	r.playing = ""
 	r.label()
-	if r.k.deps.Speaker != nil {
-		r.k.deps.Speaker.Stop()
+	if r.k.opts.Speaker != nil {
+		r.k.opts.Speaker.Stop()
 	}
 	r.release()
 }
@@ -184,7 +183,7 @@ func (r *readAloud) follow(s *screen) {
 // the dark hours or an alert's turn stop it.
 func (r *readAloud) slide(it *feed.Item) {
 	k := r.k
-	if it == nil || it.Audio == nil || !k.deps.ReadAloud || !k.display() {
+	if it == nil || it.Audio == nil || !k.opts.ReadAloud || !k.display() {
 		r.stop()
 		return
 	}
@@ -193,6 +192,6 @@ func (r *readAloud) slide(it *feed.Item) {
 		r.play(it)
 		// the slide stays up until its sound ends, however short its
 		// dwell: a listener hears the notice to its end
-		k.disp.Rot.Hold(r.playing == it.ID)
+		k.host.HoldSlide(r.playing == it.ID)
 	}
 }

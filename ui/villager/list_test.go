@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -6,22 +6,21 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 // A long topic is paged a page of cards at a time: paging reaches every
 // notice exactly once, only the page on show is built, and the heights
 // measured with the reused probe card are those of the cards built.
 func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
-	a := test.NewTempApp(t)
 	st, next := demoFeed(t)
 	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS("../assets/demo")); err != nil {
+	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
 		t.Fatal(err)
 	}
 	const n = 90
@@ -40,11 +39,7 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 	next(src)
 
 	for _, size := range []fyne.Size{portrait, landscape} {
-		w := test.NewWindow(nil)
-		w.SetPadded(false)
-		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: (&clock{t: demoNow}).Now, Ticks: make(chan time.Time), Changes: make(chan struct{})})
-		k.Spawn = kit.Inline
-		w.Resize(size)
+		k := newScreens(t, st, size, Options{}, nil)
 		test.Tap(k.tile(t, "土地征收"))
 		list := k.views[screenList].(*listView)
 		p := list.pager
@@ -76,7 +71,5 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 				t.Errorf("%v: %q shown %d times", size, title, times)
 			}
 		}
-		k.Close()
-		w.Close()
 	}
 }

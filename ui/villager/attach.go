@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 
 // Attachments are read from the store by hash, and only through an item
 // that Store.Item returned for this screen.
-func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
+func (k *Screens) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
 	it, err := k.Item(s.itemID)
 	if err != nil {
 		return nil, nil, err
@@ -33,7 +33,7 @@ func (k *Kiosk) attachment(s *screen) (*feed.Item, *feed.Attachment, error) {
 	return it, &it.Attachments[s.attach], nil
 }
 
-func (k *Kiosk) readBlob(a *feed.Attachment) ([]byte, error) {
+func (k *Screens) readBlob(a *feed.Attachment) ([]byte, error) {
 	rc, err := k.Store.OpenBlob(a.SHA256)
 	if err != nil {
 		return nil, err
@@ -49,7 +49,7 @@ const maxZoom = 3
 // the touch driver has no pinch or drag: 放大 shows half the width, the
 // arrows move by half a view.
 type imageView struct {
-	k      *Kiosk
+	k      *Screens
 	box    *fyne.Container
 	title  *widget.Label
 	img    *canvas.Image
@@ -60,7 +60,7 @@ type imageView struct {
 	pic    image.Image
 }
 
-func (k *Kiosk) newImageView() *imageView {
+func (k *Screens) newImageView() *imageView {
 	v := &imageView{k: k}
 	v.title = kit.Label("", theme.SizeNameHeadingText)
 	v.img = canvas.NewImageFromImage(nil)
@@ -183,7 +183,7 @@ const maxCSVRows = 5000
 // tableView shows a CSV attachment as a paged table, the header row
 // repeated on every page.
 type tableView struct {
-	k     *Kiosk
+	k     *Screens
 	box   *fyne.Container
 	title *widget.Label
 	pager *kit.Pager
@@ -191,7 +191,7 @@ type tableView struct {
 	sum   string
 }
 
-func (k *Kiosk) newTableView() *tableView {
+func (k *Screens) newTableView() *tableView {
 	v := &tableView{k: k}
 	v.title = kit.Label("", theme.SizeNameHeadingText)
 	v.bar = k.newPageBar()

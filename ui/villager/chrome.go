@@ -1,11 +1,6 @@
-package ui
+package villager
 
 import (
-	"fmt"
-	"image/color"
-	"math"
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
@@ -26,7 +21,7 @@ type topBar struct {
 	steps      []*kit.BigButton
 }
 
-func (k *Kiosk) newTopBar() *topBar {
+func (k *Screens) newTopBar() *topBar {
 	b := &topBar{}
 	b.back = k.btn("‹ 返回", widget.MediumImportance, k.back)
 	b.home = k.btn("首页", widget.MediumImportance, k.goHome)
@@ -51,10 +46,10 @@ func (k *Kiosk) newTopBar() *topBar {
 	return b
 }
 
-func (b *topBar) update(k *Kiosk, atHome bool) {
+func (b *topBar) update(k *Screens, atHome bool) {
 	kit.Show(b.back, !atHome)
 	kit.Show(b.home, !atHome)
-	kit.Show(b.demo, k.deps.Demo)
+	kit.Show(b.demo, k.opts.Demo)
 	if atHome {
 		kit.SetText(b.place, "") // the home screen names the place in large type
 	} else {
@@ -79,6 +74,7 @@ func (b *topBar) update(k *Kiosk, atHome bool) {
 // itself: that it is demo data, that it is out of date, or that the notice
 // they were reading has gone.
 type statusRow struct {
+	text    string // a short note shown above the screen until the next move
 	box     *fyne.Container
 	stale   fyne.CanvasObject
 	message *widget.RichText
@@ -99,42 +95,13 @@ func newStatusRow() *statusRow {
 	return r
 }
 
-func (r *statusRow) update(k *Kiosk) {
+func (r *statusRow) update(k *Screens) {
 	stale := !k.Feed.Expires.IsZero() && !k.Now().Before(k.Feed.Expires)
 	kit.Show(r.stale, stale)
-	if k.st.message != "" {
-		kit.SetRich(r.message, kit.Seg(k.st.message, theme.SizeNameText, theme.ColorNameForeground))
+	if r.text != "" {
+		kit.SetRich(r.message, kit.Seg(r.text, theme.SizeNameText, theme.ColorNameForeground))
 	}
-	kit.Show(r.msgBox, k.st.message != "")
-	kit.Show(r.box, stale || k.st.message != "")
+	kit.Show(r.msgBox, r.text != "")
+	kit.Show(r.box, stale || r.text != "")
 	r.box.Refresh()
-}
-
-// idlePrompt covers the screen after the idle timeout. Any tap on it, not
-// only on 继续阅读, keeps the page: the villager is clearly still there.
-type idlePrompt struct {
-	box       *fyne.Container
-	countdown *widget.Label
-	cont      *kit.BigButton
-}
-
-func (k *Kiosk) newIdlePrompt() *idlePrompt {
-	p := &idlePrompt{}
-	shade := kit.NewCover(color.NRGBA{0, 0, 0, 0x99}, k.touch)
-	title := kit.Label("还在阅读吗？", kit.SizeTitle)
-	title.Alignment = fyne.TextAlignCenter
-	p.countdown = kit.Label("", theme.SizeNameSubHeadingText)
-	p.countdown.Alignment = fyne.TextAlignCenter
-	p.cont = kit.NewBigButton("继续阅读", widget.HighImportance, fyne.NewSize(420, 110), k.touch)
-	card := kit.Panel(kit.ColorCard, container.NewVBox(
-		title, p.countdown, container.NewCenter(p.cont)))
-	p.box = container.NewStack(shade, container.NewCenter(
-		container.New(kit.FixedWidth{W: 720}, card)))
-	p.box.Hide()
-	return p
-}
-
-func (p *idlePrompt) update(left time.Duration) {
-	secs := int(math.Ceil(left.Seconds()))
-	kit.SetText(p.countdown, fmt.Sprintf("%d 秒后回到首页，请点“继续阅读”", secs))
 }

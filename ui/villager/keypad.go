@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fyne.io/fyne/v2"
@@ -17,7 +17,7 @@ type keypad struct {
 
 var keyRows = []string{"1234567890", "abcdefghij", "klmnopqrst", "uvwxyz"}
 
-func (k *Kiosk) newKeypad(typed func(string), del, clear func()) *keypad {
+func (k *Screens) newKeypad(typed func(string), del, clear func()) *keypad {
 	p := &keypad{keys: map[string]*kit.BigButton{}}
 	var objs []fyne.CanvasObject
 	for _, row := range keyRows {

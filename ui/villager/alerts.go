@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -28,7 +28,7 @@ import (
 // alertView is the alert over the whole window: the display's takeover,
 // and what the touch banner opens (with 返回).
 type alertView struct {
-	k   *Kiosk
+	k   *Screens
 	box *fyne.Container
 
 	bandT   *widget.RichText // 紧急通知 · agency
@@ -50,17 +50,17 @@ type alertView struct {
 // alertPhase is how long an alert stays up on the display in its turn,
 // and how long the rotation then has: two dwells each, so a passer-by can
 // read the warning and still sees the notices.
-func (k *Kiosk) alertPhase() time.Duration { return 2 * k.dwell() }
+func (k *Screens) alertPhase() time.Duration { return 2 * k.dwell() }
 
 // dwell is how long a display page stays up.
-func (k *Kiosk) dwell() time.Duration {
-	if d := k.deps.Dwell; d > 0 {
+func (k *Screens) dwell() time.Duration {
+	if d := k.opts.Dwell; d > 0 {
 		return d
 	}
 	return 15 * time.Second
 }
 
-func (k *Kiosk) newAlertView() *alertView {
+func (k *Screens) newAlertView() *alertView {
 	v := &alertView{k: k}
 	v.bandT = kit.Rich()
 	band := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
@@ -121,9 +121,7 @@ func (v *alertView) reload(now time.Time) {
 	v.list = list
 	if cur := ids(list); !v.told || !slices.Equal(cur, v.reported) {
 		v.reported, v.told = cur, true
-		if k.deps.Runtime != nil {
-			k.deps.Runtime.ShowAlerts(cur)
-		}
+		k.host.ShowAlerts(cur)
 	}
 	if v.opened != "" && !slices.Contains(ids(list), v.opened) {
 		v.opened = "" // it ended while open: back to the screen under it
@@ -305,14 +303,14 @@ func (v *alertView) close() {
 // alertBanner is the touch screens' red line under the top bar while an
 // alert is in force: its title, and a tap opens it.
 type alertBanner struct {
-	k    *Kiosk
+	k    *Screens
 	box  *fyne.Container
 	text *widget.RichText
 	more *widget.RichText // how many, and 点此查看: never cut off
 	id   string
 }
 
-func (k *Kiosk) newAlertBanner() *alertBanner {
+func (k *Screens) newAlertBanner() *alertBanner {
 	b := &alertBanner{k: k}
 	b.text = widget.NewRichText()
 	b.text.Truncation = fyne.TextTruncateEllipsis

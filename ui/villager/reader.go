@@ -1,4 +1,4 @@
-package ui
+package villager
 
 import (
 	"fmt"
@@ -21,7 +21,8 @@ import (
 // posting period) and the body, paged; attachments, the QR code of the
 // official copy and the contact beside or below.
 type readerView struct {
-	k     *Kiosk
+	k     *Screens // nil in a Reader of its own (NewReader)
+	env   *kit.Env
 	box   *fyne.Container
 	title *widget.RichText
 	tag   *fyne.Container // 紧急 / 置顶 badge
@@ -36,13 +37,23 @@ type readerView struct {
 	attach  *fyne.Container
 
 	shown *feed.Item // what the widgets show now
+	// attachmentCard is an attachment's card; its tap opens it
+	attachmentCard func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject
 }
 
-func (k *Kiosk) newReaderView() *readerView {
-	v := &readerView{k: k}
+func (k *Screens) newReaderView() *readerView {
+	bar := k.newPageBar()
+	v := newReaderView(k.Env, bar, k.pagedFor(screenReader, bar), k.speak.btn, k.attachmentCard)
+	v.k = k
+	return v
+}
+
+// newReaderView builds the reader's widgets around its page bar and
+// pager; speak (朗读) may be nil.
+func newReaderView(env *kit.Env, bar *kit.PageBar, pager *kit.Pager, speak fyne.CanvasObject,
+	attachmentCard func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject) *readerView {
+	v := &readerView{env: env, bar: bar, pager: pager, attachmentCard: attachmentCard}
 	v.title = kit.Rich()
-	v.bar = k.newPageBar()
-	v.pager = k.pagedFor(screenReader, v.bar)
 	v.qr = canvas.NewImageFromImage(nil)
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
@@ -55,7 +66,7 @@ func (k *Kiosk) newReaderView() *readerView {
 	info := container.New(kit.TightVBox{}, v.attach, v.contact)
 	v.side = container.New(&sideLayout{}, v.qrCol, info)
 	v.tag = container.NewVBox()
-	v.head = container.NewBorder(nil, nil, v.tag, k.speak.btn, v.title)
+	v.head = container.NewBorder(nil, nil, v.tag, speak, v.title)
 	v.box = container.New(&readerLayout{}, v.head, v.pager, v.bar.Box, v.side)
 	return v
 }
@@ -66,6 +77,11 @@ func (v *readerView) show(s *screen) {
 	k := v.k
 	it, err := k.Item(s.itemID)
 	k.speak.showFor(it)
+	v.fill(it, err, s.page)
+}
+
+// fill shows notice it (err: it cannot be read) at page.
+func (v *readerView) fill(it *feed.Item, err error, page int) {
 	if err != nil {
 		v.shown = nil
 		v.tag.Objects = nil
@@ -76,9 +92,9 @@ func (v *readerView) show(s *screen) {
 		return
 	}
 	kit.Show(v.side, true)
-	v.pager.Cur = s.page
+	v.pager.Cur = page
 	if v.shown != nil && reflect.DeepEqual(*v.shown, *it) {
-		v.pager.SetPage(s.page)
+		v.pager.SetPage(page)
 		return
 	}
 	v.shown = it
@@ -114,7 +130,7 @@ func (v *readerView) show(s *screen) {
 	}
 	v.attach.Objects = nil
 	for i, a := range it.Attachments {
-		v.attach.Add(k.attachmentCard(it, i, a))
+		v.attach.Add(v.attachmentCard(it, i, a))
 	}
 	v.attach.Refresh()
 	v.side.Refresh()
@@ -123,7 +139,7 @@ func (v *readerView) show(s *screen) {
 // facts is the first block of page 1: who issued it, when, how long it
 // applies, and for a posting notice the days left to object.
 func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
-	k := v.k
+	k := v.env
 	// one RichText of several paragraphs: a label per line would pad
 	// every line and push the body off page 1
 	var segs []widget.RichTextSegment
@@ -165,7 +181,13 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 
 // attachmentCard opens a picture full-screen or a CSV as a paged table.
 // Other types cannot be shown here: the card says to scan the QR code.
-func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
+func (k *Screens) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
+	return attachmentCard(it, i, a, k.touch, func(s screen) { k.push(s) })
+}
+
+// attachmentCard is attachment i's card; a tap calls touch, then open
+// with the screen that shows it (open nil: the tap does nothing more).
+func attachmentCard(it *feed.Item, i int, a feed.Attachment, touch func(), open func(screen)) fyne.CanvasObject {
 	name := attachmentTitle(it, i)
 	var kind screenKind
 	var verb string
@@ -178,9 +200,13 @@ func (k *Kiosk) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.Can
 		return kit.Rich(kit.Seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, kit.ColorMuted))
 	}
 	id := it.ID
-	c := k.card(container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
+	c := tapCard(touch, container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
 		kit.Rich(kit.Seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary), kit.Seg(name, theme.SizeNameText, theme.ColorNameForeground))),
-		func() { k.push(screen{kind: kind, itemID: id, attach: i}) })
+		func() {
+			if open != nil {
+				open(screen{kind: kind, itemID: id, attach: i})
+			}
+		})
 	c.Bg = theme.ColorNameButton
 	return container.New(&padBottom{8}, c)
 }

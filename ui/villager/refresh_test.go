@@ -1,31 +1,21 @@
-package ui
+package villager
 
 import (
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2/test"
 
-	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 // A sync that lands while a villager reads keeps their page; one that
 // withdraws the open notice takes them back to its list with a word why.
 func TestSyncRefreshesInPlace(t *testing.T) {
-	a := test.NewTempApp(t)
 	st, next := demoFeed(t)
-	c := &clock{t: demoNow}
-	w := test.NewWindow(nil)
-	w.SetPadded(false)
-	t.Cleanup(w.Close)
-	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Demo: true,
-		Ticks: make(chan time.Time), Changes: make(chan struct{})})
-	t.Cleanup(k.Close)
-	k.Spawn = kit.Inline
-	w.Resize(portrait)
+	k := newScreens(t, st, portrait, Options{Demo: true}, nil)
 
 	test.Tap(k.tile(t, "土地征收"))
 	test.Tap(cardFor(t, k.views[screenList].(*listView).pager, landTitle))
@@ -36,12 +26,12 @@ func TestSyncRefreshesInPlace(t *testing.T) {
 
 	// Version 2 changes another notice: the reader stays where it was.
 	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS("../assets/demo")); err != nil {
+	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
 		t.Fatal(err)
 	}
 	edit(t, filepath.Join(src, "items/medical/medical-2026-031.md"), "\n补充：春节期间门诊时间另行通知。\n")
 	next(src)
-	k.Refresh()
+	k.refresh()
 	if s := k.st.cur(); s.kind != screenReader || s.itemID != "land-2026-017" || s.page != 1 {
 		t.Errorf("after an unrelated update the screen is %+v", s)
 	}
@@ -54,12 +44,12 @@ func TestSyncRefreshesInPlace(t *testing.T) {
 	}
 	os.WriteFile(path, []byte(strings.Replace(string(data), "---\n", "---\nwithdrawn: 因方案调整，本公告撤回\n", 1)), 0o644)
 	next(src)
-	k.Refresh()
+	k.refresh()
 	if s := k.st.cur(); s.kind != screenList {
 		t.Errorf("after the notice was withdrawn the screen is %+v", s)
 	}
-	if !strings.Contains(k.st.message, "撤下") {
-		t.Errorf("message %q does not say the notice was taken down", k.st.message)
+	if !strings.Contains(k.status.text, "撤下") {
+		t.Errorf("message %q does not say the notice was taken down", k.status.text)
 	}
 }
 

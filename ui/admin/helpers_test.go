@@ -1,0 +1,105 @@
+package admin
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"golang.org/x/crypto/bcrypt"
+
+	"gongkai/config"
+	"gongkai/pin"
+	"gongkai/store"
+	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
+)
+
+func init() { pin.Cost = bcrypt.MinCost } // keep PIN tests fast
+
+// the fixtures under their short names
+var (
+	demoNow     = uitest.DemoNow
+	demoStore   = uitest.DemoStore
+	textOf      = uitest.TextOf
+	pageContent = uitest.PageContent
+	cardFor     = uitest.CardFor
+	blockObj    = uitest.BlockObj
+	landLog     = uitest.LandLog
+	portrait    = uitest.Portrait
+)
+
+const (
+	dongwan = uitest.Dongwan
+)
+
+type (
+	clock       = uitest.Clock
+	fakeRuntime = uitest.FakeRuntime
+)
+
+// kioskDeps is what a test sets of the window around the panel.
+type kioskDeps struct {
+	Store   *store.Store // the demo store when nil
+	DataDir string       // a fresh folder when ""
+	Admin   Deps
+	Runtime Runtime
+}
+
+// testKiosk is the panel in a test window as the window has it: its Host
+// made of a kit.Env on the store at 东湾村 and what the window would do.
+type testKiosk struct {
+	*kit.Env
+	admin   *Panel
+	deps    kioskDeps
+	w       fyne.Window
+	c       *clock
+	applied []*config.Config // what ApplyConfig was handed
+}
+
+// newAdminKiosk runs the panel with a data directory for admin.pin and
+// its work made synchronous.
+func newAdminKiosk(t *testing.T, d kioskDeps) (*testKiosk, fyne.Window, *clock) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(kit.NewTheme(0)) // the panel's own size, as the window sets it
+	c := &clock{T: demoNow}
+	if d.Store == nil {
+		d.Store = demoStore(t)
+	}
+	if d.DataDir == "" {
+		d.DataDir = t.TempDir()
+	}
+	env := &kit.Env{Store: d.Store, Location: uitest.Dongwan, Clock: c.Now, Logger: slog.Default(), Faults: kit.NewFaults(slog.Default())}
+	env.Load()
+	env.Spawn = kit.Inline
+	k := &testKiosk{Env: env, deps: d, c: c}
+	host := &Host{Env: env, Admin: &k.deps.Admin, Runtime: d.Runtime, DataDir: d.DataDir, Started: demoNow,
+		Do:          func(_ string, fn func()) { fn() },
+		GoSafe:      env.Go,
+		Card:        func(content fyne.CanvasObject, tapped func()) *kit.TapCard { return kit.NewTapCard(content, tapped) },
+		Wake:        func() {},
+		ApplyTheme:  func() {},
+		ApplyConfig: func(c *config.Config) { k.applied = append(k.applied, c) },
+		Hush:        func() {},
+		Display:     func() bool { return false },
+		IsStale:     func(now time.Time) (bool, string) { return env.Stale(now, config.DefaultStaleAfter) },
+		QuitApp:     func() {},
+	}
+	k.admin = New(host)
+	k.admin.Async = func(_ string, fn func()) { fn() }
+	w := test.NewWindow(k.admin.Box)
+	w.SetPadded(false)
+	t.Cleanup(w.Close)
+	w.Resize(portrait)
+	k.w = w
+	return k, w, c
+}
+
+func typePIN(k *testKiosk, pin string) {
+	for _, r := range pin {
+		test.Tap(k.admin.Keys[string(r)])
+	}
+	test.Tap(k.admin.Keys["确定"])
+}

@@ -1,0 +1,50 @@
+package villager
+
+import (
+	"fyne.io/fyne/v2"
+
+	"gongkai/feed"
+	"gongkai/ui/kit"
+)
+
+// Reader is the touch reader of one notice on its own, to put in any
+// container: a villager's reader exactly (title and badge, facts and
+// posting period, the body paged with 上一页/下一页, the QR code of the
+// official copy, the contact, the attachments' cards), for the clerk's
+// studio to preview a notice as the lobby screen will show it. It has no
+// 返回 or 首页 and no 朗读; an attachment's card does not open.
+type Reader struct{ v *readerView }
+
+// NewReader builds an empty reader. env gives the clock, the feed's time
+// zone (Loc) and calendar that the posting period is counted in (nil
+// Calendar: Monday–Friday); its Store may be nil (then Now is the clock).
+// The window's theme sets the text size (kit.NewTheme).
+func NewReader(env *kit.Env) *Reader {
+	r := &Reader{}
+	var pager *kit.Pager
+	bar := pageBar(func() {}, func(by int) { pager.SetPage(pager.Page() + by) })
+	pager = kit.NewPager(bar.Update)
+	r.v = newReaderView(env, bar, pager, nil, func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
+		return attachmentCard(it, i, a, func() {}, nil)
+	})
+	return r
+}
+
+// Object is the reader, for a container.
+func (r *Reader) Object() fyne.CanvasObject { return r.v.box }
+
+// Show puts notice it in the reader, as Store.Item returns it (a draft
+// made into a feed.Item as publish makes it); the same notice again keeps
+// its page. On the UI goroutine.
+func (r *Reader) Show(it *feed.Item) {
+	if it == nil {
+		return
+	}
+	shown := *it
+	shown.Title = kit.ShownTitle(it.Title) // as Env.Item gives it to every screen
+	page := 0
+	if r.v.shown != nil && r.v.shown.ID == it.ID {
+		page = r.v.pager.Page()
+	}
+	r.v.fill(&shown, nil, page)
+}
