@@ -36,6 +36,16 @@ type Options struct {
 	// SpeechCache keeps speech of unchanged text between publications;
 	// "" for none.
 	SpeechCache string
+	// Progress (nil: none) is told how far a publication is: done of
+	// total notices read and hashed, then done of total objects written
+	// (written is true), for the studio's progress bar on large feeds.
+	Progress func(written bool, done, total int)
+}
+
+func (opt *Options) progress(written bool, done, total int) {
+	if opt.Progress != nil {
+		opt.Progress(written, done, total)
+	}
 }
 
 // prepare fills in the defaults of opt and refuses what cannot be signed.
@@ -104,7 +114,8 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 	}
 	m.Epoch, m.Version, m.IssuedAt, m.Expires = q.Epoch, q.Version, q.IssuedAt, q.Expires
 	objects := map[string][]byte{} // sha256 -> bytes still to be written
-	for _, si := range src.Items {
+	for i, si := range src.Items {
+		opt.progress(false, i, len(src.Items))
 		it, err := buildItem(si, objects)
 		if err != nil {
 			return nil, err
@@ -151,8 +162,12 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 		return nil, fmt.Errorf("publish: built feed fails verification: %w", err)
 	}
 
+	opt.progress(false, len(src.Items), len(src.Items))
 	res := &Result{Version: m.Version, Epoch: m.Epoch, Items: len(m.Items), Attachments: len(m.Attachments), Manifest: feed.Sum(raw)}
+	written := 0
 	for sum, data := range objects {
+		opt.progress(true, written, len(objects))
+		written++
 		wrote, err := writeObject(out, sum, data)
 		if err != nil {
 			return nil, fmt.Errorf("publish: %w", err)
@@ -161,6 +176,7 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 			res.NewObjects++
 		}
 	}
+	opt.progress(true, len(objects), len(objects))
 	if err := writeSigned(out, feed.ManifestFile, raw, sig); err != nil {
 		return nil, err
 	}

@@ -77,27 +77,30 @@ func (si *SourceItem) line(key string) int {
 	return si.keyLine(key)
 }
 
-// frontMatter is the YAML an author writes; it becomes a feed.Item.
-type frontMatter struct {
+// FrontMatter is the YAML an author writes; it becomes a feed.Item. The
+// studio reads and writes it too (itemfile.go), so a notice saved there
+// is the file a clerk would have typed. Empty fields are left out when
+// written.
+type FrontMatter struct {
 	ID              string `yaml:"id"`
 	Title           string `yaml:"title"`
 	Category        string `yaml:"category"`
 	Agency          string `yaml:"agency"`
 	Published       string `yaml:"published"`
-	Locations       any    `yaml:"locations"`
-	DocNo           string `yaml:"doc_no"`
-	ValidFrom       string `yaml:"valid_from"`
-	ValidUntil      string `yaml:"valid_until"`
-	PostingDays     int    `yaml:"posting_days"`
-	PostingWorkdays int    `yaml:"posting_workdays"`
-	Kind            string `yaml:"kind"` // a kind of Kinds, whose legal minimum period publish enforces
-	Priority        string `yaml:"priority"`
-	Normative       bool   `yaml:"normative"`
-	Attachments     []any  `yaml:"attachments"` // "file", or {file: …, title: …}
-	URL             string `yaml:"url"`
-	Contact         string `yaml:"contact"`
-	Withdrawn       string `yaml:"withdrawn"`
-	Audio           string `yaml:"audio"` // a recording of the notice read aloud: .mp3, .ogg or .wav
+	Locations       any    `yaml:"locations"` // []string of division codes, or "all"
+	DocNo           string `yaml:"doc_no,omitempty"`
+	ValidFrom       string `yaml:"valid_from,omitempty"`
+	ValidUntil      string `yaml:"valid_until,omitempty"`
+	PostingDays     int    `yaml:"posting_days,omitempty"`
+	PostingWorkdays int    `yaml:"posting_workdays,omitempty"`
+	Kind            string `yaml:"kind,omitempty"` // a kind of Kinds, whose legal minimum period publish enforces
+	Priority        string `yaml:"priority,omitempty"`
+	Normative       bool   `yaml:"normative,omitempty"`
+	Attachments     []any  `yaml:"attachments,omitempty"` // "file", or {file: …, title: …}
+	URL             string `yaml:"url,omitempty"`
+	Contact         string `yaml:"contact,omitempty"`
+	Withdrawn       string `yaml:"withdrawn,omitempty"`
+	Audio           string `yaml:"audio,omitempty"` // a recording of the notice read aloud: .mp3, .ogg or .wav
 }
 
 // SourceError names the file and line of a problem in the source.
@@ -136,6 +139,11 @@ func ParseSource(dir string) (*Source, error) {
 	err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		// a folder whose name starts with '.' is not the source: the
+		// studio's unfinished drafts (.drafts), a .git
+		if d.IsDir() && path != root && strings.HasPrefix(d.Name(), ".") {
+			return filepath.SkipDir
 		}
 		if d.Type().IsRegular() && strings.HasSuffix(d.Name(), ".md") && !strings.EqualFold(d.Name(), "README.md") {
 			files = append(files, path)
@@ -179,6 +187,12 @@ func (src *Source) readFeedConfig() error {
 	if err != nil {
 		return &SourceError{File: name, Msg: err.Error()}
 	}
+	return src.checkFeedConfig(data)
+}
+
+// checkFeedConfig reads and checks the text of feed.yaml into src.Feed.
+func (src *Source) checkFeedConfig(data []byte) error {
+	const name = "feed.yaml"
 	if !utf8.Valid(data) {
 		return &SourceError{File: name, Msg: "not UTF-8 text"}
 	}
@@ -186,7 +200,8 @@ func (src *Source) readFeedConfig() error {
 		return &SourceError{File: name, Line: n, Msg: "a carriage return inside the line (save the file with ordinary line ends)"}
 	}
 	fc := &src.Feed
-	if err := unmarshalYAML(data, fc); err != nil {
+	var err error
+	if err = unmarshalYAML(data, fc); err != nil {
 		return yamlError(name, 0, err)
 	}
 	if fc.Timezone == "" {
@@ -253,7 +268,7 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 	if err != nil {
 		return nil, err
 	}
-	var fm frontMatter
+	var fm FrontMatter
 	if err := unmarshalYAML(fmBytes, &fm); err != nil {
 		return nil, yamlError(name, 1, err)
 	}

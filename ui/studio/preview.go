@@ -1,0 +1,468 @@
+package studio
+
+import (
+	"context"
+	"crypto/ed25519"
+	"fmt"
+	"image"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"gongkai/config"
+	"gongkai/feed"
+	"gongkai/paper"
+	"gongkai/publish"
+	"gongkai/store"
+	gksync "gongkai/sync"
+	"gongkai/ui/display"
+	"gongkai/ui/kit"
+)
+
+// The preview is drawn by the screens' own code from a screen's own
+// store: the notice being edited is published (with a key of the
+// preview's own, never the publisher's) into a feed folder of the
+// preview's, synced into a screen at a village it targets, as every
+// screen syncs, and shown by the display's view. What the clerk sees is
+// what a villager will see, scaled to fit beside the form.
+
+// previewScreen is the preview's feed and screen on disk.
+type previewScreen struct {
+	root     string // a temporary folder: src/, feed/, screen/
+	key      ed25519.PrivateKey
+	pub      []byte
+	location string
+	at       time.Time // the feed's issue time, which a new version must not precede
+	st       *store.Store
+	cfg      *config.Config
+}
+
+// previewInput is what one preview is built from.
+type previewInput struct {
+	feed     publish.FeedConfig
+	calendar []byte // calendar.yaml, nil for none
+	dir      string // the folder, where attachments are
+	fm       publish.FrontMatter
+	body     string
+	base     string // the folder attachments are named from
+	now      time.Time
+}
+
+// build publishes in and syncs it into the preview's screen, off the UI
+// goroutine; it returns the store to show, the screen's location and
+// the time to show it at. A store it replaced is closed by the caller.
+func (ps *previewScreen) build(in previewInput) (st *store.Store, old *store.Store, at time.Time, err error) {
+	fm := in.fm
+	fm.ID = "preview"
+	fm.Audio = ""
+	if fm.Published == "" || !feed.Date(fm.Published).Valid() {
+		fm.Published = in.now.Format(time.DateOnly)
+	}
+	loc := previewLocation(in.feed.Locations, locationList(fm.Locations))
+	if loc == "" {
+		return nil, nil, at, fmt.Errorf("选好发布范围后才能预览")
+	}
+	// a time the notice is on screen: now, else the first or last day of its validity
+	tz, _ := time.LoadLocation(in.feed.Timezone)
+	if tz == nil {
+		tz = time.Local
+	}
+	at = in.now.UTC().Truncate(time.Second)
+	if t, err := feed.Date(period0(fm.ValidFrom, fm.Published)).Time(tz); err == nil && at.Before(t) {
+		at = t.Add(12 * time.Hour)
+	}
+	if t, err := feed.Date(fm.ValidUntil).Time(tz); err == nil && !at.Before(t.AddDate(0, 0, 1)) {
+		at = t.Add(12 * time.Hour)
+	}
+	fresh := ps.st == nil || loc != ps.location || at.Before(ps.at)
+	if fresh {
+		old = ps.st
+		ps.st = nil
+		if ps.root != "" {
+			os.RemoveAll(ps.root)
+		}
+		if ps.root, err = os.MkdirTemp("", "gongkai-studio-preview-"); err != nil {
+			return nil, old, at, err
+		}
+		if ps.key == nil {
+			pub, priv, err := feed.GenerateKey()
+			if err != nil {
+				return nil, old, at, err
+			}
+			ps.key, ps.pub = priv, feed.EncodePublicKey(pub)
+		}
+		screen := filepath.Join(ps.root, "screen")
+		if err := config.Init(screen, config.Config{Location: loc}, ps.pub); err != nil {
+			return nil, old, at, err
+		}
+		if ps.cfg, err = config.Load(screen); err != nil {
+			return nil, old, at, err
+		}
+		if ps.st, err = store.Open(screen, store.Options{}); err != nil {
+			return nil, old, at, err
+		}
+		ps.location = loc
+	}
+	ps.at = at
+	src := filepath.Join(ps.root, "src")
+	os.RemoveAll(filepath.Join(src, "preview.md"))
+	if err := os.MkdirAll(src, 0o755); err != nil {
+		return nil, old, at, err
+	}
+	fc := in.feed
+	if fc.ID == "" {
+		fc.ID = "preview"
+	}
+	for _, f := range []struct {
+		name string
+		data func() ([]byte, error)
+	}{
+		{"feed.yaml", func() ([]byte, error) { return publish.FeedFile(fc) }},
+		{publish.CalendarFile, func() ([]byte, error) { return in.calendar, nil }},
+	} {
+		data, err := f.data()
+		if err != nil {
+			return nil, old, at, err
+		}
+		if data != nil {
+			if err := os.WriteFile(filepath.Join(src, f.name), data, 0o644); err != nil {
+				return nil, old, at, err
+			}
+		}
+	}
+	// attachments, copied flat under their names
+	for i, a := range fm.Attachments {
+		file, rewrite := attachmentFile(a)
+		name := fmt.Sprintf("a%d%s", i, strings.ToLower(filepath.Ext(file)))
+		if err := copyFile(filepath.Join(in.dir, filepath.FromSlash(in.base), filepath.FromSlash(file)), filepath.Join(src, name)); err != nil {
+			return nil, old, at, fmt.Errorf("附件 %s：%w", file, err)
+		}
+		fm.Attachments[i] = rewrite(name)
+	}
+	data, err := publish.ItemFile(fm, in.body)
+	if err != nil {
+		return nil, old, at, err
+	}
+	if err := os.WriteFile(filepath.Join(src, "preview.md"), data, 0o644); err != nil {
+		return nil, old, at, err
+	}
+	s, err := publish.ParseSource(src)
+	if err != nil {
+		return nil, old, at, err
+	}
+	out := filepath.Join(ps.root, "feed")
+	if _, err := publish.Publish(s, out, publish.Options{Key: ps.key, Now: at}); err != nil {
+		return nil, old, at, err
+	}
+	source, err := gksync.NewFolder(out)
+	if err != nil {
+		return nil, old, at, err
+	}
+	if _, err := gksync.Run(context.Background(), ps.st, ps.cfg, source, gksync.Options{Clock: func() time.Time { return at }}); err != nil {
+		return nil, old, at, err
+	}
+	return ps.st, old, ps.st.Now(at), nil
+}
+
+func period0(from, published string) string {
+	if from != "" {
+		return from
+	}
+	return published
+}
+
+// previewLocation is the screen the preview stands at: a declared
+// village the notice reaches (the longest code), else its first target.
+func previewLocation(places []feed.Place, targets []string) string {
+	best := ""
+	for _, p := range places {
+		if len(p.Code) >= 6 && feed.Targets(targets, p.Code) && len(p.Code) > len(best) {
+			best = p.Code
+		}
+	}
+	if best == "" {
+		for _, t := range targets {
+			if feed.ValidCode(t) && len(t) >= 6 {
+				return t
+			}
+		}
+	}
+	return best
+}
+
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	st, err := in.Stat()
+	if err != nil {
+		return err
+	}
+	if old, err := os.Stat(to); err == nil && old.Size() == st.Size() && !old.ModTime().Before(st.ModTime()) {
+		return nil
+	}
+	out, err := os.Create(to)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, io.LimitReader(in, publish.MaxAttachment+1)); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// close stops a preview waiting to be built and removes its files.
+func (p *preview) close() {
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.ps.close()
+}
+
+// close removes the preview's files.
+func (ps *previewScreen) close() {
+	if ps.st != nil {
+		ps.st.Close()
+	}
+	if ps.root != "" {
+		os.RemoveAll(ps.root)
+	}
+}
+
+// Sizes of the screens the preview draws: the road-side display and
+// the lobby touch screen in portrait.
+var (
+	displaySize = fyne.NewSize(1920, 1080)
+	touchSize   = fyne.NewSize(1080, 1920)
+)
+
+// preview is the panel beside the form.
+type preview struct {
+	s       *Studio
+	box     fyne.CanvasObject
+	mode    *widget.RadioGroup
+	step    *widget.Select
+	msg     *widget.Label
+	img     *canvas.Image // the screen, painted at its size, shown scaled
+	poster  *widget.Label
+	openPDF *widget.Button
+
+	ps       previewScreen
+	env      *kit.Env
+	disp     *display.View
+	dispShot *offscreen
+	touch    touchPreview
+	jobs     kit.Latest
+	pdf      []byte
+	pending  *previewInput // asked for, not built yet
+	timer    *time.Timer
+}
+
+const (
+	modeDisplay  = "信息屏（横屏）"
+	modePortrait = "信息屏（竖屏）"
+)
+
+func newPreview(s *Studio) *preview {
+	p := &preview{s: s}
+	p.msg = widget.NewLabel("")
+	p.msg.Wrapping = fyne.TextWrapWord
+	p.mode = widget.NewRadioGroup(previewModes, func(m string) {
+		// the 字号 is the touch screen's; the display has its own size
+		if m == modeTouch {
+			p.step.Enable()
+		} else {
+			p.step.Disable()
+		}
+		p.redraw()
+	})
+	p.mode.Horizontal = true
+	p.mode.Required = true
+	p.mode.Selected = modeDisplay
+	var steps []string
+	for _, st := range kit.TextSteps {
+		steps = append(steps, st.Name)
+	}
+	p.step = widget.NewSelect(steps, func(string) { p.redraw() })
+	p.step.Selected = steps[0]
+	p.step.Disable()
+	p.img = canvas.NewImageFromImage(nil)
+	p.img.FillMode = canvas.ImageFillContain
+	p.img.ScaleMode = canvas.ImageScaleSmooth
+	p.poster = widget.NewLabel("")
+	p.openPDF = widget.NewButtonWithIcon("打开 A4 海报（PDF）", theme.DocumentPrintIcon(), p.open)
+	p.openPDF.Disable()
+	head := container.NewVBox(widget.NewLabel("预览（屏幕上的样子）"), p.mode,
+		container.NewBorder(nil, nil, widget.NewLabel("字号"), nil, p.step))
+	foot := container.NewVBox(p.msg, container.NewBorder(nil, nil, nil, p.openPDF, p.poster))
+	p.box = container.NewPadded(container.NewBorder(head, foot, nil, nil, p.img))
+	return p
+}
+
+// previewDelay is how long the form must rest before the preview is
+// built again: typing is not slowed by a publication per key.
+const previewDelay = 600 * time.Millisecond
+
+// show asks for the preview of the form's notice. found are the form's
+// findings: a notice with a stop is not previewed (publish would refuse
+// it too). The preview is built when the form has rested (previewDelay),
+// off the UI goroutine; under Options.Spawn (tests) only when flush is
+// called.
+func (p *preview) show(fm publish.FrontMatter, body string, found []publish.Finding) {
+	if slices.ContainsFunc(found, func(f publish.Finding) bool { return f.Stop }) {
+		p.pending = nil
+		p.msg.SetText("改正红色的问题后显示预览。")
+		return
+	}
+	f := p.s.f
+	in := &previewInput{feed: f.Feed, dir: f.Dir, fm: fm, body: body, base: noticeBase(p.s.ed.old), now: p.s.opt.Now()}
+	in.fm.Attachments = slices.Clone(fm.Attachments)
+	p.pending = in
+	if p.s.opt.Spawn != nil {
+		return
+	}
+	if p.timer != nil {
+		p.timer.Stop()
+	}
+	p.timer = time.AfterFunc(previewDelay, func() { fyne.Do(p.flush) })
+}
+
+// flush builds the preview asked for last.
+func (p *preview) flush() {
+	in := p.pending
+	if in == nil {
+		return
+	}
+	p.pending = nil
+	if cal, err := os.ReadFile(filepath.Join(in.dir, publish.CalendarFile)); err == nil {
+		in.calendar = cal
+	}
+	p.jobs.Run(p.s.opt.Spawn, p.s.faults, "studio preview", func() {
+		st, old, at, err := p.ps.build(*in)
+		var pdf []byte
+		if err == nil {
+			pdf, _, _, err = paper.NoticePoster(st, p.ps.location, "preview", at)
+			if err != nil {
+				pdf = nil
+				err = nil // a withdrawn notice has no poster; the screens still show it
+			}
+		}
+		loc := p.ps.location
+		fyne.Do(func() {
+			if err != nil {
+				p.msg.SetText("预览不了：" + oneLine(err.Error()))
+				return
+			}
+			p.draw(st, loc, at)
+			if old != nil {
+				old.Close()
+			}
+			p.pdf = pdf
+			if pdf != nil {
+				p.poster.SetText(fmt.Sprintf("A4 海报：%d 页", PDFPages(pdf)))
+				p.openPDF.Enable()
+			} else {
+				p.poster.SetText("撤回的公告不印海报。")
+				p.openPDF.Disable()
+			}
+		})
+	})
+}
+
+var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// PDFPages counts the pages of a PDF the paper package wrote.
+func PDFPages(pdf []byte) int { return len(pdfPage.FindAll(pdf, -1)) }
+
+// draw shows the screen at loc from st at time at.
+func (p *preview) draw(st *store.Store, loc string, at time.Time) {
+	if p.env == nil {
+		p.env = &kit.Env{Logger: slog.New(slog.DiscardHandler), Faults: p.s.faults, Spawn: kit.Inline}
+	}
+	p.env.Store, p.env.Location = st, loc
+	p.env.Clock = func() time.Time { return at }
+	p.env.Load()
+	place := p.s.f.PlaceName(loc)
+	p.msg.SetText(fmt.Sprintf("%s的屏幕，%s", place, at.In(p.env.Loc).Format("2006年1月2日")))
+	p.redraw()
+}
+
+// redraw draws the chosen screen from the preview's store.
+func (p *preview) redraw() {
+	if p.env == nil || p.env.Store == nil {
+		return
+	}
+	now := p.env.Clock()
+	switch p.mode.Selected {
+	case modeTouch:
+		p.drawTouch(now)
+	case modePortrait:
+		p.drawDisplay(true)
+	default:
+		p.drawDisplay(false)
+	}
+}
+
+// drawDisplay draws the display's slide of the notice, on a landscape
+// screen or a portrait one.
+func (p *preview) drawDisplay(portrait bool) {
+	if p.disp == nil {
+		p.disp = display.New(p.env, display.Options{
+			Shown: func() bool { return true },
+			Stale: func(time.Time) (bool, string) { return false, "" },
+			Speak: func(*feed.Item) {},
+		})
+	}
+	v := p.disp
+	v.Box.Show()
+	v.Reload()
+	v.Rot.Show("preview", v.ClockNow())
+	v.ShowSlide(v.ClockNow())
+	if p.dispShot == nil {
+		p.dispShot = newOffscreen(v.Box, displaySize, &kit.KioskTheme{Body: display.Body})
+	}
+	p.dispShot.size = displaySize
+	if portrait {
+		p.dispShot.size = touchSize
+	}
+	p.setImage(p.dispShot.paint())
+}
+
+func (p *preview) setImage(img image.Image) {
+	p.img.Image = img
+	p.img.Refresh()
+}
+
+// open writes the poster to a temporary file and opens it.
+func (p *preview) open() {
+	if p.pdf == nil {
+		return
+	}
+	path := filepath.Join(p.ps.root, "海报.pdf")
+	if err := os.WriteFile(path, p.pdf, 0o644); err != nil {
+		p.s.Say("海报没有写出：" + err.Error())
+		return
+	}
+	u, _ := url.Parse(storage.NewFileURI(path).String())
+	if err := fyne.CurrentApp().OpenURL(u); err != nil {
+		p.s.Say("打不开海报：" + err.Error() + "（文件在 " + path + "）")
+		return
+	}
+	p.s.Say("海报：" + path)
+}
