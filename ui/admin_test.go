@@ -41,10 +41,10 @@ func newAdminKiosk(t *testing.T, d Deps) (*Kiosk, fyne.Window, *clock) {
 	w := test.NewWindow(nil)
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
+	d.Spawn = kit.Inline
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
 	k.admin.Async = func(_ string, fn func()) { fn() }
-	k.Spawn = kit.Inline
 	w.Resize(portrait)
 	return k, w, c
 }

@@ -24,9 +24,8 @@ func TestRuntimeIsToldTheAlerts(t *testing.T) {
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
 	var told [][]string
-	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time), Changes: make(chan struct{}),
+	k := New(a, w, Deps{Spawn: kit.Inline, Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time), Changes: make(chan struct{}),
 		Mode: config.ModeDisplay, Runtime: &fakeRuntime{OnShowAlerts: func(ids []string) { told = append(told, ids) }}})
-	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(landscape)
 	applyAlerts(t, st, 1, typhoon())

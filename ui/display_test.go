@@ -25,9 +25,9 @@ func newTestDisplay(t *testing.T, d Deps, size fyne.Size) (*Kiosk, fyne.Window, 
 	w := test.NewWindow(nil)
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
+	d.Spawn = kit.Inline
 	k := New(a, w, d)
 	t.Cleanup(k.Close)
-	k.Spawn = kit.Inline
 	w.Resize(size)
 	return k, w, c
 }
@@ -140,9 +140,8 @@ func TestDisplayWaitsForTheSoundToEnd(t *testing.T) {
 	c := &clock{t: demoNow}
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
-	k := New(a, w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time),
+	k := New(a, w, Deps{Spawn: kit.Inline, Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time),
 		Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: true, Dwell: 5 * time.Second})
-	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(fyne.NewSize(1920, 1080))
 	if !k.disp.Rot.Show("land-2026-017", c.t) {

@@ -99,8 +99,8 @@ func newTestKioskWith(t *testing.T, size fyne.Size, d Deps) (*Kiosk, fyne.Window
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
 	d.Store, d.Location, d.Clock, d.Demo, d.Ticks = st, dongwan, c.Now, true, make(chan time.Time)
+	d.Spawn = kit.Inline
 	k := New(a, w, d)
-	k.Spawn = kit.Inline
 	t.Cleanup(k.Close)
 	w.Resize(size)
 	return k, w, c

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"gongkai/store"
+	"gongkai/ui/kit"
 	"gongkai/ui/uitest"
 )
 
@@ -43,7 +44,7 @@ func newTestKioskOn(t *testing.T, st *store.Store, size fyne.Size) (*Kiosk, fyne
 	w := test.NewWindow(nil)
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
-	k := New(test.NewTempApp(t), w, Deps{Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time)})
+	k := New(test.NewTempApp(t), w, Deps{Spawn: kit.Inline, Store: st, Location: dongwan, Clock: c.Now, Ticks: make(chan time.Time)})
 	t.Cleanup(k.Close)
 	w.Resize(size)
 	return k, w, c

@@ -63,6 +63,12 @@ type Deps struct {
 	Quiet     kit.Hours
 	ReadAloud bool
 
+	// Spawn takes the store reads the screens make in the background
+	// (nil: on goroutines, as a real window must). Tests and still
+	// pictures pass kit.Inline, so what is drawn is what the store
+	// answers, from the first frame on.
+	Spawn func(job func())
+
 	Admin admin.Deps
 }
 
@@ -107,7 +113,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	}
 	d.TextStep = kit.ClampStep(d.TextStep)
 	k := &Kiosk{app: a, win: w, deps: d, stopOnce: make(chan struct{}), poke: make(chan struct{}, 1)}
-	k.Env = &kit.Env{Store: d.Store, Location: d.Location, Clock: d.Clock, Logger: d.Logger, Faults: kit.NewFaults(d.Logger)}
+	k.Env = &kit.Env{Store: d.Store, Location: d.Location, Clock: d.Clock, Logger: d.Logger, Faults: kit.NewFaults(d.Logger), Spawn: d.Spawn}
 	k.started = d.Admin.Started
 	if k.started.IsZero() {
 		k.started = d.Clock()

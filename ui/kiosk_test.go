@@ -157,6 +157,18 @@ func TestStatusReadsInTheBackground(t *testing.T) {
 	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
 		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
 	}
+
+	// the posters page lists every notice: the same, in the background
+	k.deps.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
+	posters := k.admin.Pages[admin.PagePoster].(*admin.PosterPage)
+	posters.Show()
+	if len(status) != 2 || strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Fatalf("the posters page: %d jobs, listed before its job: %q", len(status), pageContent(posters.Paged.P))
+	}
+	status[1]()
+	if !strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Errorf("posters after the job: %q", pageContent(posters.Paged.P))
+	}
 }
 
 // Screenshot does not render another village's notice (the villager's

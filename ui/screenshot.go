@@ -68,10 +68,9 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	case "admin":
 		deps.Admin.Unlocked = true // also for "pin": the real PIN file stays untouched
 	}
+	deps.Spawn = kit.Inline // a still picture shows what the store answers
 	k := New(a, w, deps)
 	defer k.Close()
-	// a still picture shows what the store answers
-	k.Spawn = kit.Inline
 	k.admin.Async = func(_ string, fn func()) { fn() }
 	w.Resize(size)
 

@@ -88,6 +88,7 @@ func TestWriteDisplayAdminShots(t *testing.T) {
 		d.Admin.ExportReport = func() ([]byte, []byte, error) { return paper.ExportAndCertificate(log, build) }
 		d.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
 		d.Admin.Sticks = func() []string { return sticks }
+		d.Spawn = kit.Inline
 		k := New(a, w, d)
 		w.Resize(size)
 		k.admin.Async = func(_ string, fn func()) { fn() }

@@ -28,8 +28,7 @@ func TestAdminPanelStopsReadingAloud(t *testing.T) {
 	sp := &fakeSpeaker{}
 	w := test.NewWindow(nil)
 	t.Cleanup(w.Close)
-	k := New(a, w, Deps{Store: spokenStore(t), Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time), Changes: make(chan struct{}), Speaker: sp})
-	k.Spawn = kit.Inline
+	k := New(a, w, Deps{Spawn: kit.Inline, Store: spokenStore(t), Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time), Changes: make(chan struct{}), Speaker: sp})
 	t.Cleanup(k.Close)
 	w.Resize(portrait)
 	if err := k.v.Open("item:land-2026-017"); err != nil {
@@ -50,9 +49,8 @@ func TestDisplayReadsAloudOnlyWhenOn(t *testing.T) {
 		st := spokenStore(t)
 		sp := &fakeSpeaker{}
 		w := test.NewWindow(nil)
-		k := New(a, w, Deps{Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time),
+		k := New(a, w, Deps{Spawn: kit.Inline, Store: st, Location: dongwan, Clock: func() time.Time { return demoNow }, Ticks: make(chan time.Time),
 			Changes: make(chan struct{}), Mode: "display", Speaker: sp, ReadAloud: on})
-		k.Spawn = kit.Inline
 		w.Resize(fyne.NewSize(1920, 1080))
 		if !k.disp.Rot.Show("land-2026-017", demoNow) {
 			t.Fatal("no slide")

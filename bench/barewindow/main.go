@@ -2,7 +2,7 @@
 // against: a bare Fyne window showing one label in the kiosk's font, the
 // least this toolkit and GL driver need. With GONGKAI_FIRST_FRAME=1 it
 // prints "first-frame MS" when its first frame is painted, as the kiosk does
-// (cli/firstframe.go; copied, so the bare window links nothing of Gongkai's
+// (kiosk/firstframe.go; copied, so the bare window links nothing of Gongkai's
 // but the font).
 package main
 

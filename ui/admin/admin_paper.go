@@ -608,7 +608,17 @@ func (p *PosterPage) Show() {
 		return
 	}
 	kit.SetRich(p.head, kit.Seg("点一条公告，把它的 A4 海报（PDF）写到U盘，再到办公室电脑上打印。", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
-	items, err := k.Store.Visible(k.Location, "", k.Now())
+	// read in the background, as the status page is: at 100,000
+	// notices the list is a second of work
+	st, loc, now := k.Store, k.Location, k.Now()
+	p.a.Async("posters", func() {
+		items, err := st.Visible(loc, "", now)
+		fyne.Do(func() { p.showItems(items, err) })
+	})
+}
+
+func (p *PosterPage) showItems(items []store.Summary, err error) {
+	k := p.a.k
 	if err != nil {
 		p.Paged.set(kit.MessageBlocks("暂时无法读取公告，请稍后再试；如一直这样，请联系技术人员。"))
 		return

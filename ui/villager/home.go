@@ -30,6 +30,8 @@ type homeView struct {
 	names   map[string]string
 	cats    []feed.Category
 	search  *kit.BigButton
+	jobs    kit.Latest
+	gen     int // of the last show: older reads are dropped
 }
 
 func (k *Screens) newHomeView() *homeView {
@@ -62,12 +64,39 @@ func (v *homeView) show(s *screen) {
 	if !slices.Equal(v.cats, k.Feed.Categories) {
 		v.buildTiles()
 	}
-	counts, err := k.Store.Counts(k.Location, now)
+	// the counts and the urgent and pinned notices are read in the
+	// background: at 100,000 notices Visible is a second of work, and the
+	// home is where every villager starts. What is on show stays until
+	// they arrive.
+	v.gen++
+	gen := v.gen
+	st, loc := k.Store, k.Location
+	v.jobs.Run(k.Spawn, k.Faults, "home", func() {
+		var r homeRead
+		r.counts, r.countsErr = st.Counts(loc, now)
+		r.items, r.itemsErr = st.Visible(loc, "", now)
+		fyne.Do(func() {
+			if c := k.st.cur(); gen == v.gen && c.kind == screenHome {
+				v.showRead(c, r)
+			}
+		})
+	})
+}
+
+// homeRead is what the home shows from the store.
+type homeRead struct {
+	counts              map[string]int
+	items               []store.Summary
+	countsErr, itemsErr error
+}
+
+func (v *homeView) showRead(s *screen, r homeRead) {
+	k := v.k
 	for _, c := range v.cats {
-		n := counts[c.ID]
+		n := r.counts[c.ID]
 		text := fmt.Sprintf("%d 条", n)
 		switch {
-		case err != nil:
+		case r.countsErr != nil:
 			text = "—"
 		case n == 0:
 			text = "暂无"
@@ -76,7 +105,7 @@ func (v *homeView) show(s *screen) {
 	}
 
 	var blocks []kit.Block
-	items, err := k.Store.Visible(k.Location, "", now)
+	items := r.items
 	// Visible's order (pinned first) re-sorted, stably, urgent first
 	slices.SortStableFunc(items, func(a, b store.Summary) int {
 		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
@@ -91,7 +120,7 @@ func (v *homeView) show(s *screen) {
 		}
 	}
 	switch {
-	case err != nil:
+	case r.itemsErr != nil:
 		blocks = kit.MessageBlocks("暂时无法读取公告，请联系管理员。")
 	case len(blocks) == 0:
 		blocks = kit.MessageBlocks("目前没有紧急或置顶的通知。")
@@ -109,6 +138,7 @@ func (v *homeView) buildTiles() {
 	v.tiles.Objects = nil
 	for _, c := range v.cats {
 		t := newTileText()
+		t.set(c.Name, "") // its count comes with the home's read
 		v.faces[c.ID] = t
 		v.names[c.ID] = c.Name
 		id := c.ID

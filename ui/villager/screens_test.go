@@ -392,3 +392,31 @@ func TestSmallThingsOfItem11(t *testing.T) {
 		}
 	}
 }
+
+// The home reads the store in the background too (at 100,000 notices its
+// counts and its urgent and pinned notices were seconds of work on the UI
+// goroutine, before the first key of a search could be taken): showing it
+// hands the reading to a job, and the tiles' counts and the important
+// notices come with the job's answer.
+func TestHomeReadsInTheBackground(t *testing.T) {
+	k := newTestScreens(t, portrait)
+	var jobs []func()
+	k.Spawn = func(job func()) { jobs = append(jobs, job) }
+	k.home.invalidate() // the tiles are made again, without counts
+	k.push(screen{kind: screenList, category: "land"})
+	k.Home()
+	if len(jobs) != 2 {
+		t.Fatalf("%d background jobs for a list and the home, want 2", len(jobs))
+	}
+	if got := textOf(k.tile(t, "土地征收")); strings.Contains(got, "条") {
+		t.Fatalf("the home counted on the UI goroutine: tile says %q", got)
+	}
+	k.home.imp.SetBlocks(nil)
+	jobs[1]()
+	if got := textOf(k.tile(t, "土地征收")); !strings.Contains(got, "3 条") {
+		t.Errorf("after the job the tile says %q, want 3 条", got)
+	}
+	if !hasCard(k.home.imp, "参保缴费") {
+		t.Errorf("after the job the important notices are not on the home")
+	}
+}

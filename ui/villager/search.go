@@ -221,7 +221,7 @@ func (v *searchView) showHits(gen uint64, page int, hits []store.Hit, err error)
 // reportPainted, when GONGKAI_SEARCH_PAINTED=1, prints "search-painted
 // UNIX-MS QUERY" to stderr once the hits just set are on the glass: how
 // the screen benchmark (scripts/bench-search-screen.sh) times a key press
-// to its results. As for the first frame (cli/firstframe.go), a 1x1
+// to its results. As for the first frame (kiosk/firstframe.go), a 1x1
 // transparent raster over the window is painted with the frame and
 // removes itself.
 func (v *searchView) reportPainted() {
