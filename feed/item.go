@@ -139,58 +139,85 @@ func DecodeItem(data []byte, ref ItemRef, m *Manifest) (*Item, error) {
 	return &it, nil
 }
 
+// ItemError is what Item.Check finds wrong with an item's own fields:
+// the field (its front matter key) and the rule, so a publisher's window
+// can say it in its own words; the message is for logs and the terminal.
+type ItemError struct {
+	Field string // front matter key, "" for the item as a whole
+	Rule  string // Rule…, "" for a mistake only a broken tool makes
+	Msg   string
+}
+
+func (e *ItemError) Error() string { return e.Msg }
+
+// The rules of an item's fields a clerk can break by hand.
+const (
+	RuleRequired    = "required"     // a required field is empty
+	RuleID          = "id"           // an id with other than a-z, 0-9, '.', '_' and '-'
+	RuleNotDate     = "not-date"     // a date that is not YYYY-MM-DD
+	RuleDateOrder   = "date-order"   // valid_until before valid_from
+	RuleRange       = "range"        // a posting period out of range
+	RulePeriodBoth  = "period-both"  // posting_days and posting_workdays both set
+	RuleNoLocations = "no-locations" // no location at all
+	RuleLocation    = "location"     // a location that is not a division code prefix
+)
+
+func itemErr(field, rule, format string, args ...any) error {
+	return &ItemError{Field: field, Rule: rule, Msg: fmt.Sprintf(format, args...)}
+}
+
 // Check validates the fields of an item against its manifest (m may be nil
 // when only the item's own consistency is wanted, as the publisher does
 // before a manifest exists).
 func (it *Item) Check(m *Manifest) error {
 	switch {
 	case it.Format != "" && it.Format != ItemFormat:
-		return fmt.Errorf("unknown item format %q", it.Format)
+		return itemErr("format", "", "unknown item format %q", it.Format)
 	case !ValidID(it.ID):
-		return fmt.Errorf("id %q: only a-z, 0-9, '.', '_' and '-' are allowed", it.ID)
+		return itemErr("id", RuleID, "id %q: only a-z, 0-9, '.', '_' and '-' are allowed", it.ID)
 	case strings.TrimSpace(it.Title) == "":
-		return fmt.Errorf("title is empty")
+		return itemErr("title", RuleRequired, "title is empty")
 	case strings.TrimSpace(it.Agency) == "":
-		return fmt.Errorf("agency is empty")
+		return itemErr("agency", RuleRequired, "agency is empty")
 	case !it.Published.Valid():
-		return fmt.Errorf("published %q is not a date YYYY-MM-DD", it.Published)
+		return itemErr("published", RuleNotDate, "published %q is not a date YYYY-MM-DD", it.Published)
 	case it.ValidFrom != "" && !it.ValidFrom.Valid():
-		return fmt.Errorf("valid_from %q is not a date YYYY-MM-DD", it.ValidFrom)
+		return itemErr("valid_from", RuleNotDate, "valid_from %q is not a date YYYY-MM-DD", it.ValidFrom)
 	case it.ValidUntil != "" && !it.ValidUntil.Valid():
-		return fmt.Errorf("valid_until %q is not a date YYYY-MM-DD", it.ValidUntil)
+		return itemErr("valid_until", RuleNotDate, "valid_until %q is not a date YYYY-MM-DD", it.ValidUntil)
 	case it.ValidFrom != "" && it.ValidUntil != "" && it.ValidUntil < it.ValidFrom:
-		return fmt.Errorf("valid_until %s is before valid_from %s", it.ValidUntil, it.ValidFrom)
+		return itemErr("valid_until", RuleDateOrder, "valid_until %s is before valid_from %s", it.ValidUntil, it.ValidFrom)
 	case it.PostingDays < 0 || it.PostingDays > 3650:
-		return fmt.Errorf("posting_days %d is out of range 0..3650", it.PostingDays)
+		return itemErr("posting_days", RuleRange, "posting_days %d is out of range 0..3650", it.PostingDays)
 	case it.PostingWorkdays < 0 || it.PostingWorkdays > 2500:
-		return fmt.Errorf("posting_workdays %d is out of range 0..2500", it.PostingWorkdays)
+		return itemErr("posting_workdays", RuleRange, "posting_workdays %d is out of range 0..2500", it.PostingWorkdays)
 	case it.PostingDays > 0 && it.PostingWorkdays > 0:
-		return fmt.Errorf("posting_days and posting_workdays are both set: a period is one or the other")
+		return itemErr("posting_days", RulePeriodBoth, "posting_days and posting_workdays are both set: a period is one or the other")
 	case len(it.Locations) == 0:
-		return fmt.Errorf("locations is empty (use a code prefix or %q)", AllLocations)
+		return itemErr("locations", RuleNoLocations, "locations is empty (use a code prefix or %q)", AllLocations)
 	}
 	switch it.Priority {
 	case "", PriorityNormal, PriorityUrgent, PriorityPinned:
 	default:
-		return fmt.Errorf("priority %q: use normal, urgent or pinned", it.Priority)
+		return itemErr("priority", "", "priority %q: use normal, urgent or pinned", it.Priority)
 	}
 	for _, l := range it.Locations {
 		if l != AllLocations && !ValidCode(l) {
-			return fmt.Errorf("location %q is not a division code prefix (2-12 digits) or %q", l, AllLocations)
+			return itemErr("locations", RuleLocation, "location %q is not a division code prefix (2-12 digits) or %q", l, AllLocations)
 		}
 	}
 	for _, s := range []string{it.Title, it.Agency, it.DocNo, it.URL, it.Contact, it.Withdrawn, it.Body} {
 		if !utf8.ValidString(s) {
-			return fmt.Errorf("text is not valid UTF-8")
+			return itemErr("", "", "text is not valid UTF-8")
 		}
 	}
 	for _, a := range it.Attachments {
 		if a.Name == "" || !sumPattern.MatchString(a.SHA256) || a.Size < 0 || a.Size > MaxAttachmentSize {
-			return fmt.Errorf("attachment %q is malformed", a.Name)
+			return itemErr("attachments", "", "attachment %q is malformed", a.Name)
 		}
 	}
 	if a := it.Audio; a != nil && (a.Name == "" || a.Type != AudioType || !sumPattern.MatchString(a.SHA256) || a.Size <= 0 || a.Size > MaxAttachmentSize) {
-		return fmt.Errorf("audio %q is malformed (type %q, want %s)", a.Name, a.Type, AudioType)
+		return itemErr("audio", "", "audio %q is malformed (type %q, want %s)", a.Name, a.Type, AudioType)
 	}
 	if m == nil {
 		return nil

@@ -14,21 +14,45 @@ import (
 // Finding is one result of the checks. Stop findings refuse the
 // publication; the others are warnings a clerk should read first.
 type Finding struct {
-	File  string
-	Line  int    // file line, 0 when it has no single line
-	Field string // front matter key, "body", or "" for the file as a whole
-	Rule  string // which check (Rule…), so a window can word it its own way
-	Msg   string
-	Stop  bool
+	File   string
+	Line   int    // file line, 0 when it has no single line
+	Field  string // front matter key, "body", or "" for the file as a whole
+	Rule   string // which check (publish's or feed's Rule…), so a window can word it its own way; "" for one it shows as Msg
+	Detail string // what the rule's words need (see the Rule… constants)
+	More   int    // for a rule of the body: how many more places break it than are listed
+	Msg    string // the words of `gongkai publish`
+	Stop   bool
 }
 
-// The rules of the warnings. Errors (Stop) carry no rule: each is its
-// own message.
+// The rules a notice's source breaks, beside feed's rules of an item's
+// fields (feed.Rule…). The warnings:
 const (
-	RuleNoPeriod  = "no-period"  // a kind whose law fixes a period has none
+	RuleNoPeriod  = "no-period"  // a kind whose law fixes a period has none; Detail: the law
 	RuleNoContact = "no-contact" // a notice posted for objections names no one to take them
-	RuleIDNumber  = "id-number"  // a 居民身份证 number in the body
-	RuleMobile    = "mobile"     // a mainland mobile number in the body
+	RuleIDNumber  = "id-number"  // a 居民身份证 number in the body; Detail: it masked as it should be shown
+	RuleMobile    = "mobile"     // a mainland mobile number in the body; Detail: it masked
+)
+
+// The errors (Stop):
+const (
+	RuleURL            = "url"             // an official URL not http(s)
+	RuleNormative      = "normative"       // a normative document without valid_from
+	RuleTitleLong      = "title-long"      // a title longer than a screen shows; Detail: its length in characters
+	RuleControl        = "control-char"    // a control character in a field
+	RulePeriodShort    = "period-short"    // a period shorter than the kind's legal minimum; Detail: the law
+	RulePeriodWorkdays = "period-workdays" // a kind counted in working days given calendar days; Detail: the law
+	RulePeriodCalendar = "period-calendar" // a kind counted in calendar days given working days; Detail: the law
+	RuleCategory       = "category"        // a category feed.yaml does not declare
+	RuleDuplicateID    = "duplicate-id"    // an id another file uses; Detail: that file
+	RuleNoFile         = "no-file"         // an attachment or recording that is not there; Detail: the name given
+)
+
+// The errors of feed.yaml (besides feed.RuleID and feed.RuleRequired, and
+// RuleControl whose Detail there is the category's id or location's code):
+const (
+	RuleTimezone      = "timezone"       // a time zone Go does not know; Detail: it
+	RuleCategoryEntry = "category-entry" // a category without a unique valid id or a name; Detail: its id
+	RuleLocationEntry = "location-entry" // a location without a division code or a name; Detail: its code
 )
 
 func (f Finding) String() string {
@@ -40,7 +64,7 @@ func (f Finding) String() string {
 func FindingOf(err error) Finding {
 	var se *SourceError
 	if errors.As(err, &se) {
-		return Finding{File: se.File, Line: se.Line, Field: se.Field, Msg: se.Msg, Stop: true}
+		return Finding{File: se.File, Line: se.Line, Field: se.Field, Rule: se.Rule, Detail: se.Detail, Msg: se.Msg, Stop: true}
 	}
 	return Finding{Msg: err.Error(), Stop: true}
 }
@@ -95,12 +119,12 @@ func warn(si *SourceItem, kind string, bodyLine int) []Finding {
 			if count[p.rule] > maxBodyFindings {
 				continue
 			}
-			out = append(out, Finding{File: si.Path, Line: bodyLine + i, Field: "body", Rule: p.rule, Msg: p.msg()})
+			out = append(out, Finding{File: si.Path, Line: bodyLine + i, Field: "body", Rule: p.rule, Detail: p.masked(), Msg: p.msg()})
 		}
 	}
 	for _, rule := range []string{RuleIDNumber, RuleMobile} {
 		if n := count[rule] - maxBodyFindings; n > 0 {
-			out = append(out, Finding{File: si.Path, Field: "body", Rule: rule,
+			out = append(out, Finding{File: si.Path, Field: "body", Rule: rule, More: n,
 				Msg: fmt.Sprintf("and %d more such numbers in the text", n)})
 		}
 	}
@@ -115,9 +139,17 @@ type personal struct {
 
 func (p personal) msg() string {
 	if p.rule == RuleIDNumber {
-		return fmt.Sprintf("an ID card number (身份证号 %s) in the text: a posted list must not show it; mask it (e.g. %s) or remove it", mask(p.number, 4, 4), mask(p.number, 6, 4))
+		return fmt.Sprintf("an ID card number (身份证号 %s) in the text: a posted list must not show it; mask it (e.g. %s) or remove it", mask(p.number, 4, 4), p.masked())
 	}
-	return fmt.Sprintf("a mobile number (%s) in the text: a posted list must not show villagers' numbers; mask it (e.g. %s) or move an office number to contact:", mask(p.number, 3, 4), mask(p.number, 3, 4))
+	return fmt.Sprintf("a mobile number (%s) in the text: a posted list must not show villagers' numbers; mask it (e.g. %s) or move an office number to contact:", mask(p.number, 3, 4), p.masked())
+}
+
+// masked is the number as a posted list may show it.
+func (p personal) masked() string {
+	if p.rule == RuleIDNumber {
+		return mask(p.number, 6, 4)
+	}
+	return mask(p.number, 3, 4)
 }
 
 // mask keeps the first head and last tail characters of a number.

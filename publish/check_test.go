@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"gongkai/feed"
 )
 
 // Personal numbers in a line of a notice: the ones a posted list must not
@@ -89,15 +91,15 @@ func TestCheckItem(t *testing.T) {
 			[]want{{0, "contact", RuleNoContact, false, ""},
 				{14, "body", RuleIDNumber, false, ""}, {15, "body", RuleIDNumber, false, ""}, {16, "body", RuleIDNumber, false, ""},
 				{0, "body", RuleIDNumber, false, "and 2 more"}}},
-		{"missing title stops", withLine(3, "title: "), []want{{3, "title", "", true, `"title" is missing`}}},
-		{"bad date stops", withLine(6, "published: 2026-13-01"), []want{{6, "published", "", true, "not a date"}}},
+		{"missing title stops", withLine(3, "title: "), []want{{3, "title", feed.RuleRequired, true, `"title" is missing`}}},
+		{"bad date stops", withLine(6, "published: 2026-13-01"), []want{{6, "published", feed.RuleNotDate, true, "not a date"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			lines := c.lines
 			if c.name == "period shorter than the law stops" {
 				lines = append(append([]string(nil), lines[:12]...), "kind: land-pre-announcement")
 				lines = append(lines, landLines[12:]...)
-				c.want = []want{{11, "posting_workdays", "", true, "at least 10 working days"}}
+				c.want = []want{{11, "posting_workdays", RulePeriodShort, true, "at least 10 working days"}}
 			}
 			got := CheckItem(landFile, []byte(strings.Join(lines, "\n")+"\n"))
 			if len(got) != len(c.want) {
@@ -146,4 +148,82 @@ func FuzzPersonalNumbers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Every mistake a clerk can make by hand in a notice comes back with its
+// rule and the detail its words need, so a window says it in its own
+// words without reading publish's English.
+func TestStopsNameTheirRule(t *testing.T) {
+	long := "title: " + strings.Repeat("长", 200)
+	for _, c := range []struct {
+		name         string
+		lines        []string
+		field, rule  string
+		detail       string
+		withoutFiles bool
+	}{
+		{"required", withLine(5, "agency: "), "agency", feed.RuleRequired, "", false},
+		{"locations missing", withoutLine(7), "locations", feed.RuleRequired, "", false},
+		{"locations empty", withLine(7, "locations: []"), "locations", feed.RuleNoLocations, "", false},
+		{"bad location", withLine(7, `locations: ["31x"]`), "locations", feed.RuleLocation, "", false},
+		{"not a date", withLine(9, "valid_from: 2026-02-30"), "valid_from", feed.RuleNotDate, "", false},
+		{"dates reversed", withLine(10, "valid_until: 2026-11-01"), "valid_until", feed.RuleDateOrder, "", false},
+		{"both periods", withExtra("posting_workdays: 10"), "posting_days", feed.RulePeriodBoth, "", false},
+		{"period out of range", withLine(11, "posting_days: 9999"), "posting_days", feed.RuleRange, "", false},
+		{"bad id", withLine(2, "id: Land 001"), "id", feed.RuleID, "", false},
+		{"url", withExtra("url: ftp://example.gov.cn/x"), "url", RuleURL, "", false},
+		{"normative", append(withoutLine(9)[:11], append([]string{"normative: true"}, withoutLine(9)[11:]...)...), "normative", RuleNormative, "", false},
+		{"title long", withLine(3, long), "title", RuleTitleLong, "200", false},
+		{"control character", withLine(5, "agency: \"青禾镇\\u0007\""), "agency", RuleControl, "", false},
+		{"period short", withExtra("kind: land-compensation-plan", "contact: 镇国土所"), "posting_days", RulePeriodShort, "《中华人民共和国土地管理法实施条例》第二十八条：公告时间不得少于30日", false},
+		{"working days", withExtra("kind: land-pre-announcement", "contact: 镇国土所"), "posting_days", RulePeriodWorkdays, "《中华人民共和国土地管理法实施条例》第二十六条：预公告时间不得少于十个工作日", false},
+		{"calendar days", append(withLine(11, "posting_workdays: 30"), "kind: land-compensation-plan"), "posting_workdays", RulePeriodCalendar, "《中华人民共和国土地管理法实施条例》第二十八条：公告时间不得少于30日", false},
+		{"category", withLine(4, "category: roads"), "category", RuleCategory, "", false},
+		{"attachment not there", withLine(12, "attachments: [plan.pdf]"), "attachments", RuleNoFile, "plan.pdf", false},
+		{"same id twice", withLine(2, "id: school-2027-001"), "id", RuleDuplicateID, "", false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			lines := c.lines
+			if c.rule == RulePeriodCalendar {
+				// kind: after the closing '---' is body text: put it in the front matter
+				lines = append(append(append([]string(nil), lines[:12]...), "kind: land-compensation-plan"), landLines[12:]...)
+			}
+			dir := t.TempDir()
+			writeSource(t, dir, lines)
+			_, got := Check(dir)
+			if len(got) != 1 || !got[0].Stop {
+				t.Fatalf("findings %v, want one stop", got)
+			}
+			f := got[0]
+			if f.Field != c.field || f.Rule != c.rule || (c.detail != "" && f.Detail != c.detail) {
+				t.Errorf("finding %+v, want field %q rule %q detail %q", f, c.field, c.rule, c.detail)
+			}
+		})
+	}
+}
+
+// The warnings carry what their words need: the law a kind's period
+// comes from, the masked number, and how many more places there are.
+func TestWarningsCarryTheirDetail(t *testing.T) {
+	lines := append(append([]string(nil), landLines[:10]...), "kind: land-pre-announcement")
+	lines = append(lines, landLines[11:]...)
+	lines = append(lines, "| 320102199001011232 | 13812345678 |", "| 320102199001011232 |", "| 320102199001011232 |", "| 320102199001011232 |")
+	got := CheckItem(landFile, []byte(strings.Join(lines, "\n")+"\n"))
+	var law, masked, mobile string
+	more := 0
+	for _, f := range got {
+		switch {
+		case f.Rule == RuleNoPeriod:
+			law = f.Detail
+		case f.Rule == RuleIDNumber && f.More == 0:
+			masked = f.Detail
+		case f.Rule == RuleIDNumber:
+			more = f.More
+		case f.Rule == RuleMobile:
+			mobile = f.Detail
+		}
+	}
+	if !strings.HasPrefix(law, "《中华人民共和国土地管理法实施条例》第二十六条") || masked != "320102********1232" || mobile != "138****5678" || more != 1 {
+		t.Errorf("law %q, masked %q, mobile %q, more %d; findings %+v", law, masked, mobile, more, got)
+	}
 }

@@ -1,11 +1,14 @@
 package publish
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"gongkai/feed"
 )
 
 // A notice written by ItemFile is read by ParseItemFile as the same
@@ -179,4 +182,28 @@ func FuzzItemFileRoundTrip(f *testing.F) {
 			t.Fatalf("read back %+v\nfrom\n%s", back, data)
 		}
 	})
+}
+
+// Each mistake of feed.yaml comes back with its field, rule and detail,
+// so the studio's settings form words it without reading the English.
+func TestFeedFileRules(t *testing.T) {
+	for _, c := range []struct {
+		old, new            string
+		field, rule, detail string
+	}{
+		{"id: qinghe-town", "id: Qinghe Town", "id", feed.RuleID, ""},
+		{"title: 青禾镇政务公开", "title: ' '", "title", feed.RuleRequired, ""},
+		{"timezone: Asia/Shanghai", "timezone: Mars/Olympus", "timezone", RuleTimezone, "Mars/Olympus"},
+		{"{id: school, name: 义务入学}", "{id: school, name: ''}", "categories", RuleCategoryEntry, "school"},
+		{"{id: school, name: 义务入学}", "{id: land, name: 义务入学}", "categories", RuleCategoryEntry, "land"},
+		{`{code: "310118901202", name: 柳塘村}`, `{code: "3101x", name: 柳塘村}`, "locations", RuleLocationEntry, "3101x"},
+		{`{code: "310118901202", name: 柳塘村}`, `{code: "310118901202", name: "柳塘\u0007村"}`, "locations", RuleControl, "310118901202"},
+	} {
+		data := strings.Replace(feedYAML, c.old, c.new, 1)
+		err := CheckFeed([]byte(data))
+		var se *SourceError
+		if !errors.As(err, &se) || se.Field != c.field || se.Rule != c.rule || se.Detail != c.detail {
+			t.Errorf("%s → %s: %#v, want field %q rule %q detail %q", c.old, c.new, err, c.field, c.rule, c.detail)
+		}
+	}
 }

@@ -42,9 +42,9 @@ func kindOf(id string) (Kind, bool) {
 
 // checkKind holds a notice's period against its kind's minimum. It
 // returns a warning (a kind that needs a period has none) or an error.
-func checkKind(kind string, days, workdays int) (warning string, err error) {
+func checkKind(kind string, days, workdays int) (warning, err error) {
 	if kind == "" {
-		return "", nil
+		return nil, nil
 	}
 	k, ok := kindOf(kind)
 	if !ok {
@@ -52,25 +52,25 @@ func checkKind(kind string, days, workdays int) (warning string, err error) {
 		for i, k := range Kinds {
 			ids[i] = k.ID
 		}
-		return "", fmt.Errorf("kind %q is unknown; the kinds are %s", kind, strings.Join(ids, ", "))
+		return nil, fmt.Errorf("kind %q is unknown; the kinds are %s", kind, strings.Join(ids, ", "))
 	}
 	switch {
 	case k.Min == 0:
-		return "", nil
+		return nil, nil
 	case days == 0 && workdays == 0:
-		return fmt.Sprintf("a %s (kind %s) has no posting period: the law requires at least %s (%s); add %s",
+		return breaks(RuleNoPeriod, k.Law, "a %s (kind %s) has no posting period: the law requires at least %s (%s); add %s",
 			k.Name, k.ID, k.minimum(), k.Law, k.field(k.Min)), nil
 	case k.Workdays && workdays == 0:
-		return "", fmt.Errorf("a %s (kind %s) is posted for working days: use %s, not posting_days (%s)",
+		return nil, breaks(RulePeriodWorkdays, k.Law, "a %s (kind %s) is posted for working days: use %s, not posting_days (%s)",
 			k.Name, k.ID, k.field(days), k.Law)
 	case !k.Workdays && days == 0:
-		return "", fmt.Errorf("a %s (kind %s) is posted for calendar days: use %s, not posting_workdays (%s)",
+		return nil, breaks(RulePeriodCalendar, k.Law, "a %s (kind %s) is posted for calendar days: use %s, not posting_workdays (%s)",
 			k.Name, k.ID, k.field(workdays), k.Law)
 	}
 	if n := max(days, workdays); n < k.Min {
-		return "", fmt.Errorf("a %s (kind %s) must be posted for at least %s, not %d (%s)", k.Name, k.ID, k.minimum(), n, k.Law)
+		return nil, breaks(RulePeriodShort, k.Law, "a %s (kind %s) must be posted for at least %s, not %d (%s)", k.Name, k.ID, k.minimum(), n, k.Law)
 	}
-	return "", nil
+	return nil, nil
 }
 
 func (k Kind) minimum() string {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -103,12 +104,39 @@ type FrontMatter struct {
 	Audio           string `yaml:"audio,omitempty"` // a recording of the notice read aloud: .mp3, .ogg or .wav
 }
 
-// SourceError names the file and line of a problem in the source.
+// SourceError names the file and line of a problem in the source, and
+// the rule it breaks so a window can say it in its own words (Msg is
+// the terminal's).
 type SourceError struct {
-	File  string
-	Line  int    // 0 when the problem has no single line
-	Field string // the front matter key it concerns, "body", or "" for none
-	Msg   string
+	File   string
+	Line   int    // 0 when the problem has no single line
+	Field  string // the front matter key it concerns, "body", or "" for none
+	Rule   string // publish's or feed's Rule…, "" for one a window shows as Msg
+	Detail string // what the rule's words need: see the Rule… constants
+	Msg    string
+}
+
+// broken is a rule broken, on its way into a SourceError.
+type broken struct{ rule, detail, msg string }
+
+func (b *broken) Error() string { return b.msg }
+
+func breaks(rule, detail, format string, args ...any) error {
+	return &broken{rule, detail, fmt.Sprintf(format, args...)}
+}
+
+// ruleOf is the rule and detail an error carries from the check that
+// made it (here, or feed's Item.Check), "" for none.
+func ruleOf(err error) (rule, detail string) {
+	var b *broken
+	var ie *feed.ItemError
+	switch {
+	case errors.As(err, &b):
+		return b.rule, b.detail
+	case errors.As(err, &ie):
+		return ie.Rule, ""
+	}
+	return "", ""
 }
 
 func (e *SourceError) Error() string {
@@ -169,7 +197,7 @@ func ParseSource(dir string) (*Source, error) {
 			return nil, err
 		}
 		if prev, dup := seen[si.Item.ID]; dup {
-			return nil, &SourceError{File: rel, Line: si.line("id"), Field: "id", Msg: fmt.Sprintf("id %q is already used by %s", si.Item.ID, prev)}
+			return nil, &SourceError{File: rel, Line: si.line("id"), Field: "id", Rule: RuleDuplicateID, Detail: prev, Msg: fmt.Sprintf("id %q is already used by %s", si.Item.ID, prev)}
 		}
 		seen[si.Item.ID] = rel
 		src.Items = append(src.Items, si)
@@ -207,46 +235,48 @@ func (src *Source) checkFeedConfig(data []byte) error {
 	if fc.Timezone == "" {
 		fc.Timezone = "Asia/Shanghai"
 	}
-	fail := func(key, msg string) error { return &SourceError{File: name, Line: lineOf(data, key), Msg: msg} }
+	fail := func(key, rule, detail, format string, args ...any) error {
+		return &SourceError{File: name, Line: lineOf(data, key), Field: key, Rule: rule, Detail: detail, Msg: fmt.Sprintf(format, args...)}
+	}
 	switch {
 	case !feed.ValidID(fc.ID):
-		return fail("id", fmt.Sprintf("id %q: required, only a-z, 0-9, '.', '_' and '-'", fc.ID))
+		return fail("id", feed.RuleID, "", "id %q: required, only a-z, 0-9, '.', '_' and '-'", fc.ID)
 	case strings.TrimSpace(fc.Title) == "":
-		return fail("title", "title is required")
+		return fail("title", feed.RuleRequired, "", "title is required")
 	case len(fc.Categories) == 0:
-		return fail("categories", "categories: declare at least one {id, name}")
+		return fail("categories", feed.RuleRequired, "", "categories: declare at least one {id, name}")
 	}
 	if !feed.ValidTimezone(fc.Timezone) {
-		return fail("timezone", fmt.Sprintf("timezone %q is unknown (use a name like Asia/Shanghai)", fc.Timezone))
+		return fail("timezone", RuleTimezone, fc.Timezone, "timezone %q is unknown (use a name like Asia/Shanghai)", fc.Timezone)
 	}
 	if src.timezone, err = time.LoadLocation(fc.Timezone); err != nil {
-		return fail("timezone", fmt.Sprintf("timezone %q is unknown", fc.Timezone))
+		return fail("timezone", RuleTimezone, fc.Timezone, "timezone %q is unknown", fc.Timezone)
 	}
 	for _, f := range []struct{ key, val string }{{"title", fc.Title}} {
 		if strings.IndexFunc(f.val, feed.Unprintable) >= 0 {
-			return fail(f.key, f.key+" holds a control character; remove it")
+			return fail(f.key, RuleControl, "", "%s holds a control character; remove it", f.key)
 		}
 	}
 	for _, c := range fc.Categories {
 		if strings.IndexFunc(c.Name, feed.Unprintable) >= 0 {
-			return fail("categories", fmt.Sprintf("category %q: the name holds a control character; remove it", c.ID))
+			return fail("categories", RuleControl, c.ID, "category %q: the name holds a control character; remove it", c.ID)
 		}
 	}
 	for _, p := range fc.Locations {
 		if strings.IndexFunc(p.Name, feed.Unprintable) >= 0 {
-			return fail("locations", fmt.Sprintf("location %q: the name holds a control character; remove it", p.Code))
+			return fail("locations", RuleControl, p.Code, "location %q: the name holds a control character; remove it", p.Code)
 		}
 	}
 	src.categories = map[string]bool{}
 	for _, c := range fc.Categories {
 		if !feed.ValidID(c.ID) || strings.TrimSpace(c.Name) == "" || src.categories[c.ID] {
-			return fail("categories", fmt.Sprintf("category %q: needs a unique valid id and a name", c.ID))
+			return fail("categories", RuleCategoryEntry, c.ID, "category %q: needs a unique valid id and a name", c.ID)
 		}
 		src.categories[c.ID] = true
 	}
 	for _, p := range fc.Locations {
 		if !feed.ValidCode(p.Code) || strings.TrimSpace(p.Name) == "" {
-			return fail("locations", fmt.Sprintf("location %q: needs a division code (2-12 digits) and a name", p.Code))
+			return fail("locations", RuleLocationEntry, p.Code, "location %q: needs a division code (2-12 digits) and a name", p.Code)
 		}
 	}
 	return nil
@@ -258,11 +288,12 @@ var frontMatterEnd = regexp.MustCompile(`(?m)^---[ \t]*\r?$`)
 // then the Markdown body. It checks the item on its own; ParseSource checks
 // what needs the rest of the folder (categories, attachments, duplicates).
 func ParseItemFile(name string, data []byte) (*SourceItem, error) {
-	failAt := func(line int, field, format string, args ...any) error {
-		return &SourceError{File: name, Line: line, Field: field, Msg: fmt.Sprintf(format, args...)}
+	failAt := func(line int, field string, err error) error {
+		rule, detail := ruleOf(err)
+		return &SourceError{File: name, Line: line, Field: field, Rule: rule, Detail: detail, Msg: err.Error()}
 	}
 	if !utf8.Valid(data) {
-		return nil, failAt(firstBadLine(data), "", "not UTF-8 text (save the file as UTF-8)")
+		return nil, failAt(firstBadLine(data), "", errors.New("not UTF-8 text (save the file as UTF-8)"))
 	}
 	fmBytes, body, bodyLine, err := splitFrontMatter(name, data)
 	if err != nil {
@@ -273,17 +304,17 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, yamlError(name, 1, err)
 	}
 	line := func(key string) int { return 1 + lineOf(fmBytes, key) }
-	fail := func(key, format string, args ...any) error { return failAt(line(key), key, format, args...) }
+	fail := func(key string, err error) error { return failAt(line(key), key, err) }
 	for _, req := range []struct{ key, val string }{
 		{"id", fm.ID}, {"title", fm.Title}, {"category", fm.Category}, {"agency", fm.Agency}, {"published", fm.Published},
 	} {
 		if strings.TrimSpace(req.val) == "" {
-			return nil, fail(req.key, "required field %q is missing or empty", req.key)
+			return nil, fail(req.key, breaks(feed.RuleRequired, "", "required field %q is missing or empty", req.key))
 		}
 	}
 	locs, err := locationsOf(fm.Locations)
 	if err != nil {
-		return nil, fail("locations", "%v", err)
+		return nil, fail("locations", err)
 	}
 	it := feed.Item{
 		ID: fm.ID, Title: strings.TrimSpace(fm.Title), Category: fm.Category, Agency: strings.TrimSpace(fm.Agency),
@@ -301,18 +332,19 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		val feed.Date
 	}{{"published", it.Published}, {"valid_from", it.ValidFrom}, {"valid_until", it.ValidUntil}} {
 		if d.val != "" && !d.val.Valid() {
-			return nil, fail(d.key, "%s %q is not a date (YYYY-MM-DD)", d.key, d.val)
+			return nil, fail(d.key, breaks(feed.RuleNotDate, "", "%s %q is not a date (YYYY-MM-DD)", d.key, d.val))
 		}
 	}
 	if it.URL != "" && !strings.HasPrefix(it.URL, "https://") && !strings.HasPrefix(it.URL, "http://") {
-		return nil, fail("url", "url %q must start with https:// or http://", it.URL)
+		return nil, fail("url", breaks(RuleURL, "", "url %q must start with https:// or http://", it.URL))
 	}
 	if it.Normative && it.ValidFrom == "" {
-		return nil, fail("normative", "a normative document (normative: true) needs valid_from")
+		return nil, fail("normative", breaks(RuleNormative, "", "a normative document (normative: true) needs valid_from"))
 	}
 	if err := it.Check(nil); err != nil {
-		key, _, _ := strings.Cut(err.Error(), " ")
-		return nil, fail(key, "%v", err)
+		var ie *feed.ItemError
+		errors.As(err, &ie) // Check's every error is one
+		return nil, fail(ie.Field, err)
 	}
 	kindWarning, err := checkKind(fm.Kind, fm.PostingDays, fm.PostingWorkdays)
 	if err != nil {
@@ -322,30 +354,31 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		} else if known && fm.PostingWorkdays > 0 {
 			key = "posting_workdays"
 		}
-		return nil, fail(key, "%v", err)
+		return nil, fail(key, err)
 	}
 	if err := checkText(&it, fail); err != nil {
 		return nil, err
 	}
 	if p := markdown.Check(it.Body, 1); len(p) > 0 {
-		return nil, failAt(bodyLine+p[0].Line-1, "body", "%s", p[0].Msg)
+		return nil, failAt(bodyLine+p[0].Line-1, "body", errors.New(p[0].Msg))
 	}
 	// Attachments get their hashes when they are read, after the whole folder is checked.
 	var titles []string
 	for _, a := range fm.Attachments {
 		file, title, err := attachmentOf(a)
 		if err != nil {
-			return nil, fail("attachments", "%v", err)
+			return nil, fail("attachments", err)
 		}
 		it.Attachments = append(it.Attachments, feed.Attachment{Name: file})
 		titles = append(titles, title)
 	}
 	if a := strings.TrimSpace(fm.Audio); a != "" && !audioExts[strings.ToLower(filepath.Ext(a))] {
-		return nil, fail("audio", "audio %q: use an .mp3, .ogg or .wav recording", a)
+		return nil, fail("audio", fmt.Errorf("audio %q: use an .mp3, .ogg or .wav recording", a))
 	}
 	si := &SourceItem{Path: name, Item: it, keyLine: line, titles: titles, audio: strings.TrimSpace(fm.Audio)}
-	if kindWarning != "" {
-		si.warnings = append(si.warnings, Finding{File: name, Line: line("kind"), Field: "kind", Rule: RuleNoPeriod, Msg: kindWarning})
+	if kindWarning != nil {
+		rule, law := ruleOf(kindWarning)
+		si.warnings = append(si.warnings, Finding{File: name, Line: line("kind"), Field: "kind", Rule: rule, Detail: law, Msg: kindWarning.Error()})
 	}
 	si.warnings = append(si.warnings, warn(si, fm.Kind, bodyLine)...)
 	return si, nil
@@ -419,16 +452,16 @@ func attachmentOf(v any) (file, title string, err error) {
 // a title over markdown.MaxTitle characters, and control characters in
 // any one-line field (they reach terminals through `gongkai list`, and an
 // escape sequence there moves the cursor or retitles the window).
-func checkText(it *feed.Item, fail func(key, format string, args ...any) error) error {
+func checkText(it *feed.Item, fail func(key string, err error) error) error {
 	if n := utf8.RuneCountInString(it.Title); n > markdown.MaxTitle {
-		return fail("title", "title is %d characters, over the %d a screen shows; shorten it (the details go in the text)", n, markdown.MaxTitle)
+		return fail("title", breaks(RuleTitleLong, strconv.Itoa(n), "title is %d characters, over the %d a screen shows; shorten it (the details go in the text)", n, markdown.MaxTitle))
 	}
 	for _, f := range []struct{ key, val string }{
 		{"title", it.Title}, {"agency", it.Agency}, {"doc_no", it.DocNo}, {"url", it.URL}, {"contact", it.Contact}, {"withdrawn", it.Withdrawn},
 	} {
 		if i := strings.IndexFunc(f.val, feed.Unprintable); i >= 0 {
 			r, _ := utf8.DecodeRuneInString(f.val[i:])
-			return fail(f.key, "%s holds the control character %U; remove it (it often comes from copying text out of another program)", f.key, r)
+			return fail(f.key, breaks(RuleControl, "", "%s holds the control character %U; remove it (it often comes from copying text out of another program)", f.key, r))
 		}
 	}
 	return nil
@@ -437,7 +470,7 @@ func checkText(it *feed.Item, fail func(key, format string, args ...any) error) 
 func locationsOf(v any) ([]string, error) {
 	switch v := v.(type) {
 	case nil:
-		return nil, fmt.Errorf("required field \"locations\" is missing (a list of division codes, or all)")
+		return nil, breaks(feed.RuleRequired, "", "required field \"locations\" is missing (a list of division codes, or all)")
 	case string:
 		if v == feed.AllLocations {
 			return []string{feed.AllLocations}, nil
@@ -457,12 +490,12 @@ func locationsOf(v any) ([]string, error) {
 				return nil, fmt.Errorf("a location is %s, not a division code", yamlKind(e))
 			}
 			if s != feed.AllLocations && !feed.ValidCode(s) {
-				return nil, fmt.Errorf("location %q is not a division code prefix (2-12 digits) or all", s)
+				return nil, breaks(feed.RuleLocation, "", "location %q is not a division code prefix (2-12 digits) or all", s)
 			}
 			out = append(out, s)
 		}
 		if len(out) == 0 {
-			return nil, fmt.Errorf("locations is empty")
+			return nil, breaks(feed.RuleNoLocations, "", "locations is empty")
 		}
 		return out, nil
 	}
@@ -491,16 +524,17 @@ func yamlKind(v any) string {
 // resolve checks the item against the feed and turns its attachment names
 // into files inside the source folder.
 func (src *Source) resolve(si *SourceItem) error {
-	fail := func(msg string) error {
-		return &SourceError{File: si.Path, Line: si.line("attachments"), Field: "attachments", Msg: msg}
+	fail := func(key, what string, err error) error {
+		rule, detail := ruleOf(err)
+		return &SourceError{File: si.Path, Line: si.line(key), Field: key, Rule: rule, Detail: detail, Msg: what + err.Error()}
 	}
 	if !src.categories[si.Item.Category] {
-		return &SourceError{File: si.Path, Line: si.line("category"), Field: "category", Msg: fmt.Sprintf("category %q is not declared in feed.yaml", si.Item.Category)}
+		return fail("category", "", breaks(RuleCategory, "", "category %q is not declared in feed.yaml", si.Item.Category))
 	}
 	if si.audio != "" {
 		real, err := src.file(si, si.audio)
 		if err != nil {
-			return &SourceError{File: si.Path, Line: si.line("audio"), Field: "audio", Msg: "audio " + err.Error()}
+			return fail("audio", "audio ", err)
 		}
 		si.Audio = real
 	}
@@ -508,7 +542,7 @@ func (src *Source) resolve(si *SourceItem) error {
 		a := &si.Item.Attachments[i]
 		real, err := src.file(si, a.Name)
 		if err != nil {
-			return fail("attachment " + err.Error())
+			return fail("attachments", "attachment ", err)
 		}
 		a.Type = mimeType(a.Name)
 		si.Files = append(si.Files, real)
@@ -529,7 +563,7 @@ func (src *Source) file(si *SourceItem, name string) (string, error) {
 	path := filepath.Join(filepath.Dir(filepath.Join(src.Dir, si.Path)), filepath.FromSlash(name))
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
-		return "", fmt.Errorf("%q: not found", name)
+		return "", breaks(RuleNoFile, name, "%q: not found", name)
 	}
 	if rel, err := filepath.Rel(src.Dir, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
 		return "", fmt.Errorf("%q is outside the source folder", name)

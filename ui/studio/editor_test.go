@@ -122,14 +122,16 @@ func TestFindingsBesideTheirFields(t *testing.T) {
 		{"title emptied", func(e *editor) { e.title.SetText("") }, "title", "必填", true},
 		{"not a date", func(e *editor) { e.published.SetText("2026-13-01") }, "published", "不是日期", true},
 		{"until before from", func(e *editor) { e.validFrom.SetText("2026-12-01"); e.validUntil.SetText("2026-11-01") }, "valid_from", "早于", true},
-		{"period under the law", func(e *editor) { e.kind.SetSelected(kindLabel(publish.Kinds[1])); e.days.SetText("20") }, "period", "短于法定", true},
+		{"period under the law", func(e *editor) { e.kind.SetSelected(kindLabel(publish.Kinds[1])); e.days.SetText("20") }, "period", "短于法定最短期限。依据：《中华人民共和国土地管理法实施条例》第二十八条", true},
 		{"wrong url", func(e *editor) { e.url.SetText("ftp://x") }, "url", "https://", true},
 		{"no places", func(e *editor) { e.places.SetSelected(nil) }, "locations", "请选择", true},
 		{"bad id", func(e *editor) { e.id.SetText("Land 1") }, "id", "小写字母", true},
+		{"title too long", func(e *editor) { e.title.SetText(strings.Repeat("长", 200)) }, "title", "标题 200 个字，屏幕最多显示", true},
+		{"control character", func(e *editor) { e.agency.SetText("青禾镇\u0007人民政府") }, "agency", "控制字符", true},
 		{"no contact", func(e *editor) { e.contact.SetText("") }, "contact", "联系方式", false},
 		{"ID number in a list", func(e *editor) {
 			e.body.SetText("名单\n\n| 户主 | 身份证 |\n| --- | --- |\n| 张三 | 11010519491231002X |\n")
-		}, "body", "第 5 行有居民身份证号码", false},
+		}, "body", "第 5 行有居民身份证号码：张贴公示的名单不能显示完整号码，请打码（如 110105********002X）", false},
 		{"mobile number", func(e *editor) { e.body.SetText("联系 13812345678") }, "body", "手机号码", false},
 	}
 	dir := copyDemo(t)
