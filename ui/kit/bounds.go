@@ -45,8 +45,11 @@ func columnsNote(cols int) string {
 // no sentence end, comma or space to cut at.
 func hardLimit(limit int) int { return 2*limit + limit/3 }
 
-// markdownBlocks renders a Markdown body into pageable blocks, bounded.
-func MarkdownBlocks(body string) (blocks []Block) {
+// MarkdownBlocks renders a Markdown body into pageable blocks, bounded.
+func MarkdownBlocks(body string) []Block { return MarkdownBlocksAt(body, ThemeStep) }
+
+// MarkdownBlocksAt is MarkdownBlocks at text step step (StepSize).
+func MarkdownBlocksAt(body string, step int) (blocks []Block) {
 	cut := false
 	if utf8.RuneCountInString(body) > markdown.MaxBody {
 		body, cut = cutText(body, markdown.MaxBody), true
@@ -60,16 +63,16 @@ func MarkdownBlocks(body string) (blocks []Block) {
 	defer func() {
 		if r := recover(); r != nil {
 			slog.Default().Error("a notice body could not be laid out; showing a note instead", "panic", fmt.Sprint(r))
-			blocks = MessageBlocks("这条公告的正文无法在屏幕上显示，请扫码或向发布机关索取。")
+			blocks = MessageBlocksAt("这条公告的正文无法在屏幕上显示，请扫码或向发布机关索取。", step)
 		}
 	}()
-	blocks = parseBlocks(body)
+	blocks = parseBlocks(body, step)
 	if len(blocks) > MaxBlocks {
 		blocks, cut = blocks[:MaxBlocks], true
 	}
 	if cut {
 		slog.Default().Warn("a notice body is over the screen's limits; it is shown cut", "blocks", len(blocks))
-		blocks = append(blocks, MessageBlocks(cutNote)...)
+		blocks = append(blocks, MessageBlocksAt(cutNote, step)...)
 	}
 	return blocks
 }

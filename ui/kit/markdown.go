@@ -48,12 +48,13 @@ const (
 
 var mdParser = goldmark.New(goldmark.WithExtensions(extension.Table)).Parser()
 
-// parseBlocks renders a Markdown body into pageable blocks; call it
-// through markdownBlocks (bounds.go), which bounds the work first.
-func parseBlocks(body string) []Block {
+// parseBlocks renders a Markdown body into pageable blocks at text step
+// step (StepSize); call it through MarkdownBlocksAt (bounds.go), which
+// bounds the work first.
+func parseBlocks(body string, step int) []Block {
 	src := []byte(body)
 	doc := mdParser.Parse(text.NewReader(src))
-	r := &mdRender{src: src}
+	r := &mdRender{src: src, step: step}
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		r.node(n, 0)
 	}
@@ -62,17 +63,21 @@ func parseBlocks(body string) []Block {
 
 type mdRender struct {
 	src    []byte
+	step   int // the text step its sizes are named at (StepSize)
 	blocks []Block
 }
+
+// size is size n at the render's text step.
+func (r *mdRender) size(n fyne.ThemeSizeName) fyne.ThemeSizeName { return StepSize(r.step, n) }
 
 func (r *mdRender) add(b Block) { r.blocks = append(r.blocks, b) }
 
 func (r *mdRender) node(n ast.Node, depth int) {
 	switch n := n.(type) {
 	case *ast.Heading:
-		size := theme.SizeNameHeadingText
+		size := r.size(theme.SizeNameHeadingText)
 		if n.Level >= 3 {
-			size = theme.SizeNameSubHeadingText
+			size = r.size(theme.SizeNameSubHeadingText)
 		}
 		rt := Rich(RunSegs(cutRuns(r.inlines(n), markdown.MaxTitle), size)...) // bounds.go
 		r.add(Block{Obj: rt, Gap: gapHeading, KeepWithNext: true})
@@ -130,14 +135,14 @@ func (r *mdRender) node(n ast.Node, depth int) {
 // first join the one before (gap 0), so on one page it reads as one.
 func (r *mdRender) paragraph(runs []Run, marker string, depth int) {
 	for i, chunk := range SplitRuns(runs, ParaLimit) {
-		rt := Rich(RunSegs(chunk, theme.SizeNameText)...)
+		rt := Rich(RunSegs(chunk, r.size(theme.SizeNameText))...)
 		var obj fyne.CanvasObject = rt
 		if depth > 0 {
 			m := ""
 			if i == 0 {
 				m = marker
 			}
-			mk := widget.NewRichText(Seg(m, theme.SizeNameText, theme.ColorNameForeground))
+			mk := widget.NewRichText(Seg(m, r.size(theme.SizeNameText), theme.ColorNameForeground))
 			indent := float32(depth-1) * 40
 			obj = container.NewBorder(nil, nil,
 				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(FixedWidth{W: 52}, mk)), nil, rt)
@@ -253,7 +258,7 @@ func Itoa(i int) string {
 // table turns a GFM table into rows that share column widths; every data
 // row names the header so a page that starts inside the table repeats it.
 func (r *mdRender) table(t *extast.Table) {
-	m := &TableModel{}
+	m := &TableModel{Size: r.size(theme.SizeNameText)}
 	for _, a := range t.Alignments {
 		switch a {
 		case extast.AlignRight:
@@ -285,18 +290,22 @@ func (r *mdRender) table(t *extast.Table) {
 		r.add(b)
 	}
 	if cols > markdown.MaxTableColumns {
-		r.blocks = append(r.blocks, MessageBlocks(columnsNote(cols))...) // bounds.go
+		r.blocks = append(r.blocks, MessageBlocksAt(columnsNote(cols), r.step)...) // bounds.go
 	}
 }
 
-func MessageBlocks(text string) []Block {
-	return []Block{{Obj: Label(text, theme.SizeNameSubHeadingText)}}
+// MessageBlocks is a message where a screen's content would be.
+func MessageBlocks(text string) []Block { return MessageBlocksAt(text, ThemeStep) }
+
+// MessageBlocksAt is MessageBlocks at text step step (StepSize).
+func MessageBlocksAt(text string, step int) []Block {
+	return []Block{{Obj: Label(text, StepSize(step, theme.SizeNameSubHeadingText))}}
 }
 
 // TextBlocks are plain text's lines as paragraphs, in sentence-sized
 // pieces a page can break between.
 func TextBlocks(text string) []Block {
-	r := &mdRender{}
+	r := &mdRender{step: ThemeStep}
 	for _, line := range strings.Split(text, "\n") {
 		if line = strings.TrimSpace(line); line != "" {
 			r.paragraph([]Run{{Text: line}}, "", 0)

@@ -207,6 +207,9 @@ func (t *KioskTheme) Size(n fyne.ThemeSizeName) float32 {
 	if f, ok := fixedSizes[n]; ok {
 		return f
 	}
+	if s, ok := stepOf[n]; ok {
+		n, body = s.base, TextSteps[s.step].Body
+	}
 	switch n {
 	case theme.SizeNameText:
 		return body
@@ -236,6 +239,49 @@ func (t *KioskTheme) Size(n fyne.ThemeSizeName) float32 {
 		return 8
 	}
 	return theme.DefaultTheme().Size(n)
+}
+
+// SetStep changes the text step the theme draws at: for a theme that
+// stays (the studio's one override over its preview of the touch reader,
+// see StepSize), where a new theme would need a new override.
+func (t *KioskTheme) SetStep(step int) { t.step = ClampStep(step) }
+
+// ThemeStep is the window theme's text step: StepSize(ThemeStep, n) is n.
+const ThemeStep = -1
+
+// StepSize names text size n (body, small, caption, subheading, heading,
+// title) at text step step, a name every KioskTheme resolves the same
+// whatever its own step. A view drawn at a step of its own under a
+// window at another — the studio's preview of the touch reader at each
+// 字号 — names its sizes so: Fyne resolves a widget's size names with the
+// window's theme whenever the widget refreshes, and a theme override
+// reaches only the widgets there when it was made (new ones need a new
+// override, and each parses the CJK font again in Fyne 2.7.1: 23 MB,
+// kept). A step below zero gives n, which follows the window's theme.
+func StepSize(step int, n fyne.ThemeSizeName) fyne.ThemeSizeName {
+	if names, ok := stepNames[n]; ok && step >= 0 {
+		return names[ClampStep(step)]
+	}
+	return n
+}
+
+// stepNames are StepSize's names by size and step; stepOf reads them.
+var stepNames, stepOf = func() (map[fyne.ThemeSizeName][]fyne.ThemeSizeName, map[fyne.ThemeSizeName]stepped) {
+	names, of := map[fyne.ThemeSizeName][]fyne.ThemeSizeName{}, map[fyne.ThemeSizeName]stepped{}
+	for _, n := range []fyne.ThemeSizeName{theme.SizeNameText, SizeSmall, theme.SizeNameCaptionText,
+		theme.SizeNameSubHeadingText, theme.SizeNameHeadingText, SizeTitle} {
+		for step := range TextSteps {
+			name := fyne.ThemeSizeName(fmt.Sprintf("gk-step%d-%s", step, n))
+			names[n] = append(names[n], name)
+			of[name] = stepped{step, n}
+		}
+	}
+	return names, of
+}()
+
+type stepped struct {
+	step int
+	base fyne.ThemeSizeName
 }
 
 func round(f float32) float32 { return float32(math.Round(float64(f))) }

@@ -140,9 +140,7 @@ func TestFindingsBesideTheirFields(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			s.Go("new")
 			e := s.ed
-			e.title.SetText("东湾村公告")
-			e.places.SetSelected([]string{"东湾村（310118901201）"})
-			e.agency.SetText("青禾镇人民政府")
+			fillFor(e, "东湾村公告")
 			e.kind.SetSelected(periodCustom)
 			e.days.SetText("7")
 			e.contact.SetText("镇政府 021-5555 0100")

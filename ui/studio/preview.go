@@ -257,7 +257,7 @@ type preview struct {
 	s       *Studio
 	box     fyne.CanvasObject
 	mode    *widget.RadioGroup
-	step    *widget.Select
+	step    *widget.RadioGroup // the touch screen's 字号: 标准, 大, 特大, as its buttons say
 	msg     *widget.Label
 	img     *canvas.Image // the screen, painted at its size, shown scaled
 	poster  *widget.Label
@@ -275,8 +275,8 @@ type preview struct {
 }
 
 const (
-	modeDisplay  = "信息屏（横屏）"
-	modePortrait = "信息屏（竖屏）"
+	modeDisplay  = "信息屏 横屏"
+	modePortrait = "信息屏 竖屏"
 )
 
 func newPreview(s *Studio) *preview {
@@ -299,7 +299,9 @@ func newPreview(s *Studio) *preview {
 	for _, st := range kit.TextSteps {
 		steps = append(steps, st.Name)
 	}
-	p.step = widget.NewSelect(steps, func(string) { p.redraw() })
+	p.step = widget.NewRadioGroup(steps, func(string) { p.redraw() })
+	p.step.Horizontal = true
+	p.step.Required = true
 	p.step.Selected = steps[0]
 	p.step.Disable()
 	p.img = canvas.NewImageFromImage(nil)
@@ -408,10 +410,9 @@ func (p *preview) redraw() {
 	if p.env == nil || p.env.Store == nil {
 		return
 	}
-	now := p.env.Clock()
 	switch p.mode.Selected {
 	case modeTouch:
-		p.drawTouch(now)
+		p.drawTouch()
 	case modePortrait:
 		p.drawDisplay(true)
 	default:

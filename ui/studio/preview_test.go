@@ -1,28 +1,28 @@
 package studio
 
 import (
+	"fmt"
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+
+	"gongkai/ui/kit"
 )
 
 // The preview is the display's own slide of the notice being edited,
 // from a screen at a village it targets, and its A4 poster; a notice
 // with a mistake is not previewed.
 func TestPreview(t *testing.T) {
-	s, _ := newStudio(t, copyDemo(t), fyne.NewSize(1920, 1080))
-	s.Go("new")
-	e := s.ed
-	e.title.SetText("东湾村自来水管网改造施工公告")
-	e.places.SetSelected([]string{"东湾村（310118901201）"})
-	e.agency.SetText("青禾镇人民政府")
-	e.body.SetText("## 施工时间\n\n- 12月1日至12月20日\n")
+	e := newNotice(t, fyne.NewSize(1920, 1080), "## 施工时间\n\n- 12月1日至12月20日\n")
 	p := e.preview
-	p.flush()
 	if p.disp == nil || p.disp.ShownID != "preview" || !strings.Contains(shownTitle(t, p), "东湾村自来水管网改造施工公告") {
 		t.Fatalf("the display does not show the notice: %q", p.msg.Text)
 	}
@@ -56,6 +56,27 @@ func TestPreview(t *testing.T) {
 	}
 }
 
+// newNotice opens the studio at size on the demo's folder with a new
+// notice for 东湾村 of body, previewed.
+func newNotice(t *testing.T, size fyne.Size, body string) *editor {
+	t.Helper()
+	s, _ := newStudio(t, copyDemo(t), size)
+	s.Go("new")
+	e := s.ed
+	fillFor(e, "东湾村自来水管网改造施工公告")
+	e.body.SetText(body)
+	e.preview.flush()
+	return e
+}
+
+// fillFor fills in a new notice's title and what it must have besides:
+// 东湾村 as its place, the town's government as its agency.
+func fillFor(e *editor, title string) {
+	e.title.SetText(title)
+	e.places.SetSelected([]string{"东湾村（310118901201）"})
+	e.agency.SetText("青禾镇人民政府")
+}
+
 // shownTitle is the title of the notice the preview's screen holds.
 func shownTitle(t *testing.T, p *preview) string {
 	t.Helper()
@@ -64,4 +85,112 @@ func shownTitle(t *testing.T, p *preview) string {
 		t.Fatal(err)
 	}
 	return it.Title
+}
+
+// The touch screen's preview is the lobby screen's own reader of the
+// notice, portrait, at the 字号 step the clerk picks: at 特大 the body is
+// in bigger text, on more pages, than at 标准, and an edit is followed.
+func TestTouchPreview(t *testing.T) {
+	e := newNotice(t, fyne.NewSize(1920, 1080), "## 施工时间\n\n"+strings.Repeat("- 12月1日至12月20日，东湾村一组至三组停水施工，请提前储水。\n", 12))
+	p := e.preview
+	p.mode.SetSelected(modeTouch)
+	if p.step.Disabled() {
+		t.Fatal("the 字号 cannot be chosen for the touch screen")
+	}
+	if img := p.img.Image; img == nil || img.Bounds().Dx() != 1080 || img.Bounds().Dy() != 1920 {
+		t.Fatalf("touch preview picture %v", p.img.Image)
+	}
+	sizes := map[string]float32{}
+	pages := map[string]int{}
+	for _, st := range kit.TextSteps {
+		p.step.SetSelected(st.Name)
+		shown := shownTexts(p.touch.reader.Object())
+		if shown["东湾村自来水管网改造施工公告"] == 0 {
+			t.Fatalf("%s: the reader does not show the title: %v", st.Name, shown)
+		}
+		sizes[st.Name] = shown["施工时间"]
+		pages[st.Name] = 1 // the page bar shows only for more
+		for text := range shown {
+			if strings.HasPrefix(text, "第 1/") {
+				pages[st.Name], _ = strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(text, "第 1/"), " 页"))
+			}
+		}
+		if dir := os.Getenv("GONGKAI_STUDIO_SHOTS"); dir != "" {
+			f, _ := os.Create(filepath.Join(dir, "studio-preview-touch-"+st.Name+".png"))
+			png.Encode(f, p.img.Image)
+			f.Close()
+		}
+	}
+	small, big := kit.TextSteps[0].Name, kit.TextSteps[2].Name
+	if sizes[big] <= sizes[small] || sizes[small] == 0 {
+		t.Errorf("the heading's text size at %s %v, at %s %v", small, sizes[small], big, sizes[big])
+	}
+	if pages[big] <= pages[small] {
+		t.Errorf("pages at %s %d, at %s %d", small, pages[small], big, pages[big])
+	}
+	e.body.SetText("## 施工时间（已改期）\n\n- 12月5日至12月25日\n")
+	p.flush()
+	if shown := shownTexts(p.touch.reader.Object()); shown["施工时间（已改期）"] == 0 {
+		t.Errorf("the touch preview did not follow the edit: %v", shown)
+	}
+}
+
+// The touch preview makes its theme override once: fifty previews, edits
+// at every 字号 step, do not each keep a parse of the CJK font (23 MB
+// each when a preview made an override of its own).
+func TestTouchPreviewHeap(t *testing.T) {
+	e := newNotice(t, fyne.NewSize(1366, 768), "")
+	p := e.preview
+	preview := func(i int) {
+		e.body.SetText(fmt.Sprintf("## 施工时间\n\n第 %d 次修改：12月1日至12月20日。\n", i))
+		p.flush()
+		p.step.SetSelected(kit.TextSteps[i%len(kit.TextSteps)].Name)
+	}
+	p.mode.SetSelected(modeTouch)
+	for i := range 5 { // the one override, and Fyne's caches, made
+		preview(i)
+	}
+	before := heapInUse()
+	for i := range 50 {
+		preview(i)
+	}
+	after := heapInUse()
+	t.Logf("heap in use: %d MB before, %d MB after 50 previews", before>>20, after>>20)
+	if after > before+20<<20 {
+		t.Errorf("heap grew from %d MB to %d MB over 50 previews", before>>20, after>>20)
+	}
+}
+
+func heapInUse() uint64 {
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	return m.HeapAlloc
+}
+
+// shownTexts is the text on show under o, each with its size: what a
+// villager would see of it (hidden blocks of other pages left out).
+func shownTexts(o fyne.CanvasObject) map[string]float32 {
+	out := map[string]float32{}
+	var visit func(o fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		if !o.Visible() {
+			return
+		}
+		switch o := o.(type) {
+		case *canvas.Text:
+			out[kit.Unbreakable(o.Text)] = o.TextSize
+		case *fyne.Container:
+			for _, c := range o.Objects {
+				visit(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(o).Objects() {
+				visit(c)
+			}
+		}
+	}
+	visit(o)
+	return out
 }

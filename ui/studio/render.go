@@ -40,8 +40,13 @@ func newOffscreen(content fyne.CanvasObject, size fyne.Size, th fyne.Theme) *off
 	return &offscreen{c: c, size: size}
 }
 
-// paint lays the screen out and paints it.
+// paint lays the screen out and paints it. It is laid out twice, at
+// another size first: Fyne resolves sizes with the override's theme only
+// while it lays the override out, and widgets made after the override (a
+// new notice's blocks) were laid out, when they refreshed, with the
+// studio's paddings.
 func (o *offscreen) paint() image.Image {
+	o.c.Content().Resize(o.size.AddWidthHeight(1, 1))
 	o.c.Resize(o.size)
 	o.c.Content().Resize(o.size)
 	return o.c.Capture()

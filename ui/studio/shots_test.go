@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"gongkai/publish"
+	"gongkai/ui/kit"
 )
 
 // copyDemo copies the demo's source folder into a fresh folder.
@@ -78,6 +79,15 @@ func TestShots(t *testing.T) {
 		s.show("editor")
 		s.ed.preview.flush()
 		shot("editor")
+		// the touch screen's reader beside the form, at each 字号 step
+		p := s.ed.preview
+		p.mode.SetSelected(modeTouch)
+		for i, st := range kit.TextSteps {
+			p.step.SetSelected(st.Name)
+			shot("editor-touch-" + itoa(i))
+		}
+		p.step.SetSelected(kit.TextSteps[0].Name)
+		p.mode.SetSelected(modeDisplay)
 		s.Go("publish")
 		shot("publish")
 		s.Go("settings")

@@ -32,13 +32,19 @@ type readerView struct {
 
 	side    *fyne.Container
 	qr      *canvas.Image
+	qrLabel *widget.Label
 	qrCol   fyne.CanvasObject
 	contact *widget.RichText
 	attach  *fyne.Container
 
+	// step is the text step the reader's sizes are named at (kit.StepSize):
+	// kit.ThemeStep, the window's, on a screen; a step of its own in the
+	// studio's preview (Reader.SetStep)
+	step int
+
 	shown *feed.Item // what the widgets show now
-	// attachmentCard is an attachment's card; its tap opens it
-	attachmentCard func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject
+	// attachmentCard is an attachment's card at a text step; its tap opens it
+	attachmentCard func(it *feed.Item, i int, a feed.Attachment, step int) fyne.CanvasObject
 }
 
 func (k *Screens) newReaderView() *readerView {
@@ -51,16 +57,16 @@ func (k *Screens) newReaderView() *readerView {
 // newReaderView builds the reader's widgets around its page bar and
 // pager; speak (朗读) may be nil.
 func newReaderView(env *kit.Env, bar *kit.PageBar, pager *kit.Pager, speak fyne.CanvasObject,
-	attachmentCard func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject) *readerView {
-	v := &readerView{env: env, bar: bar, pager: pager, attachmentCard: attachmentCard}
+	attachmentCard func(it *feed.Item, i int, a feed.Attachment, step int) fyne.CanvasObject) *readerView {
+	v := &readerView{env: env, bar: bar, pager: pager, attachmentCard: attachmentCard, step: kit.ThemeStep}
 	v.title = kit.Rich()
 	v.qr = canvas.NewImageFromImage(nil)
 	v.qr.FillMode = canvas.ImageFillContain
 	v.qr.ScaleMode = canvas.ImageScalePixels
 	v.qr.SetMinSize(fyne.NewSquareSize(220))
-	qrLabel := kit.Label("手机扫码查看原文", kit.SizeSmall)
-	qrLabel.Alignment = fyne.TextAlignCenter
-	v.qrCol = container.New(kit.TightVBox{}, container.NewCenter(v.qr), qrLabel)
+	v.qrLabel = kit.Label("手机扫码查看原文", kit.SizeSmall)
+	v.qrLabel.Alignment = fyne.TextAlignCenter
+	v.qrCol = container.New(kit.TightVBox{}, container.NewCenter(v.qr), v.qrLabel)
 	v.contact = kit.Rich()
 	v.attach = container.New(kit.TightVBox{})
 	info := container.New(kit.TightVBox{}, v.attach, v.contact)
@@ -72,6 +78,9 @@ func newReaderView(env *kit.Env, bar *kit.PageBar, pager *kit.Pager, speak fyne.
 }
 
 func (v *readerView) object() fyne.CanvasObject { return v.box }
+
+// size is size n at the reader's text step.
+func (v *readerView) size(n fyne.ThemeSizeName) fyne.ThemeSizeName { return kit.StepSize(v.step, n) }
 
 func (v *readerView) show(s *screen) {
 	k := v.k
@@ -86,8 +95,8 @@ func (v *readerView) fill(it *feed.Item, err error, page int) {
 		v.shown = nil
 		v.tag.Objects = nil
 		v.tag.Refresh()
-		kit.SetRich(v.title, kit.Seg("无法打开这条公告", theme.SizeNameHeadingText, theme.ColorNameForeground))
-		v.pager.SetBlocks(kit.MessageBlocks("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。"))
+		kit.SetRich(v.title, kit.Seg("无法打开这条公告", v.size(theme.SizeNameHeadingText), theme.ColorNameForeground))
+		v.pager.SetBlocks(kit.MessageBlocksAt("这条公告已撤下、已到期，或不在本村公开范围内。请按“返回”。", v.step))
 		v.side.Hide()
 		return
 	}
@@ -99,16 +108,16 @@ func (v *readerView) fill(it *feed.Item, err error, page int) {
 	}
 	v.shown = it
 
-	kit.SetRich(v.title, kit.Seg(it.Title, theme.SizeNameHeadingText, theme.ColorNameForeground))
+	kit.SetRich(v.title, kit.Seg(it.Title, v.size(theme.SizeNameHeadingText), theme.ColorNameForeground))
 	v.tag.Objects = nil
-	if tag := kit.PriorityTag(it.Priority, theme.SizeNameSubHeadingText); tag != nil {
+	if tag := kit.PriorityTag(it.Priority, v.size(theme.SizeNameSubHeadingText)); tag != nil {
 		v.tag.Objects = []fyne.CanvasObject{tag}
 	}
 	v.tag.Refresh()
 	v.head.Refresh()
 
 	blocks := []kit.Block{{Obj: v.facts(it)}}
-	blocks = append(blocks, kit.MarkdownBlocks(it.Body)...)
+	blocks = append(blocks, kit.MarkdownBlocksAt(it.Body, v.step)...)
 	v.pager.SetBlocks(blocks)
 
 	v.qrCol.Hide()
@@ -122,15 +131,15 @@ func (v *readerView) fill(it *feed.Item, err error, page int) {
 	}
 	if it.Contact != "" {
 		kit.SetRich(v.contact,
-			kit.Seg("咨询与异议\n", theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-			kit.Seg(it.Contact, theme.SizeNameText, theme.ColorNameForeground))
+			kit.Seg("咨询与异议\n", v.size(theme.SizeNameSubHeadingText), theme.ColorNameForeground),
+			kit.Seg(it.Contact, v.size(theme.SizeNameText), theme.ColorNameForeground))
 		kit.Show(v.contact, true)
 	} else {
 		v.contact.Hide()
 	}
 	v.attach.Objects = nil
 	for i, a := range it.Attachments {
-		v.attach.Add(v.attachmentCard(it, i, a))
+		v.attach.Add(v.attachmentCard(it, i, a, v.step))
 	}
 	v.attach.Refresh()
 	v.side.Refresh()
@@ -139,14 +148,14 @@ func (v *readerView) fill(it *feed.Item, err error, page int) {
 // facts is the first block of page 1: who issued it, when, how long it
 // applies, and for a posting notice the days left to object.
 func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
-	k := v.env
+	k, text, sub := v.env, v.size(theme.SizeNameText), v.size(theme.SizeNameSubHeadingText)
 	// one RichText of several paragraphs: a label per line would pad
 	// every line and push the body off page 1
 	var segs []widget.RichTextSegment
 	line := func(name, value string) {
-		end := kit.Seg(value, theme.SizeNameText, theme.ColorNameForeground)
+		end := kit.Seg(value, text, theme.ColorNameForeground)
 		end.Style.Inline = false
-		segs = append(segs, kit.Seg(name+"：", theme.SizeNameText, kit.ColorMuted), end)
+		segs = append(segs, kit.Seg(name+"：", text, kit.ColorMuted), end)
 	}
 	line("发布机构", it.Agency)
 	if it.DocNo != "" {
@@ -155,9 +164,9 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 	line("发布日期", string(it.Published))
 	valid := kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil)
 	if it.Normative {
-		end := kit.Seg(valid, theme.SizeNameSubHeadingText, theme.ColorNamePrimary)
+		end := kit.Seg(valid, sub, theme.ColorNamePrimary)
 		end.Style.Inline = false
-		segs = append(segs, kit.Seg("行政规范性文件　", theme.SizeNameSubHeadingText, theme.ColorNamePrimary), end)
+		segs = append(segs, kit.Seg("行政规范性文件　", sub, theme.ColorNamePrimary), end)
 	} else if it.ValidUntil != "" {
 		line("公开期限", strings.TrimPrefix(valid, "有效期 "))
 	}
@@ -167,11 +176,11 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 		if p.Left(now) <= 3 {
 			c = kit.ColorUrgent
 		}
-		end := kit.Seg(p.Text(now), theme.SizeNameSubHeadingText, c)
+		end := kit.Seg(p.Text(now), sub, c)
 		end.Style.Inline = false
 		segs = append(segs, end)
 		if note := p.Note(); note != "" {
-			n := kit.Seg(note, theme.SizeNameText, kit.ColorMuted)
+			n := kit.Seg(note, text, kit.ColorMuted)
 			n.Style.Inline = false
 			segs = append(segs, n)
 		}
@@ -181,13 +190,15 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 
 // attachmentCard opens a picture full-screen or a CSV as a paged table.
 // Other types cannot be shown here: the card says to scan the QR code.
-func (k *Screens) attachmentCard(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
-	return attachmentCard(it, i, a, k.touch, func(s screen) { k.push(s) })
+func (k *Screens) attachmentCard(it *feed.Item, i int, a feed.Attachment, step int) fyne.CanvasObject {
+	return attachmentCard(it, i, a, step, k.touch, func(s screen) { k.push(s) })
 }
 
-// attachmentCard is attachment i's card; a tap calls touch, then open
-// with the screen that shows it (open nil: the tap does nothing more).
-func attachmentCard(it *feed.Item, i int, a feed.Attachment, touch func(), open func(screen)) fyne.CanvasObject {
+// attachmentCard is attachment i's card at text step step (kit.StepSize);
+// a tap calls touch, then open with the screen that shows it (open nil:
+// the tap does nothing more).
+func attachmentCard(it *feed.Item, i int, a feed.Attachment, step int, touch func(), open func(screen)) fyne.CanvasObject {
+	text := kit.StepSize(step, theme.SizeNameText)
 	name := attachmentTitle(it, i)
 	var kind screenKind
 	var verb string
@@ -197,11 +208,11 @@ func attachmentCard(it *feed.Item, i int, a feed.Attachment, touch func(), open 
 	case a.Type == "text/csv" || strings.HasSuffix(strings.ToLower(a.Name), ".csv"):
 		kind, verb = screenTable, "查看数据表"
 	default:
-		return kit.Rich(kit.Seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), theme.SizeNameText, kit.ColorMuted))
+		return kit.Rich(kit.Seg(fmt.Sprintf("附件《%s》无法在本屏显示，请扫码查看原文。", name), text, kit.ColorMuted))
 	}
 	id := it.ID
 	c := tapCard(touch, container.NewBorder(nil, nil, widget.NewIcon(attachIcon(kind)), nil,
-		kit.Rich(kit.Seg(verb+"：", theme.SizeNameText, theme.ColorNamePrimary), kit.Seg(name, theme.SizeNameText, theme.ColorNameForeground))),
+		kit.Rich(kit.Seg(verb+"：", text, theme.ColorNamePrimary), kit.Seg(name, text, theme.ColorNameForeground))),
 		func() {
 			if open != nil {
 				open(screen{kind: kind, itemID: id, attach: i})

@@ -2,6 +2,7 @@ package villager
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/theme"
 
 	"gongkai/feed"
 	"gongkai/ui/kit"
@@ -18,16 +19,39 @@ type Reader struct{ v *readerView }
 // NewReader builds an empty reader. env gives the clock, the feed's time
 // zone (Loc) and calendar that the posting period is counted in (nil
 // Calendar: Monday–Friday); its Store may be nil (then Now is the clock).
-// The window's theme sets the text size (kit.NewTheme).
+// The window's theme sets the text size (kit.NewTheme) until SetStep
+// fixes it.
 func NewReader(env *kit.Env) *Reader {
 	r := &Reader{}
 	var pager *kit.Pager
 	bar := pageBar(func() {}, func(by int) { pager.SetPage(pager.Page() + by) })
 	pager = kit.NewPager(bar.Update)
-	r.v = newReaderView(env, bar, pager, nil, func(it *feed.Item, i int, a feed.Attachment) fyne.CanvasObject {
-		return attachmentCard(it, i, a, func() {}, nil)
+	r.v = newReaderView(env, bar, pager, nil, func(it *feed.Item, i int, a feed.Attachment, step int) fyne.CanvasObject {
+		return attachmentCard(it, i, a, step, func() {}, nil)
 	})
 	return r
+}
+
+// SetStep draws the reader's text at 字号 step (0 标准, 1 大, 2 特大)
+// whatever the window's theme says: the studio shows the notice at each
+// step under its own window, with one theme override made once around
+// the reader (kit.StepSize says why a step of its own). The notice on
+// show is laid out again, from its first page. On the UI goroutine.
+func (r *Reader) SetStep(step int) {
+	v := r.v
+	v.step = kit.ClampStep(step)
+	v.qrLabel.SizeName = v.size(kit.SizeSmall)
+	v.qrLabel.Refresh()
+	v.bar.Prev.SizeName = v.size(theme.SizeNameText)
+	v.bar.Next.SizeName = v.size(theme.SizeNameText)
+	v.bar.Label.SizeName = v.size(theme.SizeNameSubHeadingText)
+	for _, o := range []fyne.CanvasObject{v.bar.Prev, v.bar.Next, v.bar.Label} {
+		o.Refresh()
+	}
+	if it := v.shown; it != nil {
+		v.shown = nil
+		v.fill(it, nil, 0)
+	}
 }
 
 // Object is the reader, for a container.
