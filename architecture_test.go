@@ -33,10 +33,13 @@ var layers = map[string]int{
 	// 5–7: the window: the kit every screen shares; the screens of each
 	// user (villager, display, admin), which never import each other (nor
 	// the screens' test fixtures, imported by tests only); the window that
-	// ties them together and to the runtime, and beside it the clerks'
-	// studio (neither imports the other)
+	// ties them together and to the runtime
 	"ui/kit": 5, "ui/villager": 6, "ui/display": 6, "ui/admin": 6, "ui/uitest": 6,
-	"ui": 7, "ui/studio": 7,
+	"ui": 7,
+	// 6–8: the clerks' studio, beside the screens' window (neither imports
+	// the other): what its pages share; its pages, which never import each
+	// other; the window that holds them
+	"ui/studio/page": 6, "ui/studio/preview": 7, "ui/studio": 8,
 	// 8: the kiosk program (window, runtime, agent, log put together);
 	// 9: flags and wiring; 10: the program
 	"kiosk": 8, "cli": 9, "": 10,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -86,9 +87,9 @@ func BenchmarkPreview(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; b.Loop(); i++ {
 		e.body.SetText(fmt.Sprintf("## 施工时间\n\n第 %d 次修改。\n", i))
-		e.preview.flush()
-		if e.preview.disp == nil || e.preview.disp.ShownID != "preview" {
-			b.Fatalf("no preview: %s", e.preview.msg.Text)
+		e.preview.Flush()
+		if !strings.Contains(e.preview.Status(), "的屏幕") {
+			b.Fatalf("no preview: %s", e.preview.Status())
 		}
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"gongkai/feed"
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
 )
 
 // A village's studio has no key: its clerk sends the village's notices
@@ -45,7 +46,7 @@ func ExportDrafts(f *Folder, paths []string, to string, now time.Time) error {
 			return err
 		}
 		for i, a := range fm.Attachments {
-			file, rewrite := attachmentFile(a)
+			file, rewrite := page.AttachmentFile(a)
 			from := filepath.Join(f.Dir, filepath.FromSlash(noticeBase(p)), filepath.FromSlash(file))
 			b, err := os.ReadFile(from)
 			if err != nil {
@@ -67,25 +68,9 @@ func ExportDrafts(f *Folder, paths []string, to string, now time.Time) error {
 	return atomicfile.Write(to, buf.Bytes())
 }
 
-// attachmentFile is an attachment entry's file, and a function giving
-// the same entry with another file.
-func attachmentFile(a any) (string, func(string) any) {
-	switch a := a.(type) {
-	case map[string]any:
-		file, _ := a["file"].(string)
-		return file, func(f string) any {
-			m := map[string]any{}
-			for k, v := range a {
-				m[k] = v
-			}
-			m["file"] = f
-			return m
-		}
-	default:
-		s, _ := a.(string)
-		return s, func(f string) any { return f }
-	}
-}
+// attachmentFile is page.AttachmentFile under the name folder.go's save
+// path calls it (left as it is while its wording changes).
+var attachmentFile = page.AttachmentFile
 
 // ReadDrafts reads a draft file, refusing one over drafts.MaxFile before
 // reading it.
@@ -121,7 +106,7 @@ func Approve(f *Folder, d *drafts.Drafts, dr drafts.Draft) (string, error) {
 	}
 	dir := noticeBase(old)
 	for i, a := range fm.Attachments {
-		file, rewrite := attachmentFile(a)
+		file, rewrite := page.AttachmentFile(a)
 		data, ok := d.Files[path.Base(file)]
 		if !ok {
 			return "", fmt.Errorf("studio: draft %s names attachment %s, which the draft file lacks", dr.Name, file)
@@ -186,10 +171,10 @@ func newDraftsView(s *Studio) *draftsView {
 		s.PickFile("选择村里送来的草稿包", []string{".zip"}, false, v.load)
 	})
 	imp.Importance = widget.HighImportance
-	village := container.NewVBox(heading("送镇审核（村级发布台）"),
+	village := container.NewVBox(page.Heading("送镇审核（村级发布台）"),
 		widget.NewLabel("村里没有发布密钥：把写好的公告导出成一个草稿包，用 U 盘或邮件交给镇里审核。"),
 		v.mine, container.NewHBox(export))
-	township := container.NewVBox(heading("审核村里的草稿（镇级发布台）"),
+	township := container.NewVBox(page.Heading("审核村里的草稿（镇级发布台）"),
 		widget.NewLabel("每份草稿和已发布的版本对照（绿色是新增的行，红色是删去的行）。批准后在下次发布时签名；退回要写明意见。"),
 		container.NewHBox(imp), v.review)
 	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(township, widget.NewSeparator(), village)))
@@ -241,7 +226,7 @@ func (v *draftsView) export() {
 			err := ExportDrafts(f, paths, to, now)
 			fyne.Do(func() {
 				if err != nil {
-					v.s.Say("草稿包没有导出：" + oneLine(err.Error()))
+					v.s.Say("草稿包没有导出：" + page.OneLine(err.Error()))
 					return
 				}
 				v.s.Say(fmt.Sprintf("已导出 %d 份草稿：%s", len(paths), to))
@@ -261,7 +246,7 @@ func (v *draftsView) load(zip string) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				v.s.Say("无法读取草稿包 " + filepath.Base(zip) + "：" + oneLine(err.Error()))
+				v.s.Say("无法读取草稿包 " + filepath.Base(zip) + "：" + page.OneLine(err.Error()))
 				return
 			}
 			v.loaded, v.zip = d, zip
@@ -305,7 +290,7 @@ func (v *draftsView) show(src *publish.Source) {
 			if fd.Stop {
 				c, mark = theme.ColorNameError, "✖ "
 			}
-			box.Add(note(mark+FieldNames[fd.Field]+"："+Words(fd, 0), c))
+			box.Add(page.Note(mark+FieldNames[fd.Field]+"："+Words(fd, 0), c))
 		}
 		box.Add(diffText(drafts.Diff(canonical(published), canonical(dr.Text))))
 		row := draftRow{draft: dr, comment: widget.NewEntry(), state: widget.NewLabel("")}
@@ -394,7 +379,7 @@ func (v *draftsView) approve(dr drafts.Draft, title string) {
 		rel, err := Approve(f, d, dr)
 		fyne.Do(func() {
 			if err != nil {
-				v.s.Say("没有批准：" + oneLine(err.Error()))
+				v.s.Say("没有批准：" + page.OneLine(err.Error()))
 				return
 			}
 			row.approve.Disable()
@@ -418,7 +403,7 @@ func (v *draftsView) giveBack(dr drafts.Draft, title string) {
 		err := Return(zip, feedTitle, dr, title, comment, now)
 		fyne.Do(func() {
 			if err != nil {
-				v.s.Say("没有退回：" + oneLine(err.Error()))
+				v.s.Say("没有退回：" + page.OneLine(err.Error()))
 				return
 			}
 			row.approve.Disable()

@@ -20,6 +20,8 @@ import (
 	"gongkai/feed"
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
+	"gongkai/ui/studio/preview"
 )
 
 // The choices of the form, as the clerk reads them.
@@ -61,7 +63,7 @@ type editor struct {
 	scroll                                    *container.Scroll
 	summary                                   *widget.RichText
 	notes                                     map[string]*widget.RichText
-	preview                                   *preview
+	preview                                   *preview.Preview
 
 	loading  bool
 	checks   kit.Latest
@@ -90,7 +92,7 @@ func newEditor(s *Studio) *editor {
 		en.OnChanged = changed
 		return en
 	}
-	e.heading = heading("新建公告")
+	e.heading = page.Heading("新建公告")
 	e.title = entry("公告标题，如：东湾村三组集体土地征收补偿安置方案公告")
 	e.id = entry("编号：小写字母、数字和 . _ -")
 	e.agency = entry("发布机构，如：青禾镇人民政府")
@@ -141,7 +143,7 @@ func newEditor(s *Studio) *editor {
 
 	form := container.New(layout.NewFormLayout())
 	add := func(key, label string, field fyne.CanvasObject) {
-		n := note("", theme.ColorNameError)
+		n := page.Note("", theme.ColorNameError)
 		n.Hide()
 		e.notes[key] = n
 		form.Add(widget.NewLabel(label))
@@ -166,7 +168,7 @@ func newEditor(s *Studio) *editor {
 	add("withdrawn", "撤回", e.withdraw)
 	add("id", "编号", e.id)
 
-	bodyNote := note("", theme.ColorNameError)
+	bodyNote := page.Note("", theme.ColorNameError)
 	bodyNote.Hide()
 	e.notes["body"] = bodyNote
 	bodyBox := container.NewVBox(widget.NewLabel("正文"), e.toolbar(), e.body, bodyNote)
@@ -180,13 +182,13 @@ func newEditor(s *Studio) *editor {
 			b.Importance = widget.HighImportance
 			return b
 		}())
-	general := note("", theme.ColorNameError)
+	general := page.Note("", theme.ColorNameError)
 	general.Hide()
 	e.notes[""] = general
 	e.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(e.heading, e.summary, general, form, bodyBox)))
 	left := e.scroll
-	e.preview = newPreview(s)
-	split := container.NewHSplit(left, e.preview.box)
+	e.preview = preview.New(preview.Options{Spawn: s.opt.Spawn, Faults: s.faults, Say: s.Say})
+	split := container.NewHSplit(left, e.preview.Object())
 	split.Offset = 0.52
 	e.box = container.NewBorder(nil, container.NewPadded(actions), nil, nil, split)
 	return e
@@ -327,7 +329,7 @@ func (e *editor) open(n *Notice) {
 	e.showAttachments()
 	e.body.SetText(body)
 	if n != nil && n.Err != nil {
-		setNote(e.notes[""], "这个文件读不出来："+n.Err.Error()+"。保存会按表单重写它。", theme.ColorNameError)
+		page.SetNote(e.notes[""], "这个文件读不出来："+n.Err.Error()+"。保存会按表单重写它。", theme.ColorNameError)
 	}
 }
 
@@ -474,7 +476,9 @@ func (e *editor) changed() {
 		}
 		fyne.Do(func() {
 			e.showFindings(found, bodyLine)
-			e.preview.show(fm, e.body.Text, found)
+			f := e.s.f
+			e.preview.Show(preview.Input{Feed: f.Feed, Dir: f.Dir, Base: noticeBase(e.old), FM: fm,
+				Targets: locationList(fm.Locations), Body: e.body.Text, Now: e.s.opt.Now()}, found)
 		})
 	})
 }
@@ -550,15 +554,15 @@ func (e *editor) showFindings(found []publish.Finding, bodyLine int) {
 		if key == "" && e.n != nil && e.n.Err != nil && len(texts[key]) == 0 {
 			continue
 		}
-		setNote(n, strings.Join(texts[key], "\n"), c)
+		page.SetNote(n, strings.Join(texts[key], "\n"), c)
 	}
 	switch {
 	case stops > 0:
-		setNote(e.summary, fmt.Sprintf("有 %d 处必须改正才能发布（红色），%d 处提醒（橙色）。", stops, warns), theme.ColorNameError)
+		page.SetNote(e.summary, fmt.Sprintf("有 %d 处必须改正才能发布（红色），%d 处提醒（橙色）。", stops, warns), theme.ColorNameError)
 	case warns > 0:
-		setNote(e.summary, fmt.Sprintf("可以发布；有 %d 处提醒请看一下（橙色）。", warns), theme.ColorNameWarning)
+		page.SetNote(e.summary, fmt.Sprintf("可以发布；有 %d 处提醒请看一下（橙色）。", warns), theme.ColorNameWarning)
 	default:
-		setNote(e.summary, "检查通过，可以发布。", theme.ColorNameSuccess)
+		page.SetNote(e.summary, "检查通过，可以发布。", theme.ColorNameSuccess)
 	}
 }
 
@@ -579,7 +583,7 @@ func (e *editor) stops() int {
 func (e *editor) save(draft bool) {
 	fm := e.frontMatter()
 	if !feed.ValidID(fm.ID) {
-		setNote(e.notes["id"], "✖ 编号只能用小写字母 a-z、数字和 . _ -，保存前请改正。", theme.ColorNameError)
+		page.SetNote(e.notes["id"], "✖ 编号只能用小写字母 a-z、数字和 . _ -，保存前请改正。", theme.ColorNameError)
 		e.s.Say("没有保存：编号不对。")
 		return
 	}
@@ -595,7 +599,7 @@ func (e *editor) save(draft bool) {
 			}
 			continue
 		}
-		setNote(e.notes["id"], "✖ 编号已被另一条公告使用：请换一个。", theme.ColorNameError)
+		page.SetNote(e.notes["id"], "✖ 编号已被另一条公告使用：请换一个。", theme.ColorNameError)
 		e.s.Say("没有保存：编号重复。")
 		return
 	}
@@ -678,7 +682,7 @@ func (e *editor) importWord() {
 			d, err := docx.File(p)
 			fyne.Do(func() {
 				if err != nil {
-					e.s.Say("无法导入 " + filepath.Base(p) + "：" + oneLine(err.Error()))
+					e.s.Say("无法导入 " + filepath.Base(p) + "：" + page.OneLine(err.Error()))
 					return
 				}
 				if strings.TrimSpace(e.body.Text) == "" {
@@ -694,11 +698,4 @@ func (e *editor) importWord() {
 			})
 		})
 	})
-}
-
-// oneLine is the first line of s: an error from outside data is said in
-// one line.
-func oneLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	return s
 }

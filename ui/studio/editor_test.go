@@ -232,3 +232,22 @@ func TestDraftOfPublishedNotice(t *testing.T) {
 		t.Errorf("plan after saving the draft: %+v (%s)", p, richText(s.pub.summary))
 	}
 }
+
+// The form's notice is what the preview shows: the notice the clerk
+// types, at a village it targets; none while a field has a mistake.
+func TestEditorPreview(t *testing.T) {
+	s, _ := newStudio(t, copyDemo(t), fyne.NewSize(1920, 1080))
+	s.Go("new")
+	e := s.ed
+	fillFor(e, "东湾村自来水管网改造施工公告")
+	e.body.SetText("## 施工时间\n\n- 12月1日至12月20日\n")
+	e.preview.Flush()
+	if !strings.Contains(e.preview.Status(), "东湾村的屏幕") {
+		t.Fatalf("the preview says %q", e.preview.Status())
+	}
+	e.places.SetSelected(nil)
+	e.preview.Flush()
+	if !strings.Contains(e.preview.Status(), "改正红色的问题") {
+		t.Errorf("a notice with a mistake is previewed: %q", e.preview.Status())
+	}
+}

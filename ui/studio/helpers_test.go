@@ -50,6 +50,14 @@ func newStudioTB(t testing.TB, dir string, size fyne.Size) (*Studio, fyne.Window
 	return s, w
 }
 
+// fillFor fills in a new notice's title and what it must have besides:
+// 东湾村 as its place, the town's government as its agency.
+func fillFor(e *editor, title string) {
+	e.title.SetText(title)
+	e.places.SetSelected([]string{"东湾村（310118901201）"})
+	e.agency.SetText("青禾镇人民政府")
+}
+
 // pick makes the next file or folder dialog answer path.
 func pick(s *Studio, path string) {
 	s.PickFile = func(_ string, _ []string, _ bool, done func(string)) { done(path) }

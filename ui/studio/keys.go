@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"errors"
 	"fmt"
+	"gongkai/ui/studio/page"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -140,7 +141,7 @@ func newKeysView(s *Studio) *keysView {
 	v.pub = widget.NewMultiLineEntry()
 	v.pub.Wrapping = fyne.TextWrapBreak
 	v.pub.SetMinRowsVisible(3)
-	v.problem = note("", theme.ColorNameError)
+	v.problem = page.Note("", theme.ColorNameError)
 	copyBtn := widget.NewButtonWithIcon("复制公钥", theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(v.pub.Text)
 		s.Say("公钥已复制。")
@@ -149,7 +150,7 @@ func newKeysView(s *Studio) *keysView {
 		"公钥（publisher.pub）要交给每台屏幕：gongkai init --pubkey publisher.pub。")
 	hint.Wrapping = fyne.TextWrapWord
 	v.box = container.NewVScroll(container.NewPadded(container.NewVBox(
-		heading("发布密钥"), v.state, hint,
+		page.Heading("发布密钥"), v.state, hint,
 		widget.NewForm(widget.NewFormItem("口令", v.pass), widget.NewFormItem("确认口令", v.again)),
 		container.NewHBox(v.make), v.problem,
 		widget.NewLabel("公钥（装到每台屏幕上）"), v.pub, container.NewHBox(copyBtn),
@@ -170,7 +171,7 @@ func (v *keysView) show(path string, st KeyState, pub ed25519.PublicKey) {
 	v.current = st
 	v.pass.SetText("")
 	v.again.SetText("")
-	setNote(v.problem, "", theme.ColorNameError)
+	page.SetNote(v.problem, "", theme.ColorNameError)
 	switch st {
 	case KeyNone:
 		v.state.SetText("还没有发布密钥（" + path + "）。设一个口令，生成密钥。")
@@ -198,10 +199,10 @@ func (v *keysView) create() {
 	p, again := v.pass.Text, v.again.Text
 	switch {
 	case len([]rune(p)) < keyfile.MinPassphrase:
-		setNote(v.problem, fmt.Sprintf("口令太短：至少 %d 个字符。", keyfile.MinPassphrase), theme.ColorNameError)
+		page.SetNote(v.problem, fmt.Sprintf("口令太短：至少 %d 个字符。", keyfile.MinPassphrase), theme.ColorNameError)
 		return
 	case p != again:
-		setNote(v.problem, "两次输入的口令不一样。", theme.ColorNameError)
+		page.SetNote(v.problem, "两次输入的口令不一样。", theme.ColorNameError)
 		return
 	}
 	path, st := v.s.f.KeyFile(), v.current
@@ -218,7 +219,7 @@ func (v *keysView) create() {
 		fyne.Do(func() {
 			v.show(path, state, pub)
 			if err != nil {
-				setNote(v.problem, "没有成功："+err.Error(), theme.ColorNameError)
+				page.SetNote(v.problem, "没有成功："+err.Error(), theme.ColorNameError)
 				v.s.Say("密钥没有生成：" + err.Error())
 				return
 			}

@@ -2,6 +2,7 @@ package studio
 
 import (
 	"fmt"
+	"gongkai/ui/studio/page"
 	"slices"
 	"strings"
 
@@ -52,7 +53,7 @@ func newListView(s *Studio) *listView {
 		}
 	}
 	filters := container.NewGridWithColumns(4, v.category, v.place, v.state, v.search)
-	head := container.NewVBox(container.NewBorder(nil, nil, heading("公告"), v.count), filters)
+	head := container.NewVBox(container.NewBorder(nil, nil, page.Heading("公告"), v.count), filters)
 	v.box = container.NewBorder(container.NewPadded(head), nil, nil, nil, v.list)
 	return v
 }

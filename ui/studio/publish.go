@@ -19,6 +19,7 @@ import (
 	"gongkai/keyfile"
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
 )
 
 // Outcome is what a publication from the studio wrote.
@@ -126,7 +127,7 @@ func newPublishView(s *Studio) *publishView {
 	v.result.Wrapping = fyne.TextWrapWord
 	back := widget.NewButtonWithIcon("返回列表", theme.NavigateBackIcon(), func() { s.Go("list") })
 	bottom := container.NewVBox(v.passRow, usbRow, v.progress, v.result, container.NewHBox(back, layout.NewSpacer(), v.confirm))
-	v.box = container.NewBorder(container.NewPadded(container.NewVBox(heading("发布"), v.summary)), container.NewPadded(bottom), nil, nil,
+	v.box = container.NewBorder(container.NewPadded(container.NewVBox(page.Heading("发布"), v.summary)), container.NewPadded(bottom), nil, nil,
 		container.NewVScroll(container.NewPadded(v.detail)))
 	return v
 }
@@ -139,8 +140,8 @@ func (v *publishView) prepare() {
 	}
 	f := v.s.f
 	v.confirm.Disable()
-	setNote(v.summary, "正在检查公告…", theme.ColorNameForeground)
-	setNote(v.result, "", theme.ColorNameForeground)
+	page.SetNote(v.summary, "正在检查公告…", theme.ColorNameForeground)
+	page.SetNote(v.result, "", theme.ColorNameForeground)
 	v.progress.Hide()
 	v.detail.Objects = nil
 	v.detail.Refresh()
@@ -170,17 +171,17 @@ func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan
 		}
 		if fd.Stop {
 			v.stops++
-			v.detail.Add(note("✖ "+line, theme.ColorNameError))
+			v.detail.Add(page.Note("✖ "+line, theme.ColorNameError))
 		} else {
-			warns = append(warns, note("⚠ "+line, theme.ColorNameWarning))
+			warns = append(warns, page.Note("⚠ "+line, theme.ColorNameWarning))
 		}
 	}
 	switch {
 	case v.stops > 0:
-		setNote(v.summary, "有错误，不能发布：先改正下面红色的问题（打开公告，问题写在对应的栏目旁边）。", theme.ColorNameError)
+		page.SetNote(v.summary, "有错误，不能发布：先改正下面红色的问题（打开公告，问题写在对应的栏目旁边）。", theme.ColorNameError)
 	case planErr != nil:
 		v.stops++
-		setNote(v.summary, "读不出发布文件夹里上一次的发布："+planErr.Error(), theme.ColorNameError)
+		page.SetNote(v.summary, "读不出发布文件夹里上一次的发布："+planErr.Error(), theme.ColorNameError)
 	default:
 		text := fmt.Sprintf("将发布到 %s（第 %d 版）：新增 %d 条，修改 %d 条，撤回 %d 条，删除 %d 条，未变 %d 条。请核对后确认。",
 			f.OutDir(), plan.Previous+1, plan.Count(publish.Added), plan.Count(publish.Changed),
@@ -188,7 +189,7 @@ func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan
 		if len(plan.Changes) == 0 {
 			text = fmt.Sprintf("公告没有变化：发布会重新签名（第 %d 版），让屏幕上的内容继续有效。", plan.Previous+1)
 		}
-		setNote(v.summary, text, theme.ColorNameForeground)
+		page.SetNote(v.summary, text, theme.ColorNameForeground)
 		for _, pc := range plan.ByPlace(src.Feed.Locations) {
 			name := f.PlaceName(pc.Place.Code)
 			if pc.Place.Name != "" {
@@ -212,10 +213,10 @@ func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan
 	v.detail.Refresh()
 	switch ks {
 	case KeyNone, KeyBroken:
-		setNote(v.result, "没有可用的发布密钥："+f.KeyFile()+"。请先到“密钥”页生成。", theme.ColorNameError)
+		page.SetNote(v.result, "没有可用的发布密钥："+f.KeyFile()+"。请先到“密钥”页生成。", theme.ColorNameError)
 		v.stops++
 	case KeyPlain:
-		setNote(v.result, "密钥没有加密：谁拿到它都能发布。请到“密钥”页加密。", theme.ColorNameWarning)
+		page.SetNote(v.result, "密钥没有加密：谁拿到它都能发布。请到“密钥”页加密。", theme.ColorNameWarning)
 	}
 	kit.Show(v.passRow, ks == KeyEncrypted)
 	if v.stops == 0 {
@@ -234,7 +235,7 @@ func (v *publishView) run() {
 	if v.usb.Checked {
 		usb = strings.TrimSpace(v.usbDir.Text)
 		if usb == "" {
-			setNote(v.result, "请选择 U 盘上的文件夹，或取消“写一份到 U 盘”。", theme.ColorNameError)
+			page.SetNote(v.result, "请选择 U 盘上的文件夹，或取消“写一份到 U 盘”。", theme.ColorNameError)
 			return
 		}
 	}
@@ -242,7 +243,7 @@ func (v *publishView) run() {
 	v.confirm.Disable()
 	v.progress.SetValue(0)
 	v.progress.Show()
-	setNote(v.result, "正在发布…", theme.ColorNameForeground)
+	page.SetNote(v.result, "正在发布…", theme.ColorNameForeground)
 	v.s.Spawn(func() {
 		last := -1
 		progress := func(written bool, done, total int) {
@@ -270,8 +271,8 @@ func (v *publishView) run() {
 			if err != nil {
 				v.confirm.Enable()
 				v.progress.Hide()
-				setNote(v.result, "没有发布："+oneLine(err.Error()), theme.ColorNameError)
-				v.s.Say("发布失败：" + oneLine(err.Error()))
+				page.SetNote(v.result, "没有发布："+page.OneLine(err.Error()), theme.ColorNameError)
+				v.s.Say("发布失败：" + page.OneLine(err.Error()))
 				return
 			}
 			v.progress.SetValue(1)
@@ -284,7 +285,7 @@ func (v *publishView) run() {
 			// the plan again, against what is now published
 			v.s.reload(func() {
 				v.prepare()
-				setNote(v.result, msg, theme.ColorNameSuccess)
+				page.SetNote(v.result, msg, theme.ColorNameSuccess)
 			})
 		})
 	})

@@ -2,6 +2,7 @@ package studio
 
 import (
 	"errors"
+	"gongkai/ui/studio/page"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -54,7 +55,7 @@ func newSettingsView(s *Studio) *settingsView {
 	v.clerk = entry("村级发布台：经办人姓名")
 	v.cats = container.NewVBox()
 	v.places = container.NewVBox()
-	v.problem = note("", theme.ColorNameError)
+	v.problem = page.Note("", theme.ColorNameError)
 	feedForm := widget.NewForm(
 		widget.NewFormItem("名称", v.title),
 		widget.NewFormItem("数据源编号", v.id),
@@ -83,8 +84,8 @@ func newSettingsView(s *Studio) *settingsView {
 	)
 	save := widget.NewButtonWithIcon("保存设置", theme.DocumentSaveIcon(), v.save)
 	save.Importance = widget.HighImportance
-	left := container.NewVBox(heading("数据源"), feedForm, catBox, placeBox)
-	right := container.NewVBox(heading("发布台"), studioForm)
+	left := container.NewVBox(page.Heading("数据源"), feedForm, catBox, placeBox)
+	right := container.NewVBox(page.Heading("发布台"), studioForm)
 	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		container.NewGridWithColumns(2, left, right), v.problem)))
 	v.box = container.NewBorder(nil, container.NewPadded(container.NewHBox(layout.NewSpacer(), save)), nil, nil, v.scroll)
@@ -114,7 +115,7 @@ func (v *settingsView) load() {
 		v.addPlace(p)
 	}
 	if f.FeedErr != nil {
-		setNote(v.problem, "feed.yaml 有误："+f.FeedErr.Error(), theme.ColorNameError)
+		page.SetNote(v.problem, "feed.yaml 有误："+f.FeedErr.Error(), theme.ColorNameError)
 	} else {
 		v.check()
 	}
@@ -215,9 +216,9 @@ func (v *settingsView) check() error {
 		err = errors.New("本村代码不是区划代码（2 到 12 位数字）")
 	}
 	if err != nil {
-		setNote(v.problem, "还不能保存："+feedWords(err), theme.ColorNameError)
+		page.SetNote(v.problem, "还不能保存："+feedWords(err), theme.ColorNameError)
 	} else {
-		setNote(v.problem, "", theme.ColorNameError)
+		page.SetNote(v.problem, "", theme.ColorNameError)
 	}
 	return err
 }

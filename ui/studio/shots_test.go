@@ -13,6 +13,7 @@ import (
 
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/preview"
 )
 
 // copyDemo copies the demo's source folder into a fresh folder.
@@ -77,17 +78,14 @@ func TestShots(t *testing.T) {
 		}
 		s.ed.open(s.f.Notices[i])
 		s.show("editor")
-		s.ed.preview.flush()
+		s.ed.preview.Flush()
 		shot("editor")
 		// the touch screen's reader beside the form, at each 字号 step
-		p := s.ed.preview
-		p.mode.SetSelected(modeTouch)
-		for i, st := range kit.TextSteps {
-			p.step.SetSelected(st.Name)
+		for i := range kit.TextSteps {
+			s.ed.preview.Select(preview.ModeTouch, i)
 			shot("editor-touch-" + itoa(i))
 		}
-		p.step.SetSelected(kit.TextSteps[0].Name)
-		p.mode.SetSelected(modeDisplay)
+		s.ed.preview.Select(preview.ModeDisplay, 0)
 		s.Go("publish")
 		shot("publish")
 		s.Go("settings")

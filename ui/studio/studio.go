@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
 )
 
 // Options are what the window starts with.
@@ -137,7 +138,7 @@ func New(w fyne.Window, opt Options) *Studio {
 
 // Close removes what the window keeps on disk while it is open (the
 // preview's feed and screen).
-func (s *Studio) Close() { s.ed.preview.close() }
+func (s *Studio) Close() { s.ed.preview.Close() }
 
 // Spawn runs job off the UI goroutine (Options.Spawn).
 func (s *Studio) Spawn(job func()) {
@@ -293,7 +294,7 @@ func (s *Studio) startPage() fyne.CanvasObject {
 		s.PickFolder("打开或新建公告文件夹", func(p string) { s.Open(p) })
 	})
 	btn.Importance = widget.HighImportance
-	return container.NewCenter(container.NewVBox(heading("欢迎使用发布台"), container.NewGridWrap(fyne.NewSize(760, 90), msg), btn))
+	return container.NewCenter(container.NewVBox(page.Heading("欢迎使用发布台"), container.NewGridWrap(fyne.NewSize(760, 90), msg), btn))
 }
 
 func (s *Studio) dialogFile(title string, exts []string, save bool, done func(string)) {
@@ -331,24 +332,4 @@ func (s *Studio) dialogFolder(title string, done func(string)) {
 	d.SetTitleText(title)
 	d.Resize(fyne.NewSize(1000, 640))
 	d.Show()
-}
-
-// heading is a page's title.
-func heading(text string) *widget.Label {
-	l := widget.NewLabel(text)
-	l.SizeName = theme.SizeNameHeadingText
-	return l
-}
-
-// note is a wrapping line of text in a colour (a finding, a hint).
-func note(text string, c fyne.ThemeColorName) *widget.RichText {
-	rt := widget.NewRichText(&widget.TextSegment{Text: text, Style: widget.RichTextStyle{ColorName: c, Inline: true}})
-	rt.Wrapping = fyne.TextWrapWord
-	return rt
-}
-
-func setNote(rt *widget.RichText, text string, c fyne.ThemeColorName) {
-	rt.Segments = []widget.RichTextSegment{&widget.TextSegment{Text: text, Style: widget.RichTextStyle{ColorName: c, Inline: true}}}
-	rt.Refresh()
-	kit.Show(rt, text != "")
 }

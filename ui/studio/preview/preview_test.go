@@ -1,38 +1,65 @@
-package studio
+package preview
 
 import (
 	"fmt"
 	"image/png"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 
+	"gongkai/publish"
 	"gongkai/ui/kit"
 )
+
+// now is the studio's "today" in the tests.
+var now = time.Date(2026, 11, 25, 10, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// demo is the demo's source folder: the feed the notice is previewed in.
+const demo = "../../../assets/demo"
+
+// newNotice is a preview of a new notice for 东湾村 of body in the
+// demo's feed, built, and the input it was built from.
+func newNotice(t testing.TB, body string) (*Preview, Input) {
+	t.Helper()
+	test.NewTempApp(t).Settings().SetTheme(kit.NewTheme(0))
+	src, err := publish.ParseSource(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := Input{Feed: src.Feed, Dir: demo, Targets: []string{"310118901201"}, Body: body, Now: now,
+		FM: publish.FrontMatter{Title: "东湾村自来水管网改造施工公告", Category: src.Feed.Categories[0].ID, Agency: "青禾镇人民政府",
+			Locations: []any{"310118901201"}}}
+	p := New(Options{Spawn: kit.Inline, Faults: kit.NewFaults(slog.New(slog.DiscardHandler)), Say: func(string) {}})
+	t.Cleanup(p.Close)
+	p.Show(in, nil)
+	p.Flush()
+	return p, in
+}
 
 // The preview is the display's own slide of the notice being edited,
 // from a screen at a village it targets, and its A4 poster; a notice
 // with a mistake is not previewed.
 func TestPreview(t *testing.T) {
-	e := newNotice(t, fyne.NewSize(1920, 1080), "## 施工时间\n\n- 12月1日至12月20日\n")
-	p := e.preview
+	p, in := newNotice(t, "## 施工时间\n\n- 12月1日至12月20日\n")
 	if p.disp == nil || p.disp.ShownID != "preview" || !strings.Contains(shownTitle(t, p), "东湾村自来水管网改造施工公告") {
 		t.Fatalf("the display does not show the notice: %q", p.msg.Text)
 	}
 	if img := p.img.Image; img == nil || img.Bounds().Dx() != 1920 || img.Bounds().Dy() != 1080 {
 		t.Errorf("preview picture %v", p.img.Image)
 	}
-	if !strings.Contains(p.msg.Text, "东湾村的屏幕") || !strings.HasPrefix(p.poster.Text, "A4 海报：1 页") {
-		t.Errorf("preview says %q, %q", p.msg.Text, p.poster.Text)
+	if !strings.Contains(p.Status(), "东湾村的屏幕") || !strings.HasPrefix(p.poster.Text, "A4 海报：1 页") {
+		t.Errorf("preview says %q, %q", p.Status(), p.poster.Text)
 	}
-	p.mode.SetSelected(modePortrait)
+	p.Select(ModePortrait, 0)
 	if img := p.img.Image; img == nil || img.Bounds().Dx() != 1080 || img.Bounds().Dy() != 1920 {
 		t.Errorf("portrait preview picture %v", p.img.Image.Bounds())
 	}
@@ -41,59 +68,28 @@ func TestPreview(t *testing.T) {
 		png.Encode(f, p.img.Image)
 		f.Close()
 	}
-	p.mode.SetSelected(modeDisplay)
+	p.Select(ModeDisplay, 0)
 	if !p.step.Disabled() {
 		t.Error("the 字号 can be chosen for the display")
 	}
-	e.title.SetText("东湾村自来水管网改造施工公告（修改）")
-	p.flush()
+	in.FM.Title += "（修改）"
+	p.Show(in, nil)
+	p.Flush()
 	if !strings.Contains(shownTitle(t, p), "（修改）") {
 		t.Error("the preview did not follow the edit")
 	}
-	e.places.SetSelected(nil)
-	if p.pending != nil || !strings.Contains(p.msg.Text, "改正红色的问题") {
-		t.Errorf("a notice with a mistake is previewed: %q", p.msg.Text)
+	p.Show(in, []publish.Finding{{Field: "locations", Stop: true}})
+	if p.pending != nil || !strings.Contains(p.Status(), "改正红色的问题") {
+		t.Errorf("a notice with a mistake is previewed: %q", p.Status())
 	}
-}
-
-// newNotice opens the studio at size on the demo's folder with a new
-// notice for 东湾村 of body, previewed.
-func newNotice(t *testing.T, size fyne.Size, body string) *editor {
-	t.Helper()
-	s, _ := newStudio(t, copyDemo(t), size)
-	s.Go("new")
-	e := s.ed
-	fillFor(e, "东湾村自来水管网改造施工公告")
-	e.body.SetText(body)
-	e.preview.flush()
-	return e
-}
-
-// fillFor fills in a new notice's title and what it must have besides:
-// 东湾村 as its place, the town's government as its agency.
-func fillFor(e *editor, title string) {
-	e.title.SetText(title)
-	e.places.SetSelected([]string{"东湾村（310118901201）"})
-	e.agency.SetText("青禾镇人民政府")
-}
-
-// shownTitle is the title of the notice the preview's screen holds.
-func shownTitle(t *testing.T, p *preview) string {
-	t.Helper()
-	it, err := p.env.Item("preview")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return it.Title
 }
 
 // The touch screen's preview is the lobby screen's own reader of the
 // notice, portrait, at the 字号 step the clerk picks: at 特大 the body is
 // in bigger text, on more pages, than at 标准, and an edit is followed.
 func TestTouchPreview(t *testing.T) {
-	e := newNotice(t, fyne.NewSize(1920, 1080), "## 施工时间\n\n"+strings.Repeat("- 12月1日至12月20日，东湾村一组至三组停水施工，请提前储水。\n", 12))
-	p := e.preview
-	p.mode.SetSelected(modeTouch)
+	p, in := newNotice(t, "## 施工时间\n\n"+strings.Repeat("- 12月1日至12月20日，东湾村一组至三组停水施工，请提前储水。\n", 12))
+	p.Select(ModeTouch, 0)
 	if p.step.Disabled() {
 		t.Fatal("the 字号 cannot be chosen for the touch screen")
 	}
@@ -102,8 +98,8 @@ func TestTouchPreview(t *testing.T) {
 	}
 	sizes := map[string]float32{}
 	pages := map[string]int{}
-	for _, st := range kit.TextSteps {
-		p.step.SetSelected(st.Name)
+	for i, st := range kit.TextSteps {
+		p.Select(ModeTouch, i)
 		shown := shownTexts(p.touch.reader.Object())
 		if shown["东湾村自来水管网改造施工公告"] == 0 {
 			t.Fatalf("%s: the reader does not show the title: %v", st.Name, shown)
@@ -128,8 +124,9 @@ func TestTouchPreview(t *testing.T) {
 	if pages[big] <= pages[small] {
 		t.Errorf("pages at %s %d, at %s %d", small, pages[small], big, pages[big])
 	}
-	e.body.SetText("## 施工时间（已改期）\n\n- 12月5日至12月25日\n")
-	p.flush()
+	in.Body = "## 施工时间（已改期）\n\n- 12月5日至12月25日\n"
+	p.Show(in, nil)
+	p.Flush()
 	if shown := shownTexts(p.touch.reader.Object()); shown["施工时间（已改期）"] == 0 {
 		t.Errorf("the touch preview did not follow the edit: %v", shown)
 	}
@@ -139,14 +136,13 @@ func TestTouchPreview(t *testing.T) {
 // at every 字号 step, do not each keep a parse of the CJK font (23 MB
 // each when a preview made an override of its own).
 func TestTouchPreviewHeap(t *testing.T) {
-	e := newNotice(t, fyne.NewSize(1366, 768), "")
-	p := e.preview
+	p, in := newNotice(t, "")
 	preview := func(i int) {
-		e.body.SetText(fmt.Sprintf("## 施工时间\n\n第 %d 次修改：12月1日至12月20日。\n", i))
-		p.flush()
-		p.step.SetSelected(kit.TextSteps[i%len(kit.TextSteps)].Name)
+		in.Body = fmt.Sprintf("## 施工时间\n\n第 %d 次修改：12月1日至12月20日。\n", i)
+		p.Show(in, nil)
+		p.Flush()
+		p.Select(ModeTouch, i%len(kit.TextSteps))
 	}
-	p.mode.SetSelected(modeTouch)
 	for i := range 5 { // the one override, and Fyne's caches, made
 		preview(i)
 	}
@@ -159,6 +155,16 @@ func TestTouchPreviewHeap(t *testing.T) {
 	if after > before+20<<20 {
 		t.Errorf("heap grew from %d MB to %d MB over 50 previews", before>>20, after>>20)
 	}
+}
+
+// shownTitle is the title of the notice the preview's screen holds.
+func shownTitle(t *testing.T, p *Preview) string {
+	t.Helper()
+	it, err := p.env.Item("preview")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return it.Title
 }
 
 func heapInUse() uint64 {

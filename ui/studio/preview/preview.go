@@ -1,4 +1,8 @@
-package studio
+// Package preview is the studio's live preview beside the notice form,
+// drawn by the screens' own code from a screen's own store: the
+// display's slide (landscape, portrait), the touch screen's reader at
+// each 字号 step, and the A4 poster's pages.
+package preview
 
 import (
 	"context"
@@ -30,6 +34,7 @@ import (
 	gksync "gongkai/sync"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
 )
 
 // The preview is drawn by the screens' own code from a screen's own
@@ -50,37 +55,39 @@ type previewScreen struct {
 	cfg      *config.Config
 }
 
-// previewInput is what one preview is built from.
-type previewInput struct {
-	feed     publish.FeedConfig
+// Input is what one preview is built from: the notice as the form has
+// it, and the folder around it.
+type Input struct {
+	Feed     publish.FeedConfig
+	Dir      string // the folder, where attachments are
+	Base     string // the folder (in Dir) attachments are named from
+	FM       publish.FrontMatter
+	Targets  []string // the notice's locations
+	Body     string
+	Now      time.Time
 	calendar []byte // calendar.yaml, nil for none
-	dir      string // the folder, where attachments are
-	fm       publish.FrontMatter
-	body     string
-	base     string // the folder attachments are named from
-	now      time.Time
 }
 
 // build publishes in and syncs it into the preview's screen, off the UI
 // goroutine; it returns the store to show, the screen's location and
 // the time to show it at. A store it replaced is closed by the caller.
-func (ps *previewScreen) build(in previewInput) (st *store.Store, old *store.Store, at time.Time, err error) {
-	fm := in.fm
+func (ps *previewScreen) build(in Input) (st *store.Store, old *store.Store, at time.Time, err error) {
+	fm := in.FM
 	fm.ID = "preview"
 	fm.Audio = ""
 	if fm.Published == "" || !feed.Date(fm.Published).Valid() {
-		fm.Published = in.now.Format(time.DateOnly)
+		fm.Published = in.Now.Format(time.DateOnly)
 	}
-	loc := previewLocation(in.feed.Locations, locationList(fm.Locations))
+	loc := previewLocation(in.Feed.Locations, in.Targets)
 	if loc == "" {
 		return nil, nil, at, fmt.Errorf("选好发布范围后才能预览")
 	}
 	// a time the notice is on screen: now, else the first or last day of its validity
-	tz, _ := time.LoadLocation(in.feed.Timezone)
+	tz, _ := time.LoadLocation(in.Feed.Timezone)
 	if tz == nil {
 		tz = time.Local
 	}
-	at = in.now.UTC().Truncate(time.Second)
+	at = in.Now.UTC().Truncate(time.Second)
 	if t, err := feed.Date(period0(fm.ValidFrom, fm.Published)).Time(tz); err == nil && at.Before(t) {
 		at = t.Add(12 * time.Hour)
 	}
@@ -122,7 +129,7 @@ func (ps *previewScreen) build(in previewInput) (st *store.Store, old *store.Sto
 	if err := os.MkdirAll(src, 0o755); err != nil {
 		return nil, old, at, err
 	}
-	fc := in.feed
+	fc := in.Feed
 	if fc.ID == "" {
 		fc.ID = "preview"
 	}
@@ -145,14 +152,14 @@ func (ps *previewScreen) build(in previewInput) (st *store.Store, old *store.Sto
 	}
 	// attachments, copied flat under their names
 	for i, a := range fm.Attachments {
-		file, rewrite := attachmentFile(a)
+		file, rewrite := page.AttachmentFile(a)
 		name := fmt.Sprintf("a%d%s", i, strings.ToLower(filepath.Ext(file)))
-		if err := copyFile(filepath.Join(in.dir, filepath.FromSlash(in.base), filepath.FromSlash(file)), filepath.Join(src, name)); err != nil {
+		if err := copyFile(filepath.Join(in.Dir, filepath.FromSlash(in.Base), filepath.FromSlash(file)), filepath.Join(src, name)); err != nil {
 			return nil, old, at, fmt.Errorf("附件 %s：%w", file, err)
 		}
 		fm.Attachments[i] = rewrite(name)
 	}
-	data, err := publish.ItemFile(fm, in.body)
+	data, err := publish.ItemFile(fm, in.Body)
 	if err != nil {
 		return nil, old, at, err
 	}
@@ -227,8 +234,8 @@ func copyFile(from, to string) error {
 	return out.Close()
 }
 
-// close stops a preview waiting to be built and removes its files.
-func (p *preview) close() {
+// Close stops a preview waiting to be built and removes its files.
+func (p *Preview) Close() {
 	if p.timer != nil {
 		p.timer.Stop()
 	}
@@ -252,9 +259,19 @@ var (
 	touchSize   = fyne.NewSize(1080, 1920)
 )
 
-// preview is the panel beside the form.
-type preview struct {
-	s       *Studio
+// Options are what the preview needs from the window.
+type Options struct {
+	// Spawn (nil: goroutines) runs the build of a preview, which is
+	// then made when the form has rested (previewDelay); with Spawn
+	// (tests: kit.Inline) only when Flush is called.
+	Spawn  func(job func())
+	Faults *kit.Faults
+	Say    func(msg string) // a line in the window's status bar
+}
+
+// Preview is the panel beside the form.
+type Preview struct {
+	opt     Options
 	box     fyne.CanvasObject
 	mode    *widget.RadioGroup
 	step    *widget.RadioGroup // the touch screen's 字号: 标准, 大, 特大, as its buttons say
@@ -270,22 +287,25 @@ type preview struct {
 	touch    touchPreview
 	jobs     kit.Latest
 	pdf      []byte
-	pending  *previewInput // asked for, not built yet
+	pending  *Input // asked for, not built yet
 	timer    *time.Timer
 }
 
+// The screens the preview draws (Select).
 const (
-	modeDisplay  = "信息屏 横屏"
-	modePortrait = "信息屏 竖屏"
+	ModeDisplay  = "信息屏 横屏" // the road-side display, landscape
+	ModePortrait = "信息屏 竖屏" // the display, portrait
+	ModeTouch    = "触摸屏"    // the lobby touch screen's reader, portrait, at a 字号 step
 )
 
-func newPreview(s *Studio) *preview {
-	p := &preview{s: s}
+// New builds the panel, empty until Show.
+func New(opt Options) *Preview {
+	p := &Preview{opt: opt}
 	p.msg = widget.NewLabel("")
 	p.msg.Wrapping = fyne.TextWrapWord
 	p.mode = widget.NewRadioGroup(previewModes, func(m string) {
 		// the 字号 is the touch screen's; the display has its own size
-		if m == modeTouch {
+		if m == ModeTouch {
 			p.step.Enable()
 		} else {
 			p.step.Disable()
@@ -294,7 +314,7 @@ func newPreview(s *Studio) *preview {
 	})
 	p.mode.Horizontal = true
 	p.mode.Required = true
-	p.mode.Selected = modeDisplay
+	p.mode.Selected = ModeDisplay
 	var steps []string
 	for _, st := range kit.TextSteps {
 		steps = append(steps, st.Name)
@@ -321,41 +341,54 @@ func newPreview(s *Studio) *preview {
 // built again: typing is not slowed by a publication per key.
 const previewDelay = 600 * time.Millisecond
 
-// show asks for the preview of the form's notice. found are the form's
+// Select draws mode (ModeDisplay, ModePortrait, ModeTouch), the touch
+// screen's at 字号 step (0 标准, 1 大, 2 特大), as the clerk's choice
+// of them does.
+func (p *Preview) Select(mode string, step int) {
+	p.step.SetSelected(kit.TextSteps[kit.ClampStep(step)].Name)
+	p.mode.SetSelected(mode)
+}
+
+// Status is what the preview says under its picture: whose screen, on
+// what day, or why there is no preview.
+func (p *Preview) Status() string { return p.msg.Text }
+
+// Object is the panel.
+func (p *Preview) Object() fyne.CanvasObject { return p.box }
+
+// Show asks for the preview of the form's notice. found are the form's
 // findings: a notice with a stop is not previewed (publish would refuse
 // it too). The preview is built when the form has rested (previewDelay),
-// off the UI goroutine; under Options.Spawn (tests) only when flush is
+// off the UI goroutine; under Options.Spawn (tests) only when Flush is
 // called.
-func (p *preview) show(fm publish.FrontMatter, body string, found []publish.Finding) {
+func (p *Preview) Show(in Input, found []publish.Finding) {
 	if slices.ContainsFunc(found, func(f publish.Finding) bool { return f.Stop }) {
 		p.pending = nil
 		p.msg.SetText("改正红色的问题后显示预览。")
 		return
 	}
-	f := p.s.f
-	in := &previewInput{feed: f.Feed, dir: f.Dir, fm: fm, body: body, base: noticeBase(p.s.ed.old), now: p.s.opt.Now()}
-	in.fm.Attachments = slices.Clone(fm.Attachments)
-	p.pending = in
-	if p.s.opt.Spawn != nil {
+	in.FM.Attachments = slices.Clone(in.FM.Attachments)
+	p.pending = &in
+	if p.opt.Spawn != nil {
 		return
 	}
 	if p.timer != nil {
 		p.timer.Stop()
 	}
-	p.timer = time.AfterFunc(previewDelay, func() { fyne.Do(p.flush) })
+	p.timer = time.AfterFunc(previewDelay, func() { fyne.Do(p.Flush) })
 }
 
-// flush builds the preview asked for last.
-func (p *preview) flush() {
+// Flush builds the preview asked for last.
+func (p *Preview) Flush() {
 	in := p.pending
 	if in == nil {
 		return
 	}
 	p.pending = nil
-	if cal, err := os.ReadFile(filepath.Join(in.dir, publish.CalendarFile)); err == nil {
+	if cal, err := os.ReadFile(filepath.Join(in.Dir, publish.CalendarFile)); err == nil {
 		in.calendar = cal
 	}
-	p.jobs.Run(p.s.opt.Spawn, p.s.faults, "studio preview", func() {
+	p.jobs.Run(p.opt.Spawn, p.opt.Faults, "studio preview", func() {
 		st, old, at, err := p.ps.build(*in)
 		var pdf []byte
 		if err == nil {
@@ -368,7 +401,7 @@ func (p *preview) flush() {
 		loc := p.ps.location
 		fyne.Do(func() {
 			if err != nil {
-				p.msg.SetText("预览不了：" + oneLine(err.Error()))
+				p.msg.SetText("预览不了：" + page.OneLine(err.Error()))
 				return
 			}
 			p.draw(st, loc, at)
@@ -393,27 +426,27 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
 func PDFPages(pdf []byte) int { return len(pdfPage.FindAll(pdf, -1)) }
 
 // draw shows the screen at loc from st at time at.
-func (p *preview) draw(st *store.Store, loc string, at time.Time) {
+func (p *Preview) draw(st *store.Store, loc string, at time.Time) {
 	if p.env == nil {
-		p.env = &kit.Env{Logger: slog.New(slog.DiscardHandler), Faults: p.s.faults, Spawn: kit.Inline}
+		p.env = &kit.Env{Logger: slog.New(slog.DiscardHandler), Faults: p.opt.Faults, Spawn: kit.Inline}
 	}
 	p.env.Store, p.env.Location = st, loc
 	p.env.Clock = func() time.Time { return at }
 	p.env.Load()
-	place := p.s.f.PlaceName(loc)
+	place := st.PlaceName(loc)
 	p.msg.SetText(fmt.Sprintf("%s的屏幕，%s", place, at.In(p.env.Loc).Format("2006年1月2日")))
 	p.redraw()
 }
 
 // redraw draws the chosen screen from the preview's store.
-func (p *preview) redraw() {
+func (p *Preview) redraw() {
 	if p.env == nil || p.env.Store == nil {
 		return
 	}
 	switch p.mode.Selected {
-	case modeTouch:
+	case ModeTouch:
 		p.drawTouch()
-	case modePortrait:
+	case ModePortrait:
 		p.drawDisplay(true)
 	default:
 		p.drawDisplay(false)
@@ -422,7 +455,7 @@ func (p *preview) redraw() {
 
 // drawDisplay draws the display's slide of the notice, on a landscape
 // screen or a portrait one.
-func (p *preview) drawDisplay(portrait bool) {
+func (p *Preview) drawDisplay(portrait bool) {
 	if p.disp == nil {
 		p.disp = display.New(p.env, display.Options{
 			Shown: func() bool { return true },
@@ -445,25 +478,25 @@ func (p *preview) drawDisplay(portrait bool) {
 	p.setImage(p.dispShot.paint())
 }
 
-func (p *preview) setImage(img image.Image) {
+func (p *Preview) setImage(img image.Image) {
 	p.img.Image = img
 	p.img.Refresh()
 }
 
 // open writes the poster to a temporary file and opens it.
-func (p *preview) open() {
+func (p *Preview) open() {
 	if p.pdf == nil {
 		return
 	}
 	path := filepath.Join(p.ps.root, "海报.pdf")
 	if err := os.WriteFile(path, p.pdf, 0o644); err != nil {
-		p.s.Say("海报没有写出：" + err.Error())
+		p.opt.Say("海报没有写出：" + err.Error())
 		return
 	}
 	u, _ := url.Parse(storage.NewFileURI(path).String())
 	if err := fyne.CurrentApp().OpenURL(u); err != nil {
-		p.s.Say("打不开海报：" + err.Error() + "（文件在 " + path + "）")
+		p.opt.Say("打不开海报：" + err.Error() + "（文件在 " + path + "）")
 		return
 	}
-	p.s.Say("海报：" + path)
+	p.opt.Say("海报：" + path)
 }

@@ -1,4 +1,4 @@
-package studio
+package preview
 
 import (
 	"image/color"
@@ -10,16 +10,14 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/page"
 	"gongkai/ui/villager"
 )
 
 // previewModes are the screens the preview draws: the display's slide,
 // landscape and portrait, and the lobby touch screen's reader at the
 // 字号 step the clerk picks.
-var previewModes = []string{modeDisplay, modePortrait, modeTouch}
-
-// modeTouch is the touch reader's preview.
-const modeTouch = "触摸屏"
+var previewModes = []string{ModeDisplay, ModePortrait, ModeTouch}
 
 // touchPreview is the lobby screen's own reader (villager.NewReader) of
 // the notice, framed as the touch screen frames it: its margins and, in
@@ -37,7 +35,7 @@ type touchPreview struct {
 
 // drawTouch draws the touch screen's reader of the preview's notice at
 // the chosen 字号 step.
-func (p *preview) drawTouch() {
+func (p *Preview) drawTouch() {
 	t := &p.touch
 	if t.reader == nil {
 		t.reader = villager.NewReader(p.env)
@@ -60,16 +58,16 @@ func (p *preview) drawTouch() {
 	}
 	it, err := p.env.Item("preview")
 	if err != nil {
-		p.msg.SetText("预览不了：" + oneLine(err.Error()))
+		p.msg.SetText("预览不了：" + page.OneLine(err.Error()))
 		return
 	}
-	t.place.SetText(p.s.f.PlaceName(p.env.Location))
+	t.place.SetText(p.env.Store.PlaceName(p.env.Location))
 	t.reader.Show(it)
 	p.setImage(t.shot.paint())
 }
 
 // stepIndex is the 字号 step chosen for the touch screen.
-func (p *preview) stepIndex() int {
+func (p *Preview) stepIndex() int {
 	for i, s := range kit.TextSteps {
 		if s.Name == p.step.Selected {
 			return i
