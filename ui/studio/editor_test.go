@@ -13,6 +13,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/publish"
+	"gongkai/ui/studio/keys"
 )
 
 // Every notice of the demo, opened in the form and saved unchanged, is
@@ -168,7 +169,7 @@ func TestFindingsBesideTheirFields(t *testing.T) {
 func TestStopBlocksPublish(t *testing.T) {
 	dir := copyDemo(t)
 	s, _ := newStudio(t, dir, fyne.NewSize(1366, 768))
-	if _, err := CreateKey(s.f.KeyFile(), []byte(passWord)); err != nil {
+	if _, err := keys.Create(s.f.KeyFile(), []byte(passWord)); err != nil {
 		t.Fatal(err)
 	}
 	s.Go("new")
@@ -198,7 +199,7 @@ func TestStopBlocksPublish(t *testing.T) {
 func TestDraftOfPublishedNotice(t *testing.T) {
 	dir := copyDemo(t)
 	s, _ := newStudio(t, dir, fyne.NewSize(1366, 768))
-	if _, err := CreateKey(s.f.KeyFile(), []byte(passWord)); err != nil {
+	if _, err := keys.Create(s.f.KeyFile(), []byte(passWord)); err != nil {
 		t.Fatal(err)
 	}
 	priv, err := OpenKey(s.f.KeyFile(), passWord)

@@ -28,6 +28,21 @@ func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
 	return found
 }
 
+// findEntry finds the first entry under o that is.
+func findEntry(t *testing.T, o fyne.CanvasObject, what string, is func(*widget.Entry) bool) *widget.Entry {
+	t.Helper()
+	var found *widget.Entry
+	walk(o, func(o fyne.CanvasObject) {
+		if e, ok := o.(*widget.Entry); ok && is(e) && found == nil {
+			found = e
+		}
+	})
+	if found == nil {
+		t.Fatalf("no entry %s", what)
+	}
+	return found
+}
+
 // walk visits o and everything inside its containers and scrolls.
 func walk(o fyne.CanvasObject, visit func(fyne.CanvasObject)) {
 	visit(o)

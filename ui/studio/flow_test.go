@@ -9,8 +9,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"gongkai/publish"
+	"gongkai/ui/studio/keys"
 )
 
 // A clerk with an empty folder and no terminal: feed settings, a key, a
@@ -50,15 +52,17 @@ func TestEmptyFolderToScreen(t *testing.T) {
 
 	// 2. the key, encrypted
 	s.Go("keys")
-	test.Type(s.keys.pass, passWord)
-	test.Type(s.keys.again, passWord)
-	test.Tap(s.keys.make)
-	if st, pub := ReadKeyState(s.f.KeyFile()); st != KeyEncrypted || pub == nil {
+	keyPage := s.keys.Object()
+	placeholder := func(p string) func(*widget.Entry) bool {
+		return func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, p) }
+	}
+	test.Type(findEntry(t, keyPage, "口令", placeholder("口令")), passWord)
+	test.Type(findEntry(t, keyPage, "再输一遍口令", placeholder("再输一遍口令")), passWord)
+	test.Tap(findButton(t, keyPage, "生成发布密钥"))
+	if st, pub := keys.ReadState(s.f.KeyFile()); st != keys.Encrypted || pub == nil {
 		t.Fatalf("key state %v", st)
 	}
-	if !strings.Contains(s.keys.pub.Text, "指纹") {
-		t.Errorf("public key not shown: %q", s.keys.pub.Text)
-	}
+	findEntry(t, keyPage, "with the public key", func(e *widget.Entry) bool { return strings.Contains(e.Text, "指纹") })
 
 	// 3. a notice
 	s.Go("new")
@@ -105,7 +109,7 @@ func TestEmptyFolderToScreen(t *testing.T) {
 	}
 
 	// 5. screens
-	pubFile := PubFile(s.f.KeyFile())
+	pubFile := keys.PubFile(s.f.KeyFile())
 	if got := screenShows(t, pubFile, s.f.OutDir(), dongwan); !slices.Equal(got, []string{"land-2026-017"}) {
 		t.Errorf("东湾村's screen shows %v", got)
 	}

@@ -2,7 +2,6 @@ package studio
 
 import (
 	"fmt"
-	"gongkai/ui/studio/page"
 	"slices"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
+	"gongkai/ui/studio/page"
 )
 
 const (

@@ -19,6 +19,7 @@ import (
 	"gongkai/keyfile"
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/keys"
 	"gongkai/ui/studio/page"
 )
 
@@ -101,7 +102,7 @@ type publishView struct {
 	result   *widget.RichText
 	stops    int
 	plan     *publish.Plan
-	keyState KeyState
+	keyState keys.State
 	busy     bool
 }
 
@@ -153,12 +154,12 @@ func (v *publishView) prepare() {
 		if src != nil {
 			plan, err = publish.MakePlan(src, out)
 		}
-		ks, _ := ReadKeyState(key)
+		ks, _ := keys.ReadState(key)
 		fyne.Do(func() { v.show(src, findings, plan, err, ks) })
 	})
 }
 
-func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan *publish.Plan, planErr error, ks KeyState) {
+func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan *publish.Plan, planErr error, ks keys.State) {
 	f := v.s.f
 	v.plan, v.keyState = plan, ks
 	v.stops = 0
@@ -212,13 +213,13 @@ func (v *publishView) show(src *publish.Source, findings []publish.Finding, plan
 	}
 	v.detail.Refresh()
 	switch ks {
-	case KeyNone, KeyBroken:
+	case keys.None, keys.Broken:
 		page.SetNote(v.result, "没有可用的发布密钥："+f.KeyFile()+"。请先到“密钥”页生成。", theme.ColorNameError)
 		v.stops++
-	case KeyPlain:
+	case keys.Plain:
 		page.SetNote(v.result, "密钥没有加密：谁拿到它都能发布。请到“密钥”页加密。", theme.ColorNameWarning)
 	}
-	kit.Show(v.passRow, ks == KeyEncrypted)
+	kit.Show(v.passRow, ks == keys.Encrypted)
 	if v.stops == 0 {
 		v.confirm.Enable()
 	}

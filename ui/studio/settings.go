@@ -2,7 +2,6 @@ package studio
 
 import (
 	"errors"
-	"gongkai/ui/studio/page"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +12,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/publish"
+	"gongkai/ui/studio/page"
 )
 
 // CommonCategories are the kinds of disclosure a township usually has,

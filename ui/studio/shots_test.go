@@ -13,6 +13,7 @@ import (
 
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/keys"
 	"gongkai/ui/studio/preview"
 )
 
@@ -53,7 +54,7 @@ func TestShots(t *testing.T) {
 	for _, size := range sizes {
 		dir := copyDemo(t)
 		s, w := newStudio(t, dir, size)
-		if _, err := CreateKey(s.f.KeyFile(), []byte(passWord)); err != nil {
+		if _, err := keys.Create(s.f.KeyFile(), []byte(passWord)); err != nil {
 			t.Fatal(err)
 		}
 		name := func(page string) string {

@@ -22,6 +22,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/keys"
 	"gongkai/ui/studio/page"
 )
 
@@ -53,7 +54,7 @@ type Studio struct {
 	ed       *editor
 	settings *settingsView
 	pub      *publishView
-	keys     *keysView
+	keys     *keys.View
 	drafts   *draftsView
 
 	// PickFile and PickFolder ask the clerk for a file (of one of exts)
@@ -117,7 +118,7 @@ func New(w fyne.Window, opt Options) *Studio {
 	s.ed = newEditor(s)
 	s.settings = newSettingsView(s)
 	s.pub = newPublishView(s)
-	s.keys = newKeysView(s)
+	s.keys = keys.NewView(s)
 	s.drafts = newDraftsView(s)
 	s.pages = map[string]fyne.CanvasObject{
 		"start":    s.startPage(),
@@ -125,7 +126,7 @@ func New(w fyne.Window, opt Options) *Studio {
 		"editor":   s.ed.box,
 		"settings": s.settings.box,
 		"publish":  s.pub.box,
-		"keys":     s.keys.box,
+		"keys":     s.keys.Object(),
 		"drafts":   s.drafts.box,
 	}
 	s.page = container.NewStack()
@@ -190,7 +191,7 @@ func (s *Studio) Go(page string) {
 	case "publish":
 		s.pub.prepare()
 	case "keys":
-		s.keys.refresh()
+		s.keys.Refresh(s.f.KeyFile())
 	case "settings":
 		s.settings.load()
 	case "drafts":

@@ -1,11 +1,14 @@
-package studio
+// Package keys is the studio's publisher key: made in the window and
+// encrypted with a passphrase, or an old plain key encrypted in place;
+// its public key shown to pin on every screen. The key file's format is
+// keyfile's.
+package keys
 
 import (
 	"bytes"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
-	"gongkai/ui/studio/page"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,48 +22,49 @@ import (
 	"gongkai/atomicfile"
 	"gongkai/feed"
 	"gongkai/keyfile"
+	"gongkai/ui/studio/page"
 )
 
-// KeyState is what the studio finds at the settings' key file.
-type KeyState int
+// State is what the studio finds at the settings' key file.
+type State int
 
 const (
-	KeyNone      KeyState = iota // no file
-	KeyEncrypted                 // encrypted with a passphrase
-	KeyPlain                     // readable by anyone with a copy
-	KeyBroken                    // a file that is not a key
+	None      State = iota // no file
+	Encrypted              // encrypted with a passphrase
+	Plain                  // readable by anyone with a copy
+	Broken                 // a file that is not a key
 )
 
 // PubFile is publisher.pub beside a key file.
 func PubFile(keyPath string) string { return filepath.Join(filepath.Dir(keyPath), "publisher.pub") }
 
-// ReadKeyState reads what the key file is, and the public key beside it
+// ReadState reads what the key file is, and the public key beside it
 // (or in it, for a plain key).
-func ReadKeyState(keyPath string) (KeyState, ed25519.PublicKey) {
+func ReadState(keyPath string) (State, ed25519.PublicKey) {
 	data, err := os.ReadFile(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return KeyNone, nil
+		return None, nil
 	}
 	if err != nil {
-		return KeyBroken, nil
+		return Broken, nil
 	}
 	var pub ed25519.PublicKey
 	if p, err := os.ReadFile(PubFile(keyPath)); err == nil {
 		pub, _ = feed.ParsePublicKey(p)
 	}
 	if keyfile.Encrypted(data) {
-		return KeyEncrypted, pub
+		return Encrypted, pub
 	}
 	priv, _, err := keyfile.Open(data, nil)
 	if err != nil {
-		return KeyBroken, pub
+		return Broken, pub
 	}
-	return KeyPlain, priv.Public().(ed25519.PublicKey)
+	return Plain, priv.Public().(ed25519.PublicKey)
 }
 
-// CreateKey makes a publisher key pair: keyPath encrypted with the
+// Create makes a publisher key pair: keyPath encrypted with the
 // passphrase (never overwriting a key), publisher.pub beside it.
-func CreateKey(keyPath string, passphrase []byte) (ed25519.PublicKey, error) {
+func Create(keyPath string, passphrase []byte) (ed25519.PublicKey, error) {
 	pub, priv, err := feed.GenerateKey()
 	if err != nil {
 		return nil, err
@@ -93,11 +97,14 @@ func CreateKey(keyPath string, passphrase []byte) (ed25519.PublicKey, error) {
 	return pub, nil
 }
 
-// EncryptKey encrypts a plain key file in place, in one rename.
-func EncryptKey(keyPath string, passphrase []byte) error {
+// Encrypt encrypts a plain key file in place, in one rename.
+func Encrypt(keyPath string, passphrase []byte) error {
 	data, err := os.ReadFile(keyPath)
 	if err != nil {
 		return err
+	}
+	if keyfile.Encrypted(data) { // Open would ask for a passphrase
+		return fmt.Errorf("studio: %s is encrypted already", keyPath)
 	}
 	priv, enc, err := keyfile.Open(data, nil)
 	if err != nil || enc {
@@ -116,21 +123,23 @@ func EncryptKey(keyPath string, passphrase []byte) error {
 	return nil
 }
 
-// keysView is the publisher key: made here, encrypted with a passphrase,
-// its public key shown to pin on every screen.
-type keysView struct {
-	s           *Studio
+// View is the key's page: the key made here, encrypted with a
+// passphrase, its public key shown to pin on every screen.
+type View struct {
+	host        page.Host
+	path        string // the key file, as Refresh was last told
 	box         fyne.CanvasObject
 	state       *widget.Label
 	pass, again *widget.Entry
 	make        *widget.Button
 	pub         *widget.Entry
 	problem     *widget.RichText
-	current     KeyState
+	current     State
 }
 
-func newKeysView(s *Studio) *keysView {
-	v := &keysView{s: s}
+// NewView builds the page; Refresh shows a key file in it.
+func NewView(host page.Host) *View {
+	v := &View{host: host}
 	v.state = widget.NewLabel("")
 	v.state.Wrapping = fyne.TextWrapWord
 	v.pass, v.again = widget.NewPasswordEntry(), widget.NewPasswordEntry()
@@ -144,7 +153,7 @@ func newKeysView(s *Studio) *keysView {
 	v.problem = page.Note("", theme.ColorNameError)
 	copyBtn := widget.NewButtonWithIcon("复制公钥", theme.ContentCopyIcon(), func() {
 		fyne.CurrentApp().Clipboard().SetContent(v.pub.Text)
-		s.Say("公钥已复制。")
+		host.Say("公钥已复制。")
 	})
 	hint := widget.NewLabel("私钥用口令加密保存；发布时要输入口令。口令忘了无法找回，只能重新生成密钥并给每台屏幕重新设置公钥。" +
 		"公钥（publisher.pub）要交给每台屏幕：gongkai init --pubkey publisher.pub。")
@@ -158,33 +167,37 @@ func newKeysView(s *Studio) *keysView {
 	return v
 }
 
-// refresh reads the key file off the UI goroutine and shows its state.
-func (v *keysView) refresh() {
-	path := v.s.f.KeyFile()
-	v.s.Spawn(func() {
-		st, pub := ReadKeyState(path)
+// Object is the page.
+func (v *View) Object() fyne.CanvasObject { return v.box }
+
+// Refresh reads the key file at path off the UI goroutine and shows its
+// state.
+func (v *View) Refresh(path string) {
+	v.path = path
+	v.host.Spawn(func() {
+		st, pub := ReadState(path)
 		fyne.Do(func() { v.show(path, st, pub) })
 	})
 }
 
-func (v *keysView) show(path string, st KeyState, pub ed25519.PublicKey) {
+func (v *View) show(path string, st State, pub ed25519.PublicKey) {
 	v.current = st
 	v.pass.SetText("")
 	v.again.SetText("")
 	page.SetNote(v.problem, "", theme.ColorNameError)
 	switch st {
-	case KeyNone:
+	case None:
 		v.state.SetText("还没有发布密钥（" + path + "）。设一个口令，生成密钥。")
 		v.make.SetText("生成发布密钥")
 		v.make.Enable()
-	case KeyEncrypted:
+	case Encrypted:
 		v.state.SetText("发布密钥：" + path + "（已用口令加密）")
 		v.make.Disable()
-	case KeyPlain:
+	case Plain:
 		v.state.SetText("发布密钥：" + path + "，没有加密：谁拿到这个文件都能发布。请设口令加密它。")
 		v.make.SetText("用口令加密密钥")
 		v.make.Enable()
-	case KeyBroken:
+	case Broken:
 		v.state.SetText(path + " 不是发布密钥文件，或读不出来。")
 		v.make.Disable()
 	}
@@ -195,7 +208,7 @@ func (v *keysView) show(path string, st KeyState, pub ed25519.PublicKey) {
 }
 
 // create makes (or encrypts) the key with the passphrase typed twice.
-func (v *keysView) create() {
+func (v *View) create() {
 	p, again := v.pass.Text, v.again.Text
 	switch {
 	case len([]rune(p)) < keyfile.MinPassphrase:
@@ -205,25 +218,25 @@ func (v *keysView) create() {
 		page.SetNote(v.problem, "两次输入的口令不一样。", theme.ColorNameError)
 		return
 	}
-	path, st := v.s.f.KeyFile(), v.current
+	path, st := v.path, v.current
 	v.make.Disable()
-	v.s.Say("正在生成并加密密钥…")
-	v.s.Spawn(func() {
+	v.host.Say("正在生成并加密密钥…")
+	v.host.Spawn(func() {
 		var err error
-		if st == KeyPlain {
-			err = EncryptKey(path, []byte(p))
+		if st == Plain {
+			err = Encrypt(path, []byte(p))
 		} else {
-			_, err = CreateKey(path, []byte(p))
+			_, err = Create(path, []byte(p))
 		}
-		state, pub := ReadKeyState(path)
+		state, pub := ReadState(path)
 		fyne.Do(func() {
 			v.show(path, state, pub)
 			if err != nil {
 				page.SetNote(v.problem, "没有成功："+err.Error(), theme.ColorNameError)
-				v.s.Say("密钥没有生成：" + err.Error())
+				v.host.Say("密钥没有生成：" + err.Error())
 				return
 			}
-			v.s.Say("发布密钥已保存：" + path)
+			v.host.Say("发布密钥已保存：" + path)
 		})
 	})
 }
