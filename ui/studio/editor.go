@@ -20,6 +20,7 @@ import (
 	"gongkai/feed"
 	"gongkai/publish"
 	"gongkai/ui/kit"
+	"gongkai/ui/studio/bodyedit"
 	"gongkai/ui/studio/page"
 	"gongkai/ui/studio/preview"
 )
@@ -69,11 +70,6 @@ type editor struct {
 	checks   kit.Latest
 	findings []publish.Finding // of the last check, shown
 	audio    string            // audio: kept as it was (the form does not edit it)
-
-	// the table dialog open last: its grid and what its buttons do
-	// (kept for tests, which cannot press a dialog's buttons)
-	tableGrid *tableGrid
-	tableDone func(ok bool)
 }
 
 // attachment is one row of the attachments: the file as the notice
@@ -171,7 +167,7 @@ func newEditor(s *Studio) *editor {
 	bodyNote := page.Note("", theme.ColorNameError)
 	bodyNote.Hide()
 	e.notes["body"] = bodyNote
-	bodyBox := container.NewVBox(widget.NewLabel("正文"), e.toolbar(), e.body, bodyNote)
+	bodyBox := container.NewVBox(widget.NewLabel("正文"), bodyedit.New(e.body, s.w, e.changed, e.importWord).Object(), e.body, bodyNote)
 
 	actions := container.NewHBox(
 		widget.NewButtonWithIcon("返回列表", theme.NavigateBackIcon(), func() { s.Go("list") }),

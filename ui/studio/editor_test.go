@@ -252,3 +252,15 @@ func TestEditorPreview(t *testing.T) {
 		t.Errorf("a notice with a mistake is previewed: %q", e.preview.Status())
 	}
 }
+
+// The body's toolbar (package bodyedit) writes into the form's body.
+func TestBodyToolbar(t *testing.T) {
+	s, _ := newStudio(t, copyDemo(t), fyne.NewSize(1366, 768))
+	s.Go("new")
+	e := s.ed
+	e.body.SetText("施工时间")
+	test.Tap(findButton(t, e.box, "大标题"))
+	if e.body.Text != "## 施工时间" {
+		t.Errorf("body %q after 大标题", e.body.Text)
+	}
+}

@@ -1,4 +1,8 @@
-package studio
+// Package bodyedit is the notice body's toolbar in the studio: it writes
+// the Markdown the screens render (headings, lists, emphasis, tables
+// edited as a grid) into the body's entry, which stays plain text the
+// clerk can read.
+package bodyedit
 
 import (
 	"strconv"
@@ -11,30 +15,45 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// The body's toolbar writes the Markdown the screens render: headings,
-// lists, emphasis, tables. The body stays plain text the clerk can read.
+// Toolbar is the buttons over the body's entry.
+type Toolbar struct {
+	body    *widget.Entry
+	win     fyne.Window
+	changed func()
+	box     fyne.CanvasObject
 
-func (e *editor) toolbar() fyne.CanvasObject {
-	return container.NewGridWithColumns(4,
+	tableGrid *tableGrid    // the table dialog's grid, while it is open
+	tableDone func(ok bool) // what its buttons do
+}
+
+// New builds the toolbar over body in win: changed is told after each
+// change it makes; importWord is its 从 Word 导入 button.
+func New(body *widget.Entry, win fyne.Window, changed, importWord func()) *Toolbar {
+	e := &Toolbar{body: body, win: win, changed: changed}
+	e.box = container.NewGridWithColumns(4,
 		widget.NewButton("大标题", func() { e.linePrefix("## ") }),
 		widget.NewButton("小标题", func() { e.linePrefix("### ") }),
 		widget.NewButton("列表", func() { e.linePrefix("- ") }),
 		widget.NewButton("编号列表", func() { e.linePrefix("1. ") }),
 		widget.NewButton("加粗", e.bold),
 		widget.NewButton("表格…", e.editTable),
-		widget.NewButton("从 Word 导入…", e.importWord),
+		widget.NewButton("从 Word 导入…", importWord),
 		widget.NewButton("普通段落", func() { e.linePrefix("") }),
 	)
+	return e
 }
 
+// Object is the toolbar.
+func (e *Toolbar) Object() fyne.CanvasObject { return e.box }
+
 // lines and the cursor's line of the body.
-func (e *editor) lines() ([]string, int) {
+func (e *Toolbar) lines() ([]string, int) {
 	lines := strings.Split(e.body.Text, "\n")
 	row := min(max(e.body.CursorRow, 0), len(lines)-1)
 	return lines, row
 }
 
-func (e *editor) setLines(lines []string, row, col int) {
+func (e *Toolbar) setLines(lines []string, row, col int) {
 	e.body.SetText(strings.Join(lines, "\n"))
 	e.body.CursorRow, e.body.CursorColumn = row, col
 	e.body.Refresh()
@@ -60,7 +79,7 @@ func blockMark(line string) string {
 
 // linePrefix makes the cursor's line a heading, a list item or a plain
 // paragraph (prefix "").
-func (e *editor) linePrefix(prefix string) {
+func (e *Toolbar) linePrefix(prefix string) {
 	lines, row := e.lines()
 	text := strings.TrimPrefix(lines[row], blockMark(lines[row]))
 	lines[row] = prefix + text
@@ -68,7 +87,7 @@ func (e *editor) linePrefix(prefix string) {
 }
 
 // bold marks the selected text, or puts a marked placeholder at the cursor.
-func (e *editor) bold() {
+func (e *Toolbar) bold() {
 	lines, row := e.lines()
 	line := []rune(lines[row])
 	col := min(max(e.body.CursorColumn, 0), len(line))
@@ -234,7 +253,7 @@ func (g *tableGrid) values() [][]string {
 
 // editTable edits the table at the cursor, or a new one, in a grid; the
 // table replaces the old one or goes after the cursor's line.
-func (e *editor) editTable() {
+func (e *Toolbar) editTable() {
 	lines, row := e.lines()
 	first, last, inTable := tableAt(lines, row)
 	var data [][]string
@@ -272,7 +291,7 @@ func (e *editor) editTable() {
 		e.setLines(lines, row+1+len(ins)-1, 0)
 	}
 	e.tableGrid = g
-	d := dialog.NewCustomConfirm("编辑表格（第一行是表头）", "插入表格", "取消", content, e.tableDone, e.s.w)
+	d := dialog.NewCustomConfirm("编辑表格（第一行是表头）", "插入表格", "取消", content, e.tableDone, e.win)
 	d.Resize(fyne.NewSize(1100, 600))
 	d.Show()
 }

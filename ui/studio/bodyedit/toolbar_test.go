@@ -1,4 +1,4 @@
-package studio
+package bodyedit
 
 import (
 	"slices"
@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"gongkai/ui/kit"
 )
@@ -15,9 +16,10 @@ import (
 // line; a table is edited as a grid and written as a pipe table, and an
 // existing one is read back into the grid.
 func TestToolbar(t *testing.T) {
-	s, _ := newStudio(t, copyDemo(t), fyne.NewSize(1366, 768))
-	s.Go("new")
-	e := s.ed
+	test.NewTempApp(t)
+	body := widget.NewMultiLineEntry()
+	changes := 0
+	e := New(body, test.NewWindow(nil), func() { changes++ }, func() {})
 	e.body.SetText("一、征收范围\n东湾村三组\n补偿标准见下表")
 	at := func(row, col int) { e.body.CursorRow, e.body.CursorColumn = row, col }
 	at(0, 2)
@@ -29,6 +31,9 @@ func TestToolbar(t *testing.T) {
 	test.Tap(findButton(t, e.box, "小标题"))
 	at(2, 4)
 	test.Tap(findButton(t, e.box, "加粗"))
+	if changes != 5 {
+		t.Errorf("the form was told of %d changes, want 5", changes)
+	}
 	want := "### 一、征收范围\n1. 东湾村三组\n补偿标准**加粗文字**见下表"
 	if e.body.Text != want {
 		t.Fatalf("body\n%s\nwant\n%s", e.body.Text, want)
@@ -76,4 +81,18 @@ func TestTableTextRoundTrip(t *testing.T) {
 	if len(got) != 2 || !slices.Equal(got[0], want[0]) || !slices.Equal(got[1], want[1]) {
 		t.Errorf("got %q, want %q", got, want)
 	}
+}
+
+// findButton finds the button labelled text under o.
+func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
+	t.Helper()
+	if c, ok := o.(*fyne.Container); ok {
+		for _, b := range c.Objects {
+			if b, ok := b.(*widget.Button); ok && b.Text == text {
+				return b
+			}
+		}
+	}
+	t.Fatalf("no button %q", text)
+	return nil
 }
