@@ -39,7 +39,8 @@ var layers = map[string]int{
 	// 6–8: the clerks' studio, beside the screens' window (neither imports
 	// the other): what its pages share; its pages, which never import each
 	// other; the window that holds them
-	"ui/studio/page": 6, "ui/studio/preview": 7, "ui/studio/keys": 7, "ui/studio/bodyedit": 7, "ui/studio": 8,
+	"ui/studio/page": 6, "ui/studio/preview": 7, "ui/studio/keys": 7, "ui/studio/bodyedit": 7,
+	"ui/studio/settings": 7, "ui/studio": 8,
 	// 8: the kiosk program (window, runtime, agent, log put together);
 	// 9: flags and wiring; 10: the program
 	"kiosk": 8, "cli": 9, "": 10,

@@ -31,17 +31,19 @@ func TestEmptyFolderToScreen(t *testing.T) {
 	}
 
 	// 1. feed settings, in the form
-	v := s.settings
-	test.Type(v.title, "青禾镇政务公开")
-	v.id.SetText("qinghe-town")
-	test.Tap(findButton(t, v.box, "添加常用类别"))
-	for _, p := range [][2]string{{town, "青禾镇"}, {dongwan, "东湾村"}, {liutang, "柳塘村"}} {
-		test.Tap(findButton(t, v.box, "添加地点"))
-		row := v.placeRows[len(v.placeRows)-1]
-		test.Type(row[0], p[0])
-		test.Type(row[1], p[1])
+	form := s.settings.Object()
+	empty := func(placeholder string) func(*widget.Entry) bool {
+		return func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, placeholder) && e.Text == "" }
 	}
-	test.Tap(findButton(t, v.box, "保存设置"))
+	test.Type(findEntry(t, form, "名称", empty("如：青禾镇政务公开")), "青禾镇政务公开")
+	findEntry(t, form, "数据源编号", func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, "如：qinghe-town") }).SetText("qinghe-town")
+	test.Tap(findButton(t, form, "添加常用类别"))
+	for _, p := range [][2]string{{town, "青禾镇"}, {dongwan, "东湾村"}, {liutang, "柳塘村"}} {
+		test.Tap(findButton(t, form, "添加地点"))
+		test.Type(findEntry(t, form, "区划代码", empty("区划代码")), p[0])
+		test.Type(findEntry(t, form, "地点名称", empty("名称，如 东湾村")), p[1])
+	}
+	test.Tap(findButton(t, form, "保存设置"))
 	src, err := publish.CheckFeed(mustRead(t, filepath.Join(dir, "feed.yaml"))), error(nil)
 	if src != nil || err != nil {
 		t.Fatalf("feed.yaml: %v", src)
@@ -53,11 +55,8 @@ func TestEmptyFolderToScreen(t *testing.T) {
 	// 2. the key, encrypted
 	s.Go("keys")
 	keyPage := s.keys.Object()
-	placeholder := func(p string) func(*widget.Entry) bool {
-		return func(e *widget.Entry) bool { return strings.HasPrefix(e.PlaceHolder, p) }
-	}
-	test.Type(findEntry(t, keyPage, "口令", placeholder("口令")), passWord)
-	test.Type(findEntry(t, keyPage, "再输一遍口令", placeholder("再输一遍口令")), passWord)
+	test.Type(findEntry(t, keyPage, "口令", empty("口令")), passWord)
+	test.Type(findEntry(t, keyPage, "再输一遍口令", empty("再输一遍口令")), passWord)
 	test.Tap(findButton(t, keyPage, "生成发布密钥"))
 	if st, pub := keys.ReadState(s.f.KeyFile()); st != keys.Encrypted || pub == nil {
 		t.Fatalf("key state %v", st)

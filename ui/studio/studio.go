@@ -24,6 +24,7 @@ import (
 	"gongkai/ui/kit"
 	"gongkai/ui/studio/keys"
 	"gongkai/ui/studio/page"
+	"gongkai/ui/studio/settings"
 )
 
 // Options are what the window starts with.
@@ -52,7 +53,7 @@ type Studio struct {
 
 	list     *listView
 	ed       *editor
-	settings *settingsView
+	settings *settings.View
 	pub      *publishView
 	keys     *keys.View
 	drafts   *draftsView
@@ -116,7 +117,11 @@ func New(w fyne.Window, opt Options) *Studio {
 
 	s.list = newListView(s)
 	s.ed = newEditor(s)
-	s.settings = newSettingsView(s)
+	s.settings = settings.NewView(s, settings.Options{
+		PickFolder: func(title string, done func(string)) { s.PickFolder(title, done) },
+		Save:       saveSettings,
+		Saved:      func() { s.reload(nil) },
+	})
 	s.pub = newPublishView(s)
 	s.keys = keys.NewView(s)
 	s.drafts = newDraftsView(s)
@@ -124,7 +129,7 @@ func New(w fyne.Window, opt Options) *Studio {
 		"start":    s.startPage(),
 		"list":     s.list.box,
 		"editor":   s.ed.box,
-		"settings": s.settings.box,
+		"settings": s.settings.Object(),
 		"publish":  s.pub.box,
 		"keys":     s.keys.Object(),
 		"drafts":   s.drafts.box,
@@ -140,6 +145,15 @@ func New(w fyne.Window, opt Options) *Studio {
 // Close removes what the window keeps on disk while it is open (the
 // preview's feed and screen).
 func (s *Studio) Close() { s.ed.preview.Close() }
+
+// saveSettings writes the settings page's values into the folder dir:
+// feed.yaml and studio.yaml.
+func saveSettings(dir string, v settings.Values) error {
+	if err := SaveFeed(dir, v.Feed); err != nil {
+		return err
+	}
+	return SaveSettings(dir, Settings{Out: v.Out, Key: v.Key, Agency: v.Agency, Village: v.Village, Clerk: v.Clerk})
+}
 
 // Spawn runs job off the UI goroutine (Options.Spawn).
 func (s *Studio) Spawn(job func()) {
@@ -193,7 +207,9 @@ func (s *Studio) Go(page string) {
 	case "keys":
 		s.keys.Refresh(s.f.KeyFile())
 	case "settings":
-		s.settings.load()
+		f := s.f
+		s.settings.Load(f.Dir, settings.Values{Feed: f.Feed, Out: f.Settings.Out, Key: f.Settings.Key,
+			Agency: f.Settings.Agency, Village: f.Settings.Village, Clerk: f.Settings.Clerk}, f.FeedErr)
 	case "drafts":
 		s.drafts.refresh()
 	}

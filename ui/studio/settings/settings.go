@@ -1,4 +1,9 @@
-package studio
+// Package settings is the studio's settings page: the feed's (feed.yaml:
+// name, id, time zone, categories, places) and the studio's own
+// (studio.yaml: where it publishes, the key, the default agency, a
+// village's code and clerk), as a form held to publish's rules, never
+// YAML. The window reads and writes the files (Options.Save).
+package settings
 
 import (
 	"errors"
@@ -23,10 +28,26 @@ var CommonCategories = []feed.Category{
 	{ID: "environment", Name: "区域环境数据"}, {ID: "policy", Name: "政策文件"},
 }
 
-// settingsView is the feed's settings (feed.yaml) and the studio's own
-// (studio.yaml) as a form: never YAML.
-type settingsView struct {
-	s                  *Studio
+// Values are what the form edits: feed.yaml, and studio.yaml's fields.
+type Values struct {
+	Feed                             publish.FeedConfig
+	Out, Key, Agency, Village, Clerk string
+}
+
+// Options are what the page needs from the window.
+type Options struct {
+	PickFolder func(title string, done func(path string))
+	// Save writes the values into the folder dir, off the UI goroutine.
+	Save func(dir string, v Values) error
+	// Saved is told on the UI goroutine after a save.
+	Saved func()
+}
+
+// View is the settings page.
+type View struct {
+	host               page.Host
+	opt                Options
+	dir                string // the folder, as Load was last told
 	box                fyne.CanvasObject
 	title, id, tz      *widget.Entry
 	out, key, agency   *widget.Entry
@@ -37,8 +58,9 @@ type settingsView struct {
 	scroll             *container.Scroll
 }
 
-func newSettingsView(s *Studio) *settingsView {
-	v := &settingsView{s: s}
+// NewView builds the page; Load fills it.
+func NewView(host page.Host, opt Options) *View {
+	v := &View{host: host, opt: opt}
 	entry := func(place string) *widget.Entry {
 		e := widget.NewEntry()
 		e.SetPlaceHolder(place)
@@ -75,7 +97,7 @@ func newSettingsView(s *Studio) *settingsView {
 		container.NewHBox(widget.NewButtonWithIcon("添加地点", theme.ContentAddIcon(), func() { v.addPlace(feed.Place{}); v.check() })))
 	studioForm := widget.NewForm(
 		widget.NewFormItem("发布文件夹", container.NewBorder(nil, nil, nil, widget.NewButton("选择…", func() {
-			s.PickFolder("选择发布文件夹", func(p string) { v.out.SetText(p) })
+			opt.PickFolder("选择发布文件夹", func(p string) { v.out.SetText(p) })
 		}), v.out)),
 		widget.NewFormItem("密钥文件", v.key),
 		widget.NewFormItem("默认发布机构", v.agency),
@@ -92,30 +114,34 @@ func newSettingsView(s *Studio) *settingsView {
 	return v
 }
 
-// load fills the form from the open folder.
-func (v *settingsView) load() {
-	f := v.s.f
-	v.title.SetText(f.Feed.Title)
-	v.id.SetText(f.Feed.ID)
-	if f.Feed.ID == "" {
-		v.id.SetText(suggestID(f.Dir))
+// Object is the page.
+func (v *View) Object() fyne.CanvasObject { return v.box }
+
+// Load fills the form with the values of the folder dir; feedErr is what
+// is wrong with its feed.yaml, nil for nothing.
+func (v *View) Load(dir string, val Values, feedErr error) {
+	v.dir = dir
+	v.title.SetText(val.Feed.Title)
+	v.id.SetText(val.Feed.ID)
+	if val.Feed.ID == "" {
+		v.id.SetText(suggestID(dir))
 	}
-	v.tz.SetText(f.Feed.Timezone)
-	v.out.SetText(f.Settings.Out)
-	v.key.SetText(f.Settings.Key)
-	v.agency.SetText(f.Settings.Agency)
-	v.village.SetText(f.Settings.Village)
-	v.clerk.SetText(f.Settings.Clerk)
+	v.tz.SetText(val.Feed.Timezone)
+	v.out.SetText(val.Out)
+	v.key.SetText(val.Key)
+	v.agency.SetText(val.Agency)
+	v.village.SetText(val.Village)
+	v.clerk.SetText(val.Clerk)
 	v.catRows, v.placeRows = nil, nil
 	v.cats.Objects, v.places.Objects = nil, nil
-	for _, c := range f.Feed.Categories {
+	for _, c := range val.Feed.Categories {
 		v.addCat(c)
 	}
-	for _, p := range f.Feed.Locations {
+	for _, p := range val.Feed.Locations {
 		v.addPlace(p)
 	}
-	if f.FeedErr != nil {
-		page.SetNote(v.problem, "feed.yaml 有误："+f.FeedErr.Error(), theme.ColorNameError)
+	if feedErr != nil {
+		page.SetNote(v.problem, "feed.yaml 有误："+feedErr.Error(), theme.ColorNameError)
 	} else {
 		v.check()
 	}
@@ -133,7 +159,7 @@ func suggestID(dir string) string {
 	return "township"
 }
 
-func (v *settingsView) hasCat(id string) bool {
+func (v *View) hasCat(id string) bool {
 	for _, r := range v.catRows {
 		if strings.TrimSpace(r[0].Text) == id {
 			return true
@@ -142,12 +168,12 @@ func (v *settingsView) hasCat(id string) bool {
 	return false
 }
 
-func (v *settingsView) pairRow(a, b *widget.Entry, remove func()) fyne.CanvasObject {
+func (v *View) pairRow(a, b *widget.Entry, remove func()) fyne.CanvasObject {
 	return container.NewBorder(nil, nil, nil, widget.NewButtonWithIcon("", theme.DeleteIcon(), remove),
 		container.NewGridWithColumns(2, a, b))
 }
 
-func (v *settingsView) addCat(c feed.Category) {
+func (v *View) addCat(c feed.Category) {
 	id, name := widget.NewEntry(), widget.NewEntry()
 	id.SetPlaceHolder("编号，如 land")
 	name.SetPlaceHolder("名称，如 土地征收")
@@ -170,7 +196,7 @@ func (v *settingsView) addCat(c feed.Category) {
 	v.scroll.Refresh()
 }
 
-func (v *settingsView) addPlace(p feed.Place) {
+func (v *View) addPlace(p feed.Place) {
 	code, name := widget.NewEntry(), widget.NewEntry()
 	code.SetPlaceHolder("区划代码，如 310118901201")
 	name.SetPlaceHolder("名称，如 东湾村")
@@ -194,7 +220,7 @@ func (v *settingsView) addPlace(p feed.Place) {
 }
 
 // config is the form as feed.yaml.
-func (v *settingsView) config() publish.FeedConfig {
+func (v *View) config() publish.FeedConfig {
 	t := strings.TrimSpace
 	fc := publish.FeedConfig{ID: t(v.id.Text), Title: t(v.title.Text), Timezone: t(v.tz.Text)}
 	for _, r := range v.catRows {
@@ -207,7 +233,7 @@ func (v *settingsView) config() publish.FeedConfig {
 }
 
 // check holds the form to publish's rules for feed.yaml.
-func (v *settingsView) check() error {
+func (v *View) check() error {
 	data, err := publish.FeedFile(v.config())
 	if err == nil {
 		err = publish.CheckFeed(data)
@@ -247,27 +273,23 @@ func feedWords(err error) string {
 	return m
 }
 
-func (v *settingsView) save() {
+func (v *View) save() {
 	if err := v.check(); err != nil {
-		v.s.Say("设置没有保存：" + feedWords(err))
+		v.host.Say("设置没有保存：" + feedWords(err))
 		return
 	}
-	fc := v.config()
 	t := strings.TrimSpace
-	st := Settings{Out: t(v.out.Text), Key: t(v.key.Text), Agency: t(v.agency.Text), Village: t(v.village.Text), Clerk: t(v.clerk.Text)}
-	dir := v.s.f.Dir
-	v.s.Spawn(func() {
-		err := SaveFeed(dir, fc)
-		if err == nil {
-			err = SaveSettings(dir, st)
-		}
+	val := Values{Feed: v.config(), Out: t(v.out.Text), Key: t(v.key.Text), Agency: t(v.agency.Text), Village: t(v.village.Text), Clerk: t(v.clerk.Text)}
+	dir := v.dir
+	v.host.Spawn(func() {
+		err := v.opt.Save(dir, val)
 		fyne.Do(func() {
 			if err != nil {
-				v.s.Say("设置没有保存：" + feedWords(err))
+				v.host.Say("设置没有保存：" + feedWords(err))
 				return
 			}
-			v.s.Say("设置已保存（feed.yaml、studio.yaml）。")
-			v.s.reload(nil)
+			v.host.Say("设置已保存（feed.yaml、studio.yaml）。")
+			v.opt.Saved()
 		})
 	})
 }
