@@ -273,7 +273,7 @@ type Options struct {
 type Preview struct {
 	opt     Options
 	box     fyne.CanvasObject
-	mode    *widget.RadioGroup
+	mode    *widget.Select
 	step    *widget.RadioGroup // the touch screen's 字号: 标准, 大, 特大, as its buttons say
 	msg     *widget.Label
 	img     *canvas.Image // the screen, painted at its size, shown scaled
@@ -293,9 +293,9 @@ type Preview struct {
 
 // The screens the preview draws (Select).
 const (
-	ModeDisplay  = "信息屏 横屏" // the road-side display, landscape
-	ModePortrait = "信息屏 竖屏" // the display, portrait
-	ModeTouch    = "触摸屏"    // the lobby touch screen's reader, portrait, at a 字号 step
+	ModeDisplay  = "信息屏（横屏）" // the road-side display, landscape
+	ModePortrait = "信息屏（竖屏）" // the display, portrait
+	ModeTouch    = "触摸屏（竖屏）" // the lobby touch screen's reader, at a 字号 step
 )
 
 // New builds the panel, empty until Show.
@@ -303,7 +303,9 @@ func New(opt Options) *Preview {
 	p := &Preview{opt: opt}
 	p.msg = widget.NewLabel("")
 	p.msg.Wrapping = fyne.TextWrapWord
-	p.mode = widget.NewRadioGroup(previewModes, func(m string) {
+	// a list, not buttons in a row: three in a row made the panel wider
+	// than a 1366-wide window has room for
+	p.mode = widget.NewSelect(previewModes, func(m string) {
 		// the 字号 is the touch screen's; the display has its own size
 		if m == ModeTouch {
 			p.step.Enable()
@@ -312,8 +314,6 @@ func New(opt Options) *Preview {
 		}
 		p.redraw()
 	})
-	p.mode.Horizontal = true
-	p.mode.Required = true
 	p.mode.Selected = ModeDisplay
 	var steps []string
 	for _, st := range kit.TextSteps {
@@ -330,7 +330,8 @@ func New(opt Options) *Preview {
 	p.poster = widget.NewLabel("")
 	p.openPDF = widget.NewButtonWithIcon("打开 A4 海报（PDF）", theme.DocumentPrintIcon(), p.open)
 	p.openPDF.Disable()
-	head := container.NewVBox(widget.NewLabel("预览（屏幕上的样子）"), p.mode,
+	head := container.NewVBox(widget.NewLabel("预览（屏幕上的样子）"),
+		container.NewBorder(nil, nil, widget.NewLabel("屏幕"), nil, p.mode),
 		container.NewBorder(nil, nil, widget.NewLabel("字号"), nil, p.step))
 	foot := container.NewVBox(p.msg, container.NewBorder(nil, nil, nil, p.openPDF, p.poster))
 	p.box = container.NewPadded(container.NewBorder(head, foot, nil, nil, p.img))
