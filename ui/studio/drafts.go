@@ -68,10 +68,6 @@ func ExportDrafts(f *Folder, paths []string, to string, now time.Time) error {
 	return atomicfile.Write(to, buf.Bytes())
 }
 
-// attachmentFile is page.AttachmentFile under the name folder.go's save
-// path calls it (left as it is while its wording changes).
-var attachmentFile = page.AttachmentFile
-
 // ReadDrafts reads a draft file, refusing one over drafts.MaxFile before
 // reading it.
 func ReadDrafts(file string) (*drafts.Drafts, error) {

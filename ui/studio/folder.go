@@ -18,6 +18,7 @@ import (
 	"gongkai/feed"
 	"gongkai/period"
 	"gongkai/publish"
+	"gongkai/ui/studio/page"
 )
 
 // The studio's files in a source folder, beside what publish reads:
@@ -321,7 +322,7 @@ func SaveNotice(dir, oldPath string, fm publish.FrontMatter, body string, draft 
 		// attachments are named relative to the notice's folder: a
 		// notice that moves names them from its new one
 		for i, a := range fm.Attachments {
-			file, rewrite := attachmentFile(a)
+			file, rewrite := page.AttachmentFile(a)
 			fm.Attachments[i] = rewrite(moveRel(from, to, file))
 		}
 		if fm.Audio != "" {

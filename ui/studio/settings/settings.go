@@ -249,28 +249,31 @@ func (v *View) check() error {
 	return err
 }
 
-// feedWords says a feed.yaml mistake in Chinese where it knows it.
+// feedWords says a feed.yaml mistake in Chinese, by the rule publish
+// names (its message when it names none: nothing is hidden).
 func feedWords(err error) string {
-	m := err.Error()
 	var se *publish.SourceError
-	if errors.As(err, &se) {
-		m = se.Msg
+	if !errors.As(err, &se) {
+		return err.Error()
 	}
-	switch {
-	case strings.HasPrefix(m, "id "):
+	switch se.Rule {
+	case feed.RuleID:
 		return "数据源编号只能用小写字母、数字和 . _ -。"
-	case strings.HasPrefix(m, "title is required"):
+	case feed.RuleRequired:
+		if se.Field == "categories" {
+			return "至少要有一个类别。"
+		}
 		return "请填写名称。"
-	case strings.HasPrefix(m, "categories: declare"):
-		return "至少要有一个类别。"
-	case strings.Contains(m, "needs a unique valid id and a name"):
-		return "每个类别要有不重复的编号（小写字母、数字）和名称：" + m
-	case strings.Contains(m, "needs a division code"):
-		return "每个地点要有区划代码（2 到 12 位数字）和名称：" + m
-	case strings.Contains(m, "timezone"):
+	case publish.RuleCategoryEntry:
+		return "每个类别要有不重复的编号（小写字母、数字）和名称：" + se.Detail
+	case publish.RuleLocationEntry:
+		return "每个地点要有区划代码（2 到 12 位数字）和名称：" + se.Detail
+	case publish.RuleTimezone:
 		return "时区不认识，请写 Asia/Shanghai 这样的名字。"
+	case publish.RuleControl:
+		return "名称里有看不见的控制字符（常从别的程序复制带来），请删去后重新输入：" + se.Detail
 	}
-	return m
+	return se.Msg
 }
 
 func (v *View) save() {

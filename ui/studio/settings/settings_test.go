@@ -56,3 +56,27 @@ func TestSettingsForm(t *testing.T) {
 		t.Errorf("saved %+v, want %+v", saved, want)
 	}
 }
+
+// Each mistake of feed.yaml is said in Chinese, by the rule publish
+// names, with what it concerns.
+func TestFeedWords(t *testing.T) {
+	good := "id: qinghe\ntitle: 青禾镇\ntimezone: Asia/Shanghai\ncategories:\n  - {id: land, name: 土地征收}\nlocations:\n  - {code: \"310118901201\", name: 东湾村}\n"
+	for _, c := range []struct{ old, new, want string }{
+		{"id: qinghe", "id: Qing He", "数据源编号只能用"},
+		{"title: 青禾镇", "title: ''", "请填写名称"},
+		{"  - {id: land, name: 土地征收}", "", "至少要有一个类别"},
+		{"name: 土地征收", "name: ''", "每个类别要有不重复的编号（小写字母、数字）和名称：land"},
+		{`code: "310118901201"`, `code: "3101x"`, "每个地点要有区划代码（2 到 12 位数字）和名称：3101x"},
+		{"timezone: Asia/Shanghai", "timezone: Mars/Olympus", "时区不认识"},
+		{"name: 东湾村", "name: \"东湾\\u0007村\"", "请删去后重新输入：310118901201"},
+	} {
+		err := publish.CheckFeed([]byte(strings.Replace(good, c.old, c.new, 1)))
+		if err == nil {
+			t.Errorf("%s → %s: no error", c.old, c.new)
+			continue
+		}
+		if got := feedWords(err); !strings.Contains(got, c.want) {
+			t.Errorf("%s → %s: %q, want %q", c.old, c.new, got, c.want)
+		}
+	}
+}
