@@ -24,6 +24,7 @@ func (k *Kiosk) applyConfig(c *config.Config) {
 	k.idle.Timeout = c.IdleTimeout.Duration
 	k.disp.Rot.Dwell, k.disp.Rot.Hours = k.deps.Dwell, k.deps.Hours
 	k.v.Configure(k.villagerOptions())
+	k.alerts.SetDwell(k.deps.Dwell)
 	k.applyMode()
 }
 
