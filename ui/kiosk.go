@@ -90,8 +90,7 @@ type Kiosk struct {
 	alerts      *alert.Alerts       // the banner on the touch screens, the view over everything
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
 	disp        *display.View
-	corner      *admin.CornerTap
-	cornerLayer *fyne.Container
+	cornerLayer *fyne.Container // the admin panel's hidden corner gesture
 	admin       *admin.Panel
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	started     time.Time
@@ -138,8 +137,6 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		Stale: k.stale,
 		Speak: k.v.ReadSlide,
 	})
-	k.corner = k.newCornerTap()
-	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	host := &admin.Host{
 		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
 		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
@@ -149,6 +146,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		host.Runtime = d.Runtime
 	}
 	k.admin = admin.New(host)
+	k.cornerLayer = container.NewWithoutLayout(k.admin.Corner())
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
 	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.View(), k.cornerLayer, k.admin.Box))
@@ -414,7 +412,7 @@ func (h *villagerHost) Banner() fyne.CanvasObject { return h.alerts.Banner() }
 // at home the top-left is empty, elsewhere 返回 is there and must keep
 // working.
 func (h *villagerHost) Navigated(atHome bool) {
-	if h.corner != nil {
+	if h.cornerLayer != nil {
 		kit.Show(h.cornerLayer, (*Kiosk)(h).display() || atHome)
 	}
 }

@@ -556,7 +556,7 @@ func (a *Panel) VolumesChanged(paths []string) {
 	report.sticksChanged()
 	poster.sticksChanged()
 	asked := a.Page == PageCompliance && report.asking() || a.Page == PagePoster && poster.asking()
-	if len(paths) > 0 && !asked && a.unlocked && a.Box.Visible() && a.Panel.Visible() {
+	if len(paths) > 0 && !asked && a.unlocked && a.Box.Visible() && a.panel.Visible() {
 		a.ShowPage(PageUSB)
 	}
 }
