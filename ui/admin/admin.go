@@ -240,7 +240,7 @@ type adminPage interface {
 var PageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "打印海报", "设置", "日志", "退出信息屏"}
 
 const (
-	PageStatus = iota
+	pageStatus = iota
 	pageSync
 	PageUSB
 	PageCompliance
@@ -353,7 +353,7 @@ func (a *Panel) watchVolumes(on bool) {
 func (a *Panel) Close() {
 	a.unlocked = a.k.Admin.Unlocked
 	a.entry, a.msg = "", ""
-	a.Page = PageStatus // the next clerk starts from the status, not from 退出
+	a.Page = pageStatus // the next clerk starts from the status, not from 退出
 	a.Box.Hide()
 	a.watchVolumes(false)
 	a.k.ApplyTheme()

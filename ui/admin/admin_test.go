@@ -551,7 +551,7 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 		}
 		all := textOf(k.admin.Pages[i].Object())
 		switch pg := k.admin.Pages[i].(type) {
-		case *StatusPage:
+		case *statusPage:
 			all += pageContent(pg.Paged.P)
 		case *logPage:
 			all += pageContent(pg.Paged.P)
@@ -585,7 +585,7 @@ func TestPanelReopensOnStatus(t *testing.T) {
 	tapTab(t, k, "退出信息屏")
 	test.Tap(k.admin.closer)
 	k.admin.Open(PurposeOpen)
-	if k.admin.Page != PageStatus || !k.admin.Pages[PageStatus].Object().Visible() {
+	if k.admin.Page != pageStatus || !k.admin.Pages[pageStatus].Object().Visible() {
 		t.Fatalf("the panel reopened on page %d", k.admin.Page)
 	}
 }
@@ -599,5 +599,35 @@ func TestLogPageKnowsTheAdminEvents(t *testing.T) {
 		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
 			t.Errorf("%s: %q", msg, line)
 		}
+	}
+}
+
+// The admin status page reads the store in the background: opening it
+// hands the reading to a job (a topic's list: villager's
+// TestListReadsInTheBackground).
+func TestStatusReadsInTheBackground(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, kioskDeps{})
+	var status []func()
+	k.admin.Async = func(_ string, fn func()) { status = append(status, fn) }
+	p := k.admin.Pages[pageStatus].(*statusPage)
+	p.Show()
+	if len(status) != 1 {
+		t.Fatalf("the status page started %d jobs, want 1", len(status))
+	}
+	status[0]()
+	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
+		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
+	}
+
+	// the posters page lists every notice: the same, in the background
+	k.deps.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
+	posters := k.admin.Pages[PagePoster].(*PosterPage)
+	posters.Show()
+	if len(status) != 2 || strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Fatalf("the posters page: %d jobs, listed before its job: %q", len(status), pageContent(posters.Paged.P))
+	}
+	status[1]()
+	if !strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Errorf("posters after the job: %q", pageContent(posters.Paged.P))
 	}
 }
