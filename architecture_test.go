@@ -31,10 +31,11 @@ var layers = map[string]int{
 	// 4: what runs around the screen, and the running screen itself
 	"sync/synctest": 4, "demo": 4, "monitor": 4, "monitor/agent": 4, "screen": 4,
 	// 5–7: the window: the kit every screen shares; the screens of each
-	// user (villager, display, admin), which never import each other (nor
-	// the screens' test fixtures, imported by tests only); the window that
-	// ties them together and to the runtime
-	"ui/kit": 5, "ui/villager": 6, "ui/display": 6, "ui/admin": 6, "ui/uitest": 6,
+	// user (villager, display, admin) and the urgent alerts over them,
+	// which never import each other (nor the screens' test fixtures,
+	// imported by tests only); the window that ties them together and to
+	// the runtime
+	"ui/kit": 5, "ui/villager": 6, "ui/display": 6, "ui/admin": 6, "ui/alert": 6, "ui/uitest": 6,
 	"ui": 7,
 	// 6–8: the clerks' studio, beside the screens' window (neither imports
 	// the other): what its pages share; its pages, which never import each

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"fyne.io/fyne/v2"
-
 	"gongkai/config"
 	gkscreen "gongkai/screen"
 	"gongkai/ui/admin"
@@ -24,6 +22,7 @@ func (k *Kiosk) applyConfig(c *config.Config) {
 	k.idle.Timeout = c.IdleTimeout.Duration
 	k.disp.Rot.Dwell, k.disp.Rot.Hours = k.deps.Dwell, k.deps.Hours
 	k.v.Configure(k.villagerOptions())
+	k.alerts.SetDwell(k.deps.Dwell)
 	k.applyMode()
 }
 
@@ -52,18 +51,3 @@ func (k *Kiosk) watchEvents(ch <-chan gkscreen.Event) {
 
 // RequestLeave is the window's close button: leaving needs the PIN.
 func (k *Kiosk) RequestLeave() { k.admin.Open(admin.PurposeLeave) }
-
-func (k *Kiosk) newCornerTap() *admin.CornerTap {
-	var g admin.Gesture
-	c := &admin.CornerTap{
-		Down: func() { g.Down(k.Clock()) },
-		Up: func() {
-			if g.Up(k.Clock()) {
-				k.admin.Open(admin.PurposeOpen)
-			}
-		},
-	}
-	c.ExtendBaseWidget(c)
-	c.Resize(fyne.NewSquareSize(admin.CornerSize))
-	return c
-}

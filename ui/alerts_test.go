@@ -17,7 +17,7 @@ import (
 )
 
 // The running screen is told which alerts are in force (the display log
-// counts them; villager's TestDisplayAlertTakesOverAndAlternates for when).
+// counts them; alert's TestDisplayAlertTakesOverAndAlternates for when).
 func TestRuntimeIsToldTheAlerts(t *testing.T) {
 	a := test.NewTempApp(t)
 	st := demoStore(t)
@@ -33,8 +33,60 @@ func TestRuntimeIsToldTheAlerts(t *testing.T) {
 	if len(told) < 2 || len(told[0]) != 0 || !slices.Equal(told[len(told)-1], []string{"typhoon-1125"}) {
 		t.Fatalf("the runtime was told %v", told)
 	}
-	if !k.v.AlertView().Visible() || !strings.Contains(textOf(k.v.AlertView()), "金泽镇防汛防台指挥部") {
+	if !k.alerts.View().Visible() || !strings.Contains(textOf(k.alerts.View()), "金泽镇防汛防台指挥部") {
 		t.Fatal("the alert is not over the display")
+	}
+}
+
+// On a touch screen the window puts the alerts' banner on every
+// villager's screen; the alert it opens lies over the screen the villager
+// was on, which is there again when it closes; the idle reset closes it
+// and goes home, and nothing is at rest while it is open.
+func TestBannerOverTheVillagersScreens(t *testing.T) {
+	k, w, c := newTestKioskWith(t, portrait, Deps{Changes: make(chan struct{})}) // Refresh below, on this goroutine
+	applyAlerts(t, k.Store, 1, typhoon())
+	k.Refresh()
+	banner := k.alerts.Banner()
+	if !banner.Visible() || !strings.Contains(textOf(w.Canvas().Content()), "紧急通知　台风") {
+		t.Fatal("no banner at home")
+	}
+	if y := fyne.CurrentApp().Driver().AbsolutePositionForObject(banner).Y; y <= 0 || y > portrait.Height/4 {
+		t.Fatalf("the banner is at y %.0f, not under the top bar", y)
+	}
+	if err := k.v.Open("list:land"); err != nil {
+		t.Fatal(err)
+	}
+	if !banner.Visible() {
+		t.Fatal("no banner on a list")
+	}
+	if err := k.alerts.Open("typhoon-1125"); err != nil {
+		t.Fatal(err)
+	}
+	if !k.alerts.View().Visible() || k.atRest() {
+		t.Fatalf("the alert is not open over the list: shown %v, at rest %v", k.alerts.View().Visible(), k.atRest())
+	}
+	test.Tap(button(t, k.alerts.View(), "‹ 返回"))
+	if where, _ := k.v.Where(); k.alerts.View().Visible() || where != "list:land" {
+		t.Fatalf("返回 did not go back to the list: alert %v, screen %s", k.alerts.View().Visible(), where)
+	}
+	// at home with the alert open, there is something to lose: the idle
+	// prompt asks before the reset
+	k.v.Home()
+	if err := k.alerts.Open("typhoon-1125"); err != nil {
+		t.Fatal(err)
+	}
+	if k.atRest() {
+		t.Fatal("at rest with an alert open")
+	}
+	c.t = c.t.Add(k.deps.IdleTimeout + time.Second)
+	k.CheckIdle()
+	if !k.prompt.box.Visible() { // (stacked under the alert view, as before the alerts had a package)
+		t.Fatal("the idle prompt did not ask with the alert open")
+	}
+	c.t = c.t.Add(k.deps.IdleCountdown)
+	k.CheckIdle() // nobody answered
+	if where, _ := k.v.Where(); k.alerts.View().Visible() || where != "home" || !k.atRest() {
+		t.Fatalf("the idle reset did not close the alert and go home: alert %v, screen %s", k.alerts.View().Visible(), where)
 	}
 }
 

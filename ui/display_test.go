@@ -54,15 +54,6 @@ func TestSwitchModeWithoutRestart(t *testing.T) {
 	}
 }
 
-func mustParse(t *testing.T, toml string) *config.Config {
-	t.Helper()
-	c, err := config.Parse([]byte(toml))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
 // The display tells OnSlide each notice as it comes on show, in the
 // rotation's order and at its dwell, and "" when nothing is on show: dark
 // off-hours, the admin panel over the display, touch mode.

@@ -14,6 +14,7 @@ import (
 
 // the fixtures under their short names
 var (
+	mustParse   = uitest.Config
 	demoNow     = uitest.DemoNow
 	demoStore   = uitest.DemoStore
 	demoFeed    = uitest.DemoFeed

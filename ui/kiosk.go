@@ -1,6 +1,7 @@
 // Package ui is the window of the screen: it holds the villager's touch
-// screens (package villager), the road-side display (package display) and
-// the admin panel (package admin), switches between them, resets the
+// screens (package villager), the road-side display (package display),
+// the urgent alerts over both (package alert) and the admin panel
+// (package admin), switches between them, resets the
 // touch screens when nobody uses them (the idle prompt), and is the one
 // place that talks to the running screen (Runtime). It also paints any
 // screen off-screen (Screenshot, Capture).
@@ -18,6 +19,7 @@ import (
 	"gongkai/config"
 	"gongkai/store"
 	"gongkai/ui/admin"
+	"gongkai/ui/alert"
 	"gongkai/ui/display"
 	"gongkai/ui/kit"
 	"gongkai/ui/villager"
@@ -84,11 +86,11 @@ type Kiosk struct {
 	*kit.Env // the store for this screen, the feed's state, the clocks
 	stopOnce chan struct{}
 
-	v           *villager.Screens   // the touch screens, the alerts, 朗读
+	v           *villager.Screens   // the touch screens, 朗读
+	alerts      *alert.Alerts       // the banner on the touch screens, the view over everything
 	touchObjs   []fyne.CanvasObject // background and screens of touch mode
 	disp        *display.View
-	corner      *admin.CornerTap
-	cornerLayer *fyne.Container
+	cornerLayer *fyne.Container // the admin panel's hidden corner gesture
 	admin       *admin.Panel
 	poke        chan struct{} // wakes the timer loop early (mode change, admin opened)
 	started     time.Time
@@ -123,6 +125,7 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	k.applyTheme()
 	k.Load()
 
+	k.alerts = alert.New(k.Env, (*alertHost)(k), d.Dwell)
 	k.v = villager.New(k.Env, (*villagerHost)(k), k.villagerOptions())
 	main := k.v.Object()
 	k.prompt = k.newIdlePrompt()
@@ -134,8 +137,6 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		Stale: k.stale,
 		Speak: k.v.ReadSlide,
 	})
-	k.corner = k.newCornerTap()
-	k.cornerLayer = container.NewWithoutLayout(k.corner)
 	host := &admin.Host{
 		Env: k.Env, Admin: &k.deps.Admin, Demo: d.Demo, DataDir: d.DataDir, Started: k.started,
 		Do: k.do, GoSafe: k.goSafe, Card: k.card, Wake: k.wake, ApplyTheme: k.applyTheme,
@@ -145,9 +146,10 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 		host.Runtime = d.Runtime
 	}
 	k.admin = admin.New(host)
+	k.cornerLayer = container.NewWithoutLayout(k.admin.Corner())
 	// one flat stack: the touch screens, the display, the corner gesture and
 	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.v.AlertView(), k.cornerLayer, k.admin.Box))
+	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.View(), k.cornerLayer, k.admin.Box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
@@ -212,7 +214,7 @@ func (k *Kiosk) applyMode() {
 		k.prompt.box.Hide()
 	}
 	kit.Show(k.disp.Box, k.display())
-	k.v.ReloadAlerts(k.Clock())
+	k.alerts.Reload(k.Clock())
 	if k.display() {
 		kit.Show(k.cornerLayer, true)
 		k.disp.Reload()
@@ -284,7 +286,7 @@ func (k *Kiosk) Tick() time.Time {
 		k.CheckIdle()
 		next = now.Add(time.Second)
 	}
-	next = k.v.TickAlerts(now, next)
+	next = k.alerts.Tick(now, next)
 	if k.admin.Box.Visible() && next.After(now.Add(time.Second)) {
 		next = now.Add(time.Second) // the PIN lock countdown and idle logout
 	}
@@ -321,6 +323,7 @@ func (k *Kiosk) card(content fyne.CanvasObject, tapped func()) *kit.TapCard {
 // page. A notice that disappeared sends the reader back to its list.
 func (k *Kiosk) reload() {
 	k.Load()
+	k.alerts.Reload(k.Clock())
 	k.v.Reload()
 	if k.display() {
 		k.disp.Reload()
@@ -370,12 +373,13 @@ func (k *Kiosk) CheckIdle() {
 	case kit.IdleExpired:
 		k.prompt.box.Hide()
 		k.idle.Touch(now)
+		k.alerts.Close()
 		k.v.Reset()
 	}
 }
 
 // atRest is the state a new villager should find.
-func (k *Kiosk) atRest() bool { return k.v.AtRest() }
+func (k *Kiosk) atRest() bool { return k.v.AtRest() && !k.alerts.IsOpen() }
 
 // stale says whether the content may be out of date, and why, in words.
 func (k *Kiosk) stale(now time.Time) (bool, string) { return k.Env.Stale(now, k.deps.StaleAfter) }
@@ -390,7 +394,7 @@ func (k *Kiosk) showSlide(id string) {
 // villagerOptions is what the villager's screens take of Deps.
 func (k *Kiosk) villagerOptions() villager.Options {
 	d := &k.deps
-	return villager.Options{Demo: d.Demo, TextStep: d.TextStep, Dwell: d.Dwell, Speaker: d.Speaker, Volume: d.Volume, Quiet: d.Quiet, ReadAloud: d.ReadAloud}
+	return villager.Options{Demo: d.Demo, TextStep: d.TextStep, Speaker: d.Speaker, Volume: d.Volume, Quiet: d.Quiet, ReadAloud: d.ReadAloud}
 }
 
 // villagerHost is the Kiosk as the villager's screens see it.
@@ -401,18 +405,15 @@ func (h *villagerHost) Display() bool       { return (*Kiosk)(h).display() }
 func (h *villagerHost) ApplyTheme()         { (*Kiosk)(h).applyTheme() }
 func (h *villagerHost) Canvas() fyne.Canvas { return h.win.Canvas() }
 
+// Banner: the alerts' banner is on every touch screen, under the top bar.
+func (h *villagerHost) Banner() fyne.CanvasObject { return h.alerts.Banner() }
+
 // Navigated: the corner gesture lives where nothing else can be tapped:
 // at home the top-left is empty, elsewhere 返回 is there and must keep
 // working.
 func (h *villagerHost) Navigated(atHome bool) {
-	if h.corner != nil {
+	if h.cornerLayer != nil {
 		kit.Show(h.cornerLayer, (*Kiosk)(h).display() || atHome)
-	}
-}
-
-func (h *villagerHost) ShowAlerts(ids []string) {
-	if h.deps.Runtime != nil {
-		h.deps.Runtime.ShowAlerts(ids)
 	}
 }
 
@@ -422,5 +423,18 @@ func (h *villagerHost) HoldSlide(on bool) {
 	h.disp.Rot.Hold(on)
 	if !on {
 		(*Kiosk)(h).wake()
+	}
+}
+
+// alertHost is the Kiosk as the alerts see it.
+type alertHost Kiosk
+
+func (h *alertHost) Touch()        { (*Kiosk)(h).touch() }
+func (h *alertHost) Display() bool { return (*Kiosk)(h).display() }
+func (h *alertHost) Hush()         { h.v.Hush() }
+
+func (h *alertHost) ShowAlerts(ids []string) {
+	if h.deps.Runtime != nil {
+		h.deps.Runtime.ShowAlerts(ids)
 	}
 }

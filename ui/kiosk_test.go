@@ -8,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"gongkai/ui/admin"
 	"gongkai/ui/kit"
 )
 
@@ -138,36 +137,6 @@ func TestScreenshotNames(t *testing.T) {
 	}
 	if b := img.Bounds(); b.Dx() != 1920 || b.Dy() != 1080 {
 		t.Errorf("image is %v", b)
-	}
-}
-
-// The admin status page reads the store in the background: opening it
-// hands the reading to a job (a topic's list: villager's
-// TestListReadsInTheBackground).
-func TestStatusReadsInTheBackground(t *testing.T) {
-	k, _, _ := newTestKiosk(t, portrait)
-	var status []func()
-	k.admin.Async = func(_ string, fn func()) { status = append(status, fn) }
-	p := k.admin.Pages[admin.PageStatus].(*admin.StatusPage)
-	p.Show()
-	if len(status) != 1 {
-		t.Fatalf("the status page started %d jobs, want 1", len(status))
-	}
-	status[0]()
-	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
-		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
-	}
-
-	// the posters page lists every notice: the same, in the background
-	k.deps.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
-	posters := k.admin.Pages[admin.PagePoster].(*admin.PosterPage)
-	posters.Show()
-	if len(status) != 2 || strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
-		t.Fatalf("the posters page: %d jobs, listed before its job: %q", len(status), pageContent(posters.Paged.P))
-	}
-	status[1]()
-	if !strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
-		t.Errorf("posters after the job: %q", pageContent(posters.Paged.P))
 	}
 }
 

@@ -75,8 +75,12 @@ func render(deps Deps, kind, arg string, size fyne.Size) (image.Image, error) {
 	w.Resize(size)
 
 	switch kind {
-	case "list", "item", "attachment", "search", "alert":
+	case "list", "item", "attachment", "search":
 		if err := k.v.Open(kind + ":" + arg); err != nil {
+			return nil, err
+		}
+	case "alert":
+		if err := k.alerts.Open(arg); err != nil {
 			return nil, err
 		}
 	case "display":

@@ -106,17 +106,16 @@ func TestTextFitsOnTheAdminPanel(t *testing.T) {
 	for _, size := range []fyne.Size{portrait, landscape} {
 		t.Run(orient(size), func(t *testing.T) {
 			cfg := mustParse(t, "location = \"310118901201\"\nsources = [\"https://example.gov.cn/qinghe/feed/\"]\n")
-			k, w, _ := newAdminKiosk(t, Deps{Admin: admin.Deps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
+			k, w, _ := newAdminKiosk(t, Deps{DataDir: withPIN(t, "2468"), Admin: admin.Deps{Config: cfg, Version: "0.1.0", Build: "7", Commit: "abc1234",
 				LogLines: func() []string {
 					return []string{`{"time":"2026-11-25T01:58:01Z","level":"INFO","msg":"sync","version":7}`,
 						`{"time":"2026-11-25T01:59:11Z","level":"WARN","msg":"sync failed","err":"sync: reading the manifest: dial tcp 10.0.0.1:443: connect: connection refused","kind":"network"}`}
 				}}})
 			w.Resize(size)
 			f := &fitCheck{t: t, w: w, size: size, tag: orient(size)}
-			k.admin.Gate.Set("2468")
 			k.admin.Open(admin.PurposeOpen)
 			f.check("pin", k.admin.Box)
-			typePIN(k, "2468")
+			typePIN(t, k, "2468")
 			for i, name := range admin.PageNames {
 				k.admin.ShowPage(i)
 				f.check("admin:"+name, k.admin.Box)

@@ -114,32 +114,32 @@ type ImportDiff = gkscreen.ImportDiff
 // PIN pad. A long press followed by taps is not something done by chance.
 // DEPLOY.md tells the clerk.
 const (
-	GestureHold   = 3 * time.Second
+	gestureHold   = 3 * time.Second
 	gestureTaps   = 5
 	gestureWindow = 5 * time.Second
-	CornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
+	cornerSize    = 120 // ≥100: findable by a clerk who knows, unseen by others
 	adminIdle     = 60 * time.Second
 )
 
 // gesture follows presses on the corner; it reads no clock.
-type Gesture struct {
+type gesture struct {
 	down  time.Time // the press under way; zero when none
 	armed time.Time // when a long press ended; zero when not armed
 	taps  int       // taps since armed
 }
 
 // Down records a press at now.
-func (g *Gesture) Down(now time.Time) { g.down = now }
+func (g *gesture) Down(now time.Time) { g.down = now }
 
 // Up records the end of a press at now and reports whether it completes
 // the gesture.
-func (g *Gesture) Up(now time.Time) bool {
+func (g *gesture) Up(now time.Time) bool {
 	down := g.down
 	g.down = time.Time{}
 	if down.IsZero() || now.Before(down) {
 		return false
 	}
-	if now.Sub(down) >= GestureHold {
+	if now.Sub(down) >= gestureHold {
 		g.armed, g.taps = now, 0
 		return false
 	}
@@ -158,18 +158,38 @@ func (g *Gesture) Up(now time.Time) bool {
 // CornerTap is the invisible square in the top-left corner. It takes
 // presses (desktop.Mouseable: a touch screen's touches arrive as mouse
 // presses) and the taps that end them, so nothing beneath gets them.
+// Made only by Corner; its name stays exported because the markup
+// snapshots in ui/testdata name its type.
 type CornerTap struct {
 	widget.BaseWidget
-	Down func()
-	Up   func()
+	down func()
+	up   func()
 }
 
-func (c *CornerTap) MouseDown(*desktop.MouseEvent) { c.Down() }
-func (c *CornerTap) MouseUp(*desktop.MouseEvent)   { c.Up() }
+func (c *CornerTap) MouseDown(*desktop.MouseEvent) { c.down() }
+func (c *CornerTap) MouseUp(*desktop.MouseEvent)   { c.up() }
 func (c *CornerTap) Tapped(*fyne.PointEvent)       {}
-func (c *CornerTap) MinSize() fyne.Size            { return fyne.NewSquareSize(CornerSize) }
+func (c *CornerTap) MinSize() fyne.Size            { return fyne.NewSquareSize(cornerSize) }
 func (c *CornerTap) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(canvas.NewRectangle(color.Transparent))
+}
+
+// Corner is the hidden gesture's square, for the window to put in its
+// top-left corner where nothing else can be tapped: completed, it opens
+// the PIN pad.
+func (a *Panel) Corner() fyne.CanvasObject {
+	var g gesture
+	c := &CornerTap{
+		down: func() { g.Down(a.k.Clock()) },
+		up: func() {
+			if g.Up(a.k.Clock()) {
+				a.Open(PurposeOpen)
+			}
+		},
+	}
+	c.ExtendBaseWidget(c)
+	c.Resize(fyne.NewSquareSize(cornerSize))
+	return c
 }
 
 type purpose int
@@ -182,7 +202,7 @@ const (
 // Panel is the administration overlay: the PIN pad, then the panel.
 type Panel struct {
 	k    *Host
-	Gate *pin.Gate
+	gate *pin.Gate
 	Box  *fyne.Container
 
 	// async runs slow work (sync, import) off the UI thread; tests make it
@@ -192,19 +212,19 @@ type Panel struct {
 	unlocked bool
 	demoPIN  bool      // a demo screen still on the public demo PIN: the pad says it
 	last     time.Time // last tap, for the idle logout
-	Purpose  purpose
-	Entry    string
+	asked    purpose   // what the PIN is asked for
+	entry    string
 	msg      string
 
-	Closer   *kit.BigButton // 关闭
-	Pad      *fyne.Container
-	PadTitle *widget.Label
+	closer   *kit.BigButton // 关闭
+	pad      *fyne.Container
+	padTitle *widget.Label
 	padDots  *widget.Label
-	PadMsg   *widget.RichText
-	PadKeys  *fyne.Container // the keys and 确定: hidden while no PIN is set
-	Keys     map[string]*kit.BigButton
+	padMsg   *widget.RichText
+	keyBox   *fyne.Container // the keys and 确定: hidden while no PIN is set
+	keys     map[string]*kit.BigButton
 
-	Panel *fyne.Container
+	panel *fyne.Container
 	tabs  []*kit.BigButton
 	Pages []adminPage
 	Page  int
@@ -220,7 +240,7 @@ type adminPage interface {
 var PageNames = []string{"状态", "立即同步", "U盘导入", "公示期", "打印海报", "设置", "日志", "退出信息屏"}
 
 const (
-	PageStatus = iota
+	pageStatus = iota
 	pageSync
 	PageUSB
 	PageCompliance
@@ -231,12 +251,12 @@ const (
 )
 
 func New(k *Host) *Panel {
-	a := &Panel{k: k, Keys: map[string]*kit.BigButton{}, Async: k.GoSafe}
+	a := &Panel{k: k, keys: map[string]*kit.BigButton{}, Async: k.GoSafe}
 	a.loadGate()
 
-	a.Closer = a.btn("关闭", widget.DangerImportance, a.Close)
-	a.Closer.Min = fyne.NewSize(200, kit.TouchMin)
-	head := container.NewBorder(nil, nil, nil, a.Closer, kit.Label("管理", theme.SizeNameHeadingText))
+	a.closer = a.btn("关闭", widget.DangerImportance, a.Close)
+	a.closer.Min = fyne.NewSize(200, kit.TouchMin)
+	head := container.NewBorder(nil, nil, nil, a.closer, kit.Label("管理", theme.SizeNameHeadingText))
 
 	a.buildPad()
 	a.Pages = []adminPage{a.newStatusPage(), a.newSyncPage(), a.newUSBPage(), a.newCompliancePage(), a.newPosterPage(),
@@ -252,11 +272,11 @@ func New(k *Host) *Panel {
 		objs[i] = p.Object()
 	}
 	a.stage = container.NewStack(objs...)
-	a.Panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), kit.Separator()), nil, nil, nil, a.stage)
+	a.panel = container.NewBorder(container.NewVBox(container.New(&tabGrid{}, tabs...), kit.Separator()), nil, nil, nil, a.stage)
 
 	// the cover owns every tap on the overlay, and counts it as activity
 	bg := kit.NewCover(kit.ThemeColor(theme.ColorNameBackground), a.touch)
-	body := container.NewBorder(container.NewVBox(head, kit.Separator()), nil, nil, nil, container.NewStack(a.Pad, a.Panel))
+	body := container.NewBorder(container.NewVBox(head, kit.Separator()), nil, nil, nil, container.NewStack(a.pad, a.panel))
 	// the panel keeps its own size whatever the villagers' 字号 step: the
 	// kiosk sets the step-0 theme while it is open (applyTheme)
 	a.Box = container.NewStack(bg, container.New(layout.NewCustomPaddedLayout(16, 16, 24, 24), body))
@@ -275,14 +295,14 @@ func (a *Panel) loadGate() {
 	if k.Admin.Unlocked {
 		dir = "" // a screenshot neither reads nor writes the real PIN
 	}
-	if a.Gate != nil && dir == "" {
+	if a.gate != nil && dir == "" {
 		return // in memory: nothing to read again
 	}
 	gate, err := pin.Open(dir)
 	if err != nil {
 		k.Logger.Error("admin PIN", "err", err)
 	}
-	a.Gate = gate
+	a.gate = gate
 	a.demoPIN = k.Demo && gate.Matches(pin.Demo)
 }
 
@@ -301,10 +321,10 @@ func (a *Panel) touch() { a.last = a.k.Clock() }
 // (gongkai init --pin-file, gongkai pin), never from whoever taps first.
 func (a *Panel) Open(p purpose) {
 	a.touch()
-	a.Purpose, a.Entry, a.msg = p, "", ""
+	a.asked, a.entry, a.msg = p, "", ""
 	if !a.unlocked {
 		a.loadGate()
-		if !a.Gate.HasPIN() && !a.k.Admin.Unlocked {
+		if !a.gate.HasPIN() && !a.k.Admin.Unlocked {
 			a.k.Logger.Warn("no admin PIN: the admin panel stays shut until one is set with gongkai pin")
 		}
 	}
@@ -332,8 +352,8 @@ func (a *Panel) watchVolumes(on bool) {
 // close logs out and hides the overlay.
 func (a *Panel) Close() {
 	a.unlocked = a.k.Admin.Unlocked
-	a.Entry, a.msg = "", ""
-	a.Page = PageStatus // the next clerk starts from the status, not from 退出
+	a.entry, a.msg = "", ""
+	a.Page = pageStatus // the next clerk starts from the status, not from 退出
 	a.Box.Hide()
 	a.watchVolumes(false)
 	a.k.ApplyTheme()
@@ -349,7 +369,7 @@ func (a *Panel) CheckIdle(now time.Time) {
 		a.Close()
 		return
 	}
-	if a.Pad.Visible() {
+	if a.pad.Visible() {
 		a.updatePad() // the lock's countdown, and the keys back on after it
 	}
 }
@@ -359,70 +379,70 @@ func (a *Panel) CheckIdle(now time.Time) {
 var padKeys = []string{"1", "2", "3", "4", "5", "6", "7", "8", "9", kit.KeyClear, "0", kit.KeyDelete}
 
 func (a *Panel) buildPad() {
-	a.PadTitle = kit.Label("", theme.SizeNameHeadingText)
-	a.PadTitle.Alignment = fyne.TextAlignCenter
+	a.padTitle = kit.Label("", theme.SizeNameHeadingText)
+	a.padTitle.Alignment = fyne.TextAlignCenter
 	a.padDots = kit.Label("", kit.SizeTitle)
 	a.padDots.Alignment = fyne.TextAlignCenter
-	a.PadMsg = kit.Rich()
+	a.padMsg = kit.Rich()
 	var keys []fyne.CanvasObject
 	for _, s := range padKeys {
 		b := a.btn(s, widget.MediumImportance, func() { a.key(s) })
 		b.Min = fyne.NewSize(180, 110)
 		b.SizeName = kit.SizePINKey
-		a.Keys[s] = b
+		a.keys[s] = b
 		keys = append(keys, b)
 	}
 	ok := a.btn("确定", widget.HighImportance, a.submit)
 	ok.Min = fyne.NewSize(180, 110)
 	ok.SizeName = kit.SizePINKey
-	a.Keys["确定"] = ok
+	a.keys["确定"] = ok
 	grid := container.NewGridWithColumns(3, keys...)
-	a.PadKeys = container.NewVBox(grid, ok)
-	a.Pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(kit.TightVBox{},
-		a.PadTitle, a.padDots, a.PadMsg, a.PadKeys)))
+	a.keyBox = container.NewVBox(grid, ok)
+	a.pad = container.NewCenter(container.New(kit.FixedWidth{W: 640}, container.New(kit.TightVBox{},
+		a.padTitle, a.padDots, a.padMsg, a.keyBox)))
 }
 
 func (a *Panel) key(s string) {
 	switch s {
 	case kit.KeyClear:
-		a.Entry = ""
+		a.entry = ""
 	case kit.KeyDelete:
-		if a.Entry != "" {
-			a.Entry = a.Entry[:len(a.Entry)-1]
+		if a.entry != "" {
+			a.entry = a.entry[:len(a.entry)-1]
 		}
 	default:
-		if len(a.Entry) < pin.MaxDigits {
-			a.Entry += s
+		if len(a.entry) < pin.MaxDigits {
+			a.entry += s
 		}
 	}
 	a.updatePad()
 }
 
 func (a *Panel) showPad() {
-	kit.Show(a.Panel, false)
-	kit.Show(a.Pad, true)
+	kit.Show(a.panel, false)
+	kit.Show(a.pad, true)
 	a.updatePad()
 }
 
 func (a *Panel) updatePad() {
 	now := a.k.Clock()
-	if !a.Gate.HasPIN() {
-		kit.SetText(a.PadTitle, "管理功能未启用")
+	if !a.gate.HasPIN() {
+		kit.SetText(a.padTitle, "管理功能未启用")
 		kit.SetText(a.padDots, "")
-		kit.SetRich(a.PadMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
+		kit.SetRich(a.padMsg, para("本屏还没有设置管理密码，所以不能打开管理功能。请技术人员在本机上用 gongkai pin 命令设置密码（见部署说明），然后再试。",
 			theme.SizeNameText, theme.ColorNameForeground, false), para("点右上角“关闭”返回。", theme.SizeNameText, kit.ColorMuted, false))
-		kit.Show(a.PadKeys, false)
+		kit.Show(a.keyBox, false)
 		return
 	}
-	kit.Show(a.PadKeys, true)
-	if a.Purpose == PurposeLeave {
-		kit.SetText(a.PadTitle, "退出信息屏：请输入管理密码")
+	kit.Show(a.keyBox, true)
+	if a.asked == PurposeLeave {
+		kit.SetText(a.padTitle, "退出信息屏：请输入管理密码")
 	} else {
-		kit.SetText(a.PadTitle, "请输入管理密码")
+		kit.SetText(a.padTitle, "请输入管理密码")
 	}
-	kit.SetText(a.padDots, strings.Repeat("● ", len(a.Entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.Entry))))
+	kit.SetText(a.padDots, strings.Repeat("● ", len(a.entry))+strings.Repeat("○ ", max(0, pin.MinDigits-len(a.entry))))
 	msg, c, hint := a.msg, fyne.ThemeColorName(kit.ColorUrgent), "点右上角“关闭”返回。"
-	lock := a.Gate.Locked(now)
+	lock := a.gate.Locked(now)
 	switch {
 	case lock != nil:
 		msg = a.lockText(lock, now)
@@ -433,8 +453,8 @@ func (a *Panel) updatePad() {
 	if msg != "" {
 		segs = append(segs, para(msg, theme.SizeNameText, c, false))
 	}
-	kit.SetRich(a.PadMsg, append(segs, para(hint, theme.SizeNameText, kit.ColorMuted, false))...)
-	for _, b := range a.Keys {
+	kit.SetRich(a.padMsg, append(segs, para(hint, theme.SizeNameText, kit.ColorMuted, false))...)
+	for _, b := range a.keys {
 		kit.Enable(b, lock == nil)
 	}
 }
@@ -457,9 +477,9 @@ func (a *Panel) lockText(l *pin.Lock, now time.Time) string {
 // submit checks the PIN.
 func (a *Panel) submit() {
 	now := a.k.Clock()
-	entry := a.Entry
-	a.Entry, a.msg = "", ""
-	err := a.Gate.Check(entry, now)
+	entry := a.entry
+	a.entry, a.msg = "", ""
+	err := a.gate.Check(entry, now)
 	var lock *pin.Lock
 	switch {
 	case err == nil:
@@ -467,8 +487,8 @@ func (a *Panel) submit() {
 		a.granted()
 		return
 	case errors.Is(err, pin.ErrWrong):
-		a.k.Logger.Warn("admin PIN: wrong try", "tries_left", a.Gate.TriesLeft())
-		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.Gate.TriesLeft())
+		a.k.Logger.Warn("admin PIN: wrong try", "tries_left", a.gate.TriesLeft())
+		a.msg = fmt.Sprintf("密码不正确，还可再试 %d 次。", a.gate.TriesLeft())
 	case errors.As(err, &lock):
 		// every lock is in the log, with how long and why: a row of them
 		// is someone guessing
@@ -485,7 +505,7 @@ func (a *Panel) submit() {
 
 // granted: the PIN was right.
 func (a *Panel) granted() {
-	if a.Purpose == PurposeLeave {
+	if a.asked == PurposeLeave {
 		a.quit()
 		return
 	}
@@ -496,8 +516,8 @@ func (a *Panel) granted() {
 // Panel.
 
 func (a *Panel) showPanel() {
-	kit.Show(a.Pad, false)
-	kit.Show(a.Panel, true)
+	kit.Show(a.pad, false)
+	kit.Show(a.panel, true)
 	a.ShowPage(a.Page)
 }
 
@@ -548,12 +568,12 @@ func (g tabGrid) Layout(objs []fyne.CanvasObject, s fyne.Size) {
 // PIN pad, "" the status page.
 func (a *Panel) OpenForShot(page string) error {
 	if page == "pin" {
-		if !a.Gate.HasPIN() {
-			a.Gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
+		if !a.gate.HasPIN() {
+			a.gate.Set(pin.Demo) // in memory: the pad as a provisioned screen shows it
 			a.demoPIN = a.k.Demo
 		}
 		kit.Show(a.Box, true)
-		a.Purpose, a.Entry = PurposeOpen, "12"
+		a.asked, a.entry = PurposeOpen, "12"
 		a.showPad()
 		return nil
 	}

@@ -127,20 +127,20 @@ func (b *pagedBox) set(blocks []kit.Block) {
 
 // Status page.
 
-type StatusPage struct {
+type statusPage struct {
 	a     *Panel
 	Paged *pagedBox
 }
 
-func (a *Panel) newStatusPage() *StatusPage {
-	return &StatusPage{a: a, Paged: a.newPaged()}
+func (a *Panel) newStatusPage() *statusPage {
+	return &statusPage{a: a, Paged: a.newPaged()}
 }
 
-func (p *StatusPage) Object() fyne.CanvasObject { return p.Paged.box }
+func (p *statusPage) Object() fyne.CanvasObject { return p.Paged.box }
 
 // show reads the status in the background (the notice count walks the
 // store, the data size the disk) and shows it when read.
-func (p *StatusPage) Show() {
+func (p *statusPage) Show() {
 	facts := p.a.statusFacts()
 	p.a.Async("status", func() {
 		lines := facts.lines()
@@ -148,7 +148,7 @@ func (p *StatusPage) Show() {
 	})
 }
 
-func (p *StatusPage) showLines(lines []statusLine) {
+func (p *statusPage) showLines(lines []statusLine) {
 	var blocks []kit.Block
 	for _, l := range lines {
 		c := fyne.ThemeColorName(theme.ColorNameForeground)
@@ -556,7 +556,7 @@ func (a *Panel) VolumesChanged(paths []string) {
 	report.sticksChanged()
 	poster.sticksChanged()
 	asked := a.Page == PageCompliance && report.asking() || a.Page == PagePoster && poster.asking()
-	if len(paths) > 0 && !asked && a.unlocked && a.Box.Visible() && a.Panel.Visible() {
+	if len(paths) > 0 && !asked && a.unlocked && a.Box.Visible() && a.panel.Visible() {
 		a.ShowPage(PageUSB)
 	}
 }

@@ -369,7 +369,7 @@ func (p *SettingsPage) saveDraft() {
 		return
 	}
 	if p.newPIN != "" {
-		if err := p.a.Gate.Set(p.newPIN); err != nil {
+		if err := p.a.gate.Set(p.newPIN); err != nil {
 			k.Logger.Error("admin PIN: saving the new PIN", "err", err)
 			fail("设置已保存，但新密码没有保存成功，请再试一次；如一直这样，请联系技术人员。")
 			return

@@ -34,7 +34,7 @@ import (
 var englishWord = regexp.MustCompile(`[A-Za-z]{3,}`)
 
 func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
-	tap := func(g *Gesture, at time.Time, held time.Duration) bool {
+	tap := func(g *gesture, at time.Time, held time.Duration) bool {
 		g.Down(at)
 		return g.Up(at.Add(held))
 	}
@@ -42,71 +42,71 @@ func TestGestureIsALongPressThenFiveTaps(t *testing.T) {
 	short := 150 * time.Millisecond
 	for _, tc := range []struct {
 		name string
-		run  func(g *Gesture) bool // the last Up's answer
+		run  func(g *gesture) bool // the last Up's answer
 		want bool
 	}{
-		{"five quick taps, no long press", func(g *Gesture) bool {
+		{"five quick taps, no long press", func(g *gesture) bool {
 			var got bool
 			for i := range 5 {
 				got = tap(g, t0.Add(time.Duration(i)*300*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"seven impatient taps on 返回", func(g *Gesture) bool {
+		{"seven impatient taps on 返回", func(g *gesture) bool {
 			var got bool
 			for i := range 7 {
 				got = got || tap(g, t0.Add(time.Duration(i)*200*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"long press, then five taps", func(g *Gesture) bool {
-			tap(g, t0, GestureHold)
+		{"long press, then five taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, true},
-		{"long press, then four taps", func(g *Gesture) bool {
-			tap(g, t0, GestureHold)
+		{"long press, then four taps", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
 			var got bool
 			for i := range 4 {
-				got = tap(g, t0.Add(GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"press too short to arm", func(g *Gesture) bool {
-			tap(g, t0, GestureHold-time.Millisecond)
+		{"press too short to arm", func(g *gesture) bool {
+			tap(g, t0, gestureHold-time.Millisecond)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(GestureHold+time.Duration(i+1)*400*time.Millisecond), short)
+				got = tap(g, t0.Add(gestureHold+time.Duration(i+1)*400*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"taps too late after the press", func(g *Gesture) bool {
-			tap(g, t0, GestureHold)
+		{"taps too late after the press", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
 			var got bool
 			for i := range 5 {
-				got = tap(g, t0.Add(GestureHold+gestureWindow+time.Duration(i)*100*time.Millisecond), short)
+				got = tap(g, t0.Add(gestureHold+gestureWindow+time.Duration(i)*100*time.Millisecond), short)
 			}
 			return got
 		}, false},
-		{"a second long press restarts the count", func(g *Gesture) bool {
-			tap(g, t0, GestureHold)
+		{"a second long press restarts the count", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
 			tap(g, t0.Add(4*time.Second), short)
-			tap(g, t0.Add(5*time.Second), GestureHold)
+			tap(g, t0.Add(5*time.Second), gestureHold)
 			var got bool
 			for i := range 5 {
 				got = tap(g, t0.Add(9*time.Second+time.Duration(i)*300*time.Millisecond), short)
 			}
 			return got
 		}, true},
-		{"a clock that jumps back", func(g *Gesture) bool {
-			tap(g, t0, GestureHold)
+		{"a clock that jumps back", func(g *gesture) bool {
+			tap(g, t0, gestureHold)
 			return tap(g, t0.Add(-time.Hour), short)
 		}, false},
 	} {
-		var g Gesture
+		var g gesture
 		if got := tc.run(&g); got != tc.want {
 			t.Errorf("%s: opened %v, want %v", tc.name, got, tc.want)
 		}
@@ -551,7 +551,7 @@ func TestClerkSeesNoEnglish(t *testing.T) {
 		}
 		all := textOf(k.admin.Pages[i].Object())
 		switch pg := k.admin.Pages[i].(type) {
-		case *StatusPage:
+		case *statusPage:
 			all += pageContent(pg.Paged.P)
 		case *logPage:
 			all += pageContent(pg.Paged.P)
@@ -583,9 +583,9 @@ func TestPanelReopensOnStatus(t *testing.T) {
 	k, _, _ := newAdminKiosk(t, kioskDeps{Admin: Deps{Unlocked: true}})
 	k.admin.Open(PurposeOpen)
 	tapTab(t, k, "退出信息屏")
-	test.Tap(k.admin.Closer)
+	test.Tap(k.admin.closer)
 	k.admin.Open(PurposeOpen)
-	if k.admin.Page != PageStatus || !k.admin.Pages[PageStatus].Object().Visible() {
+	if k.admin.Page != pageStatus || !k.admin.Pages[pageStatus].Object().Visible() {
 		t.Fatalf("the panel reopened on page %d", k.admin.Page)
 	}
 }
@@ -599,5 +599,35 @@ func TestLogPageKnowsTheAdminEvents(t *testing.T) {
 		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
 			t.Errorf("%s: %q", msg, line)
 		}
+	}
+}
+
+// The admin status page reads the store in the background: opening it
+// hands the reading to a job (a topic's list: villager's
+// TestListReadsInTheBackground).
+func TestStatusReadsInTheBackground(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, kioskDeps{})
+	var status []func()
+	k.admin.Async = func(_ string, fn func()) { status = append(status, fn) }
+	p := k.admin.Pages[pageStatus].(*statusPage)
+	p.Show()
+	if len(status) != 1 {
+		t.Fatalf("the status page started %d jobs, want 1", len(status))
+	}
+	status[0]()
+	if !strings.Contains(pageContent(p.Paged.P), "本屏显示") {
+		t.Errorf("status after its job: %q", pageContent(p.Paged.P))
+	}
+
+	// the posters page lists every notice: the same, in the background
+	k.deps.Admin.Poster = func(string) ([]byte, error) { return []byte("%PDF-1.4"), nil }
+	posters := k.admin.Pages[PagePoster].(*PosterPage)
+	posters.Show()
+	if len(status) != 2 || strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Fatalf("the posters page: %d jobs, listed before its job: %q", len(status), pageContent(posters.Paged.P))
+	}
+	status[1]()
+	if !strings.Contains(pageContent(posters.Paged.P), "参保缴费") {
+		t.Errorf("posters after the job: %q", pageContent(posters.Paged.P))
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"golang.org/x/crypto/bcrypt"
 
@@ -27,6 +28,7 @@ var (
 	cardFor     = uitest.CardFor
 	blockObj    = uitest.BlockObj
 	landLog     = uitest.LandLog
+	mustParse   = uitest.Config
 	portrait    = uitest.Portrait
 )
 
@@ -45,6 +47,8 @@ type kioskDeps struct {
 	DataDir string       // a fresh folder when ""
 	Admin   Deps
 	Runtime Runtime
+	Demo    bool         // the content is signed with the demo key
+	Logger  *slog.Logger // slog.Default() when nil
 }
 
 // testKiosk is the panel in a test window as the window has it: its Host
@@ -52,6 +56,7 @@ type kioskDeps struct {
 type testKiosk struct {
 	*kit.Env
 	admin   *Panel
+	corner  *CornerTap // the hidden gesture's square, as the window places it
 	deps    kioskDeps
 	w       fyne.Window
 	c       *clock
@@ -71,11 +76,14 @@ func newAdminKiosk(t *testing.T, d kioskDeps) (*testKiosk, fyne.Window, *clock) 
 	if d.DataDir == "" {
 		d.DataDir = t.TempDir()
 	}
-	env := &kit.Env{Store: d.Store, Location: uitest.Dongwan, Clock: c.Now, Logger: slog.Default(), Faults: kit.NewFaults(slog.Default())}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	env := &kit.Env{Store: d.Store, Location: uitest.Dongwan, Clock: c.Now, Logger: d.Logger, Faults: kit.NewFaults(d.Logger)}
 	env.Load()
 	env.Spawn = kit.Inline
 	k := &testKiosk{Env: env, deps: d, c: c}
-	host := &Host{Env: env, Admin: &k.deps.Admin, Runtime: d.Runtime, DataDir: d.DataDir, Started: demoNow,
+	host := &Host{Env: env, Admin: &k.deps.Admin, Runtime: d.Runtime, DataDir: d.DataDir, Started: demoNow, Demo: d.Demo,
 		Do:          func(_ string, fn func()) { fn() },
 		GoSafe:      env.Go,
 		Card:        func(content fyne.CanvasObject, tapped func()) *kit.TapCard { return kit.NewTapCard(content, tapped) },
@@ -89,6 +97,7 @@ func newAdminKiosk(t *testing.T, d kioskDeps) (*testKiosk, fyne.Window, *clock) 
 	}
 	k.admin = New(host)
 	k.admin.Async = func(_ string, fn func()) { fn() }
+	k.corner = k.admin.Corner().(*CornerTap)
 	w := test.NewWindow(k.admin.Box)
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
@@ -99,7 +108,25 @@ func newAdminKiosk(t *testing.T, d kioskDeps) (*testKiosk, fyne.Window, *clock) 
 
 func typePIN(k *testKiosk, pin string) {
 	for _, r := range pin {
-		test.Tap(k.admin.Keys[string(r)])
+		test.Tap(k.admin.keys[string(r)])
 	}
-	test.Tap(k.admin.Keys["确定"])
+	test.Tap(k.admin.keys["确定"])
+}
+
+// tapCorner does the hidden gesture: a long press on the corner, then n
+// taps every so often.
+func tapCorner(k *testKiosk, c *clock, n int, every time.Duration) {
+	press(k.corner, c, gestureHold)
+	for range n {
+		c.T = c.T.Add(every)
+		press(k.corner, c, 100*time.Millisecond)
+	}
+}
+
+// press holds the corner for d.
+func press(o *CornerTap, c *clock, d time.Duration) {
+	o.MouseDown(&desktop.MouseEvent{})
+	c.T = c.T.Add(d)
+	o.MouseUp(&desktop.MouseEvent{})
+	test.Tap(o)
 }

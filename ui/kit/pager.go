@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -346,6 +348,20 @@ type PageBar struct {
 	Prev, Next *BigButton
 	Label      *widget.Label
 	Box        fyne.CanvasObject
+}
+
+// NewPageBar makes 上一页 · 第 n/m 页 · 下一页 whose buttons call touch,
+// then turn(-1) and turn(+1).
+func NewPageBar(touch func(), turn func(by int)) *PageBar {
+	b := &PageBar{}
+	size := fyne.NewSize(220, TouchMin+8)
+	b.Prev = NewBigButton("‹ 上一页", widget.HighImportance, size, func() { touch(); turn(-1) })
+	b.Next = NewBigButton("下一页 ›", widget.HighImportance, size, func() { touch(); turn(+1) })
+	b.Label = widget.NewLabel(PageText(0, 1))
+	b.Label.SizeName = theme.SizeNameSubHeadingText
+	b.Label.Alignment = fyne.TextAlignCenter
+	b.Box = container.NewBorder(nil, nil, b.Prev, b.Next, b.Label)
+	return b
 }
 
 func PageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page+1, total) }

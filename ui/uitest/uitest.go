@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
+	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/publish"
 	"gongkai/store"
@@ -184,6 +185,17 @@ func LongAlert() feed.Alert {
 func cutRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:min(n, len(r))])
+}
+
+// Config is the screen's configuration written in toml, as config.Parse
+// reads it.
+func Config(t testing.TB, toml string) *config.Config {
+	t.Helper()
+	c, err := config.Parse([]byte(toml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 func ReadFile(t testing.TB, path string) []byte {

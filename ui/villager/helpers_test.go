@@ -23,7 +23,6 @@ var (
 	demoFeed    = uitest.DemoFeed
 	applyAlerts = uitest.ApplyAlerts
 	typhoon     = uitest.Typhoon
-	longAlert   = uitest.LongAlert
 	textOf      = uitest.TextOf
 	segments    = uitest.Segments
 	pageContent = uitest.PageContent
@@ -50,20 +49,20 @@ type fakeHost struct {
 	display bool
 	touched int
 	atHome  bool
-	alerts  [][]string // ShowAlerts, in order
-	held    bool       // HoldSlide
+	held    bool              // HoldSlide
+	banner  fyne.CanvasObject // Banner
 }
 
-func (h *fakeHost) Touch()                  { h.touched++ }
-func (h *fakeHost) Display() bool           { return h.display }
-func (h *fakeHost) ApplyTheme()             { fyne.CurrentApp().Settings().SetTheme(kit.NewTheme(h.s.Step())) }
-func (h *fakeHost) Navigated(atHome bool)   { h.atHome = atHome }
-func (h *fakeHost) ShowAlerts(ids []string) { h.alerts = append(h.alerts, ids) }
-func (h *fakeHost) HoldSlide(on bool)       { h.held = on }
-func (h *fakeHost) Canvas() fyne.Canvas     { return nil }
+func (h *fakeHost) Touch()                    { h.touched++ }
+func (h *fakeHost) Display() bool             { return h.display }
+func (h *fakeHost) ApplyTheme()               { fyne.CurrentApp().Settings().SetTheme(kit.NewTheme(h.s.Step())) }
+func (h *fakeHost) Navigated(atHome bool)     { h.atHome = atHome }
+func (h *fakeHost) Banner() fyne.CanvasObject { return h.banner }
+func (h *fakeHost) HoldSlide(on bool)         { h.held = on }
+func (h *fakeHost) Canvas() fyne.Canvas       { return nil }
 
 // testScreens is the villager's screens in a test window as the window
-// shows them: the touch screens, the alert view over them.
+// shows them.
 type testScreens struct {
 	*Screens
 	host *fakeHost
@@ -83,6 +82,10 @@ func newScreens(t *testing.T, st *store.Store, size fyne.Size, o Options, host *
 	if host == nil {
 		host = &fakeHost{}
 	}
+	if host.banner == nil { // no alert in force: the banner is hidden
+		host.banner = canvas.NewRectangle(nil)
+		host.banner.Hide()
+	}
 	s := New(env, host, o)
 	host.s = s
 	s.Spawn = kit.Inline
@@ -91,8 +94,7 @@ func newScreens(t *testing.T, st *store.Store, size fyne.Size, o Options, host *
 	w.SetPadded(false)
 	t.Cleanup(w.Close)
 	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
-	w.SetContent(container.NewStack(bg, s.Object(), s.AlertView()))
-	s.ReloadAlerts(c.Now())
+	w.SetContent(container.NewStack(bg, s.Object()))
 	if !host.display {
 		s.Render()
 	}

@@ -16,26 +16,10 @@ import (
 
 // newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
 func (k *Screens) newPageBar() *kit.PageBar {
-	return k.pageBarTurning(func(by int) { k.setPage(k.st.cur().page + by) })
+	return pageBar(k.touch, func(by int) { k.setPage(k.st.cur().page + by) })
 }
 
-// pageBarTurning makes a page bar whose buttons call turn(-1) and turn(+1).
-func (k *Screens) pageBarTurning(turn func(by int)) *kit.PageBar { return pageBar(k.touch, turn) }
-
-// pageBar makes a page bar whose buttons call touch, then turn(-1) and
-// turn(+1).
-func pageBar(touch func(), turn func(by int)) *kit.PageBar {
-	b := &kit.PageBar{}
-	b.Prev = bigButton(touch, "‹ 上一页", widget.HighImportance, func() { turn(-1) })
-	b.Next = bigButton(touch, "下一页 ›", widget.HighImportance, func() { turn(+1) })
-	b.Prev.Min = fyne.NewSize(220, kit.TouchMin+8)
-	b.Next.Min = b.Prev.Min
-	b.Label = widget.NewLabel(kit.PageText(0, 1))
-	b.Label.SizeName = theme.SizeNameSubHeadingText
-	b.Label.Alignment = fyne.TextAlignCenter
-	b.Box = container.NewBorder(nil, nil, b.Prev, b.Next, b.Label)
-	return b
-}
+var pageBar = kit.NewPageBar // the name reader_embed.go calls it by
 
 // pagedFor wires a pager to a page bar and writes the clamped page back to
 // the state, but only while kind is the screen on show.

@@ -113,12 +113,12 @@ func (r *readAloud) play(it *feed.Item) {
 	gen, id, sum := r.gen, it.ID, it.Audio.SHA256
 	r.playing = id
 	r.label()
-	k.goSafe("read aloud", func() {
+	k.Go("read aloud", func() {
 		rc, err := k.Store.OpenBlob(sum)
 		if err == nil {
 			err = k.opts.Speaker.Play(rc, func(playback.Ended) {
 				rc.Close()
-				k.do("read aloud ended", func() { r.ended(gen) })
+				k.Do("read aloud ended", func() { r.ended(gen) })
 			})
 			if err != nil {
 				rc.Close()
@@ -126,7 +126,7 @@ func (r *readAloud) play(it *feed.Item) {
 		}
 		if err != nil {
 			k.Logger.Error("read aloud", "item", id, "err", err)
-			k.do("read aloud failed", func() {
+			k.Do("read aloud failed", func() {
 				r.ended(gen)
 				if r.item != nil && r.item.ID == id && !k.display() {
 					k.status.text = "这段录音无法播放，请阅读文字或咨询工作人员。"

@@ -1,11 +1,12 @@
 // Package villager is the touch screens a villager uses: home (where,
 // what is urgent, the topics), a topic's list, the reader of one notice
-// with its attachments (picture, table) and 朗读, search with its own
-// keypad, and the urgent alerts' banner and view. They read the store
+// with its attachments (picture, table) and 朗读, and search with its own
+// keypad. They read the store
 // through kit.Env only, always with the screen's own location, so another
 // village's notice is never reachable; the window around them (package
 // ui) tells them the rest through Host. They know nothing of the display
-// or the admin panel.
+// or the admin panel, nor of the urgent alerts (package alert) beyond
+// the place for their banner.
 //
 // State (screen stack, pages, query, text size) lives in plain structs;
 // widgets are built once per screen and updated with SetText/Refresh.
@@ -14,10 +15,8 @@ package villager
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -36,17 +35,17 @@ type Host interface {
 	// window's idle clock).
 	Touch()
 	// Display says whether the screen runs as the unattended road-side
-	// display: then an alert takes the face in turns, the banner is not
-	// shown, and slides may be read aloud.
+	// display: then slides may be read aloud.
 	Display() bool
 	// ApplyTheme sets the window's theme after the 字号 step changed
 	// (Screens.Step).
 	ApplyTheme()
 	// Navigated is told, after each move, whether the villager is at home.
 	Navigated(atHome bool)
-	// ShowAlerts is told the ids of the alerts in force whenever they
-	// change (the display log counts them).
-	ShowAlerts(ids []string)
+	// Banner is the line the window puts under the top bar on every
+	// screen: the urgent alerts' banner, hidden while none is in force.
+	// Asked once, by New.
+	Banner() fyne.CanvasObject
 	// HoldSlide keeps the display's slide up while it is read aloud
 	// (true), or lets the rotation go on (false).
 	HoldSlide(on bool)
@@ -58,13 +57,12 @@ type Host interface {
 // Options is what the screens are set up with; the admin settings change
 // it while they run (Configure).
 type Options struct {
-	Demo      bool          // the content is signed with the demo key: 演示数据 in the bar
-	TextStep  int           // the 字号 step a new villager finds
-	Dwell     time.Duration // display: time per page; an alert's turn is two; 15 s when zero
-	Speaker   Speaker       // the sound output; nil: none, and no 朗读 button
-	Volume    int           // 1–100; 0: 80
-	Quiet     kit.Hours     // nothing is read aloud in these hours; the zero value: none
-	ReadAloud bool          // a display reads its slides aloud
+	Demo      bool      // the content is signed with the demo key: 演示数据 in the bar
+	TextStep  int       // the 字号 step a new villager finds
+	Speaker   Speaker   // the sound output; nil: none, and no 朗读 button
+	Volume    int       // 1–100; 0: 80
+	Quiet     kit.Hours // nothing is read aloud in these hours; the zero value: none
+	ReadAloud bool      // a display reads its slides aloud
 }
 
 type screenKind int
@@ -109,10 +107,9 @@ type view interface {
 }
 
 // Screens is the villager's screens and where they are: the navigation
-// stack, the top bar and status row over them, the alert banner and
-// view, 朗读. Each screen keeps its own widgets and state (homeView,
-// listView, readerView, searchView, imageView, tableView, alertView,
-// readAloud).
+// stack, the top bar and status row over them, 朗读. Each screen keeps
+// its own widgets and state (homeView, listView, readerView, searchView,
+// imageView, tableView, readAloud).
 type Screens struct {
 	*kit.Env
 	host Host
@@ -127,9 +124,7 @@ type Screens struct {
 	stage  *fyne.Container
 	main   fyne.CanvasObject
 
-	alerts   *alertView   // alerts.go
-	alertBar *alertBanner // alerts.go
-	speak    *readAloud   // speak.go
+	speak *readAloud // speak.go
 }
 
 // New builds the screens at home. Env must be loaded (Env.Load).
@@ -158,26 +153,19 @@ func New(env *kit.Env, host Host, o Options) *Screens {
 		objs = append(objs, o)
 	}
 	k.stage = container.NewStack(objs...)
-	k.alertBar = k.newAlertBanner()
-	top := container.NewVBox(k.bar.box, k.alertBar.box, k.status.box)
+	top := container.NewVBox(k.bar.box, host.Banner(), k.status.box)
 	k.main = container.New(layout.NewCustomPaddedLayout(kit.BarPadding, kit.BarPadding, kit.BarPadding*2, kit.BarPadding*2),
 		container.NewBorder(top, nil, nil, nil, k.stage))
-	k.alerts = k.newAlertView()
 	return k
 }
 
-// Object is the touch screens: the top bar, the alert banner and status
-// row, and the screen on show under them.
+// Object is the touch screens: the top bar, the host's banner and the
+// status row, and the screen on show under them.
 func (k *Screens) Object() fyne.CanvasObject { return k.main }
-
-// AlertView is the alert over the whole window: the display's takeover,
-// and what the touch banner opens. The window stacks it over the display
-// and the touch screens.
-func (k *Screens) AlertView() fyne.CanvasObject { return k.alerts.box }
 
 // Configure takes saved settings without a restart: the text size a new
 // villager finds (and the screen on show goes to), the volume, quiet
-// hours, reading aloud on the display, the dwell.
+// hours, reading aloud on the display.
 func (k *Screens) Configure(o Options) {
 	o.TextStep = kit.ClampStep(o.TextStep)
 	k.opts = o
@@ -192,19 +180,10 @@ func (k *Screens) display() bool { return k.host.Display() }
 // touch is called by every control: a tap is what keeps a page open.
 func (k *Screens) touch() { k.host.Touch() }
 
-// goSafe and do: see kit.Env.Go and Env.Do.
-func (k *Screens) goSafe(name string, fn func()) { k.Env.Go(name, fn) }
-func (k *Screens) do(name string, fn func())     { k.Env.Do(name, fn) }
-
 // btn makes a big button whose tap also counts as activity.
 func (k *Screens) btn(label string, imp widget.Importance, tapped func()) *kit.BigButton {
-	return bigButton(k.touch, label, imp, tapped)
-}
-
-// bigButton makes a big button whose tap calls touch first.
-func bigButton(touch func(), label string, imp widget.Importance, tapped func()) *kit.BigButton {
 	return kit.NewBigButton(label, imp, fyne.NewSize(kit.TouchMin, kit.TouchMin), func() {
-		touch()
+		k.touch()
 		tapped()
 	})
 }
@@ -315,7 +294,7 @@ func (k *Screens) render() {
 
 // atRest is the state a new villager should find.
 func (k *Screens) atRest() bool {
-	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.opts.TextStep && k.search.input == "" && k.alerts.opened == ""
+	return len(k.st.stack) == 1 && k.st.stack[0].page == 0 && k.st.step == k.opts.TextStep && k.search.input == ""
 }
 
 // The window's part: what it shows, when it resets, what it tells.
@@ -327,7 +306,7 @@ func (k *Screens) Render() { k.render() }
 // Reload re-reads the store after an Apply (the window has loaded the
 // Env again), in place: same screen, same page. A notice that
 // disappeared sends the reader back to its list, with a word why. On the
-// display only the alerts are read again.
+// display the screens are not drawn.
 func (k *Screens) Reload() {
 	for i := len(k.st.stack) - 1; i > 0; i-- {
 		s := k.st.stack[i]
@@ -340,29 +319,20 @@ func (k *Screens) Reload() {
 		}
 	}
 	k.home.invalidate()
-	k.alerts.reload(k.Clock())
 	if !k.display() {
 		k.render()
 	}
 }
 
-// ReloadAlerts re-reads the alerts in force (the mode changed).
-func (k *Screens) ReloadAlerts(now time.Time) { k.alerts.reload(now) }
-
-// TickAlerts re-reads the alerts (one ends, another starts) and shows
-// what is due at now; it returns when to come back, next or sooner.
-func (k *Screens) TickAlerts(now, next time.Time) time.Time { return k.alerts.tick(now, next) }
-
 // Step is the 字号 step on show, for the window's theme.
 func (k *Screens) Step() int { return k.st.step }
 
 // AtRest says whether the screens are as a new villager should find
-// them: home, its first page, the usual 字号, no query, no alert open.
+// them: home, its first page, the usual 字号, no query.
 func (k *Screens) AtRest() bool { return k.atRest() }
 
-// Reset is the idle reset: the alert closed, home, the usual 字号.
+// Reset is the idle reset: home, the usual 字号.
 func (k *Screens) Reset() {
-	k.alerts.close()
 	if !k.atRest() {
 		k.goHome()
 		k.setStep(k.opts.TextStep)
@@ -415,9 +385,8 @@ func (k *Screens) SetStep(n int) { k.setStep(n) }
 
 // Open goes to a screen, named as `gongkai screenshot` names it: home,
 // list:CATEGORY, item:ID, attachment:ID:N (the picture or table view of
-// the notice's attachment N), search:QUERY, alert:ID (the alert in force
-// as the banner opens it). A notice not shown on this screen, an
-// attachment it has not, or an alert not in force is an error.
+// the notice's attachment N), search:QUERY. A notice not shown on this
+// screen or an attachment it has not is an error.
 func (k *Screens) Open(name string) error {
 	kind, arg, _ := strings.Cut(name, ":")
 	switch kind {
@@ -452,11 +421,6 @@ func (k *Screens) Open(name string) error {
 		k.push(screen{kind: screenSearch})
 		k.search.input = strings.ToLower(arg)
 		k.render()
-	case "alert":
-		if !slices.ContainsFunc(k.alerts.list, func(a feed.Alert) bool { return a.ID == arg }) {
-			return fmt.Errorf("ui: no alert %q in force on this screen (%s)", arg, k.Location)
-		}
-		k.alerts.open(arg)
 	default:
 		return fmt.Errorf("ui: unknown screen %q", name)
 	}

@@ -1,25 +1,92 @@
-package villager
+package alert
 
 import (
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
+	"gongkai/store"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
+
+// the fixtures under their short names
+var (
+	demoStore   = uitest.DemoStore
+	applyAlerts = uitest.ApplyAlerts
+	typhoon     = uitest.Typhoon
+	longAlert   = uitest.LongAlert
+	portrait    = uitest.Portrait
+	landscape   = uitest.Landscape
+)
+
+// fakeHost stands in for the window and notes what it is told.
+type fakeHost struct {
+	display bool
+	touched int
+	alerts  [][]string // ShowAlerts, in order
+	hushed  int        // Hush
+}
+
+func (h *fakeHost) Touch()                  { h.touched++ }
+func (h *fakeHost) Display() bool           { return h.display }
+func (h *fakeHost) ShowAlerts(ids []string) { h.alerts = append(h.alerts, ids) }
+func (h *fakeHost) Hush()                   { h.hushed++ }
+
+// testAlerts is the alerts in a test window as the window shows them: the
+// banner at the top of the touch screens, the view over everything.
+type testAlerts struct {
+	*Alerts
+	host *fakeHost
+	c    *uitest.Clock
+}
+
+// newAlerts runs the alerts of st at 东湾村 in a test window of the given
+// size, as the window does after it has built them.
+func newAlerts(t *testing.T, st *store.Store, size fyne.Size, dwell time.Duration, host *fakeHost) *testAlerts {
+	t.Helper()
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(kit.NewTheme(0))
+	c := &uitest.Clock{T: uitest.DemoNow}
+	env := &kit.Env{Store: st, Location: uitest.Dongwan, Clock: c.Now, Logger: slog.Default(), Faults: kit.NewFaults(slog.Default())}
+	env.Load()
+	if host == nil {
+		host = &fakeHost{}
+	}
+	k := New(env, host, dwell)
+	w := test.NewWindow(nil)
+	w.SetPadded(false)
+	t.Cleanup(w.Close)
+	bg := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground))
+	w.SetContent(container.NewStack(bg, container.NewVBox(k.Banner()), k.View()))
+	k.Reload(c.Now())
+	w.Resize(size)
+	return &testAlerts{Alerts: k, host: host, c: c}
+}
+
+// refresh is what the window does after a sync: the Env loaded again,
+// the alerts read again.
+func (k *testAlerts) refresh() {
+	k.Load()
+	k.Reload(k.c.Now())
+}
 
 func richText(rt *widget.RichText) string { return kit.Unbreakable(rt.String()) }
 
 // alertText is all the alert view holds, on every page.
-func alertText(k *testScreens) string {
+func alertText(k *testAlerts) string {
 	var b strings.Builder
-	for _, bl := range k.alerts.pager.Blocks {
+	for _, bl := range k.view.pager.Blocks {
 		b.WriteString(kit.BlockText(bl))
 	}
 	return b.String()
@@ -27,7 +94,7 @@ func alertText(k *testScreens) string {
 
 // tick is the window's tick as the alerts see it: they say when to come
 // back, sooner than the hour the window would otherwise wait.
-func (k *testScreens) tick() time.Time { return k.TickAlerts(k.c.T, k.c.T.Add(time.Hour)) }
+func (k *testAlerts) tick() time.Time { return k.Tick(k.c.T, k.c.T.Add(time.Hour)) }
 
 // An alert of 2,000 characters of what to do and 2,000 of body does not
 // fit a screen: the touch view pages it with 上一页/下一页, every block of
@@ -37,13 +104,15 @@ func TestLongAlertIsPaged(t *testing.T) {
 		t.Run(mode, func(t *testing.T) {
 			st := demoStore(t)
 			applyAlerts(t, st, 1, longAlert())
-			k := newScreens(t, st, landscape, Options{Dwell: 10 * time.Second}, &fakeHost{display: mode == config.ModeDisplay})
+			k := newAlerts(t, st, landscape, 10*time.Second, &fakeHost{display: mode == config.ModeDisplay})
 			c := k.c
 			k.refresh()
 			if mode == config.ModeTouch {
-				k.alerts.open("long-1")
+				if err := k.Open("long-1"); err != nil {
+					t.Fatal(err)
+				}
 			}
-			v := k.alerts
+			v := k.view
 			if !v.box.Visible() {
 				t.Fatal("the alert is not shown")
 			}
@@ -108,17 +177,20 @@ func TestLongAlertIsPaged(t *testing.T) {
 func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	st := demoStore(t)
 	host := &fakeHost{display: true}
-	k := newScreens(t, st, landscape, Options{}, host)
+	k := newAlerts(t, st, landscape, 0, host)
 	c := k.c
-	if k.alerts.box.Visible() {
+	if k.view.box.Visible() {
 		t.Fatal("an alert before any was published")
 	}
 	applyAlerts(t, st, 1, typhoon())
 	k.refresh()
-	if shown := alertText(k); !k.alerts.box.Visible() || !strings.Contains(shown, "紧急转移") || !strings.Contains(shown, "18时前转移") {
-		t.Fatalf("the new alert did not take the display: visible %v, text %q", k.alerts.box.Visible(), shown)
+	if shown := alertText(k); !k.view.box.Visible() || !strings.Contains(shown, "紧急转移") || !strings.Contains(shown, "18时前转移") {
+		t.Fatalf("the new alert did not take the display: visible %v, text %q", k.view.box.Visible(), shown)
 	}
-	if k.alerts.back.Visible() {
+	if k.host.hushed == 0 {
+		t.Error("the slide read aloud was not stopped for the alert")
+	}
+	if k.view.back.Visible() {
 		t.Error("the display's takeover has a 返回 button")
 	}
 	phase := k.alertPhase()
@@ -129,19 +201,19 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 		}
 		c.T = c.T.Add(phase)
 		k.tick()
-		if k.alerts.box.Visible() != want {
-			t.Fatalf("turn %d: alert shown %v, want %v", i, k.alerts.box.Visible(), want)
+		if k.view.box.Visible() != want {
+			t.Fatalf("turn %d: alert shown %v, want %v", i, k.view.box.Visible(), want)
 		}
 	}
 	// At its end it disappears by itself, and stays away.
 	c.T = typhoon().End.Add(time.Second)
 	k.tick()
-	if k.alerts.box.Visible() {
+	if k.view.box.Visible() {
 		t.Fatal("the alert outlived its end")
 	}
 	c.T = c.T.Add(phase)
 	k.tick()
-	if k.alerts.box.Visible() {
+	if k.view.box.Visible() {
 		t.Fatal("after its end the display is not back to the rotation")
 	}
 	told := host.alerts
@@ -150,80 +222,47 @@ func TestDisplayAlertTakesOverAndAlternates(t *testing.T) {
 	}
 }
 
-// On a touch screen a red banner is on every screen while an alert is in
-// force; a tap opens the alert, 返回 goes back to where the villager was,
-// and the idle reset closes it.
+// On a touch screen a red banner shows while an alert is in force; a tap
+// opens the alert, 返回 closes it, and Close (the window's idle reset)
+// closes it too. (The window puts the banner on every villager's screen
+// and goes back to the screen under the view: ui's
+// TestBannerOverTheVillagersScreens.)
 func TestTouchBannerOpensAlert(t *testing.T) {
-	k := newScreens(t, demoStore(t), portrait, Options{}, nil)
-	if k.alertBar.box.Visible() {
+	k := newAlerts(t, demoStore(t), portrait, 0, nil)
+	if k.banner.box.Visible() {
 		t.Fatal("a banner before any alert")
 	}
 	applyAlerts(t, k.Store, 1, typhoon())
 	k.refresh()
-	if !k.alertBar.box.Visible() || !strings.Contains(richText(k.alertBar.text), "台风") {
-		t.Fatal("no banner at home")
+	if !k.banner.box.Visible() || !strings.Contains(richText(k.banner.text), "台风") {
+		t.Fatal("no banner")
 	}
-	k.push(screen{kind: screenList, category: "land"})
-	if !k.alertBar.box.Visible() {
-		t.Fatal("no banner on a list")
+	if err := k.Open("no-such-alert"); err == nil {
+		t.Error("an alert not in force opened")
 	}
-	test.Tap(k.alertBar.box.Objects[1].(fyne.Tappable))
-	if !k.alerts.box.Visible() || !k.alerts.back.Visible() {
+	test.Tap(k.banner.box.Objects[1].(fyne.Tappable))
+	if !k.view.box.Visible() || !k.view.back.Visible() || !k.IsOpen() {
 		t.Fatal("the banner did not open the alert")
 	}
-	if k.alerts.nextBtn.Visible() {
+	if k.view.nextBtn.Visible() {
 		t.Error("下一条 with one alert")
 	}
-	test.Tap(k.alerts.back)
-	if k.alerts.box.Visible() || k.st.cur().kind != screenList {
-		t.Fatalf("返回 did not go back to the list: alert %v, screen %v", k.alerts.box.Visible(), k.st.cur().kind)
+	test.Tap(k.view.back)
+	if k.view.box.Visible() || k.IsOpen() {
+		t.Fatal("返回 did not close the alert")
 	}
-	test.Tap(k.alertBar.box.Objects[1].(fyne.Tappable))
-	k.Reset() // the window's idle reset (ui's TestIdleReturnsHome)
-	if k.alerts.box.Visible() || len(k.st.stack) != 1 {
-		t.Fatal("the idle reset did not close the alert and go home")
+	test.Tap(k.banner.box.Objects[1].(fyne.Tappable))
+	k.Close() // the window's idle reset
+	if k.view.box.Visible() || k.IsOpen() {
+		t.Fatal("the idle reset did not close the alert")
+	}
+	if k.host.touched != 3 {
+		t.Errorf("%d taps told to the window's idle clock, want 3", k.host.touched)
 	}
 	// Cancelled (a new alerts version without it): the banner goes.
 	applyAlerts(t, k.Store, 2)
 	k.refresh()
-	if k.alertBar.box.Visible() {
+	if k.banner.box.Visible() {
 		t.Fatal("the banner outlived the cancelled alert")
-	}
-}
-
-// Under an alert banner, at every 字号, the home's important notices
-// still show their card's words whole above their page bar: at 特大 the
-// card ran under the bar, which hid the line saying what the notice is
-// about. (Landscape at 特大 is tight enough that the card's frame may
-// touch the bar; its words may not.)
-func TestHomeCardClearsItsPageBarUnderABanner(t *testing.T) {
-	for _, size := range []fyne.Size{portrait, landscape} {
-		for step := range kit.TextSteps {
-			t.Run(orient(size)+"/"+kit.TextSteps[step].Name, func(t *testing.T) {
-				st := demoStore(t)
-				applyAlerts(t, st, 1, typhoon())
-				k := newScreens(t, st, size, Options{TextStep: step}, nil)
-				k.refresh()
-				if !k.alertBar.box.Visible() {
-					t.Fatal("no banner")
-				}
-				d := fyne.CurrentApp().Driver()
-				bar := d.AbsolutePositionForObject(k.home.impBar.Box).Y
-				shown := 0
-				for _, o := range k.home.imp.Blocks {
-					if !o.Obj.Visible() {
-						continue
-					}
-					shown++
-					words := o.Obj.(*kit.TapCard).Content
-					if bottom := d.AbsolutePositionForObject(words).Y + words.MinSize().Height; bottom > bar {
-						t.Errorf("a card's words end at %.0f, under its page bar at %.0f", bottom, bar)
-					}
-				}
-				if shown == 0 {
-					t.Fatal("no important notice on show")
-				}
-			})
-		}
 	}
 }

@@ -1,4 +1,11 @@
-package villager
+// Package alert is the urgent alerts (the feed's alerts object, polled
+// every minute) on the screen: the view over the whole window and the
+// touch screens' red banner that opens it. It reads the store through
+// kit.Env only, at this screen's location and trusted time; the window
+// (package ui) places the banner under the villager's top bar, stacks the
+// view over everything, ticks it and tells it the rest through Host. It
+// knows nothing of the villager's screens, the display or the admin panel.
+package alert
 
 import (
 	"fmt"
@@ -18,17 +25,93 @@ import (
 	"gongkai/ui/kit"
 )
 
-// Urgent alerts (the feed's alerts object, polled every minute) are not
-// one slide among many. On a display screen an alert takes the whole face
+// Urgent alerts are not one slide among many. On a display screen an alert takes the whole face
 // at once, then alternates with the rotation while it is in force and is
 // gone by itself at its end. On a touch screen a red banner on every
 // screen opens it. Both read the store's alerts in force for this screen
 // at trusted time.
 
+// Host is what the alerts need from the window around them. Its methods
+// run on the UI goroutine.
+type Host interface {
+	// Touch is told of every tap (the window's idle clock).
+	Touch()
+	// Display says whether the screen runs as the unattended road-side
+	// display: then an alert takes the face in turns and no banner shows.
+	Display() bool
+	// ShowAlerts is told the ids of the alerts in force whenever they
+	// change (the display log counts them).
+	ShowAlerts(ids []string)
+	// Hush stops reading aloud: a slide read aloud does not talk over the
+	// warning.
+	Hush()
+}
+
+// Alerts is the alerts in force on this screen, their view and banner.
+type Alerts struct {
+	*kit.Env
+	host     Host
+	dwellOpt time.Duration // display: time per page; an alert's turn is two; 15 s when zero
+	view     *alertView
+	banner   *alertBanner
+}
+
+// New builds the alerts' view and banner, both hidden until Reload finds
+// an alert in force. Env must be loaded (Env.Load).
+func New(env *kit.Env, host Host, dwell time.Duration) *Alerts {
+	k := &Alerts{Env: env, host: host, dwellOpt: dwell}
+	k.banner = k.newAlertBanner()
+	k.view = k.newAlertView()
+	return k
+}
+
+// View is the alert over the whole window: the display's takeover, and
+// what the touch banner opens. The window stacks it over the display and
+// the touch screens.
+func (k *Alerts) View() fyne.CanvasObject { return k.view.box }
+
+// Banner is the touch screens' red line: the window puts it under the
+// villager's top bar.
+func (k *Alerts) Banner() fyne.CanvasObject { return k.banner.box }
+
+// SetDwell takes the display's time per page from the saved settings.
+func (k *Alerts) SetDwell(d time.Duration) { k.dwellOpt = d }
+
+// Reload re-reads the alerts in force (after a sync applied new ones, the
+// mode changed).
+func (k *Alerts) Reload(now time.Time) { k.view.reload(now) }
+
+// Tick re-reads the alerts (one ends, another starts) and shows what is
+// due at now; it returns when to come back, next or sooner.
+func (k *Alerts) Tick(now, next time.Time) time.Time { return k.view.tick(now, next) }
+
+// Open shows the alert id as the banner's tap does; an alert not in force
+// is an error.
+func (k *Alerts) Open(id string) error {
+	if !slices.ContainsFunc(k.view.list, func(a feed.Alert) bool { return a.ID == id }) {
+		return fmt.Errorf("ui: no alert %q in force on this screen (%s)", id, k.Location)
+	}
+	k.view.open(id)
+	return nil
+}
+
+// IsOpen says whether a villager has an alert open (touch).
+func (k *Alerts) IsOpen() bool { return k.view.opened != "" }
+
+// Close returns from the touch view to the screen under it (the idle
+// reset).
+func (k *Alerts) Close() { k.view.close() }
+
+// display reports whether the screen runs as an unattended bulletin.
+func (k *Alerts) display() bool { return k.host.Display() }
+
+// touch is called by every control: a tap is what keeps a page open.
+func (k *Alerts) touch() { k.host.Touch() }
+
 // alertView is the alert over the whole window: the display's takeover,
 // and what the touch banner opens (with 返回).
 type alertView struct {
-	k   *Screens
+	k   *Alerts
 	box *fyne.Container
 
 	bandT   *widget.RichText // 紧急通知 · agency
@@ -50,17 +133,17 @@ type alertView struct {
 // alertPhase is how long an alert stays up on the display in its turn,
 // and how long the rotation then has: two dwells each, so a passer-by can
 // read the warning and still sees the notices.
-func (k *Screens) alertPhase() time.Duration { return 2 * k.dwell() }
+func (k *Alerts) alertPhase() time.Duration { return 2 * k.dwell() }
 
 // dwell is how long a display page stays up.
-func (k *Screens) dwell() time.Duration {
-	if d := k.opts.Dwell; d > 0 {
+func (k *Alerts) dwell() time.Duration {
+	if d := k.dwellOpt; d > 0 {
 		return d
 	}
 	return 15 * time.Second
 }
 
-func (k *Screens) newAlertView() *alertView {
+func (k *Alerts) newAlertView() *alertView {
 	v := &alertView{k: k}
 	v.bandT = kit.Rich()
 	band := canvas.NewRectangle(kit.ThemeColor(theme.ColorNameError))
@@ -69,7 +152,7 @@ func (k *Screens) newAlertView() *alertView {
 	// up to 2,000 characters of what to do and as many of body do not
 	// fit one screen: paged like a notice, by hand on a touch screen and
 	// a page a dwell on the display
-	v.bar = k.pageBarTurning(func(by int) { v.pager.SetPage(v.pager.Page() + by) })
+	v.bar = kit.NewPageBar(k.touch, func(by int) { v.pager.SetPage(v.pager.Page() + by) })
 	v.pager = kit.NewPager(func(page, total int) {
 		v.bar.Update(page, total)
 		kit.Show(v.bar.Prev, !k.display())
@@ -126,7 +209,7 @@ func (v *alertView) reload(now time.Time) {
 	if v.opened != "" && !slices.Contains(ids(list), v.opened) {
 		v.opened = "" // it ended while open: back to the screen under it
 	}
-	k.alertBar.update(v.list)
+	k.banner.update(v.list)
 	v.apply(now)
 }
 
@@ -155,7 +238,7 @@ func (v *alertView) apply(now time.Time) {
 	v.fill(a, index)
 	if k.display() {
 		v.pager.SetPage(page % v.pager.Pages())
-		k.speak.stop() // a slide read aloud does not talk over the warning
+		k.host.Hush() // a slide read aloud does not talk over the warning
 	}
 	kit.Show(v.back, !k.display())
 	kit.Show(v.nextBtn, !k.display() && len(v.list) > 1)
@@ -303,14 +386,14 @@ func (v *alertView) close() {
 // alertBanner is the touch screens' red line under the top bar while an
 // alert is in force: its title, and a tap opens it.
 type alertBanner struct {
-	k    *Screens
+	k    *Alerts
 	box  *fyne.Container
 	text *widget.RichText
 	more *widget.RichText // how many, and 点此查看: never cut off
 	id   string
 }
 
-func (k *Screens) newAlertBanner() *alertBanner {
+func (k *Alerts) newAlertBanner() *alertBanner {
 	b := &alertBanner{k: k}
 	b.text = widget.NewRichText()
 	b.text.Truncation = fyne.TextTruncateEllipsis
@@ -321,7 +404,7 @@ func (k *Screens) newAlertBanner() *alertBanner {
 	card := kit.NewCover(color.Transparent, func() {
 		k.touch()
 		if b.id != "" {
-			k.alerts.open(b.id)
+			k.view.open(b.id)
 		}
 	})
 	b.box = container.NewStack(rect, card, container.New(layout.NewCustomPaddedLayout(8, 8, 16, 16), row))
