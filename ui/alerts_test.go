@@ -80,9 +80,22 @@ func TestBannerOverTheVillagersScreens(t *testing.T) {
 	}
 	c.t = c.t.Add(k.deps.IdleTimeout + time.Second)
 	k.CheckIdle()
-	if !k.prompt.box.Visible() { // (stacked under the alert view, as before the alerts had a package)
+	if !k.prompt.box.Visible() {
 		t.Fatal("the idle prompt did not ask with the alert open")
 	}
+	// the prompt lies over the alert: a tap on 继续阅读 answers it and
+	// the alert stays open
+	// and is seen: its shade darkens the alert's light page
+	if r, g, b, _ := w.Canvas().Capture().At(20, int(portrait.Height/2)).RGBA(); (r+g+b)/3 > 0x8000 {
+		t.Fatalf("the idle prompt is hidden under the alert (colour %x %x %x where its shade should be)", r>>8, g>>8, b>>8)
+	}
+	cont := fyne.CurrentApp().Driver().AbsolutePositionForObject(k.prompt.cont)
+	test.TapCanvas(w.Canvas(), cont.Add(fyne.NewPos(k.prompt.cont.Size().Width/2, k.prompt.cont.Size().Height/2)))
+	if k.prompt.box.Visible() || !k.alerts.View().Visible() {
+		t.Fatalf("a tap on 继续阅读 over the alert: prompt %v, alert %v", k.prompt.box.Visible(), k.alerts.View().Visible())
+	}
+	c.t = c.t.Add(k.deps.IdleTimeout + time.Second)
+	k.CheckIdle()
 	c.t = c.t.Add(k.deps.IdleCountdown)
 	k.CheckIdle() // nobody answered
 	if where, _ := k.v.Where(); k.alerts.View().Visible() || where != "home" || !k.atRest() {

@@ -147,9 +147,11 @@ func New(a fyne.App, w fyne.Window, d Deps) *Kiosk {
 	}
 	k.admin = admin.New(host)
 	k.cornerLayer = container.NewWithoutLayout(k.admin.Corner())
-	// one flat stack: the touch screens, the display, the corner gesture and
-	// the admin overlay; hidden layers are neither drawn nor tappable
-	w.SetContent(container.NewStack(bg, main, k.prompt.box, k.disp.Box, k.alerts.View(), k.cornerLayer, k.admin.Box))
+	// one flat stack: the touch screens, the display, an alert over
+	// either, the idle prompt over an alert too (else it asks unseen), the
+	// corner gesture and the admin overlay; hidden layers are neither
+	// drawn nor tappable
+	w.SetContent(container.NewStack(bg, main, k.disp.Box, k.alerts.View(), k.prompt.box, k.cornerLayer, k.admin.Box))
 	// closing the window asks for the PIN: a villager must not end up on
 	// the desktop by tapping a stray close button
 	w.SetCloseIntercept(k.RequestLeave)
