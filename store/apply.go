@@ -274,6 +274,11 @@ func (a *applier) items() (Changes, error) {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
+	n := 0
+	for _, w := range writes {
+		n += w.p.terms.len()
+	}
+	ix.edits.grow(n)
 	for _, w := range writes {
 		if err := ix.drop(w.ref.ID); err != nil {
 			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)

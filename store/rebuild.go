@@ -36,6 +36,11 @@ func rebuild(tx *bolt.Tx) error {
 	}
 	kept := writes[:0]
 	edits := newPostingEdits()
+	n := 0
+	for _, w := range writes {
+		n += w.p.terms.len()
+	}
+	edits.grow(n)
 	var next ordinal
 	for _, w := range writes {
 		if w.p.err != nil {
