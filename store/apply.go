@@ -510,6 +510,9 @@ func (ix *indexer) add(id string, p *prepared) {
 	if p.doc == nil {
 		return // withdrawn: whatever it held goes at finish
 	}
+	// The marks hold what the terms said: the terms may go (at 100,000
+	// notices they are half a gigabyte).
+	defer func() { p.terms = docTerms{} }()
 	if old, ok := ix.old[id]; ok {
 		p.ord = old.ord
 		ix.edits.replace(old.terms, p.terms, old.ord)

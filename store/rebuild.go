@@ -50,6 +50,7 @@ func rebuild(tx *bolt.Tx) error {
 			w.p.ord = next
 			next++
 			edits.mark(w.p.terms, w.p.ord, true)
+			w.p.terms = docTerms{} // the marks hold them now
 		}
 		kept = append(kept, w)
 	}
