@@ -11,6 +11,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
+
+	"gongkai/feed"
 )
 
 // The search index: posting lists of item ordinals in the postings bucket,
@@ -65,6 +67,7 @@ const (
 	setUntilMonth = 'u' // valid_until's month
 	setPublished  = 'P' // published date
 	setCategory   = 'C' // category id
+	setPriority   = 'R' // priority, urgent or pinned: what the home puts forward
 
 	noInitial = '_' // in keys, for a character without a pinyin reading
 )
@@ -216,6 +219,9 @@ func termsOf(d *docText, sum *Summary) docTerms {
 	b.addText(fieldRest, rest)
 	b.addStr(setPublished, string(sum.Published))
 	b.addStr(setCategory, sum.Category)
+	if p := sum.Priority; p == feed.PriorityUrgent || p == feed.PriorityPinned {
+		b.addStr(setPriority, p)
+	}
 	if d := string(sum.ValidFrom); d != "" {
 		b.addStr(setFrom, d)
 		b.addStr(setFromMonth, d[:min(7, len(d))])

@@ -70,8 +70,14 @@ func propItem(r *rand.Rand, id string, now time.Time) feed.Item {
 		case 1:
 			it.ValidUntil = day(r.IntN(10) - 3)
 		}
+		it.Priority = propPriority(r)
 	})
 	return it
+}
+
+// propPriority: mostly normal, some urgent, some pinned.
+func propPriority(r *rand.Rand) string {
+	return []string{"", "", "", "", feed.PriorityNormal, feed.PriorityUrgent, feed.PriorityPinned}[r.IntN(7)]
 }
 
 // propQuery is a query a villager might type for the given texts: a piece
@@ -146,8 +152,12 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			case op < 6: // update
 				id := ids[r.IntN(len(ids))]
 				it := propItem(r, id, now)
-				if r.IntN(2) == 0 {
+				switch r.IntN(3) {
+				case 0:
 					it.Title = items[id].Title // a body edit only
+				case 1:
+					it = items[id] // a change of priority only
+					it.Priority = propPriority(r)
 				}
 				items[id] = it
 			case op < 7: // withdraw
@@ -187,6 +197,22 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			}
 			if got, err := s.Counts(loc, now); err != nil || !maps.Equal(got, want) {
 				t.Fatalf("step %d, counts at %s = %v (%v), want %v", step, loc, got, err, want)
+			}
+			// the home's urgent and pinned notices, from the priority
+			// sets: the visible ones of those priorities, urgent first
+			var wantImp []string
+			for _, it := range list {
+				if sum := summaryOf(&it); IsVisible(&sum, loc, now, shanghai) && UrgentFirst(sum.Priority) < 2 {
+					wantImp = append(wantImp, it.ID)
+				}
+			}
+			slices.SortFunc(wantImp, func(a, b string) int {
+				x, y := items[a], items[b]
+				return cmp.Or(cmp.Compare(UrgentFirst(x.Priority), UrgentFirst(y.Priority)),
+					cmp.Compare(y.Published, x.Published), cmp.Compare(a, b))
+			})
+			if got, err := s.Important(loc, now); err != nil || !slices.Equal(summaryIDs(got), wantImp) {
+				t.Fatalf("step %d, important at %s = %v (%v), want %v", step, loc, summaryIDs(got), err, wantImp)
 			}
 		}
 		for range 30 {
