@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -185,6 +186,21 @@ func bruteForceRun(t *testing.T, seed uint64) {
 		}
 		for _, c := range testCategories {
 			texts = append(texts, c.Name)
+		}
+		// the next boundary, from the index's validity sets, is the
+		// records' nearest valid_from or valid_until end ahead
+		wantNext := int64(math.MaxInt64)
+		for _, it := range list {
+			sum := summaryOf(&it)
+			from, until, ok := validity(&sum, shanghai)
+			for _, b := range []int64{from, until} {
+				if ok && it.Withdrawn == "" && b > now.Unix() && b < wantNext && b != math.MinInt64 {
+					wantNext = b
+				}
+			}
+		}
+		if next, ok, err := s.NextChange(now); err != nil || ok != (wantNext != math.MaxInt64) || ok && next.Unix() != wantNext {
+			t.Fatalf("step %d, NextChange = %s %v (%v), want %s", step, next, ok, err, time.Unix(wantNext, 0))
 		}
 		// the counts per topic, from the index's sets, are a count of
 		// what IsVisible shows
