@@ -350,7 +350,7 @@ func (b *termBuilder) addWord(field byte, w string) {
 // postingEdits collects the changes an Apply makes to posting lists, by
 // chunk, before writing each touched chunk once. Each chunk touched gets a
 // number when first marked (one map lookup per mark); the marks themselves
-// are one flat list of (chunk number, ordinal), sorted by chunk number in
+// are flat lists of chunk numbers, item after item, grouped by chunk in
 // two passes (a counting sort) when written. A notice has about a thousand
 // terms: a slice per chunk, grown mark by mark, cost more than all the rest
 // of the index's writing (BENCHMARKS.md, Apply).
@@ -358,9 +358,9 @@ type postingEdits struct {
 	han  map[uint64]int32 // packed Han term with its chunk
 	tri  map[triChunk]int32
 	strs map[strChunk]int32
-	n    int32     // chunks numbered
-	adds []posting // in the order marked: ascending ordinals for new items
-	dels []posting
+	n    int32 // chunks numbered
+	adds marks // in the order marked: ascending ordinals for new items
+	dels marks
 }
 
 type triChunk struct {
@@ -373,12 +373,18 @@ type strChunk struct {
 	chunk uint16
 }
 
-// posting is one mark: chunk number (see postingEdits) and ordinal. An
-// ordinal is never both added to and removed from a chunk: an item is
-// either kept, replaced or removed.
-type posting struct {
-	chunk int32
-	ord   ordinal
+// marks are what an Apply adds to chunks (or removes from them): the
+// chunk numbers of each item's terms, item after item, and where each
+// item's end. An ordinal is never both added to and removed from a chunk:
+// an item is either kept, replaced or removed.
+type marks struct {
+	chunks []int32
+	items  []itemEnd
+}
+
+type itemEnd struct {
+	ord ordinal
+	end int // its marks are chunks[previous end:end]
 }
 
 func newPostingEdits() *postingEdits {
@@ -386,7 +392,7 @@ func newPostingEdits() *postingEdits {
 }
 
 // grow makes room for n more added marks.
-func (pe *postingEdits) grow(n int) { pe.adds = slices.Grow(pe.adds, n) }
+func (pe *postingEdits) grow(n int) { pe.adds.chunks = slices.Grow(pe.adds.chunks, n) }
 
 // numberOf is the number of key k in m, given on first use.
 func numberOf[K comparable](pe *postingEdits, m map[K]int32, k K) int32 {
@@ -406,36 +412,43 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 	if add {
 		to = &pe.adds
 	}
-	l := *to
+	l := to.chunks
 	for _, h := range t.han {
-		l = append(l, posting{numberOf(pe, pe.han, h|chunk<<hanChunkShift), o})
+		l = append(l, numberOf(pe, pe.han, h|chunk<<hanChunkShift))
 	}
 	for _, t := range t.tri {
-		l = append(l, posting{numberOf(pe, pe.tri, triChunk{t, uint16(chunk)}), o})
+		l = append(l, numberOf(pe, pe.tri, triChunk{t, uint16(chunk)}))
 	}
 	for _, s := range t.strs {
-		l = append(l, posting{numberOf(pe, pe.strs, strChunk{s, uint16(chunk)}), o})
+		l = append(l, numberOf(pe, pe.strs, strChunk{s, uint16(chunk)}))
 	}
-	*to = l
+	to.chunks = l
+	to.items = append(to.items, itemEnd{o, len(l)})
 }
 
-// byChunk sorts marks by chunk number, keeping their order within a chunk:
-// chunk c's ordinals are ords[start[c]:start[c+1]].
-func byChunk(marks []posting, n int32) (ords []ordinal, start []int32) {
+// byChunk groups marks by chunk number, keeping their order within a
+// chunk: chunk c's ordinals are lows[start[c]:start[c+1]], their low 16
+// bits (the chunk gives the rest).
+func byChunk(m marks, n int32) (lows []uint16, start []int32) {
 	start = make([]int32, n+1)
-	for _, m := range marks {
-		start[m.chunk+1]++
+	for _, c := range m.chunks {
+		start[c+1]++
 	}
 	for c := range n {
 		start[c+1] += start[c]
 	}
 	next := slices.Clone(start[:n])
-	ords = make([]ordinal, len(marks))
-	for _, m := range marks {
-		ords[next[m.chunk]] = m.ord
-		next[m.chunk]++
+	lows = make([]uint16, len(m.chunks))
+	from := 0
+	for _, it := range m.items {
+		lo := uint16(it.ord)
+		for _, c := range m.chunks[from:it.end] {
+			lows[next[c]] = lo
+			next[c]++
+		}
+		from = it.end
 	}
-	return ords, start
+	return lows, start
 }
 
 // keys spells the bbolt key of every chunk numbered.
@@ -453,25 +466,25 @@ func (pe *postingEdits) keys() [][]byte {
 	return keys
 }
 
-// addTo adds the ordinals ords (of one chunk, mostly ascending, with
-// repeats) to bm, made when nil; nil stays nil when ords is empty.
-func addTo(bm *roaring.Bitmap, ords []ordinal, buf *denseChunk) *roaring.Bitmap {
-	if len(ords) == 0 {
+// addTo adds to bm (made when nil; nil stays nil when lows is empty) the
+// ordinals of chunk c whose low bits are lows (mostly ascending, with
+// repeats).
+func addTo(bm *roaring.Bitmap, c uint16, lows []uint16, buf *denseChunk) *roaring.Bitmap {
+	if len(lows) == 0 {
 		return bm
 	}
-	if len(ords) >= denseFrom {
-		return orInto(bm, buf.bitmap(ords))
+	if len(lows) >= denseFrom {
+		return orInto(bm, buf.bitmap(c, lows))
 	}
 	// Repeats are next to each other (an item's marks are): drop them
 	// before roaring looks each one up.
-	j := 0
-	for i, o := range ords {
-		if i == 0 || o != ords[j-1] {
-			ords[j] = o
-			j++
+	ords := make([]ordinal, 0, len(lows))
+	for i, lo := range lows {
+		if i == 0 || lo != lows[i-1] {
+			ords = append(ords, ordinal(c)<<chunkShift|ordinal(lo))
 		}
 	}
-	return orInto(bm, roaring.BitmapOf(ords[:j]...))
+	return orInto(bm, roaring.BitmapOf(ords...))
 }
 
 func orInto(bm, add *roaring.Bitmap) *roaring.Bitmap {
@@ -490,18 +503,17 @@ type denseChunk [1 << chunkShift / 64]uint64
 
 const denseFrom = 512
 
-// bitmap is the set of ords, all in one chunk.
-func (d *denseChunk) bitmap(ords []ordinal) *roaring.Bitmap {
-	for _, o := range ords {
-		d[o&(1<<chunkShift-1)>>6] |= 1 << (o & 63)
+// bitmap is the set of chunk c's ordinals whose low bits are lows.
+func (d *denseChunk) bitmap(c uint16, lows []uint16) *roaring.Bitmap {
+	for _, lo := range lows {
+		d[lo>>6] |= 1 << (lo & 63)
 	}
-	hi := ords[0] >> chunkShift
-	bm := roaring.FromDense(d[:], hi == 0) // without a copy, d's words are shared until AddOffset copies them
-	if hi != 0 {
-		bm = roaring.AddOffset64(bm, int64(hi)<<chunkShift)
+	bm := roaring.FromDense(d[:], c == 0) // without a copy, d's words are shared until AddOffset copies them
+	if c != 0 {
+		bm = roaring.AddOffset64(bm, int64(c)<<chunkShift)
 	}
-	for _, o := range ords {
-		d[o&(1<<chunkShift-1)>>6] = 0
+	for _, lo := range lows {
+		d[lo>>6] = 0
 	}
 	return bm
 }
@@ -555,13 +567,14 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
 	adds, addStart := byChunk(pe.adds, pe.n)
 	dels, delStart := byChunk(pe.dels, pe.n)
-	pe.adds, pe.dels = nil, nil // the garbage collector may have them
+	pe.adds, pe.dels = marks{}, marks{} // the garbage collector may have them
 	if k, _ := b.Cursor().First(); k == nil {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}
 	var buf denseChunk
 	for _, c := range order {
 		key := keys[c]
+		_, chunk, _ := splitChunkKey(key)
 		var bm *roaring.Bitmap
 		if v := b.Get(key); v != nil {
 			old, err := decodeChunk(v, key)
@@ -570,12 +583,12 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 			}
 			bm = old
 		}
-		bm = addTo(bm, adds[addStart[c]:addStart[c+1]], &buf)
+		bm = addTo(bm, chunk, adds[addStart[c]:addStart[c+1]], &buf)
 		if bm == nil {
 			continue
 		}
-		if d := dels[delStart[c]:delStart[c+1]]; len(d) > 0 {
-			bm.AndNot(roaring.BitmapOf(d...))
+		if d := addTo(nil, chunk, dels[delStart[c]:delStart[c+1]], &buf); d != nil {
+			bm.AndNot(d)
 		}
 		if onPostingWrite != nil {
 			onPostingWrite(key)
@@ -789,7 +802,8 @@ func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
 	out := make(map[string]*roaring.Bitmap, len(keys))
 	var buf denseChunk
 	for c, k := range keys {
-		if bm := addTo(nil, adds[start[c]:start[c+1]], &buf); bm != nil {
+		_, chunk, _ := splitChunkKey(k)
+		if bm := addTo(nil, chunk, adds[start[c]:start[c+1]], &buf); bm != nil {
 			out[string(k)] = bm
 		}
 	}
