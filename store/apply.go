@@ -274,6 +274,11 @@ func (a *applier) items() (Changes, error) {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
+	n := 0
+	for _, w := range writes {
+		n += w.p.terms.len()
+	}
+	ix.edits.grow(n)
 	for _, w := range writes {
 		if err := ix.drop(w.ref.ID); err != nil {
 			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
@@ -505,6 +510,9 @@ func (ix *indexer) add(id string, p *prepared) {
 	if p.doc == nil {
 		return // withdrawn: whatever it held goes at finish
 	}
+	// The marks hold what the terms said: the terms may go (at 100,000
+	// notices they are half a gigabyte).
+	defer func() { p.terms = docTerms{} }()
 	if old, ok := ix.old[id]; ok {
 		p.ord = old.ord
 		ix.edits.replace(old.terms, p.terms, old.ord)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"gongkai/feed"
 )
 
@@ -44,6 +46,18 @@ func TestNextChange(t *testing.T) {
 	sums, err := s.Summaries()
 	if err != nil || len(sums) != 4 || sums["from"].ValidFrom != "2026-03-10" {
 		t.Errorf("Summaries: %v %v", sums, err)
+	}
+
+	// from the index's validity sets, reading no record: the scheduler
+	// asks before the kiosk's first frame
+	err = s.update(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketRecords).Put([]byte("open"), []byte("not a record"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, ok, err := s.NextChange(at(2026, 3, 1, 12, 0)); err != nil || !ok || !got.Equal(at(2026, 3, 6, 0, 0)) {
+		t.Errorf("with a record unreadable: NextChange = %s %v %v, want 2026-03-06", got, ok, err)
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
+
+	"gongkai/feed"
 )
 
 // The search index: posting lists of item ordinals in the postings bucket,
@@ -65,6 +67,7 @@ const (
 	setUntilMonth = 'u' // valid_until's month
 	setPublished  = 'P' // published date
 	setCategory   = 'C' // category id
+	setPriority   = 'R' // priority, urgent or pinned: what the home puts forward
 
 	noInitial = '_' // in keys, for a character without a pinyin reading
 )
@@ -204,6 +207,8 @@ type docTerms struct {
 	strs []string
 }
 
+func (t *docTerms) len() int { return len(t.han) + len(t.tri) + len(t.strs) }
+
 // termsOf lists the terms of an item: its searchable text and its
 // attributes. Duplicates are kept: adding an ordinal twice is harmless,
 // and sorting them out costs more than the second add.
@@ -214,6 +219,9 @@ func termsOf(d *docText, sum *Summary) docTerms {
 	b.addText(fieldRest, rest)
 	b.addStr(setPublished, string(sum.Published))
 	b.addStr(setCategory, sum.Category)
+	if p := sum.Priority; p == feed.PriorityUrgent || p == feed.PriorityPinned {
+		b.addStr(setPriority, p)
+	}
 	if d := string(sum.ValidFrom); d != "" {
 		b.addStr(setFrom, d)
 		b.addStr(setFromMonth, d[:min(7, len(d))])
@@ -340,11 +348,19 @@ func (b *termBuilder) addWord(field byte, w string) {
 }
 
 // postingEdits collects the changes an Apply makes to posting lists, by
-// chunk, before writing each touched chunk once.
+// chunk, before writing each touched chunk once. Each chunk touched gets a
+// number when first marked (one map lookup per mark); the marks themselves
+// are flat lists of chunk numbers, item after item, grouped by chunk in
+// two passes (a counting sort) when written. A notice has about a thousand
+// terms: a slice per chunk, grown mark by mark, cost more than all the rest
+// of the index's writing (BENCHMARKS.md, Apply).
 type postingEdits struct {
-	han  map[uint64]*edit
-	tri  map[triChunk]*edit
-	strs map[strChunk]*edit
+	han  map[uint64]int32 // packed Han term with its chunk
+	tri  map[triChunk]int32
+	strs map[strChunk]int32
+	n    int32 // chunks numbered
+	adds marks // in the order marked: ascending ordinals for new items
+	dels marks
 }
 
 type triChunk struct {
@@ -357,63 +373,149 @@ type strChunk struct {
 	chunk uint16
 }
 
-// edit is what one Apply does to one chunk of a list: ordinals added (in
-// the order marked, which is ascending for new items) and removed. An
-// ordinal is never both: an item is either kept, replaced or removed.
-type edit struct {
-	adds []uint32
-	del  *roaring.Bitmap
+// marks are what an Apply adds to chunks (or removes from them): the
+// chunk numbers of each item's terms, item after item, and where each
+// item's end. An ordinal is never both added to and removed from a chunk:
+// an item is either kept, replaced or removed.
+type marks struct {
+	chunks []int32
+	items  []itemEnd
+}
+
+type itemEnd struct {
+	ord ordinal
+	end int // its marks are chunks[previous end:end]
 }
 
 func newPostingEdits() *postingEdits {
-	return &postingEdits{han: map[uint64]*edit{}, tri: map[triChunk]*edit{}, strs: map[strChunk]*edit{}}
+	return &postingEdits{han: map[uint64]int32{}, tri: map[triChunk]int32{}, strs: map[strChunk]int32{}}
 }
 
-func (e *edit) mark(o ordinal, add bool) {
-	if add {
-		if n := len(e.adds); n == 0 || e.adds[n-1] != o {
-			e.adds = append(e.adds, o)
-		}
-		return
-	}
-	if e.del == nil {
-		e.del = roaring.New()
-	}
-	e.del.Add(o)
-}
+// grow makes room for n more added marks.
+func (pe *postingEdits) grow(n int) { pe.adds.chunks = slices.Grow(pe.adds.chunks, n) }
 
-// added is the set of ordinals added.
-func (e *edit) added() *roaring.Bitmap {
-	if len(e.adds) == 0 {
-		return nil
+// numberOf is the number of key k in m, given on first use.
+func numberOf[K comparable](pe *postingEdits, m map[K]int32, k K) int32 {
+	i, ok := m[k]
+	if !ok {
+		i = pe.n
+		pe.n++
+		m[k] = i
 	}
-	bm := roaring.New()
-	bm.AddMany(e.adds)
-	return bm
+	return i
 }
 
 // mark records that o gains (add) or loses the terms t.
 func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 	chunk := uint64(o >> chunkShift)
+	to := &pe.dels
+	if add {
+		to = &pe.adds
+	}
+	l := to.chunks
 	for _, h := range t.han {
-		editOf(pe.han, h|chunk<<hanChunkShift).mark(o, add)
+		l = append(l, numberOf(pe, pe.han, h|chunk<<hanChunkShift))
 	}
 	for _, t := range t.tri {
-		editOf(pe.tri, triChunk{t, uint16(chunk)}).mark(o, add)
+		l = append(l, numberOf(pe, pe.tri, triChunk{t, uint16(chunk)}))
 	}
 	for _, s := range t.strs {
-		editOf(pe.strs, strChunk{s, uint16(chunk)}).mark(o, add)
+		l = append(l, numberOf(pe, pe.strs, strChunk{s, uint16(chunk)}))
 	}
+	to.chunks = l
+	to.items = append(to.items, itemEnd{o, len(l)})
 }
 
-// editOf is the edit of key k in m, made on first use.
-func editOf[K comparable](m map[K]*edit, k K) *edit {
-	e := m[k]
-	if e == nil {
-		e = &edit{}
-		m[k] = e
+// byChunk groups marks by chunk number, keeping their order within a
+// chunk: chunk c's ordinals are lows[start[c]:start[c+1]], their low 16
+// bits (the chunk gives the rest).
+func byChunk(m marks, n int32) (lows []uint16, start []int32) {
+	start = make([]int32, n+1)
+	for _, c := range m.chunks {
+		start[c+1]++
 	}
-	return e
+	for c := range n {
+		start[c+1] += start[c]
+	}
+	next := slices.Clone(start[:n])
+	lows = make([]uint16, len(m.chunks))
+	from := 0
+	for _, it := range m.items {
+		lo := uint16(it.ord)
+		for _, c := range m.chunks[from:it.end] {
+			lows[next[c]] = lo
+			next[c]++
+		}
+		from = it.end
+	}
+	return lows, start
+}
+
+// keys spells the bbolt key of every chunk numbered.
+func (pe *postingEdits) keys() [][]byte {
+	keys := make([][]byte, pe.n)
+	for k, i := range pe.han {
+		keys[i] = chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift))
+	}
+	for k, i := range pe.tri {
+		keys[i] = chunkKey(trigramKey(k.runes), k.chunk)
+	}
+	for k, i := range pe.strs {
+		keys[i] = chunkKey([]byte(k.term), k.chunk)
+	}
+	return keys
+}
+
+// addTo adds to bm (made when nil; nil stays nil when lows is empty) the
+// ordinals of chunk c whose low bits are lows (mostly ascending, with
+// repeats).
+func addTo(bm *roaring.Bitmap, c uint16, lows []uint16, buf *denseChunk) *roaring.Bitmap {
+	if len(lows) == 0 {
+		return bm
+	}
+	if len(lows) >= denseFrom {
+		return orInto(bm, buf.bitmap(c, lows))
+	}
+	// Repeats are next to each other (an item's marks are): drop them
+	// before roaring looks each one up.
+	ords := make([]ordinal, 0, len(lows))
+	for i, lo := range lows {
+		if i == 0 || lo != lows[i-1] {
+			ords = append(ords, ordinal(c)<<chunkShift|ordinal(lo))
+		}
+	}
+	return orInto(bm, roaring.BitmapOf(ords...))
+}
+
+func orInto(bm, add *roaring.Bitmap) *roaring.Bitmap {
+	if bm == nil {
+		return add
+	}
+	bm.Or(add)
+	return bm
+}
+
+// denseChunk is a chunk's 65,536 bits, empty between uses: a common term
+// (thousands of ordinals in a chunk) becomes a set by setting bits, where
+// roaring would add them one by one. Scanning the 8 KiB costs about what
+// adding denseFrom ordinals does.
+type denseChunk [1 << chunkShift / 64]uint64
+
+const denseFrom = 512
+
+// bitmap is the set of chunk c's ordinals whose low bits are lows.
+func (d *denseChunk) bitmap(c uint16, lows []uint16) *roaring.Bitmap {
+	for _, lo := range lows {
+		d[lo>>6] |= 1 << (lo & 63)
+	}
+	bm := roaring.FromDense(d[:], c == 0) // without a copy, d's words are shared until AddOffset copies them
+	if c != 0 {
+		bm = roaring.AddOffset64(bm, int64(c)<<chunkShift)
+	}
+	for _, lo := range lows {
+		d[lo>>6] = 0
+	}
+	return bm
 }
 
 // replace records the change of o's terms from old to new: only the terms
@@ -457,47 +559,42 @@ func diffSorted[T uint64 | string](a, b []T) []T {
 // touched chunk is read, changed and written once, and deleted when it
 // becomes empty.
 func (pe *postingEdits) write(b *bolt.Bucket) error {
-	type kv struct {
-		key []byte
-		e   *edit
+	keys := pe.keys()
+	order := make([]int32, pe.n)
+	for i := range order {
+		order[i] = int32(i)
 	}
-	all := make([]kv, 0, len(pe.han)+len(pe.tri)+len(pe.strs))
-	for k, e := range pe.han {
-		all = append(all, kv{chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)), e})
-	}
-	for k, e := range pe.tri {
-		all = append(all, kv{chunkKey(trigramKey(k.runes), k.chunk), e})
-	}
-	for k, e := range pe.strs {
-		all = append(all, kv{chunkKey([]byte(k.term), k.chunk), e})
-	}
-	slices.SortFunc(all, func(x, y kv) int { return bytes.Compare(x.key, y.key) })
+	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
+	adds, addStart := byChunk(pe.adds, pe.n)
+	dels, delStart := byChunk(pe.dels, pe.n)
+	pe.adds, pe.dels = marks{}, marks{} // the garbage collector may have them
 	if k, _ := b.Cursor().First(); k == nil {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}
-	for _, x := range all {
-		bm := x.e.added()
-		if v := b.Get(x.key); v != nil {
-			old, err := decodeChunk(v, x.key)
+	var buf denseChunk
+	for _, c := range order {
+		key := keys[c]
+		_, chunk, _ := splitChunkKey(key)
+		var bm *roaring.Bitmap
+		if v := b.Get(key); v != nil {
+			old, err := decodeChunk(v, key)
 			if err != nil {
 				return err
 			}
-			if bm != nil {
-				old.Or(bm)
-			}
 			bm = old
 		}
+		bm = addTo(bm, chunk, adds[addStart[c]:addStart[c+1]], &buf)
 		if bm == nil {
 			continue
 		}
-		if x.e.del != nil {
-			bm.AndNot(x.e.del)
+		if d := addTo(nil, chunk, dels[delStart[c]:delStart[c+1]], &buf); d != nil {
+			bm.AndNot(d)
 		}
 		if onPostingWrite != nil {
-			onPostingWrite(x.key)
+			onPostingWrite(key)
 		}
 		if bm.IsEmpty() {
-			if err := b.Delete(x.key); err != nil {
+			if err := b.Delete(key); err != nil {
 				return err
 			}
 			continue
@@ -506,8 +603,8 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 		if err != nil {
 			return err
 		}
-		if err := b.Put(x.key, v); err != nil {
-			return fmt.Errorf("write postings %q: %w", x.key, err)
+		if err := b.Put(key, v); err != nil {
+			return fmt.Errorf("write postings %q: %w", key, err)
 		}
 	}
 	return nil
@@ -700,20 +797,14 @@ func decodeOrdinal(v []byte) (ordinal, error) {
 // lists gives the posting lists the edits add, by bbolt key: what an
 // index made from scratch holds (Check compares the stored one with it).
 func (pe *postingEdits) lists() map[string]*roaring.Bitmap {
-	out := make(map[string]*roaring.Bitmap, len(pe.han)+len(pe.tri)+len(pe.strs))
-	for k, e := range pe.han {
-		if bm := e.added(); bm != nil {
-			out[string(chunkKey(termKeyOf(k&hanTermMask), uint16(k>>hanChunkShift)))] = bm
-		}
-	}
-	for k, e := range pe.tri {
-		if bm := e.added(); bm != nil {
-			out[string(chunkKey(trigramKey(k.runes), k.chunk))] = bm
-		}
-	}
-	for k, e := range pe.strs {
-		if bm := e.added(); bm != nil {
-			out[string(chunkKey([]byte(k.term), k.chunk))] = bm
+	keys := pe.keys()
+	adds, start := byChunk(pe.adds, pe.n)
+	out := make(map[string]*roaring.Bitmap, len(keys))
+	var buf denseChunk
+	for c, k := range keys {
+		_, chunk, _ := splitChunkKey(k)
+		if bm := addTo(nil, chunk, adds[start[c]:start[c+1]], &buf); bm != nil {
+			out[string(k)] = bm
 		}
 	}
 	return out

@@ -2,7 +2,11 @@ package store
 
 import (
 	"bytes"
+	"slices"
 	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+	bolt "go.etcd.io/bbolt"
 
 	"gongkai/feed"
 )
@@ -95,4 +99,95 @@ func termDiff(a, b feed.Item) map[string]bool {
 		}
 	}
 	return out
+}
+
+// postingEdits.write makes each chunk what its marks say, whichever way it
+// builds the set: few ordinals one by one, many (denseFrom or more) as
+// bits; in chunk 0 and in a later chunk; with repeats, with removals, and
+// on top of a stored chunk.
+func TestPostingEditsWrite(t *testing.T) {
+	tests := []struct {
+		name   string
+		stored []ordinal // the chunk before the Apply
+		adds   []ordinal // marked in this order
+		dels   []ordinal
+	}{
+		{name: "few", adds: []ordinal{3, 3, 9, 70000 - 65536}},
+		{name: "few, later chunk", adds: []ordinal{2<<16 + 5, 2<<16 + 5, 2<<16 + 1}},
+		{name: "many", adds: spread(0, 3000, 7)},
+		{name: "many, later chunk, repeats", adds: append(spread(3<<16, 2000, 3), spread(3<<16, 2000, 3)...)},
+		{name: "many, dense enough for a bitmap container", adds: spread(1<<16, 20000, 2)},
+		{name: "many onto stored, some removed", stored: spread(1<<16+1, 600, 5), adds: spread(1<<16, 900, 4), dels: []ordinal{1<<16 + 1, 1<<16 + 6}},
+		{name: "removals only", stored: []ordinal{4, 8, 12}, dels: []ordinal{8}},
+		{name: "all removed", stored: []ordinal{4}, dels: []ordinal{4}},
+		{name: "removal from nothing", dels: []ordinal{4}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openTemp(t)
+			term := docTerms{strs: []string{string(setKey(setCategory, "x"))}}
+			all := append(append(slices.Clone(tc.stored), tc.adds...), tc.dels...)
+			key := chunkKey([]byte(term.strs[0]), uint16(all[0]>>chunkShift))
+			err := s.update(func(tx *bolt.Tx) error {
+				b := tx.Bucket(bucketPostings)
+				if len(tc.stored) > 0 {
+					v, err := encodeChunk(roaring.BitmapOf(tc.stored...))
+					if err != nil {
+						return err
+					}
+					if err := b.Put(key, v); err != nil {
+						return err
+					}
+				}
+				pe := newPostingEdits()
+				for _, o := range tc.adds {
+					pe.mark(term, o, true)
+				}
+				for _, o := range tc.dels {
+					pe.mark(term, o, false)
+				}
+				return pe.write(b)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := roaring.BitmapOf(tc.stored...)
+			want.Or(roaring.BitmapOf(tc.adds...))
+			want.AndNot(roaring.BitmapOf(tc.dels...))
+			err = s.view(func(tx *bolt.Tx) error {
+				v := tx.Bucket(bucketPostings).Get(key)
+				if v == nil {
+					if !want.IsEmpty() {
+						t.Errorf("no chunk stored, want %d ordinals", want.GetCardinality())
+					}
+					return nil
+				}
+				got, err := decodeChunk(v, key)
+				if err != nil {
+					return err
+				}
+				if !got.Equals(want) {
+					t.Errorf("stored %d ordinals %v…, want %d %v…", got.GetCardinality(), head(got), want.GetCardinality(), head(want))
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// spread is n ordinals from first, step apart.
+func spread(first ordinal, n, step int) []ordinal {
+	out := make([]ordinal, n)
+	for i := range out {
+		out[i] = first + ordinal(i*step)
+	}
+	return out
+}
+
+func head(bm *roaring.Bitmap) []uint32 {
+	l := bm.ToArray()
+	return l[:min(5, len(l))]
 }

@@ -45,6 +45,7 @@ package store
 //	              s   f|u  month (YYYY-MM)     valid_from | valid_until in that month
 //	              s   P  date                  published (the order of results)
 //	              s   C  category id
+//	              s   R  "urgent" or "pinned"  priority (normal items are in neither)
 //	            Withdrawn items have no ordinal and are in no list.
 //
 // Everything but meta, items and sums is derived from the items and can be
@@ -59,7 +60,7 @@ const (
 	// schemaVersion names this layout. A store of an older one that is
 	// opened for writing rebuilds its derived buckets from its items;
 	// olderSchemas lists those it knows how to.
-	schemaVersion = "gongkai-store/4"
+	schemaVersion = "gongkai-store/5"
 )
 
 var (
@@ -93,6 +94,7 @@ var (
 		"gongkai-store/1": {[]byte("search")},
 		"gongkai-store/2": nil, // records without posting_workdays
 		"gongkai-store/3": nil, // postings without the title's positional pairs
+		"gongkai-store/4": nil, // postings without the priority sets
 	}
 
 	keySchema   = []byte("schema")

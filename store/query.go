@@ -177,6 +177,63 @@ func (s *Store) Counts(location string, at time.Time) (map[string]int, error) {
 	return counts, nil
 }
 
+// Important lists the urgent and pinned items shown at location at time
+// at, urgent first, then newest published, then by id: what the home
+// screen puts forward. Only their records are read (the visible set
+// intersected with the priority sets): the home used to read every
+// visible record, 68,000 at 100,000 notices, to find a handful.
+func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
+	day := at.In(s.Location()).Format(time.DateOnly)
+	tz := s.Location()
+	var out []Summary
+	err := s.view(func(tx *bolt.Tx) error {
+		q, err := s.newSearcher(tx, nil, nil)
+		if err != nil {
+			return err
+		}
+		vis, err := s.visibleSet(q, location, day)
+		if err != nil {
+			return err
+		}
+		imp := roaring.New()
+		for _, p := range []string{feed.PriorityUrgent, feed.PriorityPinned} {
+			bm, err := readTerm(q.post, setKey(setPriority, p))
+			if err != nil {
+				return err
+			}
+			if bm != nil {
+				imp.Or(bm)
+			}
+		}
+		imp.And(vis)
+		recs := tx.Bucket(bucketRecords)
+		for it := imp.Iterator(); it.HasNext(); {
+			h, err := q.hit(recs, it.Next(), false)
+			if err != nil {
+				return err
+			}
+			// IsVisible is the one definition; the sets only narrow
+			if IsVisible(&h.Summary, location, at, tz) {
+				out = append(out, h.Summary)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: important at %s: %w", location, err)
+	}
+	slices.SortFunc(out, func(a, b Summary) int {
+		if c := cmp.Compare(UrgentFirst(a.Priority), UrgentFirst(b.Priority)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.Published, a.Published); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	return out, nil
+}
+
 // Item returns a stored item in full, if it is visible at location and at.
 // ErrNotFound otherwise (another village's notice is never reachable);
 // ErrDamaged when its stored bytes no longer match their hash.

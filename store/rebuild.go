@@ -36,6 +36,11 @@ func rebuild(tx *bolt.Tx) error {
 	}
 	kept := writes[:0]
 	edits := newPostingEdits()
+	n := 0
+	for _, w := range writes {
+		n += w.p.terms.len()
+	}
+	edits.grow(n)
 	var next ordinal
 	for _, w := range writes {
 		if w.p.err != nil {
@@ -45,6 +50,7 @@ func rebuild(tx *bolt.Tx) error {
 			w.p.ord = next
 			next++
 			edits.mark(w.p.terms, w.p.ord, true)
+			w.p.terms = docTerms{} // the marks hold them now
 		}
 		kept = append(kept, w)
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -70,8 +71,14 @@ func propItem(r *rand.Rand, id string, now time.Time) feed.Item {
 		case 1:
 			it.ValidUntil = day(r.IntN(10) - 3)
 		}
+		it.Priority = propPriority(r)
 	})
 	return it
+}
+
+// propPriority: mostly normal, some urgent, some pinned.
+func propPriority(r *rand.Rand) string {
+	return []string{"", "", "", "", feed.PriorityNormal, feed.PriorityUrgent, feed.PriorityPinned}[r.IntN(7)]
 }
 
 // propQuery is a query a villager might type for the given texts: a piece
@@ -146,8 +153,12 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			case op < 6: // update
 				id := ids[r.IntN(len(ids))]
 				it := propItem(r, id, now)
-				if r.IntN(2) == 0 {
+				switch r.IntN(3) {
+				case 0:
 					it.Title = items[id].Title // a body edit only
+				case 1:
+					it = items[id] // a change of priority only
+					it.Priority = propPriority(r)
 				}
 				items[id] = it
 			case op < 7: // withdraw
@@ -176,6 +187,21 @@ func bruteForceRun(t *testing.T, seed uint64) {
 		for _, c := range testCategories {
 			texts = append(texts, c.Name)
 		}
+		// the next boundary, from the index's validity sets, is the
+		// records' nearest valid_from or valid_until end ahead
+		wantNext := int64(math.MaxInt64)
+		for _, it := range list {
+			sum := summaryOf(&it)
+			from, until, ok := validity(&sum, shanghai)
+			for _, b := range []int64{from, until} {
+				if ok && it.Withdrawn == "" && b > now.Unix() && b < wantNext && b != math.MinInt64 {
+					wantNext = b
+				}
+			}
+		}
+		if next, ok, err := s.NextChange(now); err != nil || ok != (wantNext != math.MaxInt64) || ok && next.Unix() != wantNext {
+			t.Fatalf("step %d, NextChange = %s %v (%v), want %s", step, next, ok, err, time.Unix(wantNext, 0))
+		}
 		// the counts per topic, from the index's sets, are a count of
 		// what IsVisible shows
 		for _, loc := range propPlace[1:] {
@@ -187,6 +213,22 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			}
 			if got, err := s.Counts(loc, now); err != nil || !maps.Equal(got, want) {
 				t.Fatalf("step %d, counts at %s = %v (%v), want %v", step, loc, got, err, want)
+			}
+			// the home's urgent and pinned notices, from the priority
+			// sets: the visible ones of those priorities, urgent first
+			var wantImp []string
+			for _, it := range list {
+				if sum := summaryOf(&it); IsVisible(&sum, loc, now, shanghai) && UrgentFirst(sum.Priority) < 2 {
+					wantImp = append(wantImp, it.ID)
+				}
+			}
+			slices.SortFunc(wantImp, func(a, b string) int {
+				x, y := items[a], items[b]
+				return cmp.Or(cmp.Compare(UrgentFirst(x.Priority), UrgentFirst(y.Priority)),
+					cmp.Compare(y.Published, x.Published), cmp.Compare(a, b))
+			})
+			if got, err := s.Important(loc, now); err != nil || !slices.Equal(summaryIDs(got), wantImp) {
+				t.Fatalf("step %d, important at %s = %v (%v), want %v", step, loc, summaryIDs(got), err, wantImp)
 			}
 		}
 		for range 30 {

@@ -356,3 +356,46 @@ func TestSchema3StoreIsRebuiltWithPositionalPairs(t *testing.T) {
 		t.Fatalf("check after the rebuild: %v %v", problems, err)
 	}
 }
+
+// A store of the layout before the priority sets (schema 4), opened for
+// writing, is rebuilt from its items: the home finds its urgent notice.
+func TestSchema4StoreIsRebuiltWithPrioritySets(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := newPublisher(t)
+	mustApply(t, s, p.next(t, []feed.Item{
+		item("a", func(it *feed.Item) { it.Title = "停水通知"; it.Priority = feed.PriorityUrgent }),
+		item("b", func(it *feed.Item) { it.Title = "村务公开" }),
+	}))
+	s.Close()
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketPostings).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if k[0] == fieldSet && k[1] == setPriority {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte("gongkai-store/4"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := s.Important(village, at(2026, 3, 2, 10, 0)); err != nil || !slices.Equal(summaryIDs(got), []string{"a"}) {
+		t.Fatalf("after the rebuild: important %v (%v), want [a]", summaryIDs(got), err)
+	}
+}

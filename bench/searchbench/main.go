@@ -16,6 +16,11 @@
 //	                                    PAGE-CPU-MS PAGE-FAULTS" (the page's CPU
 //	                                    time and page faults, all threads: what
 //	                                    a loaded machine does not inflate)
+//	searchbench open -data DIR          in this new process: the read-write
+//	                                    open a kiosk or sync makes at start;
+//	                                    prints "open MS CPU-MS MAJOR-FAULTS
+//	                                    MINOR-FAULTS" (drop the page cache
+//	                                    first for a cold figure)
 //	searchbench queries                 the query classes: "CLASS QUERY" lines
 //	searchbench run -runs R -- CMD...   runs a command R times; prints
 //	                                    "run MEDIAN-MS MAX-MS PEAK-RSS-MB MEDIAN-CPU-MS"
@@ -74,6 +79,8 @@ func main() {
 		err = cold(*data, fs.Args())
 	case "warm":
 		err = warm(*data, *rounds)
+	case "open":
+		err = openRW(*data)
 	case "queries":
 		for _, c := range corpus.Queries {
 			for _, q := range c.Queries {
@@ -234,6 +241,24 @@ func openRO(dir string) (*store.Store, *config.Config, error) {
 	}
 	st, err := store.Open(dir, store.Options{ReadOnly: true})
 	return st, cfg, err
+}
+
+func openRW(dir string) error {
+	var r1, r2 syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
+	t0 := time.Now()
+	st, err := store.Open(dir, store.Options{})
+	if err != nil {
+		return err
+	}
+	took := time.Since(t0)
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r2)
+	if err := st.Close(); err != nil {
+		return err
+	}
+	cpu := time.Duration(r2.Utime.Nano() + r2.Stime.Nano() - r1.Utime.Nano() - r1.Stime.Nano())
+	fmt.Printf("open\t%.1f\t%.1f\t%d\t%d\n", ms(took), ms(cpu), r2.Majflt-r1.Majflt, r2.Minflt-r1.Minflt)
+	return nil
 }
 
 func cold(dir string, queries []string) error {

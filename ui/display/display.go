@@ -69,6 +69,8 @@ type View struct {
 
 	reported   string // what OnSlide was last told
 	reportedOK bool   // whether it was told anything yet
+
+	reads kit.Latest // of the visible notices, off the UI goroutine
 }
 
 // Options is what the display is told by the window around it.
@@ -170,16 +172,36 @@ func New(env *kit.Env, o Options) *View {
 }
 
 // Reload re-reads the visible notices into the rotation (after a sync, at
-// each slide change, at start) and shows the current slide.
-func (v *View) Reload() {
-	now := v.ClockNow()
-	items, err := v.env.Store.Visible(v.env.Location, "", v.env.Now())
-	if err != nil {
-		v.env.Logger.Error("display: reading notices", "err", err)
-		items = nil
-	}
-	v.Rot.Set(items, now)
-	v.ShowSlide(now)
+// start) and shows the current slide once they are in.
+func (v *View) Reload() { v.reload(v.ClockNow(), true) }
+
+// reload reads the visible notices in the background (at 100,000 notices
+// they are 68,000 records, a second of work the UI goroutine must not
+// wait on), then sets them into the rotation and shows the current slide
+// at now. A failed read empties the rotation when reset, else keeps it.
+func (v *View) reload(now time.Time, reset bool) {
+	env := v.env
+	st, loc, at := env.Store, env.Location, env.Now()
+	v.reads.Run(env.Spawn, env.Faults, "display", func() {
+		items, err := st.Visible(loc, "", at)
+		apply := func() {
+			switch {
+			case err == nil:
+				v.Rot.Set(items, now)
+			case reset:
+				env.Logger.Error("display: reading notices", "err", err)
+				v.Rot.Set(nil, now)
+			}
+			v.ShowSlide(now)
+		}
+		if env.Spawn != nil {
+			// reads taken inline (tests, still pictures, the studio's
+			// preview, which draws off screen): in the caller's order
+			apply()
+			return
+		}
+		fyne.Do(apply)
+	})
 }
 
 // ClockNow is the wall clock in the feed's time zone, where on/off hours
@@ -199,12 +221,9 @@ func (v *View) Tick(now time.Time) time.Time {
 	}
 	if v.Rot.Step(now) {
 		// re-read at each change so a notice whose period ended today
-		// leaves the rotation without waiting for a sync
-		items, err := v.env.Store.Visible(v.env.Location, "", v.env.Now())
-		if err == nil {
-			v.Rot.Set(items, now)
-		}
-		v.ShowSlide(now)
+		// leaves the rotation without waiting for a sync; the next slide
+		// goes up when the read is in
+		v.reload(now, false)
 	} else {
 		if now.Truncate(time.Minute) != v.minute {
 			v.showChrome(now)

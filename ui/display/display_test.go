@@ -440,3 +440,41 @@ func TestRotationHoldsASlideWhileReadAloud(t *testing.T) {
 		t.Fatal("held past the longest sound")
 	}
 }
+
+// The rotation's notices are read off the UI goroutine, at start and after
+// a sync (Reload) and at each slide change (Tick): what is on show stays
+// until the read is in, then the rotation takes it.
+func TestRotationReadsInTheBackground(t *testing.T) {
+	v := newTestDisplay(t, nil, Options{Dwell: 10 * time.Second}, landscape)
+	var jobs []func()
+	v.env.Spawn = func(job func()) { jobs = append(jobs, job) }
+	v.Rot.Set(nil, v.c.Now()) // as before the first read
+	v.ShowSlide(v.c.Now())
+
+	v.Reload()
+	if len(jobs) != 1 {
+		t.Fatalf("%d background jobs for Reload, want 1", len(jobs))
+	}
+	if v.Rot.Len() != 0 {
+		t.Fatalf("Reload read %d notices on the UI goroutine", v.Rot.Len())
+	}
+	jobs[0]()
+	if v.Rot.Len() == 0 || !strings.Contains(textOf(v.title), "停水") {
+		t.Fatalf("after the read: %d notices, title %q", v.Rot.Len(), textOf(v.title))
+	}
+
+	// the urgent slide's time up: the next one goes up with the re-read
+	first := textOf(v.title)
+	v.c.T = v.c.T.Add(20 * time.Second * time.Duration(v.Body.Pages()))
+	v.tick()
+	if len(jobs) != 2 {
+		t.Fatalf("%d background jobs after a slide change, want 2", len(jobs))
+	}
+	if textOf(v.title) != first {
+		t.Fatal("the slide changed before the re-read was in")
+	}
+	jobs[1]()
+	if textOf(v.title) == first {
+		t.Error("the slide did not change after the re-read")
+	}
+}

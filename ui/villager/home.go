@@ -1,7 +1,6 @@
 package villager
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 
@@ -65,16 +64,16 @@ func (v *homeView) show(s *screen) {
 		v.buildTiles()
 	}
 	// the counts and the urgent and pinned notices are read in the
-	// background: at 100,000 notices Visible is a second of work, and the
-	// home is where every villager starts. What is on show stays until
-	// they arrive.
+	// background: they come from the index's sets, but the home is where
+	// every villager starts and must never wait on the disk. What is on
+	// show stays until they arrive.
 	v.gen++
 	gen := v.gen
 	st, loc := k.Store, k.Location
 	v.jobs.Run(k.Spawn, k.Faults, "home", func() {
 		var r homeRead
 		r.counts, r.countsErr = st.Counts(loc, now)
-		r.items, r.itemsErr = st.Visible(loc, "", now)
+		r.items, r.itemsErr = st.Important(loc, now)
 		fyne.Do(func() {
 			if c := k.st.cur(); gen == v.gen && c.kind == screenHome {
 				v.showRead(c, r)
@@ -86,7 +85,7 @@ func (v *homeView) show(s *screen) {
 // homeRead is what the home shows from the store.
 type homeRead struct {
 	counts              map[string]int
-	items               []store.Summary
+	items               []store.Summary // the urgent and pinned ones
 	countsErr, itemsErr error
 }
 
@@ -105,11 +104,7 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 	}
 
 	var blocks []kit.Block
-	items := r.items
-	// Visible's order (pinned first) re-sorted, stably, urgent first
-	slices.SortStableFunc(items, func(a, b store.Summary) int {
-		return cmp.Compare(store.UrgentFirst(a.Priority), store.UrgentFirst(b.Priority))
-	})
+	items := r.items // urgent first, then pinned (store.Important)
 	// at the largest 字号 a card's topic line is the line the home cannot
 	// spare under an alert banner; the tiles name the topics and the
 	// reader names the notice's
