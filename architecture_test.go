@@ -30,6 +30,8 @@ var layers = map[string]int{
 	"sync": 3, "paper": 3, "monitor/wire": 3, "drafts": 3,
 	// 4: what runs around the screen, and the running screen itself
 	"sync/synctest": 4, "demo": 4, "monitor": 4, "monitor/agent": 4, "screen": 4,
+	// the screens' words, below the kit that draws them
+	"ui/words": 4,
 	// 5–7: the window: the kit every screen shares; the screens of each
 	// user (villager, display, admin) and the urgent alerts over them,
 	// which never import each other (nor the screens' test fixtures,

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 const otherID = "land-2026-021" // 柳塘村's, never on 东湾村's screen
@@ -106,13 +107,13 @@ func TestPostingAndValidityText(t *testing.T) {
 	if p, _ := k.PostingOf("2026-12-24", "", 0, 10); p.End.Format(time.DateOnly) != "2027-01-06" || p.Note() == "" {
 		t.Errorf("working days without a calendar: %s %q", p.End, p.Note())
 	}
-	if got := kit.ValidityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
+	if got := words.ValidityText("2026-10-20", "2026-11-01", "2028-10-31"); got != "有效期 2026-11-01 至 2028-10-31" {
 		t.Errorf("got %q", got)
 	}
-	if got := kit.ValidityText("2026-10-20", "", ""); got != "现行有效" {
+	if got := words.ValidityText("2026-10-20", "", ""); got != "现行有效" {
 		t.Errorf("got %q", got)
 	}
-	if got := kit.UpdatedText(time.Date(2026, 11, 25, 6, 30, 0, 0, time.UTC), loc); got != "更新于 11月25日 14:30" {
+	if got := words.UpdatedText(time.Date(2026, 11, 25, 6, 30, 0, 0, time.UTC), loc); got != "更新于 11月25日 14:30" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -29,6 +29,7 @@ import (
 	gkscreen "gongkai/screen"
 	gksync "gongkai/sync"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // Deps is what the administration panel needs from outside. Every
@@ -464,7 +465,7 @@ func (a *Panel) lockText(l *pin.Lock, now time.Time) string {
 	if l.Daily {
 		t := l.Until.In(a.k.Loc)
 		return fmt.Sprintf("24 小时内密码错误已达 %d 次，管理功能锁定到 %s %02d:%02d。如急需使用，请技术人员在本机用 gongkai pin 命令重设密码。",
-			pin.DailyTries, kit.MonthDay(t), t.Hour(), t.Minute())
+			pin.DailyTries, words.MonthDay(t), t.Hour(), t.Minute())
 	}
 	left := l.Until.Sub(now)
 	wait := fmt.Sprintf("%d 秒", int(math.Ceil(left.Seconds())))
@@ -578,7 +579,7 @@ func (a *Panel) OpenForShot(page string) error {
 		return nil
 	}
 	names := []string{"status", "sync", "usb", "compliance", "poster", "settings", "log", "leave"}
-	i := slices.Index(names, kit.Or(page, "status"))
+	i := slices.Index(names, words.Or(page, "status"))
 	if i < 0 {
 		return fmt.Errorf("ui: admin page %q: want pin or one of %s", page, strings.Join(names, ", "))
 	}

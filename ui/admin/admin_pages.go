@@ -19,12 +19,13 @@ import (
 	"gongkai/store"
 	gksync "gongkai/sync"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // resultText is a finished sync in words.
 func resultText(r gksync.Result, err error) string {
 	if err != nil {
-		return kit.ProblemOf(err)
+		return words.ProblemOf(err)
 	}
 	if r.Unchanged {
 		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
@@ -217,13 +218,13 @@ func (f statusFacts) lines() []statusLine {
 	if src == "" && k.Admin.Config != nil {
 		src = strings.Join(k.Admin.Config.Sources, "，")
 	}
-	add("数据来源", kit.Or(src, "—"), false)
+	add("数据来源", words.Or(src, "—"), false)
 	add("上次成功同步", at(st.LastSuccess), st.LastSuccess.IsZero())
 	if st.LastError != "" {
 		// the English detail is in the log file, for engineers
-		kind := kit.StoredKind(st.LastErrorKind)
-		add("上次同步结果", kit.PlainError(kind)+"（"+at(st.LastAttempt)+"）", true)
-		add("处理办法", kit.NextStep(kind), true)
+		kind := words.StoredKind(st.LastErrorKind)
+		add("上次同步结果", words.PlainError(kind)+"（"+at(st.LastAttempt)+"）", true)
+		add("处理办法", words.NextStep(kind), true)
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
@@ -259,16 +260,16 @@ func (f statusFacts) lines() []statusLine {
 			add("证明上报", "上报记录无法读取，请联系技术人员。", true)
 		} else if !up.LastAttempt.IsZero() {
 			if up.LastError != "" {
-				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+kit.ProblemText(kit.StoredKind(up.LastKind)), true)
+				add("证明上报", "失败（"+at(up.LastAttempt)+"）："+words.ProblemText(words.StoredKind(up.LastKind)), true)
 			} else {
 				add("证明上报", "正常（"+at(up.LastSuccess)+"）", false)
 			}
 		}
 	}
 	add("已运行", durationText(k.Clock().Sub(k.Started)), false)
-	add("发布方公钥", kit.Or(k.Admin.PublisherKey, "—"), false)
-	add("本机密钥", kit.Or(k.Admin.DeviceKey, "—"), false)
-	add("程序版本", kit.VersionText(k.Admin.Version, k.Admin.Build), false)
+	add("发布方公钥", words.Or(k.Admin.PublisherKey, "—"), false)
+	add("本机密钥", words.Or(k.Admin.DeviceKey, "—"), false)
+	add("程序版本", words.VersionText(k.Admin.Version, k.Admin.Build), false)
 	if len(f.faults) > 0 {
 		for _, fault := range f.faults {
 			add("后台错误", fault, true)
@@ -432,7 +433,7 @@ func (p *UsbPage) Show() {
 	case p.chosen == "":
 		kit.SetRich(p.Head, kit.Seg("在 U 盘上找到以下数据，点一下查看导入后的变化：", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 		for _, path := range p.paths {
-			p.List.Add(a.k.Card(kit.Rich(kit.Seg(kit.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
+			p.List.Add(a.k.Card(kit.Rich(kit.Seg(words.FeedOnStick(path), theme.SizeNameText, theme.ColorNamePrimary)), func() {
 				a.touch()
 				p.Preview(path)
 			}))
@@ -448,7 +449,7 @@ func (p *UsbPage) Show() {
 func (p *UsbPage) Preview(path string) {
 	k := p.a.k
 	p.chosen, p.diff, p.busy = path, nil, true
-	kit.SetRich(p.Head, kit.Seg("正在检查"+kit.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(p.Head, kit.Seg("正在检查"+words.FeedOnStick(path)+"……", theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	p.List.Objects = nil
 	p.List.Refresh()
 	kit.Show(p.actions, false)
@@ -463,8 +464,8 @@ func (p *UsbPage) Preview(path string) {
 				p.chosen = ""
 				p.Show()
 				kind := gksync.KindOf(err)
-				kit.SetRich(p.Head, para("这份数据不能导入："+kit.PlainError(kind)+"。", theme.SizeNameSubHeadingText, kit.ColorUrgent, true),
-					para(kit.NextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
+				kit.SetRich(p.Head, para("这份数据不能导入："+words.PlainError(kind)+"。", theme.SizeNameSubHeadingText, kit.ColorUrgent, true),
+					para(words.NextStep(kind), theme.SizeNameText, theme.ColorNameForeground, false))
 				return
 			}
 			p.diff = &d
@@ -579,7 +580,7 @@ func (p *logPage) Show() {
 	}
 	var blocks []kit.Block
 	for i := len(lines) - 1; i >= 0; i-- { // newest first
-		blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg(kit.LogLine(lines[i], p.a.k.Loc), kit.SizeSmall, theme.ColorNameForeground)), Gap: 2})
+		blocks = append(blocks, kit.Block{Obj: kit.Rich(kit.Seg(words.LogLine(lines[i], p.a.k.Loc), kit.SizeSmall, theme.ColorNameForeground)), Gap: 2})
 	}
 	if len(blocks) == 0 {
 		blocks = kit.MessageBlocks("暂无日志。")

@@ -19,6 +19,7 @@ import (
 	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // The admin pages that put paper in the clerk's hand: the 公示期 page
@@ -547,7 +548,7 @@ func gapDuration(seconds int64) string {
 	return durationText(time.Duration(seconds) * time.Second)
 }
 
-func causeName(c string) string { return kit.Or(proof.CauseNames[c], c) }
+func causeName(c string) string { return words.Or(proof.CauseNames[c], c) }
 
 // clockText is an RFC 3339 time as "11月25日 10:00", in its own zone.
 func clockText(s string) string {
@@ -555,7 +556,7 @@ func clockText(s string) string {
 	if err != nil {
 		return s
 	}
-	return fmt.Sprintf("%s %02d:%02d", kit.MonthDay(t), t.Hour(), t.Minute())
+	return fmt.Sprintf("%s %02d:%02d", words.MonthDay(t), t.Hour(), t.Minute())
 }
 
 // spanText is a gap's start and end: "11月20日 22:00 至 11月21日 06:00",

@@ -26,6 +26,7 @@ import (
 	"gongkai/store"
 	gksync "gongkai/sync"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // englishWord finds a word of Latin letters a clerk would have to know
@@ -595,7 +596,7 @@ func TestPanelReopensOnStatus(t *testing.T) {
 func TestLogPageKnowsTheAdminEvents(t *testing.T) {
 	for _, msg := range []string{"admin PIN pad shown", "admin panel unlocked", "admin PIN: wrong try", "admin PIN locked",
 		"admin PIN changed in the settings", "admin PIN: saving the new PIN", "leaving the kiosk from the admin panel"} {
-		line := kit.LogLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
+		line := words.LogLine(`{"time":"2026-11-25T02:00:00Z","level":"INFO","msg":"`+msg+`"}`, time.FixedZone("CST", 8*3600))
 		if strings.Contains(line, "技术记录") || !strings.HasPrefix(line, "11-25 10:00 ") {
 			t.Errorf("%s: %q", msg, line)
 		}

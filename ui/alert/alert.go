@@ -23,6 +23,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // Urgent alerts are not one slide among many. On a display screen an alert takes the whole face
@@ -343,7 +344,7 @@ func (v *alertView) count(index int) {
 // alertTime is "12月6日 20:00 至 12月7日 06:00" (the end's day only when
 // it differs).
 func alertTime(start, end time.Time) string {
-	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", kit.MonthDay(t), t.Hour(), t.Minute()) }
+	f := func(t time.Time) string { return fmt.Sprintf("%s %02d:%02d", words.MonthDay(t), t.Hour(), t.Minute()) }
 	e := f(end)
 	if y1, m1, d1 := start.Date(); end.Year() == y1 && end.Month() == m1 && end.Day() == d1 {
 		e = fmt.Sprintf("%02d:%02d", end.Hour(), end.Minute())

@@ -21,6 +21,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // Body is the display's body text size: read from the road, a few
@@ -256,7 +257,7 @@ func (v *View) showChrome(now time.Time) {
 	v.minute = now.Truncate(time.Minute)
 	t := k.Now().In(k.Loc)
 	kit.SetRich(v.place, kit.Seg(k.Store.PlaceName(k.Location), kit.SizeTitle, theme.ColorNameForegroundOnPrimary))
-	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", kit.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
+	kit.SetRich(v.clock, kit.Seg(fmt.Sprintf("%s %s %02d:%02d", words.MonthDay(t), weekdays[t.Weekday()], t.Hour(), t.Minute()),
 		theme.SizeNameHeadingText, theme.ColorNameForegroundOnPrimary))
 	stale, why := v.opts.Stale(k.Now())
 	if stale {
@@ -281,7 +282,7 @@ func (v *View) showChrome(now time.Time) {
 	}
 	kit.Show(v.ticker, len(urgent) > 0)
 	v.main.Refresh()
-	kit.SetRich(v.footer, kit.Seg(kit.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
+	kit.SetRich(v.footer, kit.Seg(words.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
 }
 
 // ShowSlide shows the rotation's current notice, or the empty slide.
@@ -383,7 +384,7 @@ func (v *View) factSegs(it *feed.Item) []widget.RichTextSegment {
 			line(note, kit.ColorMuted)
 		}
 	} else if it.Normative || it.ValidUntil != "" {
-		line(kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
+		line(words.ValidityText(it.Published, it.ValidFrom, it.ValidUntil), theme.ColorNamePrimary)
 	}
 	return segs
 }

@@ -10,6 +10,7 @@ import (
 	"gongkai/feed"
 	"gongkai/period"
 	"gongkai/store"
+	"gongkai/ui/words"
 )
 
 // Env is what every screen reads: the store, always with this screen's
@@ -97,7 +98,7 @@ func (e *Env) Stale(now time.Time, after time.Duration) (bool, string) {
 		return true, "尚未从发布方取得公告，请联系管理员"
 	case now.Sub(st.LastSuccess) > after:
 		days := int(now.Sub(st.LastSuccess).Hours() / 24)
-		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, MonthDay(st.LastSuccess.In(e.Loc)))
+		return true, fmt.Sprintf("已 %d 天未能更新（上次 %s），内容可能不是最新，请联系管理员", days, words.MonthDay(st.LastSuccess.In(e.Loc)))
 	}
 	return false, ""
 }

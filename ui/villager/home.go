@@ -12,6 +12,7 @@ import (
 	"gongkai/feed"
 	"gongkai/store"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // homeView: where we are, what is urgent, the topics as big tiles, and
@@ -58,7 +59,7 @@ func (v *homeView) show(s *screen) {
 	kit.SetText(v.place, k.Store.PlaceName(k.Location))
 	kit.SetRich(v.sub,
 		kit.Seg(k.Feed.Title, theme.SizeNameSubHeadingText, theme.ColorNameForeground),
-		kit.Seg("　"+kit.UpdatedText(k.Feed.LastSuccess, k.Loc), kit.SizeSmall, kit.ColorMuted))
+		kit.Seg("　"+words.UpdatedText(k.Feed.LastSuccess, k.Loc), kit.SizeSmall, kit.ColorMuted))
 
 	if !slices.Equal(v.cats, k.Feed.Categories) {
 		v.buildTiles()

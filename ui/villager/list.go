@@ -12,6 +12,7 @@ import (
 	"gongkai/feed"
 	"gongkai/store"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // newPageBar makes 上一页 · 第 n/m 页 · 下一页 for the current screen.
@@ -93,13 +94,13 @@ func (k *Screens) setCard(c *cardView, s store.Summary, o cardOpts) {
 		if note := p.Note(); note != "" {
 			meta = append(meta, note)
 		}
-		if kit.EndingSoon(p, now) {
+		if words.EndingSoon(p, now) {
 			status = kit.ColorUrgent
 		}
 	}
 	kit.SetRich(c.meta, kit.Seg(strings.Join(meta, " · "), kit.SizeSmall, status))
 	kit.Show(c.meta, len(meta) > 0)
-	kit.SetRich(c.validity, kit.Seg(kit.ValidityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary))
+	kit.SetRich(c.validity, kit.Seg(words.ValidityText(s.Published, s.ValidFrom, s.ValidUntil), theme.SizeNameText, theme.ColorNamePrimary))
 	kit.Show(c.validity, !o.compact && (s.Category == "policy" || s.Normative))
 	// the whole tree lays itself out again: a tag shown or hidden changes
 	// the width the title wraps in

@@ -15,6 +15,7 @@ import (
 
 	"gongkai/feed"
 	"gongkai/ui/kit"
+	"gongkai/ui/words"
 )
 
 // readerView shows one notice: title; facts (agency, number, dates,
@@ -162,7 +163,7 @@ func (v *readerView) facts(it *feed.Item) fyne.CanvasObject {
 		line("文　　号", it.DocNo)
 	}
 	line("发布日期", string(it.Published))
-	valid := kit.ValidityText(it.Published, it.ValidFrom, it.ValidUntil)
+	valid := words.ValidityText(it.Published, it.ValidFrom, it.ValidUntil)
 	if it.Normative {
 		end := kit.Seg(valid, sub, theme.ColorNamePrimary)
 		end.Style.Inline = false

@@ -1,4 +1,6 @@
-package kit
+// Package words holds what the screens say in Chinese for what the
+// program knows in English: failure kinds, log lines, dates, versions.
+package words
 
 import (
 	"encoding/json"
