@@ -343,11 +343,12 @@ func paginate(blocks []Block, hs []float32, maxH, lead, foot float32) [][]int {
 	return pages
 }
 
-// pageBar is 上一页 · 第 n/m 页 · 下一页 under a pager.
+// PageBar is 上一页 · 第 n/m 页 · 下一页 under a pager.
 type PageBar struct {
 	Prev, Next *BigButton
 	Label      *widget.Label
 	Box        fyne.CanvasObject
+	full, bare string // the label's words, and its figures alone for a narrow bar
 }
 
 // NewPageBar makes 上一页 · 第 n/m 页 · 下一页 whose buttons call touch,
@@ -357,10 +358,11 @@ func NewPageBar(touch func(), turn func(by int)) *PageBar {
 	size := fyne.NewSize(220, TouchMin+8)
 	b.Prev = NewBigButton("‹ 上一页", widget.HighImportance, size, func() { touch(); turn(-1) })
 	b.Next = NewBigButton("下一页 ›", widget.HighImportance, size, func() { touch(); turn(+1) })
-	b.Label = widget.NewLabel(PageText(0, 1))
+	b.Label = widget.NewLabel("")
 	b.Label.SizeName = theme.SizeNameSubHeadingText
 	b.Label.Alignment = fyne.TextAlignCenter
-	b.Box = container.NewBorder(nil, nil, b.Prev, b.Next, b.Label)
+	b.setText(PageText(0, 1), "1/1")
+	b.Box = container.New(pageBarLayout{b}, b.Label, b.Prev, b.Next)
 	return b
 }
 
@@ -368,16 +370,64 @@ func PageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page
 
 // Update shows page of total.
 func (b *PageBar) Update(page, total int) {
-	SetText(b.Label, PageText(page, total))
+	b.setText(PageText(page, total), fmt.Sprintf("%d/%d", page+1, total))
 	Enable(b.Prev, page > 0)
 	Enable(b.Next, page < total-1)
 	Show(b.Box, total > 1)
 }
 
+// setText shows full, or bare where the bar is too narrow for it.
+func (b *PageBar) setText(full, bare string) {
+	b.full, b.bare = full, bare
+	if b.Box != nil {
+		b.Box.Refresh() // the layout picks the words for the width
+		return
+	}
+	SetText(b.Label, full)
+}
+
+// pageBarLayout is a border layout (the label, then the buttons at the
+// ends, a theme padding apart) that, when "第 1/1062 页" is wider than the
+// room between the buttons (a narrow column, the biggest 字号), has the
+// label say "1/1062" rather than run under a button.
+type pageBarLayout struct{ b *PageBar }
+
+func (l pageBarLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	label, prev, next := objects[0], objects[1], objects[2]
+	pad := l.b.Label.Theme().Size(theme.SizeNamePadding)
+	pw, nw := prev.MinSize().Width, next.MinSize().Width
+	prev.Move(fyne.NewPos(0, 0))
+	prev.Resize(fyne.NewSize(pw, size.Height))
+	next.Move(fyne.NewPos(size.Width-nw, 0))
+	next.Resize(fyne.NewSize(nw, size.Height))
+	room := max(size.Width-pw-nw-2*pad, 0)
+	text := l.b.full
+	if l.b.textWidth(text) > room {
+		text = l.b.bare
+	}
+	SetText(l.b.Label, text)
+	label.Move(fyne.NewPos(pw+pad, 0))
+	label.Resize(fyne.NewSize(room, size.Height))
+}
+
+func (l pageBarLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	pad := l.b.Label.Theme().Size(theme.SizeNamePadding)
+	prev, next := objects[1].MinSize(), objects[2].MinSize()
+	h := max(prev.Height, next.Height, objects[0].MinSize().Height)
+	return fyne.NewSize(prev.Width+next.Width+2*pad+l.b.textWidth(l.b.bare), h)
+}
+
+// textWidth is the width the label needs to show text on one line.
+func (b *PageBar) textWidth(text string) float32 {
+	th := b.Label.Theme()
+	size := th.Size(b.Label.SizeName)
+	return fyne.MeasureText(text, size, b.Label.TextStyle).Width + 2*th.Size(theme.SizeNameInnerPadding)
+}
+
 // UpdateOpen is Update for a list whose page count is not known: "第 3 页",
 // 下一页 while more follow.
 func (b *PageBar) UpdateOpen(page int, more bool) {
-	SetText(b.Label, fmt.Sprintf("第 %d 页", page+1))
+	b.setText(fmt.Sprintf("第 %d 页", page+1), fmt.Sprint(page+1))
 	Enable(b.Prev, page > 0)
 	Enable(b.Next, more)
 	Show(b.Box, page > 0 || more)
