@@ -342,9 +342,11 @@ func ParseItemFile(name string, data []byte) (*SourceItem, error) {
 		return nil, fail("normative", breaks(RuleNormative, "", "a normative document (normative: true) needs valid_from"))
 	}
 	if err := it.Check(nil); err != nil {
-		var ie *feed.ItemError
-		errors.As(err, &ie) // Check's every error is one
-		return nil, fail(ie.Field, err)
+		field := ""
+		if ie := (*feed.ItemError)(nil); errors.As(err, &ie) {
+			field = ie.Field
+		}
+		return nil, fail(field, err)
 	}
 	kindWarning, err := checkKind(fm.Kind, fm.PostingDays, fm.PostingWorkdays)
 	if err != nil {
