@@ -108,8 +108,15 @@ func (s *Store) Visible(location, category string, at time.Time) ([]Summary, err
 	if err != nil {
 		return nil, fmt.Errorf("store: visible at %s: %w", location, err)
 	}
+	sortSummaries(out, rank)
+	return out, nil
+}
+
+// sortSummaries orders notices by priority (order ranks them), then
+// newest published, then id.
+func sortSummaries(out []Summary, order func(priority string) int) {
 	slices.SortFunc(out, func(a, b Summary) int {
-		if c := cmp.Compare(rank(a.Priority), rank(b.Priority)); c != 0 {
+		if c := cmp.Compare(order(a.Priority), order(b.Priority)); c != 0 {
 			return c
 		}
 		if c := cmp.Compare(b.Published, a.Published); c != 0 {
@@ -117,7 +124,6 @@ func (s *Store) Visible(location, category string, at time.Time) ([]Summary, err
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	return out, nil
 }
 
 // rank orders lists: a pinned notice is pinned to the top of its list (that
@@ -222,15 +228,7 @@ func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: important at %s: %w", location, err)
 	}
-	slices.SortFunc(out, func(a, b Summary) int {
-		if c := cmp.Compare(UrgentFirst(a.Priority), UrgentFirst(b.Priority)); c != 0 {
-			return c
-		}
-		if c := cmp.Compare(b.Published, a.Published); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	sortSummaries(out, UrgentFirst)
 	return out, nil
 }
 
