@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/config"
 	"gongkai/demo"
 )
 
@@ -102,4 +103,53 @@ func TestAlertInARealWindow(t *testing.T) {
 		t.Fatalf("the display does not show the alert at its top (read %q); shots in %s", text, disp.shots)
 	}
 	disp.stillUp("at the end of the display")
+}
+
+// TestIdlePromptOverAnAlert: with an alert open and nobody touching the
+// screen, the idle prompt is painted over the alert (it was once stacked
+// under it: the villager was sent home unasked), and 继续阅读 answers it
+// with the alert still there.
+func TestIdlePromptOverAnAlert(t *testing.T) {
+	needWindowTools(t)
+	const idle = 10 * time.Second // the shortest config allows
+	data := demoData(t, nil, func(c *config.Config) { c.IdleTimeout = config.Duration{Duration: idle} })
+	withAlert(t, data)
+	win := startWindow(t, 1080, 1920, "kiosk", "--data", data)
+	home := win.shot("home")
+	top, bottom := bannerRows(home)
+	if top < 0 {
+		t.Fatalf("no alert banner; shots in %s", win.shots)
+	}
+	win.tap(540, (top+bottom)/2)
+	tapped := time.Now()
+	view := drawnNow(t, win, home, "alert-view")
+
+	time.Sleep(time.Until(tapped.Add(idle + 1500*time.Millisecond)))
+	prompt := win.shot("prompt")
+	if m, l := meanLuma(prompt), meanLuma(view); m > 0.75*l {
+		t.Fatalf("no idle prompt over the alert: mean brightness %.0f, the alert's %.0f; shots in %s", m, l, win.shots)
+	}
+	if text := ocr(t, prompt, image.Rect(140, 560, 940, 1360), win.shots, "prompt-text", "6"); !strings.Contains(strings.ReplaceAll(text, " ", ""), "还在阅读") {
+		t.Fatalf("the prompt over the alert reads %q; shots in %s", text, win.shots)
+	}
+	// 继续阅读 is the blue button in the middle column of the prompt's card
+	first, last := -1, -1
+	for y := 560; y < 1360; y++ {
+		r, g, b, _ := prompt.At(540, y).RGBA()
+		if b>>8 > r>>8+60 && b>>8 > g>>8+30 {
+			if first < 0 {
+				first = y
+			}
+			last = y
+		}
+	}
+	if first < 0 {
+		t.Fatalf("no 继续阅读 button on the prompt; shots in %s", win.shots)
+	}
+	win.tap(540, (first+last)/2)
+	time.Sleep(settle)
+	if d := differ(view, win.redrawn("alert-again")); d > 0.03 {
+		t.Fatalf("继续阅读 did not give the alert back (%.2f%% differ); shots in %s", 100*d, win.shots)
+	}
+	win.stillUp("at the end")
 }
