@@ -86,6 +86,10 @@ type Manifest struct {
 	// Calendar is the working-day calendar object (calendar.go), when the
 	// publisher has one; posting_workdays are counted with it.
 	Calendar *Object `json:"calendar,omitempty"`
+	// Shards, in a large feed, are the objects that list its items and
+	// attachments (shard.go); Items and Attachments are then empty in the
+	// signed bytes and filled by Expand.
+	Shards []Object `json:"shards,omitempty"`
 
 	attSet map[Object]bool // built by ParseManifest, so checking items stays linear
 }
@@ -148,9 +152,9 @@ func (m *Manifest) Location() (*time.Location, error) {
 }
 
 // Objects lists every object of the manifest: items, attachments, the
-// calendar.
+// calendar, the shards (a sharded manifest must be expanded first).
 func (m *Manifest) Objects() []Object {
-	out := make([]Object, 0, len(m.Items)+len(m.Attachments))
+	out := make([]Object, 0, len(m.Items)+len(m.Attachments)+len(m.Shards)+1)
 	for _, it := range m.Items {
 		out = append(out, it.Object)
 	}
@@ -158,7 +162,7 @@ func (m *Manifest) Objects() []Object {
 	if m.Calendar != nil {
 		out = append(out, *m.Calendar)
 	}
-	return out
+	return append(out, m.Shards...)
 }
 
 var (

@@ -48,9 +48,30 @@ type Verified struct {
 	*Manifest
 	raw       []byte
 	sum       string
+	shards    [][]byte // the shard objects' bytes, once Expand has read them
 	unchanged bool
 	reset     bool
 }
+
+// Expand reads the shards of a sharded manifest (their bytes, in the
+// order the manifest names them; see Manifest.Expand) and keeps them, so
+// the store can hold them beside the manifest. Until it is called a
+// sharded Verified lists no items, and store.Apply refuses it.
+func (v *Verified) Expand(shards [][]byte) error {
+	if err := v.Manifest.Expand(shards); err != nil {
+		return err
+	}
+	v.shards = shards
+	return nil
+}
+
+// Expanded reports whether v's items are listed: it has no shards, or
+// Expand has read them.
+func (v *Verified) Expanded() bool { return len(v.Shards) == 0 || v.shards != nil }
+
+// ShardBytes is the verified bytes of each shard, in the manifest's order
+// (nil for a manifest without shards).
+func (v *Verified) ShardBytes() [][]byte { return v.shards }
 
 // Raw is the exact manifest bytes that were verified (nil when v did not
 // come from Verify).
@@ -311,6 +332,15 @@ func (m *Manifest) check() error {
 		return fmt.Errorf("%d items, over %d", len(m.Items), MaxItems)
 	case len(m.Attachments) > MaxAttachments:
 		return fmt.Errorf("%d attachments, over %d", len(m.Attachments), MaxAttachments)
+	case len(m.Shards) > MaxShards:
+		return fmt.Errorf("%d shards, over %d", len(m.Shards), MaxShards)
+	case len(m.Shards) > 0 && (len(m.Items) > 0 || len(m.Attachments) > 0):
+		return fmt.Errorf("items or attachments listed beside shards")
+	}
+	for i, s := range m.Shards {
+		if err := s.check(MaxShardSize); err != nil {
+			return fmt.Errorf("shard %d: %v", i, err)
+		}
 	}
 	if !ValidTimezone(m.Timezone) {
 		return fmt.Errorf("timezone %q is unknown", m.Timezone)

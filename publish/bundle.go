@@ -37,7 +37,7 @@ func WriteBundle(feedDir, path string) (*BundleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := feed.ParseManifest(raw)
+	m, err := readPublished(feedDir, raw)
 	if err != nil {
 		return nil, fmt.Errorf("publish: bundle: %s: %w", feed.ManifestFile, err)
 	}

@@ -40,6 +40,9 @@ type Options struct {
 	// total notices read and hashed, then done of total objects written
 	// (written is true), for the studio's progress bar on large feeds.
 	Progress func(written bool, done, total int)
+	// Shards is how many shard objects list the items (feed/shard.go);
+	// 0: feed.ShardCount of the item count, which shards only large feeds.
+	Shards int
 }
 
 func (opt *Options) progress(written bool, done, total int) {
@@ -151,14 +154,25 @@ func Publish(src *Source, out string, opt Options) (*Result, error) {
 		objects[sum] = data
 		m.Calendar = &feed.Object{SHA256: sum, Size: int64(len(data))}
 	}
-	raw, err := feed.EncodeManifest(m)
+	shardCount := opt.Shards
+	if shardCount == 0 {
+		shardCount = feed.ShardCount(len(m.Items))
+	}
+	raw, shards, err := feed.EncodeSharded(m, shardCount)
 	if err != nil {
 		return nil, fmt.Errorf("publish: %w", err)
+	}
+	for _, data := range shards {
+		objects[feed.Sum(data)] = data
 	}
 	sig := feed.Sign(raw, opt.Key)
 	// Self-check: what we are about to publish must pass the screens' own verification.
 	pub := opt.Key.Public().(ed25519.PublicKey)
-	if _, err := feed.Verify(raw, sig, feed.Trust{Key: pub, Now: opt.Now}); err != nil {
+	v, err := feed.Verify(raw, sig, feed.Trust{Key: pub, Now: opt.Now})
+	if err == nil {
+		err = v.Expand(shards)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("publish: built feed fails verification: %w", err)
 	}
 
@@ -331,4 +345,24 @@ func writeObject(out, sum string, data []byte) (bool, error) {
 		return false, nil
 	}
 	return true, atomicfile.Write(path, data)
+}
+
+// readPublished parses the manifest raw published in out and, when it is
+// sharded, reads its shards from out's objects, so its items and
+// attachments are listed as in an unsharded one.
+func readPublished(out string, raw []byte) (*feed.Manifest, error) {
+	m, err := feed.ParseManifest(raw)
+	if err != nil || len(m.Shards) == 0 {
+		return m, err
+	}
+	shards := make([][]byte, len(m.Shards))
+	for i, o := range m.Shards {
+		if shards[i], err = readCapped(filepath.Join(out, filepath.FromSlash(o.Path())), feed.MaxShardSize); err != nil {
+			return nil, fmt.Errorf("shard %d (%s): %w", i, o.Path(), err)
+		}
+	}
+	if err := m.Expand(shards); err != nil {
+		return nil, err
+	}
+	return m, nil
 }

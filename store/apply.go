@@ -31,6 +31,9 @@ func (s *Store) Apply(u Update) (Changes, error) {
 	if v == nil || v.Manifest == nil || v.Raw() == nil {
 		return Changes{}, errors.New("store: apply: no manifest verified by feed.Verify")
 	}
+	if !v.Expanded() {
+		return Changes{}, errors.New("store: apply: the manifest's shards were not read (feed.Verified.Expand)")
+	}
 	m, raw, sum := v.Manifest, v.Raw(), v.Sum()
 	if _, err := m.Location(); err != nil {
 		return Changes{}, fmt.Errorf("store: apply version %d: %w", m.Version, err)
@@ -83,6 +86,9 @@ func (s *Store) Apply(u Update) (Changes, error) {
 			return err
 		}
 		if err := putCalendar(tx, m, u.Calendar); err != nil {
+			return err
+		}
+		if err := putShards(tx, v); err != nil {
 			return err
 		}
 		return writeState(tx, st)

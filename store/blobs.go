@@ -3,7 +3,6 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"hash"
 	"io"
@@ -121,24 +120,23 @@ func (s *Store) Attachments() ([]feed.Object, error) {
 		return s.atts, nil
 	}
 	s.blobMu.Unlock()
-	var atts struct {
-		Attachments []feed.Object `json:"attachments"`
-	}
+	var atts []feed.Object
 	err := s.view(func(tx *bolt.Tx) error {
 		raw := tx.Bucket(bucketMeta).Get(keyManifest)
 		if raw == nil {
 			return nil
 		}
-		// The bytes were verified when applied; only their list is wanted.
-		return json.Unmarshal(raw, &atts)
+		var err error
+		atts, err = storedAttachments(tx, raw)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: attachments of the applied manifest: %w", err)
 	}
 	s.blobMu.Lock()
-	s.atts, s.attsOf = atts.Attachments, sum
+	s.atts, s.attsOf = atts, sum
 	s.blobMu.Unlock()
-	return atts.Attachments, nil
+	return atts, nil
 }
 
 // hashReader turns a clean end of r into an error when the bytes read were

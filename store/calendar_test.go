@@ -20,11 +20,7 @@ func (p *publisher) nextWithCalendar(t testing.TB, items []feed.Item, cal []byte
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := feed.Verify(raw, feed.Sign(raw, p.priv), feed.Trust{Key: p.pub, Now: p.issued})
-	if err != nil {
-		t.Fatal(err)
-	}
-	u.Manifest = v
+	u.Manifest = p.verify(t, raw)
 	if !held {
 		u.Calendar = cal
 	}

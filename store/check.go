@@ -93,6 +93,9 @@ func checkItems(tx *bolt.Tx, atts map[string]int64) []string {
 	listed := map[string]string{}
 	if raw := meta.Get(keyManifest); raw != nil || st.Version != 0 {
 		m, err := feed.ParseManifest(raw)
+		if err == nil {
+			err = expandStored(tx, m)
+		}
 		switch {
 		case err != nil:
 			add("manifest: %v", err)

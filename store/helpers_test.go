@@ -72,11 +72,17 @@ func (p *publisher) next(t testing.TB, items []feed.Item, atts ...feed.Object) U
 	if err != nil {
 		t.Fatal(err)
 	}
+	return Update{Manifest: p.verify(t, raw), Items: objs, Source: "test", Fetched: int64(len(raw)), At: p.issued}
+}
+
+// verify signs manifest bytes and verifies them as a fresh screen would.
+func (p *publisher) verify(t testing.TB, raw []byte) *feed.Verified {
+	t.Helper()
 	v, err := feed.Verify(raw, feed.Sign(raw, p.priv), feed.Trust{Key: p.pub, Now: p.issued})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Update{Manifest: v, Items: objs, Source: "test", Fetched: int64(len(raw)), At: p.issued}
+	return v
 }
 
 func openTemp(t testing.TB) (*Store, string) {

@@ -13,6 +13,10 @@ package store
 //	                             manifest names (absent when it names none)
 //	            "alerts"       → exact bytes of the applied alerts object (alerts.go)
 //	            "alerts_state" → JSON of AlertState
+//	shards      sha256 hex → exact bytes of a shard object the applied manifest
+//	            names (shards.go; empty unless the manifest is sharded). Made on
+//	            the first open for writing, so a read-only store of schema 5
+//	            without it is sound.
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
 //	records     id → record (see encodeRecord): the item's Summary and its attachments
@@ -75,6 +79,7 @@ var (
 	bucketIDs        = []byte("ids")
 	bucketDocs       = []byte("docs")
 	bucketPostings   = []byte("postings")
+	bucketShards     = []byte("shards")
 
 	allBuckets = [][]byte{
 		bucketMeta, bucketItems, bucketSums, bucketRecords,

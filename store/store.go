@@ -138,7 +138,7 @@ func (s *Store) initBuckets(tx *bolt.Tx) error {
 	case string(v) != schemaVersion:
 		return fmt.Errorf("%w: schema %q, want %q", ErrDamaged, v, schemaVersion)
 	}
-	for _, b := range allBuckets {
+	for _, b := range append(allBuckets, bucketShards) {
 		if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 			return err
 		}

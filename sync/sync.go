@@ -255,6 +255,9 @@ func (r *run) do(ctx context.Context) (Result, error) {
 		return r.unchanged(ctx, v.Version)
 	}
 
+	if err := r.fetchShards(ctx, v); err != nil {
+		return Result{}, err
+	}
 	items, attachments, err := r.plan(v)
 	if err != nil {
 		return Result{}, err
@@ -396,6 +399,43 @@ func (r *run) plan(v *feed.Verified) ([]feed.ItemRef, []feed.Object, error) {
 		seen[o.SHA256] = true
 	}
 	return items, blobs, nil
+}
+
+// fetchShards reads the shards of a sharded manifest into v: those the
+// store holds from the applied version as they are, the others from the
+// source. A publication that changed a few notices changed a few shards,
+// so a re-sync of a large feed fetches kilobytes, not the whole list.
+func (r *run) fetchShards(ctx context.Context, v *feed.Verified) error {
+	if len(v.Shards) == 0 {
+		return nil
+	}
+	shards := make([][]byte, len(v.Shards))
+	var missing []int
+	for i, o := range v.Shards {
+		if raw, ok := r.st.Shard(o.SHA256); ok {
+			shards[i] = raw
+		} else {
+			missing = append(missing, i)
+		}
+	}
+	err := parallel(ctx, r.opt.parallel(), len(missing), func(ctx context.Context, k int) error {
+		i := missing[k]
+		rc, err := r.open(ctx, v.Shards[i])
+		if err != nil {
+			return fmt.Errorf("shard %d: %w", i, err)
+		}
+		defer rc.Close()
+		data, err := feed.ReadLimited(r.verifying(rc, v.Shards[i]), feed.MaxShardSize, fmt.Sprint("shard ", i))
+		if err != nil {
+			return fmt.Errorf("shard %d: %w", i, err)
+		}
+		shards[i] = data
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return v.Expand(shards)
 }
 
 func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest) ([]byte, error) {

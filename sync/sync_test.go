@@ -71,6 +71,14 @@ func newFixture(t *testing.T) *fixture {
 	synctest.WriteSource(t, f.src, itemsV2())
 	synctest.Publish(t, f.src, f.out, f.priv, time.Time{})
 	synctest.CopyDir(t, f.out, f.v2)
+	f.openScreen(t)
+	return f
+}
+
+// openScreen provisions the fixture's screen with its key and opens its
+// store.
+func (f *fixture) openScreen(t *testing.T) {
+	t.Helper()
 	f.dir, f.cfg = synctest.InitScreen(t, f.pub)
 	st, err := store.Open(f.dir, store.Options{})
 	if err != nil {
@@ -78,7 +86,6 @@ func newFixture(t *testing.T) *fixture {
 	}
 	t.Cleanup(func() { st.Close() })
 	f.st = st
-	return f
 }
 
 func (f *fixture) sync(t *testing.T, dir string, opt Options) (Result, error) {

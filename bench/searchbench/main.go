@@ -156,12 +156,16 @@ func update(n int) (store.Update, []byte, error) {
 		objs[sum] = raw
 		m.Items = append(m.Items, feed.ItemRef{ID: it.ID, Object: feed.Object{SHA256: sum, Size: int64(len(raw))}})
 	}
-	raw, err := feed.EncodeManifest(m)
+	// Sharded as publish shards a feed this large (over feed.ShardAbove).
+	raw, shards, err := feed.EncodeSharded(m, feed.ShardCount(n))
 	if err != nil {
 		return store.Update{}, nil, err
 	}
 	v, err := feed.Verify(raw, feed.Sign(raw, priv), feed.Trust{Key: pub, Now: issued})
 	if err != nil {
+		return store.Update{}, nil, err
+	}
+	if err := v.Expand(shards); err != nil {
 		return store.Update{}, nil, err
 	}
 	return store.Update{Manifest: v, Items: objs, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), nil

@@ -102,11 +102,18 @@ func write(t testing.TB, path string, data []byte) {
 // the key, issued at now (time.Now when zero).
 func Publish(t testing.TB, src, out string, key ed25519.PrivateKey, now time.Time) *publish.Result {
 	t.Helper()
+	return PublishShards(t, src, out, key, now, 0)
+}
+
+// PublishShards is Publish listing the items in shards shard objects
+// (0: as publish decides for the feed's size).
+func PublishShards(t testing.TB, src, out string, key ed25519.PrivateKey, now time.Time, shards int) *publish.Result {
+	t.Helper()
 	s, err := publish.ParseSource(src)
 	if err != nil {
 		t.Fatalf("parsing test source: %v", err)
 	}
-	res, err := publish.Publish(s, out, publish.Options{Key: key, Now: now})
+	res, err := publish.Publish(s, out, publish.Options{Key: key, Now: now, Shards: shards})
 	if err != nil {
 		t.Fatalf("publishing test feed: %v", err)
 	}
@@ -161,9 +168,9 @@ func CopyDir(t testing.TB, src, dst string) {
 	}
 }
 
-// ReadManifest parses the manifest of a published feed folder (trusted:
-// the test wrote it).
-func ReadManifest(t testing.TB, dir string) *feed.Manifest {
+// ParseManifest parses the manifest of a published feed folder as signed:
+// a sharded one lists no items until expanded.
+func ParseManifest(t testing.TB, dir string) *feed.Manifest {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join(dir, feed.ManifestFile))
 	if err != nil {
@@ -171,6 +178,24 @@ func ReadManifest(t testing.TB, dir string) *feed.Manifest {
 	}
 	m, err := feed.ParseManifest(raw)
 	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// ReadManifest parses the manifest of a published feed folder (trusted:
+// the test wrote it), with the items and attachments of its shards.
+func ReadManifest(t testing.TB, dir string) *feed.Manifest {
+	t.Helper()
+	m := ParseManifest(t, dir)
+	var err error
+	shards := make([][]byte, len(m.Shards))
+	for i, o := range m.Shards {
+		if shards[i], err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(o.Path()))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := m.Expand(shards); err != nil {
 		t.Fatal(err)
 	}
 	return m

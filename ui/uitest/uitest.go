@@ -116,6 +116,13 @@ func ApplyFeed(t testing.TB, st *store.Store, feedDir string, pub ed25519.Public
 	if err != nil {
 		t.Fatal(err)
 	}
+	shards := make([][]byte, len(v.Shards))
+	for i, o := range v.Shards {
+		shards[i] = ReadFile(t, filepath.Join(feedDir, filepath.FromSlash(o.Path())))
+	}
+	if err := v.Expand(shards); err != nil {
+		t.Fatal(err)
+	}
 	items := map[string][]byte{}
 	for _, ref := range v.Items {
 		data := ReadFile(t, filepath.Join(feedDir, filepath.FromSlash(ref.Path())))
