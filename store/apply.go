@@ -155,10 +155,41 @@ func (p *prepared) encode() {
 	}
 	p.index = indexKeys(&rec.Summary)
 	if p.it.Withdrawn == "" {
-		d := newDocText(p.it)
-		p.doc = encodeDoc(d)
-		p.terms = termsOf(&d, &rec.Summary)
+		p.doc = encodeDoc(newDocText(p.it))
 	}
+}
+
+// findTerms lists the search terms of a decoded, searchable item. It is
+// not part of encode: a notice has about a thousand terms, so they are
+// worked out a batch at a time (markInBatches), never for a whole feed at
+// once.
+func (p *prepared) findTerms() {
+	if p.doc != nil && p.err == nil {
+		d, sum := newDocText(p.it), summaryOf(p.it)
+		p.terms = termsOf(&d, &sum)
+	}
+}
+
+// termBatch is how many items' terms markInBatches holds at a time.
+var termBatch = 4096 // a variable so tests can make batches small
+
+// markInBatches works out the terms of writes a batch at a time, on all
+// cores, and hands each write to mark in order; each item's terms are let
+// go once mark returns (the marks hold them then). The terms of a
+// million notices would take gigabytes at once.
+func markInBatches(writes []pending, mark func(w pending) error) error {
+	for start := 0; start < len(writes); start += termBatch {
+		batch := writes[start:min(start+termBatch, len(writes))]
+		parallel(len(batch), func(i int) { batch[i].p.findTerms() })
+		for _, w := range batch {
+			err := mark(w)
+			w.p.terms = docTerms{}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // prepare checks, decodes and encodes every fetched item of the manifest,
@@ -280,19 +311,18 @@ func (a *applier) items() (Changes, error) {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
-	n := 0
-	for _, w := range writes {
-		n += w.p.terms.len()
-	}
-	ix.edits.grow(n)
-	for _, w := range writes {
+	err = markInBatches(writes, func(w pending) error {
 		if err := ix.drop(w.ref.ID); err != nil {
-			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
+			return fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
 		if err := a.removeIndex(w.ref.ID); err != nil {
-			return ch, fmt.Errorf("replace item %s: %w", w.ref.ID, err)
+			return fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
 		ix.add(w.ref.ID, w.p)
+		return ix.flushIfFull()
+	})
+	if err != nil {
+		return ch, err
 	}
 	if err := a.put(writes, true); err != nil {
 		return ch, err
@@ -516,9 +546,6 @@ func (ix *indexer) add(id string, p *prepared) {
 	if p.doc == nil {
 		return // withdrawn: whatever it held goes at finish
 	}
-	// The marks hold what the terms said: the terms may go (at 100,000
-	// notices they are half a gigabyte).
-	defer func() { p.terms = docTerms{} }()
 	if old, ok := ix.old[id]; ok {
 		p.ord = old.ord
 		ix.edits.replace(old.terms, p.terms, old.ord)
@@ -528,6 +555,23 @@ func (ix *indexer) add(id string, p *prepared) {
 	p.ord = ordinal(ix.next) // wraps only when finish rebuilds anyway
 	ix.next++
 	ix.edits.mark(p.terms, p.ord, true)
+}
+
+// flushIfFull writes the posting edits marked so far once they are
+// many, so that the marks of a large Apply (hundreds of millions at a
+// million notices) never all sit in memory. Each chunk is then written
+// once per flush rather than once per Apply; nothing is committed before
+// the transaction is.
+func (ix *indexer) flushIfFull() error {
+	if ix.broken || ix.next > math.MaxUint32 || !ix.edits.full() {
+		return nil
+	}
+	err := ix.edits.write(ix.a.tx.Bucket(bucketPostings))
+	if errors.Is(err, errChunk) {
+		ix.broken = true // finish rebuilds
+		return nil
+	}
+	return err
 }
 
 // finish writes the posting lists; when some derived entry was damaged,

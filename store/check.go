@@ -216,6 +216,7 @@ func checkDerived(tx *bolt.Tx) ([]string, error) {
 	byOrd := map[ordinal]string{}
 	edits := newPostingEdits()
 	wantIndex := map[string]bool{} // bucket 0x00 key
+	parallel(len(writes), func(i int) { writes[i].p.findTerms() })
 	for _, w := range writes {
 		id, p := w.ref.ID, w.p
 		if p.err != nil {

@@ -391,8 +391,12 @@ func newPostingEdits() *postingEdits {
 	return &postingEdits{han: map[uint64]int32{}, tri: map[triChunk]int32{}, strs: map[strChunk]int32{}}
 }
 
-// grow makes room for n more added marks.
-func (pe *postingEdits) grow(n int) { pe.adds.chunks = slices.Grow(pe.adds.chunks, n) }
+// flushMarks is how many marks postingEdits holds before an Apply writes
+// them (flushIfFull): 256 MB of chunk numbers, about 400,000 notices'.
+var flushMarks = 64 << 20 // a variable so tests can make flushes happen
+
+// full reports whether the edits hold flushMarks marks or more.
+func (pe *postingEdits) full() bool { return len(pe.adds.chunks)+len(pe.dels.chunks) >= flushMarks }
 
 // numberOf is the number of key k in m, given on first use.
 func numberOf[K comparable](pe *postingEdits, m map[K]int32, k K) int32 {
@@ -567,7 +571,7 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
 	adds, addStart := byChunk(pe.adds, pe.n)
 	dels, delStart := byChunk(pe.dels, pe.n)
-	pe.adds, pe.dels = marks{}, marks{} // the garbage collector may have them
+	*pe = *newPostingEdits() // written below; the garbage collector may have the marks
 	if k, _ := b.Cursor().First(); k == nil {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}

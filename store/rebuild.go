@@ -34,31 +34,34 @@ func rebuild(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	kept := writes[:0]
+	var kept []pending
 	edits := newPostingEdits()
-	n := 0
-	for _, w := range writes {
-		n += w.p.terms.len()
-	}
-	edits.grow(n)
+	postings := tx.Bucket(bucketPostings)
 	var next ordinal
-	for _, w := range writes {
+	err = markInBatches(writes, func(w pending) error {
 		if w.p.err != nil {
-			continue // the signed bytes no longer decode: refetched like damaged bytes
-		}
-		if w.p.doc != nil {
-			w.p.ord = next
-			next++
-			edits.mark(w.p.terms, w.p.ord, true)
-			w.p.terms = docTerms{} // the marks hold them now
+			return nil // the signed bytes no longer decode: refetched like damaged bytes
 		}
 		kept = append(kept, w)
+		if w.p.doc == nil {
+			return nil
+		}
+		w.p.ord = next
+		next++
+		edits.mark(w.p.terms, w.p.ord, true)
+		if edits.full() {
+			return edits.write(postings)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	a := &applier{tx: tx}
 	if err := a.put(kept, false); err != nil {
 		return err
 	}
-	if err := edits.write(tx.Bucket(bucketPostings)); err != nil {
+	if err := edits.write(postings); err != nil {
 		return err
 	}
 	return tx.Bucket(bucketMeta).Put(keyOrdinal, ordinalKey(next))

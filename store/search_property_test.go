@@ -27,6 +27,13 @@ func TestSearchMatchesBruteForce(t *testing.T) {
 	for _, seed := range seeds {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { bruteForceRun(t, seed) })
 	}
+	// As a large Apply does it: terms worked out a few items at a time,
+	// posting edits written many times in one transaction.
+	t.Run("in parts", func(t *testing.T) {
+		defer func(b, f int) { termBatch, flushMarks = b, f }(termBatch, flushMarks)
+		termBatch, flushMarks = 3, 500
+		bruteForceRun(t, 4)
+	})
 }
 
 var (
