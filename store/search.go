@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -850,17 +851,39 @@ func (r *ranking) all() ([]Summary, error) {
 		}
 		out[i] = rec.Summary // a copy: the walk may release what it read
 	}
-	// by rank, then newest first, then by id
+	// By rank, then newest first, then by id. Rank and day are packed in
+	// one number, and out is in id order already, so no string is
+	// compared: comparing them was a quarter of a 30,000-hit search.
 	order := make([]int32, len(out))
+	keys := make([]uint64, len(out))
 	for i := range order {
 		order[i] = int32(i)
+		keys[i] = uint64(refs[i].tier)<<32 | uint64(math.MaxUint32-dayNumber(out[i].Published))
 	}
 	slices.SortFunc(order, func(a, b int32) int {
-		return cmp.Or(cmp.Compare(refs[a].tier, refs[b].tier), cmp.Compare(out[b].Published, out[a].Published),
-			cmp.Compare(out[a].ID, out[b].ID))
+		return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b))
 	})
 	permute(out, order)
 	return out, nil
+}
+
+// dayNumber orders dates as their text does: YYYYMMDD as a number for a
+// date, 0 for anything else (which sorts as the oldest, as "" does).
+func dayNumber(d feed.Date) uint32 {
+	if len(d) != 10 || d[4] != '-' || d[7] != '-' {
+		return 0
+	}
+	var n uint32
+	for i := range len(d) {
+		if i == 4 || i == 7 {
+			continue
+		}
+		if d[i] < '0' || d[i] > '9' {
+			return 0
+		}
+		n = n*10 + uint32(d[i]-'0')
+	}
+	return n
 }
 
 // seekOn moves cursor c, at k, v, to key at or after k: by Next while
