@@ -395,6 +395,19 @@ func newPostingEdits() *postingEdits {
 // them (flushIfFull): 256 MB of chunk numbers, about 400,000 notices'.
 var flushMarks = 64 << 20 // a variable so tests can make flushes happen
 
+// reset empties the edits once written, keeping the room the marks had
+// for the next flush of the same Apply.
+func (pe *postingEdits) reset() {
+	*pe = postingEdits{
+		han: map[uint64]int32{}, tri: map[triChunk]int32{}, strs: map[strChunk]int32{},
+		adds: marks{chunks: pe.adds.chunks[:0], items: pe.adds.items[:0]},
+		dels: marks{chunks: pe.dels.chunks[:0], items: pe.dels.items[:0]},
+	}
+}
+
+// grow makes room for n more added marks.
+func (pe *postingEdits) grow(n int) { pe.adds.chunks = slices.Grow(pe.adds.chunks, n) }
+
 // full reports whether the edits hold flushMarks marks or more.
 func (pe *postingEdits) full() bool { return len(pe.adds.chunks)+len(pe.dels.chunks) >= flushMarks }
 
@@ -571,7 +584,7 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 	slices.SortFunc(order, func(x, y int32) int { return bytes.Compare(keys[x], keys[y]) })
 	adds, addStart := byChunk(pe.adds, pe.n)
 	dels, delStart := byChunk(pe.dels, pe.n)
-	*pe = *newPostingEdits() // written below; the garbage collector may have the marks
+	pe.reset() // written below
 	if k, _ := b.Cursor().First(); k == nil {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}

@@ -38,7 +38,7 @@ func rebuild(tx *bolt.Tx) error {
 	edits := newPostingEdits()
 	postings := tx.Bucket(bucketPostings)
 	var next ordinal
-	err = markInBatches(writes, func(w pending) error {
+	err = markInBatches(writes, edits, func(w pending) error {
 		if w.p.err != nil {
 			return nil // the signed bytes no longer decode: refetched like damaged bytes
 		}
