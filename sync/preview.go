@@ -68,6 +68,9 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 		return d, fmt.Errorf("sync: preview: %w", err)
 	}
 	r := &run{st: st, cfg: cfg, src: src}
+	if err := r.fetchShards(ctx, v); err != nil {
+		return d, fmt.Errorf("sync: preview: %w", err)
+	}
 	items, attachments, err := r.plan(v)
 	if err != nil {
 		return d, fmt.Errorf("sync: preview: %w", err)

@@ -107,6 +107,13 @@ func TestShardedFeed(t *testing.T) {
 		t.Fatalf("stored attachments: %d (%v), want %d", len(atts), err, len(m1.Attachments))
 	}
 
+	// A preview (what the admin's USB import shows) reads the shards too.
+	folder, _ := NewFolder(f.v2)
+	d, err := Preview(context.Background(), f.st, f.cfg, folder)
+	if err != nil || len(d.Added) != 1 || len(d.Changed) != 1 || len(d.Removed) != 0 {
+		t.Fatalf("preview of v2: %+v %v", d, err)
+	}
+
 	// The second reads the changed shards and the changed and new items.
 	src = read(f.v2)
 	m2, raw2 := synctest.ReadManifest(t, f.v2), rawManifest(t, f.v2)
