@@ -32,7 +32,7 @@ type BundleLimits struct {
 
 // DefaultBundleLimits fit the largest feed the format allows, and no more.
 var DefaultBundleLimits = BundleLimits{
-	Entries: feed.MaxItems + feed.MaxAttachments + 16,
+	Entries: feed.MaxFeedItems + feed.MaxFeedAttachments + feed.MaxShards + 16 + 256, // + files, object directories
 	Total:   16 << 30,
 	// Deflate cannot exceed about 1032:1; real feeds (text, images, PDFs)
 	// stay far below 100:1, bombs sit at the top.
