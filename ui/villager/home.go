@@ -83,6 +83,13 @@ func (v *homeView) show(s *screen) {
 	})
 }
 
+// homeImportant is how many urgent and pinned notices the home shows
+// (ten pages in portrait). A feed that marks thousands urgent would
+// otherwise put thousands of cards on the home, each measured on the UI
+// goroutine at every layout: seconds at a million notices. The rest are
+// in their topics' lists.
+const homeImportant = 30
+
 // homeRead is what the home shows from the store.
 type homeRead struct {
 	counts              map[string]int
@@ -110,10 +117,19 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 	// spare under an alert banner; the tiles name the topics and the
 	// reader names the notice's
 	opts := cardOpts{withCategory: k.st.step < len(kit.TextSteps)-1, compact: true}
+	more := 0
 	for _, it := range items {
-		if it.Priority == feed.PriorityUrgent || it.Priority == feed.PriorityPinned {
-			blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
+		if it.Priority != feed.PriorityUrgent && it.Priority != feed.PriorityPinned {
+			continue
 		}
+		if len(blocks) == homeImportant {
+			more++
+			continue
+		}
+		blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
+	}
+	if more > 0 {
+		blocks = append(blocks, kit.MessageBlocks(fmt.Sprintf("还有 %d 条紧急或置顶的通知，请到各栏目中查看。", more))...)
 	}
 	switch {
 	case r.itemsErr != nil:

@@ -420,3 +420,26 @@ func TestHomeReadsInTheBackground(t *testing.T) {
 		t.Errorf("after the job the important notices are not on the home")
 	}
 }
+
+// A feed that marks thousands of notices urgent does not put thousands of
+// cards on the home: it shows the first homeImportant and says how many
+// more there are, and where.
+func TestHomeShowsAtMostSomeImportantNotices(t *testing.T) {
+	k := newTestScreens(t, portrait)
+	var items []store.Summary
+	for i := range 500 {
+		items = append(items, store.Summary{ID: fmt.Sprintf("u-%03d", i), Title: fmt.Sprintf("紧急通知第%d号", i),
+			Category: "land", Priority: feed.PriorityUrgent, Published: "2026-03-01", Locations: []string{"all"}})
+	}
+	k.home.showRead(k.st.cur(), homeRead{items: items, counts: map[string]int{}})
+	blocks := k.home.imp.Blocks
+	if len(blocks) != homeImportant+1 {
+		t.Fatalf("%d blocks on the home, want %d cards and a note", len(blocks), homeImportant)
+	}
+	if got := textOf(blocks[homeImportant-1].Obj); !strings.Contains(got, "紧急通知第29号") {
+		t.Errorf("the last card says %q", got)
+	}
+	if got := textOf(blocks[homeImportant].Obj); !strings.Contains(got, "还有 470 条") || !strings.Contains(got, "各栏目") {
+		t.Errorf("the note says %q", got)
+	}
+}
