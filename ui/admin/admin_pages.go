@@ -107,10 +107,14 @@ func (a *Panel) newPaged() *pagedBox {
 	b.label = widget.NewLabel("")
 	b.label.Alignment = fyne.TextAlignCenter
 	b.P = kit.NewPager(func(page, total int) {
-		kit.SetText(b.label, kit.PageText(page, total))
+		if total < 0 { // more pages follow, not yet counted
+			kit.SetText(b.label, fmt.Sprintf("第 %d 页", page+1))
+		} else {
+			kit.SetText(b.label, kit.PageText(page, total))
+		}
 		kit.Enable(b.prev, page > 0)
-		kit.Enable(b.next, page < total-1)
-		kit.Show(b.bar, total > 1)
+		kit.Enable(b.next, total < 0 || page < total-1)
+		kit.Show(b.bar, total < 0 || total > 1)
 	})
 	b.prev = a.btn("‹ 上一页", widget.HighImportance, func() { b.P.SetPage(b.P.Cur - 1) })
 	b.next = a.btn("下一页 ›", widget.HighImportance, func() { b.P.SetPage(b.P.Cur + 1) })

@@ -49,6 +49,7 @@ type Pager struct {
 	foot    float32               // and at its bottom
 
 	Layout   [][]int // block indexes per page, from the last layout
+	Open     bool    // Layout stops at the page after the one on show: more blocks follow, not yet paged
 	laidOut  fyne.Size
 	Reported [2]int
 
@@ -57,6 +58,10 @@ type Pager struct {
 	LazyH []float32                 // heights of lazy blocks, by index
 }
 
+// NewPager makes a pager that calls onPages after each layout that
+// changed the page or the page count; total is -1 while the page count is
+// not known (Open: a long list of lazy blocks, paged only as far as the
+// page after the one on show).
 func NewPager(onPages func(page, total int)) *Pager {
 	p := &Pager{onPages: onPages, Reported: [2]int{-1, -1}}
 	p.ExtendBaseWidget(p)
@@ -199,18 +204,25 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		return
 	}
 	w := size.Width
-	hs := make([]float32, len(p.Blocks))
 	// lazy heights are kept until the width or the content changes: a
 	// page turn must not measure 4,000 cards again
-	remeasure := p.lazyW != w || len(p.LazyH) != len(p.Blocks)
-	if remeasure {
+	if p.lazyW != w || len(p.LazyH) != len(p.Blocks) {
 		p.lazyW, p.LazyH = w, make([]float32, len(p.Blocks))
+		for i := range p.LazyH {
+			p.LazyH[i] = -1 // not measured
+		}
 	}
-	for i, b := range p.Blocks {
+	hs := make([]float32, len(p.Blocks))
+	measured := make([]bool, len(p.Blocks))
+	height := func(i int) float32 {
+		if measured[i] {
+			return hs[i]
+		}
+		b := p.Blocks[i]
 		switch {
 		case b.Build == nil:
 			hs[i] = Height(b.Obj, w)
-		case remeasure:
+		case p.LazyH[i] < 0:
 			hs[i] = b.measure(w)
 			p.LazyH[i] = hs[i]
 		default:
@@ -219,8 +231,19 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		if b.Header != nil {
 			Height(b.Header, w)
 		}
+		measured[i] = true
+		return hs[i]
 	}
-	p.Layout = paginate(p.Blocks, hs, size.Height, p.lead, p.foot)
+	// A long list (a topic of 100,000 notices) is paged only as far as
+	// the page after the one on show: measuring every card was seconds on
+	// the UI goroutine. Its page count is then not known (Open).
+	upTo := -1
+	if lazyCount(p.Blocks) > measureAhead {
+		upTo = p.Cur
+	}
+	var complete bool
+	p.Layout, complete = paginate(p.Blocks, height, size.Height, p.lead, p.foot, upTo)
+	p.Open = !complete
 	p.Cur = max(0, min(p.Cur, len(p.Layout)-1))
 
 	var idx []int
@@ -260,6 +283,9 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	}
 	p.laidOut = size
 	total := max(1, len(p.Layout))
+	if p.Open {
+		total = -1
+	}
 	if p.onPages != nil && (p.Reported != [2]int{p.Cur, total}) {
 		p.Reported = [2]int{p.Cur, total}
 		p.onPages(p.Cur, total)
@@ -301,14 +327,19 @@ func pageHas(blocks []Block, idx []int, o fyne.CanvasObject) bool {
 // (the Markdown renderer splits long paragraphs and tables so that this is
 // rare); the first page stays empty rather than hold a block that would
 // fit on a page of its own.
-func paginate(blocks []Block, hs []float32, maxH, lead, foot float32) [][]int {
-	var pages [][]int
+//
+// With upTo >= 0 it stops once page upTo+1 is complete, and complete says
+// whether it paged every block; blocks after it are not measured.
+func paginate(blocks []Block, hs func(i int) float32, maxH, lead, foot float32, upTo int) (pages [][]int, complete bool) {
 	var cur []int
 	y := lead
 	first := true
 	for i := 0; i < len(blocks); i++ {
+		if upTo >= 0 && len(pages) > upTo+1 {
+			return pages, false
+		}
 		b := blocks[i]
-		need := hs[i]
+		need := hs(i)
 		if len(cur) > 0 {
 			need += b.Gap
 		} else if b.Header != nil {
@@ -317,7 +348,7 @@ func paginate(blocks []Block, hs []float32, maxH, lead, foot float32) [][]int {
 		// a heading needs what follows it on the same page: a table's
 		// header row after a heading needs its first row too
 		for j := i; j+1 < len(blocks) && blocks[j].KeepWithNext; j++ {
-			need += blocks[j+1].Gap + hs[j+1]
+			need += blocks[j+1].Gap + hs(j+1)
 		}
 		limit := maxH
 		if first {
@@ -335,12 +366,26 @@ func paginate(blocks []Block, hs []float32, maxH, lead, foot float32) [][]int {
 		} else if len(cur) > 1 {
 			y += b.Gap
 		}
-		y += hs[i]
+		y += hs(i)
 	}
 	if len(cur) > 0 || len(pages) == 0 {
 		pages = append(pages, cur)
 	}
-	return pages
+	return pages, true
+}
+
+// measureAhead is how many lazy blocks a pager pages whole; beyond it, a
+// layout pages only as far as the page after the one on show.
+const measureAhead = 300
+
+func lazyCount(blocks []Block) int {
+	n := 0
+	for _, b := range blocks {
+		if b.Build != nil {
+			n++
+		}
+	}
+	return n
 }
 
 // PageBar is 上一页 · 第 n/m 页 · 下一页 under a pager.

@@ -26,7 +26,11 @@ var pageBar = kit.NewPageBar // the name reader_embed.go calls it by
 // the state, but only while kind is the screen on show.
 func (k *Screens) pagedFor(kind screenKind, bar *kit.PageBar) *kit.Pager {
 	return kit.NewPager(func(page, total int) {
-		bar.Update(page, total)
+		if total < 0 {
+			bar.UpdateOpen(page, true) // a long topic: paged as it is read
+		} else {
+			bar.Update(page, total)
+		}
 		if c := k.st.cur(); c.kind == kind {
 			c.page = page
 		}
