@@ -221,6 +221,21 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			if got, err := s.Counts(loc, now); err != nil || !maps.Equal(got, want) {
 				t.Fatalf("step %d, counts at %s = %v (%v), want %v", step, loc, got, err, want)
 			}
+			var wantTally Tally
+			for _, it := range list {
+				if sum := summaryOf(&it); IsVisible(&sum, loc, now, shanghai) {
+					wantTally.Total++
+					switch sum.Priority {
+					case feed.PriorityUrgent:
+						wantTally.Urgent++
+					case feed.PriorityPinned:
+						wantTally.Pinned++
+					}
+				}
+			}
+			if got, err := s.Tally(loc, now); err != nil || got != wantTally {
+				t.Fatalf("step %d, tally at %s = %+v (%v), want %+v", step, loc, got, err, wantTally)
+			}
 			// the home's urgent and pinned notices, from the priority
 			// sets: the visible ones of those priorities, urgent first
 			var wantImp []string

@@ -14,7 +14,6 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"gongkai/feed"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
@@ -232,20 +231,10 @@ func (f statusFacts) lines() []statusLine {
 	} else if !st.LastAttempt.IsZero() {
 		add("上次同步结果", "正常（"+at(st.LastAttempt)+"）", false)
 	}
-	items, err := k.Store.Visible(k.Location, "", now)
-	if err != nil {
+	if n, err := k.Store.Tally(k.Location, now); err != nil {
 		add("公告数量", "暂时无法读取，请联系技术人员。", true)
 	} else {
-		var urgent, pinned int
-		for _, it := range items {
-			switch it.Priority {
-			case feed.PriorityUrgent:
-				urgent++
-			case feed.PriorityPinned:
-				pinned++
-			}
-		}
-		add("公告数量", fmt.Sprintf("本屏显示 %d 条（紧急 %d，置顶 %d）", len(items), urgent, pinned), false)
+		add("公告数量", fmt.Sprintf("本屏显示 %d 条（紧急 %d，置顶 %d）", n.Total, n.Urgent, n.Pinned), false)
 	}
 	if f.stale {
 		add("内容状态", f.why, true)
