@@ -136,7 +136,7 @@ func runList(env *Env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	cfg, st, err := openScreen(env, *data)
+	cfg, st, err := screen.OpenToRead(*data, env.Stderr)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func runStatus(env *Env, args []string) error {
 	if err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	cfg, st, err := openScreen(env, *data)
+	cfg, st, err := screen.OpenToRead(*data, env.Stderr)
 	if err != nil {
 		return err
 	}
