@@ -75,7 +75,13 @@ stop_x() { [ -z "$xpid" ] || { kill "$xpid" 2>/dev/null; wait "$xpid" 2>/dev/nul
 clk=$(getconf CLK_TCK)
 cputicks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-rss_mb() { awk '/^VmRSS/ { printf "%.0f", $2/1024 }' "/proc/$1/status"; }
+# rss_mb PID: VmRSS in MB; its parts (heap and stacks, mapped files, shared
+# memory) go to stderr, since file pages (the store's mapped pages, fonts,
+# GL libraries) are not the program's own memory
+rss_mb() {
+	awk '/^Rss(Anon|File|Shmem)/ { printf "%s %.0f MB  ", $1, $2/1024 } END { print "" }' "/proc/$1/status" >&2
+	awk '/^VmRSS/ { printf "%.0f", $2/1024 }' "/proc/$1/status"
+}
 fd_count() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 threads() { awk '/^Threads/ { print $2 }' "/proc/$1/status"; }
 # cpu_pct T0 T1 SECONDS: ticks to % of one core
