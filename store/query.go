@@ -158,9 +158,32 @@ func UrgentFirst(priority string) int {
 // visible record took seconds at 100,000 notices, and the home screen
 // asks on every visit.
 func (s *Store) Counts(location string, at time.Time) (map[string]int, error) {
-	day := at.In(s.Location()).Format(time.DateOnly)
 	counts := map[string]int{}
-	err := s.view(func(tx *bolt.Tx) error {
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
+		return countTopics(q, vis, counts)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: counts at %s: %w", location, err)
+	}
+	return counts, nil
+}
+
+// countTopics adds to counts the size of each topic's set within vis.
+func countTopics(q *searcher, vis *roaring.Bitmap, counts map[string]int) error {
+	pre := setKey(setCategory, "")
+	return eachTerm(q.post, pre, nil, func(term []byte, bm *roaring.Bitmap) error {
+		if n := int(bm.AndCardinality(vis)); n > 0 {
+			counts[string(term[len(pre):])] = n
+		}
+		return nil
+	})
+}
+
+// withVisible runs fn in a read transaction with the set of what the
+// screen at location shows on at's day (visibleSet).
+func (s *Store) withVisible(location string, at time.Time, fn func(q *searcher, vis *roaring.Bitmap) error) error {
+	day := at.In(s.Location()).Format(time.DateOnly)
+	return s.view(func(tx *bolt.Tx) error {
 		q, err := s.newSearcher(tx, nil, nil)
 		if err != nil {
 			return err
@@ -169,18 +192,8 @@ func (s *Store) Counts(location string, at time.Time) (map[string]int, error) {
 		if err != nil {
 			return err
 		}
-		pre := setKey(setCategory, "")
-		return eachTerm(q.post, pre, nil, func(term []byte, bm *roaring.Bitmap) error {
-			if n := int(bm.AndCardinality(vis)); n > 0 {
-				counts[string(term[len(pre):])] = n
-			}
-			return nil
-		})
+		return fn(q, vis)
 	})
-	if err != nil {
-		return nil, fmt.Errorf("store: counts at %s: %w", location, err)
-	}
-	return counts, nil
 }
 
 // Tally is how many notices a screen shows, and of them how many are
@@ -192,23 +205,14 @@ type Tally struct{ Total, Urgent, Pinned int }
 // page and command read every visible notice to count them, 418,000 at
 // a million notices and half a gigabyte.
 func (s *Store) Tally(location string, at time.Time) (Tally, error) {
-	counts, err := s.Counts(location, at)
-	if err != nil {
-		return Tally{}, err
-	}
 	var t Tally
-	for _, n := range counts {
-		t.Total += n
-	}
-	day := at.In(s.Location()).Format(time.DateOnly)
-	err = s.view(func(tx *bolt.Tx) error {
-		q, err := s.newSearcher(tx, nil, nil)
-		if err != nil {
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
+		counts := map[string]int{}
+		if err := countTopics(q, vis, counts); err != nil {
 			return err
 		}
-		vis, err := s.visibleSet(q, location, day)
-		if err != nil {
-			return err
+		for _, n := range counts {
+			t.Total += n
 		}
 		for p, n := range map[string]*int{feed.PriorityUrgent: &t.Urgent, feed.PriorityPinned: &t.Pinned} {
 			bm, err := readTerm(q.post, setKey(setPriority, p))
@@ -233,18 +237,9 @@ func (s *Store) Tally(location string, at time.Time) (Tally, error) {
 // intersected with the priority sets): the home used to read every
 // visible record, 68,000 at 100,000 notices, to find a handful.
 func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
-	day := at.In(s.Location()).Format(time.DateOnly)
 	tz := s.Location()
 	var out []Summary
-	err := s.view(func(tx *bolt.Tx) error {
-		q, err := s.newSearcher(tx, nil, nil)
-		if err != nil {
-			return err
-		}
-		vis, err := s.visibleSet(q, location, day)
-		if err != nil {
-			return err
-		}
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
 		imp := roaring.New()
 		for _, p := range []string{feed.PriorityUrgent, feed.PriorityPinned} {
 			bm, err := readTerm(q.post, setKey(setPriority, p))
@@ -256,7 +251,7 @@ func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
 			}
 		}
 		imp.And(vis)
-		recs := tx.Bucket(bucketRecords)
+		recs := q.tx.Bucket(bucketRecords)
 		for it := imp.Iterator(); it.HasNext(); {
 			h, err := q.hit(recs, it.Next(), false)
 			if err != nil {
