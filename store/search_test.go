@@ -307,6 +307,32 @@ func TestSearchPhraseInTitleCountsWithoutChecking(t *testing.T) {
 	}
 }
 
+// asOlderSchema makes the closed store in dir look like one of an older
+// schema: it drops the posting lists that schema did not have (those whose
+// key newer says is new) and records the schema's name.
+func asOlderSchema(t *testing.T, dir, schema string, newer func(key []byte) bool) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketPostings).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if newer(k) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte(schema))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // A store of the layout before the title's positional pairs (schema 3) is
 // refused read-only with a way out, and opened for writing is rebuilt
 // from its items: the screen keeps its notices and gets the new lists.
@@ -319,25 +345,9 @@ func TestSchema3StoreIsRebuiltWithPositionalPairs(t *testing.T) {
 	p := newPublisher(t)
 	mustApply(t, s, p.next(t, []feed.Item{item("a", func(it *feed.Item) { it.Title = "关于土地征收补偿方案的公告" })}))
 	s.Close()
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPostings).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if k[0] == fieldTitle && (k[1] == kindBigramAt || k[1] == kindPairAt) {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.Bucket(bucketMeta).Put(keySchema, []byte("gongkai-store/3"))
+	asOlderSchema(t, dir, "gongkai-store/3", func(k []byte) bool {
+		return k[0] == fieldTitle && (k[1] == kindBigramAt || k[1] == kindPairAt)
 	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := Open(dir, Options{ReadOnly: true}); err == nil || !strings.Contains(err.Error(), "open it for writing") {
 		t.Fatalf("read-only open of schema 3: %v", err)
 	}
@@ -371,25 +381,7 @@ func TestSchema4StoreIsRebuiltWithPrioritySets(t *testing.T) {
 		item("b", func(it *feed.Item) { it.Title = "村务公开" }),
 	}))
 	s.Close()
-	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		c := tx.Bucket(bucketPostings).Cursor()
-		for k, _ := c.First(); k != nil; k, _ = c.Next() {
-			if k[0] == fieldSet && k[1] == setPriority {
-				if err := c.Delete(); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.Bucket(bucketMeta).Put(keySchema, []byte("gongkai-store/4"))
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	asOlderSchema(t, dir, "gongkai-store/4", func(k []byte) bool { return k[0] == fieldSet && k[1] == setPriority })
 	s, err = Open(dir, Options{})
 	if err != nil {
 		t.Fatal(err)
