@@ -37,7 +37,7 @@ func WriteBundle(feedDir, path string) (*BundleResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := readPublished(feedDir, raw)
+	m, err := ReadPublished(feedDir, raw)
 	if err != nil {
 		return nil, fmt.Errorf("publish: bundle: %s: %w", feed.ManifestFile, err)
 	}

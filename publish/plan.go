@@ -60,7 +60,7 @@ func MakePlan(src *Source, out string) (*Plan, error) {
 		return nil, err
 	}
 	if raw != nil {
-		if prev, err = readPublished(out, raw); err != nil {
+		if prev, err = ReadPublished(out, raw); err != nil {
 			return nil, fmt.Errorf("publish: previous publication in %s is unreadable: %w", out, err)
 		}
 		p.Previous = prev.Version

@@ -347,10 +347,10 @@ func writeObject(out, sum string, data []byte) (bool, error) {
 	return true, atomicfile.Write(path, data)
 }
 
-// readPublished parses the manifest raw published in out and, when it is
+// ReadPublished parses the manifest raw published in out and, when it is
 // sharded, reads its shards from out's objects, so its items and
 // attachments are listed as in an unsharded one.
-func readPublished(out string, raw []byte) (*feed.Manifest, error) {
+func ReadPublished(out string, raw []byte) (*feed.Manifest, error) {
 	m, err := feed.ParseManifest(raw)
 	if err != nil || len(m.Shards) == 0 {
 		return m, err

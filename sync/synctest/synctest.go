@@ -187,15 +187,12 @@ func ParseManifest(t testing.TB, dir string) *feed.Manifest {
 // the test wrote it), with the items and attachments of its shards.
 func ReadManifest(t testing.TB, dir string) *feed.Manifest {
 	t.Helper()
-	m := ParseManifest(t, dir)
-	var err error
-	shards := make([][]byte, len(m.Shards))
-	for i, o := range m.Shards {
-		if shards[i], err = os.ReadFile(filepath.Join(dir, filepath.FromSlash(o.Path()))); err != nil {
-			t.Fatal(err)
-		}
+	raw, err := os.ReadFile(filepath.Join(dir, feed.ManifestFile))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if err := m.Expand(shards); err != nil {
+	m, err := publish.ReadPublished(dir, raw)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return m
