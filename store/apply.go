@@ -162,7 +162,8 @@ func (p *prepared) encode() {
 // findTerms lists the search terms of a decoded, searchable item. It is
 // not part of encode: a notice has about a thousand terms, so they are
 // worked out a batch at a time (markInBatches), never for a whole feed at
-// once.
+// once. The document text encode made is made again here: keeping it
+// until then would hold every notice's text instead.
 func (p *prepared) findTerms() {
 	if p.doc != nil && p.err == nil {
 		d, sum := newDocText(p.it), summaryOf(p.it)

@@ -398,11 +398,10 @@ var flushMarks = 64 << 20 // a variable so tests can make flushes happen
 // reset empties the edits once written, keeping the room the marks had
 // for the next flush of the same Apply.
 func (pe *postingEdits) reset() {
-	*pe = postingEdits{
-		han: map[uint64]int32{}, tri: map[triChunk]int32{}, strs: map[strChunk]int32{},
-		adds: marks{chunks: pe.adds.chunks[:0], items: pe.adds.items[:0]},
-		dels: marks{chunks: pe.dels.chunks[:0], items: pe.dels.items[:0]},
-	}
+	adds, dels := pe.adds, pe.dels
+	*pe = *newPostingEdits()
+	pe.adds = marks{chunks: adds.chunks[:0], items: adds.items[:0]}
+	pe.dels = marks{chunks: dels.chunks[:0], items: dels.items[:0]}
 }
 
 // grow makes room for n more added marks.
