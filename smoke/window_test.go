@@ -58,9 +58,20 @@ func needWindowTools(t *testing.T) {
 
 var (
 	builtOnce gosync.Once
+	builtDir  string // the temporary directory gongkaiBinary built into
 	builtBin  string
 	builtErr  error
 )
+
+// TestMain removes the binary the tests built: 48 MB a run, which piled up
+// in /tmp on a machine that runs the suite all day.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtDir != "" {
+		os.RemoveAll(builtDir)
+	}
+	os.Exit(code)
+}
 
 // gongkaiBinary builds the binary once for all tests of the package.
 func gongkaiBinary(t *testing.T) string {
@@ -77,6 +88,7 @@ func gongkaiBinary(t *testing.T) string {
 			builtErr = err
 			return
 		}
+		builtDir = dir
 		builtBin = filepath.Join(dir, "gongkai")
 		goTool, err := exec.LookPath("go")
 		if err != nil {
