@@ -68,6 +68,7 @@ const (
 	setPublished  = 'P' // published date
 	setCategory   = 'C' // category id
 	setPriority   = 'R' // priority, urgent or pinned: what the home puts forward
+	setNormative  = 'N' // normative documents (行政规范性文件), one set: the policy topic lists them apart
 
 	noInitial = '_' // in keys, for a character without a pinyin reading
 )
@@ -221,6 +222,9 @@ func termsOf(d *docText, sum *Summary) docTerms {
 	b.addStr(setCategory, sum.Category)
 	if p := sum.Priority; p == feed.PriorityUrgent || p == feed.PriorityPinned {
 		b.addStr(setPriority, p)
+	}
+	if sum.Normative {
+		b.addStr(setNormative, "")
 	}
 	if d := string(sum.ValidFrom); d != "" {
 		b.addStr(setFrom, d)

@@ -64,7 +64,7 @@ const (
 	// schemaVersion names this layout. A store of an older one that is
 	// opened for writing rebuilds its derived buckets from its items;
 	// olderSchemas lists those it knows how to.
-	schemaVersion = "gongkai-store/5"
+	schemaVersion = "gongkai-store/6"
 )
 
 var (
@@ -100,6 +100,7 @@ var (
 		"gongkai-store/2": nil, // records without posting_workdays
 		"gongkai-store/3": nil, // postings without the title's positional pairs
 		"gongkai-store/4": nil, // postings without the priority sets
+		"gongkai-store/5": nil, // postings without the normative set
 	}
 
 	keySchema   = []byte("schema")

@@ -271,6 +271,69 @@ func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
 	return out, nil
 }
 
+// ListPage is a page of Visible(location, category, at): the notices from
+// offset on, at most limit (0: all of them), in Visible's order, and how
+// many there are in all. With normativeFirst the normative documents
+// (行政规范性文件) come first, then the others, each in that order: the
+// policy topic lists them apart. Only the page's records are read; the
+// order and the total come from the index's sets. A topic read whole took
+// half a second and 7 MB at 100,000 notices, 4 s and 60 MB at a million,
+// for the few pages a villager turns.
+func (s *Store) ListPage(location, category string, at time.Time, normativeFirst bool, offset, limit int) ([]Summary, int, error) {
+	var out []Summary
+	total := 0
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
+		set := vis // cached: read, never changed
+		if category != "" {
+			bm, err := q.read(setKey(setCategory, category))
+			if err != nil {
+				return err
+			}
+			set = roaring.And(vis, bm)
+		}
+		total = int(set.GetCardinality())
+		parts := []*roaring.Bitmap{set}
+		if normativeFirst {
+			norm, err := q.read(setKey(setNormative, ""))
+			if err != nil {
+				return err
+			}
+			parts = []*roaring.Bitmap{roaring.And(set, norm), roaring.AndNot(set, norm)}
+		}
+		pinned, err := q.read(setKey(setPriority, feed.PriorityPinned))
+		if err != nil {
+			return err
+		}
+		urgent, err := q.read(setKey(setPriority, feed.PriorityUrgent))
+		if err != nil {
+			return err
+		}
+		// Visible's order (rank): pinned, urgent, the rest
+		var tiers []*roaring.Bitmap
+		for _, p := range parts {
+			rest := roaring.AndNot(p, pinned)
+			rest.AndNot(urgent)
+			tiers = append(tiers, roaring.And(p, pinned), roaring.And(p, urgent), rest)
+		}
+		recs := q.tx.Bucket(bucketRecords)
+		var rerr error
+		err = q.inOrder(tiers, max(0, offset), func(o ordinal, _ int) bool {
+			h, err := q.hit(recs, o, false)
+			if err != nil {
+				rerr = err
+				return false
+			}
+			out = append(out, h.Summary)
+			return limit <= 0 || len(out) < limit
+		})
+		return cmp.Or(err, rerr)
+	})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list at %s: %w", location, err)
+	}
+	return out, total, nil
+}
+
 // Item returns a stored item in full, if it is visible at location and at.
 // ErrNotFound otherwise (another village's notice is never reachable);
 // ErrDamaged when its stored bytes no longer match their hash.

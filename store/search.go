@@ -722,18 +722,10 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 		return !full()
 	}
 	if r.exact {
-		for tier, set := range r.ranks {
-			n := int(set.GetCardinality())
-			if offset >= n {
-				offset -= n
-				continue
-			}
-			if e := r.q.byDate(set, &offset, func(o ordinal) bool { return emit(o, tier) }); e != nil {
-				return nil, e
-			}
-			if err != nil || full() {
-				break
-			}
+		skip := offset
+		offset = 0
+		if e := r.q.inOrder(r.ranks[:], skip, emit); e != nil {
+			return nil, e
 		}
 		return hits, err
 	}
@@ -996,6 +988,32 @@ func (q *searcher) matchDoc(d docText) (matches []string, inTitle bool) {
 	title, rest := newField(d.Title), newField(d.Rest)
 	matches, _, inTitle, _ = matchAll(q.terms, title, q.topic(d.Category), &rest, q.vocab, true)
 	return matches, inTitle
+}
+
+// inOrder calls fn with the items of sets, set after set, each set's
+// newest published first and then by id, after skipping the first skip of
+// them, until fn returns false. A set skipped whole is only counted.
+func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, set int) bool) error {
+	for i, set := range sets {
+		n := int(set.GetCardinality())
+		if skip >= n {
+			skip -= n
+			continue
+		}
+		more := true
+		err := q.byDate(set, &skip, func(o ordinal) bool {
+			if skip > 0 { // byDate skips whole days only
+				skip--
+				return true
+			}
+			more = fn(o, i)
+			return more
+		})
+		if err != nil || !more {
+			return err
+		}
+	}
+	return nil
 }
 
 // byDate calls fn with the members of set, newest published first, then

@@ -79,6 +79,7 @@ func propItem(r *rand.Rand, id string, now time.Time) feed.Item {
 			it.ValidUntil = day(r.IntN(10) - 3)
 		}
 		it.Priority = propPriority(r)
+		it.Normative = r.IntN(4) == 0
 	})
 	return it
 }
@@ -251,6 +252,36 @@ func bruteForceRun(t *testing.T, seed uint64) {
 			})
 			if got, err := s.Important(loc, now); err != nil || !slices.Equal(summaryIDs(got), wantImp) {
 				t.Fatalf("step %d, important at %s = %v (%v), want %v", step, loc, summaryIDs(got), err, wantImp)
+			}
+			// a topic's pages, from the sets, are Visible's list (the
+			// normative documents first where the topic lists them apart)
+			for _, cat := range []string{"", testCategories[r.IntN(len(testCategories))].ID} {
+				vis, err := s.Visible(loc, cat, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, normFirst := range []bool{false, true} {
+					want := summaryIDs(vis)
+					if normFirst {
+						want = nil
+						for _, first := range []bool{true, false} {
+							for _, v := range vis {
+								if v.Normative == first {
+									want = append(want, v.ID)
+								}
+							}
+						}
+					}
+					all, n, err := s.ListPage(loc, cat, now, normFirst, 0, 0)
+					if err != nil || n != len(want) || !slices.Equal(summaryIDs(all), want) {
+						t.Fatalf("step %d, list %q at %s (normative first %v) = %d %v (%v), want %v", step, cat, loc, normFirst, n, summaryIDs(all), err, want)
+					}
+					off := r.IntN(len(want) + 1)
+					page, n, err := s.ListPage(loc, cat, now, normFirst, off, 3)
+					if end := min(off+3, len(want)); err != nil || n != len(want) || !slices.Equal(summaryIDs(page), want[off:end]) {
+						t.Fatalf("step %d, list %q page at %d = %d %v (%v), want %v", step, cat, off, n, summaryIDs(page), err, want[off:end])
+					}
+				}
 			}
 		}
 		for range 30 {
