@@ -50,6 +50,7 @@ type Pager struct {
 
 	Layout   [][]int // block indexes per page, from the last layout
 	Open     bool    // Layout stops at the page after the one on show: more blocks follow, not yet paged
+	More     bool    // blocks follow that are not given yet (a list read a chunk at a time): the page count is not known
 	laidOut  fyne.Size
 	Reported [2]int
 
@@ -243,7 +244,7 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 	}
 	var complete bool
 	p.Layout, complete = paginate(p.Blocks, height, size.Height, p.lead, p.foot, upTo)
-	p.Open = !complete
+	p.Open = !complete || p.More
 	p.Cur = max(0, min(p.Cur, len(p.Layout)-1))
 
 	var idx []int

@@ -14,16 +14,18 @@ import (
 	"gongkai/ui/uitest"
 )
 
-// A long topic is paged a page of cards at a time: paging reaches every
-// notice exactly once, only the page on show is built, and the heights
-// measured with the reused probe card are those of the cards built.
+// A long topic is read from the store a chunk at a time and paged a page
+// of cards at a time: paging reaches every notice exactly once, the next
+// chunk is read only as the pages reach it, only the page on show is
+// built, and the heights measured with the reused probe card are those
+// of the cards built.
 func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 	st, next := demoFeed(t)
 	src := t.TempDir()
 	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
 		t.Fatal(err)
 	}
-	const n = 90
+	const n = 150 // and the demo's 3: past the first chunk and the second
 	for i := range n {
 		// titles of one to three lines, some with a badge: the probe must
 		// measure each shape as a fresh card would
@@ -43,12 +45,21 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 		test.Tap(k.tile(t, "土地征收"))
 		list := k.views[screenList].(*listView)
 		p := list.pager
-		if len(p.Blocks) != n+3 {
-			t.Fatalf("%v: %d blocks, want %d", size, len(p.Blocks), n+3)
+		if len(list.items) != listChunk || list.total != n+3 || !p.More || list.count.Text != "共 153 条" {
+			t.Fatalf("%v: opened with %d of %d notices read (more %v, %q), want the first %d of %d", size, len(list.items), list.total, p.More, list.count.Text, listChunk, n+3)
 		}
 		seen := map[string]int{}
-		for page := range p.Pages() {
+		for page := 0; ; page++ {
 			k.setPage(page)
+			if p.Cur != page {
+				break // the last page was the one before
+			}
+			// read as the pages reach it: never more than a chunk past
+			// the page after the one on show
+			next := p.Layout[min(page+1, len(p.Layout)-1)]
+			if reach := next[len(next)-1] + 1; len(list.items) > reach+listChunk {
+				t.Errorf("%v page %d: %d notices read, the next page reaches %d", size, page+1, len(list.items), reach)
+			}
 			if got, want := len(p.Built), len(p.Layout[p.Cur]); got != want {
 				t.Errorf("%v page %d: %d cards built, want the %d on show", size, page+1, got, want)
 			}
