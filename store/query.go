@@ -233,42 +233,34 @@ func (s *Store) Tally(location string, at time.Time) (Tally, error) {
 
 // Important lists the urgent and pinned items shown at location at time
 // at, urgent first, then newest published, then by id: what the home
-// screen puts forward. Only their records are read (the visible set
-// intersected with the priority sets): the home used to read every
-// visible record, 68,000 at 100,000 notices, to find a handful.
-func (s *Store) Important(location string, at time.Time) ([]Summary, error) {
-	tz := s.Location()
+// screen puts forward; at most limit of them (0: all), and how many there
+// are in all. Only their records are read (the visible set intersected
+// with the priority sets): the home used to read every visible record,
+// 68,000 at 100,000 notices, to find a handful, and then the records of
+// every urgent and pinned one (20 MB of the store's pages at 100,000) to
+// show 30.
+func (s *Store) Important(location string, at time.Time, limit int) ([]Summary, int, error) {
 	var out []Summary
+	total := 0
 	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
-		imp := roaring.New()
+		var tiers []*roaring.Bitmap // UrgentFirst's order
 		for _, p := range []string{feed.PriorityUrgent, feed.PriorityPinned} {
-			bm, err := readTerm(q.post, setKey(setPriority, p))
+			bm, err := q.read(setKey(setPriority, p))
 			if err != nil {
 				return err
 			}
-			if bm != nil {
-				imp.Or(bm)
-			}
+			bm.And(vis)
+			total += int(bm.GetCardinality())
+			tiers = append(tiers, bm)
 		}
-		imp.And(vis)
-		recs := q.tx.Bucket(bucketRecords)
-		for it := imp.Iterator(); it.HasNext(); {
-			h, err := q.hit(recs, it.Next(), false)
-			if err != nil {
-				return err
-			}
-			// IsVisible is the one definition; the sets only narrow
-			if IsVisible(&h.Summary, location, at, tz) {
-				out = append(out, h.Summary)
-			}
-		}
-		return nil
+		var err error
+		out, err = q.summaries(tiers, 0, limit)
+		return err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store: important at %s: %w", location, err)
+		return nil, 0, fmt.Errorf("store: important at %s: %w", location, err)
 	}
-	sortSummaries(out, UrgentFirst)
-	return out, nil
+	return out, total, nil
 }
 
 // ListPage is a page of Visible(location, category, at): the notices from
@@ -315,23 +307,31 @@ func (s *Store) ListPage(location, category string, at time.Time, normativeFirst
 			rest.AndNot(urgent)
 			tiers = append(tiers, roaring.And(p, pinned), roaring.And(p, urgent), rest)
 		}
-		recs := q.tx.Bucket(bucketRecords)
-		var rerr error
-		err = q.inOrder(tiers, max(0, offset), func(o ordinal, _ int) bool {
-			h, err := q.hit(recs, o, false)
-			if err != nil {
-				rerr = err
-				return false
-			}
-			out = append(out, h.Summary)
-			return limit <= 0 || len(out) < limit
-		})
-		return cmp.Or(err, rerr)
+		out, err = q.summaries(tiers, max(0, offset), limit)
+		return err
 	})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list at %s: %w", location, err)
 	}
 	return out, total, nil
+}
+
+// summaries reads the records of the items of sets in inOrder's order,
+// after skipping skip of them, at most limit (0: all).
+func (q *searcher) summaries(sets []*roaring.Bitmap, skip, limit int) ([]Summary, error) {
+	var out []Summary
+	recs := q.tx.Bucket(bucketRecords)
+	var rerr error
+	err := q.inOrder(sets, skip, func(o ordinal, _ int) bool {
+		h, err := q.hit(recs, o, false)
+		if err != nil {
+			rerr = err
+			return false
+		}
+		out = append(out, h.Summary)
+		return limit <= 0 || len(out) < limit
+	})
+	return out, cmp.Or(err, rerr)
 }
 
 // Item returns a stored item in full, if it is visible at location and at.

@@ -250,8 +250,15 @@ func bruteForceRun(t *testing.T, seed uint64) {
 				return cmp.Or(cmp.Compare(UrgentFirst(x.Priority), UrgentFirst(y.Priority)),
 					cmp.Compare(y.Published, x.Published), cmp.Compare(a, b))
 			})
-			if got, err := s.Important(loc, now); err != nil || !slices.Equal(summaryIDs(got), wantImp) {
-				t.Fatalf("step %d, important at %s = %v (%v), want %v", step, loc, summaryIDs(got), err, wantImp)
+			if got, n, err := s.Important(loc, now, 0); err != nil || n != len(wantImp) || !slices.Equal(summaryIDs(got), wantImp) {
+				t.Fatalf("step %d, important at %s = %d %v (%v), want %v", step, loc, n, summaryIDs(got), err, wantImp)
+			}
+			// the home's first few, and the true count
+			if lim := 1 + r.IntN(3); true {
+				got, n, err := s.Important(loc, now, lim)
+				if want := wantImp[:min(lim, len(wantImp))]; err != nil || n != len(wantImp) || !slices.Equal(summaryIDs(got), want) {
+					t.Fatalf("step %d, important at %s, %d of them = %d %v (%v), want %d %v", step, loc, lim, n, summaryIDs(got), err, len(wantImp), want)
+				}
 			}
 			// a topic's pages, from the sets, are Visible's list (the
 			// normative documents first where the topic lists them apart)

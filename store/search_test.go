@@ -374,7 +374,7 @@ func TestSchema4StoreIsRebuiltWithPrioritySets(t *testing.T) {
 		item("a", func(it *feed.Item) { it.Title = "停水通知"; it.Priority = feed.PriorityUrgent }),
 		item("b", func(it *feed.Item) { it.Title = "村务公开" }),
 	}, "gongkai-store/4", func(k []byte) bool { return k[0] == fieldSet && k[1] == setPriority })
-	if got, err := s.Important(village, at(2026, 3, 2, 10, 0)); err != nil || !slices.Equal(summaryIDs(got), []string{"a"}) {
+	if got, _, err := s.Important(village, at(2026, 3, 2, 10, 0), 0); err != nil || !slices.Equal(summaryIDs(got), []string{"a"}) {
 		t.Fatalf("after the rebuild: important %v (%v), want [a]", summaryIDs(got), err)
 	}
 }

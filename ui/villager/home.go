@@ -74,7 +74,7 @@ func (v *homeView) show(s *screen) {
 	v.jobs.Run(k.Spawn, k.Faults, "home", func() {
 		var r homeRead
 		r.counts, r.countsErr = st.Counts(loc, now)
-		r.items, r.itemsErr = st.Important(loc, now)
+		r.items, r.important, r.itemsErr = st.Important(loc, now, homeImportant)
 		fyne.Do(func() {
 			if c := k.st.cur(); gen == v.gen && c.kind == screenHome {
 				v.showRead(c, r)
@@ -93,7 +93,8 @@ const homeImportant = 30
 // homeRead is what the home shows from the store.
 type homeRead struct {
 	counts              map[string]int
-	items               []store.Summary // the urgent and pinned ones
+	items               []store.Summary // the first urgent and pinned ones
+	important           int             // how many there are in all
 	countsErr, itemsErr error
 }
 
@@ -117,19 +118,11 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 	// spare under an alert banner; the tiles name the topics and the
 	// reader names the notice's
 	opts := cardOpts{withCategory: k.st.step < len(kit.TextSteps)-1, compact: true}
-	more := 0
 	for _, it := range items {
-		if it.Priority != feed.PriorityUrgent && it.Priority != feed.PriorityPinned {
-			continue
-		}
-		if len(blocks) == homeImportant {
-			more++
-			continue
-		}
 		blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
 	}
-	if more > 0 {
-		blocks = append(blocks, kit.MessageBlocks(fmt.Sprintf("还有 %d 条紧急或置顶的通知，请到各栏目中查看。", more))...)
+	if more := r.important - len(items); more > 0 {
+		blocks = append(blocks, kit.MessageBlocks(fmt.Sprintf("还有 %s 条紧急或置顶的通知，请到各栏目中查看。", thousands(more)))...)
 	}
 	switch {
 	case r.itemsErr != nil:

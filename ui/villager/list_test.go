@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"gongkai/store"
 	"gongkai/ui/kit"
 	"gongkai/ui/uitest"
 )
@@ -20,25 +21,14 @@ import (
 // built, and the heights measured with the reused probe card are those
 // of the cards built.
 func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
-	st, next := demoFeed(t)
-	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
-		t.Fatal(err)
-	}
 	const n = 150 // and the demo's 3: past the first chunk and the second
-	for i := range n {
+	st := demoWith(t, n, func(i int) (string, string) {
 		// titles of one to three lines, some with a badge: the probe must
 		// measure each shape as a fresh card would
 		title := fmt.Sprintf("东湾村第%d号测试公告", i)
 		title += strings.Repeat("关于集体土地征收补偿安置", i%4)
-		priority := map[int]string{0: "urgent", 1: "pinned"}[i%7]
-		body := fmt.Sprintf("---\nid: gen-%03d\ntitle: %s\ncategory: land\nagency: 青禾镇人民政府\npublished: 2026-11-%02d\nlocations: [\"310118901201\"]\nposting_days: %d\npriority: %s\n---\n正文。\n",
-			i, title, 1+i%20, i%3*10, priority)
-		if err := os.WriteFile(filepath.Join(src, "items/land", fmt.Sprintf("gen-%03d.md", i)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	next(src)
+		return title, map[int]string{0: "urgent", 1: "pinned"}[i%7]
+	})
 
 	for _, size := range []fyne.Size{portrait, landscape} {
 		k := newScreens(t, st, size, Options{}, nil)
@@ -83,4 +73,26 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 			}
 		}
 	}
+}
+
+// demoWith is the demo feed with n more land notices (gen-000 on) for
+// village 东湾村, published on the days of November in turn, each with the
+// title and priority notice(i) gives.
+func demoWith(t *testing.T, n int, notice func(i int) (title, priority string)) *store.Store {
+	t.Helper()
+	st, next := demoFeed(t)
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		title, priority := notice(i)
+		body := fmt.Sprintf("---\nid: gen-%03d\ntitle: %s\ncategory: land\nagency: 青禾镇人民政府\npublished: 2026-11-%02d\nlocations: [\"310118901201\"]\nposting_days: %d\npriority: %s\n---\n正文。\n",
+			i, title, 1+i%20, i%3*10, priority)
+		if err := os.WriteFile(filepath.Join(src, "items/land", fmt.Sprintf("gen-%03d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next(src)
+	return st
 }
