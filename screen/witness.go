@@ -102,12 +102,9 @@ func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
 	}
 	var ids []string
 	if lit {
-		items, err := st.Visible(cfg.Location, "", st.Now(time.Now()))
-		if err != nil {
+		var err error
+		if ids, err = st.VisibleIDs(cfg.Location, st.Now(time.Now())); err != nil {
 			return err
-		}
-		for _, it := range items {
-			ids = append(ids, it.ID)
 		}
 	}
 	if err := plog.Showing(cfg.Mode, ids); err != nil {

@@ -263,6 +263,31 @@ func (s *Store) Important(location string, at time.Time, limit int) ([]Summary, 
 	return out, total, nil
 }
 
+// VisibleIDs are the ids of Visible(location, "", at), in no particular
+// order, from the index's visible set and the ordinals' ids: no record is
+// read. The display log asks every 30 s what the screen makes available;
+// reading every visible record for it mapped 20 MB of the store into the
+// kiosk at 100,000 notices, and decoded 418,000 records at a million.
+func (s *Store) VisibleIDs(location string, at time.Time) ([]string, error) {
+	var out []string
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
+		out = make([]string, 0, vis.GetCardinality())
+		for it := vis.Iterator(); it.HasNext(); {
+			o := it.Next()
+			id := q.ids.Get(ordinalKey(o))
+			if len(id) == 0 {
+				return fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			}
+			out = append(out, string(id))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: visible ids at %s: %w", location, err)
+	}
+	return out, nil
+}
+
 // ListPage is a page of Visible(location, category, at): the notices from
 // offset on, at most limit (0: all of them), in Visible's order, and how
 // many there are in all. With normativeFirst the normative documents

@@ -267,6 +267,13 @@ func bruteForceRun(t *testing.T, seed uint64) {
 				if err != nil {
 					t.Fatal(err)
 				}
+				if cat == "" {
+					ids, err := s.VisibleIDs(loc, now)
+					slices.Sort(ids)
+					if want := slices.Sorted(slices.Values(summaryIDs(vis))); err != nil || !slices.Equal(ids, want) {
+						t.Fatalf("step %d, visible ids at %s = %v (%v), want %v", step, loc, ids, err, want)
+					}
+				}
 				for _, normFirst := range []bool{false, true} {
 					want := summaryIDs(vis)
 					if normFirst {
