@@ -69,6 +69,7 @@ const (
 	setCategory   = 'C' // category id
 	setPriority   = 'R' // priority, urgent or pinned: what the home puts forward
 	setNormative  = 'N' // normative documents (行政规范性文件), one set: the policy topic lists them apart
+	setLongTitle  = 'T' // titles longer than their positional pairs reach, one set: only these can hold a phrase the pairs miss
 
 	noInitial = '_' // in keys, for a character without a pinyin reading
 )
@@ -225,6 +226,9 @@ func termsOf(d *docText, sum *Summary) docTerms {
 	}
 	if sum.Normative {
 		b.addStr(setNormative, "")
+	}
+	if utf8.RuneCountInString(title) > titlePositions+1 {
+		b.addStr(setLongTitle, "")
 	}
 	if d := string(sum.ValidFrom); d != "" {
 		b.addStr(setFrom, d)

@@ -100,7 +100,7 @@ var (
 		"gongkai-store/2": nil, // records without posting_workdays
 		"gongkai-store/3": nil, // postings without the title's positional pairs
 		"gongkai-store/4": nil, // postings without the priority sets
-		"gongkai-store/5": nil, // postings without the normative set
+		"gongkai-store/5": nil, // postings without the normative and long-title sets
 	}
 
 	keySchema   = []byte("schema")

@@ -264,8 +264,12 @@ type termSets struct {
 	maybeTitle, maybeAny       *roaring.Bitmap
 }
 
-// maybe adds candidates: in the title, and anywhere.
+// maybe adds candidates: in the title, and anywhere. None leaves the
+// lists exact: nothing needs its text checked.
 func (ts *termSets) maybe(title, any *roaring.Bitmap) {
+	if title.IsEmpty() && any.IsEmpty() {
+		return
+	}
 	if ts.maybeAny == nil {
 		ts.maybeTitle, ts.maybeAny = roaring.New(), roaring.New()
 	}
@@ -482,8 +486,8 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 				return err
 			}
 			ts.word.Or(rest)
-			title, err := q.all(2, func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) })
-			ts.maybe(title, title) // titles longer than the positional lists
+			title, err := q.longTitles(2, func(i int) []byte { return pairKey(fieldTitle, seg[i].ini, seg[i+1].ini) })
+			ts.maybe(title, title)
 			return err
 		}
 		return q.phraseCandidates(ts, len(seg), initialsOnly,
@@ -497,7 +501,7 @@ func (q *searcher) evalReading(seg []unit, ts *termSets) error {
 // the title (every pair, for titles longer than the positional lists),
 // and in the rest every triple — exact for a phrase of three when exact.
 func (q *searcher) phraseCandidates(ts *termSets, n int, exact bool, titleLink, restTriple func(i int) []byte) error {
-	title, err := q.all(n-1, titleLink)
+	title, err := q.longTitles(n-1, titleLink)
 	if err != nil {
 		return err
 	}
@@ -513,6 +517,23 @@ func (q *searcher) phraseCandidates(ts *termSets, n int, exact bool, titleLink, 
 	rest.Or(title)
 	ts.maybe(title, rest)
 	return nil
+}
+
+// longTitles is the intersection of n posting lists of a phrase's links
+// in titles, among the titles longer than their positional lists reach:
+// the only ones where the phrase may be and the positional lists not
+// tell (phraseInTitle answers for the rest).
+func (q *searcher) longTitles(n int, key func(i int) []byte) (*roaring.Bitmap, error) {
+	long, err := q.read(setKey(setLongTitle, ""))
+	if err != nil || long.IsEmpty() {
+		return long, err
+	}
+	links, err := q.all(n, key)
+	if err != nil {
+		return nil, err
+	}
+	links.And(long)
+	return links, nil
 }
 
 // all is the intersection of n posting lists.

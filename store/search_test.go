@@ -412,3 +412,38 @@ func rebuiltFromOlder(t *testing.T, items []feed.Item, schema string, drop func(
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// A phrase of three (城中村; zhengshou, which can also read zhen g shou)
+// is answered from the lists alone, text unread, where only short titles
+// have its pairs: the positional pairs are exact there. A title longer
+// than they reach is a candidate, checked against its text.
+func TestPhrasesInShortTitlesNeedNoCheck(t *testing.T) {
+	s, err := Open(t.TempDir(), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	p := newPublisher(t)
+	now := at(2026, 3, 2, 10, 0)
+	checked := 0
+	onCheck = func(ordinal) { checked++ }
+	defer func() { onCheck = nil }()
+
+	short := []feed.Item{
+		item("a", func(it *feed.Item) { it.Title = "关于土地征收补偿方案的公告" }),
+		item("b", func(it *feed.Item) { it.Title = "城中村改造方案"; it.Body = "村中的城市" }),
+	}
+	mustApply(t, s, p.next(t, short))
+	for q, want := range map[string][]string{"zhengshou": {"a"}, "城中村": {"b"}} {
+		hits, err := s.SearchPage(q, village, now, 0, 20)
+		n, cerr := s.SearchCount(q, village, now)
+		if err != nil || cerr != nil || !slices.Equal(hitIDs(hits), want) || n != len(want) || checked != 0 {
+			t.Fatalf("%s: %v, %d hits (%v %v), %d checked; want %v, none checked", q, hitIDs(hits), n, err, cerr, checked, want)
+		}
+	}
+	long := item("c", func(it *feed.Item) { it.Title = strings.Repeat("村务公开", 20) + "城中村改造" })
+	mustApply(t, s, p.next(t, append(short, long)))
+	if n, err := s.SearchCount("城中村", village, now); err != nil || n != 2 || checked == 0 {
+		t.Fatalf("城中村 beside a long title: %d hits (%v), %d checked; want 2, the long title checked", n, err, checked)
+	}
+}
