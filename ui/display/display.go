@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -20,6 +21,8 @@ import (
 	qrcode "github.com/skip2/go-qrcode"
 
 	"gongkai/feed"
+	"gongkai/markdown"
+	"gongkai/store"
 	"gongkai/ui/kit"
 	"gongkai/ui/words"
 )
@@ -47,6 +50,7 @@ type View struct {
 	staleT *widget.RichText
 	ticker *fyne.Container
 	tickT  *widget.RichText
+	urgent tickerRead // what the ticker says, read with the rotation
 
 	slide                *fyne.Container
 	topic                *fyne.Container
@@ -187,10 +191,12 @@ func (v *View) reload(now time.Time, reset bool) {
 	v.reads.Run(env.Spawn, env.Faults, "display", func() {
 		items, err := st.Visible(loc, "", at)
 		next, ok, nerr := st.NextChange(at)
+		tick := tickerOf(items)
 		apply := func() {
 			switch {
 			case err == nil:
 				v.Rot.Set(items, now)
+				v.urgent = tick
 				v.changes = time.Time{} // unknown: read again at the next slide
 				if nerr == nil {
 					v.changes = next
@@ -201,6 +207,7 @@ func (v *View) reload(now time.Time, reset bool) {
 			case reset:
 				env.Logger.Error("display: reading notices", "err", err)
 				v.Rot.Set(nil, now)
+				v.urgent = tickerRead{}
 			}
 			v.ShowSlide(now)
 		}
@@ -282,22 +289,50 @@ func (v *View) showChrome(now time.Time) {
 
 	// The ticker is a still line, not a scrolling one: scrolling would
 	// redraw sixty times a second, all day, on a screen nobody touches.
-	var urgent []string
-	for _, s := range v.Rot.Slides() {
-		if s.Priority == feed.PriorityUrgent {
-			if it, err := k.Item(s.ID); err == nil {
-				urgent = append(urgent, it.Title)
-			}
+	// Its titles were read with the rotation, off the UI goroutine: this
+	// runs every minute, and reading each urgent notice here was seconds
+	// of it where a feed marks thousands urgent.
+	if u := v.urgent; u.count > 0 {
+		head := "紧急　"
+		if u.count > 1 {
+			head = fmt.Sprintf("紧急 %d 条　", u.count)
 		}
-	}
-	if len(urgent) > 0 {
 		kit.SetRich(v.tickT,
-			kit.Seg("紧急　", theme.SizeNameSubHeadingText, kit.ColorUrgent),
-			kit.Seg(strings.Join(urgent, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+			kit.Seg(head, theme.SizeNameSubHeadingText, kit.ColorUrgent),
+			kit.Seg(strings.Join(u.titles, "　◆　"), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	}
-	kit.Show(v.ticker, len(urgent) > 0)
+	kit.Show(v.ticker, v.urgent.count > 0)
 	v.main.Refresh()
 	kit.SetRich(v.footer, kit.Seg(words.UpdatedText(k.Feed.LastSuccess, k.Loc), theme.SizeNameText, kit.ColorMuted))
+}
+
+// tickerRead is what the urgent ticker says: how many urgent notices are
+// shown, and the titles of the first (one line holds a few).
+type tickerRead struct {
+	count  int
+	titles []string
+}
+
+// tickerTitles is how many titles the ticker reads.
+const tickerTitles = 3
+
+// tickerOf reads the ticker from the rotation's notices: the titles of the
+// newest urgent ones, as many as tickerTitles and as fit in about a title's
+// length (the line shows less than that).
+func tickerOf(items []store.Summary) tickerRead {
+	var t tickerRead
+	length := 0
+	for _, it := range items { // the store's order: newest first
+		if it.Priority != feed.PriorityUrgent {
+			continue
+		}
+		if t.count++; len(t.titles) < tickerTitles && length < markdown.MaxTitle {
+			title := kit.ShownTitle(it.Title)
+			t.titles = append(t.titles, title)
+			length += utf8.RuneCountInString(title)
+		}
+	}
+	return t
 }
 
 // ShowSlide shows the rotation's current notice, or the empty slide.

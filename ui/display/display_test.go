@@ -1,6 +1,7 @@
 package display
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -8,8 +9,10 @@ import (
 
 	"fyne.io/fyne/v2"
 
+	"gongkai/feed"
 	"gongkai/store"
 	"gongkai/ui/kit"
+	"gongkai/ui/uitest"
 )
 
 func sums(specs ...string) []store.Summary {
@@ -495,5 +498,27 @@ func TestRotationReadsInTheBackground(t *testing.T) {
 	jobs[1]()
 	if textOf(v.title) == shown {
 		t.Error("the slide did not change after the re-read")
+	}
+}
+
+// A feed that marks hundreds of notices urgent gets one ticker line that
+// says how many and names the newest few, read with the rotation (the
+// ticker is drawn every minute on the UI goroutine, which read every
+// urgent notice for it).
+func TestTickerOfManyUrgentNotices(t *testing.T) {
+	st := uitest.DemoWith(t, 300, func(i int) (string, string) { return fmt.Sprintf("紧急通知第%d号", i), feed.PriorityUrgent })
+	tally, err := st.Tally(uitest.Dongwan, demoNow)
+	if err != nil || tally.Urgent < 300 {
+		t.Fatalf("tally %+v (%v)", tally, err)
+	}
+	v := newTestDisplay(t, st, Options{Dwell: 10 * time.Second}, landscape)
+	tick := textOf(v.tickT)
+	if want := fmt.Sprintf("紧急 %d 条", tally.Urgent); !strings.HasPrefix(tick, want) || strings.Count(tick, "◆") != tickerTitles-1 || !v.ticker.Visible() {
+		t.Fatalf("ticker %q, want %q and %d titles", tick, want, tickerTitles)
+	}
+	uitest.Shot(t, v.w, "display-many-urgent")
+	v.showChrome(v.ClockNow().Add(time.Minute)) // the next minute draws the same
+	if got := textOf(v.tickT); got != tick {
+		t.Errorf("ticker after a minute %q, want %q", got, tick)
 	}
 }

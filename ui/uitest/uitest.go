@@ -8,6 +8,7 @@ package uitest
 
 import (
 	"crypto/ed25519"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -91,6 +92,29 @@ func DemoFeed(t testing.TB) (*store.Store, func(srcDir string)) {
 	}
 	next(Repo("assets/demo"))
 	return st, next
+}
+
+// DemoWith is the demo feed with n more land notices (gen-000 on) for
+// the village 东湾村, published on the days of November in turn, each with
+// the title and priority notice(i) gives: a long topic, a feed that marks
+// hundreds urgent.
+func DemoWith(t testing.TB, n int, notice func(i int) (title, priority string)) *store.Store {
+	t.Helper()
+	st, next := DemoFeed(t)
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(Repo("assets/demo"))); err != nil {
+		t.Fatal(err)
+	}
+	for i := range n {
+		title, priority := notice(i)
+		body := fmt.Sprintf("---\nid: gen-%03d\ntitle: %s\ncategory: land\nagency: 青禾镇人民政府\npublished: 2026-11-%02d\nlocations: [\"310118901201\"]\nposting_days: %d\npriority: %s\n---\n正文。\n",
+			i, title, 1+i%20, i%3*10, priority)
+		if err := os.WriteFile(filepath.Join(src, "items/land", fmt.Sprintf("gen-%03d.md", i)), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	next(src)
+	return st
 }
 
 func demoKey(t testing.TB) ed25519.PrivateKey {

@@ -21,6 +21,7 @@ var (
 	demoNow     = uitest.DemoNow
 	demoStore   = uitest.DemoStore
 	demoFeed    = uitest.DemoFeed
+	demoWith    = uitest.DemoWith
 	applyAlerts = uitest.ApplyAlerts
 	typhoon     = uitest.Typhoon
 	textOf      = uitest.TextOf

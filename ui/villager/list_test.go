@@ -2,17 +2,13 @@ package villager
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
-	"gongkai/store"
 	"gongkai/ui/kit"
-	"gongkai/ui/uitest"
 )
 
 // A long topic is read from the store a chunk at a time and paged a page
@@ -73,26 +69,4 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 			}
 		}
 	}
-}
-
-// demoWith is the demo feed with n more land notices (gen-000 on) for
-// village 东湾村, published on the days of November in turn, each with the
-// title and priority notice(i) gives.
-func demoWith(t *testing.T, n int, notice func(i int) (title, priority string)) *store.Store {
-	t.Helper()
-	st, next := demoFeed(t)
-	src := t.TempDir()
-	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
-		t.Fatal(err)
-	}
-	for i := range n {
-		title, priority := notice(i)
-		body := fmt.Sprintf("---\nid: gen-%03d\ntitle: %s\ncategory: land\nagency: 青禾镇人民政府\npublished: 2026-11-%02d\nlocations: [\"310118901201\"]\nposting_days: %d\npriority: %s\n---\n正文。\n",
-			i, title, 1+i%20, i%3*10, priority)
-		if err := os.WriteFile(filepath.Join(src, "items/land", fmt.Sprintf("gen-%03d.md", i)), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	next(src)
-	return st
 }
