@@ -288,6 +288,51 @@ func (s *Store) VisibleIDs(location string, at time.Time) ([]string, error) {
 	return out, nil
 }
 
+// Ref names a notice shown and its priority (normal for any other than
+// urgent and pinned): what a display's rotation holds of each.
+type Ref struct{ ID, Priority string }
+
+// VisibleRefs lists what Visible(location, "", at) lists, in UrgentFirst's
+// order (urgent, pinned, the rest; each newest published first, then by
+// id), from the index's sets and the ordinals' ids: no record is read.
+// Display mode holds its whole rotation; read as summaries that was
+// 418,000 records and some 200 MB of heap at a million notices, after
+// every sync.
+func (s *Store) VisibleRefs(location string, at time.Time) ([]Ref, error) {
+	var out []Ref
+	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
+		prios := []string{feed.PriorityUrgent, feed.PriorityPinned, feed.PriorityNormal}
+		tiers := make([]*roaring.Bitmap, len(prios))
+		rest := vis.Clone()
+		for i, p := range prios[:2] {
+			bm, err := q.read(setKey(setPriority, p))
+			if err != nil {
+				return err
+			}
+			bm.And(vis)
+			rest.AndNot(bm)
+			tiers[i] = bm
+		}
+		tiers[2] = rest
+		out = make([]Ref, 0, vis.GetCardinality())
+		var rerr error
+		err := q.inOrder(tiers, 0, func(o ordinal, tier int) bool {
+			id := q.ids.Get(ordinalKey(o))
+			if len(id) == 0 {
+				rerr = fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+				return false
+			}
+			out = append(out, Ref{ID: string(id), Priority: prios[tier]})
+			return true
+		})
+		return cmp.Or(err, rerr)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: visible refs at %s: %w", location, err)
+	}
+	return out, nil
+}
+
 // ListPage is a page of Visible(location, category, at): the notices from
 // offset on, at most limit (0: all of them), in Visible's order, and how
 // many there are in all. With normativeFirst the normative documents

@@ -268,6 +268,18 @@ func bruteForceRun(t *testing.T, seed uint64) {
 					t.Fatal(err)
 				}
 				if cat == "" {
+					// the display's rotation: Visible's, urgent first
+					want := slices.Clone(vis)
+					slices.SortStableFunc(want, func(a, b Summary) int { return UrgentFirst(a.Priority) - UrgentFirst(b.Priority) })
+					refs, err := s.VisibleRefs(loc, now)
+					if err != nil || len(refs) != len(want) {
+						t.Fatalf("step %d, visible refs at %s: %d (%v), want %d", step, loc, len(refs), err, len(want))
+					}
+					for i, r := range refs {
+						if r.ID != want[i].ID || UrgentFirst(r.Priority) != UrgentFirst(want[i].Priority) {
+							t.Fatalf("step %d, visible refs at %s: %d is %+v, want %s %q", step, loc, i, r, want[i].ID, want[i].Priority)
+						}
+					}
 					ids, err := s.VisibleIDs(loc, now)
 					slices.Sort(ids)
 					if want := slices.Sorted(slices.Values(summaryIDs(vis))); err != nil || !slices.Equal(ids, want) {

@@ -182,16 +182,19 @@ func New(env *kit.Env, o Options) *View {
 func (v *View) Reload() { v.reload(v.ClockNow(), true) }
 
 // reload reads the visible notices in the background (at 100,000 notices
-// they are 68,000 records, a second of work the UI goroutine must not
-// wait on), then sets them into the rotation and shows the current slide
+// they are 68,000, work the UI goroutine must not wait on), then sets them
+// into the rotation and shows the current slide
 // at now. A failed read empties the rotation when reset, else keeps it.
 func (v *View) reload(now time.Time, reset bool) {
 	env := v.env
 	st, loc, at := env.Store, env.Location, env.Now()
 	v.reads.Run(env.Spawn, env.Faults, "display", func() {
-		items, err := st.Visible(loc, "", at)
+		items, err := st.VisibleRefs(loc, at)
 		next, ok, nerr := st.NextChange(at)
-		tick := tickerOf(items)
+		var tick tickerRead
+		if err == nil {
+			tick, err = tickerOf(st, loc, at, items)
+		}
 		apply := func() {
 			switch {
 			case err == nil:
@@ -316,23 +319,29 @@ type tickerRead struct {
 // tickerTitles is how many titles the ticker reads.
 const tickerTitles = 3
 
-// tickerOf reads the ticker from the rotation's notices: the titles of the
-// newest urgent ones, as many as tickerTitles and as fit in about a title's
-// length (the line shows less than that).
-func tickerOf(items []store.Summary) tickerRead {
+// tickerOf reads the ticker for the rotation's notices: how many are
+// urgent, and the titles of the newest, as many as tickerTitles and as fit
+// in about a title's length (the line shows less than that).
+func tickerOf(st *store.Store, loc string, at time.Time, items []store.Ref) (tickerRead, error) {
 	var t tickerRead
-	length := 0
-	for _, it := range items { // the store's order: newest first
-		if it.Priority != feed.PriorityUrgent {
-			continue
+	for _, it := range items {
+		if it.Priority == feed.PriorityUrgent {
+			t.count++
 		}
-		if t.count++; len(t.titles) < tickerTitles && length < markdown.MaxTitle {
+	}
+	if t.count == 0 {
+		return t, nil
+	}
+	first, _, err := st.Important(loc, at, tickerTitles) // urgent first, newest first
+	length := 0
+	for _, it := range first {
+		if it.Priority == feed.PriorityUrgent && length < markdown.MaxTitle {
 			title := kit.ShownTitle(it.Title)
 			t.titles = append(t.titles, title)
 			length += utf8.RuneCountInString(title)
 		}
 	}
-	return t
+	return t, err
 }
 
 // ShowSlide shows the rotation's current notice, or the empty slide.

@@ -15,11 +15,11 @@ import (
 	"gongkai/ui/uitest"
 )
 
-func sums(specs ...string) []store.Summary {
-	var out []store.Summary
+func sums(specs ...string) []store.Ref {
+	var out []store.Ref
 	for _, s := range specs {
 		id, prio, _ := strings.Cut(s, ":")
-		out = append(out, store.Summary{ID: id, Priority: prio})
+		out = append(out, store.Ref{ID: id, Priority: prio})
 	}
 	return out
 }

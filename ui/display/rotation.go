@@ -93,14 +93,14 @@ func (r *Rotation) begin(i int, now time.Time) {
 // Set replaces the notices, urgent first, then pinned, then the rest in
 // the store's order (newest first). The slide on screen stays on screen
 // with its time so far, so a sync does not restart or skip it.
-func (r *Rotation) Set(items []store.Summary, now time.Time) {
+func (r *Rotation) Set(items []store.Ref, now time.Time) {
 	var curID string
 	if s, ok := r.Current(); ok {
 		curID = s.ID
 	}
 	slides := make([]Slide, 0, len(items))
 	for _, it := range items {
-		slides = append(slides, Slide{ID: it.ID, Priority: it.Priority})
+		slides = append(slides, Slide(it))
 	}
 	slices.SortStableFunc(slides, func(a, b Slide) int { return store.UrgentFirst(a.Priority) - store.UrgentFirst(b.Priority) })
 	r.slides = slides
