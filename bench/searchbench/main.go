@@ -26,6 +26,11 @@
 //	                                    "run MEDIAN-MS MAX-MS PEAK-RSS-MB MEDIAN-CPU-MS"
 //	                                    (the whole command, as a user meets
 //	                                    it; peak resident set of the worst)
+//	searchbench lists -data DIR         the kiosk's reads of whole lists,
+//	                                    the read of every visible record
+//	                                    they replace beside each; prints
+//	                                    "lists READ MS ALLOC-MB RESULTS"
+//	                                    (median of 5; heap allocated by one)
 //	searchbench warm -data DIR          every query class, page of 20, count
 //	                                    and all hits, repeated; prints
 //	                                    "warm CLASS KIND P50-MS P99-MS HITS"
@@ -45,6 +50,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -81,6 +87,8 @@ func main() {
 		err = cold(*data, fs.Args())
 	case "warm":
 		err = warm(*data, *rounds)
+	case "lists":
+		err = lists(*data)
 	case "open":
 		err = openRW(*data)
 	case "queries":
@@ -408,6 +416,56 @@ func warm(dir string, rounds int) error {
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// lists times the reads a kiosk makes of whole lists — a topic's page,
+// the home's important notices, the display log's ids, the display's
+// rotation — beside the read of every visible record each replaced.
+func lists(dir string) error {
+	st, cfg, err := openRO(dir)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	now, err := searchAt(dir)
+	if err != nil {
+		return err
+	}
+	loc := cfg.Location
+	reads := []struct {
+		name string
+		read func() (int, error)
+	}{
+		{"Visible(land): the topic read whole", func() (int, error) { l, err := st.Visible(loc, "land", now); return len(l), err }},
+		{"ListPage(land, 0, 60): its first chunk", func() (int, error) { l, _, err := st.ListPage(loc, "land", now, false, 0, 60); return len(l), err }},
+		{"ListPage(land, 6000, 60): a chunk 100 pages in", func() (int, error) { l, _, err := st.ListPage(loc, "land", now, false, 6000, 60); return len(l), err }},
+		{"Important(30): the home", func() (int, error) { l, _, err := st.Important(loc, now, 30); return len(l), err }},
+		{"Important(all)", func() (int, error) { l, _, err := st.Important(loc, now, 0); return len(l), err }},
+		{"Visible: every visible record", func() (int, error) { l, err := st.Visible(loc, "", now); return len(l), err }},
+		{"VisibleIDs: the display log", func() (int, error) { l, err := st.VisibleIDs(loc, now); return len(l), err }},
+		{"VisibleRefs: the display's rotation", func() (int, error) { l, err := st.VisibleRefs(loc, now); return len(l), err }},
+	}
+	for _, r := range reads {
+		var wall []time.Duration
+		var alloc uint64
+		n := 0
+		for i := range 5 {
+			var m1, m2 runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			t0 := time.Now()
+			if n, err = r.read(); err != nil {
+				return fmt.Errorf("%s: %w", r.name, err)
+			}
+			wall = append(wall, time.Since(t0))
+			runtime.ReadMemStats(&m2)
+			if i == 0 {
+				alloc = m2.TotalAlloc - m1.TotalAlloc
+			}
+		}
+		fmt.Printf("lists\t%s\t%.1f\t%.1f\t%d\n", r.name, pct(wall, 0.5), float64(alloc)/(1<<20), n)
 	}
 	return nil
 }
