@@ -308,6 +308,21 @@ func openRO(dir string) (*store.Store, *config.Config, error) {
 	return st, cfg, err
 }
 
+// openAt opens the screen at dir read-only, with the moment its corpus
+// is searched at.
+func openAt(dir string) (*store.Store, *config.Config, time.Time, error) {
+	st, cfg, err := openRO(dir)
+	if err != nil {
+		return nil, nil, time.Time{}, err
+	}
+	now, err := searchAt(dir)
+	if err != nil {
+		st.Close()
+		return nil, nil, time.Time{}, err
+	}
+	return st, cfg, now, nil
+}
+
 func openRW(dir string) error {
 	var r1, r2 syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
@@ -332,15 +347,11 @@ func cold(dir string, queries []string) error {
 	}
 	q := queries[0]
 	t0 := time.Now()
-	st, cfg, err := openRO(dir)
+	st, cfg, now, err := openAt(dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	now, err := searchAt(dir)
-	if err != nil {
-		return err
-	}
 	var r1, r2 syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
 	t1 := time.Now()
@@ -365,15 +376,11 @@ func cold(dir string, queries []string) error {
 }
 
 func warm(dir string, rounds int) error {
-	st, cfg, err := openRO(dir)
+	st, cfg, now, err := openAt(dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	now, err := searchAt(dir)
-	if err != nil {
-		return err
-	}
 	for _, class := range corpus.Queries {
 		for _, kind := range []string{"page", "count", "all"} {
 			var wall []time.Duration
@@ -424,15 +431,11 @@ func warm(dir string, rounds int) error {
 // the home's important notices, the display log's ids, the display's
 // rotation — beside the read of every visible record each replaced.
 func lists(dir string) error {
-	st, cfg, err := openRO(dir)
+	st, cfg, now, err := openAt(dir)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	now, err := searchAt(dir)
-	if err != nil {
-		return err
-	}
 	loc := cfg.Location
 	reads := []struct {
 		name string
