@@ -49,7 +49,8 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 		}()
 		// The first record is made at once: the window is only being
 		// opened, so there is no UI loop to ask yet.
-		if err := witness(plog, live.get(), st); err != nil {
+		var last shownSet
+		if err := witness(plog, live.get(), st, &last); err != nil {
 			lg.Error("display log", "err", err)
 		}
 		t := time.NewTicker(witnessEvery)
@@ -66,7 +67,7 @@ func startWitness(ctx context.Context, data string, live *liveConfig, st *store.
 				}
 				continue
 			}
-			if err := witness(plog, live.get(), st); err != nil {
+			if err := witness(plog, live.get(), st, &last); err != nil {
 				lg.Error("display log", "err", err)
 			}
 		}
@@ -93,22 +94,41 @@ func InMode(cfg *config.Config, mode string) *config.Config {
 	return &c
 }
 
-// witness records what the screen shows now.
-func witness(plog *proof.Log, cfg *config.Config, st *store.Store) error {
+// shownSet is what decides the notices a heartbeat records as shown:
+// while none of it changes, neither do they.
+type shownSet struct {
+	mode, location, manifest, day string
+	lit                           bool
+}
+
+// witness records what the screen shows now. The notices shown are read
+// again only when last says they may have changed (a sync, a new day, the
+// screen lit or dark, another mode or place): every 30 s at a million
+// notices that read was 418,359 ids and 80 MB of heap, for the same set.
+func witness(plog *proof.Log, cfg *config.Config, st *store.Store, last *shownSet) error {
 	wall := time.Now().In(st.Location())
 	lit := cfg.Mode != config.ModeDisplay || config.Lit(cfg.DisplayOn, cfg.DisplayOff, wall)
 	if err := plog.ScreenOn(lit); err != nil {
 		return err
 	}
-	var ids []string
-	if lit {
-		var err error
-		if ids, err = st.VisibleIDs(cfg.Location, st.Now(time.Now())); err != nil {
+	state, err := st.State()
+	if err != nil {
+		return err
+	}
+	now := st.Now(time.Now())
+	set := shownSet{mode: cfg.Mode, location: cfg.Location, manifest: state.ManifestSum,
+		day: now.In(st.Location()).Format(time.DateOnly), lit: lit}
+	if set != *last {
+		var ids []string
+		if lit {
+			if ids, err = st.VisibleIDs(cfg.Location, now); err != nil {
+				return err
+			}
+		}
+		if err := plog.Showing(cfg.Mode, ids); err != nil {
 			return err
 		}
-	}
-	if err := plog.Showing(cfg.Mode, ids); err != nil {
-		return err
+		*last = set
 	}
 	return plog.Tick()
 }
