@@ -261,6 +261,7 @@ type visCache struct {
 // when the lists are exact), to be checked against their text.
 type termSets struct {
 	title, word, titleAny, any *roaring.Bitmap
+	loose                      bool // titleAny and any hold more than title and word
 	maybeTitle, maybeAny       *roaring.Bitmap
 }
 
@@ -290,6 +291,14 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 	ts = termSets{title: roaring.New(), word: roaring.New(), titleAny: roaring.New(), any: roaring.New()}
 	defer func() {
 		ts.word.Or(ts.title)
+		if ts.titleAny.IsEmpty() && ts.any.IsEmpty() {
+			// only the pinyin readings add matches that are not words:
+			// without them the looser sets are the same sets, shared
+			// rather than copied (four copies of sets of a million)
+			ts.titleAny, ts.any = ts.title, ts.word
+			return
+		}
+		ts.loose = true
 		ts.titleAny.Or(ts.title)
 		ts.any.Or(ts.word)
 		ts.any.Or(ts.titleAny)
@@ -660,6 +669,12 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		}
 		return roaring.FastAnd(lists...)
 	}
+	// Without pinyin matches that are not words, the looser ranks are the
+	// same sets as the first two: nothing is left for them.
+	last := tiers - 1
+	if !slices.ContainsFunc(sets, func(ts termSets) bool { return ts.loose }) {
+		last = tierWord
+	}
 	if r.exact {
 		var seen *roaring.Bitmap
 		for tier, f := range []func(termSets) *roaring.Bitmap{
@@ -668,12 +683,20 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 			func(ts termSets) *roaring.Bitmap { return ts.titleAny },
 			func(ts termSets) *roaring.Bitmap { return ts.any },
 		} {
-			r.ranks[tier] = pick(f)
-			if seen == nil {
-				seen = r.ranks[tier].Clone()
-			} else {
+			switch {
+			case tier > last:
+				r.ranks[tier] = roaring.New()
+			case tier == 0:
+				r.ranks[tier] = pick(f)
+				seen = r.ranks[tier] // the ranks so far, not to be changed until copied
+			default:
+				r.ranks[tier] = pick(f)
 				r.ranks[tier].AndNot(seen)
-				seen.Or(r.ranks[tier])
+				if tier == 1 && tier < last {
+					seen = roaring.Or(seen, r.ranks[tier])
+				} else if tier < last {
+					seen.Or(r.ranks[tier])
+				}
 			}
 		}
 		return r, nil
