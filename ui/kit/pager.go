@@ -54,9 +54,10 @@ type Pager struct {
 	laidOut  fyne.Size
 	Reported [2]int
 
-	Built map[int]fyne.CanvasObject // lazy blocks on the page on show
-	lazyW float32                   // the width lazyH was measured at
-	LazyH []float32                 // heights of lazy blocks, by index
+	Built    map[int]fyne.CanvasObject // lazy blocks on the page on show
+	lazyW    float32                   // the width lazyH was measured at
+	lazyText float32                   // and the text size (字号)
+	LazyH    []float32                 // heights of lazy blocks, by index
 }
 
 // NewPager makes a pager that calls onPages after each layout that
@@ -205,10 +206,10 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		return
 	}
 	w := size.Width
-	// lazy heights are kept until the width or the content changes: a
-	// page turn must not measure 4,000 cards again
-	if p.lazyW != w || len(p.LazyH) != len(p.Blocks) {
-		p.lazyW, p.LazyH = w, make([]float32, len(p.Blocks))
+	// lazy heights are kept until the width, the text size or the
+	// content changes: a page turn must not measure 4,000 cards again
+	if text := theme.TextSize(); p.lazyW != w || p.lazyText != text || len(p.LazyH) != len(p.Blocks) {
+		p.lazyW, p.lazyText, p.LazyH = w, text, make([]float32, len(p.Blocks))
 		for i := range p.LazyH {
 			p.LazyH[i] = -1 // not measured
 		}

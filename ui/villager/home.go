@@ -102,7 +102,7 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 	k := v.k
 	for _, c := range v.cats {
 		n := r.counts[c.ID]
-		text := fmt.Sprintf("%d 条", n)
+		text := thousands(n) + " 条"
 		switch {
 		case r.countsErr != nil:
 			text = "—"

@@ -70,3 +70,23 @@ func TestLongListBuildsOnlyThePageOnShow(t *testing.T) {
 		}
 	}
 }
+
+// A list kept across a change of 字号 (the topic is not read again) is
+// measured again at the new size: its cards fit their places.
+func TestListRemeasuredAtAnotherTextSize(t *testing.T) {
+	st := demoWith(t, 100, func(i int) (string, string) { return fmt.Sprintf("东湾村第%d号测试公告", i), "" })
+	k := newScreens(t, st, portrait, Options{}, nil)
+	test.Tap(k.tile(t, "土地征收"))
+	k.setPage(3)
+	p := k.views[screenList].(*listView).pager
+	for _, step := range []int{2, 0, 1} {
+		k.setStep(step)
+		settle(k.w.Content())
+		for _, i := range p.Layout[p.Cur] {
+			c := p.Object(i).(*kit.TapCard)
+			if got, want := c.MinSize().Height, p.LazyH[i]; got != want {
+				t.Fatalf("字号 %d: card %q is %g high, measured %g", step, strings.SplitN(textOf(c), "\n", 2)[0], got, want)
+			}
+		}
+	}
+}
