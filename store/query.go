@@ -243,17 +243,14 @@ func (s *Store) Important(location string, at time.Time, limit int) ([]Summary, 
 	var out []Summary
 	total := 0
 	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
-		var tiers []*roaring.Bitmap // UrgentFirst's order
-		for _, p := range []string{feed.PriorityUrgent, feed.PriorityPinned} {
-			bm, err := q.read(setKey(setPriority, p))
-			if err != nil {
-				return err
-			}
-			bm.And(vis)
-			total += int(bm.GetCardinality())
-			tiers = append(tiers, bm)
+		tiers, _, err := q.byPriority(vis, UrgentFirst)
+		if err != nil {
+			return err
 		}
-		var err error
+		tiers = tiers[:len(tiers)-1] // urgent and pinned, not the rest
+		for _, t := range tiers {
+			total += int(t.GetCardinality())
+		}
 		out, err = q.summaries(tiers, 0, limit)
 		return err
 	})
@@ -273,10 +270,9 @@ func (s *Store) VisibleIDs(location string, at time.Time) ([]string, error) {
 	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
 		out = make([]string, 0, vis.GetCardinality())
 		for it := vis.Iterator(); it.HasNext(); {
-			o := it.Next()
-			id := q.ids.Get(ordinalKey(o))
-			if len(id) == 0 {
-				return fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			id, err := q.idOf(it.Next())
+			if err != nil {
+				return err
 			}
 			out = append(out, string(id))
 		}
@@ -301,31 +297,15 @@ type Ref struct{ ID, Priority string }
 func (s *Store) VisibleRefs(location string, at time.Time) ([]Ref, error) {
 	var out []Ref
 	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
-		prios := []string{feed.PriorityUrgent, feed.PriorityPinned, feed.PriorityNormal}
-		tiers := make([]*roaring.Bitmap, len(prios))
-		rest := vis.Clone()
-		for i, p := range prios[:2] {
-			bm, err := q.read(setKey(setPriority, p))
-			if err != nil {
-				return err
-			}
-			bm.And(vis)
-			rest.AndNot(bm)
-			tiers[i] = bm
+		tiers, prios, err := q.byPriority(vis, UrgentFirst)
+		if err != nil {
+			return err
 		}
-		tiers[2] = rest
 		out = make([]Ref, 0, vis.GetCardinality())
-		var rerr error
-		err := q.inOrder(tiers, 0, func(o ordinal, tier int) bool {
-			id := q.ids.Get(ordinalKey(o))
-			if len(id) == 0 {
-				rerr = fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
-				return false
-			}
-			out = append(out, Ref{ID: string(id), Priority: prios[tier]})
+		return q.inOrder(tiers, 0, func(_ ordinal, id string, tier int) bool {
+			out = append(out, Ref{ID: id, Priority: prios[tier]})
 			return true
 		})
-		return cmp.Or(err, rerr)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: visible refs at %s: %w", location, err)
@@ -362,21 +342,15 @@ func (s *Store) ListPage(location, category string, at time.Time, normativeFirst
 			}
 			parts = []*roaring.Bitmap{roaring.And(set, norm), roaring.AndNot(set, norm)}
 		}
-		pinned, err := q.read(setKey(setPriority, feed.PriorityPinned))
-		if err != nil {
-			return err
-		}
-		urgent, err := q.read(setKey(setPriority, feed.PriorityUrgent))
-		if err != nil {
-			return err
-		}
-		// Visible's order (rank): pinned, urgent, the rest
 		var tiers []*roaring.Bitmap
 		for _, p := range parts {
-			rest := roaring.AndNot(p, pinned)
-			rest.AndNot(urgent)
-			tiers = append(tiers, roaring.And(p, pinned), roaring.And(p, urgent), rest)
+			t, _, err := q.byPriority(p, rank) // Visible's order
+			if err != nil {
+				return err
+			}
+			tiers = append(tiers, t...)
 		}
+		var err error
 		out, err = q.summaries(tiers, max(0, offset), limit)
 		return err
 	})
@@ -386,14 +360,34 @@ func (s *Store) ListPage(location, category string, at time.Time, normativeFirst
 	return out, total, nil
 }
 
+// byPriority splits set by priority, in the order order gives (rank,
+// UrgentFirst): urgent and pinned in that order's turn, then the rest
+// (normal); and the priority of each part.
+func (q *searcher) byPriority(set *roaring.Bitmap, order func(priority string) int) ([]*roaring.Bitmap, []string, error) {
+	prios := []string{feed.PriorityUrgent, feed.PriorityPinned}
+	slices.SortFunc(prios, func(a, b string) int { return order(a) - order(b) })
+	rest := set.Clone()
+	var parts []*roaring.Bitmap
+	for _, p := range prios {
+		bm, err := q.read(setKey(setPriority, p))
+		if err != nil {
+			return nil, nil, err
+		}
+		bm.And(set)
+		rest.AndNot(bm)
+		parts = append(parts, bm)
+	}
+	return append(parts, rest), append(prios, feed.PriorityNormal), nil
+}
+
 // summaries reads the records of the items of sets in inOrder's order,
 // after skipping skip of them, at most limit (0: all).
 func (q *searcher) summaries(sets []*roaring.Bitmap, skip, limit int) ([]Summary, error) {
 	var out []Summary
 	recs := q.tx.Bucket(bucketRecords)
 	var rerr error
-	err := q.inOrder(sets, skip, func(o ordinal, _ int) bool {
-		h, err := q.hit(recs, o, false)
+	err := q.inOrder(sets, skip, func(o ordinal, id string, _ int) bool {
+		h, err := q.hit(recs, o, id, false)
 		if err != nil {
 			rerr = err
 			return false

@@ -688,14 +688,12 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 				r.ranks[tier] = roaring.New()
 			case tier == 0:
 				r.ranks[tier] = pick(f)
-				seen = r.ranks[tier] // the ranks so far, not to be changed until copied
+				seen = r.ranks[tier] // the ranks so far (read only)
 			default:
 				r.ranks[tier] = pick(f)
 				r.ranks[tier].AndNot(seen)
-				if tier == 1 && tier < last {
+				if tier < last {
 					seen = roaring.Or(seen, r.ranks[tier])
-				} else if tier < last {
-					seen.Or(r.ranks[tier])
 				}
 			}
 		}
@@ -753,13 +751,13 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	var hits []Hit
 	var err error
 	full := func() bool { return limit > 0 && len(hits) >= limit }
-	emit := func(o ordinal, tier int) bool {
+	emit := func(o ordinal, id string, _ int) bool {
 		if offset > 0 {
 			offset--
 			return true
 		}
 		var h Hit
-		if h, err = r.q.hit(recs, o, match); err != nil {
+		if h, err = r.q.hit(recs, o, id, match); err != nil {
 			return false
 		}
 		hits = append(hits, h)
@@ -777,7 +775,7 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	// end of them means the first rank is complete.
 	first := roaring.New()
 	var none int
-	e := r.q.byDate(r.title, &none, func(o ordinal) bool {
+	e := r.q.byDate(r.title, &none, func(o ordinal, id string) bool {
 		tier, cerr := r.check(o, false)
 		if err = cerr; err != nil {
 			return false
@@ -786,7 +784,7 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 			return true
 		}
 		first.Add(o)
-		return emit(o, tierTitle)
+		return emit(o, id, tierTitle)
 	})
 	if e != nil || err != nil || full() {
 		return hits, cmp.Or(e, err)
@@ -795,14 +793,14 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	// the end of the candidates means every rank is complete.
 	rest := roaring.AndNot(r.any, first)
 	later := [tiers]*roaring.Bitmap{tierTitleChance: roaring.New(), tierOther: roaring.New()}
-	e = r.q.byDate(rest, &none, func(o ordinal) bool {
+	e = r.q.byDate(rest, &none, func(o ordinal, id string) bool {
 		tier, cerr := r.check(o, true)
 		if err = cerr; err != nil {
 			return false
 		}
 		switch tier {
 		case tierWord:
-			return emit(o, tierWord)
+			return emit(o, id, tierWord)
 		case tierTitleChance, tierOther:
 			later[tier].Add(o)
 		}
@@ -812,7 +810,7 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 		if e != nil || err != nil || full() {
 			break
 		}
-		e = r.q.byDate(later[tier], &offset, func(o ordinal) bool { return emit(o, tier) })
+		e = r.q.byDate(later[tier], &offset, func(o ordinal, id string) bool { return emit(o, id, tier) })
 	}
 	return hits, cmp.Or(e, err)
 }
@@ -1034,10 +1032,11 @@ func (q *searcher) matchDoc(d docText) (matches []string, inTitle bool) {
 	return matches, inTitle
 }
 
-// inOrder calls fn with the items of sets, set after set, each set's
-// newest published first and then by id, after skipping the first skip of
-// them, until fn returns false. A set skipped whole is only counted.
-func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, set int) bool) error {
+// inOrder calls fn with the items of sets (and their ids), set after set,
+// each set's newest published first and then by id, after skipping the
+// first skip of them, until fn returns false. A set skipped whole is only
+// counted.
+func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, id string, set int) bool) error {
 	for i, set := range sets {
 		n := int(set.GetCardinality())
 		if skip >= n {
@@ -1045,12 +1044,12 @@ func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, 
 			continue
 		}
 		more := true
-		err := q.byDate(set, &skip, func(o ordinal) bool {
+		err := q.byDate(set, &skip, func(o ordinal, id string) bool {
 			if skip > 0 { // byDate skips whole days only
 				skip--
 				return true
 			}
-			more = fn(o, i)
+			more = fn(o, id, i)
 			return more
 		})
 		if err != nil || !more {
@@ -1060,10 +1059,10 @@ func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, 
 	return nil
 }
 
-// byDate calls fn with the members of set, newest published first, then
-// by id, until fn returns false. While *skip is positive, whole days are
+// byDate calls fn with the members of set and their ids, newest
+// published first, then by id, until fn returns false. While *skip is positive, whole days are
 // passed over by their counts and *skip lessened by them.
-func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool) error {
+func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(o ordinal, id string) bool) error {
 	left := int(set.GetCardinality())
 	c := q.tx.Bucket(bucketPostings).Cursor()
 	pre := setKey(setPublished, "")
@@ -1103,15 +1102,15 @@ func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool)
 		it := day.Iterator()
 		for it.HasNext() {
 			o := it.Next()
-			id := q.ids.Get(ordinalKey(o))
-			if len(id) == 0 {
-				return fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+			id, err := q.idOf(o)
+			if err != nil {
+				return err
 			}
 			refs = append(refs, ref{o, string(id)})
 		}
 		slices.SortFunc(refs, func(a, b ref) int { return cmp.Compare(a.id, b.id) })
 		for _, r := range refs {
-			if !fn(r.o) {
+			if !fn(r.o, r.id) {
 				return nil
 			}
 		}
@@ -1119,14 +1118,19 @@ func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(ordinal) bool)
 	return nil
 }
 
-// hit reads one hit on the page: its record, and (match) what matched,
-// from its search document.
-func (q *searcher) hit(recs *bolt.Bucket, o ordinal, match bool) (Hit, error) {
+// idOf is the id of the item with ordinal o.
+func (q *searcher) idOf(o ordinal) ([]byte, error) {
 	id := q.ids.Get(ordinalKey(o))
 	if len(id) == 0 {
-		return Hit{}, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
+		return nil, fmt.Errorf("%w: search index names item %d, which has no id", ErrDamaged, o)
 	}
-	rec, err := decodeRecord(recs.Get(id))
+	return id, nil
+}
+
+// hit reads one hit on the page, o with its id (byDate found it): its
+// record, and (match) what matched, from its search document.
+func (q *searcher) hit(recs *bolt.Bucket, o ordinal, id string, match bool) (Hit, error) {
+	rec, err := decodeRecord(recs.Get([]byte(id)))
 	if err != nil {
 		return Hit{}, fmt.Errorf("item %s: %w", id, err)
 	}

@@ -418,11 +418,7 @@ func rebuiltFromOlder(t *testing.T, items []feed.Item, schema string, drop func(
 // have its pairs: the positional pairs are exact there. A title longer
 // than they reach is a candidate, checked against its text.
 func TestPhrasesInShortTitlesNeedNoCheck(t *testing.T) {
-	s, err := Open(t.TempDir(), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, _ := openTemp(t)
 	p := newPublisher(t)
 	now := at(2026, 3, 2, 10, 0)
 	checked := 0
