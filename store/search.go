@@ -639,15 +639,19 @@ func readings(segs [][]unit) [][]unit {
 // are sets; otherwise they are candidates, checked against their text as
 // far as a page or the count needs.
 type ranking struct {
-	q     *searcher
-	exact bool
-	ranks [tiers]*roaring.Bitmap // exact
-	title *roaring.Bitmap        // otherwise: candidates for the first rank
-	any   *roaring.Bitmap        // and for any rank
-	sure  *roaring.Bitmap        // of which these match for certain
+	q         *searcher
+	exact     bool
+	ranks     [tiers]*roaring.Bitmap // exact
+	title     *roaring.Bitmap        // otherwise: candidates for the first rank
+	any       *roaring.Bitmap        // and for any rank
+	sure      *roaring.Bitmap        // of which these match for certain
+	sureTitle *roaring.Bitmap        // and these in the first rank
+	loose     bool                   // a term's pinyin may match other than whole words
 
 	tb, rb []byte // buffers for the initials of checked fields
 	docs   *bolt.Cursor
+	dk, dv []byte // where docs is
+	walk   *ahead // set while candidates are checked in ordinal order
 }
 
 func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
@@ -672,7 +676,8 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 	// Without pinyin matches that are not words, the looser ranks are the
 	// same sets as the first two: nothing is left for them.
 	last := tiers - 1
-	if !slices.ContainsFunc(sets, func(ts termSets) bool { return ts.loose }) {
+	r.loose = slices.ContainsFunc(sets, func(ts termSets) bool { return ts.loose })
+	if !r.loose {
 		last = tierWord
 	}
 	if r.exact {
@@ -712,6 +717,7 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		return roaring.Or(ts.any, ts.maybeAny)
 	})
 	r.sure = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
+	r.sureTitle = pick(func(ts termSets) *roaring.Bitmap { return ts.title })
 	return r, nil
 }
 
@@ -726,18 +732,16 @@ func (r *ranking) count() (int, error) {
 	}
 	// The candidates the exact lists already match need no check.
 	n := int(r.sure.GetCardinality())
+	r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
+	defer func() { r.walk, r.dk, r.dv = nil, nil, nil }()
 	it := roaring.AndNot(r.any, r.sure).Iterator()
-	for i := 1; it.HasNext(); i++ {
-		o := it.Next()
-		tier, err := r.check(o, true)
+	for it.HasNext() {
+		tier, err := r.check(it.Next(), true)
 		if err != nil {
 			return 0, err
 		}
 		if tier >= 0 {
 			n++
-		}
-		if i%256 == 0 {
-			releaseMapped(r.q.tx) // check copies nothing it keeps
 		}
 	}
 	return n, nil
@@ -827,8 +831,9 @@ func (r *ranking) all() ([]Summary, error) {
 		for i := range ranks {
 			ranks[i] = roaring.New()
 		}
+		r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
 		it := r.any.Iterator()
-		for n := 1; it.HasNext(); n++ {
+		for it.HasNext() {
 			o := it.Next()
 			tier, err := r.check(o, true)
 			if err != nil {
@@ -837,10 +842,8 @@ func (r *ranking) all() ([]Summary, error) {
 			if tier >= 0 {
 				ranks[tier].Add(o)
 			}
-			if n%256 == 0 {
-				releaseMapped(r.q.tx) // check copies nothing it keeps
-			}
 		}
+		r.walk, r.dk, r.dv = nil, nil, nil
 	}
 	type ref struct {
 		id   []byte // in the mapped file: valid for the transaction
@@ -962,10 +965,16 @@ func permute[T any](s []T, order []int32) {
 // does not match. Without whole, only the title is looked at (ranks 0 or
 // -1). It reads in place: nothing is copied.
 func (r *ranking) check(o ordinal, whole bool) (int, error) {
+	if tier, ok := r.known(o); ok {
+		if !whole && tier != tierTitle {
+			return -1, nil
+		}
+		return tier, nil
+	}
 	if onCheck != nil {
 		onCheck(o)
 	}
-	k, v := r.docs.Seek(ordinalKey(o))
+	k, v := r.docAt(o)
 	if k == nil || len(k) != 4 || binary.BigEndian.Uint32(k) != o {
 		return 0, fmt.Errorf("%w: search index names item %d, which has no document", ErrDamaged, o)
 	}
@@ -986,6 +995,39 @@ func (r *ranking) check(o ordinal, whole bool) (int, error) {
 		return tier, nil
 	}
 	return -1, nil
+}
+
+// known is candidate o's rank where the exact lists settle it, so that
+// its text need not be read: a match in the title for every term; or a
+// sure match that cannot be in the title, which without loose pinyin
+// terms is a match of whole words.
+func (r *ranking) known(o ordinal) (int, bool) {
+	switch {
+	case r.sureTitle.Contains(o):
+		return tierTitle, true
+	case !r.loose && r.sure.Contains(o) && !r.title.Contains(o):
+		return tierWord, true
+	}
+	return 0, false
+}
+
+// docAt moves the documents' cursor to o's. In a walk in ordinal order
+// it goes on from where it is (the next candidate is mostly a few entries
+// on, in a page already read) and maps the pages ahead; otherwise (rank
+// order, all over the file) it seeks.
+func (r *ranking) docAt(o ordinal) ([]byte, []byte) {
+	var key [4]byte
+	binary.BigEndian.PutUint32(key[:], o)
+	if r.walk == nil {
+		return r.docs.Seek(key[:])
+	}
+	if r.dk != nil && bytes.Compare(r.dk, key[:]) <= 0 {
+		r.dk, r.dv = seekOn(r.docs, r.dk, r.dv, key[:])
+	} else {
+		r.dk, r.dv = r.docs.Seek(key[:])
+	}
+	r.walk.at(r.dv)
+	return r.dk, r.dv
 }
 
 // onCheck, when set (by tests), is told every candidate checked against
