@@ -187,14 +187,13 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 	if vc.key == key && vc.gen == gen && vc.set != nil {
 		return vc.set, nil
 	}
+	// Chunk by chunk, into vis and out of it: unions of the sets first
+	// were as many more sets of a million to allocate, and on a new
+	// process's heap every page of them is a fault.
 	vis := roaring.New()
 	for _, p := range prefixes(location) {
-		bm, err := readTerm(q.post, setKey(setLocation, p))
-		if err != nil {
+		if err := eachChunk(q.post, setKey(setLocation, p), vis.Or); err != nil {
 			return nil, err
-		}
-		if bm != nil {
-			vis.Or(bm)
 		}
 	}
 	// Not yet valid, valid_from after day; expired, valid_until before it:
@@ -209,11 +208,9 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 		{setUntilMonth, "", month},
 		{setUntil, month, day},
 	} {
-		bm, err := unionRange(q.post, r.kind, r.lo, r.hi)
-		if err != nil {
+		if err := eachInRange(q.post, r.kind, r.lo, r.hi, vis.AndNot); err != nil {
 			return nil, err
 		}
-		vis.AndNot(bm)
 	}
 	vis.CloneCopyOnWriteContainers() // kept past the transaction (viewChunk)
 	s.mu.Lock()
@@ -224,28 +221,25 @@ func (s *Store) visibleSet(q *searcher, location, day string) (*roaring.Bitmap, 
 	return vis, nil
 }
 
-// unionRange is the union of the sets of a kind whose value v has
-// lo <= v < hi (hi "" for no bound).
-func unionRange(c *bolt.Cursor, kind byte, lo, hi string) (*roaring.Bitmap, error) {
-	out := roaring.New()
+// eachInRange calls fn with every chunk of the sets of a kind whose
+// value v has lo <= v < hi (hi "" for no bound).
+func eachInRange(c *bolt.Cursor, kind byte, lo, hi string, fn func(*roaring.Bitmap)) error {
 	pre := setKey(kind, "")
 	for k, _ := c.Seek(setKey(kind, lo)); k != nil && bytes.HasPrefix(k, pre); {
 		term, _, ok := splitChunkKey(k)
 		if !ok {
-			return nil, fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
+			return fmt.Errorf("%w: %w: key %q", ErrDamaged, errChunk, k)
 		}
 		if hi != "" && string(term[len(pre):]) >= hi {
 			break
 		}
 		term = slices.Clone(term)
-		bm, err := readTerm(c, term)
-		if err != nil {
-			return nil, err
+		if err := eachChunk(c, term, fn); err != nil {
+			return err
 		}
-		out.Or(bm)
 		k, _ = c.Seek(append(term, 1))
 	}
-	return out, nil
+	return nil
 }
 
 // visCache keeps the visible set of the last query's screen and day.

@@ -459,7 +459,11 @@ func TestSettledCandidatesNeedNoCheck(t *testing.T) {
 		item("a", func(it *feed.Item) { it.Title = "关于土地征收补偿方案的公告"; it.Published = "2026-02-01" }),
 		// in the topic 土地征收: a sure match, and not in the title
 		item("b", func(it *feed.Item) { it.Title = "村务公开"; it.Category = "land"; it.Published = "2026-02-20" }),
-		item("c", func(it *feed.Item) { it.Title = "养老服务"; it.Body = "土地和征收"; it.Published = "2026-02-25" }),
+		item("c", func(it *feed.Item) {
+			it.Title = "养老服务"
+			it.Body = "土地和征收"
+			it.Published = "2026-02-25"
+		}),
 		// a title longer than the positional lists, with every pair of
 		// the phrase: the one candidate whose text must be read
 		item("d", func(it *feed.Item) { it.Title = strings.Repeat("村务公开", 20) + "土地、地征、征收" }),
