@@ -387,7 +387,7 @@ func (q *searcher) summaries(sets []*roaring.Bitmap, skip, limit int) ([]Summary
 	recs := q.tx.Bucket(bucketRecords)
 	var rerr error
 	err := q.inOrder(sets, skip, func(o ordinal, id string, _ int) bool {
-		h, err := q.hit(recs, o, id, false)
+		h, err := q.hit(recs, o, id, false, -1)
 		if err != nil {
 			rerr = err
 			return false

@@ -749,13 +749,13 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	var hits []Hit
 	var err error
 	full := func() bool { return limit > 0 && len(hits) >= limit }
-	emit := func(o ordinal, id string, _ int) bool {
+	emit := func(o ordinal, id string, tier int) bool {
 		if offset > 0 {
 			offset--
 			return true
 		}
 		var h Hit
-		if h, err = r.q.hit(recs, o, id, match); err != nil {
+		if h, err = r.q.hit(recs, o, id, match, tier); err != nil {
 			return false
 		}
 		hits = append(hits, h)
@@ -1163,15 +1163,20 @@ func (q *searcher) idOf(o ordinal) ([]byte, error) {
 	return id, nil
 }
 
-// hit reads one hit on the page, o with its id (byDate found it): its
-// record, and (match) what matched, from its search document.
-func (q *searcher) hit(recs *bolt.Bucket, o ordinal, id string, match bool) (Hit, error) {
+// hit reads one hit on the page, o with its id (byDate found it) in rank
+// tier: its record, and (match) what matched, from its search document.
+func (q *searcher) hit(recs *bolt.Bucket, o ordinal, id string, match bool, tier int) (Hit, error) {
 	rec, err := decodeRecord(recs.Get([]byte(id)))
 	if err != nil {
 		return Hit{}, fmt.Errorf("item %s: %w", id, err)
 	}
 	h := Hit{Summary: rec.Summary}
-	if match {
+	switch {
+	case match && tier == tierTitle:
+		// every term a word in the title: what matched is in the record's
+		// title, and the document (one more page to read) is not needed
+		h.Match, _, h.InTitle, _ = matchAll(q.terms, newField(rec.Title), nil, nil, q.vocab, true)
+	case match:
 		d, err := q.doc(o)
 		if err != nil {
 			return Hit{}, err
