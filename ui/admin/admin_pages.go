@@ -29,7 +29,7 @@ func resultText(r gksync.Result, err error) string {
 	if r.Unchanged {
 		return fmt.Sprintf("已是最新（第 %d 版），没有变化。", r.Version)
 	}
-	return fmt.Sprintf("已更新到第 %d 版：新增 %d 条，更新 %d 条，撤下 %d 条。", r.Version, r.Changes.Added, r.Changes.Changed, r.Changes.Removed)
+	return fmt.Sprintf("已更新到第 %d 版：新增 %s 条，更新 %s 条，撤下 %s 条。", r.Version, kit.Thousands(r.Changes.Added), kit.Thousands(r.Changes.Changed), kit.Thousands(r.Changes.Removed))
 }
 
 // progressOf maps a sync event onto a progress bar: the stages before and
@@ -234,7 +234,7 @@ func (f statusFacts) lines() []statusLine {
 	if n, err := k.Store.Tally(k.Location, now); err != nil {
 		add("公告数量", "暂时无法读取，请联系技术人员。", true)
 	} else {
-		add("公告数量", fmt.Sprintf("本屏显示 %d 条（紧急 %d，置顶 %d）", n.Total, n.Urgent, n.Pinned), false)
+		add("公告数量", fmt.Sprintf("本屏显示 %s 条（紧急 %s，置顶 %s）", kit.Thousands(n.Total), kit.Thousands(n.Urgent), kit.Thousands(n.Pinned)), false)
 	}
 	if f.stale {
 		add("内容状态", f.why, true)
@@ -470,8 +470,8 @@ func (p *UsbPage) Preview(path string) {
 // showDiff lists what would change, so nothing is imported unseen.
 func (p *UsbPage) showDiff() {
 	d := p.diff
-	kit.SetRich(p.Head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %d 条，更新 %d 条，撤下 %d 条，删除 %d 条。确认后才会导入。",
-		d.Version, len(d.Added), len(d.Changed), len(d.Withdrawn), len(d.Removed)), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
+	kit.SetRich(p.Head, kit.Seg(fmt.Sprintf("导入第 %d 版将会：新增 %s 条，更新 %s 条，撤下 %s 条，删除 %s 条。确认后才会导入。",
+		d.Version, kit.Thousands(len(d.Added)), kit.Thousands(len(d.Changed)), kit.Thousands(len(d.Withdrawn)), kit.Thousands(len(d.Removed))), theme.SizeNameSubHeadingText, theme.ColorNameForeground))
 	var blocks []kit.Block
 	group := func(name string, titles []string, c fyne.ThemeColorName) {
 		if len(titles) == 0 {

@@ -351,9 +351,9 @@ func (p *CompliancePage) Show() {
 	if gaps > 0 {
 		c = kit.ColorUrgent
 	}
-	summary := fmt.Sprintf("有公示期的公告 %d 条：公示中 %d 条（其中有缺口 %d 条），已结束 %d 条（未满足 %d 条）", len(p.rows), running, runningGaps, over, overFailed)
+	summary := fmt.Sprintf("有公示期的公告 %s 条：公示中 %s 条（其中有缺口 %s 条），已结束 %s 条（未满足 %s 条）", kit.Thousands(len(p.rows)), kit.Thousands(running), kit.Thousands(runningGaps), kit.Thousands(over), kit.Thousands(overFailed))
 	if notYet > 0 {
-		summary += fmt.Sprintf("，尚未开始 %d 条", notYet)
+		summary += fmt.Sprintf("，尚未开始 %s 条", kit.Thousands(notYet))
 	}
 	kit.SetRich(p.Head, kit.Seg(summary, theme.SizeNameSubHeadingText, c))
 	kit.SetRich(p.sub, kit.Seg(fmt.Sprintf("%s；统计截至 %s。点一条看每处缺口。", hours, clockText(rep.Generated)), kit.SizeSmall, kit.ColorMuted))

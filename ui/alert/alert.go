@@ -424,7 +424,7 @@ func (b *alertBanner) update(list []feed.Alert) {
 	b.id = a.ID
 	more := "点此查看 ›"
 	if len(list) > 1 {
-		more = fmt.Sprintf("共 %d 条　点此查看 ›", len(list))
+		more = fmt.Sprintf("共 %s 条　点此查看 ›", kit.Thousands(len(list)))
 	}
 	// one run: Fyne puts the ellipsis of a cut line only on a line of
 	// one run, and a title cut with no "…" reads as a whole one

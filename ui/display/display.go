@@ -298,7 +298,7 @@ func (v *View) showChrome(now time.Time) {
 	if u := v.urgent; u.count > 0 {
 		head := "紧急　"
 		if u.count > 1 {
-			head = fmt.Sprintf("紧急 %d 条　", u.count)
+			head = fmt.Sprintf("紧急 %s 条　", kit.Thousands(u.count))
 		}
 		kit.SetRich(v.tickT,
 			kit.Seg(head, theme.SizeNameSubHeadingText, kit.ColorUrgent),
@@ -404,13 +404,13 @@ func (v *View) ShowPage(now time.Time) {
 	v.showCounter()
 }
 
-// showCounter is "第 3 / 11 条", and "第 2/4 页" on a notice of pages.
+// showCounter is "第 3 / 11 条" (or "第 1 / 41,886 条"), and "第 2/4 页" on a notice of pages.
 func (v *View) showCounter() {
 	if v.ShownID == "" {
 		kit.SetRich(v.counter)
 		return
 	}
-	text := fmt.Sprintf("第 %d / %d 条", v.Rot.Index()+1, v.Rot.Len())
+	text := fmt.Sprintf("第 %s / %s 条", kit.Thousands(v.Rot.Index()+1), kit.Thousands(v.Rot.Len()))
 	if n := v.Body.Pages(); n > 1 {
 		text += "　" + kit.PageText(v.Body.Page(), n)
 	}

@@ -522,3 +522,14 @@ func TestTickerOfManyUrgentNotices(t *testing.T) {
 		t.Errorf("ticker after a minute %q, want %q", got, tick)
 	}
 }
+
+// The counter of a screen with thousands of notices is written as every
+// count is, with a comma: "第 1 / 1,0xx 条".
+func TestDisplayCounterHasThousandsSeparators(t *testing.T) {
+	st := uitest.DemoWith(t, 1000, func(i int) (string, string) { return fmt.Sprintf("征收公告 %d", i), "normal" })
+	v := newTestDisplay(t, st, Options{Dwell: 10 * time.Second}, landscape)
+	n := v.Rot.Len()
+	if got, want := textOf(v.counter), fmt.Sprintf("/ %d,%03d 条", n/1000, n%1000); n < 1000 || !strings.Contains(got, want) {
+		t.Fatalf("counter %q with %d notices, want it to contain %q", got, n, want)
+	}
+}

@@ -3,6 +3,7 @@ package kit
 import (
 	"fmt"
 	"slices"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -414,6 +415,16 @@ func NewPageBar(touch func(), turn func(by int)) *PageBar {
 }
 
 func PageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page+1, total) }
+
+// Thousands writes n with a comma every three digits, as every count on
+// a screen is written: 3,412.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 // Update shows page of total.
 func (b *PageBar) Update(page, total int) {

@@ -63,3 +63,11 @@ func TestPagerPagesALongListAsItIsRead(t *testing.T) {
 		t.Fatalf("paging to the end: open %v, page %d", p.Open, p.Cur)
 	}
 }
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{0: "0", 7: "7", 999: "999", 1000: "1,000", 41886: "41,886", 139949: "139,949", 1000000: "1,000,000"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

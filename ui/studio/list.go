@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/feed"
+	"gongkai/ui/kit"
 	"gongkai/ui/studio/page"
 )
 
@@ -118,7 +119,7 @@ func (v *listView) filter() {
 		}
 		v.shown = append(v.shown, n)
 	}
-	v.count.SetText(fmt.Sprintf("共 %d 条，显示 %d 条", len(f.Notices), len(v.shown)))
+	v.count.SetText(fmt.Sprintf("共 %s 条，显示 %s 条", kit.Thousands(len(f.Notices)), kit.Thousands(len(v.shown))))
 	v.list.Refresh()
 }
 

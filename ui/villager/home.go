@@ -102,7 +102,7 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 	k := v.k
 	for _, c := range v.cats {
 		n := r.counts[c.ID]
-		text := thousands(n) + " 条"
+		text := kit.Thousands(n) + " 条"
 		switch {
 		case r.countsErr != nil:
 			text = "—"
@@ -122,7 +122,7 @@ func (v *homeView) showRead(s *screen, r homeRead) {
 		blocks = append(blocks, kit.Block{Obj: k.summaryCard(it, opts), Gap: 12})
 	}
 	if more := r.important - len(items); more > 0 {
-		blocks = append(blocks, kit.MessageBlocks(fmt.Sprintf("还有 %s 条紧急或置顶的通知，请到各栏目中查看。", thousands(more)))...)
+		blocks = append(blocks, kit.MessageBlocks(fmt.Sprintf("还有 %s 条紧急或置顶的通知，请到各栏目中查看。", kit.Thousands(more)))...)
 	}
 	switch {
 	case r.itemsErr != nil:

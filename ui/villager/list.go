@@ -271,7 +271,7 @@ func (v *listView) showItems(s *screen, key string, offset int, items []store.Su
 		return // read for a list no longer on show
 	}
 	v.key, v.total = key, total
-	kit.SetText(v.count, fmt.Sprintf("共 %s 条", thousands(total)))
+	kit.SetText(v.count, fmt.Sprintf("共 %s 条", kit.Thousands(total)))
 	var blocks []kit.Block
 	if len(v.items) == 0 {
 		blocks = kit.MessageBlocks("本栏目暂无公告。")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -254,7 +253,7 @@ func (v *searchView) showCount(gen uint64, n int, err error) {
 		return
 	}
 	v.total = n
-	v.count.SetText(fmt.Sprintf("找到 %s 条", thousands(n)))
+	v.count.SetText(fmt.Sprintf("找到 %s 条", kit.Thousands(n)))
 	v.updateBar()
 }
 
@@ -292,15 +291,6 @@ func (v *searchView) updateBar() {
 		next = v.more || fit < len(v.pager.Blocks)
 	}
 	v.bar.UpdateOpen(p, next)
-}
-
-// thousands writes n with a comma every three digits: 3,412.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 // addLine appends a line to a summary card.
