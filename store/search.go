@@ -586,7 +586,7 @@ func (q *searcher) phraseInTitle(n int, key func(i int) []byte, want func(i int,
 			return nil, err
 		}
 	}
-	out := roaring.New()
+	var out *roaring.Bitmap
 	lists := make([]*roaring.Bitmap, n)
 	// a link i at position p+i for every link: the phrase at p
 next:
@@ -596,7 +596,14 @@ next:
 				continue next
 			}
 		}
-		out.Or(roaring.FastAnd(lists...))
+		if at := roaring.FastAnd(lists...); out == nil {
+			out = at // not copied into an empty set: one set less to allocate
+		} else {
+			out.Or(at)
+		}
+	}
+	if out == nil {
+		out = roaring.New()
 	}
 	return out, nil
 }
