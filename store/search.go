@@ -640,14 +640,14 @@ func readings(segs [][]unit) [][]unit {
 // are sets; otherwise they are candidates, checked against their text as
 // far as a page or the count needs.
 type ranking struct {
-	q         *searcher
-	exact     bool
-	ranks     [tiers]*roaring.Bitmap // exact
-	title     *roaring.Bitmap        // otherwise: candidates for the first rank
-	any       *roaring.Bitmap        // and for any rank
-	sure      *roaring.Bitmap        // of which these match for certain
-	sureTitle *roaring.Bitmap        // and these in the first rank
-	loose     bool                   // a term's pinyin may match other than whole words
+	q     *searcher
+	exact bool
+	ranks [tiers]*roaring.Bitmap // exact
+	title *roaring.Bitmap        // otherwise: candidates for the first rank
+	any   *roaring.Bitmap        // and for any rank
+	sets  []termSets             // what the lists say of each term
+	vis   *roaring.Bitmap
+	loose bool // a term's pinyin may match other than whole words
 
 	tb, rb []byte // buffers for the initials of checked fields
 	docs   *bolt.Cursor
@@ -656,7 +656,7 @@ type ranking struct {
 }
 
 func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
-	r := &ranking{q: q, exact: true, docs: q.docs.Cursor()}
+	r := &ranking{q: q, exact: true, docs: q.docs.Cursor(), vis: vis}
 	sets := make([]termSets, len(q.terms))
 	for i, t := range q.terms {
 		ts, err := q.evalTerm(t)
@@ -666,14 +666,8 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		sets[i] = ts
 		r.exact = r.exact && ts.maybeAny == nil
 	}
-	pick := func(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
-		// vis is most of the store: intersect it, not a copy of it
-		lists := []*roaring.Bitmap{vis}
-		for _, ts := range sets {
-			lists = append(lists, f(ts))
-		}
-		return roaring.FastAnd(lists...)
-	}
+	r.sets = sets
+	pick := r.pick
 	// Without pinyin matches that are not words, the looser ranks are the
 	// same sets as the first two: nothing is left for them.
 	last := tiers - 1
@@ -717,10 +711,33 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		}
 		return roaring.Or(ts.any, ts.maybeAny)
 	})
-	r.sure = pick(func(ts termSets) *roaring.Bitmap { return ts.any })
-	r.sureTitle = pick(func(ts termSets) *roaring.Bitmap { return ts.title })
 	return r, nil
 }
+
+// pick is the visible items in f's set of every term.
+func (r *ranking) pick(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
+	// vis is most of the store: intersect it, not a copy of it
+	lists := []*roaring.Bitmap{r.vis}
+	for _, ts := range r.sets {
+		lists = append(lists, f(ts))
+	}
+	return roaring.FastAnd(lists...)
+}
+
+// every tells whether candidate o is in f's set of every term (o is
+// visible: every candidate is). A page asks it of a few candidates, where
+// a set of them all (pick) would be a set of a million to allocate.
+func (r *ranking) every(o ordinal, f func(termSets) *roaring.Bitmap) bool {
+	for _, ts := range r.sets {
+		if !f(ts).Contains(o) {
+			return false
+		}
+	}
+	return true
+}
+
+func anySet(ts termSets) *roaring.Bitmap   { return ts.any }
+func titleSet(ts termSets) *roaring.Bitmap { return ts.title }
 
 // count is the number of all hits.
 func (r *ranking) count() (int, error) {
@@ -732,10 +749,11 @@ func (r *ranking) count() (int, error) {
 		return n, nil
 	}
 	// The candidates the exact lists already match need no check.
-	n := int(r.sure.GetCardinality())
+	sure := r.pick(anySet)
+	n := int(sure.GetCardinality())
 	r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
 	defer func() { r.walk, r.dk, r.dv = nil, nil, nil }()
-	it := roaring.AndNot(r.any, r.sure).Iterator()
+	it := roaring.AndNot(r.any, sure).Iterator()
 	for it.HasNext() {
 		tier, err := r.check(it.Next(), true)
 		if err != nil {
@@ -1004,9 +1022,9 @@ func (r *ranking) check(o ordinal, whole bool) (int, error) {
 // terms is a match of whole words.
 func (r *ranking) known(o ordinal) (int, bool) {
 	switch {
-	case r.sureTitle.Contains(o):
+	case r.every(o, titleSet):
 		return tierTitle, true
-	case !r.loose && r.sure.Contains(o) && !r.title.Contains(o):
+	case !r.loose && !r.title.Contains(o) && r.every(o, anySet):
 		return tierWord, true
 	}
 	return 0, false
