@@ -642,7 +642,10 @@ func readings(segs [][]unit) [][]unit {
 type ranking struct {
 	q     *searcher
 	exact bool
-	ranks [tiers]*roaring.Bitmap // exact
+	ranks [tiers]*roaring.Bitmap // exact: made in order, when first asked for (tier)
+	made  int                    // how many ranks are made
+	seen  *roaring.Bitmap        // their union (read only)
+	last  int                    // the last rank that can hold a hit
 	title *roaring.Bitmap        // otherwise: candidates for the first rank
 	any   *roaring.Bitmap        // and for any rank
 	sets  []termSets             // what the lists say of each term
@@ -667,45 +670,23 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		r.exact = r.exact && ts.maybeAny == nil
 	}
 	r.sets = sets
-	pick := r.pick
 	// Without pinyin matches that are not words, the looser ranks are the
 	// same sets as the first two: nothing is left for them.
-	last := tiers - 1
+	r.last = tiers - 1
 	r.loose = slices.ContainsFunc(sets, func(ts termSets) bool { return ts.loose })
 	if !r.loose {
-		last = tierWord
+		r.last = tierWord
 	}
 	if r.exact {
-		var seen *roaring.Bitmap
-		for tier, f := range []func(termSets) *roaring.Bitmap{
-			func(ts termSets) *roaring.Bitmap { return ts.title },
-			func(ts termSets) *roaring.Bitmap { return ts.word },
-			func(ts termSets) *roaring.Bitmap { return ts.titleAny },
-			func(ts termSets) *roaring.Bitmap { return ts.any },
-		} {
-			switch {
-			case tier > last:
-				r.ranks[tier] = roaring.New()
-			case tier == 0:
-				r.ranks[tier] = pick(f)
-				seen = r.ranks[tier] // the ranks so far (read only)
-			default:
-				r.ranks[tier] = pick(f)
-				r.ranks[tier].AndNot(seen)
-				if tier < last {
-					seen = roaring.Or(seen, r.ranks[tier])
-				}
-			}
-		}
-		return r, nil
+		return r, nil // the ranks are made as they are asked for
 	}
-	r.title = pick(func(ts termSets) *roaring.Bitmap {
+	r.title = r.pick(func(ts termSets) *roaring.Bitmap {
 		if ts.maybeTitle == nil {
 			return ts.titleAny
 		}
 		return roaring.Or(ts.titleAny, ts.maybeTitle)
 	})
-	r.any = pick(func(ts termSets) *roaring.Bitmap {
+	r.any = r.pick(func(ts termSets) *roaring.Bitmap {
 		if ts.maybeAny == nil {
 			return ts.any
 		}
@@ -739,12 +720,45 @@ func (r *ranking) every(o ordinal, f func(termSets) *roaring.Bitmap) bool {
 func anySet(ts termSets) *roaring.Bitmap   { return ts.any }
 func titleSet(ts termSets) *roaring.Bitmap { return ts.title }
 
+// tierSets are the sets each rank takes its hits from (less the ranks
+// before it), for exact lists.
+var tierSets = [tiers]func(termSets) *roaring.Bitmap{
+	titleSet,
+	func(ts termSets) *roaring.Bitmap { return ts.word },
+	func(ts termSets) *roaring.Bitmap { return ts.titleAny },
+	anySet,
+}
+
+// tier is rank t's set of hits, for exact lists. Ranks are made in order
+// and only as far as asked: a first page that the first rank fills never
+// makes the others, each a set as large as the matches (at a million
+// notices hundreds of kilobytes of a new process's heap).
+func (r *ranking) tier(t int) *roaring.Bitmap {
+	for ; r.made <= t; r.made++ {
+		k := r.made
+		switch {
+		case k > r.last:
+			r.ranks[k] = roaring.New()
+		case k == 0:
+			r.ranks[k] = r.pick(tierSets[k])
+			r.seen = r.ranks[k]
+		default:
+			r.ranks[k] = r.pick(tierSets[k])
+			r.ranks[k].AndNot(r.seen)
+			if k < r.last {
+				r.seen = roaring.Or(r.seen, r.ranks[k])
+			}
+		}
+	}
+	return r.ranks[t]
+}
+
 // count is the number of all hits.
 func (r *ranking) count() (int, error) {
 	if r.exact {
 		n := 0
-		for _, set := range r.ranks {
-			n += int(set.GetCardinality())
+		for t := range tiers {
+			n += int(r.tier(t).GetCardinality())
 		}
 		return n, nil
 	}
@@ -789,8 +803,24 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	if r.exact {
 		skip := offset
 		offset = 0
-		if e := r.q.inOrder(r.ranks[:], skip, emit); e != nil {
-			return nil, e
+		for t := range tiers {
+			set := r.tier(t)
+			if n := int(set.GetCardinality()); skip >= n {
+				skip -= n
+				continue
+			}
+			more := true
+			e := r.q.inOrder([]*roaring.Bitmap{set}, skip, func(o ordinal, id string, _ int) bool {
+				more = emit(o, id, t)
+				return more
+			})
+			if e != nil {
+				return nil, e
+			}
+			if !more {
+				break
+			}
+			skip = 0
 		}
 		return hits, err
 	}
@@ -845,6 +875,9 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 // sorts in memory, since it reads every hit anyway. Read in rank order,
 // 15,000 hits were as many page faults in scattered pages.
 func (r *ranking) all() ([]Summary, error) {
+	if r.exact {
+		r.tier(tiers - 1) // every rank
+	}
 	ranks := r.ranks
 	if !r.exact {
 		for i := range ranks {
