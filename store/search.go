@@ -647,7 +647,7 @@ type ranking struct {
 	seen  *roaring.Bitmap        // their union (read only)
 	last  int                    // the last rank that can hold a hit
 	title *roaring.Bitmap        // otherwise: candidates for the first rank
-	any   *roaring.Bitmap        // and for any rank
+	any   *roaring.Bitmap        // and for any rank (candidates)
 	sets  []termSets             // what the lists say of each term
 	vis   *roaring.Bitmap
 	loose bool // a term's pinyin may match other than whole words
@@ -686,13 +686,21 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		}
 		return roaring.Or(ts.titleAny, ts.maybeTitle)
 	})
-	r.any = r.pick(func(ts termSets) *roaring.Bitmap {
-		if ts.maybeAny == nil {
-			return ts.any
-		}
-		return roaring.Or(ts.any, ts.maybeAny)
-	})
 	return r, nil
+}
+
+// candidates is the candidates for any rank, made when first asked for:
+// a page the first rank fills does without them.
+func (r *ranking) candidates() *roaring.Bitmap {
+	if r.any == nil {
+		r.any = r.pick(func(ts termSets) *roaring.Bitmap {
+			if ts.maybeAny == nil {
+				return ts.any
+			}
+			return roaring.Or(ts.any, ts.maybeAny)
+		})
+	}
+	return r.any
 }
 
 // pick is the visible items in f's set of every term.
@@ -767,7 +775,7 @@ func (r *ranking) count() (int, error) {
 	n := int(sure.GetCardinality())
 	r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
 	defer func() { r.walk, r.dk, r.dv = nil, nil, nil }()
-	it := roaring.AndNot(r.any, sure).Iterator()
+	it := roaring.AndNot(r.candidates(), sure).Iterator()
 	for it.HasNext() {
 		tier, err := r.check(it.Next(), true)
 		if err != nil {
@@ -844,7 +852,7 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	}
 	// Then whole-word hits, keeping the others for the last ranks: reaching
 	// the end of the candidates means every rank is complete.
-	rest := roaring.AndNot(r.any, first)
+	rest := roaring.AndNot(r.candidates(), first)
 	later := [tiers]*roaring.Bitmap{tierTitleChance: roaring.New(), tierOther: roaring.New()}
 	e = r.q.byDate(rest, &none, func(o ordinal, id string) bool {
 		tier, cerr := r.check(o, true)
@@ -884,7 +892,7 @@ func (r *ranking) all() ([]Summary, error) {
 			ranks[i] = roaring.New()
 		}
 		r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
-		it := r.any.Iterator()
+		it := r.candidates().Iterator()
 		for it.HasNext() {
 			o := it.Next()
 			tier, err := r.check(o, true)
