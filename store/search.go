@@ -262,14 +262,19 @@ type termSets struct {
 // maybe adds candidates: in the title, and anywhere. None leaves the
 // lists exact: nothing needs its text checked.
 func (ts *termSets) maybe(title, any *roaring.Bitmap) {
-	if title.IsEmpty() && any.IsEmpty() {
-		return
+	switch {
+	case title.IsEmpty() && any.IsEmpty():
+	case ts.maybeAny == nil:
+		// the sets given are the callers' to give (made for this term,
+		// not kept): taken, not copied, unless they are one set
+		ts.maybeTitle, ts.maybeAny = title, any
+		if any == title {
+			ts.maybeAny = any.Clone()
+		}
+	default:
+		ts.maybeTitle.Or(title)
+		ts.maybeAny.Or(any)
 	}
-	if ts.maybeAny == nil {
-		ts.maybeTitle, ts.maybeAny = roaring.New(), roaring.New()
-	}
-	ts.maybeTitle.Or(title)
-	ts.maybeAny.Or(any)
 }
 
 func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
@@ -284,7 +289,13 @@ func (q *searcher) topicDocs(id string) (*roaring.Bitmap, error) {
 func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 	ts = termSets{title: roaring.New(), word: roaring.New(), titleAny: roaring.New(), any: roaring.New()}
 	defer func() {
-		ts.word.Or(ts.title)
+		// No set is changed once made (ranks are picked from them), so
+		// a set that is another's plus nothing is that set, not a copy.
+		if ts.word.IsEmpty() {
+			ts.word = ts.title
+		} else {
+			ts.word.Or(ts.title)
+		}
 		if ts.titleAny.IsEmpty() && ts.any.IsEmpty() {
 			// only the pinyin readings add matches that are not words:
 			// without them the looser sets are the same sets, shared
