@@ -254,9 +254,25 @@ type visCache struct {
 // anywhere; and candidates it may match in the title and anywhere (nil
 // when the lists are exact), to be checked against their text.
 type termSets struct {
-	title, word, titleAny, any *roaring.Bitmap
-	loose                      bool // titleAny and any hold more than title and word
+	title, word, titleAny, any *roaring.Bitmap // titleAny and any: see looser
+	loose                      bool            // titleAny and any hold more than title and word
+	unmerged                   bool            // titleAny and any hold only what they add
 	maybeTitle, maybeAny       *roaring.Bitmap
+}
+
+// looser is the sets of matches in the title and anywhere, words or not.
+// A loose term's are its own matches merged with the stricter sets they
+// include: merged once, when first asked for, since a first page filled
+// from the first ranks never asks (for a pinyin query at a million
+// notices, three unions of sets of 100 KB or more).
+func (ts *termSets) looser() (titleAny, any *roaring.Bitmap) {
+	if ts.unmerged {
+		ts.titleAny.Or(ts.title)
+		ts.any.Or(ts.word)
+		ts.any.Or(ts.titleAny)
+		ts.unmerged = false
+	}
+	return ts.titleAny, ts.any
 }
 
 // maybe adds candidates: in the title, and anywhere. None leaves the
@@ -303,10 +319,7 @@ func (q *searcher) evalTerm(t term) (ts termSets, err error) {
 			ts.titleAny, ts.any = ts.title, ts.word
 			return
 		}
-		ts.loose = true
-		ts.titleAny.Or(ts.title)
-		ts.any.Or(ts.word)
-		ts.any.Or(ts.titleAny)
+		ts.loose, ts.unmerged = true, true
 	}()
 	// Topics: the items of every category whose name matches.
 	for i, c := range q.cats {
@@ -659,7 +672,7 @@ type ranking struct {
 	last  int                    // the last rank that can hold a hit
 	title *roaring.Bitmap        // otherwise: candidates for the first rank
 	any   *roaring.Bitmap        // and for any rank (candidates)
-	sets  []termSets             // what the lists say of each term
+	sets  []*termSets            // what the lists say of each term
 	vis   *roaring.Bitmap
 	loose bool // a term's pinyin may match other than whole words
 
@@ -671,31 +684,32 @@ type ranking struct {
 
 func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 	r := &ranking{q: q, exact: true, docs: q.docs.Cursor(), vis: vis}
-	sets := make([]termSets, len(q.terms))
+	sets := make([]*termSets, len(q.terms))
 	for i, t := range q.terms {
 		ts, err := q.evalTerm(t)
 		if err != nil {
 			return nil, err
 		}
-		sets[i] = ts
+		sets[i] = &ts
 		r.exact = r.exact && ts.maybeAny == nil
 	}
 	r.sets = sets
 	// Without pinyin matches that are not words, the looser ranks are the
 	// same sets as the first two: nothing is left for them.
 	r.last = tiers - 1
-	r.loose = slices.ContainsFunc(sets, func(ts termSets) bool { return ts.loose })
+	r.loose = slices.ContainsFunc(sets, func(ts *termSets) bool { return ts.loose })
 	if !r.loose {
 		r.last = tierWord
 	}
 	if r.exact {
 		return r, nil // the ranks are made as they are asked for
 	}
-	r.title = r.pick(func(ts termSets) *roaring.Bitmap {
+	r.title = r.pick(func(ts *termSets) *roaring.Bitmap {
+		titleAny, _ := ts.looser()
 		if ts.maybeTitle == nil {
-			return ts.titleAny
+			return titleAny
 		}
-		return roaring.Or(ts.titleAny, ts.maybeTitle)
+		return roaring.Or(titleAny, ts.maybeTitle)
 	})
 	return r, nil
 }
@@ -704,18 +718,19 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 // a page the first rank fills does without them.
 func (r *ranking) candidates() *roaring.Bitmap {
 	if r.any == nil {
-		r.any = r.pick(func(ts termSets) *roaring.Bitmap {
+		r.any = r.pick(func(ts *termSets) *roaring.Bitmap {
+			_, any := ts.looser()
 			if ts.maybeAny == nil {
-				return ts.any
+				return any
 			}
-			return roaring.Or(ts.any, ts.maybeAny)
+			return roaring.Or(any, ts.maybeAny)
 		})
 	}
 	return r.any
 }
 
 // pick is the visible items in f's set of every term.
-func (r *ranking) pick(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
+func (r *ranking) pick(f func(*termSets) *roaring.Bitmap) *roaring.Bitmap {
 	// vis is most of the store: intersect it, not a copy of it
 	lists := []*roaring.Bitmap{r.vis}
 	for _, ts := range r.sets {
@@ -727,7 +742,7 @@ func (r *ranking) pick(f func(termSets) *roaring.Bitmap) *roaring.Bitmap {
 // every tells whether candidate o is in f's set of every term (o is
 // visible: every candidate is). A page asks it of a few candidates, where
 // a set of them all (pick) would be a set of a million to allocate.
-func (r *ranking) every(o ordinal, f func(termSets) *roaring.Bitmap) bool {
+func (r *ranking) every(o ordinal, f func(*termSets) *roaring.Bitmap) bool {
 	for _, ts := range r.sets {
 		if !f(ts).Contains(o) {
 			return false
@@ -736,15 +751,22 @@ func (r *ranking) every(o ordinal, f func(termSets) *roaring.Bitmap) bool {
 	return true
 }
 
-func anySet(ts termSets) *roaring.Bitmap   { return ts.any }
-func titleSet(ts termSets) *roaring.Bitmap { return ts.title }
+func anySet(ts *termSets) *roaring.Bitmap {
+	_, any := ts.looser()
+	return any
+}
+
+func titleSet(ts *termSets) *roaring.Bitmap { return ts.title }
 
 // tierSets are the sets each rank takes its hits from (less the ranks
 // before it), for exact lists.
-var tierSets = [tiers]func(termSets) *roaring.Bitmap{
+var tierSets = [tiers]func(*termSets) *roaring.Bitmap{
 	titleSet,
-	func(ts termSets) *roaring.Bitmap { return ts.word },
-	func(ts termSets) *roaring.Bitmap { return ts.titleAny },
+	func(ts *termSets) *roaring.Bitmap { return ts.word },
+	func(ts *termSets) *roaring.Bitmap {
+		titleAny, _ := ts.looser()
+		return titleAny
+	},
 	anySet,
 }
 
