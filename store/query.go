@@ -302,7 +302,7 @@ func (s *Store) VisibleRefs(location string, at time.Time) ([]Ref, error) {
 			return err
 		}
 		out = make([]Ref, 0, vis.GetCardinality())
-		return q.inOrder(tiers, 0, func(_ ordinal, id string, tier int) bool {
+		return q.inOrder(slices.All(tiers), 0, func(_ ordinal, id string, tier int) bool {
 			out = append(out, Ref{ID: id, Priority: prios[tier]})
 			return true
 		})
@@ -386,7 +386,7 @@ func (q *searcher) summaries(sets []*roaring.Bitmap, skip, limit int) ([]Summary
 	var out []Summary
 	recs := q.tx.Bucket(bucketRecords)
 	var rerr error
-	err := q.inOrder(sets, skip, func(o ordinal, id string, _ int) bool {
+	err := q.inOrder(slices.All(sets), skip, func(o ordinal, id string, _ int) bool {
 		h, err := q.hit(recs, o, id, false, -1)
 		if err != nil {
 			rerr = err

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"encoding/binary"
 	"fmt"
+	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -844,24 +845,16 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 	if r.exact {
 		skip := offset
 		offset = 0
-		for t := range tiers {
-			set := r.tier(t)
-			if n := int(set.GetCardinality()); skip >= n {
-				skip -= n
-				continue
+		// each rank made only when the page reaches it (tier)
+		ranks := func(yield func(int, *roaring.Bitmap) bool) {
+			for t := range tiers {
+				if !yield(t, r.tier(t)) {
+					return
+				}
 			}
-			more := true
-			e := r.q.inOrder([]*roaring.Bitmap{set}, skip, func(o ordinal, id string, _ int) bool {
-				more = emit(o, id, t)
-				return more
-			})
-			if e != nil {
-				return nil, e
-			}
-			if !more {
-				break
-			}
-			skip = 0
+		}
+		if e := r.q.inOrder(ranks, skip, emit); e != nil {
+			return nil, e
 		}
 		return hits, err
 	}
@@ -1170,8 +1163,9 @@ func (q *searcher) matchDoc(d docText) (matches []string, inTitle bool) {
 // inOrder calls fn with the items of sets (and their ids), set after set,
 // each set's newest published first and then by id, after skipping the
 // first skip of them, until fn returns false. A set skipped whole is only
-// counted.
-func (q *searcher) inOrder(sets []*roaring.Bitmap, skip int, fn func(o ordinal, id string, set int) bool) error {
+// counted. Sets are taken as the walk reaches them, so one made on demand
+// (ranking.tier) is not made when the walk stops before it.
+func (q *searcher) inOrder(sets iter.Seq2[int, *roaring.Bitmap], skip int, fn func(o ordinal, id string, set int) bool) error {
 	for i, set := range sets {
 		n := int(set.GetCardinality())
 		if skip >= n {
