@@ -670,7 +670,6 @@ type ranking struct {
 	ranks [tiers]*roaring.Bitmap // exact: made in order, when first asked for (tier)
 	made  int                    // how many ranks are made
 	seen  *roaring.Bitmap        // their union (read only)
-	last  int                    // the last rank that can hold a hit
 	title *roaring.Bitmap        // otherwise: candidates for the first rank
 	any   *roaring.Bitmap        // and for any rank (candidates)
 	sets  []*termSets            // what the lists say of each term
@@ -695,13 +694,7 @@ func (q *searcher) rank(vis *roaring.Bitmap) (*ranking, error) {
 		r.exact = r.exact && ts.maybeAny == nil
 	}
 	r.sets = sets
-	// Without pinyin matches that are not words, the looser ranks are the
-	// same sets as the first two: nothing is left for them.
-	r.last = tiers - 1
 	r.loose = slices.ContainsFunc(sets, func(ts *termSets) bool { return ts.loose })
-	if !r.loose {
-		r.last = tierWord
-	}
 	if r.exact {
 		return r, nil // the ranks are made as they are asked for
 	}
@@ -776,10 +769,16 @@ var tierSets = [tiers]func(*termSets) *roaring.Bitmap{
 // makes the others, each a set as large as the matches (at a million
 // notices hundreds of kilobytes of a new process's heap).
 func (r *ranking) tier(t int) *roaring.Bitmap {
+	// Without pinyin matches that are not words, the looser ranks are the
+	// same sets as the first two: nothing is left for them.
+	last := tiers - 1
+	if !r.loose {
+		last = tierWord
+	}
 	for ; r.made <= t; r.made++ {
 		k := r.made
 		switch {
-		case k > r.last:
+		case k > last:
 			r.ranks[k] = roaring.New()
 		case k == 0:
 			r.ranks[k] = r.pick(tierSets[k])
@@ -787,7 +786,7 @@ func (r *ranking) tier(t int) *roaring.Bitmap {
 		default:
 			r.ranks[k] = r.pick(tierSets[k])
 			r.ranks[k].AndNot(r.seen)
-			if k < r.last {
+			if k < last {
 				r.seen = roaring.Or(r.seen, r.ranks[k])
 			}
 		}
@@ -807,19 +806,29 @@ func (r *ranking) count() (int, error) {
 	// The candidates the exact lists already match need no check.
 	sure := r.pick(anySet)
 	n := int(sure.GetCardinality())
-	r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
-	defer func() { r.walk, r.dk, r.dv = nil, nil, nil }()
-	it := roaring.AndNot(r.candidates(), sure).Iterator()
-	for it.HasNext() {
-		tier, err := r.check(it.Next(), true)
-		if err != nil {
-			return 0, err
-		}
+	err := r.checkEach(roaring.AndNot(r.candidates(), sure), func(_ ordinal, tier int) {
 		if tier >= 0 {
 			n++
 		}
+	})
+	return n, err
+}
+
+// checkEach checks every candidate of set against its text, in ordinal
+// order, and tells fn its rank (-1: no match). The documents are walked
+// with one cursor and their pages mapped ahead (docAt).
+func (r *ranking) checkEach(set *roaring.Bitmap, fn func(o ordinal, tier int)) error {
+	r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
+	defer func() { r.walk, r.dk, r.dv = nil, nil, nil }()
+	for it := set.Iterator(); it.HasNext(); {
+		o := it.Next()
+		tier, err := r.check(o, true)
+		if err != nil {
+			return err
+		}
+		fn(o, tier)
 	}
-	return n, nil
+	return nil
 }
 
 // page gives the hits from offset on, at most limit (0: all): by rank,
@@ -909,27 +918,22 @@ func (r *ranking) page(offset, limit int, match bool) ([]Hit, error) {
 // sorts in memory, since it reads every hit anyway. Read in rank order,
 // 15,000 hits were as many page faults in scattered pages.
 func (r *ranking) all() ([]Summary, error) {
+	var ranks [tiers]*roaring.Bitmap
 	if r.exact {
 		r.tier(tiers - 1) // every rank
-	}
-	ranks := r.ranks
-	if !r.exact {
+		ranks = r.ranks
+	} else {
 		for i := range ranks {
 			ranks[i] = roaring.New()
 		}
-		r.walk = &ahead{tx: r.q.tx} // check copies nothing it keeps
-		it := r.candidates().Iterator()
-		for it.HasNext() {
-			o := it.Next()
-			tier, err := r.check(o, true)
-			if err != nil {
-				return nil, err
-			}
+		err := r.checkEach(r.candidates(), func(o ordinal, tier int) {
 			if tier >= 0 {
 				ranks[tier].Add(o)
 			}
+		})
+		if err != nil {
+			return nil, err
 		}
-		r.walk, r.dk, r.dv = nil, nil, nil
 	}
 	type ref struct {
 		id   []byte // in the mapped file: valid for the transaction
