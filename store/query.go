@@ -243,11 +243,10 @@ func (s *Store) Important(location string, at time.Time, limit int) ([]Summary, 
 	var out []Summary
 	total := 0
 	err := s.withVisible(location, at, func(q *searcher, vis *roaring.Bitmap) error {
-		tiers, _, err := q.byPriority(vis, UrgentFirst)
+		tiers, _, err := q.prioritySets(vis, UrgentFirst)
 		if err != nil {
 			return err
 		}
-		tiers = tiers[:len(tiers)-1] // urgent and pinned, not the rest
 		for _, t := range tiers {
 			total += int(t.GetCardinality())
 		}
@@ -360,13 +359,11 @@ func (s *Store) ListPage(location, category string, at time.Time, normativeFirst
 	return out, total, nil
 }
 
-// byPriority splits set by priority, in the order order gives (rank,
-// UrgentFirst): urgent and pinned in that order's turn, then the rest
-// (normal); and the priority of each part.
-func (q *searcher) byPriority(set *roaring.Bitmap, order func(priority string) int) ([]*roaring.Bitmap, []string, error) {
+// prioritySets is set's urgent and pinned items, in the order order gives
+// (rank, UrgentFirst), and the priority of each part.
+func (q *searcher) prioritySets(set *roaring.Bitmap, order func(priority string) int) ([]*roaring.Bitmap, []string, error) {
 	prios := []string{feed.PriorityUrgent, feed.PriorityPinned}
 	slices.SortFunc(prios, func(a, b string) int { return order(a) - order(b) })
-	rest := set.Clone()
 	var parts []*roaring.Bitmap
 	for _, p := range prios {
 		bm, err := q.read(setKey(setPriority, p))
@@ -374,8 +371,20 @@ func (q *searcher) byPriority(set *roaring.Bitmap, order func(priority string) i
 			return nil, nil, err
 		}
 		bm.And(set)
-		rest.AndNot(bm)
 		parts = append(parts, bm)
+	}
+	return parts, prios, nil
+}
+
+// byPriority splits set by priority: prioritySets, then the rest (normal).
+func (q *searcher) byPriority(set *roaring.Bitmap, order func(priority string) int) ([]*roaring.Bitmap, []string, error) {
+	parts, prios, err := q.prioritySets(set, order)
+	if err != nil {
+		return nil, nil, err
+	}
+	rest := set.Clone()
+	for _, p := range parts {
+		rest.AndNot(p)
 	}
 	return append(parts, rest), append(prios, feed.PriorityNormal), nil
 }
