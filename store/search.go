@@ -1193,8 +1193,9 @@ func (q *searcher) inOrder(sets iter.Seq2[int, *roaring.Bitmap], skip int, fn fu
 }
 
 // byDate calls fn with the members of set and their ids, newest
-// published first, then by id, until fn returns false. While *skip is positive, whole days are
-// passed over by their counts and *skip lessened by them.
+// published first, then by id, until fn returns false. While *skip is
+// positive, whole days are passed over by their counts and *skip
+// lessened by them.
 func (q *searcher) byDate(set *roaring.Bitmap, skip *int, fn func(o ordinal, id string) bool) error {
 	left := int(set.GetCardinality())
 	c := q.tx.Bucket(bucketPostings).Cursor()
