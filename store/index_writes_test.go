@@ -191,3 +191,52 @@ func head(bm *roaring.Bitmap) []uint32 {
 	l := bm.ToArray()
 	return l[:min(5, len(l))]
 }
+
+// TestNewItemsNumberedByPublication checks that the new items of an Apply,
+// and every item of a rebuild, get ordinals in the order search lists
+// them by date: published, then id. A page of hits then reads its ids and
+// documents from a few database pages, not one page each.
+func TestNewItemsNumberedByPublication(t *testing.T) {
+	s, _ := openTemp(t)
+	p := newPublisher(t)
+	dated := func(id, published string) feed.Item {
+		return item(id, func(it *feed.Item) { it.Published = feed.Date(published) })
+	}
+	// in the manifest by id, which is not the order of publication
+	items := []feed.Item{
+		dated("a", "2026-02-20"), dated("b", "2026-01-05"), dated("c", "2026-02-20"),
+		dated("d", "2025-12-31"), item("e", func(it *feed.Item) { it.Withdrawn = "内容有误" }),
+		dated("f", "2026-01-05"),
+	}
+	mustApply(t, s, p.next(t, items))
+	byOrdinal := func() []string {
+		var out []string
+		err := s.view(func(tx *bolt.Tx) error {
+			return tx.Bucket(bucketIDs).ForEach(func(_, id []byte) error {
+				out = append(out, string(id))
+				return nil
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want := []string{"d", "b", "f", "a", "c"}
+	if got := byOrdinal(); !slices.Equal(got, want) {
+		t.Fatalf("after Apply, ids in ordinal order: %q, want %q", got, want)
+	}
+	if err := s.Rebuild(); err != nil {
+		t.Fatal(err)
+	}
+	if got := byOrdinal(); !slices.Equal(got, want) {
+		t.Fatalf("after Rebuild, ids in ordinal order: %q, want %q", got, want)
+	}
+	// new items come after the stored ones, in the same order among themselves
+	items = append(items, dated("g", "2026-03-01"), dated("h", "2025-06-01"))
+	mustApply(t, s, p.next(t, items))
+	want = append(want, "h", "g")
+	if got := byOrdinal(); !slices.Equal(got, want) {
+		t.Fatalf("after a second Apply, ids in ordinal order: %q, want %q", got, want)
+	}
+}

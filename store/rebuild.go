@@ -38,6 +38,7 @@ func rebuild(tx *bolt.Tx) error {
 	edits := newPostingEdits()
 	postings := tx.Bucket(bucketPostings)
 	var next ordinal
+	inPublishedOrder(writes)
 	err = markInBatches(writes, edits, func(w pending) error {
 		if w.p.err != nil {
 			return nil // the signed bytes no longer decode: refetched like damaged bytes
