@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -90,35 +88,7 @@ func printItems(w io.Writer, st *store.Store, items []store.Summary, asJSON bool
 	if err != nil {
 		return err
 	}
-	return writeJSONList(w, out)
-}
-
-// writeJSONList writes list exactly as writeJSON would, an element at a
-// time through a buffer: encoding 15,000 notices as one document, then
-// indenting it, was most of a search's time and memory at 100,000.
-func writeJSONList[T any](w io.Writer, list []T) error {
-	if len(list) == 0 {
-		return writeJSON(w, list)
-	}
-	bw := bufio.NewWriter(w)
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("  ", "  ") // as the elements of writeJSON's array are
-	bw.WriteString("[\n")
-	for i := range list {
-		buf.Reset()
-		if err := enc.Encode(&list[i]); err != nil {
-			return err
-		}
-		if i > 0 {
-			bw.WriteString(",\n")
-		}
-		bw.WriteString("  ")
-		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
-	}
-	bw.WriteString("\n]\n")
-	return bw.Flush()
+	return screen.WriteNoticesJSON(w, out)
 }
 
 func writeJSON(w io.Writer, v any) error {
