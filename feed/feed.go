@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -165,17 +164,39 @@ func (m *Manifest) Objects() []Object {
 	return append(out, m.Shards...)
 }
 
-var (
-	idPattern   = regexp.MustCompile(`^[a-z0-9._-]{1,128}$`)
-	sumPattern  = regexp.MustCompile(`^[0-9a-f]{64}$`)
-	codePattern = regexp.MustCompile(`^[0-9]{2,12}$`)
-)
+// ValidID reports whether s may be an item, category or feed id:
+// [a-z0-9._-], 1 to 128 bytes.
+func ValidID(s string) bool {
+	return spelled(s, 1, 128, func(c byte) bool {
+		return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '.' || c == '_' || c == '-'
+	})
+}
 
-// ValidID reports whether s may be an item, category or feed id.
-func ValidID(s string) bool { return idPattern.MatchString(s) }
+// ValidCode reports whether s is an administrative-division code or
+// prefix: 2 to 12 digits.
+func ValidCode(s string) bool { return spelled(s, 2, 12, isDigit) }
 
-// ValidCode reports whether s is an administrative-division code or prefix.
-func ValidCode(s string) bool { return codePattern.MatchString(s) }
+// validSum reports whether s is a SHA-256 in lower-case hex.
+func validSum(s string) bool {
+	return spelled(s, 64, 64, func(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' })
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// spelled reports whether s is lo to hi bytes long, each one ok. (These
+// were regular expressions; compiling `{1,128}` at start-up cost every
+// gongkai command 2 ms.)
+func spelled(s string, lo, hi int, ok func(c byte) bool) bool {
+	if len(s) < lo || len(s) > hi {
+		return false
+	}
+	for i := range len(s) {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
 
 // EncodeManifest gives the bytes to sign. Items are sorted by id and
 // attachments by hash, so the same content always gives the same bytes.

@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -297,6 +298,22 @@ func TestEncodeManifestRefusesInvalid(t *testing.T) {
 func TestParseManifestTooLarge(t *testing.T) {
 	_, err := ParseManifest(make([]byte, MaxManifestSize+1))
 	wantOnly(t, err, ErrTooLarge)
+}
+
+// FuzzValidators holds the hand-written validators to the regular
+// expressions they replaced.
+func FuzzValidators(f *testing.F) {
+	id := regexp.MustCompile(`^[a-z0-9._-]{1,128}$`)
+	sum := regexp.MustCompile(`^[0-9a-f]{64}$`)
+	code := regexp.MustCompile(`^[0-9]{2,12}$`)
+	for _, s := range []string{"land-2026-021", "310118901", strings.Repeat("a", 128), strings.Repeat("f0", 32), "a\n", "3\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if ValidID(s) != id.MatchString(s) || ValidCode(s) != code.MatchString(s) || validSum(s) != sum.MatchString(s) {
+			t.Errorf("%q: ValidID %v, ValidCode %v, validSum %v", s, ValidID(s), ValidCode(s), validSum(s))
+		}
+	})
 }
 
 func TestValidators(t *testing.T) {
