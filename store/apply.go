@@ -186,14 +186,13 @@ func markInBatches(writes []pending, edits *postingEdits, mark func(w pending) e
 	for start := 0; start < len(writes); start += termBatch {
 		batch := writes[start:min(start+termBatch, len(writes))]
 		parallel(len(batch), func(i int) { batch[i].p.findTerms() })
-		n := 0
-		for _, w := range batch {
-			n += w.p.terms.len()
-		}
 		if start == 0 {
-			n = max(n, min(n*len(writes)/len(batch), flushMarks)) // the whole update's, by the first batch
+			n := 0
+			for _, w := range batch {
+				n += w.p.terms.len()
+			}
+			edits.grow(n * len(writes) / len(batch)) // the whole update's, by the first batch
 		}
-		edits.grow(n)
 		for _, w := range batch {
 			err := mark(w)
 			w.p.terms = docTerms{}
@@ -254,23 +253,26 @@ type pending struct {
 	p   *prepared
 }
 
-// inPublishedOrder sorts writes by publication date, then id: the order
-// new items are given ordinals in. Search lists hits newest first, then
-// by id, so a day's notices get adjacent ordinals, and a page of hits
+// inPublishedOrder is writes sorted by publication date, then id: the
+// order new items are given ordinals in. Search lists hits newest first,
+// then by id, so a day's notices get adjacent ordinals, and a page of hits
 // reads its ids and search documents from a few pages of the database and
 // its day's set from one chunk — where a screen provisioned with a whole
 // feed in one Apply would otherwise have each day spread over every chunk
-// (a store grown by daily syncs is in this order already).
-func inPublishedOrder(writes []pending) {
+// (a store grown by daily syncs is in this order already). writes keeps
+// its order, by id, the order put writes most buckets in.
+func inPublishedOrder(writes []pending) []pending {
 	published := func(w pending) string {
 		if w.p.it == nil {
 			return "" // did not decode: never given an ordinal
 		}
 		return string(w.p.it.Published)
 	}
-	slices.SortFunc(writes, func(x, y pending) int { // ids are unique
+	dated := slices.Clone(writes)
+	slices.SortFunc(dated, func(x, y pending) int { // ids are unique
 		return cmp.Or(cmp.Compare(published(x), published(y)), cmp.Compare(x.ref.ID, y.ref.ID))
 	})
+	return dated
 }
 
 // items checks every item of the manifest before writing any, then writes
@@ -343,8 +345,10 @@ func (a *applier) items() (Changes, error) {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
-	inPublishedOrder(writes)
-	err = markInBatches(writes, ix.edits, func(w pending) error {
+	err = markInBatches(inPublishedOrder(writes), ix.edits, func(w pending) error {
+		if err := ix.flushIfFull(w.p.terms.len()); err != nil {
+			return err
+		}
 		if err := ix.drop(w.ref.ID); err != nil {
 			return fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
@@ -352,7 +356,7 @@ func (a *applier) items() (Changes, error) {
 			return fmt.Errorf("replace item %s: %w", w.ref.ID, err)
 		}
 		ix.add(w.ref.ID, w.p)
-		return ix.flushIfFull()
+		return nil
 	})
 	if err != nil {
 		return ch, err
@@ -413,11 +417,12 @@ func (a *applier) remove(id string) error {
 	return nil
 }
 
-// put writes the new and changed items (whose old index entries are gone)
-// and what is derived from them (without items: only that), bucket by
-// bucket in key order: until the commit bbolt keeps a bucket's new entries
-// in memory nodes and shifts every entry after an insertion point, so
-// ascending keys make each Put an append.
+// put writes the new and changed items (whose old index entries are gone;
+// writes best in id order, as the manifest lists them) and what is
+// derived from them (without items: only that), bucket by bucket in key
+// order: until the commit bbolt keeps a bucket's new entries in memory
+// nodes and shifts every entry after an insertion point, so ascending keys
+// make each Put an append.
 func (a *applier) put(writes []pending, items bool) error {
 	puts := map[string][][2][]byte{} // bucket → key, value
 	add := func(bucket, key, value []byte) {
@@ -427,6 +432,11 @@ func (a *applier) put(writes []pending, items bool) error {
 		}
 		puts[string(bucket)] = append(kvs, [2][]byte{key, value})
 	}
+	type numberedDoc struct {
+		o       ordinal
+		id, doc []byte
+	}
+	numbered := make([]numberedDoc, 0, len(writes))
 	for _, w := range writes {
 		// raw was fetched, never bbolt memory (a stored item is unchanged
 		// and not written), so bbolt may keep it until the commit.
@@ -441,9 +451,16 @@ func (a *applier) put(writes []pending, items bool) error {
 		}
 		if w.p.doc != nil {
 			add(bucketOrdinals, key, ordinalKey(w.p.ord))
-			add(bucketIDs, ordinalKey(w.p.ord), key)
-			add(bucketDocs, ordinalKey(w.p.ord), w.p.doc)
+			numbered = append(numbered, numberedDoc{w.p.ord, key, w.p.doc})
 		}
+	}
+	// ids and docs are keyed by ordinal, and ordinals were given in
+	// another order than writes' (inPublishedOrder): added in theirs, so
+	// that their sorts below, comparing keys as bytes, find them in order
+	slices.SortFunc(numbered, func(x, y numberedDoc) int { return cmp.Compare(x.o, y.o) })
+	for _, n := range numbered {
+		add(bucketIDs, ordinalKey(n.o), n.id)
+		add(bucketDocs, ordinalKey(n.o), n.doc)
 	}
 	for _, name := range allBuckets {
 		kvs := puts[string(name)]
@@ -590,13 +607,13 @@ func (ix *indexer) add(id string, p *prepared) {
 	ix.edits.mark(p.terms, p.ord, true)
 }
 
-// flushIfFull writes the posting edits marked so far once they are
-// many, so that the marks of a large Apply (hundreds of millions at a
-// million notices) never all sit in memory. Each chunk is then written
-// once per flush rather than once per Apply; nothing is committed before
-// the transaction is.
-func (ix *indexer) flushIfFull() error {
-	if ix.broken || ix.next > math.MaxUint32 || !ix.edits.full() {
+// flushIfFull writes the posting edits marked so far, before an item adds
+// k more, once they are many (postingEdits.full), so that the marks of a
+// large Apply (hundreds of millions at a million notices) never all sit
+// in memory. Each chunk is then written once per flush rather than once
+// per Apply; nothing is committed before the transaction is.
+func (ix *indexer) flushIfFull(k int) error {
+	if ix.broken || ix.next > math.MaxUint32 || !ix.edits.full(k) {
 		return nil
 	}
 	err := ix.edits.write(ix.a.tx.Bucket(bucketPostings))

@@ -240,3 +240,23 @@ func TestNewItemsNumberedByPublication(t *testing.T) {
 		t.Fatalf("after a second Apply, ids in ordinal order: %q, want %q", got, want)
 	}
 }
+
+// TestMarksFlushRatherThanGrow checks that the marks of an update stay
+// in the room grow made for them: when an item's marks would not fit,
+// full asks for a flush, where growing would copy the whole list (216 MB
+// within a 100,000-notice Apply whose first batch had short notices).
+func TestMarksFlushRatherThanGrow(t *testing.T) {
+	pe := newPostingEdits()
+	pe.grow(8)
+	room := cap(pe.adds.chunks)
+	three := docTerms{strs: []string{"a", "b", "c"}}
+	for o := range ordinal(100) {
+		if pe.full(three.len()) {
+			break
+		}
+		pe.mark(three, o, true)
+	}
+	if n := len(pe.adds.chunks); cap(pe.adds.chunks) != room || n+three.len() <= room {
+		t.Fatalf("marks: %d in room for %d, made for %d", n, cap(pe.adds.chunks), room)
+	}
+}

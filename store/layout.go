@@ -25,7 +25,9 @@ package store
 //	by_until    valid_until-or-"9999-12-31" 0x00 id → empty (validity order, for
 //	            expiry sweeps and "ends soon" lists)
 //	ordinals    id → ordinal (4 bytes, big-endian) of a searchable (not
-//	            withdrawn) item: its number in the posting lists
+//	            withdrawn) item: its number in the posting lists. An Apply
+//	            numbers its new items by publication date, then id
+//	            (inPublishedOrder), so a day's notices lie together
 //	ids         ordinal → id (the reverse of ordinals: hits are listed and
 //	            ordered by id without reading their documents)
 //	docs        ordinal → search document (see encodeDoc): id, category,

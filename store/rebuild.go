@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -34,30 +35,29 @@ func rebuild(tx *bolt.Tx) error {
 			return err
 		}
 	}
-	var kept []pending
 	edits := newPostingEdits()
 	postings := tx.Bucket(bucketPostings)
 	var next ordinal
-	inPublishedOrder(writes)
-	err = markInBatches(writes, edits, func(w pending) error {
-		if w.p.err != nil {
-			return nil // the signed bytes no longer decode: refetched like damaged bytes
-		}
-		kept = append(kept, w)
-		if w.p.doc == nil {
+	err = markInBatches(inPublishedOrder(writes), edits, func(w pending) error {
+		if w.p.err != nil || w.p.doc == nil {
 			return nil
+		}
+		if edits.full(w.p.terms.len()) {
+			if err := edits.write(postings); err != nil {
+				return err
+			}
 		}
 		w.p.ord = next
 		next++
 		edits.mark(w.p.terms, w.p.ord, true)
-		if edits.full() {
-			return edits.write(postings)
-		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
+	// the signed bytes of an item left out no longer decode: refetched
+	// like damaged bytes
+	kept := slices.DeleteFunc(writes, func(w pending) bool { return w.p.err != nil })
 	a := &applier{tx: tx}
 	if err := a.put(kept, false); err != nil {
 		return err
