@@ -935,15 +935,21 @@ func (r *ranking) all() ([]Summary, error) {
 			return nil, err
 		}
 	}
+	// The ids are copied out of the map: the walk releases the pages it
+	// read, and sorting, then finding the records, went back to each id's
+	// page, out of order (a million notices: 17,000 page faults more, a
+	// third of the list's time).
 	type ref struct {
-		id   []byte // in the mapped file: valid for the transaction
-		tier int
+		at, end int32 // its id is names[at:end]
+		tier    int
 	}
 	n := 0
 	for _, set := range ranks {
 		n += int(set.GetCardinality())
 	}
 	refs := make([]ref, 0, n)
+	names := make([]byte, 0, 12*n)
+	name := func(r ref) []byte { return names[r.at:r.end] }
 	ids := r.q.ids.Cursor()
 	walk := ahead{tx: r.q.tx}
 	it := roaring.FastOr(ranks[:]...).Iterator()
@@ -959,22 +965,24 @@ func (r *ranking) all() ([]Summary, error) {
 		for tier < len(ranks)-1 && !ranks[tier].Contains(o) {
 			tier++
 		}
-		refs = append(refs, ref{id, tier})
+		names = append(names, id...)
+		refs = append(refs, ref{int32(len(names) - len(id)), int32(len(names)), tier})
 	}
-	slices.SortFunc(refs, func(a, b ref) int { return bytes.Compare(a.id, b.id) })
+	slices.SortFunc(refs, func(a, b ref) int { return bytes.Compare(name(a), name(b)) })
 	out := make([]Summary, len(refs))
 	recs := r.q.tx.Bucket(bucketRecords).Cursor()
 	var v []byte
 	k = nil
 	for i, ref := range refs {
-		k, v = seekOn(recs, k, v, ref.id)
-		if !bytes.Equal(k, ref.id) {
-			return nil, fmt.Errorf("item %s: %w: no record", ref.id, ErrDamaged)
+		id := name(ref)
+		k, v = seekOn(recs, k, v, id)
+		if !bytes.Equal(k, id) {
+			return nil, fmt.Errorf("item %s: %w: no record", id, ErrDamaged)
 		}
 		walk.at(v)
 		rec, err := decodeRecord(v)
 		if err != nil {
-			return nil, fmt.Errorf("item %s: %w", ref.id, err)
+			return nil, fmt.Errorf("item %s: %w", id, err)
 		}
 		out[i] = rec.Summary // a copy: the walk may release what it read
 	}
