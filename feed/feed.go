@@ -176,9 +176,9 @@ func ValidID(s string) bool {
 // prefix: 2 to 12 digits.
 func ValidCode(s string) bool { return spelled(s, 2, 12, isDigit) }
 
-// validSum reports whether s is a SHA-256 in lower-case hex.
-func validSum(s string) bool {
-	return spelled(s, 64, 64, func(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' })
+// IsHex reports whether s is n lower-case hex digits (a SHA-256: 64).
+func IsHex(s string, n int) bool {
+	return spelled(s, n, n, func(c byte) bool { return isDigit(c) || 'a' <= c && c <= 'f' })
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -212,11 +212,11 @@ func (it *Item) Check(m *Manifest) error {
 		}
 	}
 	for _, a := range it.Attachments {
-		if a.Name == "" || !validSum(a.SHA256) || a.Size < 0 || a.Size > MaxAttachmentSize {
+		if a.Name == "" || !IsHex(a.SHA256, 64) || a.Size < 0 || a.Size > MaxAttachmentSize {
 			return itemErr("attachments", "", "attachment %q is malformed", a.Name)
 		}
 	}
-	if a := it.Audio; a != nil && (a.Name == "" || a.Type != AudioType || !validSum(a.SHA256) || a.Size <= 0 || a.Size > MaxAttachmentSize) {
+	if a := it.Audio; a != nil && (a.Name == "" || a.Type != AudioType || !IsHex(a.SHA256, 64) || a.Size <= 0 || a.Size > MaxAttachmentSize) {
 		return itemErr("audio", "", "audio %q is malformed (type %q, want %s)", a.Name, a.Type, AudioType)
 	}
 	if m == nil {

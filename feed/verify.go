@@ -383,7 +383,7 @@ func (m *Manifest) check() error {
 }
 
 func (o Object) check(limit int64) error {
-	if !validSum(o.SHA256) {
+	if !IsHex(o.SHA256, 64) {
 		return fmt.Errorf("sha256 %.70q is not 64 lower-case hex digits", o.SHA256)
 	}
 	if o.Size < 0 || o.Size > limit {

@@ -310,8 +310,8 @@ func FuzzValidators(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if ValidID(s) != id.MatchString(s) || ValidCode(s) != code.MatchString(s) || validSum(s) != sum.MatchString(s) {
-			t.Errorf("%q: ValidID %v, ValidCode %v, validSum %v", s, ValidID(s), ValidCode(s), validSum(s))
+		if ValidID(s) != id.MatchString(s) || ValidCode(s) != code.MatchString(s) || IsHex(s, 64) != sum.MatchString(s) {
+			t.Errorf("%q: ValidID %v, ValidCode %v, IsHex %v", s, ValidID(s), ValidCode(s), IsHex(s, 64))
 		}
 	})
 }

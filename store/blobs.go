@@ -18,17 +18,7 @@ import (
 // Attachments are content-addressed files: dir/blobs/<2 hex>/<sha256 hex>.
 
 // validSum: 64 lower-case hex digits, so a name can never leave blobs/.
-func validSum(sum string) bool {
-	if len(sum) != 64 {
-		return false
-	}
-	for i := 0; i < len(sum); i++ {
-		if c := sum[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
-}
+func validSum(sum string) bool { return feed.IsHex(sum, 64) }
 
 // BlobPath is where an attachment lives (for image widgets that take a
 // file); "" for a name that is not a SHA-256.

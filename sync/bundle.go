@@ -358,28 +358,16 @@ func feedPath(name string, dir bool) (string, bool) {
 	switch {
 	case dir && (name == "" || name == "." || name == feed.SigDir || name == feed.ObjectDir):
 		return name, true
-	case dir && len(parts) == 2 && parts[0] == feed.ObjectDir && isHex(parts[1], 2):
+	case dir && len(parts) == 2 && parts[0] == feed.ObjectDir && feed.IsHex(parts[1], 2):
 		return name, true
 	case dir:
 		return "", false
 	case name == feed.ManifestFile:
 		return name, true
-	case len(parts) == 2 && parts[0] == feed.SigDir && strings.HasSuffix(parts[1], ".sig") && isHex(strings.TrimSuffix(parts[1], ".sig"), 64):
+	case len(parts) == 2 && parts[0] == feed.SigDir && strings.HasSuffix(parts[1], ".sig") && feed.IsHex(strings.TrimSuffix(parts[1], ".sig"), 64):
 		return name, true
-	case len(parts) == 3 && parts[0] == feed.ObjectDir && isHex(parts[1], 2) && isHex(parts[2], 64) && parts[2][:2] == parts[1]:
+	case len(parts) == 3 && parts[0] == feed.ObjectDir && feed.IsHex(parts[1], 2) && feed.IsHex(parts[2], 64) && parts[2][:2] == parts[1]:
 		return name, true
 	}
 	return "", false
-}
-
-func isHex(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'f') {
-			return false
-		}
-	}
-	return true
 }
