@@ -9,6 +9,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -262,16 +263,30 @@ type pending struct {
 // (a store grown by daily syncs is in this order already). writes keeps
 // its order, by id, the order put writes most buckets in.
 func inPublishedOrder(writes []pending) []pending {
-	published := func(w pending) string {
-		if w.p.it == nil {
-			return "" // did not decode: never given an ordinal
-		}
-		return string(w.p.it.Published)
+	// sorted as keys beside their positions: comparing pendings through
+	// their decoded items cost more than the rest of the sort (0.4 s of
+	// a 100,000-notice Apply)
+	type key struct {
+		published, id string
+		at            int
 	}
-	dated := slices.Clone(writes)
-	slices.SortFunc(dated, func(x, y pending) int { // ids are unique
-		return cmp.Or(cmp.Compare(published(x), published(y)), cmp.Compare(x.ref.ID, y.ref.ID))
+	keys := make([]key, len(writes))
+	for i, w := range writes {
+		keys[i] = key{id: w.ref.ID, at: i}
+		if w.p.it != nil { // one that did not decode is never given an ordinal
+			keys[i].published = string(w.p.it.Published)
+		}
+	}
+	slices.SortFunc(keys, func(x, y key) int {
+		if c := strings.Compare(x.published, y.published); c != 0 {
+			return c
+		}
+		return strings.Compare(x.id, y.id) // ids are unique
 	})
+	dated := make([]pending, len(writes))
+	for i, k := range keys {
+		dated[i] = writes[k.at]
+	}
 	return dated
 }
 
