@@ -186,10 +186,6 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 	}
 }
 
-// initialMap is the map a writer starts with: room for a store of
-// 100,000 notices.
-const initialMap = 256 << 20
-
 // Bolt is the bbolt options of every file (and of the raw-put baseline the
 // store's Apply benchmark is measured against).
 func Bolt(opt Options) *bolt.Options {
