@@ -138,7 +138,10 @@ for n in $SIZES; do
 	g=$work/g-$n.txt
 	worst=$(awk '{ m = 0; for (i = 1; i <= 4; i++) if ($i > m) m = $i; print m }' "$g" | sort -g | tail -1)
 	grss=$(col 5 "$g"); brss=$(col 1 "$work/b-$n.txt")
-	verdict=$(awk -v w="$worst" -v g="$grss" -v b="$brss" 'BEGIN { m = ""; if (w > 200) m = m " latency"; if (g > b + 60) m = m " memory"; print (m == "") ? "met" : "**missed**:" m }')
+	# #15 sets both goals at 100,000 notices and asks for the memory at
+	# 10,000 and a million to be written down: elsewhere the latency is
+	# judged (stricter than asked) and the memory is a figure only
+	verdict=$(awk -v n="$n" -v w="$worst" -v g="$grss" -v b="$brss" 'BEGIN { m = ""; if (w > 200) m = m " latency"; if (n == 100000 && g > b + 60) m = m " memory"; v = (m == "") ? "met" : "**missed**:" m; if (n != 100000) v = v " (memory: no goal at this size)"; print v }')
 	echo "| $(printf "%'d" "$n") | $(col 1 "$g") ms | $(col 2 "$g") ms | $(col 3 "$g") ms | $(col 4 "$g") ms | $worst ms | $grss MB | $brss MB | $(awk -v a="$grss" -v b="$brss" 'BEGIN { printf "%+d MB", a-b }') | $(col 6 "$g") ms | $verdict |"
 done
 echo
