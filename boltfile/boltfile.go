@@ -157,6 +157,13 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 		}
 	}()
 	db, err = bolt.Open(path, 0o600, Bolt(opt))
+	if errors.Is(err, syscall.ENOMEM) && !opt.ReadOnly && initialMap > smallMap {
+		// An address-space limit (ulimit -v, a prlimit'ed kiosk) below
+		// the large map: start from the small one, as bbolt would.
+		o := Bolt(opt)
+		o.InitialMmapSize = smallMap
+		db, err = bolt.Open(path, 0o600, o)
+	}
 	switch {
 	case err == nil:
 		if !opt.ReadOnly {
@@ -172,9 +179,11 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.EROFS):
-		// The file may be perfectly sound: a read-only data directory is
-		// not damage, and the caller must not try to move it aside.
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.EROFS),
+		errors.Is(err, syscall.ENOMEM):
+		// The file may be perfectly sound: a read-only data directory, or
+		// a process short of memory or address space for the map, is not
+		// damage, and the caller must not try to move it aside.
 		return nil, err
 	default:
 		// Other failures of a file we could open and lock come from its
@@ -185,6 +194,10 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 		return nil, err
 	}
 }
+
+// smallMap is the map a writer starts with where the large one cannot be
+// had (initialmap_*.go): room for a store of 100,000 notices.
+const smallMap = 256 << 20
 
 // Bolt is the bbolt options of every file (and of the raw-put baseline the
 // store's Apply benchmark is measured against).

@@ -9,4 +9,5 @@ package boltfile
 // commit outgrows is replaced, and every page the transaction changed is
 // copied to the heap first, once per doubling: at 256 MiB a million-notice
 // Apply did that four times, 13–20 % of its time (BENCHMARKS.md, Apply).
+// A process limited to less address space (ulimit -v) gets smallMap (open).
 const initialMap = 8 << 30

@@ -2,7 +2,6 @@
 
 package boltfile
 
-// initialMap is the map a writer starts with where address space is short
-// (32-bit) or where bbolt makes the file as large as its map (Windows):
-// room for a store of 100,000 notices.
-const initialMap = 256 << 20
+// initialMap is the small map where address space is short (32-bit) or
+// where bbolt makes the file as large as its map (Windows).
+const initialMap = smallMap
