@@ -216,11 +216,13 @@ func (t *docTerms) len() int { return len(t.han) + len(t.tri) + len(t.strs) }
 // and sorting them out costs more than the second add.
 func termsOf(d *docText, sum *Summary) docTerms {
 	title, rest := foldString(d.Title), foldString(d.Rest)
-	// Room for every term up front: growing the lists copied them over
+	// Room for the terms up front: growing the lists copied them over
 	// and over (a tenth of an Apply's CPU at 100,000 notices). A Han
 	// character is at least 3 bytes; it gives at most four Han terms in the
 	// title and three in the rest (and a trigram), and a field adds each of
-	// its initials and pairs of initials once.
+	// its initials and pairs of initials once, counted here as one a
+	// character (punctuation, 3 bytes too, leaves more room). A text whose
+	// characters bring more new pairs than that grows once.
 	hanT, hanR := len(title)/3, len(rest)/3
 	b := termBuilder{
 		han: make([]uint64, 0, 4*hanT+min(hanT, initialTerms)+3*hanR+min(hanR, initialTerms)),
