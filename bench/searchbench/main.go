@@ -58,6 +58,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"gongkai/bench/corpus"
+	"gongkai/boltfile"
 	"gongkai/config"
 	"gongkai/feed"
 	"gongkai/store"
@@ -276,7 +277,7 @@ func rawput(path string, n int) error {
 		return err
 	}
 	os.Remove(path)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 5 * time.Second, NoFreelistSync: true, FreelistType: bolt.FreelistMapType})
+	db, err := bolt.Open(path, 0o600, boltfile.Bolt(boltfile.Options{Timeout: 5 * time.Second}))
 	if err != nil {
 		return err
 	}
