@@ -176,30 +176,40 @@ func (p *prepared) findTerms() {
 // termBatch is how many items' terms markInBatches holds at a time.
 var termBatch = 16384 // a variable so tests can make batches small
 
-// markInBatches works out the terms of writes a batch at a time, on all
-// cores, and hands each write to mark in order; each item's terms are let
-// go once mark returns (the marks hold them then). The terms of a
-// million notices would take gigabytes at once. Before the first mark,
-// edits is given room for the marks to come, up to a flush's worth:
-// growing the list mark by mark copied it over and over (a fifth of a
-// 10,000-notice Apply).
+// termBlock is how many items' terms a goroutine of markInBatches works out
+// before mark may take them: small, so that mark starts at once.
+const termBlock = 64
+
+// markInBatches works out the terms of writes on all cores and hands each
+// write to mark in order, as soon as its terms are there: mark's work (one
+// core) runs beside the next items' terms (the others), where it used to
+// wait for a whole batch. Each item's terms are let go once mark returns
+// (the marks hold them then), and no more than a batch of items have
+// terms at a time: the terms of a million notices would take gigabytes.
+// Before the first mark, edits is given room for the marks to come, up to
+// a flush's worth, estimated from the first block with a quarter to
+// spare: growing the list mark by mark copied it over and over (a fifth of
+// a 10,000-notice Apply), and running out of the room flushes early
+// (postingEdits.full).
 func markInBatches(writes []pending, edits *postingEdits, mark func(w pending) error) error {
 	for start := 0; start < len(writes); start += termBatch {
 		batch := writes[start:min(start+termBatch, len(writes))]
-		parallel(len(batch), func(i int) { batch[i].p.findTerms() })
-		if start == 0 {
-			n := 0
-			for _, w := range batch {
-				n += w.p.terms.len()
+		err := inOrder(len(batch), termBlock, func(i int) { batch[i].p.findTerms() }, func(i int) error {
+			if start == 0 && i == 0 {
+				first := batch[:min(termBlock, len(batch))]
+				n := 0
+				for _, w := range first {
+					n += w.p.terms.len()
+				}
+				edits.grow(n * len(writes) / len(first) * 5 / 4)
 			}
-			edits.grow(n * len(writes) / len(batch)) // the whole update's, by the first batch
-		}
-		for _, w := range batch {
+			w := batch[i]
 			err := mark(w)
 			w.p.terms = docTerms{}
-			if err != nil {
-				return err
-			}
+			return err
+		})
+		if err != nil {
+			return err
 		}
 	}
 	return nil
@@ -249,9 +259,102 @@ func parallel(n int, fn func(i int)) {
 	}
 }
 
+// inOrder runs work(0) … work(n-1) on GOMAXPROCS goroutines, a block of
+// indexes at a time in order, and then(i) on the calling goroutine in
+// order of i, as soon as i's block is done: the caller takes what the
+// others make while they make the next. It stops at then's first error,
+// and returns only once no work runs. A panic in work panics again in the
+// caller, where Store.update recovers it.
+func inOrder(n, block int, work func(i int), then func(i int) error) error {
+	blocks := (n + block - 1) / block
+	done := make([]chan struct{}, blocks)
+	for b := range done {
+		done[b] = make(chan struct{})
+	}
+	var (
+		next     atomic.Int64
+		stop     atomic.Bool
+		wg       sync.WaitGroup
+		once     sync.Once
+		panicked any
+		aborted  = make(chan struct{})
+	)
+	for range min(runtime.GOMAXPROCS(0), blocks) {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					once.Do(func() { panicked = r; close(aborted) })
+					stop.Store(true)
+				}
+			}()
+			for b := int(next.Add(1)) - 1; b < blocks && !stop.Load(); b = int(next.Add(1)) - 1 {
+				for i := b * block; i < min(n, (b+1)*block); i++ {
+					work(i)
+				}
+				close(done[b])
+			}
+		})
+	}
+	// also when then panics: no work outlives the call
+	defer func() { stop.Store(true); wg.Wait() }()
+	var err error
+	for b := 0; b < blocks && err == nil; b++ {
+		select {
+		case <-done[b]:
+		case <-aborted:
+			stop.Store(true)
+			wg.Wait()
+			panic(panicked)
+		}
+		for i := b * block; i < min(n, (b+1)*block) && err == nil; i++ {
+			err = then(i)
+		}
+	}
+	stop.Store(true)
+	wg.Wait()
+	if panicked != nil {
+		panic(panicked)
+	}
+	return err
+}
+
+// task is a function running on a goroutine of its own.
+type task struct {
+	done     chan struct{}
+	err      error
+	panicked any
+}
+
+// beside starts fn on a goroutine of its own.
+func beside(fn func() error) *task {
+	t := &task{done: make(chan struct{})}
+	go func() {
+		defer close(t.done)
+		defer func() { t.panicked = recover() }()
+		t.err = fn()
+	}()
+	return t
+}
+
+// wait returns fn's error once fn has returned; a panic in fn panics again
+// here, in the caller, where Store.update recovers it.
+func (t *task) wait() error {
+	<-t.done
+	if t.panicked != nil {
+		panic(t.panicked)
+	}
+	return t.err
+}
+
+// join waits for fn to return, whatever it did: deferred by whoever
+// started it inside a transaction, so that the transaction never ends
+// while fn still uses it.
+func (t *task) join() { <-t.done }
+
 type pending struct {
-	ref feed.ItemRef
-	p   *prepared
+	ref      feed.ItemRef
+	p        *prepared
+	replaces bool // a stored item of this id
 }
 
 // inPublishedOrder is writes sorted by publication date, then id: the
@@ -335,7 +438,7 @@ func (a *applier) items() (Changes, error) {
 		default:
 			continue
 		}
-		writes = append(writes, pending{ref, p})
+		writes = append(writes, pending{ref, p, olds[i] != nil || a.holds(ref.ID)})
 	}
 	var gone []string
 	err := sums.ForEach(func(k, _ []byte) error {
@@ -360,7 +463,12 @@ func (a *applier) items() (Changes, error) {
 			return ch, fmt.Errorf("remove item %s: %w", id, err)
 		}
 	}
-	err = markInBatches(inPublishedOrder(writes), ix.edits, func(w pending) error {
+	dated := inPublishedOrder(writes)
+	replaced := slices.DeleteFunc(slices.Clone(dated), func(w pending) bool { return !w.replaces })
+	added := slices.DeleteFunc(dated, func(w pending) bool { return w.replaces })
+	// Replaced items first, one by one: each is taken out of the index
+	// (reading its old terms) and put in again.
+	err = markInBatches(replaced, ix.edits, func(w pending) error {
 		if err := ix.flushIfFull(w.p.terms.len()); err != nil {
 			return err
 		}
@@ -376,10 +484,55 @@ func (a *applier) items() (Changes, error) {
 	if err != nil {
 		return ch, err
 	}
-	if err := a.put(writes, true); err != nil {
+	// Then the new ones, which have nothing to take out: numbered first,
+	// their terms are marked while put writes every item.
+	for _, w := range added {
+		ix.number(w.p)
+	}
+	err = markBeside(added, ix.edits, ix.flush, func() error { return a.put(writes, true) })
+	if err != nil {
 		return ch, err
 	}
 	return ch, ix.finish()
+}
+
+// markBeside marks the terms of new items, numbered, while put writes to
+// the transaction on a goroutine of its own: the marks touch no bbolt
+// memory, and a flush of them waits for put to be done. A 10,000-notice
+// Apply spends about a third of its time in each (terms, marks, puts);
+// side by side they take two cores.
+func markBeside(added []pending, edits *postingEdits, flush func() error, put func() error) (err error) {
+	t := beside(put)
+	defer t.join() // the transaction outlives put, even through a panic
+	written := false
+	err = markInBatches(added, edits, func(w pending) error {
+		if edits.full(w.p.terms.len()) {
+			if !written {
+				if err := t.wait(); err != nil {
+					return err
+				}
+				written = true
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		if w.p.doc != nil && w.p.err == nil {
+			edits.mark(w.p.terms, w.p.ord, true)
+		}
+		return nil
+	})
+	if perr := t.wait(); err == nil {
+		err = perr
+	}
+	return err
+}
+
+// holds reports whether the derived buckets hold entries of id, as they
+// may with no item of that id stored only when damaged: such an id is
+// replaced (its entries taken out), never simply added.
+func (a *applier) holds(id string) bool {
+	return a.tx.Bucket(bucketOrdinals).Get([]byte(id)) != nil || a.tx.Bucket(bucketRecords).Get([]byte(id)) != nil
 }
 
 // indexKeys lists the index entries of an item: bucket and key.
@@ -617,9 +770,16 @@ func (ix *indexer) add(id string, p *prepared) {
 		delete(ix.old, id)
 		return
 	}
-	p.ord = ordinal(ix.next) // wraps only when finish rebuilds anyway
-	ix.next++
+	ix.number(p)
 	ix.edits.mark(p.terms, p.ord, true)
+}
+
+// number gives a new searchable item its ordinal, the next.
+func (ix *indexer) number(p *prepared) {
+	if p.doc != nil && p.err == nil {
+		p.ord = ordinal(ix.next) // wraps only when finish rebuilds anyway
+		ix.next++
+	}
 }
 
 // flushIfFull writes the posting edits marked so far, before an item adds
@@ -628,7 +788,16 @@ func (ix *indexer) add(id string, p *prepared) {
 // in memory. Each chunk is then written once per flush rather than once
 // per Apply; nothing is committed before the transaction is.
 func (ix *indexer) flushIfFull(k int) error {
-	if ix.broken || ix.next > math.MaxUint32 || !ix.edits.full(k) {
+	if !ix.edits.full(k) {
+		return nil
+	}
+	return ix.flush()
+}
+
+// flush writes the posting edits marked so far, unless finish is to
+// rebuild the index anyway.
+func (ix *indexer) flush() error {
+	if ix.broken || ix.next > math.MaxUint32 {
 		return nil
 	}
 	err := ix.edits.write(ix.a.tx.Bucket(bucketPostings))

@@ -37,29 +37,20 @@ func rebuild(tx *bolt.Tx) error {
 	}
 	edits := newPostingEdits()
 	postings := tx.Bucket(bucketPostings)
+	dated := inPublishedOrder(writes)
 	var next ordinal
-	err = markInBatches(inPublishedOrder(writes), edits, func(w pending) error {
-		if w.p.err != nil || w.p.doc == nil {
-			return nil
+	for _, w := range dated {
+		if w.p.err == nil && w.p.doc != nil {
+			w.p.ord = next
+			next++
 		}
-		if edits.full(w.p.terms.len()) {
-			if err := edits.write(postings); err != nil {
-				return err
-			}
-		}
-		w.p.ord = next
-		next++
-		edits.mark(w.p.terms, w.p.ord, true)
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	// the signed bytes of an item left out no longer decode: refetched
 	// like damaged bytes
 	kept := slices.DeleteFunc(writes, func(w pending) bool { return w.p.err != nil })
 	a := &applier{tx: tx}
-	if err := a.put(kept, false); err != nil {
+	err = markBeside(dated, edits, func() error { return edits.write(postings) }, func() error { return a.put(kept, false) })
+	if err != nil {
 		return err
 	}
 	if err := edits.write(postings); err != nil {
