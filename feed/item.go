@@ -139,6 +139,39 @@ func DecodeItem(data []byte, ref ItemRef, m *Manifest) (*Item, error) {
 	return &it, nil
 }
 
+// A CheckedItem is an item object checked against its reference by hash and
+// decoded against a manifest: what a sync does to each item as it fetches
+// it, so that a bad item fails the run early, and what Apply would do
+// again (store.Update.Checked). Only CheckItem makes one.
+type CheckedItem struct {
+	data []byte
+	ref  ItemRef
+	m    *Manifest
+	it   *Item
+}
+
+// CheckItem checks data against ref by hash and decodes it against m
+// (DecodeItem).
+func CheckItem(data []byte, ref ItemRef, m *Manifest) (*CheckedItem, error) {
+	if err := CheckObject(data, ref.Object); err != nil {
+		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
+	}
+	it, err := DecodeItem(data, ref, m)
+	if err != nil {
+		return nil, err
+	}
+	return &CheckedItem{data: data, ref: ref, m: m, it: it}, nil
+}
+
+// Bytes are the item object's bytes.
+func (c *CheckedItem) Bytes() []byte { return c.data }
+
+// Item is the decoded item, shared by every reader: not to be changed.
+func (c *CheckedItem) Item() *Item { return c.it }
+
+// For reports whether c was checked as ref and decoded against m itself.
+func (c *CheckedItem) For(ref ItemRef, m *Manifest) bool { return c.ref == ref && c.m == m }
+
 // ItemError is what Item.Check finds wrong with an item's own fields:
 // the field (its front matter key) and the rule, so a publisher's window
 // can say it in its own words; the message is for logs and the terminal.

@@ -92,9 +92,15 @@ type Update struct {
 	// update; nil when the manifest names none or the store holds it.
 	Calendar []byte
 	Items    map[string][]byte // item objects fetched for this update, by SHA-256; items whose object the store already holds may be left out
-	Source   string
-	Fetched  int64 // bytes fetched
-	At       time.Time
+	// Checked are item objects fetched for this update and already checked
+	// and decoded against Manifest (feed.CheckItem, as sync does while
+	// fetching), by SHA-256: Apply takes them as they are instead of
+	// decoding them again. One checked against another manifest is
+	// checked again.
+	Checked map[string]*feed.CheckedItem
+	Source  string
+	Fetched int64 // bytes fetched
+	At      time.Time
 }
 
 // Changes counts what an applied update did.

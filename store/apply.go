@@ -45,7 +45,7 @@ func (s *Store) Apply(u Update) (Changes, error) {
 		at = time.Now()
 	}
 
-	pre, err := prepare(m, u.Items)
+	pre, err := prepare(m, u.Items, u.Checked)
 	if err != nil {
 		return Changes{}, fmt.Errorf("store: apply version %d: %w", m.Version, err)
 	}
@@ -217,16 +217,25 @@ func markInBatches(writes []pending, edits *postingEdits, mark func(w pending) e
 
 // prepare checks, decodes and encodes every fetched item of the manifest,
 // on all cores and before Apply takes the write lock: most of the work of
-// an Apply, none of which needs the database.
-func prepare(m *feed.Manifest, fetched map[string][]byte) (pre []prepared, err error) {
+// an Apply, none of which needs the database. An item checked and decoded
+// against this manifest already is taken as it is.
+func prepare(m *feed.Manifest, fetched map[string][]byte, checked map[string]*feed.CheckedItem) (pre []prepared, err error) {
 	defer recoverDamage(&err) // as a panic inside the transaction would be
 	pre = make([]prepared, len(m.Items))
 	parallel(len(pre), func(i int) {
 		ref, p := m.Items[i], &pre[i]
-		if p.raw, p.fetched = fetched[ref.SHA256]; !p.fetched {
+		if c := checked[ref.SHA256]; c != nil {
+			p.raw, p.fetched = c.Bytes(), true
+			if c.For(ref, m) {
+				p.it = c.Item()
+			}
+		} else if p.raw, p.fetched = fetched[ref.SHA256]; !p.fetched {
 			return
 		}
-		if p.decode(ref, m); p.err == nil {
+		if p.it == nil {
+			p.decode(ref, m)
+		}
+		if p.err == nil {
 			p.encode()
 		}
 	})

@@ -75,6 +75,24 @@ func (p *publisher) next(t testing.TB, items []feed.Item, atts ...feed.Object) U
 	return Update{Manifest: p.verify(t, raw), Items: objs, Source: "test", Fetched: int64(len(raw)), At: p.issued}
 }
 
+// synced is u as sync hands it to Apply: its items checked and decoded
+// as they were fetched.
+func synced(t testing.TB, u Update) Update {
+	t.Helper()
+	u.Checked = make(map[string]*feed.CheckedItem, len(u.Items))
+	for _, ref := range u.Manifest.Items {
+		if raw, ok := u.Items[ref.SHA256]; ok {
+			c, err := feed.CheckItem(raw, ref, u.Manifest.Manifest)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.Checked[ref.SHA256] = c
+		}
+	}
+	u.Items = nil
+	return u
+}
+
 // verify signs manifest bytes and verifies them as a fresh screen would.
 func (p *publisher) verify(t testing.TB, raw []byte) *feed.Verified {
 	t.Helper()

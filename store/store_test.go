@@ -218,6 +218,36 @@ func TestApplyPersists(t *testing.T) {
 	}
 }
 
+// Sync hands Apply its items checked and decoded (Update.Checked): the
+// store holds what it holds from the same items' bytes.
+func TestApplyCheckedItems(t *testing.T) {
+	p := newPublisher(t)
+	items := genItems(300, 5)
+	u := p.next(t, items)
+	fromBytes, _ := openTemp(t)
+	fromChecked, _ := openTemp(t)
+	mustApply(t, fromBytes, u)
+	mustApply(t, fromChecked, synced(t, u))
+	now := fromBytes.Now(time.Time{})
+	for _, loc := range []string{village, benchVillageCode(0), benchVillageCode(3)} {
+		a, errA := fromBytes.Visible(loc, "", now)
+		b, errB := fromChecked.Visible(loc, "", now)
+		if errA != nil || errB != nil || len(a) == 0 && loc != village || !slices.Equal(summaryIDs(a), summaryIDs(b)) {
+			t.Errorf("Visible(%s): %d items (%v) from bytes, %d (%v) from checked items", loc, len(a), errA, len(b), errB)
+		}
+		for _, q := range []string{"征收", "tz", "村"} {
+			ha, errA := fromBytes.Search(q, loc, now, 0)
+			hb, errB := fromChecked.Search(q, loc, now, 0)
+			if errA != nil || errB != nil || !slices.EqualFunc(ha, hb, func(x, y Hit) bool { return x.ID == y.ID }) {
+				t.Errorf("Search(%s, %q): %d hits (%v) from bytes, %d (%v) from checked items", loc, q, len(ha), errA, len(hb), errB)
+			}
+		}
+	}
+	if problems, err := fromChecked.Check(); err != nil || len(problems) != 0 {
+		t.Errorf("Check = %v, %v", problems, err)
+	}
+}
+
 func TestApplyRefusals(t *testing.T) {
 	s, dir := openTemp(t)
 	p := newPublisher(t)
@@ -236,6 +266,20 @@ func TestApplyRefusals(t *testing.T) {
 	for k := range tampered.Items {
 		tampered.Items[k] = bytes.Replace(tampered.Items[k], []byte("通知"), []byte("通告"), 1)
 	}
+	// an item checked against another manifest, one that declares its
+	// category, where this one does not: checked again, and refused
+	otherManifest := p.next(t, []feed.Item{item("a", nil), item("x", func(it *feed.Item) { it.Category = "undeclared" })})
+	declares := *otherManifest.Manifest.Manifest
+	declares.Categories = append(slices.Clone(declares.Categories), feed.Category{ID: "undeclared", Name: "别处"})
+	otherManifest.Checked = map[string]*feed.CheckedItem{}
+	for _, ref := range declares.Items {
+		c, err := feed.CheckItem(otherManifest.Items[ref.SHA256], ref, &declares)
+		if err != nil {
+			t.Fatal(err)
+		}
+		otherManifest.Checked[ref.SHA256] = c
+	}
+	otherManifest.Items = nil
 	// a Verified not made by feed.Verify (it has no verified bytes)
 	handMade := p.next(t, []feed.Item{item("a", nil)})
 	handMade.Manifest = &feed.Verified{Manifest: handMade.Manifest.Manifest}
@@ -247,6 +291,7 @@ func TestApplyRefusals(t *testing.T) {
 		{"older version", v1, feed.ErrRollback},
 		{"item missing from update and store", missing, nil},
 		{"item bytes not the object", tampered, feed.ErrObjectHash},
+		{"item checked against another manifest", otherManifest, feed.ErrFormat},
 		{"manifest not from feed.Verify", handMade, nil},
 		{"no manifest", Update{}, nil},
 	}

@@ -84,14 +84,11 @@ func Preview(ctx context.Context, st *store.Store, cfg *config.Config, src Sourc
 	}
 	var mu gosync.Mutex
 	err = parallel(ctx, 4, len(items), func(ctx context.Context, i int) error {
-		data, err := r.fetchItem(ctx, items[i], v.Manifest)
+		c, err := r.fetchItem(ctx, items[i], v.Manifest)
 		if err != nil {
 			return err
 		}
-		it, err := feed.DecodeItem(data, items[i], v.Manifest)
-		if err != nil {
-			return err
-		}
+		it := c.Item()
 		if !feed.Targets(it.Locations, cfg.Location) {
 			return nil
 		}

@@ -299,13 +299,14 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	// manifest: a bad item fails the run before any attachment is written.
 	// Several objects are fetched at a time: on a network source latency,
 	// not bandwidth, is what makes many small items slow.
-	fetched := make(map[string][]byte, len(items))
+	// Apply takes them decoded, as they are.
+	fetched := make(map[string]*feed.CheckedItem, len(items))
 	var mu gosync.Mutex
 	err = parallel(ctx, r.opt.parallel(), len(items), func(ctx context.Context, i int) error {
-		data, err := r.fetchItem(ctx, items[i], v.Manifest)
+		c, err := r.fetchItem(ctx, items[i], v.Manifest)
 		if err == nil {
 			mu.Lock()
-			fetched[items[i].SHA256] = data
+			fetched[items[i].SHA256] = c
 			mu.Unlock()
 		}
 		return err
@@ -326,7 +327,7 @@ func (r *run) do(ctx context.Context) (Result, error) {
 	r.emit(Event{Stage: StageApplying})
 	changes, err := r.st.Apply(store.Update{
 		Manifest: v,
-		Items:    fetched,
+		Checked:  fetched,
 		Calendar: calendar,
 		Source:   r.src.String(),
 		Fetched:  r.bytes(),
@@ -438,7 +439,8 @@ func (r *run) fetchShards(ctx context.Context, v *feed.Verified) error {
 	return v.Expand(shards)
 }
 
-func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest) ([]byte, error) {
+// fetchItem fetches an item object, checked by hash and decoded against m.
+func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest) (*feed.CheckedItem, error) {
 	rc, err := r.open(ctx, ref.Object)
 	if err != nil {
 		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
@@ -448,11 +450,12 @@ func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest)
 	if err != nil {
 		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
 	}
-	if _, err := feed.DecodeItem(data, ref, m); err != nil {
+	c, err := feed.CheckItem(data, ref, m)
+	if err != nil {
 		return nil, err
 	}
 	r.done()
-	return data, nil
+	return c, nil
 }
 
 // fetchCalendar fetches and decodes the calendar object m names, unless

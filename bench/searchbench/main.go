@@ -186,7 +186,14 @@ func signedUpdate(n int) (u store.Update, pubText, sig []byte, err error) {
 	if err := v.Expand(shards); err != nil {
 		return store.Update{}, nil, nil, err
 	}
-	return store.Update{Manifest: v, Items: objs, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), sig, nil
+	// as sync hands them to Apply: checked and decoded as they were fetched
+	checked := make(map[string]*feed.CheckedItem, len(objs))
+	for _, ref := range v.Items {
+		if checked[ref.SHA256], err = feed.CheckItem(objs[ref.SHA256], ref, v.Manifest); err != nil {
+			return store.Update{}, nil, nil, err
+		}
+	}
+	return store.Update{Manifest: v, Items: objs, Checked: checked, Source: "searchbench", At: issued}, feed.EncodePublicKey(pub), sig, nil
 }
 
 func build(dir string, n int) error {
