@@ -47,7 +47,7 @@ const (
 const (
 	// MaxVersion bounds version and epoch: the largest integer every JSON
 	// reader holds exactly. A publisher at it must reset (epoch + 1).
-	MaxVersion = 1<<53 - 1
+	MaxVersion int64 = 1<<53 - 1
 	// MaxClockSkew is how far issued_at may be ahead of a screen's
 	// plausible clock: publisher and screen clocks both drift, and a
 	// wrongly set time zone alone is eight hours.

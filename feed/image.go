@@ -1,12 +1,14 @@
 package feed
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"image"
 	_ "image/gif" // the picture formats a screen shows
 	_ "image/jpeg"
-	_ "image/png"
+	"image/png"
 	"io"
 )
 
@@ -24,7 +26,16 @@ var ErrImageTooLarge = errors.New("picture too large")
 // CheckImage reads the header of a picture and refuses one that cannot be
 // read or declares more than MaxImagePixels, without decoding its pixels.
 func CheckImage(r io.Reader) (image.Config, error) {
-	cfg, _, err := image.DecodeConfig(r)
+	// The start of the file is kept: where int is 32 bits, the PNG reader
+	// refuses such a size itself, and the size is read from its header.
+	head := make([]byte, 24)
+	n, _ := io.ReadFull(r, head)
+	head = head[:n]
+	cfg, _, err := image.DecodeConfig(io.MultiReader(bytes.NewReader(head), r))
+	if err == png.UnsupportedError("dimension overflow") && n == 24 {
+		cfg.Width, cfg.Height = int(binary.BigEndian.Uint32(head[16:])), int(binary.BigEndian.Uint32(head[20:]))
+		err = nil
+	}
 	if err != nil {
 		return cfg, fmt.Errorf("not a readable PNG, JPEG or GIF picture: %v", err)
 	}

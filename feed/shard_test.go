@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -25,7 +26,7 @@ func bigFixture(t testing.TB, n int) *fixture {
 func TestShardCount(t *testing.T) {
 	for _, c := range []struct{ items, want int }{
 		{0, 0}, {ShardAbove, 0}, {ShardAbove + 1, 8}, {100_000, 16}, {1_000_000, 128}, {MaxFeedItems, 256},
-		{1 << 40, MaxShards},
+		{math.MaxInt, MaxShards},
 	} {
 		if got := ShardCount(c.items); got != c.want {
 			t.Errorf("ShardCount(%d) = %d, want %d", c.items, got, c.want)

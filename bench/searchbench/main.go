@@ -496,7 +496,7 @@ func run(runs int, argv []string) error {
 		}
 		wall = append(wall, time.Since(t0))
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			peak = max(peak, ru.Maxrss) // KiB on Linux
+			peak = max(peak, int64(ru.Maxrss)) // KiB on Linux; int32 on 32-bit ARM
 		}
 		cpu = append(cpu, cmd.ProcessState.UserTime()+cmd.ProcessState.SystemTime())
 	}
