@@ -255,15 +255,20 @@ func (it *Item) Check(m *Manifest) error {
 	if m == nil {
 		return nil
 	}
-	if it.Audio != nil && !m.hasAttachment(it.Audio.Object) {
-		return fmt.Errorf("audio %q (%s) is not listed in the manifest", it.Audio.Name, it.Audio.SHA256)
+	return m.CheckRefs(it.Category, it.Files())
+}
+
+// CheckRefs is what Item.Check asks of the manifest: the item's category
+// is declared and its files (attachments and audio) are listed. It is all
+// of the check that can change for an item whose object has not: Apply
+// asks it alone of the items a new manifest keeps as they were.
+func (m *Manifest) CheckRefs(category string, files []Attachment) error {
+	if !slices.ContainsFunc(m.Categories, func(c Category) bool { return c.ID == category }) {
+		return fmt.Errorf("category %q is not declared by the feed", category)
 	}
-	if !slices.ContainsFunc(m.Categories, func(c Category) bool { return c.ID == it.Category }) {
-		return fmt.Errorf("category %q is not declared by the feed", it.Category)
-	}
-	for _, a := range it.Attachments {
+	for _, a := range files {
 		if !m.hasAttachment(a.Object) {
-			return fmt.Errorf("attachment %q (%s) is not listed in the manifest", a.Name, a.SHA256)
+			return fmt.Errorf("file %q (%s) is not listed in the manifest", a.Name, a.SHA256)
 		}
 	}
 	return nil

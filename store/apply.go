@@ -24,8 +24,10 @@ import (
 // what changed is written: an unchanged item costs no write at all, a
 // changed or removed one rewrites its own entries and posting lists.
 // The manifest must come from feed.Verify (it carries the verified bytes);
-// every item is checked against its reference and decoded against the
-// manifest, and every attachment must already be stored (PutBlob). Any
+// every fetched item is checked against its reference and decoded against
+// the manifest (unless Update.Checked did), every item it keeps as stored is
+// checked against the manifest by its record (prepared.checkStored), and
+// every attachment must already be stored (PutBlob). Any
 // failure writes nothing. After the commit, attachments no item references
 // are removed and subscribers are notified.
 func (s *Store) Apply(u Update) (Changes, error) {
@@ -128,6 +130,7 @@ type prepared struct {
 	fetched bool
 	raw     []byte
 	it      *feed.Item
+	kept    []feed.Attachment // for a stored item checked by its record (it is nil then): its files, by object
 	rec     []byte
 	index   [][2][]byte // bucket and key
 	doc     []byte      // nil for a withdrawn item, which is not searchable
@@ -143,6 +146,35 @@ func (p *prepared) decode(ref feed.ItemRef, m *feed.Manifest) {
 		return
 	}
 	p.it, p.err = feed.DecodeItem(p.raw, ref, m)
+}
+
+// checkStored checks an item the manifest keeps as it is stored. What its
+// object holds was checked when it came, so only what the manifest may have
+// changed is checked again (feed.Manifest.CheckRefs), from its record:
+// decoding every stored item took 0.8 s and 450 MB at 100,000 notices on
+// every sync that changed anything. An item whose bytes are missing, or
+// whose record does not read as its own, is checked and decoded whole.
+func (p *prepared) checkStored(ref feed.ItemRef, m *feed.Manifest, rec []byte) {
+	r, err := decodeRecord(rec)
+	if p.raw == nil || err != nil || r.ID != ref.ID {
+		p.decode(ref, m)
+		return
+	}
+	p.kept = make([]feed.Attachment, len(r.Attachments))
+	for i, o := range r.Attachments {
+		p.kept[i].Object = feed.Object{SHA256: o.SHA256, Size: o.Size}
+	}
+	if err := m.CheckRefs(r.Category, p.kept); err != nil {
+		p.err = fmt.Errorf("%w: item %s: %v", feed.ErrFormat, ref.ID, err)
+	}
+}
+
+// files lists the item's attachments and audio.
+func (p *prepared) files() []feed.Attachment {
+	if p.it == nil {
+		return p.kept
+	}
+	return p.it.Files()
 }
 
 // encode works out what put writes for the decoded item.
@@ -409,7 +441,9 @@ func (a *applier) items() (Changes, error) {
 	var ch Changes
 	listed := make(map[string]bool, len(a.m.Items))
 	olds := make([][]byte, len(a.m.Items))
-	var stored []int // unchanged items not fetched, to be checked as they are stored
+	records := a.tx.Bucket(bucketRecords)
+	var stored []int                       // unchanged items not fetched, to be checked as they are stored
+	recs := make([][]byte, len(a.m.Items)) // their records
 	for i, ref := range a.m.Items {
 		listed[ref.ID] = true
 		olds[i] = sums.Get([]byte(ref.ID))
@@ -420,12 +454,13 @@ func (a *applier) items() (Changes, error) {
 		default:
 			// bbolt memory, valid while the transaction writes nothing
 			p.raw = items.Get([]byte(ref.ID))
+			recs[i] = records.Get([]byte(ref.ID))
 			stored = append(stored, i)
 		}
 	}
 	parallel(len(stored), func(j int) {
 		i := stored[j]
-		a.pre[i].decode(a.m.Items[i], a.m)
+		a.pre[i].checkStored(a.m.Items[i], a.m, recs[i])
 	})
 	var writes []pending
 	for i, ref := range a.m.Items {
@@ -433,7 +468,7 @@ func (a *applier) items() (Changes, error) {
 		if p.err != nil {
 			return ch, p.err
 		}
-		for _, att := range p.it.Files() {
+		for _, att := range p.files() {
 			if !a.s.HasBlob(att.SHA256) {
 				return ch, fmt.Errorf("item %s: attachment %q (%.12s) is not stored", ref.ID, att.Name, att.SHA256)
 			}

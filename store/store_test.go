@@ -593,3 +593,58 @@ func TestOpenLocked(t *testing.T) {
 		t.Errorf("OpenOrReset on a locked store: reset %v, err %v", reset, err)
 	}
 }
+
+// An item a new manifest keeps as it was is checked against that manifest
+// (its category declared, its files listed), from its record; its object is
+// not read again, so damage to it is left to ItemSums (sync fetches it again)
+// and Check, and does not stop the update.
+func TestApplyChecksStoredItems(t *testing.T) {
+	withMap := func(o feed.Object) feed.Item {
+		return item("a", func(it *feed.Item) {
+			it.Category = "elderly"
+			it.Attachments = []feed.Attachment{{Name: "map.png", Type: "image/png", Object: o}}
+		})
+	}
+	t.Run("category no longer declared", func(t *testing.T) {
+		s, _ := openTemp(t)
+		p := newPublisher(t)
+		o := putBlob(t, s, []byte("地图 png"))
+		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
+		defer func(c []feed.Category) { testCategories = c }(testCategories)
+		testCategories = slices.DeleteFunc(slices.Clone(testCategories), func(c feed.Category) bool { return c.ID == "elderly" })
+		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}, o)
+		delete(u.Items, u.Manifest.Items[0].SHA256) // a: stored, not fetched
+		if _, err := s.Apply(u); !errors.Is(err, feed.ErrFormat) || !strings.Contains(err.Error(), `"elderly"`) {
+			t.Errorf("Apply = %v, want the kept item's undeclared category refused", err)
+		}
+	})
+	t.Run("file no longer listed", func(t *testing.T) {
+		s, _ := openTemp(t)
+		p := newPublisher(t)
+		o := putBlob(t, s, []byte("地图 png"))
+		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
+		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}) // lists no attachment
+		delete(u.Items, u.Manifest.Items[0].SHA256)
+		if _, err := s.Apply(u); !errors.Is(err, feed.ErrFormat) || !strings.Contains(err.Error(), o.SHA256) {
+			t.Errorf("Apply = %v, want the kept item's unlisted file refused", err)
+		}
+	})
+	t.Run("damaged object does not stop an update", func(t *testing.T) {
+		s, _ := openTemp(t)
+		p := newPublisher(t)
+		o := putBlob(t, s, []byte("地图 png"))
+		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
+		s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketItems).Put([]byte("a"), []byte("{}")) })
+		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}, o)
+		delete(u.Items, u.Manifest.Items[0].SHA256)
+		if ch := mustApply(t, s, u); ch.Added != 1 || ch.Changed != 0 {
+			t.Errorf("changes %+v, want b added", ch)
+		}
+		if !s.HasBlob(o.SHA256) {
+			t.Error("the kept item's attachment was collected")
+		}
+		if sums, _ := s.ItemSums(); sums["a"] != "" || sums["b"] == "" {
+			t.Errorf("ItemSums = %v: want b, and not the damaged a (so sync fetches it again)", sums)
+		}
+	})
+}
