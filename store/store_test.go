@@ -599,44 +599,46 @@ func TestOpenLocked(t *testing.T) {
 // not read again, so damage to it is left to ItemSums (sync fetches it again)
 // and Check, and does not stop the update.
 func TestApplyChecksStoredItems(t *testing.T) {
-	withMap := func(o feed.Object) feed.Item {
-		return item("a", func(it *feed.Item) {
-			it.Category = "elderly"
-			it.Attachments = []feed.Attachment{{Name: "map.png", Type: "image/png", Object: o}}
-		})
-	}
-	t.Run("category no longer declared", func(t *testing.T) {
+	// a stored with its map, then the next version keeping it as it is
+	// (listing the map when listMap) and adding b
+	keep := func(t *testing.T, listMap bool, between func(s *Store)) (*Store, Update, feed.Object) {
 		s, _ := openTemp(t)
 		p := newPublisher(t)
 		o := putBlob(t, s, []byte("地图 png"))
-		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
-		defer func(c []feed.Category) { testCategories = c }(testCategories)
-		testCategories = slices.DeleteFunc(slices.Clone(testCategories), func(c feed.Category) bool { return c.ID == "elderly" })
-		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}, o)
+		a := item("a", func(it *feed.Item) {
+			it.Category = "elderly"
+			it.Attachments = []feed.Attachment{{Name: "map.png", Type: "image/png", Object: o}}
+		})
+		mustApply(t, s, p.next(t, []feed.Item{a}, o))
+		between(s)
+		var listed []feed.Object
+		if listMap {
+			listed = append(listed, o)
+		}
+		u := p.next(t, []feed.Item{a, item("b", nil)}, listed...)
 		delete(u.Items, u.Manifest.Items[0].SHA256) // a: stored, not fetched
+		return s, u, o
+	}
+	t.Run("category no longer declared", func(t *testing.T) {
+		s, u, _ := keep(t, true, func(*Store) {
+			c := testCategories
+			t.Cleanup(func() { testCategories = c })
+			testCategories = slices.DeleteFunc(slices.Clone(c), func(c feed.Category) bool { return c.ID == "elderly" })
+		})
 		if _, err := s.Apply(u); !errors.Is(err, feed.ErrFormat) || !strings.Contains(err.Error(), `"elderly"`) {
 			t.Errorf("Apply = %v, want the kept item's undeclared category refused", err)
 		}
 	})
 	t.Run("file no longer listed", func(t *testing.T) {
-		s, _ := openTemp(t)
-		p := newPublisher(t)
-		o := putBlob(t, s, []byte("地图 png"))
-		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
-		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}) // lists no attachment
-		delete(u.Items, u.Manifest.Items[0].SHA256)
+		s, u, o := keep(t, false, func(*Store) {})
 		if _, err := s.Apply(u); !errors.Is(err, feed.ErrFormat) || !strings.Contains(err.Error(), o.SHA256) {
 			t.Errorf("Apply = %v, want the kept item's unlisted file refused", err)
 		}
 	})
 	t.Run("damaged object does not stop an update", func(t *testing.T) {
-		s, _ := openTemp(t)
-		p := newPublisher(t)
-		o := putBlob(t, s, []byte("地图 png"))
-		mustApply(t, s, p.next(t, []feed.Item{withMap(o)}, o))
-		s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketItems).Put([]byte("a"), []byte("{}")) })
-		u := p.next(t, []feed.Item{withMap(o), item("b", nil)}, o)
-		delete(u.Items, u.Manifest.Items[0].SHA256)
+		s, u, o := keep(t, true, func(s *Store) {
+			s.db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucketItems).Put([]byte("a"), []byte("{}")) })
+		})
 		if ch := mustApply(t, s, u); ch.Added != 1 || ch.Changed != 0 {
 			t.Errorf("changes %+v, want b added", ch)
 		}
