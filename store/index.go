@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -622,43 +623,81 @@ func (pe *postingEdits) write(b *bolt.Bucket) error {
 	if k, _ := b.Cursor().First(); k == nil {
 		b.FillPercent = 1 // filled in key order from empty: see applier.put
 	}
-	var buf denseChunk
-	for _, c := range order {
-		key := keys[c]
-		_, chunk, _ := splitChunkKey(key)
-		var bm *roaring.Bitmap
-		if v := b.Get(key); v != nil {
-			old, err := decodeChunk(v, key)
-			if err != nil {
-				return err
+	// A window of chunks at a time: their old values read (decodeChunk
+	// copies them), then their new values worked out on every core while
+	// this goroutine, the only one using bbolt, writes them in key order as
+	// they come (inOrder). A window bounds the old lists held at once.
+	var (
+		bufs = sync.Pool{New: func() any { return new(denseChunk) }}
+		olds = make([]*roaring.Bitmap, min(len(order), writeWindow))
+		news = make([]newChunk, len(olds))
+	)
+	for start := 0; start < len(order); start += writeWindow {
+		window := order[start:min(start+writeWindow, len(order))]
+		for i, c := range window {
+			olds[i] = nil
+			if v := b.Get(keys[c]); v != nil {
+				old, err := decodeChunk(v, keys[c])
+				if err != nil {
+					return err
+				}
+				olds[i] = old
 			}
-			bm = old
 		}
-		bm = addTo(bm, chunk, adds[addStart[c]:addStart[c+1]], &buf)
-		if bm == nil {
-			continue
-		}
-		if d := addTo(nil, chunk, dels[delStart[c]:delStart[c+1]], &buf); d != nil {
-			bm.AndNot(d)
-		}
-		if onPostingWrite != nil {
-			onPostingWrite(key)
-		}
-		if bm.IsEmpty() {
-			if err := b.Delete(key); err != nil {
-				return err
+		err := inOrder(len(window), 64, func(i int) {
+			c := window[i]
+			_, chunk, _ := splitChunkKey(keys[c])
+			buf := bufs.Get().(*denseChunk)
+			defer bufs.Put(buf)
+			news[i] = newChunk{}
+			bm := addTo(olds[i], chunk, adds[addStart[c]:addStart[c+1]], buf)
+			olds[i] = nil
+			if bm == nil {
+				news[i].same = true
+				return
 			}
-			continue
-		}
-		v, err := encodeChunk(bm)
+			if d := addTo(nil, chunk, dels[delStart[c]:delStart[c+1]], buf); d != nil {
+				bm.AndNot(d)
+			}
+			if !bm.IsEmpty() {
+				news[i].v, news[i].err = encodeChunk(bm)
+			}
+		}, func(i int) error {
+			n, key := news[i], keys[window[i]]
+			news[i] = newChunk{} // bbolt holds the value now
+			switch {
+			case n.same:
+				return nil
+			case n.err != nil:
+				return n.err
+			}
+			if onPostingWrite != nil {
+				onPostingWrite(key)
+			}
+			if n.v == nil {
+				return b.Delete(key)
+			}
+			if err := b.Put(key, n.v); err != nil {
+				return fmt.Errorf("write postings %q: %w", key, err)
+			}
+			return nil
+		})
 		if err != nil {
 			return err
 		}
-		if err := b.Put(key, v); err != nil {
-			return fmt.Errorf("write postings %q: %w", key, err)
-		}
 	}
 	return nil
+}
+
+// writeWindow is how many chunks write reads and works out at a time.
+const writeWindow = 8192
+
+// newChunk is a chunk's value as write works it out: unchanged (no adds,
+// no old value), the value, or nil to delete an emptied chunk.
+type newChunk struct {
+	same bool
+	v    []byte
+	err  error
 }
 
 // onPostingWrite, when set (by tests), is told every chunk written or
