@@ -150,10 +150,11 @@ type CheckedItem struct {
 	it   *Item
 }
 
-// CheckItem checks data against ref by hash and decodes it against m
-// (DecodeItem).
-func CheckItem(data []byte, ref ItemRef, m *Manifest) (*CheckedItem, error) {
-	if err := CheckObject(data, ref.Object); err != nil {
+// ReadItem reads the object of ref from r, checking its size and hash as
+// it reads (NewObjectReader), and decodes it against m (DecodeItem).
+func ReadItem(r io.Reader, ref ItemRef, m *Manifest) (*CheckedItem, error) {
+	data, err := ReadLimited(NewObjectReader(r, ref.Object), MaxItemSize, "item "+ref.ID)
+	if err != nil {
 		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
 	}
 	it, err := DecodeItem(data, ref, m)
@@ -161,6 +162,11 @@ func CheckItem(data []byte, ref ItemRef, m *Manifest) (*CheckedItem, error) {
 		return nil, err
 	}
 	return &CheckedItem{data: data, ref: ref, m: m, it: it}, nil
+}
+
+// CheckItem is ReadItem for an object already in memory.
+func CheckItem(data []byte, ref ItemRef, m *Manifest) (*CheckedItem, error) {
+	return ReadItem(bytes.NewReader(data), ref, m)
 }
 
 // Bytes are the item object's bytes.

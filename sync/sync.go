@@ -446,11 +446,8 @@ func (r *run) fetchItem(ctx context.Context, ref feed.ItemRef, m *feed.Manifest)
 		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
 	}
 	defer rc.Close()
-	data, err := feed.ReadLimited(r.verifying(rc, ref.Object), feed.MaxItemSize, "item "+ref.ID)
-	if err != nil {
-		return nil, fmt.Errorf("item %s: %w", ref.ID, err)
-	}
-	c, err := feed.CheckItem(data, ref, m)
+	// checked by size and hash as it is read
+	c, err := feed.ReadItem(&counter{r: rc, run: r}, ref, m)
 	if err != nil {
 		return nil, err
 	}
