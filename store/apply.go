@@ -277,27 +277,7 @@ func prepare(m *feed.Manifest, fetched map[string][]byte, checked map[string]*fe
 // parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines. A panic in fn
 // panics again in the caller, where Store.update recovers it.
 func parallel(n int, fn func(i int)) {
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var once sync.Once
-	var panicked any
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Go(func() {
-			defer func() {
-				if r := recover(); r != nil {
-					once.Do(func() { panicked = r })
-					next.Store(int64(n)) // the others stop too
-				}
-			}()
-			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
-				fn(i)
-			}
-		})
-	}
-	wg.Wait()
-	if panicked != nil {
-		panic(panicked)
-	}
+	_ = inOrder(n, 64, fn, func(int) error { return nil })
 }
 
 // inOrder runs work(0) … work(n-1) on GOMAXPROCS goroutines, a block of
@@ -339,13 +319,12 @@ func inOrder(n, block int, work func(i int), then func(i int) error) error {
 	// also when then panics: no work outlives the call
 	defer func() { stop.Store(true); wg.Wait() }()
 	var err error
+inOrder:
 	for b := 0; b < blocks && err == nil; b++ {
 		select {
 		case <-done[b]:
-		case <-aborted:
-			stop.Store(true)
-			wg.Wait()
-			panic(panicked)
+		case <-aborted: // panicked, below
+			break inOrder
 		}
 		for i := b * block; i < min(n, (b+1)*block) && err == nil; i++ {
 			err = then(i)
@@ -548,14 +527,10 @@ func (a *applier) items() (Changes, error) {
 func markBeside(added []pending, edits *postingEdits, flush func() error, put func() error) (err error) {
 	t := beside(put)
 	defer t.join() // the transaction outlives put, even through a panic
-	written := false
 	err = markInBatches(added, edits, func(w pending) error {
 		if edits.full(w.p.terms.len()) {
-			if !written {
-				if err := t.wait(); err != nil {
-					return err
-				}
-				written = true
+			if err := t.wait(); err != nil { // waits only the first time
+				return err
 			}
 			if err := flush(); err != nil {
 				return err
