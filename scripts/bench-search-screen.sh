@@ -116,10 +116,11 @@ bare() {
 
 for n in $SIZES; do
 	dir=${SEARCH_SCREEN_DATA:-/tmp/gongkai-searchbench-v2}-$n
-	if [ ! -f "$dir/.complete" ]; then
+	if ! cached "$dir"; then
 		echo "search screen: building a screen of $n notices in $dir" >&2
+		rm -rf "$dir"
 		"$work/bin/searchbench" build -n "$n" -data "$dir" >"$dir.build.tsv"
-		mkdir -p "$dir" && cp "$dir.build.tsv" "$dir/build.tsv" && touch "$dir/.complete"
+		mkdir -p "$dir" && cp "$dir.build.tsv" "$dir/build.tsv" && mark_cached "$dir"
 	fi
 	: >"$work/g-$n.txt"; : >"$work/b-$n.txt"
 	for i in $(seq 1 "$RUNS"); do

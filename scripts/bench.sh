@@ -87,11 +87,12 @@ search)
 	[ -z "${SEARCH_FROM:-}" ] || { cp "$SEARCH_FROM"/*.tsv "$tmp"/; sizes_run=""; }
 	for n in ${sizes_run-$sizes}; do
 		dir=/tmp/gongkai-searchbench-v2-$n
-		if [ ! -f "$dir/.complete" ] || [ "${SEARCH_REBUILD:-0}" = 1 ]; then
+		if ! cached "$dir" || [ "${SEARCH_REBUILD:-0}" = 1 ]; then
 			say "search: building a screen of $n notices in $dir (one Apply)"
+			rm -rf "$dir"
 			"$SB" build -n "$n" -data "$dir" >"$tmp/build-$n.tsv"
 			cp "$tmp/build-$n.tsv" "$dir/build.tsv"
-			touch "$dir/.complete"
+			mark_cached "$dir"
 		fi
 		# Apply is timed in this run, beside the raw puts (the cached
 		# screen above only serves the queries)

@@ -4,6 +4,14 @@
 # (scripts/bench.sh). Source it; it defines functions and sets nothing else
 # but the globals named below.
 
+# store_schema prints the store layout this tree writes (store/layout.go).
+# A cached screen is marked with it (mark_cached DIR) and reused only by a
+# tree of the same layout (cached DIR): one of an older layout would be
+# refused read-only, or rebuilt inside what a benchmark times.
+store_schema() { sed -n 's/^[[:space:]]*schemaVersion = "\(.*\)"$/\1/p' store/layout.go; }
+cached() { [ -n "$(store_schema)" ] && [ "$(cat "$1/.complete" 2>/dev/null)" = "$(store_schema)" ]; }
+mark_cached() { store_schema >"$1/.complete"; }
+
 # screen_template ROOT ITEMS GONGKAI FEEDGEN: prints the path of a data
 # directory provisioned with ITEMS generated notices through the real
 # publish/init/sync path, ROOT/data-ITEMS, building it once (publishing
@@ -13,7 +21,7 @@
 screen_template() {
 	local root=$1 items=$2 g=$3 feedgen=$4
 	local tmpl=$root/data-$items src
-	if [ -f "$tmpl/.complete" ]; then
+	if cached "$tmpl"; then
 		src=$(sed -n 's/^sources = \["\([^"]*\)".*/\1/p' "$tmpl/config.toml")
 		if [ -n "$src" ] && [ -f "$src/manifest.json" ]; then
 			echo "$tmpl"
@@ -28,7 +36,7 @@ screen_template() {
 	"$g" publish --key "$root/key/publisher.key" --src "$root/src" --out "$root/feed" --expires 8760h >&2
 	"$g" init --data "$tmpl" --location 310118901201 --pubkey "$root/key/publisher.pub" --source "$root/feed" >&2
 	"$g" sync --data "$tmpl" >&2
-	touch "$tmpl/.complete"
+	mark_cached "$tmpl"
 	echo "$tmpl"
 }
 

@@ -132,7 +132,7 @@ type prepared struct {
 	it      *feed.Item
 	kept    []feed.Attachment // for a stored item checked by its record (it is nil then): its files, by object
 	rec     []byte
-	index   [][2][]byte // bucket and key
+	index   [][]byte    // its keys in by_location
 	doc     []byte      // nil for a withdrawn item, which is not searchable
 	terms   docTerms
 	ord     ordinal // given in the transaction
@@ -187,7 +187,7 @@ func (p *prepared) encode() {
 		p.err = fmt.Errorf("write item %s: %w", p.it.ID, p.err)
 		return
 	}
-	p.index = indexKeys(&rec.Summary)
+	p.index = locationKeys(&rec.Summary)
 	if p.it.Withdrawn == "" {
 		p.doc = encodeDoc(newDocText(p.it))
 	}
@@ -554,19 +554,11 @@ func (a *applier) holds(id string) bool {
 	return a.tx.Bucket(bucketOrdinals).Get([]byte(id)) != nil || a.tx.Bucket(bucketRecords).Get([]byte(id)) != nil
 }
 
-// indexKeys lists the index entries of an item: bucket and key.
-func indexKeys(sum *Summary) [][2][]byte {
-	until := string(sum.ValidUntil)
-	if until == "" {
-		until = openEnd
-	}
-	keys := make([][2][]byte, 0, 2+len(sum.Locations))
-	keys = append(keys,
-		[2][]byte{bucketByCategory, indexKey(sum.Category, sum.ID)},
-		[2][]byte{bucketByUntil, indexKey(until, sum.ID)},
-	)
+// locationKeys lists an item's keys in by_location.
+func locationKeys(sum *Summary) [][]byte {
+	keys := make([][]byte, 0, len(sum.Locations))
 	for _, l := range sum.Locations {
-		keys = append(keys, [2][]byte{bucketByLocation, indexKey(l, sum.ID)})
+		keys = append(keys, indexKey(l, sum.ID))
 	}
 	return keys
 }
@@ -583,8 +575,8 @@ func (a *applier) removeIndex(id string) error {
 	if err != nil || rec.ID != id {
 		return nil
 	}
-	for _, k := range indexKeys(&rec.Summary) {
-		if err := a.tx.Bucket(k[0]).Delete(k[1]); err != nil {
+	for _, k := range locationKeys(&rec.Summary) {
+		if err := a.tx.Bucket(bucketByLocation).Delete(k); err != nil {
 			return err
 		}
 	}
@@ -634,7 +626,7 @@ func (a *applier) put(writes []pending, items bool) error {
 		}
 		add(bucketRecords, key, w.p.rec)
 		for _, k := range w.p.index {
-			add(k[0], k[1], []byte{})
+			add(bucketByLocation, k, []byte{})
 		}
 		if w.p.doc != nil {
 			add(bucketOrdinals, key, ordinalKey(w.p.ord))

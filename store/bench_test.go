@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -36,7 +37,8 @@ func genItems(n int, seed uint64) []feed.Item {
 }
 
 // benchStore is a store holding the 100,000-item corpus, built once per
-// machine and kept in the temp dir (building it takes most of a minute).
+// machine and layout and kept in the temp dir (building it takes most of a
+// minute).
 var (
 	benchOnce sync.Once
 	benchDir  string
@@ -45,7 +47,7 @@ var (
 
 func corpusStore(b *testing.B) *Store {
 	benchOnce.Do(func() {
-		benchDir = filepath.Join(os.TempDir(), "gongkai-store-bench-v2")
+		benchDir = filepath.Join(os.TempDir(), "gongkai-store-bench-"+strings.ReplaceAll(schemaVersion, "/", "-"))
 		if _, err := os.Stat(filepath.Join(benchDir, "complete")); err == nil {
 			return
 		}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"strings"
 
 	"github.com/RoaringBitmap/roaring/v2"
 	bolt "go.etcd.io/bbolt"
@@ -215,7 +214,7 @@ func checkDerived(tx *bolt.Tx) ([]string, error) {
 	want := map[string]*prepared{}
 	byOrd := map[ordinal]string{}
 	edits := newPostingEdits()
-	wantIndex := map[string]bool{} // bucket 0x00 key
+	wantIndex := map[string]bool{} // keys of by_location
 	parallel(len(writes), func(i int) { writes[i].p.findTerms() })
 	for _, w := range writes {
 		id, p := w.ref.ID, w.p
@@ -228,7 +227,7 @@ func checkDerived(tx *bolt.Tx) ([]string, error) {
 			add("record", id, "its record (what lists show) differs from the signed item")
 		}
 		for _, k := range p.index {
-			wantIndex[string(k[0])+"\x00"+string(k[1])] = true
+			wantIndex[string(k)] = true
 		}
 		ov := ords.Get([]byte(id))
 		switch {
@@ -294,20 +293,16 @@ func checkDerived(tx *bolt.Tx) ([]string, error) {
 			problems = append(problems, "search index: the next search number is not past the last one given")
 		}
 	}
-	// Indexes by category, location and validity.
-	for _, name := range [][]byte{bucketByCategory, bucketByLocation, bucketByUntil} {
-		_ = tx.Bucket(name).ForEach(func(k, _ []byte) error {
-			key := string(name) + "\x00" + string(k)
-			if !wantIndex[key] {
-				add("index", indexID(k), "%s has an entry its signed item does not make", name)
-			}
-			delete(wantIndex, key)
-			return nil
-		})
-	}
-	for key := range wantIndex {
-		_, k, _ := strings.Cut(key, "\x00")
-		add("index", indexID([]byte(k)), "an entry of the %s index is missing", key[:strings.IndexByte(key, 0)])
+	// The index by location.
+	_ = tx.Bucket(bucketByLocation).ForEach(func(k, _ []byte) error {
+		if !wantIndex[string(k)] {
+			add("index", indexID(k), "by_location has an entry its signed item does not make")
+		}
+		delete(wantIndex, string(k))
+		return nil
+	})
+	for k := range wantIndex {
+		add("index", indexID([]byte(k)), "an entry of the by_location index is missing")
 	}
 	// Posting lists: the stored lists against those the items make.
 	wrong := map[ordinal]bool{}

@@ -20,10 +20,8 @@ package store
 //	items       id → exact item object bytes, as verified against the manifest
 //	sums        id → SHA-256 hex of the item object (what Check and ItemSums compare)
 //	records     id → record (see encodeRecord): the item's Summary and its attachments
-//	by_category category 0x00 id → empty
-//	by_location code-prefix-or-"all" 0x00 id → empty
-//	by_until    valid_until-or-"9999-12-31" 0x00 id → empty (validity order, for
-//	            expiry sweeps and "ends soon" lists)
+//	by_location code-prefix-or-"all" 0x00 id → empty (the lists of a screen;
+//	            withdrawn items too, as their records say so)
 //	ordinals    id → ordinal (4 bytes, big-endian) of a searchable (not
 //	            withdrawn) item: its number in the posting lists. An Apply
 //	            numbers its new items by publication date, then id
@@ -66,7 +64,7 @@ const (
 	// schemaVersion names this layout. A store of an older one that is
 	// opened for writing rebuilds its derived buckets from its items;
 	// olderSchemas lists those it knows how to.
-	schemaVersion = "gongkai-store/6"
+	schemaVersion = "gongkai-store/7"
 )
 
 var (
@@ -74,9 +72,7 @@ var (
 	bucketItems      = []byte("items")
 	bucketSums       = []byte("sums")
 	bucketRecords    = []byte("records")
-	bucketByCategory = []byte("by_category")
 	bucketByLocation = []byte("by_location")
-	bucketByUntil    = []byte("by_until")
 	bucketOrdinals   = []byte("ordinals")
 	bucketIDs        = []byte("ids")
 	bucketDocs       = []byte("docs")
@@ -84,26 +80,27 @@ var (
 	bucketShards     = []byte("shards")
 
 	allBuckets = [][]byte{
-		bucketMeta, bucketItems, bucketSums, bucketRecords,
-		bucketByCategory, bucketByLocation, bucketByUntil,
+		bucketMeta, bucketItems, bucketSums, bucketRecords, bucketByLocation,
 		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
 	}
 
 	// derivedBuckets hold what rebuild makes again from the items.
 	derivedBuckets = [][]byte{
-		bucketRecords, bucketByCategory, bucketByLocation, bucketByUntil,
+		bucketRecords, bucketByLocation,
 		bucketOrdinals, bucketIDs, bucketDocs, bucketPostings,
 	}
 
-	// olderSchemas are rebuilt on open; their buckets that this schema
-	// has no more are dropped.
-	olderSchemas = map[string][][]byte{
-		"gongkai-store/1": {[]byte("search")},
-		"gongkai-store/2": nil, // records without posting_workdays
-		"gongkai-store/3": nil, // postings without the title's positional pairs
-		"gongkai-store/4": nil, // postings without the priority sets
-		"gongkai-store/5": nil, // postings without the normative and long-title sets
+	// olderSchemas are rebuilt on open, and formerBuckets, which this
+	// schema has no more, dropped from them.
+	olderSchemas = map[string]string{
+		"gongkai-store/1": "a search bucket, no posting lists",
+		"gongkai-store/2": "records without posting_workdays",
+		"gongkai-store/3": "postings without the title's positional pairs",
+		"gongkai-store/4": "postings without the priority sets",
+		"gongkai-store/5": "postings without the normative and long-title sets",
+		"gongkai-store/6": "by_category and by_until indexes, which nothing read",
 	}
+	formerBuckets = [][]byte{[]byte("search"), []byte("by_category"), []byte("by_until")}
 
 	keySchema   = []byte("schema")
 	keyState    = []byte("state")
@@ -112,8 +109,6 @@ var (
 	keyCalendar = []byte("calendar")
 )
 
-// openEnd stands for "no valid_until" in by_until, sorting after every date.
-const openEnd = "9999-12-31"
 
 // indexKey joins the parts of an index key.
 func indexKey(value, id string) []byte {

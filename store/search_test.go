@@ -393,6 +393,63 @@ func TestSchema5StoreIsRebuiltWithNormativeSet(t *testing.T) {
 	}
 }
 
+// A store of schema 6, with the by_category and by_until indexes nothing
+// read, opened for writing, loses them and keeps its notices.
+func TestSchema6StoreDropsUnreadIndexes(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, s, newPublisher(t).next(t, []feed.Item{item("a", func(it *feed.Item) { it.Title = "村务公开" })}))
+	s.Close()
+	db, err := bolt.Open(filepath.Join(dir, dbFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	former := [][]byte{[]byte("by_category"), []byte("by_until")}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range former {
+			b, err := tx.CreateBucket(name)
+			if err != nil {
+				return err
+			}
+			if err := b.Put(indexKey("x", "a"), nil); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(keySchema, []byte("gongkai-store/6"))
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	err = s.view(func(tx *bolt.Tx) error {
+		for _, name := range former {
+			if tx.Bucket(name) != nil {
+				t.Errorf("bucket %s kept", name)
+			}
+		}
+		if v := tx.Bucket(bucketMeta).Get(keySchema); string(v) != schemaVersion {
+			t.Errorf("schema %q, want %q", v, schemaVersion)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SearchCount("村务", village, at(2026, 3, 2, 10, 0)); err != nil || n != 1 {
+		t.Fatalf("after the rebuild: count %d (%v), want 1", n, err)
+	}
+	if problems, err := s.Check(); err != nil || len(problems) > 0 {
+		t.Fatalf("check after the rebuild: %v %v", problems, err)
+	}
+}
+
 // rebuiltFromOlder applies items to a new store, makes it look like one
 // of an older schema without the keys drop picks, and opens it for
 // writing again, which rebuilds it.

@@ -128,7 +128,7 @@ func (s *Store) initBuckets(tx *bolt.Tx) error {
 		return err
 	}
 	v := meta.Get(keySchema)
-	dropped, older := olderSchemas[string(v)]
+	_, older := olderSchemas[string(v)]
 	switch {
 	case v == nil && meta.Get(keyState) == nil:
 		if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
@@ -146,7 +146,7 @@ func (s *Store) initBuckets(tx *bolt.Tx) error {
 	if !older {
 		return nil
 	}
-	for _, b := range dropped {
+	for _, b := range formerBuckets {
 		if err := tx.DeleteBucket(b); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 			return err
 		}
