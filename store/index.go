@@ -416,7 +416,8 @@ func newPostingEdits() *postingEdits {
 }
 
 // flushMarks is how many marks postingEdits holds before an Apply writes
-// them (flushIfFull): 256 MB of chunk numbers, about 400,000 notices'.
+// them (flushIfFull): 256 MB of chunk numbers, about 100,000 notices' of
+// the generated corpus (655 marks each; a million notices flush ten times).
 var flushMarks = 64 << 20 // a variable so tests can make flushes happen
 
 // reset empties the edits once written, keeping the room the marks had
