@@ -274,10 +274,13 @@ func prepare(m *feed.Manifest, fetched map[string][]byte, checked map[string]*fe
 	return pre, nil
 }
 
-// parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines. A panic in fn
-// panics again in the caller, where Store.update recovers it.
+// parallel runs fn(0) … fn(n-1) on GOMAXPROCS goroutines, in blocks of up
+// to 64 indexes (smaller when n is small, so that a few still spread over
+// the cores). A panic in fn panics again in the caller, where
+// Store.update recovers it.
 func parallel(n int, fn func(i int)) {
-	_ = inOrder(n, 64, fn, func(int) error { return nil })
+	block := min(64, max(1, n/(2*runtime.GOMAXPROCS(0))))
+	_ = inOrder(n, block, fn, func(int) error { return nil })
 }
 
 // inOrder runs work(0) … work(n-1) on GOMAXPROCS goroutines, a block of

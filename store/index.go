@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -481,27 +482,70 @@ func (pe *postingEdits) mark(t docTerms, o ordinal, add bool) {
 
 // byChunk groups marks by chunk number, keeping their order within a
 // chunk: chunk c's ordinals are lows[start[c]:start[c+1]], their low 16
-// bits (the chunk gives the rest).
+// bits (the chunk gives the rest). The items are cut into a part for each
+// core, counted and scattered side by side: a part's marks of a chunk go
+// after those of the parts before it, so the order is kept.
 func byChunk(m marks, n int32) (lows []uint16, start []int32) {
-	start = make([]int32, n+1)
-	for _, c := range m.chunks {
-		start[c+1]++
-	}
-	for c := range n {
-		start[c+1] += start[c]
-	}
-	next := slices.Clone(start[:n])
-	lows = make([]uint16, len(m.chunks))
-	from := 0
-	for _, it := range m.items {
-		lo := uint16(it.ord)
-		for _, c := range m.chunks[from:it.end] {
-			lows[next[c]] = lo
-			next[c]++
+	parts := chunkParts(m)
+	counts := make([][]int32, len(parts)) // part → chunk → its first place, once summed
+	parallel(len(parts), func(p int) {
+		count := make([]int32, n)
+		for _, c := range m.chunks[parts[p].from:parts[p].to] {
+			count[c]++
 		}
-		from = it.end
+		counts[p] = count
+	})
+	start = make([]int32, n+1)
+	at := int32(0)
+	for c := range n {
+		start[c] = at
+		for _, count := range counts {
+			at, count[c] = at+count[c], at
+		}
 	}
+	start[n] = at
+	lows = make([]uint16, len(m.chunks))
+	parallel(len(parts), func(p int) {
+		next, from := counts[p], parts[p].from
+		for _, it := range m.items[parts[p].items:parts[p].itemsTo] {
+			lo := uint16(it.ord)
+			for _, c := range m.chunks[from:it.end] {
+				lows[next[c]] = lo
+				next[c]++
+			}
+			from = it.end
+		}
+	})
 	return lows, start
+}
+
+// chunkPart is a run of whole items' marks: m.items[items:itemsTo], whose
+// marks are m.chunks[from:to].
+type chunkPart struct{ items, itemsTo, from, to int }
+
+// chunkParts cuts m into a part for each core, of about as many marks each
+// (one part when there are few).
+func chunkParts(m marks) []chunkPart {
+	k := 1
+	if len(m.chunks) >= 1<<16 {
+		k = runtime.GOMAXPROCS(0)
+	}
+	parts := make([]chunkPart, 0, k)
+	item, from := 0, 0
+	for p := 1; p <= k; p++ {
+		upTo := len(m.chunks) * p / k
+		end := item
+		for end < len(m.items) && (m.items[end].end <= upTo || p == k) {
+			end++
+		}
+		to := from
+		if end > item {
+			to = m.items[end-1].end
+		}
+		parts = append(parts, chunkPart{item, end, from, to})
+		item, from = end, to
+	}
+	return parts
 }
 
 // keys spells the bbolt key of every chunk numbered.

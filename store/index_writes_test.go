@@ -2,6 +2,7 @@ package store
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -258,5 +259,39 @@ func TestMarksFlushRatherThanGrow(t *testing.T) {
 	}
 	if n := len(pe.adds.chunks); cap(pe.adds.chunks) != room || n+three.len() <= room {
 		t.Fatalf("marks: %d in room for %d, made for %d", n, cap(pe.adds.chunks), room)
+	}
+}
+
+// byChunk groups marks by chunk, in the order they were marked within a
+// chunk, however many parts it cuts them into: against a one-pass
+// reference, on marks enough to be cut (and on too few, and none).
+func TestByChunk(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, size := range []struct{ items, chunks int }{{0, 1}, {3, 5}, {5000, 3000}, {40000, 70000}} {
+		var m marks
+		for i := range size.items {
+			for range r.IntN(12) { // some items have no marks
+				m.chunks = append(m.chunks, int32(r.IntN(size.chunks)))
+			}
+			m.items = append(m.items, itemEnd{ordinal(i * 7), len(m.chunks)})
+		}
+		n := int32(size.chunks)
+		lows, start := byChunk(m, n)
+		want := make([][]uint16, n)
+		from := 0
+		for _, it := range m.items {
+			for _, c := range m.chunks[from:it.end] {
+				want[c] = append(want[c], uint16(it.ord))
+			}
+			from = it.end
+		}
+		if len(start) != int(n)+1 || int(start[n]) != len(lows) || len(lows) != len(m.chunks) {
+			t.Fatalf("%d items: %d starts, %d lows for %d marks", size.items, len(start), len(lows), len(m.chunks))
+		}
+		for c := range n {
+			if got := lows[start[c]:start[c+1]]; !slices.Equal(got, want[c]) {
+				t.Fatalf("%d items, chunk %d: %v, want %v", size.items, c, got, want[c])
+			}
+		}
 	}
 }
