@@ -78,3 +78,22 @@ func TestRemoveTemps(t *testing.T) {
 type readerFunc func([]byte) (int, error)
 
 func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
+// Write makes a file and replaces it whole, leaving no temporary file
+// (on Windows too, where a folder cannot be synced).
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "sub", "config.toml")
+	for _, content := range []string{"first", "second, longer"} {
+		if err := Write(path, []byte(content)); err != nil {
+			t.Fatalf("write %q: %v", content, err)
+		}
+		if got, err := os.ReadFile(path); err != nil || string(got) != content {
+			t.Fatalf("read back %q (%v), want %q", got, err, content)
+		}
+	}
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("the folder holds %d entries (%v), want the file alone", len(entries), err)
+	}
+}
