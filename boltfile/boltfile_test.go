@@ -113,3 +113,27 @@ func TestRecover(t *testing.T) {
 		t.Errorf("Recover gave %v", err)
 	}
 }
+
+// A database of a few notices is a file of about what it holds, on every
+// system: not the size of the writer's map (which Windows would make it),
+// nor grown in steps past its content.
+func TestFileGrowsWithContent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "small.db")
+	sound(t, path) // 2,000 values of 700 bytes: about 1.5 MB of pages
+	db, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("b")).Put([]byte("x"), []byte("y")) })
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() > 4<<20 {
+		t.Errorf("a database of 2,000 small values takes a %d KB file", fi.Size()>>10)
+	}
+}

@@ -1,7 +1,6 @@
-//go:build !((amd64 || arm64) && !windows)
+//go:build !(amd64 || arm64) && !windows
 
 package boltfile
 
-// initialMap is the small map where address space is short (32-bit) or
-// where bbolt makes the file as large as its map (Windows).
+// initialMap is the small map where address space is short (32-bit).
 const initialMap = smallMap
