@@ -8,10 +8,13 @@ import (
 	"io/fs"
 )
 
-// Font is Droid Sans Fallback (Apache-2.0, see fonts/NOTICE): one TTF that
-// covers Chinese. Fyne cannot load .ttc collections, so it must be a single face.
+// Font is Gongkai Fallback (fonts/NOTICE): Droid Sans Fallback, which
+// covers Chinese, with the symbols neither it nor Noto Sans has (arrows,
+// ⌫, Ⅲ, ①, ≥ …) from DejaVu Sans, so that no glyph the screens draw
+// depends on the system's fonts. Fyne cannot load .ttc collections, so it
+// must be a single face.
 //
-//go:embed fonts/DroidSansFallbackFull.ttf
+//go:embed fonts/GongkaiFallback.ttf
 var Font []byte
 
 // LatinFont and LatinBoldFont are Noto Sans (OFL-1.1, see fonts/NOTICE),

@@ -24,7 +24,7 @@ import (
 	"gongkai/assets"
 )
 
-var font = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
+var font = fyne.NewStaticResource("GongkaiFallback.ttf", assets.Font)
 
 // fontTheme is the default theme with the kiosk's font.
 type fontTheme struct{ fyne.Theme }

@@ -128,7 +128,7 @@ type KioskTheme struct {
 	Body float32 // overrides the step's body size when > 0 (display mode)
 }
 
-var FontResource = fyne.NewStaticResource("DroidSansFallbackFull.ttf", assets.Font)
+var FontResource = fyne.NewStaticResource("GongkaiFallback.ttf", assets.Font)
 
 func NewTheme(step int) *KioskTheme {
 	return &KioskTheme{step: ClampStep(step)}
