@@ -40,7 +40,7 @@ bench: deps
 # Seconds: each Go benchmark once, so none can rot (CI).
 bench-short:
 	$(GO) test -run '^$$' -bench '^(BenchmarkApply10k|BenchmarkRawPut10k)$$' -benchtime 1x ./store/
-	bash -n scripts/bench.sh scripts/bench-screen.sh scripts/torture.sh scripts/soak.sh scripts/lib-screen.sh
+	bash -n scripts/bench.sh scripts/bench-screen.sh scripts/torture.sh scripts/soak.sh scripts/lib-screen.sh scripts/wine-test.sh
 	$(GO) vet ./bench/monitorload
 
 # The reliability harness: 500 kill -9s on a 3,000-item feed, attacks,
@@ -86,6 +86,15 @@ package: deps
 package-test: package
 	@scripts/deps.sh $(PACKAGE_TEST_DEPS)
 	@VERSION=$(VERSION) COMMIT=$(COMMIT) BUILD=$(BUILD) GO=$(GO) scripts/package-test.sh
+
+# The packages' tests built for Windows and run under Wine
+# (scripts/wine-test.sh): the Windows screen's file, path and network code
+# on this machine. Not in CI: Wine and mingw are no kiosk dependency.
+WINE_TEST_DEPS := wine64 gcc-mingw-w64-x86-64
+.PHONY: wine-test
+wine-test: deps
+	@scripts/deps.sh $(WINE_TEST_DEPS)
+	@scripts/wine-test.sh
 
 # The README's two commands on a bare Debian 12 root built by mmdebstrap,
 # as root and as an ordinary user (scripts/fresh-check.sh), each step

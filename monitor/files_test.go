@@ -50,7 +50,7 @@ func TestCommandFiles(t *testing.T) {
 		t.Fatalf("unpinned: %v", err)
 	}
 	for _, c := range []struct{ name, path, key, want string }{
-		{"missing", filepath.Join(dir, "none.json"), "", "no such file"},
+		{"missing", filepath.Join(dir, "none.json"), "", "none.json"}, // and the system's words for it
 		{"oversized", big, "", "over"},
 		{"other key", archive, otherPub, ""},
 		{"key not a key", archive, archive, "monitor key " + archive},

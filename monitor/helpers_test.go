@@ -226,11 +226,12 @@ func newProofLog(t *testing.T, key ed25519.PrivateKey, c *clock) *proofLog {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { l.Close() })
+	p := &proofLog{t: t, log: l, key: key, clock: c, dir: dir}
+	t.Cleanup(func() { p.log.Close() }) // the log open then: a test may reopen it
 	if err := l.ProgramUp(); err != nil {
 		t.Fatal(err)
 	}
-	return &proofLog{t: t, log: l, key: key, clock: c, dir: dir}
+	return p
 }
 
 // run shows ids for d, ticking every 30 s.

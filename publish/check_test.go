@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -124,7 +125,7 @@ func TestCheckFolder(t *testing.T) {
 	src := t.TempDir()
 	writeSource(t, src, append(append([]string(nil), landLines...), "联系人 13812345678"))
 	s, fs := Check(src)
-	if s == nil || len(fs) != 2 || fs[0].Rule != RuleNoContact || fs[1].String() != landFile+":17: "+fs[1].Msg {
+	if s == nil || len(fs) != 2 || fs[0].Rule != RuleNoContact || fs[1].String() != filepath.FromSlash(landFile)+":17: "+fs[1].Msg {
 		t.Fatalf("findings %v", fs)
 	}
 	if fs[1].Msg == "" || fs[1].Stop {

@@ -183,7 +183,7 @@ func TestParseSourceRefusals(t *testing.T) {
 				if tc.line > 0 && !strings.HasPrefix(msg, fmt.Sprintf("%s:%d: ", filepath.FromSlash(tc.file), tc.line)) {
 					t.Errorf("message %q does not start with file:line", msg)
 				}
-				if !strings.Contains(msg, tc.msg) {
+				if !strings.Contains(msg, tc.msg) && !strings.Contains(msg, filepath.FromSlash(tc.msg)) { // a path as the system spells it
 					t.Errorf("message %q does not mention %q", msg, tc.msg)
 				}
 				if strings.Contains(msg, "\n") || len(msg) > 400 {

@@ -85,7 +85,7 @@ func TestKindWarningListed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(s.Warnings) != 2 || !strings.HasPrefix(s.Warnings[0].String(), landFile+":11: ") || s.Warnings[1].Rule != RuleNoContact {
+	if len(s.Warnings) != 2 || !strings.HasPrefix(s.Warnings[0].String(), filepath.FromSlash(landFile)+":11: ") || s.Warnings[1].Rule != RuleNoContact {
 		t.Fatalf("warnings %q", s.Warnings)
 	}
 }

@@ -7,9 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -70,35 +68,6 @@ func TestFolderSymlinks(t *testing.T) {
 	os.Symlink("../../..", sigPath) // a directory outside
 	if _, _, err := f.Manifest(context.Background()); err == nil {
 		t.Fatal("a symlink to a directory outside was read")
-	}
-}
-
-// A FIFO planted on a stick must be refused at once, not hang the sync.
-func TestFolderRefusesFIFO(t *testing.T) {
-	if runtime.GOOS == "windows" {
-		t.Skip("no FIFOs")
-	}
-	dir := t.TempDir()
-	if err := syscall.Mkfifo(filepath.Join(dir, feed.ManifestFile), 0o644); err != nil {
-		t.Skip(err)
-	}
-	f, _ := NewFolder(dir)
-	done := make(chan error, 1)
-	go func() {
-		_, _, err := f.Manifest(context.Background())
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
-			t.Fatalf("FIFO manifest: %v", err)
-		}
-	case <-time.After(time.Minute): // a generous bound on a hang, not a timing assertion
-		// Unblock the open so the goroutine ends.
-		if w, err := os.OpenFile(filepath.Join(dir, feed.ManifestFile), os.O_WRONLY, 0); err == nil {
-			w.Close()
-		}
-		t.Fatal("reading a FIFO manifest hung")
 	}
 }
 

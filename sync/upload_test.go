@@ -88,7 +88,7 @@ func TestUploadUnreachable(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close() // nothing listens there now
 	tries, err := Upload(context.Background(), "http://"+addr+"/proof", []byte("{}"), fastUpload)
-	if err == nil || tries != 3 || !strings.Contains(err.Error(), "connection refused") || strings.Count(err.Error(), "http://") != 0 {
+	if err == nil || tries != 3 || !strings.Contains(strings.ToLower(err.Error()), "connection refused") || strings.Count(err.Error(), "http://") != 0 {
 		t.Fatalf("Upload to %s: %d tries, %v", addr, tries, err)
 	}
 }
