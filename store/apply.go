@@ -132,8 +132,8 @@ type prepared struct {
 	it      *feed.Item
 	kept    []feed.Attachment // for a stored item checked by its record (it is nil then): its files, by object
 	rec     []byte
-	index   [][]byte    // its keys in by_location
-	doc     []byte      // nil for a withdrawn item, which is not searchable
+	index   [][]byte // its keys in by_location
+	doc     []byte   // nil for a withdrawn item, which is not searchable
 	terms   docTerms
 	ord     ordinal // given in the transaction
 	err     error

@@ -109,7 +109,6 @@ var (
 	keyCalendar = []byte("calendar")
 )
 
-
 // indexKey joins the parts of an index key.
 func indexKey(value, id string) []byte {
 	k := make([]byte, 0, len(value)+1+len(id))
