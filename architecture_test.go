@@ -18,11 +18,13 @@ import (
 // package goes here, and into ARCHITECTURE.md, in the same change.
 var layers = map[string]int{
 	// 0: the wire format and the small parts everything may use
-	"feed": 0, "assets": 0, "atomicfile": 0, "boltfile": 0, "cjk": 0,
-	"markdown": 0, "logs": 0, "watchdog": 0,
+	"feed": 0, "assets": 0, "atomicfile": 0, "cjk": 0,
+	"markdown": 0, "logs": 0, "watchdog": 0, "diskerr": 0,
 	"docx": 0, // a clerk's Word or text file as a notice's Markdown body
-	// 1: rules over the wire format: posting periods, playing its audio
-	"period": 1, "playback": 1, "keyfile": 1,
+	// 1: rules over the wire format: posting periods, playing its audio;
+	// the one way to open a bbolt file (which tells a read-only disk by
+	// diskerr)
+	"period": 1, "playback": 1, "keyfile": 1, "boltfile": 1,
 	// 2: one concern each, on disk or on paper
 	"config": 2, "pin": 2, "store": 2, "proof": 2, "publish": 2,
 	// 3: moving data: sync (sources → verified store), paper (PDFs),

@@ -18,6 +18,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"gongkai/diskerr"
 )
 
 // Errors a caller can act on.
@@ -179,7 +181,7 @@ func open(path string, opt Options) (db *bolt.DB, err error) {
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrChecksum),
 		errors.Is(err, berrors.ErrVersionMismatch), errors.Is(err, berrors.ErrInvalidMapping):
 		return nil, fmt.Errorf("%w: %v", ErrDamaged, err)
-	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.EROFS),
+	case errors.Is(err, fs.ErrPermission), errors.Is(err, fs.ErrNotExist), diskerr.ReadOnly(err),
 		errors.Is(err, syscall.ENOMEM):
 		// The file may be perfectly sound: a read-only data directory, or
 		// a process short of memory or address space for the map, is not

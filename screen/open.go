@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"syscall"
 
 	"gongkai/assets"
 	"gongkai/config"
+	"gongkai/diskerr"
 	"gongkai/feed"
 	"gongkai/store"
 )
@@ -23,7 +23,7 @@ func Open(data string, warn io.Writer) (*config.Config, *store.Store, error) {
 		return nil, nil, err
 	}
 	st, reset, err := store.OpenOrReset(data, store.Options{})
-	if errors.Is(err, syscall.EROFS) {
+	if diskerr.ReadOnly(err) {
 		// A data directory that became read-only (a failing SD card
 		// remounted by the kernel) still holds the last good content:
 		// keep showing it; syncs will fail and say why.

@@ -9,6 +9,7 @@ import (
 	"os"
 	"syscall"
 
+	"gongkai/diskerr"
 	"gongkai/feed"
 	"gongkai/store"
 )
@@ -77,9 +78,9 @@ func KindOf(err error) Kind {
 	case errors.Is(err, feed.ErrFormat), errors.Is(err, feed.ErrObjectSize), errors.Is(err, feed.ErrObjectHash),
 		errors.Is(err, ErrBundle):
 		return KindDamaged
-	case isErrno(syscall.ENOSPC, syscall.EDQUOT):
+	case diskerr.Full(err):
 		return KindDiskFull
-	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrLocked), isErrno(syscall.EROFS):
+	case errors.Is(err, store.ErrDamaged), errors.Is(err, store.ErrLocked), diskerr.ReadOnly(err):
 		return KindStorage
 	case errors.As(err, &status):
 		if status.status >= 400 && status.status < 500 {

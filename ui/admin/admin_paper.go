@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"gongkai/atomicfile"
+	"gongkai/diskerr"
 	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/ui/kit"
@@ -235,9 +235,9 @@ func writeFiles(dir string, files []stickFile) ([]string, error) {
 func stickError(err error) string {
 	// by the error's value only: its English text may change
 	switch {
-	case errors.Is(err, syscall.EROFS):
+	case diskerr.ReadOnly(err):
 		return "U盘是只读的。请拨开U盘上的写保护开关，或换一个U盘。"
-	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+	case diskerr.Full(err):
 		return "U盘已满。请删掉一些文件，或换一个U盘。"
 	case errors.Is(err, fs.ErrPermission):
 		return "没有写入这个U盘的权限。请换一个U盘。"
