@@ -45,20 +45,8 @@ const (
 // order below.
 func KindOf(err error) Kind {
 	var (
-		netErr  net.Error
-		errno   syscall.Errno
-		status  *httpStatusError
-		isErrno = func(codes ...syscall.Errno) bool {
-			if !errors.As(err, &errno) {
-				return false
-			}
-			for _, c := range codes {
-				if errno == c {
-					return true
-				}
-			}
-			return false
-		}
+		netErr net.Error
+		status *httpStatusError
 	)
 	switch {
 	case err == nil:
@@ -91,7 +79,8 @@ func KindOf(err error) Kind {
 		return KindNoSource
 	case errors.As(err, &netErr), errors.Is(err, context.DeadlineExceeded), errors.Is(err, os.ErrDeadlineExceeded),
 		errors.Is(err, ErrDeadline), errors.Is(err, ErrTooSlow),
-		isErrno(syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EHOSTUNREACH, syscall.ENETUNREACH):
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
 		return KindNetwork
 	}
 	return KindOther
