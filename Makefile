@@ -40,7 +40,7 @@ bench: deps
 # Seconds: each Go benchmark once, so none can rot (CI).
 bench-short:
 	$(GO) test -run '^$$' -bench '^(BenchmarkApply10k|BenchmarkRawPut10k)$$' -benchtime 1x ./store/
-	bash -n scripts/bench.sh scripts/bench-screen.sh scripts/torture.sh scripts/soak.sh scripts/lib-screen.sh scripts/wine-test.sh
+	bash -n scripts/bench.sh scripts/bench-screen.sh scripts/torture.sh scripts/soak.sh scripts/lib-screen.sh scripts/wine-test.sh scripts/lib-wine.sh
 	$(GO) vet ./bench/monitorload
 
 # The reliability harness: 500 kill -9s on a 3,000-item feed, attacks,

@@ -7,10 +7,13 @@
 #   2. Restart=always in miniature: a supervisor loop around the real kiosk,
 #      which is killed with SIGKILL and must come back (this machine has no
 #      systemd running, so `systemd-run --user` is not an option);
-#   3. the .exe files are PE32+, and run `version` under wine if it can;
+#   3. the .exe files are PE32+, and run `version` under Wine when it is
+#      installed (with the stand-in DLL of scripts/lib-wine.sh);
 #   4. systemd-analyze verify deploy/linux/gongkai-kiosk.service;
 #   5. deploy/nginx/gongkai-feed.conf serves a published demo feed with its
-#      caching headers, and a provisioned screen syncs from it.
+#      caching headers, and a provisioned screen syncs from it;
+#   6. under Wine, the console .exe provisions a screen, syncs it from the
+#      feed folder and from nginx, and checks it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${VERSION:?set by make}" "${COMMIT:?set by make}" "${BUILD:?set by make}"
@@ -113,21 +116,16 @@ for exe in dist/gongkai.exe dist/gongkai-console.exe; do
 	file "$exe" | grep -q 'PE32+ executable' || fail "$exe: $(file -b "$exe")"
 done
 pass "$(file dist/gongkai.exe dist/gongkai-console.exe | tr -s ' ' | paste -sd ';')"
-wine=$(command -v wine || command -v wine64 || ls /usr/lib/wine/wine64 2>/dev/null || true)
-if [ -z "$wine" ]; then
+# shellcheck source=scripts/lib-wine.sh
+. scripts/lib-wine.sh
+wine=""
+if ! command -v wine64 >/dev/null && ! command -v wine >/dev/null && [ ! -x /usr/lib/wine/wine64 ]; then
 	echo "skip wine: not installed (apt-get install wine64)"
 else
+	wine=$(wine_setup "$tmp/wine") || fail "could not make a Wine prefix"
 	out=$(WINEPREFIX=$tmp/wine WINEDEBUG=-all timeout 120 "$wine" dist/gongkai-console.exe version 2>&1 || true)
-	if [ "$(echo "$out" | tr -d '\r' | grep '^gongkai ')" = "$want" ]; then
-		pass "wine: $want"
-	elif echo "$out" | grep -q 'bcryptprimitives.dll not found'; then
-		# Go >= 1.24 needs ProcessPrng from bcryptprimitives.dll (Windows 10+),
-		# which Wine only has from 9.0; Debian 12 ships Wine 8.0.
-		echo "skip wine: $("$wine" --version 2>/dev/null) lacks bcryptprimitives.dll, which Go $(go env GOVERSION) programs need"
-	else
-		echo "$out" >&2
-		fail "wine gongkai-console.exe version"
-	fi
+	[ "$(echo "$out" | tr -d '\r' | grep '^gongkai ')" = "$want" ] || { echo "$out" >&2; fail "wine gongkai-console.exe version"; }
+	pass "wine: $want"
 fi
 
 # --- 4. systemd unit ----------------------------------------------------------
@@ -187,4 +185,21 @@ data=$tmp/screen
 python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); assert s["version"]==1 and s["items"]>0 and not s["last_error"], s' "$tmp/status.json" ||
 	fail "status after sync: $(cat "$tmp/status.json")"
 pass "screen synced from nginx: $(cat "$tmp/sync.log")"
+
+# --- 6. the Windows program's data path, under Wine ---------------------------
+# The console .exe provisions a screen, syncs it from the published folder
+# (as from a stick) and from nginx, and checks its store: atomic writes,
+# bbolt, attachments and the network on Windows.
+if [ -n "$wine" ]; then
+	w() { WINEPREFIX=$tmp/wine WINEDEBUG=-all timeout 300 "$wine" dist/gongkai-console.exe "$@"; }
+	wdata=$tmp/winscreen
+	w init --data "$(winpath "$wdata")" --location 310118901201 --pubkey "$(winpath "$tmp/keys/publisher.pub")" \
+		--source "$(winpath "$tmp/srv/feed")" >"$tmp/winsync.log" 2>&1 || { cat "$tmp/winsync.log" >&2; fail "wine: init"; }
+	w sync --data "$(winpath "$wdata")" >>"$tmp/winsync.log" 2>&1 || { cat "$tmp/winsync.log" >&2; fail "wine: sync from the folder"; }
+	w sync --data "$(winpath "$wdata")" --source "$url/" >>"$tmp/winsync.log" 2>&1 || { cat "$tmp/winsync.log" >&2; fail "wine: sync from nginx"; }
+	w check --data "$(winpath "$wdata")" >>"$tmp/winsync.log" 2>&1 || { cat "$tmp/winsync.log" >&2; fail "wine: check"; }
+	size=$(stat -c %s "$wdata/store.db")
+	[ "$size" -lt $((16 << 20)) ] || fail "wine: store.db of the demo feed is $size bytes"
+	pass "wine: gongkai-console.exe init, sync (folder, then nginx), check; store.db $((size >> 10)) KB"
+fi
 echo "package-test: all checks passed"

@@ -9,8 +9,8 @@
 # Debian 12's Wine 8.0 runs Go 1.26 programs with two stand-ins, made here
 # for this check only (nothing shipped changes):
 #   - bcryptprimitives.dll: Go's runtime calls its ProcessPrng, which
-#     Windows 10 has and Wine only from 9.0. A stand-in calling
-#     RtlGenRandom is built with mingw into this check's own Wine prefix.
+#     Windows 10 has and Wine only from 9.0. A stand-in is built with
+#     mingw into this check's own Wine prefix (scripts/lib-wine.sh).
 #   - a build overlay of Go's internal/syscall/windows: Wine 8 answers the
 #     delete call os.RemoveAll tries first with a status Windows does not
 #     give, so every t.TempDir cleanup failed. The overlay takes Go's own
@@ -34,9 +34,8 @@ TIMEOUT=${TIMEOUT:-900}
 say() { echo "wine-test: $*" >&2; }
 die() { say "$*"; exit 1; }
 
-wine=$(command -v wine64 || command -v wine || ls /usr/lib/wine/wine64 2>/dev/null || true)
-[ -n "$wine" ] || die "Wine is not installed: apt-get install wine64"
-command -v x86_64-w64-mingw32-gcc >/dev/null || die "mingw is not installed: apt-get install gcc-mingw-w64-x86-64"
+# shellcheck source=scripts/lib-wine.sh
+. scripts/lib-wine.sh
 
 # skip: package → the -test.skip pattern of its tests this check cannot run.
 declare -A skip=(
@@ -67,24 +66,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export WINEPREFIX=$PREFIX WINEDEBUG=-all
 
-# The Wine prefix, made once, with the stand-in DLL when Wine lacks one.
-if [ ! -d "$PREFIX/drive_c/windows/system32" ]; then
-	say "making the Wine prefix $PREFIX"
-	"$wine" wineboot --init >/dev/null 2>&1 || die "wineboot failed"
-fi
-dll=$PREFIX/drive_c/windows/system32/bcryptprimitives.dll
-if [ ! -f "$dll" ]; then
-	cat >"$work/bcp.c" <<'EOF'
-#include <windows.h>
-#include <ntsecapi.h>
-/* Stands in for Windows 10's bcryptprimitives.dll, which Wine 8.0 lacks:
-   Go's runtime asks it for ProcessPrng. For scripts/wine-test.sh only. */
-__declspec(dllexport) BOOL WINAPI ProcessPrng(PBYTE data, SIZE_T n) {
-	return RtlGenRandom(data, (ULONG)n);
-}
-EOF
-	x86_64-w64-mingw32-gcc -shared -o "$dll" "$work/bcp.c" -ladvapi32
-fi
+wine=$(wine_setup "$PREFIX") || die "no Wine to run the tests"
 
 # The overlay: Deleteat's last resort becomes Go's own fallback.
 at=$(go env GOROOT)/src/internal/syscall/windows/at_windows.go
