@@ -147,6 +147,55 @@ func BenchmarkApply10k(b *testing.B) {
 // the store's options (boltfile.Bolt) and bbolt's defaults otherwise.
 func BenchmarkRawPut10k(b *testing.B) {
 	u, _ := benchUpdate(b)
+	puts := make([]benchPut, len(u.Manifest.Items))
+	for i, ref := range u.Manifest.Items {
+		puts[i] = benchPut{bucketItems, []byte(ref.ID), u.Checked[ref.SHA256].Bytes()}
+	}
+	putAll(b, puts)
+}
+
+// BenchmarkApplyBytes10k puts the bytes a 10,000-item Apply leaves in the
+// store, bucket by bucket in key order, with nothing worked out: what
+// writing them costs bbolt, the part of Apply no faster code can remove.
+// "all" is every bucket; "unsearched" leaves out the search index (docs,
+// postings, ordinals, ids). BENCHMARKS.md, Apply, compares both with
+// RawPut10k.
+func BenchmarkApplyBytes10k(b *testing.B) {
+	u, _ := benchUpdate(b)
+	s, err := Open(b.TempDir(), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Apply(u); err != nil {
+		b.Fatal(err)
+	}
+	search := [][]byte{bucketDocs, bucketPostings, bucketOrdinals, bucketIDs}
+	var all, unsearched []benchPut
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.ForEach(func(name []byte, bk *bolt.Bucket) error {
+			return bk.ForEach(func(k, v []byte) error {
+				p := benchPut{slices.Clone(name), slices.Clone(k), slices.Clone(v)}
+				all = append(all, p)
+				if !slices.ContainsFunc(search, func(s []byte) bool { return string(s) == string(name) }) {
+					unsearched = append(unsearched, p)
+				}
+				return nil
+			})
+		})
+	})
+	s.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("all", func(b *testing.B) { putAll(b, all) })
+	b.Run("unsearched", func(b *testing.B) { putAll(b, unsearched) })
+}
+
+type benchPut struct{ bucket, key, value []byte }
+
+// putAll times putting puts into a new bbolt file with the store's options
+// in one transaction.
+func putAll(b *testing.B, puts []benchPut) {
 	for b.Loop() {
 		b.StopTimer()
 		db, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, boltfile.Bolt(boltfile.Options{Timeout: 5 * time.Second}))
@@ -155,12 +204,12 @@ func BenchmarkRawPut10k(b *testing.B) {
 		}
 		b.StartTimer()
 		err = db.Update(func(tx *bolt.Tx) error {
-			bk, err := tx.CreateBucketIfNotExists(bucketItems)
-			if err != nil {
-				return err
-			}
-			for _, ref := range u.Manifest.Items {
-				if err := bk.Put([]byte(ref.ID), u.Checked[ref.SHA256].Bytes()); err != nil {
+			for _, p := range puts {
+				bk, err := tx.CreateBucketIfNotExists(p.bucket)
+				if err != nil {
+					return err
+				}
+				if err := bk.Put(p.key, p.value); err != nil {
 					return err
 				}
 			}
