@@ -34,8 +34,14 @@ if (-not (Get-LocalUser -Name $UserName -ErrorAction SilentlyContinue)) {
         -Description "Runs the Gongkai screen" -PasswordNeverExpires -UserMayNotChangePassword | Out-Null
     Add-LocalGroupMember -Group "Users" -Member $UserName
 }
-# The data directory belongs to the kiosk user (it syncs and writes its log).
-icacls $DataDir /grant "${UserName}:(OI)(CI)M" | Out-Null
+# The data directory belongs to the kiosk user (it syncs and writes its log),
+# and to nobody else: it holds the screen's private key (device.key) and the
+# admin PIN's hash, and Windows ignores the 0600 mode gongkai gives them, so
+# the folder's own list is what keeps them private. ProgramData lets every
+# local user read what it holds: drop what the folder inherits from it and
+# keep SYSTEM (S-1-5-18), Administrators (S-1-5-32-544) and the kiosk user.
+icacls $DataDir /inheritance:r /grant:r "*S-1-5-18:(OI)(CI)F" "*S-1-5-32-544:(OI)(CI)F" "${UserName}:(OI)(CI)M" | Out-Null
+if ($LASTEXITCODE -ne 0) { throw "icacls could not make $DataDir private to $UserName" }
 
 # 3. Auto-logon: the documented Winlogon values
 # (learn.microsoft.com/troubleshoot/windows-server/user-profiles-and-logon/turn-on-automatic-logon).
