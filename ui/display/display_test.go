@@ -2,6 +2,8 @@ package display
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -531,5 +533,52 @@ func TestDisplayCounterHasThousandsSeparators(t *testing.T) {
 	n := v.Rot.Len()
 	if got, want := textOf(v.counter), fmt.Sprintf("/ %d,%03d 条", n/1000, n%1000); n < 1000 || !strings.Contains(got, want) {
 		t.Fatalf("counter %q with %d notices, want it to contain %q", got, n, want)
+	}
+}
+
+// A title of the longest kind over a first paragraph taller than the room
+// left under it: page 1 went on show with the heading and facts over an
+// empty screen. Now the paragraph is cut between two of its lines: page 1
+// holds what fits, page 2 goes on with the rest, and nothing is lost or
+// shown twice.
+func TestDisplayFirstPageHoldsTheParagraphUnderALongTitle(t *testing.T) {
+	const id = "elderly-2026-009"
+	title := "关于2026年重阳节期间为本镇六十五周岁以上老年人免费开展健康体检以及家庭医生上门服务、体检报告送达解读和各村（居）分批安排等有关事项的通知（第二次修订稿，请各村委会张贴并广泛告知）"
+	para := "为迎接重阳节，镇社区卫生服务中心为本镇六十五周岁以上老年人提供免费健康体检，体检时间为十月十二日至十月三十一日，" +
+		"各村卫生室和社区卫生服务中心将按照村（居）分批安排，请老年人按本村日期前往，行动不便的老年人可由家属提前向村委会登记，" +
+		"由家庭医生团队上门开展体检服务，体检当天请空腹并携带身份证和医保卡，体检报告将在两周内由家庭医生送达并当面解读，" +
+		"如有疑问请拨打社区卫生服务中心公共卫生科电话咨询。"
+	st, next := uitest.DemoFeed(t)
+	src := t.TempDir()
+	if err := os.CopyFS(src, os.DirFS(uitest.Repo("assets/demo"))); err != nil {
+		t.Fatal(err)
+	}
+	notice := fmt.Sprintf("---\nid: %s\ntitle: %s\ncategory: elderly\nagency: 青禾镇社区卫生服务中心\npublished: 2026-10-08\nlocations: [\"310118901\"]\nvalid_from: 2026-10-08\nvalid_until: 2027-12-31\nurl: https://example.gov.cn/qinghe/elderly/2026-009\n---\n%s\n\n## 体检项目\n\n- 一般检查：身高、体重、血压、视力、听力；\n", id, title, para)
+	if err := os.WriteFile(filepath.Join(src, "items/elderly/elderly-2026-009.md"), []byte(notice), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	next(src)
+
+	v := newTestDisplay(t, st, Options{Dwell: 10 * time.Second}, portrait)
+	if !v.Rot.Show(id, v.ClockNow()) {
+		t.Fatal("the notice is not in the rotation")
+	}
+	v.ShowSlide(v.ClockNow())
+	settle(v.w.Canvas().Content())
+	if len(v.Body.Layout) < 2 || len(v.Body.Layout[0]) == 0 {
+		t.Fatalf("page 1 holds no part of the body (pages %v)", v.Body.Layout)
+	}
+	var shown strings.Builder
+	for p := range v.Body.Pages() {
+		for _, i := range v.Body.Layout[p] {
+			shown.WriteString(strings.TrimSpace(textOf(v.Body.Object(i))))
+		}
+	}
+	if !strings.HasPrefix(shown.String(), para) {
+		t.Errorf("the paragraph as the pages show it:\n%s\nwant it whole, once:\n%s", shown.String(), para)
+	}
+	first := strings.TrimSpace(textOf(v.Body.Object(v.Body.Layout[0][0])))
+	if first == para || !strings.HasPrefix(para, first) {
+		t.Errorf("page 1 holds %q, want the paragraph's first lines", first)
 	}
 }

@@ -153,7 +153,11 @@ func (r *mdRender) paragraph(runs []Run, marker string, depth int) {
 		} else if depth > 0 {
 			gap = gapListItem
 		}
-		r.add(Block{Obj: obj, Gap: gap})
+		b := Block{Obj: obj, Gap: gap}
+		if depth == 0 {
+			b.cut = newLineCut(chunk, r.size(theme.SizeNameText))
+		}
+		r.add(b)
 	}
 }
 

@@ -30,6 +30,10 @@ type Block struct {
 	// holds a page.
 	Build   func() fyne.CanvasObject
 	measure func(width float32) float32
+
+	// cut lets a plain paragraph piece be cut between two of its lines
+	// (cut.go): the display's first page does so under its heading.
+	cut *lineCut
 }
 
 // lazyBlock is a block built only while on show.
@@ -43,11 +47,13 @@ func LazyBlock(build func() fyne.CanvasObject, measure func(float32) float32, ga
 // screen state; the pager only clamps it and reports the page count.
 type Pager struct {
 	widget.BaseWidget
-	Blocks  []Block
-	Cur     int                   // the page asked for; clamped by layout
-	onPages func(page, total int) // after each layout
-	lead    float32               // room kept free at the top of the first page
-	foot    float32               // and at its bottom
+	Blocks   []Block // what is paged: those given, the first maybe cut (cut.go)
+	given    []Block // by SetBlocks
+	firstCut firstCut
+	Cur      int                   // the page asked for; clamped by layout
+	onPages  func(page, total int) // after each layout
+	lead     float32               // room kept free at the top of the first page
+	foot     float32               // and at its bottom
 
 	Layout   [][]int // block indexes per page, from the last layout
 	Open     bool    // Layout stops at the page after the one on show: more blocks follow, not yet paged
@@ -83,7 +89,7 @@ func (p *Pager) SetBlocks(b []Block) {
 			}
 		}
 	}
-	p.Blocks = b
+	p.given, p.Blocks = b, b
 	p.Built, p.LazyH = nil, nil
 	p.laidOut = fyne.Size{}
 	p.Refresh()
@@ -207,6 +213,7 @@ func (r *pagerRenderer) Layout(size fyne.Size) {
 		return
 	}
 	w := size.Width
+	p.Blocks = p.cutFirst(w, size.Height)
 	// lazy heights are kept until the width, the text size or the
 	// content changes: a page turn must not measure 4,000 cards again
 	if text := theme.TextSize(); p.lazyW != w || p.lazyText != text || len(p.LazyH) != len(p.Blocks) {
@@ -329,7 +336,7 @@ func pageHas(blocks []Block, idx []int, o fyne.CanvasObject) bool {
 // starting lead down and ending foot above the bottom. A block taller than a page gets a page of its own
 // (the Markdown renderer splits long paragraphs and tables so that this is
 // rare); the first page stays empty rather than hold a block that would
-// fit on a page of its own.
+// fit on a page of its own (a paragraph there is cut first: cut.go).
 //
 // With upTo >= 0 it stops once page upTo+1 is complete, and complete says
 // whether it paged every block; blocks after it are not measured.
