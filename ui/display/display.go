@@ -65,6 +65,7 @@ type View struct {
 	empty                *fyne.Container
 	emptyT               *widget.RichText
 	counter              *widget.RichText
+	turned               int // the page TurnTo holds, -1 for the rotation's
 	footer               *widget.RichText
 
 	ShownID  string    // notice on screen, "" for the empty slide
@@ -112,7 +113,7 @@ func (v *View) ReportSlide() {
 }
 
 func New(env *kit.Env, o Options) *View {
-	v := &View{env: env, opts: o, lit: true}
+	v := &View{env: env, opts: o, lit: true, turned: -1}
 	v.Rot = Rotation{Dwell: o.Dwell, Hours: o.Hours}
 
 	v.place = widget.NewRichText()
@@ -379,7 +380,7 @@ func (v *View) ShowSlide(now time.Time) {
 	kit.SetRich(v.title, kit.Seg(it.Title, kit.SizeTitle, theme.ColorNameForeground))
 	kit.SetRich(v.runTitle, kit.Seg("续　"+it.Title, theme.SizeNameSubHeadingText, theme.ColorNamePrimary))
 	kit.SetRich(v.facts, v.factSegs(it)...)
-	v.Body.Cur = v.Rot.Page(now)
+	v.Body.Cur = v.pageAt(now)
 	v.Body.SetBlocks(kit.MarkdownBlocks(it.Body))
 	v.showCounter()
 	v.opts.Speak(it)
@@ -397,11 +398,28 @@ func (v *View) ShowSlide(now time.Time) {
 
 // ShowPage turns the body to the page due at now.
 func (v *View) ShowPage(now time.Time) {
-	if p := v.Rot.Page(now); p != v.Body.Page() {
+	if p := v.pageAt(now); p != v.Body.Page() {
 		v.Body.SetPage(p)
 		v.slide.Refresh() // the first page's heading, or the one-line title
 	}
 	v.showCounter()
+}
+
+// TurnTo shows page n (0-based; the pager stops at the last) of the
+// notice on show, and of each slide after it, whatever the time says: the
+// studio's preview turns its pages by hand. A negative n gives the pages
+// back to the rotation's dwell.
+func (v *View) TurnTo(n int) {
+	v.turned = max(-1, n)
+	v.ShowPage(v.ClockNow())
+}
+
+// pageAt is the page due at now: the rotation's, or the one TurnTo holds.
+func (v *View) pageAt(now time.Time) int {
+	if v.turned >= 0 {
+		return v.turned
+	}
+	return v.Rot.Page(now)
 }
 
 // showCounter is "第 3 / 11 条" (or "第 1 / 41,886 条"), and "第 2/4 页" on a notice of pages.

@@ -72,3 +72,10 @@ func (r *Reader) Show(it *feed.Item) {
 	}
 	r.v.fill(&shown, nil, page)
 }
+
+// TurnTo shows page n (0-based; the pager stops at the last) of the
+// notice on show, as its 上一页/下一页 would. On the UI goroutine.
+func (r *Reader) TurnTo(n int) { r.v.pager.SetPage(max(0, n)) }
+
+// Page is the page on show and the page count of the last layout.
+func (r *Reader) Page() (page, pages int) { return r.v.pager.Page(), r.v.pager.Pages() }

@@ -280,6 +280,12 @@ type Preview struct {
 	poster  *widget.Label
 	openPDF *widget.Button
 
+	// the page of the notice the picture shows, turned by hand
+	page       int
+	pageID     string // the notice it is a page of (FM.ID)
+	prev, next *widget.Button
+	pageText   *widget.Label
+
 	ps       previewScreen
 	env      *kit.Env
 	disp     *display.View
@@ -312,6 +318,7 @@ func New(opt Options) *Preview {
 		} else {
 			p.step.Disable()
 		}
+		p.page = 0
 		p.redraw()
 	})
 	p.mode.Selected = ModeDisplay
@@ -319,7 +326,7 @@ func New(opt Options) *Preview {
 	for _, st := range kit.TextSteps {
 		steps = append(steps, st.Name)
 	}
-	p.step = widget.NewRadioGroup(steps, func(string) { p.redraw() })
+	p.step = widget.NewRadioGroup(steps, func(string) { p.page = 0; p.redraw() })
 	p.step.Horizontal = true
 	p.step.Required = true
 	p.step.Selected = steps[0]
@@ -330,10 +337,16 @@ func New(opt Options) *Preview {
 	p.poster = widget.NewLabel("")
 	p.openPDF = widget.NewButtonWithIcon("打开 A4 海报（PDF）", theme.DocumentPrintIcon(), p.open)
 	p.openPDF.Disable()
+	p.prev = widget.NewButton("‹ 上一页", func() { p.turn(-1) })
+	p.next = widget.NewButton("下一页 ›", func() { p.turn(+1) })
+	p.pageText = widget.NewLabel("")
+	p.pageText.Alignment = fyne.TextAlignCenter
+	p.showPages(0, 1)
+	pages := container.NewBorder(nil, nil, p.prev, p.next, p.pageText)
 	head := container.NewVBox(widget.NewLabel("预览（屏幕上的样子）"),
 		container.NewBorder(nil, nil, widget.NewLabel("屏幕"), nil, p.mode),
 		container.NewBorder(nil, nil, widget.NewLabel("字号"), nil, p.step))
-	foot := container.NewVBox(p.msg, container.NewBorder(nil, nil, nil, p.openPDF, p.poster))
+	foot := container.NewVBox(pages, p.msg, container.NewBorder(nil, nil, nil, p.openPDF, p.poster))
 	p.box = container.NewPadded(container.NewBorder(head, foot, nil, nil, p.img))
 	return p
 }
@@ -369,6 +382,11 @@ func (p *Preview) Show(in Input, found []publish.Finding) {
 		return
 	}
 	in.FM.Attachments = slices.Clone(in.FM.Attachments)
+	if in.FM.ID != p.pageID {
+		// another notice starts at its first page; the same one, edited,
+		// stays on the page the clerk is looking at
+		p.page, p.pageID = 0, in.FM.ID
+	}
 	p.pending = &in
 	if p.opt.Spawn != nil {
 		return
@@ -468,6 +486,7 @@ func (p *Preview) drawDisplay(portrait bool) {
 	v.Box.Show()
 	v.Reload()
 	v.Rot.Show("preview", v.ClockNow())
+	v.TurnTo(p.page)
 	v.ShowSlide(v.ClockNow())
 	if p.dispShot == nil {
 		p.dispShot = newOffscreen(v.Box, displaySize, &kit.KioskTheme{Body: display.Body})
@@ -476,7 +495,37 @@ func (p *Preview) drawDisplay(portrait bool) {
 	if portrait {
 		p.dispShot.size = touchSize
 	}
-	p.setImage(p.dispShot.paint())
+	img := p.dispShot.paint()
+	if page := v.Body.Page(); page != p.page {
+		// past the last page (the notice got shorter): its last page
+		p.page = page
+		v.TurnTo(page)
+		img = p.dispShot.paint()
+	}
+	p.setImage(img)
+	p.showPages(v.Body.Page(), v.Body.Pages())
+}
+
+// turn shows the page by pages on from the one on show.
+func (p *Preview) turn(by int) {
+	p.page = max(0, p.page+by)
+	p.redraw()
+}
+
+// showPages says which page the picture is, and lets the buttons turn
+// only where there is a page to turn to.
+func (p *Preview) showPages(page, pages int) {
+	p.pageText.SetText(kit.PageText(page, pages))
+	for _, b := range []struct {
+		b  *widget.Button
+		on bool
+	}{{p.prev, page > 0}, {p.next, page < pages-1}} {
+		if b.on {
+			b.b.Enable()
+		} else {
+			b.b.Disable()
+		}
+	}
 }
 
 func (p *Preview) setImage(img image.Image) {

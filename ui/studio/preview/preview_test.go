@@ -200,3 +200,83 @@ func shownTexts(o fyne.CanvasObject) map[string]float32 {
 	visit(o)
 	return out
 }
+
+// The clerk turns the preview's pages: each mode shows the page asked
+// for (what the screen shows on it, the display's counter included), the
+// buttons stop at the ends, an edit keeps the page, and another notice,
+// another mode or 字号 starts at page 1.
+func TestPreviewTurnsPages(t *testing.T) {
+	rows := ""
+	for i := range 40 {
+		rows += fmt.Sprintf("| 第 %d 户 | 东湾村一组 | %d 平方米 |\n", i+1, 100+i)
+	}
+	body := "## 补偿明细\n\n| 户 | 村组 | 面积 |\n| --- | --- | --- |\n" + rows + "\n## 末页说明\n\n请于十二月底前到村委会签字确认。\n"
+	p, in := newNotice(t, body)
+	for _, mode := range []string{ModeDisplay, ModePortrait, ModeTouch} {
+		t.Run(mode, func(t *testing.T) {
+			p.Select(mode, 0)
+			if p.page != 0 || p.prev.Disabled() == false {
+				t.Fatalf("a new mode starts at page %d (上一页 enabled: %v)", p.page+1, !p.prev.Disabled())
+			}
+			pages := pagesOf(t, p.pageText.Text)
+			if pages < 3 {
+				t.Fatalf("%d pages: the table should need more than two", pages)
+			}
+			// what the painted screen shows
+			shown := func() string {
+				if mode == ModeTouch {
+					return fmt.Sprint(shownTexts(p.touch.reader.Object()))
+				}
+				return fmt.Sprint(shownTexts(p.disp.Box))
+			}
+			for n := 1; n < pages; n++ {
+				was := shown()
+				p.next.OnTapped()
+				if p.page != n || p.pageText.Text != kit.PageText(n, pages) {
+					t.Fatalf("after %d turns: page %d, %q", n, p.page+1, p.pageText.Text)
+				}
+				if shown() == was {
+					t.Fatalf("page %d shows what page %d did", n+1, n)
+				}
+			}
+			if !p.next.Disabled() || p.prev.Disabled() {
+				t.Error("on the last page 下一页 can be tapped, or 上一页 cannot")
+			}
+			if !strings.Contains(shown(), "末页说明") {
+				t.Errorf("the last page does not show the notice's end: %s", shown())
+			}
+			if mode != ModeTouch && !strings.Contains(shown(), kit.PageText(pages-1, pages)) {
+				t.Errorf("the display's counter does not say the last page: %s", shown())
+			}
+			// an edit of the same notice stays on the page
+			in.FM.Title += "（改）"
+			p.Show(in, nil)
+			p.Flush()
+			if p.page != pages-1 {
+				t.Errorf("an edit went to page %d of %d", p.page+1, pages)
+			}
+			p.prev.OnTapped()
+			if p.page != pages-2 {
+				t.Errorf("上一页 went to page %d", p.page+1)
+			}
+		})
+	}
+	// another notice starts at page 1
+	in.FM.ID = "another"
+	p.Show(in, nil)
+	p.Flush()
+	if p.page != 0 || !strings.HasPrefix(p.pageText.Text, "第 1/") {
+		t.Errorf("another notice opens at page %d (%q)", p.page+1, p.pageText.Text)
+	}
+}
+
+// pagesOf reads the page count of "第 n/m 页".
+func pagesOf(t *testing.T, text string) int {
+	t.Helper()
+	_, m, ok := strings.Cut(strings.TrimSuffix(text, " 页"), "/")
+	n, err := strconv.Atoi(m)
+	if !ok || err != nil {
+		t.Fatalf("page text %q", text)
+	}
+	return n
+}

@@ -63,7 +63,17 @@ func (p *Preview) drawTouch() {
 	}
 	t.place.SetText(p.env.Store.PlaceName(p.env.Location))
 	t.reader.Show(it)
-	p.setImage(t.shot.paint())
+	t.reader.TurnTo(p.page)
+	img := t.shot.paint()
+	page, pages := t.reader.Page()
+	if page != p.page {
+		// past the last page (the notice got shorter): its last page
+		p.page = page
+		t.reader.TurnTo(page)
+		img = t.shot.paint()
+	}
+	p.setImage(img)
+	p.showPages(page, pages)
 }
 
 // stepIndex is the 字号 step chosen for the touch screen.
