@@ -107,7 +107,7 @@ func (a *Panel) newPaged() *pagedBox {
 	b.label.Alignment = fyne.TextAlignCenter
 	b.P = kit.NewPager(func(page, total int) {
 		if total < 0 { // more pages follow, not yet counted
-			kit.SetText(b.label, fmt.Sprintf("第 %d 页", page+1))
+			kit.SetText(b.label, "第 "+kit.Thousands(page+1)+" 页")
 		} else {
 			kit.SetText(b.label, kit.PageText(page, total))
 		}

@@ -9,7 +9,7 @@ import (
 
 // The page bar's words never run under its buttons: in a narrow column
 // (the home's important notices in landscape, 720 wide)
-// at the biggest 字号 "第 1/1062 页" becomes "1/1062"; where there is
+// at the biggest 字号 "第 1/1,062 页" becomes "1/1,062"; where there is
 // room the words stay.
 func TestPageBarFitsItsWords(t *testing.T) {
 	test.NewTempApp(t).Settings().SetTheme(NewTheme(len(TextSteps) - 1))
@@ -18,7 +18,7 @@ func TestPageBarFitsItsWords(t *testing.T) {
 	for _, c := range []struct {
 		width float32
 		want  string
-	}{{720, "1/1062"}, {1080, "第 1/1062 页"}} {
+	}{{720, "1/1,062"}, {1080, "第 1/1,062 页"}} {
 		b.Box.Resize(fyne.NewSize(c.width, b.Box.MinSize().Height))
 		if b.Label.Text != c.want {
 			t.Errorf("%v wide: %q, want %q", c.width, b.Label.Text, c.want)

@@ -421,7 +421,10 @@ func NewPageBar(touch func(), turn func(by int)) *PageBar {
 	return b
 }
 
-func PageText(page, total int) string { return fmt.Sprintf("第 %d/%d 页", page+1, total) }
+// PageText is "第 n/m 页", the numbers written as every count is (Thousands).
+func PageText(page, total int) string {
+	return fmt.Sprintf("第 %s/%s 页", Thousands(page+1), Thousands(total))
+}
 
 // Thousands writes n with a comma every three digits, as every count on
 // a screen is written: 3,412.
@@ -435,7 +438,7 @@ func Thousands(n int) string {
 
 // Update shows page of total.
 func (b *PageBar) Update(page, total int) {
-	b.setText(PageText(page, total), fmt.Sprintf("%d/%d", page+1, total))
+	b.setText(PageText(page, total), Thousands(page+1)+"/"+Thousands(total))
 	Enable(b.Prev, page > 0)
 	Enable(b.Next, page < total-1)
 	Show(b.Box, total > 1)
@@ -452,9 +455,9 @@ func (b *PageBar) setText(full, bare string) {
 }
 
 // pageBarLayout is a border layout (the label, then the buttons at the
-// ends, a theme padding apart) that, when "第 1/1062 页" is wider than the
+// ends, a theme padding apart) that, when "第 1/1,062 页" is wider than the
 // room between the buttons (a narrow column, the biggest 字号), has the
-// label say "1/1062" rather than run under a button.
+// label say "1/1,062" rather than run under a button.
 type pageBarLayout struct{ b *PageBar }
 
 func (l pageBarLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
@@ -492,7 +495,7 @@ func (b *PageBar) textWidth(text string) float32 {
 // UpdateOpen is Update for a list whose page count is not known: "第 3 页",
 // 下一页 while more follow.
 func (b *PageBar) UpdateOpen(page int, more bool) {
-	b.setText(fmt.Sprintf("第 %d 页", page+1), fmt.Sprint(page+1))
+	b.setText("第 "+Thousands(page+1)+" 页", Thousands(page+1))
 	Enable(b.Prev, page > 0)
 	Enable(b.Next, more)
 	Show(b.Box, page > 0 || more)

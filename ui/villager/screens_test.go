@@ -294,7 +294,7 @@ func TestSearchRunsInTheBackgroundAndPagesThroughAll(t *testing.T) {
 			t.Fatal("下一页 never ends")
 		}
 		test.Tap(s.bar.Next)
-		if want := fmt.Sprintf("第 %d 页", page+1); s.bar.Label.Text != want {
+		if want := "第 " + kit.Thousands(page+1) + " 页"; s.bar.Label.Text != want {
 			t.Errorf("page bar says %q, want %q", s.bar.Label.Text, want)
 		}
 	}
