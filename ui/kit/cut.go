@@ -17,24 +17,21 @@ import (
 // cuts that paragraph between two of its lines: the first page holds the
 // lines that fit, the next page goes on with the rest.
 
-// lineCut is what a paragraph piece needs to be cut: its runs and the
-// size they are drawn at (mdRender.paragraph sets it on plain paragraphs).
+// lineCut is what a paragraph piece (or a list item's) needs to be cut:
+// its runs and how the piece draws runs (mdRender.paragraph sets it).
 type lineCut struct {
 	runs  []Run
-	size  fyne.ThemeSizeName
-	runes []rune // the runs' text, joined
+	piece func(runs []Run, head bool) fyne.CanvasObject // head: the part before a cut, or the piece whole
+	runes []rune                                        // the runs' text, joined
 }
 
-func newLineCut(runs []Run, size fyne.ThemeSizeName) *lineCut {
+func newLineCut(runs []Run, piece func(runs []Run, head bool) fyne.CanvasObject) *lineCut {
 	var b strings.Builder
 	for _, r := range runs {
 		b.WriteString(r.Text)
 	}
-	return &lineCut{runs: runs, size: size, runes: []rune(b.String())}
+	return &lineCut{runs: runs, piece: piece, runes: []rune(b.String())}
 }
-
-// build draws runs as the paragraph is drawn.
-func (c *lineCut) build(runs []Run) fyne.CanvasObject { return Rich(RunSegs(runs, c.size)...) }
 
 // at splits the runs after their first k characters.
 func (c *lineCut) at(k int) (head, tail []Run) {
@@ -81,7 +78,7 @@ func cutToFit(b Block, w, room float32) (head, tail Block, ok bool) {
 	}
 	height := func(k int) float32 {
 		h, _ := c.at(k)
-		return Height(c.build(h), w)
+		return Height(c.piece(h, true), w)
 	}
 	line := height(1) // one line, with the text's padding
 	if room < line {
@@ -102,8 +99,8 @@ func cutToFit(b Block, w, room float32) (head, tail Block, ok bool) {
 		return head, tail, false
 	}
 	h, t := c.at(k)
-	head = Block{Obj: c.build(h), Gap: b.Gap}
-	tail = Block{Obj: c.build(t), Gap: gapContinuation}
+	head = Block{Obj: c.piece(h, true), Gap: b.Gap}
+	tail = Block{Obj: c.piece(t, false), Gap: gapContinuation}
 	return head, tail, true
 }
 

@@ -4,10 +4,14 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
+
+// plain draws runs as a plain paragraph does.
+func plain(runs []Run, _ bool) fyne.CanvasObject { return Rich(RunSegs(runs, theme.SizeNameText)...) }
 
 func runsText(rs []Run) string {
 	var b strings.Builder
@@ -20,7 +24,7 @@ func runsText(rs []Run) string {
 // A cut keeps every character once, and each run's emphasis.
 func TestLineCutAt(t *testing.T) {
 	runs := []Run{{Text: "体检时间"}, {Text: "十月十二日", strong: true}, {Text: "至月底。"}}
-	c := newLineCut(runs, theme.SizeNameText)
+	c := newLineCut(runs, plain)
 	for k := 0; k <= len(c.runes); k++ {
 		head, tail := c.at(k)
 		if got := runsText(head) + runsText(tail); got != "体检时间十月十二日至月底。" {
@@ -51,7 +55,7 @@ func TestLineCutStartsALine(t *testing.T) {
 		{"体检时间为十月十二日", 4, 4},              // between two Han characters: as it is
 		{strings.Repeat("a", 40), 30, 30}, // a word longer than a line: cut inside it
 	} {
-		lc := newLineCut([]Run{{Text: c.text}}, theme.SizeNameText)
+		lc := newLineCut([]Run{{Text: c.text}}, plain)
 		if got := lc.lineStart(c.k); got != c.want {
 			t.Errorf("%q at %d: cut at %d, want %d", c.text, c.k, got, c.want)
 		}
@@ -66,7 +70,7 @@ func TestCutToFit(t *testing.T) {
 	para := strings.Repeat("为迎接重阳节，镇社区卫生服务中心为本镇老年人提供免费健康体检。", 8)
 	block := func() Block {
 		rs := []Run{{Text: para}}
-		return Block{Obj: Rich(RunSegs(rs, theme.SizeNameText)...), cut: newLineCut(rs, theme.SizeNameText)}
+		return Block{Obj: plain(rs, true), cut: newLineCut(rs, plain)}
 	}
 	const w = 400
 	one := Height(Rich(Seg("为", theme.SizeNameText, theme.ColorNameForeground)), w)
@@ -104,4 +108,43 @@ func TestCutToFit(t *testing.T) {
 	if tail.Gap != gapContinuation {
 		t.Errorf("the tail's gap is %v, want it to go on as the paragraph (%v)", tail.Gap, gapContinuation)
 	}
+}
+
+// A list item is cut as a paragraph is: the marker stays with its first
+// lines, the rest goes on under them without one.
+func TestCutToFitListItem(t *testing.T) {
+	test.NewTempApp(t)
+	item := strings.Repeat("行动不便的老年人可由家属提前向村委会登记，由家庭医生团队上门开展体检服务。", 6)
+	blocks := MarkdownBlocks("- " + item + "\n")
+	if len(blocks) == 0 || blocks[0].cut == nil {
+		t.Fatal("the list item cannot be cut")
+	}
+	const w = 500
+	head, tail, ok := cutToFit(blocks[0], w, Measure(blocks[0].Obj, w)/2)
+	if !ok {
+		t.Fatal("not cut")
+	}
+	whole := strings.Replace(texts(blocks[0].Obj), "•", "", 1) // the item's first piece
+	h, tl := texts(head.Obj), texts(tail.Obj)
+	if !strings.Contains(h, "•") || strings.Contains(tl, "•") {
+		t.Errorf("marker: head %q, tail %q", h, tl)
+	}
+	if got := strings.Replace(h, "•", "", 1) + tl; got != whole || !strings.HasPrefix(item, whole) {
+		t.Errorf("head and tail read %q", got)
+	}
+}
+
+// texts is the rich text under o, joined.
+func texts(o fyne.CanvasObject) string {
+	switch o := o.(type) {
+	case *widget.RichText:
+		return Unbreakable(o.String())
+	case *fyne.Container:
+		var b strings.Builder
+		for _, c := range o.Objects {
+			b.WriteString(texts(c))
+		}
+		return b.String()
+	}
+	return ""
 }

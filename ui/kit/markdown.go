@@ -134,30 +134,34 @@ func (r *mdRender) node(n ast.Node, depth int) {
 // paragraph adds a paragraph in sentence-sized pieces; the pieces after the
 // first join the one before (gap 0), so on one page it reads as one.
 func (r *mdRender) paragraph(runs []Run, marker string, depth int) {
-	for i, chunk := range SplitRuns(runs, ParaLimit) {
-		rt := Rich(RunSegs(chunk, r.size(theme.SizeNameText))...)
-		var obj fyne.CanvasObject = rt
-		if depth > 0 {
-			m := ""
-			if i == 0 {
-				m = marker
-			}
-			mk := widget.NewRichText(Seg(m, r.size(theme.SizeNameText), theme.ColorNameForeground))
-			indent := float32(depth-1) * 40
-			obj = container.NewBorder(nil, nil,
-				container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(FixedWidth{W: 52}, mk)), nil, rt)
+	size := r.size(theme.SizeNameText)
+	// piece draws runs as a piece of this paragraph: in a list, indented,
+	// with the marker when it is the first
+	piece := func(runs []Run, first bool) fyne.CanvasObject {
+		rt := Rich(RunSegs(runs, size)...)
+		if depth == 0 {
+			return rt
 		}
+		m := ""
+		if first {
+			m = marker
+		}
+		mk := widget.NewRichText(Seg(m, size, theme.ColorNameForeground))
+		indent := float32(depth-1) * 40
+		return container.NewBorder(nil, nil,
+			container.New(layout.NewCustomPaddedLayout(0, 0, indent, 0), container.New(FixedWidth{W: 52}, mk)), nil, rt)
+	}
+	for i, chunk := range SplitRuns(runs, ParaLimit) {
 		gap := gapParagraph
 		if i > 0 {
 			gap = gapContinuation
 		} else if depth > 0 {
 			gap = gapListItem
 		}
-		b := Block{Obj: obj, Gap: gap}
-		if depth == 0 {
-			b.cut = newLineCut(chunk, r.size(theme.SizeNameText))
-		}
-		r.add(b)
+		first := i == 0
+		r.add(Block{Obj: piece(chunk, first), Gap: gap, cut: newLineCut(chunk, func(runs []Run, head bool) fyne.CanvasObject {
+			return piece(runs, head && first)
+		})})
 	}
 }
 

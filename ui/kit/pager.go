@@ -31,7 +31,7 @@ type Block struct {
 	Build   func() fyne.CanvasObject
 	measure func(width float32) float32
 
-	// cut lets a plain paragraph piece be cut between two of its lines
+	// cut lets a paragraph (or list item) piece be cut between two of its lines
 	// (cut.go): the display's first page does so under its heading.
 	cut *lineCut
 }
