@@ -14,6 +14,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"gongkai/config"
 	"gongkai/feed"
@@ -63,11 +67,10 @@ type Options struct {
 
 // Run runs the kiosk on the screen in opt.Data until its window closes.
 func Run(opt Options) error {
-	cfg, st, err := screen.Open(opt.Data, opt.Stderr)
+	cfg, err := config.Load(opt.Data)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
 	mode := opt.Mode
 	if mode == "" {
 		mode = cfg.Mode
@@ -96,6 +99,7 @@ func Run(opt Options) error {
 	lg.Info("kiosk starting", "version", p.Version, "build", p.Build, "commit", p.Commit, "mode", mode, "data", opt.Data)
 
 	a := app.NewWithID(appID)
+	a.Settings().SetTheme(kit.NewTheme(cfg.TextStep())) // the shipped font for the words below
 	w := a.NewWindow("公开 · 政务公开")
 	w.SetPadded(false)
 	// no main menu, no file dialogs: nothing in the window leads to the
@@ -107,39 +111,87 @@ func Run(opt Options) error {
 	} else {
 		w.Resize(fyne.NewSize(1080, 1920))
 	}
-	// the runtime behind the window: schedule, sync now, USB, display log, uploads
-	rt := screen.New(screen.Options{Data: opt.Data, Store: st, Config: screen.InMode(cfg, mode), Logger: lg.Logger, Alive: screen.AliveThrough(fyne.Do)})
-	mon := agent.ForScreen(agent.Options{Data: opt.Data, Store: st, Config: rt.Config, Program: p.Version,
-		Started: time.Now(), Export: rt.ExportProof, Logger: lg.Logger})
-	deps := screenDeps(cfg, st, opt.Data, p)
-	deps.Mode = mode
-	deps.Clock = time.Now
-	deps.Logger = lg.Logger
-	deps.Runtime = rt
-	deps.Admin.Started = time.Now()
-	deps.Admin.LogLines = lg.Recent.Lines
-	deps.Admin.Quit = a.Quit
-	wirePaper(&deps.Admin, screen.Paper{Log: rt.DisplayLog, Store: st, Config: rt.Config, Clock: time.Now})
-	// The sound card for 朗读: a screen without one (or without ALSA)
-	// shows no 朗读 button, and says why in its log.
-	if p, err := playback.New(); err != nil {
-		slog.Warn("no sound output: notices are not read aloud", "err", err)
-	} else {
-		deps.Speaker = p
-	}
-	k := ui.New(a, w, deps)
-	defer k.Close()
-	rt.Start()
-	defer rt.Close()
-	// before the runtime closes the display log: the agent reads it
-	defer mon.Start(k.Capture)()
-	logFirstFrame(w, opt.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
+	w.SetContent(opening())
+
+	// The store opens beside the UI loop, not before it. Opening for
+	// writing walks the whole file for damage, and after an upgrade that
+	// changes its layout rebuilds what it derives: seconds at 100,000
+	// notices, a minute and more at a million on a slow card. The window
+	// stayed black all that time, and systemd, told READY=1 only after it,
+	// killed the kiosk at TimeoutStartSec and the rebuild began again, for
+	// ever. Now the window says it is opening, and the UI loop, and with it
+	// the watchdog's pings, runs meanwhile.
+	var (
+		runErr error
+		stop   func()                       // what the UI built, undone; set on the UI goroutine
+		opened = make(chan *store.Store, 1) // the store (nil when it failed), once open
+	)
+	go func() {
+		st, err := screen.OpenStore(opt.Data, opt.Stderr)
+		opened <- st
+		if err != nil {
+			fyne.Do(func() { runErr = err; a.Quit() })
+			return
+		}
+		// the runtime behind the window: schedule, sync now, USB, display
+		// log (a file it opens), uploads; built here, off the UI goroutine
+		rt := screen.New(screen.Options{Data: opt.Data, Store: st, Config: screen.InMode(cfg, mode), Logger: lg.Logger, Alive: screen.AliveThrough(fyne.Do)})
+		mon := agent.ForScreen(agent.Options{Data: opt.Data, Store: st, Config: rt.Config, Program: p.Version,
+			Started: time.Now(), Export: rt.ExportProof, Logger: lg.Logger})
+		deps := screenDeps(cfg, st, opt.Data, p)
+		deps.Mode = mode
+		deps.Clock = time.Now
+		deps.Logger = lg.Logger
+		deps.Runtime = rt
+		deps.Admin.Started = time.Now()
+		deps.Admin.LogLines = lg.Recent.Lines
+		deps.Admin.Quit = a.Quit
+		wirePaper(&deps.Admin, screen.Paper{Log: rt.DisplayLog, Store: st, Config: rt.Config, Clock: time.Now})
+		// The sound card for 朗读: a screen without one (or without ALSA)
+		// shows no 朗读 button, and says why in its log.
+		if p, err := playback.New(); err != nil {
+			slog.Warn("no sound output: notices are not read aloud", "err", err)
+		} else {
+			deps.Speaker = p
+		}
+		fyne.Do(func() {
+			k := ui.New(a, w, deps)
+			rt.Start()
+			// before the runtime closes the display log: the agent reads it
+			stopMon := mon.Start(k.Capture)
+			stop = func() {
+				stopMon()
+				rt.Close()
+				k.Close()
+			}
+			logFirstFrame(w, opt.Stderr) // GONGKAI_FIRST_FRAME=1: the screen benchmark's start-up probe
+		})
+	}()
 	// systemd: READY=1, then WATCHDOG=1 while the UI loop runs; a hung
 	// loop stops the pings and systemd restarts the kiosk
-	defer watchdog.Go(fyne.Do)()
+	stopWatchdog := watchdog.Go(fyne.Do)
 	w.ShowAndRun()
+	stopWatchdog()
+	st := <-opened // a window closed while the store still opened waits for it
+	if stop != nil {
+		stop()
+	}
+	if st != nil {
+		st.Close()
+	}
+	if runErr != nil {
+		return runErr
+	}
 	lg.Info("kiosk stopped")
 	return nil
+}
+
+// opening is the window while the store opens: a word for whoever stands
+// before the screen, in the kiosk's big type.
+func opening() fyne.CanvasObject {
+	msg := widget.NewLabel("正在打开本屏的公告，请稍候……")
+	msg.SizeName = kit.SizeTitle
+	return container.NewStack(canvas.NewRectangle(kit.ThemeColor(theme.ColorNameBackground)), container.NewCenter(msg))
 }
 
 // screenDeps is what the kiosk and its screenshots share from the config.

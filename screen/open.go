@@ -22,6 +22,16 @@ func Open(data string, warn io.Writer) (*config.Config, *store.Store, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	st, err := OpenStore(data, warn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, st, nil
+}
+
+// OpenStore is Open's half that opens the store, for the kiosk, which
+// loads the configuration first and opens the store beside its window.
+func OpenStore(data string, warn io.Writer) (*store.Store, error) {
 	st, reset, err := store.OpenOrReset(data, store.Options{})
 	if diskerr.ReadOnly(err) {
 		// A data directory that became read-only (a failing SD card
@@ -31,12 +41,12 @@ func Open(data string, warn io.Writer) (*config.Config, *store.Store, error) {
 		st, err = store.Open(data, store.Options{ReadOnly: true})
 	}
 	if err != nil {
-		return nil, nil, StoreError(data, err)
+		return nil, StoreError(data, err)
 	}
 	if reset {
 		fmt.Fprintf(warn, "gongkai: warning: the database in %s was damaged; it was moved aside and the next sync rebuilds it\n", data)
 	}
-	return cfg, st, nil
+	return st, nil
 }
 
 // OpenToRead opens a screen's store read-only, for a command that only
