@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"gongkai/feed"
 	"gongkai/proof"
 	"gongkai/sync/synctest"
 )
@@ -37,24 +38,8 @@ func TestHostileNoticesKeepTheWatchdogFed(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("Xvfb test runs on Linux")
 	}
-	for _, tool := range []string{"Xvfb", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := buildGongkai(t, dir)
-	display := startXvfb(t)
-
-	priv, pub := synctest.NewKey(t)
-	feedDir, pubFile, data := filepath.Join(dir, "feed"), filepath.Join(dir, "publisher.pub"), filepath.Join(dir, "screen")
 	items := append(synctest.Hostile(), synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil))
-	synctest.PublishRaw(t, feedDir, priv, synctest.Raw{Items: items})
-	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gongkai(t, bin, "init", "--data", data, "--location", synctest.Village, "--pubkey", pubFile, "--source", feedDir)
-	gongkai(t, bin, "sync", "--data", data)
+	bin, display, data := syncedScreen(t, items, "Xvfb", "import")
 	setDwell(t, data, time.Second)
 
 	// A rotation of 10 notices at 1 s a page (the urgent and the pinned
@@ -78,34 +63,81 @@ func TestHostileNoticesKeepTheWatchdogFed(t *testing.T) {
 	checkPings(t, "touch mode", pings)
 }
 
-// runWatched runs the kiosk for d under a watchdog socket of our own, as
-// systemd would (WATCHDOG_USEC of 4 s: a ping every 2 s), screenshots the
-// display before stopping it with SIGTERM, and returns when each ping came.
-func runWatched(t *testing.T, bin, display string, d time.Duration, args ...string) []time.Time {
+// syncedScreen builds gongkai, starts Xvfb, and provisions a screen
+// synced from a feed of items made by hand (publish would refuse hostile
+// ones); tools are the other programs the test needs.
+func syncedScreen(t *testing.T, items []feed.Item, tools ...string) (bin, display, data string) {
 	t.Helper()
-	sock := filepath.Join(t.TempDir(), "notify")
+	for _, tool := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
+		}
+	}
+	dir := t.TempDir()
+	bin = buildGongkai(t, dir)
+	display = startXvfb(t)
+	priv, pub := synctest.NewKey(t)
+	feedDir, pubFile, data := filepath.Join(dir, "feed"), filepath.Join(dir, "publisher.pub"), filepath.Join(dir, "screen")
+	synctest.PublishRaw(t, feedDir, priv, synctest.Raw{Items: items})
+	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gongkai(t, bin, "init", "--data", data, "--location", synctest.Village, "--pubkey", pubFile, "--source", feedDir)
+	gongkai(t, bin, "sync", "--data", data)
+	return bin, display, data
+}
+
+// notifySocket listens as systemd does for what a service tells it
+// (NOTIFY_SOCKET); each message comes on the channel with its time.
+func notifySocket(t *testing.T) (sock string, said <-chan notified) {
+	t.Helper()
+	sock = filepath.Join(t.TempDir(), "notify")
 	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
-	var mu sync.Mutex
-	var pings []time.Time
-	ready := false
+	t.Cleanup(func() { conn.Close() })
+	ch := make(chan notified, 1024)
 	go func() {
+		defer close(ch)
 		buf := make([]byte, 256)
 		for {
 			n, _, err := conn.ReadFromUnix(buf)
 			if err != nil {
 				return
 			}
+			select {
+			case ch <- notified{strings.TrimSpace(string(buf[:n])), time.Now()}:
+			default: // nobody reads that far: dropped
+			}
+		}
+	}()
+	return sock, ch
+}
+
+type notified struct {
+	msg string
+	at  time.Time
+}
+
+// runWatched runs the kiosk for d under a watchdog socket of our own, as
+// systemd would (WATCHDOG_USEC of 4 s: a ping every 2 s), screenshots the
+// display before stopping it with SIGTERM, and returns when each ping came.
+func runWatched(t *testing.T, bin, display string, d time.Duration, args ...string) []time.Time {
+	t.Helper()
+	sock, said := notifySocket(t)
+	var mu sync.Mutex
+	var pings []time.Time
+	ready := false
+	go func() {
+		for n := range said {
 			mu.Lock()
-			switch strings.TrimSpace(string(buf[:n])) {
+			switch n.msg {
 			case "READY=1":
 				ready = true
-				pings = append(pings, time.Now())
+				pings = append(pings, n.at)
 			case "WATCHDOG=1":
-				pings = append(pings, time.Now())
+				pings = append(pings, n.at)
 			}
 			mu.Unlock()
 		}

@@ -2,7 +2,6 @@ package smoke
 
 import (
 	"image"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,23 +31,7 @@ func TestKioskAnswersWhileItsStoreOpens(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("Xvfb test runs on Linux")
 	}
-	for _, tool := range []string{"Xvfb", "import", "tesseract"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
-		}
-	}
-	dir := t.TempDir()
-	bin := buildGongkai(t, dir)
-	display := startXvfb(t)
-
-	priv, pub := synctest.NewKey(t)
-	feedDir, pubFile, data := filepath.Join(dir, "feed"), filepath.Join(dir, "publisher.pub"), filepath.Join(dir, "screen")
-	synctest.PublishRaw(t, feedDir, priv, synctest.Raw{Items: []feed.Item{synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil)}})
-	if err := os.WriteFile(pubFile, pub, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	gongkai(t, bin, "init", "--data", data, "--location", synctest.Village, "--pubkey", pubFile, "--source", feedDir)
-	gongkai(t, bin, "sync", "--data", data)
+	bin, display, data := syncedScreen(t, []feed.Item{synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil)}, "Xvfb", "import", "tesseract")
 
 	// another process holds the store: this one
 	db, err := bolt.Open(filepath.Join(data, "store.db"), 0o600, &bolt.Options{Timeout: 5 * time.Second})
@@ -57,21 +40,11 @@ func TestKioskAnswersWhileItsStoreOpens(t *testing.T) {
 	}
 	defer db.Close()
 
-	sock := filepath.Join(t.TempDir(), "notify")
-	conn, err := net.ListenUnixgram("unixgram", &net.UnixAddr{Name: sock, Net: "unixgram"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
+	sock, said := notifySocket(t)
 	ready := make(chan struct{})
 	go func() {
-		buf := make([]byte, 256)
-		for {
-			n, _, err := conn.ReadFromUnix(buf)
-			if err != nil {
-				return
-			}
-			if strings.TrimSpace(string(buf[:n])) == "READY=1" {
+		for n := range said {
+			if n.msg == "READY=1" {
 				close(ready)
 				return
 			}
