@@ -66,7 +66,7 @@ func TestLineCutStartsALine(t *testing.T) {
 // does not cut a paragraph that fits, nor one whose first two lines do
 // not.
 func TestCutToFit(t *testing.T) {
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(NewTheme(0)) // the shipped font: the same widths on every system
 	para := strings.Repeat("为迎接重阳节，镇社区卫生服务中心为本镇老年人提供免费健康体检。", 8)
 	block := func() Block {
 		rs := []Run{{Text: para}}
@@ -113,16 +113,19 @@ func TestCutToFit(t *testing.T) {
 // A list item is cut as a paragraph is: the marker stays with its first
 // lines, the rest goes on under them without one.
 func TestCutToFitListItem(t *testing.T) {
-	test.NewTempApp(t)
+	test.NewTempApp(t).Settings().SetTheme(NewTheme(0)) // the shipped font: the same widths on every system
 	item := strings.Repeat("行动不便的老年人可由家属提前向村委会登记，由家庭医生团队上门开展体检服务。", 6)
 	blocks := MarkdownBlocks("- " + item + "\n")
 	if len(blocks) == 0 || blocks[0].cut == nil {
 		t.Fatal("the list item cannot be cut")
 	}
 	const w = 500
-	head, tail, ok := cutToFit(blocks[0], w, Measure(blocks[0].Obj, w)/2)
+	room := Measure(blocks[0].Obj, w) / 2
+	head, tail, ok := cutToFit(blocks[0], w, room)
 	if !ok {
-		t.Fatal("not cut")
+		one, _ := blocks[0].cut.at(1)
+		t.Fatalf("not cut to %v of %v at width %v (one line %v; %d blocks, the first %q)", room, 2*room, w,
+			Height(blocks[0].cut.piece(one, true), w), len(blocks), texts(blocks[0].Obj))
 	}
 	whole := strings.Replace(texts(blocks[0].Obj), "•", "", 1) // the item's first piece
 	h, tl := texts(head.Obj), texts(tail.Obj)
