@@ -106,11 +106,7 @@ func (a *Panel) newPaged() *pagedBox {
 	b.label = widget.NewLabel("")
 	b.label.Alignment = fyne.TextAlignCenter
 	b.P = kit.NewPager(func(page, total int) {
-		if total < 0 { // more pages follow, not yet counted
-			kit.SetText(b.label, "第 "+kit.Thousands(page+1)+" 页")
-		} else {
-			kit.SetText(b.label, kit.PageText(page, total))
-		}
+		kit.SetText(b.label, kit.PageText(page, total)) // total < 0: more pages follow, not yet counted
 		kit.Enable(b.prev, page > 0)
 		kit.Enable(b.next, total < 0 || page < total-1)
 		kit.Show(b.bar, total < 0 || total > 1)

@@ -421,8 +421,13 @@ func NewPageBar(touch func(), turn func(by int)) *PageBar {
 	return b
 }
 
-// PageText is "第 n/m 页", the numbers written as every count is (Thousands).
+// PageText is "第 n/m 页", the numbers written as every count is
+// (Thousands); "第 n 页" while the count is not known (total < 0, as a
+// pager reports it).
 func PageText(page, total int) string {
+	if total < 0 {
+		return "第 " + Thousands(page+1) + " 页"
+	}
 	return fmt.Sprintf("第 %s/%s 页", Thousands(page+1), Thousands(total))
 }
 
@@ -495,14 +500,14 @@ func (b *PageBar) textWidth(text string) float32 {
 // UpdateOpen is Update for a list whose page count is not known: "第 3 页",
 // 下一页 while more follow.
 func (b *PageBar) UpdateOpen(page int, more bool) {
-	b.setText("第 "+Thousands(page+1)+" 页", Thousands(page+1))
+	b.setText(PageText(page, -1), Thousands(page+1))
 	Enable(b.Prev, page > 0)
 	Enable(b.Next, more)
 	Show(b.Box, page > 0 || more)
 }
 
 // Enable enables or disables b only when that changes it.
-func Enable(b *BigButton, on bool) {
+func Enable(b fyne.Disableable, on bool) {
 	if on && b.Disabled() {
 		b.Enable()
 	} else if !on && !b.Disabled() {

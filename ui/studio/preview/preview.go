@@ -486,7 +486,6 @@ func (p *Preview) drawDisplay(portrait bool) {
 	v.Box.Show()
 	v.Reload()
 	v.Rot.Show("preview", v.ClockNow())
-	v.TurnTo(p.page)
 	v.ShowSlide(v.ClockNow())
 	if p.dispShot == nil {
 		p.dispShot = newOffscreen(v.Box, displaySize, &kit.KioskTheme{Body: display.Body})
@@ -495,15 +494,24 @@ func (p *Preview) drawDisplay(portrait bool) {
 	if portrait {
 		p.dispShot.size = touchSize
 	}
-	img := p.dispShot.paint()
-	if page := v.Body.Page(); page != p.page {
-		// past the last page (the notice got shorter): its last page
+	p.paintPage(v.TurnTo, p.dispShot.paint, func() (int, int) { return v.Body.Page(), v.Body.Pages() })
+}
+
+// paintPage paints the preview's page of the screen: turn shows a page,
+// paint paints the screen, at tells the page on show and the count (known
+// once painted). Past the last page (the notice got shorter) it paints
+// the last.
+func (p *Preview) paintPage(turn func(page int), paint func() image.Image, at func() (page, pages int)) {
+	turn(p.page)
+	img := paint()
+	page, pages := at()
+	if page != p.page {
 		p.page = page
-		v.TurnTo(page)
-		img = p.dispShot.paint()
+		turn(page)
+		img = paint()
 	}
 	p.setImage(img)
-	p.showPages(v.Body.Page(), v.Body.Pages())
+	p.showPages(page, pages)
 }
 
 // turn shows the page by pages on from the one on show.
@@ -516,16 +524,8 @@ func (p *Preview) turn(by int) {
 // only where there is a page to turn to.
 func (p *Preview) showPages(page, pages int) {
 	p.pageText.SetText(kit.PageText(page, pages))
-	for _, b := range []struct {
-		b  *widget.Button
-		on bool
-	}{{p.prev, page > 0}, {p.next, page < pages-1}} {
-		if b.on {
-			b.b.Enable()
-		} else {
-			b.b.Disable()
-		}
-	}
+	kit.Enable(p.prev, page > 0)
+	kit.Enable(p.next, page < pages-1)
 }
 
 func (p *Preview) setImage(img image.Image) {

@@ -63,17 +63,7 @@ func (p *Preview) drawTouch() {
 	}
 	t.place.SetText(p.env.Store.PlaceName(p.env.Location))
 	t.reader.Show(it)
-	t.reader.TurnTo(p.page)
-	img := t.shot.paint()
-	page, pages := t.reader.Page()
-	if page != p.page {
-		// past the last page (the notice got shorter): its last page
-		p.page = page
-		t.reader.TurnTo(page)
-		img = t.shot.paint()
-	}
-	p.setImage(img)
-	p.showPages(page, pages)
+	p.paintPage(t.reader.TurnTo, t.shot.paint, t.reader.Page)
 }
 
 // stepIndex is the 字号 step chosen for the touch screen.
