@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
@@ -18,25 +19,30 @@ import (
 // lines that fit, the next page goes on with the rest.
 
 // lineCut is what a paragraph piece (or a list item's) needs to be cut:
-// its runs and how the piece draws runs (mdRender.paragraph sets it).
+// its runs and how the piece draws runs (mdRender.paragraph sets it on
+// every piece; the rest is worked out only for the one cut).
 type lineCut struct {
 	runs  []Run
 	piece func(runs []Run, head bool) fyne.CanvasObject // head: the part before a cut, or the piece whole
-	runes []rune                                        // the runs' text, joined
 }
 
 func newLineCut(runs []Run, piece func(runs []Run, head bool) fyne.CanvasObject) *lineCut {
+	return &lineCut{runs: runs, piece: piece}
+}
+
+// text is the runs' characters, joined.
+func (c *lineCut) text() []rune {
 	var b strings.Builder
-	for _, r := range runs {
+	for _, r := range c.runs {
 		b.WriteString(r.Text)
 	}
-	return &lineCut{runs: runs, piece: piece, runes: []rune(b.String())}
+	return []rune(b.String())
 }
 
 // at splits the runs after their first k characters.
 func (c *lineCut) at(k int) (head, tail []Run) {
 	for i, r := range c.runs {
-		n := len([]rune(r.Text))
+		n := utf8.RuneCountInString(r.Text)
 		if k >= n {
 			head = append(head, r)
 			k -= n
@@ -52,13 +58,12 @@ func (c *lineCut) at(k int) (head, tail []Run) {
 	return head, nil
 }
 
-// lineStart moves a cut at k back to where the paragraph's own wrap may
-// start a line (breakable): not before closing punctuation (，。） belong
-// to the line they end), not inside a Latin word or a number. It gives k
-// itself when no such place is near (a token longer than a line, which
-// Fyne breaks anywhere too).
-func (c *lineCut) lineStart(k int) int {
-	rs := c.runes
+// lineStart moves a cut at k in rs back to where the paragraph's own
+// wrap may start a line (breakable): not before closing punctuation (，。）
+// belong to the line they end), not inside a Latin word or a number. It
+// gives k itself when no such place is near (a token longer than a line,
+// which Fyne breaks anywhere too).
+func lineStart(rs []rune, k int) int {
 	for j := k; j > 0 && j < len(rs) && k-j <= 24; j-- {
 		if breakBetween(rs[j-1], rs[j]) || unicode.IsSpace(rs[j-1]) {
 			return j
@@ -73,7 +78,7 @@ func (c *lineCut) lineStart(k int) int {
 // an empty space).
 func cutToFit(b Block, w, room float32) (head, tail Block, ok bool) {
 	c := b.cut
-	if c == nil || b.Obj == nil || len(c.runes) < 2 || Measure(b.Obj, w) <= room {
+	if c == nil || b.Obj == nil || runeCount(c.runs) < 2 || Measure(b.Obj, w) <= room {
 		return head, tail, false
 	}
 	height := func(k int) float32 {
@@ -85,7 +90,8 @@ func cutToFit(b Block, w, room float32) (head, tail Block, ok bool) {
 		return head, tail, false
 	}
 	// the most characters whose lines fit: heights grow with k
-	lo, hi := 1, len(c.runes)-1
+	rs := c.text()
+	lo, hi := 1, len(rs)-1
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
 		if height(mid) <= room {
@@ -94,7 +100,7 @@ func cutToFit(b Block, w, room float32) (head, tail Block, ok bool) {
 			hi = mid - 1
 		}
 	}
-	k := c.lineStart(lo)
+	k := lineStart(rs, lo)
 	if height(k) <= line {
 		return head, tail, false
 	}

@@ -25,7 +25,7 @@ func runsText(rs []Run) string {
 func TestLineCutAt(t *testing.T) {
 	runs := []Run{{Text: "体检时间"}, {Text: "十月十二日", strong: true}, {Text: "至月底。"}}
 	c := newLineCut(runs, plain)
-	for k := 0; k <= len(c.runes); k++ {
+	for k := 0; k <= len(c.text()); k++ {
 		head, tail := c.at(k)
 		if got := runsText(head) + runsText(tail); got != "体检时间十月十二日至月底。" {
 			t.Fatalf("cut at %d: %q + %q", k, runsText(head), runsText(tail))
@@ -55,8 +55,7 @@ func TestLineCutStartsALine(t *testing.T) {
 		{"体检时间为十月十二日", 4, 4},              // between two Han characters: as it is
 		{strings.Repeat("a", 40), 30, 30}, // a word longer than a line: cut inside it
 	} {
-		lc := newLineCut([]Run{{Text: c.text}}, plain)
-		if got := lc.lineStart(c.k); got != c.want {
+		if got := lineStart([]rune(c.text), c.k); got != c.want {
 			t.Errorf("%q at %d: cut at %d, want %d", c.text, c.k, got, c.want)
 		}
 	}
