@@ -13,7 +13,9 @@
 #   5. deploy/nginx/gongkai-feed.conf serves a published demo feed with its
 #      caching headers, and a provisioned screen syncs from it;
 #   6. under Wine, the console .exe provisions a screen, syncs it from the
-#      feed folder and from nginx, and checks it.
+#      feed folder and from nginx, and checks it;
+#   7. under Wine, the kiosk .exe shows that screen full screen on the Xvfb
+#      display, and answers taps (read back with tesseract).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${VERSION:?set by make}" "${COMMIT:?set by make}" "${BUILD:?set by make}"
@@ -201,5 +203,35 @@ if [ -n "$wine" ]; then
 	size=$(stat -c %s "$wdata/store.db")
 	[ "$size" -lt $((16 << 20)) ] || fail "wine: store.db of the demo feed is $size bytes"
 	pass "wine: gongkai-console.exe init, sync (folder, then nginx), check; store.db $((size >> 10)) KB"
+fi
+
+# --- 7. the Windows kiosk's window, under Wine --------------------------------
+# gongkai.exe is the cgo build (Fyne's GL window, mingw): it runs the screen of
+# step 6 full screen on the Xvfb display. tesseract reads the glass; a tap on
+# 搜索公告 must open the keypad, and one on 首页 bring the home back: the
+# Windows window, its font and its input, where step 6 had only the console.
+if [ -n "$wine" ]; then
+	glass() { # tesseract's reading of the screen, spaces dropped (tsv: the words and their boxes)
+		import -window root "$tmp/winshot.png" && tesseract "$tmp/winshot.png" - -l chi_sim "$@" 2>/dev/null
+	}
+	shows() { # text seconds
+		for _ in $(seq "$2"); do glass | tr -d ' ' | grep -q "$1" && return 0; sleep 1; done
+		echo "the window reads:" >&2
+		glass | tr -d ' ' | grep -v '^$' >&2
+		return 1
+	}
+	tapword() { # word: a tap on the middle of it, where tesseract finds it
+		local at
+		at=$(glass --psm 11 tsv | awk -F'\t' -v w="$1" 'NR>1 && index($12, w) {print int($7+$9/2), int($8+$10/2); exit}')
+		[ -n "$at" ] || { echo "no $1 on the window" >&2; return 1; }
+		# shellcheck disable=SC2086 # x y
+		xdotool mousemove $at click 1
+	}
+	WINEPREFIX=$tmp/wine WINEDEBUG=-all timeout 600 "$wine" dist/gongkai.exe kiosk --fullscreen --data "$(winpath "$wdata")" >"$tmp/winkiosk.log" 2>&1 &
+	pids+=($!)
+	shows 东湾村 120 || fail "wine: gongkai.exe kiosk did not show the screen's home"
+	tapword 搜索 && shows 请按下方按键输入 30 || fail "wine: a tap on 搜索公告 did not open the keypad"
+	tapword 首页 && shows 重要通知 30 || fail "wine: a tap on 首页 did not bring the home back"
+	pass "wine: gongkai.exe kiosk shows the home full screen; taps open the search keypad and go back home"
 fi
 echo "package-test: all checks passed"
