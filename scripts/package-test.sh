@@ -15,7 +15,8 @@
 #   6. under Wine, the console .exe provisions a screen, syncs it from the
 #      feed folder and from nginx, and checks it;
 #   7. under Wine, the kiosk .exe shows that screen full screen on the Xvfb
-#      display, and answers taps (read back with tesseract).
+#      display and answers taps, and the studio lists a folder of notices
+#      (read back with tesseract).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${VERSION:?set by make}" "${COMMIT:?set by make}" "${BUILD:?set by make}"
@@ -233,5 +234,13 @@ if [ -n "$wine" ]; then
 	tapword 搜索 && shows 请按下方按键输入 30 || fail "wine: a tap on 搜索公告 did not open the keypad"
 	tapword 首页 && shows 重要通知 30 || fail "wine: a tap on 首页 did not bring the home back"
 	pass "wine: gongkai.exe kiosk shows the home full screen; taps open the search keypad and go back home"
+	kill "${pids[-1]}"
+	wait "${pids[-1]}" 2>/dev/null || true
+	# the studio, as a clerk on a Windows PC opens a folder of notices
+	cp -r assets/demo "$tmp/winsrc"
+	WINEPREFIX=$tmp/wine WINEDEBUG=-all timeout 600 "$wine" dist/gongkai.exe studio --src "$(winpath "$tmp/winsrc")" >"$tmp/winstudio.log" 2>&1 &
+	pids+=($!)
+	shows '已打开.*条公告' 120 || fail "wine: gongkai.exe studio did not list its folder's notices"
+	pass "wine: gongkai.exe studio opens a folder of notices and lists them"
 fi
 echo "package-test: all checks passed"
