@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"gongkai/config"
+	"gongkai/diskspace"
 	"gongkai/monitor/wire"
 	"gongkai/sync"
 )
@@ -26,7 +27,9 @@ func (a *Agent) heartbeat(cfg *config.Config, now time.Time) wire.Heartbeat {
 			h.Sync.Kind = wireKind(sync.Kind(s.LastErrorKind))
 		}
 	}
-	h.DiskFree, h.DiskTotal = diskSpace(a.opt.Data)
+	if free, total, ok := diskspace.Of(a.opt.Data); ok {
+		h.DiskFree, h.DiskTotal = int64(free), int64(total)
+	}
 	h.Lit = cfg.Mode != config.ModeDisplay || config.Lit(cfg.DisplayOn, cfg.DisplayOff, now.In(st.Location()))
 	if h.Lit {
 		items, err := st.Visible(cfg.Location, "", st.Now(now))

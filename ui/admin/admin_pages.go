@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"gongkai/diskspace"
 	gkscreen "gongkai/screen"
 	"gongkai/store"
 	gksync "gongkai/sync"
@@ -238,7 +239,7 @@ func (f statusFacts) lines() []statusLine {
 		add("内容状态", "正常，有效期至 "+at(st.Expires), false)
 	}
 	if k.DataDir != "" {
-		if free, total, ok := diskFree(k.DataDir); ok {
+		if free, total, ok := diskspace.Of(k.DataDir); ok {
 			add("磁盘剩余", fmt.Sprintf("%s（共 %s）", bytesText(free), bytesText(total)), free < 200<<20)
 		} else {
 			add("磁盘剩余", "—", false)

@@ -16,6 +16,7 @@ import (
 
 	"gongkai/atomicfile"
 	"gongkai/diskerr"
+	"gongkai/diskspace"
 	"gongkai/proof"
 	"gongkai/store"
 	"gongkai/ui/kit"
@@ -118,7 +119,7 @@ func (s *stickPicker) offer(what, again string, files func() ([]stickFile, error
 		var found [][2]string // path, and what to say of it
 		for _, dir := range sticks() {
 			about := dir
-			if free, _, ok := diskFree(dir); ok {
+			if free, _, ok := diskspace.Of(dir); ok {
 				about += "　剩余 " + bytesText(free)
 			}
 			found = append(found, [2]string{dir, about})

@@ -452,6 +452,21 @@ func TestStatusShowsReportUpload(t *testing.T) {
 	}
 }
 
+// The status page says how much room the data folder's disk has left, on
+// every system a screen runs on (on Windows it said "—").
+func TestStatusShowsDiskSpace(t *testing.T) {
+	k, _, _ := newAdminKiosk(t, kioskDeps{})
+	for _, l := range k.admin.statusLines() {
+		if l.Name == "磁盘剩余" {
+			if !strings.Contains(l.Value, "（共 ") || strings.Contains(l.Value, "—") {
+				t.Errorf("磁盘剩余：%s", l.Value)
+			}
+			return
+		}
+	}
+	t.Errorf("no 磁盘剩余 on the status page: %+v", k.admin.statusLines())
+}
+
 // TestGapsAreMergedAcrossMidnight: the report splits a gap at each
 // midnight; the page lists one power cut of 27 days as one row, and counts
 // it once (item 10: 27 rows of "1 天 0 小时", "程序未运行 27 次").
