@@ -19,7 +19,7 @@ import (
 var layers = map[string]int{
 	// 0: the wire format and the small parts everything may use
 	"feed": 0, "assets": 0, "atomicfile": 0, "cjk": 0,
-	"markdown": 0, "logs": 0, "watchdog": 0, "diskerr": 0,
+	"markdown": 0, "logs": 0, "watchdog": 0, "diskerr": 0, "diskspace": 0,
 	"docx": 0, // a clerk's Word or text file as a notice's Markdown body
 	// 1: rules over the wire format: posting periods, playing its audio;
 	// the one way to open a bbolt file (which tells a read-only disk by
