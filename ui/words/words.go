@@ -171,11 +171,18 @@ func VersionText(version, build string) string {
 	return fmt.Sprintf("%s（第 %d 次构建）", version, n)
 }
 
-// feedOnStick names a feed folder found on a stick by the stick and the
-// folder: "U 盘 KINGSTON 上的 gongkai-feed".
+// FeedOnStick names a feed folder found on a stick by the stick and the
+// folder: "U 盘 KINGSTON 上的 gongkai-feed" (/media/KINGSTON/gongkai-feed).
+// On Windows a stick is a drive letter, whose root has no name to show
+// (filepath.Base gives a backslash): it is named as Explorer names it,
+// "U 盘（E:）上的 gongkai-feed".
 func FeedOnStick(path string) string {
 	dir, name := filepath.Split(filepath.Clean(path))
-	return fmt.Sprintf("U 盘 %s 上的 %s", filepath.Base(filepath.Clean(dir)), name)
+	dir = filepath.Clean(dir)
+	if v := filepath.VolumeName(dir); v != "" && dir == v+string(filepath.Separator) {
+		return fmt.Sprintf("U 盘（%s）上的 %s", v, name)
+	}
+	return fmt.Sprintf("U 盘 %s 上的 %s", filepath.Base(dir), name)
 }
 
 func Or(s, alt string) string {

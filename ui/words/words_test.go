@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -40,5 +42,25 @@ func TestPlainErrors(t *testing.T) {
 	}
 	if PlainError(gksync.KindNone) != "" || PlainError("from-a-later-version") != "同步失败" {
 		t.Error("no failure, or an unknown kind, said wrongly")
+	}
+}
+
+// A feed on a stick is named by the stick and its folder; on Windows, a
+// feed at a drive's root by the drive letter (it was "U 盘 \ 上的 …").
+func TestFeedOnStick(t *testing.T) {
+	cases := map[string]string{
+		filepath.Join("/media", "KINGSTON", "gongkai-feed"): "U 盘 KINGSTON 上的 gongkai-feed",
+	}
+	if runtime.GOOS == "windows" {
+		cases = map[string]string{
+			`E:\gongkai-feed`:    "U 盘（E:）上的 gongkai-feed",
+			`E:\gongkai-feed\`:   "U 盘（E:）上的 gongkai-feed",
+			`E:\通知\gongkai-feed`: "U 盘 通知 上的 gongkai-feed",
+		}
+	}
+	for path, want := range cases {
+		if got := FeedOnStick(path); got != want {
+			t.Errorf("FeedOnStick(%q) = %q, want %q", path, got, want)
+		}
 	}
 }
