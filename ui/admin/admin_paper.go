@@ -145,7 +145,7 @@ func (s *stickPicker) showSticks(found [][2]string) {
 	}
 	s.say([]string{"写到哪个U盘？点一下："}, theme.ColorNameForeground, "")
 	for _, f := range found {
-		view := container.New(kit.TightVBox{}, kit.Rich(kit.Seg(filepath.Base(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
+		view := container.New(kit.TightVBox{}, kit.Rich(kit.Seg(words.StickName(f[0]), theme.SizeNameSubHeadingText, theme.ColorNamePrimary)),
 			kit.Rich(kit.Seg(f[1], kit.SizeSmall, kit.ColorMuted)))
 		s.List.Add(s.a.k.Card(view, func() {
 			s.a.touch()
@@ -206,7 +206,7 @@ func (s *stickPicker) result(dir string, made bool, written []string, err error)
 	}
 	switch {
 	case err == nil:
-		s.say(append([]string{fmt.Sprintf("已把%s写到U盘“%s”，可以拔出U盘了：", s.what, filepath.Base(dir))}, names...), theme.ColorNameSuccess, "")
+		s.say(append([]string{fmt.Sprintf("已把%s写到U盘“%s”，可以拔出U盘了：", s.what, words.StickName(dir))}, names...), theme.ColorNameSuccess, "")
 		return
 	case !made:
 		s.say([]string{"没有写成：本机生成" + s.what + "时出错，请联系技术人员。"}, kit.ColorUrgent, "")

@@ -171,18 +171,23 @@ func VersionText(version, build string) string {
 	return fmt.Sprintf("%s（第 %d 次构建）", version, n)
 }
 
-// FeedOnStick names a feed folder found on a stick by the stick and the
-// folder: "U 盘 KINGSTON 上的 gongkai-feed" (/media/KINGSTON/gongkai-feed).
-// On Windows a stick is a drive letter, whose root has no name to show
-// (filepath.Base gives a backslash): it is named as Explorer names it,
-// "U 盘（E:）上的 gongkai-feed".
-func FeedOnStick(path string) string {
-	dir, name := filepath.Split(filepath.Clean(path))
+// StickName is how the screens name a stick by the folder it is mounted
+// at: its label on Linux (/media/KINGSTON), and on Windows, where a stick
+// is a drive letter whose root has no name of its own (filepath.Base gives
+// a backslash), the drive: "E:".
+func StickName(dir string) string {
 	dir = filepath.Clean(dir)
 	if v := filepath.VolumeName(dir); v != "" && dir == v+string(filepath.Separator) {
-		return fmt.Sprintf("U 盘（%s）上的 %s", v, name)
+		return v
 	}
-	return fmt.Sprintf("U 盘 %s 上的 %s", filepath.Base(dir), name)
+	return filepath.Base(dir)
+}
+
+// FeedOnStick names a feed folder found on a stick by the stick and the
+// folder: "U 盘 KINGSTON 上的 gongkai-feed".
+func FeedOnStick(path string) string {
+	dir, name := filepath.Split(filepath.Clean(path))
+	return fmt.Sprintf("U 盘 %s 上的 %s", StickName(dir), name)
 }
 
 func Or(s, alt string) string {

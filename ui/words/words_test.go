@@ -45,20 +45,25 @@ func TestPlainErrors(t *testing.T) {
 	}
 }
 
-// A feed on a stick is named by the stick and its folder; on Windows, a
-// feed at a drive's root by the drive letter (it was "U 盘 \ 上的 …").
-func TestFeedOnStick(t *testing.T) {
-	cases := map[string]string{
-		filepath.Join("/media", "KINGSTON", "gongkai-feed"): "U 盘 KINGSTON 上的 gongkai-feed",
-	}
+// A stick is named by its label, or on Windows by its drive letter (the
+// admin panel said "\" and "U 盘 \ 上的 gongkai-feed" there).
+func TestStickNames(t *testing.T) {
+	sticks := map[string]string{filepath.Join("/media", "KINGSTON"): "KINGSTON"}
+	feeds := map[string]string{filepath.Join("/media", "KINGSTON", "gongkai-feed"): "U 盘 KINGSTON 上的 gongkai-feed"}
 	if runtime.GOOS == "windows" {
-		cases = map[string]string{
-			`E:\gongkai-feed`:    "U 盘（E:）上的 gongkai-feed",
-			`E:\gongkai-feed\`:   "U 盘（E:）上的 gongkai-feed",
+		sticks = map[string]string{`E:\`: "E:", `E:\通知`: "通知"}
+		feeds = map[string]string{
+			`E:\gongkai-feed`:    "U 盘 E: 上的 gongkai-feed",
+			`E:\gongkai-feed\`:   "U 盘 E: 上的 gongkai-feed",
 			`E:\通知\gongkai-feed`: "U 盘 通知 上的 gongkai-feed",
 		}
 	}
-	for path, want := range cases {
+	for dir, want := range sticks {
+		if got := StickName(dir); got != want {
+			t.Errorf("StickName(%q) = %q, want %q", dir, got, want)
+		}
+	}
+	for path, want := range feeds {
 		if got := FeedOnStick(path); got != want {
 			t.Errorf("FeedOnStick(%q) = %q, want %q", path, got, want)
 		}
