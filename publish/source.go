@@ -635,12 +635,17 @@ func firstBadLine(data []byte) int {
 // unmarshalYAML decodes strictly (unknown keys are errors). The YAML
 // library panics on some odd input (a bare tag where a list is expected:
 // "attachments: !0"); that becomes an error like any other bad YAML.
+// Windows line ends are made Unix ones first: inside a quoted value that
+// runs on over lines the library counts CR and LF as a line each, and its
+// errors named lines past the end of the file. (A CR not ending a line
+// is refused before, by loneCR, so the lines stay the file's.)
 func unmarshalYAML(data []byte, v any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("cannot be read (the YAML reader failed: %v)", r)
 		}
 	}()
+	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
 	return yaml.UnmarshalWithOptions(data, v, yaml.Strict())
 }
 

@@ -339,3 +339,29 @@ func TestParseItemFileKeepsInput(t *testing.T) {
 		t.Errorf("ParseItemFile wrote into the caller's buffer")
 	}
 }
+
+// A file saved with Windows line ends gives the same lines in its errors
+// as with Unix ones, also where a quoted value runs on over lines: there
+// the YAML reader counted CR and LF as a line each (the fuzzer's line 15
+// of a 14-line file).
+func TestWindowsLineEndsKeepLineNumbers(t *testing.T) {
+	for _, file := range [][]string{
+		withLine(3, `title: "柳塘村`),
+		withLine(7, `locations: ["310118901202`),
+		withLine(7, `locations: ["310118901202`+"\n"+`[x: y`),
+	} {
+		lf := strings.Join(file, "\n")
+		var lines []int
+		for _, data := range []string{lf, strings.ReplaceAll(lf, "\n", "\r\n")} {
+			_, err := ParseItemFile("x.md", []byte(data))
+			var se *SourceError
+			if !errors.As(err, &se) || se.Line < 1 || se.Line > strings.Count(lf, "\n")+1 {
+				t.Fatalf("%q: %v", data, err)
+			}
+			lines = append(lines, se.Line)
+		}
+		if lines[0] != lines[1] {
+			t.Errorf("%q: line %d with LF, %d with CRLF", lf, lines[0], lines[1])
+		}
+	}
+}
