@@ -639,14 +639,32 @@ func firstBadLine(data []byte) int {
 // runs on over lines the library counts CR and LF as a line each, and its
 // errors named lines past the end of the file. (A CR not ending a line
 // is refused before, by loneCR, so the lines stay the file's.)
-func unmarshalYAML(data []byte, v any) (err error) {
+func unmarshalYAML(data []byte, v any) error { return decodeYAML(data, v, true) }
+
+func decodeYAML(data []byte, v any, strict bool) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("cannot be read (the YAML reader failed: %v)", r)
 		}
 	}()
 	data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
-	return yaml.UnmarshalWithOptions(data, v, yaml.Strict())
+	var opts []yaml.DecodeOption
+	if strict {
+		opts = append(opts, yaml.Strict())
+	}
+	return yaml.UnmarshalWithOptions(data, v, opts...)
+}
+
+// ReadYAML decodes file, a YAML file of data, into v as this package reads
+// its own files (Windows line ends, the library's panics as errors, an
+// error as one line naming the file and line), except that keys v has no
+// field for are ignored: for the studio's studio.yaml, which an older or
+// newer studio may have written.
+func ReadYAML(file string, data []byte, v any) error {
+	if err := decodeYAML(data, v, false); err != nil {
+		return yamlError(file, 0, err)
+	}
+	return nil
 }
 
 // yamlError turns a YAML library error into one line naming file and line.
@@ -661,16 +679,24 @@ func yamlError(file string, offset int, err error) error {
 
 // oneLine keeps the first line of s, with any other control character (a
 // carriage return from a quoted YAML key, say) made a space, so a message
-// cannot break or overwrite the "file:line:" it follows on a terminal.
+// cannot break or overwrite the "file:line:" it follows on a terminal; and
+// at most maxYAMLMessage characters of it: the library quotes an unknown
+// key whole, and a key can be thousands of characters long.
 func oneLine(s string) string {
 	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
-	return strings.Map(func(r rune) rune {
+	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '
 		}
 		return r
 	}, s)
+	if r := []rune(s); len(r) > maxYAMLMessage {
+		s = string(r[:maxYAMLMessage]) + "…"
+	}
+	return s
 }
+
+const maxYAMLMessage = 200
 
 // loneCR finds the first line (1-based) with a carriage return that does
 // not end it, or 0. YAML counts such a CR as a line break, editors and this

@@ -365,3 +365,28 @@ func TestWindowsLineEndsKeepLineNumbers(t *testing.T) {
 		}
 	}
 }
+
+// ReadYAML, the studio's reader of studio.yaml: a bad file is one line
+// naming it and the line (the library's own message had the file's lines
+// under it, drawn with a caret); keys it does not know are left alone.
+func TestReadYAML(t *testing.T) {
+	var v struct {
+		Out  string `yaml:"out"`
+		List []any  `yaml:"list"`
+	}
+	if err := ReadYAML("studio.yaml", []byte("colour: red\r\nout: feed\r\n"), &v); err != nil || v.Out != "feed" {
+		t.Fatalf("unknown key: %v, out %q", err, v.Out)
+	}
+	for data, line := range map[string]int{
+		"out: [a":                       1,
+		"out: x\r\nlist: [\"a\r\nb\r\n": 2,
+		"out: x\nlist: *a":              2,
+		"{{{":                           1,
+	} {
+		err := ReadYAML("studio.yaml", []byte(data), &v)
+		var se *SourceError
+		if !errors.As(err, &se) || se.File != "studio.yaml" || se.Line < 1 || se.Line > line || strings.ContainsAny(err.Error(), "\r\n") {
+			t.Errorf("%q: %v", data, err)
+		}
+	}
+}

@@ -145,3 +145,17 @@ func TestHostileDraftFile(t *testing.T) {
 		}
 	}
 }
+
+// A damaged studio.yaml (a folder copied from elsewhere) keeps the folder
+// shut with one line naming the file and its line: the YAML library's own
+// message drew the file's lines under it in the status bar.
+func TestDamagedSettingsFile(t *testing.T) {
+	dir := copyDemo(t)
+	if err := os.WriteFile(filepath.Join(dir, SettingsFile), []byte("out: feed\r\nkey: [keys/publisher.key\r\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, _ := newStudio(t, dir, fyne.NewSize(1366, 768))
+	if msg := s.status.Text; !strings.HasPrefix(msg, "打不开这个文件夹：studio: studio.yaml:2: YAML: ") || strings.ContainsAny(msg, "\r\n") || s.f != nil {
+		t.Errorf("status %q, folder open: %v", msg, s.f != nil)
+	}
+}

@@ -147,8 +147,8 @@ func Load(dir string, now time.Time, prev *Folder) (*Folder, error) {
 	}
 	f := &Folder{Dir: abs, Settings: DefaultSettings(abs), Loc: time.Local}
 	if data, err := os.ReadFile(filepath.Join(abs, SettingsFile)); err == nil {
-		if err := yaml.Unmarshal(data, &f.Settings); err != nil {
-			return nil, fmt.Errorf("studio: %s: %w", SettingsFile, err)
+		if err := publish.ReadYAML(SettingsFile, data, &f.Settings); err != nil {
+			return nil, fmt.Errorf("studio: %w", err)
 		}
 	}
 	if data, err := os.ReadFile(filepath.Join(abs, "feed.yaml")); err == nil {
