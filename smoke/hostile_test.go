@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,12 +31,6 @@ const watchdogSec = 30 * time.Second
 // In touch mode the home screen, with the pinned 100,000-character title,
 // is drawn and the pings keep coming.
 func TestHostileNoticesKeepTheWatchdogFed(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a real window for a minute (skipped with -short)")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("Xvfb test runs on Linux")
-	}
 	items := append(synctest.Hostile(), synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil))
 	bin, display, data := syncedScreen(t, items, "Xvfb", "import")
 	setDwell(t, data, time.Second)
@@ -68,11 +61,7 @@ func TestHostileNoticesKeepTheWatchdogFed(t *testing.T) {
 // ones); tools are the other programs the test needs.
 func syncedScreen(t *testing.T, items []feed.Item, tools ...string) (bin, display, data string) {
 	t.Helper()
-	for _, tool := range tools {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
-		}
-	}
+	needTools(t, tools...)
 	dir := t.TempDir()
 	bin = buildGongkai(t, dir)
 	display = startXvfb(t)

@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -44,17 +43,7 @@ const hostileError = `server answered 502 <img src=x onerror="window.pwned=3"><s
 // at a PC's and a phone's width go to $GONGKAI_MONITOR_SHOTS (else a
 // temporary folder).
 func TestMonitorInChromium(t *testing.T) {
-	if testing.Short() {
-		t.Skip("real kiosks and Chromium for a few minutes (skipped with -short)")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("Xvfb test runs on Linux")
-	}
-	for _, tool := range []string{"Xvfb", "chromium"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
-		}
-	}
+	needTools(t, "Xvfb", "chromium")
 	dir := t.TempDir()
 	bin := buildGongkai(t, dir)
 	shots := os.Getenv("GONGKAI_MONITOR_SHOTS")

@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +24,6 @@ import (
 // ever), and the window says the screen is opening rather than staying
 // black. Then the kiosk exits with the one-line error.
 func TestKioskAnswersWhileItsStoreOpens(t *testing.T) {
-	if testing.Short() {
-		t.Skip("runs a real window (skipped with -short)")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("Xvfb test runs on Linux")
-	}
 	bin, display, data := syncedScreen(t, []feed.Item{synctest.RawItem("ordinary", "东湾村三组土地征收公告", nil)}, "Xvfb", "import", "tesseract")
 
 	// another process holds the store: this one

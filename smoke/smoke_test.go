@@ -24,17 +24,7 @@ import (
 // a few seconds later, and screenshots the display. Needs Xvfb, xwininfo
 // (x11-utils) and import (imagemagick): make deps installs them.
 func TestDemoUnderXvfb(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a real window (skipped with -short)")
-	}
-	if runtime.GOOS != "linux" {
-		t.Skip("Xvfb smoke test runs on Linux")
-	}
-	for _, tool := range []string{"Xvfb", "xwininfo", "import"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
-		}
-	}
+	needTools(t, "Xvfb", "xwininfo", "import")
 	dir := t.TempDir()
 	bin := buildGongkai(t, dir)
 	display := startXvfb(t)

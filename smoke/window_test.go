@@ -39,9 +39,17 @@ type window struct {
 	data    string // its data directory, for its log
 }
 
-// needWindowTools skips outside Linux and with -short, and fails when a
-// tool deps.sh installs is missing.
+// needWindowTools is needTools for the tests that find, photograph and
+// tap the window.
 func needWindowTools(t *testing.T) {
+	t.Helper()
+	needTools(t, "Xvfb", "xwininfo", "import", "xdotool")
+}
+
+// needTools skips outside Linux and with -short (the tests that start real
+// windows), and fails when one of tools, which deps.sh installs, is
+// missing.
+func needTools(t *testing.T, tools ...string) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("starts a real window (skipped with -short)")
@@ -49,7 +57,7 @@ func needWindowTools(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("Xvfb tests run on Linux")
 	}
-	for _, tool := range []string{"Xvfb", "xwininfo", "import", "xdotool"} {
+	for _, tool := range tools {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s not found: run make deps (scripts/deps.sh)", tool)
 		}
